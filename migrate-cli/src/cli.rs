@@ -1,0 +1,93 @@
+//! The command line, as clap sees it.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// Change database schemas safely, from one declarative schema file.
+///
+/// The schema (TOML) is the source of truth. `migrate` checks it, writes the next SQL migration
+/// from it, and applies migrations once and only once per database.
+///
+/// Start with `migrate init`, edit schema/schema.toml, then run `migrate check`.
+#[derive(Debug, Parser)]
+#[command(name = "migrate", version, propagate_version = true, max_term_width = 100)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: Global,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Args)]
+pub struct Global {
+    /// The configuration file [default: ./migrate.toml]
+    #[arg(long, global = true, value_name = "PATH")]
+    pub config: Option<PathBuf>,
+    /// Use the settings of `[environments.NAME]` in the configuration
+    #[arg(long, global = true, value_name = "NAME")]
+    pub env: Option<String>,
+    /// The database to use; overrides DATABASE_URL and the configuration
+    #[arg(long, global = true, value_name = "URL")]
+    pub database_url: Option<String>,
+    /// Output for people (`text`) or for programs (`json`)
+    #[arg(long, global = true, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+    /// When to colour the output
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    /// Colour when writing to a terminal and NO_COLOR is not set
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create migrate.toml, schema/schema.toml and migrations/ in the current directory
+    ///
+    /// Existing files are never overwritten.
+    Init(InitArgs),
+    /// Check the schema, offline: every problem is reported with file:line:col and a fix
+    ///
+    /// Exits 0 when the schema is valid, 1 when it has problems, 2 when the configuration is
+    /// missing or broken.
+    Check,
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// The database the project targets
+    #[arg(long, value_enum, default_value_t = InitDialect::Sqlite)]
+    pub dialect: InitDialect,
+    /// Where to create the project [default: the current directory]
+    #[arg(long, value_name = "DIR")]
+    pub dir: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum InitDialect {
+    Sqlite,
+    Postgres,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_is_consistent() {
+        Cli::command().debug_assert();
+    }
+}

@@ -1,0 +1,290 @@
+//! `migrate.toml`: where the schema and migrations live, and which database to talk to.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use toml::de::{DeTable, DeValue};
+
+use crate::diagnostic::{Diagnostic, Diagnostics, Location, SourceFile, did_you_mean};
+
+/// The file name looked for in the working directory.
+pub const CONFIG_FILE: &str = "migrate.toml";
+
+/// The SQL dialect migrations are written for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Dialect {
+    Postgres,
+    Sqlite,
+}
+
+impl Dialect {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Dialect::Postgres => "postgres",
+            Dialect::Sqlite => "sqlite",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Dialect> {
+        match s {
+            "postgres" | "postgresql" => Some(Dialect::Postgres),
+            "sqlite" => Some(Dialect::Sqlite),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for Dialect {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// `[environments.NAME]`.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Environment {
+    pub database_url: Option<String>,
+    /// Extra directories holding the content of manifest-listed migrations (e.g. sensitive data).
+    pub extra_migration_paths: Vec<PathBuf>,
+}
+
+/// A loaded `migrate.toml`, with paths resolved against the file's directory.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Config {
+    /// The config file, when one was read.
+    pub path: Option<PathBuf>,
+    pub dialect: Dialect,
+    pub schema: PathBuf,
+    pub migrations: PathBuf,
+    pub database_url: Option<String>,
+    /// The table recording applied migrations.
+    pub history_table: String,
+    pub environments: BTreeMap<String, Environment>,
+}
+
+const KEYS: &[&str] = &["dialect", "schema", "migrations", "database_url", "history_table", "environments"];
+const ENV_KEYS: &[&str] = &["database_url", "extra_migration_paths"];
+
+impl Config {
+    /// The defaults `migrate init` writes, rooted at `dir`.
+    pub fn defaults(dir: &Path) -> Config {
+        Config {
+            path: None,
+            dialect: Dialect::Sqlite,
+            schema: dir.join("schema"),
+            migrations: dir.join("migrations"),
+            database_url: None,
+            history_table: "migrate_history".into(),
+            environments: BTreeMap::new(),
+        }
+    }
+
+    /// Reads and checks a config file; every problem is reported with its location.
+    pub fn load(path: &Path) -> Result<Config, Diagnostics> {
+        let text = std::fs::read_to_string(path).map_err(|e| {
+            Diagnostics(vec![
+                Diagnostic::new("config-not-found", format!("cannot read `{}`: {e}", path.display()))
+                    .help("run `migrate init` to create one, or pass `--config PATH`"),
+            ])
+        })?;
+        Config::parse(path, &text)
+    }
+
+    /// Parses config text; `path` names the file in diagnostics and anchors relative paths.
+    pub fn parse(path: &Path, text: &str) -> Result<Config, Diagnostics> {
+        let file = SourceFile::new(path, text);
+        let dir = path.parent().unwrap_or(Path::new("."));
+        let mut cfg = Config::defaults(dir);
+        cfg.path = Some(path.to_path_buf());
+        let mut diags = Diagnostics::default();
+        let (root, errors) = DeTable::parse_recoverable(text);
+        for e in errors {
+            diags.push(
+                Diagnostic::new("toml-syntax", format!("TOML syntax error: {}", e.message().trim_end()))
+                    .at(Location::new(&file, e.span().unwrap_or(0..0)))
+                    .help("fix the TOML syntax of migrate.toml"),
+            );
+        }
+        let loc = |span: std::ops::Range<usize>| Location::new(&file, span);
+        let string = |diags: &mut Diagnostics, key: &str, v: &toml::Spanned<DeValue<'_>>| -> Option<String> {
+            match v.get_ref() {
+                DeValue::String(s) => Some(s.to_string()),
+                _ => {
+                    diags.push(
+                        Diagnostic::new("wrong-kind", format!("`{key}` must be a string"))
+                            .at(loc(v.span()))
+                            .help(format!("write it as `{key} = \"...\"`")),
+                    );
+                    None
+                }
+            }
+        };
+        let unknown = |diags: &mut Diagnostics, key: &toml::Spanned<std::borrow::Cow<'_, str>>, allowed: &[&str]| {
+            let k = key.get_ref().as_ref();
+            let help = match did_you_mean(k, allowed.iter().copied()) {
+                Some(s) => format!("did you mean `{s}`?"),
+                None => format!(
+                    "the keys allowed here are {}",
+                    allowed.iter().map(|a| format!("`{a}`")).collect::<Vec<_>>().join(", ")
+                ),
+            };
+            diags.push(
+                Diagnostic::new("unknown-key", format!("unknown key `{k}` in migrate.toml"))
+                    .at(loc(key.span()))
+                    .help(help),
+            );
+        };
+
+        for (key, value) in root.get_ref().iter() {
+            match key.get_ref().as_ref() {
+                "dialect" => {
+                    if let Some(s) = string(&mut diags, "dialect", value) {
+                        match Dialect::parse(&s) {
+                            Some(d) => cfg.dialect = d,
+                            None => diags.push(
+                                Diagnostic::new("unknown-dialect", format!("unknown dialect `{s}`"))
+                                    .at(loc(value.span()))
+                                    .help("use `dialect = \"postgres\"` or `dialect = \"sqlite\"`"),
+                            ),
+                        }
+                    }
+                }
+                "schema" => {
+                    if let Some(s) = string(&mut diags, "schema", value) {
+                        cfg.schema = dir.join(s);
+                    }
+                }
+                "migrations" => {
+                    if let Some(s) = string(&mut diags, "migrations", value) {
+                        cfg.migrations = dir.join(s);
+                    }
+                }
+                "database_url" => cfg.database_url = string(&mut diags, "database_url", value),
+                "history_table" => {
+                    if let Some(s) = string(&mut diags, "history_table", value) {
+                        cfg.history_table = s;
+                    }
+                }
+                "environments" => {
+                    let DeValue::Table(envs) = value.get_ref() else {
+                        diags.push(
+                            Diagnostic::new("wrong-kind", "`environments` must be a table")
+                                .at(loc(value.span()))
+                                .help("write `[environments.prod]` with `database_url = \"...\"`"),
+                        );
+                        continue;
+                    };
+                    for (name, body) in envs.iter() {
+                        let DeValue::Table(body) = body.get_ref() else {
+                            diags.push(
+                                Diagnostic::new("wrong-kind", format!("environment `{}` must be a table", name.get_ref()))
+                                    .at(loc(body.span()))
+                                    .help(format!("write `[environments.{}]`", name.get_ref())),
+                            );
+                            continue;
+                        };
+                        let mut env = Environment::default();
+                        for (k, v) in body.iter() {
+                            match k.get_ref().as_ref() {
+                                "database_url" => env.database_url = string(&mut diags, "database_url", v),
+                                "extra_migration_paths" => match v.get_ref() {
+                                    DeValue::Array(items) => {
+                                        for item in items {
+                                            if let Some(s) = string(&mut diags, "extra_migration_paths", item) {
+                                                env.extra_migration_paths.push(dir.join(s));
+                                            }
+                                        }
+                                    }
+                                    _ => diags.push(
+                                        Diagnostic::new("wrong-kind", "`extra_migration_paths` must be an array")
+                                            .at(loc(v.span()))
+                                            .help("write `extra_migration_paths = [\"/mnt/secure-migrations\"]`"),
+                                    ),
+                                },
+                                _ => unknown(&mut diags, k, ENV_KEYS),
+                            }
+                        }
+                        cfg.environments.insert(name.get_ref().to_string(), env);
+                    }
+                }
+                _ => unknown(&mut diags, key, KEYS),
+            }
+        }
+        if diags.is_empty() { Ok(cfg) } else { Err(diags) }
+    }
+
+    /// The environment `--env NAME` selects, or an error naming the ones that exist.
+    pub fn environment(&self, name: &str) -> Result<&Environment, Diagnostic> {
+        self.environments.get(name).ok_or_else(|| {
+            let names: Vec<&str> = self.environments.keys().map(String::as_str).collect();
+            let help = match did_you_mean(name, names.iter().copied()) {
+                Some(s) => format!("did you mean `{s}`?"),
+                None if names.is_empty() => format!("add `[environments.{name}]` to migrate.toml"),
+                None => format!("the environments are {}", names.join(", ")),
+            };
+            Diagnostic::new("unknown-environment", format!("no environment `{name}` in migrate.toml")).help(help)
+        })
+    }
+}
+
+/// A connection URL with its password replaced by `***`, safe to print.
+pub fn redact_url(url: &str) -> String {
+    let Some(scheme_end) = url.find("://") else {
+        return url.to_string();
+    };
+    let rest = &url[scheme_end + 3..];
+    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let authority = &rest[..authority_end];
+    let mut out = url.to_string();
+    if let Some(at) = authority.rfind('@')
+        && let Some(colon) = authority[..at].find(':')
+    {
+        let start = scheme_end + 3 + colon + 1;
+        let end = scheme_end + 3 + at;
+        out.replace_range(start..end, "***");
+    }
+    // `?password=...` in the query string.
+    if let Some(q) = out.find('?') {
+        let (head, query) = out.split_at(q + 1);
+        let redacted: Vec<String> = query
+            .split('&')
+            .map(|kv| match kv.split_once('=') {
+                Some((k, _)) if k.eq_ignore_ascii_case("password") => format!("{k}=***"),
+                _ => kv.to_string(),
+            })
+            .collect();
+        out = format!("{head}{}", redacted.join("&"));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn redacts_passwords() {
+        assert_eq!(redact_url("postgres://u:secret@h:5432/db"), "postgres://u:***@h:5432/db");
+        assert_eq!(redact_url("postgres://u@h/db"), "postgres://u@h/db");
+        assert_eq!(redact_url("postgres://u:p%40ss@h/db?sslmode=require"), "postgres://u:***@h/db?sslmode=require");
+        assert_eq!(redact_url("postgres://h/db?user=u&password=pw"), "postgres://h/db?user=u&password=***");
+        assert_eq!(redact_url("sqlite://dev.db"), "sqlite://dev.db");
+    }
+
+    #[test]
+    fn parses_and_reports_unknown_keys() {
+        let cfg = Config::parse(
+            Path::new("/p/migrate.toml"),
+            "dialect = \"postgres\"\nschema = \"s.toml\"\n[environments.prod]\ndatabase_url = \"postgres://x\"\nextra_migration_paths = [\"/sec\"]\n",
+        )
+        .expect("valid config");
+        assert_eq!(cfg.dialect, Dialect::Postgres);
+        assert_eq!(cfg.schema, Path::new("/p/s.toml"));
+        assert_eq!(cfg.environments["prod"].extra_migration_paths, [PathBuf::from("/sec")]);
+
+        let err = Config::parse(Path::new("migrate.toml"), "dialekt = \"sqlite\"\n").unwrap_err();
+        assert_eq!(err.0[0].line_col(), Some((1, 1)));
+        assert!(err.0[0].help.as_deref().unwrap_or("").contains("`dialect`"));
+    }
+}

@@ -1,0 +1,15 @@
+//! The core of the `migrate` toolkit.
+//!
+//! - [`schema`]: the schema language — the canonical model, the TOML loader that keeps the location
+//!   of every key, and validation that reports every problem with a fix.
+//! - [`config`]: `migrate.toml`.
+//! - [`diagnostic`]: errors that point at `file:line:col`.
+//!
+//! The database-facing parts sit behind the default `runtime` feature, so the proc-macro crate can
+//! use this crate without sqlx or tokio in its dependency graph.
+
+pub mod config;
+pub mod diagnostic;
+pub mod schema;
+
+pub use diagnostic::{Diagnostic, Diagnostics};

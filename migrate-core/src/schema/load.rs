@@ -1,0 +1,819 @@
+//! Reading schema TOML into spanned declarations.
+//!
+//! This first pass checks the shape of each file (known keys, value kinds) and keeps every key's and
+//! value's location. [`super::validate`] then checks meaning across all files and builds the model.
+
+use std::borrow::Cow;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use toml::Spanned;
+use toml::de::{DeTable, DeValue};
+
+use super::model::{FkAction, Identity, IndexMethod};
+use crate::diagnostic::{Diagnostic, Diagnostics, Location, SourceFile, did_you_mean};
+
+/// A value with the place it was written.
+#[derive(Debug, Clone)]
+pub struct Sp<T> {
+    pub value: T,
+    pub loc: Location,
+}
+
+pub type SpStr = Sp<String>;
+
+#[derive(Debug, Clone)]
+pub struct RawEnum {
+    pub name: SpStr,
+    pub values: Vec<SpStr>,
+    pub values_loc: Option<Location>,
+    pub comment: Option<SpStr>,
+    pub drop_values: Vec<SpStr>,
+}
+
+#[derive(Debug, Clone)]
+pub struct RawColumn {
+    pub name: SpStr,
+    pub ty: Option<SpStr>,
+    pub nullable: Option<Sp<bool>>,
+    pub default: Option<SpStr>,
+    pub identity: Option<Sp<Identity>>,
+    pub primary_key: Option<Sp<bool>>,
+    pub unique: Option<Sp<bool>>,
+    pub references: Option<SpStr>,
+    pub constraint: Option<SpStr>,
+    pub on_delete: Option<Sp<FkAction>>,
+    pub on_update: Option<Sp<FkAction>>,
+    pub comment: Option<SpStr>,
+    pub renamed_from: Option<SpStr>,
+    pub type_changed_from: Option<SpStr>,
+    pub backfill: Option<SpStr>,
+}
+
+#[derive(Debug, Clone)]
+pub struct RawForeignKey {
+    pub loc: Location,
+    pub constraint: Option<SpStr>,
+    pub columns: Vec<SpStr>,
+    pub ref_table: Option<SpStr>,
+    pub ref_columns: Vec<SpStr>,
+    pub on_delete: Option<Sp<FkAction>>,
+    pub on_update: Option<Sp<FkAction>>,
+}
+
+#[derive(Debug, Clone)]
+pub struct RawIndex {
+    pub loc: Location,
+    pub name: Option<SpStr>,
+    pub columns: Vec<SpStr>,
+    pub unique: Option<Sp<bool>>,
+    pub predicate: Option<SpStr>,
+    pub method: Option<Sp<IndexMethod>>,
+}
+
+#[derive(Debug, Clone)]
+pub struct RawCheck {
+    pub loc: Location,
+    pub name: Option<SpStr>,
+    pub expr: Option<SpStr>,
+}
+
+#[derive(Debug, Clone)]
+pub struct RawTable {
+    pub name: SpStr,
+    pub model: Option<SpStr>,
+    pub comment: Option<SpStr>,
+    pub columns: Vec<RawColumn>,
+    pub primary_key: Option<Sp<Vec<SpStr>>>,
+    pub primary_key_name: Option<SpStr>,
+    pub foreign_keys: Vec<RawForeignKey>,
+    pub indexes: Vec<RawIndex>,
+    pub checks: Vec<RawCheck>,
+    pub drop_columns: Vec<SpStr>,
+    pub renamed_from: Option<SpStr>,
+}
+
+/// Everything declared across the schema's files, in declaration order, with locations.
+#[derive(Debug, Clone, Default)]
+pub struct RawSchema {
+    pub files: Vec<Arc<SourceFile>>,
+    pub enums: Vec<RawEnum>,
+    pub tables: Vec<RawTable>,
+    pub drop_tables: Vec<SpStr>,
+    pub drop_enums: Vec<SpStr>,
+}
+
+const TOP_KEYS: &[&str] = &["enums", "tables", "drop_tables", "drop_enums"];
+const ENUM_KEYS: &[&str] = &["values", "comment", "drop_values"];
+const TABLE_KEYS: &[&str] = &[
+    "model",
+    "comment",
+    "columns",
+    "primary_key",
+    "primary_key_name",
+    "foreign_keys",
+    "indexes",
+    "checks",
+    "drop_columns",
+    "renamed_from",
+];
+const COLUMN_KEYS: &[&str] = &[
+    "type",
+    "nullable",
+    "default",
+    "identity",
+    "primary_key",
+    "unique",
+    "references",
+    "constraint",
+    "on_delete",
+    "on_update",
+    "comment",
+    "renamed_from",
+    "type_changed_from",
+    "backfill",
+];
+const FK_KEYS: &[&str] = &["constraint", "columns", "references", "on_delete", "on_update"];
+const FK_REF_KEYS: &[&str] = &["table", "columns"];
+const INDEX_KEYS: &[&str] = &["name", "columns", "unique", "where", "method"];
+const CHECK_KEYS: &[&str] = &["name", "expr"];
+
+/// Lists the `.toml` files a schema path names: the file itself, or a directory's files sorted by name.
+pub fn schema_files(path: &Path) -> Result<Vec<PathBuf>, Diagnostic> {
+    let meta = std::fs::metadata(path).map_err(|e| {
+        Diagnostic::new("schema-not-found", format!("cannot read schema `{}`: {e}", path.display())).help(
+            "point `schema` in migrate.toml at a .toml file or a directory of them, or run `migrate init`",
+        )
+    })?;
+    if meta.is_file() {
+        return Ok(vec![path.to_path_buf()]);
+    }
+    let entries = std::fs::read_dir(path).map_err(|e| {
+        Diagnostic::new("schema-not-found", format!("cannot list `{}`: {e}", path.display()))
+    })?;
+    let mut files = Vec::new();
+    for entry in entries {
+        let entry = entry.map_err(|e| {
+            Diagnostic::new("schema-not-found", format!("cannot list `{}`: {e}", path.display()))
+        })?;
+        let p = entry.path();
+        if p.extension().is_some_and(|e| e == "toml") && p.is_file() {
+            files.push(p);
+        }
+    }
+    files.sort();
+    if files.is_empty() {
+        return Err(Diagnostic::new(
+            "schema-empty",
+            format!("schema directory `{}` holds no .toml files", path.display()),
+        )
+        .help("add a file such as schema.toml with a [tables.NAME] section, or run `migrate init`"));
+    }
+    Ok(files)
+}
+
+/// Reads the files of a schema path. Unreadable files become diagnostics.
+pub fn read_sources(path: &Path) -> Result<Vec<Arc<SourceFile>>, Diagnostics> {
+    let files = schema_files(path).map_err(|d| Diagnostics(vec![d]))?;
+    let mut out = Vec::new();
+    let mut diags = Diagnostics::default();
+    for f in files {
+        match std::fs::read(&f) {
+            Ok(bytes) => match String::from_utf8(bytes) {
+                Ok(text) => out.push(SourceFile::new(f, text)),
+                Err(e) => diags.push(
+                    Diagnostic::new("not-utf8", format!("`{}` is not valid UTF-8: {e}", f.display()))
+                        .help("save the file as UTF-8"),
+                ),
+            },
+            Err(e) => diags.push(Diagnostic::new("io", format!("cannot read `{}`: {e}", f.display()))),
+        }
+    }
+    if diags.is_empty() { Ok(out) } else { Err(diags) }
+}
+
+/// Parses every file into one [`RawSchema`], collecting all shape errors of all files.
+pub fn parse_sources(files: Vec<Arc<SourceFile>>, diags: &mut Diagnostics) -> RawSchema {
+    let mut raw = RawSchema::default();
+    for file in &files {
+        // A BOM is not part of the TOML.
+        let text = file.text.strip_prefix('\u{feff}').unwrap_or(&file.text);
+        let offset = file.text.len() - text.len();
+        let (root, errors) = DeTable::parse_recoverable(text);
+        let mut cx = Cx {
+            file: Arc::clone(file),
+            offset,
+            diags,
+        };
+        for e in errors {
+            let span = e.span().unwrap_or(0..0);
+            cx.diags.push(
+                Diagnostic::new("toml-syntax", format!("TOML syntax error: {}", e.message().trim_end()))
+                    .at(cx.loc(span))
+                    .help("fix the TOML syntax; see the schema language reference in schema/README.md"),
+            );
+        }
+        cx.file_body(root.get_ref(), &mut raw);
+    }
+    raw.files = files;
+    raw
+}
+
+struct Cx<'d> {
+    file: Arc<SourceFile>,
+    offset: usize,
+    diags: &'d mut Diagnostics,
+}
+
+type Entry<'a, 'i> = (&'a Spanned<Cow<'i, str>>, &'a Spanned<DeValue<'i>>);
+
+fn kind(v: &DeValue<'_>) -> &'static str {
+    match v {
+        DeValue::String(_) => "a string",
+        DeValue::Integer(_) => "an integer",
+        DeValue::Float(_) => "a float",
+        DeValue::Boolean(_) => "a boolean",
+        DeValue::Datetime(_) => "a date-time",
+        DeValue::Array(_) => "an array",
+        DeValue::Table(_) => "a table",
+    }
+}
+
+impl Cx<'_> {
+    fn loc(&self, span: Range<usize>) -> Location {
+        Location::new(&self.file, span.start + self.offset..span.end + self.offset)
+    }
+
+    fn err(&mut self, code: &'static str, span: Range<usize>, message: String, help: impl Into<String>) {
+        let d = Diagnostic::new(code, message).at(self.loc(span)).help(help);
+        self.diags.push(d);
+    }
+
+    /// Reports keys not in `allowed`, suggesting the closest known key.
+    fn check_keys(&mut self, table: &DeTable<'_>, allowed: &[&str], context: &str) {
+        for key in table.keys() {
+            let k = key.get_ref().as_ref();
+            if allowed.contains(&k) {
+                continue;
+            }
+            let help = match did_you_mean(k, allowed.iter().copied()) {
+                Some(s) => format!("did you mean `{s}`?"),
+                None => format!(
+                    "the keys allowed here are {}",
+                    allowed.iter().map(|a| format!("`{a}`")).collect::<Vec<_>>().join(", ")
+                ),
+            };
+            self.err("unknown-key", key.span(), format!("unknown key `{k}` in {context}"), help);
+        }
+    }
+
+    fn string(&mut self, (key, val): Entry<'_, '_>, example: &str) -> Option<SpStr> {
+        match val.get_ref() {
+            DeValue::String(s) => Some(Sp {
+                value: s.to_string(),
+                loc: self.loc(val.span()),
+            }),
+            other => {
+                self.err(
+                    "wrong-kind",
+                    val.span(),
+                    format!("`{}` must be a string, found {}", key.get_ref(), kind(other)),
+                    format!("write it as {example}"),
+                );
+                None
+            }
+        }
+    }
+
+    fn boolean(&mut self, (key, val): Entry<'_, '_>) -> Option<Sp<bool>> {
+        match val.get_ref() {
+            DeValue::Boolean(b) => Some(Sp {
+                value: *b,
+                loc: self.loc(val.span()),
+            }),
+            other => {
+                let k = key.get_ref();
+                self.err(
+                    "wrong-kind",
+                    val.span(),
+                    format!("`{k}` must be true or false, found {}", kind(other)),
+                    format!("write `{k} = true` or leave the key out"),
+                );
+                None
+            }
+        }
+    }
+
+    fn strings(&mut self, (key, val): Entry<'_, '_>, example: &str) -> Option<Sp<Vec<SpStr>>> {
+        let DeValue::Array(items) = val.get_ref() else {
+            self.err(
+                "wrong-kind",
+                val.span(),
+                format!("`{}` must be an array of strings, found {}", key.get_ref(), kind(val.get_ref())),
+                format!("write it as {example}"),
+            );
+            return None;
+        };
+        let mut out = Vec::new();
+        for item in items {
+            match item.get_ref() {
+                DeValue::String(s) => out.push(Sp {
+                    value: s.to_string(),
+                    loc: self.loc(item.span()),
+                }),
+                other => self.err(
+                    "wrong-kind",
+                    item.span(),
+                    format!("`{}` must hold only strings, found {}", key.get_ref(), kind(other)),
+                    format!("write it as {example}"),
+                ),
+            }
+        }
+        Some(Sp {
+            value: out,
+            loc: self.loc(val.span()),
+        })
+    }
+
+    fn table<'a, 'i>(&mut self, (key, val): Entry<'a, 'i>, what: &str, example: &str) -> Option<&'a DeTable<'i>> {
+        match val.get_ref() {
+            DeValue::Table(t) => Some(t),
+            other => {
+                self.err(
+                    "wrong-kind",
+                    val.span(),
+                    format!("{what} `{}` must be a table, found {}", key.get_ref(), kind(other)),
+                    format!("write it as {example}"),
+                );
+                None
+            }
+        }
+    }
+
+    /// An array of tables (`[[tables.t.indexes]]` or `indexes = [{...}]`).
+    fn tables<'a, 'i>(&mut self, (key, val): Entry<'a, 'i>, example: &str) -> Vec<(&'a DeTable<'i>, Range<usize>)> {
+        let DeValue::Array(items) = val.get_ref() else {
+            self.err(
+                "wrong-kind",
+                val.span(),
+                format!("`{}` must be an array of tables, found {}", key.get_ref(), kind(val.get_ref())),
+                format!("write each entry as {example}"),
+            );
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for item in items {
+            match item.get_ref() {
+                DeValue::Table(t) => {
+                    let span = item.span();
+                    // A `[[header]]` entry has an empty span: point at the key instead.
+                    let span = if span.is_empty() { key.span() } else { span };
+                    out.push((t, span));
+                }
+                other => self.err(
+                    "wrong-kind",
+                    item.span(),
+                    format!("each entry of `{}` must be a table, found {}", key.get_ref(), kind(other)),
+                    format!("write each entry as {example}"),
+                ),
+            }
+        }
+        out
+    }
+
+    fn action(&mut self, entry: Entry<'_, '_>) -> Option<Sp<FkAction>> {
+        let s = self.string(entry, "\"cascade\"")?;
+        match FkAction::parse(&s.value) {
+            Some(a) => Some(Sp {
+                value: a,
+                loc: s.loc,
+            }),
+            None => {
+                let names: Vec<&str> = FkAction::ALL.iter().map(|a| a.as_str()).collect();
+                let help = match did_you_mean(&s.value, names.iter().copied()) {
+                    Some(n) => format!("did you mean `\"{n}\"`?"),
+                    None => format!(
+                        "use one of {}",
+                        names.iter().map(|n| format!("`\"{n}\"`")).collect::<Vec<_>>().join(", ")
+                    ),
+                };
+                self.diags.push(
+                    Diagnostic::new(
+                        "unknown-action",
+                        format!("unknown foreign-key action `{}` for `{}`", s.value, entry.0.get_ref()),
+                    )
+                    .at(s.loc)
+                    .help(help),
+                );
+                None
+            }
+        }
+    }
+
+    fn file_body(&mut self, root: &DeTable<'_>, raw: &mut RawSchema) {
+        self.check_keys(root, TOP_KEYS, "the schema file");
+        for entry in root.iter() {
+            match entry.0.get_ref().as_ref() {
+                "enums" => {
+                    if let Some(enums) = self.table(entry, "", "[enums.NAME] with values = [...]") {
+                        for e in enums.iter() {
+                            if let Some(en) = self.enum_decl(e) {
+                                raw.enums.push(en);
+                            }
+                        }
+                    }
+                }
+                "tables" => {
+                    if let Some(tables) = self.table(entry, "", "[tables.NAME] with model and columns") {
+                        for t in tables.iter() {
+                            if let Some(tb) = self.table_decl(t) {
+                                raw.tables.push(tb);
+                            }
+                        }
+                    }
+                }
+                "drop_tables" => {
+                    if let Some(list) = self.strings(entry, "drop_tables = [\"old_table\"]") {
+                        raw.drop_tables.extend(list.value);
+                    }
+                }
+                "drop_enums" => {
+                    if let Some(list) = self.strings(entry, "drop_enums = [\"old_enum\"]") {
+                        raw.drop_enums.extend(list.value);
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+
+    fn name(&self, key: &Spanned<Cow<'_, str>>) -> SpStr {
+        Sp {
+            value: key.get_ref().to_string(),
+            loc: self.loc(key.span()),
+        }
+    }
+
+    fn enum_decl(&mut self, entry: Entry<'_, '_>) -> Option<RawEnum> {
+        let name = self.name(entry.0);
+        let example = format!("[enums.{}] with values = [\"A\", \"B\"]", name.value);
+        let body = self.table(entry, "enum", &example)?;
+        self.check_keys(body, ENUM_KEYS, &format!("enum `{}`", name.value));
+        let mut e = RawEnum {
+            name,
+            values: Vec::new(),
+            values_loc: None,
+            comment: None,
+            drop_values: Vec::new(),
+        };
+        for item in body.iter() {
+            match item.0.get_ref().as_ref() {
+                "values" => {
+                    if let Some(v) = self.strings(item, "values = [\"CAT\", \"DOG\"]") {
+                        e.values = v.value;
+                        e.values_loc = Some(v.loc);
+                    }
+                }
+                "comment" => e.comment = self.string(item, "comment = \"What it means.\""),
+                "drop_values" => {
+                    if let Some(v) = self.strings(item, "drop_values = [\"OLD\"]") {
+                        e.drop_values = v.value;
+                    }
+                }
+                _ => {}
+            }
+        }
+        Some(e)
+    }
+
+    fn table_decl(&mut self, entry: Entry<'_, '_>) -> Option<RawTable> {
+        let name = self.name(entry.0);
+        let tname = name.value.clone();
+        let body = self.table(entry, "table", &format!("[tables.{tname}] with model and columns"))?;
+        self.check_keys(body, TABLE_KEYS, &format!("table `{tname}`"));
+        let mut t = RawTable {
+            name,
+            model: None,
+            comment: None,
+            columns: Vec::new(),
+            primary_key: None,
+            primary_key_name: None,
+            foreign_keys: Vec::new(),
+            indexes: Vec::new(),
+            checks: Vec::new(),
+            drop_columns: Vec::new(),
+            renamed_from: None,
+        };
+        for item in body.iter() {
+            match item.0.get_ref().as_ref() {
+                "model" => t.model = self.string(item, "model = \"Pet\""),
+                "comment" => t.comment = self.string(item, "comment = \"What the table holds.\""),
+                "renamed_from" => t.renamed_from = self.string(item, "renamed_from = \"old_name\""),
+                "primary_key_name" => t.primary_key_name = self.string(item, "primary_key_name = \"pets_pkey\""),
+                "primary_key" => t.primary_key = self.strings(item, "primary_key = [\"a\", \"b\"]"),
+                "drop_columns" => {
+                    if let Some(v) = self.strings(item, "drop_columns = [\"old_column\"]") {
+                        t.drop_columns = v.value;
+                    }
+                }
+                "columns" => {
+                    let example = format!("[tables.{tname}.columns] with name = {{ type = \"text\" }}");
+                    if let Some(cols) = self.table(item, "", &example) {
+                        for c in cols.iter() {
+                            if let Some(col) = self.column(&tname, c) {
+                                t.columns.push(col);
+                            }
+                        }
+                    }
+                }
+                "indexes" => {
+                    let example = format!("[[tables.{tname}.indexes]] with columns = [\"a\"]");
+                    for (ix, span) in self.tables(item, &example) {
+                        t.indexes.push(self.index(&tname, ix, span));
+                    }
+                }
+                "checks" => {
+                    let example = format!("[[tables.{tname}.checks]] with name and expr");
+                    for (ck, span) in self.tables(item, &example) {
+                        t.checks.push(self.check(&tname, ck, span));
+                    }
+                }
+                "foreign_keys" => {
+                    let example =
+                        format!("[[tables.{tname}.foreign_keys]] with columns and references = {{ table, columns }}");
+                    for (fk, span) in self.tables(item, &example) {
+                        t.foreign_keys.push(self.foreign_key(&tname, fk, span));
+                    }
+                }
+                _ => {}
+            }
+        }
+        Some(t)
+    }
+
+    fn column(&mut self, table: &str, entry: Entry<'_, '_>) -> Option<RawColumn> {
+        let name = self.name(entry.0);
+        let mut c = RawColumn {
+            name,
+            ty: None,
+            nullable: None,
+            default: None,
+            identity: None,
+            primary_key: None,
+            unique: None,
+            references: None,
+            constraint: None,
+            on_delete: None,
+            on_update: None,
+            comment: None,
+            renamed_from: None,
+            type_changed_from: None,
+            backfill: None,
+        };
+        // Shorthand: `name = "text"`.
+        if let DeValue::String(s) = entry.1.get_ref() {
+            c.ty = Some(Sp {
+                value: s.to_string(),
+                loc: self.loc(entry.1.span()),
+            });
+            return Some(c);
+        }
+        let cname = c.name.value.clone();
+        let example = format!("{cname} = {{ type = \"text\" }}");
+        let body = self.table(entry, "column", &example)?;
+        self.check_keys(body, COLUMN_KEYS, &format!("column `{table}.{cname}`"));
+        for item in body.iter() {
+            match item.0.get_ref().as_ref() {
+                "type" => c.ty = self.string(item, "type = \"text\""),
+                "nullable" => c.nullable = self.boolean(item),
+                "primary_key" => c.primary_key = self.boolean(item),
+                "unique" => c.unique = self.boolean(item),
+                "default" => c.default = self.default_value(item),
+                "identity" => c.identity = self.identity(item),
+                "references" => c.references = self.string(item, "references = \"table.column\""),
+                "constraint" => c.constraint = self.string(item, "constraint = \"cats_pet_id_fkey\""),
+                "on_delete" => c.on_delete = self.action(item),
+                "on_update" => c.on_update = self.action(item),
+                "comment" => c.comment = self.string(item, "comment = \"What the column holds.\""),
+                "renamed_from" => c.renamed_from = self.string(item, "renamed_from = \"old_name\""),
+                "type_changed_from" => c.type_changed_from = self.string(item, "type_changed_from = \"bigint\""),
+                "backfill" => c.backfill = self.default_value(item),
+                _ => {}
+            }
+        }
+        if c.ty.is_none() {
+            let (key, val) = entry;
+            let span = if val.span().is_empty() { key.span() } else { val.span() };
+            self.err(
+                "missing-type",
+                span,
+                format!("column `{table}.{cname}` has no `type`"),
+                format!("add a type, e.g. `{cname} = {{ type = \"text\" }}`"),
+            );
+        }
+        Some(c)
+    }
+
+    /// `default` / `backfill`: a SQL expression as a string, or a number or boolean literal.
+    fn default_value(&mut self, (key, val): Entry<'_, '_>) -> Option<SpStr> {
+        let text = match val.get_ref() {
+            DeValue::String(s) => s.to_string(),
+            DeValue::Integer(i) => i.to_string(),
+            DeValue::Float(f) => f.as_str().to_string(),
+            DeValue::Boolean(b) => b.to_string(),
+            other => {
+                self.err(
+                    "wrong-kind",
+                    val.span(),
+                    format!("`{}` must be a SQL expression string or a number or boolean, found {}", key.get_ref(), kind(other)),
+                    format!("write e.g. `{0} = \"now()\"`, `{0} = \"'draft'\"` or `{0} = 0`", key.get_ref()),
+                );
+                return None;
+            }
+        };
+        Some(Sp {
+            value: text,
+            loc: self.loc(val.span()),
+        })
+    }
+
+    fn identity(&mut self, (key, val): Entry<'_, '_>) -> Option<Sp<Identity>> {
+        let id = match val.get_ref() {
+            DeValue::Boolean(true) => Some(Identity::ByDefault),
+            DeValue::Boolean(false) => return None,
+            DeValue::String(s) => match s.trim().to_ascii_lowercase().replace('_', " ").as_str() {
+                "always" => Some(Identity::Always),
+                "by default" => Some(Identity::ByDefault),
+                _ => None,
+            },
+            _ => None,
+        };
+        match id {
+            Some(value) => Some(Sp {
+                value,
+                loc: self.loc(val.span()),
+            }),
+            None => {
+                self.err(
+                    "bad-identity",
+                    val.span(),
+                    format!("`{}` must be true, \"by default\" or \"always\"", key.get_ref()),
+                    "write `identity = true` (generated unless a value is given) or `identity = \"always\"`",
+                );
+                None
+            }
+        }
+    }
+
+    fn index(&mut self, table: &str, body: &DeTable<'_>, span: Range<usize>) -> RawIndex {
+        self.check_keys(body, INDEX_KEYS, &format!("an index of `{table}`"));
+        let mut ix = RawIndex {
+            loc: self.loc(span.clone()),
+            name: None,
+            columns: Vec::new(),
+            unique: None,
+            predicate: None,
+            method: None,
+        };
+        for item in body.iter() {
+            match item.0.get_ref().as_ref() {
+                "name" => ix.name = self.string(item, "name = \"pets_name_idx\""),
+                "columns" => {
+                    if let Some(v) = self.strings(item, "columns = [\"name\"]") {
+                        if v.value.is_empty() {
+                            self.diags.push(
+                                Diagnostic::new("empty-index", format!("an index of `{table}` lists no columns"))
+                                    .at(v.loc.clone())
+                                    .help("list the indexed columns, e.g. `columns = [\"name\"]`"),
+                            );
+                        }
+                        ix.columns = v.value;
+                    }
+                }
+                "unique" => ix.unique = self.boolean(item),
+                "where" => ix.predicate = self.string(item, "where = \"deleted_at IS NULL\""),
+                "method" => {
+                    if let Some(s) = self.string(item, "method = \"btree\"") {
+                        match IndexMethod::parse(&s.value) {
+                            Some(m) => ix.method = Some(Sp { value: m, loc: s.loc }),
+                            None => {
+                                let names: Vec<&str> = IndexMethod::ALL.iter().map(|m| m.as_str()).collect();
+                                let help = match did_you_mean(&s.value, names.iter().copied()) {
+                                    Some(n) => format!("did you mean `{n}`?"),
+                                    None => format!("use one of {}", names.join(", ")),
+                                };
+                                self.diags.push(
+                                    Diagnostic::new("unknown-method", format!("unknown index method `{}`", s.value))
+                                        .at(s.loc)
+                                        .help(help),
+                                );
+                            }
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        if !has_key(body, "columns") {
+            self.err(
+                "missing-key",
+                span,
+                format!("an index of `{table}` has no `columns`"),
+                "add the indexed columns, e.g. `columns = [\"name\"]`",
+            );
+        }
+        ix
+    }
+
+    fn check(&mut self, table: &str, body: &DeTable<'_>, span: Range<usize>) -> RawCheck {
+        self.check_keys(body, CHECK_KEYS, &format!("a check of `{table}`"));
+        let mut ck = RawCheck {
+            loc: self.loc(span.clone()),
+            name: None,
+            expr: None,
+        };
+        for item in body.iter() {
+            match item.0.get_ref().as_ref() {
+                "name" => ck.name = self.string(item, "name = \"pets_weight_positive\""),
+                "expr" => ck.expr = self.string(item, "expr = \"weight > 0\""),
+                _ => {}
+            }
+        }
+        if ck.name.is_none() && !has_key(body, "name") {
+            self.err(
+                "missing-key",
+                span.clone(),
+                format!("a check of `{table}` has no `name`"),
+                format!("name the constraint, e.g. `name = \"{table}_weight_positive\"`"),
+            );
+        }
+        if ck.expr.is_none() && !has_key(body, "expr") {
+            self.err(
+                "missing-key",
+                span,
+                format!("a check of `{table}` has no `expr`"),
+                "add the condition rows must meet, e.g. `expr = \"weight > 0\"`",
+            );
+        }
+        ck
+    }
+
+    fn foreign_key(&mut self, table: &str, body: &DeTable<'_>, span: Range<usize>) -> RawForeignKey {
+        self.check_keys(body, FK_KEYS, &format!("a foreign key of `{table}`"));
+        let mut fk = RawForeignKey {
+            loc: self.loc(span.clone()),
+            constraint: None,
+            columns: Vec::new(),
+            ref_table: None,
+            ref_columns: Vec::new(),
+            on_delete: None,
+            on_update: None,
+        };
+        for item in body.iter() {
+            match item.0.get_ref().as_ref() {
+                "constraint" => fk.constraint = self.string(item, "constraint = \"lines_order_fkey\""),
+                "columns" => {
+                    if let Some(v) = self.strings(item, "columns = [\"order_id\", \"shop_id\"]") {
+                        fk.columns = v.value;
+                    }
+                }
+                "on_delete" => fk.on_delete = self.action(item),
+                "on_update" => fk.on_update = self.action(item),
+                "references" => {
+                    let example = "references = { table = \"orders\", columns = [\"id\", \"shop_id\"] }";
+                    if let Some(r) = self.table(item, "", example) {
+                        self.check_keys(r, FK_REF_KEYS, "`references`");
+                        for ri in r.iter() {
+                            match ri.0.get_ref().as_ref() {
+                                "table" => fk.ref_table = self.string(ri, "table = \"orders\""),
+                                "columns" => {
+                                    if let Some(v) = self.strings(ri, "columns = [\"id\"]") {
+                                        fk.ref_columns = v.value;
+                                    }
+                                }
+                                _ => {}
+                            }
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        for key in ["columns", "references"] {
+            if !has_key(body, key) {
+                self.err(
+                    "missing-key",
+                    span.clone(),
+                    format!("a foreign key of `{table}` has no `{key}`"),
+                    "write `columns = [\"order_id\"]` and `references = { table = \"orders\", columns = [\"id\"] }`",
+                );
+            }
+        }
+        fk
+    }
+}
+
+fn has_key(table: &DeTable<'_>, key: &str) -> bool {
+    table.keys().any(|k| k.get_ref().as_ref() == key)
+}

@@ -1,0 +1,48 @@
+//! The schema language: the model, reading TOML with locations, and validation.
+//!
+//! ```no_run
+//! let schema = migrate_core::schema::load(std::path::Path::new("schema"))?;
+//! for table in &schema.tables {
+//!     println!("{} -> {}", table.name, table.model);
+//! }
+//! # Ok::<(), migrate_core::diagnostic::Diagnostics>(())
+//! ```
+
+pub mod expr;
+pub mod load;
+pub mod model;
+pub mod types;
+pub mod validate;
+
+use std::path::Path;
+use std::sync::Arc;
+
+pub use model::*;
+
+use crate::diagnostic::{Diagnostics, SourceFile};
+
+/// Loads a schema file, or a directory of `.toml` files, into the canonical model.
+///
+/// Every problem in every file is reported, sorted by file and position.
+pub fn load(path: &Path) -> Result<Schema, Diagnostics> {
+    let files = load::read_sources(path)?;
+    load_sources(files)
+}
+
+/// Loads one schema from text; `path` is only used in diagnostics.
+pub fn load_str(path: impl AsRef<Path>, text: &str) -> Result<Schema, Diagnostics> {
+    load_sources(vec![SourceFile::new(path.as_ref(), text)])
+}
+
+/// Loads a schema from files already read.
+pub fn load_sources(files: Vec<Arc<SourceFile>>) -> Result<Schema, Diagnostics> {
+    let mut diags = Diagnostics::default();
+    let raw = load::parse_sources(files, &mut diags);
+    let schema = validate::validate(&raw, &mut diags);
+    if diags.is_empty() {
+        Ok(schema)
+    } else {
+        diags.sort();
+        Err(diags)
+    }
+}
