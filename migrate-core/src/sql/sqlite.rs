@@ -1,0 +1,442 @@
+//! SQLite SQL for a diff.
+//!
+//! SQLite's `ALTER TABLE` can rename tables and columns and add simple columns; everything else
+//! (a type, nullability, default, key, foreign key or check change, a dropped column, a changed
+//! enum) is done by rebuilding the table: create the new definition under a temporary name, copy
+//! the rows, drop the old table, rename the new one, recreate its indexes. Rows in untouched columns
+//! survive. Migrations run with foreign-key enforcement off and a `foreign_key_check` before commit
+//! (the runner does this), as SQLite's own procedure for schema changes requires.
+//!
+//! Column types keep their schema spelling as the declared type (`uuid`, `varchar(20)`,
+//! `"text[]"`), which gives the right affinity and lets introspection read the exact type back.
+//! Enums are the enum's name as the declared type plus a `CHECK (col IN (...))`.
+
+use std::collections::{BTreeSet, HashSet};
+
+use super::{Rendered, Statement, ident, idents, literal};
+use crate::diff::{Change, Diff};
+use crate::schema::{Column, ColumnType, Schema, Table};
+
+/// The declared type: the schema spelling, quoted when it is not a plain SQLite type name.
+pub fn type_sql(ty: &ColumnType) -> String {
+    let s = ty.to_string();
+    let plain = s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '(' || c == ')' || c == ',')
+        && s.starts_with(|c: char| c.is_ascii_alphabetic());
+    if plain { s } else { ident(&s) }
+}
+
+/// SQLite's type affinity for a declared type (the rules of section 3.1 of its datatype docs).
+pub fn affinity(declared: &str) -> &'static str {
+    let t = declared.to_ascii_uppercase();
+    if t.contains("INT") {
+        "INTEGER"
+    } else if t.contains("CHAR") || t.contains("CLOB") || t.contains("TEXT") {
+        "TEXT"
+    } else if t.contains("BLOB") || t.is_empty() {
+        "BLOB"
+    } else if t.contains("REAL") || t.contains("FLOA") || t.contains("DOUB") {
+        "REAL"
+    } else {
+        "NUMERIC"
+    }
+}
+
+/// Removes PostgreSQL `::type` casts outside string literals.
+pub fn strip_casts(expr: &str) -> String {
+    let b = expr.as_bytes();
+    let mut out = String::with_capacity(expr.len());
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            q @ (b'\'' | b'"') => {
+                let start = i;
+                i += 1;
+                while i < b.len() {
+                    if b[i] == q {
+                        if b.get(i + 1) == Some(&q) {
+                            i += 2;
+                            continue;
+                        }
+                        i += 1;
+                        break;
+                    }
+                    i += 1;
+                }
+                out.push_str(&expr[start..i]);
+            }
+            b':' if b.get(i + 1) == Some(&b':') => {
+                i += 2;
+                // The type: words (`double precision`), quoted names, `(n)` and `[]`.
+                loop {
+                    while i < b.len() && b[i] == b' ' {
+                        i += 1;
+                    }
+                    let start = i;
+                    if i < b.len() && b[i] == b'"' {
+                        i += 1;
+                        while i < b.len() && b[i] != b'"' {
+                            i += 1;
+                        }
+                        i = (i + 1).min(b.len());
+                    } else {
+                        while i < b.len() && (b[i].is_ascii_alphanumeric() || b[i] == b'_') {
+                            i += 1;
+                        }
+                    }
+                    if i < b.len() && b[i] == b'(' {
+                        while i < b.len() && b[i] != b')' {
+                            i += 1;
+                        }
+                        i = (i + 1).min(b.len());
+                    }
+                    while i + 1 < b.len() && b[i] == b'[' && b[i + 1] == b']' {
+                        i += 2;
+                    }
+                    let word = expr[start..i].to_ascii_lowercase();
+                    let rest = expr[i..].trim_start().to_ascii_lowercase();
+                    let continues = matches!(word.as_str(), "double" | "character" | "timestamp" | "time")
+                        && (rest.starts_with("precision")
+                            || rest.starts_with("varying")
+                            || rest.starts_with("with")
+                            || rest.starts_with("without"));
+                    let in_zone_phrase = matches!(word.as_str(), "with" | "without" | "time")
+                        && (rest.starts_with("time") || rest.starts_with("zone"));
+                    if !(continues || in_zone_phrase) || start == i {
+                        break;
+                    }
+                }
+            }
+            _ => {
+                let ch = expr[i..].chars().next().unwrap_or(' ');
+                out.push(ch);
+                i += ch.len_utf8();
+            }
+        }
+    }
+    out
+}
+
+const UUID_V4: &str = "(lower(hex(randomblob(4)) || '-' || hex(randomblob(2)) || '-4' || substr(hex(randomblob(2)), 2) || '-' || substr('89ab', abs(random()) % 4 + 1, 1) || substr(hex(randomblob(2)), 2) || '-' || hex(randomblob(6))))";
+
+fn is_literal(e: &str) -> bool {
+    let l = e.to_ascii_lowercase();
+    matches!(l.as_str(), "null" | "true" | "false")
+        || e.parse::<f64>().is_ok()
+        || (e.starts_with('\'') && e.ends_with('\'') && e.len() >= 2 && !e[1..e.len() - 1].replace("''", "").contains('\''))
+}
+
+/// A default expression SQLite accepts: a literal, `CURRENT_*`, or an expression in parentheses.
+pub fn default_sql(expr: &str) -> String {
+    let e = strip_casts(expr);
+    let e = e.trim();
+    match e.to_ascii_lowercase().as_str() {
+        "now()" | "current_timestamp" | "localtimestamp" | "transaction_timestamp()" | "statement_timestamp()"
+        | "clock_timestamp()" => return "CURRENT_TIMESTAMP".into(),
+        "current_date" => return "CURRENT_DATE".into(),
+        "current_time" | "localtime" => return "CURRENT_TIME".into(),
+        "gen_random_uuid()" | "uuid_generate_v4()" => return UUID_V4.into(),
+        _ => {}
+    }
+    if is_literal(e) || (e.starts_with('-') && e[1..].parse::<f64>().is_ok()) {
+        e.to_string()
+    } else {
+        format!("({e})")
+    }
+}
+
+fn enum_check(c: &Column, schema: &Schema) -> Option<String> {
+    let ColumnType::Enum(name) = &c.ty else { return None };
+    let e = schema.enum_type(name)?;
+    let values = e.values.iter().map(|v| literal(v)).collect::<Vec<_>>().join(", ");
+    Some(format!("CHECK ({} IN ({values}))", ident(&c.name)))
+}
+
+fn column_def(c: &Column, table: &Table, schema: &Schema) -> String {
+    // An identity key is SQLite's rowid alias, which must be declared exactly INTEGER.
+    let rowid = c.identity.is_some()
+        && table.primary_key.as_ref().is_some_and(|pk| pk.columns.len() == 1 && pk.columns[0] == c.name);
+    let ty = if rowid { "integer".to_string() } else { type_sql(&c.ty) };
+    let mut s = format!("{} {ty}", ident(&c.name));
+    if !c.nullable {
+        s.push_str(" NOT NULL");
+    }
+    if let Some(d) = &c.default {
+        s.push_str(" DEFAULT ");
+        s.push_str(&default_sql(d));
+    }
+    if let Some(check) = enum_check(c, schema) {
+        s.push(' ');
+        s.push_str(&check);
+    }
+    s
+}
+
+/// The body of `CREATE TABLE name (...)` for the declared table.
+fn table_body(t: &Table, schema: &Schema) -> String {
+    let mut lines: Vec<String> = t.columns.iter().map(|c| column_def(c, t, schema)).collect();
+    if let Some(pk) = &t.primary_key {
+        lines.push(format!("CONSTRAINT {} PRIMARY KEY ({})", ident(&pk.name), idents(&pk.columns)));
+    }
+    for fk in &t.foreign_keys {
+        let mut s = format!(
+            "CONSTRAINT {} FOREIGN KEY ({}) REFERENCES {} ({})",
+            ident(&fk.name),
+            idents(&fk.columns),
+            ident(&fk.ref_table),
+            idents(&fk.ref_columns)
+        );
+        if fk.on_delete != Default::default() {
+            s.push_str(" ON DELETE ");
+            s.push_str(fk.on_delete.sql());
+        }
+        if fk.on_update != Default::default() {
+            s.push_str(" ON UPDATE ");
+            s.push_str(fk.on_update.sql());
+        }
+        lines.push(s);
+    }
+    for ck in &t.checks {
+        lines.push(format!("CONSTRAINT {} CHECK ({})", ident(&ck.name), strip_casts(&ck.expr)));
+    }
+    format!("(\n    {}\n)", lines.join(",\n    "))
+}
+
+fn index_sql(table: &str, ix: &crate::schema::Index) -> String {
+    let mut s = format!(
+        "CREATE {}INDEX {} ON {} ({})",
+        if ix.unique { "UNIQUE " } else { "" },
+        ident(&ix.name),
+        ident(table),
+        idents(&ix.columns)
+    );
+    if let Some(p) = &ix.predicate {
+        s.push_str(" WHERE ");
+        s.push_str(&strip_casts(p));
+    }
+    s
+}
+
+/// `CREATE TABLE` and its indexes.
+pub fn create_table(t: &Table, schema: &Schema, out: &mut Vec<Statement>) {
+    out.push(Statement::tx(format!("CREATE TABLE {} {}", ident(&t.name), table_body(t, schema))));
+    for ix in &t.indexes {
+        out.push(Statement::tx(index_sql(&t.name, ix)));
+    }
+}
+
+/// Whether SQLite's `ADD COLUMN` can add this column as declared.
+fn native_add(c: &Column) -> bool {
+    let literal_default = c.default.as_deref().is_some_and(|d| is_literal(strip_casts(d).trim()));
+    c.identity.is_none()
+        && if c.nullable {
+            c.default.is_none() || literal_default
+        } else {
+            literal_default && !c.default.as_deref().is_some_and(|d| d.trim().eq_ignore_ascii_case("null"))
+        }
+}
+
+/// Renders the diff for SQLite.
+pub fn render(diff: &Diff, from: &Schema, to: &Schema) -> Rendered {
+    let created: HashSet<&str> = diff
+        .changes
+        .iter()
+        .filter_map(|c| match c {
+            Change::CreateTable(t) => Some(t.name.as_str()),
+            _ => None,
+        })
+        .collect();
+    let dropped: HashSet<&str> = diff
+        .changes
+        .iter()
+        .filter_map(|c| match c {
+            Change::DropTable(t) => Some(t.name.as_str()),
+            _ => None,
+        })
+        .collect();
+
+    // Existing tables that need a rebuild, by their declared name.
+    let mut rebuild: BTreeSet<String> = BTreeSet::new();
+    let mut changed_enums: HashSet<&str> = HashSet::new();
+    for change in &diff.changes {
+        match change {
+            Change::AddEnumValue { enum_name, .. } => {
+                changed_enums.insert(enum_name);
+            }
+            Change::RebuildEnum { to: e, .. } => {
+                changed_enums.insert(&e.name);
+            }
+            Change::AddColumn { table, column } if !native_add(column) => {
+                rebuild.insert(table.clone());
+            }
+            Change::AlterColumnType { table, .. }
+            | Change::DropNotNull { table, .. }
+            | Change::SetNotNull { table, .. }
+            | Change::SetDefault { table, .. }
+            | Change::SetIdentity { table, .. }
+            | Change::AddPrimaryKey { table, .. }
+            | Change::DropPrimaryKey { table, .. }
+            | Change::RenameConstraint { table, .. }
+            | Change::AddForeignKey { table, .. }
+            | Change::DropForeignKey { table, .. }
+            | Change::AddCheck { table, .. }
+            | Change::DropCheck { table, .. }
+            | Change::DropColumn { table, .. }
+                if !created.contains(table.as_str()) && !dropped.contains(table.as_str()) =>
+            {
+                rebuild.insert(table.clone());
+            }
+            _ => {}
+        }
+    }
+    for t in &to.tables {
+        if !created.contains(t.name.as_str())
+            && t.columns.iter().any(|c| c.ty.enum_name().is_some_and(|e| changed_enums.contains(e)))
+        {
+            rebuild.insert(t.name.clone());
+        }
+    }
+
+    let mut early = Vec::new();
+    let mut creates = Vec::new();
+    let mut late = Vec::new();
+    let mut drops = Vec::new();
+    for change in &diff.changes {
+        match change {
+            Change::RenameTable { from: old, to: new } => {
+                early.push(Statement::tx(format!("ALTER TABLE {} RENAME TO {}", ident(old), ident(new))));
+            }
+            Change::RenameColumn { table, from: old, to: new } => early.push(Statement::tx(format!(
+                "ALTER TABLE {} RENAME COLUMN {} TO {}",
+                ident(table),
+                ident(old),
+                ident(new)
+            ))),
+            Change::DropIndex { table, index } | Change::RenameIndex { table, from: index, .. }
+                if !rebuild.contains(table) && !dropped.contains(table.as_str()) =>
+            {
+                early.push(Statement::tx(format!("DROP INDEX {}", ident(&index.name))));
+                if let Change::RenameIndex { to: new, .. } = change {
+                    late.push(Statement::tx(index_sql(table, new)));
+                }
+            }
+            Change::CreateTable(t) => {
+                // Every foreign key inline: SQLite cannot add one later, and does not need the
+                // referenced table to exist yet.
+                let full = to.table(&t.name).unwrap_or(t);
+                creates.push(Statement::tx(format!("CREATE TABLE {} {}", ident(&full.name), table_body(full, to))));
+            }
+            Change::CreateIndex { table, index, .. } if created.contains(table.as_str()) => {
+                creates.push(Statement::tx(index_sql(table, index)));
+            }
+            Change::CreateIndex { table, index, .. } if !rebuild.contains(table) => {
+                late.push(Statement::tx(index_sql(table, index)));
+            }
+            Change::AddColumn { table, column } if !rebuild.contains(table) => {
+                let t = to.table(table);
+                let def = match t {
+                    Some(t) => column_def(column, t, to),
+                    None => continue,
+                };
+                late.push(Statement::tx(format!("ALTER TABLE {} ADD COLUMN {def}", ident(table))));
+            }
+            Change::DropTable(t) => drops.push(Statement::tx(format!("DROP TABLE {}", ident(&t.name)))),
+            _ => {}
+        }
+    }
+
+    let mut rebuilds = Vec::new();
+    for name in &rebuild {
+        if let Some(t) = to.table(name) {
+            rebuild_table(t, from, to, &mut rebuilds);
+        }
+    }
+
+    let statements = [early, creates, rebuilds, late, drops].into_iter().flatten().collect();
+    Rendered { statements }
+}
+
+/// Rebuilds an existing table into its declared definition, keeping its rows. Renames of the
+/// table and its columns have already run, so the old table and columns go by their new names.
+fn rebuild_table(t: &Table, from: &Schema, to: &Schema, out: &mut Vec<Statement>) {
+    let old = from.table(&t.name).or_else(|| t.renamed_from.as_deref().and_then(|r| from.table(r)));
+    let Some(old) = old else { return };
+    let tmp = format!("_migrate_new_{}", t.name);
+    out.push(Statement::tx(format!("CREATE TABLE {} {}", ident(&tmp), table_body(t, to))));
+
+    let mut cols = Vec::new();
+    let mut exprs = Vec::new();
+    for c in &t.columns {
+        let prev = old
+            .column(&c.name)
+            .or_else(|| c.renamed_from.as_deref().and_then(|r| old.column(r)));
+        let backfill = c.backfill.as_deref().or(c.default.as_deref()).map(default_sql);
+        let expr = match prev {
+            Some(p) => {
+                let mut e = ident(&c.name);
+                let (a, b) = (affinity(&type_sql(&p.ty)), affinity(&type_sql(&c.ty)));
+                if p.ty != c.ty && a != b {
+                    e = format!("CAST({e} AS {b})");
+                }
+                if p.nullable
+                    && !c.nullable
+                    && let Some(b) = &backfill
+                {
+                    e = format!("COALESCE({e}, {b})");
+                }
+                e
+            }
+            None => match (&c.backfill, c.nullable) {
+                (Some(b), _) => default_sql(b),
+                _ => continue,
+            },
+        };
+        cols.push(ident(&c.name));
+        exprs.push(expr);
+    }
+    out.push(Statement::tx(format!(
+        "INSERT INTO {} ({}) SELECT {} FROM {}",
+        ident(&tmp),
+        cols.join(", "),
+        exprs.join(", "),
+        ident(&t.name)
+    )));
+    out.push(Statement::tx(format!("DROP TABLE {}", ident(&t.name))));
+    out.push(Statement::tx(format!("ALTER TABLE {} RENAME TO {}", ident(&tmp), ident(&t.name))));
+    for ix in &t.indexes {
+        out.push(Statement::tx(index_sql(&t.name, ix)));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn casts_are_stripped_outside_strings() {
+        assert_eq!(strip_casts("'a'::text"), "'a'");
+        assert_eq!(strip_casts("x::double precision > 1"), "x > 1");
+        assert_eq!(strip_casts("'it''s::x'::varchar(10)"), "'it''s::x'");
+        assert_eq!(strip_casts("now()::timestamp with time zone"), "now()");
+        assert_eq!(strip_casts("a::\"my type\"[] = b"), "a = b");
+    }
+
+    #[test]
+    fn defaults() {
+        assert_eq!(default_sql("now()"), "CURRENT_TIMESTAMP");
+        assert_eq!(default_sql("'draft'::text"), "'draft'");
+        assert_eq!(default_sql("0"), "0");
+        assert_eq!(default_sql("-1.5"), "-1.5");
+        assert_eq!(default_sql("true"), "true");
+        assert_eq!(default_sql("lower('A')"), "(lower('A'))");
+    }
+
+    #[test]
+    fn types_keep_their_spelling() {
+        assert_eq!(type_sql(&ColumnType::Varchar(Some(20))), "varchar(20)");
+        assert_eq!(type_sql(&ColumnType::Array(Box::new(ColumnType::Text))), "\"text[]\"");
+        assert_eq!(affinity("varchar(20)"), "TEXT");
+        assert_eq!(affinity("double"), "REAL");
+        assert_eq!(affinity("uuid"), "NUMERIC");
+        assert_eq!(affinity("text[]"), "TEXT");
+    }
+}
