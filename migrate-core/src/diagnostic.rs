@@ -30,7 +30,12 @@ impl SourceFile {
         let before = &self.text[..offset];
         let line = before.matches('\n').count() + 1;
         let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-        let column = before[line_start..].chars().count() + 1;
+        // A byte-order mark is not a column.
+        let mut line_text = &before[line_start..];
+        if line_start == 0 {
+            line_text = line_text.strip_prefix('\u{feff}').unwrap_or(line_text);
+        }
+        let column = line_text.chars().count() + 1;
         (line, column)
     }
 }
@@ -138,7 +143,7 @@ impl Diagnostic {
         let title = Level::ERROR.primary_title(&self.message).id(self.code);
         let mut group: Group<'_> = match &self.location {
             Some(loc) => {
-                let mut snippet = Snippet::source(loc.file.text.as_str())
+                let mut snippet = Snippet::source(without_bom(&loc.file.text))
                     .path(loc.file.path.to_string_lossy())
                     .annotation(
                         AnnotationKind::Primary
@@ -165,7 +170,7 @@ impl Diagnostic {
                 .is_none_or(|loc| !Arc::ptr_eq(&rel.file, &loc.file))
         {
             group = group.element(
-                Snippet::source(rel.file.text.as_str())
+                Snippet::source(without_bom(&rel.file.text))
                     .path(rel.file.path.to_string_lossy())
                     .annotation(
                         AnnotationKind::Context
@@ -181,10 +186,17 @@ impl Diagnostic {
     }
 }
 
+/// The text shown in a snippet: a byte-order mark is not part of the first line.
+fn without_bom(text: &str) -> &str {
+    text.strip_prefix('\u{feff}').unwrap_or(text)
+}
+
+/// A span of `text` as a span of [`without_bom`]`(text)`.
 fn clamp_span(text: &str, span: &Range<usize>) -> Range<usize> {
     let start = floor_char_boundary(text, span.start.min(text.len()));
     let end = floor_char_boundary(text, span.end.min(text.len())).max(start);
-    start..end
+    let bom = text.len() - without_bom(text).len();
+    start.saturating_sub(bom)..end.saturating_sub(bom)
 }
 
 /// One line a person reads: `path:line:col: message` and the help after it.

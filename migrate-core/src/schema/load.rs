@@ -30,6 +30,9 @@ pub struct RawEnum {
     pub values_loc: Option<Location>,
     pub comment: Option<SpStr>,
     pub drop_values: Vec<SpStr>,
+    /// Keys written but unreadable (misspelled or of the wrong kind), already reported: not
+    /// reported again as missing.
+    pub broken_keys: Vec<&'static str>,
 }
 
 #[derive(Debug, Clone)]
@@ -60,6 +63,8 @@ pub struct RawForeignKey {
     pub ref_columns: Vec<SpStr>,
     pub on_delete: Option<Sp<FkAction>>,
     pub on_update: Option<Sp<FkAction>>,
+    /// See [`RawEnum::broken_keys`].
+    pub broken_keys: Vec<&'static str>,
 }
 
 #[derive(Debug, Clone)]
@@ -92,6 +97,8 @@ pub struct RawTable {
     pub checks: Vec<RawCheck>,
     pub drop_columns: Vec<SpStr>,
     pub renamed_from: Option<SpStr>,
+    /// See [`RawEnum::broken_keys`].
+    pub broken_keys: Vec<&'static str>,
 }
 
 /// Everything declared across the schema's files, in declaration order, with locations.
@@ -102,6 +109,8 @@ pub struct RawSchema {
     pub tables: Vec<RawTable>,
     pub drop_tables: Vec<SpStr>,
     pub drop_enums: Vec<SpStr>,
+    /// A file is not valid TOML: what was recovered from it is incomplete, so it is not validated.
+    pub syntax_errors: bool,
 }
 
 const TOP_KEYS: &[&str] = &["enums", "tables", "drop_tables", "drop_enums"];
@@ -140,6 +149,7 @@ const INDEX_KEYS: &[&str] = &["name", "columns", "unique", "where", "method"];
 const CHECK_KEYS: &[&str] = &["name", "expr"];
 
 /// Lists the `.toml` files a schema path names: the file itself, or a directory's files sorted by name.
+#[allow(clippy::result_large_err)] // one diagnostic, on a path that is not hot
 pub fn schema_files(path: &Path) -> Result<Vec<PathBuf>, Diagnostic> {
     let meta = std::fs::metadata(path).map_err(|e| {
         Diagnostic::new("schema-not-found", format!("cannot read schema `{}`: {e}", path.display())).help(
@@ -206,18 +216,49 @@ pub fn parse_sources(files: Vec<Arc<SourceFile>>, diags: &mut Diagnostics) -> Ra
             offset,
             diags,
         };
-        for e in errors {
+        for e in &errors {
             let span = e.span().unwrap_or(0..0);
+            let message = e.message().trim_end();
             cx.diags.push(
-                Diagnostic::new("toml-syntax", format!("TOML syntax error: {}", e.message().trim_end()))
+                Diagnostic::new("toml-syntax", format!("TOML syntax error: {message}"))
                     .at(cx.loc(span))
-                    .help("fix the TOML syntax; see the schema language reference in schema/README.md"),
+                    .help(syntax_help(message)),
             );
         }
-        cx.file_body(root.get_ref(), &mut raw);
+        // What the parser recovered from a broken file is incomplete: checking it would report
+        // keys as missing that are only unreadable.
+        if errors.is_empty() {
+            cx.file_body(root.get_ref(), &mut raw);
+        } else {
+            raw.syntax_errors = true;
+        }
     }
     raw.files = files;
     raw
+}
+
+/// How to fix the most common TOML mistakes.
+fn syntax_help(message: &str) -> &'static str {
+    const UNCLOSED_STRING: &str =
+        "end the string with the quote it starts with, on the same line (or use `\"\"\"` for several lines)";
+    const HELPS: &[(&str, &str)] = &[
+        ("duplicate key", "a key may appear only once in a table: remove or rename one of them"),
+        ("expected `=`", "write a key and its value as `key = value`, e.g. `model = \"Pet\"`"),
+        ("unclosed table", "close the table header with `]`, e.g. `[tables.pets]`"),
+        ("unclosed array table", "close the header with `]]`, e.g. `[[tables.pets.indexes]]`"),
+        ("unclosed array", "close the array with `]`, e.g. `values = [\"CAT\", \"DOG\"]`"),
+        ("unclosed inline table", "close the inline table with `}`, e.g. `id = { type = \"uuid\" }`"),
+        ("escaped value", "write a backslash as `\\\\`, or use a literal string in single quotes"),
+        ("expected newline", "put each `key = value` on a line of its own; start a comment with `#`"),
+        ("must be quoted", "quote text values, e.g. `model = \"Pet\"` or `type = \"text\"`"),
+        ("missing comma", "separate the entries with `,`, e.g. `{ type = \"uuid\", primary_key = true }`"),
+        ("invalid basic string", UNCLOSED_STRING),
+        ("invalid literal string", UNCLOSED_STRING),
+    ];
+    HELPS
+        .iter()
+        .find(|(needle, _)| message.contains(needle))
+        .map_or("fix the TOML syntax; see the schema language reference in schema/README.md", |(_, help)| help)
 }
 
 struct Cx<'d> {
@@ -250,15 +291,20 @@ impl Cx<'_> {
         self.diags.push(d);
     }
 
-    /// Reports keys not in `allowed`, suggesting the closest known key.
-    fn check_keys(&mut self, table: &DeTable<'_>, allowed: &[&str], context: &str) {
+    /// Reports keys not in `allowed`, suggesting the closest known key. Returns the keys suggested,
+    /// which are not to be reported again as missing.
+    fn check_keys(&mut self, table: &DeTable<'_>, allowed: &[&'static str], context: &str) -> Vec<&'static str> {
+        let mut suggested = Vec::new();
         for key in table.keys() {
             let k = key.get_ref().as_ref();
             if allowed.contains(&k) {
                 continue;
             }
             let help = match did_you_mean(k, allowed.iter().copied()) {
-                Some(s) => format!("did you mean `{s}`?"),
+                Some(s) => {
+                    suggested.push(s);
+                    format!("did you mean `{s}`?")
+                }
                 None => format!(
                     "the keys allowed here are {}",
                     allowed.iter().map(|a| format!("`{a}`")).collect::<Vec<_>>().join(", ")
@@ -266,6 +312,7 @@ impl Cx<'_> {
             };
             self.err("unknown-key", key.span(), format!("unknown key `{k}` in {context}"), help);
         }
+        suggested
     }
 
     fn string(&mut self, (key, val): Entry<'_, '_>, example: &str) -> Option<SpStr> {
@@ -340,10 +387,11 @@ impl Cx<'_> {
         match val.get_ref() {
             DeValue::Table(t) => Some(t),
             other => {
+                let what = if what.is_empty() { String::new() } else { format!("{what} ") };
                 self.err(
                     "wrong-kind",
                     val.span(),
-                    format!("{what} `{}` must be a table, found {}", key.get_ref(), kind(other)),
+                    format!("{what}`{}` must be a table, found {}", key.get_ref(), kind(other)),
                     format!("write it as {example}"),
                 );
                 None
@@ -459,22 +507,24 @@ impl Cx<'_> {
         let name = self.name(entry.0);
         let example = format!("[enums.{}] with values = [\"A\", \"B\"]", name.value);
         let body = self.table(entry, "enum", &example)?;
-        self.check_keys(body, ENUM_KEYS, &format!("enum `{}`", name.value));
+        let broken_keys = self.check_keys(body, ENUM_KEYS, &format!("enum `{}`", name.value));
         let mut e = RawEnum {
             name,
             values: Vec::new(),
             values_loc: None,
             comment: None,
             drop_values: Vec::new(),
+            broken_keys,
         };
         for item in body.iter() {
             match item.0.get_ref().as_ref() {
-                "values" => {
-                    if let Some(v) = self.strings(item, "values = [\"CAT\", \"DOG\"]") {
+                "values" => match self.strings(item, "values = [\"CAT\", \"DOG\"]") {
+                    Some(v) => {
                         e.values = v.value;
                         e.values_loc = Some(v.loc);
                     }
-                }
+                    None => e.broken_keys.push("values"),
+                },
                 "comment" => e.comment = self.string(item, "comment = \"What it means.\""),
                 "drop_values" => {
                     if let Some(v) = self.strings(item, "drop_values = [\"OLD\"]") {
@@ -491,7 +541,7 @@ impl Cx<'_> {
         let name = self.name(entry.0);
         let tname = name.value.clone();
         let body = self.table(entry, "table", &format!("[tables.{tname}] with model and columns"))?;
-        self.check_keys(body, TABLE_KEYS, &format!("table `{tname}`"));
+        let broken_keys = self.check_keys(body, TABLE_KEYS, &format!("table `{tname}`"));
         let mut t = RawTable {
             name,
             model: None,
@@ -504,10 +554,16 @@ impl Cx<'_> {
             checks: Vec::new(),
             drop_columns: Vec::new(),
             renamed_from: None,
+            broken_keys,
         };
         for item in body.iter() {
             match item.0.get_ref().as_ref() {
-                "model" => t.model = self.string(item, "model = \"Pet\""),
+                "model" => {
+                    t.model = self.string(item, "model = \"Pet\"");
+                    if t.model.is_none() {
+                        t.broken_keys.push("model");
+                    }
+                }
                 "comment" => t.comment = self.string(item, "comment = \"What the table holds.\""),
                 "renamed_from" => t.renamed_from = self.string(item, "renamed_from = \"old_name\""),
                 "primary_key_name" => t.primary_key_name = self.string(item, "primary_key_name = \"pets_pkey\""),
@@ -519,12 +575,13 @@ impl Cx<'_> {
                 }
                 "columns" => {
                     let example = format!("[tables.{tname}.columns] with name = {{ type = \"text\" }}");
-                    if let Some(cols) = self.table(item, "", &example) {
-                        for c in cols.iter() {
-                            if let Some(col) = self.column(&tname, c) {
-                                t.columns.push(col);
+                    match self.table(item, "", &example) {
+                        Some(cols) => {
+                            for c in cols.iter() {
+                                t.columns.push(self.column(&tname, c));
                             }
                         }
+                        None => t.broken_keys.push("columns"),
                     }
                 }
                 "indexes" => {
@@ -552,7 +609,9 @@ impl Cx<'_> {
         Some(t)
     }
 
-    fn column(&mut self, table: &str, entry: Entry<'_, '_>) -> Option<RawColumn> {
+    /// A column; one whose declaration is unreadable is kept without a type, so that what names it
+    /// does not report it again as unknown.
+    fn column(&mut self, table: &str, entry: Entry<'_, '_>) -> RawColumn {
         let name = self.name(entry.0);
         let mut c = RawColumn {
             name,
@@ -577,12 +636,14 @@ impl Cx<'_> {
                 value: s.to_string(),
                 loc: self.loc(entry.1.span()),
             });
-            return Some(c);
+            return c;
         }
         let cname = c.name.value.clone();
         let example = format!("{cname} = {{ type = \"text\" }}");
-        let body = self.table(entry, "column", &example)?;
-        self.check_keys(body, COLUMN_KEYS, &format!("column `{table}.{cname}`"));
+        let Some(body) = self.table(entry, "column", &example) else {
+            return c;
+        };
+        let suggested = self.check_keys(body, COLUMN_KEYS, &format!("column `{table}.{cname}`"));
         for item in body.iter() {
             match item.0.get_ref().as_ref() {
                 "type" => c.ty = self.string(item, "type = \"text\""),
@@ -602,7 +663,7 @@ impl Cx<'_> {
                 _ => {}
             }
         }
-        if c.ty.is_none() {
+        if !has_key(body, "type") && !suggested.contains(&"type") {
             let (key, val) = entry;
             let span = if val.span().is_empty() { key.span() } else { val.span() };
             self.err(
@@ -612,7 +673,7 @@ impl Cx<'_> {
                 format!("add a type, e.g. `{cname} = {{ type = \"text\" }}`"),
             );
         }
-        Some(c)
+        c
     }
 
     /// `default` / `backfill`: a SQL expression as a string, or a number or boolean literal.
@@ -667,7 +728,7 @@ impl Cx<'_> {
     }
 
     fn index(&mut self, table: &str, body: &DeTable<'_>, span: Range<usize>) -> RawIndex {
-        self.check_keys(body, INDEX_KEYS, &format!("an index of `{table}`"));
+        let suggested = self.check_keys(body, INDEX_KEYS, &format!("an index of `{table}`"));
         let mut ix = RawIndex {
             loc: self.loc(span.clone()),
             name: None,
@@ -715,7 +776,7 @@ impl Cx<'_> {
                 _ => {}
             }
         }
-        if !has_key(body, "columns") {
+        if !has_key(body, "columns") && !suggested.contains(&"columns") {
             self.err(
                 "missing-key",
                 span,
@@ -727,7 +788,7 @@ impl Cx<'_> {
     }
 
     fn check(&mut self, table: &str, body: &DeTable<'_>, span: Range<usize>) -> RawCheck {
-        self.check_keys(body, CHECK_KEYS, &format!("a check of `{table}`"));
+        let suggested = self.check_keys(body, CHECK_KEYS, &format!("a check of `{table}`"));
         let mut ck = RawCheck {
             loc: self.loc(span.clone()),
             name: None,
@@ -740,7 +801,7 @@ impl Cx<'_> {
                 _ => {}
             }
         }
-        if ck.name.is_none() && !has_key(body, "name") {
+        if !has_key(body, "name") && !suggested.contains(&"name") {
             self.err(
                 "missing-key",
                 span.clone(),
@@ -748,7 +809,7 @@ impl Cx<'_> {
                 format!("name the constraint, e.g. `name = \"{table}_weight_positive\"`"),
             );
         }
-        if ck.expr.is_none() && !has_key(body, "expr") {
+        if !has_key(body, "expr") && !suggested.contains(&"expr") {
             self.err(
                 "missing-key",
                 span,
@@ -760,7 +821,7 @@ impl Cx<'_> {
     }
 
     fn foreign_key(&mut self, table: &str, body: &DeTable<'_>, span: Range<usize>) -> RawForeignKey {
-        self.check_keys(body, FK_KEYS, &format!("a foreign key of `{table}`"));
+        let broken_keys = self.check_keys(body, FK_KEYS, &format!("a foreign key of `{table}`"));
         let mut fk = RawForeignKey {
             loc: self.loc(span.clone()),
             constraint: None,
@@ -769,31 +830,40 @@ impl Cx<'_> {
             ref_columns: Vec::new(),
             on_delete: None,
             on_update: None,
+            broken_keys,
         };
         for item in body.iter() {
             match item.0.get_ref().as_ref() {
                 "constraint" => fk.constraint = self.string(item, "constraint = \"lines_order_fkey\""),
-                "columns" => {
-                    if let Some(v) = self.strings(item, "columns = [\"order_id\", \"shop_id\"]") {
-                        fk.columns = v.value;
-                    }
-                }
+                "columns" => match self.strings(item, "columns = [\"order_id\", \"shop_id\"]") {
+                    Some(v) => fk.columns = v.value,
+                    None => fk.broken_keys.push("columns"),
+                },
                 "on_delete" => fk.on_delete = self.action(item),
                 "on_update" => fk.on_update = self.action(item),
                 "references" => {
                     let example = "references = { table = \"orders\", columns = [\"id\", \"shop_id\"] }";
-                    if let Some(r) = self.table(item, "", example) {
-                        self.check_keys(r, FK_REF_KEYS, "`references`");
-                        for ri in r.iter() {
-                            match ri.0.get_ref().as_ref() {
-                                "table" => fk.ref_table = self.string(ri, "table = \"orders\""),
-                                "columns" => {
-                                    if let Some(v) = self.strings(ri, "columns = [\"id\"]") {
-                                        fk.ref_columns = v.value;
-                                    }
+                    let Some(r) = self.table(item, "", example) else {
+                        fk.broken_keys.push("references");
+                        continue;
+                    };
+                    let suggested = self.check_keys(r, FK_REF_KEYS, "`references`");
+                    if suggested.contains(&"table") {
+                        fk.broken_keys.push("references");
+                    }
+                    for ri in r.iter() {
+                        match ri.0.get_ref().as_ref() {
+                            "table" => {
+                                fk.ref_table = self.string(ri, "table = \"orders\"");
+                                if fk.ref_table.is_none() {
+                                    fk.broken_keys.push("references");
                                 }
-                                _ => {}
                             }
+                            "columns" => match self.strings(ri, "columns = [\"id\"]") {
+                                Some(v) => fk.ref_columns = v.value,
+                                None => fk.broken_keys.push("references"),
+                            },
+                            _ => {}
                         }
                     }
                 }
@@ -801,7 +871,8 @@ impl Cx<'_> {
             }
         }
         for key in ["columns", "references"] {
-            if !has_key(body, key) {
+            if !has_key(body, key) && !fk.broken_keys.contains(&key) {
+                fk.broken_keys.push(key);
                 self.err(
                     "missing-key",
                     span.clone(),

@@ -1,6 +1,7 @@
 //! Checking what a schema means, across all its files, and building the canonical model.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
+use std::ops::Range;
 
 use super::expr::column_references;
 use super::load::{RawCheck, RawColumn, RawSchema, RawTable, Sp, SpStr};
@@ -14,13 +15,45 @@ use crate::diagnostic::{Diagnostic, Diagnostics, Location, did_you_mean};
 pub const MAX_IDENT_BYTES: usize = 63;
 
 /// Checks the declarations and builds the model. Every problem found is pushed to `diags`.
+///
+/// A schema with a file that is not valid TOML is not checked: its syntax errors come first.
 pub fn validate(raw: &RawSchema, diags: &mut Diagnostics) -> Schema {
-    let mut v = Validator { diags };
+    if raw.syntax_errors {
+        return Schema::default();
+    }
+    let mut v = Validator {
+        diags,
+        untyped: HashSet::new(),
+    };
     v.run(raw)
 }
 
 struct Validator<'d> {
     diags: &'d mut Diagnostics,
+    /// `(table, column)` of declared columns whose type was already reported as unusable; what
+    /// names them does not report them again as unknown.
+    untyped: HashSet<(String, String)>,
+}
+
+/// The text of a default that is one SQL string literal, optionally cast (`'it''s'::mood`).
+fn sql_string_literal(expr: &str) -> Option<String> {
+    let e = expr.trim();
+    let body = e.strip_prefix('\'')?;
+    let mut out = String::new();
+    let mut chars = body.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        if c == '\'' {
+            if chars.peek().is_some_and(|(_, n)| *n == '\'') {
+                chars.next();
+                out.push('\'');
+                continue;
+            }
+            let rest = body[i + 1..].trim();
+            return (rest.is_empty() || rest.starts_with("::")).then_some(out);
+        }
+        out.push(c);
+    }
+    None
 }
 
 fn quoted_list<'a>(items: impl IntoIterator<Item = &'a str>) -> String {
@@ -38,6 +71,40 @@ fn camel(name: &str) -> String {
                 .unwrap_or_default()
         })
         .collect()
+}
+
+/// The English singular of a table name's last word, for a model-name suggestion (`pets` -> `pet`).
+fn singular(name: &str) -> String {
+    if let Some(stem) = name.strip_suffix("ies") {
+        return format!("{stem}y");
+    }
+    if ["sses", "shes", "ches", "xes"].iter().any(|s| name.ends_with(s)) {
+        return name[..name.len() - 2].to_string();
+    }
+    if name.len() > 1 && name.ends_with('s') && !["ss", "us", "is"].iter().any(|s| name.ends_with(s)) {
+        return name[..name.len() - 1].to_string();
+    }
+    name.to_string()
+}
+
+/// Where the text of a string value starts in the source, when it is written as a plain quoted
+/// string (no escapes), so that a diagnostic can point inside it.
+fn string_start(s: &SpStr) -> Option<usize> {
+    let src = s.loc.file.text.get(s.loc.span.clone())?;
+    match src.chars().next() {
+        Some(q @ ('"' | '\'')) if src.len() >= 2 && src.ends_with(q) && src[1..src.len() - 1] == s.value => {
+            Some(s.loc.span.start + 1)
+        }
+        _ => None,
+    }
+}
+
+/// The location of `range` (bytes of the value) inside a string value, or of the whole value.
+fn inside(s: &SpStr, range: Range<usize>) -> Location {
+    match string_start(s) {
+        Some(off) => Location::new(&s.loc.file, off + range.start..off + range.end),
+        None => s.loc.clone(),
+    }
 }
 
 fn is_rust_type_name(s: &str) -> bool {
@@ -71,9 +138,11 @@ impl Validator<'_> {
         }
     }
 
-    /// A generated name that would be too long: the user must name the object.
-    fn derived_name(&mut self, what: &str, name: &str, loc: &Location, key: &str) {
-        if name.len() > MAX_IDENT_BYTES {
+    /// A generated name (`parts` joined by `_`) that would be too long: the user must name the
+    /// object. Not reported when one of the parts is itself too long, which is reported already.
+    fn derived_name(&mut self, what: &str, parts: &[&str], loc: &Location, key: &str) -> String {
+        let name = parts.join("_");
+        if name.len() > MAX_IDENT_BYTES && parts.iter().all(|p| p.len() <= MAX_IDENT_BYTES) {
             self.error(
                 "name-too-long",
                 loc,
@@ -84,6 +153,7 @@ impl Validator<'_> {
                 format!("name it yourself with `{key} = \"...\"` ({MAX_IDENT_BYTES} bytes or fewer)"),
             );
         }
+        name
     }
 
     fn run(&mut self, raw: &RawSchema) -> Schema {
@@ -135,13 +205,14 @@ impl Validator<'_> {
                 );
             }
             match &t.model {
+                None if t.broken_keys.contains(&"model") => {}
                 None => self.error(
                     "missing-model",
                     &t.name.loc,
                     format!("table `{}` has no `model`", t.name.value),
                     format!(
                         "add `model = \"{}\"` (the Rust struct name) under [tables.{}]; it is never guessed",
-                        camel(&t.name.value),
+                        camel(&singular(&t.name.value)),
                         t.name.value
                     ),
                 ),
@@ -221,7 +292,7 @@ impl Validator<'_> {
     }
 
     fn enum_decl(&mut self, e: &super::load::RawEnum) -> Enum {
-        if e.values.is_empty() {
+        if e.values.is_empty() && !e.broken_keys.contains(&"values") {
             let loc = e.values_loc.as_ref().unwrap_or(&e.name.loc);
             self.error(
                 "empty-enum",
@@ -295,7 +366,7 @@ impl Validator<'_> {
             drop_columns: t.drop_columns.iter().map(|d| d.value.clone()).collect(),
             renamed_from: t.renamed_from.as_ref().map(|r| r.value.clone()),
         };
-        if t.columns.is_empty() {
+        if t.columns.is_empty() && !t.broken_keys.contains(&"columns") {
             self.error(
                 "no-columns",
                 &t.name.loc,
@@ -324,8 +395,11 @@ impl Validator<'_> {
             if c.primary_key.as_ref().is_some_and(|p| p.value) {
                 pk_columns.push(c);
             }
-            if let Some(col) = self.column(tname, c, enums) {
-                table.columns.push(col);
+            match self.column(tname, c, enums) {
+                Some(col) => table.columns.push(col),
+                None => {
+                    self.untyped.insert((tname.clone(), c.name.value.clone()));
+                }
             }
         }
         let column_names: Vec<&str> = t.columns.iter().map(|c| c.name.value.as_str()).collect();
@@ -367,9 +441,6 @@ impl Validator<'_> {
                 n.value.clone()
             })
             .unwrap_or_else(|| format!("{tname}_pkey"));
-        if t.primary_key_name.is_none() {
-            self.derived_name("primary key", &pk_name, &t.name.loc, "primary_key_name");
-        }
         match (&t.primary_key, pk_columns.as_slice()) {
             (Some(list), [first, ..]) => {
                 let loc = first.primary_key.as_ref().map_or(&first.name.loc, |p| &p.loc);
@@ -462,12 +533,15 @@ impl Validator<'_> {
                 );
             }
         }
+        if t.primary_key_name.is_none() && table.primary_key.is_some() {
+            self.derived_name("primary key", &[tname, "pkey"], &t.name.loc, "primary_key_name");
+        }
 
         // Unique columns become unique indexes named as PostgreSQL names unique constraints.
         for c in &t.columns {
             if let Some(u) = c.unique.as_ref().filter(|u| u.value) {
-                let name = format!("{tname}_{}_key", c.name.value);
-                self.derived_name("unique index", &name, &u.loc, "name (in an [[indexes]] entry)");
+                let parts = [tname, c.name.value.as_str(), "key"];
+                let name = self.derived_name("unique index", &parts, &u.loc, "name (in an [[indexes]] entry)");
                 index_locs.push(u.loc.clone());
                 table.indexes.push(Index {
                     name,
@@ -524,10 +598,10 @@ impl Validator<'_> {
                 }
                 None => {
                     let suffix = if unique { "key" } else { "idx" };
-                    let cols: Vec<&str> = ix.columns.iter().map(|c| c.value.as_str()).collect();
-                    let name = format!("{tname}_{}_{suffix}", cols.join("_"));
-                    self.derived_name("index", &name, &ix.loc, "name");
-                    name
+                    let mut parts = vec![tname.as_str()];
+                    parts.extend(ix.columns.iter().map(|c| c.value.as_str()));
+                    parts.push(suffix);
+                    self.derived_name("index", &parts, &ix.loc, "name")
                 }
             };
             if ok {
@@ -575,22 +649,12 @@ impl Validator<'_> {
 
     /// Reports identifiers in a SQL expression that are not columns of the table.
     fn expression_columns(&mut self, tname: &str, expr: &SpStr, column_names: &[&str], what: &str) {
-        let src = &expr.loc.file.text[expr.loc.span.clone()];
-        // Point inside the string when the source is the plain quoted text.
-        let inner_offset = match src.chars().next() {
-            Some(q @ ('"' | '\'')) if src.len() >= 2 && &src[1..src.len() - 1] == expr.value.as_str() && src.ends_with(q) => {
-                Some(expr.loc.span.start + 1)
-            }
-            _ => None,
-        };
         for (name, range) in column_references(&expr.value) {
             if column_names.contains(&name.as_str()) {
                 continue;
             }
-            let loc = match inner_offset {
-                Some(off) => Location::new(&expr.loc.file, off + range.start..off + range.end),
-                None => expr.loc.clone(),
-            };
+            // Inside the string when the source is the plain quoted text.
+            let loc = inside(expr, range);
             let help = match did_you_mean(&name, column_names.iter().copied()) {
                 Some(s) => format!("did you mean `{s}`?"),
                 None => format!("the columns of `{tname}` are {}", quoted_list(column_names.iter().copied())),
@@ -726,7 +790,6 @@ impl Validator<'_> {
                 format!("the default of `{tname}.{cname}` is the SQL expression `{v}`, not a string"),
                 format!("a default is SQL: quote a string literal as `default = \"'{v}'\"`"),
             );
-            return;
         }
     }
 
@@ -741,10 +804,10 @@ impl Validator<'_> {
             if let (Some(d), Some(col)) = (&c.default, table.column(&c.name.value))
                 && let ColumnType::Enum(en) = &col.ty
                 && let Some(e) = schema.enum_type(en)
-                && let Some(label) = d.value.trim().strip_prefix('\'').and_then(|s| s.split_once('\'').map(|(l, _)| l))
-                && !e.values.iter().any(|v| v == label)
+                && let Some(label) = sql_string_literal(&d.value)
+                && !e.values.iter().any(|v| *v == label)
             {
-                let help = match did_you_mean(label, e.values.iter().map(String::as_str)) {
+                let help = match did_you_mean(&label, e.values.iter().map(String::as_str)) {
                     Some(s) => format!("did you mean `'{s}'`?"),
                     None => format!("the labels of `{en}` are {}", quoted_list(e.values.iter().map(String::as_str))),
                 };
@@ -760,7 +823,7 @@ impl Validator<'_> {
         // Column-level `references = "table.column"`.
         for c in &t.columns {
             let Some(r) = &c.references else { continue };
-            let Some((rt, rc)) = r.value.rsplit_once('.') else {
+            let Some((rt, rc)) = r.value.rsplit_once('.').filter(|(t, c)| !t.is_empty() && !c.is_empty()) else {
                 self.error(
                     "bad-reference",
                     &r.loc,
@@ -769,21 +832,24 @@ impl Validator<'_> {
                 );
                 continue;
             };
-            let name = c
-                .constraint
-                .as_ref()
-                .map(|n| {
+            let name = match &c.constraint {
+                Some(n) => {
                     self.ident("constraint", n);
                     n.value.clone()
-                })
-                .unwrap_or_else(|| format!("{tname}_{}_fkey", c.name.value));
-            if c.constraint.is_none() {
-                self.derived_name("foreign key", &name, &r.loc, "constraint");
-            }
-            let ref_table = Sp { value: rt.to_string(), loc: r.loc.clone() };
-            let ref_col = Sp { value: rc.to_string(), loc: r.loc.clone() };
+                }
+                None => self.derived_name("foreign key", &[tname, &c.name.value, "fkey"], &r.loc, "constraint"),
+            };
+            // Point at the table or the column inside `"table.column"`.
+            let ref_table = Sp {
+                value: rt.to_string(),
+                loc: inside(r, 0..rt.len()),
+            };
+            let ref_col = Sp {
+                value: rc.to_string(),
+                loc: inside(r, rt.len() + 1..r.value.len()),
+            };
             let cols = [c.name.clone()];
-            if self.fk_target(tname, table, schema, &cols, &ref_table, std::slice::from_ref(&ref_col))
+            if self.fk_target(tname, table, schema, &cols, &ref_table, std::slice::from_ref(&ref_col), &r.loc)
                 && let Some(fk) = self.fk_model(
                     table,
                     name.clone(),
@@ -802,6 +868,10 @@ impl Validator<'_> {
 
         // Table-level `[[foreign_keys]]`.
         for fk in &t.foreign_keys {
+            // Missing or unreadable parts were reported while reading the file.
+            if fk.broken_keys.contains(&"columns") || fk.broken_keys.contains(&"references") {
+                continue;
+            }
             let Some(rt) = &fk.ref_table else {
                 if fk.columns.is_empty() {
                     continue;
@@ -814,18 +884,18 @@ impl Validator<'_> {
                 );
                 continue;
             };
-            let cols: Vec<&str> = fk.columns.iter().map(|c| c.value.as_str()).collect();
-            let name = fk
-                .constraint
-                .as_ref()
-                .map(|n| {
+            let name = match &fk.constraint {
+                Some(n) => {
                     self.ident("constraint", n);
                     n.value.clone()
-                })
-                .unwrap_or_else(|| format!("{tname}_{}_fkey", cols.join("_")));
-            if fk.constraint.is_none() {
-                self.derived_name("foreign key", &name, &fk.loc, "constraint");
-            }
+                }
+                None => {
+                    let mut parts = vec![tname.as_str()];
+                    parts.extend(fk.columns.iter().map(|c| c.value.as_str()));
+                    parts.push("fkey");
+                    self.derived_name("foreign key", &parts, &fk.loc, "constraint")
+                }
+            };
             if fk.columns.len() != fk.ref_columns.len() {
                 self.error(
                     "fk-arity",
@@ -844,13 +914,15 @@ impl Validator<'_> {
             }
             let mut ok = true;
             for col in &fk.columns {
-                if table.column(&col.value).is_none() {
+                if self.untyped.contains(&(tname.clone(), col.value.clone())) {
+                    ok = false;
+                } else if table.column(&col.value).is_none() {
                     let names: Vec<&str> = table.columns.iter().map(|c| c.name.as_str()).collect();
                     self.unknown_column(tname, col, &names, "a foreign key");
                     ok = false;
                 }
             }
-            if ok && self.fk_target(tname, table, schema, &fk.columns, rt, &fk.ref_columns) {
+            if ok && self.fk_target(tname, table, schema, &fk.columns, rt, &fk.ref_columns, &rt.loc) {
                 let ref_cols: Vec<String> = fk.ref_columns.iter().map(|c| c.value.clone()).collect();
                 if let Some(model) = self.fk_model(
                     table,
@@ -891,7 +963,9 @@ impl Validator<'_> {
         }
     }
 
-    /// Checks the referenced table and columns exist, types match, and the target is a key.
+    /// Checks the referenced table and columns exist, types match, and the target is a key. Type
+    /// and key problems are reported `at` the reference.
+    #[allow(clippy::too_many_arguments)]
     fn fk_target(
         &mut self,
         tname: &str,
@@ -900,6 +974,7 @@ impl Validator<'_> {
         cols: &[SpStr],
         rt: &SpStr,
         rcs: &[SpStr],
+        at: &Location,
     ) -> bool {
         let Some(target) = schema.table(&rt.value) else {
             let help = match did_you_mean(&rt.value, schema.tables.iter().map(|t| t.name.as_str())) {
@@ -917,6 +992,10 @@ impl Validator<'_> {
         let mut ok = true;
         for (col, rc) in cols.iter().zip(rcs) {
             let Some(target_col) = target.column(&rc.value) else {
+                ok = false;
+                if self.untyped.contains(&(target.name.clone(), rc.value.clone())) {
+                    continue;
+                }
                 let names: Vec<&str> = target.columns.iter().map(|c| c.name.as_str()).collect();
                 let help = match did_you_mean(&rc.value, names.iter().copied()) {
                     Some(s) => format!("did you mean `{s}`?"),
@@ -928,7 +1007,6 @@ impl Validator<'_> {
                     format!("foreign key of `{tname}` references `{}.{}`, which is not a column", target.name, rc.value),
                     help,
                 );
-                ok = false;
                 continue;
             };
             if let Some(own) = table.column(&col.value)
@@ -936,7 +1014,7 @@ impl Validator<'_> {
             {
                 self.error(
                     "fk-type-mismatch",
-                    &rt.loc,
+                    at,
                     format!(
                         "`{tname}.{}` is `{}` but references `{}.{}` of type `{}`",
                         col.value, own.ty, target.name, rc.value, target_col.ty
@@ -959,7 +1037,7 @@ impl Validator<'_> {
             if !is_key {
                 self.error(
                     "fk-not-key",
-                    &rt.loc,
+                    at,
                     format!(
                         "foreign key of `{tname}` references `{}`({}), which is neither its primary key nor unique",
                         target.name,
