@@ -11,5 +11,7 @@
 pub mod config;
 pub mod diagnostic;
 pub mod schema;
+#[cfg(feature = "testing")]
+pub mod testing;
 
 pub use diagnostic::{Diagnostic, Diagnostics};
