@@ -10,6 +10,9 @@
 
 pub mod config;
 pub mod diagnostic;
+pub mod diff;
+pub mod safety;
+pub mod sql;
 pub mod schema;
 #[cfg(feature = "testing")]
 pub mod testing;

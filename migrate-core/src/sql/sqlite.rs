@@ -19,6 +19,9 @@ use crate::schema::{Column, ColumnType, Schema, Table};
 
 /// The declared type: the schema spelling, quoted when it is not a plain SQLite type name.
 pub fn type_sql(ty: &ColumnType) -> String {
+    if let ColumnType::Enum(name) = ty {
+        return ident(name);
+    }
     let s = ty.to_string();
     let plain = s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '(' || c == ')' || c == ',')
         && s.starts_with(|c: char| c.is_ascii_alphabetic());
@@ -374,7 +377,8 @@ fn rebuild_table(t: &Table, from: &Schema, to: &Schema, out: &mut Vec<Statement>
             Some(p) => {
                 let mut e = ident(&c.name);
                 let (a, b) = (affinity(&type_sql(&p.ty)), affinity(&type_sql(&c.ty)));
-                if p.ty != c.ty && a != b {
+                // Casting to NUMERIC would turn text such as an enum label into 0.
+                if p.ty != c.ty && a != b && matches!(b, "INTEGER" | "REAL" | "TEXT") {
                     e = format!("CAST({e} AS {b})");
                 }
                 if p.nullable

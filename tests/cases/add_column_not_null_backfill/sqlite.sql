@@ -1,0 +1,22 @@
+CREATE TABLE "_migrate_new_pets" (
+    "id" uuid NOT NULL,
+    "owner_id" uuid NOT NULL,
+    "type" "pet_type" NOT NULL CHECK ("type" IN ('CAT', 'DOG', 'GUINEA PIG')),
+    "name" text NOT NULL,
+    "nickname" text,
+    "weight" integer,
+    "born" date,
+    "chip" text NOT NULL,
+    "created_at" timestamptz NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    CONSTRAINT "pets_pkey" PRIMARY KEY ("id"),
+    CONSTRAINT "pets_owner_id_fkey" FOREIGN KEY ("owner_id") REFERENCES "owners" ("id") ON DELETE CASCADE,
+    CONSTRAINT "pets_weight_positive" CHECK (weight > 0)
+);
+
+INSERT INTO "_migrate_new_pets" ("id", "owner_id", "type", "name", "nickname", "weight", "born", "chip", "created_at") SELECT "id", "owner_id", "type", "name", "nickname", "weight", "born", 'unknown', "created_at" FROM "pets";
+
+DROP TABLE "pets";
+
+ALTER TABLE "_migrate_new_pets" RENAME TO "pets";
+
+CREATE INDEX "pets_name_idx" ON "pets" ("name");

@@ -1,0 +1,3 @@
+ALTER TABLE "pets" ADD COLUMN "bio" text;
+
+COMMENT ON COLUMN "pets"."bio" IS 'About the pet.';

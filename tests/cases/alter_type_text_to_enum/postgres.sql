@@ -1,0 +1,3 @@
+CREATE TYPE "mood" AS ENUM ('a', 'calm', 'grumpy');
+
+ALTER TABLE "pets" ALTER COLUMN "mood" TYPE "mood" USING "mood"::text::"mood";

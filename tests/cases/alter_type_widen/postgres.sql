@@ -1,0 +1,1 @@
+ALTER TABLE "pets" ALTER COLUMN "weight" TYPE bigint USING "weight"::bigint;

@@ -1,0 +1,3 @@
+ALTER TABLE "tags" DROP CONSTRAINT "tags_pkey";
+
+ALTER TABLE "tags" ADD CONSTRAINT "tags_pkey" PRIMARY KEY ("pet", "name");

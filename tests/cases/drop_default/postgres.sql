@@ -1,0 +1,1 @@
+ALTER TABLE "pets" ALTER COLUMN "created_at" DROP DEFAULT;

@@ -1,0 +1,3 @@
+ALTER TABLE "visits" DROP CONSTRAINT "visits_pet_id_fkey";
+
+DROP TABLE "visits";

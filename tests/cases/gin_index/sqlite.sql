@@ -1,0 +1,1 @@
+CREATE INDEX "pets_traits_idx" ON "pets" ("traits");

@@ -1,0 +1,17 @@
+CREATE TYPE "select" AS ENUM ('it''s', 'a "quote"');
+
+CREATE TABLE "user" (
+    "id" integer NOT NULL,
+    "select" "select" DEFAULT 'it''s' NOT NULL,
+    "my col" text,
+    CONSTRAINT "user_pkey" PRIMARY KEY ("id")
+);
+
+CREATE TABLE "my""table" (
+    "order" integer NOT NULL,
+    "user_id" integer NOT NULL,
+    CONSTRAINT "my""table_pkey" PRIMARY KEY ("order"),
+    CONSTRAINT "my""table_user_id_fkey" FOREIGN KEY ("user_id") REFERENCES "user" ("id")
+);
+
+CREATE INDEX "my""table_user_id_idx" ON "my""table" ("user_id");

@@ -1,0 +1,16 @@
+ALTER TABLE "user" ALTER COLUMN "my col" TYPE varchar(10) USING "my col"::varchar(10);
+
+ALTER TABLE "user" ADD COLUMN "group" text;
+
+-- next migration file
+
+-- migrate:no-transaction
+UPDATE "user" SET "my col" = 'x' WHERE "my col" IS NULL;
+
+ALTER TABLE "user" ADD CONSTRAINT "user_my col_not_null" CHECK ("my col" IS NOT NULL) NOT VALID;
+
+ALTER TABLE "user" VALIDATE CONSTRAINT "user_my col_not_null";
+
+ALTER TABLE "user" ALTER COLUMN "my col" SET NOT NULL;
+
+ALTER TABLE "user" DROP CONSTRAINT "user_my col_not_null";

@@ -1,0 +1,1 @@
+ALTER TABLE "pets" RENAME COLUMN "nickname" TO "call_name";
