@@ -805,7 +805,7 @@ impl Validator<'_> {
                 && let ColumnType::Enum(en) = &col.ty
                 && let Some(e) = schema.enum_type(en)
                 && let Some(label) = sql_string_literal(&d.value)
-                && !e.values.iter().any(|v| *v == label)
+                && !e.values.contains(&label)
             {
                 let help = match did_you_mean(&label, e.values.iter().map(String::as_str)) {
                     Some(s) => format!("did you mean `'{s}'`?"),
