@@ -36,6 +36,10 @@ pub enum Change {
         enum_name: String,
         comment: Option<String>,
     },
+    /// Drops the type a [`Change::RebuildEnum`] renamed away, once nothing uses it.
+    DropOldEnum {
+        name: String,
+    },
     /// A new table, with its primary key, checks, and the foreign keys that can be created with it.
     CreateTable(Table),
     DropTable(Table),
@@ -150,7 +154,12 @@ impl Change {
     pub fn table(&self) -> Option<&str> {
         use Change::*;
         match self {
-            CreateEnum(_) | DropEnum(_) | AddEnumValue { .. } | RebuildEnum { .. } | SetEnumComment { .. } => None,
+            CreateEnum(_)
+            | DropEnum(_)
+            | AddEnumValue { .. }
+            | RebuildEnum { .. }
+            | SetEnumComment { .. }
+            | DropOldEnum { .. } => None,
             CreateTable(t) | DropTable(t) => Some(&t.name),
             RenameTable { to, .. } => Some(to),
             SetTableComment { table, .. }
@@ -185,6 +194,7 @@ impl Change {
             AddEnumValue { enum_name, .. } => format!("add_{enum_name}_value"),
             RebuildEnum { to, .. } => format!("change_{}", to.name),
             SetEnumComment { enum_name, .. } => format!("comment_{enum_name}"),
+            DropOldEnum { name } => format!("drop_{name}"),
             CreateTable(t) => format!("create_{}", t.name),
             DropTable(t) => format!("drop_{}", t.name),
             RenameTable { from, to } => format!("rename_{from}_to_{to}"),
@@ -383,6 +393,10 @@ impl Differ {
                                 from: old.clone(),
                                 to: new.clone(),
                                 columns,
+                            });
+                            // Columns dropped or retyped later may use the old type until then.
+                            self.drop_enums.push(Change::DropOldEnum {
+                                name: old_enum_name(&new.name),
                             });
                         }
                     }
@@ -643,23 +657,27 @@ impl Differ {
         }
     }
 
+    /// Column changes, ordered so each statement is valid after the previous ones: identity goes
+    /// before a type change and comes back after the default is gone and the column is NOT NULL.
     fn column(&mut self, table: &str, old: &Column, new: &Column) {
         let t = table.to_string();
         let c = new.name.clone();
+        let identity = Change::SetIdentity {
+            table: t.clone(),
+            column: c.clone(),
+            from: old.identity,
+            to: new.identity,
+        };
+        let identity_changed = old.identity != new.identity;
+        if identity_changed && new.identity.is_none() {
+            self.columns.push(identity.clone());
+        }
         if old.ty != new.ty {
             self.columns.push(Change::AlterColumnType {
                 table: t.clone(),
                 column: c.clone(),
                 from: old.ty.clone(),
                 to: new.ty.clone(),
-            });
-        }
-        if old.identity != new.identity {
-            self.columns.push(Change::SetIdentity {
-                table: t.clone(),
-                column: c.clone(),
-                from: old.identity,
-                to: new.identity,
             });
         }
         if old.default != new.default {
@@ -682,6 +700,9 @@ impl Differ {
             }),
             _ => {}
         }
+        if identity_changed && new.identity.is_some() {
+            self.columns.push(identity);
+        }
         if old.comment != new.comment {
             self.comments.push(Change::SetColumnComment {
                 table: t,
@@ -690,6 +711,11 @@ impl Differ {
             });
         }
     }
+}
+
+/// The name a rebuilt enum's previous type goes by until it is dropped.
+pub fn old_enum_name(name: &str) -> String {
+    format!("{name}__old")
 }
 
 /// Items of `old` with no equal item of the same name in `new`, and items of `new` with no equal

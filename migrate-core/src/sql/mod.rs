@@ -3,7 +3,8 @@
 //! [`render`] turns the ordered changes of a [`Diff`] into SQL statements for PostgreSQL or SQLite.
 //! PostgreSQL statements that must not run inside a transaction (`CREATE INDEX CONCURRENTLY`, and
 //! the `NOT VALID` + `VALIDATE` pairs that only avoid long locks when each commits on its own) are
-//! marked [`Statement::online`]; [`Rendered::units`] groups them into a file of their own.
+//! marked [`Stage::After`]; new enum labels, which PostgreSQL lets no transaction use before it
+//! commits them, are [`Stage::Before`]. [`Rendered::units`] groups each stage into a file of its own.
 
 pub mod postgres;
 pub mod sqlite;
@@ -12,26 +13,45 @@ use crate::config::Dialect;
 use crate::diff::Diff;
 use crate::schema::Schema;
 
+/// When a statement runs relative to the migration's transaction.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Stage {
+    /// Before the transaction, each statement committing on its own (new enum labels).
+    Before,
+    /// In the migration's one transaction.
+    Tx,
+    /// After the transaction, each statement committing on its own (`CONCURRENTLY`, `VALIDATE`).
+    After,
+}
+
 /// One SQL statement, without its terminating `;`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Statement {
     pub sql: String,
-    /// Must run outside a transaction, each statement committing on its own.
-    pub online: bool,
+    pub stage: Stage,
 }
 
 impl Statement {
     pub fn tx(sql: impl Into<String>) -> Statement {
         Statement {
             sql: sql.into(),
-            online: false,
+            stage: Stage::Tx,
         }
     }
 
+    /// Runs after the transaction, outside any.
     pub fn online(sql: impl Into<String>) -> Statement {
         Statement {
             sql: sql.into(),
-            online: true,
+            stage: Stage::After,
+        }
+    }
+
+    /// Runs before the transaction, outside any.
+    pub fn before(sql: impl Into<String>) -> Statement {
+        Statement {
+            sql: sql.into(),
+            stage: Stage::Before,
         }
     }
 }
@@ -65,20 +85,20 @@ impl Unit {
 }
 
 impl Rendered {
-    /// The transactional statements first (one unit), then the online ones (a second unit), each in
-    /// their original order. Online statements only build on what exists after the first unit.
+    /// One unit per stage present — before, transaction, after — each keeping the statements'
+    /// order. A stage only builds on what the stages before it leave.
     pub fn units(&self) -> Vec<Unit> {
         let mut out = Vec::new();
-        for online in [false, true] {
+        for stage in [Stage::Before, Stage::Tx, Stage::After] {
             let statements: Vec<String> = self
                 .statements
                 .iter()
-                .filter(|s| s.online == online)
+                .filter(|s| s.stage == stage)
                 .map(|s| s.sql.clone())
                 .collect();
             if !statements.is_empty() {
                 out.push(Unit {
-                    no_transaction: online,
+                    no_transaction: stage != Stage::Tx,
                     statements,
                 });
             }

@@ -19,6 +19,19 @@ pub fn type_sql(ty: &ColumnType) -> String {
     }
 }
 
+/// Whether PostgreSQL has a cast from `from` to `to` that needs no detour through text.
+fn has_direct_cast(from: &ColumnType, to: &ColumnType) -> bool {
+    use ColumnType::*;
+    let numeric = |t: &ColumnType| matches!(t, SmallInt | Integer | BigInt | Real | Double | Numeric(_));
+    let textual = |t: &ColumnType| matches!(t, Text | Varchar(_) | Char(_));
+    let temporal = |t: &ColumnType| matches!(t, Date | Timestamp | Timestamptz);
+    (numeric(from) && numeric(to))
+        || textual(from)
+        || textual(to)
+        || (temporal(from) && temporal(to))
+        || matches!((from, to), (Json | Jsonb, Json | Jsonb) | (Boolean, Integer) | (Integer, Boolean))
+}
+
 fn column_def(c: &Column) -> String {
     let mut s = format!("{} {}", ident(&c.name), type_sql(&c.ty));
     if let Some(id) = c.identity {
@@ -150,6 +163,20 @@ fn set_not_null(table: &str, column: &str, backfill: Option<&str>, out: &mut Vec
     out.push(Statement::online(format!("ALTER TABLE {t} DROP CONSTRAINT {check}")));
 }
 
+/// The column as it was before the migration, by its declared name (through renames).
+fn old_column<'a>(from: &'a Schema, to: &Schema, table: &str, column: &str) -> Option<&'a Column> {
+    let new_table = to.table(table);
+    let old_table = from
+        .table(table)
+        .or_else(|| new_table.and_then(|t| t.renamed_from.as_deref()).and_then(|r| from.table(r)))?;
+    old_table.column(column).or_else(|| {
+        new_table
+            .and_then(|t| t.column(column))
+            .and_then(|c| c.renamed_from.as_deref())
+            .and_then(|r| old_table.column(r))
+    })
+}
+
 /// Renders every change in order.
 pub fn render(diff: &Diff, from: &Schema, to: &Schema) -> Rendered {
     let mut out: Vec<Statement> = Vec::new();
@@ -173,11 +200,12 @@ fn change_sql(change: &Change, from: &Schema, to: &Schema, out: &mut Vec<Stateme
             if let Some(b) = before {
                 s.push_str(&format!(" BEFORE {}", literal(b)));
             }
-            out.push(Statement::tx(s));
+            // PostgreSQL lets no transaction use a label before the label is committed.
+            out.push(Statement::before(s));
         }
         Change::RebuildEnum { from: old, to: new, columns } => {
             // Rename the old type away, create the new one, convert each column through text.
-            let old_name = format!("{}__old", new.name);
+            let old_name = crate::diff::old_enum_name(&new.name);
             out.push(Statement::tx(format!("ALTER TYPE {} RENAME TO {}", ident(&old.name), ident(&old_name))));
             out.push(Statement::tx(format!("CREATE TYPE {} AS ENUM ({})", ident(&new.name), enum_values(new))));
             for (table, column) in columns {
@@ -202,11 +230,11 @@ fn change_sql(change: &Change, from: &Schema, to: &Schema, out: &mut Vec<Stateme
                     out.push(Statement::tx(format!("ALTER TABLE {t} ALTER COLUMN {c} SET DEFAULT {d}")));
                 }
             }
-            out.push(Statement::tx(format!("DROP TYPE {}", ident(&old_name))));
             if new.comment.is_some() {
                 out.push(Statement::tx(format!("COMMENT ON TYPE {} IS {}", ident(&new.name), comment_value(&new.comment))));
             }
         }
+        Change::DropOldEnum { name } => out.push(Statement::tx(format!("DROP TYPE {}", ident(name)))),
         Change::SetEnumComment { enum_name, comment } => out.push(Statement::tx(format!(
             "COMMENT ON TYPE {} IS {}",
             ident(enum_name),
@@ -258,26 +286,16 @@ fn change_sql(change: &Change, from: &Schema, to: &Schema, out: &mut Vec<Stateme
         ))),
         Change::AlterColumnType { table, column, from: old_ty, to: new_ty } => {
             let (t, c) = (ident(table), ident(column));
-            let old_default = from
-                .table(table)
-                .and_then(|ft| ft.column(column))
-                .or_else(|| {
-                    // The column may have been renamed: find it through the declared rename.
-                    to.table(table)
-                        .and_then(|tt| tt.column(column))
-                        .and_then(|tc| tc.renamed_from.as_deref())
-                        .and_then(|r| from.table(table).and_then(|ft| ft.column(r)))
-                })
-                .and_then(|fc| fc.default.clone());
+            let old_default = old_column(from, to, table, column).and_then(|fc| fc.default.clone());
             let new_default = to.table(table).and_then(|tt| tt.column(column)).and_then(|tc| tc.default.clone());
             if old_default.is_some() {
                 out.push(Statement::tx(format!("ALTER TABLE {t} ALTER COLUMN {c} DROP DEFAULT")));
             }
-            let using = match (old_ty, new_ty) {
-                // Enum to enum and enum to/from text go through text.
-                (ColumnType::Enum(_), _) | (_, ColumnType::Enum(_)) => format!("{c}::text::{}", type_sql(new_ty)),
-                (ColumnType::Array(_), ColumnType::Array(_)) => format!("{c}::text[]::{}", type_sql(new_ty)),
-                _ => format!("{c}::{}", type_sql(new_ty)),
+            let using = if has_direct_cast(old_ty, new_ty) {
+                format!("{c}::{}", type_sql(new_ty))
+            } else {
+                // Every type has a text form and reads one back.
+                format!("{c}::text::{}", type_sql(new_ty))
             };
             out.push(Statement::tx(format!("ALTER TABLE {t} ALTER COLUMN {c} TYPE {} USING {using}", type_sql(new_ty))));
             if let Some(d) = new_default.filter(|_| old_default.is_some()) {
@@ -303,11 +321,18 @@ fn change_sql(change: &Change, from: &Schema, to: &Schema, out: &mut Vec<Stateme
                 crate::schema::Identity::Always => "ALWAYS",
                 crate::schema::Identity::ByDefault => "BY DEFAULT",
             };
-            out.push(Statement::tx(match (old, new) {
+            let sql = match (old, new) {
                 (_, None) => format!("ALTER TABLE {t} ALTER COLUMN {c} DROP IDENTITY IF EXISTS"),
-                (None, Some(n)) => format!("ALTER TABLE {t} ALTER COLUMN {c} ADD GENERATED {} AS IDENTITY", kind(*n)),
+                (None, Some(n)) => {
+                    // Identity needs NOT NULL; a later online NOT NULL step is then a no-op.
+                    if old_column(from, to, table, column).is_some_and(|oc| oc.nullable) {
+                        out.push(Statement::tx(format!("ALTER TABLE {t} ALTER COLUMN {c} SET NOT NULL")));
+                    }
+                    format!("ALTER TABLE {t} ALTER COLUMN {c} ADD GENERATED {} AS IDENTITY", kind(*n))
+                }
                 (Some(_), Some(n)) => format!("ALTER TABLE {t} ALTER COLUMN {c} SET GENERATED {}", kind(*n)),
-            }));
+            };
+            out.push(Statement::tx(sql));
         }
         Change::SetColumnComment { table, column, comment } => out.push(Statement::tx(format!(
             "COMMENT ON COLUMN {}.{} IS {}",

@@ -1,3 +1,4 @@
+-- migrate:no-transaction
 ALTER TYPE "pet_type" ADD VALUE IF NOT EXISTS 'BIRD' BEFORE 'DOG';
 
 ALTER TYPE "pet_type" ADD VALUE IF NOT EXISTS 'HAMSTER';
