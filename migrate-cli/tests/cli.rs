@@ -1,0 +1,314 @@
+//! The `migrate` binary as a user and a script see it: output, colour, JSON and exit codes.
+
+use std::fs;
+use std::path::Path;
+
+use assert_cmd::Command;
+use serde_json::Value;
+use tempfile::TempDir;
+
+const CONFIG: &str = "dialect = \"sqlite\"\nschema = \"schema\"\nmigrations = \"migrations\"\n";
+
+const VALID: &str = r#"
+[enums.pet_type]
+values = ["CAT", "DOG"]
+
+[tables.pets]
+model = "Pet"
+[tables.pets.columns]
+id = { type = "uuid", primary_key = true }
+type = "pet_type"
+name = "text"
+"#;
+
+/// Two mistakes: an enum without values (line 3) and a misspelled type (line 8).
+const BROKEN: &str = r#"
+[enums.pet_type]
+values = []
+
+[tables.pets]
+model = "Pet"
+[tables.pets.columns]
+id = { type = "uuid", primary_key = true }
+weight = { type = "integr" }
+"#;
+
+/// `migrate` run in `dir`, as from a terminal session without colour preferences.
+fn migrate(dir: &Path) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_migrate"));
+    cmd.current_dir(dir)
+        .env_remove("NO_COLOR")
+        .env_remove("CLICOLOR_FORCE")
+        .env_remove("DATABASE_URL");
+    cmd
+}
+
+/// A project directory with a configuration and the given schema.
+fn project(schema: &str) -> TempDir {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let root = dir.path();
+    fs::write(root.join("migrate.toml"), CONFIG).expect("write migrate.toml");
+    fs::create_dir(root.join("schema")).expect("create schema/");
+    fs::create_dir(root.join("migrations")).expect("create migrations/");
+    fs::write(root.join("schema/schema.toml"), schema).expect("write schema.toml");
+    dir
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+#[test]
+fn check_reports_every_error_with_place_source_and_help() {
+    let dir = project(BROKEN);
+    let out = migrate(dir.path())
+        .arg("check")
+        .assert()
+        .code(1)
+        .get_output()
+        .clone();
+    let err = text(&out.stderr);
+    assert!(err.contains("schema/schema.toml:3:10"), "{err}");
+    assert!(err.contains("values = []"), "{err}");
+    assert!(err.contains("schema/schema.toml:9:19"), "{err}");
+    assert!(err.contains("weight = { type = \"integr\" }"), "{err}");
+    assert!(err.contains("help: did you mean `integer`?"), "{err}");
+    assert!(err.contains("help: list its labels"), "{err}");
+    assert!(err.contains("2 errors"), "{err}");
+    // Not a terminal: no colour.
+    assert!(!err.contains("\x1b["), "{err:?}");
+    assert!(!text(&out.stdout).contains("\x1b["));
+}
+
+#[test]
+fn color_always_colours_and_never_does_not() {
+    let dir = project(BROKEN);
+    let out = migrate(dir.path())
+        .args(["--color", "always", "check"])
+        .assert()
+        .code(1)
+        .get_output()
+        .clone();
+    assert!(text(&out.stderr).contains("\x1b["), "{}", text(&out.stderr));
+    let out = migrate(dir.path())
+        .args(["--color", "never", "check"])
+        .assert()
+        .code(1)
+        .get_output()
+        .clone();
+    assert!(!text(&out.stderr).contains("\x1b["));
+}
+
+#[test]
+fn check_json_is_one_document_with_every_error() {
+    let dir = project(BROKEN);
+    let out = migrate(dir.path())
+        .args(["--format", "json", "check"])
+        .assert()
+        .code(1)
+        .get_output()
+        .clone();
+    assert_eq!(text(&out.stderr), "", "JSON mode writes nothing for people");
+    let doc: Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", text(&out.stdout)));
+    assert_eq!(doc["ok"], false);
+    let errors = doc["errors"].as_array().unwrap();
+    let got: Vec<(String, u64, u64, String)> = errors
+        .iter()
+        .map(|e| {
+            let loc = &e["location"];
+            (
+                loc["file"].as_str().unwrap().to_string(),
+                loc["line"].as_u64().unwrap(),
+                loc["column"].as_u64().unwrap(),
+                e["code"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (
+                "schema/schema.toml".to_string(),
+                3,
+                10,
+                "empty-enum".to_string()
+            ),
+            (
+                "schema/schema.toml".to_string(),
+                9,
+                19,
+                "unknown-type".to_string()
+            ),
+        ]
+    );
+    assert!(
+        errors
+            .iter()
+            .all(|e| e["help"].as_str().is_some_and(|h| !h.is_empty()))
+    );
+    assert!(errors[1]["message"].as_str().unwrap().contains("integr"));
+}
+
+#[test]
+fn valid_schema_passes() {
+    let dir = project(VALID);
+    let out = migrate(dir.path())
+        .arg("check")
+        .assert()
+        .code(0)
+        .get_output()
+        .clone();
+    assert!(text(&out.stdout).contains("ok"), "{}", text(&out.stdout));
+    assert_eq!(text(&out.stderr), "");
+
+    let out = migrate(dir.path())
+        .args(["--format", "json", "check"])
+        .assert()
+        .code(0)
+        .get_output()
+        .clone();
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["ok"], true);
+    assert_eq!(doc["errors"], serde_json::json!([]));
+}
+
+#[test]
+fn no_config_is_a_usage_error_with_a_hint() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = migrate(dir.path())
+        .arg("check")
+        .assert()
+        .code(2)
+        .get_output()
+        .clone();
+    let err = text(&out.stderr);
+    assert!(err.contains("migrate.toml"), "{err}");
+    assert!(err.contains("migrate init"), "{err}");
+
+    let out = migrate(dir.path())
+        .args(["--format", "json", "check"])
+        .assert()
+        .code(2)
+        .get_output()
+        .clone();
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["ok"], false);
+    assert!(doc["help"].as_str().unwrap().contains("migrate init"));
+}
+
+#[test]
+fn broken_config_is_a_usage_error_with_its_place() {
+    let dir = project(VALID);
+    fs::write(
+        dir.path().join("migrate.toml"),
+        format!("{CONFIG}dialekt = \"sqlite\"\n"),
+    )
+    .unwrap();
+    let out = migrate(dir.path())
+        .arg("check")
+        .assert()
+        .code(2)
+        .get_output()
+        .clone();
+    let err = text(&out.stderr);
+    assert!(err.contains("migrate.toml:4:1"), "{err}");
+    assert!(err.contains("unknown key `dialekt`"), "{err}");
+    assert!(err.contains("did you mean `dialect`?"), "{err}");
+}
+
+#[test]
+fn unknown_environment_is_a_usage_error() {
+    let dir = project(VALID);
+    let out = migrate(dir.path())
+        .args(["--env", "prod", "check"])
+        .assert()
+        .code(2)
+        .get_output()
+        .clone();
+    let err = text(&out.stderr);
+    assert!(err.contains("prod"), "{err}");
+    assert!(err.contains("[environments.prod]"), "{err}");
+}
+
+#[test]
+fn init_creates_a_project_that_checks_and_never_overwrites() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = migrate(dir.path())
+        .arg("init")
+        .assert()
+        .code(0)
+        .get_output()
+        .clone();
+    assert!(
+        text(&out.stdout).contains("migrate.toml"),
+        "{}",
+        text(&out.stdout)
+    );
+    let root = dir.path();
+    assert!(root.join("migrate.toml").is_file());
+    assert!(root.join("schema/schema.toml").is_file());
+    assert!(root.join("migrations").is_dir());
+
+    migrate(root).arg("check").assert().code(0);
+
+    // A second run changes nothing, even after the user edited the files.
+    fs::write(root.join("schema/schema.toml"), VALID).unwrap();
+    let config = fs::read_to_string(root.join("migrate.toml")).unwrap();
+    let out = migrate(root)
+        .arg("init")
+        .assert()
+        .code(1)
+        .get_output()
+        .clone();
+    assert!(
+        text(&out.stderr).contains("already exists"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert_eq!(
+        fs::read_to_string(root.join("schema/schema.toml")).unwrap(),
+        VALID
+    );
+    assert_eq!(
+        fs::read_to_string(root.join("migrate.toml")).unwrap(),
+        config
+    );
+    migrate(root).arg("check").assert().code(0);
+}
+
+#[test]
+fn help_says_what_commands_do() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = migrate(dir.path())
+        .arg("--help")
+        .assert()
+        .code(0)
+        .get_output()
+        .clone();
+    let help = text(&out.stdout);
+    assert!(help.contains("Change database schemas safely"), "{help}");
+    assert!(help.contains("init") && help.contains("check"), "{help}");
+
+    let out = migrate(dir.path())
+        .args(["check", "--help"])
+        .assert()
+        .code(0)
+        .get_output()
+        .clone();
+    let help = text(&out.stdout);
+    assert!(help.contains("Check the schema, offline"), "{help}");
+    assert!(help.contains("file:line:col"), "{help}");
+}
+
+#[test]
+fn unknown_subcommand_is_a_usage_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = migrate(dir.path())
+        .arg("frobnicate")
+        .assert()
+        .code(2)
+        .get_output()
+        .clone();
+    assert!(text(&out.stderr).contains("frobnicate"));
+}
