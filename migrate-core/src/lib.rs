@@ -10,6 +10,7 @@
 
 pub mod config;
 pub mod diagnostic;
+pub mod migration;
 pub mod diff;
 pub mod safety;
 pub mod sql;

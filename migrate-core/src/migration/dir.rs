@@ -1,0 +1,1310 @@
+//! Opening, verifying and writing a migration directory.
+
+use std::fs;
+use std::io::{self, Write as _};
+use std::path::{Path, PathBuf};
+
+use super::checksum::file_checksum;
+use super::manifest::{MANIFEST_FILE, Manifest, ParseError, Parsed, chain};
+use super::{
+    Migration, MigrationError, Problem, ProblemKind, SNAPSHOT_FILE, Version, file_name,
+    is_valid_name, parse_file_name, snake_case,
+};
+use crate::schema::{Schema, load_str, print};
+
+/// The state of `migrate.sum` when the directory was opened.
+#[derive(Debug, Clone)]
+enum ManifestState {
+    Absent,
+    /// Present but unreadable as a manifest: the problem says why.
+    Unusable(Problem),
+    Parsed(Parsed),
+}
+
+/// A migration directory: its migrations in version order, its manifest and its snapshot.
+///
+/// Opening never fails because of what the files hold; [`verify`](MigrationDir::verify) reports
+/// that. Writing ([`add`](MigrationDir::add), [`write_snapshot`](MigrationDir::write_snapshot))
+/// refuses to run on a directory with problems, so it never records an edit as if it were the
+/// original. Every file is written to a temporary file first and renamed into place, and the
+/// manifest last: a failure leaves the directory as it was.
+#[derive(Debug, Clone)]
+pub struct MigrationDir {
+    path: PathBuf,
+    extra_paths: Vec<PathBuf>,
+    /// Well-named, readable migration files, sorted by version then name.
+    migrations: Vec<Migration>,
+    /// Files that are not usable migrations: bad names, unreadable, duplicate versions.
+    scan_problems: Vec<Problem>,
+    manifest: ManifestState,
+    /// The snapshot file's bytes, when it exists.
+    snapshot: Option<Vec<u8>>,
+}
+
+impl MigrationDir {
+    /// Opens a migration directory.
+    pub fn open(path: impl AsRef<Path>) -> Result<MigrationDir, MigrationError> {
+        MigrationDir::open_with(path, &[])
+    }
+
+    /// Opens a migration directory whose manifest may list files kept in other directories
+    /// (`extra_migration_paths`, e.g. migrations holding sensitive data). New migrations are always
+    /// written to `path`.
+    pub fn open_with(
+        path: impl AsRef<Path>,
+        extra_paths: &[PathBuf],
+    ) -> Result<MigrationDir, MigrationError> {
+        let path = path.as_ref().to_path_buf();
+        if !path.is_dir() {
+            return Err(MigrationError::NotFound { path });
+        }
+        let mut dir = MigrationDir {
+            path: path.clone(),
+            extra_paths: extra_paths.to_vec(),
+            migrations: Vec::new(),
+            scan_problems: Vec::new(),
+            manifest: ManifestState::Absent,
+            snapshot: None,
+        };
+        for d in std::iter::once(&path).chain(extra_paths) {
+            if !d.is_dir() {
+                return Err(MigrationError::NotFound { path: d.clone() });
+            }
+            dir.scan(d)?;
+        }
+        dir.sort_and_check_versions();
+        dir.manifest = read_manifest(&dir.manifest_path())?;
+        dir.snapshot = read_optional(&dir.snapshot_path())?;
+        Ok(dir)
+    }
+
+    /// Creates the directory (and its parents) with an empty manifest if it has none, and opens it.
+    pub fn create(path: impl AsRef<Path>) -> Result<MigrationDir, MigrationError> {
+        let path = path.as_ref();
+        fs::create_dir_all(path).map_err(|e| MigrationError::write(path, e))?;
+        let manifest = path.join(MANIFEST_FILE);
+        if !manifest.exists() {
+            write_atomic(&manifest, Manifest::default().render().as_bytes())?;
+        }
+        MigrationDir::open(path)
+    }
+
+    /// Reads the `.sql` files of one directory.
+    fn scan(&mut self, dir: &Path) -> Result<(), MigrationError> {
+        let entries = fs::read_dir(dir).map_err(|e| MigrationError::read(dir, e))?;
+        let mut files = Vec::new();
+        for entry in entries {
+            let entry = entry.map_err(|e| MigrationError::read(dir, e))?;
+            files.push(entry.path());
+        }
+        files.sort();
+        for path in files {
+            let file = path
+                .file_name()
+                .map(|f| f.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            // Hidden files (editors' swap files, interrupted writes) and other kinds of file are
+            // not migrations.
+            if file.starts_with('.') || !file.ends_with(".sql") || !path.is_file() {
+                continue;
+            }
+            if let Err(reason) = parse_file_name(&file) {
+                self.scan_problems
+                    .push(Problem::new(path, ProblemKind::BadFileName { reason }));
+                continue;
+            }
+            if let Some(first) = self.migrations.iter().find(|m| m.file_name() == file) {
+                let other = first.path.clone();
+                self.scan_problems
+                    .push(Problem::new(path, ProblemKind::DuplicateVersion { other }));
+                continue;
+            }
+            let bytes = match fs::read(&path) {
+                Ok(b) => b,
+                Err(e) => {
+                    let reason = e.to_string();
+                    self.scan_problems
+                        .push(Problem::new(path, ProblemKind::Unreadable { reason }));
+                    continue;
+                }
+            };
+            match Migration::from_file(path.clone(), &bytes) {
+                Ok(m) => self.migrations.push(m),
+                Err(e) => {
+                    let reason = match e {
+                        MigrationError::NotUtf8 { reason, .. } => {
+                            format!("not valid UTF-8 ({reason})")
+                        }
+                        other => other.to_string(),
+                    };
+                    self.scan_problems
+                        .push(Problem::new(path, ProblemKind::Unreadable { reason }));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn sort_and_check_versions(&mut self) {
+        self.migrations
+            .sort_by(|a, b| (a.version, &a.name).cmp(&(b.version, &b.name)));
+    }
+
+    /// Migrations that share a version with another; of two, the one the manifest does not list
+    /// (or the later name) is the duplicate.
+    fn duplicate_versions(&self) -> Vec<Problem> {
+        let listed = |m: &Migration| match &self.manifest {
+            ManifestState::Parsed(p) => p.manifest.entries.iter().any(|e| e.name == m.file_name()),
+            _ => false,
+        };
+        let mut out = Vec::new();
+        for pair in self.migrations.windows(2) {
+            if pair[0].version == pair[1].version {
+                let (keep, dup) = if listed(&pair[1]) && !listed(&pair[0]) {
+                    (&pair[1], &pair[0])
+                } else {
+                    (&pair[0], &pair[1])
+                };
+                let other = keep.path.clone();
+                out.push(Problem::new(
+                    dup.path.clone(),
+                    ProblemKind::DuplicateVersion { other },
+                ));
+            }
+        }
+        out
+    }
+
+    /// The directory.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The other directories migrations are read from.
+    pub fn extra_paths(&self) -> &[PathBuf] {
+        &self.extra_paths
+    }
+
+    /// `migrate.sum`.
+    pub fn manifest_path(&self) -> PathBuf {
+        self.path.join(MANIFEST_FILE)
+    }
+
+    /// `schema.snapshot.toml`.
+    pub fn snapshot_path(&self) -> PathBuf {
+        self.path.join(SNAPSHOT_FILE)
+    }
+
+    /// The migrations, in version order.
+    pub fn migrations(&self) -> &[Migration] {
+        &self.migrations
+    }
+
+    /// The migration with this version.
+    pub fn get(&self, version: Version) -> Option<&Migration> {
+        self.migrations.iter().find(|m| m.version == version)
+    }
+
+    /// The latest version in the directory.
+    pub fn last_version(&self) -> Option<Version> {
+        self.migrations.last().map(|m| m.version)
+    }
+
+    /// Everything wrong with the directory, each naming its file. Empty when all is well.
+    ///
+    /// Finds files edited after they were recorded, listed out of version order, listed but
+    /// missing, present but unlisted; a manifest that is missing, corrupt, in conflict or edited by
+    /// hand; `.sql` files with bad names, unreadable files, and duplicate versions. The snapshot is
+    /// checked like a migration.
+    pub fn verify(&self) -> Vec<Problem> {
+        let mut problems = self.scan_problems.clone();
+        problems.extend(self.duplicate_versions());
+        let parsed = match &self.manifest {
+            ManifestState::Absent => {
+                if !self.migrations.is_empty() || self.snapshot.is_some() {
+                    problems.push(Problem::new(
+                        self.manifest_path(),
+                        ProblemKind::ManifestMissing,
+                    ));
+                }
+                return problems;
+            }
+            ManifestState::Unusable(p) => {
+                problems.push(p.clone());
+                return problems;
+            }
+            ManifestState::Parsed(p) => p,
+        };
+        if !parsed.header_ok {
+            problems.push(Problem::new(
+                self.manifest_path(),
+                ProblemKind::ManifestTampered,
+            ));
+        }
+        let entries = &parsed.manifest.entries;
+
+        // Order: each listed migration must come after every one listed before it. Lines out of
+        // place are not checked against their neighbours' sums, which moving them changed.
+        let listed: Vec<(usize, Version)> = entries
+            .iter()
+            .enumerate()
+            .filter_map(|(i, e)| parse_file_name(&e.name).ok().map(|(v, _)| (i, v)))
+            .collect();
+        let mut in_order: Vec<(usize, Version)> = listed.clone();
+        in_order.sort_by_key(|&(i, v)| (v, entries[i].name.clone()));
+        let mut out_of_place = vec![false; entries.len()];
+        for (a, b) in listed.iter().zip(&in_order) {
+            if a.0 != b.0 {
+                out_of_place[a.0] = true;
+            }
+        }
+        let mut latest: Option<(Version, &str)> = None;
+        for &(i, v) in &listed {
+            match latest {
+                Some((lv, lname)) if v < lv => problems.push(Problem::new(
+                    self.locate(&entries[i].name),
+                    ProblemKind::Reordered {
+                        after: lname.to_string(),
+                    },
+                )),
+                _ => latest = Some((v, &entries[i].name)),
+            }
+        }
+
+        // Each line against its file, chained from the line above as written, or (when that line
+        // was changed by hand) from what the line above should say: a file is edited when
+        // neither gives its line's sum.
+        let unreadable: Vec<String> = self.scan_problems.iter().map(Problem::file_name).collect();
+        let mut fresh_prev = String::new();
+        for (i, e) in entries.iter().enumerate() {
+            let prev = if i == 0 {
+                ""
+            } else {
+                entries[i - 1].chained.as_str()
+            };
+            let (path, sum) = if e.name == SNAPSHOT_FILE {
+                (
+                    self.snapshot_path(),
+                    self.snapshot.as_deref().map(file_checksum),
+                )
+            } else {
+                let m = self.migrations.iter().find(|m| m.file_name() == e.name);
+                (self.locate(&e.name), m.map(|m| m.checksum.clone()))
+            };
+            let Some(sum) = sum else {
+                if !unreadable.contains(&e.name) {
+                    problems.push(Problem::new(path, ProblemKind::Missing));
+                }
+                fresh_prev.clone_from(&e.chained);
+                continue;
+            };
+            let fresh = chain(&fresh_prev, &e.name, &sum);
+            let skip = out_of_place[i] || (i > 0 && out_of_place[i - 1]);
+            if !skip && chain(prev, &e.name, &sum) != e.chained && fresh != e.chained {
+                problems.push(Problem::new(path, ProblemKind::Edited));
+            }
+            fresh_prev = fresh;
+        }
+
+        for m in &self.migrations {
+            let name = m.file_name();
+            if !entries.iter().any(|e| e.name == name) {
+                problems.push(Problem::new(m.path.clone(), ProblemKind::Unlisted));
+            }
+        }
+        if self.snapshot.is_some() && !entries.iter().any(|e| e.name == SNAPSHOT_FILE) {
+            problems.push(Problem::new(self.snapshot_path(), ProblemKind::Unlisted));
+        }
+        problems
+    }
+
+    /// Where a listed file is, or would be.
+    fn locate(&self, file: &str) -> PathBuf {
+        self.migrations
+            .iter()
+            .find(|m| m.file_name() == file)
+            .map_or_else(|| self.path.join(file), |m| m.path.clone())
+    }
+
+    /// The manifest of the files as they are now.
+    fn manifest_of(migrations: &[Migration], snapshot: Option<&[u8]>) -> Manifest {
+        let mut files: Vec<(String, String)> = migrations
+            .iter()
+            .map(|m| (m.file_name(), m.checksum.clone()))
+            .collect();
+        if let Some(bytes) = snapshot {
+            files.push((SNAPSHOT_FILE.to_string(), file_checksum(bytes)));
+        }
+        Manifest::from_files(files.iter().map(|(n, s)| (n.as_str(), s.as_str())))
+    }
+
+    /// Fails with every problem, except those about the snapshot when it is being rewritten.
+    fn require_clean(&self, rewriting_snapshot: bool) -> Result<(), MigrationError> {
+        let snapshot = self.snapshot_path();
+        let problems: Vec<Problem> = self
+            .verify()
+            .into_iter()
+            .filter(|p| {
+                !(rewriting_snapshot
+                    && p.path == snapshot
+                    && matches!(
+                        p.kind,
+                        ProblemKind::Edited | ProblemKind::Missing | ProblemKind::Unlisted
+                    ))
+            })
+            .collect();
+        if problems.is_empty() {
+            Ok(())
+        } else {
+            Err(MigrationError::Unverified {
+                dir: self.path.clone(),
+                problems,
+            })
+        }
+    }
+
+    /// Writes the next migration, `<version>_<name>.sql`, and records it in the manifest.
+    ///
+    /// The version is the current UTC second, or one second after the last migration's when that
+    /// is not later. Refuses to write anything if [`verify`](MigrationDir::verify) finds a problem.
+    pub fn add(&mut self, name: &str, content: &str) -> Result<PathBuf, MigrationError> {
+        self.add_at(name, content, Version::now())
+    }
+
+    /// [`add`](MigrationDir::add), as if the current time were `now`.
+    pub fn add_at(
+        &mut self,
+        name: &str,
+        content: &str,
+        now: Version,
+    ) -> Result<PathBuf, MigrationError> {
+        self.write_migration(name, content, now, None)
+    }
+
+    /// Adds a migration and replaces the snapshot with `schema`, recording both in one manifest
+    /// write (what `migrate generate` does).
+    pub fn add_with_snapshot(
+        &mut self,
+        name: &str,
+        content: &str,
+        schema: &Schema,
+    ) -> Result<PathBuf, MigrationError> {
+        self.add_with_snapshot_at(name, content, schema, Version::now())
+    }
+
+    /// [`add_with_snapshot`](MigrationDir::add_with_snapshot), as if the current time were `now`.
+    pub fn add_with_snapshot_at(
+        &mut self,
+        name: &str,
+        content: &str,
+        schema: &Schema,
+        now: Version,
+    ) -> Result<PathBuf, MigrationError> {
+        self.write_migration(name, content, now, Some(schema))
+    }
+
+    fn write_migration(
+        &mut self,
+        name: &str,
+        content: &str,
+        now: Version,
+        schema: Option<&Schema>,
+    ) -> Result<PathBuf, MigrationError> {
+        if !is_valid_name(name) {
+            return Err(MigrationError::BadName {
+                name: name.to_string(),
+                suggestion: snake_case(name),
+            });
+        }
+        self.require_clean(schema.is_some())?;
+        let last = self.last_version();
+        let version = Version::next(last, now);
+        if let Some(last) = last.filter(|&l| version <= l) {
+            return Err(MigrationError::VersionsExhausted { last });
+        }
+        let path = self.path.join(file_name(version, name));
+        let migration = Migration::from_file(path.clone(), content.as_bytes())?;
+        let mut migrations = self.migrations.clone();
+        migrations.push(migration);
+
+        let new_snapshot = schema.map(|s| print::to_toml(s).into_bytes());
+        let snapshot = new_snapshot.as_deref().or(self.snapshot.as_deref());
+        let manifest = MigrationDir::manifest_of(&migrations, snapshot);
+
+        write_new(&path, content.as_bytes())?;
+        if let Some(bytes) = &new_snapshot
+            && let Err(e) = write_atomic(&self.snapshot_path(), bytes)
+        {
+            let _ = fs::remove_file(&path);
+            return Err(e);
+        }
+        if let Err(e) = write_atomic(&self.manifest_path(), manifest.render().as_bytes()) {
+            let _ = fs::remove_file(&path);
+            if new_snapshot.is_some() {
+                self.restore_snapshot();
+            }
+            return Err(e);
+        }
+
+        self.migrations = migrations;
+        if let Some(bytes) = new_snapshot {
+            self.snapshot = Some(bytes);
+        }
+        self.set_manifest(manifest);
+        Ok(path)
+    }
+
+    /// Puts the snapshot file back as it was when the directory was read (best effort).
+    fn restore_snapshot(&self) {
+        let _ = match &self.snapshot {
+            Some(bytes) => write_atomic(&self.snapshot_path(), bytes),
+            None => fs::remove_file(self.snapshot_path())
+                .map_err(|e| MigrationError::write(&self.snapshot_path(), e)),
+        };
+    }
+
+    fn set_manifest(&mut self, manifest: Manifest) {
+        self.manifest = ManifestState::Parsed(Parsed {
+            header: manifest.header(),
+            header_ok: true,
+            manifest,
+        });
+    }
+
+    /// Re-records the manifest from the files as they are (`migrate hash`), and returns the
+    /// problems this resolved.
+    ///
+    /// This accepts every edit, so it is for migrations that were never applied anywhere. Files
+    /// that cannot be ordered (bad names, duplicate versions) or read must be fixed first.
+    pub fn rehash(&mut self) -> Result<Vec<Problem>, MigrationError> {
+        let mut blocking = self.scan_problems.clone();
+        blocking.extend(self.duplicate_versions());
+        if !blocking.is_empty() {
+            return Err(MigrationError::Unverified {
+                dir: self.path.clone(),
+                problems: blocking,
+            });
+        }
+        let before = self.verify();
+        let manifest = MigrationDir::manifest_of(&self.migrations, self.snapshot.as_deref());
+        write_atomic(&self.manifest_path(), manifest.render().as_bytes())?;
+        self.set_manifest(manifest);
+        Ok(before)
+    }
+
+    /// The schema as of the last migration; an empty schema when there is no snapshot yet.
+    pub fn snapshot(&self) -> Result<Schema, MigrationError> {
+        let Some(bytes) = &self.snapshot else {
+            return Ok(Schema::default());
+        };
+        let path = self.snapshot_path();
+        let text = std::str::from_utf8(bytes).map_err(|e| MigrationError::NotUtf8 {
+            path: path.clone(),
+            reason: e.to_string(),
+        })?;
+        load_str(&path, text).map_err(|diagnostics| MigrationError::Snapshot { path, diagnostics })
+    }
+
+    /// Replaces the snapshot with `schema` and records it in the manifest.
+    ///
+    /// Refuses if the directory has problems other than with the snapshot itself.
+    pub fn write_snapshot(&mut self, schema: &Schema) -> Result<(), MigrationError> {
+        self.require_clean(true)?;
+        let bytes = print::to_toml(schema).into_bytes();
+        let manifest = MigrationDir::manifest_of(&self.migrations, Some(&bytes));
+        write_atomic(&self.snapshot_path(), &bytes)?;
+        if let Err(e) = write_atomic(&self.manifest_path(), manifest.render().as_bytes()) {
+            self.restore_snapshot();
+            return Err(e);
+        }
+        self.snapshot = Some(bytes);
+        self.set_manifest(manifest);
+        Ok(())
+    }
+}
+
+/// Reads `migrate.sum`, if it exists.
+fn read_manifest(path: &Path) -> Result<ManifestState, MigrationError> {
+    let Some(bytes) = read_optional(path)? else {
+        return Ok(ManifestState::Absent);
+    };
+    let corrupt = |line: usize, reason: String| {
+        ManifestState::Unusable(Problem::new(
+            path.to_path_buf(),
+            ProblemKind::ManifestCorrupt { line, reason },
+        ))
+    };
+    let Ok(text) = String::from_utf8(bytes) else {
+        return Ok(corrupt(1, "it is not valid UTF-8".into()));
+    };
+    let parsed = match Manifest::parse(&text) {
+        Ok(p) => p,
+        Err(ParseError::Conflict { line }) => {
+            return Ok(ManifestState::Unusable(Problem::new(
+                path.to_path_buf(),
+                ProblemKind::ManifestConflict { line },
+            )));
+        }
+        Err(ParseError::Syntax { line, reason }) => return Ok(corrupt(line, reason)),
+    };
+    // Every line names a migration file, or the snapshot as the last line.
+    let n = parsed.manifest.entries.len();
+    for (i, e) in parsed.manifest.entries.iter().enumerate() {
+        // The header is line 1; blank lines are not counted here, which only matters for the
+        // line number of a hand-edited file.
+        let line = i + 2;
+        if e.name == SNAPSHOT_FILE {
+            if i + 1 != n {
+                return Ok(corrupt(
+                    line,
+                    format!("`{SNAPSHOT_FILE}` must be the last line"),
+                ));
+            }
+        } else if let Err(reason) = parse_file_name(&e.name) {
+            return Ok(corrupt(
+                line,
+                format!("`{}` is not a migration file: {reason}", e.name),
+            ));
+        }
+    }
+    Ok(ManifestState::Parsed(parsed))
+}
+
+/// A file's bytes, or `None` when it does not exist.
+fn read_optional(path: &Path) -> Result<Option<Vec<u8>>, MigrationError> {
+    match fs::read(path) {
+        Ok(b) => Ok(Some(b)),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(MigrationError::read(path, e)),
+    }
+}
+
+/// The temporary file a write goes through: hidden, next to the target.
+fn temp_path(path: &Path) -> PathBuf {
+    let name = path
+        .file_name()
+        .map(|f| f.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    path.with_file_name(format!(".{name}.{}.tmp", std::process::id()))
+}
+
+fn write_temp(path: &Path, bytes: &[u8]) -> io::Result<PathBuf> {
+    let tmp = temp_path(path);
+    let written = (|| {
+        let mut f = fs::File::create(&tmp)?;
+        f.write_all(bytes)?;
+        f.sync_all()
+    })();
+    match written {
+        Ok(()) => Ok(tmp),
+        Err(e) => {
+            let _ = fs::remove_file(&tmp);
+            Err(e)
+        }
+    }
+}
+
+/// Makes a rename durable (best effort: not every platform can sync a directory).
+fn sync_dir(path: &Path) {
+    if let Some(dir) = path.parent()
+        && let Ok(d) = fs::File::open(dir)
+    {
+        let _ = d.sync_all();
+    }
+}
+
+/// Replaces `path` with `bytes` atomically: a temporary file, renamed over it.
+fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), MigrationError> {
+    let tmp = write_temp(path, bytes).map_err(|e| MigrationError::write(path, e))?;
+    if let Err(e) = fs::rename(&tmp, path) {
+        let _ = fs::remove_file(&tmp);
+        return Err(MigrationError::write(path, e));
+    }
+    sync_dir(path);
+    Ok(())
+}
+
+/// Writes a new file atomically, refusing to replace one that exists.
+fn write_new(path: &Path, bytes: &[u8]) -> Result<(), MigrationError> {
+    let tmp = write_temp(path, bytes).map_err(|e| MigrationError::write(path, e))?;
+    // A hard link fails if the target exists; where links are unsupported, check and rename.
+    let placed = match fs::hard_link(&tmp, path) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == io::ErrorKind::AlreadyExists => Err(e),
+        Err(_) if path.exists() => Err(io::Error::new(
+            io::ErrorKind::AlreadyExists,
+            "the file already exists",
+        )),
+        Err(_) => fs::rename(&tmp, path),
+    };
+    let _ = fs::remove_file(&tmp);
+    placed.map_err(|e| MigrationError::write(path, e))?;
+    sync_dir(path);
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::schema::model::{Column, ColumnType, PrimaryKey, Table};
+
+    fn v(s: &str) -> Version {
+        Version::parse(s).expect("valid version")
+    }
+
+    const NOW: &str = "20240601120000";
+
+    /// A directory with three migrations added in the same second.
+    fn setup() -> (tempfile::TempDir, MigrationDir) {
+        let tmp = tempfile::tempdir().expect("tempdir");
+        let mut dir = MigrationDir::create(tmp.path().join("migrations")).expect("create");
+        for (name, sql) in [
+            ("create_pets", "CREATE TABLE pets (id uuid PRIMARY KEY);\n"),
+            ("create_cats", "CREATE TABLE cats (id uuid PRIMARY KEY);\n"),
+            (
+                "add_index",
+                "-- migrate:no-transaction\nCREATE INDEX CONCURRENTLY pets_x ON pets (id);\n",
+            ),
+        ] {
+            dir.add_at(name, sql, v(NOW)).expect("add");
+        }
+        (tmp, dir)
+    }
+
+    fn reopen(dir: &MigrationDir) -> MigrationDir {
+        MigrationDir::open(dir.path()).expect("open")
+    }
+
+    /// The problems of a freshly opened directory, as `(code, file name)`.
+    fn problems(dir: &MigrationDir) -> Vec<(&'static str, String)> {
+        reopen(dir)
+            .verify()
+            .iter()
+            .map(|p| (p.code(), p.file_name()))
+            .collect()
+    }
+
+    fn file(dir: &MigrationDir, i: usize) -> PathBuf {
+        dir.migrations()[i].path.clone()
+    }
+
+    fn name(dir: &MigrationDir, i: usize) -> String {
+        dir.migrations()[i].file_name()
+    }
+
+    fn read(path: &Path) -> String {
+        fs::read_to_string(path).expect("read")
+    }
+
+    fn write(path: &Path, text: &str) {
+        fs::write(path, text).expect("write");
+    }
+
+    fn pets_schema() -> Schema {
+        Schema {
+            tables: vec![Table {
+                name: "pets".into(),
+                model: "Pet".into(),
+                comment: Some("Pets, \"quoted\".".into()),
+                columns: vec![Column {
+                    name: "id".into(),
+                    ty: ColumnType::Uuid,
+                    nullable: false,
+                    default: None,
+                    identity: None,
+                    comment: None,
+                    renamed_from: None,
+                    type_changed_from: None,
+                    backfill: None,
+                }],
+                primary_key: Some(PrimaryKey {
+                    name: "pets_pkey".into(),
+                    columns: vec!["id".into()],
+                }),
+                foreign_keys: vec![],
+                indexes: vec![],
+                checks: vec![],
+                drop_columns: vec![],
+                renamed_from: None,
+            }],
+            ..Schema::default()
+        }
+    }
+
+    #[test]
+    fn add_writes_increasing_versions_and_a_clean_manifest() {
+        let (_tmp, dir) = setup();
+        let names: Vec<String> = dir.migrations().iter().map(Migration::file_name).collect();
+        assert_eq!(
+            names,
+            [
+                "20240601120000_create_pets.sql",
+                "20240601120001_create_cats.sql",
+                "20240601120002_add_index.sql"
+            ]
+        );
+        assert!(dir.verify().is_empty(), "{:?}", dir.verify());
+        let fresh = reopen(&dir);
+        assert!(fresh.verify().is_empty(), "{:?}", fresh.verify());
+        assert_eq!(fresh.migrations(), dir.migrations());
+        assert!(fresh.migrations()[2].no_transaction());
+        assert_eq!(fresh.last_version(), Some(v("20240601120002")));
+        assert_eq!(
+            fresh.get(v("20240601120001")).map(|m| m.name.as_str()),
+            Some("create_cats")
+        );
+
+        // The manifest: a header and one chained line per migration, in order.
+        let text = read(&dir.manifest_path());
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines.len(), 4);
+        assert!(
+            lines[0].starts_with("h1:") && lines[0].len() == 67,
+            "{text}"
+        );
+        for (line, m) in lines[1..].iter().zip(dir.migrations()) {
+            assert!(
+                line.starts_with(&format!("{} h1:", m.file_name())),
+                "{text}"
+            );
+        }
+        let mut prev = String::new();
+        for (line, m) in lines[1..].iter().zip(dir.migrations()) {
+            let expected = chain(&prev, &m.file_name(), &m.checksum);
+            assert!(line.ends_with(&expected));
+            prev = expected;
+        }
+
+        // A later clock is used as is; an earlier one continues after the last version.
+        let mut dir = fresh;
+        let p = dir.add_at("later", "", v("20250101000000")).expect("add");
+        assert!(p.ends_with("20250101000000_later.sql"));
+        let p = dir.add_at("earlier", "", v("20240101000000")).expect("add");
+        assert!(p.ends_with("20250101000001_earlier.sql"));
+        // The real clock.
+        let p = dir.add("now", "SELECT 1;\n").expect("add");
+        assert!(
+            dir.last_version() > Some(v("20250101000001")),
+            "{}",
+            p.display()
+        );
+        assert!(problems(&dir).is_empty());
+    }
+
+    #[test]
+    fn manifest_is_stable_byte_for_byte() {
+        let (_tmp, mut dir) = setup();
+        dir.write_snapshot(&pets_schema()).expect("snapshot");
+        let manifest = read(&dir.manifest_path());
+        let snapshot = read(&dir.snapshot_path());
+        assert!(dir.rehash().expect("rehash").is_empty());
+        assert_eq!(read(&dir.manifest_path()), manifest);
+        let mut fresh = reopen(&dir);
+        fresh.rehash().expect("rehash");
+        assert_eq!(read(&dir.manifest_path()), manifest);
+        fresh.write_snapshot(&pets_schema()).expect("snapshot");
+        assert_eq!(read(&dir.snapshot_path()), snapshot);
+        assert_eq!(read(&dir.manifest_path()), manifest);
+
+        // The same files written in another directory give the same bytes.
+        let (_tmp2, mut other) = setup();
+        other.write_snapshot(&pets_schema()).expect("snapshot");
+        assert_eq!(read(&other.manifest_path()), manifest);
+    }
+
+    #[test]
+    fn empty_and_new_directories() {
+        let tmp = tempfile::tempdir().expect("tempdir");
+        // No manifest and no migrations: nothing to complain about.
+        let dir = MigrationDir::open(tmp.path()).expect("open");
+        assert!(dir.verify().is_empty());
+        assert!(dir.migrations().is_empty());
+        assert_eq!(dir.snapshot().expect("snapshot"), Schema::default());
+        // `create` writes an empty manifest, and is idempotent.
+        let created = MigrationDir::create(tmp.path().join("a/b")).expect("create");
+        let text = read(&created.manifest_path());
+        assert_eq!(
+            text,
+            "h1:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855\n"
+        );
+        MigrationDir::create(tmp.path().join("a/b")).expect("create again");
+        assert_eq!(read(&created.manifest_path()), text);
+        // A missing directory is an error that says what to do.
+        let err = MigrationDir::open(tmp.path().join("nope")).expect_err("missing");
+        assert!(err.to_string().contains("migrate init"), "{err}");
+    }
+
+    #[test]
+    fn detects_an_edited_migration_but_not_line_endings_or_a_bom() {
+        let (_tmp, dir) = setup();
+        let path = file(&dir, 1);
+        let original = read(&path);
+
+        write(&path, &original.replace('\n', "\r\n"));
+        assert!(problems(&dir).is_empty(), "CRLF is not an edit");
+        write(&path, &format!("\u{feff}{original}"));
+        assert!(problems(&dir).is_empty(), "a BOM is not an edit");
+        assert!(!reopen(&dir).migrations()[1].content.starts_with('\u{feff}'));
+
+        write(&path, &original.replace("cats", "dogs"));
+        assert_eq!(problems(&dir), [("edited", name(&dir, 1))]);
+        let p = &reopen(&dir).verify()[0];
+        let text = p.to_string();
+        assert!(text.contains(&path.display().to_string()), "{text}");
+        assert!(
+            text.contains("a fix is a new migration, never an edit"),
+            "{text}"
+        );
+        assert!(text.contains("migrate hash"), "{text}");
+
+        // Writing refuses until it is fixed, and says why.
+        let mut fresh = reopen(&dir);
+        let err = fresh.add_at("more", "", v(NOW)).expect_err("refused");
+        assert!(matches!(&err, MigrationError::Unverified { problems, .. } if problems.len() == 1));
+        assert!(err.to_string().contains(&name(&dir, 1)), "{err}");
+        assert_eq!(
+            fs::read_dir(dir.path()).expect("ls").count(),
+            4,
+            "nothing was written"
+        );
+
+        // `migrate hash` accepts the edit.
+        let resolved = fresh.rehash().expect("rehash");
+        assert_eq!(resolved.len(), 1);
+        assert!(problems(&dir).is_empty());
+    }
+
+    #[test]
+    fn detects_missing_and_unlisted_files() {
+        let (_tmp, dir) = setup();
+        let first = file(&dir, 0);
+        let content = read(&first);
+        fs::remove_file(&first).expect("rm");
+        assert_eq!(problems(&dir), [("missing", name(&dir, 0))]);
+        write(&first, &content);
+
+        let extra = dir.path().join("20240601130000_extra.sql");
+        write(&extra, "SELECT 1;\n");
+        assert_eq!(
+            problems(&dir),
+            [("unlisted", "20240601130000_extra.sql".to_string())]
+        );
+        // A renamed file is both.
+        fs::remove_file(&extra).expect("rm");
+        let renamed = dir.path().join("20240601120000_create_pet.sql");
+        fs::rename(&first, &renamed).expect("mv");
+        assert_eq!(
+            problems(&dir),
+            [
+                ("missing", name(&dir, 0)),
+                ("unlisted", "20240601120000_create_pet.sql".to_string())
+            ]
+        );
+        // Deleting the middle file does not make the next one look edited.
+        fs::rename(&renamed, &first).expect("mv");
+        fs::remove_file(file(&dir, 1)).expect("rm");
+        assert_eq!(problems(&dir), [("missing", name(&dir, 1))]);
+    }
+
+    #[test]
+    fn detects_reordered_and_tampered_manifests() {
+        let (_tmp, dir) = setup();
+        let text = read(&dir.manifest_path());
+
+        // Swapping two lines by hand.
+        let mut lines: Vec<&str> = text.lines().collect();
+        lines.swap(2, 3);
+        write(&dir.manifest_path(), &(lines.join("\n") + "\n"));
+        assert_eq!(
+            problems(&dir),
+            [
+                ("manifest-tampered", MANIFEST_FILE.to_string()),
+                ("reordered", name(&dir, 1))
+            ]
+        );
+
+        // Reordered with a consistent header (e.g. written by a tool): still reordered, not edited.
+        let parsed = Manifest::parse(&text).expect("parses").manifest;
+        let mut entries = parsed.entries.clone();
+        entries.swap(0, 2);
+        write(&dir.manifest_path(), &Manifest { entries }.render());
+        let found = problems(&dir);
+        assert_eq!(
+            found,
+            [("reordered", name(&dir, 1)), ("reordered", name(&dir, 0))],
+            "{found:?}"
+        );
+        let p = reopen(&dir).verify()[0].to_string();
+        assert!(
+            p.contains(&format!("listed after `{}`", name(&dir, 2))),
+            "{p}"
+        );
+
+        // Changing a sum by hand.
+        let mut entries = parsed.entries.clone();
+        entries[1].chained = entries[0].chained.clone();
+        let body: String = entries
+            .iter()
+            .map(|e| format!("{} h1:{}\n", e.name, e.chained))
+            .collect();
+        let header = text.lines().next().unwrap_or_default();
+        write(&dir.manifest_path(), &format!("{header}\n{body}"));
+        assert_eq!(
+            problems(&dir),
+            [
+                ("manifest-tampered", MANIFEST_FILE.to_string()),
+                ("edited", name(&dir, 1))
+            ]
+        );
+
+        // Deleting a line by hand.
+        let mut lines: Vec<&str> = text.lines().collect();
+        lines.remove(3);
+        write(&dir.manifest_path(), &(lines.join("\n") + "\n"));
+        assert_eq!(
+            problems(&dir),
+            [
+                ("manifest-tampered", MANIFEST_FILE.to_string()),
+                ("unlisted", name(&dir, 2))
+            ]
+        );
+
+        // `migrate hash` puts it right.
+        reopen(&dir).rehash().expect("rehash");
+        assert_eq!(read(&dir.manifest_path()), text);
+    }
+
+    #[test]
+    fn detects_corrupt_missing_and_conflicted_manifests() {
+        let (_tmp, dir) = setup();
+        let text = read(&dir.manifest_path());
+        let corrupt = |dir: &MigrationDir| {
+            let p = reopen(dir).verify();
+            assert_eq!(p.len(), 1, "{p:?}");
+            assert_eq!(p[0].file_name(), MANIFEST_FILE);
+            p[0].clone()
+        };
+
+        write(&dir.manifest_path(), &text.replacen("h1:", "h1:zz", 1));
+        let p = corrupt(&dir);
+        assert!(
+            matches!(p.kind, ProblemKind::ManifestCorrupt { line: 1, .. }),
+            "{p}"
+        );
+
+        write(
+            &dir.manifest_path(),
+            &text.replacen(".sql h1:", ".sql sha1:", 1),
+        );
+        assert!(matches!(
+            corrupt(&dir).kind,
+            ProblemKind::ManifestCorrupt { line: 2, .. }
+        ));
+
+        write(
+            &dir.manifest_path(),
+            &format!("{text}README.md h1:{}\n", "0".repeat(64)),
+        );
+        assert!(matches!(
+            corrupt(&dir).kind,
+            ProblemKind::ManifestCorrupt { line: 5, .. }
+        ));
+
+        write(&dir.manifest_path(), "");
+        assert!(matches!(
+            corrupt(&dir).kind,
+            ProblemKind::ManifestCorrupt { line: 1, .. }
+        ));
+
+        fs::write(dir.manifest_path(), b"h1:\xff\n").expect("write");
+        assert!(matches!(
+            corrupt(&dir).kind,
+            ProblemKind::ManifestCorrupt { .. }
+        ));
+
+        let mut lines: Vec<&str> = text.lines().collect();
+        let ours = lines[3];
+        lines.splice(
+            3..4,
+            [
+                "<<<<<<< HEAD",
+                ours,
+                "=======",
+                "20240601120002_theirs.sql h1:00",
+                ">>>>>>> theirs",
+            ],
+        );
+        write(&dir.manifest_path(), &(lines.join("\n") + "\n"));
+        let p = corrupt(&dir);
+        assert_eq!(p.code(), "manifest-conflict");
+        assert!(p.help().contains("two branches"), "{p}");
+
+        fs::remove_file(dir.manifest_path()).expect("rm");
+        assert_eq!(corrupt(&dir).code(), "manifest-missing");
+
+        // Every one of them blocks writing, and `migrate hash` fixes every one.
+        let mut fresh = reopen(&dir);
+        assert!(fresh.add_at("x", "", v(NOW)).is_err());
+        fresh.rehash().expect("rehash");
+        assert_eq!(read(&dir.manifest_path()), text);
+    }
+
+    #[test]
+    fn detects_bad_names_duplicate_versions_and_unreadable_files() {
+        let (_tmp, dir) = setup();
+        for bad in ["2024_oops.sql", "20240601120000_Bad-Name.sql", "notes.sql"] {
+            write(&dir.path().join(bad), "SELECT 1;\n");
+        }
+        // Not migrations, not problems.
+        write(&dir.path().join("README.md"), "hi");
+        write(&dir.path().join(".20240601120009_swap.sql"), "");
+        fs::create_dir(dir.path().join("20240601120008_a_directory.sql")).expect("mkdir");
+        let mut found = problems(&dir);
+        found.sort();
+        assert_eq!(
+            found,
+            [
+                ("bad-file-name", "20240601120000_Bad-Name.sql".to_string()),
+                ("bad-file-name", "2024_oops.sql".to_string()),
+                ("bad-file-name", "notes.sql".to_string()),
+            ]
+        );
+        let p = reopen(&dir)
+            .verify()
+            .into_iter()
+            .find(|p| p.file_name() == "20240601120000_Bad-Name.sql");
+        let text = p.map(|p| p.to_string()).unwrap_or_default();
+        assert!(text.contains("20240601120000_bad_name.sql"), "{text}");
+        // `migrate hash` cannot order them: it refuses and names them.
+        let err = reopen(&dir).rehash().expect_err("refused");
+        assert!(err.to_string().contains("2024_oops.sql"), "{err}");
+        for bad in ["2024_oops.sql", "20240601120000_Bad-Name.sql", "notes.sql"] {
+            fs::remove_file(dir.path().join(bad)).expect("rm");
+        }
+
+        let dup = dir.path().join("20240601120001_also_second.sql");
+        write(&dup, "SELECT 2;\n");
+        let also = "20240601120001_also_second.sql".to_string();
+        assert_eq!(
+            problems(&dir),
+            [("duplicate-version", also.clone()), ("unlisted", also)]
+        );
+        let p = &reopen(&dir).verify()[0];
+        assert!(
+            p.to_string().contains("20240601120001_create_cats.sql"),
+            "{p}"
+        );
+        assert!(
+            reopen(&dir).rehash().is_err(),
+            "duplicate versions cannot be ordered"
+        );
+        fs::remove_file(&dup).expect("rm");
+
+        fs::write(file(&dir, 0), b"SELECT '\xff';\n").expect("write");
+        assert_eq!(problems(&dir), [("unreadable", name(&dir, 0))]);
+    }
+
+    #[test]
+    fn snapshot_round_trip_and_protection() {
+        let (_tmp, mut dir) = setup();
+        assert_eq!(dir.snapshot().expect("empty"), Schema::default());
+        dir.write_snapshot(&Schema::default()).expect("write");
+        assert_eq!(read(&dir.snapshot_path()), "");
+        assert_eq!(reopen(&dir).snapshot().expect("empty"), Schema::default());
+        let schema = pets_schema();
+        dir.write_snapshot(&schema).expect("write");
+        assert_eq!(dir.snapshot().expect("load"), schema);
+        let fresh = reopen(&dir);
+        assert_eq!(fresh.snapshot().expect("load"), schema);
+        assert!(fresh.verify().is_empty());
+        // The snapshot is the manifest's last line.
+        let text = read(&dir.manifest_path());
+        assert!(
+            text.lines()
+                .last()
+                .is_some_and(|l| l.starts_with("schema.snapshot.toml h1:")),
+            "{text}"
+        );
+
+        // Editing it by hand is detected, and named.
+        let original = read(&dir.snapshot_path());
+        write(&dir.snapshot_path(), &original.replace("Pet", "Animal"));
+        assert_eq!(problems(&dir), [("edited", SNAPSHOT_FILE.to_string())]);
+        let p = reopen(&dir).verify()[0].to_string();
+        assert!(
+            p.contains("snapshot") && p.contains("migrate generate"),
+            "{p}"
+        );
+        // Rewriting the snapshot is allowed and fixes it; adding a migration is not.
+        assert!(reopen(&dir).add_at("x", "", v(NOW)).is_err());
+        reopen(&dir).write_snapshot(&schema).expect("rewrite");
+        assert!(problems(&dir).is_empty());
+
+        fs::remove_file(dir.snapshot_path()).expect("rm");
+        assert_eq!(problems(&dir), [("missing", SNAPSHOT_FILE.to_string())]);
+        reopen(&dir).rehash().expect("rehash");
+        assert!(problems(&dir).is_empty());
+        write(&dir.snapshot_path(), &original);
+        assert_eq!(problems(&dir), [("unlisted", SNAPSHOT_FILE.to_string())]);
+
+        // A snapshot that does not load is an error naming it.
+        reopen(&dir).rehash().expect("rehash");
+        write(&dir.snapshot_path(), "[tables.x]\n");
+        let err = reopen(&dir).snapshot().expect_err("invalid");
+        assert!(err.to_string().contains(SNAPSHOT_FILE), "{err}");
+
+        // A snapshot line that is not last is corrupt.
+        let parsed = Manifest::parse(&text).expect("parses").manifest;
+        let mut entries = parsed.entries;
+        let snap = entries.pop().expect("snapshot line");
+        entries.insert(0, snap);
+        write(&dir.manifest_path(), &Manifest { entries }.render());
+        assert_eq!(
+            problems(&dir),
+            [("manifest-corrupt", MANIFEST_FILE.to_string())]
+        );
+    }
+
+    #[test]
+    fn add_with_snapshot_records_both() {
+        let (_tmp, mut dir) = setup();
+        let schema = pets_schema();
+        let p = dir
+            .add_with_snapshot_at("pets", "CREATE TABLE pets ();\n", &schema, v(NOW))
+            .expect("add");
+        assert!(p.ends_with("20240601120003_pets.sql"));
+        let fresh = reopen(&dir);
+        assert!(fresh.verify().is_empty(), "{:?}", fresh.verify());
+        assert_eq!(fresh.snapshot().expect("load"), schema);
+        let lines: Vec<String> = read(&dir.manifest_path())
+            .lines()
+            .map(String::from)
+            .collect();
+        assert_eq!(lines.len(), 6);
+        assert!(lines[4].starts_with("20240601120003_pets.sql h1:"));
+        assert!(lines[5].starts_with("schema.snapshot.toml h1:"));
+        // A plain add keeps the snapshot last.
+        let mut fresh = fresh;
+        fresh.add_at("hand_written", "", v(NOW)).expect("add");
+        let text = read(&dir.manifest_path());
+        assert!(
+            text.lines()
+                .last()
+                .is_some_and(|l| l.starts_with("schema.snapshot.toml")),
+            "{text}"
+        );
+        assert!(problems(&dir).is_empty());
+    }
+
+    #[test]
+    fn failed_writes_lose_nothing() {
+        let (_tmp, dir) = setup();
+        let mut dir = reopen(&dir);
+        dir.write_snapshot(&pets_schema()).expect("snapshot");
+        let manifest = read(&dir.manifest_path());
+        let snapshot = read(&dir.snapshot_path());
+        let listing = |dir: &MigrationDir| {
+            let mut names: Vec<String> = fs::read_dir(dir.path())
+                .expect("ls")
+                .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+                .collect();
+            names.sort();
+            names
+        };
+        let before = listing(&dir);
+
+        // The manifest cannot be replaced (a directory is in its way).
+        let mut opened = reopen(&dir);
+        fs::rename(dir.manifest_path(), dir.path().join("saved.sum")).expect("mv");
+        fs::create_dir(dir.manifest_path()).expect("mkdir");
+        fs::write(dir.manifest_path().join("keep"), "x").expect("write");
+        let err = opened
+            .add_at("doomed", "SELECT 1;\n", v(NOW))
+            .expect_err("fails");
+        assert!(matches!(err, MigrationError::Write { .. }), "{err}");
+        let err = opened
+            .add_with_snapshot_at("doomed", "SELECT 1;\n", &Schema::default(), v(NOW))
+            .expect_err("fails");
+        assert!(err.to_string().contains(MANIFEST_FILE), "{err}");
+        let err = opened
+            .write_snapshot(&Schema::default())
+            .expect_err("fails");
+        assert!(matches!(err, MigrationError::Write { .. }), "{err}");
+        fs::remove_dir_all(dir.manifest_path()).expect("rm");
+        fs::rename(dir.path().join("saved.sum"), dir.manifest_path()).expect("mv");
+
+        assert_eq!(listing(&dir), before, "no new or temporary files");
+        assert_eq!(read(&dir.manifest_path()), manifest);
+        assert_eq!(
+            read(&dir.snapshot_path()),
+            snapshot,
+            "the snapshot was restored"
+        );
+        assert!(problems(&dir).is_empty());
+        // The in-memory state did not move either: the next add takes the next version.
+        let p = opened.add_at("works", "", v(NOW)).expect("add");
+        assert!(p.ends_with("20240601120003_works.sql"));
+    }
+
+    #[test]
+    fn bad_migration_names_are_refused_with_a_suggestion() {
+        let (_tmp, mut dir) = setup();
+        for bad in ["Add Cats", "", "2fa", "add-cats", "ça"] {
+            let err = dir.add_at(bad, "", v(NOW)).expect_err(bad);
+            let MigrationError::BadName { suggestion, .. } = &err else {
+                panic!("{err}")
+            };
+            assert!(is_valid_name(suggestion), "{suggestion}");
+            assert!(err.to_string().contains("snake_case"), "{err}");
+        }
+        assert_eq!(dir.migrations().len(), 3);
+    }
+
+    #[test]
+    fn versions_run_out_only_at_the_end_of_the_numbers() {
+        let tmp = tempfile::tempdir().expect("tempdir");
+        let mut dir = MigrationDir::create(tmp.path()).expect("create");
+        dir.add_at("last", "", Version::MAX).expect("add");
+        let err = dir.add_at("after", "", v(NOW)).expect_err("exhausted");
+        assert!(
+            matches!(err, MigrationError::VersionsExhausted { .. }),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn extra_paths_hold_listed_migrations() {
+        let (tmp, mut dir) = setup();
+        let secure = tmp.path().join("secure");
+        fs::create_dir(&secure).expect("mkdir");
+        let p = dir
+            .add_at("seed_secrets", "INSERT INTO s VALUES ('x');\n", v(NOW))
+            .expect("add");
+        let moved = secure.join(p.file_name().expect("file name"));
+        fs::rename(&p, &moved).expect("mv");
+        // Without the extra path it is missing; with it, all is well.
+        assert_eq!(
+            problems(&dir),
+            [("missing", "20240601120003_seed_secrets.sql".to_string())]
+        );
+        let with =
+            MigrationDir::open_with(dir.path(), std::slice::from_ref(&secure)).expect("open");
+        assert!(with.verify().is_empty(), "{:?}", with.verify());
+        assert_eq!(with.migrations()[3].path, moved);
+        assert_eq!(with.extra_paths(), std::slice::from_ref(&secure));
+        // New migrations go to the main directory.
+        let mut with = with;
+        let p = with.add_at("after", "", v(NOW)).expect("add");
+        assert_eq!(p.parent(), Some(dir.path()));
+        // The same file in both places is a duplicate.
+        fs::copy(&moved, dir.path().join(moved.file_name().expect("name"))).expect("cp");
+        let found = MigrationDir::open_with(dir.path(), std::slice::from_ref(&secure))
+            .expect("open")
+            .verify();
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].code(), "duplicate-version");
+        assert_eq!(found[0].path, moved);
+        // An extra path that does not exist is an error.
+        assert!(MigrationDir::open_with(dir.path(), &[tmp.path().join("nope")]).is_err());
+    }
+}
