@@ -1,0 +1,686 @@
+//! A throwaway PostgreSQL cluster owned by this test process.
+//!
+//! Life cycle:
+//! - A dedicated thread runs `initdb` (trust auth, no fsync) into a fresh directory, starts
+//!   `postgres` on a free loopback port as its child, waits until it answers a real connection,
+//!   then waits on it for the rest of the process.
+//! - The server is spawned with a parent-death signal (SIGQUIT: immediate shutdown) tied to that
+//!   thread, which never ends while the server runs: if the test process dies, however it dies,
+//!   the server goes with it.
+//! - On a normal exit an `atexit` hook stops the server and removes its directory. A directory
+//!   left by a process that died is removed by the next process that starts a cluster.
+//! - As root, `initdb` and `postgres` run as the `postgres` OS user (they refuse to run as root).
+
+use std::ffi::OsStr;
+use std::fs::{self, DirBuilder, File};
+use std::net::{Ipv4Addr, TcpListener};
+use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
+use std::os::unix::process::CommandExt;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, ExitStatus, Stdio};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, OnceLock, mpsc};
+use std::time::{Duration, Instant};
+use std::{env, io, thread};
+
+use nix::errno::Errno;
+use nix::sys::signal::{Signal, kill};
+use nix::unistd::{Group, Pid, User, geteuid};
+use sqlx::Connection;
+use sqlx::postgres::PgConnection;
+
+use super::{BINDIR_ENV, DATABASE_URL_ENV};
+use crate::Error;
+
+/// The OS user the cluster runs as when the tests run as root.
+const OS_USER: &str = "postgres";
+/// The cluster's superuser.
+const SUPERUSER: &str = "postgres";
+/// How long the server may take to accept connections.
+const READY_TIMEOUT: Duration = Duration::from_secs(60);
+/// How many free-looking ports to try when another process takes the chosen one first.
+const PORT_ATTEMPTS: usize = 5;
+/// The parent-death signal of the server: immediate shutdown.
+const DEATH_SIGNAL: Signal = Signal::SIGQUIT;
+
+/// The running server, for the exit hook.
+#[derive(Debug)]
+struct Running {
+    pid: Pid,
+    dir: PathBuf,
+    exited: Arc<AtomicBool>,
+}
+
+static RUNNING: OnceLock<Running> = OnceLock::new();
+
+/// Starts the cluster and returns its admin URL. Called once per process.
+pub(super) fn start() -> Result<String, Error> {
+    let (tx, rx) = mpsc::channel();
+    thread::Builder::new()
+        .name("migrate-tests-postgres".to_owned())
+        .spawn(move || keep(tx))
+        .map_err(|e| Error::new(format!("cannot start the cluster's thread: {e}")))?;
+    let url = rx.recv().unwrap_or_else(|_| {
+        Err(Error::new(
+            "the throwaway cluster's thread ended before the server was ready",
+        ))
+    })?;
+    register_exit_hook();
+    Ok(url)
+}
+
+/// The body of the thread that owns the server process. It must outlive the server: the
+/// server's parent-death signal fires when this thread ends.
+fn keep(tx: mpsc::Sender<Result<String, Error>>) {
+    let started = Instant::now();
+    match launch() {
+        Ok(mut launched) => {
+            let exited = Arc::new(AtomicBool::new(false));
+            let _ = RUNNING.set(Running {
+                pid: Pid::from_raw(launched.child.id() as i32),
+                dir: launched.dir.clone(),
+                exited: Arc::clone(&exited),
+            });
+            eprintln!(
+                "migrate-tests: throwaway PostgreSQL cluster ready at 127.0.0.1:{} in {:.2} s \
+                 ({}, binaries from {})",
+                launched.port,
+                started.elapsed().as_secs_f64(),
+                launched.dir.display(),
+                launched.bindir.display(),
+            );
+            let _ = tx.send(Ok(launched.url));
+            let _ = launched.child.wait();
+            exited.store(true, Ordering::SeqCst);
+        }
+        Err(e) => {
+            let _ = tx.send(Err(e));
+        }
+    }
+}
+
+#[derive(Debug)]
+struct Launched {
+    child: Child,
+    dir: PathBuf,
+    bindir: PathBuf,
+    port: u16,
+    url: String,
+}
+
+fn launch() -> Result<Launched, Error> {
+    let bindir = find_bindir()?;
+    let owner = run_as()?;
+    let bases = base_dirs(owner.is_some());
+    for base in &bases {
+        clean_stale(base);
+    }
+    let base = make_base_dir(&bases)?;
+    let dir = make_cluster_dir(&base, owner)?;
+    match init_and_start(&bindir, &dir, owner) {
+        Ok((child, port, url)) => Ok(Launched {
+            child,
+            dir,
+            bindir,
+            port,
+            url,
+        }),
+        Err(e) => {
+            let _ = fs::remove_dir_all(&dir);
+            Err(e)
+        }
+    }
+}
+
+fn init_and_start(
+    bindir: &Path,
+    dir: &Path,
+    owner: Option<(u32, u32)>,
+) -> Result<(Child, u16, String), Error> {
+    let data = dir.join("data");
+    let hint = match owner {
+        Some(_) => format!(
+            "\n(the cluster runs as the OS user `{OS_USER}`, which must be able to reach {}; \
+             point TMPDIR at a directory it can reach, such as /tmp)",
+            dir.display()
+        ),
+        None => String::new(),
+    };
+
+    let log_path = dir.join("initdb.log");
+    let mut initdb = Command::new(bindir.join("initdb"));
+    initdb
+        .arg("--pgdata")
+        .arg(&data)
+        .arg(format!("--username={SUPERUSER}"))
+        .args([
+            "--auth=trust",
+            "--encoding=UTF8",
+            "--no-locale",
+            "--no-sync",
+        ]);
+    prepare(&mut initdb, dir, owner, &log_path)?;
+    let status = initdb.status().map_err(|e| {
+        Error::new(format!(
+            "cannot run {}: {e}",
+            bindir.join("initdb").display()
+        ))
+    })?;
+    if !status.success() {
+        return Err(Error::new(format!(
+            "initdb failed ({status}):\n{}{hint}",
+            tail(&log_path)
+        )));
+    }
+
+    let mut last = String::new();
+    for _ in 0..PORT_ATTEMPTS {
+        let port = free_port()
+            .map_err(|e| Error::new(format!("cannot find a free port on 127.0.0.1: {e}")))?;
+        let log_path = dir.join("postgres.log");
+        let mut postgres = Command::new(bindir.join("postgres"));
+        postgres
+            .arg("-D")
+            .arg(&data)
+            .args(["-p", &port.to_string()])
+            .args(server_settings(dir).iter().flat_map(|s| ["-c", s]));
+        prepare(&mut postgres, dir, owner, &log_path)?;
+        let mut child = postgres.spawn().map_err(|e| {
+            Error::new(format!(
+                "cannot run {}: {e}",
+                bindir.join("postgres").display()
+            ))
+        })?;
+        let url = format!("postgres://{SUPERUSER}@127.0.0.1:{port}/postgres");
+        match wait_ready(&mut child, &url) {
+            Ok(()) => return Ok((child, port, url)),
+            Err(Failure::Exited(status)) => {
+                let log = tail(&log_path);
+                if log.contains("could not bind") || log.contains("already in use") {
+                    // Another process took the port between our probe and the server's bind.
+                    last = log;
+                    continue;
+                }
+                return Err(Error::new(format!(
+                    "postgres exited during startup ({status}):\n{log}{hint}"
+                )));
+            }
+            Err(Failure::Timeout) => {
+                stop(&mut child);
+                return Err(Error::new(format!(
+                    "postgres did not accept connections within {} s:\n{}",
+                    READY_TIMEOUT.as_secs(),
+                    tail(&log_path)
+                )));
+            }
+            Err(Failure::Other(e)) => {
+                stop(&mut child);
+                return Err(Error::new(e));
+            }
+        }
+    }
+    Err(Error::new(format!(
+        "postgres could not bind a free port in {PORT_ATTEMPTS} attempts:\n{last}"
+    )))
+}
+
+/// Settings for a server whose data may be lost: speed over durability.
+fn server_settings(dir: &Path) -> Vec<String> {
+    // A unix socket too, when the directory's path is short and plain enough for one.
+    let socket_dir = match dir.to_str() {
+        Some(d)
+            if d.len() < 80
+                && d.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "/_-.".contains(c)) =>
+        {
+            d.to_owned()
+        }
+        _ => String::new(),
+    };
+    [
+        "listen_addresses=127.0.0.1".to_owned(),
+        format!("unix_socket_directories={socket_dir}"),
+        "fsync=off".to_owned(),
+        "synchronous_commit=off".to_owned(),
+        "full_page_writes=off".to_owned(),
+        "wal_level=minimal".to_owned(),
+        "max_wal_senders=0".to_owned(),
+        // Little WAL kept around: it may live in memory.
+        "min_wal_size=32MB".to_owned(),
+        "max_wal_size=128MB".to_owned(),
+        "checkpoint_timeout=1h".to_owned(),
+        "autovacuum=off".to_owned(),
+        "jit=off".to_owned(),
+        "max_connections=200".to_owned(),
+        "logging_collector=off".to_owned(),
+    ]
+    .into()
+}
+
+/// Output to `log`, working directory `dir`, the `owner` OS user when set, no stray `PG*`
+/// settings from the environment, and death with the calling thread.
+fn prepare(
+    cmd: &mut Command,
+    dir: &Path,
+    owner: Option<(u32, u32)>,
+    log: &Path,
+) -> Result<(), Error> {
+    let out = File::create(log)
+        .map_err(|e| Error::new(format!("cannot create {}: {e}", log.display())))?;
+    let err = out
+        .try_clone()
+        .map_err(|e| Error::new(format!("cannot create {}: {e}", log.display())))?;
+    cmd.current_dir(dir)
+        .stdin(Stdio::null())
+        .stdout(out)
+        .stderr(err);
+    for (key, _) in env::vars_os() {
+        if key.to_str().is_some_and(|k| k.starts_with("PG")) {
+            cmd.env_remove(key);
+        }
+    }
+    if let Some((uid, gid)) = owner {
+        // The standard library switches group, then drops supplementary groups, then switches
+        // user, all before the hook below runs.
+        cmd.uid(uid).gid(gid);
+    }
+    die_with_parent(cmd);
+    Ok(())
+}
+
+/// Makes the child get [`DEATH_SIGNAL`] when the spawning thread ends (Linux).
+#[cfg(target_os = "linux")]
+#[allow(unsafe_code)]
+fn die_with_parent(cmd: &mut Command) {
+    let parent = Pid::this();
+    // SAFETY: the hook runs in the forked child before exec, where only async-signal-safe calls
+    // are allowed: it makes two system calls (prctl, getppid) and allocates nothing (errors are
+    // raw OS errors). It runs after the switch to the target user, which would clear the signal.
+    unsafe {
+        cmd.pre_exec(move || {
+            nix::sys::prctl::set_pdeathsig(DEATH_SIGNAL).map_err(io::Error::from)?;
+            // The parent may have died before the signal was armed.
+            if nix::unistd::getppid() != parent {
+                return Err(io::Error::from(Errno::ESRCH));
+            }
+            Ok(())
+        });
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn die_with_parent(_cmd: &mut Command) {}
+
+enum Failure {
+    Exited(ExitStatus),
+    Timeout,
+    Other(String),
+}
+
+/// Polls until the server answers a real connection, exits, or [`READY_TIMEOUT`] passes.
+fn wait_ready(child: &mut Child, url: &str) -> Result<(), Failure> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Failure::Other(format!("cannot start an async runtime: {e}")))?;
+    let deadline = Instant::now() + READY_TIMEOUT;
+    loop {
+        match child.try_wait() {
+            Ok(Some(status)) => return Err(Failure::Exited(status)),
+            Ok(None) => {}
+            Err(e) => return Err(Failure::Other(format!("cannot watch postgres: {e}"))),
+        }
+        let connected = runtime.block_on(async {
+            let attempt = PgConnection::connect(url);
+            match tokio::time::timeout(Duration::from_secs(2), attempt).await {
+                Ok(Ok(conn)) => {
+                    let _ = conn.close().await;
+                    true
+                }
+                _ => false,
+            }
+        });
+        if connected {
+            return Ok(());
+        }
+        if Instant::now() > deadline {
+            return Err(Failure::Timeout);
+        }
+        thread::sleep(Duration::from_millis(20));
+    }
+}
+
+/// Immediate shutdown of a server that is not needed, bounded in time.
+fn stop(child: &mut Child) {
+    let _ = kill(Pid::from_raw(child.id() as i32), DEATH_SIGNAL);
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while Instant::now() < deadline {
+        if !matches!(child.try_wait(), Ok(None)) {
+            return;
+        }
+        thread::sleep(Duration::from_millis(10));
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+}
+
+#[allow(unsafe_code)]
+fn register_exit_hook() {
+    extern "C" fn at_exit() {
+        // Nothing may unwind out of an exit hook.
+        let _ = std::panic::catch_unwind(shutdown);
+    }
+    // SAFETY: `at_exit` is a plain function that captures nothing and never unwinds; it only
+    // reads a static that is never moved or freed.
+    let _ = unsafe { libc::atexit(at_exit) };
+}
+
+/// Stops the server and removes its directory; runs when the process exits normally.
+fn shutdown() {
+    let Some(running) = RUNNING.get() else {
+        return;
+    };
+    if !running.exited.load(Ordering::SeqCst) {
+        let _ = kill(running.pid, DEATH_SIGNAL);
+    }
+    // The cluster's thread reaps the server and raises the flag.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !running.exited.load(Ordering::SeqCst) {
+        if Instant::now() > deadline {
+            return; // left for the next process's stale-directory cleanup
+        }
+        thread::sleep(Duration::from_millis(5));
+    }
+    let _ = fs::remove_dir_all(&running.dir);
+}
+
+/// A port nobody listens on now: first a few random ones below the usual ephemeral range (where
+/// outgoing connections take their ports), then one the kernel picks.
+fn free_port() -> io::Result<u16> {
+    use std::hash::{BuildHasher, Hasher};
+    let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
+    hasher.write_u32(std::process::id());
+    let mut seed = hasher.finish();
+    for _ in 0..20 {
+        seed = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        let port = 20_000 + ((seed >> 33) % 12_000) as u16;
+        if TcpListener::bind((Ipv4Addr::LOCALHOST, port)).is_ok() {
+            return Ok(port);
+        }
+    }
+    Ok(TcpListener::bind((Ipv4Addr::LOCALHOST, 0))?
+        .local_addr()?
+        .port())
+}
+
+/// The directories clusters may go in, best first: `<root>/migrate-tests-pg-<euid>`, one per user
+/// so that users never share or clean up each other's clusters. The roots are `/dev/shm` when it
+/// has room (memory: creating a database there takes a tenth of the time it takes on disk, even
+/// without fsync), then `$TMPDIR`, or `/tmp` when the cluster runs as another OS user that
+/// cannot reach `$TMPDIR`.
+fn base_dirs(other_user: bool) -> Vec<PathBuf> {
+    let mut temp = env::temp_dir();
+    if other_user && !reachable_by_anyone(&temp) {
+        temp = PathBuf::from("/tmp");
+    }
+    let shm = PathBuf::from("/dev/shm");
+    let roots = if has_room(&shm) && shm != temp {
+        vec![shm, temp]
+    } else {
+        vec![temp]
+    };
+    let name = format!("migrate-tests-pg-{}", geteuid());
+    roots.into_iter().map(|root| root.join(&name)).collect()
+}
+
+/// The first of `bases` that exists or can be made.
+fn make_base_dir(bases: &[PathBuf]) -> Result<PathBuf, Error> {
+    let mut failures = Vec::new();
+    for base in bases {
+        match fs::create_dir_all(base) {
+            Ok(()) => {
+                // Reachable (not listable) by the `postgres` OS user when running as root.
+                let _ = fs::set_permissions(base, fs::Permissions::from_mode(0o711));
+                return Ok(base.clone());
+            }
+            Err(e) => failures.push(format!("cannot create {}: {e}", base.display())),
+        }
+    }
+    Err(Error::new(failures.join("; ")))
+}
+
+/// Whether `dir` is a directory on a file system with at least 1 GiB free.
+#[allow(clippy::unnecessary_cast)] // the field types vary by platform
+fn has_room(dir: &Path) -> bool {
+    dir.is_dir()
+        && nix::sys::statvfs::statvfs(dir).is_ok_and(|fs| {
+            (fs.blocks_available() as u64).saturating_mul(fs.fragment_size() as u64) >= 1 << 30
+        })
+}
+/// Whether every directory on the way to `dir` lets any user pass through it.
+fn reachable_by_anyone(dir: &Path) -> bool {
+    dir.ancestors()
+        .all(|d| fs::metadata(d).is_ok_and(|m| m.permissions().mode() & 0o001 != 0))
+}
+
+fn make_cluster_dir(base: &Path, owner: Option<(u32, u32)>) -> Result<PathBuf, Error> {
+    let mut last = None;
+    for attempt in 0u32..100 {
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.subsec_nanos())
+            .unwrap_or(0);
+        let dir = base.join(format!(
+            "{}-{:08x}",
+            std::process::id(),
+            nanos.wrapping_add(attempt)
+        ));
+        match DirBuilder::new().mode(0o700).create(&dir) {
+            Ok(()) => {
+                if let Some((uid, gid)) = owner {
+                    std::os::unix::fs::chown(&dir, Some(uid), Some(gid)).map_err(|e| {
+                        Error::new(format!(
+                            "cannot hand {} to the OS user `{OS_USER}`: {e}",
+                            dir.display()
+                        ))
+                    })?;
+                }
+                return Ok(dir);
+            }
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => last = Some(e),
+            Err(e) => {
+                return Err(Error::new(format!("cannot create {}: {e}", dir.display())));
+            }
+        }
+    }
+    Err(Error::new(format!(
+        "cannot create a cluster directory in {}: {}",
+        base.display(),
+        last.map(|e| e.to_string()).unwrap_or_default()
+    )))
+}
+
+/// Removes cluster directories whose test process is gone. A server that somehow outlived its
+/// test process is told to stop; its directory goes next time.
+fn clean_stale(base: &Path) {
+    let Ok(entries) = fs::read_dir(base) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        let Some(pid) = path
+            .file_name()
+            .and_then(OsStr::to_str)
+            .and_then(|name| name.split('-').next())
+            .and_then(|pid| pid.parse::<i32>().ok())
+        else {
+            continue;
+        };
+        if Pid::from_raw(pid) == Pid::this() || alive(pid) {
+            continue;
+        }
+        let postmaster = fs::read_to_string(path.join("data").join("postmaster.pid"))
+            .ok()
+            .and_then(|text| {
+                text.lines()
+                    .next()
+                    .and_then(|l| l.trim().parse::<i32>().ok())
+            });
+        if let Some(server) = postmaster.filter(|&p| alive(p)) {
+            let cmdline = fs::read(format!("/proc/{server}/cmdline")).unwrap_or_default();
+            let ours = String::from_utf8_lossy(&cmdline).contains(&*path.to_string_lossy());
+            if ours {
+                let _ = kill(Pid::from_raw(server), DEATH_SIGNAL);
+            }
+            continue;
+        }
+        let _ = fs::remove_dir_all(&path);
+    }
+}
+
+fn alive(pid: i32) -> bool {
+    pid > 0 && !matches!(kill(Pid::from_raw(pid), None), Err(Errno::ESRCH))
+}
+
+/// The directory holding `initdb` and `postgres`.
+fn find_bindir() -> Result<PathBuf, Error> {
+    fn has_server(dir: &Path) -> bool {
+        dir.join("initdb").is_file() && dir.join("postgres").is_file()
+    }
+    let fix = format!(
+        "To fix: install PostgreSQL (Debian/Ubuntu: `apt-get install postgresql`), or set \
+         {BINDIR_ENV} to the directory holding initdb and postgres, or set {DATABASE_URL_ENV} \
+         to an admin URL of a running server (e.g. postgres://postgres@127.0.0.1:5432/postgres)."
+    );
+
+    if let Some(dir) = env::var_os(BINDIR_ENV).filter(|d| !d.is_empty()) {
+        let dir = PathBuf::from(dir);
+        if has_server(&dir) {
+            return Ok(dir);
+        }
+        return Err(Error::new(format!(
+            "{BINDIR_ENV}={} holds no initdb and postgres.\n{fix}",
+            dir.display()
+        )));
+    }
+
+    let mut looked = Vec::new();
+    match Command::new("pg_config")
+        .arg("--bindir")
+        .stderr(Stdio::null())
+        .output()
+    {
+        Ok(out) if out.status.success() => {
+            let dir = PathBuf::from(String::from_utf8_lossy(&out.stdout).trim());
+            if has_server(&dir) {
+                return Ok(dir);
+            }
+            looked.push(format!("`pg_config --bindir` ({})", dir.display()));
+        }
+        _ => looked.push("`pg_config --bindir` (no pg_config)".to_owned()),
+    }
+
+    let root = Path::new("/usr/lib/postgresql");
+    let mut versions: Vec<(Vec<u32>, PathBuf)> = fs::read_dir(root)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter_map(|entry| {
+            let name = entry.file_name().into_string().ok()?;
+            let version = name
+                .split('.')
+                .map(|part| part.parse::<u32>().ok())
+                .collect::<Option<Vec<_>>>()?;
+            Some((version, entry.path().join("bin")))
+        })
+        .collect();
+    versions.sort();
+    if let Some((_, dir)) = versions.iter().rev().find(|(_, dir)| has_server(dir)) {
+        return Ok(dir.clone());
+    }
+    looked.push(format!("{}/<version>/bin", root.display()));
+
+    for dir in env::split_paths(&env::var_os("PATH").unwrap_or_default()) {
+        // Follow links, so that initdb finds the postgres beside it.
+        let Ok(initdb) = dir.join("initdb").canonicalize() else {
+            continue;
+        };
+        if let Some(real) = initdb.parent().filter(|d| has_server(d)) {
+            return Ok(real.to_path_buf());
+        }
+    }
+    looked.push("PATH".to_owned());
+
+    Err(Error::new(format!(
+        "no PostgreSQL server binaries (initdb and postgres) found; looked at {}.\n{fix}",
+        looked.join(", ")
+    )))
+}
+
+/// The OS user to run `initdb` and `postgres` as: none unless running as root.
+fn run_as() -> Result<Option<(u32, u32)>, Error> {
+    if !geteuid().is_root() {
+        return Ok(None);
+    }
+    let lookup = || match User::from_name(OS_USER) {
+        Ok(user) => Ok(user.map(|u| (u.uid.as_raw(), u.gid.as_raw()))),
+        Err(e) => Err(Error::new(format!(
+            "cannot look up the OS user `{OS_USER}`: {e}"
+        ))),
+    };
+    if let Some(ids) = lookup()? {
+        return Ok(Some(ids));
+    }
+
+    let useradd = ["/usr/sbin/useradd", "/sbin/useradd"]
+        .into_iter()
+        .find(|p| Path::new(p).is_file())
+        .unwrap_or("useradd");
+    let mut cmd = Command::new(useradd);
+    cmd.args([
+        "--system",
+        "--no-create-home",
+        "--home-dir",
+        "/nonexistent",
+        "--shell",
+        "/usr/sbin/nologin",
+    ]);
+    if matches!(Group::from_name(OS_USER), Ok(Some(_))) {
+        cmd.args(["--gid", OS_USER]);
+    } else {
+        cmd.arg("--user-group");
+    }
+    let why = match cmd.arg(OS_USER).output() {
+        Ok(out) if out.status.success() => String::new(),
+        Ok(out) => format!(
+            "{useradd} failed ({}): {}",
+            out.status,
+            String::from_utf8_lossy(&out.stderr).trim()
+        ),
+        Err(e) => format!("cannot run {useradd}: {e}"),
+    };
+    // Another test process may have created it meanwhile.
+    if let Some(ids) = lookup()? {
+        return Ok(Some(ids));
+    }
+    Err(Error::new(format!(
+        "initdb and postgres refuse to run as root, so the harness runs them as the OS user \
+         `{OS_USER}`, which does not exist and could not be created ({why}).\nTo fix: create it \
+         (`useradd --system --user-group {OS_USER}`), or run the tests as a non-root user, or \
+         set {DATABASE_URL_ENV} to an admin URL of a running server."
+    )))
+}
+
+/// The last lines of a log file, for error messages.
+fn tail(path: &Path) -> String {
+    match fs::read_to_string(path) {
+        Ok(text) => {
+            let lines: Vec<&str> = text.lines().collect();
+            let start = lines.len().saturating_sub(30);
+            lines[start..].join("\n")
+        }
+        Err(e) => format!("(cannot read {}: {e})", path.display()),
+    }
+}
