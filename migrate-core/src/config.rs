@@ -215,7 +215,7 @@ impl Config {
     }
 
     /// The environment `--env NAME` selects, or an error naming the ones that exist.
-    pub fn environment(&self, name: &str) -> Result<&Environment, Diagnostic> {
+    pub fn environment(&self, name: &str) -> Result<&Environment, Box<Diagnostic>> {
         self.environments.get(name).ok_or_else(|| {
             let names: Vec<&str> = self.environments.keys().map(String::as_str).collect();
             let help = match did_you_mean(name, names.iter().copied()) {
@@ -223,7 +223,7 @@ impl Config {
                 None if names.is_empty() => format!("add `[environments.{name}]` to migrate.toml"),
                 None => format!("the environments are {}", names.join(", ")),
             };
-            Diagnostic::new("unknown-environment", format!("no environment `{name}` in migrate.toml")).help(help)
+            Box::new(Diagnostic::new("unknown-environment", format!("no environment `{name}` in migrate.toml")).help(help))
         })
     }
 }

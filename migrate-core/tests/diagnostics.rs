@@ -1073,3 +1073,14 @@ fn byte_order_mark_and_crlf_keep_line_and_column() {
         assert!(!text.contains('\u{feff}'), "{text:?}");
     }
 }
+
+#[test]
+fn top_level_key_after_a_header_explains_toml_scoping() {
+    let src = "[tables.pets]\nmodel = \"Pet\"\ncolumns = { id = { type = \"uuid\", primary_key = true } }\n\ndrop_tables = [\"visits\"]\n";
+    let err = migrate_core::schema::load_str("s.toml", src).unwrap_err();
+    assert_eq!(err.len(), 1);
+    let d = &err.0[0];
+    assert_eq!(d.code, "unknown-key");
+    assert_eq!(d.line_col(), Some((5, 1)));
+    assert!(d.help.as_deref().unwrap_or("").contains("above the first `[header]`"), "{d}");
+}

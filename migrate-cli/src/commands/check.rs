@@ -35,6 +35,16 @@ pub fn run(global: &Global, out: &Output) -> Exit {
         }
         Err(diags) => {
             report(out, &diags);
+            // A schema path that does not exist is a configuration problem, not a schema one.
+            if diags.iter().any(|d| matches!(d.code, "schema-not-found" | "schema-empty")) {
+                if !out.json() {
+                    eprintln!(
+                        "the configuration's `schema` ({}) names no schema files",
+                        config.schema.display()
+                    );
+                }
+                return Exit::Usage;
+            }
             if !out.json() {
                 let n = diags.len();
                 eprintln!("{n} error{} in the schema", if n == 1 { "" } else { "s" });

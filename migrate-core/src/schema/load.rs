@@ -300,7 +300,12 @@ impl Cx<'_> {
             if allowed.contains(&k) {
                 continue;
             }
+            let top_level_here = !std::ptr::eq(allowed, TOP_KEYS) && TOP_KEYS.contains(&k);
             let help = match did_you_mean(k, allowed.iter().copied()) {
+                _ if top_level_here => format!(
+                    "`{k}` is a top-level key, but TOML puts every key after a `[header]` into that \
+                     header's table: move `{k} = ...` above the first `[header]` of the file"
+                ),
                 Some(s) => {
                     suggested.push(s);
                     format!("did you mean `{s}`?")
