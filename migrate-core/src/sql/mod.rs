@@ -7,6 +7,7 @@
 //! commits them, are [`Stage::Before`]. [`Rendered::units`] groups each stage into a file of its own.
 
 pub mod postgres;
+pub mod split;
 pub mod sqlite;
 
 use crate::config::Dialect;
