@@ -494,9 +494,7 @@ fn build_default(seed: &ColumnSeed, ty: &ColumnType, enums: &[Enum]) -> Option<S
     }
     if let ColumnType::Enum(name) = ty {
         let e = enums.iter().find(|e| &e.name == name)?;
-        let label = seed.default_pick.get(&e.values);
-        // The label check reads up to the first quote, so a label holding one cannot be a default.
-        return (!label.contains('\'')).then(|| sql_string(label));
+        return Some(sql_string(seed.default_pick.get::<String>(&e.values)));
     }
     if ty.is_textual() {
         return Some(sql_string(&seed.default_text));
