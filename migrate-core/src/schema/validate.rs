@@ -292,6 +292,22 @@ impl Validator<'_> {
     }
 
     fn enum_decl(&mut self, e: &super::load::RawEnum) -> Enum {
+        let n = e.name.value.as_str();
+        if super::model::BUILTIN_TYPES.contains(&n.to_ascii_lowercase().as_str()) {
+            self.error(
+                "enum-shadows-type",
+                &e.name.loc,
+                format!("enum `{n}` has the name of a built-in type"),
+                format!("a column of type `{n}` would mean the built-in type: rename the enum, e.g. `{n}_kind`"),
+            );
+        } else if n.trim() != n || n.contains(['(', ')', '[', ']']) {
+            self.error(
+                "bad-name",
+                &e.name.loc,
+                format!("enum name `{n}` cannot be written as a column type"),
+                "use a name without brackets, parentheses or surrounding spaces, e.g. `pet_type`",
+            );
+        }
         if e.values.is_empty() && !e.broken_keys.contains(&"values") {
             let loc = e.values_loc.as_ref().unwrap_or(&e.name.loc);
             self.error(
@@ -579,13 +595,16 @@ impl Validator<'_> {
                     ok = false;
                 }
             }
-            if unique && method == IndexMethod::Hash {
+            if unique && method != IndexMethod::Btree {
                 let loc = ix.method.as_ref().map_or(&ix.loc, |m| &m.loc);
                 self.error(
                     "unique-hash",
                     loc,
-                    format!("a unique index of `{tname}` uses the hash method, which cannot enforce uniqueness"),
-                    "remove `method = \"hash\"` (btree is the default) or remove `unique = true`",
+                    format!(
+                        "a unique index of `{tname}` uses the {} method; only btree indexes enforce uniqueness",
+                        method.as_str()
+                    ),
+                    format!("remove `method = \"{}\"` (btree is the default) or remove `unique = true`", method.as_str()),
                 );
             }
             if let Some(p) = &ix.predicate {

@@ -163,14 +163,15 @@ pub fn split(sql: &str, dialect: Dialect) -> Result<Vec<SplitStatement>, SplitEr
                         "END" => body_depth -= 1,
                         _ => {}
                     }
-                } else if word == "ATOMIC" && words.last().is_some_and(|w| w == "BEGIN") {
-                    body_depth = 1;
-                } else if word == "BEGIN"
-                    && dialect == Dialect::Sqlite
-                    && words.first().is_some_and(|w| w == "CREATE")
-                    && words.iter().take(4).any(|w| w == "TRIGGER")
-                {
-                    body_depth = 1;
+                } else {
+                    let atomic_body = word == "ATOMIC" && words.last().is_some_and(|w| w == "BEGIN");
+                    let trigger_body = word == "BEGIN"
+                        && dialect == Dialect::Sqlite
+                        && words.first().is_some_and(|w| w == "CREATE")
+                        && words.iter().take(4).any(|w| w == "TRIGGER");
+                    if atomic_body || trigger_body {
+                        body_depth = 1;
+                    }
                 }
                 if words.len() < 64 {
                     words.push(word);
