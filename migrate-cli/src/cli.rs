@@ -63,6 +63,35 @@ pub enum Command {
     /// Exits 0 when the schema is valid, 1 when it has problems, 2 when the configuration is
     /// missing or broken.
     Check,
+    /// Write the next migration: the declared schema vs the migration directory's snapshot
+    ///
+    /// Writes migrations/<version>_<name>.sql (and, on PostgreSQL, a separate no-transaction file
+    /// for steps that must not hold long locks) and prints the paths. Changes that lose data or
+    /// break running code are refused until the schema acknowledges them; the refusal prints the
+    /// TOML line to add. No change: says so and writes nothing.
+    Generate(GenerateArgs),
+    /// Create an empty hand-written migration, listed in the manifest
+    ///
+    /// NAME must be snake_case (e.g. `backfill_pet_names`). The file starts with a comment to
+    /// describe what it does; write plain SQL below it.
+    New(NewArgs),
+    /// Re-record the manifest after a migration that was never applied was edited by hand
+    ///
+    /// Never use this for a migration applied anywhere: a fix for those is a new migration.
+    Hash,
+}
+
+#[derive(Debug, Args)]
+pub struct GenerateArgs {
+    /// The file name after the version, in snake_case [default: describes the change]
+    #[arg(long, value_name = "NAME")]
+    pub name: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct NewArgs {
+    /// The migration's name, in snake_case
+    pub name: String,
 }
 
 #[derive(Debug, Args)]

@@ -185,6 +185,65 @@ impl Change {
         }
     }
 
+    /// What the change does, for people: "add column `pets.weight` (integer, nullable)".
+    pub fn describe(&self) -> String {
+        use Change::*;
+        let col = |t: &str, c: &str| format!("`{t}.{c}`");
+        match self {
+            CreateEnum(e) => format!("create enum `{}` ({})", e.name, e.values.join(", ")),
+            DropEnum(e) => format!("drop enum `{}`", e.name),
+            AddEnumValue { enum_name, value, before } => match before {
+                Some(b) => format!("add label `{value}` to enum `{enum_name}`, before `{b}`"),
+                None => format!("add label `{value}` to enum `{enum_name}`"),
+            },
+            RebuildEnum { to, .. } => format!("rebuild enum `{}` as ({})", to.name, to.values.join(", ")),
+            SetEnumComment { enum_name, .. } => format!("set the comment of enum `{enum_name}`"),
+            DropOldEnum { name } => format!("drop the replaced type `{name}`"),
+            CreateTable(t) => format!("create table `{}`", t.name),
+            DropTable(t) => format!("drop table `{}`", t.name),
+            RenameTable { from, to } => format!("rename table `{from}` to `{to}`"),
+            SetTableComment { table, .. } => format!("set the comment of table `{table}`"),
+            AddColumn { table, column } => format!(
+                "add column {} ({}{})",
+                col(table, &column.name),
+                column.ty,
+                if column.nullable { ", nullable" } else { "" }
+            ),
+            DropColumn { table, column } => format!("drop column {}", col(table, &column.name)),
+            RenameColumn { table, from, to } => format!("rename column {} to `{to}`", col(table, from)),
+            AlterColumnType { table, column, from, to } => {
+                format!("change the type of {} from {from} to {to}", col(table, column))
+            }
+            DropNotNull { table, column } => format!("make {} nullable", col(table, column)),
+            SetNotNull { table, column, .. } => format!("make {} NOT NULL", col(table, column)),
+            SetDefault { table, column, to, .. } => match to {
+                Some(d) => format!("set the default of {} to {d}", col(table, column)),
+                None => format!("drop the default of {}", col(table, column)),
+            },
+            SetIdentity { table, column, to, .. } => match to {
+                Some(i) => format!("make {} an identity ({})", col(table, column), i.as_str()),
+                None => format!("drop the identity of {}", col(table, column)),
+            },
+            SetColumnComment { table, column, .. } => format!("set the comment of {}", col(table, column)),
+            AddPrimaryKey { table, key } => format!("add primary key `{}` to `{table}`", key.name),
+            DropPrimaryKey { table, key } => format!("drop primary key `{}` of `{table}`", key.name),
+            RenameConstraint { table, from, to } => format!("rename constraint `{from}` of `{table}` to `{to}`"),
+            RenameIndex { from, to, .. } => format!("rename index `{}` to `{}`", from.name, to.name),
+            CreateIndex { table, index, .. } => format!(
+                "create {}index `{}` on `{table}`",
+                if index.unique { "unique " } else { "" },
+                index.name
+            ),
+            DropIndex { index, .. } => format!("drop index `{}`", index.name),
+            AddForeignKey { table, fk, .. } => {
+                format!("add foreign key `{}` from `{table}` to `{}`", fk.name, fk.ref_table)
+            }
+            DropForeignKey { table, fk } => format!("drop foreign key `{}` of `{table}`", fk.name),
+            AddCheck { table, check, .. } => format!("add check `{}` to `{table}`", check.name),
+            DropCheck { table, check } => format!("drop check `{}` of `{table}`", check.name),
+        }
+    }
+
     /// A short snake_case description, used to name generated migration files.
     pub fn slug(&self) -> String {
         use Change::*;

@@ -1,17 +1,21 @@
 //! The core of the `migrate` toolkit.
 //!
-//! - [`schema`]: the schema language — the canonical model, the TOML loader that keeps the location
+//! - [`schema`] — the schema language: the canonical model, the TOML loader that keeps the location
 //!   of every key, and validation that reports every problem with a fix.
-//! - [`config`]: `migrate.toml`.
-//! - [`diagnostic`]: errors that point at `file:line:col`.
+//! - [`diff`] — the ordered changes between two schemas; [`safety`] — which of them lose data or
+//!   break running code, and the TOML that acknowledges them; [`sql`] — their SQL per dialect.
+//! - [`migration`] — the migration directory: files, the chained-checksum manifest, the snapshot.
+//! - [`config`] — `migrate.toml`; [`diagnostic`] — errors that point at `file:line:col`.
 //!
 //! The database-facing parts sit behind the default `runtime` feature, so the proc-macro crate can
 //! use this crate without sqlx or tokio in its dependency graph.
 
+pub mod build;
 pub mod config;
 pub mod diagnostic;
 pub mod migration;
 pub mod diff;
+pub mod generate;
 pub mod safety;
 pub mod sql;
 pub mod schema;

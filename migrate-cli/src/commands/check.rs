@@ -11,7 +11,31 @@ pub fn run(global: &Global, out: &Output) -> Exit {
         Ok(c) => c,
         Err(code) => return code,
     };
-    match migrate_core::schema::load(&config.schema) {
+    // The migration directory: every edited, reordered, deleted or unlisted file is named.
+    let problems = if config.migrations.is_dir() {
+        match migrate_core::migration::MigrationDir::open(&config.migrations) {
+            Ok(dir) => dir.verify(),
+            Err(e) => {
+                super::migration_error(out, &e);
+                return Exit::Usage;
+            }
+        }
+    } else {
+        Vec::new()
+    };
+    let schema = migrate_core::schema::load(&config.schema);
+    if !problems.is_empty() {
+        if let Err(diags) = &schema {
+            report(out, diags);
+        }
+        super::report_problems(out, &problems);
+        if !out.json() {
+            let n = problems.len();
+            eprintln!("{n} problem{} in {}", if n == 1 { "" } else { "s" }, config.migrations.display());
+        }
+        return Exit::Found;
+    }
+    match schema {
         Ok(schema) => {
             if out.json() {
                 println!(
@@ -24,11 +48,12 @@ pub fn run(global: &Global, out: &Output) -> Exit {
                     })
                 );
             } else {
+                let plural = |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
                 out.say(&format!(
-                    "ok: {} is valid ({} tables, {} enums)",
+                    "ok: {} is valid ({}, {})",
                     config.schema.display(),
-                    schema.tables.len(),
-                    schema.enums.len()
+                    plural(schema.tables.len(), "table", "tables"),
+                    plural(schema.enums.len(), "enum", "enums")
                 ));
             }
             Exit::Ok

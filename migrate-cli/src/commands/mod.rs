@@ -1,7 +1,10 @@
 //! One module per command; each returns the process exit code.
 
 mod check;
+mod generate;
+mod hash;
 mod init;
+mod new;
 
 use std::path::{Path, PathBuf};
 
@@ -23,6 +26,9 @@ pub fn run(cli: Cli, out: &Output) -> Exit {
     match cli.command {
         Command::Init(args) => init::run(&args, out),
         Command::Check => check::run(&cli.global, out),
+        Command::Generate(args) => generate::run(&cli.global, &args, out),
+        Command::New(args) => new::run(&cli.global, &args, out),
+        Command::Hash => hash::run(&cli.global, out),
     }
 }
 
@@ -58,6 +64,64 @@ pub fn report(out: &Output, diags: &migrate_core::Diagnostics) {
     } else {
         for d in diags.iter() {
             out.diagnostic(d);
+        }
+    }
+}
+
+/// Opens the migration directory with the selected environment's extra paths; creates it (with an
+/// empty manifest) when `create` is set and it does not exist.
+pub fn open_dir(
+    config: &Config,
+    global: &Global,
+    create: bool,
+    out: &Output,
+) -> Result<migrate_core::migration::MigrationDir, Exit> {
+    use migrate_core::migration::MigrationDir;
+    let extra = global
+        .env
+        .as_deref()
+        .and_then(|e| config.environments.get(e))
+        .map(|e| e.extra_migration_paths.clone())
+        .unwrap_or_default();
+    let result = if create && !config.migrations.is_dir() {
+        MigrationDir::create(&config.migrations)
+    } else {
+        MigrationDir::open_with(&config.migrations, &extra)
+    };
+    result.map_err(|e| {
+        migration_error(out, &e);
+        Exit::Usage
+    })
+}
+
+/// Prints a migration-directory error (its text carries its own `help:`).
+pub fn migration_error(out: &Output, e: &migrate_core::migration::MigrationError) {
+    let text = e.to_string();
+    let (message, help) = match text.split_once("\n  help: ") {
+        Some((m, h)) => (m.to_string(), Some(h.to_string())),
+        None => (text, None),
+    };
+    out.error(&message, help.as_deref());
+}
+
+/// Prints directory problems; JSON mode prints them as one document.
+pub fn report_problems(out: &Output, problems: &[migrate_core::migration::Problem]) {
+    if out.json() {
+        let list: Vec<_> = problems
+            .iter()
+            .map(|p| {
+                serde_json::json!({
+                    "code": p.code(),
+                    "file": p.path.display().to_string(),
+                    "message": p.message(),
+                    "help": p.help(),
+                })
+            })
+            .collect();
+        println!("{}", serde_json::json!({ "ok": false, "migrations": list }));
+    } else {
+        for p in problems {
+            out.error(&format!("[{}] {}", p.code(), p.message()), Some(&p.help()));
         }
     }
 }

@@ -403,6 +403,27 @@ impl MigrationDir {
         self.write_migration(name, content, now, Some(schema))
     }
 
+    /// Writes several new migrations, in order, and records them (and the snapshot, when given)
+    /// in the manifest in one step. On any failure every file written here is removed and the
+    /// snapshot restored: the directory is as it was.
+    pub fn add_all_with_snapshot_at(
+        &mut self,
+        files: &[(&str, &str)],
+        schema: &Schema,
+        now: Version,
+    ) -> Result<Vec<PathBuf>, MigrationError> {
+        self.write_migrations(files, now, Some(schema))
+    }
+
+    /// [`add_all_with_snapshot_at`](MigrationDir::add_all_with_snapshot_at) at the current time.
+    pub fn add_all_with_snapshot(
+        &mut self,
+        files: &[(&str, &str)],
+        schema: &Schema,
+    ) -> Result<Vec<PathBuf>, MigrationError> {
+        self.write_migrations(files, Version::now(), Some(schema))
+    }
+
     fn write_migration(
         &mut self,
         name: &str,
@@ -410,36 +431,64 @@ impl MigrationDir {
         now: Version,
         schema: Option<&Schema>,
     ) -> Result<PathBuf, MigrationError> {
-        if !is_valid_name(name) {
-            return Err(MigrationError::BadName {
-                name: name.to_string(),
-                suggestion: snake_case(name),
-            });
+        let mut paths = self.write_migrations(&[(name, content)], now, schema)?;
+        Ok(paths.remove(0))
+    }
+
+    fn write_migrations(
+        &mut self,
+        files: &[(&str, &str)],
+        now: Version,
+        schema: Option<&Schema>,
+    ) -> Result<Vec<PathBuf>, MigrationError> {
+        for (name, _) in files {
+            if !is_valid_name(name) {
+                return Err(MigrationError::BadName {
+                    name: name.to_string(),
+                    suggestion: snake_case(name),
+                });
+            }
         }
         self.require_clean(schema.is_some())?;
-        let last = self.last_version();
-        let version = Version::next(last, now);
-        if let Some(last) = last.filter(|&l| version <= l) {
-            return Err(MigrationError::VersionsExhausted { last });
-        }
-        let path = self.path.join(file_name(version, name));
-        let migration = Migration::from_file(path.clone(), content.as_bytes())?;
         let mut migrations = self.migrations.clone();
-        migrations.push(migration);
+        let mut paths = Vec::new();
+        let mut last = self.last_version();
+        for (name, content) in files {
+            let version = Version::next(last, now);
+            if let Some(last) = last.filter(|&l| version <= l) {
+                return Err(MigrationError::VersionsExhausted { last });
+            }
+            let path = self.path.join(file_name(version, name));
+            migrations.push(Migration::from_file(path.clone(), content.as_bytes())?);
+            paths.push((path, *content));
+            last = Some(version);
+        }
 
         let new_snapshot = schema.map(|s| print::to_toml(s).into_bytes());
         let snapshot = new_snapshot.as_deref().or(self.snapshot.as_deref());
         let manifest = MigrationDir::manifest_of(&migrations, snapshot);
 
-        write_new(&path, content.as_bytes())?;
+        let remove_written = |written: &[PathBuf]| {
+            for p in written {
+                let _ = fs::remove_file(p);
+            }
+        };
+        let mut written = Vec::new();
+        for (path, content) in &paths {
+            if let Err(e) = write_new(path, content.as_bytes()) {
+                remove_written(&written);
+                return Err(e);
+            }
+            written.push(path.clone());
+        }
         if let Some(bytes) = &new_snapshot
             && let Err(e) = write_atomic(&self.snapshot_path(), bytes)
         {
-            let _ = fs::remove_file(&path);
+            remove_written(&written);
             return Err(e);
         }
         if let Err(e) = write_atomic(&self.manifest_path(), manifest.render().as_bytes()) {
-            let _ = fs::remove_file(&path);
+            remove_written(&written);
             if new_snapshot.is_some() {
                 self.restore_snapshot();
             }
@@ -451,7 +500,7 @@ impl MigrationDir {
             self.snapshot = Some(bytes);
         }
         self.set_manifest(manifest);
-        Ok(path)
+        Ok(written)
     }
 
     /// Puts the snapshot file back as it was when the directory was read (best effort).

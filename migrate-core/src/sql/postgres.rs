@@ -186,6 +186,13 @@ pub fn render(diff: &Diff, from: &Schema, to: &Schema) -> Rendered {
     Rendered { statements: out }
 }
 
+/// The statements of one change.
+pub fn change_statements(change: &Change, from: &Schema, to: &Schema) -> Vec<Statement> {
+    let mut out = Vec::new();
+    change_sql(change, from, to, &mut out);
+    out
+}
+
 fn change_sql(change: &Change, from: &Schema, to: &Schema, out: &mut Vec<Statement>) {
     match change {
         Change::CreateEnum(e) => {

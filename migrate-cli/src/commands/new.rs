@@ -1,0 +1,54 @@
+//! `migrate new NAME`: an empty hand-written migration, listed in the manifest.
+
+use migrate_core::migration::{is_valid_name, snake_case};
+use serde_json::json;
+
+use super::{Exit, load_config, migration_error, open_dir};
+use crate::cli::{Global, NewArgs};
+use crate::output::Output;
+
+pub fn run(global: &Global, args: &NewArgs, out: &Output) -> Exit {
+    if !is_valid_name(&args.name) {
+        out.error(
+            &format!("`{}` is not a snake_case migration name", args.name),
+            Some(&format!(
+                "use lower case letters, digits and `_`, starting with a letter, e.g. `migrate new {}`",
+                snake_case(&args.name)
+            )),
+        );
+        return Exit::Usage;
+    }
+    let config = match load_config(global, out) {
+        Ok(c) => c,
+        Err(code) => return code,
+    };
+    let mut dir = match open_dir(&config, global, true, out) {
+        Ok(d) => d,
+        Err(code) => return code,
+    };
+    let content = format!(
+        "-- {}: describe what this migration does and why.\n--\n\
+         -- Hand-written. Applied once per database; once applied anywhere, never edit it: a fix is a\n\
+         -- new migration. Add `-- migrate:no-transaction` as the first line for statements that\n\
+         -- cannot run in a transaction (e.g. CREATE INDEX CONCURRENTLY).\n\n",
+        args.name.replace('_', " ")
+    );
+    match dir.add(&args.name, &content) {
+        Ok(path) => {
+            if out.json() {
+                println!("{}", json!({ "ok": true, "written": [path.display().to_string()] }));
+            } else {
+                out.say(&path.display().to_string());
+            }
+            Exit::Ok
+        }
+        Err(migrate_core::migration::MigrationError::Unverified { problems, .. }) => {
+            super::report_problems(out, &problems);
+            Exit::Found
+        }
+        Err(e) => {
+            migration_error(out, &e);
+            Exit::Usage
+        }
+    }
+}

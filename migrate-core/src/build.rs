@@ -1,0 +1,153 @@
+//! Regenerating migrations from a crate's `build.rs`.
+//!
+//! ```no_run
+//! // build.rs
+//! fn main() {
+//!     migrate_core::build::run();
+//! }
+//! ```
+//!
+//! [`run`] reads the crate's `migrate.toml` (or the file named by `MIGRATE_CONFIG`, relative to
+//! the crate), and when the declared schema differs from the migration directory's snapshot it
+//! writes the next migration and says so with a `cargo:warning`. It asks cargo to rerun it when the
+//! schema, the migration directory or the configuration change.
+//!
+//! With `CI` or `MIGRATE_LOCKED=1` in the environment it writes nothing: a missing migration fails
+//! the build, so what ships is what was reviewed. A change that loses data or breaks running code
+//! fails the build until the schema acknowledges it, exactly as `migrate generate` refuses it.
+
+use std::path::{Path, PathBuf};
+
+use crate::config::{CONFIG_FILE, Config};
+use crate::generate::{GenerateError, Generated, generate, plan};
+use crate::migration::MigrationDir;
+
+/// What a build did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    UpToDate,
+    Written(Vec<PathBuf>),
+}
+
+/// Why the build must fail; its `Display` is the full message shown to the user.
+#[derive(Debug, thiserror::Error)]
+pub enum BuildError {
+    #[error("{0}")]
+    Config(String),
+    #[error(transparent)]
+    Generate(#[from] GenerateError),
+    #[error(
+        "the declared schema has changes with no migration ({count} change(s)), and this build is locked ({why})\n  \
+         help: run `cargo build` (or `migrate generate`) without {why} and commit the new migration"
+    )]
+    MissingMigration { count: usize, why: &'static str },
+}
+
+/// Whether this build may not write files: `MIGRATE_LOCKED=1`, or `CI` set.
+pub fn locked() -> Option<&'static str> {
+    let set = |k: &str| std::env::var(k).ok().filter(|v| !v.is_empty() && v != "0" && !v.eq_ignore_ascii_case("false"));
+    if set("MIGRATE_LOCKED").is_some() {
+        Some("MIGRATE_LOCKED=1")
+    } else if set("CI").is_some() {
+        Some("CI set")
+    } else {
+        None
+    }
+}
+
+/// Runs from `build.rs`: on failure prints why and exits the build script with status 1.
+pub fn run() {
+    match try_run() {
+        Ok(Outcome::UpToDate) => {}
+        Ok(Outcome::Written(paths)) => {
+            for p in paths {
+                println!("cargo:warning=migrate: wrote {}", p.display());
+            }
+        }
+        Err(e) => {
+            eprintln!("error: {}", render(&e));
+            std::process::exit(1);
+        }
+    }
+}
+
+/// The whole message of a build error, diagnostics and refusals included.
+pub fn render(e: &BuildError) -> String {
+    match e {
+        BuildError::Generate(GenerateError::Schema(diags)) => {
+            format!("the schema has errors:\n\n{}", diags.iter().map(|d| d.render(false)).collect::<Vec<_>>().join("\n"))
+        }
+        BuildError::Generate(GenerateError::Refused(refused)) => format!(
+            "the schema has unsafe changes that are not acknowledged:\n\n{}",
+            refused.iter().map(|r| r.to_string()).collect::<Vec<_>>().join("\n\n")
+        ),
+        BuildError::Generate(GenerateError::Migrations(crate::migration::MigrationError::Unverified {
+            problems,
+            ..
+        })) => format!(
+            "the migration directory does not match its manifest:\n\n{}",
+            problems.iter().map(|p| p.to_string()).collect::<Vec<_>>().join("\n\n")
+        ),
+        other => other.to_string(),
+    }
+}
+
+/// [`run`] without printing or exiting.
+pub fn try_run() -> Result<Outcome, BuildError> {
+    let crate_dir = std::env::var_os("CARGO_MANIFEST_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("."));
+    println!("cargo:rerun-if-env-changed=MIGRATE_CONFIG");
+    println!("cargo:rerun-if-env-changed=MIGRATE_LOCKED");
+    println!("cargo:rerun-if-env-changed=CI");
+    let config_path = match std::env::var_os("MIGRATE_CONFIG") {
+        Some(p) => crate_dir.join(p),
+        None => crate_dir.join(CONFIG_FILE),
+    };
+    run_in(&config_path, locked())
+}
+
+/// Runs for one configuration file; `locked` says why writing is not allowed, if it is not.
+pub fn run_in(config_path: &Path, locked: Option<&'static str>) -> Result<Outcome, BuildError> {
+    println!("cargo:rerun-if-changed={}", config_path.display());
+    let config = Config::load(config_path).map_err(|d| BuildError::Config(d.to_string()))?;
+    println!("cargo:rerun-if-changed={}", config.schema.display());
+    println!("cargo:rerun-if-changed={}", config.migrations.display());
+    match locked {
+        Some(why) => {
+            let declared = crate::schema::load(&config.schema)
+                .map_err(|d| BuildError::Generate(GenerateError::Schema(d)))?;
+            let current = if config.migrations.is_dir() {
+                let dir = MigrationDir::open(&config.migrations).map_err(GenerateError::from)?;
+                let problems = dir.verify();
+                if !problems.is_empty() {
+                    return Err(GenerateError::Migrations(crate::migration::MigrationError::Unverified {
+                        dir: config.migrations.clone(),
+                        problems,
+                    })
+                    .into());
+                }
+                dir.snapshot().map_err(GenerateError::from)?
+            } else {
+                crate::schema::Schema::default()
+            };
+            let p = plan(config.dialect, &current, &declared, None);
+            let refused: Vec<_> = p.refusals().into_iter().cloned().collect();
+            if !refused.is_empty() {
+                return Err(GenerateError::Refused(refused).into());
+            }
+            if p.diff.is_empty() {
+                Ok(Outcome::UpToDate)
+            } else {
+                Err(BuildError::MissingMigration {
+                    count: p.diff.changes.len(),
+                    why,
+                })
+            }
+        }
+        None => match generate(config.dialect, &config.schema, &config.migrations, None)? {
+            Generated::NoChange => Ok(Outcome::UpToDate),
+            Generated::Written(paths) => Ok(Outcome::Written(paths)),
+        },
+    }
+}
