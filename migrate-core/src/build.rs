@@ -1,10 +1,8 @@
 //! Regenerating migrations from a crate's `build.rs`.
 //!
 //! ```no_run
-//! // build.rs
-//! fn main() {
-//!     migrate_core::build::run();
-//! }
+//! // The body of a crate's build.rs `fn main`:
+//! migrate_core::build::run();
 //! ```
 //!
 //! [`run`] reads the crate's `migrate.toml` (or the file named by `MIGRATE_CONFIG`, relative to
@@ -45,7 +43,11 @@ pub enum BuildError {
 
 /// Whether this build may not write files: `MIGRATE_LOCKED=1`, or `CI` set.
 pub fn locked() -> Option<&'static str> {
-    let set = |k: &str| std::env::var(k).ok().filter(|v| !v.is_empty() && v != "0" && !v.eq_ignore_ascii_case("false"));
+    let set = |k: &str| {
+        std::env::var(k)
+            .ok()
+            .filter(|v| !v.is_empty() && v != "0" && !v.eq_ignore_ascii_case("false"))
+    };
     if set("MIGRATE_LOCKED").is_some() {
         Some("MIGRATE_LOCKED=1")
     } else if set("CI").is_some() {
@@ -75,18 +77,32 @@ pub fn run() {
 pub fn render(e: &BuildError) -> String {
     match e {
         BuildError::Generate(GenerateError::Schema(diags)) => {
-            format!("the schema has errors:\n\n{}", diags.iter().map(|d| d.render(false)).collect::<Vec<_>>().join("\n"))
+            format!(
+                "the schema has errors:\n\n{}",
+                diags
+                    .iter()
+                    .map(|d| d.render(false))
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            )
         }
         BuildError::Generate(GenerateError::Refused(refused)) => format!(
             "the schema has unsafe changes that are not acknowledged:\n\n{}",
-            refused.iter().map(|r| r.to_string()).collect::<Vec<_>>().join("\n\n")
+            refused
+                .iter()
+                .map(|r| r.to_string())
+                .collect::<Vec<_>>()
+                .join("\n\n")
         ),
-        BuildError::Generate(GenerateError::Migrations(crate::migration::MigrationError::Unverified {
-            problems,
-            ..
-        })) => format!(
+        BuildError::Generate(GenerateError::Migrations(
+            crate::migration::MigrationError::Unverified { problems, .. },
+        )) => format!(
             "the migration directory does not match its manifest:\n\n{}",
-            problems.iter().map(|p| p.to_string()).collect::<Vec<_>>().join("\n\n")
+            problems
+                .iter()
+                .map(|p| p.to_string())
+                .collect::<Vec<_>>()
+                .join("\n\n")
         ),
         other => other.to_string(),
     }
@@ -121,10 +137,12 @@ pub fn run_in(config_path: &Path, locked: Option<&'static str>) -> Result<Outcom
                 let dir = MigrationDir::open(&config.migrations).map_err(GenerateError::from)?;
                 let problems = dir.verify();
                 if !problems.is_empty() {
-                    return Err(GenerateError::Migrations(crate::migration::MigrationError::Unverified {
-                        dir: config.migrations.clone(),
-                        problems,
-                    })
+                    return Err(GenerateError::Migrations(
+                        crate::migration::MigrationError::Unverified {
+                            dir: config.migrations.clone(),
+                            problems,
+                        },
+                    )
                     .into());
                 }
                 dir.snapshot().map_err(GenerateError::from)?

@@ -12,13 +12,15 @@
 
 pub mod build;
 pub mod config;
+#[cfg(feature = "runtime")]
+pub mod db;
 pub mod diagnostic;
-pub mod migration;
 pub mod diff;
 pub mod generate;
+pub mod migration;
 pub mod safety;
-pub mod sql;
 pub mod schema;
+pub mod sql;
 #[cfg(feature = "testing")]
 pub mod testing;
 

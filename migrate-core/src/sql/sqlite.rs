@@ -7,9 +7,10 @@
 //! survive. Migrations run with foreign-key enforcement off and a `foreign_key_check` before commit
 //! (the runner does this), as SQLite's own procedure for schema changes requires.
 //!
-//! Column types keep their schema spelling as the declared type (`uuid`, `varchar(20)`,
-//! `"text[]"`), which gives the right affinity and lets introspection read the exact type back.
-//! Enums are the enum's name as the declared type plus a `CHECK (col IN (...))`.
+//! Column types keep their schema spelling as the declared type (`integer`, `varchar(20)`), and
+//! types held as text add ` text` (`uuid text`, `"text[] text"`, `"pet_type text"`): SQLite then
+//! gives them TEXT affinity, so a JSON `'123'` or a label `'1'` stays text, and introspection reads
+//! the exact type back ([`parse_declared`]). Enums also get a `CHECK (col IN (...))`.
 
 use std::collections::{BTreeSet, HashSet};
 
@@ -17,15 +18,41 @@ use super::{Rendered, Statement, ident, idents, literal};
 use crate::diff::{Change, Diff};
 use crate::schema::{Column, ColumnType, Schema, Table};
 
-/// The declared type: the schema spelling, quoted when it is not a plain SQLite type name.
+/// Whether SQLite stores values of this type as text (ISO dates, UUIDs, JSON, labels).
+fn stored_as_text(ty: &ColumnType) -> bool {
+    matches!(
+        ty,
+        ColumnType::Uuid
+            | ColumnType::Json
+            | ColumnType::Jsonb
+            | ColumnType::Date
+            | ColumnType::Time
+            | ColumnType::Timestamp
+            | ColumnType::Timestamptz
+            | ColumnType::Interval
+            | ColumnType::Inet
+            | ColumnType::Enum(_)
+            | ColumnType::Array(_)
+    )
+}
+
+/// The declared type: the schema spelling, plus ` text` for types held as text, so SQLite gives
+/// the column TEXT affinity (a JSON `'123'` or a label `'1'` stays text) while the exact type can
+/// still be read back. Quoted when it is not a plain SQLite type name.
 pub fn type_sql(ty: &ColumnType) -> String {
-    if let ColumnType::Enum(name) = ty {
-        return ident(name);
+    let mut s = ty.to_string();
+    if stored_as_text(ty) {
+        s.push_str(" text");
     }
-    let s = ty.to_string();
-    let plain = s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '(' || c == ')' || c == ',')
-        && s.starts_with(|c: char| c.is_ascii_alphabetic());
+    let plain = s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '(' || c == ')' || c == ',' || c == ' ')
+        && s.starts_with(|c: char| c.is_ascii_alphabetic())
+        && !matches!(ty, ColumnType::Enum(_));
     if plain { s } else { ident(&s) }
+}
+
+/// The type spelling a declared SQLite column type was written from (` text` removed once).
+pub fn parse_declared(declared: &str) -> String {
+    declared.strip_suffix(" text").unwrap_or(declared).to_string()
 }
 
 /// SQLite's type affinity for a declared type (the rules of section 3.1 of its datatype docs).
@@ -97,11 +124,12 @@ pub fn strip_casts(expr: &str) -> String {
                     }
                     let word = expr[start..i].to_ascii_lowercase();
                     let rest = expr[i..].trim_start().to_ascii_lowercase();
-                    let continues = matches!(word.as_str(), "double" | "character" | "timestamp" | "time")
-                        && (rest.starts_with("precision")
-                            || rest.starts_with("varying")
-                            || rest.starts_with("with")
-                            || rest.starts_with("without"));
+                    let continues =
+                        matches!(word.as_str(), "double" | "character" | "timestamp" | "time")
+                            && (rest.starts_with("precision")
+                                || rest.starts_with("varying")
+                                || rest.starts_with("with")
+                                || rest.starts_with("without"));
                     let in_zone_phrase = matches!(word.as_str(), "with" | "without" | "time")
                         && (rest.starts_with("time") || rest.starts_with("zone"));
                     if !(continues || in_zone_phrase) || start == i {
@@ -125,7 +153,10 @@ fn is_literal(e: &str) -> bool {
     let l = e.to_ascii_lowercase();
     matches!(l.as_str(), "null" | "true" | "false")
         || e.parse::<f64>().is_ok()
-        || (e.starts_with('\'') && e.ends_with('\'') && e.len() >= 2 && !e[1..e.len() - 1].replace("''", "").contains('\''))
+        || (e.starts_with('\'')
+            && e.ends_with('\'')
+            && e.len() >= 2
+            && !e[1..e.len() - 1].replace("''", "").contains('\''))
 }
 
 /// A default expression SQLite accepts: a literal, `CURRENT_*`, or an expression in parentheses.
@@ -133,7 +164,11 @@ pub fn default_sql(expr: &str) -> String {
     let e = strip_casts(expr);
     let e = e.trim();
     match e.to_ascii_lowercase().as_str() {
-        "now()" | "current_timestamp" | "localtimestamp" | "transaction_timestamp()" | "statement_timestamp()"
+        "now()"
+        | "current_timestamp"
+        | "localtimestamp"
+        | "transaction_timestamp()"
+        | "statement_timestamp()"
         | "clock_timestamp()" => return "CURRENT_TIMESTAMP".into(),
         "current_date" => return "CURRENT_DATE".into(),
         "current_time" | "localtime" => return "CURRENT_TIME".into(),
@@ -148,17 +183,31 @@ pub fn default_sql(expr: &str) -> String {
 }
 
 fn enum_check(c: &Column, schema: &Schema) -> Option<String> {
-    let ColumnType::Enum(name) = &c.ty else { return None };
+    let ColumnType::Enum(name) = &c.ty else {
+        return None;
+    };
     let e = schema.enum_type(name)?;
-    let values = e.values.iter().map(|v| literal(v)).collect::<Vec<_>>().join(", ");
+    let values = e
+        .values
+        .iter()
+        .map(|v| literal(v))
+        .collect::<Vec<_>>()
+        .join(", ");
     Some(format!("CHECK ({} IN ({values}))", ident(&c.name)))
 }
 
 fn column_def(c: &Column, table: &Table, schema: &Schema) -> String {
     // An identity key is SQLite's rowid alias, which must be declared exactly INTEGER.
     let rowid = c.identity.is_some()
-        && table.primary_key.as_ref().is_some_and(|pk| pk.columns.len() == 1 && pk.columns[0] == c.name);
-    let ty = if rowid { "integer".to_string() } else { type_sql(&c.ty) };
+        && table
+            .primary_key
+            .as_ref()
+            .is_some_and(|pk| pk.columns.len() == 1 && pk.columns[0] == c.name);
+    let ty = if rowid {
+        "integer".to_string()
+    } else {
+        type_sql(&c.ty)
+    };
     let mut s = format!("{} {ty}", ident(&c.name));
     if !c.nullable {
         s.push_str(" NOT NULL");
@@ -178,7 +227,11 @@ fn column_def(c: &Column, table: &Table, schema: &Schema) -> String {
 fn table_body(t: &Table, schema: &Schema) -> String {
     let mut lines: Vec<String> = t.columns.iter().map(|c| column_def(c, t, schema)).collect();
     if let Some(pk) = &t.primary_key {
-        lines.push(format!("CONSTRAINT {} PRIMARY KEY ({})", ident(&pk.name), idents(&pk.columns)));
+        lines.push(format!(
+            "CONSTRAINT {} PRIMARY KEY ({})",
+            ident(&pk.name),
+            idents(&pk.columns)
+        ));
     }
     for fk in &t.foreign_keys {
         let mut s = format!(
@@ -199,7 +252,11 @@ fn table_body(t: &Table, schema: &Schema) -> String {
         lines.push(s);
     }
     for ck in &t.checks {
-        lines.push(format!("CONSTRAINT {} CHECK ({})", ident(&ck.name), strip_casts(&ck.expr)));
+        lines.push(format!(
+            "CONSTRAINT {} CHECK ({})",
+            ident(&ck.name),
+            strip_casts(&ck.expr)
+        ));
     }
     format!("(\n    {}\n)", lines.join(",\n    "))
 }
@@ -221,7 +278,11 @@ fn index_sql(table: &str, ix: &crate::schema::Index) -> String {
 
 /// `CREATE TABLE` and its indexes.
 pub fn create_table(t: &Table, schema: &Schema, out: &mut Vec<Statement>) {
-    out.push(Statement::tx(format!("CREATE TABLE {} {}", ident(&t.name), table_body(t, schema))));
+    out.push(Statement::tx(format!(
+        "CREATE TABLE {} {}",
+        ident(&t.name),
+        table_body(t, schema)
+    )));
     for ix in &t.indexes {
         out.push(Statement::tx(index_sql(&t.name, ix)));
     }
@@ -229,12 +290,19 @@ pub fn create_table(t: &Table, schema: &Schema, out: &mut Vec<Statement>) {
 
 /// Whether SQLite's `ADD COLUMN` can add this column as declared.
 fn native_add(c: &Column) -> bool {
-    let literal_default = c.default.as_deref().is_some_and(|d| is_literal(strip_casts(d).trim()));
+    let literal_default = c
+        .default
+        .as_deref()
+        .is_some_and(|d| is_literal(strip_casts(d).trim()));
     c.identity.is_none()
         && if c.nullable {
             c.default.is_none() || literal_default
         } else {
-            literal_default && !c.default.as_deref().is_some_and(|d| d.trim().eq_ignore_ascii_case("null"))
+            literal_default
+                && !c
+                    .default
+                    .as_deref()
+                    .is_some_and(|d| d.trim().eq_ignore_ascii_case("null"))
         }
 }
 
@@ -293,7 +361,9 @@ pub fn render(diff: &Diff, from: &Schema, to: &Schema) -> Rendered {
     }
     for t in &to.tables {
         if !created.contains(t.name.as_str())
-            && t.columns.iter().any(|c| c.ty.enum_name().is_some_and(|e| changed_enums.contains(e)))
+            && t.columns
+                .iter()
+                .any(|c| c.ty.enum_name().is_some_and(|e| changed_enums.contains(e)))
         {
             rebuild.insert(t.name.clone());
         }
@@ -306,17 +376,26 @@ pub fn render(diff: &Diff, from: &Schema, to: &Schema) -> Rendered {
     for change in &diff.changes {
         match change {
             Change::RenameTable { from: old, to: new } => {
-                early.push(Statement::tx(format!("ALTER TABLE {} RENAME TO {}", ident(old), ident(new))));
+                early.push(Statement::tx(format!(
+                    "ALTER TABLE {} RENAME TO {}",
+                    ident(old),
+                    ident(new)
+                )));
             }
-            Change::RenameColumn { table, from: old, to: new } => early.push(Statement::tx(format!(
+            Change::RenameColumn {
+                table,
+                from: old,
+                to: new,
+            } => early.push(Statement::tx(format!(
                 "ALTER TABLE {} RENAME COLUMN {} TO {}",
                 ident(table),
                 ident(old),
                 ident(new)
             ))),
-            Change::DropIndex { table, index } | Change::RenameIndex { table, from: index, .. }
-                if !rebuild.contains(table) && !dropped.contains(table.as_str()) =>
-            {
+            Change::DropIndex { table, index }
+            | Change::RenameIndex {
+                table, from: index, ..
+            } if !rebuild.contains(table) && !dropped.contains(table.as_str()) => {
                 early.push(Statement::tx(format!("DROP INDEX {}", ident(&index.name))));
                 if let Change::RenameIndex { to: new, .. } = change {
                     late.push(Statement::tx(index_sql(table, new)));
@@ -326,7 +405,11 @@ pub fn render(diff: &Diff, from: &Schema, to: &Schema) -> Rendered {
                 // Every foreign key inline: SQLite cannot add one later, and does not need the
                 // referenced table to exist yet.
                 let full = to.table(&t.name).unwrap_or(t);
-                creates.push(Statement::tx(format!("CREATE TABLE {} {}", ident(&full.name), table_body(full, to))));
+                creates.push(Statement::tx(format!(
+                    "CREATE TABLE {} {}",
+                    ident(&full.name),
+                    table_body(full, to)
+                )));
             }
             Change::CreateIndex { table, index, .. } if created.contains(table.as_str()) => {
                 creates.push(Statement::tx(index_sql(table, index)));
@@ -340,9 +423,14 @@ pub fn render(diff: &Diff, from: &Schema, to: &Schema) -> Rendered {
                     Some(t) => column_def(column, t, to),
                     None => continue,
                 };
-                late.push(Statement::tx(format!("ALTER TABLE {} ADD COLUMN {def}", ident(table))));
+                late.push(Statement::tx(format!(
+                    "ALTER TABLE {} ADD COLUMN {def}",
+                    ident(table)
+                )));
             }
-            Change::DropTable(t) => drops.push(Statement::tx(format!("DROP TABLE {}", ident(&t.name)))),
+            Change::DropTable(t) => {
+                drops.push(Statement::tx(format!("DROP TABLE {}", ident(&t.name))))
+            }
             _ => {}
         }
     }
@@ -354,17 +442,26 @@ pub fn render(diff: &Diff, from: &Schema, to: &Schema) -> Rendered {
         }
     }
 
-    let statements = [early, creates, rebuilds, late, drops].into_iter().flatten().collect();
+    let statements = [early, creates, rebuilds, late, drops]
+        .into_iter()
+        .flatten()
+        .collect();
     Rendered { statements }
 }
 
 /// Rebuilds an existing table into its declared definition, keeping its rows. Renames of the
 /// table and its columns have already run, so the old table and columns go by their new names.
 fn rebuild_table(t: &Table, from: &Schema, to: &Schema, out: &mut Vec<Statement>) {
-    let old = from.table(&t.name).or_else(|| t.renamed_from.as_deref().and_then(|r| from.table(r)));
+    let old = from
+        .table(&t.name)
+        .or_else(|| t.renamed_from.as_deref().and_then(|r| from.table(r)));
     let Some(old) = old else { return };
     let tmp = format!("_migrate_new_{}", t.name);
-    out.push(Statement::tx(format!("CREATE TABLE {} {}", ident(&tmp), table_body(t, to))));
+    out.push(Statement::tx(format!(
+        "CREATE TABLE {} {}",
+        ident(&tmp),
+        table_body(t, to)
+    )));
 
     let mut cols = Vec::new();
     let mut exprs = Vec::new();
@@ -372,7 +469,11 @@ fn rebuild_table(t: &Table, from: &Schema, to: &Schema, out: &mut Vec<Statement>
         let prev = old
             .column(&c.name)
             .or_else(|| c.renamed_from.as_deref().and_then(|r| old.column(r)));
-        let backfill = c.backfill.as_deref().or(c.default.as_deref()).map(default_sql);
+        let backfill = c
+            .backfill
+            .as_deref()
+            .or(c.default.as_deref())
+            .map(default_sql);
         let expr = match prev {
             Some(p) => {
                 let mut e = ident(&c.name);
@@ -405,7 +506,11 @@ fn rebuild_table(t: &Table, from: &Schema, to: &Schema, out: &mut Vec<Statement>
         ident(&t.name)
     )));
     out.push(Statement::tx(format!("DROP TABLE {}", ident(&t.name))));
-    out.push(Statement::tx(format!("ALTER TABLE {} RENAME TO {}", ident(&tmp), ident(&t.name))));
+    out.push(Statement::tx(format!(
+        "ALTER TABLE {} RENAME TO {}",
+        ident(&tmp),
+        ident(&t.name)
+    )));
     for ix in &t.indexes {
         out.push(Statement::tx(index_sql(&t.name, ix)));
     }
@@ -437,10 +542,18 @@ mod tests {
     #[test]
     fn types_keep_their_spelling() {
         assert_eq!(type_sql(&ColumnType::Varchar(Some(20))), "varchar(20)");
-        assert_eq!(type_sql(&ColumnType::Array(Box::new(ColumnType::Text))), "\"text[]\"");
+        assert_eq!(
+            type_sql(&ColumnType::Array(Box::new(ColumnType::Text))),
+            "\"text[] text\""
+        );
         assert_eq!(affinity("varchar(20)"), "TEXT");
         assert_eq!(affinity("double"), "REAL");
-        assert_eq!(affinity("uuid"), "NUMERIC");
         assert_eq!(affinity("text[]"), "TEXT");
+        assert_eq!(type_sql(&ColumnType::Uuid), "uuid text");
+        assert_eq!(type_sql(&ColumnType::Enum("pet type".into())), "\"pet type text\"");
+        assert_eq!(type_sql(&ColumnType::Array(Box::new(ColumnType::Uuid))), "\"uuid[] text\"");
+        assert_eq!(affinity("uuid text"), "TEXT");
+        assert_eq!(parse_declared("pet type text"), "pet type");
+        assert_eq!(parse_declared("my text text"), "my text");
     }
 }

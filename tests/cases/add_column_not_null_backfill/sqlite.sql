@@ -1,13 +1,13 @@
 CREATE TABLE "_migrate_new_pets" (
-    "id" uuid NOT NULL,
-    "owner_id" uuid NOT NULL,
-    "type" "pet_type" NOT NULL CHECK ("type" IN ('CAT', 'DOG', 'GUINEA PIG')),
+    "id" uuid text NOT NULL,
+    "owner_id" uuid text NOT NULL,
+    "type" "pet_type text" NOT NULL CHECK ("type" IN ('CAT', 'DOG', 'GUINEA PIG')),
     "name" text NOT NULL,
     "nickname" text,
     "weight" integer,
-    "born" date,
+    "born" date text,
     "chip" text NOT NULL,
-    "created_at" timestamptz NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "created_at" timestamptz text NOT NULL DEFAULT CURRENT_TIMESTAMP,
     CONSTRAINT "pets_pkey" PRIMARY KEY ("id"),
     CONSTRAINT "pets_owner_id_fkey" FOREIGN KEY ("owner_id") REFERENCES "owners" ("id") ON DELETE CASCADE,
     CONSTRAINT "pets_weight_positive" CHECK (weight > 0)

@@ -1,6 +1,6 @@
 CREATE TABLE "_migrate_new_visits" (
-    "id" uuid NOT NULL,
-    "pet_id" uuid NOT NULL,
+    "id" uuid text NOT NULL,
+    "pet_id" uuid text NOT NULL,
     CONSTRAINT "visits_pkey" PRIMARY KEY ("id"),
     CONSTRAINT "visits_pet_fkey" FOREIGN KEY ("pet_id") REFERENCES "pets" ("id")
 );

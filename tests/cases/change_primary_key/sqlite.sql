@@ -1,5 +1,5 @@
 CREATE TABLE "_migrate_new_tags" (
-    "pet" uuid NOT NULL,
+    "pet" uuid text NOT NULL,
     "name" text NOT NULL,
     CONSTRAINT "tags_pkey" PRIMARY KEY ("pet", "name")
 );

@@ -1,6 +1,6 @@
 CREATE TABLE "user" (
     "id" integer NOT NULL,
-    "select" "select" NOT NULL DEFAULT 'it''s' CHECK ("select" IN ('it''s', 'a "quote"')),
+    "select" "select text" NOT NULL DEFAULT 'it''s' CHECK ("select" IN ('it''s', 'a "quote"')),
     "my col" text,
     CONSTRAINT "user_pkey" PRIMARY KEY ("id")
 );
