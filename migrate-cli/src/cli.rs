@@ -11,7 +11,12 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 ///
 /// Start with `migrate init`, edit schema/schema.toml, then run `migrate check`.
 #[derive(Debug, Parser)]
-#[command(name = "migrate", version, propagate_version = true, max_term_width = 100)]
+#[command(
+    name = "migrate",
+    version,
+    propagate_version = true,
+    max_term_width = 100
+)]
 pub struct Cli {
     #[command(flatten)]
     pub global: Global,

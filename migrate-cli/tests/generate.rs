@@ -20,7 +20,9 @@ bio  = { type = "text", nullable = true }
 
 fn migrate(dir: &Path) -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_migrate"));
-    cmd.current_dir(dir).env_remove("NO_COLOR").env_remove("DATABASE_URL");
+    cmd.current_dir(dir)
+        .env_remove("NO_COLOR")
+        .env_remove("DATABASE_URL");
     cmd
 }
 
@@ -42,14 +44,24 @@ fn text(b: &[u8]) -> String {
 
 fn sql_files(dir: &Path) -> Vec<PathBuf> {
     let mut v: Vec<PathBuf> = fs::read_dir(dir.join("migrations"))
-        .map(|r| r.map(|e| e.expect("entry").path()).filter(|p| p.extension().is_some_and(|e| e == "sql")).collect())
+        .map(|r| {
+            r.map(|e| e.expect("entry").path())
+                .filter(|p| p.extension().is_some_and(|e| e == "sql"))
+                .collect()
+        })
         .unwrap_or_default();
     v.sort();
     v
 }
 
 fn generated(dir: &Path) -> PathBuf {
-    let out = migrate(dir).arg("generate").assert().success().get_output().stdout.clone();
+    let out = migrate(dir)
+        .arg("generate")
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
     let path = text(&out).lines().last().expect("a path").to_string();
     dir.join(path)
 }
@@ -58,15 +70,28 @@ fn generated(dir: &Path) -> PathBuf {
 fn generate_writes_a_described_file_then_nothing() {
     let p = project("sqlite", PETS);
     let file = generated(p.path());
-    let name = file.file_name().expect("name").to_string_lossy().into_owned();
-    assert!(name.ends_with("_create_pets.sql") && name.len() == "20260101000000_create_pets.sql".len(), "{name}");
+    let name = file
+        .file_name()
+        .expect("name")
+        .to_string_lossy()
+        .into_owned();
+    assert!(
+        name.ends_with("_create_pets.sql") && name.len() == "20260101000000_create_pets.sql".len(),
+        "{name}"
+    );
     let body = fs::read_to_string(&file).expect("read");
     assert!(body.starts_with("-- Create table `pets`.\n"), "{body}");
     assert!(body.contains("CREATE TABLE \"pets\""));
     assert!(p.path().join("migrations/migrate.sum").is_file());
     assert!(p.path().join("migrations/schema.snapshot.toml").is_file());
 
-    let again = migrate(p.path()).arg("generate").assert().success().get_output().stdout.clone();
+    let again = migrate(p.path())
+        .arg("generate")
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
     assert!(text(&again).contains("no changes"), "{}", text(&again));
     assert_eq!(sql_files(p.path()).len(), 1);
     migrate(p.path()).arg("check").assert().success();
@@ -75,17 +100,39 @@ fn generate_writes_a_described_file_then_nothing() {
 #[test]
 fn generate_names_and_orders_versions() {
     let p = project("sqlite", PETS);
-    migrate(p.path()).args(["generate", "--name", "initial"]).assert().success();
-    fs::write(p.path().join("schema.toml"), format!("{PETS}weight = {{ type = \"integer\", nullable = true }}\n"))
-        .expect("write");
+    migrate(p.path())
+        .args(["generate", "--name", "initial"])
+        .assert()
+        .success();
+    fs::write(
+        p.path().join("schema.toml"),
+        format!("{PETS}weight = {{ type = \"integer\", nullable = true }}\n"),
+    )
+    .expect("write");
     let second = generated(p.path());
-    assert!(second.to_string_lossy().ends_with("_add_pets_weight.sql"), "{}", second.display());
+    assert!(
+        second.to_string_lossy().ends_with("_add_pets_weight.sql"),
+        "{}",
+        second.display()
+    );
     let files = sql_files(p.path());
     assert_eq!(files.len(), 2);
     assert!(files[0].to_string_lossy().ends_with("_initial.sql"));
-    assert!(files[0] < files[1], "versions increase even within one second");
-    let bad = migrate(p.path()).args(["generate", "--name", "Bad Name"]).assert().code(2).get_output().clone();
-    assert!(text(&bad.stderr).contains("bad_name"), "{}", text(&bad.stderr));
+    assert!(
+        files[0] < files[1],
+        "versions increase even within one second"
+    );
+    let bad = migrate(p.path())
+        .args(["generate", "--name", "Bad Name"])
+        .assert()
+        .code(2)
+        .get_output()
+        .clone();
+    assert!(
+        text(&bad.stderr).contains("bad_name"),
+        "{}",
+        text(&bad.stderr)
+    );
 }
 
 #[test]
@@ -95,33 +142,73 @@ fn unsafe_change_is_refused_with_the_acknowledging_line() {
     // `bio` vanishes and `about` appears with the same type: a drop, and a probable rename.
     let edited = PETS.replace("bio  =", "about =");
     fs::write(p.path().join("schema.toml"), &edited).expect("write");
-    let out = migrate(p.path()).arg("generate").assert().code(1).get_output().clone();
+    let out = migrate(p.path())
+        .arg("generate")
+        .assert()
+        .code(1)
+        .get_output()
+        .clone();
     let err = text(&out.stderr);
     assert!(err.contains("dropping column `pets.bio`"), "{err}");
     assert!(err.contains("drop_columns = [\"bio\"]"), "{err}");
     assert!(err.contains("renamed_from = \"bio\""), "{err}");
     assert_eq!(sql_files(p.path()).len(), 1, "nothing written");
 
-    let json = migrate(p.path()).args(["generate", "--format", "json"]).assert().code(1).get_output().stdout.clone();
+    let json = migrate(p.path())
+        .args(["generate", "--format", "json"])
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
     let v: Value = serde_json::from_slice(&json).expect("one JSON document");
-    assert_eq!(v["refused"][0]["acknowledge_with"], "drop_columns = [\"bio\"]");
+    assert_eq!(
+        v["refused"][0]["acknowledge_with"],
+        "drop_columns = [\"bio\"]"
+    );
 
     // Acknowledged as a rename instead, it generates a RENAME.
-    let renamed = PETS.replace("bio  = { type = \"text\", nullable = true }", "about = { type = \"text\", nullable = true, renamed_from = \"bio\" }");
+    let renamed = PETS.replace(
+        "bio  = { type = \"text\", nullable = true }",
+        "about = { type = \"text\", nullable = true, renamed_from = \"bio\" }",
+    );
     fs::write(p.path().join("schema.toml"), renamed).expect("write");
     let file = generated(p.path());
-    assert!(fs::read_to_string(file).expect("read").contains("RENAME COLUMN \"bio\" TO \"about\""));
+    assert!(
+        fs::read_to_string(file)
+            .expect("read")
+            .contains("RENAME COLUMN \"bio\" TO \"about\"")
+    );
 }
 
 #[test]
 fn new_creates_a_listed_file_and_checks_the_name() {
     let p = project("sqlite", PETS);
-    let bad = migrate(p.path()).args(["new", "BackfillNames"]).assert().code(2).get_output().clone();
-    assert!(text(&bad.stderr).contains("backfill_names"), "{}", text(&bad.stderr));
-    let out = migrate(p.path()).args(["new", "backfill_names"]).assert().success().get_output().stdout.clone();
+    let bad = migrate(p.path())
+        .args(["new", "BackfillNames"])
+        .assert()
+        .code(2)
+        .get_output()
+        .clone();
+    assert!(
+        text(&bad.stderr).contains("backfill_names"),
+        "{}",
+        text(&bad.stderr)
+    );
+    let out = migrate(p.path())
+        .args(["new", "backfill_names"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
     let path = p.path().join(text(&out).trim());
     assert!(path.is_file());
-    assert!(fs::read_to_string(p.path().join("migrations/migrate.sum")).expect("manifest").contains("_backfill_names.sql"));
+    assert!(
+        fs::read_to_string(p.path().join("migrations/migrate.sum"))
+            .expect("manifest")
+            .contains("_backfill_names.sql")
+    );
     migrate(p.path()).arg("check").assert().success();
 }
 
@@ -137,13 +224,38 @@ fn three_migrations() -> (TempDir, Vec<PathBuf>) {
 }
 
 fn check_fails_naming(p: &TempDir, code: &str, file: &Path) {
-    let out = migrate(p.path()).arg("check").assert().code(1).get_output().clone();
+    let out = migrate(p.path())
+        .arg("check")
+        .assert()
+        .code(1)
+        .get_output()
+        .clone();
     let err = text(&out.stderr);
-    let name = file.file_name().expect("name").to_string_lossy().into_owned();
-    assert!(err.contains(&format!("[{code}]")) && err.contains(&name), "want {code} naming {name}:\n{err}");
-    let json = migrate(p.path()).args(["check", "--format", "json"]).assert().code(1).get_output().stdout.clone();
+    let name = file
+        .file_name()
+        .expect("name")
+        .to_string_lossy()
+        .into_owned();
+    assert!(
+        err.contains(&format!("[{code}]")) && err.contains(&name),
+        "want {code} naming {name}:\n{err}"
+    );
+    let json = migrate(p.path())
+        .args(["check", "--format", "json"])
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
     let v: Value = serde_json::from_slice(&json).expect("one JSON document");
-    assert!(v["migrations"].as_array().expect("list").iter().any(|m| m["code"] == code), "{v}");
+    assert!(
+        v["migrations"]
+            .as_array()
+            .expect("list")
+            .iter()
+            .any(|m| m["code"] == code),
+        "{v}"
+    );
 }
 
 #[test]
@@ -152,8 +264,17 @@ fn check_names_an_edited_file() {
     fs::write(&files[1], "-- second\nSELECT 1;\n").expect("edit");
     check_fails_naming(&p, "edited", &files[1]);
     // Never applied anywhere: `hash` accepts the edit.
-    let hashed = migrate(p.path()).arg("hash").assert().success().get_output().clone();
-    assert!(text(&hashed.stdout).contains("re-recorded"), "{}", text(&hashed.stdout));
+    let hashed = migrate(p.path())
+        .arg("hash")
+        .assert()
+        .success()
+        .get_output()
+        .clone();
+    assert!(
+        text(&hashed.stdout).contains("re-recorded"),
+        "{}",
+        text(&hashed.stdout)
+    );
     migrate(p.path()).arg("check").assert().success();
 }
 
@@ -180,15 +301,29 @@ fn check_names_a_reordered_file() {
     let text = fs::read_to_string(&manifest).expect("manifest");
     let mut lines: Vec<&str> = text.lines().collect();
     let (a, b) = (
-        lines.iter().position(|l| l.contains("_second.sql")).expect("second"),
-        lines.iter().position(|l| l.contains("_third.sql")).expect("third"),
+        lines
+            .iter()
+            .position(|l| l.contains("_second.sql"))
+            .expect("second"),
+        lines
+            .iter()
+            .position(|l| l.contains("_third.sql"))
+            .expect("third"),
     );
     lines.swap(a, b);
     fs::write(&manifest, lines.join("\n") + "\n").expect("write");
-    let out = migrate(p.path()).arg("check").assert().code(1).get_output().clone();
+    let out = migrate(p.path())
+        .arg("check")
+        .assert()
+        .code(1)
+        .get_output()
+        .clone();
     let err = String::from_utf8_lossy(&out.stderr).into_owned();
     assert!(err.contains("[reordered]"), "{err}");
-    assert!(err.contains("_second.sql") || err.contains("_third.sql"), "{err}");
+    assert!(
+        err.contains("_second.sql") || err.contains("_third.sql"),
+        "{err}"
+    );
     let _ = files;
 }
 

@@ -63,7 +63,14 @@ pub struct Config {
     pub environments: BTreeMap<String, Environment>,
 }
 
-const KEYS: &[&str] = &["dialect", "schema", "migrations", "database_url", "history_table", "environments"];
+const KEYS: &[&str] = &[
+    "dialect",
+    "schema",
+    "migrations",
+    "database_url",
+    "history_table",
+    "environments",
+];
 const ENV_KEYS: &[&str] = &["database_url", "extra_migration_paths"];
 
 impl Config {
@@ -84,8 +91,11 @@ impl Config {
     pub fn load(path: &Path) -> Result<Config, Diagnostics> {
         let text = std::fs::read_to_string(path).map_err(|e| {
             Diagnostics(vec![
-                Diagnostic::new("config-not-found", format!("cannot read `{}`: {e}", path.display()))
-                    .help("run `migrate init` to create one, or pass `--config PATH`"),
+                Diagnostic::new(
+                    "config-not-found",
+                    format!("cannot read `{}`: {e}", path.display()),
+                )
+                .help("run `migrate init` to create one, or pass `--config PATH`"),
             ])
         })?;
         Config::parse(path, &text)
@@ -101,13 +111,19 @@ impl Config {
         let (root, errors) = DeTable::parse_recoverable(text);
         for e in errors {
             diags.push(
-                Diagnostic::new("toml-syntax", format!("TOML syntax error: {}", e.message().trim_end()))
-                    .at(Location::new(&file, e.span().unwrap_or(0..0)))
-                    .help("fix the TOML syntax of migrate.toml"),
+                Diagnostic::new(
+                    "toml-syntax",
+                    format!("TOML syntax error: {}", e.message().trim_end()),
+                )
+                .at(Location::new(&file, e.span().unwrap_or(0..0)))
+                .help("fix the TOML syntax of migrate.toml"),
             );
         }
         let loc = |span: std::ops::Range<usize>| Location::new(&file, span);
-        let string = |diags: &mut Diagnostics, key: &str, v: &toml::Spanned<DeValue<'_>>| -> Option<String> {
+        let string = |diags: &mut Diagnostics,
+                      key: &str,
+                      v: &toml::Spanned<DeValue<'_>>|
+         -> Option<String> {
             match v.get_ref() {
                 DeValue::String(s) => Some(s.to_string()),
                 _ => {
@@ -120,13 +136,19 @@ impl Config {
                 }
             }
         };
-        let unknown = |diags: &mut Diagnostics, key: &toml::Spanned<std::borrow::Cow<'_, str>>, allowed: &[&str]| {
+        let unknown = |diags: &mut Diagnostics,
+                       key: &toml::Spanned<std::borrow::Cow<'_, str>>,
+                       allowed: &[&str]| {
             let k = key.get_ref().as_ref();
             let help = match did_you_mean(k, allowed.iter().copied()) {
                 Some(s) => format!("did you mean `{s}`?"),
                 None => format!(
                     "the keys allowed here are {}",
-                    allowed.iter().map(|a| format!("`{a}`")).collect::<Vec<_>>().join(", ")
+                    allowed
+                        .iter()
+                        .map(|a| format!("`{a}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 ),
             };
             diags.push(
@@ -143,9 +165,12 @@ impl Config {
                         match Dialect::parse(&s) {
                             Some(d) => cfg.dialect = d,
                             None => diags.push(
-                                Diagnostic::new("unknown-dialect", format!("unknown dialect `{s}`"))
-                                    .at(loc(value.span()))
-                                    .help("use `dialect = \"postgres\"` or `dialect = \"sqlite\"`"),
+                                Diagnostic::new(
+                                    "unknown-dialect",
+                                    format!("unknown dialect `{s}`"),
+                                )
+                                .at(loc(value.span()))
+                                .help("use `dialect = \"postgres\"` or `dialect = \"sqlite\"`"),
                             ),
                         }
                     }
@@ -178,9 +203,12 @@ impl Config {
                     for (name, body) in envs.iter() {
                         let DeValue::Table(body) = body.get_ref() else {
                             diags.push(
-                                Diagnostic::new("wrong-kind", format!("environment `{}` must be a table", name.get_ref()))
-                                    .at(loc(body.span()))
-                                    .help(format!("write `[environments.{}]`", name.get_ref())),
+                                Diagnostic::new(
+                                    "wrong-kind",
+                                    format!("environment `{}` must be a table", name.get_ref()),
+                                )
+                                .at(loc(body.span()))
+                                .help(format!("write `[environments.{}]`", name.get_ref())),
                             );
                             continue;
                         };
@@ -211,7 +239,11 @@ impl Config {
                 _ => unknown(&mut diags, key, KEYS),
             }
         }
-        if diags.is_empty() { Ok(cfg) } else { Err(diags) }
+        if diags.is_empty() {
+            Ok(cfg)
+        } else {
+            Err(diags)
+        }
     }
 
     /// The environment `--env NAME` selects, or an error naming the ones that exist.
@@ -223,7 +255,13 @@ impl Config {
                 None if names.is_empty() => format!("add `[environments.{name}]` to migrate.toml"),
                 None => format!("the environments are {}", names.join(", ")),
             };
-            Box::new(Diagnostic::new("unknown-environment", format!("no environment `{name}` in migrate.toml")).help(help))
+            Box::new(
+                Diagnostic::new(
+                    "unknown-environment",
+                    format!("no environment `{name}` in migrate.toml"),
+                )
+                .help(help),
+            )
         })
     }
 }
@@ -265,10 +303,19 @@ mod tests {
 
     #[test]
     fn redacts_passwords() {
-        assert_eq!(redact_url("postgres://u:secret@h:5432/db"), "postgres://u:***@h:5432/db");
+        assert_eq!(
+            redact_url("postgres://u:secret@h:5432/db"),
+            "postgres://u:***@h:5432/db"
+        );
         assert_eq!(redact_url("postgres://u@h/db"), "postgres://u@h/db");
-        assert_eq!(redact_url("postgres://u:p%40ss@h/db?sslmode=require"), "postgres://u:***@h/db?sslmode=require");
-        assert_eq!(redact_url("postgres://h/db?user=u&password=pw"), "postgres://h/db?user=u&password=***");
+        assert_eq!(
+            redact_url("postgres://u:p%40ss@h/db?sslmode=require"),
+            "postgres://u:***@h/db?sslmode=require"
+        );
+        assert_eq!(
+            redact_url("postgres://h/db?user=u&password=pw"),
+            "postgres://h/db?user=u&password=***"
+        );
         assert_eq!(redact_url("sqlite://dev.db"), "sqlite://dev.db");
     }
 
@@ -281,7 +328,10 @@ mod tests {
         .expect("valid config");
         assert_eq!(cfg.dialect, Dialect::Postgres);
         assert_eq!(cfg.schema, Path::new("/p/s.toml"));
-        assert_eq!(cfg.environments["prod"].extra_migration_paths, [PathBuf::from("/sec")]);
+        assert_eq!(
+            cfg.environments["prod"].extra_migration_paths,
+            [PathBuf::from("/sec")]
+        );
 
         let err = Config::parse(Path::new("migrate.toml"), "dialekt = \"sqlite\"\n").unwrap_err();
         assert_eq!(err.0[0].line_col(), Some((1, 1)));

@@ -70,8 +70,10 @@ pub fn dialect_of(url: &str) -> Result<Dialect, DbError> {
     match scheme {
         "postgres" | "postgresql" => Ok(Dialect::Postgres),
         "sqlite" => Ok(Dialect::Sqlite),
-        _ => Err(DbError::new(format!("unsupported database URL `{}`", redact_url(url)))
-            .with_help("use postgres://user@host:5432/db or sqlite://path/to/file.db")),
+        _ => Err(
+            DbError::new(format!("unsupported database URL `{}`", redact_url(url)))
+                .with_help("use postgres://user@host:5432/db or sqlite://path/to/file.db"),
+        ),
     }
 }
 
@@ -85,14 +87,18 @@ impl Conn {
         match dialect_of(url)? {
             Dialect::Postgres => {
                 let opts = sqlx::postgres::PgConnectOptions::from_str(url).map_err(fail)?;
-                Ok(Conn::Postgres(PgConnection::connect_with(&opts).await.map_err(fail)?))
+                Ok(Conn::Postgres(
+                    PgConnection::connect_with(&opts).await.map_err(fail)?,
+                ))
             }
             Dialect::Sqlite => {
                 let opts = sqlx::sqlite::SqliteConnectOptions::from_str(url)
                     .map_err(fail)?
                     .create_if_missing(true)
                     .busy_timeout(std::time::Duration::from_secs(0));
-                Ok(Conn::Sqlite(SqliteConnection::connect_with(&opts).await.map_err(fail)?))
+                Ok(Conn::Sqlite(
+                    SqliteConnection::connect_with(&opts).await.map_err(fail)?,
+                ))
             }
         }
     }
@@ -127,7 +133,13 @@ mod tests {
     #[test]
     fn scrubs_passwords() {
         let url = "postgres://app:s3cret@db:5432/x";
-        assert_eq!(scrub("failed for postgres://app:s3cret@db:5432/x: s3cret bad", url), "failed for postgres://app:***@db:5432/x: *** bad");
+        assert_eq!(
+            scrub(
+                "failed for postgres://app:s3cret@db:5432/x: s3cret bad",
+                url
+            ),
+            "failed for postgres://app:***@db:5432/x: *** bad"
+        );
         assert_eq!(dialect_of("sqlite://a.db"), Ok(Dialect::Sqlite));
         assert!(dialect_of("mysql://x").is_err());
     }

@@ -240,8 +240,14 @@ impl Diagnostics {
     /// Sorts by file, then position, so output is stable and reads top to bottom.
     pub fn sort(&mut self) {
         self.0.sort_by(|a, b| {
-            let ka = a.location.as_ref().map(|l| (l.file.path.clone(), l.span.start));
-            let kb = b.location.as_ref().map(|l| (l.file.path.clone(), l.span.start));
+            let ka = a
+                .location
+                .as_ref()
+                .map(|l| (l.file.path.clone(), l.span.start));
+            let kb = b
+                .location
+                .as_ref()
+                .map(|l| (l.file.path.clone(), l.span.start));
             ka.cmp(&kb)
         });
     }
@@ -270,7 +276,10 @@ impl IntoIterator for Diagnostics {
 }
 
 /// The closest candidate to `word`, when one is close enough to be a likely typo.
-pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+pub fn did_you_mean<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
     let lower = word.to_ascii_lowercase();
     candidates
         .into_iter()
@@ -295,7 +304,10 @@ mod tests {
 
     #[test]
     fn suggestions() {
-        assert_eq!(did_you_mean("nulable", ["nullable", "comment"]), Some("nullable"));
+        assert_eq!(
+            did_you_mean("nulable", ["nullable", "comment"]),
+            Some("nullable")
+        );
         assert_eq!(did_you_mean("zzz", ["nullable", "comment"]), None);
     }
 }

@@ -12,7 +12,9 @@
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 
-use crate::schema::{Check, Column, ColumnType, Enum, ForeignKey, Index, PrimaryKey, Schema, Table};
+use crate::schema::{
+    Check, Column, ColumnType, Enum, ForeignKey, Index, PrimaryKey, Schema, Table,
+};
 
 /// One change to a schema.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -192,11 +194,17 @@ impl Change {
         match self {
             CreateEnum(e) => format!("create enum `{}` ({})", e.name, e.values.join(", ")),
             DropEnum(e) => format!("drop enum `{}`", e.name),
-            AddEnumValue { enum_name, value, before } => match before {
+            AddEnumValue {
+                enum_name,
+                value,
+                before,
+            } => match before {
                 Some(b) => format!("add label `{value}` to enum `{enum_name}`, before `{b}`"),
                 None => format!("add label `{value}` to enum `{enum_name}`"),
             },
-            RebuildEnum { to, .. } => format!("rebuild enum `{}` as ({})", to.name, to.values.join(", ")),
+            RebuildEnum { to, .. } => {
+                format!("rebuild enum `{}` as ({})", to.name, to.values.join(", "))
+            }
             SetEnumComment { enum_name, .. } => format!("set the comment of enum `{enum_name}`"),
             DropOldEnum { name } => format!("drop the replaced type `{name}`"),
             CreateTable(t) => format!("create table `{}`", t.name),
@@ -210,25 +218,47 @@ impl Change {
                 if column.nullable { ", nullable" } else { "" }
             ),
             DropColumn { table, column } => format!("drop column {}", col(table, &column.name)),
-            RenameColumn { table, from, to } => format!("rename column {} to `{to}`", col(table, from)),
-            AlterColumnType { table, column, from, to } => {
-                format!("change the type of {} from {from} to {to}", col(table, column))
+            RenameColumn { table, from, to } => {
+                format!("rename column {} to `{to}`", col(table, from))
+            }
+            AlterColumnType {
+                table,
+                column,
+                from,
+                to,
+            } => {
+                format!(
+                    "change the type of {} from {from} to {to}",
+                    col(table, column)
+                )
             }
             DropNotNull { table, column } => format!("make {} nullable", col(table, column)),
             SetNotNull { table, column, .. } => format!("make {} NOT NULL", col(table, column)),
-            SetDefault { table, column, to, .. } => match to {
+            SetDefault {
+                table, column, to, ..
+            } => match to {
                 Some(d) => format!("set the default of {} to {d}", col(table, column)),
                 None => format!("drop the default of {}", col(table, column)),
             },
-            SetIdentity { table, column, to, .. } => match to {
+            SetIdentity {
+                table, column, to, ..
+            } => match to {
                 Some(i) => format!("make {} an identity ({})", col(table, column), i.as_str()),
                 None => format!("drop the identity of {}", col(table, column)),
             },
-            SetColumnComment { table, column, .. } => format!("set the comment of {}", col(table, column)),
+            SetColumnComment { table, column, .. } => {
+                format!("set the comment of {}", col(table, column))
+            }
             AddPrimaryKey { table, key } => format!("add primary key `{}` to `{table}`", key.name),
-            DropPrimaryKey { table, key } => format!("drop primary key `{}` of `{table}`", key.name),
-            RenameConstraint { table, from, to } => format!("rename constraint `{from}` of `{table}` to `{to}`"),
-            RenameIndex { from, to, .. } => format!("rename index `{}` to `{}`", from.name, to.name),
+            DropPrimaryKey { table, key } => {
+                format!("drop primary key `{}` of `{table}`", key.name)
+            }
+            RenameConstraint { table, from, to } => {
+                format!("rename constraint `{from}` of `{table}` to `{to}`")
+            }
+            RenameIndex { from, to, .. } => {
+                format!("rename index `{}` to `{}`", from.name, to.name)
+            }
             CreateIndex { table, index, .. } => format!(
                 "create {}index `{}` on `{table}`",
                 if index.unique { "unique " } else { "" },
@@ -236,7 +266,10 @@ impl Change {
             ),
             DropIndex { index, .. } => format!("drop index `{}`", index.name),
             AddForeignKey { table, fk, .. } => {
-                format!("add foreign key `{}` from `{table}` to `{}`", fk.name, fk.ref_table)
+                format!(
+                    "add foreign key `{}` from `{table}` to `{}`",
+                    fk.name, fk.ref_table
+                )
             }
             DropForeignKey { table, fk } => format!("drop foreign key `{}` of `{table}`", fk.name),
             AddCheck { table, check, .. } => format!("add check `{}` to `{table}`", check.name),
@@ -267,7 +300,9 @@ impl Change {
             | SetDefault { table, column, .. }
             | SetIdentity { table, column, .. } => format!("alter_{table}_{column}"),
             SetColumnComment { table, column, .. } => format!("comment_{table}_{column}"),
-            AddPrimaryKey { table, .. } | DropPrimaryKey { table, .. } => format!("alter_{table}_primary_key"),
+            AddPrimaryKey { table, .. } | DropPrimaryKey { table, .. } => {
+                format!("alter_{table}_primary_key")
+            }
             RenameConstraint { to, .. } => format!("rename_{to}"),
             RenameIndex { to, .. } => format!("rename_{}", to.name),
             CreateIndex { index, .. } => format!("create_{}", index.name),
@@ -303,7 +338,9 @@ struct TablePair<'a> {
 pub fn diff(from: &Schema, to: &Schema) -> Diff {
     let mut d = Differ::default();
     d.run(from, to);
-    Diff { changes: d.finish() }
+    Diff {
+        changes: d.finish(),
+    }
 }
 
 /// Changes sorted into phases; each phase keeps insertion order, so output is deterministic.
@@ -364,7 +401,11 @@ impl Differ {
                 None => created.push(new),
             }
         }
-        let dropped: Vec<&Table> = from.tables.iter().filter(|t| !matched_old.contains(t.name.as_str())).collect();
+        let dropped: Vec<&Table> = from
+            .tables
+            .iter()
+            .filter(|t| !matched_old.contains(t.name.as_str()))
+            .collect();
 
         // Old names of renamed tables map to new names, for foreign keys that point at them.
         let renamed: HashMap<&str, &str> = pairs
@@ -405,17 +446,22 @@ impl Differ {
                 None => self.enums.push(Change::CreateEnum(new.clone())),
                 Some(old) => {
                     if old.values != new.values {
-                        let only_added = old.values.iter().all(|v| new.values.contains(v))
-                            && {
-                                // Surviving labels keep their relative order.
-                                let kept: Vec<&String> =
-                                    new.values.iter().filter(|v| old.values.contains(v)).collect();
-                                kept.iter().zip(&old.values).all(|(a, b)| *a == b)
-                            };
+                        let only_added = old.values.iter().all(|v| new.values.contains(v)) && {
+                            // Surviving labels keep their relative order.
+                            let kept: Vec<&String> = new
+                                .values
+                                .iter()
+                                .filter(|v| old.values.contains(v))
+                                .collect();
+                            kept.iter().zip(&old.values).all(|(a, b)| *a == b)
+                        };
                         if only_added {
                             for (i, v) in new.values.iter().enumerate() {
                                 if !old.values.contains(v) {
-                                    let before = new.values[i + 1..].iter().find(|n| old.values.contains(n)).cloned();
+                                    let before = new.values[i + 1..]
+                                        .iter()
+                                        .find(|n| old.values.contains(n))
+                                        .cloned();
                                     self.enums.push(Change::AddEnumValue {
                                         enum_name: new.name.clone(),
                                         value: v.clone(),
@@ -440,7 +486,9 @@ impl Differ {
                                                 && old_t
                                                     .and_then(|ot| {
                                                         ot.column(&c.name).or_else(|| {
-                                                            c.renamed_from.as_deref().and_then(|r| ot.column(r))
+                                                            c.renamed_from
+                                                                .as_deref()
+                                                                .and_then(|r| ot.column(r))
                                                         })
                                                     })
                                                     .is_some_and(|oc| oc.ty == c.ty)
@@ -487,16 +535,21 @@ impl Differ {
                 .iter()
                 .position(|t| {
                     t.foreign_keys.iter().all(|fk| {
-                        fk.ref_table == t.name || !names.contains(fk.ref_table.as_str()) || done.contains(fk.ref_table.as_str())
+                        fk.ref_table == t.name
+                            || !names.contains(fk.ref_table.as_str())
+                            || done.contains(fk.ref_table.as_str())
                     })
                 })
                 // A cycle: take the first table and defer its forward references.
                 .unwrap_or(0);
             let t = remaining.remove(pos);
             let mut table = t.clone();
-            let (inline, deferred): (Vec<ForeignKey>, Vec<ForeignKey>) = t.foreign_keys.iter().cloned().partition(|fk| {
-                fk.ref_table == t.name || done.contains(fk.ref_table.as_str()) || !names.contains(fk.ref_table.as_str())
-            });
+            let (inline, deferred): (Vec<ForeignKey>, Vec<ForeignKey>) =
+                t.foreign_keys.iter().cloned().partition(|fk| {
+                    fk.ref_table == t.name
+                        || done.contains(fk.ref_table.as_str())
+                        || !names.contains(fk.ref_table.as_str())
+                });
             table.foreign_keys = inline;
             // Indexes are created after the table, so the statement stays one per index.
             let indexes = std::mem::take(&mut table.indexes);
@@ -562,7 +615,11 @@ impl Differ {
         }
 
         // Constraints compare after renames: old names mapped to new ones.
-        let map_col = |c: &String| column_renames.get(c.as_str()).map_or_else(|| c.clone(), |n| n.to_string());
+        let map_col = |c: &String| {
+            column_renames
+                .get(c.as_str())
+                .map_or_else(|| c.clone(), |n| n.to_string())
+        };
         let map_cols = |cs: &[String]| cs.iter().map(map_col).collect::<Vec<_>>();
 
         // Primary key: same columns under another name is a rename.
@@ -572,11 +629,13 @@ impl Differ {
         });
         match (&old_pk, &new.primary_key) {
             (Some(o), Some(n)) if o == n => {}
-            (Some(o), Some(n)) if o.columns == n.columns => self.renames.push(Change::RenameConstraint {
-                table: tname.clone(),
-                from: o.name.clone(),
-                to: n.name.clone(),
-            }),
+            (Some(o), Some(n)) if o.columns == n.columns => {
+                self.renames.push(Change::RenameConstraint {
+                    table: tname.clone(),
+                    from: o.name.clone(),
+                    to: n.name.clone(),
+                })
+            }
             _ => {
                 if let Some(key) = &old.primary_key {
                     self.drop_constraints.push(Change::DropPrimaryKey {
@@ -606,7 +665,12 @@ impl Differ {
         let (gone, added) = unmatched(&old_ix, &new.indexes, |i| &i.name);
         let mut gone: Vec<&Index> = gone;
         for ix in added {
-            let same = |o: &&Index| Index { name: ix.name.clone(), ..(*o).clone() } == *ix;
+            let same = |o: &&Index| {
+                Index {
+                    name: ix.name.clone(),
+                    ..(*o).clone()
+                } == *ix
+            };
             if let Some(pos) = gone.iter().position(same) {
                 let o = gone.remove(pos);
                 self.renames.push(Change::RenameIndex {
@@ -672,7 +736,9 @@ impl Differ {
             .iter()
             .map(|fk| ForeignKey {
                 columns: map_cols(&fk.columns),
-                ref_table: renamed.get(fk.ref_table.as_str()).map_or_else(|| fk.ref_table.clone(), |n| n.to_string()),
+                ref_table: renamed
+                    .get(fk.ref_table.as_str())
+                    .map_or_else(|| fk.ref_table.clone(), |n| n.to_string()),
                 ..fk.clone()
             })
             // A foreign key on a retyped column is dropped and added again around the change.
@@ -681,7 +747,12 @@ impl Differ {
         let (gone, added) = unmatched(&old_fks, &new.foreign_keys, |f| &f.name);
         let mut gone: Vec<&ForeignKey> = gone;
         for fk in added {
-            let same = |o: &&ForeignKey| ForeignKey { name: fk.name.clone(), ..(*o).clone() } == *fk;
+            let same = |o: &&ForeignKey| {
+                ForeignKey {
+                    name: fk.name.clone(),
+                    ..(*o).clone()
+                } == *fk
+            };
             if let Some(pos) = gone.iter().position(same) {
                 let o = gone.remove(pos);
                 self.renames.push(Change::RenameConstraint {
@@ -699,7 +770,8 @@ impl Differ {
         }
         let kept: HashSet<&str> = old_fks.iter().map(|f| f.name.as_str()).collect();
         for fk in &old.foreign_keys {
-            let dropped = gone.iter().any(|g| g.name == fk.name) || !kept.contains(fk.name.as_str());
+            let dropped =
+                gone.iter().any(|g| g.name == fk.name) || !kept.contains(fk.name.as_str());
             if dropped {
                 self.drop_fks.push(Change::DropForeignKey {
                     table: tname.clone(),
@@ -805,7 +877,11 @@ mod tests {
     }
 
     fn slugs(a: &str, b: &str) -> Vec<String> {
-        diff(&schema(a), &schema(b)).changes.iter().map(Change::slug).collect()
+        diff(&schema(a), &schema(b))
+            .changes
+            .iter()
+            .map(Change::slug)
+            .collect()
     }
 
     const PETS: &str = r#"
@@ -862,29 +938,55 @@ columns = { id = { type = "integer", primary_key = true }, a_id = { type = "inte
 
     #[test]
     fn renames_follow_renamed_from() {
-        let b = PETS.replace("name = \"text\"", "title = { type = \"text\", renamed_from = \"name\" }");
+        let b = PETS.replace(
+            "name = \"text\"",
+            "title = { type = \"text\", renamed_from = \"name\" }",
+        );
         assert_eq!(slugs(PETS, &b), ["rename_pets_title"]);
-        let c = PETS.replace("[tables.pets]\n", "[tables.animals]\nrenamed_from = \"pets\"\n").replace("tables.pets.", "tables.animals.");
+        let c = PETS
+            .replace(
+                "[tables.pets]\n",
+                "[tables.animals]\nrenamed_from = \"pets\"\n",
+            )
+            .replace("tables.pets.", "tables.animals.");
         assert_eq!(
             slugs(PETS, &c),
-            ["rename_pets_to_animals", "rename_animals_pkey", "rename_animals_owner_id_fkey"]
+            [
+                "rename_pets_to_animals",
+                "rename_animals_pkey",
+                "rename_animals_owner_id_fkey"
+            ]
         );
     }
 
     #[test]
     fn enum_values_added_in_place_or_rebuilt() {
-        let b = PETS.replace("[\"CAT\", \"DOG\"]", "[\"CAT\", \"BIRD\", \"DOG\", \"FISH\"]");
+        let b = PETS.replace(
+            "[\"CAT\", \"DOG\"]",
+            "[\"CAT\", \"BIRD\", \"DOG\", \"FISH\"]",
+        );
         let d = diff(&schema(PETS), &schema(&b));
         assert_eq!(
             d.changes[0],
-            Change::AddEnumValue { enum_name: "kind".into(), value: "BIRD".into(), before: Some("DOG".into()) }
+            Change::AddEnumValue {
+                enum_name: "kind".into(),
+                value: "BIRD".into(),
+                before: Some("DOG".into())
+            }
         );
         assert_eq!(
             d.changes[1],
-            Change::AddEnumValue { enum_name: "kind".into(), value: "FISH".into(), before: None }
+            Change::AddEnumValue {
+                enum_name: "kind".into(),
+                value: "FISH".into(),
+                before: None
+            }
         );
         let c = PETS.replace("[\"CAT\", \"DOG\"]", "[\"CAT\"]");
-        assert!(matches!(diff(&schema(PETS), &schema(&c)).changes[0], Change::RebuildEnum { .. }));
+        assert!(matches!(
+            diff(&schema(PETS), &schema(&c)).changes[0],
+            Change::RebuildEnum { .. }
+        ));
     }
 
     #[test]

@@ -122,7 +122,11 @@ pub fn generate_at(
     if !refused.is_empty() {
         return Err(GenerateError::Refused(refused));
     }
-    let files: Vec<(&str, &str)> = plan.files.iter().map(|f| (f.name.as_str(), f.content.as_str())).collect();
+    let files: Vec<(&str, &str)> = plan
+        .files
+        .iter()
+        .map(|f| (f.name.as_str(), f.content.as_str()))
+        .collect();
     let paths = dir.add_all_with_snapshot_at(&files, &declared, now)?;
     Ok(Generated::Written(paths))
 }
@@ -130,24 +134,30 @@ pub fn generate_at(
 /// Changes that only accompany another one and do not name a file.
 fn is_auxiliary(c: &Change, all: &[&Change]) -> bool {
     match c {
-        Change::CreateIndex { existing_table: false, .. }
+        Change::CreateIndex {
+            existing_table: false,
+            ..
+        }
         | Change::DropOldEnum { .. }
         | Change::SetColumnComment { .. }
         | Change::SetTableComment { .. }
         | Change::SetEnumComment { .. } => true,
-        Change::DropForeignKey { table, .. } => {
-            all.iter().any(|o| matches!(o, Change::DropTable(t) if &t.name == table))
-        }
-        Change::RenameConstraint { table, .. } | Change::RenameIndex { table, .. } => {
-            all.iter().any(|o| matches!(o, Change::RenameTable { to, .. } if to == table))
-        }
+        Change::DropForeignKey { table, .. } => all
+            .iter()
+            .any(|o| matches!(o, Change::DropTable(t) if &t.name == table)),
+        Change::RenameConstraint { table, .. } | Change::RenameIndex { table, .. } => all
+            .iter()
+            .any(|o| matches!(o, Change::RenameTable { to, .. } if to == table)),
         _ => false,
     }
 }
 
 /// A file name describing the changes: `create_pets`, `add_pets_weight`, `create_pets_and_2_more`.
 pub fn describe_name(changes: &[&Change]) -> String {
-    let main: Vec<&&Change> = changes.iter().filter(|c| !is_auxiliary(c, changes)).collect();
+    let main: Vec<&&Change> = changes
+        .iter()
+        .filter(|c| !is_auxiliary(c, changes))
+        .collect();
     let main: Vec<&Change> = if main.is_empty() {
         changes.to_vec()
     } else {
@@ -167,7 +177,10 @@ fn shorten(name: &str) -> String {
     if name.len() <= MAX_SLUG {
         return name.to_string();
     }
-    let cut = name[..MAX_SLUG].rfind('_').filter(|&i| i > 0).unwrap_or(MAX_SLUG);
+    let cut = name[..MAX_SLUG]
+        .rfind('_')
+        .filter(|&i| i > 0)
+        .unwrap_or(MAX_SLUG);
     name[..cut].trim_end_matches('_').to_string()
 }
 
@@ -185,7 +198,10 @@ fn files(
         .changes
         .iter()
         .map(|c| match dialect {
-            Dialect::Postgres => postgres::change_statements(c, current, declared).iter().map(|s| s.stage).collect(),
+            Dialect::Postgres => postgres::change_statements(c, current, declared)
+                .iter()
+                .map(|s| s.stage)
+                .collect(),
             Dialect::Sqlite => vec![Stage::Tx],
         })
         .collect();
@@ -252,8 +268,15 @@ mod tests {
     use crate::schema::load_str;
 
     fn names(a: &str, b: &str, dialect: Dialect) -> Vec<String> {
-        let (a, b) = (load_str("a.toml", a).unwrap(), load_str("b.toml", b).unwrap());
-        plan(dialect, &a, &b, None).files.into_iter().map(|f| f.name).collect()
+        let (a, b) = (
+            load_str("a.toml", a).unwrap(),
+            load_str("b.toml", b).unwrap(),
+        );
+        plan(dialect, &a, &b, None)
+            .files
+            .into_iter()
+            .map(|f| f.name)
+            .collect()
     }
 
     const PETS: &str = "[tables.pets]\nmodel = \"Pet\"\n[tables.pets.columns]\nid = { type = \"uuid\", primary_key = true }\nname = \"text\"\n";
@@ -261,10 +284,19 @@ mod tests {
     #[test]
     fn file_names_describe_the_change() {
         assert_eq!(names("", PETS, Dialect::Postgres), ["create_pets"]);
-        let with_weight = PETS.replace("name = \"text\"", "name = \"text\"\nweight = { type = \"integer\", nullable = true }");
-        assert_eq!(names(PETS, &with_weight, Dialect::Sqlite), ["add_pets_weight"]);
+        let with_weight = PETS.replace(
+            "name = \"text\"",
+            "name = \"text\"\nweight = { type = \"integer\", nullable = true }",
+        );
+        assert_eq!(
+            names(PETS, &with_weight, Dialect::Sqlite),
+            ["add_pets_weight"]
+        );
         let indexed = format!("{PETS}[[tables.pets.indexes]]\ncolumns = [\"name\"]\n");
-        assert_eq!(names(PETS, &indexed, Dialect::Postgres), ["create_pets_name_idx"]);
+        assert_eq!(
+            names(PETS, &indexed, Dialect::Postgres),
+            ["create_pets_name_idx"]
+        );
     }
 
     #[test]
@@ -278,9 +310,19 @@ mod tests {
         let p = plan(Dialect::Postgres, &a, &b, None);
         let names: Vec<&str> = p.files.iter().map(|f| f.name.as_str()).collect();
         assert_eq!(names, ["add_pets_weight", "create_pets_name_idx"]);
-        assert!(p.files[1].content.starts_with("-- migrate:no-transaction\n-- Create index `pets_name_idx` on `pets`.\n"), "{}", p.files[1].content);
+        assert!(
+            p.files[1].content.starts_with(
+                "-- migrate:no-transaction\n-- Create index `pets_name_idx` on `pets`.\n"
+            ),
+            "{}",
+            p.files[1].content
+        );
         assert!(p.files[1].content.contains("CREATE INDEX CONCURRENTLY"));
-        assert!(p.files[0].content.starts_with("-- Add column `pets.weight` (integer, nullable).\n"));
+        assert!(
+            p.files[0]
+                .content
+                .starts_with("-- Add column `pets.weight` (integer, nullable).\n")
+        );
         let named = plan(Dialect::Postgres, &a, &b, Some("weights"));
         let names: Vec<&str> = named.files.iter().map(|f| f.name.as_str()).collect();
         assert_eq!(names, ["weights", "weights_online"]);

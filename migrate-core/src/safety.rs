@@ -77,7 +77,11 @@ impl Assessment {
 /// A refusal, as shown to a person.
 impl fmt::Display for Assessment {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "refused: {} {}: {}", self.subject, self.risk, self.reason)?;
+        write!(
+            f,
+            "refused: {} {}: {}",
+            self.subject, self.risk, self.reason
+        )?;
         if let Some(ack) = &self.needs {
             write!(
                 f,
@@ -108,7 +112,10 @@ fn quoted(s: &str) -> String {
 
 /// A TOML table-header path segment, quoted when it is not a bare key.
 fn key(s: &str) -> String {
-    if !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-') {
+    if !s.is_empty()
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+    {
         s.to_string()
     } else {
         quoted(s)
@@ -119,7 +126,9 @@ fn key(s: &str) -> String {
 pub fn is_widening(from: &ColumnType, to: &ColumnType) -> bool {
     use ColumnType::*;
     match (from, to) {
-        (SmallInt, Integer | BigInt | Numeric(None)) | (Integer, BigInt | Numeric(None)) | (BigInt, Numeric(None)) => true,
+        (SmallInt, Integer | BigInt | Numeric(None))
+        | (Integer, BigInt | Numeric(None))
+        | (BigInt, Numeric(None)) => true,
         (Real, Double) => true,
         (Varchar(Some(a)), Varchar(Some(b))) => b >= a,
         (Varchar(_), Varchar(None) | Text) => true,
@@ -146,7 +155,10 @@ pub fn assess(diff: &Diff, from: &Schema, to: &Schema) -> Vec<Assessment> {
 
 /// The changes that are refused until acknowledged.
 pub fn refusals(diff: &Diff, from: &Schema, to: &Schema) -> Vec<Assessment> {
-    assess(diff, from, to).into_iter().filter(Assessment::refused).collect()
+    assess(diff, from, to)
+        .into_iter()
+        .filter(Assessment::refused)
+        .collect()
 }
 
 fn assess_one(i: usize, change: &Change, diff: &Diff, _from: &Schema, to: &Schema) -> Assessment {
@@ -377,7 +389,9 @@ fn assess_one(i: usize, change: &Change, diff: &Diff, _from: &Schema, to: &Schem
 }
 
 fn created(diff: &Diff, table: &str) -> bool {
-    diff.changes.iter().any(|c| matches!(c, Change::CreateTable(t) if t.name == table))
+    diff.changes
+        .iter()
+        .any(|c| matches!(c, Change::CreateTable(t) if t.name == table))
 }
 
 #[cfg(test)]
@@ -387,7 +401,10 @@ mod tests {
     use crate::schema::load_str;
 
     fn refused(a: &str, b: &str) -> Vec<Assessment> {
-        let (a, b) = (load_str("a.toml", a).unwrap(), load_str("b.toml", b).unwrap());
+        let (a, b) = (
+            load_str("a.toml", a).unwrap(),
+            load_str("b.toml", b).unwrap(),
+        );
         refusals(&diff(&a, &b), &a, &b)
     }
 
@@ -402,13 +419,23 @@ weight = { type = "bigint", nullable = true }
 
     #[test]
     fn drop_column_needs_acknowledgement_and_flags_probable_rename() {
-        let b = BASE.replace("name = \"text\"", "title = { type = \"text\", nullable = true }");
+        let b = BASE.replace(
+            "name = \"text\"",
+            "title = { type = \"text\", nullable = true }",
+        );
         let r = refused(BASE, &b);
         assert_eq!(r.len(), 1);
-        let shown = r.iter().find(|a| a.subject.contains("dropping")).expect("drop refused").to_string();
+        let shown = r
+            .iter()
+            .find(|a| a.subject.contains("dropping"))
+            .expect("drop refused")
+            .to_string();
         assert!(shown.contains("drop_columns = [\"name\"]"), "{shown}");
         assert!(shown.contains("probable rename"), "{shown}");
-        let acked = b.replace("model = \"Pet\"", "model = \"Pet\"\ndrop_columns = [\"name\"]");
+        let acked = b.replace(
+            "model = \"Pet\"",
+            "model = \"Pet\"\ndrop_columns = [\"name\"]",
+        );
         assert!(refused(BASE, &acked).is_empty());
     }
 
@@ -418,7 +445,10 @@ weight = { type = "bigint", nullable = true }
         let r = refused(BASE, &b);
         assert_eq!(r[0].risk, Risk::LosesData);
         assert!(r[0].to_string().contains("type_changed_from = \"bigint\""));
-        let acked = BASE.replace("type = \"bigint\"", "type = \"integer\", type_changed_from = \"bigint\"");
+        let acked = BASE.replace(
+            "type = \"bigint\"",
+            "type = \"integer\", type_changed_from = \"bigint\"",
+        );
         assert!(refused(BASE, &acked).is_empty());
     }
 
@@ -436,9 +466,21 @@ weight = { type = "bigint", nullable = true }
     fn widening() {
         assert!(is_widening(&ColumnType::Integer, &ColumnType::BigInt));
         assert!(!is_widening(&ColumnType::BigInt, &ColumnType::Integer));
-        assert!(is_widening(&ColumnType::Varchar(Some(10)), &ColumnType::Text));
-        assert!(!is_widening(&ColumnType::Text, &ColumnType::Varchar(Some(10))));
-        assert!(is_widening(&ColumnType::Numeric(Some((10, 2))), &ColumnType::Numeric(Some((12, 3)))));
-        assert!(!is_widening(&ColumnType::Numeric(Some((10, 2))), &ColumnType::Numeric(Some((10, 3)))));
+        assert!(is_widening(
+            &ColumnType::Varchar(Some(10)),
+            &ColumnType::Text
+        ));
+        assert!(!is_widening(
+            &ColumnType::Text,
+            &ColumnType::Varchar(Some(10))
+        ));
+        assert!(is_widening(
+            &ColumnType::Numeric(Some((10, 2))),
+            &ColumnType::Numeric(Some((12, 3)))
+        ));
+        assert!(!is_widening(
+            &ColumnType::Numeric(Some((10, 2))),
+            &ColumnType::Numeric(Some((10, 3)))
+        ));
     }
 }

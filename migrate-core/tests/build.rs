@@ -9,8 +9,11 @@ const PETS: &str = "[tables.pets]\nmodel = \"Pet\"\n[tables.pets.columns]\nid = 
 
 fn project(schema: &str) -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("temp dir");
-    fs::write(dir.path().join("migrate.toml"), "dialect = \"sqlite\"\nschema = \"schema.toml\"\nmigrations = \"migrations\"\n")
-        .expect("config");
+    fs::write(
+        dir.path().join("migrate.toml"),
+        "dialect = \"sqlite\"\nschema = \"schema.toml\"\nmigrations = \"migrations\"\n",
+    )
+    .expect("config");
     fs::write(dir.path().join("schema.toml"), schema).expect("schema");
     dir
 }
@@ -19,11 +22,16 @@ fn project(schema: &str) -> tempfile::TempDir {
 fn writes_the_next_migration_then_is_up_to_date() {
     let p = project(PETS);
     let config = p.path().join("migrate.toml");
-    let Outcome::Written(paths) = run_in(&config, None).expect("generates") else { panic!("nothing written") };
+    let Outcome::Written(paths) = run_in(&config, None).expect("generates") else {
+        panic!("nothing written")
+    };
     assert_eq!(paths.len(), 1);
     assert!(paths[0].to_string_lossy().ends_with("_create_pets.sql"));
     assert_eq!(run_in(&config, None).expect("runs"), Outcome::UpToDate);
-    assert_eq!(run_in(&config, Some("CI set")).expect("locked and up to date"), Outcome::UpToDate);
+    assert_eq!(
+        run_in(&config, Some("CI set")).expect("locked and up to date"),
+        Outcome::UpToDate
+    );
 }
 
 #[test]
@@ -31,12 +39,30 @@ fn locked_build_fails_on_a_missing_migration_and_writes_nothing() {
     let p = project(PETS);
     let config = p.path().join("migrate.toml");
     run_in(&config, None).expect("generates");
-    fs::write(p.path().join("schema.toml"), format!("{PETS}weight = {{ type = \"integer\", nullable = true }}\n")).expect("edit");
-    let before = fs::read_dir(p.path().join("migrations")).expect("dir").count();
+    fs::write(
+        p.path().join("schema.toml"),
+        format!("{PETS}weight = {{ type = \"integer\", nullable = true }}\n"),
+    )
+    .expect("edit");
+    let before = fs::read_dir(p.path().join("migrations"))
+        .expect("dir")
+        .count();
     let err = run_in(&config, Some("MIGRATE_LOCKED=1")).unwrap_err();
-    assert!(matches!(err, BuildError::MissingMigration { count: 1, .. }), "{err}");
-    assert!(render(&err).contains("MIGRATE_LOCKED=1"), "{}", render(&err));
-    assert_eq!(fs::read_dir(p.path().join("migrations")).expect("dir").count(), before);
+    assert!(
+        matches!(err, BuildError::MissingMigration { count: 1, .. }),
+        "{err}"
+    );
+    assert!(
+        render(&err).contains("MIGRATE_LOCKED=1"),
+        "{}",
+        render(&err)
+    );
+    assert_eq!(
+        fs::read_dir(p.path().join("migrations"))
+            .expect("dir")
+            .count(),
+        before
+    );
 }
 
 #[test]
@@ -44,11 +70,22 @@ fn unacknowledged_drop_fails_the_build_with_the_toml_line() {
     let p = project(PETS);
     let config = p.path().join("migrate.toml");
     run_in(&config, None).expect("generates");
-    fs::write(p.path().join("schema.toml"), PETS.replace("name = \"text\"\n", "")).expect("edit");
+    fs::write(
+        p.path().join("schema.toml"),
+        PETS.replace("name = \"text\"\n", ""),
+    )
+    .expect("edit");
     for locked in [None, Some("CI set")] {
         let err = run_in(&config, locked).unwrap_err();
-        assert!(matches!(err, BuildError::Generate(GenerateError::Refused(_))), "{err}");
-        assert!(render(&err).contains("drop_columns = [\"name\"]"), "{}", render(&err));
+        assert!(
+            matches!(err, BuildError::Generate(GenerateError::Refused(_))),
+            "{err}"
+        );
+        assert!(
+            render(&err).contains("drop_columns = [\"name\"]"),
+            "{}",
+            render(&err)
+        );
     }
 }
 

@@ -1082,19 +1082,31 @@ fn top_level_key_after_a_header_explains_toml_scoping() {
     let d = &err.0[0];
     assert_eq!(d.code, "unknown-key");
     assert_eq!(d.line_col(), Some((5, 1)));
-    assert!(d.help.as_deref().unwrap_or("").contains("above the first `[header]`"), "{d}");
+    assert!(
+        d.help
+            .as_deref()
+            .unwrap_or("")
+            .contains("above the first `[header]`"),
+        "{d}"
+    );
 }
 
 #[test]
 fn enum_names_must_be_usable_as_types_and_unique_indexes_btree() {
     let shadow = "[enums.text]\nvalues = [\"a\"]\n";
     let e = migrate_core::schema::load_str("s.toml", shadow).unwrap_err();
-    assert_eq!((e.0[0].code, e.0[0].line_col()), ("enum-shadows-type", Some((1, 8))));
+    assert_eq!(
+        (e.0[0].code, e.0[0].line_col()),
+        ("enum-shadows-type", Some((1, 8)))
+    );
     let brackets = "[enums.\"kind[]\"]\nvalues = [\"a\"]\n";
     let e = migrate_core::schema::load_str("s.toml", brackets).unwrap_err();
     assert_eq!(e.0[0].code, "bad-name");
     let gin = "[tables.t]\nmodel = \"T\"\ncolumns = { id = { type = \"jsonb\", primary_key = true } }\n[[tables.t.indexes]]\ncolumns = [\"id\"]\nunique = true\nmethod = \"gin\"\n";
     let e = migrate_core::schema::load_str("s.toml", gin).unwrap_err();
-    assert_eq!((e.0[0].code, e.0[0].line_col()), ("unique-hash", Some((7, 10))));
+    assert_eq!(
+        (e.0[0].code, e.0[0].line_col()),
+        ("unique-hash", Some((7, 10)))
+    );
     assert!(e.0[0].message.contains("gin"), "{}", e.0[0]);
 }

@@ -32,7 +32,11 @@ fn cases() -> Vec<Case> {
         .filter(|p| p.is_dir())
         .collect();
     dirs.sort();
-    assert!(dirs.len() >= 30, "expected the change-kind cases in {}", root.display());
+    assert!(
+        dirs.len() >= 30,
+        "expected the change-kind cases in {}",
+        root.display()
+    );
     dirs.into_iter()
         .map(|dir| {
             let read = |f: &str| {
@@ -45,7 +49,11 @@ fn cases() -> Vec<Case> {
                 }
             };
             Case {
-                name: dir.file_name().expect("name").to_string_lossy().into_owned(),
+                name: dir
+                    .file_name()
+                    .expect("name")
+                    .to_string_lossy()
+                    .into_owned(),
                 from: read("from.toml"),
                 to: read("to.toml"),
                 dir,
@@ -62,7 +70,11 @@ fn script(units: &[Unit]) -> String {
     units
         .iter()
         .map(|u| {
-            let head = if u.no_transaction { "-- migrate:no-transaction\n" } else { "" };
+            let head = if u.no_transaction {
+                "-- migrate:no-transaction\n"
+            } else {
+                ""
+            };
             format!("{head}{}", u.body())
         })
         .collect::<Vec<_>>()
@@ -79,10 +91,21 @@ fn sql_matches_reviewed_snapshots() {
             refused.is_empty(),
             "case {} must be acknowledged: {}",
             case.name,
-            refused.iter().map(|r| r.to_string()).collect::<Vec<_>>().join("\n")
+            refused
+                .iter()
+                .map(|r| r.to_string())
+                .collect::<Vec<_>>()
+                .join("\n")
         );
-        assert!(!diff(&case.from, &case.to).is_empty(), "case {} changes nothing", case.name);
-        for (dialect, file) in [(Dialect::Postgres, "postgres.sql"), (Dialect::Sqlite, "sqlite.sql")] {
+        assert!(
+            !diff(&case.from, &case.to).is_empty(),
+            "case {} changes nothing",
+            case.name
+        );
+        for (dialect, file) in [
+            (Dialect::Postgres, "postgres.sql"),
+            (Dialect::Sqlite, "sqlite.sql"),
+        ] {
             let got = script(&units(dialect, &case.from, &case.to));
             let path = case.dir.join(file);
             if bless {
@@ -146,7 +169,11 @@ fn inserts(dialect: Dialect, schema: &Schema) -> Vec<String> {
     creation_order(schema)
         .into_iter()
         .map(|t| {
-            let fk_cols: Vec<&str> = t.foreign_keys.iter().flat_map(|f| f.columns.iter().map(String::as_str)).collect();
+            let fk_cols: Vec<&str> = t
+                .foreign_keys
+                .iter()
+                .flat_map(|f| f.columns.iter().map(String::as_str))
+                .collect();
             let mut cols = Vec::new();
             let mut vals = Vec::new();
             for c in &t.columns {
@@ -162,7 +189,12 @@ fn inserts(dialect: Dialect, schema: &Schema) -> Vec<String> {
             if cols.is_empty() {
                 format!("INSERT INTO {} DEFAULT VALUES", ident(&t.name))
             } else {
-                format!("INSERT INTO {} ({}) VALUES ({})", ident(&t.name), cols.join(", "), vals.join(", "))
+                format!(
+                    "INSERT INTO {} ({}) VALUES ({})",
+                    ident(&t.name),
+                    cols.join(", "),
+                    vals.join(", ")
+                )
             }
         })
         .collect()
@@ -173,17 +205,27 @@ fn inserts(dialect: Dialect, schema: &Schema) -> Vec<String> {
 fn untouched(from: &Schema, to: &Schema) -> Vec<(String, String, String, String)> {
     let mut out = Vec::new();
     for t in &to.tables {
-        let Some(old) = from.table(&t.name).or_else(|| t.renamed_from.as_deref().and_then(|r| from.table(r))) else {
+        let Some(old) = from
+            .table(&t.name)
+            .or_else(|| t.renamed_from.as_deref().and_then(|r| from.table(r)))
+        else {
             continue;
         };
         for c in &t.columns {
-            let prev = old.column(&c.name).or_else(|| c.renamed_from.as_deref().and_then(|r| old.column(r)));
+            let prev = old
+                .column(&c.name)
+                .or_else(|| c.renamed_from.as_deref().and_then(|r| old.column(r)));
             if let Some(p) = prev
                 && p.ty == c.ty
                 && p.nullable == c.nullable
                 && !matches!(c.ty, ColumnType::Enum(_) | ColumnType::Array(_))
             {
-                out.push((old.name.clone(), p.name.clone(), t.name.clone(), c.name.clone()));
+                out.push((
+                    old.name.clone(),
+                    p.name.clone(),
+                    t.name.clone(),
+                    c.name.clone(),
+                ));
             }
         }
     }
@@ -191,19 +233,29 @@ fn untouched(from: &Schema, to: &Schema) -> Vec<(String, String, String, String)
 }
 
 fn select_text(table: &str, column: &str) -> String {
-    format!("SELECT CAST({} AS TEXT) FROM {}", ident(column), ident(table))
+    format!(
+        "SELECT CAST({} AS TEXT) FROM {}",
+        ident(column),
+        ident(table)
+    )
 }
 
 async fn pg_apply(conn: &mut sqlx::PgConnection, units: &[Unit]) -> Result<(), String> {
     for u in units {
         if u.no_transaction {
             for s in &u.statements {
-                sqlx::raw_sql(s).execute(&mut *conn).await.map_err(|e| format!("{s}: {e}"))?;
+                sqlx::raw_sql(s)
+                    .execute(&mut *conn)
+                    .await
+                    .map_err(|e| format!("{s}: {e}"))?;
             }
         } else {
             let mut tx = conn.begin().await.map_err(|e| e.to_string())?;
             for s in &u.statements {
-                sqlx::raw_sql(s).execute(&mut *tx).await.map_err(|e| format!("{s}: {e}"))?;
+                sqlx::raw_sql(s)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(|e| format!("{s}: {e}"))?;
             }
             tx.commit().await.map_err(|e| e.to_string())?;
         }
@@ -212,19 +264,31 @@ async fn pg_apply(conn: &mut sqlx::PgConnection, units: &[Unit]) -> Result<(), S
 }
 
 async fn sqlite_apply(conn: &mut sqlx::SqliteConnection, units: &[Unit]) -> Result<(), String> {
-    sqlx::raw_sql("PRAGMA foreign_keys = OFF").execute(&mut *conn).await.map_err(|e| e.to_string())?;
+    sqlx::raw_sql("PRAGMA foreign_keys = OFF")
+        .execute(&mut *conn)
+        .await
+        .map_err(|e| e.to_string())?;
     for u in units {
         let mut tx = conn.begin().await.map_err(|e| e.to_string())?;
         for s in &u.statements {
-            sqlx::raw_sql(s).execute(&mut *tx).await.map_err(|e| format!("{s}: {e}"))?;
+            sqlx::raw_sql(s)
+                .execute(&mut *tx)
+                .await
+                .map_err(|e| format!("{s}: {e}"))?;
         }
-        let violations = sqlx::query("PRAGMA foreign_key_check").fetch_all(&mut *tx).await.map_err(|e| e.to_string())?;
+        let violations = sqlx::query("PRAGMA foreign_key_check")
+            .fetch_all(&mut *tx)
+            .await
+            .map_err(|e| e.to_string())?;
         if !violations.is_empty() {
             return Err(format!("{} foreign key violations", violations.len()));
         }
         tx.commit().await.map_err(|e| e.to_string())?;
     }
-    sqlx::raw_sql("PRAGMA foreign_keys = ON").execute(&mut *conn).await.map_err(|e| e.to_string())?;
+    sqlx::raw_sql("PRAGMA foreign_keys = ON")
+        .execute(&mut *conn)
+        .await
+        .map_err(|e| e.to_string())?;
     Ok(())
 }
 
@@ -234,22 +298,42 @@ macro_rules! run_case {
         let conn = $conn;
         let dialect = $dialect;
         async {
-            $apply(&mut *conn, &units(dialect, &Schema::default(), &case.from)).await.map_err(|e| format!("creating `from`: {e}"))?;
+            $apply(&mut *conn, &units(dialect, &Schema::default(), &case.from))
+                .await
+                .map_err(|e| format!("creating `from`: {e}"))?;
             for s in inserts(dialect, &case.from) {
-                sqlx::raw_sql(&s).execute(&mut *conn).await.map_err(|e| format!("{s}: {e}"))?;
+                sqlx::raw_sql(&s)
+                    .execute(&mut *conn)
+                    .await
+                    .map_err(|e| format!("{s}: {e}"))?;
             }
             let cols = untouched(&case.from, &case.to);
             let mut before = Vec::new();
             for (t, c, _, _) in &cols {
-                let rows = sqlx::query(&select_text(t, c)).fetch_all(&mut *conn).await.map_err(|e| format!("{t}.{c}: {e}"))?;
-                before.push(rows.iter().map(|r| r.get::<Option<String>, _>(0)).collect::<Vec<_>>());
+                let rows = sqlx::query(&select_text(t, c))
+                    .fetch_all(&mut *conn)
+                    .await
+                    .map_err(|e| format!("{t}.{c}: {e}"))?;
+                before.push(
+                    rows.iter()
+                        .map(|r| r.get::<Option<String>, _>(0))
+                        .collect::<Vec<_>>(),
+                );
             }
-            $apply(&mut *conn, &units(dialect, &case.from, &case.to)).await.map_err(|e| format!("applying from → to: {e}"))?;
+            $apply(&mut *conn, &units(dialect, &case.from, &case.to))
+                .await
+                .map_err(|e| format!("applying from → to: {e}"))?;
             for ((t, c, nt, nc), want) in cols.iter().zip(before) {
-                let rows = sqlx::query(&select_text(nt, nc)).fetch_all(&mut *conn).await.map_err(|e| format!("{nt}.{nc}: {e}"))?;
-                let got: Vec<Option<String>> = rows.iter().map(|r| r.get::<Option<String>, _>(0)).collect();
+                let rows = sqlx::query(&select_text(nt, nc))
+                    .fetch_all(&mut *conn)
+                    .await
+                    .map_err(|e| format!("{nt}.{nc}: {e}"))?;
+                let got: Vec<Option<String>> =
+                    rows.iter().map(|r| r.get::<Option<String>, _>(0)).collect();
                 if got != want {
-                    return Err(format!("{t}.{c} → {nt}.{nc}: values before {want:?}, after {got:?}"));
+                    return Err(format!(
+                        "{t}.{c} → {nt}.{nc}: values before {want:?}, after {got:?}"
+                    ));
                 }
             }
             // Every declared table exists and holds its row (or none, for new tables).
@@ -277,7 +361,12 @@ async fn every_change_applies_on_postgres_and_keeps_rows() {
         drop(conn);
         db.close().await.expect("drop test database");
     }
-    assert!(failures.is_empty(), "{} of the cases failed:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of the cases failed:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
 
 #[tokio::test(flavor = "current_thread")]
@@ -290,5 +379,10 @@ async fn every_change_applies_on_sqlite_and_keeps_rows() {
             failures.push(format!("{}: {e}", case.name));
         }
     }
-    assert!(failures.is_empty(), "{} of the cases failed:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of the cases failed:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }

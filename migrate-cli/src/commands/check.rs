@@ -31,7 +31,11 @@ pub fn run(global: &Global, out: &Output) -> Exit {
         super::report_problems(out, &problems);
         if !out.json() {
             let n = problems.len();
-            eprintln!("{n} problem{} in {}", if n == 1 { "" } else { "s" }, config.migrations.display());
+            eprintln!(
+                "{n} problem{} in {}",
+                if n == 1 { "" } else { "s" },
+                config.migrations.display()
+            );
         }
         return Exit::Found;
     }
@@ -48,7 +52,9 @@ pub fn run(global: &Global, out: &Output) -> Exit {
                     })
                 );
             } else {
-                let plural = |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+                let plural = |n: usize, one: &str, many: &str| {
+                    format!("{n} {}", if n == 1 { one } else { many })
+                };
                 out.say(&format!(
                     "ok: {} is valid ({}, {})",
                     config.schema.display(),
@@ -61,7 +67,10 @@ pub fn run(global: &Global, out: &Output) -> Exit {
         Err(diags) => {
             report(out, &diags);
             // A schema path that does not exist is a configuration problem, not a schema one.
-            if diags.iter().any(|d| matches!(d.code, "schema-not-found" | "schema-empty")) {
+            if diags
+                .iter()
+                .any(|d| matches!(d.code, "schema-not-found" | "schema-empty"))
+            {
                 if !out.json() {
                     eprintln!(
                         "the configuration's `schema` ({}) names no schema files",

@@ -17,16 +17,26 @@ pub fn run(global: &Global, args: &GenerateArgs, out: &Output) -> Exit {
     {
         out.error(
             &format!("`{name}` is not a snake_case migration name"),
-            Some(&format!("use lower case letters, digits and `_`, e.g. `{}`", migrate_core::migration::snake_case(name))),
+            Some(&format!(
+                "use lower case letters, digits and `_`, e.g. `{}`",
+                migrate_core::migration::snake_case(name)
+            )),
         );
         return Exit::Usage;
     }
-    match generate(config.dialect, &config.schema, &config.migrations, args.name.as_deref()) {
+    match generate(
+        config.dialect,
+        &config.schema,
+        &config.migrations,
+        args.name.as_deref(),
+    ) {
         Ok(Generated::NoChange) => {
             if out.json() {
                 println!("{}", json!({ "ok": true, "written": [] }));
             } else {
-                out.say("no changes: the declared schema matches the last migration; nothing written");
+                out.say(
+                    "no changes: the declared schema matches the last migration; nothing written",
+                );
             }
             Exit::Ok
         }
@@ -72,7 +82,10 @@ pub fn run(global: &Global, args: &GenerateArgs, out: &Output) -> Exit {
             }
             Exit::Found
         }
-        Err(GenerateError::Migrations(migrate_core::migration::MigrationError::Unverified { problems, .. })) => {
+        Err(GenerateError::Migrations(migrate_core::migration::MigrationError::Unverified {
+            problems,
+            ..
+        })) => {
             report_problems(out, &problems);
             if !out.json() {
                 eprintln!("nothing was written: fix the migration directory first");

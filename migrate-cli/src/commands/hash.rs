@@ -18,8 +18,10 @@ pub fn run(global: &Global, out: &Output) -> Exit {
     match dir.rehash() {
         Ok(resolved) => {
             if out.json() {
-                let list: Vec<_> =
-                    resolved.iter().map(|p| json!({ "code": p.code(), "file": p.path.display().to_string() })).collect();
+                let list: Vec<_> = resolved
+                    .iter()
+                    .map(|p| json!({ "code": p.code(), "file": p.path.display().to_string() }))
+                    .collect();
                 println!("{}", json!({ "ok": true, "resolved": list }));
             } else if resolved.is_empty() {
                 out.say("the manifest already matches the files; nothing changed");

@@ -46,7 +46,10 @@ pub fn run(args: &InitArgs, out: &Output) -> Exit {
     let config_path = dir.join("migrate.toml");
     if config_path.exists() {
         out.error(
-            &format!("{} already exists; nothing was changed", config_path.display()),
+            &format!(
+                "{} already exists; nothing was changed",
+                config_path.display()
+            ),
             Some("this directory is already set up: run `migrate check`"),
         );
         return Exit::Found;
@@ -54,7 +57,10 @@ pub fn run(args: &InitArgs, out: &Output) -> Exit {
     let steps: [(&Path, Option<&str>); 3] = [
         (&dir.join("schema"), None),
         (&dir.join("migrations"), None),
-        (&dir.join("schema").join("schema.toml"), Some(SCHEMA_TEMPLATE)),
+        (
+            &dir.join("schema").join("schema.toml"),
+            Some(SCHEMA_TEMPLATE),
+        ),
     ];
     for (path, content) in steps {
         let result = match content {
@@ -74,13 +80,19 @@ pub fn run(args: &InitArgs, out: &Output) -> Exit {
         }
     }
     if let Err(e) = std::fs::write(&config_path, config) {
-        out.error(&format!("cannot write {}: {e}", config_path.display()), None);
+        out.error(
+            &format!("cannot write {}: {e}", config_path.display()),
+            None,
+        );
         return Exit::Usage;
     }
     out.say(&format!("created  {}", config_path.display()));
     out.say(&format!("created  {}/", dir.join("migrations").display()));
     if out.json() {
-        println!("{}", serde_json::json!({ "ok": true, "config": config_path.display().to_string() }));
+        println!(
+            "{}",
+            serde_json::json!({ "ok": true, "config": config_path.display().to_string() })
+        );
     } else {
         out.say("\nNext: declare tables in schema/schema.toml, then run `migrate check`.");
     }

@@ -35,7 +35,10 @@ pub fn run(cli: Cli, out: &Output) -> Exit {
 /// Loads migrate.toml (from `--config` or the working directory); on failure reports and gives
 /// the exit code.
 pub fn load_config(global: &Global, out: &Output) -> Result<Config, Exit> {
-    let path: PathBuf = global.config.clone().unwrap_or_else(|| PathBuf::from(CONFIG_FILE));
+    let path: PathBuf = global
+        .config
+        .clone()
+        .unwrap_or_else(|| PathBuf::from(CONFIG_FILE));
     if global.config.is_none() && !Path::new(CONFIG_FILE).exists() {
         out.error(
             "no migrate.toml in the current directory",

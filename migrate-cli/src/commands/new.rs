@@ -36,7 +36,10 @@ pub fn run(global: &Global, args: &NewArgs, out: &Output) -> Exit {
     match dir.add(&args.name, &content) {
         Ok(path) => {
             if out.json() {
-                println!("{}", json!({ "ok": true, "written": [path.display().to_string()] }));
+                println!(
+                    "{}",
+                    json!({ "ok": true, "written": [path.display().to_string()] })
+                );
             } else {
                 out.say(&path.display().to_string());
             }

@@ -8,13 +8,69 @@ use std::ops::Range;
 
 /// Words that are never column references in the expressions a schema holds.
 const KEYWORDS: &[&str] = &[
-    "all", "and", "any", "array", "as", "asc", "at", "between", "both", "case", "cast", "collate",
-    "current_date", "current_role", "current_schema", "current_time", "current_timestamp",
-    "current_user", "default", "desc", "distinct", "else", "end", "escape", "exists", "false",
-    "first", "from", "ilike", "in", "interval", "is", "isnull", "last", "leading", "like",
-    "localtime", "localtimestamp", "not", "notnull", "null", "nulls", "or", "overlaps", "precision",
-    "session_user", "similar", "some", "symmetric", "then", "time", "to", "trailing", "true",
-    "unknown", "user", "varying", "when", "with", "without", "zone", "character", "double",
+    "all",
+    "and",
+    "any",
+    "array",
+    "as",
+    "asc",
+    "at",
+    "between",
+    "both",
+    "case",
+    "cast",
+    "collate",
+    "current_date",
+    "current_role",
+    "current_schema",
+    "current_time",
+    "current_timestamp",
+    "current_user",
+    "default",
+    "desc",
+    "distinct",
+    "else",
+    "end",
+    "escape",
+    "exists",
+    "false",
+    "first",
+    "from",
+    "ilike",
+    "in",
+    "interval",
+    "is",
+    "isnull",
+    "last",
+    "leading",
+    "like",
+    "localtime",
+    "localtimestamp",
+    "not",
+    "notnull",
+    "null",
+    "nulls",
+    "or",
+    "overlaps",
+    "precision",
+    "session_user",
+    "similar",
+    "some",
+    "symmetric",
+    "then",
+    "time",
+    "to",
+    "trailing",
+    "true",
+    "unknown",
+    "user",
+    "varying",
+    "when",
+    "with",
+    "without",
+    "zone",
+    "character",
+    "double",
 ];
 
 /// Identifiers in `expr` that must name columns, with their byte ranges in `expr`.
@@ -57,7 +113,10 @@ pub fn column_references(expr: &str) -> Vec<(String, Range<usize>)> {
             c if c.is_ascii_alphabetic() || c == b'_' || c >= 0x80 => {
                 let start = i;
                 while i < bytes.len()
-                    && (bytes[i].is_ascii_alphanumeric() || bytes[i] == b'_' || bytes[i] == b'$' || bytes[i] >= 0x80)
+                    && (bytes[i].is_ascii_alphanumeric()
+                        || bytes[i] == b'_'
+                        || bytes[i] == b'$'
+                        || bytes[i] >= 0x80)
                 {
                     i += 1;
                 }
@@ -68,12 +127,7 @@ pub fn column_references(expr: &str) -> Vec<(String, Range<usize>)> {
                 let is_call = next.starts_with('(');
                 let is_typed_literal = next.starts_with('\'');
                 let is_qualifier = next.starts_with('.');
-                if !(after_cast
-                    || is_call
-                    || is_typed_literal
-                    || is_qualifier
-                    || is_keyword)
-                {
+                if !(after_cast || is_call || is_typed_literal || is_qualifier || is_keyword) {
                     out.push((lower, start..i));
                 }
                 // A multi-word type after `::` (`double precision`) keeps the cast state.
@@ -116,7 +170,10 @@ mod tests {
     use super::*;
 
     fn names(expr: &str) -> Vec<String> {
-        column_references(expr).into_iter().map(|(n, _)| n).collect()
+        column_references(expr)
+            .into_iter()
+            .map(|(n, _)| n)
+            .collect()
     }
 
     #[test]
@@ -129,7 +186,10 @@ mod tests {
         assert_eq!(names("born > date '2000-01-01'"), ["born"]);
         assert_eq!(names(r#""my ""col""" IS NOT NULL"#), [r#"my "col""#]);
         assert_eq!(names("kind IN ('a', 'it''s')"), ["kind"]);
-        assert_eq!(names("now() > created_at + interval '1 day'"), ["created_at"]);
+        assert_eq!(
+            names("now() > created_at + interval '1 day'"),
+            ["created_at"]
+        );
     }
 
     #[test]

@@ -143,7 +143,13 @@ const COLUMN_KEYS: &[&str] = &[
     "type_changed_from",
     "backfill",
 ];
-const FK_KEYS: &[&str] = &["constraint", "columns", "references", "on_delete", "on_update"];
+const FK_KEYS: &[&str] = &[
+    "constraint",
+    "columns",
+    "references",
+    "on_delete",
+    "on_update",
+];
 const FK_REF_KEYS: &[&str] = &["table", "columns"];
 const INDEX_KEYS: &[&str] = &["name", "columns", "unique", "where", "method"];
 const CHECK_KEYS: &[&str] = &["name", "expr"];
@@ -160,12 +166,18 @@ pub fn schema_files(path: &Path) -> Result<Vec<PathBuf>, Diagnostic> {
         return Ok(vec![path.to_path_buf()]);
     }
     let entries = std::fs::read_dir(path).map_err(|e| {
-        Diagnostic::new("schema-not-found", format!("cannot list `{}`: {e}", path.display()))
+        Diagnostic::new(
+            "schema-not-found",
+            format!("cannot list `{}`: {e}", path.display()),
+        )
     })?;
     let mut files = Vec::new();
     for entry in entries {
         let entry = entry.map_err(|e| {
-            Diagnostic::new("schema-not-found", format!("cannot list `{}`: {e}", path.display()))
+            Diagnostic::new(
+                "schema-not-found",
+                format!("cannot list `{}`: {e}", path.display()),
+            )
         })?;
         let p = entry.path();
         if p.extension().is_some_and(|e| e == "toml") && p.is_file() {
@@ -178,7 +190,9 @@ pub fn schema_files(path: &Path) -> Result<Vec<PathBuf>, Diagnostic> {
             "schema-empty",
             format!("schema directory `{}` holds no .toml files", path.display()),
         )
-        .help("add a file such as schema.toml with a [tables.NAME] section, or run `migrate init`"));
+        .help(
+            "add a file such as schema.toml with a [tables.NAME] section, or run `migrate init`",
+        ));
     }
     Ok(files)
 }
@@ -193,14 +207,24 @@ pub fn read_sources(path: &Path) -> Result<Vec<Arc<SourceFile>>, Diagnostics> {
             Ok(bytes) => match String::from_utf8(bytes) {
                 Ok(text) => out.push(SourceFile::new(f, text)),
                 Err(e) => diags.push(
-                    Diagnostic::new("not-utf8", format!("`{}` is not valid UTF-8: {e}", f.display()))
-                        .help("save the file as UTF-8"),
+                    Diagnostic::new(
+                        "not-utf8",
+                        format!("`{}` is not valid UTF-8: {e}", f.display()),
+                    )
+                    .help("save the file as UTF-8"),
                 ),
             },
-            Err(e) => diags.push(Diagnostic::new("io", format!("cannot read `{}`: {e}", f.display()))),
+            Err(e) => diags.push(Diagnostic::new(
+                "io",
+                format!("cannot read `{}`: {e}", f.display()),
+            )),
         }
     }
-    if diags.is_empty() { Ok(out) } else { Err(diags) }
+    if diags.is_empty() {
+        Ok(out)
+    } else {
+        Err(diags)
+    }
 }
 
 /// Parses every file into one [`RawSchema`], collecting all shape errors of all files.
@@ -239,26 +263,58 @@ pub fn parse_sources(files: Vec<Arc<SourceFile>>, diags: &mut Diagnostics) -> Ra
 
 /// How to fix the most common TOML mistakes.
 fn syntax_help(message: &str) -> &'static str {
-    const UNCLOSED_STRING: &str =
-        "end the string with the quote it starts with, on the same line (or use `\"\"\"` for several lines)";
+    const UNCLOSED_STRING: &str = "end the string with the quote it starts with, on the same line (or use `\"\"\"` for several lines)";
     const HELPS: &[(&str, &str)] = &[
-        ("duplicate key", "a key may appear only once in a table: remove or rename one of them"),
-        ("expected `=`", "write a key and its value as `key = value`, e.g. `model = \"Pet\"`"),
-        ("unclosed table", "close the table header with `]`, e.g. `[tables.pets]`"),
-        ("unclosed array table", "close the header with `]]`, e.g. `[[tables.pets.indexes]]`"),
-        ("unclosed array", "close the array with `]`, e.g. `values = [\"CAT\", \"DOG\"]`"),
-        ("unclosed inline table", "close the inline table with `}`, e.g. `id = { type = \"uuid\" }`"),
-        ("escaped value", "write a backslash as `\\\\`, or use a literal string in single quotes"),
-        ("expected newline", "put each `key = value` on a line of its own; start a comment with `#`"),
-        ("must be quoted", "quote text values, e.g. `model = \"Pet\"` or `type = \"text\"`"),
-        ("missing comma", "separate the entries with `,`, e.g. `{ type = \"uuid\", primary_key = true }`"),
+        (
+            "duplicate key",
+            "a key may appear only once in a table: remove or rename one of them",
+        ),
+        (
+            "expected `=`",
+            "write a key and its value as `key = value`, e.g. `model = \"Pet\"`",
+        ),
+        (
+            "unclosed table",
+            "close the table header with `]`, e.g. `[tables.pets]`",
+        ),
+        (
+            "unclosed array table",
+            "close the header with `]]`, e.g. `[[tables.pets.indexes]]`",
+        ),
+        (
+            "unclosed array",
+            "close the array with `]`, e.g. `values = [\"CAT\", \"DOG\"]`",
+        ),
+        (
+            "unclosed inline table",
+            "close the inline table with `}`, e.g. `id = { type = \"uuid\" }`",
+        ),
+        (
+            "escaped value",
+            "write a backslash as `\\\\`, or use a literal string in single quotes",
+        ),
+        (
+            "expected newline",
+            "put each `key = value` on a line of its own; start a comment with `#`",
+        ),
+        (
+            "must be quoted",
+            "quote text values, e.g. `model = \"Pet\"` or `type = \"text\"`",
+        ),
+        (
+            "missing comma",
+            "separate the entries with `,`, e.g. `{ type = \"uuid\", primary_key = true }`",
+        ),
         ("invalid basic string", UNCLOSED_STRING),
         ("invalid literal string", UNCLOSED_STRING),
     ];
     HELPS
         .iter()
         .find(|(needle, _)| message.contains(needle))
-        .map_or("fix the TOML syntax; see the schema language reference in schema/README.md", |(_, help)| help)
+        .map_or(
+            "fix the TOML syntax; see the schema language reference in schema/README.md",
+            |(_, help)| help,
+        )
 }
 
 struct Cx<'d> {
@@ -286,14 +342,25 @@ impl Cx<'_> {
         Location::new(&self.file, span.start + self.offset..span.end + self.offset)
     }
 
-    fn err(&mut self, code: &'static str, span: Range<usize>, message: String, help: impl Into<String>) {
+    fn err(
+        &mut self,
+        code: &'static str,
+        span: Range<usize>,
+        message: String,
+        help: impl Into<String>,
+    ) {
         let d = Diagnostic::new(code, message).at(self.loc(span)).help(help);
         self.diags.push(d);
     }
 
     /// Reports keys not in `allowed`, suggesting the closest known key. Returns the keys suggested,
     /// which are not to be reported again as missing.
-    fn check_keys(&mut self, table: &DeTable<'_>, allowed: &[&'static str], context: &str) -> Vec<&'static str> {
+    fn check_keys(
+        &mut self,
+        table: &DeTable<'_>,
+        allowed: &[&'static str],
+        context: &str,
+    ) -> Vec<&'static str> {
         let mut suggested = Vec::new();
         for key in table.keys() {
             let k = key.get_ref().as_ref();
@@ -312,10 +379,19 @@ impl Cx<'_> {
                 }
                 None => format!(
                     "the keys allowed here are {}",
-                    allowed.iter().map(|a| format!("`{a}`")).collect::<Vec<_>>().join(", ")
+                    allowed
+                        .iter()
+                        .map(|a| format!("`{a}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 ),
             };
-            self.err("unknown-key", key.span(), format!("unknown key `{k}` in {context}"), help);
+            self.err(
+                "unknown-key",
+                key.span(),
+                format!("unknown key `{k}` in {context}"),
+                help,
+            );
         }
         suggested
     }
@@ -330,7 +406,11 @@ impl Cx<'_> {
                 self.err(
                     "wrong-kind",
                     val.span(),
-                    format!("`{}` must be a string, found {}", key.get_ref(), kind(other)),
+                    format!(
+                        "`{}` must be a string, found {}",
+                        key.get_ref(),
+                        kind(other)
+                    ),
                     format!("write it as {example}"),
                 );
                 None
@@ -362,7 +442,11 @@ impl Cx<'_> {
             self.err(
                 "wrong-kind",
                 val.span(),
-                format!("`{}` must be an array of strings, found {}", key.get_ref(), kind(val.get_ref())),
+                format!(
+                    "`{}` must be an array of strings, found {}",
+                    key.get_ref(),
+                    kind(val.get_ref())
+                ),
                 format!("write it as {example}"),
             );
             return None;
@@ -377,7 +461,11 @@ impl Cx<'_> {
                 other => self.err(
                     "wrong-kind",
                     item.span(),
-                    format!("`{}` must hold only strings, found {}", key.get_ref(), kind(other)),
+                    format!(
+                        "`{}` must hold only strings, found {}",
+                        key.get_ref(),
+                        kind(other)
+                    ),
                     format!("write it as {example}"),
                 ),
             }
@@ -388,15 +476,28 @@ impl Cx<'_> {
         })
     }
 
-    fn table<'a, 'i>(&mut self, (key, val): Entry<'a, 'i>, what: &str, example: &str) -> Option<&'a DeTable<'i>> {
+    fn table<'a, 'i>(
+        &mut self,
+        (key, val): Entry<'a, 'i>,
+        what: &str,
+        example: &str,
+    ) -> Option<&'a DeTable<'i>> {
         match val.get_ref() {
             DeValue::Table(t) => Some(t),
             other => {
-                let what = if what.is_empty() { String::new() } else { format!("{what} ") };
+                let what = if what.is_empty() {
+                    String::new()
+                } else {
+                    format!("{what} ")
+                };
                 self.err(
                     "wrong-kind",
                     val.span(),
-                    format!("{what}`{}` must be a table, found {}", key.get_ref(), kind(other)),
+                    format!(
+                        "{what}`{}` must be a table, found {}",
+                        key.get_ref(),
+                        kind(other)
+                    ),
                     format!("write it as {example}"),
                 );
                 None
@@ -405,12 +506,20 @@ impl Cx<'_> {
     }
 
     /// An array of tables (`[[tables.t.indexes]]` or `indexes = [{...}]`).
-    fn tables<'a, 'i>(&mut self, (key, val): Entry<'a, 'i>, example: &str) -> Vec<(&'a DeTable<'i>, Range<usize>)> {
+    fn tables<'a, 'i>(
+        &mut self,
+        (key, val): Entry<'a, 'i>,
+        example: &str,
+    ) -> Vec<(&'a DeTable<'i>, Range<usize>)> {
         let DeValue::Array(items) = val.get_ref() else {
             self.err(
                 "wrong-kind",
                 val.span(),
-                format!("`{}` must be an array of tables, found {}", key.get_ref(), kind(val.get_ref())),
+                format!(
+                    "`{}` must be an array of tables, found {}",
+                    key.get_ref(),
+                    kind(val.get_ref())
+                ),
                 format!("write each entry as {example}"),
             );
             return Vec::new();
@@ -427,7 +536,11 @@ impl Cx<'_> {
                 other => self.err(
                     "wrong-kind",
                     item.span(),
-                    format!("each entry of `{}` must be a table, found {}", key.get_ref(), kind(other)),
+                    format!(
+                        "each entry of `{}` must be a table, found {}",
+                        key.get_ref(),
+                        kind(other)
+                    ),
                     format!("write each entry as {example}"),
                 ),
             }
@@ -448,13 +561,21 @@ impl Cx<'_> {
                     Some(n) => format!("did you mean `\"{n}\"`?"),
                     None => format!(
                         "use one of {}",
-                        names.iter().map(|n| format!("`\"{n}\"`")).collect::<Vec<_>>().join(", ")
+                        names
+                            .iter()
+                            .map(|n| format!("`\"{n}\"`"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
                     ),
                 };
                 self.diags.push(
                     Diagnostic::new(
                         "unknown-action",
-                        format!("unknown foreign-key action `{}` for `{}`", s.value, entry.0.get_ref()),
+                        format!(
+                            "unknown foreign-key action `{}` for `{}`",
+                            s.value,
+                            entry.0.get_ref()
+                        ),
                     )
                     .at(s.loc)
                     .help(help),
@@ -478,7 +599,9 @@ impl Cx<'_> {
                     }
                 }
                 "tables" => {
-                    if let Some(tables) = self.table(entry, "", "[tables.NAME] with model and columns") {
+                    if let Some(tables) =
+                        self.table(entry, "", "[tables.NAME] with model and columns")
+                    {
                         for t in tables.iter() {
                             if let Some(tb) = self.table_decl(t) {
                                 raw.tables.push(tb);
@@ -545,7 +668,11 @@ impl Cx<'_> {
     fn table_decl(&mut self, entry: Entry<'_, '_>) -> Option<RawTable> {
         let name = self.name(entry.0);
         let tname = name.value.clone();
-        let body = self.table(entry, "table", &format!("[tables.{tname}] with model and columns"))?;
+        let body = self.table(
+            entry,
+            "table",
+            &format!("[tables.{tname}] with model and columns"),
+        )?;
         let broken_keys = self.check_keys(body, TABLE_KEYS, &format!("table `{tname}`"));
         let mut t = RawTable {
             name,
@@ -571,7 +698,9 @@ impl Cx<'_> {
                 }
                 "comment" => t.comment = self.string(item, "comment = \"What the table holds.\""),
                 "renamed_from" => t.renamed_from = self.string(item, "renamed_from = \"old_name\""),
-                "primary_key_name" => t.primary_key_name = self.string(item, "primary_key_name = \"pets_pkey\""),
+                "primary_key_name" => {
+                    t.primary_key_name = self.string(item, "primary_key_name = \"pets_pkey\"")
+                }
                 "primary_key" => t.primary_key = self.strings(item, "primary_key = [\"a\", \"b\"]"),
                 "drop_columns" => {
                     if let Some(v) = self.strings(item, "drop_columns = [\"old_column\"]") {
@@ -579,7 +708,8 @@ impl Cx<'_> {
                     }
                 }
                 "columns" => {
-                    let example = format!("[tables.{tname}.columns] with name = {{ type = \"text\" }}");
+                    let example =
+                        format!("[tables.{tname}.columns] with name = {{ type = \"text\" }}");
                     match self.table(item, "", &example) {
                         Some(cols) => {
                             for c in cols.iter() {
@@ -602,8 +732,9 @@ impl Cx<'_> {
                     }
                 }
                 "foreign_keys" => {
-                    let example =
-                        format!("[[tables.{tname}.foreign_keys]] with columns and references = {{ table, columns }}");
+                    let example = format!(
+                        "[[tables.{tname}.foreign_keys]] with columns and references = {{ table, columns }}"
+                    );
                     for (fk, span) in self.tables(item, &example) {
                         t.foreign_keys.push(self.foreign_key(&tname, fk, span));
                     }
@@ -658,19 +789,27 @@ impl Cx<'_> {
                 "default" => c.default = self.default_value(item),
                 "identity" => c.identity = self.identity(item),
                 "references" => c.references = self.string(item, "references = \"table.column\""),
-                "constraint" => c.constraint = self.string(item, "constraint = \"cats_pet_id_fkey\""),
+                "constraint" => {
+                    c.constraint = self.string(item, "constraint = \"cats_pet_id_fkey\"")
+                }
                 "on_delete" => c.on_delete = self.action(item),
                 "on_update" => c.on_update = self.action(item),
                 "comment" => c.comment = self.string(item, "comment = \"What the column holds.\""),
                 "renamed_from" => c.renamed_from = self.string(item, "renamed_from = \"old_name\""),
-                "type_changed_from" => c.type_changed_from = self.string(item, "type_changed_from = \"bigint\""),
+                "type_changed_from" => {
+                    c.type_changed_from = self.string(item, "type_changed_from = \"bigint\"")
+                }
                 "backfill" => c.backfill = self.default_value(item),
                 _ => {}
             }
         }
         if !has_key(body, "type") && !suggested.contains(&"type") {
             let (key, val) = entry;
-            let span = if val.span().is_empty() { key.span() } else { val.span() };
+            let span = if val.span().is_empty() {
+                key.span()
+            } else {
+                val.span()
+            };
             self.err(
                 "missing-type",
                 span,
@@ -692,8 +831,15 @@ impl Cx<'_> {
                 self.err(
                     "wrong-kind",
                     val.span(),
-                    format!("`{}` must be a SQL expression string or a number or boolean, found {}", key.get_ref(), kind(other)),
-                    format!("write e.g. `{0} = \"now()\"`, `{0} = \"'draft'\"` or `{0} = 0`", key.get_ref()),
+                    format!(
+                        "`{}` must be a SQL expression string or a number or boolean, found {}",
+                        key.get_ref(),
+                        kind(other)
+                    ),
+                    format!(
+                        "write e.g. `{0} = \"now()\"`, `{0} = \"'draft'\"` or `{0} = 0`",
+                        key.get_ref()
+                    ),
                 );
                 return None;
             }
@@ -749,9 +895,12 @@ impl Cx<'_> {
                     if let Some(v) = self.strings(item, "columns = [\"name\"]") {
                         if v.value.is_empty() {
                             self.diags.push(
-                                Diagnostic::new("empty-index", format!("an index of `{table}` lists no columns"))
-                                    .at(v.loc.clone())
-                                    .help("list the indexed columns, e.g. `columns = [\"name\"]`"),
+                                Diagnostic::new(
+                                    "empty-index",
+                                    format!("an index of `{table}` lists no columns"),
+                                )
+                                .at(v.loc.clone())
+                                .help("list the indexed columns, e.g. `columns = [\"name\"]`"),
                             );
                         }
                         ix.columns = v.value;
@@ -762,17 +911,26 @@ impl Cx<'_> {
                 "method" => {
                     if let Some(s) = self.string(item, "method = \"btree\"") {
                         match IndexMethod::parse(&s.value) {
-                            Some(m) => ix.method = Some(Sp { value: m, loc: s.loc }),
+                            Some(m) => {
+                                ix.method = Some(Sp {
+                                    value: m,
+                                    loc: s.loc,
+                                })
+                            }
                             None => {
-                                let names: Vec<&str> = IndexMethod::ALL.iter().map(|m| m.as_str()).collect();
+                                let names: Vec<&str> =
+                                    IndexMethod::ALL.iter().map(|m| m.as_str()).collect();
                                 let help = match did_you_mean(&s.value, names.iter().copied()) {
                                     Some(n) => format!("did you mean `{n}`?"),
                                     None => format!("use one of {}", names.join(", ")),
                                 };
                                 self.diags.push(
-                                    Diagnostic::new("unknown-method", format!("unknown index method `{}`", s.value))
-                                        .at(s.loc)
-                                        .help(help),
+                                    Diagnostic::new(
+                                        "unknown-method",
+                                        format!("unknown index method `{}`", s.value),
+                                    )
+                                    .at(s.loc)
+                                    .help(help),
                                 );
                             }
                         }
@@ -825,7 +983,12 @@ impl Cx<'_> {
         ck
     }
 
-    fn foreign_key(&mut self, table: &str, body: &DeTable<'_>, span: Range<usize>) -> RawForeignKey {
+    fn foreign_key(
+        &mut self,
+        table: &str,
+        body: &DeTable<'_>,
+        span: Range<usize>,
+    ) -> RawForeignKey {
         let broken_keys = self.check_keys(body, FK_KEYS, &format!("a foreign key of `{table}`"));
         let mut fk = RawForeignKey {
             loc: self.loc(span.clone()),
@@ -839,7 +1002,9 @@ impl Cx<'_> {
         };
         for item in body.iter() {
             match item.0.get_ref().as_ref() {
-                "constraint" => fk.constraint = self.string(item, "constraint = \"lines_order_fkey\""),
+                "constraint" => {
+                    fk.constraint = self.string(item, "constraint = \"lines_order_fkey\"")
+                }
                 "columns" => match self.strings(item, "columns = [\"order_id\", \"shop_id\"]") {
                     Some(v) => fk.columns = v.value,
                     None => fk.broken_keys.push("columns"),
@@ -847,7 +1012,8 @@ impl Cx<'_> {
                 "on_delete" => fk.on_delete = self.action(item),
                 "on_update" => fk.on_update = self.action(item),
                 "references" => {
-                    let example = "references = { table = \"orders\", columns = [\"id\", \"shop_id\"] }";
+                    let example =
+                        "references = { table = \"orders\", columns = [\"id\", \"shop_id\"] }";
                     let Some(r) = self.table(item, "", example) else {
                         fk.broken_keys.push("references");
                         continue;

@@ -159,7 +159,10 @@ pub const BUILTIN_TYPES: &[&str] = &[
 impl ColumnType {
     /// Whether the type is one of the integer types an identity column may have.
     pub fn is_integer(&self) -> bool {
-        matches!(self, ColumnType::SmallInt | ColumnType::Integer | ColumnType::BigInt)
+        matches!(
+            self,
+            ColumnType::SmallInt | ColumnType::Integer | ColumnType::BigInt
+        )
     }
 
     /// The enum this type names, directly or as an array's element.

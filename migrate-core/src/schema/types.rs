@@ -55,7 +55,10 @@ pub fn parse_type<'a>(
         if inner.trim_end().ends_with("[]") {
             return Err(TypeError {
                 message: format!("multi-dimensional array type `{s}` is not supported"),
-                help: format!("use a one-dimensional array such as `{}[]`", inner.trim_end_matches("[]")),
+                help: format!(
+                    "use a one-dimensional array such as `{}[]`",
+                    inner.trim_end_matches("[]")
+                ),
             });
         }
         let elem = parse_type(inner, enums)?;
@@ -154,8 +157,12 @@ fn numeric(s: &str, precision: u32, scale: u32) -> Result<ColumnType, TypeError>
     }
     if scale > precision {
         return Err(TypeError {
-            message: format!("`{s}`: numeric scale {scale} is larger than its precision {precision}"),
-            help: format!("the scale counts digits after the point and must be at most {precision}"),
+            message: format!(
+                "`{s}`: numeric scale {scale} is larger than its precision {precision}"
+            ),
+            help: format!(
+                "the scale counts digits after the point and must be at most {precision}"
+            ),
         });
     }
     Ok(ColumnType::Numeric(Some((precision, scale))))
@@ -171,7 +178,11 @@ fn length(s: &str, n: u32, max: u32) -> Result<u32, TypeError> {
     Ok(n)
 }
 
-fn unknown_type<'a>(s: &str, name: &str, enums: impl IntoIterator<Item = &'a str> + Clone) -> TypeError {
+fn unknown_type<'a>(
+    s: &str,
+    name: &str,
+    enums: impl IntoIterator<Item = &'a str> + Clone,
+) -> TypeError {
     let lower = name.to_ascii_lowercase();
     if let Some((_, fix)) = ALIASES.iter().find(|(alias, _)| *alias == lower) {
         return TypeError {
@@ -200,14 +211,22 @@ fn unknown_type<'a>(s: &str, name: &str, enums: impl IntoIterator<Item = &'a str
     let enum_list: Vec<&str> = enums.into_iter().collect();
     let mut help = format!(
         "use one of {}, `T[]`, or a declared enum",
-        BUILTIN_TYPES.iter().map(|t| format!("`{t}`")).collect::<Vec<_>>().join(", ")
+        BUILTIN_TYPES
+            .iter()
+            .map(|t| format!("`{t}`"))
+            .collect::<Vec<_>>()
+            .join(", ")
     );
     if enum_list.is_empty() {
         help.push_str(" (declare one under [enums.NAME])");
     } else {
         help.push_str(&format!(
             " ({})",
-            enum_list.iter().map(|e| format!("`{e}`")).collect::<Vec<_>>().join(", ")
+            enum_list
+                .iter()
+                .map(|e| format!("`{e}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
         ));
     }
     TypeError {

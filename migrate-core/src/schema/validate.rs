@@ -6,7 +6,8 @@ use std::ops::Range;
 use super::expr::column_references;
 use super::load::{RawCheck, RawColumn, RawSchema, RawTable, Sp, SpStr};
 use super::model::{
-    Check, Column, ColumnType, Enum, FkAction, ForeignKey, Index, IndexMethod, PrimaryKey, Schema, Table,
+    Check, Column, ColumnType, Enum, FkAction, ForeignKey, Index, IndexMethod, PrimaryKey, Schema,
+    Table,
 };
 use super::types::parse_type;
 use crate::diagnostic::{Diagnostic, Diagnostics, Location, did_you_mean};
@@ -57,7 +58,11 @@ fn sql_string_literal(expr: &str) -> Option<String> {
 }
 
 fn quoted_list<'a>(items: impl IntoIterator<Item = &'a str>) -> String {
-    items.into_iter().map(|s| format!("`{s}`")).collect::<Vec<_>>().join(", ")
+    items
+        .into_iter()
+        .map(|s| format!("`{s}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// An UpperCamelCase model-name suggestion from a table name (a starting point, not a guess to keep).
@@ -78,10 +83,16 @@ fn singular(name: &str) -> String {
     if let Some(stem) = name.strip_suffix("ies") {
         return format!("{stem}y");
     }
-    if ["sses", "shes", "ches", "xes"].iter().any(|s| name.ends_with(s)) {
+    if ["sses", "shes", "ches", "xes"]
+        .iter()
+        .any(|s| name.ends_with(s))
+    {
         return name[..name.len() - 2].to_string();
     }
-    if name.len() > 1 && name.ends_with('s') && !["ss", "us", "is"].iter().any(|s| name.ends_with(s)) {
+    if name.len() > 1
+        && name.ends_with('s')
+        && !["ss", "us", "is"].iter().any(|s| name.ends_with(s))
+    {
         return name[..name.len() - 1].to_string();
     }
     name.to_string()
@@ -92,7 +103,9 @@ fn singular(name: &str) -> String {
 fn string_start(s: &SpStr) -> Option<usize> {
     let src = s.loc.file.text.get(s.loc.span.clone())?;
     match src.chars().next() {
-        Some(q @ ('"' | '\'')) if src.len() >= 2 && src.ends_with(q) && src[1..src.len() - 1] == s.value => {
+        Some(q @ ('"' | '\''))
+            if src.len() >= 2 && src.ends_with(q) && src[1..src.len() - 1] == s.value =>
+        {
             Some(s.loc.span.start + 1)
         }
         _ => None,
@@ -109,7 +122,8 @@ fn inside(s: &SpStr, range: Range<usize>) -> Location {
 
 fn is_rust_type_name(s: &str) -> bool {
     let mut chars = s.chars();
-    chars.next().is_some_and(|c| c.is_ascii_uppercase()) && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+    chars.next().is_some_and(|c| c.is_ascii_uppercase())
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
 
 impl Validator<'_> {
@@ -117,7 +131,13 @@ impl Validator<'_> {
         self.diags.push(d);
     }
 
-    fn error(&mut self, code: &'static str, loc: &Location, message: String, help: impl Into<String>) {
+    fn error(
+        &mut self,
+        code: &'static str,
+        loc: &Location,
+        message: String,
+        help: impl Into<String>,
+    ) {
         self.push(Diagnostic::new(code, message).at(loc.clone()).help(help));
     }
 
@@ -125,9 +145,19 @@ impl Validator<'_> {
     fn ident(&mut self, what: &str, name: &SpStr) {
         let n = &name.value;
         if n.is_empty() {
-            self.error("empty-name", &name.loc, format!("{what} name is empty"), "give it a name");
+            self.error(
+                "empty-name",
+                &name.loc,
+                format!("{what} name is empty"),
+                "give it a name",
+            );
         } else if n.contains('\0') {
-            self.error("bad-name", &name.loc, format!("{what} name contains a NUL byte"), "remove the NUL byte");
+            self.error(
+                "bad-name",
+                &name.loc,
+                format!("{what} name contains a NUL byte"),
+                "remove the NUL byte",
+            );
         } else if n.len() > MAX_IDENT_BYTES {
             self.error(
                 "name-too-long",
@@ -165,10 +195,13 @@ impl Validator<'_> {
             self.ident("enum", &e.name);
             if let Some(first) = enum_seen.get(e.name.value.as_str()) {
                 self.push(
-                    Diagnostic::new("duplicate-enum", format!("enum `{}` is declared twice", e.name.value))
-                        .at(e.name.loc.clone())
-                        .related((*first).clone(), "first declared here")
-                        .help("keep one declaration of the enum and remove the other"),
+                    Diagnostic::new(
+                        "duplicate-enum",
+                        format!("enum `{}` is declared twice", e.name.value),
+                    )
+                    .at(e.name.loc.clone())
+                    .related((*first).clone(), "first declared here")
+                    .help("keep one declaration of the enum and remove the other"),
                 );
                 continue;
             }
@@ -314,13 +347,21 @@ impl Validator<'_> {
                 "empty-enum",
                 loc,
                 format!("enum `{}` has no values", e.name.value),
-                format!("list its labels: `values = [\"A\", \"B\"]` under [enums.{}]", e.name.value),
+                format!(
+                    "list its labels: `values = [\"A\", \"B\"]` under [enums.{}]",
+                    e.name.value
+                ),
             );
         }
         let mut seen: HashMap<&str, &Location> = HashMap::new();
         for v in &e.values {
             if v.value.is_empty() {
-                self.error("empty-name", &v.loc, format!("enum `{}` has an empty label", e.name.value), "remove it or give it a name");
+                self.error(
+                    "empty-name",
+                    &v.loc,
+                    format!("enum `{}` has an empty label", e.name.value),
+                    "remove it or give it a name",
+                );
             } else if v.value.len() > MAX_IDENT_BYTES {
                 self.error(
                     "name-too-long",
@@ -348,7 +389,10 @@ impl Validator<'_> {
                 self.error(
                     "drop-declared",
                     &d.loc,
-                    format!("`{}` is in `drop_values` of enum `{}` but is still in `values`", d.value, e.name.value),
+                    format!(
+                        "`{}` is in `drop_values` of enum `{}` but is still in `values`",
+                        d.value, e.name.value
+                    ),
                     "remove it from `values` to drop it, or from `drop_values` to keep it",
                 );
             }
@@ -372,7 +416,11 @@ impl Validator<'_> {
         let tname = &t.name.value;
         let mut table = Table {
             name: tname.clone(),
-            model: t.model.as_ref().map(|m| m.value.clone()).unwrap_or_default(),
+            model: t
+                .model
+                .as_ref()
+                .map(|m| m.value.clone())
+                .unwrap_or_default(),
             comment: t.comment.as_ref().map(|c| c.value.clone()),
             columns: Vec::new(),
             primary_key: None,
@@ -400,10 +448,13 @@ impl Validator<'_> {
                 // TOML rejects a repeated key in one table; this catches names that differ only in
                 // how they were quoted.
                 self.push(
-                    Diagnostic::new("duplicate-column", format!("column `{tname}.{}` is declared twice", c.name.value))
-                        .at(c.name.loc.clone())
-                        .related((*first).clone(), "first declared here")
-                        .help("remove one of them"),
+                    Diagnostic::new(
+                        "duplicate-column",
+                        format!("column `{tname}.{}` is declared twice", c.name.value),
+                    )
+                    .at(c.name.loc.clone())
+                    .related((*first).clone(), "first declared here")
+                    .help("remove one of them"),
                 );
                 continue;
             }
@@ -459,7 +510,10 @@ impl Validator<'_> {
             .unwrap_or_else(|| format!("{tname}_pkey"));
         match (&t.primary_key, pk_columns.as_slice()) {
             (Some(list), [first, ..]) => {
-                let loc = first.primary_key.as_ref().map_or(&first.name.loc, |p| &p.loc);
+                let loc = first
+                    .primary_key
+                    .as_ref()
+                    .map_or(&first.name.loc, |p| &p.loc);
                 self.push(
                     Diagnostic::new("duplicate-primary-key", format!("table `{tname}` declares its primary key twice"))
                         .at(loc.clone())
@@ -483,7 +537,10 @@ impl Validator<'_> {
                         self.error(
                             "duplicate-key-column",
                             &col.loc,
-                            format!("column `{}` appears twice in the primary key of `{tname}`", col.value),
+                            format!(
+                                "column `{}` appears twice in the primary key of `{tname}`",
+                                col.value
+                            ),
                             "list each column once",
                         );
                         ok = false;
@@ -525,7 +582,10 @@ impl Validator<'_> {
                 });
             }
             (None, [_, second, ..]) => {
-                let loc = second.primary_key.as_ref().map_or(&second.name.loc, |p| &p.loc);
+                let loc = second
+                    .primary_key
+                    .as_ref()
+                    .map_or(&second.name.loc, |p| &p.loc);
                 let names: Vec<&str> = pk_columns.iter().map(|c| c.name.value.as_str()).collect();
                 self.error(
                     "composite-primary-key",
@@ -550,14 +610,24 @@ impl Validator<'_> {
             }
         }
         if t.primary_key_name.is_none() && table.primary_key.is_some() {
-            self.derived_name("primary key", &[tname, "pkey"], &t.name.loc, "primary_key_name");
+            self.derived_name(
+                "primary key",
+                &[tname, "pkey"],
+                &t.name.loc,
+                "primary_key_name",
+            );
         }
 
         // Unique columns become unique indexes named as PostgreSQL names unique constraints.
         for c in &t.columns {
             if let Some(u) = c.unique.as_ref().filter(|u| u.value) {
                 let parts = [tname, c.name.value.as_str(), "key"];
-                let name = self.derived_name("unique index", &parts, &u.loc, "name (in an [[indexes]] entry)");
+                let name = self.derived_name(
+                    "unique index",
+                    &parts,
+                    &u.loc,
+                    "name (in an [[indexes]] entry)",
+                );
                 index_locs.push(u.loc.clone());
                 table.indexes.push(Index {
                     name,
@@ -584,7 +654,10 @@ impl Validator<'_> {
                     self.error(
                         "duplicate-key-column",
                         &col.loc,
-                        format!("column `{}` appears twice in an index of `{tname}`", col.value),
+                        format!(
+                            "column `{}` appears twice in an index of `{tname}`",
+                            col.value
+                        ),
                         "list each column once",
                     );
                     ok = false;
@@ -676,7 +749,10 @@ impl Validator<'_> {
             let loc = inside(expr, range);
             let help = match did_you_mean(&name, column_names.iter().copied()) {
                 Some(s) => format!("did you mean `{s}`?"),
-                None => format!("the columns of `{tname}` are {}", quoted_list(column_names.iter().copied())),
+                None => format!(
+                    "the columns of `{tname}` are {}",
+                    quoted_list(column_names.iter().copied())
+                ),
             };
             self.error(
                 "unknown-column",
@@ -690,13 +766,21 @@ impl Validator<'_> {
     fn unknown_column(&mut self, tname: &str, col: &SpStr, column_names: &[&str], what: &str) {
         let help = match did_you_mean(&col.value, column_names.iter().copied()) {
             Some(s) => format!("did you mean `{s}`?"),
-            None if column_names.is_empty() => format!("declare the column under [tables.{tname}.columns]"),
-            None => format!("the columns of `{tname}` are {}", quoted_list(column_names.iter().copied())),
+            None if column_names.is_empty() => {
+                format!("declare the column under [tables.{tname}.columns]")
+            }
+            None => format!(
+                "the columns of `{tname}` are {}",
+                quoted_list(column_names.iter().copied())
+            ),
         };
         self.error(
             "unknown-column",
             &col.loc,
-            format!("{what} of `{tname}` names `{}`, which is not a column of `{tname}`", col.value),
+            format!(
+                "{what} of `{tname}` names `{}`, which is not a column of `{tname}`",
+                col.value
+            ),
             help,
         );
     }
@@ -763,7 +847,9 @@ impl Validator<'_> {
                         "fk-without-references",
                         loc,
                         format!("`{key}` on `{tname}.{cname}` needs `references`"),
-                        format!("add `references = \"table.column\"` to the column, or remove `{key}`"),
+                        format!(
+                            "add `references = \"table.column\"` to the column, or remove `{key}`"
+                        ),
                     );
                 }
             }
@@ -797,16 +883,25 @@ impl Validator<'_> {
         if !ty.is_textual() {
             return;
         }
-        let is_bare_word = v.chars().all(|ch| ch.is_alphanumeric() || ch == '_' || ch == ' ')
+        let is_bare_word = v
+            .chars()
+            .all(|ch| ch.is_alphanumeric() || ch == '_' || ch == ' ')
             && !matches!(
                 v.to_ascii_lowercase().as_str(),
-                "null" | "current_user" | "session_user" | "current_role" | "user" | "current_schema"
+                "null"
+                    | "current_user"
+                    | "session_user"
+                    | "current_role"
+                    | "user"
+                    | "current_schema"
             );
         if is_bare_word {
             self.error(
                 "unquoted-default",
                 &d.loc,
-                format!("the default of `{tname}.{cname}` is the SQL expression `{v}`, not a string"),
+                format!(
+                    "the default of `{tname}.{cname}` is the SQL expression `{v}`, not a string"
+                ),
                 format!("a default is SQL: quote a string literal as `default = \"'{v}'\"`"),
             );
         }
@@ -828,7 +923,10 @@ impl Validator<'_> {
             {
                 let help = match did_you_mean(&label, e.values.iter().map(String::as_str)) {
                     Some(s) => format!("did you mean `'{s}'`?"),
-                    None => format!("the labels of `{en}` are {}", quoted_list(e.values.iter().map(String::as_str))),
+                    None => format!(
+                        "the labels of `{en}` are {}",
+                        quoted_list(e.values.iter().map(String::as_str))
+                    ),
                 };
                 self.error(
                     "unknown-enum-value",
@@ -842,11 +940,18 @@ impl Validator<'_> {
         // Column-level `references = "table.column"`.
         for c in &t.columns {
             let Some(r) = &c.references else { continue };
-            let Some((rt, rc)) = r.value.rsplit_once('.').filter(|(t, c)| !t.is_empty() && !c.is_empty()) else {
+            let Some((rt, rc)) = r
+                .value
+                .rsplit_once('.')
+                .filter(|(t, c)| !t.is_empty() && !c.is_empty())
+            else {
                 self.error(
                     "bad-reference",
                     &r.loc,
-                    format!("`references = \"{}\"` must name a table and a column", r.value),
+                    format!(
+                        "`references = \"{}\"` must name a table and a column",
+                        r.value
+                    ),
                     "write `references = \"table.column\"`, e.g. `references = \"pets.id\"`",
                 );
                 continue;
@@ -856,7 +961,12 @@ impl Validator<'_> {
                     self.ident("constraint", n);
                     n.value.clone()
                 }
-                None => self.derived_name("foreign key", &[tname, &c.name.value, "fkey"], &r.loc, "constraint"),
+                None => self.derived_name(
+                    "foreign key",
+                    &[tname, &c.name.value, "fkey"],
+                    &r.loc,
+                    "constraint",
+                ),
             };
             // Point at the table or the column inside `"table.column"`.
             let ref_table = Sp {
@@ -868,17 +978,23 @@ impl Validator<'_> {
                 loc: inside(r, rt.len() + 1..r.value.len()),
             };
             let cols = [c.name.clone()];
-            if self.fk_target(tname, table, schema, &cols, &ref_table, std::slice::from_ref(&ref_col), &r.loc)
-                && let Some(fk) = self.fk_model(
-                    table,
-                    name.clone(),
-                    &cols,
-                    rt,
-                    &[rc.to_string()],
-                    c.on_delete.as_ref(),
-                    c.on_update.as_ref(),
-                )
-            {
+            if self.fk_target(
+                tname,
+                table,
+                schema,
+                &cols,
+                &ref_table,
+                std::slice::from_ref(&ref_col),
+                &r.loc,
+            ) && let Some(fk) = self.fk_model(
+                table,
+                name.clone(),
+                &cols,
+                rt,
+                &[rc.to_string()],
+                c.on_delete.as_ref(),
+                c.on_update.as_ref(),
+            ) {
                 fks.push(fk);
             }
             let loc = c.constraint.as_ref().map_or(&r.loc, |n| &n.loc);
@@ -941,8 +1057,19 @@ impl Validator<'_> {
                     ok = false;
                 }
             }
-            if ok && self.fk_target(tname, table, schema, &fk.columns, rt, &fk.ref_columns, &rt.loc) {
-                let ref_cols: Vec<String> = fk.ref_columns.iter().map(|c| c.value.clone()).collect();
+            if ok
+                && self.fk_target(
+                    tname,
+                    table,
+                    schema,
+                    &fk.columns,
+                    rt,
+                    &fk.ref_columns,
+                    &rt.loc,
+                )
+            {
+                let ref_cols: Vec<String> =
+                    fk.ref_columns.iter().map(|c| c.value.clone()).collect();
                 if let Some(model) = self.fk_model(
                     table,
                     name.clone(),
@@ -969,13 +1096,22 @@ impl Validator<'_> {
         fks
     }
 
-    fn unique_name(&mut self, names: &mut HashMap<String, Location>, tname: &str, name: &str, loc: &Location) {
+    fn unique_name(
+        &mut self,
+        names: &mut HashMap<String, Location>,
+        tname: &str,
+        name: &str,
+        loc: &Location,
+    ) {
         if let Some(first) = names.get(name) {
             self.push(
-                Diagnostic::new("duplicate-constraint", format!("table `{tname}` has two constraints named `{name}`"))
-                    .at(loc.clone())
-                    .related(first.clone(), "first named here")
-                    .help("give each constraint of a table its own name"),
+                Diagnostic::new(
+                    "duplicate-constraint",
+                    format!("table `{tname}` has two constraints named `{name}`"),
+                )
+                .at(loc.clone())
+                .related(first.clone(), "first named here")
+                .help("give each constraint of a table its own name"),
             );
         } else {
             names.insert(name.to_string(), loc.clone());
@@ -996,14 +1132,21 @@ impl Validator<'_> {
         at: &Location,
     ) -> bool {
         let Some(target) = schema.table(&rt.value) else {
-            let help = match did_you_mean(&rt.value, schema.tables.iter().map(|t| t.name.as_str())) {
+            let help = match did_you_mean(&rt.value, schema.tables.iter().map(|t| t.name.as_str()))
+            {
                 Some(s) => format!("did you mean `{s}`?"),
-                None => format!("declare [tables.{}] or reference one of the declared tables", rt.value),
+                None => format!(
+                    "declare [tables.{}] or reference one of the declared tables",
+                    rt.value
+                ),
             };
             self.error(
                 "unknown-table",
                 &rt.loc,
-                format!("foreign key of `{tname}` references table `{}`, which is not declared", rt.value),
+                format!(
+                    "foreign key of `{tname}` references table `{}`, which is not declared",
+                    rt.value
+                ),
                 help,
             );
             return false;
@@ -1012,18 +1155,28 @@ impl Validator<'_> {
         for (col, rc) in cols.iter().zip(rcs) {
             let Some(target_col) = target.column(&rc.value) else {
                 ok = false;
-                if self.untyped.contains(&(target.name.clone(), rc.value.clone())) {
+                if self
+                    .untyped
+                    .contains(&(target.name.clone(), rc.value.clone()))
+                {
                     continue;
                 }
                 let names: Vec<&str> = target.columns.iter().map(|c| c.name.as_str()).collect();
                 let help = match did_you_mean(&rc.value, names.iter().copied()) {
                     Some(s) => format!("did you mean `{s}`?"),
-                    None => format!("the columns of `{}` are {}", target.name, quoted_list(names.iter().copied())),
+                    None => format!(
+                        "the columns of `{}` are {}",
+                        target.name,
+                        quoted_list(names.iter().copied())
+                    ),
                 };
                 self.error(
                     "unknown-column",
                     &rc.loc,
-                    format!("foreign key of `{tname}` references `{}.{}`, which is not a column", target.name, rc.value),
+                    format!(
+                        "foreign key of `{tname}` references `{}.{}`, which is not a column",
+                        target.name, rc.value
+                    ),
                     help,
                 );
                 continue;
@@ -1038,7 +1191,10 @@ impl Validator<'_> {
                         "`{tname}.{}` is `{}` but references `{}.{}` of type `{}`",
                         col.value, own.ty, target.name, rc.value, target_col.ty
                     ),
-                    format!("make `{tname}.{}` of type `{}`, the type of the column it references", col.value, target_col.ty),
+                    format!(
+                        "make `{tname}.{}` of type `{}`, the type of the column it references",
+                        col.value, target_col.ty
+                    ),
                 );
                 ok = false;
             }
@@ -1048,7 +1204,10 @@ impl Validator<'_> {
             let same = |cols: &[String]| {
                 cols.len() == wanted.len() && wanted.iter().all(|w| cols.iter().any(|c| c == w))
             };
-            let is_key = target.primary_key.as_ref().is_some_and(|pk| same(&pk.columns))
+            let is_key = target
+                .primary_key
+                .as_ref()
+                .is_some_and(|pk| same(&pk.columns))
                 || target
                     .indexes
                     .iter()
@@ -1088,7 +1247,10 @@ impl Validator<'_> {
                         self.error(
                             "set-null-not-null",
                             &action.loc,
-                            format!("`set null` on `{}.{}`, which is NOT NULL", table.name, c.value),
+                            format!(
+                                "`set null` on `{}.{}`, which is NOT NULL",
+                                table.name, c.value
+                            ),
                             "make the column `nullable = true`, or use `cascade` or `restrict`",
                         );
                         return None;
@@ -1107,19 +1269,35 @@ impl Validator<'_> {
     }
 
     /// Tables, indexes and index-backed constraints share one namespace in PostgreSQL.
-    fn relation_names(&mut self, tables: &[&RawTable], schema: &Schema, index_locs: &[Vec<Location>]) {
+    fn relation_names(
+        &mut self,
+        tables: &[&RawTable],
+        schema: &Schema,
+        index_locs: &[Vec<Location>],
+    ) {
         let mut seen: HashMap<String, (String, Location)> = HashMap::new();
         for t in tables {
-            seen.insert(t.name.value.clone(), (format!("table `{}`", t.name.value), t.name.loc.clone()));
+            seen.insert(
+                t.name.value.clone(),
+                (format!("table `{}`", t.name.value), t.name.loc.clone()),
+            );
         }
         for ((t, table), locs) in tables.iter().zip(&schema.tables).zip(index_locs) {
             let mut relations: Vec<(String, String, Location)> = Vec::new();
             if let Some(pk) = &table.primary_key {
                 let loc = t.primary_key_name.as_ref().map_or(&t.name.loc, |n| &n.loc);
-                relations.push((pk.name.clone(), format!("primary key of `{}`", table.name), loc.clone()));
+                relations.push((
+                    pk.name.clone(),
+                    format!("primary key of `{}`", table.name),
+                    loc.clone(),
+                ));
             }
             for (ix, loc) in table.indexes.iter().zip(locs) {
-                relations.push((ix.name.clone(), format!("index of `{}`", table.name), loc.clone()));
+                relations.push((
+                    ix.name.clone(),
+                    format!("index of `{}`", table.name),
+                    loc.clone(),
+                ));
             }
             for (name, what, loc) in relations {
                 if let Some((first_what, first_loc)) = seen.get(&name) {

@@ -133,7 +133,11 @@ pub fn ident(name: &str) -> String {
 
 /// A comma-separated list of quoted identifiers.
 pub fn idents(names: &[String]) -> String {
-    names.iter().map(|n| ident(n)).collect::<Vec<_>>().join(", ")
+    names
+        .iter()
+        .map(|n| ident(n))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// A SQL string literal: `'text'`, with `'` doubled.

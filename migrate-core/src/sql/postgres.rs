@@ -7,7 +7,9 @@
 
 use super::{Rendered, Statement, ident, idents, literal};
 use crate::diff::{Change, Diff};
-use crate::schema::{Check, Column, ColumnType, Enum, ForeignKey, Index, IndexMethod, PrimaryKey, Schema, Table};
+use crate::schema::{
+    Check, Column, ColumnType, Enum, ForeignKey, Index, IndexMethod, PrimaryKey, Schema, Table,
+};
 
 /// The PostgreSQL spelling of a column type.
 pub fn type_sql(ty: &ColumnType) -> String {
@@ -22,14 +24,18 @@ pub fn type_sql(ty: &ColumnType) -> String {
 /// Whether PostgreSQL has a cast from `from` to `to` that needs no detour through text.
 fn has_direct_cast(from: &ColumnType, to: &ColumnType) -> bool {
     use ColumnType::*;
-    let numeric = |t: &ColumnType| matches!(t, SmallInt | Integer | BigInt | Real | Double | Numeric(_));
+    let numeric =
+        |t: &ColumnType| matches!(t, SmallInt | Integer | BigInt | Real | Double | Numeric(_));
     let textual = |t: &ColumnType| matches!(t, Text | Varchar(_) | Char(_));
     let temporal = |t: &ColumnType| matches!(t, Date | Timestamp | Timestamptz);
     (numeric(from) && numeric(to))
         || textual(from)
         || textual(to)
         || (temporal(from) && temporal(to))
-        || matches!((from, to), (Json | Jsonb, Json | Jsonb) | (Boolean, Integer) | (Integer, Boolean))
+        || matches!(
+            (from, to),
+            (Json | Jsonb, Json | Jsonb) | (Boolean, Integer) | (Integer, Boolean)
+        )
 }
 
 fn column_def(c: &Column) -> String {
@@ -51,7 +57,11 @@ fn column_def(c: &Column) -> String {
 }
 
 fn pk_def(pk: &PrimaryKey) -> String {
-    format!("CONSTRAINT {} PRIMARY KEY ({})", ident(&pk.name), idents(&pk.columns))
+    format!(
+        "CONSTRAINT {} PRIMARY KEY ({})",
+        ident(&pk.name),
+        idents(&pk.columns)
+    )
 }
 
 fn fk_def(fk: &ForeignKey) -> String {
@@ -104,7 +114,11 @@ fn comment_value(c: &Option<String>) -> String {
 }
 
 fn enum_values(e: &Enum) -> String {
-    e.values.iter().map(|v| literal(v)).collect::<Vec<_>>().join(", ")
+    e.values
+        .iter()
+        .map(|v| literal(v))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// `CREATE TABLE` with its primary key, foreign keys and checks, then its comments.
@@ -121,7 +135,11 @@ pub fn create_table(t: &Table, out: &mut Vec<Statement>) {
         lines.join(",\n    ")
     )));
     if t.comment.is_some() {
-        out.push(Statement::tx(format!("COMMENT ON TABLE {} IS {}", ident(&t.name), comment_value(&t.comment))));
+        out.push(Statement::tx(format!(
+            "COMMENT ON TABLE {} IS {}",
+            ident(&t.name),
+            comment_value(&t.comment)
+        )));
     }
     for c in &t.columns {
         if c.comment.is_some() {
@@ -152,23 +170,33 @@ fn not_null_check_name(table: &str, column: &str) -> String {
 fn set_not_null(table: &str, column: &str, backfill: Option<&str>, out: &mut Vec<Statement>) {
     let (t, c) = (ident(table), ident(column));
     if let Some(b) = backfill {
-        out.push(Statement::online(format!("UPDATE {t} SET {c} = {b} WHERE {c} IS NULL")));
+        out.push(Statement::online(format!(
+            "UPDATE {t} SET {c} = {b} WHERE {c} IS NULL"
+        )));
     }
     let check = ident(&not_null_check_name(table, column));
     out.push(Statement::online(format!(
         "ALTER TABLE {t} ADD CONSTRAINT {check} CHECK ({c} IS NOT NULL) NOT VALID"
     )));
-    out.push(Statement::online(format!("ALTER TABLE {t} VALIDATE CONSTRAINT {check}")));
-    out.push(Statement::online(format!("ALTER TABLE {t} ALTER COLUMN {c} SET NOT NULL")));
-    out.push(Statement::online(format!("ALTER TABLE {t} DROP CONSTRAINT {check}")));
+    out.push(Statement::online(format!(
+        "ALTER TABLE {t} VALIDATE CONSTRAINT {check}"
+    )));
+    out.push(Statement::online(format!(
+        "ALTER TABLE {t} ALTER COLUMN {c} SET NOT NULL"
+    )));
+    out.push(Statement::online(format!(
+        "ALTER TABLE {t} DROP CONSTRAINT {check}"
+    )));
 }
 
 /// The column as it was before the migration, by its declared name (through renames).
 fn old_column<'a>(from: &'a Schema, to: &Schema, table: &str, column: &str) -> Option<&'a Column> {
     let new_table = to.table(table);
-    let old_table = from
-        .table(table)
-        .or_else(|| new_table.and_then(|t| t.renamed_from.as_deref()).and_then(|r| from.table(r)))?;
+    let old_table = from.table(table).or_else(|| {
+        new_table
+            .and_then(|t| t.renamed_from.as_deref())
+            .and_then(|r| from.table(r))
+    })?;
     old_table.column(column).or_else(|| {
         new_table
             .and_then(|t| t.column(column))
@@ -196,25 +224,53 @@ pub fn change_statements(change: &Change, from: &Schema, to: &Schema) -> Vec<Sta
 fn change_sql(change: &Change, from: &Schema, to: &Schema, out: &mut Vec<Statement>) {
     match change {
         Change::CreateEnum(e) => {
-            out.push(Statement::tx(format!("CREATE TYPE {} AS ENUM ({})", ident(&e.name), enum_values(e))));
+            out.push(Statement::tx(format!(
+                "CREATE TYPE {} AS ENUM ({})",
+                ident(&e.name),
+                enum_values(e)
+            )));
             if e.comment.is_some() {
-                out.push(Statement::tx(format!("COMMENT ON TYPE {} IS {}", ident(&e.name), comment_value(&e.comment))));
+                out.push(Statement::tx(format!(
+                    "COMMENT ON TYPE {} IS {}",
+                    ident(&e.name),
+                    comment_value(&e.comment)
+                )));
             }
         }
         Change::DropEnum(e) => out.push(Statement::tx(format!("DROP TYPE {}", ident(&e.name)))),
-        Change::AddEnumValue { enum_name, value, before } => {
-            let mut s = format!("ALTER TYPE {} ADD VALUE IF NOT EXISTS {}", ident(enum_name), literal(value));
+        Change::AddEnumValue {
+            enum_name,
+            value,
+            before,
+        } => {
+            let mut s = format!(
+                "ALTER TYPE {} ADD VALUE IF NOT EXISTS {}",
+                ident(enum_name),
+                literal(value)
+            );
             if let Some(b) = before {
                 s.push_str(&format!(" BEFORE {}", literal(b)));
             }
             // PostgreSQL lets no transaction use a label before the label is committed.
             out.push(Statement::before(s));
         }
-        Change::RebuildEnum { from: old, to: new, columns } => {
+        Change::RebuildEnum {
+            from: old,
+            to: new,
+            columns,
+        } => {
             // Rename the old type away, create the new one, convert each column through text.
             let old_name = crate::diff::old_enum_name(&new.name);
-            out.push(Statement::tx(format!("ALTER TYPE {} RENAME TO {}", ident(&old.name), ident(&old_name))));
-            out.push(Statement::tx(format!("CREATE TYPE {} AS ENUM ({})", ident(&new.name), enum_values(new))));
+            out.push(Statement::tx(format!(
+                "ALTER TYPE {} RENAME TO {}",
+                ident(&old.name),
+                ident(&old_name)
+            )));
+            out.push(Statement::tx(format!(
+                "CREATE TYPE {} AS ENUM ({})",
+                ident(&new.name),
+                enum_values(new)
+            )));
             for (table, column) in columns {
                 let col = to.table(table).and_then(|t| t.column(column));
                 let (t, c) = (ident(table), ident(column));
@@ -227,21 +283,31 @@ fn change_sql(change: &Change, from: &Schema, to: &Schema, out: &mut Vec<Stateme
                     .and_then(|ft| ft.column(column))
                     .is_some_and(|fc| fc.default.is_some());
                 if had_default {
-                    out.push(Statement::tx(format!("ALTER TABLE {t} ALTER COLUMN {c} DROP DEFAULT")));
+                    out.push(Statement::tx(format!(
+                        "ALTER TABLE {t} ALTER COLUMN {c} DROP DEFAULT"
+                    )));
                 }
                 let via = if is_array { "text[]" } else { "text" };
                 out.push(Statement::tx(format!(
                     "ALTER TABLE {t} ALTER COLUMN {c} TYPE {ty} USING {c}::{via}::{ty}"
                 )));
                 if let Some(d) = col.and_then(|c| c.default.as_ref()) {
-                    out.push(Statement::tx(format!("ALTER TABLE {t} ALTER COLUMN {c} SET DEFAULT {d}")));
+                    out.push(Statement::tx(format!(
+                        "ALTER TABLE {t} ALTER COLUMN {c} SET DEFAULT {d}"
+                    )));
                 }
             }
             if new.comment.is_some() {
-                out.push(Statement::tx(format!("COMMENT ON TYPE {} IS {}", ident(&new.name), comment_value(&new.comment))));
+                out.push(Statement::tx(format!(
+                    "COMMENT ON TYPE {} IS {}",
+                    ident(&new.name),
+                    comment_value(&new.comment)
+                )));
             }
         }
-        Change::DropOldEnum { name } => out.push(Statement::tx(format!("DROP TYPE {}", ident(name)))),
+        Change::DropOldEnum { name } => {
+            out.push(Statement::tx(format!("DROP TYPE {}", ident(name))))
+        }
         Change::SetEnumComment { enum_name, comment } => out.push(Statement::tx(format!(
             "COMMENT ON TYPE {} IS {}",
             ident(enum_name),
@@ -250,7 +316,11 @@ fn change_sql(change: &Change, from: &Schema, to: &Schema, out: &mut Vec<Stateme
         Change::CreateTable(t) => create_table(t, out),
         Change::DropTable(t) => out.push(Statement::tx(format!("DROP TABLE {}", ident(&t.name)))),
         Change::RenameTable { from: old, to: new } => {
-            out.push(Statement::tx(format!("ALTER TABLE {} RENAME TO {}", ident(old), ident(new))));
+            out.push(Statement::tx(format!(
+                "ALTER TABLE {} RENAME TO {}",
+                ident(old),
+                ident(new)
+            )));
         }
         Change::SetTableComment { table, comment } => out.push(Statement::tx(format!(
             "COMMENT ON TABLE {} IS {}",
@@ -259,7 +329,8 @@ fn change_sql(change: &Change, from: &Schema, to: &Schema, out: &mut Vec<Stateme
         ))),
         Change::AddColumn { table, column } => {
             let t = ident(table);
-            let needs_backfill = !column.nullable && column.default.is_none() && column.identity.is_none();
+            let needs_backfill =
+                !column.nullable && column.default.is_none() && column.identity.is_none();
             match (&column.backfill, needs_backfill) {
                 (Some(b), true) => {
                     // Add it nullable, fill it, then make it NOT NULL without a long lock.
@@ -267,10 +338,16 @@ fn change_sql(change: &Change, from: &Schema, to: &Schema, out: &mut Vec<Stateme
                         nullable: true,
                         ..column.clone()
                     };
-                    out.push(Statement::tx(format!("ALTER TABLE {t} ADD COLUMN {}", column_def(&nullable))));
+                    out.push(Statement::tx(format!(
+                        "ALTER TABLE {t} ADD COLUMN {}",
+                        column_def(&nullable)
+                    )));
                     set_not_null(table, &column.name, Some(b), out);
                 }
-                _ => out.push(Statement::tx(format!("ALTER TABLE {t} ADD COLUMN {}", column_def(column)))),
+                _ => out.push(Statement::tx(format!(
+                    "ALTER TABLE {t} ADD COLUMN {}",
+                    column_def(column)
+                ))),
             }
             if column.comment.is_some() {
                 out.push(Statement::tx(format!(
@@ -285,18 +362,32 @@ fn change_sql(change: &Change, from: &Schema, to: &Schema, out: &mut Vec<Stateme
             ident(table),
             ident(&column.name)
         ))),
-        Change::RenameColumn { table, from: old, to: new } => out.push(Statement::tx(format!(
+        Change::RenameColumn {
+            table,
+            from: old,
+            to: new,
+        } => out.push(Statement::tx(format!(
             "ALTER TABLE {} RENAME COLUMN {} TO {}",
             ident(table),
             ident(old),
             ident(new)
         ))),
-        Change::AlterColumnType { table, column, from: old_ty, to: new_ty } => {
+        Change::AlterColumnType {
+            table,
+            column,
+            from: old_ty,
+            to: new_ty,
+        } => {
             let (t, c) = (ident(table), ident(column));
             let old_default = old_column(from, to, table, column).and_then(|fc| fc.default.clone());
-            let new_default = to.table(table).and_then(|tt| tt.column(column)).and_then(|tc| tc.default.clone());
+            let new_default = to
+                .table(table)
+                .and_then(|tt| tt.column(column))
+                .and_then(|tc| tc.default.clone());
             if old_default.is_some() {
-                out.push(Statement::tx(format!("ALTER TABLE {t} ALTER COLUMN {c} DROP DEFAULT")));
+                out.push(Statement::tx(format!(
+                    "ALTER TABLE {t} ALTER COLUMN {c} DROP DEFAULT"
+                )));
             }
             let using = if has_direct_cast(old_ty, new_ty) {
                 format!("{c}::{}", type_sql(new_ty))
@@ -304,9 +395,14 @@ fn change_sql(change: &Change, from: &Schema, to: &Schema, out: &mut Vec<Stateme
                 // Every type has a text form and reads one back.
                 format!("{c}::text::{}", type_sql(new_ty))
             };
-            out.push(Statement::tx(format!("ALTER TABLE {t} ALTER COLUMN {c} TYPE {} USING {using}", type_sql(new_ty))));
+            out.push(Statement::tx(format!(
+                "ALTER TABLE {t} ALTER COLUMN {c} TYPE {} USING {using}",
+                type_sql(new_ty)
+            )));
             if let Some(d) = new_default.filter(|_| old_default.is_some()) {
-                out.push(Statement::tx(format!("ALTER TABLE {t} ALTER COLUMN {c} SET DEFAULT {d}")));
+                out.push(Statement::tx(format!(
+                    "ALTER TABLE {t} ALTER COLUMN {c} SET DEFAULT {d}"
+                )));
             }
         }
         Change::DropNotNull { table, column } => out.push(Statement::tx(format!(
@@ -314,15 +410,29 @@ fn change_sql(change: &Change, from: &Schema, to: &Schema, out: &mut Vec<Stateme
             ident(table),
             ident(column)
         ))),
-        Change::SetNotNull { table, column, backfill } => set_not_null(table, column, backfill.as_deref(), out),
-        Change::SetDefault { table, column, to: new, .. } => {
+        Change::SetNotNull {
+            table,
+            column,
+            backfill,
+        } => set_not_null(table, column, backfill.as_deref(), out),
+        Change::SetDefault {
+            table,
+            column,
+            to: new,
+            ..
+        } => {
             let (t, c) = (ident(table), ident(column));
             out.push(Statement::tx(match new {
                 Some(d) => format!("ALTER TABLE {t} ALTER COLUMN {c} SET DEFAULT {d}"),
                 None => format!("ALTER TABLE {t} ALTER COLUMN {c} DROP DEFAULT"),
             }));
         }
-        Change::SetIdentity { table, column, from: old, to: new } => {
+        Change::SetIdentity {
+            table,
+            column,
+            from: old,
+            to: new,
+        } => {
             let (t, c) = (ident(table), ident(column));
             let kind = |id: crate::schema::Identity| match id {
                 crate::schema::Identity::Always => "ALWAYS",
@@ -333,52 +443,90 @@ fn change_sql(change: &Change, from: &Schema, to: &Schema, out: &mut Vec<Stateme
                 (None, Some(n)) => {
                     // Identity needs NOT NULL; a later online NOT NULL step is then a no-op.
                     if old_column(from, to, table, column).is_some_and(|oc| oc.nullable) {
-                        out.push(Statement::tx(format!("ALTER TABLE {t} ALTER COLUMN {c} SET NOT NULL")));
+                        out.push(Statement::tx(format!(
+                            "ALTER TABLE {t} ALTER COLUMN {c} SET NOT NULL"
+                        )));
                     }
-                    format!("ALTER TABLE {t} ALTER COLUMN {c} ADD GENERATED {} AS IDENTITY", kind(*n))
+                    format!(
+                        "ALTER TABLE {t} ALTER COLUMN {c} ADD GENERATED {} AS IDENTITY",
+                        kind(*n)
+                    )
                 }
-                (Some(_), Some(n)) => format!("ALTER TABLE {t} ALTER COLUMN {c} SET GENERATED {}", kind(*n)),
+                (Some(_), Some(n)) => format!(
+                    "ALTER TABLE {t} ALTER COLUMN {c} SET GENERATED {}",
+                    kind(*n)
+                ),
             };
             out.push(Statement::tx(sql));
         }
-        Change::SetColumnComment { table, column, comment } => out.push(Statement::tx(format!(
+        Change::SetColumnComment {
+            table,
+            column,
+            comment,
+        } => out.push(Statement::tx(format!(
             "COMMENT ON COLUMN {}.{} IS {}",
             ident(table),
             ident(column),
             comment_value(comment)
         ))),
         Change::AddPrimaryKey { table, key } => {
-            out.push(Statement::tx(format!("ALTER TABLE {} ADD {}", ident(table), pk_def(key))));
+            out.push(Statement::tx(format!(
+                "ALTER TABLE {} ADD {}",
+                ident(table),
+                pk_def(key)
+            )));
         }
         Change::DropPrimaryKey { table, key } => out.push(Statement::tx(format!(
             "ALTER TABLE {} DROP CONSTRAINT {}",
             ident(table),
             ident(&key.name)
         ))),
-        Change::RenameConstraint { table, from: old, to: new } => out.push(Statement::tx(format!(
+        Change::RenameConstraint {
+            table,
+            from: old,
+            to: new,
+        } => out.push(Statement::tx(format!(
             "ALTER TABLE {} RENAME CONSTRAINT {} TO {}",
             ident(table),
             ident(old),
             ident(new)
         ))),
-        Change::RenameIndex { from: old, to: new, .. } => out.push(Statement::tx(format!(
+        Change::RenameIndex {
+            from: old, to: new, ..
+        } => out.push(Statement::tx(format!(
             "ALTER INDEX {} RENAME TO {}",
             ident(&old.name),
             ident(&new.name)
         ))),
-        Change::CreateIndex { table, index, existing_table } => {
+        Change::CreateIndex {
+            table,
+            index,
+            existing_table,
+        } => {
             if *existing_table {
                 out.push(Statement::online(index_sql(table, index, true)));
             } else {
                 out.push(Statement::tx(index_sql(table, index, false)));
             }
         }
-        Change::DropIndex { index, .. } => out.push(Statement::tx(format!("DROP INDEX {}", ident(&index.name)))),
-        Change::AddForeignKey { table, fk, existing_table } => {
+        Change::DropIndex { index, .. } => {
+            out.push(Statement::tx(format!("DROP INDEX {}", ident(&index.name))))
+        }
+        Change::AddForeignKey {
+            table,
+            fk,
+            existing_table,
+        } => {
             let t = ident(table);
             if *existing_table {
-                out.push(Statement::online(format!("ALTER TABLE {t} ADD {} NOT VALID", fk_def(fk))));
-                out.push(Statement::online(format!("ALTER TABLE {t} VALIDATE CONSTRAINT {}", ident(&fk.name))));
+                out.push(Statement::online(format!(
+                    "ALTER TABLE {t} ADD {} NOT VALID",
+                    fk_def(fk)
+                )));
+                out.push(Statement::online(format!(
+                    "ALTER TABLE {t} VALIDATE CONSTRAINT {}",
+                    ident(&fk.name)
+                )));
             } else {
                 out.push(Statement::tx(format!("ALTER TABLE {t} ADD {}", fk_def(fk))));
             }
@@ -388,13 +536,26 @@ fn change_sql(change: &Change, from: &Schema, to: &Schema, out: &mut Vec<Stateme
             ident(table),
             ident(&fk.name)
         ))),
-        Change::AddCheck { table, check, existing_table } => {
+        Change::AddCheck {
+            table,
+            check,
+            existing_table,
+        } => {
             let t = ident(table);
             if *existing_table {
-                out.push(Statement::online(format!("ALTER TABLE {t} ADD {} NOT VALID", check_def(check))));
-                out.push(Statement::online(format!("ALTER TABLE {t} VALIDATE CONSTRAINT {}", ident(&check.name))));
+                out.push(Statement::online(format!(
+                    "ALTER TABLE {t} ADD {} NOT VALID",
+                    check_def(check)
+                )));
+                out.push(Statement::online(format!(
+                    "ALTER TABLE {t} VALIDATE CONSTRAINT {}",
+                    ident(&check.name)
+                )));
             } else {
-                out.push(Statement::tx(format!("ALTER TABLE {t} ADD {}", check_def(check))));
+                out.push(Statement::tx(format!(
+                    "ALTER TABLE {t} ADD {}",
+                    check_def(check)
+                )));
             }
         }
         Change::DropCheck { table, check } => out.push(Statement::tx(format!(

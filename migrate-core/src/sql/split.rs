@@ -143,7 +143,9 @@ pub fn split(sql: &str, dialect: Dialect) -> Result<Vec<SplitStatement>, SplitEr
                     let open = i;
                     match sql[j + 1..].find(tag) {
                         Some(end) => i = j + 1 + end + tag.len(),
-                        None => return Err(unclosed(&format!("the dollar-quoted body {tag}"), open)),
+                        None => {
+                            return Err(unclosed(&format!("the dollar-quoted body {tag}"), open));
+                        }
                     }
                 } else {
                     // A parameter such as `$1`.
@@ -164,7 +166,8 @@ pub fn split(sql: &str, dialect: Dialect) -> Result<Vec<SplitStatement>, SplitEr
                         _ => {}
                     }
                 } else {
-                    let atomic_body = word == "ATOMIC" && words.last().is_some_and(|w| w == "BEGIN");
+                    let atomic_body =
+                        word == "ATOMIC" && words.last().is_some_and(|w| w == "BEGIN");
                     let trigger_body = word == "BEGIN"
                         && dialect == Dialect::Sqlite
                         && words.first().is_some_and(|w| w == "CREATE")
@@ -202,7 +205,13 @@ pub fn split(sql: &str, dialect: Dialect) -> Result<Vec<SplitStatement>, SplitEr
     Ok(out)
 }
 
-fn push(sql: &str, start: usize, end: usize, out: &mut Vec<SplitStatement>, line_at: impl Fn(usize) -> usize) {
+fn push(
+    sql: &str,
+    start: usize,
+    end: usize,
+    out: &mut Vec<SplitStatement>,
+    line_at: impl Fn(usize) -> usize,
+) {
     let text = &sql[start..end];
     let lead = text.len() - text.trim_start().len();
     let body = text.trim();
@@ -219,12 +228,19 @@ mod tests {
     use super::*;
 
     fn pg(sql: &str) -> Vec<String> {
-        split(sql, Dialect::Postgres).unwrap().into_iter().map(|s| s.sql).collect()
+        split(sql, Dialect::Postgres)
+            .unwrap()
+            .into_iter()
+            .map(|s| s.sql)
+            .collect()
     }
 
     #[test]
     fn plain_statements() {
-        assert_eq!(pg("SELECT 1; SELECT 2;\n\n-- done\n"), ["SELECT 1", "SELECT 2"]);
+        assert_eq!(
+            pg("SELECT 1; SELECT 2;\n\n-- done\n"),
+            ["SELECT 1", "SELECT 2"]
+        );
         assert_eq!(pg("SELECT 1"), ["SELECT 1"]);
         assert!(pg("-- only a comment;\n/* and; another */").is_empty());
     }

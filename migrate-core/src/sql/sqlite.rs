@@ -44,15 +44,19 @@ pub fn type_sql(ty: &ColumnType) -> String {
     if stored_as_text(ty) {
         s.push_str(" text");
     }
-    let plain = s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '(' || c == ')' || c == ',' || c == ' ')
-        && s.starts_with(|c: char| c.is_ascii_alphabetic())
+    let plain = s.chars().all(|c| {
+        c.is_ascii_alphanumeric() || c == '_' || c == '(' || c == ')' || c == ',' || c == ' '
+    }) && s.starts_with(|c: char| c.is_ascii_alphabetic())
         && !matches!(ty, ColumnType::Enum(_));
     if plain { s } else { ident(&s) }
 }
 
 /// The type spelling a declared SQLite column type was written from (` text` removed once).
 pub fn parse_declared(declared: &str) -> String {
-    declared.strip_suffix(" text").unwrap_or(declared).to_string()
+    declared
+        .strip_suffix(" text")
+        .unwrap_or(declared)
+        .to_string()
 }
 
 /// SQLite's type affinity for a declared type (the rules of section 3.1 of its datatype docs).
@@ -550,8 +554,14 @@ mod tests {
         assert_eq!(affinity("double"), "REAL");
         assert_eq!(affinity("text[]"), "TEXT");
         assert_eq!(type_sql(&ColumnType::Uuid), "uuid text");
-        assert_eq!(type_sql(&ColumnType::Enum("pet type".into())), "\"pet type text\"");
-        assert_eq!(type_sql(&ColumnType::Array(Box::new(ColumnType::Uuid))), "\"uuid[] text\"");
+        assert_eq!(
+            type_sql(&ColumnType::Enum("pet type".into())),
+            "\"pet type text\""
+        );
+        assert_eq!(
+            type_sql(&ColumnType::Array(Box::new(ColumnType::Uuid))),
+            "\"uuid[] text\""
+        );
         assert_eq!(affinity("uuid text"), "TEXT");
         assert_eq!(parse_declared("pet type text"), "pet type");
         assert_eq!(parse_declared("my text text"), "my text");
