@@ -18,10 +18,14 @@ pub mod diagnostic;
 pub mod diff;
 pub mod generate;
 pub mod migration;
+pub mod migrator;
 pub mod safety;
 pub mod schema;
 pub mod sql;
+mod table;
 #[cfg(feature = "testing")]
 pub mod testing;
 
 pub use diagnostic::{Diagnostic, Diagnostics};
+pub use migrator::{EmbeddedMigration, Migrator};
+pub use table::Table;

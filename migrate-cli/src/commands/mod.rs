@@ -128,3 +128,80 @@ pub fn report_problems(out: &Output, problems: &[migrate_core::migration::Proble
         }
     }
 }
+
+#[allow(dead_code)] // Used by the database commands as they land.
+/// The database URL: `--database-url`, else `DATABASE_URL`, else the environment's, else the
+/// configuration's. A missing one is a configuration error that says where to set it.
+pub fn database_url(config: &Config, global: &Global, out: &Output) -> Result<String, Exit> {
+    let from_env = std::env::var("DATABASE_URL").ok().filter(|u| !u.is_empty());
+    let from_environment = global
+        .env
+        .as_deref()
+        .and_then(|e| config.environments.get(e))
+        .and_then(|e| e.database_url.clone());
+    global
+        .database_url
+        .clone()
+        .or(from_env)
+        .or(from_environment)
+        .or_else(|| config.database_url.clone())
+        .ok_or_else(|| {
+            out.error(
+                "no database URL",
+                Some("set `database_url` in migrate.toml (or under [environments.NAME]), DATABASE_URL, or pass --database-url"),
+            );
+            Exit::Usage
+        })
+}
+
+#[allow(dead_code)]
+/// Runs a future to completion on a single-threaded runtime.
+pub fn block_on<F: std::future::Future>(future: F) -> F::Output {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("a tokio runtime starts")
+        .block_on(future)
+}
+
+#[allow(dead_code)]
+/// Connects to the database the configuration and flags select; a failure is exit 2.
+pub async fn connect(
+    config: &Config,
+    global: &Global,
+    out: &Output,
+) -> Result<migrate_core::db::Conn, Exit> {
+    let url = database_url(config, global, out)?;
+    // A relative SQLite path is relative to the configuration file, like every other path in it.
+    let url = resolve_sqlite_url(&url, config);
+    migrate_core::db::Conn::connect(&url).await.map_err(|e| {
+        out.error(&e.message, e.help.as_deref());
+        Exit::Usage
+    })
+}
+
+#[allow(dead_code)]
+fn resolve_sqlite_url(url: &str, config: &Config) -> String {
+    let Some(rest) = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))
+    else {
+        return url.to_string();
+    };
+    let (path, query) = rest
+        .split_once('?')
+        .map_or((rest, None), |(p, q)| (p, Some(q)));
+    if path.is_empty() || path == ":memory:" || Path::new(path).is_absolute() {
+        return url.to_string();
+    }
+    let base = config
+        .path
+        .as_deref()
+        .and_then(Path::parent)
+        .unwrap_or(Path::new("."));
+    let full = base.join(path);
+    match query {
+        Some(q) => format!("sqlite://{}?{q}", full.display()),
+        None => format!("sqlite://{}", full.display()),
+    }
+}
