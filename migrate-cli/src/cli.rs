@@ -84,6 +84,52 @@ pub enum Command {
     ///
     /// Never use this for a migration applied anywhere: a fix for those is a new migration.
     Hash,
+    /// Apply pending migrations in order, each once, with lock and statement timeouts
+    ///
+    /// Runners on one database take turns; each migration runs in its own transaction unless it
+    /// starts with `-- migrate:no-transaction`. Before any SQL runs, the files are checked against
+    /// the manifest and the database's history: an edited, missing or failed migration stops it.
+    Up(UpArgs),
+    /// Every migration's state (applied, pending, modified, missing, failed), when it ran and how long
+    ///
+    /// Exits 1 when a migration is modified, missing or failed.
+    Status,
+    /// Record migrations up to VERSION as applied without running them, to adopt an existing database
+    Baseline(BaselineArgs),
+    /// Settle a migration that failed part-way outside a transaction
+    ///
+    /// --rolled-back forgets the failed run, so `migrate up` runs the file again; --applied records
+    /// it as done (you completed it by hand).
+    Resolve(ResolveArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct UpArgs {
+    /// Run the pending migrations in a transaction that is rolled back, and report what they did
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Apply up to and including this version
+    #[arg(long, value_name = "VERSION")]
+    pub to: Option<u64>,
+}
+
+#[derive(Debug, Args)]
+pub struct BaselineArgs {
+    /// The last version the database already has
+    pub version: u64,
+}
+
+#[derive(Debug, Args)]
+#[command(group = clap::ArgGroup::new("outcome").required(true).args(["rolled_back", "applied"]))]
+pub struct ResolveArgs {
+    /// The failed migration's version
+    pub version: u64,
+    /// Forget the failed run; `migrate up` runs the file again
+    #[arg(long)]
+    pub rolled_back: bool,
+    /// Record it as applied
+    #[arg(long)]
+    pub applied: bool,
 }
 
 #[derive(Debug, Args)]

@@ -60,6 +60,12 @@ pub struct Config {
     pub database_url: Option<String>,
     /// The table recording applied migrations.
     pub history_table: String,
+    /// `lock_timeout` for migrations, e.g. `"5s"`; `"0"` disables. Default 5 s.
+    pub lock_timeout: String,
+    /// `statement_timeout` for migrations, e.g. `"15min"`; `"0"` disables. Default 15 min.
+    pub statement_timeout: String,
+    /// Retries, with backoff, after a statement gives up waiting for a lock. Default 3.
+    pub lock_retries: u32,
     pub environments: BTreeMap<String, Environment>,
 }
 
@@ -83,6 +89,9 @@ impl Config {
             migrations: dir.join("migrations"),
             database_url: None,
             history_table: "migrate_history".into(),
+            lock_timeout: "5s".into(),
+            statement_timeout: "15min".into(),
+            lock_retries: 3,
             environments: BTreeMap::new(),
         }
     }
@@ -191,6 +200,36 @@ impl Config {
                         cfg.history_table = s;
                     }
                 }
+                key @ ("lock_timeout" | "statement_timeout") => {
+                    if let Some(s) = string(&mut diags, key, value) {
+                        if is_duration(&s) {
+                            if key == "lock_timeout" {
+                                cfg.lock_timeout = s;
+                            } else {
+                                cfg.statement_timeout = s;
+                            }
+                        } else {
+                            diags.push(
+                                Diagnostic::new("bad-duration", format!("`{key} = \"{s}\"` is not a duration"))
+                                    .at(loc(value.span()))
+                                    .help("write a number with a unit: \"500ms\", \"5s\", \"10min\", \"2h\"; \"0\" disables it"),
+                            );
+                        }
+                    }
+                }
+                "lock_retries" => match value.get_ref() {
+                    DeValue::Integer(i) if i.as_str().parse::<u32>().is_ok_and(|n| n <= 100) => {
+                        cfg.lock_retries = i.as_str().parse().unwrap_or(3);
+                    }
+                    _ => diags.push(
+                        Diagnostic::new(
+                            "wrong-kind",
+                            "`lock_retries` must be a whole number from 0 to 100",
+                        )
+                        .at(loc(value.span()))
+                        .help("write e.g. `lock_retries = 3`"),
+                    ),
+                },
                 "environments" => {
                     let DeValue::Table(envs) = value.get_ref() else {
                         diags.push(
@@ -264,6 +303,13 @@ impl Config {
             )
         })
     }
+}
+
+/// Whether `s` is a duration the runner understands (`500ms`, `5s`, `10min`, `2h`, `0`).
+pub fn is_duration(s: &str) -> bool {
+    let s = s.trim();
+    let split = s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len());
+    split > 0 && matches!(s[split..].trim(), "" | "ms" | "s" | "min" | "m" | "h")
 }
 
 /// A connection URL with its password replaced by `***`, safe to print.

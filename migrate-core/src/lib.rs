@@ -19,6 +19,8 @@ pub mod diff;
 pub mod generate;
 pub mod migration;
 pub mod migrator;
+#[cfg(feature = "runtime")]
+pub mod runner;
 pub mod safety;
 pub mod schema;
 pub mod sql;

@@ -5,6 +5,7 @@ mod generate;
 mod hash;
 mod init;
 mod new;
+mod up;
 
 use std::path::{Path, PathBuf};
 
@@ -29,6 +30,10 @@ pub fn run(cli: Cli, out: &Output) -> Exit {
         Command::Generate(args) => generate::run(&cli.global, &args, out),
         Command::New(args) => new::run(&cli.global, &args, out),
         Command::Hash => hash::run(&cli.global, out),
+        Command::Up(args) => up::up(&cli.global, &args, out),
+        Command::Status => up::status(&cli.global, out),
+        Command::Baseline(args) => up::baseline(&cli.global, &args, out),
+        Command::Resolve(args) => up::resolve(&cli.global, &args, out),
     }
 }
 
@@ -80,16 +85,12 @@ pub fn open_dir(
     out: &Output,
 ) -> Result<migrate_core::migration::MigrationDir, Exit> {
     use migrate_core::migration::MigrationDir;
-    let extra = global
-        .env
-        .as_deref()
-        .and_then(|e| config.environments.get(e))
-        .map(|e| e.extra_migration_paths.clone())
-        .unwrap_or_default();
+    // Environments' extra paths only matter to the runner: the repository keeps placeholders.
+    let _ = global;
     let result = if create && !config.migrations.is_dir() {
         MigrationDir::create(&config.migrations)
     } else {
-        MigrationDir::open_with(&config.migrations, &extra)
+        MigrationDir::open(&config.migrations)
     };
     result.map_err(|e| {
         migration_error(out, &e);
@@ -129,7 +130,6 @@ pub fn report_problems(out: &Output, problems: &[migrate_core::migration::Proble
     }
 }
 
-#[allow(dead_code)] // Used by the database commands as they land.
 /// The database URL: `--database-url`, else `DATABASE_URL`, else the environment's, else the
 /// configuration's. A missing one is a configuration error that says where to set it.
 pub fn database_url(config: &Config, global: &Global, out: &Output) -> Result<String, Exit> {
@@ -154,7 +154,6 @@ pub fn database_url(config: &Config, global: &Global, out: &Output) -> Result<St
         })
 }
 
-#[allow(dead_code)]
 /// Runs a future to completion on a single-threaded runtime.
 pub fn block_on<F: std::future::Future>(future: F) -> F::Output {
     tokio::runtime::Builder::new_current_thread()
@@ -164,7 +163,6 @@ pub fn block_on<F: std::future::Future>(future: F) -> F::Output {
         .block_on(future)
 }
 
-#[allow(dead_code)]
 /// Connects to the database the configuration and flags select; a failure is exit 2.
 pub async fn connect(
     config: &Config,
@@ -180,7 +178,6 @@ pub async fn connect(
     })
 }
 
-#[allow(dead_code)]
 fn resolve_sqlite_url(url: &str, config: &Config) -> String {
     let Some(rest) = url
         .strip_prefix("sqlite://")

@@ -1,0 +1,380 @@
+//! `migrate up`, `migrate status`, `migrate baseline` and `migrate resolve`: one runner path.
+
+use migrate_core::config::Config;
+use migrate_core::db::scrub;
+use migrate_core::migration::MigrationDir;
+use migrate_core::runner::{self, Event, Options, RunError, Source};
+use serde_json::json;
+
+use super::{Exit, block_on, connect, database_url, load_config, migration_error, report_problems};
+use crate::cli::{BaselineArgs, Global, ResolveArgs, UpArgs};
+use crate::output::Output;
+
+/// Everything a database command needs: configuration, verified sources, runner options.
+struct Ready {
+    config: Config,
+    sources: Vec<Source>,
+    opts: Options,
+    url: String,
+}
+
+fn prepare(global: &Global, out: &Output) -> Result<Ready, Exit> {
+    let config = load_config(global, out)?;
+    let dir = MigrationDir::open(&config.migrations).map_err(|e| {
+        migration_error(out, &e);
+        Exit::Usage
+    })?;
+    // The files must match their manifest before anything touches the database.
+    let problems = dir.verify();
+    if !problems.is_empty() {
+        report_problems(out, &problems);
+        if !out.json() {
+            eprintln!("nothing was run: fix the migration directory first");
+        }
+        return Err(Exit::Found);
+    }
+    let extra = global
+        .env
+        .as_deref()
+        .and_then(|e| config.environments.get(e))
+        .map(|e| e.extra_migration_paths.clone())
+        .unwrap_or_default();
+    let sources = runner::sources_from_dir(&dir, &extra).map_err(|e| {
+        out.error(&e.to_string(), e.help().as_deref());
+        Exit::Usage
+    })?;
+    let ms = |s: &str| runner::parse_duration_ms(s).filter(|&v| v > 0);
+    let opts = Options {
+        history_table: config.history_table.clone(),
+        lock_timeout_ms: ms(&config.lock_timeout),
+        statement_timeout_ms: ms(&config.statement_timeout),
+        lock_retries: config.lock_retries,
+        ..Options::default()
+    };
+    let url = database_url(&config, global, out)?;
+    Ok(Ready {
+        config,
+        sources,
+        opts,
+        url,
+    })
+}
+
+/// Prints one runner event: a line for people, or a JSON line for logs.
+fn event(out: &Output, e: &Event) {
+    if out.json() {
+        let v = match e {
+            Event::Waiting => {
+                json!({ "event": "waiting", "message": "another runner holds the lock" })
+            }
+            Event::UpToDate => json!({ "event": "up_to_date" }),
+            Event::Applying {
+                version,
+                name,
+                description,
+            } => {
+                json!({ "event": "applying", "version": version, "name": name, "description": description })
+            }
+            Event::Retrying {
+                version,
+                name,
+                attempt,
+                wait_ms,
+            } => json!({
+                "event": "retrying", "version": version, "name": name, "attempt": attempt, "wait_ms": wait_ms,
+                "reason": "lock timeout",
+            }),
+            Event::Applied {
+                version,
+                name,
+                ms,
+                rows,
+            } => {
+                json!({ "event": "applied", "version": version, "name": name, "ms": ms, "rows": rows })
+            }
+            Event::AlreadyApplied { version, name } => {
+                json!({ "event": "already_applied", "version": version, "name": name })
+            }
+            Event::NotRun {
+                version,
+                name,
+                statement,
+            } => {
+                json!({ "event": "not_run", "version": version, "name": name, "statement": statement })
+            }
+            Event::WouldApply {
+                version,
+                name,
+                ms,
+                rows,
+            } => {
+                json!({ "event": "would_apply", "version": version, "name": name, "ms": ms, "rows": rows })
+            }
+        };
+        println!("{v}");
+        return;
+    }
+    match e {
+        Event::Waiting => {
+            eprintln!("waiting: another runner is applying migrations to this database…")
+        }
+        Event::UpToDate => println!("up to date: no pending migrations"),
+        Event::Applying {
+            version,
+            name,
+            description,
+        } => {
+            if description.is_empty() {
+                println!("applying {version}_{name}");
+            } else {
+                println!("applying {version}_{name} — {description}");
+            }
+        }
+        Event::Retrying {
+            version,
+            name,
+            attempt,
+            wait_ms,
+        } => eprintln!(
+            "{version}_{name}: gave up waiting for a lock (lock timeout); retry {attempt} in {wait_ms} ms"
+        ),
+        Event::Applied {
+            version, name, ms, ..
+        } => println!("applied  {version}_{name} in {ms} ms"),
+        Event::AlreadyApplied { version, name } => {
+            println!("skipped  {version}_{name}: another runner applied it")
+        }
+        Event::NotRun { statement, .. } if statement.is_empty() => {
+            println!(
+                "  not run in a dry run (outside a transaction): <secure migration, content hidden>"
+            )
+        }
+        Event::NotRun { statement, .. } => {
+            println!("  not run in a dry run (it cannot run in a transaction): {statement}")
+        }
+        Event::WouldApply {
+            version,
+            name,
+            ms,
+            rows,
+        } => {
+            println!("would apply {version}_{name}: {ms} ms, {rows} row(s) affected (rolled back)")
+        }
+    }
+}
+
+/// Reports a runner error; integrity problems are listed one by one. Returns the exit code.
+fn run_error(out: &Output, e: &RunError, url: &str) -> Exit {
+    let clean = |s: &str| scrub(s, url);
+    match e {
+        RunError::Integrity(problems) => {
+            if out.json() {
+                let list: Vec<_> = problems
+                    .iter()
+                    .map(|p| json!({ "code": p.code(), "version": p.version, "name": p.name, "message": clean(&p.message()), "help": p.help() }))
+                    .collect();
+                println!(
+                    "{}",
+                    json!({ "event": "refused", "ok": false, "problems": list })
+                );
+            } else {
+                for p in problems {
+                    out.error(
+                        &format!("[{}] {}", p.code(), clean(&p.message())),
+                        Some(&p.help()),
+                    );
+                }
+                eprintln!("nothing was run: {}", e);
+            }
+            Exit::Found
+        }
+        RunError::Db(d) if d.message.starts_with("cannot connect") => {
+            out.error(&clean(&d.message), d.help.as_deref());
+            Exit::Usage
+        }
+        other => {
+            let help = other.help();
+            if out.json() {
+                println!(
+                    "{}",
+                    json!({ "event": "failed", "ok": false, "error": clean(&other.to_string()), "help": help })
+                );
+            } else {
+                out.error(&clean(&other.to_string()), help.as_deref());
+            }
+            Exit::Found
+        }
+    }
+}
+
+pub fn up(global: &Global, args: &UpArgs, out: &Output) -> Exit {
+    let mut ready = match prepare(global, out) {
+        Ok(r) => r,
+        Err(code) => return code,
+    };
+    ready.opts.dry_run = args.dry_run;
+    ready.opts.target = args.to;
+    block_on(async {
+        let mut conn = match connect(&ready.config, global, out).await {
+            Ok(c) => c,
+            Err(code) => return code,
+        };
+        let mut db = conn.db();
+        let result = runner::up(&mut db, &ready.sources, &ready.opts, &mut |e| {
+            event(out, &e)
+        })
+        .await;
+        conn.close().await;
+        match result {
+            Ok(summary) => {
+                let n = summary.applied.len();
+                if out.json() {
+                    println!(
+                        "{}",
+                        json!({ "event": "done", "ok": true, "applied": n, "dry_run": summary.dry_run })
+                    );
+                } else if summary.dry_run && n > 0 {
+                    println!("dry run: {n} migration(s) would apply; the database is unchanged");
+                } else if n > 0 {
+                    println!("done: {n} migration(s) applied");
+                }
+                Exit::Ok
+            }
+            Err(e) => run_error(out, &e, &ready.url),
+        }
+    })
+}
+
+pub fn status(global: &Global, out: &Output) -> Exit {
+    let ready = match prepare(global, out) {
+        Ok(r) => r,
+        Err(code) => return code,
+    };
+    block_on(async {
+        let mut conn = match connect(&ready.config, global, out).await {
+            Ok(c) => c,
+            Err(code) => return code,
+        };
+        let mut db = conn.db();
+        let result = runner::status(&mut db, &ready.sources, &ready.opts).await;
+        conn.close().await;
+        let rows = match result {
+            Ok(r) => r,
+            Err(e) => return run_error(out, &e, &ready.url),
+        };
+        let bad = rows
+            .iter()
+            .filter(|r| !matches!(r.state, runner::State::Applied | runner::State::Pending))
+            .count();
+        if out.json() {
+            let list: Vec<_> = rows
+                .iter()
+                .map(|r| {
+                    json!({
+                        "version": r.version, "name": r.name, "state": r.state.as_str(),
+                        "applied_at": r.applied_at, "duration_ms": r.execution_ms,
+                        "applied_by": r.applied_by, "description": r.description, "error": r.error,
+                    })
+                })
+                .collect();
+            println!("{}", json!({ "ok": bad == 0, "migrations": list }));
+        } else {
+            println!(
+                "{:<14}  {:<9}  {:<24}  {:>9}  NAME",
+                "VERSION", "STATE", "APPLIED AT", "DURATION"
+            );
+            for r in &rows {
+                println!(
+                    "{:<14}  {:<9}  {:<24}  {:>9}  {}",
+                    r.version,
+                    r.state.as_str(),
+                    r.applied_at.as_deref().unwrap_or("-"),
+                    r.execution_ms
+                        .map_or_else(|| "-".to_string(), |ms| format!("{ms} ms")),
+                    r.name
+                );
+            }
+            let pending = rows
+                .iter()
+                .filter(|r| r.state == runner::State::Pending)
+                .count();
+            println!(
+                "\n{} migration(s): {pending} pending, {bad} with problems",
+                rows.len()
+            );
+        }
+        if bad > 0 { Exit::Found } else { Exit::Ok }
+    })
+}
+
+pub fn baseline(global: &Global, args: &BaselineArgs, out: &Output) -> Exit {
+    let ready = match prepare(global, out) {
+        Ok(r) => r,
+        Err(code) => return code,
+    };
+    block_on(async {
+        let mut conn = match connect(&ready.config, global, out).await {
+            Ok(c) => c,
+            Err(code) => return code,
+        };
+        let mut db = conn.db();
+        let result = runner::baseline(
+            &mut db,
+            &ready.sources,
+            args.version,
+            &ready.opts,
+            &mut |e| event(out, &e),
+        )
+        .await;
+        conn.close().await;
+        match result {
+            Ok(n) => {
+                if out.json() {
+                    println!("{}", json!({ "ok": true, "recorded": n }));
+                } else {
+                    println!(
+                        "recorded {n} migration(s) up to {} as applied, without running them",
+                        args.version
+                    );
+                }
+                Exit::Ok
+            }
+            Err(e) => run_error(out, &e, &ready.url),
+        }
+    })
+}
+
+pub fn resolve(global: &Global, args: &ResolveArgs, out: &Output) -> Exit {
+    let ready = match prepare(global, out) {
+        Ok(r) => r,
+        Err(code) => return code,
+    };
+    block_on(async {
+        let mut conn = match connect(&ready.config, global, out).await {
+            Ok(c) => c,
+            Err(code) => return code,
+        };
+        let mut db = conn.db();
+        let result = runner::resolve(&mut db, args.version, args.applied, &ready.opts).await;
+        conn.close().await;
+        match result {
+            Ok(()) => {
+                let what = if args.applied {
+                    "recorded as applied"
+                } else {
+                    "forgotten; `migrate up` runs it again"
+                };
+                if out.json() {
+                    println!(
+                        "{}",
+                        json!({ "ok": true, "version": args.version, "applied": args.applied })
+                    );
+                } else {
+                    println!("{}: {what}", args.version);
+                }
+                Exit::Ok
+            }
+            Err(e) => run_error(out, &e, &ready.url),
+        }
+    })
+}

@@ -1,0 +1,214 @@
+//! The history table: which migrations ran, when, how long, by whom, and whether they succeeded.
+
+use sqlx::Row;
+
+use super::Db;
+use crate::config::Dialect;
+use crate::sql::{ident, literal};
+
+/// One row of the history table.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Applied {
+    pub version: u64,
+    pub name: String,
+    /// Checksum of the content that was applied.
+    pub checksum: String,
+    pub description: String,
+    pub started_at: String,
+    pub finished_at: Option<String>,
+    pub execution_ms: Option<i64>,
+    /// False for a run that failed part-way outside a transaction (dirty), or one in progress.
+    pub success: bool,
+    pub applied_by: String,
+    pub error: Option<String>,
+}
+
+pub fn create_sql(dialect: Dialect, table: &str) -> String {
+    let t = ident(table);
+    match dialect {
+        Dialect::Postgres => format!(
+            "CREATE TABLE IF NOT EXISTS {t} (\n    \
+             version bigint PRIMARY KEY,\n    \
+             name text NOT NULL,\n    \
+             checksum text NOT NULL,\n    \
+             description text NOT NULL DEFAULT '',\n    \
+             started_at timestamptz NOT NULL DEFAULT clock_timestamp(),\n    \
+             finished_at timestamptz,\n    \
+             execution_ms bigint,\n    \
+             success boolean NOT NULL,\n    \
+             applied_by text NOT NULL DEFAULT current_user,\n    \
+             error text\n)"
+        ),
+        Dialect::Sqlite => format!(
+            "CREATE TABLE IF NOT EXISTS {t} (\n    \
+             version integer PRIMARY KEY,\n    \
+             name text NOT NULL,\n    \
+             checksum text NOT NULL,\n    \
+             description text NOT NULL DEFAULT '',\n    \
+             started_at text NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),\n    \
+             finished_at text,\n    \
+             execution_ms integer,\n    \
+             success integer NOT NULL,\n    \
+             applied_by text NOT NULL DEFAULT '',\n    \
+             error text\n)"
+        ),
+    }
+}
+
+/// Whether the history table exists (without creating it).
+pub async fn exists(db: &mut Db<'_>, table: &str) -> Result<bool, sqlx::Error> {
+    Ok(match db {
+        Db::Pg(c) => {
+            sqlx::query_scalar::<_, bool>("SELECT to_regclass($1) IS NOT NULL")
+                .bind(ident(table))
+                .fetch_one(&mut **c)
+                .await?
+        }
+        Db::Lite(c) => {
+            sqlx::query_scalar::<_, i64>(
+                "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = ?",
+            )
+            .bind(table)
+            .fetch_one(&mut **c)
+            .await?
+                > 0
+        }
+    })
+}
+
+/// Every row, in version order; none when the table does not exist yet.
+pub async fn read(db: &mut Db<'_>, table: &str) -> Result<Vec<Applied>, sqlx::Error> {
+    if !exists(db, table).await? {
+        return Ok(Vec::new());
+    }
+    let t = ident(table);
+    let rows = match db {
+        Db::Pg(c) => {
+            let sql = format!(
+                "SELECT version, name, checksum, description, \
+                 to_char(started_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"') AS started_at, \
+                 to_char(finished_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"') AS finished_at, \
+                 execution_ms, success, applied_by, error FROM {t} ORDER BY version"
+            );
+            sqlx::query(&sql)
+                .fetch_all(&mut **c)
+                .await?
+                .into_iter()
+                .map(|r| Applied {
+                    version: r.get::<i64, _>("version") as u64,
+                    name: r.get("name"),
+                    checksum: r.get("checksum"),
+                    description: r.get("description"),
+                    started_at: r.get("started_at"),
+                    finished_at: r.get("finished_at"),
+                    execution_ms: r.get("execution_ms"),
+                    success: r.get("success"),
+                    applied_by: r.get("applied_by"),
+                    error: r.get("error"),
+                })
+                .collect()
+        }
+        Db::Lite(c) => {
+            let sql = format!(
+                "SELECT version, name, checksum, description, started_at, finished_at, execution_ms, success, \
+                 applied_by, error FROM {t} ORDER BY version"
+            );
+            sqlx::query(&sql)
+                .fetch_all(&mut **c)
+                .await?
+                .into_iter()
+                .map(|r| Applied {
+                    version: r.get::<i64, _>("version") as u64,
+                    name: r.get("name"),
+                    checksum: r.get("checksum"),
+                    description: r.get("description"),
+                    started_at: r.get("started_at"),
+                    finished_at: r.get("finished_at"),
+                    execution_ms: r.get("execution_ms"),
+                    success: r.get::<i64, _>("success") != 0,
+                    applied_by: r.get("applied_by"),
+                    error: r.get("error"),
+                })
+                .collect()
+        }
+    };
+    Ok(rows)
+}
+
+/// The statement recording a migration (inside its transaction, or before a no-transaction run).
+pub fn insert_sql(
+    dialect: Dialect,
+    table: &str,
+    m: &super::Source,
+    success: bool,
+    execution_ms: Option<i64>,
+    applied_by: &str,
+) -> String {
+    let t = ident(table);
+    let ms = execution_ms.map_or_else(|| "NULL".to_string(), |v| v.to_string());
+    match dialect {
+        Dialect::Postgres => format!(
+            "INSERT INTO {t} (version, name, checksum, description, finished_at, execution_ms, success) \
+             VALUES ({}, {}, {}, {}, {}, {ms}, {success})",
+            m.version,
+            literal(&m.name),
+            literal(&m.checksum),
+            literal(&m.description),
+            if success { "clock_timestamp()" } else { "NULL" },
+        ),
+        Dialect::Sqlite => format!(
+            "INSERT INTO {t} (version, name, checksum, description, finished_at, execution_ms, success, applied_by) \
+             VALUES ({}, {}, {}, {}, {}, {ms}, {}, {})",
+            m.version,
+            literal(&m.name),
+            literal(&m.checksum),
+            literal(&m.description),
+            if success {
+                "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')"
+            } else {
+                "NULL"
+            },
+            i32::from(success),
+            literal(applied_by),
+        ),
+    }
+}
+
+/// Marks a no-transaction run finished, successfully or with the error that stopped it.
+pub fn finish_sql(
+    dialect: Dialect,
+    table: &str,
+    version: u64,
+    execution_ms: i64,
+    error: Option<&str>,
+) -> String {
+    let t = ident(table);
+    let now = match dialect {
+        Dialect::Postgres => "clock_timestamp()",
+        Dialect::Sqlite => "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')",
+    };
+    let success = match dialect {
+        Dialect::Postgres => error.is_none().to_string(),
+        Dialect::Sqlite => i32::from(error.is_none()).to_string(),
+    };
+    let error = error.map_or_else(|| "NULL".to_string(), literal);
+    format!(
+        "UPDATE {t} SET finished_at = {now}, execution_ms = {execution_ms}, success = {success}, error = {error} \
+         WHERE version = {version}"
+    )
+}
+
+pub fn delete_sql(table: &str, version: u64) -> String {
+    format!("DELETE FROM {} WHERE version = {version}", ident(table))
+}
+
+pub fn mark_applied_sql(dialect: Dialect, table: &str, version: u64) -> String {
+    let success = match dialect {
+        Dialect::Postgres => "true",
+        Dialect::Sqlite => "1",
+    };
+    format!(
+        "UPDATE {} SET success = {success}, error = NULL WHERE version = {version}",
+        ident(table)
+    )
+}

@@ -1,0 +1,1405 @@
+//! Applying migrations: each once and only once per database, safely (the `runtime` feature).
+//!
+//! One code path serves `migrate up`, `migrate status`, `migrate baseline` and the runtime
+//! [`Migrator`](crate::Migrator) that `embed_migrations!` builds:
+//!
+//! 1. **Integrity first.** Before any migration SQL runs, what the database recorded is compared
+//!    with the files: an applied migration whose content changed, an applied version with no file,
+//!    a failed (dirty) earlier run, or a new file older than the newest applied one — each refuses,
+//!    naming the migration and what to do.
+//! 2. **Serialised.** Runners on one database take turns: PostgreSQL through a session advisory
+//!    lock, SQLite through its write lock (`BEGIN IMMEDIATE`). After taking it, a runner reads the
+//!    history again, so each migration is applied exactly once however many runners start.
+//! 3. **Transactions.** A file runs in one transaction with its history row, so a failure or a
+//!    killed process leaves no trace. A `-- migrate:no-transaction` file runs statement by
+//!    statement; its history row is written first and marked finished last, so a failure part-way
+//!    leaves a recorded dirty state with a precise recovery message.
+//! 4. **Lock safety.** `lock_timeout` and `statement_timeout` are set for every migration
+//!    (configurable; `-- migrate:lock-timeout 10s` and `-- migrate:statement-timeout 2h` override
+//!    them per file). A statement that waits for a lock longer than the timeout gives up — so
+//!    production queries never queue behind it for longer — and is retried with backoff a bounded
+//!    number of times.
+//! 5. **Dry runs** apply pending migrations inside a transaction that is rolled back.
+
+pub mod history;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use sqlx::{PgConnection, SqliteConnection};
+
+use crate::config::Dialect;
+use crate::db::{Conn, DbError};
+use crate::migration::{Migration, MigrationDir};
+use crate::migrator::{EmbeddedMigration, Migrator};
+use crate::sql::split::split;
+use history::Applied;
+
+/// A connection the runner works on, borrowed from a [`Conn`] or a pool.
+#[derive(Debug)]
+pub enum Db<'a> {
+    Pg(&'a mut PgConnection),
+    Lite(&'a mut SqliteConnection),
+}
+
+impl Db<'_> {
+    pub fn dialect(&self) -> Dialect {
+        match self {
+            Db::Pg(_) => Dialect::Postgres,
+            Db::Lite(_) => Dialect::Sqlite,
+        }
+    }
+
+    async fn exec(&mut self, sql: &str) -> Result<u64, sqlx::Error> {
+        Ok(match self {
+            Db::Pg(c) => sqlx::raw_sql(sql).execute(&mut **c).await?.rows_affected(),
+            Db::Lite(c) => sqlx::raw_sql(sql).execute(&mut **c).await?.rows_affected(),
+        })
+    }
+}
+
+impl Conn {
+    /// The connection, for the runner.
+    pub fn db(&mut self) -> Db<'_> {
+        match self {
+            Conn::Postgres(c) => Db::Pg(c),
+            Conn::Sqlite(c) => Db::Lite(c),
+        }
+    }
+}
+
+/// A migration to run: what the files (or the binary) hold.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Source {
+    pub version: u64,
+    pub name: String,
+    pub content: String,
+    pub checksum: String,
+    pub no_transaction: bool,
+    /// The file's leading comment, the first line of it.
+    pub description: String,
+    /// The content comes from an environment's extra migration path: never printed.
+    pub secure: bool,
+    /// `-- migrate:lock-timeout` / `-- migrate:statement-timeout`, in milliseconds.
+    pub lock_timeout_ms: Option<u64>,
+    pub statement_timeout_ms: Option<u64>,
+}
+
+/// The first line of a file's leading comment, directives skipped.
+pub fn description_of(content: &str) -> String {
+    content
+        .lines()
+        .map(str::trim)
+        .take_while(|l| l.starts_with("--") || l.is_empty())
+        .filter(|l| l.starts_with("--") && !l.starts_with("-- migrate:"))
+        .map(|l| l.trim_start_matches('-').trim())
+        .find(|l| !l.is_empty())
+        .unwrap_or("")
+        .to_string()
+}
+
+fn directive<'a>(content: &'a str, key: &str) -> Option<&'a str> {
+    content
+        .lines()
+        .map(str::trim)
+        .take_while(|l| l.starts_with("--") || l.is_empty())
+        .filter_map(|l| l.strip_prefix("-- migrate:"))
+        .find_map(|d| {
+            let (k, v) = d.split_once(char::is_whitespace).unwrap_or((d, ""));
+            (k == key).then(|| v.trim())
+        })
+}
+
+impl Source {
+    /// A migration from its content; directives are read from the top of the file.
+    pub fn new(version: u64, name: &str, content: &str) -> Result<Source, RunError> {
+        let content = content
+            .strip_prefix('\u{feff}')
+            .unwrap_or(content)
+            .to_string();
+        let timeout = |key: &str| -> Result<Option<u64>, RunError> {
+            directive(&content, key)
+                .map(|v| {
+                    parse_duration_ms(v).ok_or_else(|| RunError::BadDirective {
+                        version,
+                        name: name.to_string(),
+                        message: format!("`-- migrate:{key} {v}` is not a duration"),
+                    })
+                })
+                .transpose()
+        };
+        Ok(Source {
+            version,
+            name: name.to_string(),
+            checksum: crate::migration::checksum::file_checksum(content.as_bytes()),
+            no_transaction: directive(&content, "no-transaction").is_some(),
+            description: description_of(&content),
+            secure: false,
+            lock_timeout_ms: timeout("lock-timeout")?,
+            statement_timeout_ms: timeout("statement-timeout")?,
+            content,
+        })
+    }
+
+    pub fn from_migration(m: &Migration) -> Result<Source, RunError> {
+        Source::new(m.version.as_u64(), &m.name, &m.content)
+    }
+
+    pub fn from_embedded(m: &EmbeddedMigration) -> Result<Source, RunError> {
+        Source::new(m.version, m.name, m.content)
+    }
+}
+
+/// The migrations of a directory, in order, with an environment's secure content swapped in.
+///
+/// A migration listed in the manifest keeps its repository file as a placeholder (content for
+/// development, or empty); when a file of the same name exists in one of `extra_paths`, that file's
+/// content is what runs in this environment, and it is never printed. An empty file there means
+/// "nothing to do in this environment". Files in `extra_paths` that the manifest does not list are
+/// refused: anything not listed is never run.
+pub fn sources_from_dir(
+    dir: &MigrationDir,
+    extra_paths: &[PathBuf],
+) -> Result<Vec<Source>, RunError> {
+    let mut overrides: BTreeMap<String, PathBuf> = BTreeMap::new();
+    for extra in extra_paths {
+        let entries = std::fs::read_dir(extra).map_err(|e| RunError::Secure {
+            path: extra.clone(),
+            message: format!("cannot read the extra migration path: {e}"),
+        })?;
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.extension().is_some_and(|e| e == "sql") {
+                let file = entry.file_name().to_string_lossy().into_owned();
+                overrides.insert(file, path);
+            }
+        }
+    }
+    let mut out = Vec::new();
+    for m in dir.migrations() {
+        let mut source = Source::from_migration(m)?;
+        if let Some(path) = overrides.remove(&m.file_name()) {
+            let content = std::fs::read_to_string(&path).map_err(|e| RunError::Secure {
+                path: path.clone(),
+                message: format!("cannot read: {e}"),
+            })?;
+            let mut secure = Source::new(source.version, &source.name, &content)?;
+            secure.secure = true;
+            if secure.description.is_empty() {
+                secure.description = source.description.clone();
+            }
+            source = secure;
+        }
+        out.push(source);
+    }
+    if let Some((file, path)) = overrides.into_iter().next() {
+        return Err(RunError::Secure {
+            path,
+            message: format!(
+                "`{file}` is not listed in the manifest, so it would never run; add a placeholder with \
+                 `migrate new` under the same name, or remove the file"
+            ),
+        });
+    }
+    Ok(out)
+}
+
+/// Parses `500ms`, `5s`, `10min`, `2h`, or a bare number of milliseconds; `0` disables.
+pub fn parse_duration_ms(s: &str) -> Option<u64> {
+    let s = s.trim();
+    let split = s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len());
+    let (n, unit) = s.split_at(split);
+    let n: u64 = n.parse().ok()?;
+    let factor = match unit.trim() {
+        "" | "ms" => 1,
+        "s" => 1_000,
+        "min" | "m" => 60_000,
+        "h" => 3_600_000,
+        _ => return None,
+    };
+    n.checked_mul(factor)
+}
+
+/// How to run.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Options {
+    pub history_table: String,
+    /// Longest wait for a lock, per statement; `None` or 0 disables. Default 5 s.
+    pub lock_timeout_ms: Option<u64>,
+    /// Longest run of one statement; `None` or 0 disables. Default 15 min.
+    pub statement_timeout_ms: Option<u64>,
+    /// Retries after a lock timeout, with backoff, before failing.
+    pub lock_retries: u32,
+    /// First backoff; doubled on each retry, at most 30 s.
+    pub retry_backoff_ms: u64,
+    /// Apply inside a transaction that is rolled back.
+    pub dry_run: bool,
+    /// Apply up to and including this version.
+    pub target: Option<u64>,
+    /// Recorded as who applied a migration on SQLite (PostgreSQL records `current_user`).
+    pub applied_by: String,
+}
+
+impl Default for Options {
+    fn default() -> Options {
+        Options {
+            history_table: Migrator::DEFAULT_HISTORY_TABLE.to_string(),
+            lock_timeout_ms: Some(5_000),
+            statement_timeout_ms: Some(15 * 60_000),
+            lock_retries: 3,
+            retry_backoff_ms: 500,
+            dry_run: false,
+            target: None,
+            applied_by: std::env::var("USER").unwrap_or_default(),
+        }
+    }
+}
+
+/// What the runner is doing, for progress output and logs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Event {
+    /// Another runner holds the lock; this one waits.
+    Waiting,
+    /// Nothing to apply.
+    UpToDate,
+    Applying {
+        version: u64,
+        name: String,
+        description: String,
+    },
+    /// A lock timeout; the statement or migration is tried again after `wait_ms`.
+    Retrying {
+        version: u64,
+        name: String,
+        attempt: u32,
+        wait_ms: u64,
+    },
+    Applied {
+        version: u64,
+        name: String,
+        ms: u64,
+        rows: u64,
+    },
+    /// Another runner applied it while this one waited.
+    AlreadyApplied { version: u64, name: String },
+    /// Dry run: this statement cannot run in a transaction, so it was not run. Empty for a secure
+    /// migration, whose content is never shown.
+    NotRun {
+        version: u64,
+        name: String,
+        statement: String,
+    },
+    /// Dry run: what applying it did inside the rolled-back transaction.
+    WouldApply {
+        version: u64,
+        name: String,
+        ms: u64,
+        rows: u64,
+    },
+}
+
+/// What a run did.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Summary {
+    /// `(version, name, milliseconds)` of each migration applied (or, in a dry run, tried).
+    pub applied: Vec<(u64, String, u64)>,
+    pub dry_run: bool,
+}
+
+/// Something the database's history says that the files contradict.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Integrity {
+    pub version: u64,
+    pub name: String,
+    pub kind: IntegrityKind,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum IntegrityKind {
+    /// Applied, and the file's content changed since.
+    Modified,
+    /// Applied, and the file is gone.
+    Missing,
+    /// An earlier no-transaction run failed part-way.
+    Dirty { error: Option<String> },
+    /// Not applied, and older than the newest applied migration.
+    OutOfOrder { newest: u64 },
+}
+
+impl Integrity {
+    pub fn code(&self) -> &'static str {
+        match self.kind {
+            IntegrityKind::Modified => "modified",
+            IntegrityKind::Missing => "missing",
+            IntegrityKind::Dirty { .. } => "dirty",
+            IntegrityKind::OutOfOrder { .. } => "out-of-order",
+        }
+    }
+
+    pub fn message(&self) -> String {
+        let m = format!("{}_{}", self.version, self.name);
+        match &self.kind {
+            IntegrityKind::Modified => {
+                format!("migration {m} was applied, and its file has changed since")
+            }
+            IntegrityKind::Missing => format!("migration {m} was applied, and its file is gone"),
+            IntegrityKind::Dirty { error } => format!(
+                "migration {m} failed part-way in an earlier run{}",
+                error
+                    .as_deref()
+                    .map(|e| format!(": {e}"))
+                    .unwrap_or_default()
+            ),
+            IntegrityKind::OutOfOrder { newest } => {
+                format!(
+                    "migration {m} is not applied, and is older than the newest applied one ({newest})"
+                )
+            }
+        }
+    }
+
+    pub fn help(&self) -> String {
+        let v = self.version;
+        match &self.kind {
+            IntegrityKind::Modified => "an applied migration is never edited: restore the file as it was applied \
+                 (e.g. from git) and make the fix a new migration (`migrate new NAME`)"
+                .into(),
+            IntegrityKind::Missing => "restore the file from version control; applied migrations stay in the \
+                 directory (and in the manifest) for good"
+                .into(),
+            IntegrityKind::Dirty { .. } => format!(
+                "look at what the failed statement left (the error says which), repair the database by hand, \
+                 then run `migrate resolve {v} --rolled-back` to run the file again, or `migrate resolve {v} \
+                 --applied` if you completed it by hand"
+            ),
+            IntegrityKind::OutOfOrder { .. } => "it was probably merged from another branch: give it a new version \
+                 (`migrate new NAME`, move its SQL there, `migrate hash`) so migrations run in one order everywhere"
+                .into(),
+        }
+    }
+}
+
+/// Why a run stopped.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum RunError {
+    #[error("{} migration(s) disagree with the database's history; nothing was run", .0.len())]
+    Integrity(Vec<Integrity>),
+    #[error("migration {version}_{name} failed{}: {error}", line.map(|l| format!(" at line {l}")).unwrap_or_default())]
+    Failed {
+        version: u64,
+        name: String,
+        /// Line in the file of the failing statement, when known.
+        line: Option<usize>,
+        error: String,
+        /// What to do now.
+        recovery: String,
+    },
+    #[error(
+        "migration {version}_{name} could not get its locks within the lock timeout after {attempts} attempts"
+    )]
+    LockTimeout {
+        version: u64,
+        name: String,
+        attempts: u32,
+    },
+    #[error("migration {version}_{name}: {message}")]
+    BadDirective {
+        version: u64,
+        name: String,
+        message: String,
+    },
+    #[error("{}: {message}", path.display())]
+    Secure { path: PathBuf, message: String },
+    #[error("no migration has version {0}")]
+    UnknownVersion(u64),
+    #[error("migration {version}_{name} is not in a failed state")]
+    NotFailed { version: u64, name: String },
+    #[error(transparent)]
+    Db(#[from] DbError),
+}
+
+impl RunError {
+    /// How to fix it.
+    pub fn help(&self) -> Option<String> {
+        match self {
+            RunError::Failed { recovery, .. } => Some(recovery.clone()),
+            RunError::LockTimeout { .. } => Some(
+                "another session held a lock this migration needs; production queries were not kept waiting. \
+                 Run again when the table is less busy, or raise `-- migrate:lock-timeout` for this file"
+                    .into(),
+            ),
+            RunError::UnknownVersion(_) => Some("`migrate status` lists the versions".into()),
+            RunError::Db(e) => e.help.clone(),
+            _ => None,
+        }
+    }
+}
+
+fn db_err(e: sqlx::Error) -> RunError {
+    RunError::Db(DbError::new(e.to_string()))
+}
+
+/// The SQLSTATE of a database error.
+fn sqlstate(e: &sqlx::Error) -> Option<String> {
+    match e {
+        sqlx::Error::Database(d) => d.code().map(|c| c.into_owned()),
+        _ => None,
+    }
+}
+
+fn is_lock_timeout(e: &sqlx::Error) -> bool {
+    sqlstate(e).as_deref() == Some("55P03")
+}
+
+fn is_busy(e: &sqlx::Error) -> bool {
+    matches!(
+        sqlstate(e).as_deref(),
+        Some("5") | Some("517") | Some("261") | Some("6")
+    ) || e.to_string().contains("database is locked")
+}
+
+/// The 1-based line of a PostgreSQL error's position in `sql`.
+fn error_line(e: &sqlx::Error, sql: &str) -> Option<usize> {
+    let sqlx::Error::Database(d) = e else {
+        return None;
+    };
+    let pg = d.try_downcast_ref::<sqlx::postgres::PgDatabaseError>()?;
+    match pg.position()? {
+        sqlx::postgres::PgErrorPosition::Original(pos) => {
+            let byte = sql
+                .char_indices()
+                .nth(pos.saturating_sub(1))
+                .map_or(sql.len(), |(i, _)| i);
+            Some(sql[..byte].matches('\n').count() + 1)
+        }
+        _ => None,
+    }
+}
+
+/// A stable advisory-lock key for a history table.
+fn lock_key(history_table: &str) -> i64 {
+    let sum = crate::migration::checksum::sha256_hex(format!("migrate:{history_table}").as_bytes());
+    i64::from_str_radix(&sum[..15], 16).unwrap_or(0x6d69_6772_6174)
+}
+
+fn elapsed_ms(t: Instant) -> u64 {
+    u64::try_from(t.elapsed().as_millis()).unwrap_or(u64::MAX)
+}
+
+/// `SET [LOCAL]` of the timeouts for one migration.
+fn timeouts_sql(source: &Source, opts: &Options, local: bool) -> String {
+    let lock = source.lock_timeout_ms.or(opts.lock_timeout_ms).unwrap_or(0);
+    let stmt = source
+        .statement_timeout_ms
+        .or(opts.statement_timeout_ms)
+        .unwrap_or(0);
+    let scope = if local { "LOCAL " } else { "" };
+    format!("SET {scope}lock_timeout = '{lock}ms'; SET {scope}statement_timeout = '{stmt}ms'")
+}
+
+/// Holds the runner lock for a whole run (PostgreSQL); SQLite locks per migration.
+async fn lock(
+    db: &mut Db<'_>,
+    opts: &Options,
+    report: &mut dyn FnMut(Event),
+) -> Result<(), RunError> {
+    if let Db::Pg(c) = db {
+        let key = lock_key(&opts.history_table);
+        let got: bool = sqlx::query_scalar("SELECT pg_try_advisory_lock($1)")
+            .bind(key)
+            .fetch_one(&mut **c)
+            .await
+            .map_err(db_err)?;
+        if !got {
+            report(Event::Waiting);
+            sqlx::query("SELECT pg_advisory_lock($1)")
+                .bind(key)
+                .execute(&mut **c)
+                .await
+                .map_err(db_err)?;
+        }
+    }
+    Ok(())
+}
+
+async fn unlock(db: &mut Db<'_>, opts: &Options) {
+    if let Db::Pg(c) = db {
+        let _ = sqlx::query("SELECT pg_advisory_unlock($1)")
+            .bind(lock_key(&opts.history_table))
+            .execute(&mut **c)
+            .await;
+    }
+}
+
+/// `BEGIN IMMEDIATE` on SQLite: takes the write lock, saying so when it has to wait.
+async fn begin_immediate(
+    c: &mut SqliteConnection,
+    report: &mut dyn FnMut(Event),
+) -> Result<(), RunError> {
+    sqlx::raw_sql("PRAGMA busy_timeout = 0")
+        .execute(&mut *c)
+        .await
+        .map_err(db_err)?;
+    let mut waited = false;
+    let start = Instant::now();
+    loop {
+        match sqlx::raw_sql("BEGIN IMMEDIATE").execute(&mut *c).await {
+            Ok(_) => return Ok(()),
+            Err(e) if is_busy(&e) && start.elapsed() < Duration::from_secs(600) => {
+                if !waited {
+                    report(Event::Waiting);
+                    waited = true;
+                }
+                tokio::time::sleep(Duration::from_millis(20)).await;
+            }
+            Err(e) => return Err(db_err(e)),
+        }
+    }
+}
+
+/// Compares the history with the sources; every contradiction is reported, none is fixed.
+pub fn check_integrity(sources: &[Source], applied: &[Applied]) -> Vec<Integrity> {
+    let mut out = Vec::new();
+    let by_version: BTreeMap<u64, &Source> = sources.iter().map(|s| (s.version, s)).collect();
+    for a in applied {
+        match by_version.get(&a.version) {
+            _ if !a.success => out.push(Integrity {
+                version: a.version,
+                name: a.name.clone(),
+                kind: IntegrityKind::Dirty {
+                    error: a.error.clone(),
+                },
+            }),
+            None => out.push(Integrity {
+                version: a.version,
+                name: a.name.clone(),
+                kind: IntegrityKind::Missing,
+            }),
+            Some(s) if s.checksum != a.checksum => out.push(Integrity {
+                version: a.version,
+                name: a.name.clone(),
+                kind: IntegrityKind::Modified,
+            }),
+            Some(_) => {}
+        }
+    }
+    if let Some(newest) = applied.iter().map(|a| a.version).max() {
+        let done: std::collections::HashSet<u64> = applied.iter().map(|a| a.version).collect();
+        for s in sources
+            .iter()
+            .filter(|s| s.version < newest && !done.contains(&s.version))
+        {
+            out.push(Integrity {
+                version: s.version,
+                name: s.name.clone(),
+                kind: IntegrityKind::OutOfOrder { newest },
+            });
+        }
+    }
+    out.sort_by_key(|i| i.version);
+    out
+}
+
+/// Applies every pending migration (up to `opts.target`), in order, each once.
+pub async fn up(
+    db: &mut Db<'_>,
+    sources: &[Source],
+    opts: &Options,
+    report: &mut dyn FnMut(Event),
+) -> Result<Summary, RunError> {
+    if let Some(t) = opts.target
+        && !sources.iter().any(|s| s.version == t)
+    {
+        return Err(RunError::UnknownVersion(t));
+    }
+    lock(db, opts, report).await?;
+    let result = up_locked(db, sources, opts, report).await;
+    unlock(db, opts).await;
+    result
+}
+
+async fn up_locked(
+    db: &mut Db<'_>,
+    sources: &[Source],
+    opts: &Options,
+    report: &mut dyn FnMut(Event),
+) -> Result<Summary, RunError> {
+    let applied = history::read(db, &opts.history_table)
+        .await
+        .map_err(db_err)?;
+    let problems = check_integrity(sources, &applied);
+    if !problems.is_empty() {
+        return Err(RunError::Integrity(problems));
+    }
+    let done: std::collections::HashSet<u64> = applied.iter().map(|a| a.version).collect();
+    let pending: Vec<&Source> = sources
+        .iter()
+        .filter(|s| !done.contains(&s.version) && opts.target.is_none_or(|t| s.version <= t))
+        .collect();
+    let mut summary = Summary {
+        applied: Vec::new(),
+        dry_run: opts.dry_run,
+    };
+    if pending.is_empty() {
+        report(Event::UpToDate);
+        return Ok(summary);
+    }
+    if opts.dry_run {
+        return dry_run(db, &pending, opts, report).await;
+    }
+    let create = history::create_sql(db.dialect(), &opts.history_table);
+    if let Db::Pg(_) = db {
+        db.exec(&create).await.map_err(db_err)?;
+    }
+    for s in pending {
+        report(Event::Applying {
+            version: s.version,
+            name: s.name.clone(),
+            description: s.description.clone(),
+        });
+        let outcome = match (&mut *db, s.no_transaction) {
+            (Db::Pg(c), false) => apply_pg_tx(c, s, opts, report).await?,
+            (Db::Pg(c), true) => apply_pg_online(c, s, opts, report).await?,
+            (Db::Lite(c), _) => apply_sqlite(c, s, opts, &create, report).await?,
+        };
+        match outcome {
+            Some((ms, rows)) => {
+                report(Event::Applied {
+                    version: s.version,
+                    name: s.name.clone(),
+                    ms,
+                    rows,
+                });
+                summary.applied.push((s.version, s.name.clone(), ms));
+            }
+            None => report(Event::AlreadyApplied {
+                version: s.version,
+                name: s.name.clone(),
+            }),
+        }
+    }
+    Ok(summary)
+}
+
+fn failure(s: &Source, e: &sqlx::Error, sql: &str, recovery: String) -> RunError {
+    RunError::Failed {
+        version: s.version,
+        name: s.name.clone(),
+        line: error_line(e, sql),
+        error: e.to_string(),
+        recovery,
+    }
+}
+
+const TX_RECOVERY: &str = "the migration ran in one transaction, which was rolled back: the database is as it \
+    was. Fix the cause; if the file itself is wrong and was never applied anywhere, fix it and run `migrate hash`";
+
+async fn backoff(s: &Source, attempt: u32, opts: &Options, report: &mut dyn FnMut(Event)) {
+    let wait = opts
+        .retry_backoff_ms
+        .saturating_mul(1 << attempt.min(16))
+        .min(30_000);
+    report(Event::Retrying {
+        version: s.version,
+        name: s.name.clone(),
+        attempt: attempt + 1,
+        wait_ms: wait,
+    });
+    tokio::time::sleep(Duration::from_millis(wait)).await;
+}
+
+/// One transaction: timeouts, the file, its history row. Retried whole on a lock timeout.
+async fn apply_pg_tx(
+    c: &mut PgConnection,
+    s: &Source,
+    opts: &Options,
+    report: &mut dyn FnMut(Event),
+) -> Result<Option<(u64, u64)>, RunError> {
+    let mut attempt = 0;
+    loop {
+        let start = Instant::now();
+        sqlx::raw_sql("BEGIN")
+            .execute(&mut *c)
+            .await
+            .map_err(db_err)?;
+        let result = async {
+            sqlx::raw_sql(&timeouts_sql(s, opts, true))
+                .execute(&mut *c)
+                .await?;
+            let rows = sqlx::raw_sql(&s.content)
+                .execute(&mut *c)
+                .await?
+                .rows_affected();
+            Ok::<u64, sqlx::Error>(rows)
+        }
+        .await;
+        match result {
+            Ok(rows) => {
+                let ms = elapsed_ms(start);
+                let record = history::insert_sql(
+                    Dialect::Postgres,
+                    &opts.history_table,
+                    s,
+                    true,
+                    Some(ms as i64),
+                    "",
+                );
+                sqlx::raw_sql(&record)
+                    .execute(&mut *c)
+                    .await
+                    .map_err(db_err)?;
+                sqlx::raw_sql("COMMIT")
+                    .execute(&mut *c)
+                    .await
+                    .map_err(db_err)?;
+                return Ok(Some((ms, rows)));
+            }
+            Err(e) => {
+                let _ = sqlx::raw_sql("ROLLBACK").execute(&mut *c).await;
+                if is_lock_timeout(&e) {
+                    if attempt < opts.lock_retries {
+                        backoff(s, attempt, opts, report).await;
+                        attempt += 1;
+                        continue;
+                    }
+                    return Err(RunError::LockTimeout {
+                        version: s.version,
+                        name: s.name.clone(),
+                        attempts: attempt + 1,
+                    });
+                }
+                return Err(failure(s, &e, &s.content, TX_RECOVERY.into()));
+            }
+        }
+    }
+}
+
+/// What a failed no-transaction statement leaves behind, and how to recover.
+fn online_recovery(s: &Source, index: usize, total: usize, statement: &str) -> String {
+    let upper = statement.to_ascii_uppercase();
+    let mut out = format!(
+        "statements 1–{} of {total} ran and stay applied; statement {} failed and nothing after it ran. ",
+        index,
+        index + 1
+    );
+    if index == 0 {
+        out = format!("statement 1 of {total} failed; nothing after it ran. ");
+    }
+    if upper.contains("INDEX CONCURRENTLY") && upper.starts_with("CREATE") {
+        let name = statement
+            .split_whitespace()
+            .skip_while(|w| !w.eq_ignore_ascii_case("CONCURRENTLY"))
+            .nth(1)
+            .filter(|w| !w.eq_ignore_ascii_case("IF"))
+            .unwrap_or("<index>");
+        out.push_str(&format!(
+            "A failed CREATE INDEX CONCURRENTLY leaves an INVALID index: drop it with \
+             `DROP INDEX CONCURRENTLY IF EXISTS {name};`, then "
+        ));
+    } else if upper.contains("VALIDATE CONSTRAINT") {
+        out.push_str(
+            "The constraint exists NOT VALID: some rows violate it. Fix those rows, then ",
+        );
+    } else {
+        out.push_str("Fix the cause, then ");
+    }
+    out.push_str(&format!(
+        "run `migrate resolve {} --rolled-back` and `migrate up` to run the file again from the start \
+         (its statements must be safe to repeat), or finish it by hand and run `migrate resolve {} --applied`",
+        s.version, s.version
+    ));
+    out
+}
+
+/// Statement by statement outside a transaction; the history row goes first (dirty until done).
+async fn apply_pg_online(
+    c: &mut PgConnection,
+    s: &Source,
+    opts: &Options,
+    report: &mut dyn FnMut(Event),
+) -> Result<Option<(u64, u64)>, RunError> {
+    let statements = split(&s.content, Dialect::Postgres).map_err(|e| RunError::Failed {
+        version: s.version,
+        name: s.name.clone(),
+        line: Some(e.line),
+        error: e.message.clone(),
+        recovery: "fix the file; it was not run".into(),
+    })?;
+    let start = Instant::now();
+    let record = history::insert_sql(Dialect::Postgres, &opts.history_table, s, false, None, "");
+    sqlx::raw_sql(&record)
+        .execute(&mut *c)
+        .await
+        .map_err(db_err)?;
+    sqlx::raw_sql(&timeouts_sql(s, opts, false))
+        .execute(&mut *c)
+        .await
+        .map_err(db_err)?;
+    let mut rows = 0;
+    let mut result = Ok(());
+    for (i, st) in statements.iter().enumerate() {
+        let mut attempt = 0;
+        loop {
+            match sqlx::raw_sql(&st.sql).execute(&mut *c).await {
+                Ok(r) => {
+                    rows += r.rows_affected();
+                    break;
+                }
+                Err(e) if is_lock_timeout(&e) && attempt < opts.lock_retries => {
+                    backoff(s, attempt, opts, report).await;
+                    attempt += 1;
+                }
+                Err(e) => {
+                    let line = error_line(&e, &st.sql)
+                        .map(|l| l + st.line - 1)
+                        .or(Some(st.line));
+                    result = Err(RunError::Failed {
+                        version: s.version,
+                        name: s.name.clone(),
+                        line,
+                        error: e.to_string(),
+                        recovery: online_recovery(s, i, statements.len(), &st.sql),
+                    });
+                    break;
+                }
+            }
+        }
+        if result.is_err() {
+            break;
+        }
+    }
+    let _ = sqlx::raw_sql("RESET lock_timeout; RESET statement_timeout")
+        .execute(&mut *c)
+        .await;
+    let ms = elapsed_ms(start);
+    let error = result.as_ref().err().map(|e| e.to_string());
+    let finish = history::finish_sql(
+        Dialect::Postgres,
+        &opts.history_table,
+        s.version,
+        ms as i64,
+        error.as_deref(),
+    );
+    sqlx::raw_sql(&finish)
+        .execute(&mut *c)
+        .await
+        .map_err(db_err)?;
+    result.map(|()| Some((ms, rows)))
+}
+
+/// SQLite: foreign keys off around an immediate transaction, checked before commit.
+async fn apply_sqlite(
+    c: &mut SqliteConnection,
+    s: &Source,
+    opts: &Options,
+    create_history: &str,
+    report: &mut dyn FnMut(Event),
+) -> Result<Option<(u64, u64)>, RunError> {
+    sqlx::raw_sql("PRAGMA foreign_keys = OFF")
+        .execute(&mut *c)
+        .await
+        .map_err(db_err)?;
+    let result = apply_sqlite_locked(c, s, opts, create_history, report).await;
+    let _ = sqlx::raw_sql("PRAGMA foreign_keys = ON")
+        .execute(&mut *c)
+        .await;
+    result
+}
+
+async fn apply_sqlite_locked(
+    c: &mut SqliteConnection,
+    s: &Source,
+    opts: &Options,
+    create_history: &str,
+    report: &mut dyn FnMut(Event),
+) -> Result<Option<(u64, u64)>, RunError> {
+    begin_immediate(c, report).await?;
+    let start = Instant::now();
+    let result = async {
+        sqlx::raw_sql(create_history).execute(&mut *c).await?;
+        let seen: i64 = sqlx::query_scalar(&format!(
+            "SELECT COUNT(*) FROM {} WHERE version = {}",
+            crate::sql::ident(&opts.history_table),
+            s.version
+        ))
+        .fetch_one(&mut *c)
+        .await?;
+        if seen > 0 {
+            return Ok(None);
+        }
+        let rows = sqlx::raw_sql(&s.content)
+            .execute(&mut *c)
+            .await?
+            .rows_affected();
+        Ok(Some(rows))
+    }
+    .await;
+    let rows = match result {
+        Ok(Some(rows)) => rows,
+        Ok(None) => {
+            sqlx::raw_sql("ROLLBACK")
+                .execute(&mut *c)
+                .await
+                .map_err(db_err)?;
+            return Ok(None);
+        }
+        Err(e) => {
+            let _ = sqlx::raw_sql("ROLLBACK").execute(&mut *c).await;
+            return Err(failure(s, &e, &s.content, TX_RECOVERY.into()));
+        }
+    };
+    let violations: Vec<sqlx::sqlite::SqliteRow> = sqlx::query("PRAGMA foreign_key_check")
+        .fetch_all(&mut *c)
+        .await
+        .map_err(db_err)?;
+    if !violations.is_empty() {
+        let _ = sqlx::raw_sql("ROLLBACK").execute(&mut *c).await;
+        return Err(RunError::Failed {
+            version: s.version,
+            name: s.name.clone(),
+            line: None,
+            error: format!("{} row(s) would violate foreign keys", violations.len()),
+            recovery: TX_RECOVERY.into(),
+        });
+    }
+    let ms = elapsed_ms(start);
+    let record = history::insert_sql(
+        Dialect::Sqlite,
+        &opts.history_table,
+        s,
+        true,
+        Some(ms as i64),
+        &opts.applied_by,
+    );
+    sqlx::raw_sql(&record)
+        .execute(&mut *c)
+        .await
+        .map_err(db_err)?;
+    sqlx::raw_sql("COMMIT")
+        .execute(&mut *c)
+        .await
+        .map_err(db_err)?;
+    Ok(Some((ms, rows)))
+}
+
+/// Applies the pending migrations in one transaction and rolls it back.
+async fn dry_run(
+    db: &mut Db<'_>,
+    pending: &[&Source],
+    opts: &Options,
+    report: &mut dyn FnMut(Event),
+) -> Result<Summary, RunError> {
+    let mut summary = Summary {
+        applied: Vec::new(),
+        dry_run: true,
+    };
+    match db {
+        Db::Pg(c) => sqlx::raw_sql("BEGIN")
+            .execute(&mut **c)
+            .await
+            .map(|_| ())
+            .map_err(db_err)?,
+        Db::Lite(c) => {
+            sqlx::raw_sql("PRAGMA foreign_keys = OFF")
+                .execute(&mut **c)
+                .await
+                .map_err(db_err)?;
+            begin_immediate(c, report).await?;
+        }
+    }
+    let mut result = Ok(());
+    for s in pending {
+        report(Event::Applying {
+            version: s.version,
+            name: s.name.clone(),
+            description: s.description.clone(),
+        });
+        let start = Instant::now();
+        let mut rows = 0;
+        if s.no_transaction && db.dialect() == Dialect::Postgres {
+            let statements = match split(&s.content, Dialect::Postgres) {
+                Ok(st) => st,
+                Err(e) => {
+                    result = Err(RunError::Failed {
+                        version: s.version,
+                        name: s.name.clone(),
+                        line: Some(e.line),
+                        error: e.message,
+                        recovery: "fix the file".into(),
+                    });
+                    break;
+                }
+            };
+            for st in statements {
+                report(Event::NotRun {
+                    version: s.version,
+                    name: s.name.clone(),
+                    statement: if s.secure { String::new() } else { st.sql },
+                });
+            }
+        } else {
+            let sql = match db {
+                Db::Pg(_) => format!("SAVEPOINT migrate_dry_run; {}", timeouts_sql(s, opts, true)),
+                Db::Lite(_) => String::new(),
+            };
+            if !sql.is_empty()
+                && let Err(e) = db.exec(&sql).await
+            {
+                result = Err(db_err(e));
+                break;
+            }
+            match db.exec(&s.content).await {
+                Ok(n) => rows = n,
+                Err(e) => {
+                    result = Err(failure(
+                        s,
+                        &e,
+                        &s.content,
+                        "this was a dry run: nothing was changed. Fix the migration before applying it".into(),
+                    ));
+                    break;
+                }
+            }
+        }
+        let ms = elapsed_ms(start);
+        report(Event::WouldApply {
+            version: s.version,
+            name: s.name.clone(),
+            ms,
+            rows,
+        });
+        summary.applied.push((s.version, s.name.clone(), ms));
+    }
+    let rollback = db.exec("ROLLBACK").await;
+    if let Db::Lite(c) = db {
+        let _ = sqlx::raw_sql("PRAGMA foreign_keys = ON")
+            .execute(&mut **c)
+            .await;
+    }
+    rollback.map_err(db_err)?;
+    result.map(|()| summary)
+}
+
+/// The state of one migration, for `migrate status`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Status {
+    pub version: u64,
+    pub name: String,
+    pub state: State,
+    pub description: String,
+    pub applied_at: Option<String>,
+    pub execution_ms: Option<i64>,
+    pub applied_by: Option<String>,
+    pub error: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum State {
+    Applied,
+    Pending,
+    /// Applied, and the file changed since.
+    Modified,
+    /// Applied, and the file is gone.
+    Missing,
+    /// A no-transaction run failed part-way (dirty).
+    Failed,
+}
+
+impl State {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            State::Applied => "applied",
+            State::Pending => "pending",
+            State::Modified => "modified",
+            State::Missing => "missing",
+            State::Failed => "failed",
+        }
+    }
+}
+
+/// Every migration, local or recorded, with its state. Reads only.
+pub async fn status(
+    db: &mut Db<'_>,
+    sources: &[Source],
+    opts: &Options,
+) -> Result<Vec<Status>, RunError> {
+    let applied = history::read(db, &opts.history_table)
+        .await
+        .map_err(db_err)?;
+    let mut out: BTreeMap<u64, Status> = BTreeMap::new();
+    for s in sources {
+        out.insert(
+            s.version,
+            Status {
+                version: s.version,
+                name: s.name.clone(),
+                state: State::Pending,
+                description: s.description.clone(),
+                applied_at: None,
+                execution_ms: None,
+                applied_by: None,
+                error: None,
+            },
+        );
+    }
+    for a in applied {
+        let local = sources.iter().find(|s| s.version == a.version);
+        let state = match local {
+            _ if !a.success => State::Failed,
+            None => State::Missing,
+            Some(s) if s.checksum != a.checksum => State::Modified,
+            Some(_) => State::Applied,
+        };
+        out.insert(
+            a.version,
+            Status {
+                version: a.version,
+                name: a.name,
+                state,
+                description: a.description,
+                applied_at: a.finished_at.or(Some(a.started_at)),
+                execution_ms: a.execution_ms,
+                applied_by: Some(a.applied_by),
+                error: a.error,
+            },
+        );
+    }
+    Ok(out.into_values().collect())
+}
+
+/// Records every migration up to and including `version` as applied without running it, to
+/// adopt a database that already has that schema. Returns how many were recorded.
+pub async fn baseline(
+    db: &mut Db<'_>,
+    sources: &[Source],
+    version: u64,
+    opts: &Options,
+    report: &mut dyn FnMut(Event),
+) -> Result<usize, RunError> {
+    if !sources.iter().any(|s| s.version == version) {
+        return Err(RunError::UnknownVersion(version));
+    }
+    lock(db, opts, report).await?;
+    let result = async {
+        let create = history::create_sql(db.dialect(), &opts.history_table);
+        db.exec(&create).await.map_err(db_err)?;
+        let applied = history::read(db, &opts.history_table)
+            .await
+            .map_err(db_err)?;
+        let done: std::collections::HashSet<u64> = applied.iter().map(|a| a.version).collect();
+        let mut n = 0;
+        for s in sources
+            .iter()
+            .filter(|s| s.version <= version && !done.contains(&s.version))
+        {
+            let mut s = s.clone();
+            s.description = format!(
+                "baseline: recorded as applied without running. {}",
+                s.description
+            )
+            .trim_end()
+            .to_string();
+            let sql = history::insert_sql(
+                db.dialect(),
+                &opts.history_table,
+                &s,
+                true,
+                None,
+                &opts.applied_by,
+            );
+            db.exec(&sql).await.map_err(db_err)?;
+            n += 1;
+        }
+        Ok(n)
+    }
+    .await;
+    unlock(db, opts).await;
+    result
+}
+
+/// Settles a failed (dirty) run: `applied = false` forgets it so the file runs again;
+/// `applied = true` records it as done (completed by hand).
+pub async fn resolve(
+    db: &mut Db<'_>,
+    version: u64,
+    applied: bool,
+    opts: &Options,
+) -> Result<(), RunError> {
+    let rows = history::read(db, &opts.history_table)
+        .await
+        .map_err(db_err)?;
+    let Some(row) = rows.iter().find(|r| r.version == version) else {
+        return Err(RunError::UnknownVersion(version));
+    };
+    if row.success {
+        return Err(RunError::NotFailed {
+            version,
+            name: row.name.clone(),
+        });
+    }
+    let sql = if applied {
+        history::mark_applied_sql(db.dialect(), &opts.history_table, version)
+    } else {
+        history::delete_sql(&opts.history_table, version)
+    };
+    db.exec(&sql).await.map_err(db_err)?;
+    Ok(())
+}
+
+/// A database an embedded [`Migrator`] can run against: a PostgreSQL or SQLite pool.
+pub trait Target {
+    /// Runs `f` on one connection of the pool.
+    fn with_db<'a, T: 'a>(
+        &'a self,
+        f: impl for<'c> AsyncFnOnce(&'c mut Db<'_>) -> Result<T, RunError> + 'a,
+    ) -> impl std::future::Future<Output = Result<T, RunError>> + 'a;
+}
+
+impl Target for sqlx::PgPool {
+    async fn with_db<'a, T: 'a>(
+        &'a self,
+        f: impl for<'c> AsyncFnOnce(&'c mut Db<'_>) -> Result<T, RunError> + 'a,
+    ) -> Result<T, RunError> {
+        let mut conn = self.acquire().await.map_err(db_err)?;
+        let mut db = Db::Pg(&mut conn);
+        f(&mut db).await
+    }
+}
+
+impl Target for sqlx::SqlitePool {
+    async fn with_db<'a, T: 'a>(
+        &'a self,
+        f: impl for<'c> AsyncFnOnce(&'c mut Db<'_>) -> Result<T, RunError> + 'a,
+    ) -> Result<T, RunError> {
+        let mut conn = self.acquire().await.map_err(db_err)?;
+        let mut db = Db::Lite(&mut conn);
+        f(&mut db).await
+    }
+}
+
+impl Migrator {
+    /// The embedded migrations as runner sources.
+    pub fn sources(&self) -> Result<Vec<Source>, RunError> {
+        self.migrations.iter().map(Source::from_embedded).collect()
+    }
+
+    /// Applies every pending migration, each once, with the default lock and statement timeouts.
+    pub async fn run<T: Target>(&self, target: &T) -> Result<Summary, RunError> {
+        let opts = Options {
+            history_table: self.history_table.to_string(),
+            ..Options::default()
+        };
+        self.run_with(target, &opts, &mut |_| {}).await
+    }
+
+    /// [`run`](Migrator::run) with options and a progress callback.
+    pub async fn run_with<T: Target>(
+        &self,
+        target: &T,
+        opts: &Options,
+        report: &mut dyn FnMut(Event),
+    ) -> Result<Summary, RunError> {
+        let sources = self.sources()?;
+        target
+            .with_db(async move |db: &mut Db<'_>| up(db, &sources, opts, report).await)
+            .await
+    }
+}
+
+/// Reads a migration directory (verified against its manifest) into runner sources.
+pub fn load_dir(
+    path: &Path,
+    extra_paths: &[PathBuf],
+) -> Result<(MigrationDir, Vec<Source>), String> {
+    let dir = MigrationDir::open(path).map_err(|e| e.to_string())?;
+    let sources = sources_from_dir(&dir, extra_paths).map_err(|e| e.to_string())?;
+    Ok((dir, sources))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations() {
+        assert_eq!(parse_duration_ms("5s"), Some(5_000));
+        assert_eq!(parse_duration_ms("250ms"), Some(250));
+        assert_eq!(parse_duration_ms("10min"), Some(600_000));
+        assert_eq!(parse_duration_ms("2h"), Some(7_200_000));
+        assert_eq!(parse_duration_ms("0"), Some(0));
+        assert_eq!(parse_duration_ms("5 parsecs"), None);
+    }
+
+    #[test]
+    fn directives_and_description() {
+        let s = Source::new(
+            20240101000000,
+            "x",
+            "-- migrate:no-transaction\n-- migrate:lock-timeout 10s\n-- Build the name index.\n--\nCREATE INDEX CONCURRENTLY i ON t (a);\n",
+        )
+        .unwrap();
+        assert!(s.no_transaction);
+        assert_eq!(s.lock_timeout_ms, Some(10_000));
+        assert_eq!(s.description, "Build the name index.");
+        assert!(Source::new(1, "x", "-- migrate:statement-timeout soon\n").is_err());
+    }
+
+    fn applied(version: u64, checksum: &str, success: bool) -> Applied {
+        Applied {
+            version,
+            name: "m".into(),
+            checksum: checksum.into(),
+            description: String::new(),
+            started_at: String::new(),
+            finished_at: None,
+            execution_ms: None,
+            success,
+            applied_by: String::new(),
+            error: None,
+        }
+    }
+
+    #[test]
+    fn integrity_names_every_contradiction() {
+        let a = Source::new(1, "a", "SELECT 1;").unwrap();
+        let b = Source::new(2, "b", "SELECT 2;").unwrap();
+        let c = Source::new(4, "c", "SELECT 4;").unwrap();
+        let history = [
+            applied(1, &a.checksum, true),
+            applied(2, "other", true),
+            applied(3, "gone", true),
+            applied(5, &c.checksum, false),
+        ];
+        let codes: Vec<(u64, &str)> = check_integrity(&[a, b, c], &history)
+            .iter()
+            .map(|i| (i.version, i.code()))
+            .collect();
+        assert_eq!(
+            codes,
+            [
+                (2, "modified"),
+                (3, "missing"),
+                (4, "out-of-order"),
+                (5, "dirty")
+            ]
+        );
+    }
+
+    #[test]
+    fn recovery_names_the_invalid_index() {
+        let s = Source::new(7, "idx", "").unwrap();
+        let r = online_recovery(
+            &s,
+            1,
+            2,
+            "CREATE UNIQUE INDEX CONCURRENTLY \"pets_name_key\" ON \"pets\" (\"name\")",
+        );
+        assert!(
+            r.contains("DROP INDEX CONCURRENTLY IF EXISTS \"pets_name_key\""),
+            "{r}"
+        );
+        assert!(r.contains("migrate resolve 7 --rolled-back"), "{r}");
+    }
+}
