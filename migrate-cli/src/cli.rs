@@ -116,6 +116,7 @@ pub struct UpArgs {
 #[derive(Debug, Args)]
 pub struct BaselineArgs {
     /// The last version the database already has
+    #[arg(value_name = "VERSION", id = "baseline_version")]
     pub version: u64,
 }
 
@@ -123,6 +124,7 @@ pub struct BaselineArgs {
 #[command(group = clap::ArgGroup::new("outcome").required(true).args(["rolled_back", "applied"]))]
 pub struct ResolveArgs {
     /// The failed migration's version
+    #[arg(value_name = "VERSION", id = "failed_version")]
     pub version: u64,
     /// Forget the failed run; `migrate up` runs the file again
     #[arg(long)]

@@ -95,7 +95,7 @@ impl Conn {
                 let opts = sqlx::sqlite::SqliteConnectOptions::from_str(url)
                     .map_err(fail)?
                     .create_if_missing(true)
-                    .busy_timeout(std::time::Duration::from_secs(0));
+                    .busy_timeout(std::time::Duration::from_secs(60));
                 Ok(Conn::Sqlite(
                     SqliteConnection::connect_with(&opts).await.map_err(fail)?,
                 ))

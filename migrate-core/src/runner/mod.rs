@@ -538,26 +538,37 @@ async fn begin_immediate(
     c: &mut SqliteConnection,
     report: &mut dyn FnMut(Event),
 ) -> Result<(), RunError> {
+    // Try at once; if another runner holds the lock, say so, then wait for it.
     sqlx::raw_sql("PRAGMA busy_timeout = 0")
         .execute(&mut *c)
         .await
         .map_err(db_err)?;
-    let mut waited = false;
-    let start = Instant::now();
-    loop {
-        match sqlx::raw_sql("BEGIN IMMEDIATE").execute(&mut *c).await {
-            Ok(_) => return Ok(()),
-            Err(e) if is_busy(&e) && start.elapsed() < Duration::from_secs(600) => {
-                if !waited {
-                    report(Event::Waiting);
-                    waited = true;
-                }
-                tokio::time::sleep(Duration::from_millis(20)).await;
-            }
-            Err(e) => return Err(db_err(e)),
+    let first = sqlx::raw_sql("BEGIN IMMEDIATE").execute(&mut *c).await;
+    let result = match first {
+        Ok(_) => Ok(()),
+        Err(e) if is_busy(&e) => {
+            report(Event::Waiting);
+            sqlx::raw_sql(&format!("PRAGMA busy_timeout = {SQLITE_WAIT_MS}"))
+                .execute(&mut *c)
+                .await
+                .map_err(db_err)?;
+            sqlx::raw_sql("BEGIN IMMEDIATE")
+                .execute(&mut *c)
+                .await
+                .map(|_| ())
+                .map_err(db_err)
         }
-    }
+        Err(e) => Err(db_err(e)),
+    };
+    sqlx::raw_sql(&format!("PRAGMA busy_timeout = {SQLITE_WAIT_MS}"))
+        .execute(&mut *c)
+        .await
+        .map_err(db_err)?;
+    result
 }
+
+/// How long a SQLite runner waits for another one's write lock.
+const SQLITE_WAIT_MS: u64 = 600_000;
 
 /// Compares the history with the sources; every contradiction is reported, none is fixed.
 pub fn check_integrity(sources: &[Source], applied: &[Applied]) -> Vec<Integrity> {
