@@ -36,6 +36,56 @@ use crate::migrator::{EmbeddedMigration, Migrator};
 use crate::sql::split::split;
 use history::Applied;
 
+/// A boxed `Send` future: the runner's futures can be spawned on a multi-threaded runtime.
+pub type BoxFuture<'a, T> = std::pin::Pin<Box<dyn std::future::Future<Output = T> + Send + 'a>>;
+
+/// Runs SQL on one connection. The impls box sqlx's futures with a concrete lifetime, which keeps
+/// the runner's own futures `Send` (rustc cannot prove it through sqlx's generic executors).
+trait Exec {
+    /// Runs one or several statements; the rows affected.
+    fn run<'c>(&'c mut self, sql: &'c str) -> BoxFuture<'c, Result<u64, sqlx::Error>>;
+    /// The first column of the first row, as an integer.
+    fn int<'c>(&'c mut self, sql: &'c str) -> BoxFuture<'c, Result<i64, sqlx::Error>>;
+    /// How many rows a query returns.
+    fn count_rows<'c>(&'c mut self, sql: &'c str) -> BoxFuture<'c, Result<usize, sqlx::Error>>;
+}
+
+impl Exec for PgConnection {
+    fn run<'c>(&'c mut self, sql: &'c str) -> BoxFuture<'c, Result<u64, sqlx::Error>> {
+        Box::pin(async move {
+            Ok(sqlx::Executor::execute(self, sqlx::raw_sql(sql))
+                .await?
+                .rows_affected())
+        })
+    }
+    fn int<'c>(&'c mut self, sql: &'c str) -> BoxFuture<'c, Result<i64, sqlx::Error>> {
+        Box::pin(async move {
+            sqlx::Row::try_get::<i64, _>(&sqlx::Executor::fetch_one(self, sql).await?, 0)
+        })
+    }
+    fn count_rows<'c>(&'c mut self, sql: &'c str) -> BoxFuture<'c, Result<usize, sqlx::Error>> {
+        Box::pin(async move { Ok(sqlx::Executor::fetch_all(self, sql).await?.len()) })
+    }
+}
+
+impl Exec for SqliteConnection {
+    fn run<'c>(&'c mut self, sql: &'c str) -> BoxFuture<'c, Result<u64, sqlx::Error>> {
+        Box::pin(async move {
+            Ok(sqlx::Executor::execute(self, sqlx::raw_sql(sql))
+                .await?
+                .rows_affected())
+        })
+    }
+    fn int<'c>(&'c mut self, sql: &'c str) -> BoxFuture<'c, Result<i64, sqlx::Error>> {
+        Box::pin(async move {
+            sqlx::Row::try_get::<i64, _>(&sqlx::Executor::fetch_one(self, sql).await?, 0)
+        })
+    }
+    fn count_rows<'c>(&'c mut self, sql: &'c str) -> BoxFuture<'c, Result<usize, sqlx::Error>> {
+        Box::pin(async move { Ok(sqlx::Executor::fetch_all(self, sql).await?.len()) })
+    }
+}
+
 /// A connection the runner works on, borrowed from a [`Conn`] or a pool.
 #[derive(Debug)]
 pub enum Db<'a> {
@@ -52,10 +102,10 @@ impl Db<'_> {
     }
 
     async fn exec(&mut self, sql: &str) -> Result<u64, sqlx::Error> {
-        Ok(match self {
-            Db::Pg(c) => sqlx::raw_sql(sql).execute(&mut **c).await?.rows_affected(),
-            Db::Lite(c) => sqlx::raw_sql(sql).execute(&mut **c).await?.rows_affected(),
-        })
+        match self {
+            Db::Pg(c) => c.run(sql).await,
+            Db::Lite(c) => c.run(sql).await,
+        }
     }
 }
 
@@ -503,7 +553,7 @@ fn timeouts_sql(source: &Source, opts: &Options, local: bool) -> String {
 async fn lock(
     db: &mut Db<'_>,
     opts: &Options,
-    report: &mut dyn FnMut(Event),
+    report: &mut (dyn FnMut(Event) + Send),
 ) -> Result<(), RunError> {
     if let Db::Pg(c) = db {
         let key = lock_key(&opts.history_table);
@@ -536,32 +586,23 @@ async fn unlock(db: &mut Db<'_>, opts: &Options) {
 /// `BEGIN IMMEDIATE` on SQLite: takes the write lock, saying so when it has to wait.
 async fn begin_immediate(
     c: &mut SqliteConnection,
-    report: &mut dyn FnMut(Event),
+    report: &mut (dyn FnMut(Event) + Send),
 ) -> Result<(), RunError> {
     // Try at once; if another runner holds the lock, say so, then wait for it.
-    sqlx::raw_sql("PRAGMA busy_timeout = 0")
-        .execute(&mut *c)
-        .await
-        .map_err(db_err)?;
-    let first = sqlx::raw_sql("BEGIN IMMEDIATE").execute(&mut *c).await;
+    c.run("PRAGMA busy_timeout = 0").await.map_err(db_err)?;
+    let first = c.run("BEGIN IMMEDIATE").await;
     let result = match first {
         Ok(_) => Ok(()),
         Err(e) if is_busy(&e) => {
             report(Event::Waiting);
-            sqlx::raw_sql(&format!("PRAGMA busy_timeout = {SQLITE_WAIT_MS}"))
-                .execute(&mut *c)
+            c.run(&format!("PRAGMA busy_timeout = {SQLITE_WAIT_MS}"))
                 .await
                 .map_err(db_err)?;
-            sqlx::raw_sql("BEGIN IMMEDIATE")
-                .execute(&mut *c)
-                .await
-                .map(|_| ())
-                .map_err(db_err)
+            c.run("BEGIN IMMEDIATE").await.map(|_| ()).map_err(db_err)
         }
         Err(e) => Err(db_err(e)),
     };
-    sqlx::raw_sql(&format!("PRAGMA busy_timeout = {SQLITE_WAIT_MS}"))
-        .execute(&mut *c)
+    c.run(&format!("PRAGMA busy_timeout = {SQLITE_WAIT_MS}"))
         .await
         .map_err(db_err)?;
     result
@@ -614,28 +655,30 @@ pub fn check_integrity(sources: &[Source], applied: &[Applied]) -> Vec<Integrity
 }
 
 /// Applies every pending migration (up to `opts.target`), in order, each once.
-pub async fn up(
-    db: &mut Db<'_>,
-    sources: &[Source],
-    opts: &Options,
-    report: &mut dyn FnMut(Event),
-) -> Result<Summary, RunError> {
-    if let Some(t) = opts.target
-        && !sources.iter().any(|s| s.version == t)
-    {
-        return Err(RunError::UnknownVersion(t));
-    }
-    lock(db, opts, report).await?;
-    let result = up_locked(db, sources, opts, report).await;
-    unlock(db, opts).await;
-    result
+pub fn up<'a, 'c: 'a>(
+    db: &'a mut Db<'c>,
+    sources: &'a [Source],
+    opts: &'a Options,
+    report: &'a mut (dyn FnMut(Event) + Send),
+) -> BoxFuture<'a, Result<Summary, RunError>> {
+    Box::pin(async move {
+        if let Some(t) = opts.target
+            && !sources.iter().any(|s| s.version == t)
+        {
+            return Err(RunError::UnknownVersion(t));
+        }
+        lock(db, opts, report).await?;
+        let result = up_locked(db, sources, opts, report).await;
+        unlock(db, opts).await;
+        result
+    })
 }
 
 async fn up_locked(
     db: &mut Db<'_>,
     sources: &[Source],
     opts: &Options,
-    report: &mut dyn FnMut(Event),
+    report: &mut (dyn FnMut(Event) + Send),
 ) -> Result<Summary, RunError> {
     let applied = history::read(db, &opts.history_table)
         .await
@@ -707,7 +750,7 @@ fn failure(s: &Source, e: &sqlx::Error, sql: &str, recovery: String) -> RunError
 const TX_RECOVERY: &str = "the migration ran in one transaction, which was rolled back: the database is as it \
     was. Fix the cause; if the file itself is wrong and was never applied anywhere, fix it and run `migrate hash`";
 
-async fn backoff(s: &Source, attempt: u32, opts: &Options, report: &mut dyn FnMut(Event)) {
+async fn backoff(s: &Source, attempt: u32, opts: &Options, report: &mut (dyn FnMut(Event) + Send)) {
     let wait = opts
         .retry_backoff_ms
         .saturating_mul(1 << attempt.min(16))
@@ -721,31 +764,44 @@ async fn backoff(s: &Source, attempt: u32, opts: &Options, report: &mut dyn FnMu
     tokio::time::sleep(Duration::from_millis(wait)).await;
 }
 
+async fn pg_tx_body(c: &mut PgConnection, s: &Source, opts: &Options) -> Result<u64, sqlx::Error> {
+    let timeouts = timeouts_sql(s, opts, true);
+    c.run(&timeouts).await?;
+    c.run(&s.content).await
+}
+
+/// Inside SQLite's write lock: the history table, a re-check, the file. `None`: already applied.
+async fn sqlite_tx_body(
+    c: &mut SqliteConnection,
+    s: &Source,
+    opts: &Options,
+    create_history: &str,
+) -> Result<Option<u64>, sqlx::Error> {
+    c.run(create_history).await?;
+    let count = format!(
+        "SELECT COUNT(*) FROM {} WHERE version = {}",
+        crate::sql::ident(&opts.history_table),
+        s.version
+    );
+    let seen = c.int(&count).await?;
+    if seen > 0 {
+        return Ok(None);
+    }
+    Ok(Some(c.run(&s.content).await?))
+}
+
 /// One transaction: timeouts, the file, its history row. Retried whole on a lock timeout.
 async fn apply_pg_tx(
     c: &mut PgConnection,
     s: &Source,
     opts: &Options,
-    report: &mut dyn FnMut(Event),
+    report: &mut (dyn FnMut(Event) + Send),
 ) -> Result<Option<(u64, u64)>, RunError> {
     let mut attempt = 0;
     loop {
         let start = Instant::now();
-        sqlx::raw_sql("BEGIN")
-            .execute(&mut *c)
-            .await
-            .map_err(db_err)?;
-        let result = async {
-            sqlx::raw_sql(&timeouts_sql(s, opts, true))
-                .execute(&mut *c)
-                .await?;
-            let rows = sqlx::raw_sql(&s.content)
-                .execute(&mut *c)
-                .await?
-                .rows_affected();
-            Ok::<u64, sqlx::Error>(rows)
-        }
-        .await;
+        c.run("BEGIN").await.map_err(db_err)?;
+        let result = pg_tx_body(c, s, opts).await;
         match result {
             Ok(rows) => {
                 let ms = elapsed_ms(start);
@@ -757,18 +813,12 @@ async fn apply_pg_tx(
                     Some(ms as i64),
                     "",
                 );
-                sqlx::raw_sql(&record)
-                    .execute(&mut *c)
-                    .await
-                    .map_err(db_err)?;
-                sqlx::raw_sql("COMMIT")
-                    .execute(&mut *c)
-                    .await
-                    .map_err(db_err)?;
+                c.run(&record).await.map_err(db_err)?;
+                c.run("COMMIT").await.map_err(db_err)?;
                 return Ok(Some((ms, rows)));
             }
             Err(e) => {
-                let _ = sqlx::raw_sql("ROLLBACK").execute(&mut *c).await;
+                let _ = c.run("ROLLBACK").await;
                 if is_lock_timeout(&e) {
                     if attempt < opts.lock_retries {
                         backoff(s, attempt, opts, report).await;
@@ -829,7 +879,7 @@ async fn apply_pg_online(
     c: &mut PgConnection,
     s: &Source,
     opts: &Options,
-    report: &mut dyn FnMut(Event),
+    report: &mut (dyn FnMut(Event) + Send),
 ) -> Result<Option<(u64, u64)>, RunError> {
     let statements = split(&s.content, Dialect::Postgres).map_err(|e| RunError::Failed {
         version: s.version,
@@ -840,22 +890,16 @@ async fn apply_pg_online(
     })?;
     let start = Instant::now();
     let record = history::insert_sql(Dialect::Postgres, &opts.history_table, s, false, None, "");
-    sqlx::raw_sql(&record)
-        .execute(&mut *c)
-        .await
-        .map_err(db_err)?;
-    sqlx::raw_sql(&timeouts_sql(s, opts, false))
-        .execute(&mut *c)
-        .await
-        .map_err(db_err)?;
+    c.run(&record).await.map_err(db_err)?;
+    c.run(&timeouts_sql(s, opts, false)).await.map_err(db_err)?;
     let mut rows = 0;
     let mut result = Ok(());
     for (i, st) in statements.iter().enumerate() {
         let mut attempt = 0;
         loop {
-            match sqlx::raw_sql(&st.sql).execute(&mut *c).await {
+            match c.run(&st.sql).await {
                 Ok(r) => {
-                    rows += r.rows_affected();
+                    rows += r;
                     break;
                 }
                 Err(e) if is_lock_timeout(&e) && attempt < opts.lock_retries => {
@@ -881,9 +925,7 @@ async fn apply_pg_online(
             break;
         }
     }
-    let _ = sqlx::raw_sql("RESET lock_timeout; RESET statement_timeout")
-        .execute(&mut *c)
-        .await;
+    let _ = c.run("RESET lock_timeout; RESET statement_timeout").await;
     let ms = elapsed_ms(start);
     let error = result.as_ref().err().map(|e| e.to_string());
     let finish = history::finish_sql(
@@ -893,10 +935,7 @@ async fn apply_pg_online(
         ms as i64,
         error.as_deref(),
     );
-    sqlx::raw_sql(&finish)
-        .execute(&mut *c)
-        .await
-        .map_err(db_err)?;
+    c.run(&finish).await.map_err(db_err)?;
     result.map(|()| Some((ms, rows)))
 }
 
@@ -906,16 +945,11 @@ async fn apply_sqlite(
     s: &Source,
     opts: &Options,
     create_history: &str,
-    report: &mut dyn FnMut(Event),
+    report: &mut (dyn FnMut(Event) + Send),
 ) -> Result<Option<(u64, u64)>, RunError> {
-    sqlx::raw_sql("PRAGMA foreign_keys = OFF")
-        .execute(&mut *c)
-        .await
-        .map_err(db_err)?;
+    c.run("PRAGMA foreign_keys = OFF").await.map_err(db_err)?;
     let result = apply_sqlite_locked(c, s, opts, create_history, report).await;
-    let _ = sqlx::raw_sql("PRAGMA foreign_keys = ON")
-        .execute(&mut *c)
-        .await;
+    let _ = c.run("PRAGMA foreign_keys = ON").await;
     result
 }
 
@@ -924,54 +958,33 @@ async fn apply_sqlite_locked(
     s: &Source,
     opts: &Options,
     create_history: &str,
-    report: &mut dyn FnMut(Event),
+    report: &mut (dyn FnMut(Event) + Send),
 ) -> Result<Option<(u64, u64)>, RunError> {
     begin_immediate(c, report).await?;
     let start = Instant::now();
-    let result = async {
-        sqlx::raw_sql(create_history).execute(&mut *c).await?;
-        let seen: i64 = sqlx::query_scalar(&format!(
-            "SELECT COUNT(*) FROM {} WHERE version = {}",
-            crate::sql::ident(&opts.history_table),
-            s.version
-        ))
-        .fetch_one(&mut *c)
-        .await?;
-        if seen > 0 {
-            return Ok(None);
-        }
-        let rows = sqlx::raw_sql(&s.content)
-            .execute(&mut *c)
-            .await?
-            .rows_affected();
-        Ok(Some(rows))
-    }
-    .await;
+    let result = sqlite_tx_body(c, s, opts, create_history).await;
     let rows = match result {
         Ok(Some(rows)) => rows,
         Ok(None) => {
-            sqlx::raw_sql("ROLLBACK")
-                .execute(&mut *c)
-                .await
-                .map_err(db_err)?;
+            c.run("ROLLBACK").await.map_err(db_err)?;
             return Ok(None);
         }
         Err(e) => {
-            let _ = sqlx::raw_sql("ROLLBACK").execute(&mut *c).await;
+            let _ = c.run("ROLLBACK").await;
             return Err(failure(s, &e, &s.content, TX_RECOVERY.into()));
         }
     };
-    let violations: Vec<sqlx::sqlite::SqliteRow> = sqlx::query("PRAGMA foreign_key_check")
-        .fetch_all(&mut *c)
+    let violations = c
+        .count_rows("PRAGMA foreign_key_check")
         .await
         .map_err(db_err)?;
-    if !violations.is_empty() {
-        let _ = sqlx::raw_sql("ROLLBACK").execute(&mut *c).await;
+    if violations > 0 {
+        let _ = c.run("ROLLBACK").await;
         return Err(RunError::Failed {
             version: s.version,
             name: s.name.clone(),
             line: None,
-            error: format!("{} row(s) would violate foreign keys", violations.len()),
+            error: format!("{violations} row(s) would violate foreign keys"),
             recovery: TX_RECOVERY.into(),
         });
     }
@@ -984,14 +997,8 @@ async fn apply_sqlite_locked(
         Some(ms as i64),
         &opts.applied_by,
     );
-    sqlx::raw_sql(&record)
-        .execute(&mut *c)
-        .await
-        .map_err(db_err)?;
-    sqlx::raw_sql("COMMIT")
-        .execute(&mut *c)
-        .await
-        .map_err(db_err)?;
+    c.run(&record).await.map_err(db_err)?;
+    c.run("COMMIT").await.map_err(db_err)?;
     Ok(Some((ms, rows)))
 }
 
@@ -1000,23 +1007,16 @@ async fn dry_run(
     db: &mut Db<'_>,
     pending: &[&Source],
     opts: &Options,
-    report: &mut dyn FnMut(Event),
+    report: &mut (dyn FnMut(Event) + Send),
 ) -> Result<Summary, RunError> {
     let mut summary = Summary {
         applied: Vec::new(),
         dry_run: true,
     };
     match db {
-        Db::Pg(c) => sqlx::raw_sql("BEGIN")
-            .execute(&mut **c)
-            .await
-            .map(|_| ())
-            .map_err(db_err)?,
+        Db::Pg(c) => c.run("BEGIN").await.map(|_| ()).map_err(db_err)?,
         Db::Lite(c) => {
-            sqlx::raw_sql("PRAGMA foreign_keys = OFF")
-                .execute(&mut **c)
-                .await
-                .map_err(db_err)?;
+            c.run("PRAGMA foreign_keys = OFF").await.map_err(db_err)?;
             begin_immediate(c, report).await?;
         }
     }
@@ -1085,9 +1085,7 @@ async fn dry_run(
     }
     let rollback = db.exec("ROLLBACK").await;
     if let Db::Lite(c) = db {
-        let _ = sqlx::raw_sql("PRAGMA foreign_keys = ON")
-            .execute(&mut **c)
-            .await;
+        let _ = c.run("PRAGMA foreign_keys = ON").await;
     }
     rollback.map_err(db_err)?;
     result.map(|()| summary)
@@ -1187,47 +1185,53 @@ pub async fn baseline(
     sources: &[Source],
     version: u64,
     opts: &Options,
-    report: &mut dyn FnMut(Event),
+    report: &mut (dyn FnMut(Event) + Send),
 ) -> Result<usize, RunError> {
     if !sources.iter().any(|s| s.version == version) {
         return Err(RunError::UnknownVersion(version));
     }
     lock(db, opts, report).await?;
-    let result = async {
-        let create = history::create_sql(db.dialect(), &opts.history_table);
-        db.exec(&create).await.map_err(db_err)?;
-        let applied = history::read(db, &opts.history_table)
-            .await
-            .map_err(db_err)?;
-        let done: std::collections::HashSet<u64> = applied.iter().map(|a| a.version).collect();
-        let mut n = 0;
-        for s in sources
-            .iter()
-            .filter(|s| s.version <= version && !done.contains(&s.version))
-        {
-            let mut s = s.clone();
-            s.description = format!(
-                "baseline: recorded as applied without running. {}",
-                s.description
-            )
-            .trim_end()
-            .to_string();
-            let sql = history::insert_sql(
-                db.dialect(),
-                &opts.history_table,
-                &s,
-                true,
-                None,
-                &opts.applied_by,
-            );
-            db.exec(&sql).await.map_err(db_err)?;
-            n += 1;
-        }
-        Ok(n)
-    }
-    .await;
+    let result = baseline_locked(db, sources, version, opts).await;
     unlock(db, opts).await;
     result
+}
+
+async fn baseline_locked(
+    db: &mut Db<'_>,
+    sources: &[Source],
+    version: u64,
+    opts: &Options,
+) -> Result<usize, RunError> {
+    let create = history::create_sql(db.dialect(), &opts.history_table);
+    db.exec(&create).await.map_err(db_err)?;
+    let applied = history::read(db, &opts.history_table)
+        .await
+        .map_err(db_err)?;
+    let done: std::collections::HashSet<u64> = applied.iter().map(|a| a.version).collect();
+    let mut n = 0;
+    for s in sources
+        .iter()
+        .filter(|s| s.version <= version && !done.contains(&s.version))
+    {
+        let mut s = s.clone();
+        s.description = format!(
+            "baseline: recorded as applied without running. {}",
+            s.description
+        )
+        .trim_end()
+        .to_string();
+        let sql = history::insert_sql(
+            db.dialect(),
+            &opts.history_table,
+            &s,
+            true,
+            None,
+            &opts.applied_by,
+        );
+        db.exec(&sql).await.map_err(db_err)?;
+        n += 1;
+    }
+    Ok(n)
 }
 
 /// Settles a failed (dirty) run: `applied = false` forgets it so the file runs again;
@@ -1260,33 +1264,41 @@ pub async fn resolve(
 }
 
 /// A database an embedded [`Migrator`] can run against: a PostgreSQL or SQLite pool.
-pub trait Target {
-    /// Runs `f` on one connection of the pool.
-    fn with_db<'a, T: 'a>(
+pub trait Target: Sync {
+    /// Applies `sources` on one connection of the pool.
+    fn apply<'a>(
         &'a self,
-        f: impl for<'c> AsyncFnOnce(&'c mut Db<'_>) -> Result<T, RunError> + 'a,
-    ) -> impl std::future::Future<Output = Result<T, RunError>> + 'a;
+        sources: &'a [Source],
+        opts: &'a Options,
+        report: &'a mut (dyn FnMut(Event) + Send),
+    ) -> BoxFuture<'a, Result<Summary, RunError>>;
 }
 
 impl Target for sqlx::PgPool {
-    async fn with_db<'a, T: 'a>(
+    fn apply<'a>(
         &'a self,
-        f: impl for<'c> AsyncFnOnce(&'c mut Db<'_>) -> Result<T, RunError> + 'a,
-    ) -> Result<T, RunError> {
-        let mut conn = self.acquire().await.map_err(db_err)?;
-        let mut db = Db::Pg(&mut conn);
-        f(&mut db).await
+        sources: &'a [Source],
+        opts: &'a Options,
+        report: &'a mut (dyn FnMut(Event) + Send),
+    ) -> BoxFuture<'a, Result<Summary, RunError>> {
+        Box::pin(async move {
+            let mut conn = self.acquire().await.map_err(db_err)?;
+            up(&mut Db::Pg(&mut conn), sources, opts, report).await
+        })
     }
 }
 
 impl Target for sqlx::SqlitePool {
-    async fn with_db<'a, T: 'a>(
+    fn apply<'a>(
         &'a self,
-        f: impl for<'c> AsyncFnOnce(&'c mut Db<'_>) -> Result<T, RunError> + 'a,
-    ) -> Result<T, RunError> {
-        let mut conn = self.acquire().await.map_err(db_err)?;
-        let mut db = Db::Lite(&mut conn);
-        f(&mut db).await
+        sources: &'a [Source],
+        opts: &'a Options,
+        report: &'a mut (dyn FnMut(Event) + Send),
+    ) -> BoxFuture<'a, Result<Summary, RunError>> {
+        Box::pin(async move {
+            let mut conn = self.acquire().await.map_err(db_err)?;
+            up(&mut Db::Lite(&mut conn), sources, opts, report).await
+        })
     }
 }
 
@@ -1310,12 +1322,10 @@ impl Migrator {
         &self,
         target: &T,
         opts: &Options,
-        report: &mut dyn FnMut(Event),
+        report: &mut (dyn FnMut(Event) + Send),
     ) -> Result<Summary, RunError> {
         let sources = self.sources()?;
-        target
-            .with_db(async move |db: &mut Db<'_>| up(db, &sources, opts, report).await)
-            .await
+        target.apply(&sources, opts, report).await
     }
 }
 
@@ -1412,5 +1422,56 @@ mod tests {
             "{r}"
         );
         assert!(r.contains("migrate resolve 7 --rolled-back"), "{r}");
+    }
+}
+
+#[cfg(test)]
+mod send_check {
+    use super::*;
+
+    fn assert_send<T: Send>(_: &T) {}
+
+    #[allow(dead_code)]
+    async fn parts(
+        c: &mut PgConnection,
+        l: &mut SqliteConnection,
+        s: &Source,
+        o: &Options,
+        report: &mut (dyn FnMut(Event) + Send),
+    ) {
+        let mut db = Db::Pg(c);
+        {
+            let f = history::read(&mut db, "h");
+            assert_send(&f);
+        }
+        {
+            let f = lock(&mut db, o, report);
+            assert_send(&f);
+        }
+        {
+            let f = unlock(&mut db, o);
+            assert_send(&f);
+        }
+        {
+            let f = up_locked(&mut db, std::slice::from_ref(s), o, report);
+            assert_send(&f);
+        }
+        let Db::Pg(c) = db else { return };
+        {
+            let f = apply_pg_tx(c, s, o, report);
+            assert_send(&f);
+        }
+        {
+            let f = apply_pg_online(c, s, o, report);
+            assert_send(&f);
+        }
+        {
+            let f = apply_sqlite(l, s, o, "", report);
+            assert_send(&f);
+        }
+        {
+            let f = begin_immediate(l, report);
+            assert_send(&f);
+        }
     }
 }
