@@ -98,7 +98,6 @@ async fn lock_timeout_gives_up_retries_and_fails_clearly() {
     let migrate = runner::up(&mut db_conn, &m, &o, &mut on_event);
     let (result, ()) = tokio::join!(migrate, release);
     assert!(result.is_ok(), "{result:?}");
-    drop(db_conn);
     let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM information_schema.columns WHERE table_name = 'busy' AND column_name = 'note'")
         .fetch_one(&mut c)
         .await
