@@ -544,9 +544,17 @@ impl Differ {
                 .unwrap_or(0);
             let t = remaining.remove(pos);
             let mut table = t.clone();
+            // A reference to the table's own unique index waits for the index.
+            let to_own_key = |fk: &ForeignKey| {
+                fk.ref_table == t.name
+                    && t.primary_key.as_ref().is_some_and(|pk| {
+                        pk.columns.len() == fk.ref_columns.len()
+                            && fk.ref_columns.iter().all(|c| pk.columns.contains(c))
+                    })
+            };
             let (inline, deferred): (Vec<ForeignKey>, Vec<ForeignKey>) =
                 t.foreign_keys.iter().cloned().partition(|fk| {
-                    fk.ref_table == t.name
+                    to_own_key(fk)
                         || done.contains(fk.ref_table.as_str())
                         || !names.contains(fk.ref_table.as_str())
                 });

@@ -1,0 +1,10 @@
+CREATE TABLE "categories" (
+    "id" integer NOT NULL,
+    "slug" text NOT NULL,
+    "parent_slug" text,
+    CONSTRAINT "categories_pkey" PRIMARY KEY ("id")
+);
+
+CREATE UNIQUE INDEX "categories_slug_key" ON "categories" ("slug");
+
+ALTER TABLE "categories" ADD CONSTRAINT "categories_parent_slug_fkey" FOREIGN KEY ("parent_slug") REFERENCES "categories" ("slug");
