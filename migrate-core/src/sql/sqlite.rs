@@ -502,6 +502,17 @@ fn rebuild_table(t: &Table, from: &Schema, to: &Schema, out: &mut Vec<Statement>
         cols.push(ident(&c.name));
         exprs.push(expr);
     }
+    // Every column is new and takes its default: copy one anyway, so every row is kept.
+    if cols.is_empty()
+        && let Some(c) = t.columns.first()
+    {
+        cols.push(ident(&c.name));
+        exprs.push(
+            c.default
+                .as_deref()
+                .map_or_else(|| "NULL".into(), default_sql),
+        );
+    }
     out.push(Statement::tx(format!(
         "INSERT INTO {} ({}) SELECT {} FROM {}",
         ident(&tmp),
