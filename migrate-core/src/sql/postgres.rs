@@ -154,7 +154,7 @@ pub fn create_table(t: &Table, out: &mut Vec<Statement>) {
 }
 
 /// A temporary constraint name for the NOT NULL check, within PostgreSQL's 63 bytes.
-fn not_null_check_name(table: &str, column: &str) -> String {
+pub fn not_null_check_name(table: &str, column: &str) -> String {
     let mut name = format!("{table}_{column}_not_null");
     if name.len() > 63 {
         let mut cut = 63 - "_not_null".len();
@@ -203,6 +203,17 @@ fn old_column<'a>(from: &'a Schema, to: &Schema, table: &str, column: &str) -> O
             .and_then(|c| c.renamed_from.as_deref())
             .and_then(|r| old_table.column(r))
     })
+}
+
+/// The table's name before the migration's renames, which run after constraints are dropped.
+fn name_before_renames<'a>(from: &Schema, to: &'a Schema, table: &'a str) -> &'a str {
+    if from.table(table).is_some() {
+        return table;
+    }
+    to.table(table)
+        .and_then(|t| t.renamed_from.as_deref())
+        .filter(|r| to.table(r).is_none() && from.table(r).is_some())
+        .unwrap_or(table)
 }
 
 /// Renders every change in order.
@@ -478,7 +489,7 @@ fn change_sql(change: &Change, from: &Schema, to: &Schema, out: &mut Vec<Stateme
         }
         Change::DropPrimaryKey { table, key } => out.push(Statement::tx(format!(
             "ALTER TABLE {} DROP CONSTRAINT {}",
-            ident(table),
+            ident(name_before_renames(from, to, table)),
             ident(&key.name)
         ))),
         Change::RenameConstraint {
@@ -533,7 +544,7 @@ fn change_sql(change: &Change, from: &Schema, to: &Schema, out: &mut Vec<Stateme
         }
         Change::DropForeignKey { table, fk } => out.push(Statement::tx(format!(
             "ALTER TABLE {} DROP CONSTRAINT {}",
-            ident(table),
+            ident(name_before_renames(from, to, table)),
             ident(&fk.name)
         ))),
         Change::AddCheck {
@@ -560,7 +571,7 @@ fn change_sql(change: &Change, from: &Schema, to: &Schema, out: &mut Vec<Stateme
         }
         Change::DropCheck { table, check } => out.push(Statement::tx(format!(
             "ALTER TABLE {} DROP CONSTRAINT {}",
-            ident(table),
+            ident(name_before_renames(from, to, table)),
             ident(&check.name)
         ))),
     }
