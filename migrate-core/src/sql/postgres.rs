@@ -287,12 +287,8 @@ fn change_sql(change: &Change, from: &Schema, to: &Schema, out: &mut Vec<Stateme
                 let (t, c) = (ident(table), ident(column));
                 let ty = col.map_or_else(|| ident(&new.name), |c| type_sql(&c.ty));
                 let is_array = col.is_some_and(|c| matches!(c.ty, ColumnType::Array(_)));
-                let had_default = from
-                    .tables
-                    .iter()
-                    .find(|ft| &ft.name == table)
-                    .and_then(|ft| ft.column(column))
-                    .is_some_and(|fc| fc.default.is_some());
+                let had_default =
+                    old_column(from, to, table, column).is_some_and(|fc| fc.default.is_some());
                 if had_default {
                     out.push(Statement::tx(format!(
                         "ALTER TABLE {t} ALTER COLUMN {c} DROP DEFAULT"
