@@ -21,6 +21,7 @@ pub mod migration;
 pub mod migrator;
 #[cfg(feature = "runtime")]
 pub mod runner;
+pub mod rust_types;
 pub mod safety;
 pub mod schema;
 pub mod sql;
