@@ -348,6 +348,8 @@ pub fn diff(from: &Schema, to: &Schema) -> Diff {
 struct Differ {
     drop_fks: Vec<Change>,
     drop_constraints: Vec<Change>,
+    /// Before renames and creations, which may take the names of their keys, indexes and types.
+    drop_tables: Vec<Change>,
     renames: Vec<Change>,
     enums: Vec<Change>,
     create_tables: Vec<Change>,
@@ -364,6 +366,7 @@ impl Differ {
         [
             self.drop_fks,
             self.drop_constraints,
+            self.drop_tables,
             self.renames,
             self.enums,
             self.create_tables,
@@ -436,7 +439,7 @@ impl Differ {
                     fk: fk.clone(),
                 });
             }
-            self.drops.push(Change::DropTable(t.clone()));
+            self.drop_tables.push(Change::DropTable(t.clone()));
         }
     }
 

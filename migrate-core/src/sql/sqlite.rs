@@ -446,7 +446,8 @@ pub fn render(diff: &Diff, from: &Schema, to: &Schema) -> Rendered {
         }
     }
 
-    let statements = [early, creates, rebuilds, late, drops]
+    // Dropped tables go first: new tables and indexes may take the names of their indexes.
+    let statements = [early, drops, creates, rebuilds, late]
         .into_iter()
         .flatten()
         .collect();
