@@ -90,6 +90,8 @@
 mod codegen;
 mod ctxt;
 mod embed;
+#[cfg(test)]
+mod expand_tests;
 mod input;
 mod model;
 mod names;

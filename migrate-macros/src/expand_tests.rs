@@ -1,0 +1,180 @@
+//! Snapshots of the expansions of a representative schema: the macros' inner functions, run on
+//! `tests/expand/`, pretty-printed and compared with `tests/expand/*.expanded.rs`.
+//!
+//! After an intended change to the generated code, rewrite them and review the diff:
+//!
+//! ```text
+//! UPDATE_EXPANSIONS=1 cargo test -p migrate-macros --lib expand
+//! git diff migrate-macros/tests/expand
+//! ```
+//!
+//! That the expansions compile (against sqlx with both dialects and every column type) is the
+//! compile-fail suite's `all_types` case.
+
+use std::path::{Path, PathBuf};
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use crate::input::Env;
+
+fn crate_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn env() -> Env {
+    Env {
+        manifest_dir: Some(crate_dir()),
+    }
+}
+
+/// Pretty-prints `tokens` as a file, with this crate's directory shown as `$CRATE`.
+fn pretty(tokens: TokenStream) -> String {
+    let file: syn::File = match syn::parse2(tokens.clone()) {
+        Ok(f) => f,
+        Err(e) => panic!("the expansion is not a Rust file: {e}\n{tokens}"),
+    };
+    prettyplease::unparse(&file).replace(&crate_dir().display().to_string(), "$CRATE")
+}
+
+fn assert_expansion(name: &str, actual: &str) {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/expand")
+        .join(format!("{name}.expanded.rs"));
+    if std::env::var_os("UPDATE_EXPANSIONS").is_some() {
+        std::fs::write(&path, actual).expect("write the expansion");
+        return;
+    }
+    let expected = std::fs::read_to_string(&path).unwrap_or_default();
+    if expected != actual {
+        let first = expected
+            .lines()
+            .zip(actual.lines())
+            .position(|(a, b)| a != b)
+            .unwrap_or_else(|| expected.lines().count().min(actual.lines().count()));
+        panic!(
+            "the expansion differs from {} from line {}:\n  expected: {:?}\n  actual:   {:?}\n\
+             (after an intended change: UPDATE_EXPANSIONS=1 cargo test -p migrate-macros --lib expand, then review git diff)",
+            path.display(),
+            first + 1,
+            expected.lines().nth(first),
+            actual.lines().nth(first),
+        );
+    }
+}
+
+#[test]
+fn expand_schema() {
+    let out = crate::schema_macro::expand(quote!("tests/expand/schema.toml"), &env());
+    assert_expansion("schema", &pretty(out));
+}
+
+#[test]
+fn expand_schema_for_one_dialect() {
+    let out = crate::schema_macro::expand(
+        quote!("tests/fixtures/removed_enum_value/acknowledged/migrate.toml"),
+        &env(),
+    );
+    assert_expansion("schema_sqlite", &pretty(out));
+}
+
+#[test]
+fn expand_derive_model() {
+    let input = quote! {
+        #[model(table = "pets", schema = "tests/expand/schema.toml")]
+        struct PetSummary<'a> {
+            id: ::sqlx::types::Uuid,
+            #[model(column = "type")]
+            kind: PetType,
+            #[model(column = "Display Name")]
+            display_name: Option<String>,
+            #[model(skip)]
+            note: &'a str,
+        }
+    };
+    let out = crate::model::expand(input, &env());
+    assert_expansion("model", &pretty(out));
+}
+
+#[test]
+fn expand_embed_migrations() {
+    let out = crate::embed::expand(quote!("tests/fixtures/derive/migrations"), &env());
+    let wrapped = quote!(static MIGRATOR: ::migrate_core::Migrator = #out;);
+    assert_expansion("embed", &pretty(wrapped));
+}
+
+/// Errors are compile errors, and what can still be generated is: no panic, no lost item.
+#[test]
+fn errors_come_with_the_items() {
+    let out = crate::schema_macro::expand(quote!("tests/fixtures/dropped_column/refused"), &env());
+    let text = out.to_string();
+    assert!(text.contains("compile_error"), "{text}");
+    assert!(text.contains("pub struct Pet"), "{text}");
+
+    let out = crate::schema_macro::expand(quote!("tests/fixtures/toml_syntax/broken"), &env());
+    let text = out.to_string();
+    assert!(text.contains("schema.toml:8:40"), "{text}");
+    assert!(
+        text.contains("pub struct Pet"),
+        "the snapshot's items stand in: {text}"
+    );
+
+    for bad in [
+        quote!("/etc/migrate.toml"),
+        quote!("no/such/dir"),
+        quote!("x", dialect = "mysql"),
+        quote!(42),
+        quote!("tests/fixtures/derive", dialect = "sqlite"),
+    ] {
+        let text = crate::schema_macro::expand(bad.clone(), &env()).to_string();
+        assert!(text.contains("compile_error"), "{bad}: {text}");
+    }
+    let text = crate::schema_macro::expand(quote!(), &Env { manifest_dir: None }).to_string();
+    assert!(text.contains("CARGO_MANIFEST_DIR"), "{text}");
+    let text =
+        crate::embed::expand(quote!("tests/fixtures/edited_migration/edited"), &env()).to_string();
+    assert!(text.contains("changed after it was recorded"), "{text}");
+    assert!(
+        text.contains("Migrator :: new (& [])"),
+        "a dummy migrator: {text}"
+    );
+}
+
+#[test]
+fn derive_model_reports_every_problem_at_once() {
+    let input = quote! {
+        #[model(table = "pets", schema = "tests/expand/schema.toml", tabel = "x")]
+        struct Bad {
+            id: String,
+            nme: String,
+            #[model(colum = "x")]
+            r#type: Option<PetType>,
+            #[model(column = "name")]
+            other_name: String,
+            name: String,
+        }
+    };
+    let text = crate::model::expand(input, &env()).to_string();
+    for expected in [
+        "unknown key `tabel`",
+        "did you mean `table`?",
+        "column `pets.id` is `uuid`: use `uuid::Uuid`",
+        "table `pets` has no column `nme`",
+        "unknown key `colum`",
+        "column `pets.name` is already the field `other_name`",
+        "impl :: migrate_core :: Table for Bad",
+    ] {
+        assert!(text.contains(expected), "{expected}: {text}");
+    }
+    let text = crate::model::expand(
+        quote!(
+            enum E {
+                A,
+            }
+        ),
+        &env(),
+    )
+    .to_string();
+    assert!(text.contains("needs a struct with named fields"), "{text}");
+    assert!(text.contains("needs the table"), "{text}");
+}
