@@ -707,14 +707,15 @@ async fn up_locked(
     if let Db::Pg(_) = db {
         db.exec(&create).await.map_err(db_err)?;
     }
-    for s in pending {
+    let count = pending.len();
+    for (i, s) in pending.into_iter().enumerate() {
         report(Event::Applying {
             version: s.version,
             name: s.name.clone(),
             description: s.description.clone(),
         });
         let outcome = match (&mut *db, s.no_transaction) {
-            (Db::Pg(c), false) => apply_pg_tx(c, s, opts, report).await?,
+            (Db::Pg(c), false) => apply_pg_tx(c, s, opts, i + 1 == count, report).await?,
             (Db::Pg(c), true) => apply_pg_online(c, s, opts, report).await?,
             (Db::Lite(c), _) => apply_sqlite(c, s, opts, &create, report).await?,
         };
@@ -764,12 +765,6 @@ async fn backoff(s: &Source, attempt: u32, opts: &Options, report: &mut (dyn FnM
     tokio::time::sleep(Duration::from_millis(wait)).await;
 }
 
-async fn pg_tx_body(c: &mut PgConnection, s: &Source, opts: &Options) -> Result<u64, sqlx::Error> {
-    let timeouts = timeouts_sql(s, opts, true);
-    c.run(&timeouts).await?;
-    c.run(&s.content).await
-}
-
 /// Inside SQLite's write lock: the history table, a re-check, the file. `None`: already applied.
 async fn sqlite_tx_body(
     c: &mut SqliteConnection,
@@ -791,17 +786,27 @@ async fn sqlite_tx_body(
 }
 
 /// One transaction: timeouts, the file, its history row. Retried whole on a lock timeout.
+///
+/// Three round trips: begin with the timeouts, the file, the history row with the commit. When
+/// `durable` is false the commit does not wait for the disk (`synchronous_commit = off`): the
+/// migration is still atomic, and the run's last migration commits durably, which flushes every
+/// commit before it.
 async fn apply_pg_tx(
     c: &mut PgConnection,
     s: &Source,
     opts: &Options,
+    durable: bool,
     report: &mut (dyn FnMut(Event) + Send),
 ) -> Result<Option<(u64, u64)>, RunError> {
     let mut attempt = 0;
+    let mut begin = format!("BEGIN; {}", timeouts_sql(s, opts, true));
+    if !durable {
+        begin.push_str("; SET LOCAL synchronous_commit = off");
+    }
     loop {
         let start = Instant::now();
-        c.run("BEGIN").await.map_err(db_err)?;
-        let result = pg_tx_body(c, s, opts).await;
+        c.run(&begin).await.map_err(db_err)?;
+        let result = c.run(&s.content).await;
         match result {
             Ok(rows) => {
                 let ms = elapsed_ms(start);
@@ -813,8 +818,7 @@ async fn apply_pg_tx(
                     Some(ms as i64),
                     "",
                 );
-                c.run(&record).await.map_err(db_err)?;
-                c.run("COMMIT").await.map_err(db_err)?;
+                c.run(&format!("{record}; COMMIT")).await.map_err(db_err)?;
                 return Ok(Some((ms, rows)));
             }
             Err(e) => {
