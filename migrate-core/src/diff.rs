@@ -417,6 +417,17 @@ impl Differ {
             .map(|p| (p.old.name.as_str(), p.new.name.as_str()))
             .collect();
 
+        // Keys dropped or rebuilt, by old table and column names: PostgreSQL ties a foreign key
+        // to the key it uses, so foreign keys that use one are dropped and added again.
+        let dropped_keys: HashSet<(&str, BTreeSet<&str>)> = pairs
+            .iter()
+            .flat_map(|p| {
+                dropped_keys(p)
+                    .into_iter()
+                    .map(|k| (p.old.name.as_str(), k.iter().map(String::as_str).collect()))
+            })
+            .collect();
+
         for p in &pairs {
             if p.old.name != p.new.name {
                 self.renames.push(Change::RenameTable {
@@ -424,7 +435,7 @@ impl Differ {
                     to: p.new.name.clone(),
                 });
             }
-            self.table(p, &renamed);
+            self.table(p, &renamed, &dropped_keys);
         }
 
         self.create_tables(&created);
@@ -583,7 +594,12 @@ impl Differ {
         }
     }
 
-    fn table(&mut self, p: &TablePair<'_>, renamed: &HashMap<&str, &str>) {
+    fn table(
+        &mut self,
+        p: &TablePair<'_>,
+        renamed: &HashMap<&str, &str>,
+        dropped_keys: &HashSet<(&str, BTreeSet<&str>)>,
+    ) {
         let (old, new) = (p.old, p.new);
         let tname = &new.name;
 
@@ -745,6 +761,11 @@ impl Differ {
         let old_fks: Vec<ForeignKey> = old
             .foreign_keys
             .iter()
+            // A foreign key that uses a dropped key goes, and comes back once the new key exists.
+            .filter(|fk| {
+                let key = fk.ref_columns.iter().map(String::as_str).collect();
+                !dropped_keys.contains(&(fk.ref_table.as_str(), key))
+            })
             .map(|fk| ForeignKey {
                 columns: map_cols(&fk.columns),
                 ref_table: renamed
@@ -853,6 +874,46 @@ impl Differ {
             });
         }
     }
+}
+
+/// The keys of a table (primary key, unique non-partial indexes), as column names before the
+/// migration, that the migration drops or rebuilds.
+fn dropped_keys<'a>(p: &TablePair<'a>) -> Vec<&'a [String]> {
+    let (old, new) = (p.old, p.new);
+    let renamed = |c: &String| {
+        let to = new.column(c).or_else(|| {
+            new.columns
+                .iter()
+                .find(|n| old.column(&n.name).is_none() && n.renamed_from.as_ref() == Some(c))
+        });
+        to.map_or_else(|| c.clone(), |n| n.name.clone())
+    };
+    let map = |cs: &[String]| cs.iter().map(renamed).collect::<Vec<_>>();
+    let mut keys = Vec::new();
+    if let Some(pk) = &old.primary_key
+        && new
+            .primary_key
+            .as_ref()
+            .is_none_or(|n| n.columns != map(&pk.columns))
+    {
+        keys.push(pk.columns.as_slice());
+    }
+    for ix in &old.indexes {
+        let mapped = Index {
+            columns: map(&ix.columns),
+            ..ix.clone()
+        };
+        let kept = new.indexes.iter().any(|n| {
+            *n == Index {
+                name: n.name.clone(),
+                ..mapped.clone()
+            }
+        });
+        if ix.unique && ix.predicate.is_none() && !kept {
+            keys.push(ix.columns.as_slice());
+        }
+    }
+    keys
 }
 
 /// The name a rebuilt enum's previous type goes by until it is dropped.

@@ -329,6 +329,23 @@ pub fn render(diff: &Diff, from: &Schema, to: &Schema) -> Rendered {
         })
         .collect();
 
+    // Foreign keys dropped and added again unchanged (PostgreSQL rebuilds them around a new
+    // key): nothing to do here.
+    let readded: HashSet<(&str, &str)> = diff
+        .changes
+        .iter()
+        .filter_map(|c| match c {
+            Change::AddForeignKey { table, fk, .. } => Some((table, fk)),
+            _ => None,
+        })
+        .filter(|(table, fk)| {
+            diff.changes.iter().any(|c| {
+                matches!(c, Change::DropForeignKey { table: t, fk: f } if t == *table && f == *fk)
+            })
+        })
+        .map(|(table, fk)| (table.as_str(), fk.name.as_str()))
+        .collect();
+
     // Existing tables that need a rebuild, by their declared name.
     let mut rebuild: BTreeSet<String> = BTreeSet::new();
     let mut changed_enums: HashSet<&str> = HashSet::new();
@@ -343,6 +360,8 @@ pub fn render(diff: &Diff, from: &Schema, to: &Schema) -> Rendered {
             Change::AddColumn { table, column } if !native_add(column) => {
                 rebuild.insert(table.clone());
             }
+            Change::AddForeignKey { table, fk, .. } | Change::DropForeignKey { table, fk }
+                if readded.contains(&(table.as_str(), fk.name.as_str())) => {}
             Change::AlterColumnType { table, .. }
             | Change::DropNotNull { table, .. }
             | Change::SetNotNull { table, .. }
