@@ -429,3 +429,71 @@ async fn passwords_never_appear_in_output() {
     );
     db.close().await.expect("drop");
 }
+
+#[tokio::test(flavor = "current_thread")]
+async fn env_selects_secure_content_never_printed_and_logs_json_lines() {
+    let db = TestDb::new().await;
+    let p = project(
+        "postgres",
+        &[
+            ("users", "CREATE TABLE users (token text);\n"),
+            (
+                "seed_tokens",
+                "-- Seed tokens; the content lives in each environment.\n",
+            ),
+        ],
+    );
+    let secure = p.path().join("secure");
+    fs::create_dir(&secure).expect("secure dir");
+    let placeholder = sql_files(p.path())[1].file_name().expect("name").to_owned();
+    fs::write(
+        secure.join(&placeholder),
+        "INSERT INTO users VALUES ('tok-TOPSECRET');\n",
+    )
+    .expect("secure");
+    let config = fs::read_to_string(p.path().join("migrate.toml")).expect("config");
+    fs::write(
+        p.path().join("migrate.toml"),
+        format!("{config}\n[environments.prod]\nextra_migration_paths = [\"secure\"]\n"),
+    )
+    .expect("config");
+
+    let dry = run(p.path(), &db.url, &["up", "--env", "prod", "--dry-run"]);
+    assert!(dry.status.success(), "{}", text(&dry));
+    let out = run(
+        p.path(),
+        &db.url,
+        &["up", "--env", "prod", "--format", "json"],
+    );
+    assert!(out.status.success(), "{}", text(&out));
+    for o in [&dry, &out] {
+        assert!(
+            !text(o).contains("TOPSECRET"),
+            "secure content printed:\n{}",
+            text(o)
+        );
+    }
+    // Every stdout line is one JSON object.
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let events: Vec<serde_json::Value> = stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("a JSON line"))
+        .collect();
+    assert_eq!(events.iter().filter(|e| e["event"] == "applied").count(), 2);
+    assert_eq!(events.last().expect("done")["event"], "done");
+    assert_eq!(
+        pg_scalar(
+            &db.url,
+            "SELECT COUNT(*) FROM users WHERE token = 'tok-TOPSECRET'"
+        )
+        .await,
+        1
+    );
+
+    // Without the environment the repository's placeholder is what ran elsewhere: here the
+    // recorded checksum (of the secure content) no longer matches, and the run refuses.
+    let plain = run(p.path(), &db.url, &["up"]);
+    assert_eq!(plain.status.code(), Some(1), "{}", text(&plain));
+    assert!(text(&plain).contains("[modified]"), "{}", text(&plain));
+    db.close().await.expect("drop");
+}
