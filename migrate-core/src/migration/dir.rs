@@ -31,7 +31,6 @@ enum ManifestState {
 #[derive(Debug, Clone)]
 pub struct MigrationDir {
     path: PathBuf,
-    extra_paths: Vec<PathBuf>,
     /// Well-named, readable migration files, sorted by version then name.
     migrations: Vec<Migration>,
     /// Files that are not usable migrations: bad names, unreadable, duplicate versions.
@@ -44,34 +43,18 @@ pub struct MigrationDir {
 impl MigrationDir {
     /// Opens a migration directory.
     pub fn open(path: impl AsRef<Path>) -> Result<MigrationDir, MigrationError> {
-        MigrationDir::open_with(path, &[])
-    }
-
-    /// Opens a migration directory whose manifest may list files kept in other directories
-    /// (`extra_migration_paths`, e.g. migrations holding sensitive data). New migrations are always
-    /// written to `path`.
-    pub fn open_with(
-        path: impl AsRef<Path>,
-        extra_paths: &[PathBuf],
-    ) -> Result<MigrationDir, MigrationError> {
         let path = path.as_ref().to_path_buf();
         if !path.is_dir() {
             return Err(MigrationError::NotFound { path });
         }
         let mut dir = MigrationDir {
             path: path.clone(),
-            extra_paths: extra_paths.to_vec(),
             migrations: Vec::new(),
             scan_problems: Vec::new(),
             manifest: ManifestState::Absent,
             snapshot: None,
         };
-        for d in std::iter::once(&path).chain(extra_paths) {
-            if !d.is_dir() {
-                return Err(MigrationError::NotFound { path: d.clone() });
-            }
-            dir.scan(d)?;
-        }
+        dir.scan(&path)?;
         dir.sort_and_check_versions();
         dir.manifest = read_manifest(&dir.manifest_path())?;
         dir.snapshot = read_optional(&dir.snapshot_path())?;
@@ -178,11 +161,6 @@ impl MigrationDir {
     /// The directory.
     pub fn path(&self) -> &Path {
         &self.path
-    }
-
-    /// The other directories migrations are read from.
-    pub fn extra_paths(&self) -> &[PathBuf] {
-        &self.extra_paths
     }
 
     /// `migrate.sum`.
@@ -413,6 +391,12 @@ impl MigrationDir {
         now: Version,
     ) -> Result<Vec<PathBuf>, MigrationError> {
         self.write_migrations(files, now, Some(schema))
+    }
+
+    /// Writes several new migrations, in order, and records them in the manifest in one step,
+    /// leaving the snapshot as it is (what `migrate diff` does).
+    pub fn add_all(&mut self, files: &[(&str, &str)]) -> Result<Vec<PathBuf>, MigrationError> {
+        self.write_migrations(files, Version::now(), None)
     }
 
     /// [`add_all_with_snapshot_at`](MigrationDir::add_all_with_snapshot_at) at the current time.
@@ -1319,41 +1303,5 @@ mod tests {
             matches!(err, MigrationError::VersionsExhausted { .. }),
             "{err}"
         );
-    }
-
-    #[test]
-    fn extra_paths_hold_listed_migrations() {
-        let (tmp, mut dir) = setup();
-        let secure = tmp.path().join("secure");
-        fs::create_dir(&secure).expect("mkdir");
-        let p = dir
-            .add_at("seed_secrets", "INSERT INTO s VALUES ('x');\n", v(NOW))
-            .expect("add");
-        let moved = secure.join(p.file_name().expect("file name"));
-        fs::rename(&p, &moved).expect("mv");
-        // Without the extra path it is missing; with it, all is well.
-        assert_eq!(
-            problems(&dir),
-            [("missing", "20240601120003_seed_secrets.sql".to_string())]
-        );
-        let with =
-            MigrationDir::open_with(dir.path(), std::slice::from_ref(&secure)).expect("open");
-        assert!(with.verify().is_empty(), "{:?}", with.verify());
-        assert_eq!(with.migrations()[3].path, moved);
-        assert_eq!(with.extra_paths(), std::slice::from_ref(&secure));
-        // New migrations go to the main directory.
-        let mut with = with;
-        let p = with.add_at("after", "", v(NOW)).expect("add");
-        assert_eq!(p.parent(), Some(dir.path()));
-        // The same file in both places is a duplicate.
-        fs::copy(&moved, dir.path().join(moved.file_name().expect("name"))).expect("cp");
-        let found = MigrationDir::open_with(dir.path(), std::slice::from_ref(&secure))
-            .expect("open")
-            .verify();
-        assert_eq!(found.len(), 1, "{found:?}");
-        assert_eq!(found[0].code(), "duplicate-version");
-        assert_eq!(found[0].path, moved);
-        // An extra path that does not exist is an error.
-        assert!(MigrationDir::open_with(dir.path(), &[tmp.path().join("nope")]).is_err());
     }
 }

@@ -1462,7 +1462,7 @@ mod send_check {
         }
         let Db::Pg(c) = db else { return };
         {
-            let f = apply_pg_tx(c, s, o, report);
+            let f = apply_pg_tx(c, s, o, true, report);
             assert_send(&f);
         }
         {
