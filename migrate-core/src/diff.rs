@@ -747,7 +747,16 @@ impl Differ {
             });
         }
 
-        // Foreign keys, by name; a target renamed is followed; a column changing type recreates it.
+        // Foreign keys, by name; a target renamed is followed; a column changing type recreates it,
+        // and so does a rebuilt enum, which changes the type of every column that uses it.
+        let rebuilt: HashSet<String> = self
+            .enums
+            .iter()
+            .filter_map(|c| match c {
+                Change::RebuildEnum { to, .. } => Some(to.name.clone()),
+                _ => None,
+            })
+            .collect();
         let retyped: HashSet<&str> = new
             .columns
             .iter()
@@ -755,6 +764,7 @@ impl Differ {
                 old.column(&c.name)
                     .or_else(|| c.renamed_from.as_deref().and_then(|r| old.column(r)))
                     .is_some_and(|o| o.ty != c.ty)
+                    || c.ty.enum_name().is_some_and(|e| rebuilt.contains(e))
             })
             .map(|c| c.name.as_str())
             .collect();
