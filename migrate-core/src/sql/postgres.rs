@@ -421,7 +421,17 @@ fn change_sql(change: &Change, from: &Schema, to: &Schema, out: &mut Vec<Stateme
             table,
             column,
             backfill,
-        } => set_not_null(table, column, backfill.as_deref(), out),
+        } => {
+            // A column that becomes an identity is filled and made NOT NULL with it.
+            let becomes_identity = to
+                .table(table)
+                .and_then(|t| t.column(column))
+                .is_some_and(|c| c.identity.is_some())
+                && old_column(from, to, table, column).is_some_and(|oc| oc.identity.is_none());
+            if !becomes_identity {
+                set_not_null(table, column, backfill.as_deref(), out);
+            }
+        }
         Change::SetDefault {
             table,
             column,
@@ -448,8 +458,18 @@ fn change_sql(change: &Change, from: &Schema, to: &Schema, out: &mut Vec<Stateme
             let sql = match (old, new) {
                 (_, None) => format!("ALTER TABLE {t} ALTER COLUMN {c} DROP IDENTITY IF EXISTS"),
                 (None, Some(n)) => {
-                    // Identity needs NOT NULL; a later online NOT NULL step is then a no-op.
+                    // Identity needs NOT NULL first, so existing NULLs get the backfill here (an
+                    // ALWAYS identity refuses the later UPDATE), and the NOT NULL step is left out.
                     if old_column(from, to, table, column).is_some_and(|oc| oc.nullable) {
+                        let backfill = to
+                            .table(table)
+                            .and_then(|t| t.column(column))
+                            .and_then(|c| c.backfill.as_deref());
+                        if let Some(b) = backfill {
+                            out.push(Statement::tx(format!(
+                                "UPDATE {t} SET {c} = {b} WHERE {c} IS NULL"
+                            )));
+                        }
                         out.push(Statement::tx(format!(
                             "ALTER TABLE {t} ALTER COLUMN {c} SET NOT NULL"
                         )));

@@ -1,0 +1,5 @@
+UPDATE "tickets" SET "number" = 0 WHERE "number" IS NULL;
+
+ALTER TABLE "tickets" ALTER COLUMN "number" SET NOT NULL;
+
+ALTER TABLE "tickets" ALTER COLUMN "number" ADD GENERATED ALWAYS AS IDENTITY;
