@@ -1110,3 +1110,38 @@ fn enum_names_must_be_usable_as_types_and_unique_indexes_btree() {
     );
     assert!(e.0[0].message.contains("gin"), "{}", e.0[0]);
 }
+
+#[test]
+fn loader_gaps_found_in_review() {
+    let load = |src: &str| migrate_core::schema::load_str("s.toml", src);
+    // Hexadecimal defaults become decimal SQL.
+    let s = load("[tables.t]\nmodel = \"T\"\ncolumns = { id = { type = \"integer\", primary_key = true }, f = { type = \"integer\", default = 0xff } }\n").unwrap();
+    assert_eq!(s.tables[0].columns[1].default.as_deref(), Some("255"));
+    // `inf` is no SQL number.
+    let e = load("[tables.t]\nmodel = \"T\"\ncolumns = { id = { type = \"double\", primary_key = true, default = inf } }\n").unwrap_err();
+    assert_eq!(e.0[0].code, "bad-default");
+    // `Self` is no struct name.
+    let e = load("[tables.t]\nmodel = \"Self\"\ncolumns = { id = \"integer\" }\n").unwrap_err();
+    assert_eq!(e.0[0].code, "bad-model");
+    // A check may not take the primary key's name.
+    let e = load("[tables.t]\nmodel = \"T\"\ncolumns = { id = { type = \"integer\", primary_key = true } }\n[[tables.t.checks]]\nname = \"t_pkey\"\nexpr = \"id > 0\"\n").unwrap_err();
+    assert_eq!(e.0[0].code, "duplicate-constraint");
+    // An empty foreign key is an error, not silently nothing.
+    let e = load("[tables.t]\nmodel = \"T\"\ncolumns = { id = { type = \"integer\", primary_key = true } }\n[[tables.t.foreign_keys]]\ncolumns = []\nreferences = { table = \"t\", columns = [] }\n").unwrap_err();
+    assert_eq!(
+        (e.0[0].code, e.0[0].line_col()),
+        ("empty-foreign-key", Some((5, 11)))
+    );
+    // A table renamed from one that is still declared.
+    let e = load("[tables.a]\nmodel = \"A\"\ncolumns = { id = \"integer\" }\n[tables.b]\nmodel = \"B\"\nrenamed_from = \"a\"\ncolumns = { id = \"integer\" }\n").unwrap_err();
+    assert_eq!(
+        (e.0[0].code, e.0[0].line_col()),
+        ("rename-clash", Some((6, 16)))
+    );
+    // A column moving off an enum that the same change drops can say where it came from.
+    let s = load("drop_enums = [\"mood\"]\n[tables.t]\nmodel = \"T\"\ncolumns = { m = { type = \"text\", type_changed_from = \"mood\" } }\n").unwrap();
+    assert_eq!(
+        s.tables[0].columns[0].type_changed_from,
+        Some(migrate_core::schema::ColumnType::Enum("mood".into()))
+    );
+}

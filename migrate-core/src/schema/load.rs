@@ -824,8 +824,28 @@ impl Cx<'_> {
     fn default_value(&mut self, (key, val): Entry<'_, '_>) -> Option<SpStr> {
         let text = match val.get_ref() {
             DeValue::String(s) => s.to_string(),
-            DeValue::Integer(i) => i.to_string(),
-            DeValue::Float(f) => f.as_str().to_string(),
+            // SQL reads decimal only: `0xff`, `0o17` and `0b101` become `255`, `15`, `5`.
+            DeValue::Integer(i) => {
+                match i128::from_str_radix(&i.as_str().replace('_', ""), i.radix()) {
+                    Ok(n) => n.to_string(),
+                    Err(_) => i.to_string(),
+                }
+            }
+            DeValue::Float(f)
+                if ["inf", "+inf", "-inf", "nan", "+nan", "-nan"].contains(&f.as_str()) =>
+            {
+                self.err(
+                    "bad-default",
+                    val.span(),
+                    format!("`{}` cannot be {} in SQL as a bare number", key.get_ref(), f.as_str()),
+                    format!(
+                        "write it as a SQL expression, e.g. `{} = \"'Infinity'\"` for a real or double column",
+                        key.get_ref()
+                    ),
+                );
+                return None;
+            }
+            DeValue::Float(f) => f.as_str().replace('_', ""),
             DeValue::Boolean(b) => b.to_string(),
             other => {
                 self.err(
@@ -1006,6 +1026,17 @@ impl Cx<'_> {
                     fk.constraint = self.string(item, "constraint = \"lines_order_fkey\"")
                 }
                 "columns" => match self.strings(item, "columns = [\"order_id\", \"shop_id\"]") {
+                    Some(v) if v.value.is_empty() => {
+                        self.diags.push(
+                            Diagnostic::new(
+                                "empty-foreign-key",
+                                format!("a foreign key of `{table}` lists no columns"),
+                            )
+                            .at(v.loc)
+                            .help("list the referencing columns, e.g. `columns = [\"order_id\"]`"),
+                        );
+                        fk.broken_keys.push("columns");
+                    }
                     Some(v) => fk.columns = v.value,
                     None => fk.broken_keys.push("columns"),
                 },

@@ -25,6 +25,7 @@ pub fn validate(raw: &RawSchema, diags: &mut Diagnostics) -> Schema {
     let mut v = Validator {
         diags,
         untyped: HashSet::new(),
+        dropped_enums: raw.drop_enums.iter().map(|d| d.value.clone()).collect(),
     };
     v.run(raw)
 }
@@ -34,6 +35,8 @@ struct Validator<'d> {
     /// `(table, column)` of declared columns whose type was already reported as unusable; what
     /// names them does not report them again as unknown.
     untyped: HashSet<(String, String)>,
+    /// Enums the schema drops (`drop_enums`): a column's previous type may name one.
+    dropped_enums: Vec<String>,
 }
 
 /// The text of a default that is one SQL string literal, optionally cast (`'it''s'::mood`).
@@ -122,7 +125,8 @@ fn inside(s: &SpStr, range: Range<usize>) -> Location {
 
 fn is_rust_type_name(s: &str) -> bool {
     let mut chars = s.chars();
-    chars.next().is_some_and(|c| c.is_ascii_uppercase())
+    s != "Self"
+        && chars.next().is_some_and(|c| c.is_ascii_uppercase())
         && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
 
@@ -291,6 +295,24 @@ impl Validator<'_> {
             table.foreign_keys = fks;
         }
         self.relation_names(&unique_tables, &schema, &index_locs);
+
+        // A table renamed from a table that is still declared: the rename cannot happen.
+        for t in &unique_tables {
+            if let Some(r) = &t.renamed_from
+                && r.value != t.name.value
+                && let Some(old) = table_seen.get(r.value.as_str())
+            {
+                self.push(
+                    Diagnostic::new(
+                        "rename-clash",
+                        format!("table `{}` is renamed from `{}`, but `{}` is still declared", t.name.value, r.value, r.value),
+                    )
+                    .at(r.loc.clone())
+                    .related(old.name.loc.clone(), "still declared here")
+                    .help("a rename needs the old name gone: remove the old table's declaration, or remove `renamed_from`"),
+                );
+            }
+        }
 
         // Acknowledgements that contradict declarations.
         for d in &raw.drop_tables {
@@ -796,8 +818,15 @@ impl Validator<'_> {
             }
         };
         let nullable = c.nullable.as_ref().is_some_and(|n| n.value);
+        // The previous type may be an enum this change drops.
+        let dropped = self.dropped_enums.clone();
+        let previous: Vec<&str> = enums
+            .iter()
+            .copied()
+            .chain(dropped.iter().map(String::as_str))
+            .collect();
         let type_changed_from = c.type_changed_from.as_ref().and_then(|t| {
-            parse_type(&t.value, enums.iter().copied())
+            parse_type(&t.value, previous.iter().copied())
                 .map_err(|e| self.error("unknown-type", &t.loc, e.message, e.help))
                 .ok()
         });
@@ -1086,7 +1115,11 @@ impl Validator<'_> {
             self.unique_name(&mut names, tname, &name, loc);
         }
 
-        // Check names share the table's constraint namespace.
+        // Check names share the table's constraint namespace, primary key included.
+        if let Some(pk) = &table.primary_key {
+            let loc = t.primary_key_name.as_ref().map_or(&t.name.loc, |n| &n.loc);
+            self.unique_name(&mut names, tname, &pk.name, loc);
+        }
         for ck in &t.checks {
             if let Some(n) = &ck.name {
                 self.unique_name(&mut names, tname, &n.value, &n.loc);
