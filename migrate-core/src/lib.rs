@@ -17,6 +17,8 @@ pub mod db;
 pub mod diagnostic;
 pub mod diff;
 pub mod generate;
+#[cfg(feature = "runtime")]
+pub mod introspect;
 pub mod migration;
 pub mod migrator;
 #[cfg(feature = "runtime")]

@@ -1,0 +1,645 @@
+//! Reading a PostgreSQL database: [`QUERIES`] catalog queries in one read-only snapshot, whatever
+//! the number of tables.
+//!
+//! 1. enums, with their labels in order and their comments;
+//! 2. tables, with their comments;
+//! 3. columns: type (resolved to the element type for arrays), type modifier, NOT NULL,
+//!    identity, default (`pg_get_expr`), comment;
+//! 4. constraints: primary keys, unique constraints, foreign keys, checks (`pg_get_expr`);
+//! 5. indexes: columns, method, uniqueness, predicate, and what makes one unrepresentable
+//!    (expressions, `INCLUDE`, `DESC`, a non-default operator class or collation).
+//!
+//! Objects that belong to an extension, the history table, and the temporary NOT NULL checks a
+//! migration creates and drops again are left out. Expressions come back in PostgreSQL's
+//! spelling and are made canonical with [`super::expr`].
+
+use std::collections::HashMap;
+
+use sqlx::postgres::PgRow;
+use sqlx::{PgConnection, Row};
+
+use super::{Introspected, Options, context_of, expr};
+use crate::db::DbError;
+use crate::schema::{
+    Check, Column, ColumnType, Enum, FkAction, ForeignKey, Identity, Index, IndexMethod,
+    PrimaryKey, Schema, Table,
+};
+
+/// How many catalog queries [`introspect`] runs, whatever the number of tables.
+pub const QUERIES: usize = 5;
+
+/// Not a member of an extension.
+const NOT_EXTENSION: &str = "NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend d \
+     WHERE d.objid = {oid} AND d.classid = {class}::regclass AND d.deptype = 'e')";
+
+fn not_extension(oid: &str, class: &str) -> String {
+    NOT_EXTENSION
+        .replace("{oid}", oid)
+        .replace("{class}", &format!("'pg_catalog.{class}'"))
+}
+
+fn enums_sql() -> String {
+    format!(
+        "SELECT t.oid::int8 AS oid, n.nspname::text AS schema, t.typname::text AS name, \
+                d.description AS comment, \
+                array_agg(e.enumlabel::text ORDER BY e.enumsortorder) AS labels \
+         FROM pg_catalog.pg_type t \
+         JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace \
+         JOIN pg_catalog.pg_enum e ON e.enumtypid = t.oid \
+         LEFT JOIN pg_catalog.pg_description d \
+           ON d.objoid = t.oid AND d.classoid = 'pg_catalog.pg_type'::regclass AND d.objsubid = 0 \
+         WHERE t.typtype = 'e' AND n.nspname = ANY($1) AND {} \
+         GROUP BY t.oid, n.nspname, t.typname, d.description",
+        not_extension("t.oid", "pg_type")
+    )
+}
+
+fn tables_sql() -> String {
+    format!(
+        "SELECT c.oid::int8 AS oid, n.nspname::text AS schema, c.relname::text AS name, \
+                d.description AS comment \
+         FROM pg_catalog.pg_class c \
+         JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace \
+         LEFT JOIN pg_catalog.pg_description d \
+           ON d.objoid = c.oid AND d.classoid = 'pg_catalog.pg_class'::regclass AND d.objsubid = 0 \
+         WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition \
+           AND n.nspname = ANY($1) AND c.relname <> $2 AND {}",
+        not_extension("c.oid", "pg_class")
+    )
+}
+
+const COLUMNS_SQL: &str = "\
+SELECT a.attrelid::int8 AS rel, a.attnum::int4 AS num, a.attname::text AS name, \
+       a.attnotnull AS not_null, a.attidentity::text AS identity, a.attgenerated::text AS generated, \
+       a.atttypmod AS typmod, format_type(a.atttypid, a.atttypmod) AS formatted, \
+       (t.typcategory = 'A' AND t.typelem <> 0) AS is_array, \
+       b.oid::int8 AS base_oid, b.typname::text AS base_name, b.typtype::text AS base_kind, \
+       bn.nspname::text AS base_schema, \
+       pg_catalog.pg_get_expr(ad.adbin, ad.adrelid, true) AS default_expr, \
+       d.description AS comment \
+FROM pg_catalog.pg_attribute a \
+JOIN pg_catalog.pg_type t ON t.oid = a.atttypid \
+JOIN pg_catalog.pg_type b ON b.oid = CASE WHEN t.typcategory = 'A' AND t.typelem <> 0 THEN t.typelem ELSE t.oid END \
+JOIN pg_catalog.pg_namespace bn ON bn.oid = b.typnamespace \
+LEFT JOIN pg_catalog.pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum \
+LEFT JOIN pg_catalog.pg_description d \
+  ON d.objoid = a.attrelid AND d.classoid = 'pg_catalog.pg_class'::regclass AND d.objsubid = a.attnum \
+WHERE a.attrelid = ANY($1::int8[]::oid[]) AND a.attnum > 0 AND NOT a.attisdropped \
+ORDER BY a.attrelid, a.attnum";
+
+const CONSTRAINTS_SQL: &str = "\
+SELECT c.conrelid::int8 AS rel, c.conname::text AS name, c.contype::text AS kind, \
+       c.conkey::int4[] AS cols, c.confrelid::int8 AS ref_rel, c.confkey::int4[] AS ref_cols, \
+       c.confupdtype::text AS on_update, c.confdeltype::text AS on_delete, \
+       c.confmatchtype::text AS match_type, c.condeferrable AS deferrable, \
+       pg_catalog.pg_get_expr(c.conbin, c.conrelid, true) AS expr \
+FROM pg_catalog.pg_constraint c \
+WHERE c.conrelid = ANY($1::int8[]::oid[]) AND c.contype IN ('p', 'u', 'f', 'c', 'x') \
+ORDER BY c.conrelid, c.conname";
+
+const INDEXES_SQL: &str = "\
+SELECT i.indrelid::int8 AS rel, ic.relname::text AS name, i.indisunique AS is_unique, \
+       (SELECT array_agg(k::int4 ORDER BY n) FROM unnest(i.indkey) WITH ORDINALITY AS u(k, n)) AS cols, \
+       i.indnkeyatts::int4 AS key_count, i.indexprs IS NOT NULL AS has_exprs, \
+       (SELECT array_agg(o::int4 ORDER BY n) FROM unnest(i.indoption) WITH ORDINALITY AS u(o, n)) AS options, \
+       am.amname::text AS method, \
+       pg_catalog.pg_get_expr(i.indpred, i.indrelid, true) AS predicate, \
+       (SELECT coalesce(bool_and(o.opcdefault), true) \
+          FROM unnest(i.indclass::oid[]) AS k(oid) JOIN pg_catalog.pg_opclass o ON o.oid = k.oid) AS default_classes, \
+       (SELECT coalesce(bool_and(k.oid = 0 OR k.oid = 100), true) \
+          FROM unnest(i.indcollation::oid[]) AS k(oid)) AS default_collations \
+FROM pg_catalog.pg_index i \
+JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid \
+JOIN pg_catalog.pg_am am ON am.oid = ic.relam \
+WHERE i.indrelid = ANY($1::int8[]::oid[]) \
+  AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint c \
+                  WHERE c.conindid = i.indexrelid AND c.conrelid = i.indrelid AND c.contype IN ('p', 'u', 'x')) \
+ORDER BY i.indrelid, ic.relname";
+
+fn query_error(what: &str, e: &sqlx::Error) -> DbError {
+    DbError::new(format!("cannot read the {what} of the database: {e}"))
+}
+
+fn get<'r, T: sqlx::Decode<'r, sqlx::Postgres> + sqlx::Type<sqlx::Postgres>>(
+    row: &'r PgRow,
+    col: &str,
+) -> Result<T, DbError> {
+    row.try_get(col)
+        .map_err(|e| DbError::new(format!("unexpected catalog data in `{col}`: {e}")))
+}
+
+/// Reads the schemas of `opts` in one read-only snapshot.
+pub async fn introspect(conn: &mut PgConnection, opts: &Options) -> Result<Introspected, DbError> {
+    sqlx::raw_sql("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        .execute(&mut *conn)
+        .await
+        .map_err(|e| query_error("catalog", &e))?;
+    let result = read(conn, opts).await;
+    // Read-only: ending the transaction either way changes nothing.
+    let end = sqlx::raw_sql("ROLLBACK").execute(&mut *conn).await;
+    let out = result?;
+    end.map_err(|e| query_error("catalog", &e))?;
+    Ok(out)
+}
+
+struct TableInfo {
+    schema: String,
+    table: Table,
+    /// attnum → column name.
+    attnums: HashMap<i32, String>,
+}
+
+async fn read(conn: &mut PgConnection, opts: &Options) -> Result<Introspected, DbError> {
+    let mut notes = Vec::new();
+    let schemas = &opts.schemas;
+
+    // 1. Enums.
+    let rows = sqlx::query(&enums_sql())
+        .bind(schemas)
+        .fetch_all(&mut *conn)
+        .await
+        .map_err(|e| query_error("enums", &e))?;
+    let mut enums: Vec<Enum> = Vec::new();
+    let mut enum_oids: HashMap<i64, String> = HashMap::new();
+    let mut enum_schemas: HashMap<String, String> = HashMap::new();
+    for row in &rows {
+        let name: String = get(row, "name")?;
+        let schema: String = get(row, "schema")?;
+        if let Some(other) = enum_schemas.insert(name.clone(), schema.clone()) {
+            return Err(same_name("enum", &name, &other, &schema));
+        }
+        enum_oids.insert(get(row, "oid")?, name.clone());
+        enums.push(Enum {
+            name,
+            values: get(row, "labels")?,
+            comment: get(row, "comment")?,
+            drop_values: Vec::new(),
+        });
+    }
+
+    // 2. Tables.
+    let rows = sqlx::query(&tables_sql())
+        .bind(schemas)
+        .bind(&opts.history_table)
+        .fetch_all(&mut *conn)
+        .await
+        .map_err(|e| query_error("tables", &e))?;
+    let mut tables: HashMap<i64, TableInfo> = HashMap::new();
+    let mut table_schemas: HashMap<String, String> = HashMap::new();
+    let mut oids: Vec<i64> = Vec::new();
+    for row in &rows {
+        let oid: i64 = get(row, "oid")?;
+        let name: String = get(row, "name")?;
+        let schema: String = get(row, "schema")?;
+        if let Some(other) = table_schemas.insert(name.clone(), schema.clone()) {
+            return Err(same_name("table", &name, &other, &schema));
+        }
+        oids.push(oid);
+        tables.insert(
+            oid,
+            TableInfo {
+                schema,
+                table: Table {
+                    name,
+                    model: String::new(),
+                    comment: get(row, "comment")?,
+                    columns: Vec::new(),
+                    primary_key: None,
+                    foreign_keys: Vec::new(),
+                    indexes: Vec::new(),
+                    checks: Vec::new(),
+                    drop_columns: Vec::new(),
+                    renamed_from: None,
+                },
+                attnums: HashMap::new(),
+            },
+        );
+    }
+
+    // 3. Columns.
+    let rows = sqlx::query(COLUMNS_SQL)
+        .bind(&oids)
+        .fetch_all(&mut *conn)
+        .await
+        .map_err(|e| query_error("columns", &e))?;
+    for row in &rows {
+        let rel: i64 = get(row, "rel")?;
+        let Some(info) = tables.get_mut(&rel) else {
+            continue;
+        };
+        let name: String = get(row, "name")?;
+        let tname = info.table.name.clone();
+        let generated: String = get(row, "generated")?;
+        if !generated.is_empty() {
+            return Err(unsupported(
+                &tname,
+                &name,
+                "a generated column",
+                "the schema language has no generated columns",
+            ));
+        }
+        let ty = column_type(row, &enum_oids, &enum_schemas, &tname, &name, &mut notes)?;
+        let identity: String = get(row, "identity")?;
+        let mut identity = match identity.as_str() {
+            "a" => Some(Identity::Always),
+            "d" => Some(Identity::ByDefault),
+            _ => None,
+        };
+        let mut default: Option<String> = get(row, "default_expr")?;
+        // A `serial` column: an integer filled from its sequence, which is an identity.
+        if identity.is_none()
+            && ty.is_integer()
+            && default
+                .as_deref()
+                .is_some_and(|d| d.starts_with("nextval("))
+        {
+            identity = Some(Identity::ByDefault);
+            default = None;
+            notes.push(format!(
+                "column `{tname}.{name}` is a serial column: read as `identity = true`"
+            ));
+        }
+        let default = default.and_then(|d| expr::canonical_default(&d, &ty));
+        info.attnums.insert(get(row, "num")?, name.clone());
+        info.table.columns.push(Column {
+            name,
+            ty,
+            nullable: !get::<bool>(row, "not_null")?,
+            default,
+            identity,
+            comment: get(row, "comment")?,
+            renamed_from: None,
+            type_changed_from: None,
+            backfill: None,
+        });
+    }
+
+    // 4. Constraints.
+    let rows = sqlx::query(CONSTRAINTS_SQL)
+        .bind(&oids)
+        .fetch_all(&mut *conn)
+        .await
+        .map_err(|e| query_error("constraints", &e))?;
+    let names_of = |info: &TableInfo, nums: &[i32]| -> Option<Vec<String>> {
+        nums.iter().map(|n| info.attnums.get(n).cloned()).collect()
+    };
+    for row in &rows {
+        let rel: i64 = get(row, "rel")?;
+        let Some(info) = tables.get(&rel) else {
+            continue;
+        };
+        let tname = info.table.name.clone();
+        let name: String = get(row, "name")?;
+        let kind: String = get(row, "kind")?;
+        let cols: Vec<i32> = get::<Option<Vec<i32>>>(row, "cols")?.unwrap_or_default();
+        let Some(columns) = names_of(info, &cols) else {
+            notes.push(format!(
+                "constraint `{name}` of `{tname}` uses a column that is not read: left out"
+            ));
+            continue;
+        };
+        match kind.as_str() {
+            "p" => {
+                let info = tables.get_mut(&rel).expect("present");
+                info.table.primary_key = Some(PrimaryKey { name, columns });
+            }
+            "u" => {
+                let info = tables.get_mut(&rel).expect("present");
+                info.table.indexes.push(Index {
+                    name,
+                    columns,
+                    unique: true,
+                    predicate: None,
+                    method: IndexMethod::Btree,
+                });
+            }
+            "f" => {
+                let ref_rel: i64 = get(row, "ref_rel")?;
+                let ref_nums: Vec<i32> =
+                    get::<Option<Vec<i32>>>(row, "ref_cols")?.unwrap_or_default();
+                let Some(target) = tables.get(&ref_rel) else {
+                    notes.push(format!(
+                        "foreign key `{name}` of `{tname}` references a table outside the schemas read ({}): left out",
+                        opts.schemas.join(", ")
+                    ));
+                    continue;
+                };
+                let Some(ref_columns) = names_of(target, &ref_nums) else {
+                    continue;
+                };
+                let ref_table = target.table.name.clone();
+                if get::<bool>(row, "deferrable")? {
+                    notes.push(format!(
+                        "foreign key `{name}` of `{tname}` is DEFERRABLE: read as not deferrable"
+                    ));
+                }
+                if get::<String>(row, "match_type")? == "f" {
+                    notes.push(format!(
+                        "foreign key `{name}` of `{tname}` is MATCH FULL: read as MATCH SIMPLE"
+                    ));
+                }
+                let fk = ForeignKey {
+                    name,
+                    columns,
+                    ref_table,
+                    ref_columns,
+                    on_delete: action(&get::<String>(row, "on_delete")?),
+                    on_update: action(&get::<String>(row, "on_update")?),
+                };
+                tables
+                    .get_mut(&rel)
+                    .expect("present")
+                    .table
+                    .foreign_keys
+                    .push(fk);
+            }
+            "c" => {
+                let Some(e) = get::<Option<String>>(row, "expr")? else {
+                    continue;
+                };
+                // A NOT NULL check a migration adds and drops again, left by a failed run.
+                if let [col] = columns.as_slice()
+                    && name == crate::sql::postgres::not_null_check_name(&tname, col)
+                {
+                    continue;
+                }
+                let ctx = context_of(&tables[&rel].table);
+                let expr = expr::canonical(&e, &ctx);
+                tables
+                    .get_mut(&rel)
+                    .expect("present")
+                    .table
+                    .checks
+                    .push(Check { name, expr });
+            }
+            _ => notes.push(format!(
+                "exclusion constraint `{name}` of `{tname}` cannot be written in the schema language: left out"
+            )),
+        }
+    }
+
+    // 5. Indexes.
+    let rows = sqlx::query(INDEXES_SQL)
+        .bind(&oids)
+        .fetch_all(&mut *conn)
+        .await
+        .map_err(|e| query_error("indexes", &e))?;
+    for row in &rows {
+        let rel: i64 = get(row, "rel")?;
+        let Some(info) = tables.get(&rel) else {
+            continue;
+        };
+        let tname = info.table.name.clone();
+        let name: String = get(row, "name")?;
+        let skip = |why: &str| format!("index `{name}` on `{tname}` {why}: left out");
+        let nums: Vec<i32> = get(row, "cols")?;
+        let key_count: i32 = get(row, "key_count")?;
+        let options: Vec<i32> = get(row, "options")?;
+        let method: String = get(row, "method")?;
+        let reason = if get::<bool>(row, "has_exprs")? || nums.contains(&0) {
+            Some("has an expression")
+        } else if (key_count as usize) < nums.len() {
+            Some("has INCLUDE columns")
+        } else if options.iter().any(|o| *o != 0) {
+            Some("has a DESC or NULLS FIRST column")
+        } else if !get::<bool>(row, "default_classes")? {
+            Some("uses a non-default operator class")
+        } else if !get::<bool>(row, "default_collations")? {
+            Some("uses a non-default collation")
+        } else {
+            None
+        };
+        if let Some(reason) = reason {
+            notes.push(skip(reason));
+            continue;
+        }
+        let Some(method) = IndexMethod::parse(&method) else {
+            notes.push(skip(&format!("uses the access method `{method}`")));
+            continue;
+        };
+        let Some(columns) = names_of(info, &nums) else {
+            continue;
+        };
+        let ctx = context_of(&info.table);
+        let predicate = get::<Option<String>>(row, "predicate")?.map(|p| expr::canonical(&p, &ctx));
+        tables
+            .get_mut(&rel)
+            .expect("present")
+            .table
+            .indexes
+            .push(Index {
+                name,
+                columns,
+                unique: get(row, "is_unique")?,
+                predicate,
+                method,
+            });
+    }
+
+    let mut schema = Schema {
+        enums,
+        ..Default::default()
+    };
+    let mut infos: Vec<TableInfo> = tables.into_values().collect();
+    infos.sort_by(|a, b| (&a.schema, &a.table.name).cmp(&(&b.schema, &b.table.name)));
+    schema.tables = infos.into_iter().map(|i| i.table).collect();
+    notes.sort();
+    Ok(Introspected { schema, notes })
+}
+
+fn same_name(what: &str, name: &str, a: &str, b: &str) -> DbError {
+    DbError::new(format!(
+        "the schemas {a} and {b} both have a {what} named `{name}`"
+    ))
+    .with_help("the schema language has no schema qualifier: read one PostgreSQL schema at a time")
+}
+
+fn unsupported(table: &str, column: &str, what: &str, why: &str) -> DbError {
+    DbError::new(format!("column `{table}.{column}` is {what}")).with_help(format!(
+        "{why}; change the column, or leave its table out of the schemas read"
+    ))
+}
+
+fn action(code: &str) -> FkAction {
+    match code {
+        "r" => FkAction::Restrict,
+        "c" => FkAction::Cascade,
+        "n" => FkAction::SetNull,
+        "d" => FkAction::SetDefault,
+        _ => FkAction::NoAction,
+    }
+}
+
+/// The model type of a column, from its (element) type and modifier.
+fn column_type(
+    row: &PgRow,
+    enum_oids: &HashMap<i64, String>,
+    enum_schemas: &HashMap<String, String>,
+    table: &str,
+    column: &str,
+    notes: &mut Vec<String>,
+) -> Result<ColumnType, DbError> {
+    let formatted: String = get(row, "formatted")?;
+    let is_array: bool = get(row, "is_array")?;
+    let base_oid: i64 = get(row, "base_oid")?;
+    let base_name: String = get(row, "base_name")?;
+    let base_kind: String = get(row, "base_kind")?;
+    let base_schema: String = get(row, "base_schema")?;
+    let typmod: i32 = get(row, "typmod")?;
+    let fail = || {
+        unsupported(
+            table,
+            column,
+            &format!("of type `{formatted}`"),
+            "the schema language has no such type",
+        )
+    };
+    let base = if base_kind == "e" {
+        match enum_oids.get(&base_oid) {
+            Some(name) if enum_schemas.get(name) == Some(&base_schema) => {
+                ColumnType::Enum(name.clone())
+            }
+            _ => {
+                return Err(unsupported(
+                    table,
+                    column,
+                    &format!("of the enum `{formatted}`, outside the schemas read"),
+                    "read the enum's schema too",
+                ));
+            }
+        }
+    } else if base_schema != "pg_catalog" {
+        return Err(fail());
+    } else {
+        // The type modifier of a length or precision (varchar(n): n + 4).
+        let len = (typmod >= 4).then(|| (typmod - 4) as u32);
+        match base_name.as_str() {
+            "int2" => ColumnType::SmallInt,
+            "int4" => ColumnType::Integer,
+            "int8" => ColumnType::BigInt,
+            "float4" => ColumnType::Real,
+            "float8" => ColumnType::Double,
+            "numeric" => ColumnType::Numeric(len.map(|m| (m >> 16, m & 0xffff))),
+            "bool" => ColumnType::Boolean,
+            "text" => ColumnType::Text,
+            "varchar" => ColumnType::Varchar(len),
+            "bpchar" => ColumnType::Char(len.ok_or_else(fail)?),
+            "bytea" => ColumnType::Bytea,
+            "date" => ColumnType::Date,
+            "uuid" => ColumnType::Uuid,
+            "json" => ColumnType::Json,
+            "jsonb" => ColumnType::Jsonb,
+            "inet" => ColumnType::Inet,
+            "time" | "timestamp" | "timestamptz" | "interval" => {
+                // A precision other than the default 6 has no spelling in the schema language.
+                if typmod >= 0 && !(base_name != "interval" && typmod == 6) {
+                    notes.push(format!(
+                        "column `{table}.{column}` is `{formatted}`: read without its precision or fields"
+                    ));
+                }
+                match base_name.as_str() {
+                    "time" => ColumnType::Time,
+                    "timestamp" => ColumnType::Timestamp,
+                    "timestamptz" => ColumnType::Timestamptz,
+                    _ => ColumnType::Interval,
+                }
+            }
+            _ => return Err(fail()),
+        }
+    };
+    Ok(if is_array {
+        ColumnType::Array(Box::new(base))
+    } else {
+        base
+    })
+}
+
+/// Spells the string literals of non-text values the way the server stores them: the defaults of
+/// columns whose type is not text (an interval, a timestamp, `bytea`, JSON, ...) and the literals
+/// that checks and partial-index predicates compare with such columns (`'0 seconds'` is
+/// `'00:00:00'`, `''` is `'\x'` for `bytea`, `'2024-01-01'` of a `timestamptz` column is
+/// `'2024-01-01 00:00:00+00'` in the session's time zone). Text cannot tell these apart; the
+/// server can, in one query. If it rejects a literal, everything is left as it was.
+pub async fn canonical_literals(conn: &mut PgConnection, schema: &mut Schema) {
+    // Every (literal, type) to ask about, once.
+    let mut asked: Vec<(String, String)> = Vec::new();
+    let mut ask = |value: String, ty: String| {
+        if !asked.contains(&(value.clone(), ty.clone())) {
+            asked.push((value, ty));
+        }
+    };
+    for t in &schema.tables {
+        let ctx = context_of(t);
+        for c in &t.columns {
+            if !c.ty.is_textual()
+                && let Some(value) = c.default.as_deref().and_then(expr::string_literal)
+            {
+                ask(value, expr::pg_type_name(&c.ty));
+            }
+        }
+        let exprs = t.checks.iter().map(|c| c.expr.as_str());
+        let predicates = t.indexes.iter().filter_map(|i| i.predicate.as_deref());
+        for e in exprs.chain(predicates) {
+            for (value, ty) in expr::typed_literals(e, &ctx) {
+                ask(value, ty);
+            }
+        }
+    }
+    if asked.is_empty() {
+        return;
+    }
+    let casts: Vec<String> = asked
+        .iter()
+        .map(|(v, ty)| format!("({}::{ty})::text", crate::sql::literal(v)))
+        .collect();
+    let sql = format!("SELECT ARRAY[{}]::text[]", casts.join(", "));
+    let Ok(row) = sqlx::query(&sql).fetch_one(&mut *conn).await else {
+        return;
+    };
+    let Ok(values) = row.try_get::<Vec<String>, _>(0) else {
+        return;
+    };
+    let spelled: HashMap<(String, String), String> = asked.into_iter().zip(values).collect();
+    for t in &mut schema.tables {
+        let ctx = context_of(t);
+        for c in &mut t.columns {
+            if c.ty.is_textual() {
+                continue;
+            }
+            let Some(value) = c.default.as_deref().and_then(expr::string_literal) else {
+                continue;
+            };
+            if let Some(v) = spelled.get(&(value, expr::pg_type_name(&c.ty))) {
+                c.default = expr::canonical_default(&bare_or_quoted(v, &c.ty), &c.ty);
+            }
+        }
+        for ck in &mut t.checks {
+            ck.expr = expr::canonical_with(&ck.expr, &ctx, &spelled);
+        }
+        for ix in &mut t.indexes {
+            ix.predicate = ix
+                .predicate
+                .as_deref()
+                .map(|p| expr::canonical_with(p, &ctx, &spelled));
+        }
+    }
+}
+
+/// A value as the server prints it, as SQL: numbers and booleans bare, the rest quoted.
+fn bare_or_quoted(v: &str, ty: &ColumnType) -> String {
+    let bare = matches!(
+        ty,
+        ColumnType::SmallInt
+            | ColumnType::Integer
+            | ColumnType::BigInt
+            | ColumnType::Real
+            | ColumnType::Double
+            | ColumnType::Numeric(_)
+            | ColumnType::Boolean
+    );
+    if bare {
+        v.to_string()
+    } else {
+        crate::sql::literal(v)
+    }
+}
