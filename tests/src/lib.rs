@@ -8,6 +8,10 @@
 //! Neither ever skips a test: when no server can be had, creating a [`pg::TestDb`] fails with a
 //! message that says how to fix it. See `tests/README.md`.
 //!
+//! Also: [`apply`] applies rendered migrations the way the runner does, without its history
+//! table; [`pgwire::CountingProxy`] counts, on the wire, the statements a client sends to
+//! PostgreSQL.
+//!
 //! ```no_run
 //! # async fn example() {
 //! let db = migrate_tests::pg::TestDb::new().await;
@@ -17,7 +21,9 @@
 //! # }
 //! ```
 
+pub mod apply;
 pub mod pg;
+pub mod pgwire;
 pub mod sqlite;
 
 use std::fmt;

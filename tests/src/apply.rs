@@ -1,0 +1,61 @@
+//! Applying rendered migration units the way the runner does, without its history table.
+//!
+//! PostgreSQL: a transaction per unit, or statement by statement for a `no-transaction` unit.
+//! SQLite: foreign keys off, a transaction per unit with a `foreign_key_check` before it commits.
+
+use migrate_core::sql::Unit;
+use sqlx::Connection;
+
+/// Applies `units` in order on PostgreSQL; the error names the failing statement.
+pub async fn postgres(conn: &mut sqlx::PgConnection, units: &[Unit]) -> Result<(), String> {
+    for u in units {
+        if u.no_transaction {
+            for s in &u.statements {
+                sqlx::raw_sql(s)
+                    .execute(&mut *conn)
+                    .await
+                    .map_err(|e| format!("{s}: {e}"))?;
+            }
+        } else {
+            let mut tx = conn.begin().await.map_err(|e| e.to_string())?;
+            for s in &u.statements {
+                sqlx::raw_sql(s)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(|e| format!("{s}: {e}"))?;
+            }
+            tx.commit().await.map_err(|e| e.to_string())?;
+        }
+    }
+    Ok(())
+}
+
+/// Applies `units` in order on SQLite; the error names the failing statement.
+pub async fn sqlite(conn: &mut sqlx::SqliteConnection, units: &[Unit]) -> Result<(), String> {
+    sqlx::raw_sql("PRAGMA foreign_keys = OFF")
+        .execute(&mut *conn)
+        .await
+        .map_err(|e| e.to_string())?;
+    for u in units {
+        let mut tx = conn.begin().await.map_err(|e| e.to_string())?;
+        for s in &u.statements {
+            sqlx::raw_sql(s)
+                .execute(&mut *tx)
+                .await
+                .map_err(|e| format!("{s}: {e}"))?;
+        }
+        let violations = sqlx::query("PRAGMA foreign_key_check")
+            .fetch_all(&mut *tx)
+            .await
+            .map_err(|e| e.to_string())?;
+        if !violations.is_empty() {
+            return Err(format!("{} foreign key violations", violations.len()));
+        }
+        tx.commit().await.map_err(|e| e.to_string())?;
+    }
+    sqlx::raw_sql("PRAGMA foreign_keys = ON")
+        .execute(&mut *conn)
+        .await
+        .map_err(|e| e.to_string())?;
+    Ok(())
+}
