@@ -96,6 +96,27 @@ pub enum Command {
     Status,
     /// Record migrations up to VERSION as applied without running them, to adopt an existing database
     Baseline(BaselineArgs),
+    /// Write the next migration: the declared schema vs the live database
+    ///
+    /// Reads the database (see `migrate pull`), compares it with the declared schema and writes
+    /// the migration that brings the database there, or prints it with --print. What the database
+    /// has and the schema does not declare is listed and left in place: a table, column, enum or
+    /// label is dropped only when the schema acknowledges it (`drop_tables`, `drop_columns`,
+    /// `drop_enums`, `drop_values`); an undeclared index or constraint only goes with a column
+    /// or table dropped so.
+    ///
+    /// The snapshot is not updated: it records what the migration directory produces from an empty
+    /// database, and this migration is computed from one database's state instead, so it says
+    /// nothing about the directory. Use `migrate generate` for the usual flow; use `diff` to bring
+    /// one database (drifted, or adopted with `migrate pull`) in line with the schema.
+    Diff(crate::commands::diff::DiffArgs),
+    /// Write the live database's schema as schema TOML, to adopt a database that exists
+    ///
+    /// Enums, tables, columns, keys, indexes, foreign keys, checks and comments; model names are
+    /// derived from table names (`order_lines` becomes `OrderLine`). What the schema language
+    /// cannot express (an expression index, ...) is left out with a note. Then `migrate generate`
+    /// writes the first migration and `migrate baseline` records it as applied.
+    Pull(crate::commands::pull::PullArgs),
     /// Settle a migration that failed part-way outside a transaction
     ///
     /// --rolled-back forgets the failed run, so `migrate up` runs the file again; --applied records

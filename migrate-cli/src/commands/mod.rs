@@ -1,10 +1,12 @@
 //! One module per command; each returns the process exit code.
 
 mod check;
+pub mod diff;
 mod generate;
 mod hash;
 mod init;
 mod new;
+pub mod pull;
 mod up;
 
 use std::path::{Path, PathBuf};
@@ -34,6 +36,8 @@ pub fn run(cli: Cli, out: &Output) -> Exit {
         Command::Status => up::status(&cli.global, out),
         Command::Baseline(args) => up::baseline(&cli.global, &args, out),
         Command::Resolve(args) => up::resolve(&cli.global, &args, out),
+        Command::Diff(args) => diff::run(&cli.global, &args, out),
+        Command::Pull(args) => pull::run(&cli.global, &args, out),
     }
 }
 

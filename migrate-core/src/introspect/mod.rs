@@ -744,6 +744,21 @@ pub fn keep_undeclared(live: &Schema, declared: &Schema) -> (Schema, Vec<Undecla
                 .map(|r| (r, t.name.as_str()))
         })
         .collect();
+    let kept_tables: HashSet<String> = declared
+        .tables
+        .iter()
+        .map(|t| t.name.clone())
+        .chain(
+            live.tables
+                .iter()
+                .filter(|lt| {
+                    declared.table(&lt.name).is_none()
+                        && !renamed_from.contains_key(lt.name.as_str())
+                        && !declared.drop_tables.contains(&lt.name)
+                })
+                .map(|lt| lt.name.clone()),
+        )
+        .collect();
     for lt in &live.tables {
         let declared_name = if declared.table(&lt.name).is_some() {
             Some(lt.name.as_str())
@@ -765,12 +780,18 @@ pub fn keep_undeclared(live: &Schema, declared: &Schema) -> (Schema, Vec<Undecla
         let Some(t) = target.tables.iter_mut().find(|t| t.name == name) else {
             continue;
         };
-        keep_in_table(lt, t, &mut found);
+        keep_in_table(lt, t, &kept_tables, &mut found);
     }
     (target, found)
 }
 
-fn keep_in_table(live: &Table, t: &mut Table, found: &mut Vec<Undeclared>) {
+/// `tables`: the names of the tables the result has.
+fn keep_in_table(
+    live: &Table,
+    t: &mut Table,
+    tables: &HashSet<String>,
+    found: &mut Vec<Undeclared>,
+) {
     let tname = t.name.clone();
     // Columns: a declared column matches by name or by its `renamed_from`.
     for lc in &live.columns {
@@ -807,10 +828,20 @@ fn keep_in_table(live: &Table, t: &mut Table, found: &mut Vec<Undeclared>) {
                     ..i.clone()
                 } == *lix
         });
-        if by_name || renamed || !has_column(t, &lix.columns) {
+        if by_name || renamed {
             continue;
         }
-        found.push(kept(format!("index `{}` on `{tname}`", lix.name)));
+        let object = format!("index `{}` on `{tname}`", lix.name);
+        if !has_column(t, &lix.columns) {
+            // Its column is dropped, as acknowledged: it goes with it.
+            found.push(Undeclared {
+                object,
+                acknowledge: None,
+                dropped: true,
+            });
+            continue;
+        }
+        found.push(kept(object));
         t.indexes.push(lix.clone());
     }
     for lck in &live.checks {
@@ -833,10 +864,20 @@ fn keep_in_table(live: &Table, t: &mut Table, found: &mut Vec<Undeclared>) {
                         ..f.clone()
                     } == *lfk)
         });
-        if declared || !has_column(t, &lfk.columns) {
+        if declared {
             continue;
         }
-        found.push(kept(format!("foreign key `{}` of `{tname}`", lfk.name)));
+        let object = format!("foreign key `{}` of `{tname}`", lfk.name);
+        if !has_column(t, &lfk.columns) || !tables.contains(lfk.ref_table.as_str()) {
+            // Its columns or the table it references are dropped, as acknowledged.
+            found.push(Undeclared {
+                object,
+                acknowledge: None,
+                dropped: true,
+            });
+            continue;
+        }
+        found.push(kept(object));
         t.foreign_keys.push(lfk.clone());
     }
     if let (Some(lpk), None) = (&live.primary_key, &t.primary_key)

@@ -1,0 +1,102 @@
+//! `migrate pull`: the live database's schema as schema TOML.
+
+use std::path::PathBuf;
+
+use clap::Args;
+use migrate_core::schema::print::to_toml;
+use serde_json::json;
+
+use super::diff::{options, print_notes, read_database};
+use super::{Exit, block_on, load_config};
+use crate::cli::Global;
+use crate::output::Output;
+
+#[derive(Debug, Args)]
+pub struct PullArgs {
+    /// Write the schema to this file instead of standard output
+    #[arg(long, short, value_name = "PATH")]
+    pub output: Option<PathBuf>,
+    /// Overwrite the --output file if it exists
+    #[arg(long, requires = "output")]
+    pub force: bool,
+    /// A PostgreSQL schema to read (repeat for several) [default: public]
+    #[arg(long = "db-schema", value_name = "NAME")]
+    pub db_schemas: Vec<String>,
+}
+
+/// The comment at the top of a pulled schema.
+pub const HEADER: &str = "\
+# Read from a live database by `migrate pull`.
+# Model names are derived from the table names (UpperCamelCase, singular): rename them freely.
+";
+
+pub fn run(global: &Global, args: &PullArgs, out: &Output) -> Exit {
+    let config = match load_config(global, out) {
+        Ok(c) => c,
+        Err(code) => return code,
+    };
+    if let Some(path) = &args.output
+        && path.exists()
+        && !args.force
+    {
+        out.error(
+            &format!("{} already exists", path.display()),
+            Some("pass --force to overwrite it, or choose another --output"),
+        );
+        return Exit::Usage;
+    }
+    let opts = options(&config, &args.db_schemas);
+    let read = block_on(async {
+        let (conn, live) = read_database(&config, global, &opts, out).await?;
+        let dialect = conn.dialect();
+        conn.close().await;
+        Ok((dialect, live))
+    });
+    let (dialect, live) = match read {
+        Ok(v) => v,
+        Err(code) => return code,
+    };
+    print_notes(out, &live.notes);
+    if dialect != config.dialect && !out.json() {
+        eprintln!(
+            "note: the database is {}, but migrate.toml says `dialect = \"{}\"`",
+            dialect.as_str(),
+            config.dialect.as_str()
+        );
+    }
+    let text = format!("{HEADER}\n{}", to_toml(&live.schema));
+    let Some(path) = &args.output else {
+        if out.json() {
+            println!(
+                "{}",
+                json!({ "ok": true, "schema": text, "notes": live.notes })
+            );
+        } else {
+            print!("{text}");
+        }
+        return Exit::Ok;
+    };
+    let written = match path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        Some(parent) => std::fs::create_dir_all(parent),
+        None => Ok(()),
+    }
+    .and_then(|()| std::fs::write(path, &text));
+    if let Err(e) = written {
+        out.error(&format!("cannot write {}: {e}", path.display()), None);
+        return Exit::Usage;
+    }
+    if out.json() {
+        println!(
+            "{}",
+            json!({ "ok": true, "written": path.display().to_string(), "notes": live.notes })
+        );
+    } else {
+        out.say(&format!(
+            "wrote {} ({} enum(s), {} table(s))",
+            path.display(),
+            live.schema.enums.len(),
+            live.schema.tables.len()
+        ));
+    }
+    Exit::Ok
+}
