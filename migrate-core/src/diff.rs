@@ -367,7 +367,7 @@ impl Differ {
             self.drop_fks,
             self.drop_constraints,
             self.drop_tables,
-            self.renames,
+            order_renames(self.renames),
             self.enums,
             self.create_tables,
             self.columns,
@@ -884,6 +884,56 @@ impl Differ {
             });
         }
     }
+}
+
+/// The names a rename gives up and takes: relations (tables, indexes, and primary keys, which are
+/// indexes too) share one namespace, the constraints of a table and its columns another each.
+fn rename_names(c: &Change) -> (Vec<String>, Vec<String>) {
+    match c {
+        Change::RenameTable { from, to } => (vec![format!("r\0{from}")], vec![format!("r\0{to}")]),
+        Change::RenameIndex { from, to, .. } => (
+            vec![format!("r\0{}", from.name)],
+            vec![format!("r\0{}", to.name)],
+        ),
+        Change::RenameConstraint { table, from, to } => (
+            vec![format!("r\0{from}"), format!("c\0{table}\0{from}")],
+            vec![format!("r\0{to}"), format!("c\0{table}\0{to}")],
+        ),
+        Change::RenameColumn { table, from, to } => (
+            vec![format!("k\0{table}\0{from}")],
+            vec![format!("k\0{table}\0{to}")],
+        ),
+        _ => (Vec::new(), Vec::new()),
+    }
+}
+
+/// Renames in an order in which every name is free when it is taken: a rename that takes a name
+/// another one gives up goes after it, and the renames inside a renamed table that name it after
+/// the table's.
+/// Otherwise (and for a cycle, which name matching makes all but impossible) the order is kept.
+fn order_renames(mut pending: Vec<Change>) -> Vec<Change> {
+    let waits_for = |x: &Change, y: &Change| {
+        // `ALTER INDEX` names no table; the other renames inside a table name it.
+        let names_table = !matches!(x, Change::RenameTable { .. } | Change::RenameIndex { .. });
+        let table_first = matches!(y, Change::RenameTable { to, .. }
+            if names_table && x.table() == Some(to.as_str()));
+        let (_, takes) = rename_names(x);
+        let (gives, _) = rename_names(y);
+        table_first || takes.iter().any(|n| gives.contains(n))
+    };
+    let mut out = Vec::with_capacity(pending.len());
+    while !pending.is_empty() {
+        let next = (0..pending.len())
+            .find(|&i| {
+                !pending
+                    .iter()
+                    .enumerate()
+                    .any(|(j, y)| j != i && waits_for(&pending[i], y))
+            })
+            .unwrap_or(0);
+        out.push(pending.remove(next));
+    }
+    out
 }
 
 /// The keys of a table (primary key, unique non-partial indexes), as column names before the

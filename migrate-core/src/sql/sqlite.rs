@@ -392,6 +392,43 @@ pub fn render(diff: &Diff, from: &Schema, to: &Schema) -> Rendered {
         }
     }
 
+    // Indexes are dropped before anything is renamed or created, which may take their names.
+    // Those of a table about to be rebuilt go with the table, unless a table or an index of
+    // another table takes the name first: renamed and new tables, their indexes, and the indexes
+    // of the other rebuilt tables.
+    let mut taken: Vec<(Option<&str>, &str)> = Vec::new();
+    for change in &diff.changes {
+        match change {
+            Change::RenameTable { to: new, .. } | Change::CreateTable(Table { name: new, .. }) => {
+                taken.push((None, new));
+            }
+            Change::CreateIndex { table, index, .. } if created.contains(table.as_str()) => {
+                taken.push((None, &index.name));
+            }
+            _ => {}
+        }
+    }
+    for name in &rebuild {
+        for ix in to.table(name).iter().flat_map(|t| &t.indexes) {
+            taken.push((Some(name), &ix.name));
+        }
+    }
+    let mut drop_indexes = Vec::new();
+    for name in &rebuild {
+        let old = from.table(name).or_else(|| {
+            to.table(name)
+                .and_then(|t| t.renamed_from.as_deref())
+                .and_then(|r| from.table(r))
+        });
+        for ix in old.iter().flat_map(|t| &t.indexes) {
+            if taken
+                .iter()
+                .any(|(owner, n)| *n == ix.name && *owner != Some(name.as_str()))
+            {
+                drop_indexes.push(Statement::tx(format!("DROP INDEX {}", ident(&ix.name))));
+            }
+        }
+    }
     let mut early = Vec::new();
     let mut creates = Vec::new();
     let mut late = Vec::new();
@@ -419,7 +456,7 @@ pub fn render(diff: &Diff, from: &Schema, to: &Schema) -> Rendered {
             | Change::RenameIndex {
                 table, from: index, ..
             } if !rebuild.contains(table) && !dropped.contains(table.as_str()) => {
-                early.push(Statement::tx(format!("DROP INDEX {}", ident(&index.name))));
+                drop_indexes.push(Statement::tx(format!("DROP INDEX {}", ident(&index.name))));
                 if let Change::RenameIndex { to: new, .. } = change {
                     late.push(Statement::tx(index_sql(table, new)));
                 }
@@ -465,8 +502,8 @@ pub fn render(diff: &Diff, from: &Schema, to: &Schema) -> Rendered {
         }
     }
 
-    // Dropped tables go first: new tables and indexes may take the names of their indexes.
-    let statements = [early, drops, creates, rebuilds, late]
+    // Dropped tables go before renames and creations too, for the same reason.
+    let statements = [drop_indexes, drops, early, creates, rebuilds, late]
         .into_iter()
         .flatten()
         .collect();
