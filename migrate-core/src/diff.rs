@@ -12,6 +12,7 @@
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 
+use crate::schema::expr::column_references;
 use crate::schema::{
     Check, Column, ColumnType, Enum, ForeignKey, Index, PrimaryKey, Schema, Table,
 };
@@ -679,6 +680,37 @@ impl Differ {
             }
         }
 
+        // Columns whose type changes, directly or by a rebuilt enum. PostgreSQL parses the checks
+        // and predicates over them again for the new type, from its own rendering of them, where
+        // a string is a literal of the old type and a cast that did nothing is gone
+        // (`length(t::text)` becomes `length(t)`): those that have either are dropped before the
+        // change and added again after.
+        let rebuilt: HashSet<String> = self
+            .enums
+            .iter()
+            .filter_map(|c| match c {
+                Change::RebuildEnum { to, .. } => Some(to.name.clone()),
+                _ => None,
+            })
+            .collect();
+        let retyped: HashSet<&str> = new
+            .columns
+            .iter()
+            .filter(|c| {
+                old.column(&c.name)
+                    .or_else(|| c.renamed_from.as_deref().and_then(|r| old.column(r)))
+                    .is_some_and(|o| o.ty != c.ty)
+                    || c.ty.enum_name().is_some_and(|e| rebuilt.contains(e))
+            })
+            .map(|c| c.name.as_str())
+            .collect();
+        let over_retyped = |expr: &str| {
+            (expr.contains('\'') || expr.contains("::"))
+                && column_references(expr)
+                    .iter()
+                    .any(|(c, _)| retyped.contains(c.as_str()))
+        };
+
         // Indexes, by name; an unmatched old index with the same definition as an unmatched new
         // one is a rename.
         let old_ix: Vec<Index> = old
@@ -691,12 +723,29 @@ impl Differ {
             .collect();
         let (gone, added) = unmatched(&old_ix, &new.indexes, |i| &i.name);
         let mut gone: Vec<&Index> = gone;
+        for ix in &new.indexes {
+            if ix.predicate.as_deref().is_some_and(over_retyped)
+                && let Some(o) = old.indexes.iter().find(|o| o.name == ix.name)
+                && !added.contains(&ix)
+            {
+                self.drop_constraints.push(Change::DropIndex {
+                    table: tname.clone(),
+                    index: o.clone(),
+                });
+                self.add_constraints.push(Change::CreateIndex {
+                    table: tname.clone(),
+                    index: ix.clone(),
+                    existing_table: true,
+                });
+            }
+        }
         for ix in added {
             let same = |o: &&Index| {
                 Index {
                     name: ix.name.clone(),
                     ..(*o).clone()
                 } == *ix
+                    && !ix.predicate.as_deref().is_some_and(over_retyped)
             };
             if let Some(pos) = gone.iter().position(same) {
                 let o = gone.remove(pos);
@@ -724,8 +773,22 @@ impl Differ {
         // Checks, by name, expressions compared as written; same expression renamed is a rename.
         let (gone, added) = unmatched(&old.checks, &new.checks, |c| &c.name);
         let mut gone: Vec<&Check> = gone;
+        for ck in &new.checks {
+            if over_retyped(&ck.expr) && !added.contains(&ck) {
+                self.drop_constraints.push(Change::DropCheck {
+                    table: tname.clone(),
+                    check: ck.clone(),
+                });
+                self.add_constraints.push(Change::AddCheck {
+                    table: tname.clone(),
+                    check: ck.clone(),
+                    existing_table: true,
+                });
+            }
+        }
         for ck in added {
-            if let Some(pos) = gone.iter().position(|o| o.expr == ck.expr) {
+            let same = |o: &&Check| o.expr == ck.expr && !over_retyped(&ck.expr);
+            if let Some(pos) = gone.iter().position(same) {
                 let o = gone.remove(pos);
                 self.renames.push(Change::RenameConstraint {
                     table: tname.clone(),
@@ -747,27 +810,7 @@ impl Differ {
             });
         }
 
-        // Foreign keys, by name; a target renamed is followed; a column changing type recreates it,
-        // and so does a rebuilt enum, which changes the type of every column that uses it.
-        let rebuilt: HashSet<String> = self
-            .enums
-            .iter()
-            .filter_map(|c| match c {
-                Change::RebuildEnum { to, .. } => Some(to.name.clone()),
-                _ => None,
-            })
-            .collect();
-        let retyped: HashSet<&str> = new
-            .columns
-            .iter()
-            .filter(|c| {
-                old.column(&c.name)
-                    .or_else(|| c.renamed_from.as_deref().and_then(|r| old.column(r)))
-                    .is_some_and(|o| o.ty != c.ty)
-                    || c.ty.enum_name().is_some_and(|e| rebuilt.contains(e))
-            })
-            .map(|c| c.name.as_str())
-            .collect();
+        // Foreign keys, by name; a target renamed is followed; a retyped column recreates it.
         let old_fks: Vec<ForeignKey> = old
             .foreign_keys
             .iter()

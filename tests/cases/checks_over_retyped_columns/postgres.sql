@@ -1,0 +1,28 @@
+ALTER TABLE "codes" DROP CONSTRAINT "code_not_empty";
+
+DROP INDEX "shirts_id_idx";
+
+ALTER TABLE "shirts" DROP CONSTRAINT "no_large";
+
+ALTER TYPE "size" RENAME TO "size__old";
+
+CREATE TYPE "size" AS ENUM ('small', 'large', 'medium');
+
+ALTER TABLE "shirts" ALTER COLUMN "size" TYPE "size" USING "size"::text::"size";
+
+ALTER TABLE "codes" ALTER COLUMN "code" TYPE "code_kind" USING "code"::"code_kind";
+
+DROP TYPE "size__old";
+
+-- next migration file
+
+-- migrate:no-transaction
+ALTER TABLE "codes" ADD CONSTRAINT "code_not_empty" CHECK (length(code::text) > 0) NOT VALID;
+
+ALTER TABLE "codes" VALIDATE CONSTRAINT "code_not_empty";
+
+CREATE INDEX CONCURRENTLY "shirts_id_idx" ON "shirts" ("id") WHERE size <> 'small';
+
+ALTER TABLE "shirts" ADD CONSTRAINT "no_large" CHECK (size <> 'large') NOT VALID;
+
+ALTER TABLE "shirts" VALIDATE CONSTRAINT "no_large";
