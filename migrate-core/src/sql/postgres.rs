@@ -216,6 +216,23 @@ fn name_before_renames<'a>(from: &Schema, to: &'a Schema, table: &'a str) -> &'a
         .unwrap_or(table)
 }
 
+/// Whether `name` is an enum the migration drops and a table takes the name of: every table has a
+/// type of its name, so the enum is renamed aside before the table takes it, and dropped under
+/// that name once nothing uses it.
+fn enum_moved_aside(from: &Schema, to: &Schema, name: &str) -> bool {
+    from.enum_type(name).is_some() && to.enum_type(name).is_none() && to.table(name).is_some()
+}
+
+fn move_enum_aside(from: &Schema, to: &Schema, table: &str, out: &mut Vec<Statement>) {
+    if enum_moved_aside(from, to, table) {
+        out.push(Statement::tx(format!(
+            "ALTER TYPE {} RENAME TO {}",
+            ident(table),
+            ident(&crate::diff::old_enum_name(table))
+        )));
+    }
+}
+
 /// Renders every change in order.
 pub fn render(diff: &Diff, from: &Schema, to: &Schema) -> Rendered {
     let mut out: Vec<Statement> = Vec::new();
@@ -248,7 +265,14 @@ fn change_sql(change: &Change, from: &Schema, to: &Schema, out: &mut Vec<Stateme
                 )));
             }
         }
-        Change::DropEnum(e) => out.push(Statement::tx(format!("DROP TYPE {}", ident(&e.name)))),
+        Change::DropEnum(e) => {
+            let name = if enum_moved_aside(from, to, &e.name) {
+                crate::diff::old_enum_name(&e.name)
+            } else {
+                e.name.clone()
+            };
+            out.push(Statement::tx(format!("DROP TYPE {}", ident(&name))));
+        }
         Change::AddEnumValue {
             enum_name,
             value,
@@ -320,9 +344,13 @@ fn change_sql(change: &Change, from: &Schema, to: &Schema, out: &mut Vec<Stateme
             ident(enum_name),
             comment_value(comment)
         ))),
-        Change::CreateTable(t) => create_table(t, out),
+        Change::CreateTable(t) => {
+            move_enum_aside(from, to, &t.name, out);
+            create_table(t, out)
+        }
         Change::DropTable(t) => out.push(Statement::tx(format!("DROP TABLE {}", ident(&t.name)))),
         Change::RenameTable { from: old, to: new } => {
+            move_enum_aside(from, to, new, out);
             out.push(Statement::tx(format!(
                 "ALTER TABLE {} RENAME TO {}",
                 ident(old),
