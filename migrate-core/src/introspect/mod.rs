@@ -153,7 +153,12 @@ fn represent_postgres(schema: &Schema) -> Schema {
             ck.expr = expr::canonical(&ck.expr, &ctx);
         }
         for ix in &mut t.indexes {
-            ix.predicate = ix.predicate.as_deref().map(|p| expr::canonical(p, &ctx));
+            // PostgreSQL simplifies an index's predicate: `WHERE true` indexes every row.
+            ix.predicate = ix
+                .predicate
+                .as_deref()
+                .map(|p| expr::canonical(p, &ctx))
+                .filter(|p| p != "true");
         }
     }
     s

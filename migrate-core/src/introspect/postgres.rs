@@ -588,9 +588,11 @@ pub async fn canonical_literals(conn: &mut PgConnection, schema: &mut Schema) {
     if asked.is_empty() {
         return;
     }
+    // `format('%s', ..)` prints with the type's output function, as the catalog does
+    // (a cast to text would add an `inet`'s netmask).
     let casts: Vec<String> = asked
         .iter()
-        .map(|(v, ty)| format!("({}::{ty})::text", crate::sql::literal(v)))
+        .map(|(v, ty)| format!("format('%s', {}::{ty})", crate::sql::literal(v)))
         .collect();
     let sql = format!("SELECT ARRAY[{}]::text[]", casts.join(", "));
     let Ok(row) = sqlx::query(&sql).fetch_one(&mut *conn).await else {
@@ -599,7 +601,19 @@ pub async fn canonical_literals(conn: &mut PgConnection, schema: &mut Schema) {
     let Ok(values) = row.try_get::<Vec<String>, _>(0) else {
         return;
     };
-    let spelled: HashMap<(String, String), String> = asked.into_iter().zip(values).collect();
+    let spelled: HashMap<(String, String), String> = asked
+        .into_iter()
+        .zip(values)
+        .map(|((v, ty), out)| {
+            // A boolean's output is `t`; the catalog prints constants `true`.
+            let out = match (ty.as_str(), out.as_str()) {
+                ("boolean", "t") => "true".to_string(),
+                ("boolean", "f") => "false".to_string(),
+                _ => out,
+            };
+            ((v, ty), out)
+        })
+        .collect();
     for t in &mut schema.tables {
         let ctx = context_of(t);
         for c in &mut t.columns {

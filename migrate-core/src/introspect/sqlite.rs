@@ -303,6 +303,7 @@ async fn read(conn: &mut SqliteConnection, opts: &Options) -> Result<Introspecte
             _ => groups.push((table, id, vec![row])),
         }
     }
+    let mut used_fk_names: HashMap<String, HashSet<usize>> = HashMap::new();
     for (table, _, rows) in groups {
         let Some(&ti) = table_index.get(&table) else {
             continue;
@@ -343,23 +344,35 @@ async fn read(conn: &mut SqliteConnection, opts: &Options) -> Result<Introspecte
             .map(|c| spell(&tables[table_index[&ref_table]], c))
             .collect();
         let lower = |v: &[String]| v.iter().map(|s| s.to_lowercase()).collect::<Vec<_>>();
+        let on_delete = action(&get::<String>(first, "on_delete")?);
+        let on_update = action(&get::<String>(first, "on_update")?);
+        // Its name: the first definition in the text that matches and is not taken yet.
+        let taken = used_fk_names.entry(table.clone()).or_default();
         let name = parsed[&table]
             .fks
             .iter()
-            .find(|f| {
-                lower(&f.columns) == lower(&columns)
+            .enumerate()
+            .find(|(i, f)| {
+                !taken.contains(i)
+                    && lower(&f.columns) == lower(&columns)
                     && f.ref_table.eq_ignore_ascii_case(&ref_table)
                     && (f.ref_columns.is_empty() || lower(&f.ref_columns) == lower(&ref_columns))
+                    && f.on_delete == on_delete
+                    && f.on_update == on_update
             })
-            .and_then(|f| f.name.clone())
+            .map(|(i, f)| {
+                taken.insert(i);
+                f.name.clone()
+            })
+            .unwrap_or_default()
             .unwrap_or_else(|| format!("{table}_{}_fkey", columns.join("_")));
         let fk = ForeignKey {
             name,
             columns,
             ref_table,
             ref_columns,
-            on_delete: action(&get::<String>(first, "on_delete")?),
-            on_update: action(&get::<String>(first, "on_update")?),
+            on_delete,
+            on_update,
         };
         tables[ti].foreign_keys.push(fk);
     }
@@ -531,6 +544,8 @@ struct ParsedFk {
     columns: Vec<String>,
     ref_table: String,
     ref_columns: Vec<String>,
+    on_delete: FkAction,
+    on_update: FkAction,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -704,12 +719,40 @@ fn references(
         ref_columns = cols;
         next = after;
     }
+    // ON DELETE / ON UPDATE <action>, in either order.
+    let (mut on_delete, mut on_update) = (FkAction::NoAction, FkAction::NoAction);
+    while item.get(next).is_some_and(|t| is_word(t, "on")) {
+        let which = item.get(next + 1);
+        let mut words = Vec::new();
+        let mut i = next + 2;
+        while let Some(Tok::Word(w)) = item.get(i).map(|t| &t.kind) {
+            let w = w.to_ascii_lowercase();
+            if matches!(
+                w.as_str(),
+                "on" | "match" | "deferrable" | "not" | "constraint"
+            ) || words.len() == 2
+            {
+                break;
+            }
+            words.push(w);
+            i += 1;
+        }
+        let action = FkAction::parse(&words.join(" ")).unwrap_or_default();
+        match which {
+            Some(t) if is_word(t, "delete") => on_delete = action,
+            Some(t) if is_word(t, "update") => on_update = action,
+            _ => break,
+        }
+        next = i;
+    }
     Ok((
         ParsedFk {
             name,
             columns,
             ref_table,
             ref_columns,
+            on_delete,
+            on_update,
         },
         next,
     ))
@@ -756,6 +799,9 @@ mod tests {
         assert_eq!(p.fks[0].ref_table, "owners");
         assert_eq!(p.fks[1].name.as_deref(), Some("pets_fk"));
         assert_eq!(p.fks[1].ref_columns, ["a", "b"]);
+        assert_eq!(p.fks[0].on_delete, FkAction::Cascade);
+        assert_eq!(p.fks[1].on_delete, FkAction::SetNull);
+        assert_eq!(p.fks[1].on_update, FkAction::NoAction);
         let checks: Vec<(Option<&str>, Option<&str>, &str)> = p
             .checks
             .iter()
