@@ -1,6 +1,7 @@
-//! Changing the schema changes the program: in a scratch copy of this crate, a new column in
-//! `schema/schema.toml` makes `cargo build` write the next migration (build.rs) and gives the
-//! `Pet` struct a new field (`schema!()`), which the copy's code then uses.
+//! Changing the schema changes the program: a scratch copy of this crate builds as checked in;
+//! then a new column in its `schema/schema.toml` makes the next `cargo build` write the next
+//! migration (build.rs) and gives the `Pet` struct a new field (`schema!()`), which the copy's
+//! code then uses.
 //!
 //! The copy is built with the workspace's target directory (`CARGO_TARGET_DIR`), so it reuses
 //! the dependencies already compiled there.
@@ -113,7 +114,29 @@ fn a_new_column_makes_a_migration_and_a_field() {
     copy_dir(Path::new(env!("CARGO_MANIFEST_DIR")), &scratch);
     fs::write(scratch.join("Cargo.toml"), standalone_manifest(&ws)).expect("write the manifest");
     fs::copy(ws.join("Cargo.lock"), scratch.join("Cargo.lock")).expect("copy Cargo.lock");
+    let cargo_build = || {
+        let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+        let out = Command::new(cargo)
+            .arg("build")
+            .arg("--manifest-path")
+            .arg(scratch.join("Cargo.toml"))
+            .env("CARGO_TARGET_DIR", ws.join("target"))
+            // The build writes the migration: as on a developer's machine, not a locked CI build.
+            .env_remove("CI")
+            .env_remove("MIGRATE_LOCKED")
+            .env_remove("MIGRATE_MANIFEST_DIR")
+            .output()
+            .expect("cargo runs");
+        let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+        assert!(out.status.success(), "the copy does not build:\n{stderr}");
+        stderr
+    };
+
+    // As checked in: it builds, and writes nothing.
     let before: Vec<PathBuf> = sql_files(&scratch.join("migrations"));
+    let stderr = cargo_build();
+    assert!(!stderr.contains("migrate: wrote"), "{stderr}");
+    assert_eq!(sql_files(&scratch.join("migrations")), before);
 
     // The change: a new nullable column, and code that uses its field.
     let schema_path = scratch.join("schema/schema.toml");
@@ -140,21 +163,7 @@ fn a_new_column_makes_a_migration_and_a_field() {
     );
     fs::write(&main_path, main).expect("write main.rs");
 
-    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    let out = Command::new(cargo)
-        .arg("build")
-        .arg("--manifest-path")
-        .arg(scratch.join("Cargo.toml"))
-        .env("CARGO_TARGET_DIR", ws.join("target"))
-        // The build writes the migration: as on a developer's machine, not a locked CI build.
-        .env_remove("CI")
-        .env_remove("MIGRATE_LOCKED")
-        .env_remove("MIGRATE_MANIFEST_DIR")
-        .output()
-        .expect("cargo runs");
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(out.status.success(), "the copy does not build:\n{stderr}");
-
+    let stderr = cargo_build();
     let after = sql_files(&scratch.join("migrations"));
     let new: Vec<&PathBuf> = after.iter().filter(|p| !before.contains(p)).collect();
     assert_eq!(new.len(), 1, "one new migration: {after:?}");
