@@ -419,15 +419,20 @@ impl Differ {
             .collect();
 
         // Keys dropped or rebuilt, by old table and column names: PostgreSQL ties a foreign key
-        // to the key it uses, so foreign keys that use one are dropped and added again.
-        let dropped_keys: HashSet<(&str, BTreeSet<&str>)> = pairs
-            .iter()
-            .flat_map(|p| {
-                dropped_keys(p)
-                    .into_iter()
-                    .map(|k| (p.old.name.as_str(), k.iter().map(String::as_str).collect()))
-            })
-            .collect();
+        // to the key it uses, so foreign keys that use one are dropped and added again. Keys
+        // kept, by new names: a new table's foreign key can use them at once.
+        let mut dropped_keys: HashSet<(&str, BTreeSet<&str>)> = HashSet::new();
+        let mut kept_keys: HashSet<(&str, BTreeSet<String>)> = HashSet::new();
+        for p in &pairs {
+            for (before, after, kept) in old_keys(p) {
+                if kept {
+                    kept_keys.insert((p.new.name.as_str(), after.into_iter().collect()));
+                } else {
+                    let before = before.iter().map(String::as_str).collect();
+                    dropped_keys.insert((p.old.name.as_str(), before));
+                }
+            }
+        }
 
         for p in &pairs {
             if p.old.name != p.new.name {
@@ -439,7 +444,7 @@ impl Differ {
             self.table(p, &renamed, &dropped_keys);
         }
 
-        self.create_tables(&created);
+        self.create_tables(&created, &kept_keys);
 
         for t in dropped {
             // A dropped table's own foreign keys go first, so dropped tables can go in any order.
@@ -540,7 +545,7 @@ impl Differ {
 
     /// New tables, referenced tables first; foreign keys that close a cycle or point at a table
     /// created later are added once every table exists.
-    fn create_tables(&mut self, created: &[&Table]) {
+    fn create_tables(&mut self, created: &[&Table], kept_keys: &HashSet<(&str, BTreeSet<String>)>) {
         let names: BTreeSet<&str> = created.iter().map(|t| t.name.as_str()).collect();
         let mut done: HashSet<&str> = HashSet::new();
         let mut remaining: Vec<&Table> = created.to_vec();
@@ -567,11 +572,19 @@ impl Differ {
                             && fk.ref_columns.iter().all(|c| pk.columns.contains(c))
                     })
             };
+            // A reference to a key that an existing table gets in this migration waits for it.
+            let to_kept_key = |fk: &ForeignKey| {
+                let key = (
+                    fk.ref_table.as_str(),
+                    fk.ref_columns.iter().cloned().collect(),
+                );
+                kept_keys.contains(&key)
+            };
             let (inline, deferred): (Vec<ForeignKey>, Vec<ForeignKey>) =
                 t.foreign_keys.iter().cloned().partition(|fk| {
                     to_own_key(fk)
                         || done.contains(fk.ref_table.as_str())
-                        || !names.contains(fk.ref_table.as_str())
+                        || (!names.contains(fk.ref_table.as_str()) && to_kept_key(fk))
                 });
             table.foreign_keys = inline;
             // Indexes are created after the table, so the statement stays one per index.
@@ -585,10 +598,13 @@ impl Differ {
                 });
             }
             for fk in deferred {
+                // The new key of an existing table may be built concurrently, after the
+                // transaction: the foreign key then comes after it, as on an existing table.
+                let existing_table = !names.contains(fk.ref_table.as_str());
                 self.add_fks.push(Change::AddForeignKey {
                     table: t.name.clone(),
                     fk,
-                    existing_table: false,
+                    existing_table,
                 });
             }
             done.insert(&t.name);
@@ -979,9 +995,9 @@ fn order_renames(mut pending: Vec<Change>) -> Vec<Change> {
     out
 }
 
-/// The keys of a table (primary key, unique non-partial indexes), as column names before the
-/// migration, that the migration drops or rebuilds.
-fn dropped_keys<'a>(p: &TablePair<'a>) -> Vec<&'a [String]> {
+/// The keys of a table before the migration (primary key, unique non-partial indexes): their
+/// columns then, their columns after (through renames), and whether the migration keeps them.
+fn old_keys<'a>(p: &TablePair<'a>) -> Vec<(&'a [String], Vec<String>, bool)> {
     let (old, new) = (p.old, p.new);
     let renamed = |c: &String| {
         let to = new.column(c).or_else(|| {
@@ -993,15 +1009,16 @@ fn dropped_keys<'a>(p: &TablePair<'a>) -> Vec<&'a [String]> {
     };
     let map = |cs: &[String]| cs.iter().map(renamed).collect::<Vec<_>>();
     let mut keys = Vec::new();
-    if let Some(pk) = &old.primary_key
-        && new
-            .primary_key
-            .as_ref()
-            .is_none_or(|n| n.columns != map(&pk.columns))
-    {
-        keys.push(pk.columns.as_slice());
+    if let Some(pk) = &old.primary_key {
+        let after = map(&pk.columns);
+        let kept = new.primary_key.as_ref().is_some_and(|n| n.columns == after);
+        keys.push((pk.columns.as_slice(), after, kept));
     }
-    for ix in &old.indexes {
+    for ix in old
+        .indexes
+        .iter()
+        .filter(|ix| ix.unique && ix.predicate.is_none())
+    {
         let mapped = Index {
             columns: map(&ix.columns),
             ..ix.clone()
@@ -1012,9 +1029,7 @@ fn dropped_keys<'a>(p: &TablePair<'a>) -> Vec<&'a [String]> {
                 ..mapped.clone()
             }
         });
-        if ix.unique && ix.predicate.is_none() && !kept {
-            keys.push(ix.columns.as_slice());
-        }
+        keys.push((ix.columns.as_slice(), mapped.columns, kept));
     }
     keys
 }

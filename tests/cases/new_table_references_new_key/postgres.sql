@@ -1,0 +1,21 @@
+CREATE TABLE "invites" (
+    "id" integer NOT NULL,
+    "email" text NOT NULL,
+    "team" text NOT NULL,
+    CONSTRAINT "invites_pkey" PRIMARY KEY ("id")
+);
+
+ALTER TABLE "teams" ADD CONSTRAINT "teams_pkey" PRIMARY KEY ("slug");
+
+-- next migration file
+
+-- migrate:no-transaction
+CREATE UNIQUE INDEX CONCURRENTLY "users_email_key" ON "users" ("email");
+
+ALTER TABLE "invites" ADD CONSTRAINT "invites_email_fkey" FOREIGN KEY ("email") REFERENCES "users" ("email") NOT VALID;
+
+ALTER TABLE "invites" VALIDATE CONSTRAINT "invites_email_fkey";
+
+ALTER TABLE "invites" ADD CONSTRAINT "invites_team_fkey" FOREIGN KEY ("team") REFERENCES "teams" ("slug") NOT VALID;
+
+ALTER TABLE "invites" VALIDATE CONSTRAINT "invites_team_fkey";
