@@ -3,8 +3,8 @@
 //! `schema/schema.toml` is the single source of truth. From it, `build.rs` writes the next
 //! migration into `migrations/` whenever the schema changes, `schema!()` generates the `Pet` and
 //! `Cat` structs and the `PetType` enum, and `embed_migrations!()` puts the migrations into this
-//! binary. Running it applies them to a SQLite file (once and only once), then inserts and reads
-//! typed rows:
+//! binary; `#[derive(Model)]` checks a hand-written struct against the schema. Running it applies
+//! the migrations to a SQLite file (once and only once), then inserts and reads typed rows:
 //!
 //! ```text
 //! cargo run -p pets                              # examples/pets/pets.db
@@ -20,6 +20,17 @@ use sqlx::types::chrono::NaiveDate;
 migrate_macros::schema!();
 
 static MIGRATOR: Migrator = migrate_macros::embed_migrations!();
+
+/// A hand-written view of `pets`: `#[derive(Model)]` checks at compile time that each field is a
+/// column of the table, of the right type.
+#[derive(Debug, migrate_macros::Model, sqlx::FromRow)]
+#[model(table = "pets")]
+struct PetName {
+    name: String,
+    #[model(column = "type")]
+    #[sqlx(rename = "type")]
+    kind: PetType,
+}
 
 /// `SELECT <every column> FROM <table>`, from the model's `Table` impl.
 fn select_all<T: Table>() -> String {
@@ -105,6 +116,14 @@ async fn main() -> Result<(), Box<dyn Error>> {
             }
         );
     }
+    let names: Vec<PetName> = sqlx::query_as(&select_all::<PetName>())
+        .fetch_all(&pool)
+        .await?;
+    let names: Vec<String> = names
+        .iter()
+        .map(|p| format!("{} ({})", p.name, p.kind))
+        .collect();
+    println!("names: {}", names.join(", "));
     pool.close().await;
     Ok(())
 }
