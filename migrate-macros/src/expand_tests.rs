@@ -178,3 +178,50 @@ fn derive_model_reports_every_problem_at_once() {
     assert!(text.contains("needs a struct with named fields"), "{text}");
     assert!(text.contains("needs the table"), "{text}");
 }
+
+/// A copy of a fixture's migration directory in a fresh temporary directory.
+fn scratch_migrations(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("migrate-macros-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("create a scratch directory");
+    for entry in std::fs::read_dir(crate_dir().join("tests/fixtures/derive/migrations"))
+        .expect("the fixture")
+    {
+        let path = entry.expect("an entry").path();
+        std::fs::copy(&path, dir.join(path.file_name().expect("a name"))).expect("copy");
+    }
+    dir
+}
+
+#[test]
+fn embed_refuses_unlisted_and_deleted_migrations() {
+    let env = |dir: &Path| Env {
+        manifest_dir: Some(dir.to_path_buf()),
+    };
+
+    let dir = scratch_migrations("unlisted");
+    std::fs::write(dir.join("20240102000000_add_owner.sql"), "SELECT 1;\n").expect("write");
+    let text = crate::embed::expand(quote!("."), &env(&dir)).to_string();
+    assert!(
+        text.contains("20240102000000_add_owner.sql` is not listed in migrate.sum"),
+        "{text}"
+    );
+    assert!(text.contains("run `migrate hash`"), "{text}");
+    let _ = std::fs::remove_dir_all(&dir);
+
+    let dir = scratch_migrations("deleted");
+    std::fs::remove_file(dir.join("20240101120000_create_pet_type_and_create_pets.sql"))
+        .expect("remove");
+    let text = crate::embed::expand(quote!("."), &env(&dir)).to_string();
+    assert!(
+        text.contains("20240101120000_create_pet_type_and_create_pets.sql` is listed in migrate.sum but does not exist"),
+        "{text}"
+    );
+
+    let text = crate::embed::expand(quote!(), &env(&dir)).to_string();
+    assert!(
+        text.contains("no migration directory `migrations`"),
+        "{text}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
