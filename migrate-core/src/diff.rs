@@ -968,8 +968,8 @@ fn rename_names(c: &Change) -> (Vec<String>, Vec<String>) {
 
 /// Renames in an order in which every name is free when it is taken: a rename that takes a name
 /// another one gives up goes after it, and the renames inside a renamed table that name it after
-/// the table's.
-/// Otherwise (and for a cycle, which name matching makes all but impossible) the order is kept.
+/// the table's. A cycle (two indexes that swap names) passes through a free name
+/// ([`swap_name`]). Otherwise the order is kept.
 fn order_renames(mut pending: Vec<Change>) -> Vec<Change> {
     let waits_for = |x: &Change, y: &Change| {
         // `ALTER INDEX` names no table; the other renames inside a table name it.
@@ -982,17 +982,92 @@ fn order_renames(mut pending: Vec<Change>) -> Vec<Change> {
     };
     let mut out = Vec::with_capacity(pending.len());
     while !pending.is_empty() {
-        let next = (0..pending.len())
-            .find(|&i| {
-                !pending
-                    .iter()
-                    .enumerate()
-                    .any(|(j, y)| j != i && waits_for(&pending[i], y))
-            })
-            .unwrap_or(0);
-        out.push(pending.remove(next));
+        let next = (0..pending.len()).find(|&i| {
+            !pending
+                .iter()
+                .enumerate()
+                .any(|(j, y)| j != i && waits_for(&pending[i], y))
+        });
+        match next {
+            Some(i) => out.push(pending.remove(i)),
+            None => match via_free_name(pending.remove(0), out.len()) {
+                Ok((aside, rest)) => {
+                    out.push(aside);
+                    pending.insert(0, rest);
+                }
+                Err(first) => out.push(first),
+            },
+        }
     }
     out
+}
+
+/// The free name a rename of a cycle passes through.
+pub fn swap_name(n: usize) -> String {
+    format!("_migrate_swap_{n}")
+}
+
+/// Whether `name` is one of [`swap_name`]'s.
+pub fn is_swap_name(name: &str) -> bool {
+    name.strip_prefix("_migrate_swap_")
+        .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+}
+
+/// `from → to` as `from → swap` and then `swap → to`.
+fn via_free_name(c: Change, n: usize) -> Result<(Change, Change), Change> {
+    let mid = swap_name(n);
+    Ok(match c {
+        Change::RenameIndex { table, from, to } => {
+            let aside = Index {
+                name: mid,
+                ..from.clone()
+            };
+            (
+                Change::RenameIndex {
+                    table: table.clone(),
+                    from,
+                    to: aside.clone(),
+                },
+                Change::RenameIndex {
+                    table,
+                    from: aside,
+                    to,
+                },
+            )
+        }
+        Change::RenameConstraint { table, from, to } => (
+            Change::RenameConstraint {
+                table: table.clone(),
+                from,
+                to: mid.clone(),
+            },
+            Change::RenameConstraint {
+                table,
+                from: mid,
+                to,
+            },
+        ),
+        Change::RenameColumn { table, from, to } => (
+            Change::RenameColumn {
+                table: table.clone(),
+                from,
+                to: mid.clone(),
+            },
+            Change::RenameColumn {
+                table,
+                from: mid,
+                to,
+            },
+        ),
+        Change::RenameTable { from, to } => (
+            Change::RenameTable {
+                from,
+                to: mid.clone(),
+            },
+            Change::RenameTable { from: mid, to },
+        ),
+        other => return Err(other),
+    })
 }
 
 /// The keys of a table before the migration (primary key, unique non-partial indexes): their

@@ -456,8 +456,14 @@ pub fn render(diff: &Diff, from: &Schema, to: &Schema) -> Rendered {
             | Change::RenameIndex {
                 table, from: index, ..
             } if !rebuild.contains(table) && !dropped.contains(table.as_str()) => {
-                drop_indexes.push(Statement::tx(format!("DROP INDEX {}", ident(&index.name))));
-                if let Change::RenameIndex { to: new, .. } = change {
+                // An index renamed through a free name (a swap) never exists under that name here:
+                // its old name is dropped and its new one created.
+                if !crate::diff::is_swap_name(&index.name) {
+                    drop_indexes.push(Statement::tx(format!("DROP INDEX {}", ident(&index.name))));
+                }
+                if let Change::RenameIndex { to: new, .. } = change
+                    && !crate::diff::is_swap_name(&new.name)
+                {
                     late.push(Statement::tx(index_sql(table, new)));
                 }
             }
