@@ -1098,11 +1098,15 @@ fn old_keys<'a>(p: &TablePair<'a>) -> Vec<(&'a [String], Vec<String>, bool)> {
             columns: map(&ix.columns),
             ..ix.clone()
         };
+        // Kept under its name, or renamed: the same definition under a name that is new.
         let kept = new.indexes.iter().any(|n| {
-            *n == Index {
-                name: n.name.clone(),
-                ..mapped.clone()
-            }
+            let renamed = old.indexes.iter().all(|o| o.name != n.name);
+            (n.name == ix.name || renamed)
+                && *n
+                    == Index {
+                        name: n.name.clone(),
+                        ..mapped.clone()
+                    }
         });
         keys.push((ix.columns.as_slice(), mapped.columns, kept));
     }
