@@ -497,3 +497,67 @@ async fn env_selects_secure_content_never_printed_and_logs_json_lines() {
     assert!(text(&plain).contains("[modified]"), "{}", text(&plain));
     db.close().await.expect("drop");
 }
+
+#[tokio::test(flavor = "current_thread")]
+async fn status_reports_drift_from_what_the_migrations_produce() {
+    for sqlite in [false, true] {
+        let file = TestFile::new();
+        let db = if sqlite {
+            None
+        } else {
+            Some(TestDb::new().await)
+        };
+        let url = db.as_ref().map_or(file.url.clone(), |d| d.url.clone());
+        let p = project(if sqlite { "sqlite" } else { "postgres" }, &[]);
+        fs::write(
+            p.path().join("schema.toml"),
+            "[tables.pets]\nmodel = \"Pet\"\n[tables.pets.columns]\nid = { type = \"integer\", primary_key = true }\nname = { type = \"text\", default = \"'x'\" }\n",
+        )
+        .expect("schema");
+        assert!(run(p.path(), &url, &["generate"]).status.success());
+        let pending = run(p.path(), &url, &["status"]);
+        assert!(
+            text(&pending).contains("not checked while migrations are pending"),
+            "{}",
+            text(&pending)
+        );
+        assert!(run(p.path(), &url, &["up"]).status.success());
+        let clean = run(p.path(), &url, &["status"]);
+        assert!(clean.status.success(), "{}", text(&clean));
+        assert!(text(&clean).contains("drift: none"), "{}", text(&clean));
+
+        // Changed by hand.
+        let sql = "ALTER TABLE pets ADD COLUMN secret_notes text";
+        if let Some(db) = &db {
+            use sqlx::Connection;
+            let mut c = sqlx::PgConnection::connect(&db.url).await.expect("connect");
+            sqlx::raw_sql(sql).execute(&mut c).await.expect("alter");
+        } else {
+            use sqlx::Connection;
+            let mut c = sqlx::SqliteConnection::connect(&file.url)
+                .await
+                .expect("connect");
+            sqlx::raw_sql(sql).execute(&mut c).await.expect("alter");
+        }
+        let drifted = run(p.path(), &url, &["status"]);
+        assert_eq!(drifted.status.code(), Some(1), "{}", text(&drifted));
+        assert!(
+            text(&drifted).contains("secret_notes"),
+            "{}",
+            text(&drifted)
+        );
+        let json = run(p.path(), &url, &["status", "--format", "json"]);
+        let v: serde_json::Value = serde_json::from_slice(&json.stdout).expect("json");
+        assert_eq!(v["ok"], false);
+        assert!(
+            v["drift"][0]
+                .as_str()
+                .expect("a line")
+                .contains("secret_notes"),
+            "{v}"
+        );
+        if let Some(db) = db {
+            db.close().await.expect("drop");
+        }
+    }
+}

@@ -2,6 +2,7 @@
 
 use migrate_core::config::Config;
 use migrate_core::db::scrub;
+use migrate_core::introspect;
 use migrate_core::migration::MigrationDir;
 use migrate_core::runner::{self, Event, Options, RunError, Source};
 use serde_json::json;
@@ -250,22 +251,59 @@ pub fn status(global: &Global, out: &Output) -> Exit {
         Ok(r) => r,
         Err(code) => return code,
     };
+    // The schema as of the last generated migration: what the applied migrations should produce.
+    let snapshot = match MigrationDir::open(&ready.config.migrations).and_then(|d| d.snapshot()) {
+        Ok(s) => s,
+        Err(e) => {
+            migration_error(out, &e);
+            return Exit::Usage;
+        }
+    };
     block_on(async {
         let mut conn = match connect(&ready.config, global, out).await {
             Ok(c) => c,
             Err(code) => return code,
         };
-        let mut db = conn.db();
-        let result = runner::status(&mut db, &ready.sources, &ready.opts).await;
-        conn.close().await;
+        let result = runner::status(&mut conn.db(), &ready.sources, &ready.opts).await;
         let rows = match result {
             Ok(r) => r,
-            Err(e) => return run_error(out, &e, &ready.url),
+            Err(e) => {
+                conn.close().await;
+                return run_error(out, &e, &ready.url);
+            }
         };
+        // Drift: the live schema against the snapshot, once every migration is applied.
+        let pending = rows
+            .iter()
+            .filter(|r| r.state == runner::State::Pending)
+            .count();
+        let drift = if pending == 0 && !rows.is_empty() {
+            let opts = introspect::Options {
+                history_table: ready.config.history_table.clone(),
+                ..introspect::Options::default()
+            };
+            match introspect::introspect(&mut conn, &opts).await {
+                Ok(live) => {
+                    let dialect = conn.dialect();
+                    let mut expected = introspect::represent(dialect, &snapshot);
+                    introspect::canonical_literals(&mut conn, &mut expected).await;
+                    Some(introspect::drift(&live, &expected, dialect))
+                }
+                Err(e) => {
+                    conn.close().await;
+                    out.error(&scrub(&e.message, &ready.url), e.help.as_deref());
+                    return Exit::Usage;
+                }
+            }
+        } else {
+            None
+        };
+        conn.close().await;
         let bad = rows
             .iter()
             .filter(|r| !matches!(r.state, runner::State::Applied | runner::State::Pending))
             .count();
+        let drifted = drift.as_ref().is_some_and(|d| !d.is_empty());
         if out.json() {
             let list: Vec<_> = rows
                 .iter()
@@ -277,7 +315,10 @@ pub fn status(global: &Global, out: &Output) -> Exit {
                     })
                 })
                 .collect();
-            println!("{}", json!({ "ok": bad == 0, "migrations": list }));
+            println!(
+                "{}",
+                json!({ "ok": bad == 0 && !drifted, "migrations": list, "drift": drift })
+            );
         } else {
             println!(
                 "{:<14}  {:<9}  {:<24}  {:>9}  NAME",
@@ -294,16 +335,32 @@ pub fn status(global: &Global, out: &Output) -> Exit {
                     r.name
                 );
             }
-            let pending = rows
-                .iter()
-                .filter(|r| r.state == runner::State::Pending)
-                .count();
             println!(
                 "\n{} migration(s): {pending} pending, {bad} with problems",
                 rows.len()
             );
+            match &drift {
+                None if pending > 0 => println!("drift: not checked while migrations are pending"),
+                None => {}
+                Some(d) if d.is_empty() => {
+                    println!("drift: none; the database matches the migrations")
+                }
+                Some(d) => {
+                    println!("drift: the database differs from what the migrations produce:");
+                    for line in d {
+                        println!("  - {line}");
+                    }
+                    println!(
+                        "  (changed by hand, or by a hand-written migration the schema does not declare: `migrate diff` writes a migration back to the schema)"
+                    );
+                }
+            }
         }
-        if bad > 0 { Exit::Found } else { Exit::Ok }
+        if bad > 0 || drifted {
+            Exit::Found
+        } else {
+            Exit::Ok
+        }
     })
 }
 
