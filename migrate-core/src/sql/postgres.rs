@@ -205,6 +205,13 @@ fn old_column<'a>(from: &'a Schema, to: &Schema, table: &str, column: &str) -> O
     })
 }
 
+/// Whether the column is in the table's declared primary key.
+fn in_primary_key(to: &Schema, table: &str, column: &str) -> bool {
+    to.table(table)
+        .and_then(|t| t.primary_key.as_ref())
+        .is_some_and(|pk| pk.columns.iter().any(|c| c == column))
+}
+
 /// The table's name before the migration's renames, which run after constraints are dropped.
 fn name_before_renames<'a>(from: &Schema, to: &'a Schema, table: &'a str) -> &'a str {
     if from.table(table).is_some() {
@@ -377,7 +384,9 @@ fn change_sql(change: &Change, from: &Schema, to: &Schema, out: &mut Vec<Stateme
                         "ALTER TABLE {t} ADD COLUMN {}",
                         column_def(&nullable)
                     )));
-                    set_not_null(table, &column.name, Some(b), out);
+                    if !in_primary_key(to, table, &column.name) {
+                        set_not_null(table, &column.name, Some(b), out);
+                    }
                 }
                 _ => out.push(Statement::tx(format!(
                     "ALTER TABLE {t} ADD COLUMN {}",
@@ -450,13 +459,14 @@ fn change_sql(change: &Change, from: &Schema, to: &Schema, out: &mut Vec<Stateme
             column,
             backfill,
         } => {
-            // A column that becomes an identity is filled and made NOT NULL with it.
+            // A column that becomes an identity is filled and made NOT NULL with it, and so is
+            // one that joins the primary key (nullable until now, it was not in the old one).
             let becomes_identity = to
                 .table(table)
                 .and_then(|t| t.column(column))
                 .is_some_and(|c| c.identity.is_some())
                 && old_column(from, to, table, column).is_some_and(|oc| oc.identity.is_none());
-            if !becomes_identity {
+            if !becomes_identity && !in_primary_key(to, table, column) {
                 set_not_null(table, column, backfill.as_deref(), out);
             }
         }
@@ -525,6 +535,22 @@ fn change_sql(change: &Change, from: &Schema, to: &Schema, out: &mut Vec<Stateme
             comment_value(comment)
         ))),
         Change::AddPrimaryKey { table, key } => {
+            // The key makes its columns NOT NULL at once: those new or nullable until now get
+            // their backfill here, before it, instead of a NOT NULL step of their own.
+            for column in &key.columns {
+                let backfill = to
+                    .table(table)
+                    .and_then(|t| t.column(column))
+                    .and_then(|c| c.backfill.as_ref().or(c.default.as_ref()));
+                let was_null = old_column(from, to, table, column).is_none_or(|oc| oc.nullable);
+                if let Some(b) = backfill.filter(|_| was_null) {
+                    let c = ident(column);
+                    out.push(Statement::tx(format!(
+                        "UPDATE {} SET {c} = {b} WHERE {c} IS NULL",
+                        ident(table)
+                    )));
+                }
+            }
             out.push(Statement::tx(format!(
                 "ALTER TABLE {} ADD {}",
                 ident(table),
