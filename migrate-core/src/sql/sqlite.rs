@@ -200,13 +200,18 @@ fn enum_check(c: &Column, schema: &Schema) -> Option<String> {
     Some(format!("CHECK ({} IN ({values}))", ident(&c.name)))
 }
 
-fn column_def(c: &Column, table: &Table, schema: &Schema) -> String {
-    // An identity key is SQLite's rowid alias, which must be declared exactly INTEGER.
-    let rowid = c.identity.is_some()
+/// Whether the column is an identity key, which SQLite makes its rowid alias.
+fn is_rowid_alias(c: &Column, table: &Table) -> bool {
+    c.identity.is_some()
         && table
             .primary_key
             .as_ref()
-            .is_some_and(|pk| pk.columns.len() == 1 && pk.columns[0] == c.name);
+            .is_some_and(|pk| pk.columns.len() == 1 && pk.columns[0] == c.name)
+}
+
+fn column_def(c: &Column, table: &Table, schema: &Schema) -> String {
+    // An identity key is SQLite's rowid alias, which must be declared exactly INTEGER.
+    let rowid = is_rowid_alias(c, table);
     let ty = if rowid {
         "integer".to_string()
     } else {
@@ -559,6 +564,9 @@ fn rebuild_table(t: &Table, from: &Schema, to: &Schema, out: &mut Vec<Statement>
             }
             None => match (&c.backfill, c.nullable) {
                 (Some(b), _) => default_sql(b),
+                // SQLite generates only its rowid alias: a new identity elsewhere numbers the
+                // rows as the rowid does.
+                _ if c.identity.is_some() && !is_rowid_alias(c, t) => "rowid".into(),
                 _ => continue,
             },
         };
