@@ -990,13 +990,16 @@ fn order_renames(mut pending: Vec<Change>) -> Vec<Change> {
         });
         match next {
             Some(i) => out.push(pending.remove(i)),
-            None => match via_free_name(pending.remove(0), out.len()) {
-                Ok((aside, rest)) => {
-                    out.push(aside);
-                    pending.insert(0, rest);
+            None => {
+                let first = pending.remove(0);
+                match via_free_name(&first, out.len()) {
+                    Some((aside, rest)) => {
+                        out.push(aside);
+                        pending.insert(0, rest);
+                    }
+                    None => out.push(first),
                 }
-                Err(first) => out.push(first),
-            },
+            }
         }
     }
     out
@@ -1014,9 +1017,9 @@ pub fn is_swap_name(name: &str) -> bool {
 }
 
 /// `from → to` as `from → swap` and then `swap → to`.
-fn via_free_name(c: Change, n: usize) -> Result<(Change, Change), Change> {
+fn via_free_name(c: &Change, n: usize) -> Option<(Change, Change)> {
     let mid = swap_name(n);
-    Ok(match c {
+    Some(match c.clone() {
         Change::RenameIndex { table, from, to } => {
             let aside = Index {
                 name: mid,
@@ -1066,7 +1069,7 @@ fn via_free_name(c: Change, n: usize) -> Result<(Change, Change), Change> {
             },
             Change::RenameTable { from: mid, to },
         ),
-        other => return Err(other),
+        _ => return None,
     })
 }
 
