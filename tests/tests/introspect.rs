@@ -263,3 +263,83 @@ async fn expressions_read_back_canonically_on_postgres() {
 fn toml_string(s: &str) -> String {
     format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""))
 }
+
+#[tokio::test(flavor = "current_thread")]
+async fn what_the_language_cannot_express_is_left_out_with_a_note_on_postgres() {
+    let db = TestDb::new().await;
+    let mut conn = Conn::connect(&db.url).await.expect("connect");
+    conn.execute(
+        "CREATE TABLE parent (id serial PRIMARY KEY, name text COLLATE \"C\", tag varchar(10));
+         CREATE TABLE child (
+             id integer GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+             parent_id integer REFERENCES parent (id) DEFERRABLE INITIALLY DEFERRED,
+             at timestamp(3)
+         );
+         CREATE INDEX parent_lower ON parent (lower(name));
+         CREATE INDEX parent_desc ON parent (name DESC);
+         CREATE INDEX parent_include ON parent (id) INCLUDE (name);
+         CREATE INDEX parent_pattern ON parent (tag varchar_pattern_ops);
+         CREATE INDEX parent_collated ON parent (tag COLLATE \"C\");
+         CREATE INDEX parent_plain ON parent (tag);
+         CREATE TABLE migrate_history (version bigint);
+         CREATE TYPE ext_kind AS ENUM ('a');
+         CREATE TABLE ext_table (id integer);
+         ALTER EXTENSION plpgsql ADD TYPE ext_kind;
+         ALTER EXTENSION plpgsql ADD TABLE ext_table;",
+    )
+    .await
+    .expect("create");
+    let read = introspect::introspect_with_notes(&mut conn, &Options::default())
+        .await
+        .expect("introspect");
+    conn.close().await;
+    let names: Vec<&str> = read.schema.tables.iter().map(|t| t.name.as_str()).collect();
+    assert_eq!(
+        names,
+        ["child", "parent"],
+        "the history table and extension members are skipped"
+    );
+    assert!(read.schema.enums.is_empty());
+    let parent = read.schema.table("parent").expect("parent");
+    assert_eq!(
+        parent.column("id").and_then(|c| c.identity),
+        Some(migrate_core::schema::Identity::ByDefault),
+        "serial is an identity"
+    );
+    assert_eq!(parent.column("id").and_then(|c| c.default.clone()), None);
+    let indexes: Vec<&str> = parent.indexes.iter().map(|i| i.name.as_str()).collect();
+    assert_eq!(indexes, ["parent_plain"]);
+    let notes = read.notes.join("\n");
+    for expected in [
+        "index `parent_lower` on `parent` has an expression: left out",
+        "index `parent_desc` on `parent` has a DESC or NULLS FIRST column: left out",
+        "index `parent_include` on `parent` has INCLUDE columns: left out",
+        "index `parent_pattern` on `parent` uses a non-default operator class: left out",
+        "index `parent_collated` on `parent` uses a non-default collation: left out",
+        "foreign key `child_parent_id_fkey` of `child` is DEFERRABLE: read as not deferrable",
+        "column `child.at` is `timestamp(3) without time zone`: read without its precision or fields",
+        "column `parent.id` is a serial column: read as `identity = true`",
+    ] {
+        assert!(
+            notes.contains(expected),
+            "missing `{expected}` in:\n{notes}"
+        );
+    }
+    db.close().await.expect("drop");
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn a_type_the_language_lacks_is_an_error_naming_the_column() {
+    let db = TestDb::new().await;
+    let mut conn = Conn::connect(&db.url).await.expect("connect");
+    conn.execute("CREATE TABLE shapes (id integer, at point)")
+        .await
+        .expect("create");
+    let err = introspect::introspect(&mut conn, &Options::default())
+        .await
+        .expect_err("point is not a type of the language");
+    conn.close().await;
+    assert_eq!(err.message, "column `shapes.at` is of type `point`");
+    assert!(err.help.is_some_and(|h| h.contains("no such type")));
+    db.close().await.expect("drop");
+}

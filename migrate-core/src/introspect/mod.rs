@@ -749,6 +749,12 @@ pub fn keep_undeclared(live: &Schema, declared: &Schema) -> (Schema, Vec<Undecla
                 .map(|r| (r, t.name.as_str()))
         })
         .collect();
+    let declared_tables: HashMap<&str, usize> = declared
+        .tables
+        .iter()
+        .enumerate()
+        .map(|(i, t)| (t.name.as_str(), i))
+        .collect();
     let kept_tables: HashSet<String> = declared
         .tables
         .iter()
@@ -757,7 +763,7 @@ pub fn keep_undeclared(live: &Schema, declared: &Schema) -> (Schema, Vec<Undecla
             live.tables
                 .iter()
                 .filter(|lt| {
-                    declared.table(&lt.name).is_none()
+                    !declared_tables.contains_key(lt.name.as_str())
                         && !renamed_from.contains_key(lt.name.as_str())
                         && !declared.drop_tables.contains(&lt.name)
                 })
@@ -765,7 +771,7 @@ pub fn keep_undeclared(live: &Schema, declared: &Schema) -> (Schema, Vec<Undecla
         )
         .collect();
     for lt in &live.tables {
-        let declared_name = if declared.table(&lt.name).is_some() {
+        let declared_name = if declared_tables.contains_key(lt.name.as_str()) {
             Some(lt.name.as_str())
         } else {
             renamed_from.get(lt.name.as_str()).copied()
@@ -782,7 +788,11 @@ pub fn keep_undeclared(live: &Schema, declared: &Schema) -> (Schema, Vec<Undecla
             }
             continue;
         };
-        let Some(t) = target.tables.iter_mut().find(|t| t.name == name) else {
+        // Declared tables come first in the target, in the same order.
+        let Some(t) = declared_tables
+            .get(name)
+            .and_then(|&i| target.tables.get_mut(i))
+        else {
             continue;
         };
         keep_in_table(lt, t, &kept_tables, &mut found);

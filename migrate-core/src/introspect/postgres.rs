@@ -4,7 +4,8 @@
 //! 1. enums, with their labels in order and their comments;
 //! 2. tables, with their comments;
 //! 3. columns: type (resolved to the element type for arrays), type modifier, NOT NULL,
-//!    identity, default (`pg_get_expr`), comment;
+//!    identity, default (`pg_get_expr` without the relation: a default names no column, and
+//!    deparsing with it costs three times as much), comment;
 //! 4. constraints: primary keys, unique constraints, foreign keys, checks (`pg_get_expr`);
 //! 5. indexes: columns, method, uniqueness, predicate, and what makes one unrepresentable
 //!    (expressions, `INCLUDE`, `DESC`, a non-default operator class or collation).
@@ -75,7 +76,7 @@ SELECT a.attrelid::int8 AS rel, a.attnum::int4 AS num, a.attname::text AS name, 
        (t.typcategory = 'A' AND t.typelem <> 0) AS is_array, \
        b.oid::int8 AS base_oid, b.typname::text AS base_name, b.typtype::text AS base_kind, \
        bn.nspname::text AS base_schema, \
-       pg_catalog.pg_get_expr(ad.adbin, ad.adrelid, true) AS default_expr, \
+       pg_catalog.pg_get_expr(ad.adbin, 0, true) AS default_expr, \
        d.description AS comment \
 FROM pg_catalog.pg_attribute a \
 JOIN pg_catalog.pg_type t ON t.oid = a.atttypid \
@@ -98,17 +99,18 @@ WHERE c.conrelid = ANY($1::int8[]::oid[]) AND c.contype IN ('p', 'u', 'f', 'c', 
 ORDER BY c.conrelid, c.conname";
 
 const INDEXES_SQL: &str = "\
+WITH custom AS (SELECT coalesce(array_agg(oid), '{}') AS classes \
+                FROM pg_catalog.pg_opclass WHERE NOT opcdefault) \
 SELECT i.indrelid::int8 AS rel, ic.relname::text AS name, i.indisunique AS is_unique, \
-       (SELECT array_agg(k::int4 ORDER BY n) FROM unnest(i.indkey) WITH ORDINALITY AS u(k, n)) AS cols, \
-       i.indnkeyatts::int4 AS key_count, i.indexprs IS NOT NULL AS has_exprs, \
-       (SELECT array_agg(o::int4 ORDER BY n) FROM unnest(i.indoption) WITH ORDINALITY AS u(o, n)) AS options, \
+       i.indkey::text AS cols, i.indnkeyatts::int4 AS key_count, \
+       i.indexprs IS NOT NULL AS has_exprs, i.indoption::text AS options, \
        am.amname::text AS method, \
-       pg_catalog.pg_get_expr(i.indpred, i.indrelid, true) AS predicate, \
-       (SELECT coalesce(bool_and(o.opcdefault), true) \
-          FROM unnest(i.indclass::oid[]) AS k(oid) JOIN pg_catalog.pg_opclass o ON o.oid = k.oid) AS default_classes, \
-       (SELECT coalesce(bool_and(k.oid = 0 OR k.oid = 100), true) \
-          FROM unnest(i.indcollation::oid[]) AS k(oid)) AS default_collations \
+       CASE WHEN i.indpred IS NOT NULL \
+            THEN pg_catalog.pg_get_expr(i.indpred, i.indrelid, true) END AS predicate, \
+       NOT (i.indclass::oid[] && custom.classes) AS default_classes, \
+       i.indcollation::oid[] <@ ARRAY[0, 100]::oid[] AS default_collations \
 FROM pg_catalog.pg_index i \
+CROSS JOIN custom \
 JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid \
 JOIN pg_catalog.pg_am am ON am.oid = ic.relam \
 WHERE i.indrelid = ANY($1::int8[]::oid[]) \
@@ -392,9 +394,16 @@ async fn read(conn: &mut PgConnection, opts: &Options) -> Result<Introspected, D
         let tname = info.table.name.clone();
         let name: String = get(row, "name")?;
         let skip = |why: &str| format!("index `{name}` on `{tname}` {why}: left out");
-        let nums: Vec<i32> = get(row, "cols")?;
+        // int2vector's text form: numbers separated by spaces.
+        let numbers = |col: &str| -> Result<Vec<i32>, DbError> {
+            Ok(get::<String>(row, col)?
+                .split_whitespace()
+                .filter_map(|n| n.parse().ok())
+                .collect())
+        };
+        let nums = numbers("cols")?;
         let key_count: i32 = get(row, "key_count")?;
-        let options: Vec<i32> = get(row, "options")?;
+        let options = numbers("options")?;
         let method: String = get(row, "method")?;
         let reason = if get::<bool>(row, "has_exprs")? || nums.contains(&0) {
             Some("has an expression")
