@@ -186,6 +186,78 @@ pub fn default_sql(expr: &str) -> String {
     }
 }
 
+/// A default or backfill of a column of type `ty`: as [`default_sql`], except that a PostgreSQL
+/// array literal (`'{}'`, `'{1,2}'`, `'{"a b",NULL}'`) becomes the JSON array that SQLite keeps
+/// arrays as.
+pub fn value_sql(expr: &str, ty: &ColumnType) -> String {
+    if let ColumnType::Array(element) = ty
+        && let Some(json) = json_array(strip_casts(expr).trim(), element)
+    {
+        return literal(&json);
+    }
+    default_sql(expr)
+}
+
+/// The JSON text of a one-dimensional PostgreSQL array literal, if `e` is one.
+fn json_array(e: &str, element: &ColumnType) -> Option<String> {
+    use serde_json::Value;
+    let quoted = e.strip_prefix('\'')?.strip_suffix('\'')?;
+    if quoted.replace("''", "").contains('\'') {
+        return None;
+    }
+    let text = quoted.replace("''", "'");
+    let inner = text.trim().strip_prefix('{')?.strip_suffix('}')?;
+    let mut items = Vec::new();
+    let mut chars = inner.trim().chars().peekable();
+    while chars.peek().is_some() {
+        while chars.next_if(|c| c.is_whitespace()).is_some() {}
+        let mut item = String::new();
+        let is_quoted = chars.next_if_eq(&'"').is_some();
+        if is_quoted {
+            loop {
+                match chars.next()? {
+                    '\\' => item.push(chars.next()?),
+                    '"' => break,
+                    c => item.push(c),
+                }
+            }
+            while chars.next_if(|c| c.is_whitespace()).is_some() {}
+        } else {
+            while let Some(c) = chars.next_if(|&c| c != ',') {
+                if matches!(c, '{' | '}' | '"' | '\\') {
+                    return None;
+                }
+                item.push(c);
+            }
+            item = item.trim().to_string();
+        }
+        let number = || serde_json::from_str::<serde_json::Number>(&item).ok();
+        items.push(match element {
+            _ if !is_quoted && item.eq_ignore_ascii_case("null") => Value::Null,
+            ColumnType::SmallInt
+            | ColumnType::Integer
+            | ColumnType::BigInt
+            | ColumnType::Real
+            | ColumnType::Double
+            | ColumnType::Numeric(_)
+                if number().is_some() =>
+            {
+                Value::Number(number()?)
+            }
+            ColumnType::Boolean => Value::Bool(matches!(
+                item.to_ascii_lowercase().as_str(),
+                "t" | "true" | "y" | "yes" | "on" | "1"
+            )),
+            _ => Value::String(item),
+        });
+        match chars.next() {
+            Some(',') | None => {}
+            Some(_) => return None,
+        }
+    }
+    Some(Value::Array(items).to_string())
+}
+
 fn enum_check(c: &Column, schema: &Schema) -> Option<String> {
     let ColumnType::Enum(name) = &c.ty else {
         return None;
@@ -223,7 +295,7 @@ fn column_def(c: &Column, table: &Table, schema: &Schema) -> String {
     }
     if let Some(d) = &c.default {
         s.push_str(" DEFAULT ");
-        s.push_str(&default_sql(d));
+        s.push_str(&value_sql(d, &c.ty));
     }
     if let Some(check) = enum_check(c, schema) {
         s.push(' ');
@@ -545,7 +617,7 @@ fn rebuild_table(t: &Table, from: &Schema, to: &Schema, out: &mut Vec<Statement>
             .backfill
             .as_deref()
             .or(c.default.as_deref())
-            .map(default_sql);
+            .map(|e| value_sql(e, &c.ty));
         let expr = match prev {
             Some(p) => {
                 let mut e = ident(&c.name);
@@ -563,7 +635,7 @@ fn rebuild_table(t: &Table, from: &Schema, to: &Schema, out: &mut Vec<Statement>
                 e
             }
             None => match (&c.backfill, c.nullable) {
-                (Some(b), _) => default_sql(b),
+                (Some(b), _) => value_sql(b, &c.ty),
                 // SQLite generates only its rowid alias: a new identity elsewhere numbers the
                 // rows as the rowid does.
                 _ if c.identity.is_some() && !is_rowid_alias(c, t) => "rowid".into(),
@@ -581,7 +653,7 @@ fn rebuild_table(t: &Table, from: &Schema, to: &Schema, out: &mut Vec<Statement>
         exprs.push(
             c.default
                 .as_deref()
-                .map_or_else(|| "NULL".into(), default_sql),
+                .map_or_else(|| "NULL".into(), |d| value_sql(d, &c.ty)),
         );
     }
     out.push(Statement::tx(format!(
@@ -623,6 +695,23 @@ mod tests {
         assert_eq!(default_sql("-1.5"), "-1.5");
         assert_eq!(default_sql("true"), "true");
         assert_eq!(default_sql("lower('A')"), "(lower('A'))");
+    }
+
+    #[test]
+    fn array_literals_become_json() {
+        let int = ColumnType::Array(Box::new(ColumnType::Integer));
+        let text = ColumnType::Array(Box::new(ColumnType::Text));
+        let flag = ColumnType::Array(Box::new(ColumnType::Boolean));
+        assert_eq!(value_sql("'{}'", &text), "'[]'");
+        assert_eq!(value_sql("'{}'::text[]", &text), "'[]'");
+        assert_eq!(value_sql("'{1, 2,NULL}'", &int), "'[1,2,null]'");
+        assert_eq!(
+            value_sql(r#"'{a,"b c","it''s","\"q\"",null,"NULL"}'"#, &text),
+            r#"'["a","b c","it''s","\"q\"",null,"NULL"]'"#
+        );
+        assert_eq!(value_sql("'{t,f}'", &flag), "'[true,false]'");
+        assert_eq!(value_sql("'{{1},{2}}'", &int), "'{{1},{2}}'");
+        assert_eq!(value_sql("'{}'", &ColumnType::Json), "'{}'");
     }
 
     #[test]
