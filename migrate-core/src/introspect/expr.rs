@@ -1558,6 +1558,14 @@ pub fn canonical_with(
     }
 }
 
+/// A value of type `ty` (named as [`pg_type_name`] does) as the server prints a constant: a
+/// number or boolean bare, anything else quoted.
+pub fn server_spelling(v: &str, ty: &str) -> String {
+    let mut out = String::new();
+    print(&server_value(v, ty), &mut out);
+    out
+}
+
 /// A value as the server prints it, as an expression of type `ty`.
 fn server_value(v: &str, ty: &str) -> Expr {
     if NUMERIC_TYPES.contains(&ty) && is_number(v) {

@@ -177,10 +177,11 @@ pub fn is_sqlite_rowid(t: &Table, c: &Column) -> bool {
         && c.ty.is_integer()
 }
 
-/// A SQLite default as the database reports it back: the SQL the migration wrote, without the
-/// parentheses around an expression. `None` for `NULL`.
-pub fn sqlite_default(d: &str) -> Option<String> {
-    let sql = crate::sql::sqlite::default_sql(d);
+/// A SQLite default of a column of type `ty` as the database reports it back: the SQL the
+/// migration wrote (an array as JSON), without the parentheses around an expression. `None` for
+/// `NULL`.
+pub fn sqlite_default(d: &str, ty: &ColumnType) -> Option<String> {
+    let sql = crate::sql::sqlite::value_sql(d, ty);
     let sql = strip_outer_parens(&sql).trim().to_string();
     (!sql.eq_ignore_ascii_case("null")).then_some(sql)
 }
@@ -255,7 +256,7 @@ fn represent_sqlite(schema: &Schema) -> Schema {
             if let Some(ty) = &c.type_changed_from {
                 c.type_changed_from = Some(retype(ty));
             }
-            c.default = c.default.as_deref().and_then(sqlite_default);
+            c.default = c.default.as_deref().and_then(|d| sqlite_default(d, &c.ty));
             if rowid {
                 c.ty = ColumnType::Integer;
                 c.identity = Some(Identity::ByDefault);

@@ -633,7 +633,7 @@ pub async fn canonical_literals(conn: &mut PgConnection, schema: &mut Schema) {
                 continue;
             };
             if let Some(v) = spelled.get(&(value, expr::pg_type_name(&c.ty))) {
-                c.default = expr::canonical_default(&bare_or_quoted(v, &c.ty), &c.ty);
+                c.default = Some(expr::server_spelling(v, &expr::pg_type_name(&c.ty)));
             }
         }
         for ck in &mut t.checks {
@@ -645,24 +645,5 @@ pub async fn canonical_literals(conn: &mut PgConnection, schema: &mut Schema) {
                 .as_deref()
                 .map(|p| expr::canonical_with(p, &ctx, &spelled));
         }
-    }
-}
-
-/// A value as the server prints it, as SQL: numbers and booleans bare, the rest quoted.
-fn bare_or_quoted(v: &str, ty: &ColumnType) -> String {
-    let bare = matches!(
-        ty,
-        ColumnType::SmallInt
-            | ColumnType::Integer
-            | ColumnType::BigInt
-            | ColumnType::Real
-            | ColumnType::Double
-            | ColumnType::Numeric(_)
-            | ColumnType::Boolean
-    );
-    if bare {
-        v.to_string()
-    } else {
-        crate::sql::literal(v)
     }
 }

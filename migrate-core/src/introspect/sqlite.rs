@@ -216,7 +216,7 @@ async fn read(conn: &mut SqliteConnection, opts: &Options) -> Result<Introspecte
             let ty = column_type(&c.declared, &enum_names, name, &c.name, &mut notes);
             let is_pk = c.pk > 0;
             let is_rowid = rowid.as_deref() == Some(c.name.as_str());
-            let default = c.default.as_deref().and_then(sqlite_default);
+            let default = c.default.as_deref().and_then(|d| sqlite_default(d, &ty));
             if is_pk && !c.not_null && !is_rowid {
                 notes.push(format!(
                     "primary key column `{name}.{}` is not declared NOT NULL: read as NOT NULL",
