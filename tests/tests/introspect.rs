@@ -343,3 +343,44 @@ async fn a_type_the_language_lacks_is_an_error_naming_the_column() {
     assert!(err.help.is_some_and(|h| h.contains("no such type")));
     db.close().await.expect("drop");
 }
+
+#[tokio::test(flavor = "current_thread")]
+async fn other_postgres_schemas_are_read_when_asked() {
+    let db = TestDb::new().await;
+    let mut conn = Conn::connect(&db.url).await.expect("connect");
+    conn.execute(
+        "CREATE SCHEMA app;
+         CREATE TYPE app.mood AS ENUM ('ok');
+         CREATE TABLE app.pets (id integer PRIMARY KEY, mood app.mood);
+         CREATE TABLE public.owners (id integer PRIMARY KEY);",
+    )
+    .await
+    .expect("create");
+    let public = introspect::introspect(&mut conn, &Options::default())
+        .await
+        .expect("public");
+    assert_eq!(public.tables.len(), 1);
+    assert_eq!(public.tables[0].name, "owners");
+    let app = Options {
+        schemas: vec!["app".into()],
+        ..Options::default()
+    };
+    let read = introspect::introspect(&mut conn, &app).await.expect("app");
+    assert_eq!(read.tables[0].name, "pets");
+    assert_eq!(read.enums[0].name, "mood");
+
+    // The model has no schema qualifier: the same name in two schemas read together is an error.
+    conn.execute("CREATE TABLE app.owners (id integer)")
+        .await
+        .expect("create");
+    let both = Options {
+        schemas: vec!["public".into(), "app".into()],
+        ..Options::default()
+    };
+    let err = introspect::introspect(&mut conn, &both)
+        .await
+        .expect_err("two tables named owners");
+    assert!(err.message.contains("named `owners`"), "{}", err.message);
+    conn.close().await;
+    db.close().await.expect("drop");
+}
