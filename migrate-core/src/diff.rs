@@ -360,6 +360,8 @@ struct Differ {
     drops: Vec<Change>,
     drop_enums: Vec<Change>,
     comments: Vec<Change>,
+    /// `(table, name)` of primary keys renamed, both names: relations, unlike other constraints.
+    renamed_keys: HashSet<(String, String)>,
 }
 
 impl Differ {
@@ -368,7 +370,7 @@ impl Differ {
             self.drop_fks,
             self.drop_constraints,
             self.drop_tables,
-            order_renames(self.renames),
+            order_renames(self.renames, &self.renamed_keys),
             self.enums,
             self.create_tables,
             self.columns,
@@ -674,6 +676,9 @@ impl Differ {
         match (&old_pk, &new.primary_key) {
             (Some(o), Some(n)) if o == n => {}
             (Some(o), Some(n)) if o.columns == n.columns => {
+                for name in [&o.name, &n.name] {
+                    self.renamed_keys.insert((tname.clone(), name.clone()));
+                }
                 self.renames.push(Change::RenameConstraint {
                     table: tname.clone(),
                     from: o.name.clone(),
@@ -946,9 +951,18 @@ impl Differ {
 }
 
 /// The names a rename gives up and takes: relations (tables, indexes, and primary keys, which are
-/// indexes too) share one namespace, the constraints of a table and its columns another each.
-fn rename_names(c: &Change) -> (Vec<String>, Vec<String>) {
+/// indexes too: those in `keys`) share one namespace, the constraints of a table and its columns
+/// another each.
+fn rename_names(c: &Change, keys: &HashSet<(String, String)>) -> (Vec<String>, Vec<String>) {
     match c {
+        Change::RenameConstraint { table, from, to }
+            if !keys.contains(&(table.clone(), to.clone())) =>
+        {
+            (
+                vec![format!("c\0{table}\0{from}")],
+                vec![format!("c\0{table}\0{to}")],
+            )
+        }
         Change::RenameTable { from, to } => (vec![format!("r\0{from}")], vec![format!("r\0{to}")]),
         Change::RenameIndex { from, to, .. } => (
             vec![format!("r\0{}", from.name)],
@@ -970,14 +984,14 @@ fn rename_names(c: &Change) -> (Vec<String>, Vec<String>) {
 /// another one gives up goes after it, and the renames inside a renamed table that name it after
 /// the table's. A cycle (two indexes that swap names) passes through a free name
 /// ([`swap_name`]). Otherwise the order is kept.
-fn order_renames(mut pending: Vec<Change>) -> Vec<Change> {
+fn order_renames(mut pending: Vec<Change>, keys: &HashSet<(String, String)>) -> Vec<Change> {
     let waits_for = |x: &Change, y: &Change| {
         // `ALTER INDEX` names no table; the other renames inside a table name it.
         let names_table = !matches!(x, Change::RenameTable { .. } | Change::RenameIndex { .. });
         let table_first = matches!(y, Change::RenameTable { to, .. }
             if names_table && x.table() == Some(to.as_str()));
-        let (_, takes) = rename_names(x);
-        let (gives, _) = rename_names(y);
+        let (_, takes) = rename_names(x, keys);
+        let (gives, _) = rename_names(y, keys);
         table_first || takes.iter().any(|n| gives.contains(n))
     };
     let mut out = Vec::with_capacity(pending.len());
@@ -992,7 +1006,12 @@ fn order_renames(mut pending: Vec<Change>) -> Vec<Change> {
             Some(i) => out.push(pending.remove(i)),
             None => {
                 let first = pending.remove(0);
-                match via_free_name(&first, out.len()) {
+                // A rename already set aside goes on as it is, or this would never end.
+                let aside = rename_names(&first, keys)
+                    .0
+                    .iter()
+                    .any(|n| is_swap_name(n.rsplit('\0').next().unwrap_or(n)));
+                match via_free_name(&first, out.len()).filter(|_| !aside) {
                     Some((aside, rest)) => {
                         out.push(aside);
                         pending.insert(0, rest);

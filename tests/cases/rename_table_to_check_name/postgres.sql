@@ -1,0 +1,3 @@
+ALTER TABLE "orders" RENAME TO "purchases";
+
+ALTER TABLE "purchases" RENAME CONSTRAINT "purchases" TO "purchases_total_check";
