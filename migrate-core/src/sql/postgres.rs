@@ -523,6 +523,15 @@ fn change_sql(change: &Change, from: &Schema, to: &Schema, out: &mut Vec<Stateme
                 ),
             };
             out.push(Statement::tx(sql));
+            // A new identity's sequence starts at 1: past the values the column already holds.
+            if old.is_none() && new.is_some() {
+                out.push(Statement::tx(format!(
+                    "SELECT setval(pg_get_serial_sequence({}, {}), GREATEST(MAX({c}), 1), \
+                     MAX({c}) IS NOT NULL) FROM {t}",
+                    literal(&t),
+                    literal(column)
+                )));
+            }
         }
         Change::SetColumnComment {
             table,
