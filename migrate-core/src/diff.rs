@@ -1093,7 +1093,8 @@ fn via_free_name(c: &Change, n: usize) -> Option<(Change, Change)> {
 }
 
 /// The keys of a table before the migration (primary key, unique non-partial indexes): their
-/// columns then, their columns after (through renames), and whether the migration keeps them.
+/// columns then, their columns after (through renames), and whether the migration keeps them (a
+/// key whose columns change type is rebuilt, and only after the change fits the new types).
 fn old_keys<'a>(p: &TablePair<'a>) -> Vec<(&'a [String], Vec<String>, bool)> {
     let (old, new) = (p.old, p.new);
     let renamed = |c: &String| {
@@ -1105,10 +1106,17 @@ fn old_keys<'a>(p: &TablePair<'a>) -> Vec<(&'a [String], Vec<String>, bool)> {
         to.map_or_else(|| c.clone(), |n| n.name.clone())
     };
     let map = |cs: &[String]| cs.iter().map(renamed).collect::<Vec<_>>();
+    let same_types = |before: &[String], after: &[String]| {
+        before
+            .iter()
+            .zip(after)
+            .all(|(b, a)| old.column(b).map(|c| &c.ty) == new.column(a).map(|c| &c.ty))
+    };
     let mut keys = Vec::new();
     if let Some(pk) = &old.primary_key {
         let after = map(&pk.columns);
-        let kept = new.primary_key.as_ref().is_some_and(|n| n.columns == after);
+        let kept = new.primary_key.as_ref().is_some_and(|n| n.columns == after)
+            && same_types(&pk.columns, &after);
         keys.push((pk.columns.as_slice(), after, kept));
     }
     for ix in old
@@ -1130,6 +1138,7 @@ fn old_keys<'a>(p: &TablePair<'a>) -> Vec<(&'a [String], Vec<String>, bool)> {
                         ..mapped.clone()
                     }
         });
+        let kept = kept && same_types(&ix.columns, &mapped.columns);
         keys.push((ix.columns.as_slice(), mapped.columns, kept));
     }
     keys
