@@ -546,13 +546,17 @@ fn change_sql(change: &Change, from: &Schema, to: &Schema, out: &mut Vec<Stateme
         Change::AddPrimaryKey { table, key } => {
             // The key makes its columns NOT NULL at once: those new or nullable until now get
             // their backfill here, before it, instead of a NOT NULL step of their own.
+            // (An identity is filled when it is added, and can be updated to nothing else.)
             for column in &key.columns {
-                let backfill = to
-                    .table(table)
-                    .and_then(|t| t.column(column))
-                    .and_then(|c| c.backfill.as_ref().or(c.default.as_ref()));
-                let was_null = old_column(from, to, table, column).is_none_or(|oc| oc.nullable);
-                if let Some(b) = backfill.filter(|_| was_null) {
+                let Some(col) = to.table(table).and_then(|t| t.column(column)) else {
+                    continue;
+                };
+                let backfill = col.backfill.as_ref().or(col.default.as_ref());
+                let was_null = match old_column(from, to, table, column) {
+                    Some(oc) => oc.nullable,
+                    None => col.default.is_none(),
+                };
+                if let Some(b) = backfill.filter(|_| was_null && col.identity.is_none()) {
                     let c = ident(column);
                     out.push(Statement::tx(format!(
                         "UPDATE {} SET {c} = {b} WHERE {c} IS NULL",
