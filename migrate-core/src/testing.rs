@@ -2020,7 +2020,7 @@ fn column_mut<'a>(s: &'a mut Schema, table: &str, column: &str) -> Option<&'a mu
 #[cfg(test)]
 mod tests {
     use proptest::strategy::ValueTree;
-    use proptest::test_runner::{Config, TestRunner};
+    use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
 
     use super::*;
     use crate::schema::load_str;
@@ -2034,10 +2034,33 @@ mod tests {
         }
     }
 
+    /// A runner seeded from `MIGRATE_PROPTEST_SEED` when set (CI pins one, so its runs are
+    /// reproducible), else from the clock; the seed is printed so a failure can be replayed.
+    fn runner(cases: u32) -> TestRunner {
+        let seed: u64 = match std::env::var("MIGRATE_PROPTEST_SEED") {
+            Ok(n) => n
+                .trim()
+                .parse()
+                .unwrap_or_else(|_| panic!("MIGRATE_PROPTEST_SEED={n} is not a number")),
+            Err(_) => std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_nanos() as u64),
+        };
+        println!("MIGRATE_PROPTEST_SEED={seed}");
+        let mut bytes = [0u8; 32];
+        for (i, b) in bytes.iter_mut().enumerate() {
+            *b = seed.to_le_bytes()[i % 8] ^ (i as u8);
+        }
+        TestRunner::new_with_rng(
+            config(cases),
+            TestRng::from_seed(RngAlgorithm::ChaCha, &bytes),
+        )
+    }
+
     /// The contract of the printer: what it writes loads back as the same model, byte-stable.
     #[test]
     fn printed_schemas_load_back_unchanged() {
-        let mut runner = TestRunner::new(config(512));
+        let mut runner = runner(512);
         runner
             .run(&arb_schema(), |s| {
                 let text = to_toml(&s);
@@ -2057,7 +2080,7 @@ mod tests {
         use crate::safety::refusals;
         use std::collections::BTreeMap;
 
-        let mut runner = TestRunner::new(config(400));
+        let mut runner = runner(400);
         let seeds = (arb_schema_seed(), vec(arb_mutation(), 1..10));
         let (mut mutations, mut lost, mut failed) = (0usize, Vec::new(), 0usize);
         let mut kinds: BTreeMap<String, usize> = BTreeMap::new();
@@ -2147,7 +2170,7 @@ mod tests {
     /// The generator is not trivially small: it reaches the interesting shapes.
     #[test]
     fn generator_covers_the_model() {
-        let mut runner = TestRunner::new(config(256));
+        let mut runner = runner(256);
         let (mut composite_pk, mut multi_fk, mut partial, mut enum_col, mut quoted) =
             (0, 0, 0, 0, 0);
         for _ in 0..256 {
