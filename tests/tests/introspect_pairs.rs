@@ -10,7 +10,8 @@
 //! - `MIGRATE_PROPTEST_CASES`: pairs per database (default 100, so 200 per run; each pair checks
 //!   two schemas). Set it higher for a long run.
 //! - `MIGRATE_PROPTEST_SEED`: the random seed, a number. Without it every run picks a new one,
-//!   and a failure says which it was.
+//!   and a failure says which it was; it is also written to
+//!   `target/tmp/introspect_pairs_<dialect>.seed` before the run starts.
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -110,6 +111,10 @@ fn run(dialect: Dialect, check: impl Fn(&Schema, &Schema) -> Result<(), String>)
             .duration_since(UNIX_EPOCH)
             .map_or(0, |d| d.as_nanos() as u64)
     });
+    // Written before the run, so that a run killed from outside can be repeated.
+    let seed_file = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("introspect_pairs_{dialect:?}.seed").to_lowercase());
+    let _ = std::fs::write(&seed_file, format!("{seed}\n"));
     let config = Config {
         cases,
         failure_persistence: None,
