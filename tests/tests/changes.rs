@@ -14,8 +14,9 @@ use migrate_core::diff::{Change, diff};
 use migrate_core::safety::refusals;
 use migrate_core::schema::{ColumnType, Schema, Table, load};
 use migrate_core::sql::{Unit, ident, literal, render};
+use migrate_tests::apply::{postgres as pg_apply, sqlite as sqlite_apply};
 use migrate_tests::{pg::TestDb, sqlite::TestFile};
-use sqlx::{Connection, Row};
+use sqlx::Row;
 
 struct Case {
     name: String,
@@ -238,58 +239,6 @@ fn select_text(table: &str, column: &str) -> String {
         ident(column),
         ident(table)
     )
-}
-
-async fn pg_apply(conn: &mut sqlx::PgConnection, units: &[Unit]) -> Result<(), String> {
-    for u in units {
-        if u.no_transaction {
-            for s in &u.statements {
-                sqlx::raw_sql(s)
-                    .execute(&mut *conn)
-                    .await
-                    .map_err(|e| format!("{s}: {e}"))?;
-            }
-        } else {
-            let mut tx = conn.begin().await.map_err(|e| e.to_string())?;
-            for s in &u.statements {
-                sqlx::raw_sql(s)
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(|e| format!("{s}: {e}"))?;
-            }
-            tx.commit().await.map_err(|e| e.to_string())?;
-        }
-    }
-    Ok(())
-}
-
-async fn sqlite_apply(conn: &mut sqlx::SqliteConnection, units: &[Unit]) -> Result<(), String> {
-    sqlx::raw_sql("PRAGMA foreign_keys = OFF")
-        .execute(&mut *conn)
-        .await
-        .map_err(|e| e.to_string())?;
-    for u in units {
-        let mut tx = conn.begin().await.map_err(|e| e.to_string())?;
-        for s in &u.statements {
-            sqlx::raw_sql(s)
-                .execute(&mut *tx)
-                .await
-                .map_err(|e| format!("{s}: {e}"))?;
-        }
-        let violations = sqlx::query("PRAGMA foreign_key_check")
-            .fetch_all(&mut *tx)
-            .await
-            .map_err(|e| e.to_string())?;
-        if !violations.is_empty() {
-            return Err(format!("{} foreign key violations", violations.len()));
-        }
-        tx.commit().await.map_err(|e| e.to_string())?;
-    }
-    sqlx::raw_sql("PRAGMA foreign_keys = ON")
-        .execute(&mut *conn)
-        .await
-        .map_err(|e| e.to_string())?;
-    Ok(())
 }
 
 macro_rules! run_case {

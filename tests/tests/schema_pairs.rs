@@ -29,6 +29,7 @@ use migrate_core::schema::print::to_toml;
 use migrate_core::schema::{ColumnType, Schema, Table};
 use migrate_core::sql::{Unit, ident, literal, render};
 use migrate_core::testing::arb_schema_pair;
+use migrate_tests::apply::{postgres as pg_apply, sqlite as sqlite_apply};
 use migrate_tests::{pg::TestDb, sqlite::TestFile};
 use proptest::test_runner::{Config, RngAlgorithm, TestCaseError, TestError, TestRng, TestRunner};
 use sqlx::Connection;
@@ -245,58 +246,6 @@ fn rows_kept(a: &Schema, b: &Schema, with_row: &[String]) -> Vec<String> {
 
 fn count(table: &str) -> String {
     format!("SELECT COUNT(*) FROM {}", ident(table))
-}
-
-async fn pg_apply(conn: &mut sqlx::PgConnection, units: &[Unit]) -> Result<(), String> {
-    for u in units {
-        if u.no_transaction {
-            for s in &u.statements {
-                sqlx::raw_sql(s)
-                    .execute(&mut *conn)
-                    .await
-                    .map_err(|e| format!("{s}: {e}"))?;
-            }
-        } else {
-            let mut tx = conn.begin().await.map_err(|e| e.to_string())?;
-            for s in &u.statements {
-                sqlx::raw_sql(s)
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(|e| format!("{s}: {e}"))?;
-            }
-            tx.commit().await.map_err(|e| e.to_string())?;
-        }
-    }
-    Ok(())
-}
-
-async fn sqlite_apply(conn: &mut sqlx::SqliteConnection, units: &[Unit]) -> Result<(), String> {
-    sqlx::raw_sql("PRAGMA foreign_keys = OFF")
-        .execute(&mut *conn)
-        .await
-        .map_err(|e| e.to_string())?;
-    for u in units {
-        let mut tx = conn.begin().await.map_err(|e| e.to_string())?;
-        for s in &u.statements {
-            sqlx::raw_sql(s)
-                .execute(&mut *tx)
-                .await
-                .map_err(|e| format!("{s}: {e}"))?;
-        }
-        let violations = sqlx::query("PRAGMA foreign_key_check")
-            .fetch_all(&mut *tx)
-            .await
-            .map_err(|e| e.to_string())?;
-        if !violations.is_empty() {
-            return Err(format!("{} foreign key violations", violations.len()));
-        }
-        tx.commit().await.map_err(|e| e.to_string())?;
-    }
-    sqlx::raw_sql("PRAGMA foreign_keys = ON")
-        .execute(&mut *conn)
-        .await
-        .map_err(|e| e.to_string())?;
-    Ok(())
 }
 
 async fn on_postgres(a: &Schema, b: &Schema) -> Result<(), String> {
