@@ -1122,7 +1122,14 @@ fn old_keys<'a>(p: &TablePair<'a>) -> Vec<(&'a [String], Vec<String>, bool)> {
     for ix in old
         .indexes
         .iter()
-        .filter(|ix| ix.unique && ix.predicate.is_none())
+        // PostgreSQL keeps no predicate that is always true, so a foreign key may use that index.
+        .filter(|ix| {
+            ix.unique
+                && ix
+                    .predicate
+                    .as_deref()
+                    .is_none_or(|p| p.trim().eq_ignore_ascii_case("true"))
+        })
     {
         let mapped = Index {
             columns: map(&ix.columns),

@@ -1,0 +1,10 @@
+ALTER TABLE "uses" DROP CONSTRAINT "uses_code_fkey";
+
+DROP INDEX "codes_code_all";
+
+-- next migration file
+
+-- migrate:no-transaction
+ALTER TABLE "uses" ADD CONSTRAINT "uses_code_fkey" FOREIGN KEY ("code") REFERENCES "codes" ("code") NOT VALID;
+
+ALTER TABLE "uses" VALIDATE CONSTRAINT "uses_code_fkey";
