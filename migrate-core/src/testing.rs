@@ -931,7 +931,7 @@ enum NameSeed {
 
 fn arb_name_seed() -> impl Strategy<Value = NameSeed> {
     prop_oneof![
-        3 => arb_name().prop_map(NameSeed::Fresh),
+        1 => arb_name().prop_map(NameSeed::Fresh),
         1 => any::<Index>().prop_map(NameSeed::Reuse),
     ]
 }
