@@ -58,13 +58,15 @@ fn arb_schema_seed() -> impl Strategy<Value = SchemaSeed> {
         })
 }
 
-/// A name as users might write one: mostly snake_case, sometimes hostile.
+/// A name as users might write one: mostly snake_case, sometimes hostile — SQL punctuation,
+/// comment and dollar-quote openers, backslashes, any printable Unicode — but never a character
+/// `check` refuses in a name ([`crate::sql::is_unprintable`]).
 pub fn arb_name() -> impl Strategy<Value = String> {
     prop_oneof![
         4 => "[a-z][a-z0-9_]{0,10}",
         1 => "[A-Za-z][A-Za-z0-9 ]{0,8}",
-        2 => r#"[a-zA-Z0-9 _."'\\\n\t#=\[\]{}éü€🐈\x07\x7f\u{85}-]{1,12}"#,
-        1 => r"[^\x00]{1,8}",
+        2 => r#"[a-zA-Z0-9 _."'\\;$*/#=\[\]{}éü€🐈-]{1,12}"#,
+        1 => r"[^\x00-\x1f\x7f-\x9f\u{2028}\u{2029}\u{202a}-\u{202e}\u{2066}-\u{2069}\u{200e}\u{200f}\u{61c}]{1,8}",
     ]
 }
 
@@ -702,7 +704,17 @@ fn build(seed: SchemaSeed, fold: bool, enums: Vec<Enum>) -> Schema {
         }
     }
 
-    // What must not name a declared object: renames from a column still declared, and drops.
+    // What must not name a declared object: renames from a table or column still declared, and
+    // drops.
+    let table_names: Vec<String> = schema.tables.iter().map(|t| t.name.clone()).collect();
+    for t in &mut schema.tables {
+        if t.renamed_from
+            .as_ref()
+            .is_some_and(|r| *r != t.name && table_names.contains(r))
+        {
+            t.renamed_from = None;
+        }
+    }
     for t in &mut schema.tables {
         let names: Vec<String> = t.columns.iter().map(|c| c.name.clone()).collect();
         for c in &mut t.columns {

@@ -4,7 +4,7 @@ use sqlx::Row;
 
 use super::Db;
 use crate::config::Dialect;
-use crate::sql::{ident, literal};
+use crate::sql::{ident, literal, postgres};
 
 /// One row of the history table.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -151,9 +151,9 @@ pub fn insert_sql(
             "INSERT INTO {t} (version, name, checksum, description, finished_at, execution_ms, success) \
              VALUES ({}, {}, {}, {}, {}, {ms}, {success})",
             m.version,
-            literal(&m.name),
-            literal(&m.checksum),
-            literal(&m.description),
+            postgres::literal(&m.name),
+            postgres::literal(&m.checksum),
+            postgres::literal(&m.description),
             if success { "clock_timestamp()" } else { "NULL" },
         ),
         Dialect::Sqlite => format!(
@@ -191,7 +191,13 @@ pub fn finish_sql(
         Dialect::Postgres => error.is_none().to_string(),
         Dialect::Sqlite => i32::from(error.is_none()).to_string(),
     };
-    let error = error.map_or_else(|| "NULL".to_string(), literal);
+    let error = error.map_or_else(
+        || "NULL".to_string(),
+        |e| match dialect {
+            Dialect::Postgres => postgres::literal(e),
+            Dialect::Sqlite => literal(e),
+        },
+    );
     format!(
         "UPDATE {t} SET finished_at = {now}, execution_ms = {execution_ms}, success = {success}, error = {error} \
          WHERE version = {version}"

@@ -5,11 +5,22 @@
 //! in a second statement; a column becomes NOT NULL through a validated CHECK, so `SET NOT NULL`
 //! does not scan the table under an exclusive lock.
 
-use super::{Rendered, Statement, ident, idents, literal};
+use super::{Rendered, Statement, ident, idents};
 use crate::diff::{Change, Diff};
 use crate::schema::{
     Check, Column, ColumnType, Enum, ForeignKey, Index, IndexMethod, PrimaryKey, Schema, Table,
 };
+
+/// A PostgreSQL string literal that reads back as `text` whatever `standard_conforming_strings`
+/// is: `'text'` with `'` doubled, or `E'text'` with `\` doubled too when `text` holds a
+/// backslash (with the setting off, a plain literal would take `\'` as an escaped quote).
+pub fn literal(text: &str) -> String {
+    if text.contains('\\') {
+        format!("E'{}'", text.replace('\\', "\\\\").replace('\'', "''"))
+    } else {
+        super::literal(text)
+    }
+}
 
 /// The PostgreSQL spelling of a column type.
 pub fn type_sql(ty: &ColumnType) -> String {
