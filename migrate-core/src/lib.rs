@@ -5,7 +5,8 @@
 //! - [`diff`] — the ordered changes between two schemas; [`safety`] — which of them lose data or
 //!   break running code, and the TOML that acknowledges them; [`sql`] — their SQL per dialect.
 //! - [`migration`] — the migration directory: files, the chained-checksum manifest, the snapshot.
-//! - [`config`] — `migrate.toml`; [`diagnostic`] — errors that point at `file:line:col`.
+//! - [`config`] — `migrate.toml`; [`diagnostic`] — errors that point at `file:line:col`;
+//!   [`redact`] — passwords kept out of every output.
 //!
 //! The database-facing parts sit behind the default `runtime` feature, so the proc-macro crate can
 //! use this crate without sqlx or tokio in its dependency graph.
@@ -21,6 +22,7 @@ pub mod generate;
 pub mod introspect;
 pub mod migration;
 pub mod migrator;
+pub mod redact;
 #[cfg(feature = "runtime")]
 pub mod runner;
 pub mod rust_types;
