@@ -52,13 +52,12 @@ impl DbError {
 
 pub use crate::redact::scrub;
 
-/// A failed connection, with the password removed and the fix for TLS problems.
+/// A failed connection, with the password removed.
 fn connect_error(url: &str, e: &sqlx::Error) -> DbError {
     let detail = scrub(&e.to_string(), url);
-    let help = postgres::tls_help(&detail).unwrap_or(
+    DbError::new(format!("cannot connect to {}: {detail}", redact_url(url))).with_help(
         "check the URL (migrate.toml `database_url`, DATABASE_URL or --database-url) and that the server is up",
-    );
-    DbError::new(format!("cannot connect to {}: {detail}", redact_url(url))).with_help(help)
+    )
 }
 
 /// The dialect a URL names, or an error saying which schemes work.
@@ -81,9 +80,13 @@ impl Conn {
         match dialect_of(url)? {
             Dialect::Postgres => {
                 let opts = pg_options(url)?;
-                let conn = PgConnection::connect_with(&opts)
-                    .await
-                    .map_err(|e| connect_error(url, &e))?;
+                let conn = PgConnection::connect_with(&opts).await.map_err(|e| {
+                    let error = connect_error(url, &e);
+                    match postgres::tls_help(&error.message, &opts) {
+                        Some(help) => error.with_help(help),
+                        None => error,
+                    }
+                })?;
                 Ok(Conn::Postgres(conn))
             }
             Dialect::Sqlite => {

@@ -124,7 +124,22 @@ fn query(url: &url::Url, keys: &[&str]) -> Option<String> {
 }
 
 /// What to do about a failed connection whose error text is `error`, when it is about TLS.
-pub fn tls_help(error: &str) -> Option<&'static str> {
+/// `opts` are the options it was made with.
+pub fn tls_help(error: &str, opts: &PgConnectOptions) -> Option<&'static str> {
+    let name_mismatch = error.contains("NotValidForName") || error.contains("not valid for name");
+    if name_mismatch && matches!(opts.get_ssl_mode(), PgSslMode::VerifyCa) {
+        // sqlx 0.8 skips the host name check by the error variant rustls used before 0.23.24;
+        // rustls now reports another one, so the check is not skipped (launchbadge/sqlx#3793).
+        return Some(
+            "the server's certificate does not name the host in the URL, and `verify-ca` (also \
+             what `require` with `sslrootcert` means) checks the host name too in this version \
+             of `migrate`: connect with a host name the certificate lists",
+        );
+    }
+    tls_help_text(error)
+}
+
+fn tls_help_text(error: &str) -> Option<&'static str> {
     if error.contains("server does not support TLS") {
         return Some(
             "the server does not accept TLS connections: enable TLS on it (`ssl = on` with a \
