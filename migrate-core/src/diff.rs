@@ -1153,7 +1153,15 @@ fn old_keys<'a>(p: &TablePair<'a>) -> Vec<(&'a [String], Vec<String>, bool)> {
 
 /// The name a rebuilt enum's previous type goes by until it is dropped.
 pub fn old_enum_name(name: &str) -> String {
-    format!("{name}__old")
+    const SUFFIX: &str = "__old";
+    // Within PostgreSQL's 63 bytes, or it would truncate the name back to the enum's own.
+    let mut cut = name
+        .len()
+        .min(crate::schema::validate::MAX_IDENT_BYTES - SUFFIX.len());
+    while !name.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    format!("{}{SUFFIX}", &name[..cut])
 }
 
 /// Items of `old` with no equal item of the same name in `new`, and items of `new` with no equal
