@@ -220,7 +220,14 @@ mod tests {
         }
         let e = pg_options("postgres://app:ab#SECRET@host/db").expect_err("refused");
         assert!(e.help.as_deref().unwrap_or("").contains("%23"), "{e:?}");
-        // An `@` in a parameter's value is fine.
-        assert!(pg_options("postgres://u:pw@h/db?application_name=me@ci").is_ok());
+        // An `@` in a parameter's value is fine, and so are sockets and IPv6 hosts.
+        for url in [
+            "postgres://u:pw@h/db?application_name=me@ci",
+            "postgres:///db?host=/var/run/postgresql",
+            "postgres://%2Fvar%2Frun%2Fpostgresql/db",
+            "postgresql://u:p%23w@[::1]:5433/db?sslmode=prefer",
+        ] {
+            assert!(pg_options(url).is_ok(), "{url}");
+        }
     }
 }
