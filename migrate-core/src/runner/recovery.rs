@@ -96,8 +96,12 @@ fn name_token(s: &str) -> Option<String> {
 }
 
 /// The file's statements with the state of each index it builds. Empty when the file cannot be
-/// split; an index whose state cannot be read counts as not an index.
+/// split, or is secure (nothing of its content is shown, index names included); an index whose
+/// state cannot be read counts as not an index.
 pub(super) async fn inspect(c: &mut PgConnection, s: &Source) -> Vec<Step> {
+    if s.secure {
+        return Vec::new();
+    }
     let Ok(statements) = split(&s.content, Dialect::Postgres) else {
         return Vec::new();
     };
@@ -143,7 +147,12 @@ pub(super) fn advice(s: &Source, steps: &[Step], failed: Option<(usize, &str)>) 
     let mut out = String::new();
     let failed_sql = failed.map(|f| f.1);
     let failed = failed.map(|f| f.0);
-    if let Some(i) = failed {
+    if let Some(i) = failed.filter(|_| total == 0) {
+        out.push_str(&format!(
+            "statement {} failed; any before it ran and stay applied; nothing after it ran. ",
+            i + 1
+        ));
+    } else if let Some(i) = failed {
         let line = steps
             .get(i)
             .map_or(String::new(), |st| format!(" (line {})", st.line));
@@ -300,5 +309,9 @@ mod tests {
             "{a}"
         );
         assert!(a.contains("`migrate resolve 7 --rolled-back`"), "{a}");
+        // A secure file is not inspected: generic advice, no name from its content.
+        let a = advice(&s, &[], Some((1, "")));
+        assert!(a.starts_with("statement 2 failed;"), "{a}");
+        assert!(a.contains("`migrate resolve 7 --applied`"), "{a}");
     }
 }
