@@ -471,3 +471,53 @@ async fn backslashes_survive_standard_conforming_strings_off() {
     pool.close().await;
     db.close().await.expect("drop");
 }
+
+/// The history table's name reaches SQL too, schema included — inside a `DO $tag$ … $tag$`
+/// block when its schema must be created.
+#[tokio::test(flavor = "current_thread")]
+async fn a_hostile_history_table_name_never_runs() {
+    let db = TestDb::new().await;
+    let pool = db.pool().await;
+    sqlx::raw_sql(CANARY).execute(&pool).await.expect("canary");
+    let schema = "s$migrate$; DROP TABLE canary; --\\";
+    let table = "h$$'; DROP TABLE canary; --";
+    let p = project("postgres", "");
+    let config = p.path().join("migrate.toml");
+    let base = fs::read_to_string(&config).expect("config");
+    fs::write(
+        &config,
+        format!(
+            "{base}history_table = {}\n",
+            string(&format!("{schema}.{table}"))
+        ),
+    )
+    .expect("config");
+    let mut md =
+        migrate_core::migration::MigrationDir::create(p.path().join("migrations")).expect("dir");
+    md.add_at(
+        "one",
+        "CREATE TABLE one (id integer);\n",
+        migrate_core::migration::Version::parse("20240101000000").expect("version"),
+    )
+    .expect("migration");
+    ok(&migrate(p.path(), &db.url, &["up"]));
+    // status reads the history back (and reports drift: the schema file is empty).
+    let status = text(&migrate(p.path(), &db.url, &["status"]));
+    assert!(status.contains("20240101000000  applied"), "{status}");
+    let rows: i64 = sqlx::query_scalar(&format!(
+        "SELECT count(*) FROM {}.{}",
+        sql_ident(schema),
+        sql_ident(table)
+    ))
+    .fetch_one(&pool)
+    .await
+    .expect("the history table, by its exact name");
+    assert_eq!(rows, 1);
+    let left: i64 = sqlx::query_scalar("SELECT count(*) FROM canary")
+        .fetch_one(&pool)
+        .await
+        .expect("the canary table is still there");
+    assert_eq!(left, 1);
+    pool.close().await;
+    db.close().await.expect("drop");
+}

@@ -74,12 +74,13 @@ fn create_schema_sql(table: &str) -> String {
     let Some((schema, _)) = table.split_once('.') else {
         return String::new();
     };
-    format!(
-        "DO $migrate$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_namespace WHERE nspname = {}) THEN \
-         CREATE SCHEMA {}; END IF; END $migrate$;\n",
-        literal(schema),
+    let body = format!(
+        " BEGIN IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_namespace WHERE nspname = {}) THEN \
+         CREATE SCHEMA {}; END IF; END ",
+        postgres::literal(schema),
         ident(schema)
-    )
+    );
+    format!("DO {};\n", postgres::dollar_quoted(&body))
 }
 
 /// Whether the history table exists (without creating it).
@@ -277,6 +278,6 @@ pub fn record_stop_sql(table: &str, version: u64, error: &str) -> String {
         "UPDATE {} SET finished_at = clock_timestamp(), error = {} \
          WHERE version = {version} AND NOT success AND finished_at IS NULL",
         table_ident(table),
-        literal(error)
+        postgres::literal(error)
     )
 }

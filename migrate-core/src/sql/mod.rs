@@ -199,6 +199,23 @@ mod tests {
     }
 
     #[test]
+    fn postgres_strings() {
+        assert_eq!(postgres::literal("it's"), "'it''s'");
+        assert_eq!(postgres::literal("a\\'b"), "E'a\\\\''b'");
+        assert_eq!(postgres::dollar_quoted(" x "), "$migrate$ x $migrate$");
+        for body in [
+            "a $migrate$ b",
+            "ends in $migrate",
+            "$migrate$$migrate_1$ x",
+        ] {
+            let quoted = postgres::dollar_quoted(body);
+            let tag = &quoted[..quoted[1..].find('$').expect("a tag") + 2];
+            assert_eq!(&quoted[tag.len()..quoted.len() - tag.len()], body);
+            assert_eq!(quoted[tag.len()..].find(tag), Some(body.len()), "{quoted}");
+        }
+    }
+
+    #[test]
     fn comments_stay_on_their_line() {
         assert_eq!(
             comment("plain `t` -- /* $$ ; 'x' \"y\""),

@@ -22,6 +22,25 @@ pub fn literal(text: &str) -> String {
     }
 }
 
+/// `body` as a dollar-quoted string (a `DO` block's body): `$migrate$body$migrate$`, with a tag
+/// (`$migrate_1$`, …) that occurs in `body` + tag only as the closing tag, so nothing in `body`
+/// can end the string early.
+pub fn dollar_quoted(body: &str) -> String {
+    let mut n = 0;
+    loop {
+        let tag = if n == 0 {
+            "$migrate$".to_string()
+        } else {
+            format!("$migrate_{n}$")
+        };
+        let quoted = format!("{body}{tag}");
+        if quoted.find(&tag) == Some(body.len()) {
+            return format!("{tag}{quoted}");
+        }
+        n += 1;
+    }
+}
+
 /// The PostgreSQL spelling of a column type.
 pub fn type_sql(ty: &ColumnType) -> String {
     match ty {
