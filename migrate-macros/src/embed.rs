@@ -44,14 +44,25 @@ pub(crate) fn expand_path(lit: Option<&syn::LitStr>, env: &Env, cx: &Ctxt) -> Op
     let span = lit.map_or_else(Span::call_site, syn::LitStr::span);
     let base = env.base(span).map_err(|e| cx.push(e)).ok()?;
     let mut tracked: Vec<PathBuf> = Vec::new();
+    // The dialect, when the crate's migrate.toml names it: what the runner will refuse in a file
+    // (transaction control, `COPY … FROM STDIN`) depends on it.
+    let mut dialect = None;
+    let config_path = base.dir.join(CONFIG_FILE);
     let dir = match lit {
-        Some(lit) => base.resolve(lit).map_err(|e| cx.push(e)).ok()?,
+        Some(lit) => {
+            if config_path.is_file() {
+                dialect = Config::load(&config_path).ok().map(|c| c.dialect);
+            }
+            base.resolve(lit).map_err(|e| cx.push(e)).ok()?
+        }
         None => {
-            let config_path = base.dir.join(CONFIG_FILE);
             if config_path.is_file() {
                 tracked.push(config_path.clone());
                 match Config::load(&config_path) {
-                    Ok(c) => c.migrations,
+                    Ok(c) => {
+                        dialect = Some(c.dialect);
+                        c.migrations
+                    }
                     Err(d) => {
                         for e in base.diagnostics(span, &d) {
                             cx.push(e);
@@ -82,7 +93,10 @@ pub(crate) fn expand_path(lit: Option<&syn::LitStr>, env: &Env, cx: &Ctxt) -> Op
             return None;
         }
     };
-    for p in mdir.verify() {
+    let statements = dialect
+        .map(|d| mdir.verify_statements(d))
+        .unwrap_or_default();
+    for p in mdir.verify().iter().chain(&statements) {
         cx.error(
             span,
             base.clean(&format!("{}\n  help: {}", p.message(), p.help())),
