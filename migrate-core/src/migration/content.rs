@@ -6,7 +6,7 @@
 //! `"commit"` are not transaction control.
 //!
 //! - **NUL bytes**: no SQL statement holds one, and SQLite never finishes reading a file that does.
-//! - **Directives**: see [`directive`](super::directive).
+//! - **Directives**: see [`super::directive`].
 //! - **Transaction control** in a file the runner runs in one transaction (`BEGIN`, `START
 //!   TRANSACTION`, `COMMIT`, `END`, `ROLLBACK`, `ABORT`): it would commit part of the file without
 //!   its history row, or record as applied what was rolled back. `SAVEPOINT`, `RELEASE` and

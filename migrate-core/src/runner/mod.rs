@@ -6,7 +6,10 @@
 //! 1. **Integrity first.** Before any migration SQL runs, what the database recorded is compared
 //!    with the files: an applied migration whose content changed, an applied version with no file,
 //!    a failed (dirty) earlier run, or a new file older than the newest applied one — each refuses,
-//!    naming the migration and what to do.
+//!    naming the migration and what to do. Applied versions newer than every file are `ahead` (an
+//!    older release during a rolling deploy): a note. The migrations about to run are checked for
+//!    what cannot work ([`admit`]: transaction control in a transactional file, `COPY … FROM
+//!    STDIN`, …), and refused with their file, line and fix.
 //! 2. **Serialised.** Runners on one database take turns: PostgreSQL through a session advisory
 //!    lock, SQLite through its write lock (`BEGIN IMMEDIATE`). After taking it, a runner reads the
 //!    history again, so each migration is applied exactly once however many runners start.
@@ -719,6 +722,7 @@ async fn begin_immediate(
 const SQLITE_WAIT_MS: u64 = 600_000;
 
 /// Compares the history with the sources; every contradiction is reported, none is fixed.
+/// [`IntegrityKind::Ahead`] entries are notes, not contradictions.
 pub fn check_integrity(sources: &[Source], applied: &[Applied]) -> Vec<Integrity> {
     let mut out = Vec::new();
     let by_version: BTreeMap<u64, &Source> = sources.iter().map(|s| (s.version, s)).collect();
