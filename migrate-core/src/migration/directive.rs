@@ -147,7 +147,10 @@ pub fn parse(content: &str) -> (Directives, Vec<DirectiveError>) {
         };
         if !in_header && !anywhere {
             error(
-                format!("`{written}` is below the first statement, where it has no effect"),
+                format!(
+                    "`{written}` is not at the top of the file (it follows SQL or a `/*` comment), where \
+                     it has no effect"
+                ),
                 "move it to the top of the file, before any SQL (comments and blank lines may come first)"
                     .into(),
             );
@@ -339,12 +342,12 @@ mod tests {
             (
                 "SELECT 1;\n-- migrate:no-transaction\n",
                 2,
-                "below the first statement",
+                "not at the top of the file",
             ),
             (
                 "/* top */\n-- migrate:secure\n",
                 2,
-                "below the first statement",
+                "not at the top of the file",
             ),
             ("SELECT 1;\n--migrate:allow x: y\n", 2, "as written"),
         ] {
