@@ -67,6 +67,10 @@ pub struct Config {
     /// Retries, with backoff, after a statement gives up waiting for a lock. Default 3.
     pub lock_retries: u32,
     pub environments: BTreeMap<String, Environment>,
+    /// `[lint]`: rule levels (`rule-id = "error" | "warning" | "off"`).
+    pub lint: crate::lint::LintConfig,
+    /// `lint_baseline`: `migrate lint` without files checks only migrations after this version.
+    pub lint_baseline: Option<crate::migration::Version>,
 }
 
 const KEYS: &[&str] = &[
@@ -76,6 +80,8 @@ const KEYS: &[&str] = &[
     "database_url",
     "history_table",
     "environments",
+    "lint",
+    "lint_baseline",
 ];
 const ENV_KEYS: &[&str] = &["database_url", "extra_migration_paths"];
 
@@ -93,6 +99,8 @@ impl Config {
             statement_timeout: "15min".into(),
             lock_retries: 3,
             environments: BTreeMap::new(),
+            lint: crate::lint::LintConfig::default(),
+            lint_baseline: None,
         }
     }
 
@@ -230,6 +238,22 @@ impl Config {
                         .help("write e.g. `lock_retries = 3`"),
                     ),
                 },
+                "lint" => cfg.lint = crate::lint::LintConfig::parse(value, &file, &mut diags),
+                "lint_baseline" => {
+                    if let Some(s) = string(&mut diags, "lint_baseline", value) {
+                        match crate::migration::Version::parse(s.trim()) {
+                            Some(v) => cfg.lint_baseline = Some(v),
+                            None => diags.push(
+                                Diagnostic::new(
+                                    "bad-version",
+                                    format!("`lint_baseline = \"{s}\"` is not a migration version"),
+                                )
+                                .at(loc(value.span()))
+                                .help("write the 14-digit version of the newest migration already applied everywhere, e.g. `lint_baseline = \"20240101120000\"`"),
+                            ),
+                        }
+                    }
+                }
                 "environments" => {
                     let DeValue::Table(envs) = value.get_ref() else {
                         diags.push(
