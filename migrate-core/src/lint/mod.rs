@@ -120,5 +120,26 @@ impl FileReport {
     }
 }
 
+/// The migrations `migrate lint` checks when no file is named: those with a version after
+/// `baseline` (`lint_baseline` in `migrate.toml`: the newest migration applied everywhere), or all
+/// of them when there is no baseline.
+pub fn unreleased(
+    migrations: &[crate::migration::Migration],
+    baseline: Option<crate::migration::Version>,
+) -> impl Iterator<Item = &crate::migration::Migration> {
+    migrations
+        .iter()
+        .filter(move |m| baseline.is_none_or(|b| m.version > b))
+}
+
+/// Lints one migration of a directory.
+#[cfg(feature = "lint")]
+pub fn lint_migration(
+    migration: &crate::migration::Migration,
+    options: &LintOptions,
+) -> FileReport {
+    lint_source(&migration.path, &migration.content, options)
+}
+
 #[cfg(all(test, feature = "lint"))]
 mod tests;
