@@ -349,7 +349,7 @@ pub const RULES: &[Rule] = &[
         "ban-duplicate-column-assignments",
         Error,
         Squawk,
-        Both,
+        Postgres,
         "a column assigned twice in one UPDATE or INSERT fails",
         "assign each column once",
     ),
@@ -498,6 +498,40 @@ pub const NOT_EXPOSED: &[(&str, &str)] = &[
         "require-timeout-settings",
         "an alias of require-lock-timeout and require-statement-timeout",
     ),
+];
+
+/// Rules about choices the schema declares (column types, names): in a migration `migrate
+/// generate` wrote, the schema made the choice and is where it is reviewed, so these rules check
+/// hand-written migrations only.
+pub const SCHEMA_CHOICES: &[&str] = &[
+    "prefer-bigint-over-int",
+    "prefer-bigint-over-smallint",
+    "prefer-identity",
+    "prefer-text-field",
+    "prefer-timestamp-tz",
+    "ban-char-field",
+    "identifier-too-long",
+    // `nullable = true` and `renamed_from` declare these changes explicitly.
+    "ban-drop-not-null",
+    "renaming-column",
+    "renaming-table",
+];
+
+/// Rules about changes the schema acknowledges (`drop_tables`, `drop_columns`, `renamed_from`,
+/// `type_changed_from`, `drop_enums`, `backfill`, ...): in a migration `migrate generate` wrote, the header's
+/// `-- Acknowledged:` lines are the acknowledgement, and findings of these rules are reported as
+/// allowed with that text as the reason.
+pub const ACKNOWLEDGED_IN_SCHEMA: &[&str] = &[
+    "ban-drop-table",
+    "ban-drop-column",
+    "renaming-table",
+    "renaming-column",
+    "changing-column-type",
+    "ban-drop-not-null",
+    "adding-not-nullable-field",
+    "adding-required-field",
+    "destructive-statement",
+    "sqlite-drop-column",
 ];
 
 /// The rule with this id.

@@ -488,3 +488,21 @@ fn enum_all_squawk_rules() -> Vec<squawk_linter::Rule> {
         .into_iter()
         .collect()
 }
+
+#[test]
+fn a_table_rebuild_is_neither_a_drop_nor_a_rename() {
+    let sql = "CREATE TABLE \"_new_pets\" (id integer PRIMARY KEY, name text NOT NULL);\n\
+               INSERT INTO \"_new_pets\" (id, name) SELECT id, name FROM pets;\n\
+               DROP TABLE pets;\nALTER TABLE \"_new_pets\" RENAME TO pets;\n";
+    assert!(
+        lint(sql, Dialect::Sqlite).findings.is_empty(),
+        "{:?}",
+        lint(sql, Dialect::Sqlite).findings
+    );
+    // A drop alone, or a rename to another name, is still reported.
+    let drop = "DROP TABLE pets;\nALTER TABLE cats RENAME TO dogs;\n";
+    assert_eq!(
+        rules_of(&lint(drop, Dialect::Sqlite)),
+        ["ban-drop-table", "renaming-table"]
+    );
+}

@@ -131,6 +131,39 @@ pub(super) fn created_before(stmts: &[ast::Stmt], index: usize) -> Vec<String> {
         .collect()
 }
 
+/// The statements of table rebuilds: `DROP TABLE t` followed by `ALTER TABLE new_t RENAME TO t`
+/// (what `migrate generate` writes for SQLite changes its `ALTER TABLE` cannot make, and the
+/// usual hand-written swap). The table lives on under its name, so neither statement is the
+/// drop or the rename `ban-drop-table` and `renaming-table` are about.
+pub(super) fn rebuild_statements(stmts: &[ast::Stmt]) -> Vec<usize> {
+    let mut out = Vec::new();
+    for (i, stmt) in stmts.iter().enumerate() {
+        let ast::Stmt::DropTable(drop) = stmt else {
+            continue;
+        };
+        let dropped: Vec<String> = drop
+            .table_name_refs()
+            .filter_map(|t| last_name(t.syntax()))
+            .collect();
+        let swap = stmts.iter().enumerate().skip(i + 1).find(|(_, s)| {
+            let ast::Stmt::AlterTable(alter) = s else {
+                return false;
+            };
+            alter.actions().any(|a| match a {
+                ast::AlterTableAction::TableRenameTo(r) => r
+                    .table_name()
+                    .and_then(|n| last_name(n.syntax()))
+                    .is_some_and(|n| dropped.contains(&n)),
+                _ => false,
+            })
+        });
+        if let Some((j, _)) = swap {
+            out.extend([i, j]);
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 pub(super) mod test_support {
     use super::*;
