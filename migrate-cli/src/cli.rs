@@ -101,13 +101,18 @@ pub enum Command {
     Hash,
     /// Apply pending migrations in order, each once, with lock and statement timeouts
     ///
-    /// Runners on one database take turns; each migration runs in its own transaction unless it
-    /// starts with `-- migrate:no-transaction`. Before any SQL runs, the files are checked against
+    /// Runners on one database take turns; a runner waiting for another says whom it waits for
+    /// and gives up after `runner_lock_timeout` (10 min; "0" waits for good). Each migration runs in
+    /// its own transaction unless it starts with `-- migrate:no-transaction`. Before any SQL runs, the files are checked against
     /// the manifest and the database's history: an edited, missing or failed migration stops it.
     Up(UpArgs),
-    /// Every migration's state (applied, pending, modified, missing, failed), when it ran and how long
+    /// Every migration's state (applied, pending, running, modified, missing, failed, interrupted), when it ran and how long
     ///
-    /// Exits 1 when a migration is modified, missing or failed.
+    /// `running`: a runner is applying it now (its PID is shown). `failed`: a no-transaction file
+    /// stopped part-way with an error; `interrupted`: its runner stopped part-way without one (killed,
+    /// or its connection lost). For those two it says what the run left (which indexes are valid,
+    /// INVALID or missing) and the exact commands to recover. Exits 1 when a migration is modified,
+    /// missing, failed or interrupted.
     Status,
     /// Record migrations up to VERSION as applied without running them, to adopt an existing database
     Baseline(BaselineArgs),
@@ -135,7 +140,8 @@ pub enum Command {
     /// Settle a migration that failed part-way outside a transaction
     ///
     /// --rolled-back forgets the failed run, so `migrate up` runs the file again; --applied records
-    /// it as done (you completed it by hand).
+    /// it as done (you completed it by hand). Refused while another runner holds the runner lock:
+    /// the run may still be going on.
     Resolve(ResolveArgs),
 }
 

@@ -184,7 +184,7 @@ pub async fn connect(
     })
 }
 
-fn resolve_sqlite_url(url: &str, config: &Config) -> String {
+pub(crate) fn resolve_sqlite_url(url: &str, config: &Config) -> String {
     let Some(rest) = url
         .strip_prefix("sqlite://")
         .or_else(|| url.strip_prefix("sqlite:"))
