@@ -35,7 +35,8 @@ pub struct Global {
     /// The database to use; overrides DATABASE_URL and the configuration
     #[arg(long, global = true, value_name = "URL")]
     pub database_url: Option<String>,
-    /// Output for people (`text`) or for programs (`json`)
+    /// Output for people (`text`) or for programs (`json`); `migrate lint` and `migrate check`
+    /// also write GitHub workflow annotations (`github`) and SARIF (`sarif`)
     #[arg(long, global = true, value_enum, default_value_t = Format::Text)]
     pub format: Format,
     /// When to colour the output
@@ -47,6 +48,10 @@ pub struct Global {
 pub enum Format {
     Text,
     Json,
+    /// GitHub Actions workflow commands (`::error file=...`); lint findings only
+    Github,
+    /// SARIF 2.1.0, for code-scanning tools; lint findings only
+    Sarif,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -80,6 +85,16 @@ pub enum Command {
     /// NAME must be snake_case (e.g. `backfill_pet_names`). The file starts with a comment to
     /// describe what it does; write plain SQL below it.
     New(NewArgs),
+    /// Check migrations for statements that lock, rewrite, lose data or break running code
+    ///
+    /// With no FILE, checks the migrations after `lint_baseline` in migrate.toml (all of them when
+    /// it is unset, or with --all); with files (any .sql path, or a directory of them), exactly
+    /// those. Each finding names file:line:col, shows the statement, and says how to rewrite it
+    /// safely. `-- migrate:allow RULE: reason` on the line above a statement suppresses one rule
+    /// for it; `[lint]` in migrate.toml sets levels (`rule-id = "error" | "warning" | "off"`).
+    ///
+    /// Exits 1 when any finding is an error, 2 on a usage or configuration error.
+    Lint(LintArgs),
     /// Re-record the manifest after a migration that was never applied was edited by hand
     ///
     /// Never use this for a migration applied anywhere: a fix for those is a new migration.
@@ -166,6 +181,22 @@ pub struct GenerateArgs {
     /// The file name after the version, in snake_case [default: describes the change]
     #[arg(long, value_name = "NAME")]
     pub name: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct LintArgs {
+    /// Migration files (or directories of them) to check [default: the unreleased migrations]
+    #[arg(value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+    /// Check every migration of the directory, ignoring `lint_baseline`
+    #[arg(long, conflicts_with = "files")]
+    pub all: bool,
+    /// The SQL dialect of the files [default: migrate.toml's, else postgres]
+    #[arg(long, value_enum)]
+    pub dialect: Option<InitDialect>,
+    /// List every rule: id, default level, what it catches
+    #[arg(long, conflicts_with_all = ["files", "all"])]
+    pub rules: bool,
 }
 
 #[derive(Debug, Args)]

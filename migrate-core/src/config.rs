@@ -71,6 +71,10 @@ pub struct Config {
     /// `"0"` waits for good. Default 10 min.
     pub runner_lock_timeout: String,
     pub environments: BTreeMap<String, Environment>,
+    /// `[lint]`: rule levels (`rule-id = "error" | "warning" | "off"`).
+    pub lint: crate::lint::LintConfig,
+    /// `lint_baseline`: `migrate lint` without files checks only migrations after this version.
+    pub lint_baseline: Option<crate::migration::Version>,
 }
 
 const KEYS: &[&str] = &[
@@ -84,6 +88,8 @@ const KEYS: &[&str] = &[
     "lock_retries",
     "runner_lock_timeout",
     "environments",
+    "lint",
+    "lint_baseline",
 ];
 const ENV_KEYS: &[&str] = &["database_url", "extra_migration_paths"];
 
@@ -102,6 +108,8 @@ impl Config {
             lock_retries: 3,
             runner_lock_timeout: "10min".into(),
             environments: BTreeMap::new(),
+            lint: crate::lint::LintConfig::default(),
+            lint_baseline: None,
         }
     }
 
@@ -251,6 +259,22 @@ impl Config {
                         .help("write e.g. `lock_retries = 3`"),
                     ),
                 },
+                "lint" => cfg.lint = crate::lint::LintConfig::parse(value, &file, &mut diags),
+                "lint_baseline" => {
+                    if let Some(s) = string(&mut diags, "lint_baseline", value) {
+                        match crate::migration::Version::parse(s.trim()) {
+                            Some(v) => cfg.lint_baseline = Some(v),
+                            None => diags.push(
+                                Diagnostic::new(
+                                    "bad-version",
+                                    format!("`lint_baseline = \"{s}\"` is not a migration version"),
+                                )
+                                .at(loc(value.span()))
+                                .help("write the 14-digit version of the newest migration already applied everywhere, e.g. `lint_baseline = \"20240101120000\"`"),
+                            ),
+                        }
+                    }
+                }
                 "environments" => {
                     let DeValue::Table(envs) = value.get_ref() else {
                         diags.push(
