@@ -13,10 +13,12 @@ DROP TYPE "ééééééééééééééééééééééééééééé__old";
 -- migrate:no-transaction
 UPDATE "ttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttt" SET "çççççççççççççççççççççççççççççççc" = 0 WHERE "çççççççççççççççççççççççççççççççc" IS NULL;
 
+ALTER TABLE "ttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttt" DROP CONSTRAINT IF EXISTS "tttttttttttttttttttttttttttttttttttttttttttttttttttttt_not_null";
+
 ALTER TABLE "ttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttt" ADD CONSTRAINT "tttttttttttttttttttttttttttttttttttttttttttttttttttttt_not_null" CHECK ("çççççççççççççççççççççççççççççççc" IS NOT NULL) NOT VALID;
 
 ALTER TABLE "ttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttt" VALIDATE CONSTRAINT "tttttttttttttttttttttttttttttttttttttttttttttttttttttt_not_null";
 
 ALTER TABLE "ttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttt" ALTER COLUMN "çççççççççççççççççççççççççççççççc" SET NOT NULL;
 
-ALTER TABLE "ttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttt" DROP CONSTRAINT "tttttttttttttttttttttttttttttttttttttttttttttttttttttt_not_null";
+ALTER TABLE "ttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttt" DROP CONSTRAINT IF EXISTS "tttttttttttttttttttttttttttttttttttttttttttttttttttttt_not_null";
