@@ -1,0 +1,158 @@
+//! Foreign keys: what they reference, and what they do on delete and update.
+
+use super::{Validator, quoted_list};
+use crate::diagnostic::{Location, did_you_mean};
+use crate::schema::load::{Sp, SpStr};
+use crate::schema::model::{FkAction, ForeignKey, Schema, Table};
+
+impl Validator<'_> {
+    /// Checks the referenced table and columns exist, types match, and the target is a key. Type
+    /// and key problems are reported `at` the reference.
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn fk_target(
+        &mut self,
+        tname: &str,
+        table: &Table,
+        schema: &Schema,
+        cols: &[SpStr],
+        rt: &SpStr,
+        rcs: &[SpStr],
+        at: &Location,
+    ) -> bool {
+        let Some(target) = schema.table(&rt.value) else {
+            let help = match did_you_mean(&rt.value, schema.tables.iter().map(|t| t.name.as_str()))
+            {
+                Some(s) => format!("did you mean `{s}`?"),
+                None => format!(
+                    "declare [tables.{}] or reference one of the declared tables",
+                    rt.value
+                ),
+            };
+            self.error(
+                "unknown-table",
+                &rt.loc,
+                format!(
+                    "foreign key of `{tname}` references table `{}`, which is not declared",
+                    rt.value
+                ),
+                help,
+            );
+            return false;
+        };
+        let mut ok = true;
+        for (col, rc) in cols.iter().zip(rcs) {
+            let Some(target_col) = target.column(&rc.value) else {
+                ok = false;
+                if self
+                    .untyped
+                    .contains(&(target.name.clone(), rc.value.clone()))
+                {
+                    continue;
+                }
+                let names: Vec<&str> = target.columns.iter().map(|c| c.name.as_str()).collect();
+                let help = match did_you_mean(&rc.value, names.iter().copied()) {
+                    Some(s) => format!("did you mean `{s}`?"),
+                    None => format!(
+                        "the columns of `{}` are {}",
+                        target.name,
+                        quoted_list(names.iter().copied())
+                    ),
+                };
+                self.error(
+                    "unknown-column",
+                    &rc.loc,
+                    format!(
+                        "foreign key of `{tname}` references `{}.{}`, which is not a column",
+                        target.name, rc.value
+                    ),
+                    help,
+                );
+                continue;
+            };
+            if let Some(own) = table.column(&col.value)
+                && own.ty != target_col.ty
+            {
+                self.error(
+                    "fk-type-mismatch",
+                    at,
+                    format!(
+                        "`{tname}.{}` is `{}` but references `{}.{}` of type `{}`",
+                        col.value, own.ty, target.name, rc.value, target_col.ty
+                    ),
+                    format!(
+                        "make `{tname}.{}` of type `{}`, the type of the column it references",
+                        col.value, target_col.ty
+                    ),
+                );
+                ok = false;
+            }
+        }
+        if ok {
+            let wanted: Vec<&str> = rcs.iter().map(|c| c.value.as_str()).collect();
+            let same = |cols: &[String]| {
+                cols.len() == wanted.len() && wanted.iter().all(|w| cols.iter().any(|c| c == w))
+            };
+            let is_key = target
+                .primary_key
+                .as_ref()
+                .is_some_and(|pk| same(&pk.columns))
+                || target
+                    .indexes
+                    .iter()
+                    .any(|ix| ix.unique && ix.predicate.is_none() && same(&ix.columns));
+            if !is_key {
+                self.error(
+                    "fk-not-key",
+                    at,
+                    format!(
+                        "foreign key of `{tname}` references `{}`({}), which is neither its primary key nor unique",
+                        target.name,
+                        wanted.join(", ")
+                    ),
+                    "reference the primary key, or add a unique index on the referenced column(s)",
+                );
+                ok = false;
+            }
+        }
+        ok
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn fk_model(
+        &mut self,
+        table: &Table,
+        name: String,
+        cols: &[SpStr],
+        ref_table: &str,
+        ref_cols: &[String],
+        on_delete: Option<&Sp<FkAction>>,
+        on_update: Option<&Sp<FkAction>>,
+    ) -> Option<ForeignKey> {
+        for action in [on_delete, on_update].into_iter().flatten() {
+            if action.value == FkAction::SetNull {
+                for c in cols {
+                    if table.column(&c.value).is_some_and(|col| !col.nullable) {
+                        self.error(
+                            "set-null-not-null",
+                            &action.loc,
+                            format!(
+                                "`set null` on `{}.{}`, which is NOT NULL",
+                                table.name, c.value
+                            ),
+                            "make the column `nullable = true`, or use `cascade` or `restrict`",
+                        );
+                        return None;
+                    }
+                }
+            }
+        }
+        Some(ForeignKey {
+            name,
+            columns: cols.iter().map(|c| c.value.clone()).collect(),
+            ref_table: ref_table.to_string(),
+            ref_columns: ref_cols.to_vec(),
+            on_delete: on_delete.map_or(FkAction::NoAction, |a| a.value),
+            on_update: on_update.map_or(FkAction::NoAction, |a| a.value),
+        })
+    }
+}
