@@ -617,16 +617,11 @@ fn build(seed: SchemaSeed, fold: bool, enums: Vec<Enum>) -> Schema {
             .collect();
         column_namers.push(namer);
         schema.tables.push(Table {
-            name,
             model,
             comment: t.comment.clone(),
             columns,
-            primary_key: None,
-            foreign_keys: Vec::new(),
-            indexes: Vec::new(),
-            checks: Vec::new(),
-            drop_columns: Vec::new(),
             renamed_from: t.renamed_from.clone(),
+            ..Table::new(name)
         });
     }
     let mut relations = Namer::new(fold);
@@ -836,15 +831,8 @@ fn add_foreign_key(
             let base = &fk.column_names[i % fk.column_names.len()];
             let name = columns.claim(base, COLUMN_NAME_BYTES);
             t.columns.push(Column {
-                name: name.clone(),
-                ty,
                 nullable,
-                default: None,
-                identity: None,
-                comment: None,
-                renamed_from: None,
-                type_changed_from: None,
-                backfill: None,
+                ..Column::new(name.clone(), ty)
             });
             fk_columns.push(name);
         }
@@ -1331,15 +1319,11 @@ fn mutate(b: &mut Schema, a: &Schema, m: &Mutation) {
             };
             let t = &mut b.tables[ti];
             let column = Column {
-                name: column_namer(t).claim(&seed.name, COLUMN_NAME_BYTES),
                 nullable: seed.nullable && identity.is_none(),
                 default,
                 identity,
                 comment: seed.comment.clone(),
-                renamed_from: None,
-                type_changed_from: None,
-                backfill: None,
-                ty,
+                ..Column::new(column_namer(t).claim(&seed.name, COLUMN_NAME_BYTES), ty)
             };
             let at = at.index(t.columns.len() + 1);
             t.columns.insert(at, column);

@@ -224,20 +224,16 @@ async fn read(conn: &mut SqliteConnection, opts: &Options) -> Result<Introspecte
                 ));
             }
             let identity = (is_rowid && default.is_none()).then_some(Identity::ByDefault);
+            let ty = if identity.is_some() {
+                ColumnType::Integer
+            } else {
+                ty
+            };
             columns.push(Column {
-                name: c.name.clone(),
-                ty: if identity.is_some() {
-                    ColumnType::Integer
-                } else {
-                    ty
-                },
                 nullable: !(c.not_null || is_pk),
                 default,
                 identity,
-                comment: None,
-                renamed_from: None,
-                type_changed_from: None,
-                backfill: None,
+                ..Column::new(c.name.clone(), ty)
             });
         }
         let primary_key = (!pk_cols.is_empty()).then(|| PrimaryKey {
@@ -275,16 +271,10 @@ async fn read(conn: &mut SqliteConnection, opts: &Options) -> Result<Introspecte
         }
 
         tables.push(Table {
-            name: name.clone(),
-            model: String::new(),
-            comment: None,
             columns,
             primary_key,
-            foreign_keys: Vec::new(),
-            indexes: Vec::new(),
             checks,
-            drop_columns: Vec::new(),
-            renamed_from: None,
+            ..Table::new(name.clone())
         });
     }
     let table_index: HashMap<String, usize> = tables

@@ -59,6 +59,22 @@ pub struct Table {
 }
 
 impl Table {
+    /// A table with no columns, keys, indexes or checks, and no model name yet.
+    pub fn new(name: impl Into<String>) -> Table {
+        Table {
+            name: name.into(),
+            model: String::new(),
+            comment: None,
+            columns: Vec::new(),
+            primary_key: None,
+            foreign_keys: Vec::new(),
+            indexes: Vec::new(),
+            checks: Vec::new(),
+            drop_columns: Vec::new(),
+            renamed_from: None,
+        }
+    }
+
     pub fn column(&self, name: &str) -> Option<&Column> {
         self.columns.iter().find(|c| c.name == name)
     }
@@ -80,6 +96,23 @@ pub struct Column {
     pub type_changed_from: Option<ColumnType>,
     /// SQL expression that fills existing NULLs when a column becomes NOT NULL (`backfill = "0"`).
     pub backfill: Option<String>,
+}
+
+impl Column {
+    /// A NOT NULL column of type `ty`, with no default, identity, comment or acknowledgement.
+    pub fn new(name: impl Into<String>, ty: ColumnType) -> Column {
+        Column {
+            name: name.into(),
+            ty,
+            nullable: false,
+            default: None,
+            identity: None,
+            comment: None,
+            renamed_from: None,
+            type_changed_from: None,
+            backfill: None,
+        }
+    }
 }
 
 /// `identity = true | "by default" | "always"`: a generated key.

@@ -349,31 +349,14 @@ mod tests {
     }
 
     fn col(name: &str, ty: ColumnType) -> Column {
-        Column {
-            name: name.into(),
-            ty,
-            nullable: false,
-            default: None,
-            identity: None,
-            comment: None,
-            renamed_from: None,
-            type_changed_from: None,
-            backfill: None,
-        }
+        Column::new(name, ty)
     }
 
     fn table(name: &str, model: &str, columns: Vec<Column>) -> Table {
         Table {
-            name: name.into(),
             model: model.into(),
-            comment: None,
             columns,
-            primary_key: None,
-            foreign_keys: Vec::new(),
-            indexes: Vec::new(),
-            checks: Vec::new(),
-            drop_columns: Vec::new(),
-            renamed_from: None,
+            ..Table::new(name)
         }
     }
 

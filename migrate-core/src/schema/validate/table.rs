@@ -12,20 +12,15 @@ impl Validator<'_> {
         let mut index_locs = Vec::new();
         let tname = &t.name.value;
         let mut table = Table {
-            name: tname.clone(),
             model: t
                 .model
                 .as_ref()
                 .map(|m| m.value.clone())
                 .unwrap_or_default(),
             comment: t.comment.as_ref().map(|c| c.value.clone()),
-            columns: Vec::new(),
-            primary_key: None,
-            foreign_keys: Vec::new(),
-            indexes: Vec::new(),
-            checks: Vec::new(),
             drop_columns: t.drop_columns.iter().map(|d| d.value.clone()).collect(),
             renamed_from: t.renamed_from.as_ref().map(|r| r.value.clone()),
+            ..Table::new(tname.clone())
         };
         if t.columns.is_empty() && !t.broken_keys.contains(&"columns") {
             self.error(
