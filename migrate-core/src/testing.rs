@@ -768,15 +768,7 @@ fn add_foreign_key(
     let from = fk.from.index(schema.tables.len());
     let to = fk.to.index(schema.tables.len());
     let target = &schema.tables[to];
-    let mut keys: Vec<&[String]> = Vec::new();
-    if let Some(pk) = &target.primary_key {
-        keys.push(&pk.columns);
-    }
-    for ix in &target.indexes {
-        if ix.unique && ix.predicate.is_none() {
-            keys.push(&ix.columns);
-        }
-    }
+    let keys: Vec<&[String]> = target.keys().collect();
     if keys.is_empty() {
         return;
     }
@@ -1886,19 +1878,7 @@ fn make_applicable(s: &mut Schema) {
                     return false;
                 }
             }
-            let same = |cols: &[String]| {
-                cols.len() == fk.ref_columns.len()
-                    && fk.ref_columns.iter().all(|c| cols.contains(c))
-            };
-            let is_key = target
-                .primary_key
-                .as_ref()
-                .is_some_and(|pk| same(&pk.columns))
-                || target
-                    .indexes
-                    .iter()
-                    .any(|ix| ix.unique && ix.predicate.is_none() && same(&ix.columns));
-            if !is_key {
+            if !target.has_key(&fk.ref_columns) {
                 return false;
             }
             let pk = t.primary_key.as_ref().map(|pk| &pk.columns);

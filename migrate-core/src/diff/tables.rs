@@ -31,14 +31,10 @@ impl Differ {
                 .unwrap_or(0);
             let t = remaining.remove(pos);
             let mut table = t.clone();
-            // A reference to the table's own unique index waits for the index.
-            let to_own_key = |fk: &ForeignKey| {
-                fk.ref_table == t.name
-                    && t.primary_key.as_ref().is_some_and(|pk| {
-                        pk.columns.len() == fk.ref_columns.len()
-                            && fk.ref_columns.iter().all(|c| pk.columns.contains(c))
-                    })
-            };
+            // A reference to the table's own primary key is created with the table; one to its own
+            // unique index waits for the index.
+            let to_own_key =
+                |fk: &ForeignKey| fk.ref_table == t.name && t.is_primary_key(&fk.ref_columns);
             // A reference to a key that an existing table gets in this migration waits for it.
             let to_kept_key = |fk: &ForeignKey| {
                 let key = (
@@ -79,9 +75,9 @@ impl Differ {
     }
 }
 
-/// The keys of a table before the migration (primary key, unique non-partial indexes): their
-/// columns then, their columns after (through renames), and whether the migration keeps them (a
-/// key whose columns change type is rebuilt, and only after the change fits the new types).
+/// The keys of a table before the migration ([`Table::keys`]): their columns then, their columns
+/// after (through renames), and whether the migration keeps them (a key whose columns change type
+/// is rebuilt, and only after the change fits the new types).
 pub(super) fn old_keys<'a>(p: &TablePair<'a>) -> Vec<(&'a [String], Vec<String>, bool)> {
     let (old, new) = (p.old, p.new);
     let renamed = |c: &String| {
@@ -106,18 +102,7 @@ pub(super) fn old_keys<'a>(p: &TablePair<'a>) -> Vec<(&'a [String], Vec<String>,
             && same_types(&pk.columns, &after);
         keys.push((pk.columns.as_slice(), after, kept));
     }
-    for ix in old
-        .indexes
-        .iter()
-        // PostgreSQL keeps no predicate that is always true, so a foreign key may use that index.
-        .filter(|ix| {
-            ix.unique
-                && ix
-                    .predicate
-                    .as_deref()
-                    .is_none_or(|p| p.trim().eq_ignore_ascii_case("true"))
-        })
-    {
+    for ix in old.indexes.iter().filter(|ix| ix.is_key()) {
         let mapped = Index {
             columns: map(&ix.columns),
             ..ix.clone()

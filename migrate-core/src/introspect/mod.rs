@@ -269,9 +269,9 @@ fn represent_sqlite(schema: &Schema) -> Schema {
         }
         for ix in &mut t.indexes {
             ix.method = IndexMethod::Btree;
+            // SQLite is not given a predicate that is always true.
             ix.predicate = ix
-                .predicate
-                .as_deref()
+                .partial_predicate()
                 .map(|p| crate::sql::sqlite::strip_casts(p).trim().to_string());
         }
     }

@@ -89,18 +89,7 @@ impl Validator<'_> {
         }
         if ok {
             let wanted: Vec<&str> = rcs.iter().map(|c| c.value.as_str()).collect();
-            let same = |cols: &[String]| {
-                cols.len() == wanted.len() && wanted.iter().all(|w| cols.iter().any(|c| c == w))
-            };
-            let is_key = target
-                .primary_key
-                .as_ref()
-                .is_some_and(|pk| same(&pk.columns))
-                || target
-                    .indexes
-                    .iter()
-                    .any(|ix| ix.unique && ix.predicate.is_none() && same(&ix.columns));
-            if !is_key {
+            if !target.has_key(&wanted) {
                 self.error(
                     "fk-not-key",
                     at,
@@ -154,5 +143,35 @@ impl Validator<'_> {
             on_delete: on_delete.map_or(FkAction::NoAction, |a| a.value),
             on_update: on_update.map_or(FkAction::NoAction, |a| a.value),
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::schema::load_str;
+
+    const CODES: &str = r#"
+[tables.codes]
+model = "Code"
+columns = { code = "text" }
+[[tables.codes.indexes]]
+columns = ["code"]
+unique = true
+where = "WHERE"
+[tables.uses]
+model = "Use"
+columns = { code = { type = "text", references = "codes.code" } }
+"#;
+
+    /// The differ ties a foreign key to a unique index `where = "true"` (it covers every row), so
+    /// the loader lets a foreign key reference it; a partial unique index is no key.
+    #[test]
+    fn a_unique_index_where_true_is_a_key() {
+        let s =
+            load_str("s.toml", &CODES.replace("WHERE", "true")).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(s.tables[1].foreign_keys.len(), 1);
+        let e = load_str("s.toml", &CODES.replace("WHERE", "code <> ''")).unwrap_err();
+        assert_eq!(e.0.len(), 1, "{e}");
+        assert_eq!(e.0[0].code, "fk-not-key");
     }
 }
