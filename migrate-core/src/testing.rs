@@ -29,6 +29,7 @@ use crate::schema::model::{
     BUILTIN_TYPES, Check, Column, ColumnType, Enum, FkAction, ForeignKey, Identity,
     Index as SqlIndex, IndexMethod, PrimaryKey, Schema, Table,
 };
+use crate::schema::names;
 use crate::schema::validate::MAX_IDENT_BYTES;
 
 /// Longest generated table name, so derived names (`<table>_<column>_key`) usually fit.
@@ -648,7 +649,7 @@ fn build(seed: SchemaSeed, fold: bool, enums: Vec<Enum>) -> Schema {
             for &i in &pk_cols {
                 t.columns[i].nullable = false;
             }
-            let derived = format!("{}_pkey", t.name);
+            let derived = names::primary_key(&t.name);
             let name = match &ts.pk_name {
                 None if relations.take(&derived) => derived,
                 None => relations.claim(&format!("{}_pk", t.name), MAX_IDENT_BYTES),
@@ -738,11 +739,13 @@ fn build_index(ix: &IndexSeed, t: &Table, relations: &mut Namer) -> SqlIndex {
     } else {
         ix.method
     };
-    let suffix = if ix.unique { "key" } else { "idx" };
-    let derived = format!("{}_{}_{suffix}", t.name, cols.join("_"));
+    let derived = names::index(&t.name, &cols, ix.unique);
     let name = match &ix.name {
         None if relations.take(&derived) => derived,
-        None => relations.claim(&format!("{}_{suffix}", t.name), MAX_IDENT_BYTES),
+        None => relations.claim(
+            &names::index::<&str>(&t.name, &[], ix.unique),
+            MAX_IDENT_BYTES,
+        ),
         Some(n) => relations.claim(n, MAX_IDENT_BYTES),
     };
     let predicate = ix.predicate.as_ref().map(|p| build_expr(p, &t.columns));
@@ -830,10 +833,10 @@ fn add_foreign_key(
         }
         fk_columns
     };
-    let derived = format!("{}_{}_fkey", t.name, fk_columns.join("_"));
+    let derived = names::foreign_key(&t.name, &fk_columns);
     let name = match &fk.name {
         None if constraints.take(&derived) => derived,
-        None => constraints.claim(&format!("{}_fkey", t.name), MAX_IDENT_BYTES),
+        None => constraints.claim(&names::foreign_key::<&str>(&t.name, &[]), MAX_IDENT_BYTES),
         Some(n) => constraints.claim(n, MAX_IDENT_BYTES),
     };
     t.foreign_keys.push(ForeignKey {
@@ -1099,12 +1102,11 @@ fn pick(ix: &Index, len: usize) -> Option<usize> {
 }
 
 fn derived_index_name(table: &str, ix: &SqlIndex) -> String {
-    let suffix = if ix.unique { "key" } else { "idx" };
-    format!("{table}_{}_{suffix}", ix.columns.join("_"))
+    names::index(table, &ix.columns, ix.unique)
 }
 
 fn derived_fk_name(table: &str, fk: &ForeignKey) -> String {
-    format!("{table}_{}_fkey", fk.columns.join("_"))
+    names::foreign_key(table, &fk.columns)
 }
 
 /// Replaces every use of column `old` of table `ti` by `new`: keys, indexes, foreign keys (its
@@ -1173,10 +1175,10 @@ fn rename_table(s: &mut Schema, ti: usize, new: &str, rederive: bool) {
     t.name = new.to_string();
     if rederive {
         if let Some(pk) = &mut t.primary_key
-            && pk.name == format!("{old}_pkey")
-            && relations.take(&format!("{new}_pkey"))
+            && pk.name == names::primary_key(&old)
+            && relations.take(&names::primary_key(new))
         {
-            pk.name = format!("{new}_pkey");
+            pk.name = names::primary_key(new);
         }
         for ix in &mut t.indexes {
             if ix.name == derived_index_name(&old, ix) {
@@ -1263,8 +1265,8 @@ fn mutate(b: &mut Schema, a: &Schema, m: &Mutation) {
             t.name = new.clone();
             t.model = models.claim(&t.model, 40);
             if let Some(pk) = &mut t.primary_key {
-                let derived = format!("{new}_pkey");
-                pk.name = if pk.name == format!("{old}_pkey") && relations.take(&derived) {
+                let derived = names::primary_key(&new);
+                pk.name = if pk.name == names::primary_key(&old) && relations.take(&derived) {
                     derived
                 } else {
                     relations.claim(&pk.name, MAX_IDENT_BYTES)
@@ -1401,7 +1403,7 @@ fn mutate(b: &mut Schema, a: &Schema, m: &Mutation) {
             let name = match &t.primary_key {
                 Some(pk) => pk.name.clone(),
                 None => {
-                    let derived = format!("{}_pkey", t.name);
+                    let derived = names::primary_key(&t.name);
                     if relations.take(&derived) {
                         derived
                     } else {

@@ -338,7 +338,7 @@ pub fn canonical_order(schema: &mut Schema) {
             let shorthand = matches!(ix.columns.as_slice(), [c] if ix.unique
                 && ix.predicate.is_none()
                 && ix.method == IndexMethod::Btree
-                && ix.name == format!("{}_{c}_key", t.name));
+                && ix.name == crate::schema::names::index(&t.name, &[c], true));
             match (shorthand, ix.columns.first().and_then(|c| position(c))) {
                 (true, Some(p)) => (0, p, ix.name.clone()),
                 _ => (1, 0, ix.name.clone()),

@@ -173,11 +173,22 @@ impl Validator<'_> {
         }
     }
 
-    /// A generated name (`parts` joined by `_`) that would be too long: the user must name the
-    /// object. Not reported when one of the parts is itself too long, which is reported already.
-    fn derived_name(&mut self, what: &str, parts: &[&str], loc: &Location, key: &str) -> String {
-        let name = parts.join("_");
-        if name.len() > MAX_IDENT_BYTES && parts.iter().all(|p| p.len() <= MAX_IDENT_BYTES) {
+    /// A name derived ([`super::names`]) from `table` and `columns` that would be too long: the
+    /// user must name the object. Not reported when the table's or a column's name is itself too
+    /// long, which is reported already.
+    fn derived_name(
+        &mut self,
+        what: &str,
+        name: String,
+        table: &str,
+        columns: &[&str],
+        loc: &Location,
+        key: &str,
+    ) -> String {
+        let parts_fit = std::iter::once(table)
+            .chain(columns.iter().copied())
+            .all(|p| p.len() <= MAX_IDENT_BYTES);
+        if name.len() > MAX_IDENT_BYTES && parts_fit {
             self.error(
                 "name-too-long",
                 loc,

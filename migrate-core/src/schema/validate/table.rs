@@ -6,6 +6,7 @@ use super::{Validator, inside, quoted_list, sql_string_literal};
 use crate::diagnostic::{Diagnostic, Location, did_you_mean};
 use crate::schema::load::{RawColumn, RawTable, Sp};
 use crate::schema::model::{ColumnType, ForeignKey, Index, IndexMethod, PrimaryKey, Schema, Table};
+use crate::schema::names;
 
 impl Validator<'_> {
     pub(super) fn table(&mut self, t: &RawTable, enums: &[&str]) -> (Table, Vec<Location>) {
@@ -99,7 +100,7 @@ impl Validator<'_> {
                 self.ident("primary key", n);
                 n.value.clone()
             })
-            .unwrap_or_else(|| format!("{tname}_pkey"));
+            .unwrap_or_else(|| names::primary_key(tname));
         match (&t.primary_key, pk_columns.as_slice()) {
             (Some(list), [first, ..]) => {
                 let loc = first
@@ -204,7 +205,9 @@ impl Validator<'_> {
         if t.primary_key_name.is_none() && table.primary_key.is_some() {
             self.derived_name(
                 "primary key",
-                &[tname, "pkey"],
+                names::primary_key(tname),
+                tname,
+                &[],
                 &t.name.loc,
                 "primary_key_name",
             );
@@ -213,10 +216,12 @@ impl Validator<'_> {
         // Unique columns become unique indexes named as PostgreSQL names unique constraints.
         for c in &t.columns {
             if let Some(u) = c.unique.as_ref().filter(|u| u.value) {
-                let parts = [tname, c.name.value.as_str(), "key"];
+                let columns = [c.name.value.as_str()];
                 let name = self.derived_name(
                     "unique index",
-                    &parts,
+                    names::index(tname, &columns, true),
+                    tname,
+                    &columns,
                     &u.loc,
                     "name (in an [[indexes]] entry)",
                 );
@@ -281,11 +286,9 @@ impl Validator<'_> {
                     n.value.clone()
                 }
                 None => {
-                    let suffix = if unique { "key" } else { "idx" };
-                    let mut parts = vec![tname.as_str()];
-                    parts.extend(ix.columns.iter().map(|c| c.value.as_str()));
-                    parts.push(suffix);
-                    self.derived_name("index", &parts, &ix.loc, "name")
+                    let columns: Vec<&str> = ix.columns.iter().map(|c| c.value.as_str()).collect();
+                    let name = names::index(tname, &columns, unique);
+                    self.derived_name("index", name, tname, &columns, &ix.loc, "name")
                 }
             };
             if ok {
@@ -368,12 +371,11 @@ impl Validator<'_> {
                     self.ident("constraint", n);
                     n.value.clone()
                 }
-                None => self.derived_name(
-                    "foreign key",
-                    &[tname, &c.name.value, "fkey"],
-                    &r.loc,
-                    "constraint",
-                ),
+                None => {
+                    let columns = [c.name.value.as_str()];
+                    let name = names::foreign_key(tname, &columns);
+                    self.derived_name("foreign key", name, tname, &columns, &r.loc, "constraint")
+                }
             };
             // Point at the table or the column inside `"table.column"`.
             let ref_table = Sp {
@@ -432,10 +434,9 @@ impl Validator<'_> {
                     n.value.clone()
                 }
                 None => {
-                    let mut parts = vec![tname.as_str()];
-                    parts.extend(fk.columns.iter().map(|c| c.value.as_str()));
-                    parts.push("fkey");
-                    self.derived_name("foreign key", &parts, &fk.loc, "constraint")
+                    let columns: Vec<&str> = fk.columns.iter().map(|c| c.value.as_str()).collect();
+                    let name = names::foreign_key(tname, &columns);
+                    self.derived_name("foreign key", name, tname, &columns, &fk.loc, "constraint")
                 }
             };
             if fk.columns.len() != fk.ref_columns.len() {
