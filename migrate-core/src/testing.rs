@@ -885,7 +885,7 @@ fn make_pair(
 ) -> Option<(Schema, Schema)> {
     let mut a = build(seed, true, Vec::new());
     make_applicable(&mut a);
-    let mut b = without_acknowledgements(&a);
+    let mut b = a.without_acknowledgements();
     for m in mutations {
         let mut next = b.clone();
         mutate(&mut next, &a, m);
@@ -1026,26 +1026,6 @@ fn arb_mutation() -> impl Strategy<Value = Mutation> {
         2 => (0u8..3, ix(), ix(), proptest::option::of(arb_text()))
             .prop_map(|(k, t, c, s)| SetComment(k, t, c, s)),
     ]
-}
-
-/// A's declarations without its acknowledgements, which belong to the change that made A.
-fn without_acknowledgements(a: &Schema) -> Schema {
-    let mut b = a.clone();
-    b.drop_tables.clear();
-    b.drop_enums.clear();
-    for e in &mut b.enums {
-        e.drop_values.clear();
-    }
-    for t in &mut b.tables {
-        t.drop_columns.clear();
-        t.renamed_from = None;
-        for c in &mut t.columns {
-            c.renamed_from = None;
-            c.type_changed_from = None;
-            c.backfill = None;
-        }
-    }
-    b
 }
 
 /// Types, tables, primary keys and indexes: one namespace, names compared without ASCII case.

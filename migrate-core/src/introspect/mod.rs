@@ -93,7 +93,7 @@ pub async fn introspect_with_notes(
 /// built from the migrations of `schema` introspects to this (compare with
 /// [`crate::diff::diff`], which ignores order and model names).
 pub fn normalize_for(dialect: Dialect, schema: &Schema) -> Schema {
-    strip_acknowledgements(&represent(dialect, schema))
+    represent(dialect, schema).without_acknowledgements()
 }
 
 /// [`normalize_for`], keeping the acknowledgements: what `migrate diff` migrates a database to.
@@ -102,26 +102,6 @@ pub fn represent(dialect: Dialect, schema: &Schema) -> Schema {
         Dialect::Postgres => represent_postgres(schema),
         Dialect::Sqlite => represent_sqlite(schema),
     }
-}
-
-/// The schema without `drop_*`, `renamed_from`, `type_changed_from` and `backfill`.
-pub fn strip_acknowledgements(schema: &Schema) -> Schema {
-    let mut s = schema.clone();
-    s.drop_tables.clear();
-    s.drop_enums.clear();
-    for e in &mut s.enums {
-        e.drop_values.clear();
-    }
-    for t in &mut s.tables {
-        t.drop_columns.clear();
-        t.renamed_from = None;
-        for c in &mut t.columns {
-            c.renamed_from = None;
-            c.type_changed_from = None;
-            c.backfill = None;
-        }
-    }
-    s
 }
 
 /// A comment PostgreSQL keeps: `COMMENT ... IS ''` removes it.

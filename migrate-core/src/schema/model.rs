@@ -25,6 +25,28 @@ impl Schema {
     pub fn enum_type(&self, name: &str) -> Option<&Enum> {
         self.enums.iter().find(|e| e.name == name)
     }
+
+    /// The schema without what it acknowledges (`drop_*`, `renamed_from`, `type_changed_from`,
+    /// `backfill`): only what it declares, which is what a database holds. Acknowledgements
+    /// belong to the change that made the schema, not to the schema after it.
+    pub fn without_acknowledgements(&self) -> Schema {
+        let mut s = self.clone();
+        s.drop_tables.clear();
+        s.drop_enums.clear();
+        for e in &mut s.enums {
+            e.drop_values.clear();
+        }
+        for t in &mut s.tables {
+            t.drop_columns.clear();
+            t.renamed_from = None;
+            for c in &mut t.columns {
+                c.renamed_from = None;
+                c.type_changed_from = None;
+                c.backfill = None;
+            }
+        }
+        s
+    }
 }
 
 /// `[enums.NAME]`: a database enum type, mapped to a Rust enum.
@@ -425,6 +447,7 @@ pub struct Check {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::schema::load_str;
 
     fn index(name: &str, columns: &[&str], unique: bool, predicate: Option<&str>) -> Index {
         Index {
@@ -478,5 +501,34 @@ mod tests {
         assert!(!t.has_key(&["d"]));
         assert!(t.is_primary_key(&["b", "a"]));
         assert!(!t.is_primary_key(&["e"]));
+    }
+
+    #[test]
+    fn without_acknowledgements_keeps_the_declarations() {
+        let declared = r#"
+[enums.mood]
+values = ["happy"]
+[tables.pets]
+model = "Pet"
+columns = { id = { type = "bigint", primary_key = true }, name = "text" }
+"#;
+        let acknowledging = r#"
+drop_tables = ["cats"]
+drop_enums = ["kind"]
+[enums.mood]
+values = ["happy"]
+drop_values = ["sad"]
+[tables.pets]
+model = "Pet"
+renamed_from = "animals"
+drop_columns = ["age"]
+[tables.pets.columns]
+id = { type = "bigint", primary_key = true, type_changed_from = "integer" }
+name = { type = "text", renamed_from = "title", backfill = "''" }
+"#;
+        let plain = load_str("a.toml", declared).unwrap_or_else(|e| panic!("{e}"));
+        let acked = load_str("b.toml", acknowledging).unwrap_or_else(|e| panic!("{e}"));
+        assert_ne!(acked, plain);
+        assert_eq!(acked.without_acknowledgements(), plain);
     }
 }
