@@ -21,6 +21,7 @@ pub mod generate;
 pub mod introspect;
 pub mod migration;
 pub mod migrator;
+pub mod names;
 #[cfg(feature = "runtime")]
 pub mod runner;
 pub mod rust_types;

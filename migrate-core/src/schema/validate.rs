@@ -12,6 +12,7 @@ use std::ops::Range;
 use super::load::{RawSchema, RawTable, SpStr};
 use super::model::{Enum, ForeignKey, Schema};
 use crate::diagnostic::{Diagnostic, Diagnostics, Location};
+use crate::names;
 
 /// PostgreSQL's limit on identifier length, in bytes (NAMEDATALEN - 1).
 pub const MAX_IDENT_BYTES: usize = 63;
@@ -69,39 +70,6 @@ fn quoted_list<'a>(items: impl IntoIterator<Item = &'a str>) -> String {
         .join(", ")
 }
 
-/// An UpperCamelCase model-name suggestion from a table name (a starting point, not a guess to keep).
-fn camel(name: &str) -> String {
-    name.split(|c: char| !c.is_ascii_alphanumeric())
-        .filter(|p| !p.is_empty())
-        .map(|p| {
-            let mut cs = p.chars();
-            cs.next()
-                .map(|f| f.to_ascii_uppercase().to_string() + &cs.as_str().to_ascii_lowercase())
-                .unwrap_or_default()
-        })
-        .collect()
-}
-
-/// The English singular of a table name's last word, for a model-name suggestion (`pets` -> `pet`).
-fn singular(name: &str) -> String {
-    if let Some(stem) = name.strip_suffix("ies") {
-        return format!("{stem}y");
-    }
-    if ["sses", "shes", "ches", "xes"]
-        .iter()
-        .any(|s| name.ends_with(s))
-    {
-        return name[..name.len() - 2].to_string();
-    }
-    if name.len() > 1
-        && name.ends_with('s')
-        && !["ss", "us", "is"].iter().any(|s| name.ends_with(s))
-    {
-        return name[..name.len() - 1].to_string();
-    }
-    name.to_string()
-}
-
 /// Where the text of a string value starts in the source, when it is written as a plain quoted
 /// string (no escapes), so that a diagnostic can point inside it.
 fn string_start(s: &SpStr) -> Option<usize> {
@@ -122,13 +90,6 @@ fn inside(s: &SpStr, range: Range<usize>) -> Location {
         Some(off) => Location::new(&s.loc.file, off + range.start..off + range.end),
         None => s.loc.clone(),
     }
-}
-
-fn is_rust_type_name(s: &str) -> bool {
-    let mut chars = s.chars();
-    s != "Self"
-        && chars.next().is_some_and(|c| c.is_ascii_uppercase())
-        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
 
 impl Validator<'_> {
@@ -261,15 +222,15 @@ impl Validator<'_> {
                     format!("table `{}` has no `model`", t.name.value),
                     format!(
                         "add `model = \"{}\"` (the Rust struct name) under [tables.{}]; it is never guessed",
-                        camel(&singular(&t.name.value)),
+                        names::model_name(&t.name.value),
                         t.name.value
                     ),
                 ),
-                Some(m) if !is_rust_type_name(&m.value) => self.error(
+                Some(m) if !names::is_rust_type_name(&m.value) => self.error(
                     "bad-model",
                     &m.loc,
                     format!("model `{}` is not a Rust type name", m.value),
-                    format!("use an UpperCamelCase name such as `{}`", camel(&m.value)),
+                    format!("use an UpperCamelCase name such as `{}`", names::type_name(&m.value)),
                 ),
                 Some(m) => {
                     if let Some(first) = model_seen.get(m.value.as_str()) {
