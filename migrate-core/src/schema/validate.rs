@@ -3,6 +3,8 @@
 mod checks;
 mod columns;
 mod foreign_keys;
+mod indexes;
+mod keys;
 mod namespaces;
 mod table;
 

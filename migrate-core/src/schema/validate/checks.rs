@@ -3,8 +3,8 @@
 use super::{Validator, inside, quoted_list};
 use crate::diagnostic::did_you_mean;
 use crate::schema::expr::column_references;
-use crate::schema::load::{RawCheck, SpStr};
-use crate::schema::model::Check;
+use crate::schema::load::{RawCheck, RawTable, SpStr};
+use crate::schema::model::{Check, Table};
 
 impl Validator<'_> {
     pub(super) fn check(
@@ -61,6 +61,16 @@ impl Validator<'_> {
                 format!("{what} uses `{name}`, which is not a column of `{tname}`"),
                 help,
             );
+        }
+    }
+
+    /// The table's `[[checks]]`.
+    pub(super) fn checks(&mut self, t: &RawTable, table: &mut Table, column_names: &[&str]) {
+        let tname = &t.name.value;
+        for ck in &t.checks {
+            if let Some(check) = self.check(tname, ck, column_names) {
+                table.checks.push(check);
+            }
         }
     }
 }

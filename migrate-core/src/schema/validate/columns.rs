@@ -1,9 +1,11 @@
 //! Columns: types, identity, defaults, and names that are not columns.
 
-use super::{Validator, quoted_list};
-use crate::diagnostic::did_you_mean;
-use crate::schema::load::{RawColumn, SpStr};
-use crate::schema::model::{Column, ColumnType};
+use std::collections::HashMap;
+
+use super::{Validator, quoted_list, sql_string_literal};
+use crate::diagnostic::{Diagnostic, Location, did_you_mean};
+use crate::schema::load::{RawColumn, RawTable, SpStr};
+use crate::schema::model::{Column, ColumnType, Schema, Table};
 use crate::schema::types::parse_type;
 
 impl Validator<'_> {
@@ -161,6 +163,104 @@ impl Validator<'_> {
                 ),
                 format!("a default is SQL: quote a string literal as `default = \"'{v}'\"`"),
             );
+        }
+    }
+
+    /// The columns, checked into `table`: names, types, drops and renames. Returns those that say
+    /// `primary_key = true`.
+    pub(super) fn columns<'t>(
+        &mut self,
+        t: &'t RawTable,
+        table: &mut Table,
+        enums: &[&str],
+    ) -> Vec<&'t RawColumn> {
+        let tname = &t.name.value;
+        // Columns.
+        let mut col_seen: HashMap<&str, &Location> = HashMap::new();
+        let mut pk_columns: Vec<&RawColumn> = Vec::new();
+        for c in &t.columns {
+            self.ident("column", &c.name);
+            if let Some(first) = col_seen.get(c.name.value.as_str()) {
+                // TOML rejects a repeated key in one table; this catches names that differ only in
+                // how they were quoted.
+                self.push(
+                    Diagnostic::new(
+                        "duplicate-column",
+                        format!("column `{tname}.{}` is declared twice", c.name.value),
+                    )
+                    .at(c.name.loc.clone())
+                    .related((*first).clone(), "first declared here")
+                    .help("remove one of them"),
+                );
+                continue;
+            }
+            col_seen.insert(&c.name.value, &c.name.loc);
+            if c.primary_key.as_ref().is_some_and(|p| p.value) {
+                pk_columns.push(c);
+            }
+            match self.column(tname, c, enums) {
+                Some(col) => table.columns.push(col),
+                None => {
+                    self.untyped.insert((tname.clone(), c.name.value.clone()));
+                }
+            }
+        }
+
+        // Acknowledged drops must not still be declared.
+        for d in &t.drop_columns {
+            if let Some(loc) = col_seen.get(d.value.as_str()) {
+                self.push(
+                    Diagnostic::new(
+                        "drop-declared",
+                        format!("column `{tname}.{}` is in `drop_columns` but is still declared", d.value),
+                    )
+                    .at(d.loc.clone())
+                    .related((*loc).clone(), "declared here")
+                    .help("remove the column's declaration to drop it, or remove it from `drop_columns` to keep it"),
+                );
+            }
+        }
+        for c in &t.columns {
+            if let Some(r) = &c.renamed_from
+                && r.value != c.name.value
+                && col_seen.contains_key(r.value.as_str())
+            {
+                self.error(
+                    "rename-clash",
+                    &r.loc,
+                    format!("`{tname}.{}` is renamed from `{}`, but `{}` is still declared", c.name.value, r.value, r.value),
+                    "a rename needs the old name gone: remove the old column, or remove `renamed_from`",
+                );
+            }
+        }
+        pk_columns
+    }
+
+    /// A default of an enum column names a label of its enum.
+    pub(super) fn enum_defaults(&mut self, t: &RawTable, table: &Table, schema: &Schema) {
+        let tname = &t.name.value;
+        // Enum defaults name a label of their enum.
+        for c in &t.columns {
+            if let (Some(d), Some(col)) = (&c.default, table.column(&c.name.value))
+                && let ColumnType::Enum(en) = &col.ty
+                && let Some(e) = schema.enum_type(en)
+                && let Some(label) = sql_string_literal(&d.value)
+                && !e.values.contains(&label)
+            {
+                let help = match did_you_mean(&label, e.values.iter().map(String::as_str)) {
+                    Some(s) => format!("did you mean `'{s}'`?"),
+                    None => format!(
+                        "the labels of `{en}` are {}",
+                        quoted_list(e.values.iter().map(String::as_str))
+                    ),
+                };
+                self.error(
+                    "unknown-enum-value",
+                    &d.loc,
+                    format!("the default of `{tname}.{}` is `{label}`, which is not a label of enum `{en}`", c.name.value),
+                    help,
+                );
+            }
         }
     }
 }

@@ -1,11 +1,184 @@
 //! Foreign keys: what they reference, and what they do on delete and update.
 
-use super::{Validator, quoted_list};
+use std::collections::HashMap;
+
+use super::{Validator, inside, quoted_list};
 use crate::diagnostic::{Location, did_you_mean};
-use crate::schema::load::{Sp, SpStr};
+use crate::schema::load::{RawTable, Sp, SpStr};
 use crate::schema::model::{FkAction, ForeignKey, Schema, Table};
+use crate::schema::names;
 
 impl Validator<'_> {
+    /// Column-level `references = "table.column"`. Their names go to the table's constraint
+    /// namespace, `names`.
+    pub(super) fn column_foreign_keys(
+        &mut self,
+        t: &RawTable,
+        table: &Table,
+        schema: &Schema,
+        names: &mut HashMap<String, Location>,
+    ) -> Vec<ForeignKey> {
+        let tname = &t.name.value;
+        let mut fks = Vec::new();
+        for c in &t.columns {
+            let Some(r) = &c.references else { continue };
+            let Some((rt, rc)) = r
+                .value
+                .rsplit_once('.')
+                .filter(|(t, c)| !t.is_empty() && !c.is_empty())
+            else {
+                self.error(
+                    "bad-reference",
+                    &r.loc,
+                    format!(
+                        "`references = \"{}\"` must name a table and a column",
+                        r.value
+                    ),
+                    "write `references = \"table.column\"`, e.g. `references = \"pets.id\"`",
+                );
+                continue;
+            };
+            let name = match &c.constraint {
+                Some(n) => {
+                    self.ident("constraint", n);
+                    n.value.clone()
+                }
+                None => {
+                    let columns = [c.name.value.as_str()];
+                    let name = names::foreign_key(tname, &columns);
+                    self.derived_name("foreign key", name, tname, &columns, &r.loc, "constraint")
+                }
+            };
+            // Point at the table or the column inside `"table.column"`.
+            let ref_table = Sp {
+                value: rt.to_string(),
+                loc: inside(r, 0..rt.len()),
+            };
+            let ref_col = Sp {
+                value: rc.to_string(),
+                loc: inside(r, rt.len() + 1..r.value.len()),
+            };
+            let cols = [c.name.clone()];
+            if self.fk_target(
+                tname,
+                table,
+                schema,
+                &cols,
+                &ref_table,
+                std::slice::from_ref(&ref_col),
+                &r.loc,
+            ) && let Some(fk) = self.fk_model(
+                table,
+                name.clone(),
+                &cols,
+                rt,
+                &[rc.to_string()],
+                c.on_delete.as_ref(),
+                c.on_update.as_ref(),
+            ) {
+                fks.push(fk);
+            }
+            let loc = c.constraint.as_ref().map_or(&r.loc, |n| &n.loc);
+            self.unique_name(names, tname, &name, loc);
+        }
+        fks
+    }
+
+    /// Table-level `[[foreign_keys]]`. Their names go to the table's constraint namespace, `names`.
+    pub(super) fn table_foreign_keys(
+        &mut self,
+        t: &RawTable,
+        table: &Table,
+        schema: &Schema,
+        names: &mut HashMap<String, Location>,
+    ) -> Vec<ForeignKey> {
+        let tname = &t.name.value;
+        let mut fks = Vec::new();
+        for fk in &t.foreign_keys {
+            // Missing or unreadable parts were reported while reading the file.
+            if fk.broken_keys.contains(&"columns") || fk.broken_keys.contains(&"references") {
+                continue;
+            }
+            let Some(rt) = &fk.ref_table else {
+                if fk.columns.is_empty() {
+                    continue;
+                }
+                self.error(
+                    "bad-reference",
+                    &fk.loc,
+                    format!("a foreign key of `{tname}` has no referenced `table`"),
+                    "write `references = { table = \"orders\", columns = [\"id\"] }`",
+                );
+                continue;
+            };
+            let name = match &fk.constraint {
+                Some(n) => {
+                    self.ident("constraint", n);
+                    n.value.clone()
+                }
+                None => {
+                    let columns: Vec<&str> = fk.columns.iter().map(|c| c.value.as_str()).collect();
+                    let name = names::foreign_key(tname, &columns);
+                    self.derived_name("foreign key", name, tname, &columns, &fk.loc, "constraint")
+                }
+            };
+            if fk.columns.len() != fk.ref_columns.len() {
+                self.error(
+                    "fk-arity",
+                    &fk.loc,
+                    format!(
+                        "a foreign key of `{tname}` has {} column(s) but references {}",
+                        fk.columns.len(),
+                        fk.ref_columns.len()
+                    ),
+                    "list as many referenced columns as referencing ones, in matching order",
+                );
+                continue;
+            }
+            if fk.columns.is_empty() {
+                continue;
+            }
+            let mut ok = true;
+            for col in &fk.columns {
+                if self.untyped.contains(&(tname.clone(), col.value.clone())) {
+                    ok = false;
+                } else if table.column(&col.value).is_none() {
+                    let names: Vec<&str> = table.columns.iter().map(|c| c.name.as_str()).collect();
+                    self.unknown_column(tname, col, &names, "a foreign key");
+                    ok = false;
+                }
+            }
+            if ok
+                && self.fk_target(
+                    tname,
+                    table,
+                    schema,
+                    &fk.columns,
+                    rt,
+                    &fk.ref_columns,
+                    &rt.loc,
+                )
+            {
+                let ref_cols: Vec<String> =
+                    fk.ref_columns.iter().map(|c| c.value.clone()).collect();
+                if let Some(model) = self.fk_model(
+                    table,
+                    name.clone(),
+                    &fk.columns,
+                    &rt.value,
+                    &ref_cols,
+                    fk.on_delete.as_ref(),
+                    fk.on_update.as_ref(),
+                ) {
+                    fks.push(model);
+                }
+            }
+            let loc = fk.constraint.as_ref().map_or(&fk.loc, |n| &n.loc);
+            self.unique_name(names, tname, &name, loc);
+        }
+        fks
+    }
+
     /// Checks the referenced table and columns exist, types match, and the target is a key. Type
     /// and key problems are reported `at` the reference.
     #[allow(clippy::too_many_arguments)]

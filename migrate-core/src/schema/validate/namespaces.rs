@@ -5,9 +5,29 @@ use std::collections::HashMap;
 use super::Validator;
 use crate::diagnostic::{Diagnostic, Location};
 use crate::schema::load::RawTable;
-use crate::schema::model::Schema;
+use crate::schema::model::{Schema, Table};
 
 impl Validator<'_> {
+    /// The primary key and the checks take their names in the table's constraint namespace,
+    /// `names`, beside its foreign keys.
+    pub(super) fn check_names(
+        &mut self,
+        t: &RawTable,
+        table: &Table,
+        names: &mut HashMap<String, Location>,
+    ) {
+        let tname = &t.name.value;
+        if let Some(pk) = &table.primary_key {
+            let loc = t.primary_key_name.as_ref().map_or(&t.name.loc, |n| &n.loc);
+            self.unique_name(names, tname, &pk.name, loc);
+        }
+        for ck in &t.checks {
+            if let Some(n) = &ck.name {
+                self.unique_name(names, tname, &n.value, &n.loc);
+            }
+        }
+    }
+
     pub(super) fn unique_name(
         &mut self,
         names: &mut HashMap<String, Location>,
