@@ -24,6 +24,17 @@ pub fn run(global: &Global, out: &Output) -> Exit {
         Vec::new()
     };
     let schema = migrate_core::schema::load(&config.schema);
+    // The unreleased migrations, linted (`migrate lint` without files).
+    let options = migrate_core::lint::LintOptions::from_config(&config);
+    let lint = match super::lint::directory_reports(&config, false, &options, out) {
+        Ok(reports) => reports,
+        Err(code) => return code,
+    };
+    if !out.json() {
+        super::lint::print_reports(out, &lint);
+        super::lint::summary(&lint, false);
+    }
+    let lint_exit = super::lint::exit_code(&lint);
     if !problems.is_empty() {
         if let Err(diags) = &schema {
             report(out, diags);
@@ -42,13 +53,22 @@ pub fn run(global: &Global, out: &Output) -> Exit {
     match schema {
         Ok(schema) => {
             if out.json() {
+                let findings: Vec<_> = lint
+                    .iter()
+                    .flat_map(|r| {
+                        r.findings
+                            .iter()
+                            .map(move |f| migrate_core::lint::report::json(r, f))
+                    })
+                    .collect();
                 println!(
                     "{}",
                     json!({
-                        "ok": true,
+                        "ok": lint_exit == Exit::Ok,
                         "errors": [],
                         "tables": schema.tables.len(),
                         "enums": schema.enums.len(),
+                        "lint": findings,
                     })
                 );
             } else {
@@ -62,7 +82,7 @@ pub fn run(global: &Global, out: &Output) -> Exit {
                     plural(schema.enums.len(), "enum", "enums")
                 ));
             }
-            Exit::Ok
+            lint_exit
         }
         Err(diags) => {
             report(out, &diags);

@@ -5,6 +5,7 @@ pub mod diff;
 mod generate;
 mod hash;
 mod init;
+pub mod lint;
 mod new;
 pub mod pull;
 mod up;
@@ -31,6 +32,7 @@ pub fn run(cli: Cli, out: &Output) -> Exit {
         Command::Check => check::run(&cli.global, out),
         Command::Generate(args) => generate::run(&cli.global, &args, out),
         Command::New(args) => new::run(&cli.global, &args, out),
+        Command::Lint(args) => lint::run(&cli.global, &args, out),
         Command::Hash => hash::run(&cli.global, out),
         Command::Up(args) => up::up(&cli.global, &args, out),
         Command::Status => up::status(&cli.global, out),
@@ -182,7 +184,7 @@ pub async fn connect(
     })
 }
 
-fn resolve_sqlite_url(url: &str, config: &Config) -> String {
+pub(crate) fn resolve_sqlite_url(url: &str, config: &Config) -> String {
     let Some(rest) = url
         .strip_prefix("sqlite://")
         .or_else(|| url.strip_prefix("sqlite:"))

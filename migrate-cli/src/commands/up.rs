@@ -50,6 +50,8 @@ fn prepare(global: &Global, out: &Output) -> Result<Ready, Exit> {
         lock_timeout_ms: ms(&config.lock_timeout),
         statement_timeout_ms: ms(&config.statement_timeout),
         lock_retries: config.lock_retries,
+        // "0" (or no value) waits for good.
+        runner_lock_timeout_ms: ms(&config.runner_lock_timeout),
         ..Options::default()
     };
     let url = database_url(&config, global, out)?;
@@ -65,9 +67,19 @@ fn prepare(global: &Global, out: &Output) -> Result<Ready, Exit> {
 fn event(out: &Output, e: &Event) {
     if out.json() {
         let v = match e {
-            Event::Waiting => {
-                json!({ "event": "waiting", "message": "another runner holds the lock" })
-            }
+            Event::Waiting {
+                holder,
+                waited_ms,
+                timeout_ms,
+                sqlite,
+            } => json!({
+                "event": "waiting", "waited_ms": waited_ms, "timeout_ms": timeout_ms,
+                "lock": if *sqlite { "sqlite write lock" } else { "runner lock" },
+                "holder": holder.as_ref().map(|h| json!({
+                    "pid": h.pid, "migration": h.migration, "query": h.query, "active": h.active, "since": h.since,
+                })),
+                "message": waiting_text(holder.as_ref(), *waited_ms, *timeout_ms, *sqlite),
+            }),
             Event::UpToDate => json!({ "event": "up_to_date" }),
             Event::Applying {
                 version,
@@ -116,9 +128,15 @@ fn event(out: &Output, e: &Event) {
         return;
     }
     match e {
-        Event::Waiting => {
-            eprintln!("waiting: another runner is applying migrations to this database…")
-        }
+        Event::Waiting {
+            holder,
+            waited_ms,
+            timeout_ms,
+            sqlite,
+        } => eprintln!(
+            "{}",
+            waiting_text(holder.as_ref(), *waited_ms, *timeout_ms, *sqlite)
+        ),
         Event::UpToDate => println!("up to date: no pending migrations"),
         Event::Applying {
             version,
@@ -161,6 +179,37 @@ fn event(out: &Output, e: &Event) {
         } => {
             println!("would apply {version}_{name}: {ms} ms, {rows} row(s) affected (rolled back)")
         }
+    }
+}
+
+/// What a waiting runner says: when it starts to wait, then every few seconds.
+fn waiting_text(
+    holder: Option<&runner::Holder>,
+    waited_ms: u64,
+    timeout_ms: Option<u64>,
+    sqlite: bool,
+) -> String {
+    let limit = timeout_ms.map_or_else(
+        || "no limit (runner_lock_timeout = \"0\")".to_string(),
+        |t| format!("up to {} (runner_lock_timeout)", runner::human_ms(t)),
+    );
+    let waited = runner::human_ms(waited_ms);
+    match (sqlite, holder, waited_ms) {
+        (true, _, 0) => format!(
+            "waiting for the SQLite write lock: another connection holds it (another `migrate up`, or the \
+             application writing; SQLite cannot tell which process); waiting {limit}"
+        ),
+        (true, _, _) => format!(
+            "still waiting for the SQLite write lock, held by a process SQLite cannot name ({waited} so far, {limit})"
+        ),
+        (false, Some(h), 0) => {
+            format!("waiting for another runner: {h} holds the runner lock; waiting {limit}")
+        }
+        (false, Some(h), _) => format!("still waiting for {h} ({waited} so far, {limit})"),
+        (false, None, 0) => {
+            format!("waiting for another runner to release the runner lock; waiting {limit}")
+        }
+        (false, None, _) => format!("still waiting for another runner ({waited} so far, {limit})"),
     }
 }
 
@@ -221,11 +270,14 @@ pub fn up(global: &Global, args: &UpArgs, out: &Output) -> Exit {
             Err(code) => return code,
         };
         let mut db = conn.db();
-        let result = runner::up(&mut db, &ready.sources, &ready.opts, &mut |e| {
+        let mut result = runner::up(&mut db, &ready.sources, &ready.opts, &mut |e| {
             event(out, &e)
         })
         .await;
         conn.close().await;
+        if let Err(e @ RunError::ConnectionLost { .. }) = result {
+            result = Err(settle_lost(&ready, global, e).await);
+        }
         match result {
             Ok(summary) => {
                 let n = summary.applied.len();
@@ -244,6 +296,21 @@ pub fn up(global: &Global, args: &UpArgs, out: &Output) -> Exit {
             Err(e) => run_error(out, &e, &ready.url),
         }
     })
+}
+
+/// The server ended the runner's session part-way through a migration: on a new connection,
+/// record the stop in the history and read what the migration left. Without one, the error as is.
+async fn settle_lost(ready: &Ready, global: &Global, e: RunError) -> RunError {
+    let url = super::resolve_sqlite_url(&ready.url, &ready.config);
+    let _ = global;
+    match migrate_core::db::Conn::connect(&url).await {
+        Ok(mut conn) => {
+            let settled = runner::settle_lost(&mut conn.db(), &ready.sources, &ready.opts, e).await;
+            conn.close().await;
+            settled
+        }
+        Err(_) => e,
+    }
 }
 
 pub fn status(global: &Global, out: &Output) -> Exit {
@@ -275,9 +342,13 @@ pub fn status(global: &Global, out: &Output) -> Exit {
         // Drift: the live schema against the snapshot, once every migration is applied.
         let pending = rows
             .iter()
-            .filter(|r| r.state == runner::State::Pending)
+            .filter(|r| matches!(r.state, runner::State::Pending | runner::State::Running))
             .count();
-        let drift = if pending == 0 && !rows.is_empty() {
+        // A run that stopped part-way leaves a schema no migration describes: no drift to speak of.
+        let stopped = rows
+            .iter()
+            .any(|r| matches!(r.state, runner::State::Failed | runner::State::Interrupted));
+        let drift = if pending == 0 && !stopped && !rows.is_empty() {
             let opts = introspect::Options {
                 history_table: ready.config.history_table.clone(),
                 ..introspect::Options::default()
@@ -299,9 +370,15 @@ pub fn status(global: &Global, out: &Output) -> Exit {
             None
         };
         conn.close().await;
+        // Running is not a problem: like pending, it is on its way.
         let bad = rows
             .iter()
-            .filter(|r| !matches!(r.state, runner::State::Applied | runner::State::Pending))
+            .filter(|r| {
+                !matches!(
+                    r.state,
+                    runner::State::Applied | runner::State::Pending | runner::State::Running
+                )
+            })
             .count();
         let drifted = drift.as_ref().is_some_and(|d| !d.is_empty());
         if out.json() {
@@ -312,6 +389,7 @@ pub fn status(global: &Global, out: &Output) -> Exit {
                         "version": r.version, "name": r.name, "state": r.state.as_str(),
                         "applied_at": r.applied_at, "duration_ms": r.execution_ms,
                         "applied_by": r.applied_by, "description": r.description, "error": r.error,
+                        "runner_pid": r.holder.as_ref().map(|h| h.pid), "help": r.help,
                     })
                 })
                 .collect();
@@ -321,12 +399,12 @@ pub fn status(global: &Global, out: &Output) -> Exit {
             );
         } else {
             println!(
-                "{:<14}  {:<9}  {:<24}  {:>9}  NAME",
+                "{:<14}  {:<11}  {:<24}  {:>9}  NAME",
                 "VERSION", "STATE", "APPLIED AT", "DURATION"
             );
             for r in &rows {
                 println!(
-                    "{:<14}  {:<9}  {:<24}  {:>9}  {}",
+                    "{:<14}  {:<11}  {:<24}  {:>9}  {}",
                     r.version,
                     r.state.as_str(),
                     r.applied_at.as_deref().unwrap_or("-"),
@@ -335,12 +413,30 @@ pub fn status(global: &Global, out: &Output) -> Exit {
                     r.name
                 );
             }
+            for r in rows.iter().filter(|r| r.help.is_some()) {
+                println!("\n{}_{} is {}:", r.version, r.name, r.state.as_str());
+                if let Some(error) = &r.error {
+                    println!("  error: {}", scrub(error, &ready.url));
+                }
+                if let Some(help) = &r.help {
+                    println!("  help: {help}");
+                }
+            }
+            let running = rows
+                .iter()
+                .filter(|r| r.state == runner::State::Running)
+                .count();
             println!(
-                "\n{} migration(s): {pending} pending, {bad} with problems",
-                rows.len()
+                "\n{} migration(s): {} pending, {running} running, {} with problems",
+                rows.len(),
+                pending - running,
+                bad
             );
             match &drift {
                 None if pending > 0 => println!("drift: not checked while migrations are pending"),
+                None if stopped => {
+                    println!("drift: not checked while a migration is failed or interrupted")
+                }
                 None => {}
                 Some(d) if d.is_empty() => {
                     println!("drift: none; the database matches the migrations")

@@ -9,7 +9,10 @@
 //!    naming the migration and what to do.
 //! 2. **Serialised.** Runners on one database take turns: PostgreSQL through a session advisory
 //!    lock, SQLite through its write lock (`BEGIN IMMEDIATE`). After taking it, a runner reads the
-//!    history again, so each migration is applied exactly once however many runners start.
+//!    history again, so each migration is applied exactly once however many runners start. A
+//!    waiting runner polls for the lock holding no transaction (so `CREATE INDEX CONCURRENTLY`
+//!    never waits for it), says every few seconds whom it waits for, and gives up after
+//!    `runner_lock_timeout` (see [`lock`]).
 //! 3. **Transactions.** A file runs in one transaction with its history row, so a failure or a
 //!    killed process leaves no trace. A `-- migrate:no-transaction` file runs statement by
 //!    statement; its history row is written first and marked finished last, so a failure part-way
@@ -22,6 +25,10 @@
 //! 5. **Dry runs** apply pending migrations inside a transaction that is rolled back.
 
 pub mod history;
+mod lock;
+mod recovery;
+
+pub use lock::Holder;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -33,6 +40,7 @@ use crate::config::Dialect;
 use crate::db::{Conn, DbError};
 use crate::migration::{Migration, MigrationDir};
 use crate::migrator::{EmbeddedMigration, Migrator};
+use crate::sql::literal;
 use crate::sql::split::split;
 use history::Applied;
 
@@ -289,6 +297,11 @@ pub struct Options {
     pub target: Option<u64>,
     /// Recorded as who applied a migration on SQLite (PostgreSQL records `current_user`).
     pub applied_by: String,
+    /// Longest wait for another runner (the runner lock); `None` or 0 waits for good. Default
+    /// 10 min.
+    pub runner_lock_timeout_ms: Option<u64>,
+    /// While waiting for another runner, how often to say so ([`Event::Waiting`]). Default 15 s.
+    pub wait_report_ms: u64,
 }
 
 impl Default for Options {
@@ -302,15 +315,30 @@ impl Default for Options {
             dry_run: false,
             target: None,
             applied_by: std::env::var("USER").unwrap_or_default(),
+            runner_lock_timeout_ms: Some(DEFAULT_RUNNER_LOCK_TIMEOUT_MS),
+            wait_report_ms: 15_000,
         }
     }
 }
 
+/// How long `up` waits for another runner by default: `runner_lock_timeout = "10min"`.
+pub const DEFAULT_RUNNER_LOCK_TIMEOUT_MS: u64 = 600_000;
+
 /// What the runner is doing, for progress output and logs.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Event {
-    /// Another runner holds the lock; this one waits.
-    Waiting,
+    /// Another runner holds the lock; this one waits. Reported when the wait starts
+    /// (`waited_ms` 0), then every [`Options::wait_report_ms`].
+    Waiting {
+        /// Who holds it (PostgreSQL); `None` on SQLite, which cannot tell, or when it was just
+        /// released.
+        holder: Option<Holder>,
+        waited_ms: u64,
+        /// When the wait ends in failure (`runner_lock_timeout`); `None`: never.
+        timeout_ms: Option<u64>,
+        /// SQLite's write lock, whose holder cannot be known (else PostgreSQL's runner lock).
+        sqlite: bool,
+    },
     /// Nothing to apply.
     UpToDate,
     Applying {
@@ -371,8 +399,13 @@ pub enum IntegrityKind {
     Modified,
     /// Applied, and the file is gone.
     Missing,
-    /// An earlier no-transaction run failed part-way.
-    Dirty { error: Option<String> },
+    /// An earlier no-transaction run failed part-way (`error` recorded), or its runner stopped
+    /// before it finished (no `error`: killed, or its connection lost).
+    Dirty {
+        error: Option<String>,
+        /// What the database shows the run left and the exact way back, when it could be read.
+        advice: Option<String>,
+    },
     /// Not applied, and older than the newest applied migration.
     OutOfOrder { newest: u64 },
 }
@@ -394,12 +427,12 @@ impl Integrity {
                 format!("migration {m} was applied, and its file has changed since")
             }
             IntegrityKind::Missing => format!("migration {m} was applied, and its file is gone"),
-            IntegrityKind::Dirty { error } => format!(
-                "migration {m} failed part-way in an earlier run{}",
-                error
-                    .as_deref()
-                    .map(|e| format!(": {e}"))
-                    .unwrap_or_default()
+            IntegrityKind::Dirty {
+                error: Some(error), ..
+            } => format!("migration {m} failed part-way in an earlier run: {error}"),
+            IntegrityKind::Dirty { error: None, .. } => format!(
+                "migration {m} did not finish in an earlier run: its runner stopped part-way (the process \
+                 was killed, or it lost its connection) and recorded no error"
             ),
             IntegrityKind::OutOfOrder { newest } => {
                 format!(
@@ -418,10 +451,18 @@ impl Integrity {
             IntegrityKind::Missing => "restore the file from version control; applied migrations stay in the \
                  directory (and in the manifest) for good"
                 .into(),
-            IntegrityKind::Dirty { .. } => format!(
-                "look at what the failed statement left (the error says which), repair the database by hand, \
-                 then run `migrate resolve {v} --rolled-back` to run the file again, or `migrate resolve {v} \
-                 --applied` if you completed it by hand"
+            IntegrityKind::Dirty {
+                advice: Some(advice),
+                ..
+            } => advice.clone(),
+            IntegrityKind::Dirty { error, .. } => format!(
+                "{}, repair the database by hand, then run `migrate resolve {v} --rolled-back` to run the file \
+                 again, or `migrate resolve {v} --applied` if you completed it by hand",
+                if error.is_some() {
+                    "look at what the failed statement left (the error says which line)"
+                } else {
+                    "look at what its statements left (no error says where it stopped)"
+                }
             ),
             IntegrityKind::OutOfOrder { .. } => "it was probably merged from another branch: give it a new version \
                  (`migrate new NAME`, move its SQL there, `migrate hash`) so migrations run in one order everywhere"
@@ -466,8 +507,76 @@ pub enum RunError {
     UnknownVersion(u64),
     #[error("migration {version}_{name} is not in a failed state")]
     NotFailed { version: u64, name: String },
+    #[error("{}", runner_lock_timeout_message(*.waited_ms, .holder.as_ref(), *.sqlite))]
+    RunnerLockTimeout {
+        waited_ms: u64,
+        /// Who held it when this runner gave up (PostgreSQL).
+        holder: Option<Holder>,
+        sqlite: bool,
+    },
+    /// `resolve` while another runner holds the runner lock: what it would settle may be running.
+    #[error(
+        "another runner holds the runner lock{}: migration {version} may still be in progress, so its history was left as it is",
+        holder.as_ref().map(|h| format!(" ({h})")).unwrap_or_default()
+    )]
+    InProgress {
+        version: u64,
+        holder: Option<Holder>,
+    },
+    /// The server ended the runner's session (`pg_terminate_backend`, a restart, a lost network)
+    /// while a migration ran.
+    #[error(
+        "migration {version}_{name} stopped{}: the database ended this runner's session ({error})",
+        line.map(|l| format!(" at line {l}")).unwrap_or_default()
+    )]
+    ConnectionLost {
+        version: u64,
+        name: String,
+        line: Option<usize>,
+        error: String,
+        recovery: String,
+        /// The history still shows the run unfinished: [`settle_lost`] records the stop on a new
+        /// connection.
+        unrecorded: bool,
+    },
+    #[error("{0}")]
+    BadHistoryTable(String),
     #[error(transparent)]
     Db(#[from] DbError),
+}
+
+fn runner_lock_timeout_message(waited_ms: u64, holder: Option<&Holder>, sqlite: bool) -> String {
+    let waited = human_ms(waited_ms);
+    match (sqlite, holder) {
+        (true, _) => format!(
+            "gave up after waiting {waited} for the SQLite write lock (runner_lock_timeout): another \
+             connection held it all that time; nothing was applied by this runner"
+        ),
+        (false, Some(h)) => format!(
+            "gave up after waiting {waited} for another runner (runner_lock_timeout): {h} still holds the \
+             runner lock; nothing was applied by this runner"
+        ),
+        (false, None) => format!(
+            "gave up after waiting {waited} for another runner (runner_lock_timeout); nothing was applied by \
+             this runner"
+        ),
+    }
+}
+
+/// `250 ms`, `12 s`, `10 min`, `1 h 5 min`.
+pub fn human_ms(ms: u64) -> String {
+    match ms {
+        0..1_000 => format!("{ms} ms"),
+        1_000..60_000 => format!("{} s", ms / 1_000),
+        60_000..3_600_000 if ms % 60_000 >= 1_000 => {
+            format!("{} min {} s", ms / 60_000, ms % 60_000 / 1_000)
+        }
+        60_000..3_600_000 => format!("{} min", ms / 60_000),
+        _ if ms % 3_600_000 >= 60_000 => {
+            format!("{} h {} min", ms / 3_600_000, ms % 3_600_000 / 60_000)
+        }
+        _ => format!("{} h", ms / 3_600_000),
+    }
 }
 
 impl RunError {
@@ -481,6 +590,35 @@ impl RunError {
                     .into(),
             ),
             RunError::UnknownVersion(_) => Some("`migrate status` lists the versions".into()),
+            RunError::RunnerLockTimeout { sqlite: true, .. } => Some(
+                "another `migrate up`, or the application, kept writing to the database file; SQLite cannot \
+                 tell which process holds its lock (`fuser FILE` or `lsof FILE` lists the processes that have \
+                 it open). Run `migrate up` again when it is done, or raise `runner_lock_timeout` in \
+                 migrate.toml (\"0\" waits for good)"
+                    .into(),
+            ),
+            RunError::RunnerLockTimeout {
+                holder: Some(h), ..
+            } => Some(format!(
+                "it may be applying a long migration: `migrate status` shows which. If it is stuck, end it \
+                 with `SELECT pg_terminate_backend({});` and run `migrate up` again; to wait longer, raise \
+                 `runner_lock_timeout` in migrate.toml (\"0\" waits for good)",
+                h.pid
+            )),
+            RunError::RunnerLockTimeout { .. } => Some(
+                "run `migrate up` again; to wait longer, raise `runner_lock_timeout` in migrate.toml \
+                 (\"0\" waits for good)"
+                    .into(),
+            ),
+            RunError::InProgress { .. } => Some(
+                "wait until that runner is done (`migrate status` shows a migration it runs as `running`), \
+                 then look again: `migrate resolve` settles only a run that has stopped"
+                    .into(),
+            ),
+            RunError::ConnectionLost { recovery, .. } => Some(recovery.clone()),
+            RunError::BadHistoryTable(_) => {
+                Some("change `history_table` in migrate.toml (or the Migrator's history table)".into())
+            }
             RunError::Db(e) => e.help.clone(),
             _ => None,
         }
@@ -488,7 +626,27 @@ impl RunError {
 }
 
 fn db_err(e: sqlx::Error) -> RunError {
-    RunError::Db(DbError::new(e.to_string()))
+    let d = DbError::new(e.to_string());
+    RunError::Db(if is_busy(&e) {
+        d.with_help(SQLITE_BUSY_HELP)
+    } else {
+        d
+    })
+}
+
+/// Why SQLite said `database is locked`, and what to do.
+const SQLITE_BUSY_HELP: &str = "another connection held a lock on the SQLite file for longer than \
+    `runner_lock_timeout`: another `migrate up`, or the application in a long transaction. SQLite cannot tell \
+    which process (`fuser FILE` or `lsof FILE` lists those that have it open). Let it finish, then run the \
+    command again; in WAL mode (`PRAGMA journal_mode = WAL`) readers never block a migration";
+
+/// The server ended the session, or the connection broke: nothing more can run on it.
+fn is_connection_lost(e: &sqlx::Error) -> bool {
+    match e {
+        sqlx::Error::Io(_) | sqlx::Error::Protocol(_) | sqlx::Error::WorkerCrashed => true,
+        // admin_shutdown (pg_terminate_backend), crash_shutdown, and connection exceptions.
+        _ => sqlstate(e).is_some_and(|c| c.starts_with("57P") || c.starts_with("08")),
+    }
 }
 
 /// The SQLSTATE of a database error.
@@ -549,67 +707,42 @@ fn timeouts_sql(source: &Source, opts: &Options, local: bool) -> String {
     format!("SET {scope}lock_timeout = '{lock}ms'; SET {scope}statement_timeout = '{stmt}ms'")
 }
 
-/// Holds the runner lock for a whole run (PostgreSQL); SQLite locks per migration.
+/// Takes the runner lock, waiting for another runner at most `runner_lock_timeout`.
+///
+/// PostgreSQL: a session advisory lock, held for the whole run. SQLite: the write lock, held
+/// until [`release_sqlite`] (the history is read under it); each migration then takes it again
+/// for its own transaction.
 async fn lock(
     db: &mut Db<'_>,
     opts: &Options,
     report: &mut (dyn FnMut(Event) + Send),
 ) -> Result<(), RunError> {
-    if let Db::Pg(c) = db {
-        let key = lock_key(&opts.history_table);
-        let got: bool = sqlx::query_scalar("SELECT pg_try_advisory_lock($1)")
-            .bind(key)
-            .fetch_one(&mut **c)
-            .await
-            .map_err(db_err)?;
-        if !got {
-            report(Event::Waiting);
-            sqlx::query("SELECT pg_advisory_lock($1)")
-                .bind(key)
-                .execute(&mut **c)
-                .await
-                .map_err(db_err)?;
-        }
+    if let Some(problem) = history::check_table_name(db.dialect(), &opts.history_table) {
+        return Err(RunError::BadHistoryTable(problem));
     }
-    Ok(())
+    match db {
+        Db::Pg(c) => lock::acquire_pg(c, lock_key(&opts.history_table), opts, report).await,
+        Db::Lite(c) => lock::begin_immediate(c, opts, report).await,
+    }
 }
 
 async fn unlock(db: &mut Db<'_>, opts: &Options) {
-    if let Db::Pg(c) = db {
-        let _ = sqlx::query("SELECT pg_advisory_unlock($1)")
-            .bind(lock_key(&opts.history_table))
-            .execute(&mut **c)
-            .await;
+    match db {
+        Db::Pg(c) => {
+            let _ = sqlx::query("SELECT pg_advisory_unlock($1)")
+                .bind(lock_key(&opts.history_table))
+                .execute(&mut **c)
+                .await;
+        }
+        Db::Lite(c) => release_sqlite(c).await,
     }
 }
 
-/// `BEGIN IMMEDIATE` on SQLite: takes the write lock, saying so when it has to wait.
-async fn begin_immediate(
-    c: &mut SqliteConnection,
-    report: &mut (dyn FnMut(Event) + Send),
-) -> Result<(), RunError> {
-    // Try at once; if another runner holds the lock, say so, then wait for it.
-    c.run("PRAGMA busy_timeout = 0").await.map_err(db_err)?;
-    let first = c.run("BEGIN IMMEDIATE").await;
-    let result = match first {
-        Ok(_) => Ok(()),
-        Err(e) if is_busy(&e) => {
-            report(Event::Waiting);
-            c.run(&format!("PRAGMA busy_timeout = {SQLITE_WAIT_MS}"))
-                .await
-                .map_err(db_err)?;
-            c.run("BEGIN IMMEDIATE").await.map(|_| ()).map_err(db_err)
-        }
-        Err(e) => Err(db_err(e)),
-    };
-    c.run(&format!("PRAGMA busy_timeout = {SQLITE_WAIT_MS}"))
-        .await
-        .map_err(db_err)?;
-    result
+/// Ends the transaction [`lock`] opened on SQLite, if it is still open.
+async fn release_sqlite(c: &mut SqliteConnection) {
+    // "cannot rollback - no transaction is active" once released: nothing to do then.
+    let _ = c.run("ROLLBACK").await;
 }
-
-/// How long a SQLite runner waits for another one's write lock.
-const SQLITE_WAIT_MS: u64 = 600_000;
 
 /// Compares the history with the sources; every contradiction is reported, none is fixed.
 pub fn check_integrity(sources: &[Source], applied: &[Applied]) -> Vec<Integrity> {
@@ -622,6 +755,7 @@ pub fn check_integrity(sources: &[Source], applied: &[Applied]) -> Vec<Integrity
                 name: a.name.clone(),
                 kind: IntegrityKind::Dirty {
                     error: a.error.clone(),
+                    advice: None,
                 },
             }),
             None => out.push(Integrity {
@@ -683,8 +817,13 @@ async fn up_locked(
     let applied = history::read(db, &opts.history_table)
         .await
         .map_err(db_err)?;
-    let problems = check_integrity(sources, &applied);
+    if let Db::Lite(c) = db {
+        // Read under the write lock; each migration takes it again for its own transaction.
+        release_sqlite(c).await;
+    }
+    let mut problems = check_integrity(sources, &applied);
     if !problems.is_empty() {
+        advise_dirty(db, sources, &mut problems).await;
         return Err(RunError::Integrity(problems));
     }
     let done: std::collections::HashSet<u64> = applied.iter().map(|a| a.version).collect();
@@ -715,10 +854,11 @@ async fn up_locked(
             description: s.description.clone(),
         });
         let outcome = match (&mut *db, s.no_transaction) {
-            (Db::Pg(c), false) => apply_pg_tx(c, s, opts, i + 1 == count, report).await?,
-            (Db::Pg(c), true) => apply_pg_online(c, s, opts, report).await?,
-            (Db::Lite(c), _) => apply_sqlite(c, s, opts, &create, report).await?,
-        };
+            (Db::Pg(c), false) => apply_pg_tx(c, s, opts, i + 1 == count, report).await,
+            (Db::Pg(c), true) => apply_pg_online(c, s, opts, report).await,
+            (Db::Lite(c), _) => apply_sqlite(c, s, opts, &create, report).await,
+        }
+        .map_err(|e| in_migration(s, e))?;
         match outcome {
             Some((ms, rows)) => {
                 report(Event::Applied {
@@ -738,6 +878,46 @@ async fn up_locked(
     Ok(summary)
 }
 
+/// Names the migration in a bare database error that stopped it.
+fn in_migration(s: &Source, e: RunError) -> RunError {
+    match e {
+        RunError::Db(d) => RunError::Failed {
+            version: s.version,
+            name: s.name.clone(),
+            line: None,
+            error: d.message,
+            recovery: d.help.unwrap_or_else(|| {
+                "`migrate status` shows what was applied; run `migrate up` again once the cause is fixed".into()
+            }),
+        },
+        other => other,
+    }
+}
+
+/// Gives each dirty migration of a no-transaction PostgreSQL file the advice its database state
+/// calls for (which indexes are valid, INVALID or missing).
+async fn advise_dirty(db: &mut Db<'_>, sources: &[Source], problems: &mut [Integrity]) {
+    let Db::Pg(c) = db else { return };
+    for p in problems.iter_mut() {
+        let IntegrityKind::Dirty { error, advice } = &mut p.kind else {
+            continue;
+        };
+        let Some(s) = sources.iter().find(|s| s.version == p.version) else {
+            continue;
+        };
+        if s.no_transaction {
+            let steps = recovery::inspect(c, s).await;
+            let what = if error.is_some() {
+                ""
+            } else {
+                "Its runner stopped part-way without recording an error (the process was killed, or it \
+                 lost its connection). "
+            };
+            *advice = Some(format!("{what}{}", recovery::advice(s, &steps, None)));
+        }
+    }
+}
+
 fn failure(s: &Source, e: &sqlx::Error, sql: &str, recovery: String) -> RunError {
     RunError::Failed {
         version: s.version,
@@ -745,6 +925,23 @@ fn failure(s: &Source, e: &sqlx::Error, sql: &str, recovery: String) -> RunError
         line: error_line(e, sql),
         error: e.to_string(),
         recovery,
+    }
+}
+
+fn lost(
+    s: &Source,
+    line: Option<usize>,
+    e: &sqlx::Error,
+    recovery: String,
+    unrecorded: bool,
+) -> RunError {
+    RunError::ConnectionLost {
+        version: s.version,
+        name: s.name.clone(),
+        line,
+        error: e.to_string(),
+        recovery,
+        unrecorded,
     }
 }
 
@@ -799,7 +996,11 @@ async fn apply_pg_tx(
     report: &mut (dyn FnMut(Event) + Send),
 ) -> Result<Option<(u64, u64)>, RunError> {
     let mut attempt = 0;
-    let mut begin = format!("BEGIN; {}", timeouts_sql(s, opts, true));
+    let mut begin = format!(
+        "BEGIN; {}; SET LOCAL application_name = {}",
+        timeouts_sql(s, opts, true),
+        literal(&lock::application_name(s.version, &s.name, s.secure))
+    );
     if !durable {
         begin.push_str("; SET LOCAL synchronous_commit = off");
     }
@@ -818,11 +1019,36 @@ async fn apply_pg_tx(
                     Some(ms as i64),
                     "",
                 );
-                c.run(&format!("{record}; COMMIT")).await.map_err(db_err)?;
+                if let Err(e) = c.run(&format!("{record}; COMMIT")).await {
+                    let _ = c.run("ROLLBACK").await;
+                    if is_connection_lost(&e) {
+                        return Err(lost(
+                            s,
+                            None,
+                            &e,
+                            "the connection broke while the migration committed, so whether it did is not \
+                             known here: `migrate status` tells, and `migrate up` applies it only if it did not"
+                                .into(),
+                            false,
+                        ));
+                    }
+                    return Err(failure(s, &e, "", TX_RECOVERY.into()));
+                }
                 return Ok(Some((ms, rows)));
             }
             Err(e) => {
                 let _ = c.run("ROLLBACK").await;
+                if is_connection_lost(&e) {
+                    return Err(lost(
+                        s,
+                        error_line(&e, &s.content),
+                        &e,
+                        "the migration ran in one transaction, which the server rolled back when the session \
+                         ended: nothing of it was applied. Run `migrate up` again"
+                            .into(),
+                        false,
+                    ));
+                }
                 if is_lock_timeout(&e) {
                     if attempt < opts.lock_retries {
                         backoff(s, attempt, opts, report).await;
@@ -839,43 +1065,6 @@ async fn apply_pg_tx(
             }
         }
     }
-}
-
-/// What a failed no-transaction statement leaves behind, and how to recover.
-fn online_recovery(s: &Source, index: usize, total: usize, statement: &str) -> String {
-    let upper = statement.to_ascii_uppercase();
-    let mut out = format!(
-        "statements 1–{} of {total} ran and stay applied; statement {} failed and nothing after it ran. ",
-        index,
-        index + 1
-    );
-    if index == 0 {
-        out = format!("statement 1 of {total} failed; nothing after it ran. ");
-    }
-    if upper.contains("INDEX CONCURRENTLY") && upper.starts_with("CREATE") {
-        let name = statement
-            .split_whitespace()
-            .skip_while(|w| !w.eq_ignore_ascii_case("CONCURRENTLY"))
-            .nth(1)
-            .filter(|w| !w.eq_ignore_ascii_case("IF"))
-            .unwrap_or("<index>");
-        out.push_str(&format!(
-            "A failed CREATE INDEX CONCURRENTLY leaves an INVALID index: drop it with \
-             `DROP INDEX CONCURRENTLY IF EXISTS {name};`, then "
-        ));
-    } else if upper.contains("VALIDATE CONSTRAINT") {
-        out.push_str(
-            "The constraint exists NOT VALID: some rows violate it. Fix those rows, then ",
-        );
-    } else {
-        out.push_str("Fix the cause, then ");
-    }
-    out.push_str(&format!(
-        "run `migrate resolve {} --rolled-back` and `migrate up` to run the file again from the start \
-         (its statements must be safe to repeat), or finish it by hand and run `migrate resolve {} --applied`",
-        s.version, s.version
-    ));
-    out
 }
 
 /// Statement by statement outside a transaction; the history row goes first (dirty until done).
@@ -895,7 +1084,13 @@ async fn apply_pg_online(
     let start = Instant::now();
     let record = history::insert_sql(Dialect::Postgres, &opts.history_table, s, false, None, "");
     c.run(&record).await.map_err(db_err)?;
-    c.run(&timeouts_sql(s, opts, false)).await.map_err(db_err)?;
+    let app = literal(&lock::application_name(s.version, &s.name, s.secure));
+    c.run(&format!(
+        "{}; SET application_name = {app}",
+        timeouts_sql(s, opts, false)
+    ))
+    .await
+    .map_err(db_err)?;
     let mut rows = 0;
     let mut result = Ok(());
     for (i, st) in statements.iter().enumerate() {
@@ -914,12 +1109,17 @@ async fn apply_pg_online(
                     let line = error_line(&e, &st.sql)
                         .map(|l| l + st.line - 1)
                         .or(Some(st.line));
-                    result = Err(RunError::Failed {
-                        version: s.version,
-                        name: s.name.clone(),
-                        line,
-                        error: e.to_string(),
-                        recovery: online_recovery(s, i, statements.len(), &st.sql),
+                    result = Err(if is_connection_lost(&e) {
+                        lost(s, line, &e, UNFINISHED.into(), true)
+                    } else {
+                        let steps = recovery::inspect(c, s).await;
+                        RunError::Failed {
+                            version: s.version,
+                            name: s.name.clone(),
+                            line,
+                            error: e.to_string(),
+                            recovery: recovery::advice(s, &steps, Some((i, &st.sql))),
+                        }
                     });
                     break;
                 }
@@ -929,7 +1129,9 @@ async fn apply_pg_online(
             break;
         }
     }
-    let _ = c.run("RESET lock_timeout; RESET statement_timeout").await;
+    let _ = c
+        .run("RESET lock_timeout; RESET statement_timeout; RESET application_name")
+        .await;
     let ms = elapsed_ms(start);
     let error = result.as_ref().err().map(|e| e.to_string());
     let finish = history::finish_sql(
@@ -939,8 +1141,70 @@ async fn apply_pg_online(
         ms as i64,
         error.as_deref(),
     );
-    c.run(&finish).await.map_err(db_err)?;
+    if let Err(e) = c.run(&finish).await {
+        // The session is gone: the history still shows the run unfinished.
+        return Err(match result {
+            Err(lost @ RunError::ConnectionLost { .. }) => lost,
+            _ => self::lost(s, None, &e, UNFINISHED.into(), true),
+        });
+    }
     result.map(|()| Some((ms, rows)))
+}
+
+/// The advice of a no-transaction run whose session ended, until [`settle_lost`] reads what it
+/// left.
+const UNFINISHED: &str = "the history shows this run as unfinished; `migrate status` says what its statements \
+    left, and `migrate up` refuses to go on until it is settled, with the exact commands to do so";
+
+/// After a [`RunError::ConnectionLost`] that left the history unfinished, on a new connection:
+/// records the stop (only while the row is still unfinished, so nothing later is overwritten) and
+/// works out the advice from what the database shows. Returns the error to report; any other
+/// error comes back unchanged.
+pub async fn settle_lost(
+    db: &mut Db<'_>,
+    sources: &[Source],
+    opts: &Options,
+    err: RunError,
+) -> RunError {
+    let RunError::ConnectionLost {
+        unrecorded: true, ..
+    } = &err
+    else {
+        return err;
+    };
+    let text = err.to_string();
+    let RunError::ConnectionLost {
+        version,
+        name,
+        line,
+        error,
+        mut recovery,
+        ..
+    } = err
+    else {
+        return err;
+    };
+    if let Db::Pg(c) = db {
+        let record = history::record_stop_sql(&opts.history_table, version, &text);
+        let recorded = c.run(&record).await.is_ok();
+        if let Some(s) = sources.iter().find(|s| s.version == version) {
+            let steps = recovery::inspect(c, s).await;
+            recovery = recovery::advice(s, &steps, None);
+        }
+        if !recorded {
+            recovery.push_str(
+                " (the stop could not be recorded in the history: it shows the run unfinished)",
+            );
+        }
+    }
+    RunError::ConnectionLost {
+        version,
+        name,
+        line,
+        error,
+        recovery,
+        unrecorded: false,
+    }
 }
 
 /// SQLite: foreign keys off around an immediate transaction, checked before commit.
@@ -964,7 +1228,7 @@ async fn apply_sqlite_locked(
     create_history: &str,
     report: &mut (dyn FnMut(Event) + Send),
 ) -> Result<Option<(u64, u64)>, RunError> {
-    begin_immediate(c, report).await?;
+    lock::begin_immediate(c, opts, report).await?;
     let start = Instant::now();
     let result = sqlite_tx_body(c, s, opts, create_history).await;
     let rows = match result {
@@ -975,7 +1239,14 @@ async fn apply_sqlite_locked(
         }
         Err(e) => {
             let _ = c.run("ROLLBACK").await;
-            return Err(failure(s, &e, &s.content, TX_RECOVERY.into()));
+            let recovery = if is_busy(&e) {
+                format!(
+                    "the migration was rolled back: nothing of it was applied. It stopped because {SQLITE_BUSY_HELP}"
+                )
+            } else {
+                TX_RECOVERY.into()
+            };
+            return Err(failure(s, &e, &s.content, recovery));
         }
     };
     let violations = c
@@ -1021,7 +1292,7 @@ async fn dry_run(
         Db::Pg(c) => c.run("BEGIN").await.map(|_| ()).map_err(db_err)?,
         Db::Lite(c) => {
             c.run("PRAGMA foreign_keys = OFF").await.map_err(db_err)?;
-            begin_immediate(c, report).await?;
+            lock::begin_immediate(c, opts, report).await?;
         }
     }
     let mut result = Ok(());
@@ -1106,6 +1377,10 @@ pub struct Status {
     pub execution_ms: Option<i64>,
     pub applied_by: Option<String>,
     pub error: Option<String>,
+    /// `Running`: the runner applying it now.
+    pub holder: Option<Holder>,
+    /// `Running`, `Failed`, `Interrupted`: what happened and the exact next commands.
+    pub help: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -1116,8 +1391,13 @@ pub enum State {
     Modified,
     /// Applied, and the file is gone.
     Missing,
-    /// A no-transaction run failed part-way (dirty).
+    /// A no-transaction run failed part-way (dirty), with its error recorded.
     Failed,
+    /// Being applied now: a runner holds the runner lock and applies it (PostgreSQL).
+    Running,
+    /// A no-transaction run whose runner stopped part-way without recording an error (the
+    /// process was killed, or it lost its connection) and no runner is applying it (dirty).
+    Interrupted,
 }
 
 impl State {
@@ -1128,6 +1408,8 @@ impl State {
             State::Modified => "modified",
             State::Missing => "missing",
             State::Failed => "failed",
+            State::Running => "running",
+            State::Interrupted => "interrupted",
         }
     }
 }
@@ -1138,32 +1420,76 @@ pub async fn status(
     sources: &[Source],
     opts: &Options,
 ) -> Result<Vec<Status>, RunError> {
+    if let Some(problem) = history::check_table_name(db.dialect(), &opts.history_table) {
+        return Err(RunError::BadHistoryTable(problem));
+    }
     let applied = history::read(db, &opts.history_table)
         .await
         .map_err(db_err)?;
+    // A runner at work right now, and the migration it says it applies.
+    let holder = match db {
+        Db::Pg(c) => lock::holder(c, lock_key(&opts.history_table))
+            .await
+            .map_err(db_err)?,
+        Db::Lite(_) => None,
+    };
+    let running = |version: u64| {
+        holder
+            .as_ref()
+            .filter(|h| h.version.is_none_or(|v| v == version))
+    };
     let mut out: BTreeMap<u64, Status> = BTreeMap::new();
     for s in sources {
+        let now = holder.as_ref().filter(|h| h.version == Some(s.version));
         out.insert(
             s.version,
             Status {
                 version: s.version,
                 name: s.name.clone(),
-                state: State::Pending,
+                state: if now.is_some() {
+                    State::Running
+                } else {
+                    State::Pending
+                },
                 description: s.description.clone(),
                 applied_at: None,
                 execution_ms: None,
                 applied_by: None,
                 error: None,
+                holder: now.cloned(),
+                help: now.map(running_help),
             },
         );
     }
     for a in applied {
         let local = sources.iter().find(|s| s.version == a.version);
+        let unfinished = !a.success && a.finished_at.is_none() && a.error.is_none();
         let state = match local {
+            _ if unfinished && running(a.version).is_some() => State::Running,
+            _ if unfinished => State::Interrupted,
             _ if !a.success => State::Failed,
             None => State::Missing,
             Some(s) if s.checksum != a.checksum => State::Modified,
             Some(_) => State::Applied,
+        };
+        let holder = (state == State::Running)
+            .then(|| running(a.version).cloned())
+            .flatten();
+        let help = match state {
+            State::Running => holder.as_ref().map(running_help),
+            State::Failed | State::Interrupted => {
+                let mut p = [Integrity {
+                    version: a.version,
+                    name: a.name.clone(),
+                    kind: IntegrityKind::Dirty {
+                        error: a.error.clone(),
+                        advice: None,
+                    },
+                }];
+                advise_dirty(db, sources, &mut p).await;
+                Some(p[0].help())
+            }
+            _ => None,
         };
         out.insert(
             a.version,
@@ -1176,10 +1502,20 @@ pub async fn status(
                 execution_ms: a.execution_ms,
                 applied_by: Some(a.applied_by),
                 error: a.error,
+                holder,
+                help,
             },
         );
     }
     Ok(out.into_values().collect())
+}
+
+fn running_help(h: &Holder) -> String {
+    format!(
+        "runner {h} is applying it now; `migrate status` again shows how it ends. If it is stuck, end it with \
+         `SELECT pg_terminate_backend({});`",
+        h.pid
+    )
 }
 
 /// Records every migration up to and including `version` as applied without running it, to
@@ -1196,8 +1532,20 @@ pub async fn baseline(
     }
     lock(db, opts, report).await?;
     let result = baseline_locked(db, sources, version, opts).await;
-    unlock(db, opts).await;
+    commit_and_unlock(db, opts, result.is_ok()).await?;
     result
+}
+
+/// Ends a locked change of the history: PostgreSQL releases the runner lock; SQLite commits
+/// (`ok`) or rolls back the write transaction [`lock`] opened.
+async fn commit_and_unlock(db: &mut Db<'_>, opts: &Options, ok: bool) -> Result<(), RunError> {
+    match db {
+        Db::Lite(c) if ok => c.run("COMMIT").await.map(drop).map_err(db_err),
+        _ => {
+            unlock(db, opts).await;
+            Ok(())
+        }
+    }
 }
 
 async fn baseline_locked(
@@ -1240,7 +1588,33 @@ async fn baseline_locked(
 
 /// Settles a failed (dirty) run: `applied = false` forgets it so the file runs again;
 /// `applied = true` records it as done (completed by hand).
+///
+/// Under the runner lock, never waiting for it: while another runner holds it, the run to settle
+/// may still be going on ([`RunError::InProgress`]), and a running `up` must never lose its
+/// history row. With the lock held, an unsuccessful row is a run that has stopped.
 pub async fn resolve(
+    db: &mut Db<'_>,
+    version: u64,
+    applied: bool,
+    opts: &Options,
+) -> Result<(), RunError> {
+    if let Some(problem) = history::check_table_name(db.dialect(), &opts.history_table) {
+        return Err(RunError::BadHistoryTable(problem));
+    }
+    match db {
+        Db::Pg(c) => {
+            if let Err(holder) = lock::try_acquire_pg(c, lock_key(&opts.history_table)).await? {
+                return Err(RunError::InProgress { version, holder });
+            }
+        }
+        Db::Lite(c) => lock::begin_immediate(c, opts, &mut |_| {}).await?,
+    }
+    let result = resolve_locked(db, version, applied, opts).await;
+    commit_and_unlock(db, opts, result.is_ok()).await?;
+    result
+}
+
+async fn resolve_locked(
     db: &mut Db<'_>,
     version: u64,
     applied: bool,
@@ -1287,7 +1661,24 @@ impl Target for sqlx::PgPool {
     ) -> BoxFuture<'a, Result<Summary, RunError>> {
         Box::pin(async move {
             let mut conn = self.acquire().await.map_err(db_err)?;
-            up(&mut Db::Pg(&mut conn), sources, opts, report).await
+            let result = up(&mut Db::Pg(&mut conn), sources, opts, report).await;
+            match result {
+                Err(
+                    e @ RunError::ConnectionLost {
+                        unrecorded: true, ..
+                    },
+                ) => {
+                    // That connection is gone: record the stop on a fresh one.
+                    drop(conn);
+                    match self.acquire().await {
+                        Ok(mut fresh) => {
+                            Err(settle_lost(&mut Db::Pg(&mut fresh), sources, opts, e).await)
+                        }
+                        Err(_) => Err(e),
+                    }
+                }
+                other => other,
+            }
         })
     }
 }
@@ -1413,19 +1804,32 @@ mod tests {
     }
 
     #[test]
-    fn recovery_names_the_invalid_index() {
-        let s = Source::new(7, "idx", "").unwrap();
-        let r = online_recovery(
-            &s,
-            1,
-            2,
-            "CREATE UNIQUE INDEX CONCURRENTLY \"pets_name_key\" ON \"pets\" (\"name\")",
+    fn durations_read_as_people_say_them() {
+        assert_eq!(human_ms(250), "250 ms");
+        assert_eq!(human_ms(12_400), "12 s");
+        assert_eq!(human_ms(600_000), "10 min");
+        assert_eq!(human_ms(90_000), "1 min 30 s");
+        assert_eq!(human_ms(3_900_000), "1 h 5 min");
+    }
+
+    #[test]
+    fn history_table_names() {
+        use history::{check_table_name, table_ident};
+        assert_eq!(table_ident("migrate_history"), "\"migrate_history\"");
+        assert_eq!(
+            table_ident("ops.migrate_history"),
+            "\"ops\".\"migrate_history\""
         );
-        assert!(
-            r.contains("DROP INDEX CONCURRENTLY IF EXISTS \"pets_name_key\""),
-            "{r}"
+        assert_eq!(
+            check_table_name(Dialect::Postgres, "ops.migrate_history"),
+            None
         );
-        assert!(r.contains("migrate resolve 7 --rolled-back"), "{r}");
+        assert!(check_table_name(Dialect::Postgres, "a.b.c").is_some());
+        assert!(check_table_name(Dialect::Postgres, "ops.").is_some());
+        let lite = check_table_name(Dialect::Sqlite, "ops.migrate_history").expect("refused");
+        assert!(lite.contains("`ops_migrate_history`"), "{lite}");
+        // Different tables, different runner locks.
+        assert_ne!(lock_key("migrate_history"), lock_key("ops.migrate_history"));
     }
 }
 
@@ -1474,7 +1878,17 @@ mod send_check {
             assert_send(&f);
         }
         {
-            let f = begin_immediate(l, report);
+            let f = lock::begin_immediate(l, o, report);
+            assert_send(&f);
+        }
+        {
+            let mut lite = Db::Lite(l);
+            let f = settle_lost(
+                &mut lite,
+                std::slice::from_ref(s),
+                o,
+                RunError::UnknownVersion(1),
+            );
             assert_send(&f);
         }
     }

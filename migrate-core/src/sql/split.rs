@@ -213,13 +213,45 @@ fn push(
     line_at: impl Fn(usize) -> usize,
 ) {
     let text = &sql[start..end];
-    let lead = text.len() - text.trim_start().len();
-    let body = text.trim();
+    // Comments before a statement (a file's header, a note above it) are not part of it: the
+    // statement starts, and its line is counted, at its first word.
+    let lead = text.len() - skip_comments(text).len();
+    let body = text[lead..].trim_end();
     if !body.is_empty() {
         out.push(SplitStatement {
             sql: body.to_string(),
             line: line_at(start + lead),
         });
+    }
+}
+
+/// `text` without its leading whitespace and comments (`--` lines, `/* */` blocks, nested).
+fn skip_comments(mut text: &str) -> &str {
+    loop {
+        text = text.trim_start();
+        if let Some(rest) = text.strip_prefix("--") {
+            text = rest.find('\n').map_or("", |i| &rest[i..]);
+        } else if text.starts_with("/*") {
+            let b = text.as_bytes();
+            let (mut i, mut depth) = (0, 0usize);
+            while i + 1 < b.len() {
+                if b[i] == b'/' && b[i + 1] == b'*' {
+                    depth += 1;
+                    i += 2;
+                } else if b[i] == b'*' && b[i + 1] == b'/' {
+                    depth -= 1;
+                    i += 2;
+                    if depth == 0 {
+                        break;
+                    }
+                } else {
+                    i += 1;
+                }
+            }
+            text = &text[i.min(text.len())..];
+        } else {
+            return text;
+        }
     }
 }
 
@@ -290,6 +322,15 @@ SELECT a$b$c FROM t;
     fn lines_and_unclosed() {
         let s = split("\n\nSELECT 1;\n  SELECT\n 2;", Dialect::Postgres).unwrap();
         assert_eq!((s[0].line, s[1].line), (3, 4));
+        // A file's header comments belong to no statement: the first starts at its first word.
+        let s = split(
+            "-- migrate:no-transaction\n-- Create index `i`.\n--\n/* note; */\n\nCREATE INDEX CONCURRENTLY i ON t (a);\n-- next\nSELECT 2;",
+            Dialect::Postgres,
+        )
+        .unwrap();
+        assert_eq!(s[0].sql, "CREATE INDEX CONCURRENTLY i ON t (a)");
+        assert_eq!((s[0].line, s[1].line), (6, 8));
+        assert_eq!(s[1].sql, "SELECT 2");
         let e = split("SELECT 1;\nSELECT $x$ never", Dialect::Postgres).unwrap_err();
         assert_eq!(e.line, 2);
         assert!(split("SELECT 'open", Dialect::Postgres).is_err());
