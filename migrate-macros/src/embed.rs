@@ -85,7 +85,13 @@ pub(crate) fn expand_path(lit: Option<&syn::LitStr>, env: &Env, cx: &Ctxt) -> Op
             return None;
         }
     };
-    for p in mdir.verify() {
+    // What the runner will refuse in a file (transaction control, `COPY … FROM STDIN`) depends on
+    // the dialect: checked when the crate's migrate.toml names it.
+    let statements = config
+        .as_ref()
+        .map(|c| mdir.verify_statements(c.dialect))
+        .unwrap_or_default();
+    for p in mdir.verify().iter().chain(&statements) {
         cx.error(
             span,
             base.clean(&format!("{}\n  help: {}", p.message(), p.help())),

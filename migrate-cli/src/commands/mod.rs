@@ -116,6 +116,16 @@ pub fn migration_error(out: &Output, e: &migrate_core::migration::MigrationError
 
 /// Prints directory problems; JSON mode prints them as one document.
 pub fn report_problems(out: &Output, problems: &[migrate_core::migration::Problem]) {
+    report_findings(out, problems, &[]);
+}
+
+/// Prints directory problems and what the runner refuses in the migrations, all at once; JSON
+/// mode prints them as one document (`migrations`: code, file, line, message, help).
+pub fn report_findings(
+    out: &Output,
+    problems: &[migrate_core::migration::Problem],
+    refusals: &[migrate_core::runner::Refusal],
+) {
     if out.json() {
         let list: Vec<_> = problems
             .iter()
@@ -123,17 +133,42 @@ pub fn report_problems(out: &Output, problems: &[migrate_core::migration::Proble
                 serde_json::json!({
                     "code": p.code(),
                     "file": p.path.display().to_string(),
+                    "line": p.line(),
                     "message": p.message(),
                     "help": p.help(),
                 })
             })
+            .chain(refusals.iter().map(|r| {
+                serde_json::json!({
+                    "code": r.code,
+                    "file": r.file,
+                    "line": r.line,
+                    "version": r.version,
+                    "name": r.name,
+                    "message": format!("`{}` {}", r.location(), r.message),
+                    "help": r.help,
+                })
+            }))
             .collect();
         println!("{}", serde_json::json!({ "ok": false, "migrations": list }));
     } else {
         for p in problems {
             out.error(&format!("[{}] {}", p.code(), p.message()), Some(&p.help()));
         }
+        for r in refusals {
+            out.error(&r.to_string(), Some(&r.help));
+        }
     }
+}
+
+/// The selected environment's extra migration paths (none without `--env`).
+pub fn extra_paths(config: &Config, global: &Global) -> Vec<PathBuf> {
+    global
+        .env
+        .as_deref()
+        .and_then(|e| config.environments.get(e))
+        .map(|e| e.extra_migration_paths.clone())
+        .unwrap_or_default()
 }
 
 /// The database URL: `--database-url`, else `DATABASE_URL`, else the environment's, else the

@@ -7,7 +7,10 @@ use migrate_core::migration::MigrationDir;
 use migrate_core::runner::{self, Event, Options, RunError, Source};
 use serde_json::json;
 
-use super::{Exit, block_on, connect, database_url, load_config, migration_error, report_problems};
+use super::{
+    Exit, block_on, connect, database_url, load_config, migration_error, report_findings,
+    report_problems,
+};
 use crate::cli::{BaselineArgs, Global, ResolveArgs, UpArgs};
 use crate::output::Output;
 
@@ -34,15 +37,19 @@ fn prepare(global: &Global, out: &Output) -> Result<Ready, Exit> {
         }
         return Err(Exit::Found);
     }
-    let extra = global
-        .env
-        .as_deref()
-        .and_then(|e| config.environments.get(e))
-        .map(|e| e.extra_migration_paths.clone())
-        .unwrap_or_default();
-    let sources = runner::sources_from_dir(&dir, &extra).map_err(|e| {
-        out.error(&e.to_string(), e.help().as_deref());
-        Exit::Usage
+    let extra = super::extra_paths(&config, global);
+    let sources = runner::sources_from_dir(&dir, &extra).map_err(|e| match e {
+        RunError::Refused(refusals) => {
+            report_findings(out, &[], &refusals);
+            if !out.json() {
+                eprintln!("nothing was run: fix the migrations first");
+            }
+            Exit::Found
+        }
+        e => {
+            out.error(&e.to_string(), e.help().as_deref());
+            Exit::Usage
+        }
     })?;
     let ms = |s: &str| runner::parse_duration_ms(s).filter(|&v| v > 0);
     let opts = Options {
@@ -123,6 +130,22 @@ fn event(out: &Output, e: &Event) {
             } => {
                 json!({ "event": "would_apply", "version": version, "name": name, "ms": ms, "rows": rows })
             }
+            Event::Skipped { version, name } => json!({
+                "event": "skipped", "version": version, "name": name,
+                "reason": "runs outside a transaction: a dry run cannot apply it",
+            }),
+            Event::Unchecked {
+                version,
+                name,
+                after,
+                error,
+            } => json!({
+                "event": "unchecked", "version": version, "name": name, "depends_on": after, "error": error,
+            }),
+            Event::Ahead { version, name } => json!({
+                "event": "ahead", "version": version, "name": name,
+                "message": "applied by a newer release: newer than every migration here",
+            }),
         };
         println!("{v}");
         return;
@@ -179,6 +202,23 @@ fn event(out: &Output, e: &Event) {
         } => {
             println!("would apply {version}_{name}: {ms} ms, {rows} row(s) affected (rolled back)")
         }
+        Event::Skipped { version, name } => println!(
+            "skipped  {version}_{name}: it runs outside a transaction, so a dry run cannot apply it; what \
+             depends on it cannot be checked"
+        ),
+        Event::Unchecked {
+            version,
+            name,
+            after,
+            error,
+        } => println!(
+            "could not check {version}_{name}: it failed in the dry run, but it may depend on {after}, \
+             which the dry run did not apply ({error})"
+        ),
+        Event::Ahead { version, name } => eprintln!(
+            "note: {version}_{name} is ahead: a newer release applied it, and no migration here is newer; \
+             nothing to do"
+        ),
     }
 }
 
@@ -238,6 +278,13 @@ fn run_error(out: &Output, e: &RunError, url: &str) -> Exit {
             }
             Exit::Found
         }
+        RunError::Refused(refusals) => {
+            report_findings(out, &[], refusals);
+            if !out.json() {
+                eprintln!("nothing was run: {e}");
+            }
+            Exit::Found
+        }
         RunError::Db(d) if d.message.starts_with("cannot connect") => {
             out.error(&clean(&d.message), d.help.as_deref());
             Exit::Usage
@@ -284,7 +331,16 @@ pub fn up(global: &Global, args: &UpArgs, out: &Output) -> Exit {
                 if out.json() {
                     println!(
                         "{}",
-                        json!({ "event": "done", "ok": true, "applied": n, "dry_run": summary.dry_run })
+                        json!({
+                            "event": "done", "ok": true, "applied": n, "dry_run": summary.dry_run,
+                            "unchecked": summary.unchecked.len(),
+                        })
+                    );
+                } else if summary.dry_run && !summary.unchecked.is_empty() {
+                    println!(
+                        "dry run: {n} migration(s) would apply, {} could not be checked (see above); the database \
+                         is unchanged",
+                        summary.unchecked.len()
                     );
                 } else if summary.dry_run && n > 0 {
                     println!("dry run: {n} migration(s) would apply; the database is unchanged");
@@ -344,11 +400,16 @@ pub fn status(global: &Global, out: &Output) -> Exit {
             .iter()
             .filter(|r| matches!(r.state, runner::State::Pending | runner::State::Running))
             .count();
-        // A run that stopped part-way leaves a schema no migration describes: no drift to speak of.
+        let ahead = rows
+            .iter()
+            .filter(|r| r.state == runner::State::Ahead)
+            .count();
+        // A run that stopped part-way leaves a schema no migration describes, and migrations newer
+        // than the snapshot are not in it: no drift to speak of.
         let stopped = rows
             .iter()
             .any(|r| matches!(r.state, runner::State::Failed | runner::State::Interrupted));
-        let drift = if pending == 0 && !stopped && !rows.is_empty() {
+        let drift = if pending == 0 && !stopped && ahead == 0 && !rows.is_empty() {
             let opts = introspect::Options {
                 history_table: ready.config.history_table.clone(),
                 ..introspect::Options::default()
@@ -376,7 +437,10 @@ pub fn status(global: &Global, out: &Output) -> Exit {
             .filter(|r| {
                 !matches!(
                     r.state,
-                    runner::State::Applied | runner::State::Pending | runner::State::Running
+                    runner::State::Applied
+                        | runner::State::Pending
+                        | runner::State::Running
+                        | runner::State::Ahead
                 )
             })
             .count();
@@ -432,10 +496,20 @@ pub fn status(global: &Global, out: &Output) -> Exit {
                 pending - running,
                 bad
             );
+            if ahead > 0 {
+                println!(
+                    "{ahead} ahead: applied by a newer release, newer than every migration here (nothing to do)"
+                );
+            }
             match &drift {
                 None if pending > 0 => println!("drift: not checked while migrations are pending"),
                 None if stopped => {
                     println!("drift: not checked while a migration is failed or interrupted")
+                }
+                None if ahead > 0 => {
+                    println!(
+                        "drift: not checked: the database has migrations newer than these files"
+                    )
                 }
                 None => {}
                 Some(d) if d.is_empty() => {

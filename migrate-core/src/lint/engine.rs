@@ -92,9 +92,7 @@ pub fn lint_source(path: &Path, text: &str, options: &LintOptions) -> FileReport
     let body = &text[bom..];
     let parse = squawk_syntax::SourceFile::parse(body);
     let stmts: Vec<ast::Stmt> = parse.tree().stmts().collect();
-    let no_transaction = crate::migration::parse_directives(body)
-        .iter()
-        .any(|d| d.key == "no-transaction");
+    let no_transaction = crate::migration::directive::parse(body).0.no_transaction;
     let generated = is_generated(body);
     let options = &options.for_file(generated);
     let acknowledged = if generated {

@@ -6,7 +6,10 @@
 //! 1. **Integrity first.** Before any migration SQL runs, what the database recorded is compared
 //!    with the files: an applied migration whose content changed, an applied version with no file,
 //!    a failed (dirty) earlier run, or a new file older than the newest applied one — each refuses,
-//!    naming the migration and what to do.
+//!    naming the migration and what to do. Applied versions newer than every file are `ahead` (an
+//!    older release during a rolling deploy): a note. The migrations about to run are checked for
+//!    what cannot work ([`admit`]: transaction control in a transactional file, `COPY … FROM
+//!    STDIN`, …), and refused with their file, line and fix.
 //! 2. **Serialised.** Runners on one database take turns: PostgreSQL through a session advisory
 //!    lock, SQLite through its write lock (`BEGIN IMMEDIATE`). After taking it, a runner reads the
 //!    history again, so each migration is applied exactly once however many runners start. A
@@ -38,7 +41,7 @@ use sqlx::{PgConnection, SqliteConnection};
 
 use crate::config::Dialect;
 use crate::db::{Conn, DbError};
-use crate::migration::{Migration, MigrationDir};
+use crate::migration::{ContentProblem, Migration, MigrationDir, content};
 use crate::migrator::{EmbeddedMigration, Migrator};
 use crate::sql::literal;
 use crate::sql::split::split;
@@ -146,56 +149,38 @@ pub struct Source {
 
 /// The first line of a file's leading comment, directives skipped.
 pub fn description_of(content: &str) -> String {
-    content
-        .lines()
-        .map(str::trim)
-        .take_while(|l| l.starts_with("--") || l.is_empty())
-        .filter(|l| l.starts_with("--") && !l.starts_with("-- migrate:"))
-        .map(|l| l.trim_start_matches('-').trim())
-        .find(|l| !l.is_empty())
-        .unwrap_or("")
-        .to_string()
+    crate::migration::description(content)
 }
 
-fn directive<'a>(content: &'a str, key: &str) -> Option<&'a str> {
-    content
-        .lines()
-        .map(str::trim)
-        .take_while(|l| l.starts_with("--") || l.is_empty())
-        .filter_map(|l| l.strip_prefix("-- migrate:"))
-        .find_map(|d| {
-            let (k, v) = d.split_once(char::is_whitespace).unwrap_or((d, ""));
-            (k == key).then(|| v.trim())
-        })
-}
+pub use crate::migration::directive::parse_duration_ms;
 
 impl Source {
-    /// A migration from its content; directives are read from the top of the file.
+    /// A migration from its content; directives are read from the top of the file (with the
+    /// parser the directory check uses). A NUL byte or a directive error refuses it.
     pub fn new(version: u64, name: &str, content: &str) -> Result<Source, RunError> {
         let content = content
             .strip_prefix('\u{feff}')
             .unwrap_or(content)
             .to_string();
-        let timeout = |key: &str| -> Result<Option<u64>, RunError> {
-            directive(&content, key)
-                .map(|v| {
-                    parse_duration_ms(v).ok_or_else(|| RunError::BadDirective {
-                        version,
-                        name: name.to_string(),
-                        message: format!("`-- migrate:{key} {v}` is not a duration"),
-                    })
-                })
-                .transpose()
-        };
+        let (directives, problems) = content::check_text(&content);
+        if !problems.is_empty() {
+            let file = format!("{version:014}_{name}.sql");
+            return Err(RunError::Refused(
+                problems
+                    .iter()
+                    .map(|p| Refusal::of_content(version, name, &file, p))
+                    .collect(),
+            ));
+        }
         Ok(Source {
             version,
             name: name.to_string(),
             checksum: crate::migration::checksum::file_checksum(content.as_bytes()),
-            no_transaction: directive(&content, "no-transaction").is_some(),
+            no_transaction: directives.no_transaction,
             description: description_of(&content),
             secure: false,
-            lock_timeout_ms: timeout("lock-timeout")?,
-            statement_timeout_ms: timeout("statement-timeout")?,
+            lock_timeout_ms: directives.lock_timeout_ms,
+            statement_timeout_ms: directives.statement_timeout_ms,
             content,
         })
     }
@@ -213,9 +198,12 @@ impl Source {
 ///
 /// A migration listed in the manifest keeps its repository file as a placeholder (content for
 /// development, or empty); when a file of the same name exists in one of `extra_paths`, that file's
-/// content is what runs in this environment, and it is never printed. An empty file there means
-/// "nothing to do in this environment". Files in `extra_paths` that the manifest does not list are
-/// refused: anything not listed is never run.
+/// content is what runs in this environment, and it is never printed: the placeholder's
+/// description stands for it. An empty file there means "nothing to do in this environment".
+/// Refused, before anything runs: files in `extra_paths` that the manifest does not list (anything
+/// not listed is never run), and, in an environment that has `extra_paths`, a placeholder with no
+/// file there — one marked `-- migrate:secure`, or one that holds no SQL — which would otherwise
+/// run in its place.
 pub fn sources_from_dir(
     dir: &MigrationDir,
     extra_paths: &[PathBuf],
@@ -235,19 +223,19 @@ pub fn sources_from_dir(
         }
     }
     let mut out = Vec::new();
+    let mut refused = Vec::new();
     for m in dir.migrations() {
         let mut source = Source::from_migration(m)?;
         if let Some(path) = overrides.remove(&m.file_name()) {
-            let content = std::fs::read_to_string(&path).map_err(|e| RunError::Secure {
-                path: path.clone(),
-                message: format!("cannot read: {e}"),
-            })?;
-            let mut secure = Source::new(source.version, &source.name, &content)?;
-            secure.secure = true;
-            if secure.description.is_empty() {
-                secure.description = source.description.clone();
+            match secure_source(&source, &path) {
+                Ok(secure) => source = secure,
+                Err(RunError::Refused(r)) => refused.extend(r),
+                Err(e) => return Err(e),
             }
-            source = secure;
+        } else if !extra_paths.is_empty()
+            && (m.directives.secure || crate::migration::is_comment_only(&m.content))
+        {
+            refused.push(secure_missing(m, extra_paths));
         }
         out.push(source);
     }
@@ -260,23 +248,62 @@ pub fn sources_from_dir(
             ),
         });
     }
+    if !refused.is_empty() {
+        return Err(RunError::Refused(refused));
+    }
     Ok(out)
 }
 
-/// Parses `500ms`, `5s`, `10min`, `2h`, or a bare number of milliseconds; `0` disables.
-pub fn parse_duration_ms(s: &str) -> Option<u64> {
-    let s = s.trim();
-    let split = s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len());
-    let (n, unit) = s.split_at(split);
-    let n: u64 = n.parse().ok()?;
-    let factor = match unit.trim() {
-        "" | "ms" => 1,
-        "s" => 1_000,
-        "min" | "m" => 60_000,
-        "h" => 3_600_000,
-        _ => return None,
+/// The environment's secure file in place of its placeholder, described by the placeholder.
+fn secure_source(placeholder: &Source, path: &Path) -> Result<Source, RunError> {
+    let content = std::fs::read_to_string(path).map_err(|e| RunError::Secure {
+        path: path.to_path_buf(),
+        message: format!("cannot read: {e}"),
+    })?;
+    let mut secure =
+        Source::new(placeholder.version, &placeholder.name, &content).map_err(|e| match e {
+            RunError::Refused(mut r) => {
+                for refusal in &mut r {
+                    refusal.file = path.display().to_string();
+                }
+                RunError::Refused(r)
+            }
+            other => other,
+        })?;
+    secure.secure = true;
+    // The secure file's own comments may name what it holds: only the placeholder speaks for it.
+    secure.description.clone_from(&placeholder.description);
+    Ok(secure)
+}
+
+/// A placeholder with no secure file in an environment that has extra migration paths.
+fn secure_missing(m: &Migration, extra_paths: &[PathBuf]) -> Refusal {
+    let file = m.file_name();
+    let why = if m.directives.secure {
+        "is marked `-- migrate:secure`"
+    } else {
+        "holds no SQL"
     };
-    n.checked_mul(factor)
+    let paths = extra_paths
+        .iter()
+        .map(|p| format!("`{}`", p.display()))
+        .collect::<Vec<_>>()
+        .join(", ");
+    Refusal {
+        version: m.version.as_u64(),
+        name: m.name.clone(),
+        file: m.path.display().to_string(),
+        line: None,
+        code: "secure-missing",
+        message: format!(
+            "is a placeholder (it {why}), and its secure file is missing from this environment's extra \
+             migration paths ({paths}); the placeholder would run in its place"
+        ),
+        help: format!(
+            "put this environment's `{file}` in {paths} (an empty file there means the migration does \
+             nothing in this environment), or run without `--env` if this is not that environment"
+        ),
+    }
 }
 
 /// How to run.
@@ -375,6 +402,20 @@ pub enum Event {
         ms: u64,
         rows: u64,
     },
+    /// Dry run: a no-transaction file (its statements reported as [`Event::NotRun`]) was not
+    /// applied, so what depends on it cannot be checked.
+    Skipped { version: u64, name: String },
+    /// Dry run: it failed, but it comes after `after`, a file the dry run skipped, and may depend
+    /// on it: not a verdict. `error` is what the database said (only its SQLSTATE for a secure
+    /// migration).
+    Unchecked {
+        version: u64,
+        name: String,
+        after: String,
+        error: String,
+    },
+    /// Applied in the database, newer than every migration here: a newer release applied it.
+    Ahead { version: u64, name: String },
 }
 
 /// What a run did.
@@ -383,6 +424,9 @@ pub struct Summary {
     /// `(version, name, milliseconds)` of each migration applied (or, in a dry run, tried).
     pub applied: Vec<(u64, String, u64)>,
     pub dry_run: bool,
+    /// Dry run: `(version, name)` of each migration it could not check (skipped no-transaction
+    /// files, and failures that may depend on them).
+    pub unchecked: Vec<(u64, String)>,
 }
 
 /// Something the database's history says that the files contradict.
@@ -408,6 +452,9 @@ pub enum IntegrityKind {
     },
     /// Not applied, and older than the newest applied migration.
     OutOfOrder { newest: u64 },
+    /// Applied, with no file here, and newer than every file here: a newer release applied it
+    /// (an older one starting during a rolling deploy). A note, not a refusal.
+    Ahead,
 }
 
 impl Integrity {
@@ -417,6 +464,7 @@ impl Integrity {
             IntegrityKind::Missing => "missing",
             IntegrityKind::Dirty { .. } => "dirty",
             IntegrityKind::OutOfOrder { .. } => "out-of-order",
+            IntegrityKind::Ahead => "ahead",
         }
     }
 
@@ -439,6 +487,9 @@ impl Integrity {
                     "migration {m} is not applied, and is older than the newest applied one ({newest})"
                 )
             }
+            IntegrityKind::Ahead => format!(
+                "migration {m} is applied and newer than every migration here: a newer release applied it"
+            ),
         }
     }
 
@@ -467,8 +518,70 @@ impl Integrity {
             IntegrityKind::OutOfOrder { .. } => "it was probably merged from another branch: give it a new version \
                  (`migrate new NAME`, move its SQL there, `migrate hash`) so migrations run in one order everywhere"
                 .into(),
+            IntegrityKind::Ahead => "nothing to do: this release is older than the database's migrations (e.g. \
+                 during a rolling deploy); the release that has the file applies what comes after it"
+                .into(),
         }
     }
+}
+
+/// Something in a migration the runner refuses before any SQL runs: a NUL byte, a directive
+/// error, transaction control or `COPY … FROM STDIN` where they cannot work, a missing secure file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Refusal {
+    pub version: u64,
+    pub name: String,
+    /// The file: the migration's, or the environment's secure file.
+    pub file: String,
+    /// The 1-based line, when it is on one.
+    pub line: Option<usize>,
+    /// A stable code, the same `migrate check` reports (e.g. `transaction-control`).
+    pub code: &'static str,
+    pub message: String,
+    /// How to fix it.
+    pub help: String,
+}
+
+impl Refusal {
+    fn of_content(version: u64, name: &str, file: &str, p: &ContentProblem) -> Refusal {
+        Refusal {
+            version,
+            name: name.to_string(),
+            file: file.to_string(),
+            line: p.line,
+            code: p.code(),
+            message: p.message(),
+            help: p.help(),
+        }
+    }
+
+    /// `file:line`, or the file alone.
+    pub fn location(&self) -> String {
+        match self.line {
+            Some(line) => format!("{}:{line}", self.file),
+            None => self.file.clone(),
+        }
+    }
+}
+
+impl std::fmt::Display for Refusal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "[{}] `{}` {}", self.code, self.location(), self.message)
+    }
+}
+
+/// The statements the runner refuses in the migrations it is about to run, on this dialect.
+pub fn admit(sources: &[&Source], dialect: Dialect) -> Vec<Refusal> {
+    let mut out = Vec::new();
+    for s in sources {
+        let file = format!("{:014}_{}.sql", s.version, s.name);
+        out.extend(
+            content::check_statements(&s.content, s.no_transaction, dialect)
+                .iter()
+                .map(|p| Refusal::of_content(s.version, &s.name, &file, p)),
+        );
+    }
+    out
 }
 
 /// Why a run stopped.
@@ -495,12 +608,8 @@ pub enum RunError {
         name: String,
         attempts: u32,
     },
-    #[error("migration {version}_{name}: {message}")]
-    BadDirective {
-        version: u64,
-        name: String,
-        message: String,
-    },
+    #[error("{} problem(s) in the migrations to run; nothing was run", .0.len())]
+    Refused(Vec<Refusal>),
     #[error("{}: {message}", path.display())]
     Secure { path: PathBuf, message: String },
     #[error("no migration has version {0}")]
@@ -590,6 +699,7 @@ impl RunError {
                     .into(),
             ),
             RunError::UnknownVersion(_) => Some("`migrate status` lists the versions".into()),
+            RunError::Refused(r) if r.len() == 1 => Some(r[0].help.clone()),
             RunError::RunnerLockTimeout { sqlite: true, .. } => Some(
                 "another `migrate up`, or the application, kept writing to the database file; SQLite cannot \
                  tell which process holds its lock (`fuser FILE` or `lsof FILE` lists the processes that have \
@@ -745,9 +855,11 @@ async fn release_sqlite(c: &mut SqliteConnection) {
 }
 
 /// Compares the history with the sources; every contradiction is reported, none is fixed.
+/// [`IntegrityKind::Ahead`] entries are notes, not contradictions.
 pub fn check_integrity(sources: &[Source], applied: &[Applied]) -> Vec<Integrity> {
     let mut out = Vec::new();
     let by_version: BTreeMap<u64, &Source> = sources.iter().map(|s| (s.version, s)).collect();
+    let newest_local = sources.iter().map(|s| s.version).max();
     for a in applied {
         match by_version.get(&a.version) {
             _ if !a.success => out.push(Integrity {
@@ -757,6 +869,11 @@ pub fn check_integrity(sources: &[Source], applied: &[Applied]) -> Vec<Integrity
                     error: a.error.clone(),
                     advice: None,
                 },
+            }),
+            None if newest_local.is_none_or(|n| a.version > n) => out.push(Integrity {
+                version: a.version,
+                name: a.name.clone(),
+                kind: IntegrityKind::Ahead,
             }),
             None => out.push(Integrity {
                 version: a.version,
@@ -821,19 +938,32 @@ async fn up_locked(
         // Read under the write lock; each migration takes it again for its own transaction.
         release_sqlite(c).await;
     }
-    let mut problems = check_integrity(sources, &applied);
+    let (ahead, mut problems): (Vec<Integrity>, Vec<Integrity>) =
+        check_integrity(sources, &applied)
+            .into_iter()
+            .partition(|i| i.kind == IntegrityKind::Ahead);
     if !problems.is_empty() {
         advise_dirty(db, sources, &mut problems).await;
         return Err(RunError::Integrity(problems));
+    }
+    for a in ahead {
+        report(Event::Ahead {
+            version: a.version,
+            name: a.name,
+        });
     }
     let done: std::collections::HashSet<u64> = applied.iter().map(|a| a.version).collect();
     let pending: Vec<&Source> = sources
         .iter()
         .filter(|s| !done.contains(&s.version) && opts.target.is_none_or(|t| s.version <= t))
         .collect();
+    let refused = admit(&pending, db.dialect());
+    if !refused.is_empty() {
+        return Err(RunError::Refused(refused));
+    }
     let mut summary = Summary {
-        applied: Vec::new(),
         dry_run: opts.dry_run,
+        ..Summary::default()
     };
     if pending.is_empty() {
         report(Event::UpToDate);
@@ -918,14 +1048,127 @@ async fn advise_dirty(db: &mut Db<'_>, sources: &[Source], problems: &mut [Integ
     }
 }
 
-fn failure(s: &Source, e: &sqlx::Error, sql: &str, recovery: String) -> RunError {
+fn failure(s: &Source, e: &sqlx::Error, line: Option<usize>, recovery: String) -> RunError {
     RunError::Failed {
         version: s.version,
         name: s.name.clone(),
-        line: error_line(e, sql),
-        error: e.to_string(),
+        line,
+        error: error_text(s, e),
         recovery,
     }
+}
+
+/// What a database error says; for a secure migration only its SQLSTATE (or SQLite result code),
+/// since the server's message can echo values from the file.
+fn error_text(s: &Source, e: &sqlx::Error) -> String {
+    let sqlx::Error::Database(d) = e else {
+        return e.to_string();
+    };
+    if !s.secure {
+        return e.to_string();
+    }
+    let hidden = "the database's message is not shown for a secure migration";
+    match d.code() {
+        Some(code)
+            if d.try_downcast_ref::<sqlx::postgres::PgDatabaseError>()
+                .is_some() =>
+        {
+            format!("SQLSTATE {code} ({}); {hidden}", sqlstate_class(&code))
+        }
+        Some(code) => format!("SQLite result code {code}; {hidden}"),
+        None => format!("the database refused a statement; {hidden}"),
+    }
+}
+
+/// The name of a PostgreSQL SQLSTATE's class (its first two characters).
+fn sqlstate_class(code: &str) -> &'static str {
+    match code.get(..2).unwrap_or("") {
+        "01" => "warning",
+        "02" => "no data",
+        "03" => "SQL statement not yet complete",
+        "08" => "connection exception",
+        "09" => "triggered action exception",
+        "0A" => "feature not supported",
+        "0B" => "invalid transaction initiation",
+        "0F" => "locator exception",
+        "0L" => "invalid grantor",
+        "0P" => "invalid role specification",
+        "0Z" => "diagnostics exception",
+        "20" => "case not found",
+        "21" => "cardinality violation",
+        "22" => "data exception",
+        "23" => "integrity constraint violation",
+        "24" => "invalid cursor state",
+        "25" => "invalid transaction state",
+        "26" => "invalid SQL statement name",
+        "27" => "triggered data change violation",
+        "28" => "invalid authorization specification",
+        "2B" => "dependent privilege descriptors still exist",
+        "2D" => "invalid transaction termination",
+        "2F" => "SQL routine exception",
+        "34" => "invalid cursor name",
+        "38" => "external routine exception",
+        "39" => "external routine invocation exception",
+        "3B" => "savepoint exception",
+        "3D" => "invalid catalog name",
+        "3F" => "invalid schema name",
+        "40" => "transaction rollback",
+        "42" => "syntax error or access rule violation",
+        "44" => "WITH CHECK OPTION violation",
+        "53" => "insufficient resources",
+        "54" => "program limit exceeded",
+        "55" => "object not in prerequisite state",
+        "57" => "operator intervention",
+        "58" => "system error",
+        "F0" => "configuration file error",
+        "HV" => "foreign data wrapper error",
+        "P0" => "PL/pgSQL error",
+        "XX" => "internal error",
+        _ => "unknown class",
+    }
+}
+
+/// A failed run of a file's SQL: the error, and the line of the file it failed on when known.
+#[derive(Debug)]
+struct Failed {
+    error: sqlx::Error,
+    line: Option<usize>,
+}
+
+impl From<sqlx::Error> for Failed {
+    fn from(error: sqlx::Error) -> Failed {
+        Failed { error, line: None }
+    }
+}
+
+/// Runs a file's SQL in the caller's transaction: whole, or for a secure migration statement by
+/// statement, so that a failure is known by its statement's line without the server's message.
+async fn run_file<E: Exec + Send>(c: &mut E, s: &Source, dialect: Dialect) -> Result<u64, Failed> {
+    let statements = match split(&s.content, dialect) {
+        Ok(st) if s.secure => st,
+        _ => {
+            return c.run(&s.content).await.map_err(|error| Failed {
+                line: error_line(&error, &s.content),
+                error,
+            });
+        }
+    };
+    let mut rows = 0;
+    for st in &statements {
+        match c.run(&st.sql).await {
+            Ok(n) => rows += n,
+            Err(error) => {
+                let line = error_line(&error, &st.sql)
+                    .map(|l| l + st.line - 1)
+                    .unwrap_or_else(|| content::statement_line(st, dialect));
+                return Err(Failed {
+                    error,
+                    line: Some(line),
+                });
+            }
+        }
+    }
+    Ok(rows)
 }
 
 fn lost(
@@ -939,7 +1182,7 @@ fn lost(
         version: s.version,
         name: s.name.clone(),
         line,
-        error: e.to_string(),
+        error: error_text(s, e),
         recovery,
         unrecorded,
     }
@@ -968,7 +1211,7 @@ async fn sqlite_tx_body(
     s: &Source,
     opts: &Options,
     create_history: &str,
-) -> Result<Option<u64>, sqlx::Error> {
+) -> Result<Option<u64>, Failed> {
     c.run(create_history).await?;
     let count = format!(
         "SELECT COUNT(*) FROM {} WHERE version = {}",
@@ -979,7 +1222,7 @@ async fn sqlite_tx_body(
     if seen > 0 {
         return Ok(None);
     }
-    Ok(Some(c.run(&s.content).await?))
+    Ok(Some(run_file(c, s, Dialect::Sqlite).await?))
 }
 
 /// One transaction: timeouts, the file, its history row. Retried whole on a lock timeout.
@@ -1007,7 +1250,7 @@ async fn apply_pg_tx(
     loop {
         let start = Instant::now();
         c.run(&begin).await.map_err(db_err)?;
-        let result = c.run(&s.content).await;
+        let result = run_file(c, s, Dialect::Postgres).await;
         match result {
             Ok(rows) => {
                 let ms = elapsed_ms(start);
@@ -1032,16 +1275,16 @@ async fn apply_pg_tx(
                             false,
                         ));
                     }
-                    return Err(failure(s, &e, "", TX_RECOVERY.into()));
+                    return Err(failure(s, &e, None, TX_RECOVERY.into()));
                 }
                 return Ok(Some((ms, rows)));
             }
-            Err(e) => {
+            Err(Failed { error: e, line }) => {
                 let _ = c.run("ROLLBACK").await;
                 if is_connection_lost(&e) {
                     return Err(lost(
                         s,
-                        error_line(&e, &s.content),
+                        line,
                         &e,
                         "the migration ran in one transaction, which the server rolled back when the session \
                          ended: nothing of it was applied. Run `migrate up` again"
@@ -1061,7 +1304,7 @@ async fn apply_pg_tx(
                         attempts: attempt + 1,
                     });
                 }
-                return Err(failure(s, &e, &s.content, TX_RECOVERY.into()));
+                return Err(failure(s, &e, line, TX_RECOVERY.into()));
             }
         }
     }
@@ -1117,7 +1360,7 @@ async fn apply_pg_online(
                             version: s.version,
                             name: s.name.clone(),
                             line,
-                            error: e.to_string(),
+                            error: error_text(s, &e),
                             recovery: recovery::advice(s, &steps, Some((i, &st.sql))),
                         }
                     });
@@ -1237,16 +1480,16 @@ async fn apply_sqlite_locked(
             c.run("ROLLBACK").await.map_err(db_err)?;
             return Ok(None);
         }
-        Err(e) => {
+        Err(f) => {
             let _ = c.run("ROLLBACK").await;
-            let recovery = if is_busy(&e) {
+            let recovery = if is_busy(&f.error) {
                 format!(
                     "the migration was rolled back: nothing of it was applied. It stopped because {SQLITE_BUSY_HELP}"
                 )
             } else {
                 TX_RECOVERY.into()
             };
-            return Err(failure(s, &e, &s.content, recovery));
+            return Err(failure(s, &f.error, f.line, recovery));
         }
     };
     let violations = c
@@ -1278,6 +1521,10 @@ async fn apply_sqlite_locked(
 }
 
 /// Applies the pending migrations in one transaction and rolls it back.
+///
+/// A PostgreSQL no-transaction file cannot run inside it: it is skipped (its statements
+/// reported), and a later migration that then fails may depend on it, so its failure is reported
+/// as what could not be checked, not as a verdict; the dry run goes on from before it.
 async fn dry_run(
     db: &mut Db<'_>,
     pending: &[&Source],
@@ -1285,8 +1532,8 @@ async fn dry_run(
     report: &mut (dyn FnMut(Event) + Send),
 ) -> Result<Summary, RunError> {
     let mut summary = Summary {
-        applied: Vec::new(),
         dry_run: true,
+        ..Summary::default()
     };
     match db {
         Db::Pg(c) => c.run("BEGIN").await.map(|_| ()).map_err(db_err)?,
@@ -1296,59 +1543,67 @@ async fn dry_run(
         }
     }
     let mut result = Ok(());
+    // The first file the dry run skipped: what comes after it may depend on it.
+    let mut skipped: Option<String> = None;
     for s in pending {
         report(Event::Applying {
             version: s.version,
             name: s.name.clone(),
             description: s.description.clone(),
         });
-        let start = Instant::now();
-        let mut rows = 0;
         if s.no_transaction && db.dialect() == Dialect::Postgres {
-            let statements = match split(&s.content, Dialect::Postgres) {
-                Ok(st) => st,
-                Err(e) => {
-                    result = Err(RunError::Failed {
-                        version: s.version,
-                        name: s.name.clone(),
-                        line: Some(e.line),
-                        error: e.message,
-                        recovery: "fix the file".into(),
-                    });
-                    break;
-                }
-            };
-            for st in statements {
-                report(Event::NotRun {
-                    version: s.version,
-                    name: s.name.clone(),
-                    statement: if s.secure { String::new() } else { st.sql },
-                });
+            if let Err(e) = report_not_run(s, report) {
+                result = Err(e);
+                break;
             }
-        } else {
-            let sql = match db {
-                Db::Pg(_) => format!("SAVEPOINT migrate_dry_run; {}", timeouts_sql(s, opts, true)),
-                Db::Lite(_) => String::new(),
-            };
-            if !sql.is_empty()
-                && let Err(e) = db.exec(&sql).await
-            {
+            report(Event::Skipped {
+                version: s.version,
+                name: s.name.clone(),
+            });
+            summary.unchecked.push((s.version, s.name.clone()));
+            skipped.get_or_insert_with(|| format!("{}_{}", s.version, s.name));
+            continue;
+        }
+        let start = Instant::now();
+        if let Db::Pg(_) = db {
+            let savepoint = format!("SAVEPOINT migrate_dry_run; {}", timeouts_sql(s, opts, true));
+            if let Err(e) = db.exec(&savepoint).await {
                 result = Err(db_err(e));
                 break;
             }
-            match db.exec(&s.content).await {
-                Ok(n) => rows = n,
-                Err(e) => {
+        }
+        let ran = match db {
+            Db::Pg(c) => run_file(&mut **c, s, Dialect::Postgres).await,
+            Db::Lite(c) => run_file(&mut **c, s, Dialect::Sqlite).await,
+        };
+        let rows = match ran {
+            Ok(n) => n,
+            Err(f) => match (&skipped, &mut *db) {
+                (Some(after), Db::Pg(c)) => {
+                    if let Err(e) = c.run("ROLLBACK TO SAVEPOINT migrate_dry_run").await {
+                        result = Err(db_err(e));
+                        break;
+                    }
+                    report(Event::Unchecked {
+                        version: s.version,
+                        name: s.name.clone(),
+                        after: after.clone(),
+                        error: error_text(s, &f.error),
+                    });
+                    summary.unchecked.push((s.version, s.name.clone()));
+                    continue;
+                }
+                _ => {
                     result = Err(failure(
                         s,
-                        &e,
-                        &s.content,
+                        &f.error,
+                        f.line,
                         "this was a dry run: nothing was changed. Fix the migration before applying it".into(),
                     ));
                     break;
                 }
-            }
-        }
+            },
+        };
         let ms = elapsed_ms(start);
         report(Event::WouldApply {
             version: s.version,
@@ -1364,6 +1619,29 @@ async fn dry_run(
     }
     rollback.map_err(db_err)?;
     result.map(|()| summary)
+}
+
+/// Dry run: reports each statement of a no-transaction file as not run (none for a secure one,
+/// whose content is never shown).
+fn report_not_run(s: &Source, report: &mut (dyn FnMut(Event) + Send)) -> Result<(), RunError> {
+    let statements = split(&s.content, Dialect::Postgres).map_err(|e| RunError::Failed {
+        version: s.version,
+        name: s.name.clone(),
+        line: Some(e.line),
+        error: e.message,
+        recovery: "fix the file".into(),
+    })?;
+    for st in statements {
+        report(Event::NotRun {
+            version: s.version,
+            name: s.name.clone(),
+            statement: if s.secure { String::new() } else { st.sql },
+        });
+        if s.secure {
+            break;
+        }
+    }
+    Ok(())
 }
 
 /// The state of one migration, for `migrate status`.
@@ -1393,6 +1671,8 @@ pub enum State {
     Missing,
     /// A no-transaction run failed part-way (dirty), with its error recorded.
     Failed,
+    /// Applied, with no file here, and newer than every file here: a newer release applied it.
+    Ahead,
     /// Being applied now: a runner holds the runner lock and applies it (PostgreSQL).
     Running,
     /// A no-transaction run whose runner stopped part-way without recording an error (the
@@ -1408,6 +1688,7 @@ impl State {
             State::Modified => "modified",
             State::Missing => "missing",
             State::Failed => "failed",
+            State::Ahead => "ahead",
             State::Running => "running",
             State::Interrupted => "interrupted",
         }
@@ -1461,6 +1742,7 @@ pub async fn status(
             },
         );
     }
+    let newest_local = sources.iter().map(|s| s.version).max();
     for a in applied {
         let local = sources.iter().find(|s| s.version == a.version);
         let unfinished = !a.success && a.finished_at.is_none() && a.error.is_none();
@@ -1468,9 +1750,15 @@ pub async fn status(
             _ if unfinished && running(a.version).is_some() => State::Running,
             _ if unfinished => State::Interrupted,
             _ if !a.success => State::Failed,
+            None if newest_local.is_none_or(|n| a.version > n) => State::Ahead,
             None => State::Missing,
             Some(s) if s.checksum != a.checksum => State::Modified,
             Some(_) => State::Applied,
+        };
+        // A secure migration is described by its placeholder only, whatever an older run stored.
+        let description = match local {
+            Some(s) if s.secure => s.description.clone(),
+            _ => a.description,
         };
         let holder = (state == State::Running)
             .then(|| running(a.version).cloned())
@@ -1497,7 +1785,7 @@ pub async fn status(
                 version: a.version,
                 name: a.name,
                 state,
-                description: a.description,
+                description,
                 applied_at: a.finished_at.or(Some(a.started_at)),
                 execution_ms: a.execution_ms,
                 applied_by: Some(a.applied_by),
@@ -1787,8 +2075,9 @@ mod tests {
             applied(2, "other", true),
             applied(3, "gone", true),
             applied(5, &c.checksum, false),
+            applied(6, "newer", true),
         ];
-        let codes: Vec<(u64, &str)> = check_integrity(&[a, b, c], &history)
+        let codes: Vec<(u64, &str)> = check_integrity(&[a.clone(), b, c], &history)
             .iter()
             .map(|i| (i.version, i.code()))
             .collect();
@@ -1798,8 +2087,75 @@ mod tests {
                 (2, "modified"),
                 (3, "missing"),
                 (4, "out-of-order"),
-                (5, "dirty")
+                (5, "dirty"),
+                (6, "ahead")
             ]
+        );
+        // Newer than every file here: ahead, whether one or several; with no files, all of them.
+        let history = [
+            applied(1, &a.checksum, true),
+            applied(7, "x", true),
+            applied(8, "y", true),
+        ];
+        let codes: Vec<(u64, &str)> = check_integrity(std::slice::from_ref(&a), &history)
+            .iter()
+            .map(|i| (i.version, i.code()))
+            .collect();
+        assert_eq!(codes, [(7, "ahead"), (8, "ahead")]);
+        assert_eq!(check_integrity(&[], &history).len(), 3);
+    }
+
+    #[test]
+    fn secure_errors_show_no_message_and_sqlstates_are_named() {
+        assert_eq!(sqlstate_class("22P02"), "data exception");
+        assert_eq!(sqlstate_class("23505"), "integrity constraint violation");
+        assert_eq!(sqlstate_class("??"), "unknown class");
+        assert_eq!(sqlstate_class(""), "unknown class");
+        let mut s = Source::new(1, "x", "SELECT 1;").unwrap();
+        s.secure = true;
+        // Not a database error: about the connection, never the file's values.
+        let e = sqlx::Error::PoolTimedOut;
+        assert_eq!(error_text(&s, &e), e.to_string());
+    }
+
+    #[test]
+    fn refusals_name_the_file_and_line() {
+        let err = Source::new(
+            20240101000000,
+            "x",
+            "-- migrate:no-transactions\nSELECT 1;\0\n",
+        )
+        .expect_err("refused");
+        let RunError::Refused(r) = &err else {
+            panic!("{err}")
+        };
+        let shown: Vec<String> = r.iter().map(ToString::to_string).collect();
+        assert_eq!(shown.len(), 2, "{shown:?}");
+        assert!(
+            shown[0].starts_with("[nul-byte] `20240101000000_x.sql:2`"),
+            "{shown:?}"
+        );
+        assert!(
+            shown[1].starts_with("[bad-directive] `20240101000000_x.sql:1`"),
+            "{shown:?}"
+        );
+        let tx = Source::new(3, "t", "SELECT 1;\nCOMMIT;").unwrap();
+        let ok = Source::new(
+            4,
+            "o",
+            "-- migrate:no-transaction\nBEGIN;\nSELECT 1;\nCOMMIT;",
+        )
+        .unwrap();
+        let found = admit(&[&tx, &ok], Dialect::Postgres);
+        assert_eq!(found.len(), 1);
+        assert_eq!(
+            (found[0].code, found[0].line),
+            ("transaction-control", Some(2))
+        );
+        assert_eq!(
+            admit(&[&ok], Dialect::Sqlite).len(),
+            2,
+            "SQLite runs every file in a transaction"
         );
     }
 

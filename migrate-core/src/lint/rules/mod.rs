@@ -172,9 +172,7 @@ pub(super) mod test_support {
     pub fn run(rule: &str, sql: &str, dialect: Dialect) -> Vec<String> {
         let parse = squawk_syntax::SourceFile::parse(sql);
         let stmts: Vec<ast::Stmt> = parse.tree().stmts().collect();
-        let no_transaction = crate::migration::parse_directives(sql)
-            .iter()
-            .any(|d| d.key == "no-transaction");
+        let no_transaction = crate::migration::directive::parse(sql).0.no_transaction;
         let ctx = Ctx {
             stmts: &stmts,
             dialect,
