@@ -24,6 +24,7 @@ pub mod introspect;
 pub mod lint;
 pub mod migration;
 pub mod migrator;
+pub mod names;
 pub mod redact;
 #[cfg(feature = "runtime")]
 pub mod runner;
