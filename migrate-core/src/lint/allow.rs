@@ -5,6 +5,9 @@ use std::ops::Range;
 
 use squawk_syntax::{SyntaxKind, SyntaxNode};
 
+use super::ALLOW_DIRECTIVE;
+use crate::migration::directive;
+
 /// One `-- migrate:allow` comment.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(super) struct AllowComment {
@@ -16,8 +19,6 @@ pub(super) struct AllowComment {
     pub reason: String,
 }
 
-const PREFIX: &str = "migrate:allow";
-
 /// Every `-- migrate:allow` comment of the file, in order.
 pub(super) fn collect(root: &SyntaxNode) -> Vec<AllowComment> {
     root.descendants_with_tokens()
@@ -27,19 +28,21 @@ pub(super) fn collect(root: &SyntaxNode) -> Vec<AllowComment> {
         .collect()
 }
 
-/// Reads one comment starting at byte `at`; `None` when it is not a `migrate:allow` comment.
+/// Reads one comment starting at byte `at`; `None` when it is not a well-formed `-- migrate:allow`
+/// directive. The directive parser of the migration directory reads the line
+/// ([`directive::read_line`]), so what lint takes for an allow is exactly what the directory
+/// check accepts: `--migrate:allow` (no space) or `-- migrate:allow` with nothing after it is a
+/// `bad-directive` finding, and suppresses nothing.
 pub(super) fn parse(comment: &str, at: usize) -> Option<AllowComment> {
-    let body = comment.strip_prefix("--")?;
-    let trimmed = body.trim_start();
-    let rest = trimmed.strip_prefix(PREFIX)?;
-    // `migrate:allowed` or `migrate:allow-x` is another word, not this directive.
-    if rest.starts_with(|c: char| c.is_alphanumeric() || c == '-' || c == '_') {
+    let d = directive::read_line(comment)?.ok()?;
+    if d.key != ALLOW_DIRECTIVE {
         return None;
     }
-    let rest_at = at + 2 + (body.len() - trimmed.len()) + PREFIX.len();
-    let (names, reason) = match rest.find(':') {
-        Some(colon) => (&rest[..colon], rest[colon + 1..].trim()),
-        None => (rest, ""),
+    let value = d.value?;
+    let value_at = at + d.value_at;
+    let (names, reason) = match value.find(':') {
+        Some(colon) => (&value[..colon], value[colon + 1..].trim()),
+        None => (value, ""),
     };
     let mut rules = Vec::new();
     let mut offset = 0;
@@ -47,7 +50,7 @@ pub(super) fn parse(comment: &str, at: usize) -> Option<AllowComment> {
         let lead = part.len() - part.trim_start().len();
         let name = part.trim();
         if !name.is_empty() {
-            let start = rest_at + offset + lead;
+            let start = value_at + offset + lead;
             rules.push((name.to_string(), start..start + name.len()));
         }
         offset += part.len() + 1;
@@ -77,11 +80,37 @@ mod tests {
 
     #[test]
     fn reason_may_be_missing_and_other_comments_are_not_allows() {
-        let a = parse("--migrate:allow ban-drop-table", 0).expect("an allow comment");
+        let a = parse("-- migrate:allow ban-drop-table", 0).expect("an allow comment");
         assert_eq!(a.reason, "");
         assert_eq!(a.rules.len(), 1);
-        assert!(parse("-- migrate:allowed x: y", 0).is_none());
         assert!(parse("-- migrate:no-transaction", 0).is_none());
         assert!(parse("-- plain", 0).is_none());
+    }
+
+    /// The directory check's parser decides: what it refuses is no allow here either.
+    #[test]
+    fn agrees_with_the_directive_parser() {
+        for comment in [
+            "--migrate:allow ban-drop-table: gone since v2",
+            "-- MIGRATE:allow ban-drop-table: gone since v2",
+            "-- migrate:allowed ban-drop-table: gone since v2",
+            "-- migrate:allow",
+        ] {
+            assert!(parse(comment, 0).is_none(), "{comment}");
+            let (directives, errors) = directive::parse(comment);
+            assert!(directives.all.is_empty() && errors.len() == 1, "{comment}");
+        }
+        let comment = "--   migrate:allow  ban-drop-table ,renaming-table:  gone since v2 ";
+        let a = parse(comment, 3).expect("an allow comment");
+        let (directives, errors) = directive::parse(comment);
+        assert!(errors.is_empty());
+        assert_eq!(directives.all[0].key, ALLOW_DIRECTIVE);
+        let names: Vec<&str> = a
+            .rules
+            .iter()
+            .map(|(_, s)| &comment[s.start - 3..s.end - 3])
+            .collect();
+        assert_eq!(names, ["ban-drop-table", "renaming-table"]);
+        assert_eq!(a.reason, "gone since v2");
     }
 }

@@ -105,6 +105,89 @@ fn is_header_line(line: &str) -> bool {
     t.is_empty() || t.starts_with("--")
 }
 
+/// One line that is a directive as written, read on its own (where it stands is checked by
+/// [`parse`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LineDirective<'a> {
+    /// One of the known keys.
+    pub key: &'static str,
+    /// The text after the key, trimmed; `None` when there is none.
+    pub value: Option<&'a str>,
+    /// The byte offset of `value` in the line (the line's length when there is none).
+    pub value_at: usize,
+    /// A duration value, in milliseconds.
+    pub ms: Option<u64>,
+    /// Whether it may stand below the top of the file.
+    anywhere: bool,
+}
+
+/// Reads one line: `None` when it does not look like a directive; an error (message, help) when
+/// it looks like one and is not one as written: a missing space, a key in upper case, a
+/// misspelled key, a value where none is taken, a missing value, a duration that is not one.
+///
+/// The one reading of a directive line: [`parse`] (the directory check, the runner,
+/// `embed_migrations!`) and `migrate lint`'s `-- migrate:allow` use it alike.
+pub fn read_line(line: &str) -> Option<Result<LineDirective<'_>, (String, String)>> {
+    let (rest, exact) = directive_like(line)?;
+    let rest = rest.trim();
+    let (key, value) = match rest.split_once(char::is_whitespace) {
+        Some((k, v)) => (k, Some(v.trim()).filter(|v| !v.is_empty())),
+        None => (rest, None),
+    };
+    // Every piece is a slice of `line`: the value's offset is where its text starts.
+    let value_at = value.map_or(line.len(), |v| v.as_ptr() as usize - line.as_ptr() as usize);
+    let written = match value {
+        Some(v) => format!("{PREFIX}{key} {v}"),
+        None => format!("{PREFIX}{key}"),
+    };
+    if !exact {
+        return Some(Err((
+            format!("`{}` is not a directive as written", line.trim()),
+            format!("write it as `{written}`: `--`, a space, then `migrate:` in lower case"),
+        )));
+    }
+    let Some(&(known, takes, anywhere)) = KNOWN.iter().find(|(k, _, _)| *k == key) else {
+        return Some(Err((unknown_message(key), unknown_help(key, value))));
+    };
+    let ms = match (takes, value) {
+        (Takes::Nothing, Some(v)) => {
+            return Some(Err((
+                format!("`{PREFIX}{known}` takes no value, found `{v}`"),
+                format!("write `{PREFIX}{known}` alone on its line"),
+            )));
+        }
+        (Takes::Duration, None) => {
+            return Some(Err((
+                format!("`{PREFIX}{known}` needs a duration"),
+                format!("write e.g. `{PREFIX}{known} 5s` (units: ms, s, min, h; 0 disables)"),
+            )));
+        }
+        (Takes::Duration, Some(v)) => match parse_duration_ms(v) {
+            Some(ms) => Some(ms),
+            None => {
+                return Some(Err((
+                    format!("`{v}` in `{PREFIX}{known}` is not a duration"),
+                    format!("write e.g. `{PREFIX}{known} 5s` (units: ms, s, min, h; 0 disables)"),
+                )));
+            }
+        },
+        (Takes::Text, None) => {
+            return Some(Err((
+                format!("`{PREFIX}{known}` needs a rule and a reason"),
+                format!("write `{PREFIX}{known} RULE: why this statement is safe`"),
+            )));
+        }
+        _ => None,
+    };
+    Some(Ok(LineDirective {
+        key: known,
+        value,
+        value_at,
+        ms,
+        anywhere,
+    }))
+}
+
 /// Reads every directive of a migration's text; every line that looks like a directive and is
 /// not a valid one in its place is an error.
 pub fn parse(content: &str) -> (Directives, Vec<DirectiveError>) {
@@ -115,101 +198,57 @@ pub fn parse(content: &str) -> (Directives, Vec<DirectiveError>) {
     for (i, line) in content.lines().enumerate() {
         let n = i + 1;
         in_header = in_header && is_header_line(line);
-        let Some((rest, exact)) = directive_like(line) else {
-            continue;
-        };
-        let rest = rest.trim();
-        let (key, value) = match rest.split_once(char::is_whitespace) {
-            Some((k, v)) => (k, Some(v.trim().to_string()).filter(|v| !v.is_empty())),
-            None => (rest, None),
-        };
-        let written = match &value {
-            Some(v) => format!("{PREFIX}{key} {v}"),
-            None => format!("{PREFIX}{key}"),
-        };
-        let mut error = |message: String, help: String| {
+        let mut error = |(message, help): (String, String)| {
             errors.push(DirectiveError {
                 line: n,
                 message,
                 help,
             })
         };
-        if !exact {
-            error(
-                format!("`{}` is not a directive as written", line.trim()),
-                format!("write it as `{written}`: `--`, a space, then `migrate:` in lower case"),
-            );
-            continue;
-        }
-        let Some(&(known, takes, anywhere)) = KNOWN.iter().find(|(k, _, _)| *k == key) else {
-            error(unknown_message(key), unknown_help(key, value.as_deref()));
-            continue;
+        let d = match read_line(line) {
+            None => continue,
+            Some(Err(e)) => {
+                error(e);
+                continue;
+            }
+            Some(Ok(d)) => d,
         };
-        if !in_header && !anywhere {
-            error(
+        let known = d.key;
+        let written = match d.value {
+            Some(v) => format!("{PREFIX}{known} {v}"),
+            None => format!("{PREFIX}{known}"),
+        };
+        if !in_header && !d.anywhere {
+            error((
                 format!(
                     "`{written}` is not at the top of the file (it follows SQL or a `/*` comment), where \
                      it has no effect"
                 ),
                 "move it to the top of the file, before any SQL (comments and blank lines may come first)"
                     .into(),
-            );
+            ));
             continue;
         }
-        let ms = match (takes, &value) {
-            (Takes::Nothing, Some(v)) => {
-                error(
-                    format!("`{PREFIX}{known}` takes no value, found `{v}`"),
-                    format!("write `{PREFIX}{known}` alone on its line"),
-                );
-                continue;
-            }
-            (Takes::Duration, None) => {
-                error(
-                    format!("`{PREFIX}{known}` needs a duration"),
-                    format!("write e.g. `{PREFIX}{known} 5s` (units: ms, s, min, h; 0 disables)"),
-                );
-                continue;
-            }
-            (Takes::Duration, Some(v)) => match parse_duration_ms(v) {
-                Some(ms) => Some(ms),
-                None => {
-                    error(
-                        format!("`{v}` in `{PREFIX}{known}` is not a duration"),
-                        format!(
-                            "write e.g. `{PREFIX}{known} 5s` (units: ms, s, min, h; 0 disables)"
-                        ),
-                    );
-                    continue;
-                }
-            },
-            (Takes::Text, None) => {
-                error(
-                    format!("`{PREFIX}{known}` needs a rule and a reason"),
-                    format!("write `{PREFIX}{known} RULE: why this statement is safe`"),
-                );
-                continue;
-            }
-            _ => None,
-        };
-        if !anywhere && let Some(first) = out.get(known) {
+        if !d.anywhere
+            && let Some(first) = out.get(known)
+        {
             let first = first.line;
-            error(
+            error((
                 format!("`{PREFIX}{known}` is given twice (first on line {first})"),
                 "keep one of them".into(),
-            );
+            ));
             continue;
         }
         match known {
             "no-transaction" => out.no_transaction = true,
             "secure" => out.secure = true,
-            "lock-timeout" => out.lock_timeout_ms = ms,
-            "statement-timeout" => out.statement_timeout_ms = ms,
+            "lock-timeout" => out.lock_timeout_ms = d.ms,
+            "statement-timeout" => out.statement_timeout_ms = d.ms,
             _ => {}
         }
         out.all.push(Directive {
             key: known.to_string(),
-            value,
+            value: d.value.map(str::to_string),
             line: n,
         });
     }
