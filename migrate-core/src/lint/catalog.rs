@@ -390,6 +390,25 @@ pub const RULES: &[Rule] = &[
         "fix the SQL: the runner would fail on this statement",
     ),
     rule(
+        "unchecked-statement",
+        Warning,
+        Migrate,
+        Both,
+        "a statement the SQL parser gives up on (e.g. `WITH OIDS`): no rule checked it",
+        "review the statement by hand; it runs as written. The parser is squawk's: a statement it cannot \
+         read is worth reporting to the squawk project",
+    ),
+    rule(
+        "bad-directive",
+        Error,
+        Migrate,
+        Both,
+        "a `-- migrate:` line that is not a directive as written (misspelled, misplaced, no space after `--`)",
+        "write it as the migration directory reads it: `-- migrate:KEY [VALUE]` at the top of the file \
+         (`-- migrate:allow` may stand before any statement); `migrate check` and `migrate up` refuse the file \
+         until then",
+    ),
+    rule(
         "needs-no-transaction",
         Error,
         Migrate,

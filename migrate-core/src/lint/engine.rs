@@ -82,6 +82,10 @@ impl LintOptions {
 }
 
 /// Lints one migration file's text; `path` names it in the report.
+///
+/// Never panics on any text: squawk's parser gives up on a few statements by panicking (see
+/// [`guarded`]); those statements are reported as `unchecked-statement` and the rest of the file
+/// is checked without them.
 pub fn lint_source(path: &Path, text: &str, options: &LintOptions) -> FileReport {
     let file = SourceFile::new(path, text);
     let bom = if text.starts_with('\u{feff}') {
@@ -90,6 +94,35 @@ pub fn lint_source(path: &Path, text: &str, options: &LintOptions) -> FileReport
         0
     };
     let body = &text[bom..];
+    let (mut findings, mut allowed) =
+        guarded(|| analyse(body, options)).unwrap_or_else(|| analyse_around_stuck(body, options));
+    for f in &mut findings {
+        f.span = f.span.start + bom..f.span.end + bom;
+    }
+    for a in &mut allowed {
+        a.finding.span = a.finding.span.start + bom..a.finding.span.end + bom;
+    }
+    findings.sort_by_key(|f| (f.span.start, f.rule));
+    allowed.sort_by_key(|a| (a.finding.span.start, a.finding.rule));
+    FileReport {
+        file,
+        findings,
+        allowed,
+    }
+}
+
+/// The findings of a file's text (without a byte-order mark), and those `-- migrate:allow`
+/// suppressed.
+fn analyse(body: &str, options: &LintOptions) -> (Vec<Finding>, Vec<Allowed>) {
+    analyse_with(body, options, Vec::new())
+}
+
+/// [`analyse`], with findings found before parsing (`unchecked-statement`).
+fn analyse_with(
+    body: &str,
+    options: &LintOptions,
+    mut raw: Vec<Raw>,
+) -> (Vec<Finding>, Vec<Allowed>) {
     let parse = squawk_syntax::SourceFile::parse(body);
     let stmts: Vec<ast::Stmt> = parse.tree().stmts().collect();
     let no_transaction = crate::migration::directive::parse(body).0.no_transaction;
@@ -101,9 +134,11 @@ pub fn lint_source(path: &Path, text: &str, options: &LintOptions) -> FileReport
         None
     };
 
-    let mut raw = Vec::new();
     if options.dialect == Dialect::Postgres && options.enabled("syntax-error") {
         raw.extend(syntax_errors(&parse));
+    }
+    if options.enabled("bad-directive") {
+        raw.extend(directive_errors(body));
     }
     raw.extend(squawk_findings(&parse, body, options, no_transaction));
     let ctx = Ctx {
@@ -137,19 +172,133 @@ pub fn lint_source(path: &Path, text: &str, options: &LintOptions) -> FileReport
             reason: reason.clone(),
         }));
     }
-    for f in &mut findings {
-        f.span = f.span.start + bom..f.span.end + bom;
+    (findings, allowed)
+}
+
+/// [`analyse`] for a file on which it panicked: each statement the parser (or a rule) gives up
+/// on is blanked out (its bytes become spaces, so every offset stays) and reported as
+/// `unchecked-statement`, and the rest is checked. When the file cannot be split into statements,
+/// or still panics, the whole file is one `unchecked-statement`.
+fn analyse_around_stuck(body: &str, options: &LintOptions) -> (Vec<Finding>, Vec<Allowed>) {
+    let whole = || {
+        let raw = vec![unchecked(0..body.trim_end().len(), "this file")];
+        suppress(raw, &[], &[], options)
+    };
+    let Ok(statements) = crate::sql::split::split(body, Dialect::Postgres) else {
+        return whole();
+    };
+    let mut blanked = body.as_bytes().to_vec();
+    let mut raw = Vec::new();
+    let line_starts: Vec<usize> = std::iter::once(0)
+        .chain(body.match_indices('\n').map(|(i, _)| i + 1))
+        .collect();
+    let mut cursor = 0;
+    for st in &statements {
+        let from = line_starts
+            .get(st.line - 1)
+            .copied()
+            .unwrap_or(cursor)
+            .max(cursor);
+        let Some(at) = body[from..].find(&st.sql).map(|i| from + i) else {
+            return whole();
+        };
+        let span = at..at + st.sql.len();
+        cursor = span.end;
+        // With its `;`: the parser may give up only where the statement ends.
+        if guarded(|| analyse(&format!("{};", st.sql), options)).is_none() {
+            for b in &mut blanked[span.clone()] {
+                if *b != b'\n' {
+                    *b = b' ';
+                }
+            }
+            raw.push(unchecked(span, "this statement"));
+        }
     }
-    for a in &mut allowed {
-        a.finding.span = a.finding.span.start + bom..a.finding.span.end + bom;
+    // Bytes became ASCII spaces whole characters at a time: still UTF-8.
+    let Ok(blanked) = String::from_utf8(blanked) else {
+        return whole();
+    };
+    guarded(|| analyse_with(&blanked, options, raw)).unwrap_or_else(whole)
+}
+
+fn unchecked(span: Range<usize>, what: &str) -> Raw {
+    Raw {
+        rule: "unchecked-statement",
+        message: format!(
+            "the SQL parser gave up on {what} (a limitation of squawk's grammar, which stops rather than \
+             loop): no rule checked it"
+        ),
+        span,
     }
-    findings.sort_by_key(|f| (f.span.start, f.rule));
-    allowed.sort_by_key(|a| (a.finding.span.start, a.finding.rule));
-    FileReport {
-        file,
-        findings,
-        allowed,
+}
+
+thread_local! {
+    /// How many [`guarded`] calls this thread is inside: the panic hook of
+    /// [`quiet_parser_panics`] stays silent while it is not zero.
+    static GUARDED: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+/// Runs `f`, turning a panic into `None`.
+///
+/// squawk's parser asserts that it makes progress: on a few inputs (e.g. `WITH OIDS`, or a
+/// column list that starts with the reserved word `WITH`, both in PostgreSQL's regression
+/// tests) it panics with "the parser seems stuck" instead of looping. A lint run must still
+/// report every other file and statement, so the analysis runs under `catch_unwind`.
+fn guarded<T>(f: impl FnOnce() -> T) -> Option<T> {
+    GUARDED.with(|g| g.set(g.get() + 1));
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).ok();
+    GUARDED.with(|g| g.set(g.get() - 1));
+    result
+}
+
+/// Keeps the panic message of a statement the parser gives up on (see [`guarded`]) off stderr:
+/// installs, once, a panic hook that is silent on a thread while it lints and otherwise calls the
+/// hook it replaced. For programs that lint (the `migrate` command); a library leaves the hook
+/// alone, so such a panic prints its message there, and the lint run goes on.
+pub fn quiet_parser_panics() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if GUARDED.with(std::cell::Cell::get) == 0 {
+                previous(info);
+            }
+        }));
+    });
+}
+
+/// Each misspelled, misplaced or malformed `-- migrate:` directive, read by the migration
+/// directory's own parser: the line, with what is wrong and the fix.
+fn directive_errors(body: &str) -> Vec<Raw> {
+    let (_, errors) = crate::migration::directive::parse(body);
+    if errors.is_empty() {
+        return Vec::new();
     }
+    let lines: Vec<Range<usize>> = line_ranges(body);
+    errors
+        .into_iter()
+        .filter_map(|e| {
+            let line = lines.get(e.line - 1)?;
+            let text = &body[line.clone()];
+            let start = line.start + (text.len() - text.trim_start().len());
+            let end = line.start + text.trim_end().len();
+            Some(Raw {
+                rule: "bad-directive",
+                message: format!("{}: {}", e.message, e.help),
+                span: start..end,
+            })
+        })
+        .collect()
+}
+
+/// The byte range of each line, as `str::lines` reads them (without `\n` or `\r\n`).
+fn line_ranges(text: &str) -> Vec<Range<usize>> {
+    text.lines()
+        .map(|line| {
+            let at = line.as_ptr() as usize - text.as_ptr() as usize;
+            at..at + line.len()
+        })
+        .collect()
 }
 
 /// Whether `migrate generate` (or `migrate diff`) wrote the file: its header comment says so.

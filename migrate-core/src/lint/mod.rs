@@ -31,7 +31,7 @@ use std::sync::Arc;
 pub use catalog::Rule;
 pub use config::LintConfig;
 #[cfg(feature = "lint")]
-pub use engine::{LintOptions, lint_source};
+pub use engine::{LintOptions, lint_source, quiet_parser_panics};
 
 use crate::diagnostic::SourceFile;
 

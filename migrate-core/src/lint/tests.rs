@@ -190,6 +190,16 @@ const TWINS: &[(&str, &str, &str)] = &[
         "CREATE TABLE t (id bigint);",
     ),
     (
+        "unchecked-statement",
+        "CREATE TABLE pets (id bigint) WITH OIDS;",
+        "CREATE TABLE pets (id bigint);",
+    ),
+    (
+        "bad-directive",
+        "--migrate:allow ban-drop-table: never used\nDROP TABLE pets;",
+        "-- migrate:allow ban-drop-table: never used\nDROP TABLE pets;",
+    ),
+    (
         "needs-no-transaction",
         "DROP INDEX CONCURRENTLY IF EXISTS pets_name_idx;",
         "-- migrate:no-transaction\nDROP INDEX CONCURRENTLY IF EXISTS pets_name_idx;",
@@ -359,6 +369,78 @@ fn allow_without_reason_suppresses_nothing() {
     assert!(report.allowed.is_empty());
 }
 
+/// The directory check's directive parser decides what an allow is: a line it refuses suppresses
+/// nothing and is a `bad-directive` finding, with the fix.
+#[test]
+fn an_allow_the_directory_check_refuses_suppresses_nothing() {
+    for sql in [
+        "--migrate:allow ban-drop-table: never used\nDROP TABLE pets;\n",
+        "-- MIGRATE:allow ban-drop-table: never used\nDROP TABLE pets;\n",
+        "-- migrate:allows ban-drop-table: never used\nDROP TABLE pets;\n",
+    ] {
+        let report = lint(sql, Dialect::Postgres);
+        assert_eq!(
+            rules_of(&report),
+            ["bad-directive", "ban-drop-table"],
+            "{sql}"
+        );
+        assert!(report.allowed.is_empty(), "{sql}");
+        let bad = &report.findings[0];
+        assert_eq!(&sql[bad.span.clone()], sql.lines().next().unwrap_or(""));
+        assert!(
+            bad.message.contains("-- migrate:allow ban-drop-table"),
+            "{}",
+            bad.message
+        );
+        let (_, errors) = crate::migration::directive::parse(sql);
+        assert_eq!(errors.len(), 1, "{sql}: the directory check refuses it too");
+    }
+    let report = lint(
+        "-- migrate:lock_timeout 5s\nCREATE TABLE t (id bigint);\n",
+        Dialect::Sqlite,
+    );
+    assert_eq!(rules_of(&report), ["bad-directive"]);
+    assert!(
+        report.findings[0]
+            .message
+            .contains("-- migrate:lock-timeout 5s")
+    );
+}
+
+/// squawk's parser panics on a few statements; each is reported and the rest of the file is
+/// still checked, at the right offsets.
+#[test]
+fn a_statement_the_parser_gives_up_on_is_reported_and_the_rest_checked() {
+    quiet_parser_panics();
+    let sql = "DROP TABLE a;\n\nCREATE TABLE withoid() WITH OIDS;\nCREATE TABLE foo (with baz);\n\
+               ALTER TABLE pets DROP COLUMN bio;\n";
+    let report = lint(sql, Dialect::Postgres);
+    assert_eq!(
+        rules_of(&report),
+        [
+            "ban-drop-table",
+            "unchecked-statement",
+            "unchecked-statement",
+            "ban-drop-column"
+        ]
+    );
+    let texts: Vec<&str> = report
+        .findings
+        .iter()
+        .map(|f| &sql[f.span.clone()])
+        .collect();
+    assert_eq!(texts[1], "CREATE TABLE withoid() WITH OIDS");
+    assert_eq!(texts[2], "CREATE TABLE foo (with baz)");
+    assert_eq!(texts[3], "DROP COLUMN bio");
+    assert_eq!(report.line_col(&report.findings[1]), (3, 1));
+    // A file that cannot even be split is one finding.
+    let report = lint(
+        "CREATE TABLE withoid() WITH OIDS; SELECT 'open",
+        Dialect::Postgres,
+    );
+    assert_eq!(rules_of(&report), ["unchecked-statement"]);
+}
+
 #[test]
 fn unknown_rule_in_allow_suggests_the_closest() {
     let sql = "-- migrate:allow ban-drop-tabel: unused\nDROP TABLE pets;\n";
@@ -459,6 +541,8 @@ fn catalogue_matches_squawk_and_the_own_checks() {
                 super::rules::ids().any(|id| id == rule.id)
                     || [
                         "syntax-error",
+                        "unchecked-statement",
+                        "bad-directive",
                         "allow-without-reason",
                         "unknown-rule",
                         "unused-allow"
