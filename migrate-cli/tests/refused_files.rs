@@ -508,6 +508,114 @@ async fn the_runner_and_the_directory_agree_on_directives() {
     target.close().await;
 }
 
+/// The way forward for a file applied before directives were checked (here
+/// `-- migrate:lock_timeout 5s` and `--migrate:no-transaction`, which older runners ignored): it
+/// can no longer be edited, so `lint_baseline` at or after its version makes its problems
+/// warnings. `check` passes with a warning; where the database applied it as it is, `up` and
+/// `status` warn and go on; where it was not applied, `up` still refuses to run it; a new file
+/// with the same mistake is refused as before.
+#[tokio::test(flavor = "current_thread")]
+async fn a_released_file_with_a_refused_directive_warns_where_applied() {
+    const OLD: &str = "20240101000000_old.sql";
+    let old =
+        b"-- migrate:lock_timeout 5s\n--migrate:no-transaction\nCREATE TABLE old_t (id int);\n";
+    for dialect in ["postgres", "sqlite"] {
+        let target = Target::new(dialect).await;
+        let p = project(dialect, &[(OLD, old)]);
+        let config = p.path().join("migrate.toml");
+        let strict = fs::read_to_string(&config).expect("config");
+
+        // Without a baseline: an error, whose help names the way out.
+        let out = run(p.path(), target.url(), &["check"]);
+        assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+        assert!(text(&out).contains("lint_baseline"), "{}", text(&out));
+
+        fs::write(
+            &config,
+            format!("{strict}lint_baseline = \"20240101000000\"\n"),
+        )
+        .expect("config");
+        let out = run(p.path(), target.url(), &["check"]);
+        let t = text(&out);
+        assert_eq!(out.status.code(), Some(0), "{t}");
+        assert!(
+            t.contains("warning: [bad-directive]") && t.contains(&format!("{OLD}:2")),
+            "{t}"
+        );
+
+        // A database that has not applied it: `up` refuses to run it, and runs nothing.
+        assert_refused(
+            p.path(),
+            &target,
+            &["up"],
+            &["[bad-directive]", &format!("{OLD}:1"), "lock-timeout"],
+        )
+        .await;
+
+        let out = run(p.path(), target.url(), &["status", "--format", "json"]);
+        let doc: serde_json::Value =
+            serde_json::from_slice(&out.stdout).expect("one JSON document");
+        assert_eq!(out.status.code(), Some(1), "{doc}");
+        assert_eq!(doc["refused"].as_array().map(Vec::len), Some(2), "{doc}");
+
+        // A database that applied it as it is (recorded here by `baseline`, as an older runner
+        // would have): `up` warns and applies what follows; `status` warns.
+        let out = run(p.path(), target.url(), &["baseline", "20240101000000"]);
+        assert!(out.status.success(), "{}", text(&out));
+        let migrations = p.path().join("migrations");
+        fs::write(
+            migrations.join("20240102000000_next.sql"),
+            "CREATE TABLE a (id int);\n",
+        )
+        .expect("write");
+        MigrationDir::open(&migrations)
+            .expect("open")
+            .rehash()
+            .expect("rehash");
+        let out = run(p.path(), target.url(), &["up"]);
+        let t = text(&out);
+        assert!(out.status.success(), "{t}");
+        assert!(t.contains("warning: [bad-directive]"), "{t}");
+        assert!(t.contains("applied  20240102000000_next"), "{t}");
+        assert_eq!(target.tables("a").await, 1);
+        // (`status` also reports drift: the tables are not in this project's empty schema.)
+        let out = run(p.path(), target.url(), &["status"]);
+        let t = text(&out);
+        assert_eq!(t.matches("warning: [bad-directive]").count(), 2, "{t}");
+        assert!(!t.contains("refuses to run it)"), "{t}");
+        let out = run(p.path(), target.url(), &["status", "--format", "json"]);
+        let doc: serde_json::Value =
+            serde_json::from_slice(&out.stdout).expect("one JSON document");
+        assert_eq!(doc["warnings"].as_array().map(Vec::len), Some(2), "{doc}");
+        assert_eq!(doc["refused"].as_array().map(Vec::len), Some(0), "{doc}");
+        assert!(
+            doc["migrations"]
+                .as_array()
+                .is_some_and(|m| m.iter().all(|m| m["state"] == "applied")),
+            "{doc}"
+        );
+
+        // After the baseline, the same mistake is refused as before.
+        fs::write(
+            migrations.join("20240103000000_new.sql"),
+            "-- migrate:lock_timeout 5s\nCREATE TABLE b (id int);\n",
+        )
+        .expect("write");
+        MigrationDir::open(&migrations)
+            .expect("open")
+            .rehash()
+            .expect("rehash");
+        for args in [&["check"][..], &["up"]] {
+            let out = run(p.path(), target.url(), args);
+            let t = text(&out);
+            assert_eq!(out.status.code(), Some(1), "{args:?}: {t}");
+            assert!(t.contains("20240103000000_new.sql:1"), "{args:?}: {t}");
+        }
+        assert_eq!(target.tables("b").await, 0);
+        target.close().await;
+    }
+}
+
 // ---------------------------------------------------------------------------------------------
 // File names, versions, the manifest
 // ---------------------------------------------------------------------------------------------

@@ -21,7 +21,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::config::{CONFIG_FILE, Config};
-use crate::generate::{GenerateError, Generated, generate, plan};
+use crate::generate::{GenerateError, Generated, plan};
 use crate::migration::MigrationDir;
 
 /// What a build did.
@@ -171,7 +171,9 @@ pub fn run_in(config_path: &Path, locked: Option<&'static str>) -> Result<Outcom
             let declared = crate::schema::load(&config.schema)
                 .map_err(|d| BuildError::Generate(GenerateError::Schema(d)))?;
             let current = if config.migrations.is_dir() {
-                let dir = MigrationDir::open(&config.migrations).map_err(GenerateError::from)?;
+                let dir = MigrationDir::open(&config.migrations)
+                    .map_err(GenerateError::from)?
+                    .with_baseline(config.lint_baseline);
                 let problems = dir.verify();
                 if !problems.is_empty() {
                     return Err(GenerateError::Migrations(
@@ -200,7 +202,7 @@ pub fn run_in(config_path: &Path, locked: Option<&'static str>) -> Result<Outcom
                 })
             }
         }
-        None => match generate(config.dialect, &config.schema, &config.migrations, None)? {
+        None => match crate::generate::generate_for(&config, None)? {
             Generated::NoChange => Ok(Outcome::UpToDate),
             Generated::Written(paths) => Ok(Outcome::Written(paths)),
         },

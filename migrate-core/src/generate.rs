@@ -108,6 +108,23 @@ pub fn generate(
     generate_at(dialect, schema_path, migrations, name, Version::now())
 }
 
+/// [`generate`] for a project's configuration: its dialect, schema and directory, with the
+/// migrations up to its `lint_baseline` released (their content problems are warnings, see
+/// [`MigrationDir::with_baseline`]).
+pub fn generate_for(
+    config: &crate::config::Config,
+    name: Option<&str>,
+) -> Result<Generated, GenerateError> {
+    generate_in(
+        config.dialect,
+        &config.schema,
+        &config.migrations,
+        config.lint_baseline,
+        name,
+        Version::now(),
+    )
+}
+
 /// [`generate`] as if the current time were `now`.
 pub fn generate_at(
     dialect: Dialect,
@@ -116,12 +133,24 @@ pub fn generate_at(
     name: Option<&str>,
     now: Version,
 ) -> Result<Generated, GenerateError> {
+    generate_in(dialect, schema_path, migrations, None, name, now)
+}
+
+fn generate_in(
+    dialect: Dialect,
+    schema_path: &Path,
+    migrations: &Path,
+    baseline: Option<Version>,
+    name: Option<&str>,
+    now: Version,
+) -> Result<Generated, GenerateError> {
     let declared = schema::load(schema_path).map_err(GenerateError::Schema)?;
     let mut dir = if migrations.is_dir() {
         MigrationDir::open(migrations)?
     } else {
         MigrationDir::create(migrations)?
-    };
+    }
+    .with_baseline(baseline);
     let problems = dir.verify();
     if !problems.is_empty() {
         return Err(MigrationError::Unverified {

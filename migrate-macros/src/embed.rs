@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use migrate_core::config::{CONFIG_FILE, Config, Dialect};
 use migrate_core::lint::{self, Level, LintOptions};
 use migrate_core::migration::manifest::MANIFEST_FILE;
-use migrate_core::migration::{MigrationDir, SNAPSHOT_FILE};
+use migrate_core::migration::{MigrationDir, ProblemKind, SNAPSHOT_FILE};
 use proc_macro2::{Span, TokenStream};
 use quote::{format_ident, quote, quote_spanned};
 
@@ -78,8 +78,12 @@ pub(crate) fn expand_path(lit: Option<&syn::LitStr>, env: &Env, cx: &Ctxt) -> Op
         );
         return None;
     }
+    // The migrations up to `lint_baseline` are released: what they hold that the runner refuses
+    // today is a warning (they were applied as they are and cannot change); the runner still
+    // refuses to run one where it is not applied.
+    let baseline = config.as_ref().and_then(|c| c.lint_baseline);
     let mdir = match MigrationDir::open(&dir) {
-        Ok(d) => d,
+        Ok(d) => d.with_baseline(baseline),
         Err(e) => {
             cx.error(span, base.clean(&e.to_string()));
             return None;
@@ -100,7 +104,25 @@ pub(crate) fn expand_path(lit: Option<&syn::LitStr>, env: &Env, cx: &Ctxt) -> Op
     if cx.has_errors() {
         return None;
     }
-    let warnings = lint_findings(&mdir, config.as_ref(), &base, span, cx);
+    let mut warnings = lint_findings(&mdir, config.as_ref(), &base, span, cx);
+    let released = mdir.released_problems(config.as_ref().map(|c| c.dialect));
+    for (n, p) in released.iter().enumerate() {
+        let help = match &p.kind {
+            ProblemKind::Content(c) => c.help(),
+            _ => p.help(),
+        };
+        let text = base.clean(&format!(
+            "migrate: {} (a warning: at or before `lint_baseline`, applied as it is; the runner refuses to \
+             run it where it is not applied)\n  help: {help}",
+            p.message()
+        ));
+        warnings.extend(deprecated_warning(
+            n,
+            &text,
+            span,
+            "migrate_released_warning",
+        ));
+    }
     if cx.has_errors() {
         return None;
     }
@@ -172,7 +194,7 @@ fn lint_findings(
             match f.level {
                 Level::Error => cx.error(span, text),
                 Level::Warning | Level::Off => {
-                    warnings.extend(deprecated_warning(n, &text, span));
+                    warnings.extend(deprecated_warning(n, &text, span, "migrate_lint_warning"));
                     n += 1;
                 }
             }
@@ -182,8 +204,8 @@ fn lint_findings(
 }
 
 /// `{ #[deprecated(note = "...")] const W: () = (); let _ = W; }`: a warning at `span`.
-fn deprecated_warning(n: usize, note: &str, span: Span) -> TokenStream {
-    let name = format_ident!("migrate_lint_warning_{}", n, span = span);
+fn deprecated_warning(n: usize, note: &str, span: Span, prefix: &str) -> TokenStream {
+    let name = format_ident!("{}_{}", prefix, n, span = span);
     quote_spanned!(span=> {
         #[deprecated(note = #note)]
         #[allow(non_upper_case_globals)]

@@ -261,3 +261,49 @@ fn embed_refuses_what_the_runner_would_refuse() {
     assert!(text.contains("-- migrate:no-transaction"), "{text}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// A migration at or before `lint_baseline` holding what the runner refuses today compiles, with
+/// a compiler warning per problem; after the baseline, it is still an error.
+#[test]
+fn embed_warns_about_released_migrations() {
+    let env = |dir: &Path| Env {
+        manifest_dir: Some(dir.to_path_buf()),
+    };
+    let dir = scratch_migrations("released");
+    std::fs::write(
+        dir.join("20240102000000_old.sql"),
+        "-- migrate:lock_timeout 5s\nBEGIN;\nSELECT 1;\nCOMMIT;\n",
+    )
+    .expect("write");
+    migrate_core::migration::MigrationDir::open(&dir)
+        .expect("open")
+        .rehash()
+        .expect("rehash");
+    let config = "dialect = \"postgres\"\nschema = \"schema.toml\"\nmigrations = \".\"\n";
+    std::fs::write(
+        dir.join("migrate.toml"),
+        format!("{config}lint_baseline = \"20240102000000\"\n"),
+    )
+    .expect("config");
+    let text = crate::embed::expand(quote!(), &env(&dir)).to_string();
+    assert!(!text.contains("compile_error"), "{text}");
+    assert!(text.contains("deprecated"), "{text}");
+    assert_eq!(
+        text.matches("migrate_released_warning_").count(),
+        6,
+        "{text}"
+    );
+    assert!(
+        text.contains("did you mean `-- migrate:lock-timeout 5s`?"),
+        "{text}"
+    );
+    assert!(text.contains("`BEGIN` controls the transaction"), "{text}");
+    std::fs::write(
+        dir.join("migrate.toml"),
+        format!("{config}lint_baseline = \"20240101000000\"\n"),
+    )
+    .expect("config");
+    let text = crate::embed::expand(quote!(), &env(&dir)).to_string();
+    assert!(text.contains("compile_error"), "{text}");
+    let _ = std::fs::remove_dir_all(&dir);
+}

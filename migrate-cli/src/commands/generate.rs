@@ -1,6 +1,6 @@
 //! `migrate generate`: the next migration from the declared schema.
 
-use migrate_core::generate::{GenerateError, Generated, generate};
+use migrate_core::generate::{GenerateError, Generated, generate_for};
 use serde_json::json;
 
 use super::{Exit, load_config, migration_error, report, report_problems};
@@ -24,12 +24,7 @@ pub fn run(global: &Global, args: &GenerateArgs, out: &Output) -> Exit {
         );
         return Exit::Usage;
     }
-    match generate(
-        config.dialect,
-        &config.schema,
-        &config.migrations,
-        args.name.as_deref(),
-    ) {
+    match generate_for(&config, args.name.as_deref()) {
         Ok(Generated::NoChange) => {
             if out.json() {
                 println!("{}", json!({ "ok": true, "written": [] }));

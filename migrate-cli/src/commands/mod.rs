@@ -98,10 +98,12 @@ pub fn open_dir(
     } else {
         MigrationDir::open(&config.migrations)
     };
-    result.map_err(|e| {
-        migration_error(out, &e);
-        Exit::Usage
-    })
+    result
+        .map(|dir| dir.with_baseline(config.lint_baseline))
+        .map_err(|e| {
+            migration_error(out, &e);
+            Exit::Usage
+        })
 }
 
 /// Prints a migration-directory error (its text carries its own `help:`).

@@ -24,11 +24,15 @@ struct Ready {
 
 fn prepare(global: &Global, out: &Output) -> Result<Ready, Exit> {
     let config = load_config(global, out)?;
-    let dir = MigrationDir::open(&config.migrations).map_err(|e| {
-        migration_error(out, &e);
-        Exit::Usage
-    })?;
-    // The files must match their manifest before anything touches the database.
+    let dir = MigrationDir::open(&config.migrations)
+        .map_err(|e| {
+            migration_error(out, &e);
+            Exit::Usage
+        })?
+        .with_baseline(config.lint_baseline);
+    // The files must match their manifest before anything touches the database. The migrations
+    // up to `lint_baseline` go on to the runner whatever their directives: it refuses to run one
+    // that this database has not applied, and only warns about one it applied as it is.
     let problems = dir.verify();
     if !problems.is_empty() {
         report_problems(out, &problems);
@@ -146,6 +150,11 @@ fn event(out: &Output, e: &Event) {
                 "event": "ahead", "version": version, "name": name,
                 "message": "applied by a newer release: newer than every migration here",
             }),
+            Event::Tolerated(r) => json!({
+                "event": "warning", "code": r.code, "version": r.version, "name": r.name,
+                "file": r.file, "line": r.line, "message": format!("`{}` {}", r.location(), r.message),
+                "help": TOLERATED_HELP,
+            }),
         };
         println!("{v}");
         return;
@@ -219,8 +228,39 @@ fn event(out: &Output, e: &Event) {
             "note: {version}_{name} is ahead: a newer release applied it, and no migration here is newer; \
              nothing to do"
         ),
+        Event::Tolerated(r) => eprintln!("warning: {r}\n  = note: {TOLERATED_HELP}"),
     }
 }
+
+/// The content problems of the migrations `status` lists: `(warnings, refused)`, the first for
+/// those applied as they are now, the second for those still to run.
+fn content_problems(
+    rows: &[runner::Status],
+    sources: &[Source],
+) -> (Vec<runner::Refusal>, Vec<runner::Refusal>) {
+    let mut warnings = Vec::new();
+    let mut refused = Vec::new();
+    for row in rows {
+        let Some(s) = sources.iter().find(|s| s.version == row.version) else {
+            continue;
+        };
+        let file = format!("{:014}_{}.sql", s.version, s.name);
+        for p in &s.problems {
+            let r = runner::Refusal::of_content(s.version, &s.name, &file, p);
+            match row.state {
+                runner::State::Applied => warnings.push(r),
+                runner::State::Pending => refused.push(r),
+                // Running, failed, modified...: reported as such.
+                _ => {}
+            }
+        }
+    }
+    (warnings, refused)
+}
+
+/// Why a problem of an applied migration is only a warning.
+const TOLERATED_HELP: &str = "this database applied the file as it is now, so it is not run again here, and \
+    it cannot be edited; on a database that has not applied it, `migrate up` refuses to run it";
 
 /// What a waiting runner says: when it starts to wait, then every few seconds.
 fn waiting_text(
@@ -445,6 +485,10 @@ pub fn status(global: &Global, out: &Output) -> Exit {
             })
             .count();
         let drifted = drift.as_ref().is_some_and(|d| !d.is_empty());
+        // What the runner refuses in a file: only a warning once this database applied it as it
+        // is (see `MigrationDir::with_baseline`), a problem while it is still to run.
+        let (warnings, refused) = content_problems(&rows, &ready.sources);
+        let bad = bad + refused.len();
         if out.json() {
             let list: Vec<_> = rows
                 .iter()
@@ -457,9 +501,19 @@ pub fn status(global: &Global, out: &Output) -> Exit {
                     })
                 })
                 .collect();
+            let problem = |r: &runner::Refusal| {
+                json!({
+                    "code": r.code, "version": r.version, "file": r.file, "line": r.line,
+                    "message": format!("`{}` {}", r.location(), r.message), "help": r.help,
+                })
+            };
             println!(
                 "{}",
-                json!({ "ok": bad == 0 && !drifted, "migrations": list, "drift": drift })
+                json!({
+                    "ok": bad == 0 && !drifted, "migrations": list, "drift": drift,
+                    "warnings": warnings.iter().map(problem).collect::<Vec<_>>(),
+                    "refused": refused.iter().map(problem).collect::<Vec<_>>(),
+                })
             );
         } else {
             println!(
@@ -485,6 +539,15 @@ pub fn status(global: &Global, out: &Output) -> Exit {
                 if let Some(help) = &r.help {
                     println!("  help: {help}");
                 }
+            }
+            for r in &warnings {
+                eprintln!("warning: {r}\n  = note: {TOLERATED_HELP}");
+            }
+            for r in &refused {
+                out.error(
+                    &format!("{r} (`migrate up` refuses to run it)"),
+                    Some(&r.help),
+                );
             }
             let running = rows
                 .iter()

@@ -40,6 +40,9 @@ pub struct MigrationDir {
     manifest: ManifestState,
     /// The snapshot file's bytes, when it exists.
     snapshot: Option<Vec<u8>>,
+    /// `lint_baseline`: the newest version applied everywhere. The content problems of the
+    /// migrations up to it are warnings (see [`MigrationDir::with_baseline`]).
+    baseline: Option<Version>,
 }
 
 impl MigrationDir {
@@ -55,12 +58,50 @@ impl MigrationDir {
             scan_problems: Vec::new(),
             manifest: ManifestState::Absent,
             snapshot: None,
+            baseline: None,
         };
         dir.scan(&path)?;
         dir.sort_and_check_versions();
         dir.manifest = read_manifest(&dir.manifest_path())?;
         dir.snapshot = read_optional(&dir.snapshot_path())?;
         Ok(dir)
+    }
+
+    /// The same directory, whose migrations up to `baseline` (`lint_baseline` in migrate.toml:
+    /// the newest version applied everywhere) are released: what their text holds that the runner
+    /// would refuse today (a directive the strict parser refuses, transaction control, `COPY …
+    /// FROM STDIN`) is reported by [`MigrationDir::released_problems`] as a warning, not by
+    /// [`MigrationDir::verify`] as an error. Such a file was applied as it is and can no longer be
+    /// edited (its checksum is recorded), so refusing it would leave no way forward; the runner
+    /// still refuses to run it on a database that has not applied it.
+    pub fn with_baseline(mut self, baseline: Option<Version>) -> MigrationDir {
+        self.baseline = baseline;
+        self
+    }
+
+    /// Whether a migration is at or before the baseline.
+    pub fn is_released(&self, m: &Migration) -> bool {
+        self.baseline.is_some_and(|b| m.version <= b)
+    }
+
+    /// The content problems of the released migrations (see [`MigrationDir::with_baseline`]):
+    /// NUL bytes and directive errors, and with a dialect the statements the runner refuses.
+    /// Warnings.
+    pub fn released_problems(&self, dialect: Option<Dialect>) -> Vec<Problem> {
+        let mut out = Vec::new();
+        for m in self.migrations.iter().filter(|m| self.is_released(m)) {
+            let statements = dialect
+                .map(|d| content::check_statements(&m.content, m.no_transaction(), d))
+                .unwrap_or_default();
+            out.extend(
+                m.problems
+                    .iter()
+                    .cloned()
+                    .chain(statements)
+                    .map(|c| Problem::new(m.path.clone(), ProblemKind::Content(c))),
+            );
+        }
+        out
     }
 
     /// Creates the directory (and its parents) with an empty manifest if it has none, and opens it.
@@ -219,7 +260,7 @@ impl MigrationDir {
     /// checked like a migration.
     pub fn verify(&self) -> Vec<Problem> {
         let mut problems = self.scan_problems.clone();
-        for m in &self.migrations {
+        for m in self.migrations.iter().filter(|m| !self.is_released(m)) {
             problems.extend(
                 m.problems
                     .iter()
@@ -363,7 +404,7 @@ impl MigrationDir {
     /// is about to run itself.
     pub fn verify_statements(&self, dialect: Dialect) -> Vec<Problem> {
         let mut out = Vec::new();
-        for m in &self.migrations {
+        for m in self.migrations.iter().filter(|m| !self.is_released(m)) {
             let found = content::check_statements(&m.content, m.no_transaction(), dialect);
             out.extend(
                 found
@@ -1517,6 +1558,59 @@ mod tests {
         );
         // Writing refuses a directory with problems, like any other.
         assert!(reopen(&dir).add_at("next", "", v(NOW)).is_err());
+    }
+
+    /// At or before the baseline, a file's content problems are warnings: the directory verifies,
+    /// and can be written to; after it, they are errors as before.
+    #[test]
+    fn content_problems_up_to_the_baseline_are_warnings() {
+        let (_tmp, dir) = setup();
+        write(
+            &file(&dir, 1),
+            "-- migrate:lock_timeout 2s\nCREATE TABLE cats (id uuid PRIMARY KEY);\nCOMMIT;\n",
+        );
+        reopen(&dir).rehash().expect("rehash");
+        let first = reopen(&dir)
+            .migrations()
+            .iter()
+            .find(|m| m.path == file(&dir, 1))
+            .expect("the file")
+            .version;
+        let released = reopen(&dir).with_baseline(Some(first));
+        assert!(
+            released
+                .migrations()
+                .iter()
+                .any(|m| released.is_released(m))
+        );
+        assert_eq!(released.verify(), []);
+        assert_eq!(released.verify_statements(Dialect::Postgres), []);
+        let warnings: Vec<_> = released
+            .released_problems(Some(Dialect::Postgres))
+            .iter()
+            .map(|p| (p.code(), p.line()))
+            .collect();
+        assert_eq!(
+            warnings,
+            [("bad-directive", Some(1)), ("transaction-control", Some(3))]
+        );
+        assert!(
+            reopen(&dir)
+                .with_baseline(Some(first))
+                .add_at("next", "", v(NOW))
+                .is_ok()
+        );
+        // A baseline before it changes nothing; the error says how to get here.
+        let before = Version::from_u64(first.as_u64() - 1).expect("a version");
+        let strict = reopen(&dir).with_baseline(Some(before));
+        assert_eq!(strict.released_problems(Some(Dialect::Postgres)), []);
+        let problems = strict.verify();
+        assert_eq!(problems.len(), 1);
+        assert!(
+            problems[0].help().contains("lint_baseline"),
+            "{}",
+            problems[0]
+        );
     }
 
     #[test]

@@ -572,7 +572,16 @@ impl Problem {
                  the order, then run `migrate hash` (only if it was never applied anywhere: a version, once \
                  applied, stays), or re-create it with `migrate new`, which takes the current time"
             ),
-            ProblemKind::Content(c) => c.help(),
+            ProblemKind::Content(c @ ContentProblem {
+                kind: content::ContentKind::NulByte,
+                ..
+            }) => c.help(),
+            ProblemKind::Content(c) => format!(
+                "{} (already applied, so `{f}` cannot change? set `lint_baseline` in migrate.toml to its \
+                 version or a later one applied everywhere: its problems become warnings, and `migrate up` \
+                 refuses it only where it is not applied)",
+                c.help()
+            ),
         }
     }
 }

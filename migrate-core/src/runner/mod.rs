@@ -144,6 +144,10 @@ pub struct Source {
     /// `-- migrate:lock-timeout` / `-- migrate:statement-timeout`, in milliseconds.
     pub lock_timeout_ms: Option<u64>,
     pub statement_timeout_ms: Option<u64>,
+    /// What its text holds that the runner refuses to run (NUL bytes, directive errors): a
+    /// migration the database has not applied is refused for it ([`admit`]); one it applied with
+    /// this very content is only warned about ([`Event::Tolerated`]).
+    pub problems: Vec<ContentProblem>,
 }
 
 /// The first line of a file's leading comment, directives skipped.
@@ -155,22 +159,15 @@ pub use crate::migration::directive::parse_duration_ms;
 
 impl Source {
     /// A migration from its content; directives are read from the top of the file (with the
-    /// parser the directory check uses). A NUL byte or a directive error refuses it.
+    /// parser the directory check uses). A NUL byte or a directive error is kept in
+    /// [`Source::problems`]: the runner refuses to run such a file, and only warns about it when
+    /// the database already applied it as it is.
     pub fn new(version: u64, name: &str, content: &str) -> Result<Source, RunError> {
         let content = content
             .strip_prefix('\u{feff}')
             .unwrap_or(content)
             .to_string();
         let (directives, problems) = content::check_text(&content);
-        if !problems.is_empty() {
-            let file = format!("{version:014}_{name}.sql");
-            return Err(RunError::Refused(
-                problems
-                    .iter()
-                    .map(|p| Refusal::of_content(version, name, &file, p))
-                    .collect(),
-            ));
-        }
         Ok(Source {
             version,
             name: name.to_string(),
@@ -180,8 +177,14 @@ impl Source {
             secure: false,
             lock_timeout_ms: directives.lock_timeout_ms,
             statement_timeout_ms: directives.statement_timeout_ms,
+            problems,
             content,
         })
+    }
+
+    /// The file name a refusal names.
+    fn file_name(&self) -> String {
+        format!("{:014}_{}.sql", self.version, self.name)
     }
 
     pub fn from_migration(m: &Migration) -> Result<Source, RunError> {
@@ -259,16 +262,19 @@ fn secure_source(placeholder: &Source, path: &Path) -> Result<Source, RunError> 
         path: path.to_path_buf(),
         message: format!("cannot read: {e}"),
     })?;
-    let mut secure =
-        Source::new(placeholder.version, &placeholder.name, &content).map_err(|e| match e {
-            RunError::Refused(mut r) => {
-                for refusal in &mut r {
-                    refusal.file = path.display().to_string();
-                }
-                RunError::Refused(r)
-            }
-            other => other,
-        })?;
+    let mut secure = Source::new(placeholder.version, &placeholder.name, &content)?;
+    // An environment's file is read fresh on every run: it can always be fixed, so it is held to
+    // the directives' rules whether or not it was applied.
+    if !secure.problems.is_empty() {
+        let file = path.display().to_string();
+        return Err(RunError::Refused(
+            secure
+                .problems
+                .iter()
+                .map(|p| Refusal::of_content(secure.version, &secure.name, &file, p))
+                .collect(),
+        ));
+    }
     secure.secure = true;
     // The secure file's own comments may name what it holds: only the placeholder speaks for it.
     secure.description.clone_from(&placeholder.description);
@@ -415,6 +421,10 @@ pub enum Event {
     },
     /// Applied in the database, newer than every migration here: a newer release applied it.
     Ahead { version: u64, name: String },
+    /// Applied in the database with the content its file has now, and holding what the runner
+    /// refuses today (e.g. a directive misspelled before directives were checked): a warning,
+    /// since the file cannot change and is never run again here.
+    Tolerated(Refusal),
 }
 
 /// What a run did.
@@ -542,7 +552,8 @@ pub struct Refusal {
 }
 
 impl Refusal {
-    fn of_content(version: u64, name: &str, file: &str, p: &ContentProblem) -> Refusal {
+    /// A content problem of a migration, as a refusal naming its file.
+    pub fn of_content(version: u64, name: &str, file: &str, p: &ContentProblem) -> Refusal {
         Refusal {
             version,
             name: name.to_string(),
@@ -573,14 +584,41 @@ impl std::fmt::Display for Refusal {
 pub fn admit(sources: &[&Source], dialect: Dialect) -> Vec<Refusal> {
     let mut out = Vec::new();
     for s in sources {
-        let file = format!("{:014}_{}.sql", s.version, s.name);
+        let file = s.file_name();
         out.extend(
-            content::check_statements(&s.content, s.no_transaction, dialect)
+            s.problems
                 .iter()
-                .map(|p| Refusal::of_content(s.version, &s.name, &file, p)),
+                .cloned()
+                .chain(content::check_statements(
+                    &s.content,
+                    s.no_transaction,
+                    dialect,
+                ))
+                .map(|p| Refusal::of_content(s.version, &s.name, &file, &p)),
         );
     }
     out
+}
+
+/// The directive errors (and NUL bytes) of the migrations this database applied with the content
+/// they have now: reported as [`Event::Tolerated`], never refused — the files cannot change any
+/// more, and nothing runs them again here. (What [`admit`] checks in statements is only ever
+/// checked before a file runs, as before.)
+fn tolerated(sources: &[Source], applied: &[Applied]) -> Vec<Refusal> {
+    let done: BTreeMap<u64, &Applied> = applied.iter().map(|a| (a.version, a)).collect();
+    sources
+        .iter()
+        .filter(|s| {
+            done.get(&s.version)
+                .is_some_and(|a| a.success && a.checksum == s.checksum)
+        })
+        .flat_map(|s| {
+            let file = s.file_name();
+            s.problems
+                .iter()
+                .map(move |p| Refusal::of_content(s.version, &s.name, &file, p))
+        })
+        .collect()
 }
 
 /// Why a run stopped.
@@ -950,6 +988,9 @@ async fn up_locked(
             version: a.version,
             name: a.name,
         });
+    }
+    for refusal in tolerated(sources, &applied) {
+        report(Event::Tolerated(refusal));
     }
     let done: std::collections::HashSet<u64> = applied.iter().map(|a| a.version).collect();
     let pending: Vec<&Source> = sources
@@ -2046,7 +2087,9 @@ mod tests {
         assert!(s.no_transaction);
         assert_eq!(s.lock_timeout_ms, Some(10_000));
         assert_eq!(s.description, "Build the name index.");
-        assert!(Source::new(1, "x", "-- migrate:statement-timeout soon\n").is_err());
+        let bad = Source::new(1, "x", "-- migrate:statement-timeout soon\n").unwrap();
+        assert_eq!(bad.problems.len(), 1);
+        assert_eq!(bad.statement_timeout_ms, None);
     }
 
     fn applied(version: u64, checksum: &str, success: bool) -> Applied {
@@ -2119,16 +2162,16 @@ mod tests {
 
     #[test]
     fn refusals_name_the_file_and_line() {
-        let err = Source::new(
+        let bad = Source::new(
             20240101000000,
             "x",
             "-- migrate:no-transactions\nSELECT 1;\0\n",
         )
-        .expect_err("refused");
-        let RunError::Refused(r) = &err else {
-            panic!("{err}")
-        };
-        let shown: Vec<String> = r.iter().map(ToString::to_string).collect();
+        .unwrap();
+        let shown: Vec<String> = admit(&[&bad], Dialect::Postgres)
+            .iter()
+            .map(ToString::to_string)
+            .collect();
         assert_eq!(shown.len(), 2, "{shown:?}");
         assert!(
             shown[0].starts_with("[nul-byte] `20240101000000_x.sql:2`"),
@@ -2156,6 +2199,23 @@ mod tests {
             2,
             "SQLite runs every file in a transaction"
         );
+    }
+
+    /// A directive error in a file the database applied as it is now is a warning; once the
+    /// file changed, or where it is not applied, it is not tolerated.
+    #[test]
+    fn directive_errors_of_applied_files_are_tolerated() {
+        let old = Source::new(1, "old", "-- migrate:lock_timeout 5s\nSELECT 1;\n").unwrap();
+        let clean = Source::new(2, "clean", "SELECT 2;\n").unwrap();
+        let sources = [old.clone(), clean.clone()];
+        let found = tolerated(&sources, &[applied(1, &old.checksum, true)]);
+        assert_eq!(found.len(), 1);
+        assert_eq!((found[0].version, found[0].code), (1, "bad-directive"));
+        assert!(tolerated(&sources, &[applied(1, "edited", true)]).is_empty());
+        assert!(tolerated(&sources, &[applied(1, &old.checksum, false)]).is_empty());
+        assert!(tolerated(&sources, &[applied(2, &clean.checksum, true)]).is_empty());
+        // Where it is still to run, the runner refuses it.
+        assert_eq!(admit(&[&old], Dialect::Sqlite)[0].code, "bad-directive");
     }
 
     #[test]
