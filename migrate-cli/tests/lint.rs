@@ -315,6 +315,40 @@ fn check_reports_lint_findings() {
     migrate(clean.path()).arg("check").assert().code(0);
 }
 
+/// A statement both the runner and the lint find (`COPY ... FROM STDIN`, `COMMIT` in a
+/// transactional file, a misspelled directive) is reported once by `check`: as the runner's
+/// refusal, which no `[lint]` level or allow lifts. `migrate lint` alone still reports it.
+#[test]
+fn check_reports_a_statement_the_runner_refuses_once() {
+    let body = "-- migrate:lock_timeout 5s\nCOPY pets FROM STDIN;\nCOMMIT;\nALTER TABLE pets DROP COLUMN bio;\n";
+    let dir = project_with_migration(CONFIG, body);
+    let out = migrate(dir.path()).arg("check").assert().code(1);
+    let err = text(&out.get_output().stderr);
+    for (needle, times) in [
+        ("copy-from-stdin", 1),
+        ("transaction-control", 1),
+        ("transaction-nesting", 0),
+        ("bad-directive", 1),
+        ("error[ban-drop-column]", 1),
+    ] {
+        assert_eq!(err.matches(needle).count(), times, "{needle}: {err}");
+    }
+    let out = migrate(dir.path())
+        .args(["lint", "--format", "json"])
+        .assert()
+        .code(1);
+    let rules: Vec<String> = text(&out.get_output().stdout)
+        .lines()
+        .map(|l| {
+            let v: Value = serde_json::from_str(l).expect("a JSON line");
+            v["rule"].as_str().unwrap_or_default().to_string()
+        })
+        .collect();
+    for rule in ["bad-directive", "copy-from-stdin", "transaction-nesting"] {
+        assert!(rules.iter().any(|r| r == rule), "{rule}: {rules:?}");
+    }
+}
+
 #[test]
 fn hash_lints_the_files_it_records() {
     let dir = project(CONFIG);

@@ -1,5 +1,7 @@
 //! `migrate check`: validate the schema offline.
 
+use migrate_core::config::Dialect;
+use migrate_core::migration::ProblemKind;
 use migrate_core::runner::{self, Refusal, RunError};
 use serde_json::json;
 
@@ -14,9 +16,12 @@ pub fn run(global: &Global, out: &Output) -> Exit {
     };
     // The migration directory: every edited, reordered, deleted or unlisted file is named, and
     // everything the runner would refuse in a file before running it.
+    let mut warnings = Vec::new();
     let (problems, refusals) = if config.migrations.is_dir() {
         match migrate_core::migration::MigrationDir::open(&config.migrations) {
             Ok(dir) => {
+                let dir = dir.with_baseline(config.lint_baseline);
+                warnings = released_warnings(out, &dir, config.dialect);
                 let mut problems = dir.verify();
                 // The environment's files replace the directory's: only a sound directory has them.
                 let refusals = if problems.is_empty() {
@@ -38,10 +43,19 @@ pub fn run(global: &Global, out: &Output) -> Exit {
     let schema = migrate_core::schema::load(&config.schema);
     // The unreleased migrations, linted (`migrate lint` without files).
     let options = migrate_core::lint::LintOptions::from_config(&config);
-    let lint = match super::lint::directory_reports(&config, false, &options, out) {
+    let mut lint = match super::lint::directory_reports(&config, false, &options, out) {
         Ok(reports) => reports,
         Err(code) => return code,
     };
+    // A statement the runner refuses is reported once, as the refusal.
+    for report in &mut lint {
+        let refused: Vec<(usize, &str)> = problems
+            .iter()
+            .filter(|p| p.path == report.file.path)
+            .filter_map(|p| Some((p.line()?, p.code())))
+            .collect();
+        report.drop_refused(&refused);
+    }
     if !out.json() {
         super::lint::print_reports(out, &lint);
         super::lint::summary(&lint, false);
@@ -81,6 +95,7 @@ pub fn run(global: &Global, out: &Output) -> Exit {
                         "tables": schema.tables.len(),
                         "enums": schema.enums.len(),
                         "lint": findings,
+                        "warnings": warnings,
                     })
                 );
             } else {
@@ -118,6 +133,41 @@ pub fn run(global: &Global, out: &Output) -> Exit {
             Exit::Found
         }
     }
+}
+
+/// The content problems of the migrations up to `lint_baseline`, as warnings (printed, and
+/// returned as JSON values): applied everywhere, they cannot be edited, and the runner only
+/// refuses them where they would run.
+fn released_warnings(
+    out: &Output,
+    dir: &migrate_core::migration::MigrationDir,
+    dialect: Dialect,
+) -> Vec<serde_json::Value> {
+    const NOTE: &str = "at or before `lint_baseline`, so a warning: it was applied as it is and can no \
+        longer change; `migrate up` refuses to run it on a database that has not applied it";
+    let problems = dir.released_problems(Some(dialect));
+    if !out.json() {
+        for p in &problems {
+            let help = match &p.kind {
+                ProblemKind::Content(c) => c.help(),
+                _ => p.help(),
+            };
+            eprintln!(
+                "warning: [{}] {}\n  = note: {NOTE}\n  = help: {help}",
+                p.code(),
+                p.message()
+            );
+        }
+    }
+    problems
+        .iter()
+        .map(|p| {
+            json!({
+                "code": p.code(), "file": p.path.display().to_string(), "line": p.line(),
+                "message": p.message(), "note": NOTE,
+            })
+        })
+        .collect()
 }
 
 /// With `--env NAME`: what the runner would refuse in that environment's secure files (a missing

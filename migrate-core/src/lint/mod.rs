@@ -120,6 +120,35 @@ impl FileReport {
     }
 }
 
+/// The lint rules that find what the runner refuses on its own, by the code of the runner's
+/// refusal (`migrate check` reports the refusal, once: see [`FileReport::drop_refused`]).
+pub const RUNNER_TWINS: &[(&str, &[&str])] = &[
+    ("copy-from-stdin", &["copy-from-stdin"]),
+    (
+        "transaction-control",
+        &["transaction-nesting", "ban-uncommitted-transaction"],
+    ),
+    ("bad-directive", &["bad-directive"]),
+];
+
+impl FileReport {
+    /// Drops the findings that repeat a refusal of the runner on the same line (`(line, code)`
+    /// of each refusal of this file). The refusal is what `migrate check` keeps: it stops `migrate
+    /// up` whatever `[lint]` says, and no `-- migrate:allow` lifts it.
+    pub fn drop_refused(&mut self, refused: &[(usize, &str)]) {
+        let file = Arc::clone(&self.file);
+        self.findings.retain(|f| {
+            let (line, _) = file.line_col(f.span.start);
+            !refused.iter().any(|(l, code)| {
+                *l == line
+                    && RUNNER_TWINS
+                        .iter()
+                        .any(|(c, rules)| c == code && rules.contains(&f.rule))
+            })
+        });
+    }
+}
+
 /// The migrations `migrate lint` checks when no file is named: those with a version after
 /// `baseline` (`lint_baseline` in `migrate.toml`: the newest migration applied everywhere), or all
 /// of them when there is no baseline.
