@@ -125,7 +125,8 @@ fn analyse_with(
 ) -> (Vec<Finding>, Vec<Allowed>) {
     let parse = squawk_syntax::SourceFile::parse(body);
     let stmts: Vec<ast::Stmt> = parse.tree().stmts().collect();
-    let no_transaction = crate::migration::directive::parse(body).0.no_transaction;
+    let (directives, directive_errors) = crate::migration::directive::parse(body);
+    let no_transaction = directives.no_transaction;
     let generated = is_generated(body);
     let options = &options.for_file(generated);
     let acknowledged = if generated {
@@ -135,10 +136,10 @@ fn analyse_with(
     };
 
     if options.dialect == Dialect::Postgres && options.enabled("syntax-error") {
-        raw.extend(syntax_errors(&parse));
+        raw.extend(syntax_errors(&parse, body));
     }
     if options.enabled("bad-directive") {
-        raw.extend(directive_errors(body));
+        raw.extend(bad_directives(body, directive_errors));
     }
     raw.extend(squawk_findings(&parse, body, options, no_transaction));
     let ctx = Ctx {
@@ -160,7 +161,12 @@ fn analyse_with(
         !(matches!(r.rule, "ban-drop-table" | "renaming-table")
             && rebuilds.iter().any(|s| s.contains(&r.span.start)))
     });
-    let allows = allow::collect(&parse.syntax_node());
+    // Walking every token for comments costs as much as a rule: only when there can be one.
+    let allows = if body.contains(crate::migration::directive::PREFIX) {
+        allow::collect(&parse.syntax_node())
+    } else {
+        Vec::new()
+    };
     let (mut findings, mut allowed) = suppress(raw, &allows, &statements, options);
     if let Some(reason) = acknowledged {
         let (covered, rest): (Vec<Finding>, Vec<Finding>) = findings
@@ -267,10 +273,12 @@ pub fn quiet_parser_panics() {
     });
 }
 
-/// Each misspelled, misplaced or malformed `-- migrate:` directive, read by the migration
-/// directory's own parser: the line, with what is wrong and the fix.
-fn directive_errors(body: &str) -> Vec<Raw> {
-    let (_, errors) = crate::migration::directive::parse(body);
+/// Each misspelled, misplaced or malformed `-- migrate:` directive, as the migration directory's
+/// own parser found it: the line, with what is wrong and the fix.
+fn bad_directives(
+    body: &str,
+    errors: Vec<crate::migration::directive::DirectiveError>,
+) -> Vec<Raw> {
     if errors.is_empty() {
         return Vec::new();
     }
@@ -324,14 +332,27 @@ fn acknowledgements(text: &str) -> Option<String> {
 
 /// The parser's errors, one finding each (at most one per line: the first error on a line
 /// explains the rest).
-fn syntax_errors(parse: &squawk_syntax::Parse<squawk_syntax::SourceFile>) -> Vec<Raw> {
+fn syntax_errors(parse: &squawk_syntax::Parse<squawk_syntax::SourceFile>, text: &str) -> Vec<Raw> {
     let mut out: Vec<Raw> = Vec::new();
-    let text = parse.syntax_node().text().to_string();
     let mut last_line = None;
+    let (mut line, mut counted) = (0, 0);
     for e in parse.errors() {
-        let start = usize::from(e.range().start());
+        let start = usize::from(e.range().start()).min(text.len());
         let end = usize::from(e.range().end()).max(start);
-        let line = text[..start.min(text.len())].matches('\n').count();
+        // Errors come in file order: count the lines from the previous one on.
+        if start >= counted {
+            line += text.as_bytes()[counted..start]
+                .iter()
+                .filter(|&&b| b == b'\n')
+                .count();
+            counted = start;
+        } else {
+            line = text.as_bytes()[..start]
+                .iter()
+                .filter(|&&b| b == b'\n')
+                .count();
+            counted = start;
+        }
         if last_line == Some(line) {
             continue;
         }
