@@ -161,6 +161,41 @@ pub fn unreleased(
         .filter(move |m| baseline.is_none_or(|b| m.version > b))
 }
 
+/// Lints many files, in order, on every core: files are independent, and a directory of a
+/// thousand migrations is checked in a fraction of the time one thread takes. `(path, text)`
+/// each; the reports come back in the same order.
+#[cfg(feature = "lint")]
+pub fn lint_many<P, T>(files: &[(P, T)], options: &LintOptions) -> Vec<FileReport>
+where
+    P: AsRef<std::path::Path> + Sync,
+    T: AsRef<str> + Sync,
+{
+    let threads = std::thread::available_parallelism()
+        .map_or(1, usize::from)
+        .min(files.len().div_ceil(16))
+        .max(1);
+    let lint = |chunk: &[(P, T)]| -> Vec<FileReport> {
+        chunk
+            .iter()
+            .map(|(p, t)| lint_source(p.as_ref(), t.as_ref(), options))
+            .collect()
+    };
+    if threads == 1 {
+        return lint(files);
+    }
+    let size = files.len().div_ceil(threads);
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = files
+            .chunks(size)
+            .map(|chunk| scope.spawn(move || lint(chunk)))
+            .collect();
+        workers
+            .into_iter()
+            .flat_map(|w| w.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+            .collect()
+    })
+}
+
 /// Lints one migration of a directory.
 #[cfg(feature = "lint")]
 pub fn lint_migration(
