@@ -73,7 +73,9 @@ pub struct Config {
     pub environments: BTreeMap<String, Environment>,
     /// `[lint]`: rule levels (`rule-id = "error" | "warning" | "off"`).
     pub lint: crate::lint::LintConfig,
-    /// `lint_baseline`: `migrate lint` without files checks only migrations after this version.
+    /// `lint_baseline`: the newest version applied everywhere. `migrate lint` without files checks
+    /// only the migrations after it, and the content problems of those up to it (a directive the
+    /// strict parser refuses, a statement the runner refuses) are warnings, not errors.
     pub lint_baseline: Option<crate::migration::Version>,
 }
 
