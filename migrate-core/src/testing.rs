@@ -31,6 +31,9 @@ use crate::schema::model::{
 };
 use crate::schema::validate::MAX_IDENT_BYTES;
 
+pub mod sql;
+pub use sql::arb_sql;
+
 /// Longest generated table name, so derived names (`<table>_<column>_key`) usually fit.
 const TABLE_NAME_BYTES: usize = 24;
 /// Longest generated column name.
