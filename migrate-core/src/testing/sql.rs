@@ -4,6 +4,11 @@
 //! ATOMIC … END` bodies with `CASE … END` inside, `CREATE RULE … DO ALSO (…; …)`, SQLite triggers —
 //! with semicolons inside and between them. Pieces are separated by white space, so no two fuse
 //! into a token that PostgreSQL versions read differently.
+//!
+//! [`arb_sql`] holds nothing on which psql and the server disagree, so that psql can serve as the
+//! splitter's oracle: an `E'…'` string continued on the next line (`E'a'` newline `'\';'`) keeps
+//! its backslash escapes for the server, but psql, which lexes a line at a time, starts a plain
+//! string there. The splitter follows the server. [`arb_sql_bytes`] has no such limit.
 
 use proptest::prelude::*;
 
@@ -47,7 +52,6 @@ fn atom(dialect: Dialect) -> BoxedStrategy<String> {
                 Just("U&'d;'"),
                 Just("U&\"i;\""),
                 Just("'multi'\n'line;'"),
-                Just("E'a'\n'\\';'"),
                 Just("$$ ; $$"),
                 Just("$t$ $$ ; $x$ $t$"),
                 Just("$1"),
