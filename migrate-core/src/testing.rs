@@ -71,12 +71,13 @@ pub fn arb_name() -> impl Strategy<Value = String> {
     ]
 }
 
-/// Free text for comments and string literals: any characters, control characters included.
+/// Free text for comments and string literals: any characters but control characters other
+/// than tabs and line breaks, which the loader refuses in schema strings.
 pub fn arb_text() -> impl Strategy<Value = String> {
     prop_oneof![
         2 => "[a-zA-Z ,.]{0,30}",
         1 => r#"[a-z "'\\\n\r\t—é🐈]{0,20}"#,
-        1 => r"[^\x00]{0,16}",
+        1 => r"[^\p{Cc}]{0,16}",
     ]
 }
 
@@ -449,6 +450,11 @@ impl Namer {
     }
 }
 
+/// An enum label holds no control character.
+fn without_controls(s: &str) -> String {
+    s.chars().filter(|c| !c.is_control()).collect()
+}
+
 fn valid_ident(name: &str) -> bool {
     !name.is_empty() && !name.contains('\0') && name.len() <= MAX_IDENT_BYTES
 }
@@ -568,13 +574,13 @@ fn build(seed: SchemaSeed, fold: bool, enums: Vec<Enum>) -> Schema {
         let values: Vec<String> = e
             .values
             .iter()
-            .map(|v| labels.claim(v, MAX_IDENT_BYTES))
+            .map(|v| labels.claim(&without_controls(v), MAX_IDENT_BYTES))
             .collect();
         let drop_values = e
             .drop_values
             .iter()
-            .filter(|d| !values.contains(d))
-            .cloned()
+            .map(|d| without_controls(d))
+            .filter(|d| !d.is_empty() && !values.contains(d))
             .collect();
         schema.enums.push(Enum {
             name,
@@ -1528,7 +1534,7 @@ fn mutate(b: &mut Schema, a: &Schema, m: &Mutation) {
             let values = seed
                 .values
                 .iter()
-                .map(|v| labels.claim(v, MAX_IDENT_BYTES))
+                .map(|v| labels.claim(&without_controls(v), MAX_IDENT_BYTES))
                 .collect();
             b.enums.push(Enum {
                 name,

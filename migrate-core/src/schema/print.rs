@@ -507,8 +507,10 @@ expr = "kind <> 'OTHER'"
         for (i, w) in weird.iter().enumerate() {
             cols.push(Column {
                 nullable: i % 2 == 0,
+                // Comments hold no control characters but tabs and line breaks.
                 comment: Some(format!(
-                    "comment with \"quotes\", a \\ and\na newline for {w}"
+                    "comment with \"quotes\", a \\ and\na newline for {}",
+                    w.replace(|c: char| c.is_control() && c != '\n' && c != '\t', "")
                 )),
                 ..col(w, ColumnType::Text)
             });

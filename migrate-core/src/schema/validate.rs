@@ -172,6 +172,94 @@ impl Validator<'_> {
         }
     }
 
+    /// Strings that reach SQL as values or expressions: enum labels, comments, defaults,
+    /// backfills, checks and index predicates. A NUL byte is refused in every one: PostgreSQL
+    /// cannot store it, and SQLite stops reading a statement at it (and a runner feeding it the
+    /// rest would never finish). Other control characters are refused in enum labels (values
+    /// code compares, invisible in every listing) and in comments, which may hold tabs and line
+    /// breaks; in an expression they are SQL's to judge: data inside a string literal, a column
+    /// name inside a quoted identifier (names are checked where they are declared), and a
+    /// syntax error the server reports anywhere else.
+    fn schema_strings(&mut self, raw: &RawSchema) {
+        for e in &raw.enums {
+            for label in e.values.iter().chain(&e.drop_values) {
+                self.text("enum label", label, false);
+            }
+            if let Some(c) = &e.comment {
+                self.text("enum comment", c, true);
+            }
+        }
+        for t in &raw.tables {
+            if let Some(c) = &t.comment {
+                self.text("table comment", c, true);
+            }
+            for c in &t.columns {
+                if let Some(comment) = &c.comment {
+                    self.text("column comment", comment, true);
+                }
+                for (what, expr) in [("default", &c.default), ("backfill", &c.backfill)] {
+                    if let Some(expr) = expr {
+                        self.expression(what, expr);
+                    }
+                }
+            }
+            for check in &t.checks {
+                if let Some(expr) = &check.expr {
+                    self.expression("check expression", expr);
+                }
+            }
+            for ix in &t.indexes {
+                if let Some(p) = &ix.predicate {
+                    self.expression("index predicate (`where`)", p);
+                }
+            }
+        }
+    }
+
+    /// A SQL expression of [`schema_strings`](Self::schema_strings): its first NUL byte.
+    fn expression(&mut self, what: &str, s: &SpStr) {
+        if let Some(at) = s.value.find('\0') {
+            self.nul_byte(what, &inside(s, at..at + 1));
+        }
+    }
+
+    fn nul_byte(&mut self, what: &str, loc: &Location) {
+        self.error(
+            "nul-byte",
+            loc,
+            format!("{what} contains a NUL byte (`\\u0000`)"),
+            "remove it: PostgreSQL cannot store a NUL byte in text, and SQLite stops reading a statement at one",
+        );
+    }
+
+    /// A label or a comment of [`schema_strings`](Self::schema_strings): its first NUL byte
+    /// or other control character (tabs and line breaks allowed when `layout` is).
+    fn text(&mut self, what: &str, s: &SpStr, layout: bool) {
+        let bad = s
+            .value
+            .char_indices()
+            .find(|&(_, c)| c.is_control() && !(layout && matches!(c, '\t' | '\n' | '\r')));
+        let Some((at, c)) = bad else { return };
+        let loc = inside(s, at..at + c.len_utf8());
+        if c == '\0' {
+            self.nul_byte(what, &loc);
+        } else {
+            let code = format!("U+{:04X}", u32::from(c));
+            let help = if layout {
+                "remove it: tabs and line breaks are the only control characters allowed here"
+                    .to_string()
+            } else {
+                "remove it: enum labels are values code compares, and a control character is invisible in every listing".to_string()
+            };
+            self.error(
+                "control-character",
+                &loc,
+                format!("{what} contains the control character {code}"),
+                help,
+            );
+        }
+    }
+
     /// A generated name (`parts` joined by `_`) that would be too long: the user must name the
     /// object. Not reported when one of the parts is itself too long, which is reported already.
     fn derived_name(&mut self, what: &str, parts: &[&str], loc: &Location, key: &str) -> String {
@@ -192,6 +280,7 @@ impl Validator<'_> {
 
     fn run(&mut self, raw: &RawSchema) -> Schema {
         let mut schema = Schema::default();
+        self.schema_strings(raw);
 
         // Enums, and duplicates across files.
         let mut enum_seen: HashMap<&str, &Location> = HashMap::new();
