@@ -711,7 +711,17 @@ fn build(seed: SchemaSeed, fold: bool, enums: Vec<Enum>) -> Schema {
         }
     }
 
-    // What must not name a declared object: renames from a column still declared, and drops.
+    // What must not name a declared object: renames from a table or a column still declared,
+    // and drops.
+    let table_names: Vec<String> = schema.tables.iter().map(|t| t.name.clone()).collect();
+    for t in &mut schema.tables {
+        if t.renamed_from
+            .as_ref()
+            .is_some_and(|r| *r != t.name && table_names.contains(r))
+        {
+            t.renamed_from = None;
+        }
+    }
     for t in &mut schema.tables {
         let names: Vec<String> = t.columns.iter().map(|c| c.name.clone()).collect();
         for c in &mut t.columns {
