@@ -35,7 +35,8 @@ pub struct Global {
     /// The database to use; overrides DATABASE_URL and the configuration
     #[arg(long, global = true, value_name = "URL")]
     pub database_url: Option<String>,
-    /// Output for people (`text`) or for programs (`json`)
+    /// Output for people (`text`) or for programs (`json`); `migrate lint` and `migrate check`
+    /// also write GitHub workflow annotations (`github`) and SARIF (`sarif`)
     #[arg(long, global = true, value_enum, default_value_t = Format::Text)]
     pub format: Format,
     /// When to colour the output
@@ -47,6 +48,10 @@ pub struct Global {
 pub enum Format {
     Text,
     Json,
+    /// GitHub Actions workflow commands (`::error file=...`); lint findings only
+    Github,
+    /// SARIF 2.1.0, for code-scanning tools; lint findings only
+    Sarif,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -80,19 +85,34 @@ pub enum Command {
     /// NAME must be snake_case (e.g. `backfill_pet_names`). The file starts with a comment to
     /// describe what it does; write plain SQL below it.
     New(NewArgs),
+    /// Check migrations for statements that lock, rewrite, lose data or break running code
+    ///
+    /// With no FILE, checks the migrations after `lint_baseline` in migrate.toml (all of them when
+    /// it is unset, or with --all); with files (any .sql path, or a directory of them), exactly
+    /// those. Each finding names file:line:col, shows the statement, and says how to rewrite it
+    /// safely. `-- migrate:allow RULE: reason` on the line above a statement suppresses one rule
+    /// for it; `[lint]` in migrate.toml sets levels (`rule-id = "error" | "warning" | "off"`).
+    ///
+    /// Exits 1 when any finding is an error, 2 on a usage or configuration error.
+    Lint(LintArgs),
     /// Re-record the manifest after a migration that was never applied was edited by hand
     ///
     /// Never use this for a migration applied anywhere: a fix for those is a new migration.
     Hash,
     /// Apply pending migrations in order, each once, with lock and statement timeouts
     ///
-    /// Runners on one database take turns; each migration runs in its own transaction unless it
-    /// starts with `-- migrate:no-transaction`. Before any SQL runs, the files are checked against
+    /// Runners on one database take turns; a runner waiting for another says whom it waits for
+    /// and gives up after `runner_lock_timeout` (10 min; "0" waits for good). Each migration runs in
+    /// its own transaction unless it starts with `-- migrate:no-transaction`. Before any SQL runs, the files are checked against
     /// the manifest and the database's history: an edited, missing or failed migration stops it.
     Up(UpArgs),
-    /// Every migration's state (applied, pending, modified, missing, failed), when it ran and how long
+    /// Every migration's state (applied, pending, running, modified, missing, failed, interrupted), when it ran and how long
     ///
-    /// Exits 1 when a migration is modified, missing or failed.
+    /// `running`: a runner is applying it now (its PID is shown). `failed`: a no-transaction file
+    /// stopped part-way with an error; `interrupted`: its runner stopped part-way without one (killed,
+    /// or its connection lost). For those two it says what the run left (which indexes are valid,
+    /// INVALID or missing) and the exact commands to recover. Exits 1 when a migration is modified,
+    /// missing, failed or interrupted.
     Status,
     /// Record migrations up to VERSION as applied without running them, to adopt an existing database
     Baseline(BaselineArgs),
@@ -120,7 +140,8 @@ pub enum Command {
     /// Settle a migration that failed part-way outside a transaction
     ///
     /// --rolled-back forgets the failed run, so `migrate up` runs the file again; --applied records
-    /// it as done (you completed it by hand).
+    /// it as done (you completed it by hand). Refused while another runner holds the runner lock:
+    /// the run may still be going on.
     Resolve(ResolveArgs),
 }
 
@@ -160,6 +181,22 @@ pub struct GenerateArgs {
     /// The file name after the version, in snake_case [default: describes the change]
     #[arg(long, value_name = "NAME")]
     pub name: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct LintArgs {
+    /// Migration files (or directories of them) to check [default: the unreleased migrations]
+    #[arg(value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+    /// Check every migration of the directory, ignoring `lint_baseline`
+    #[arg(long, conflicts_with = "files")]
+    pub all: bool,
+    /// The SQL dialect of the files [default: migrate.toml's, else postgres]
+    #[arg(long, value_enum)]
+    pub dialect: Option<InitDialect>,
+    /// List every rule: id, default level, what it catches
+    #[arg(long, conflicts_with_all = ["files", "all"])]
+    pub rules: bool,
 }
 
 #[derive(Debug, Args)]

@@ -31,6 +31,11 @@ impl Output {
         self.format == Format::Json
     }
 
+    /// Whether stderr gets colour.
+    pub fn color(&self) -> bool {
+        self.color_stderr
+    }
+
     /// A diagnostic for a person, with the source line shown (stderr).
     pub fn diagnostic(&self, d: &Diagnostic) {
         eprintln!("{}\n", d.render(self.color_stderr));

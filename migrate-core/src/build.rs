@@ -10,6 +10,10 @@
 //! writes the next migration and says so with a `cargo:warning`. It asks cargo to rerun it when the
 //! schema, the migration directory or the configuration change.
 //!
+//! It also lints the migrations not yet released (after `lint_baseline`, see `migrate lint`) and
+//! prints a `cargo:warning` per finding (feature `lint`), so a risky hand-written statement shows
+//! up in every build until it is rewritten or acknowledged with `-- migrate:allow RULE: reason`.
+//!
 //! With `CI` or `MIGRATE_LOCKED=1` in the environment it writes nothing: a missing migration fails
 //! the build, so what ships is what was reviewed. A change that loses data or breaks running code
 //! fails the build until the schema acknowledges it, exactly as `migrate generate` refuses it.
@@ -60,10 +64,15 @@ pub fn locked() -> Option<&'static str> {
 /// Runs from `build.rs`: on failure prints why and exits the build script with status 1.
 pub fn run() {
     match try_run() {
-        Ok(Outcome::UpToDate) => {}
-        Ok(Outcome::Written(paths)) => {
-            for p in paths {
-                println!("cargo:warning=migrate: wrote {}", p.display());
+        Ok(outcome) => {
+            if let Outcome::Written(paths) = outcome {
+                for p in paths {
+                    println!("cargo:warning=migrate: wrote {}", p.display());
+                }
+            }
+            #[cfg(feature = "lint")]
+            for line in lint_warnings(&config_path()) {
+                println!("cargo:warning={line}");
             }
         }
         Err(e) => {
@@ -110,17 +119,45 @@ pub fn render(e: &BuildError) -> String {
 
 /// [`run`] without printing or exiting.
 pub fn try_run() -> Result<Outcome, BuildError> {
-    let crate_dir = std::env::var_os("CARGO_MANIFEST_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from("."));
     println!("cargo:rerun-if-env-changed=MIGRATE_CONFIG");
     println!("cargo:rerun-if-env-changed=MIGRATE_LOCKED");
     println!("cargo:rerun-if-env-changed=CI");
-    let config_path = match std::env::var_os("MIGRATE_CONFIG") {
+    run_in(&config_path(), locked())
+}
+
+/// The crate's configuration file: `MIGRATE_CONFIG` (relative to the crate), else `migrate.toml`.
+fn config_path() -> PathBuf {
+    let crate_dir = std::env::var_os("CARGO_MANIFEST_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("."));
+    match std::env::var_os("MIGRATE_CONFIG") {
         Some(p) => crate_dir.join(p),
         None => crate_dir.join(CONFIG_FILE),
+    }
+}
+
+/// One line per lint finding in the unreleased migrations, as `cargo:warning` shows it
+/// (`path:line:col: level[rule]: message (help: ...)`); nothing when the configuration or the
+/// directory cannot be read (the build reports those itself).
+#[cfg(feature = "lint")]
+pub fn lint_warnings(config_path: &Path) -> Vec<String> {
+    use crate::lint::{self, LintOptions, report};
+    let Ok(config) = Config::load(config_path) else {
+        return Vec::new();
     };
-    run_in(&config_path, locked())
+    let Ok(dir) = MigrationDir::open(&config.migrations) else {
+        return Vec::new();
+    };
+    let options = LintOptions::from_config(&config);
+    lint::unreleased(dir.migrations(), config.lint_baseline)
+        .map(|m| lint::lint_migration(m, &options))
+        .flat_map(|r| {
+            r.findings
+                .iter()
+                .map(|f| format!("migrate lint: {}", report::one_line(&r, f)))
+                .collect::<Vec<_>>()
+        })
+        .collect()
 }
 
 /// Runs for one configuration file; `locked` says why writing is not allowed, if it is not.

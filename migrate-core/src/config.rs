@@ -58,7 +58,8 @@ pub struct Config {
     pub schema: PathBuf,
     pub migrations: PathBuf,
     pub database_url: Option<String>,
-    /// The table recording applied migrations.
+    /// The table recording applied migrations: `name`, or `schema.name` on PostgreSQL (the schema
+    /// is created when missing). Its name also keys the runner lock.
     pub history_table: String,
     /// `lock_timeout` for migrations, e.g. `"5s"`; `"0"` disables. Default 5 s.
     pub lock_timeout: String,
@@ -66,7 +67,14 @@ pub struct Config {
     pub statement_timeout: String,
     /// Retries, with backoff, after a statement gives up waiting for a lock. Default 3.
     pub lock_retries: u32,
+    /// How long `up` (and `baseline`) waits for another runner before giving up, e.g. `"10min"`;
+    /// `"0"` waits for good. Default 10 min.
+    pub runner_lock_timeout: String,
     pub environments: BTreeMap<String, Environment>,
+    /// `[lint]`: rule levels (`rule-id = "error" | "warning" | "off"`).
+    pub lint: crate::lint::LintConfig,
+    /// `lint_baseline`: `migrate lint` without files checks only migrations after this version.
+    pub lint_baseline: Option<crate::migration::Version>,
 }
 
 const KEYS: &[&str] = &[
@@ -75,7 +83,13 @@ const KEYS: &[&str] = &[
     "migrations",
     "database_url",
     "history_table",
+    "lock_timeout",
+    "statement_timeout",
+    "lock_retries",
+    "runner_lock_timeout",
     "environments",
+    "lint",
+    "lint_baseline",
 ];
 const ENV_KEYS: &[&str] = &["database_url", "extra_migration_paths"];
 
@@ -92,7 +106,10 @@ impl Config {
             lock_timeout: "5s".into(),
             statement_timeout: "15min".into(),
             lock_retries: 3,
+            runner_lock_timeout: "10min".into(),
             environments: BTreeMap::new(),
+            lint: crate::lint::LintConfig::default(),
+            lint_baseline: None,
         }
     }
 
@@ -167,6 +184,7 @@ impl Config {
             );
         };
 
+        let mut history_table_span = None;
         for (key, value) in root.get_ref().iter() {
             match key.get_ref().as_ref() {
                 "dialect" => {
@@ -197,22 +215,28 @@ impl Config {
                 "database_url" => cfg.database_url = string(&mut diags, "database_url", value),
                 "history_table" => {
                     if let Some(s) = string(&mut diags, "history_table", value) {
+                        history_table_span = Some(value.span());
                         cfg.history_table = s;
                     }
                 }
-                key @ ("lock_timeout" | "statement_timeout") => {
+                key @ ("lock_timeout" | "statement_timeout" | "runner_lock_timeout") => {
                     if let Some(s) = string(&mut diags, key, value) {
                         if is_duration(&s) {
-                            if key == "lock_timeout" {
-                                cfg.lock_timeout = s;
-                            } else {
-                                cfg.statement_timeout = s;
+                            match key {
+                                "lock_timeout" => cfg.lock_timeout = s,
+                                "statement_timeout" => cfg.statement_timeout = s,
+                                _ => cfg.runner_lock_timeout = s,
                             }
                         } else {
+                            let zero = if key == "runner_lock_timeout" {
+                                "\"0\" waits for good"
+                            } else {
+                                "\"0\" disables it"
+                            };
                             diags.push(
                                 Diagnostic::new("bad-duration", format!("`{key} = \"{s}\"` is not a duration"))
                                     .at(loc(value.span()))
-                                    .help("write a number with a unit: \"500ms\", \"5s\", \"10min\", \"2h\"; \"0\" disables it"),
+                                    .help(format!("write a number with a unit: \"500ms\", \"5s\", \"10min\", \"2h\"; {zero}")),
                             );
                         }
                     }
@@ -230,6 +254,22 @@ impl Config {
                         .help("write e.g. `lock_retries = 3`"),
                     ),
                 },
+                "lint" => cfg.lint = crate::lint::LintConfig::parse(value, &file, &mut diags),
+                "lint_baseline" => {
+                    if let Some(s) = string(&mut diags, "lint_baseline", value) {
+                        match crate::migration::Version::parse(s.trim()) {
+                            Some(v) => cfg.lint_baseline = Some(v),
+                            None => diags.push(
+                                Diagnostic::new(
+                                    "bad-version",
+                                    format!("`lint_baseline = \"{s}\"` is not a migration version"),
+                                )
+                                .at(loc(value.span()))
+                                .help("write the 14-digit version of the newest migration already applied everywhere, e.g. `lint_baseline = \"20240101120000\"`"),
+                            ),
+                        }
+                    }
+                }
                 "environments" => {
                     let DeValue::Table(envs) = value.get_ref() else {
                         diags.push(
@@ -278,6 +318,16 @@ impl Config {
                 _ => unknown(&mut diags, key, KEYS),
             }
         }
+        if let Some(problem) = history_table_problem(cfg.dialect, &cfg.history_table) {
+            let mut d = Diagnostic::new("bad-history-table", problem);
+            if let Some(span) = history_table_span {
+                d = d.at(loc(span));
+            }
+            diags.push(d.help(
+                "PostgreSQL: `history_table = \"migrate_history\"` or `\"schema.migrate_history\"` (the schema is \
+                 created when missing); SQLite: a plain name",
+            ));
+        }
         if diags.is_empty() {
             Ok(cfg)
         } else {
@@ -302,6 +352,28 @@ impl Config {
                 .help(help),
             )
         })
+    }
+}
+
+/// Why `table` cannot name the history table on `dialect`; `None` when it can. A dot makes it
+/// schema-qualified on PostgreSQL; SQLite has no schemas.
+pub fn history_table_problem(dialect: Dialect, table: &str) -> Option<String> {
+    let parts: Vec<&str> = table.split('.').collect();
+    if parts.iter().any(|p| p.is_empty()) {
+        return Some(format!(
+            "`history_table = \"{table}\"` has an empty name part: write `migrate_history`, or `schema.table` on PostgreSQL"
+        ));
+    }
+    match (dialect, parts.len()) {
+        (_, 1) | (Dialect::Postgres, 2) => None,
+        (Dialect::Postgres, _) => Some(format!(
+            "`history_table = \"{table}\"` has more than one dot: write `table` or `schema.table` (e.g. `ops.migrate_history`)"
+        )),
+        (Dialect::Sqlite, _) => Some(format!(
+            "`history_table = \"{table}\"`: SQLite has no schemas (a dot would name an attached database, which \
+             `migrate` does not attach); use a plain name such as `{}`",
+            parts.join("_")
+        )),
     }
 }
 
@@ -378,6 +450,36 @@ mod tests {
             cfg.environments["prod"].extra_migration_paths,
             [PathBuf::from("/sec")]
         );
+
+        assert_eq!(cfg.runner_lock_timeout, "10min");
+        let cfg = Config::parse(
+            Path::new("migrate.toml"),
+            "dialect = \"postgres\"\nrunner_lock_timeout = \"0\"\nhistory_table = \"ops.migrate_history\"\n",
+        )
+        .expect("valid config");
+        assert_eq!(cfg.runner_lock_timeout, "0");
+        assert_eq!(cfg.history_table, "ops.migrate_history");
+        let err = Config::parse(
+            Path::new("migrate.toml"),
+            "runner_lock_timeout = \"soon\"\n",
+        )
+        .unwrap_err();
+        assert!(
+            err.0[0]
+                .help
+                .as_deref()
+                .unwrap_or("")
+                .contains("\"0\" waits for good")
+        );
+        // SQLite has no schemas: a dotted history table is refused where it is written.
+        let err = Config::parse(
+            Path::new("migrate.toml"),
+            "dialect = \"sqlite\"\nhistory_table = \"ops.h\"\n",
+        )
+        .unwrap_err();
+        assert_eq!(err.0[0].code, "bad-history-table");
+        assert_eq!(err.0[0].line_col(), Some((2, 17)));
+        assert!(err.0[0].message.contains("`ops_h`"), "{}", err.0[0].message);
 
         let err = Config::parse(Path::new("migrate.toml"), "dialekt = \"sqlite\"\n").unwrap_err();
         assert_eq!(err.0[0].line_col(), Some((1, 1)));

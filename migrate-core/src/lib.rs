@@ -5,6 +5,7 @@
 //! - [`diff`] — the ordered changes between two schemas; [`safety`] — which of them lose data or
 //!   break running code, and the TOML that acknowledges them; [`sql`] — their SQL per dialect.
 //! - [`migration`] — the migration directory: files, the chained-checksum manifest, the snapshot.
+//! - [`lint`] — checks of hand-written migrations (`migrate lint`).
 //! - [`config`] — `migrate.toml`; [`diagnostic`] — errors that point at `file:line:col`.
 //!
 //! The database-facing parts sit behind the default `runtime` feature, so the proc-macro crate can
@@ -19,6 +20,7 @@ pub mod diff;
 pub mod generate;
 #[cfg(feature = "runtime")]
 pub mod introspect;
+pub mod lint;
 pub mod migration;
 pub mod migrator;
 #[cfg(feature = "runtime")]

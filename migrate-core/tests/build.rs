@@ -2,7 +2,7 @@
 
 use std::fs;
 
-use migrate_core::build::{BuildError, Outcome, render, run_in};
+use migrate_core::build::{BuildError, Outcome, lint_warnings, render, run_in};
 use migrate_core::generate::GenerateError;
 
 const PETS: &str = "[tables.pets]\nmodel = \"Pet\"\n[tables.pets.columns]\nid = { type = \"uuid\", primary_key = true }\nname = \"text\"\n";
@@ -96,4 +96,54 @@ fn schema_errors_fail_the_build_with_locations() {
     let shown = render(&err);
     assert!(shown.contains("schema.toml:2:1"), "{shown}");
     assert!(shown.contains("did you mean `model`?"), "{shown}");
+}
+
+#[test]
+fn lint_findings_become_one_cargo_warning_each() {
+    let p = project(PETS);
+    let config = p.path().join("migrate.toml");
+    run_in(&config, None).expect("generates");
+    assert_eq!(
+        lint_warnings(&config),
+        Vec::<String>::new(),
+        "generated migrations are clean"
+    );
+    let mut dir =
+        migrate_core::migration::MigrationDir::open(p.path().join("migrations")).expect("dir");
+    let path = dir
+        .add(
+            "hand_written",
+            "ALTER TABLE pets DROP COLUMN name;\nALTER TABLE pets ALTER COLUMN id SET NOT NULL;\n",
+        )
+        .expect("add");
+    let warnings = lint_warnings(&config);
+    assert_eq!(warnings.len(), 3, "{warnings:?}");
+    let file = path.display().to_string();
+    assert_eq!(
+        warnings[0],
+        format!(
+            "migrate lint: {file}:1:18: error[ban-drop-column]: Dropping a column may break existing clients. (help: {})",
+            migrate_core::lint::catalog::find("ban-drop-column")
+                .expect("rule")
+                .help
+        )
+    );
+    assert!(
+        warnings[1].starts_with(&format!(
+            "migrate lint: {file}:1:18: warning[sqlite-drop-column]"
+        )),
+        "{}",
+        warnings[1]
+    );
+    assert!(
+        warnings[2].starts_with(&format!(
+            "migrate lint: {file}:2:18: error[sqlite-alter-unsupported]"
+        )),
+        "{}",
+        warnings[2]
+    );
+    assert!(
+        warnings.iter().all(|w| !w.contains('\n')),
+        "cargo:warning takes one line"
+    );
 }

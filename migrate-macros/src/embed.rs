@@ -2,11 +2,12 @@
 
 use std::path::PathBuf;
 
-use migrate_core::config::{CONFIG_FILE, Config};
+use migrate_core::config::{CONFIG_FILE, Config, Dialect};
+use migrate_core::lint::{self, Level, LintOptions};
 use migrate_core::migration::manifest::MANIFEST_FILE;
 use migrate_core::migration::{MigrationDir, SNAPSHOT_FILE};
 use proc_macro2::{Span, TokenStream};
-use quote::quote;
+use quote::{format_ident, quote, quote_spanned};
 
 use crate::ctxt::Ctxt;
 use crate::input::{self, Env};
@@ -44,25 +45,27 @@ pub(crate) fn expand_path(lit: Option<&syn::LitStr>, env: &Env, cx: &Ctxt) -> Op
     let span = lit.map_or_else(Span::call_site, syn::LitStr::span);
     let base = env.base(span).map_err(|e| cx.push(e)).ok()?;
     let mut tracked: Vec<PathBuf> = Vec::new();
-    let dir = match lit {
-        Some(lit) => base.resolve(lit).map_err(|e| cx.push(e)).ok()?,
-        None => {
-            let config_path = base.dir.join(CONFIG_FILE);
-            if config_path.is_file() {
-                tracked.push(config_path.clone());
-                match Config::load(&config_path) {
-                    Ok(c) => c.migrations,
-                    Err(d) => {
-                        for e in base.diagnostics(span, &d) {
-                            cx.push(e);
-                        }
-                        return None;
-                    }
+    let config_path = base.dir.join(CONFIG_FILE);
+    // The crate's configuration: its migration directory (without a path argument), its dialect
+    // and its `[lint]` levels.
+    let config = if config_path.is_file() {
+        tracked.push(config_path.clone());
+        match Config::load(&config_path) {
+            Ok(c) => Some(c),
+            Err(d) => {
+                for e in base.diagnostics(span, &d) {
+                    cx.push(e);
                 }
-            } else {
-                base.dir.join("migrations")
+                return None;
             }
         }
+    } else {
+        None
+    };
+    let dir = match (lit, &config) {
+        (Some(lit), _) => base.resolve(lit).map_err(|e| cx.push(e)).ok()?,
+        (None, Some(c)) => c.migrations.clone(),
+        (None, None) => base.dir.join("migrations"),
     };
     if !dir.is_dir() {
         cx.error(
@@ -82,12 +85,22 @@ pub(crate) fn expand_path(lit: Option<&syn::LitStr>, env: &Env, cx: &Ctxt) -> Op
             return None;
         }
     };
-    for p in mdir.verify() {
+    // What the runner will refuse in a file (transaction control, `COPY … FROM STDIN`) depends on
+    // the dialect: checked when the crate's migrate.toml names it.
+    let statements = config
+        .as_ref()
+        .map(|c| mdir.verify_statements(c.dialect))
+        .unwrap_or_default();
+    for p in mdir.verify().iter().chain(&statements) {
         cx.error(
             span,
             base.clean(&format!("{}\n  help: {}", p.message(), p.help())),
         );
     }
+    if cx.has_errors() {
+        return None;
+    }
+    let warnings = lint_findings(&mdir, config.as_ref(), &base, span, cx);
     if cx.has_errors() {
         return None;
     }
@@ -118,6 +131,63 @@ pub(crate) fn expand_path(lit: Option<&syn::LitStr>, env: &Env, cx: &Ctxt) -> Op
     let track = input::track(&tracked);
     Some(quote!({
         #track
+        #warnings
         ::migrate_core::Migrator::new(&[#(#migrations),*])
     }))
+}
+
+/// Lints the unreleased migrations (after `lint_baseline`): an error-level finding is a compile
+/// error; a warning-level one is a compiler warning, returned as tokens to put in the expansion.
+///
+/// A proc macro cannot emit a warning on stable Rust, so a warning is the use of a deprecated
+/// constant whose deprecation note is the finding: the compiler prints it as a `deprecated`
+/// warning at the macro call (the technique of the `proc-macro-warning` crate).
+/// `#[allow(deprecated)]` on the item silences it; `[lint]` in migrate.toml sets the level.
+fn lint_findings(
+    dir: &MigrationDir,
+    config: Option<&Config>,
+    base: &crate::input::Base,
+    span: Span,
+    cx: &Ctxt,
+) -> TokenStream {
+    let options = config.map_or_else(
+        || LintOptions::new(Dialect::Sqlite),
+        LintOptions::from_config,
+    );
+    let baseline = config.and_then(|c| c.lint_baseline);
+    let mut warnings = TokenStream::new();
+    let mut n = 0usize;
+    for migration in lint::unreleased(dir.migrations(), baseline) {
+        let report = lint::lint_migration(migration, &options);
+        for f in &report.findings {
+            let (line, col) = report.line_col(f);
+            let text = base.clean(&format!(
+                "migrate lint: {}:{line}:{col}: {}[{}]: {}\n  help: {}",
+                report.file.path.display(),
+                f.level,
+                f.rule,
+                f.message,
+                f.help
+            ));
+            match f.level {
+                Level::Error => cx.error(span, text),
+                Level::Warning | Level::Off => {
+                    warnings.extend(deprecated_warning(n, &text, span));
+                    n += 1;
+                }
+            }
+        }
+    }
+    warnings
+}
+
+/// `{ #[deprecated(note = "...")] const W: () = (); let _ = W; }`: a warning at `span`.
+fn deprecated_warning(n: usize, note: &str, span: Span) -> TokenStream {
+    let name = format_ident!("migrate_lint_warning_{}", n, span = span);
+    quote_spanned!(span=> {
+        #[deprecated(note = #note)]
+        #[allow(non_upper_case_globals)]
+        const #name: () = ();
+        let _ = #name;
+    })
 }

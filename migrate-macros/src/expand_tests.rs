@@ -225,3 +225,39 @@ fn embed_refuses_unlisted_and_deleted_migrations() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn embed_refuses_what_the_runner_would_refuse() {
+    let env = |dir: &Path| Env {
+        manifest_dir: Some(dir.to_path_buf()),
+    };
+    let dir = scratch_migrations("refused");
+    std::fs::write(
+        dir.join("20240102000000_wrapped.sql"),
+        "-- migrate:lock_timeout 5s\nBEGIN;\nSELECT 1;\nCOMMIT;\n",
+    )
+    .expect("write");
+    migrate_core::migration::MigrationDir::open(&dir)
+        .expect("open")
+        .rehash()
+        .expect("rehash");
+    // Without a migrate.toml the dialect is unknown: the directive is still an error.
+    let text = crate::embed::expand(quote!("."), &env(&dir)).to_string();
+    assert!(text.contains("is not a directive"), "{text}");
+    assert!(
+        text.contains("did you mean `-- migrate:lock-timeout 5s`?"),
+        "{text}"
+    );
+    assert!(!text.contains("controls the transaction"), "{text}");
+    // With one, the statements the runner would refuse too.
+    std::fs::write(
+        dir.join("migrate.toml"),
+        "dialect = \"postgres\"\nschema = \"schema.toml\"\nmigrations = \".\"\n",
+    )
+    .expect("config");
+    let text = crate::embed::expand(quote!(), &env(&dir)).to_string();
+    assert!(text.contains("`BEGIN` controls the transaction"), "{text}");
+    assert!(text.contains("20240102000000_wrapped.sql:2"), "{text}");
+    assert!(text.contains("-- migrate:no-transaction"), "{text}");
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -4,7 +4,9 @@
 //! or `schema.toml` for a case with no unsafe change) and `migrations/`, generated from it with
 //! `migrate_core::generate` at a fixed version. The cases' `migrate.toml` files point at it and
 //! declare a changed schema. `edited_migration/edited/` is a copy of its `migrations/` whose
-//! migration was edited after it was recorded.
+//! migration was edited after it was recorded. `lint_findings/migrations/` adds a hand-written
+//! migration with a lint error and a lint warning; `lint_findings/allowed/` is the same with the
+//! error acknowledged by `-- migrate:allow`, leaving the warning.
 //!
 //! To regenerate them after changing a case's schema:
 //!
@@ -41,6 +43,22 @@ fn cases() -> Vec<(PathBuf, PathBuf)> {
     out
 }
 
+/// The hand-written migration of `lint_findings/migrations/`: ban-drop-column (an error) and
+/// sqlite-drop-column (a warning).
+const HAND_WRITTEN: &str = "-- Hand-written.\nALTER TABLE pets DROP COLUMN bio;\n";
+
+/// The acknowledgement `lint_findings/allowed/` puts above its statement.
+const ALLOW: &str = "-- migrate:allow ban-drop-column: nothing has read `bio` since v2\n";
+
+/// Writes `lint_findings`' hand-written migrations into `dir` (freshly generated).
+fn add_hand_written(dir: &Path, content: &str) {
+    let version = Version::parse("20240101120001").expect("a version");
+    MigrationDir::open(dir)
+        .expect("the generated directory")
+        .add_at("drop_bio", content, version)
+        .expect("add the hand-written migration");
+}
+
 /// Appended to the migration in `edited_migration/edited/`.
 const EDIT: &str = "-- An edit made after the migration was recorded.\n";
 
@@ -60,6 +78,19 @@ fn regenerate() {
             "{}",
             case.display()
         );
+        if case.ends_with("lint_findings") {
+            let allowed = case.join("allowed");
+            if allowed.exists() {
+                fs::remove_dir_all(&allowed).expect("remove allowed/");
+            }
+            generate_at(Dialect::Sqlite, &schema, &allowed, None, version)
+                .expect("generate allowed/");
+            add_hand_written(
+                &allowed,
+                &HAND_WRITTEN.replace("ALTER", &format!("{ALLOW}ALTER")),
+            );
+            add_hand_written(&migrations, HAND_WRITTEN);
+        }
         if case.ends_with("edited_migration") {
             let edited = case.join("edited");
             if edited.exists() {

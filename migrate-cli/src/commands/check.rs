@@ -1,5 +1,6 @@
 //! `migrate check`: validate the schema offline.
 
+use migrate_core::runner::{self, Refusal, RunError};
 use serde_json::json;
 
 use super::{Exit, load_config, report};
@@ -11,26 +12,48 @@ pub fn run(global: &Global, out: &Output) -> Exit {
         Ok(c) => c,
         Err(code) => return code,
     };
-    // The migration directory: every edited, reordered, deleted or unlisted file is named.
-    let problems = if config.migrations.is_dir() {
+    // The migration directory: every edited, reordered, deleted or unlisted file is named, and
+    // everything the runner would refuse in a file before running it.
+    let (problems, refusals) = if config.migrations.is_dir() {
         match migrate_core::migration::MigrationDir::open(&config.migrations) {
-            Ok(dir) => dir.verify(),
+            Ok(dir) => {
+                let mut problems = dir.verify();
+                // The environment's files replace the directory's: only a sound directory has them.
+                let refusals = if problems.is_empty() {
+                    secure_refusals(&dir, &config, global)
+                } else {
+                    Vec::new()
+                };
+                problems.extend(dir.verify_statements(config.dialect));
+                (problems, refusals)
+            }
             Err(e) => {
                 super::migration_error(out, &e);
                 return Exit::Usage;
             }
         }
     } else {
-        Vec::new()
+        (Vec::new(), Vec::new())
     };
     let schema = migrate_core::schema::load(&config.schema);
-    if !problems.is_empty() {
+    // The unreleased migrations, linted (`migrate lint` without files).
+    let options = migrate_core::lint::LintOptions::from_config(&config);
+    let lint = match super::lint::directory_reports(&config, false, &options, out) {
+        Ok(reports) => reports,
+        Err(code) => return code,
+    };
+    if !out.json() {
+        super::lint::print_reports(out, &lint);
+        super::lint::summary(&lint, false);
+    }
+    let lint_exit = super::lint::exit_code(&lint);
+    if !problems.is_empty() || !refusals.is_empty() {
         if let Err(diags) = &schema {
             report(out, diags);
         }
-        super::report_problems(out, &problems);
+        super::report_findings(out, &problems, &refusals);
         if !out.json() {
-            let n = problems.len();
+            let n = problems.len() + refusals.len();
             eprintln!(
                 "{n} problem{} in {}",
                 if n == 1 { "" } else { "s" },
@@ -42,13 +65,22 @@ pub fn run(global: &Global, out: &Output) -> Exit {
     match schema {
         Ok(schema) => {
             if out.json() {
+                let findings: Vec<_> = lint
+                    .iter()
+                    .flat_map(|r| {
+                        r.findings
+                            .iter()
+                            .map(move |f| migrate_core::lint::report::json(r, f))
+                    })
+                    .collect();
                 println!(
                     "{}",
                     json!({
-                        "ok": true,
+                        "ok": lint_exit == Exit::Ok,
                         "errors": [],
                         "tables": schema.tables.len(),
                         "enums": schema.enums.len(),
+                        "lint": findings,
                     })
                 );
             } else {
@@ -62,7 +94,7 @@ pub fn run(global: &Global, out: &Output) -> Exit {
                     plural(schema.enums.len(), "enum", "enums")
                 ));
             }
-            Exit::Ok
+            lint_exit
         }
         Err(diags) => {
             report(out, &diags);
@@ -84,6 +116,44 @@ pub fn run(global: &Global, out: &Output) -> Exit {
                 eprintln!("{n} error{} in the schema", if n == 1 { "" } else { "s" });
             }
             Exit::Found
+        }
+    }
+}
+
+/// With `--env NAME`: what the runner would refuse in that environment's secure files (a missing
+/// one, a NUL byte, a bad directive, a statement it cannot run), checked offline like the rest.
+fn secure_refusals(
+    dir: &migrate_core::migration::MigrationDir,
+    config: &migrate_core::config::Config,
+    global: &Global,
+) -> Vec<Refusal> {
+    let extra = super::extra_paths(config, global);
+    if extra.is_empty() {
+        return Vec::new();
+    }
+    match runner::sources_from_dir(dir, &extra) {
+        Ok(sources) => {
+            let secure: Vec<&runner::Source> = sources.iter().filter(|s| s.secure).collect();
+            runner::admit(&secure, config.dialect)
+        }
+        Err(RunError::Refused(refusals)) => refusals,
+        Err(e) => {
+            let help = e.help().unwrap_or_else(|| {
+                "check the environment's `extra_migration_paths` and the files in them".into()
+            });
+            let (file, message) = match e {
+                RunError::Secure { path, message } => (path.display().to_string(), message),
+                other => (String::new(), other.to_string()),
+            };
+            vec![Refusal {
+                version: 0,
+                name: String::new(),
+                file,
+                line: None,
+                code: "secure-unreadable",
+                message,
+                help,
+            }]
         }
     }
 }

@@ -5,6 +5,7 @@ pub mod diff;
 mod generate;
 mod hash;
 mod init;
+pub mod lint;
 mod new;
 pub mod pull;
 mod up;
@@ -31,6 +32,7 @@ pub fn run(cli: Cli, out: &Output) -> Exit {
         Command::Check => check::run(&cli.global, out),
         Command::Generate(args) => generate::run(&cli.global, &args, out),
         Command::New(args) => new::run(&cli.global, &args, out),
+        Command::Lint(args) => lint::run(&cli.global, &args, out),
         Command::Hash => hash::run(&cli.global, out),
         Command::Up(args) => up::up(&cli.global, &args, out),
         Command::Status => up::status(&cli.global, out),
@@ -114,6 +116,16 @@ pub fn migration_error(out: &Output, e: &migrate_core::migration::MigrationError
 
 /// Prints directory problems; JSON mode prints them as one document.
 pub fn report_problems(out: &Output, problems: &[migrate_core::migration::Problem]) {
+    report_findings(out, problems, &[]);
+}
+
+/// Prints directory problems and what the runner refuses in the migrations, all at once; JSON
+/// mode prints them as one document (`migrations`: code, file, line, message, help).
+pub fn report_findings(
+    out: &Output,
+    problems: &[migrate_core::migration::Problem],
+    refusals: &[migrate_core::runner::Refusal],
+) {
     if out.json() {
         let list: Vec<_> = problems
             .iter()
@@ -121,17 +133,42 @@ pub fn report_problems(out: &Output, problems: &[migrate_core::migration::Proble
                 serde_json::json!({
                     "code": p.code(),
                     "file": p.path.display().to_string(),
+                    "line": p.line(),
                     "message": p.message(),
                     "help": p.help(),
                 })
             })
+            .chain(refusals.iter().map(|r| {
+                serde_json::json!({
+                    "code": r.code,
+                    "file": r.file,
+                    "line": r.line,
+                    "version": r.version,
+                    "name": r.name,
+                    "message": format!("`{}` {}", r.location(), r.message),
+                    "help": r.help,
+                })
+            }))
             .collect();
         println!("{}", serde_json::json!({ "ok": false, "migrations": list }));
     } else {
         for p in problems {
             out.error(&format!("[{}] {}", p.code(), p.message()), Some(&p.help()));
         }
+        for r in refusals {
+            out.error(&r.to_string(), Some(&r.help));
+        }
     }
+}
+
+/// The selected environment's extra migration paths (none without `--env`).
+pub fn extra_paths(config: &Config, global: &Global) -> Vec<PathBuf> {
+    global
+        .env
+        .as_deref()
+        .and_then(|e| config.environments.get(e))
+        .map(|e| e.extra_migration_paths.clone())
+        .unwrap_or_default()
 }
 
 /// The database URL: `--database-url`, else `DATABASE_URL`, else the environment's, else the
@@ -182,7 +219,7 @@ pub async fn connect(
     })
 }
 
-fn resolve_sqlite_url(url: &str, config: &Config) -> String {
+pub(crate) fn resolve_sqlite_url(url: &str, config: &Config) -> String {
     let Some(rest) = url
         .strip_prefix("sqlite://")
         .or_else(|| url.strip_prefix("sqlite:"))

@@ -35,6 +35,15 @@ pub fn run(global: &Global, args: &NewArgs, out: &Output) -> Exit {
     );
     match dir.add(&args.name, &content) {
         Ok(path) => {
+            let lint = dir
+                .migrations()
+                .iter()
+                .filter(|m| m.path == path)
+                .collect::<Vec<_>>();
+            let reports = super::lint::migration_reports(&config, &lint);
+            if !out.json() {
+                super::lint::print_reports(out, &reports);
+            }
             if out.json() {
                 println!(
                     "{}",

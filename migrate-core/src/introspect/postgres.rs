@@ -64,7 +64,7 @@ fn tables_sql() -> String {
          LEFT JOIN pg_catalog.pg_description d \
            ON d.objoid = c.oid AND d.classoid = 'pg_catalog.pg_class'::regclass AND d.objsubid = 0 \
          WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition \
-           AND n.nspname = ANY($1) AND c.relname <> $2 AND {}",
+           AND n.nspname = ANY($1) AND NOT (c.relname = $2 AND ($3::text IS NULL OR n.nspname = $3)) AND {}",
         not_extension("c.oid", "pg_class")
     )
 }
@@ -180,9 +180,15 @@ async fn read(conn: &mut PgConnection, opts: &Options) -> Result<Introspected, D
     }
 
     // 2. Tables.
+    let (history_schema, history_name) = match opts.history_table.split_once('.') {
+        Some((schema, name)) => (Some(schema), name),
+        None => (None, opts.history_table.as_str()),
+    };
     let rows = sqlx::query(&tables_sql())
         .bind(schemas)
-        .bind(&opts.history_table)
+        // `schema.table` is that table only; a plain name is skipped in every schema read.
+        .bind(history_name)
+        .bind(history_schema)
         .fetch_all(&mut *conn)
         .await
         .map_err(|e| query_error("tables", &e))?;

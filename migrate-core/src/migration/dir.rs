@@ -5,11 +5,13 @@ use std::io::{self, Write as _};
 use std::path::{Path, PathBuf};
 
 use super::checksum::file_checksum;
+use super::content;
 use super::manifest::{MANIFEST_FILE, Manifest, ParseError, Parsed, chain};
 use super::{
     Migration, MigrationError, Problem, ProblemKind, SNAPSHOT_FILE, Version, file_name,
     is_valid_name, parse_file_name, snake_case,
 };
+use crate::config::Dialect;
 use crate::schema::{Schema, load_str, print};
 
 /// The state of `migrate.sum` when the directory was opened.
@@ -88,13 +90,34 @@ impl MigrationDir {
                 .unwrap_or_default();
             // Hidden files (editors' swap files, interrupted writes) and other kinds of file are
             // not migrations.
-            if file.starts_with('.') || !file.ends_with(".sql") || !path.is_file() {
+            if file.starts_with('.')
+                || !path.is_file()
+                || file == MANIFEST_FILE
+                || file == SNAPSHOT_FILE
+            {
                 continue;
             }
-            if let Err(reason) = parse_file_name(&file) {
-                self.scan_problems
-                    .push(Problem::new(path, ProblemKind::BadFileName { reason }));
+            if !file.ends_with(".sql") {
+                // A file that was meant to be a migration would never run: say so.
+                if let Some(reason) = near_miss(&file) {
+                    self.scan_problems
+                        .push(Problem::new(path, ProblemKind::BadFileName { reason }));
+                }
                 continue;
+            }
+            match parse_file_name(&file) {
+                Err(reason) => {
+                    self.scan_problems
+                        .push(Problem::new(path, ProblemKind::BadFileName { reason }));
+                    continue;
+                }
+                Ok((version, _)) => {
+                    if let Some(reason) = version.date_problem() {
+                        self.scan_problems
+                            .push(Problem::new(path, ProblemKind::BadVersion { reason }));
+                        continue;
+                    }
+                }
             }
             if let Some(first) = self.migrations.iter().find(|m| m.file_name() == file) {
                 let other = first.path.clone();
@@ -196,6 +219,13 @@ impl MigrationDir {
     /// checked like a migration.
     pub fn verify(&self) -> Vec<Problem> {
         let mut problems = self.scan_problems.clone();
+        for m in &self.migrations {
+            problems.extend(
+                m.problems
+                    .iter()
+                    .map(|c| Problem::new(m.path.clone(), ProblemKind::Content(c.clone()))),
+            );
+        }
         problems.extend(self.duplicate_versions());
         let parsed = match &self.manifest {
             ManifestState::Absent => {
@@ -277,8 +307,20 @@ impl MigrationDir {
                 continue;
             };
             let fresh = chain(&fresh_prev, &e.name, &sum);
+            // A line deleted above this one: its file is unlisted, and this line was chained
+            // through it.
+            let before = (i > 0).then(|| entries[i - 1].name.as_str());
+            let through = self
+                .unlisted_between(before, &e.name, entries)
+                .fold(prev.to_string(), |p, m| {
+                    chain(&p, &m.file_name(), &m.checksum)
+                });
             let skip = out_of_place[i] || (i > 0 && out_of_place[i - 1]);
-            if !skip && chain(prev, &e.name, &sum) != e.chained && fresh != e.chained {
+            if !skip
+                && chain(prev, &e.name, &sum) != e.chained
+                && fresh != e.chained
+                && chain(&through, &e.name, &sum) != e.chained
+            {
                 problems.push(Problem::new(path, ProblemKind::Edited));
             }
             fresh_prev = fresh;
@@ -294,6 +336,42 @@ impl MigrationDir {
             problems.push(Problem::new(self.snapshot_path(), ProblemKind::Unlisted));
         }
         problems
+    }
+
+    /// The migrations the manifest does not list whose place is between the listed files `after`
+    /// (`None`: the start) and `before` (the snapshot: the end), in order.
+    fn unlisted_between<'a>(
+        &'a self,
+        after: Option<&str>,
+        before: &str,
+        entries: &'a [super::manifest::Entry],
+    ) -> impl Iterator<Item = &'a Migration> + 'a {
+        let place = |name: &str| parse_file_name(name).ok().map(|(v, n)| (v, n.to_string()));
+        let low = after.and_then(place);
+        let high = place(before);
+        self.migrations.iter().filter(move |m| {
+            let key = (m.version, m.name.clone());
+            low.as_ref().is_none_or(|l| key > *l)
+                && high.as_ref().is_none_or(|h| key < *h)
+                && !entries.iter().any(|e| e.name == m.file_name())
+        })
+    }
+
+    /// The statements the runner would refuse in each migration on `dialect`: transaction control
+    /// where the file runs in one transaction, `COPY … FROM STDIN`. For `migrate check` and
+    /// `embed_migrations!`, which see every file ahead of a deploy; the runner checks the files it
+    /// is about to run itself.
+    pub fn verify_statements(&self, dialect: Dialect) -> Vec<Problem> {
+        let mut out = Vec::new();
+        for m in &self.migrations {
+            let found = content::check_statements(&m.content, m.no_transaction(), dialect);
+            out.extend(
+                found
+                    .into_iter()
+                    .map(|c| Problem::new(m.path.clone(), ProblemKind::Content(c))),
+            );
+        }
+        out
     }
 
     /// Where a listed file is, or would be.
@@ -439,8 +517,11 @@ impl MigrationDir {
         let mut last = self.last_version();
         for (name, content) in files {
             let version = Version::next(last, now);
-            if let Some(last) = last.filter(|&l| version <= l) {
-                return Err(MigrationError::VersionsExhausted { last });
+            // Past 9999-12-31 23:59:59 no version is a date.
+            if version.date_problem().is_some() || last.is_some_and(|l| version <= l) {
+                return Err(MigrationError::VersionsExhausted {
+                    last: last.unwrap_or(version),
+                });
             }
             let path = self.path.join(file_name(version, name));
             migrations.push(Migration::from_file(path.clone(), content.as_bytes())?);
@@ -518,7 +599,12 @@ impl MigrationDir {
                 problems: blocking,
             });
         }
-        let before = self.verify();
+        // What re-recording resolves: not what a file's text holds.
+        let before: Vec<Problem> = self
+            .verify()
+            .into_iter()
+            .filter(|p| !matches!(p.kind, ProblemKind::Content(_)))
+            .collect();
         let manifest = MigrationDir::manifest_of(&self.migrations, self.snapshot.as_deref());
         write_atomic(&self.manifest_path(), manifest.render().as_bytes())?;
         self.set_manifest(manifest);
@@ -554,6 +640,28 @@ impl MigrationDir {
         self.set_manifest(manifest);
         Ok(())
     }
+}
+
+/// Why a file that does not end in `.sql` looks like a migration that would never run (a wrong
+/// extension or case, or a name starting with a digit), or `None` for other files (`README.md`).
+fn near_miss(file: &str) -> Option<String> {
+    let lower = file.to_ascii_lowercase();
+    if !lower.contains(".sql") && !file.starts_with(|c: char| c.is_ascii_digit()) {
+        return None;
+    }
+    let why = if lower.ends_with(".sql") {
+        "its extension must be `.sql`, in lower case"
+    } else if lower.contains(".sql") {
+        "only files ending in `.sql` are migrations"
+    } else {
+        "it does not end in `.sql`"
+    };
+    let stem = file.split('.').next().unwrap_or(file);
+    let suggestion = format!("{stem}.sql");
+    Some(match parse_file_name(&suggestion) {
+        Ok(_) => format!("{why}, so it would never run; did you mean `{suggestion}`?"),
+        Err(_) => format!("{why}, so it would never run"),
+    })
 }
 
 /// Reads `migrate.sum`, if it exists.
@@ -1294,10 +1402,128 @@ mod tests {
     }
 
     #[test]
-    fn versions_run_out_only_at_the_end_of_the_numbers() {
+    fn deleting_any_one_manifest_line_blames_exactly_that_file() {
+        let (_tmp, dir) = setup();
+        let text = read(&dir.manifest_path());
+        for gone in 0..3 {
+            let kept: String = text
+                .lines()
+                .filter(|l| !l.starts_with(&name(&dir, gone)))
+                .map(|l| format!("{l}\n"))
+                .collect();
+            write(&dir.manifest_path(), &kept);
+            assert_eq!(
+                problems(&dir),
+                [
+                    ("manifest-tampered", MANIFEST_FILE.to_string()),
+                    ("unlisted", name(&dir, gone))
+                ],
+                "line of {gone} deleted"
+            );
+        }
+        // Two lines in a row, and the snapshot's neighbour.
+        let mut d = reopen(&dir);
+        d.rehash().expect("rehash");
+        d.write_snapshot(&pets_schema()).expect("snapshot");
+        let text = read(&dir.manifest_path());
+        let kept: String = text
+            .lines()
+            .filter(|l| !l.starts_with(&name(&dir, 1)) && !l.starts_with(&name(&dir, 2)))
+            .map(|l| format!("{l}\n"))
+            .collect();
+        write(&dir.manifest_path(), &kept);
+        assert_eq!(
+            problems(&dir),
+            [
+                ("manifest-tampered", MANIFEST_FILE.to_string()),
+                ("unlisted", name(&dir, 1)),
+                ("unlisted", name(&dir, 2))
+            ]
+        );
+        // An edit next to a deleted line is still an edit.
+        write(
+            &file(&dir, 0),
+            "CREATE TABLE pets (id bigint PRIMARY KEY);\n",
+        );
+        let found = problems(&dir);
+        assert!(found.contains(&("edited", name(&dir, 0))), "{found:?}");
+    }
+
+    #[test]
+    fn near_miss_names_and_impossible_versions_are_problems() {
+        let (_tmp, dir) = setup();
+        for f in [
+            "20240601120005_m7.SQL",
+            "20240601120006_m8.sql.txt",
+            "20240601120007_m9",
+            "20241399999999_bad.sql",
+            "00000000000001_init.sql",
+        ] {
+            write(&dir.path().join(f), "SELECT 1;\n");
+        }
+        write(&dir.path().join("README.md"), "notes");
+        write(&dir.path().join("notes.txt"), "notes");
+        let mut found = problems(&dir);
+        found.sort();
+        assert_eq!(
+            found,
+            [
+                ("bad-file-name", "20240601120005_m7.SQL".to_string()),
+                ("bad-file-name", "20240601120006_m8.sql.txt".to_string()),
+                ("bad-file-name", "20240601120007_m9".to_string()),
+                ("bad-version", "00000000000001_init.sql".to_string()),
+                ("bad-version", "20241399999999_bad.sql".to_string()),
+            ]
+        );
+        let all = reopen(&dir).verify();
+        let said = |f: &str| {
+            all.iter()
+                .find(|p| p.file_name() == f)
+                .map(|p| p.to_string())
+                .unwrap_or_default()
+        };
+        assert!(said("20240601120005_m7.SQL").contains("did you mean `20240601120005_m7.sql`?"));
+        assert!(said("20241399999999_bad.sql").contains("month 13"));
+        assert!(said("20241399999999_bad.sql").contains("migrate hash"));
+        // Neither can be ordered or recorded.
+        assert!(reopen(&dir).rehash().is_err());
+    }
+
+    #[test]
+    fn content_problems_are_directory_problems_with_their_line() {
+        let (_tmp, dir) = setup();
+        write(
+            &file(&dir, 1),
+            "-- migrate:lock_timeout 2s\nCREATE TABLE cats (id uuid PRIMARY KEY);\nCOMMIT;\n",
+        );
+        reopen(&dir).rehash().expect("rehash");
+        let d = reopen(&dir);
+        let found: Vec<_> = d.verify().iter().map(|p| (p.code(), p.line())).collect();
+        assert_eq!(found, [("bad-directive", Some(1))]);
+        let p = &d.verify()[0];
+        assert!(
+            p.message().contains(&format!("{}:1`", name(&dir, 1))),
+            "{p}"
+        );
+        assert!(p.help().contains("-- migrate:lock-timeout 2s"), "{p}");
+        let statements: Vec<_> = d
+            .verify_statements(Dialect::Postgres)
+            .iter()
+            .map(|p| (p.code(), p.file_name(), p.line()))
+            .collect();
+        assert_eq!(
+            statements,
+            [("transaction-control", name(&dir, 1), Some(3))]
+        );
+        // Writing refuses a directory with problems, like any other.
+        assert!(reopen(&dir).add_at("next", "", v(NOW)).is_err());
+    }
+
+    #[test]
+    fn versions_run_out_only_at_the_end_of_time() {
         let tmp = tempfile::tempdir().expect("tempdir");
         let mut dir = MigrationDir::create(tmp.path()).expect("create");
-        dir.add_at("last", "", Version::MAX).expect("add");
+        dir.add_at("last", "", v("99991231235959")).expect("add");
         let err = dir.add_at("after", "", v(NOW)).expect_err("exhausted");
         assert!(
             matches!(err, MigrationError::VersionsExhausted { .. }),

@@ -12,20 +12,27 @@
 //!   migrations and re-records the manifest ([`MigrationDir::rehash`], for `migrate hash`).
 //! - [`checksum`]: a file's checksum (SHA-256, insensitive to a BOM and to CRLF line endings).
 //! - [`manifest`]: the `migrate.sum` format.
+//! - [`directive`]: `-- migrate:` directives, the one parser the runner and the checks share.
+//! - [`content`]: what a migration's text may not hold (NUL bytes, transaction control in a
+//!   transactional file, `COPY … FROM STDIN`), found before any SQL runs.
 //!
 //! A migration, once recorded, is never edited: a fix is a new migration. The manifest makes an
 //! edit visible (`migrate check`, `cargo build`), and makes two branches that both add migrations
 //! conflict in git rather than merge silently into an order nobody tested.
 
 pub mod checksum;
+pub mod content;
 mod dir;
+pub mod directive;
 pub mod manifest;
 
 use std::fmt;
 use std::path::{Path, PathBuf};
 use std::time::{SystemTime, UNIX_EPOCH};
 
+pub use content::ContentProblem;
 pub use dir::MigrationDir;
+pub use directive::{Directive, Directives};
 
 use crate::diagnostic::Diagnostics;
 
@@ -114,6 +121,30 @@ impl Version {
             && mi < 60
             && s < 60;
         valid.then(|| days_from_civil(y, mo, d) * 86_400 + h * 3600 + mi * 60 + s)
+    }
+
+    /// Why this version is not a UTC date and time (`month 13`), or `None` when it is one.
+    pub fn date_problem(self) -> Option<String> {
+        let n = self.0;
+        let (y, mo, d) = (
+            (n / 10_000_000_000) as i64,
+            (n / 100_000_000 % 100) as u32,
+            (n / 1_000_000 % 100) as u32,
+        );
+        let (h, mi, s) = (n / 10_000 % 100, n / 100 % 100, n % 100);
+        if !(1..=12).contains(&mo) {
+            Some(format!("month {mo:02}"))
+        } else if !(1..=days_in_month(y, mo)).contains(&d) {
+            Some(format!("day {d:02} of month {mo:02}"))
+        } else if h >= 24 {
+            Some(format!("hour {h:02}"))
+        } else if mi >= 60 {
+            Some(format!("minute {mi:02}"))
+        } else if s >= 60 {
+            Some(format!("second {s:02}"))
+        } else {
+            None
+        }
     }
 
     /// The version one second later (or the next number, for a version that is not a date).
@@ -256,46 +287,30 @@ pub fn parse_file_name(file: &str) -> Result<(Version, &str), String> {
 // Migrations and directives
 // ---------------------------------------------------------------------------------------------
 
-/// A `-- migrate:key` or `-- migrate:key value` line at the top of a migration file.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Directive {
-    pub key: String,
-    pub value: Option<String>,
-    /// The 1-based line it is on.
-    pub line: usize,
+/// The first line of a migration's leading comment, directives skipped: what the migration says
+/// it does.
+pub fn description(content: &str) -> String {
+    content
+        .strip_prefix('\u{feff}')
+        .unwrap_or(content)
+        .lines()
+        .map(str::trim)
+        .take_while(|l| l.starts_with("--") || l.is_empty())
+        .filter(|l| l.starts_with("--") && !directive::is_directive_like(l))
+        .map(|l| l.trim_start_matches('-').trim())
+        .find(|l| !l.is_empty())
+        .unwrap_or("")
+        .to_string()
 }
 
-/// The directives at the top of a migration: `-- migrate:` comment lines before the first line
-/// that is neither a comment nor blank.
-pub fn parse_directives(content: &str) -> Vec<Directive> {
-    let content = content.strip_prefix('\u{feff}').unwrap_or(content);
-    let mut out = Vec::new();
-    for (i, line) in content.lines().enumerate() {
-        let line = line.trim();
-        if line.is_empty() {
-            continue;
-        }
-        let Some(comment) = line.strip_prefix("--") else {
-            break;
-        };
-        let Some(rest) = comment.trim_start().strip_prefix("migrate:") else {
-            continue;
-        };
-        let rest = rest.trim();
-        let (key, value) = match rest.split_once(char::is_whitespace) {
-            Some((k, v)) => (k, Some(v.trim().to_string())),
-            None => (rest, None),
-        };
-        if key.is_empty() {
-            continue;
-        }
-        out.push(Directive {
-            key: key.to_string(),
-            value,
-            line: i + 1,
-        });
-    }
-    out
+/// Whether a migration holds no SQL: only blank lines and `--` comments (a placeholder).
+pub fn is_comment_only(content: &str) -> bool {
+    content
+        .strip_prefix('\u{feff}')
+        .unwrap_or(content)
+        .lines()
+        .map(str::trim)
+        .all(|l| l.is_empty() || l.starts_with("--"))
 }
 
 /// One migration file.
@@ -309,8 +324,10 @@ pub struct Migration {
     pub content: String,
     /// [`checksum::file_checksum`] of the file.
     pub checksum: String,
-    /// The `-- migrate:` directives at the top of the file.
-    pub directives: Vec<Directive>,
+    /// What its `-- migrate:` directives say.
+    pub directives: Directives,
+    /// What its text may not hold (NUL bytes, directive errors), line by line.
+    pub problems: Vec<ContentProblem>,
 }
 
 impl Migration {
@@ -332,11 +349,13 @@ impl Migration {
             reason: e.to_string(),
         })?;
         let content = text.strip_prefix('\u{feff}').unwrap_or(text).to_string();
+        let (directives, problems) = content::check_text(&content);
         Ok(Migration {
             version,
             name,
             checksum: checksum::file_checksum(bytes),
-            directives: parse_directives(&content),
+            directives,
+            problems,
             content,
             path,
         })
@@ -349,13 +368,18 @@ impl Migration {
 
     /// The first directive with this key.
     pub fn directive(&self, key: &str) -> Option<&Directive> {
-        self.directives.iter().find(|d| d.key == key)
+        self.directives.get(key)
     }
 
     /// `-- migrate:no-transaction`: run the file outside a transaction (e.g. for
     /// `CREATE INDEX CONCURRENTLY`).
     pub fn no_transaction(&self) -> bool {
-        self.directive("no-transaction").is_some()
+        self.directives.no_transaction
+    }
+
+    /// What the migration says it does: the first line of its leading comment.
+    pub fn description(&self) -> String {
+        description(&self.content)
     }
 }
 
@@ -396,6 +420,10 @@ pub enum ProblemKind {
     DuplicateVersion { other: PathBuf },
     /// The file could not be read, or is not UTF-8.
     Unreadable { reason: String },
+    /// A file name that is not a UTC date and time.
+    BadVersion { reason: String },
+    /// What the file's text may not hold, on a line of it.
+    Content(ContentProblem),
 }
 
 impl Problem {
@@ -417,7 +445,7 @@ impl Problem {
 
     /// A stable machine-readable code, e.g. `edited`.
     pub fn code(&self) -> &'static str {
-        match self.kind {
+        match &self.kind {
             ProblemKind::ManifestMissing => "manifest-missing",
             ProblemKind::ManifestCorrupt { .. } => "manifest-corrupt",
             ProblemKind::ManifestConflict { .. } => "manifest-conflict",
@@ -429,6 +457,19 @@ impl Problem {
             ProblemKind::BadFileName { .. } => "bad-file-name",
             ProblemKind::DuplicateVersion { .. } => "duplicate-version",
             ProblemKind::Unreadable { .. } => "unreadable",
+            ProblemKind::BadVersion { .. } => "bad-version",
+            ProblemKind::Content(c) => c.code(),
+        }
+    }
+
+    /// The 1-based line of the file the problem is on, when it is on one.
+    pub fn line(&self) -> Option<usize> {
+        match &self.kind {
+            ProblemKind::ManifestCorrupt { line, .. } | ProblemKind::ManifestConflict { line } => {
+                Some(*line)
+            }
+            ProblemKind::Content(c) => c.line,
+            _ => None,
         }
     }
 
@@ -476,6 +517,13 @@ impl Problem {
                 format!("`{p}` has the same version as `{}`", other.display())
             }
             ProblemKind::Unreadable { reason } => format!("cannot read `{p}`: {reason}"),
+            ProblemKind::BadVersion { reason } => {
+                format!("`{p}`: its version is not a UTC date and time ({reason})")
+            }
+            ProblemKind::Content(c) => match c.line {
+                Some(line) => format!("`{p}:{line}` {}", c.message()),
+                None => format!("`{p}` {}", c.message()),
+            },
         }
     }
 
@@ -525,6 +573,12 @@ impl Problem {
                  takes the next free version) and delete this file, then run `migrate hash`"
             ),
             ProblemKind::Unreadable { .. } => "save the file as UTF-8 and check its permissions".into(),
+            ProblemKind::BadVersion { .. } => format!(
+                "versions are UTC timestamps, YYYYMMDDHHMMSS: rename `{f}` to a real time that keeps its place in \
+                 the order, then run `migrate hash` (only if it was never applied anywhere: a version, once \
+                 applied, stays), or re-create it with `migrate new`, which takes the current time"
+            ),
+            ProblemKind::Content(c) => c.help(),
         }
     }
 }
@@ -826,35 +880,45 @@ mod tests {
     }
 
     #[test]
-    fn directives() {
-        let sql = "\u{feff}-- migrate:no-transaction\n\n--migrate:lock_timeout 5s \n-- a plain comment\n-- migrate: \n\
-                   CREATE INDEX CONCURRENTLY x ON t (a);\n-- migrate:too-late\n";
-        let d = parse_directives(sql);
-        assert_eq!(
-            d,
-            [
-                Directive {
-                    key: "no-transaction".into(),
-                    value: None,
-                    line: 1
-                },
-                Directive {
-                    key: "lock_timeout".into(),
-                    value: Some("5s".into()),
-                    line: 3
-                },
-            ]
-        );
-        assert!(parse_directives("SELECT 1;\n-- migrate:no-transaction\n").is_empty());
-        assert!(parse_directives("").is_empty());
+    fn migrations_read_their_directives_and_description() {
+        let sql = "\u{feff}-- migrate:no-transaction\n\n-- migrate:lock-timeout 5s \n-- Build the index.\n\
+                   CREATE INDEX CONCURRENTLY x ON t (a);\n";
         let m = Migration::from_file(PathBuf::from("m/20240101120000_idx.sql"), sql.as_bytes())
             .expect("valid");
         assert!(m.no_transaction());
+        assert!(m.problems.is_empty(), "{:?}", m.problems);
         assert_eq!(
-            m.directive("lock_timeout").and_then(|d| d.value.as_deref()),
+            m.directive("lock-timeout").and_then(|d| d.value.as_deref()),
             Some("5s")
         );
+        assert_eq!(m.description(), "Build the index.");
         assert!(!m.content.starts_with('\u{feff}'));
         assert_eq!(m.file_name(), "20240101120000_idx.sql");
+        // A directive the runner would not read is a problem of the file, never ignored.
+        let m = Migration::from_file(
+            PathBuf::from("m/20240101120000_idx.sql"),
+            b"--migrate:no-transaction\nSELECT 1;\0\n",
+        )
+        .expect("still a migration");
+        let codes: Vec<_> = m.problems.iter().map(|p| (p.code(), p.line)).collect();
+        assert_eq!(codes, [("nul-byte", Some(2)), ("bad-directive", Some(1))]);
+        assert_eq!(
+            description("--migrate:no-transaction\n-- What it does.\n"),
+            "What it does."
+        );
+        assert!(is_comment_only("-- Placeholder.\n\n--\n"));
+        assert!(!is_comment_only("-- Placeholder.\nSELECT 1;\n"));
+    }
+
+    #[test]
+    fn versions_that_are_not_dates_say_why() {
+        let why = |s: &str| Version::parse(s).expect("14 digits").date_problem();
+        assert_eq!(why("20241399999999").as_deref(), Some("month 13"));
+        assert_eq!(why("20240230000000").as_deref(), Some("day 30 of month 02"));
+        assert_eq!(why("20240101240000").as_deref(), Some("hour 24"));
+        assert_eq!(why("20240101006000").as_deref(), Some("minute 60"));
+        assert_eq!(why("20240101000060").as_deref(), Some("second 60"));
+        assert_eq!(why("20240229235959"), None);
+        assert_eq!(why("00000000000001").as_deref(), Some("month 00"));
     }
 }

@@ -6,6 +6,17 @@ use super::Db;
 use crate::config::Dialect;
 use crate::sql::{ident, literal};
 
+/// The history table as SQL: `migrate_history` → `"migrate_history"`; a dotted name is
+/// schema-qualified, each part quoted: `ops.migrate_history` → `"ops"."migrate_history"`.
+pub fn table_ident(table: &str) -> String {
+    match table.split_once('.') {
+        Some((schema, name)) => format!("{}.{}", ident(schema), ident(name)),
+        None => ident(table),
+    }
+}
+
+pub use crate::config::history_table_problem as check_table_name;
+
 /// One row of the history table.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Applied {
@@ -24,10 +35,10 @@ pub struct Applied {
 }
 
 pub fn create_sql(dialect: Dialect, table: &str) -> String {
-    let t = ident(table);
+    let t = table_ident(table);
     match dialect {
         Dialect::Postgres => format!(
-            "CREATE TABLE IF NOT EXISTS {t} (\n    \
+            "{}CREATE TABLE IF NOT EXISTS {t} (\n    \
              version bigint PRIMARY KEY,\n    \
              name text NOT NULL,\n    \
              checksum text NOT NULL,\n    \
@@ -37,7 +48,8 @@ pub fn create_sql(dialect: Dialect, table: &str) -> String {
              execution_ms bigint,\n    \
              success boolean NOT NULL,\n    \
              applied_by text NOT NULL DEFAULT current_user,\n    \
-             error text\n)"
+             error text\n)",
+            create_schema_sql(table)
         ),
         Dialect::Sqlite => format!(
             "CREATE TABLE IF NOT EXISTS {t} (\n    \
@@ -55,12 +67,27 @@ pub fn create_sql(dialect: Dialect, table: &str) -> String {
     }
 }
 
+/// Creates the schema of a schema-qualified history table when it is missing (PostgreSQL). The
+/// existence check comes first: `CREATE SCHEMA IF NOT EXISTS` needs the CREATE privilege on the
+/// database even when the schema exists.
+fn create_schema_sql(table: &str) -> String {
+    let Some((schema, _)) = table.split_once('.') else {
+        return String::new();
+    };
+    format!(
+        "DO $migrate$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_namespace WHERE nspname = {}) THEN \
+         CREATE SCHEMA {}; END IF; END $migrate$;\n",
+        literal(schema),
+        ident(schema)
+    )
+}
+
 /// Whether the history table exists (without creating it).
 pub async fn exists(db: &mut Db<'_>, table: &str) -> Result<bool, sqlx::Error> {
     Ok(match db {
         Db::Pg(c) => {
             sqlx::query_scalar::<_, bool>("SELECT to_regclass($1) IS NOT NULL")
-                .bind(ident(table))
+                .bind(table_ident(table))
                 .fetch_one(&mut **c)
                 .await?
         }
@@ -81,7 +108,7 @@ pub async fn read(db: &mut Db<'_>, table: &str) -> Result<Vec<Applied>, sqlx::Er
     if !exists(db, table).await? {
         return Ok(Vec::new());
     }
-    let t = ident(table);
+    let t = table_ident(table);
     let rows = match db {
         Db::Pg(c) => {
             let sql = format!(
@@ -144,12 +171,13 @@ pub fn insert_sql(
     execution_ms: Option<i64>,
     applied_by: &str,
 ) -> String {
-    let t = ident(table);
+    let t = table_ident(table);
     let ms = execution_ms.map_or_else(|| "NULL".to_string(), |v| v.to_string());
+    let started = started_at_sql(dialect, success, execution_ms);
     match dialect {
         Dialect::Postgres => format!(
-            "INSERT INTO {t} (version, name, checksum, description, finished_at, execution_ms, success) \
-             VALUES ({}, {}, {}, {}, {}, {ms}, {success})",
+            "INSERT INTO {t} (version, name, checksum, description, started_at, finished_at, execution_ms, success) \
+             VALUES ({}, {}, {}, {}, {started}, {}, {ms}, {success})",
             m.version,
             literal(&m.name),
             literal(&m.checksum),
@@ -157,8 +185,8 @@ pub fn insert_sql(
             if success { "clock_timestamp()" } else { "NULL" },
         ),
         Dialect::Sqlite => format!(
-            "INSERT INTO {t} (version, name, checksum, description, finished_at, execution_ms, success, applied_by) \
-             VALUES ({}, {}, {}, {}, {}, {ms}, {}, {})",
+            "INSERT INTO {t} (version, name, checksum, description, started_at, finished_at, execution_ms, success, applied_by) \
+             VALUES ({}, {}, {}, {}, {started}, {}, {ms}, {}, {})",
             m.version,
             literal(&m.name),
             literal(&m.checksum),
@@ -174,6 +202,23 @@ pub fn insert_sql(
     }
 }
 
+/// When the migration started. A transactional migration's row is written at its end, inside
+/// its transaction: PostgreSQL's `transaction_timestamp()` is the start of that transaction;
+/// SQLite's is the end minus the measured duration. Otherwise (a row written before the work,
+/// or a baseline) now.
+fn started_at_sql(dialect: Dialect, success: bool, execution_ms: Option<i64>) -> String {
+    match (dialect, success, execution_ms) {
+        (Dialect::Postgres, true, Some(_)) => "transaction_timestamp()".into(),
+        (Dialect::Postgres, _, _) => "clock_timestamp()".into(),
+        (Dialect::Sqlite, true, Some(ms)) => format!(
+            "strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-{}.{:03} seconds')",
+            ms / 1000,
+            ms % 1000
+        ),
+        (Dialect::Sqlite, _, _) => "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')".into(),
+    }
+}
+
 /// Marks a no-transaction run finished, successfully or with the error that stopped it.
 pub fn finish_sql(
     dialect: Dialect,
@@ -182,7 +227,7 @@ pub fn finish_sql(
     execution_ms: i64,
     error: Option<&str>,
 ) -> String {
-    let t = ident(table);
+    let t = table_ident(table);
     let now = match dialect {
         Dialect::Postgres => "clock_timestamp()",
         Dialect::Sqlite => "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')",
@@ -199,16 +244,33 @@ pub fn finish_sql(
 }
 
 pub fn delete_sql(table: &str, version: u64) -> String {
-    format!("DELETE FROM {} WHERE version = {version}", ident(table))
+    format!(
+        "DELETE FROM {} WHERE version = {version}",
+        table_ident(table)
+    )
 }
 
+/// Records a failed or interrupted run as applied (completed by hand); a run that stopped
+/// without finishing gets its finish time now.
 pub fn mark_applied_sql(dialect: Dialect, table: &str, version: u64) -> String {
-    let success = match dialect {
-        Dialect::Postgres => "true",
-        Dialect::Sqlite => "1",
+    let (success, now) = match dialect {
+        Dialect::Postgres => ("true", "clock_timestamp()"),
+        Dialect::Sqlite => ("1", "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')"),
     };
     format!(
-        "UPDATE {} SET success = {success}, error = NULL WHERE version = {version}",
-        ident(table)
+        "UPDATE {} SET success = {success}, error = NULL, finished_at = COALESCE(finished_at, {now}) \
+         WHERE version = {version}",
+        table_ident(table)
+    )
+}
+
+/// Records why a no-transaction run stopped when its own session could not (the server ended
+/// it): only while the row is still unfinished, so a later outcome is never overwritten.
+pub fn record_stop_sql(table: &str, version: u64, error: &str) -> String {
+    format!(
+        "UPDATE {} SET finished_at = clock_timestamp(), error = {} \
+         WHERE version = {version} AND NOT success AND finished_at IS NULL",
+        table_ident(table),
+        literal(error)
     )
 }

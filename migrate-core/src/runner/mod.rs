@@ -6,10 +6,16 @@
 //! 1. **Integrity first.** Before any migration SQL runs, what the database recorded is compared
 //!    with the files: an applied migration whose content changed, an applied version with no file,
 //!    a failed (dirty) earlier run, or a new file older than the newest applied one — each refuses,
-//!    naming the migration and what to do.
+//!    naming the migration and what to do. Applied versions newer than every file are `ahead` (an
+//!    older release during a rolling deploy): a note. The migrations about to run are checked for
+//!    what cannot work ([`admit`]: transaction control in a transactional file, `COPY … FROM
+//!    STDIN`, …), and refused with their file, line and fix.
 //! 2. **Serialised.** Runners on one database take turns: PostgreSQL through a session advisory
 //!    lock, SQLite through its write lock (`BEGIN IMMEDIATE`). After taking it, a runner reads the
-//!    history again, so each migration is applied exactly once however many runners start.
+//!    history again, so each migration is applied exactly once however many runners start. A
+//!    waiting runner polls for the lock holding no transaction (so `CREATE INDEX CONCURRENTLY`
+//!    never waits for it), says every few seconds whom it waits for, and gives up after
+//!    `runner_lock_timeout` (see [`lock`]).
 //! 3. **Transactions.** A file runs in one transaction with its history row, so a failure or a
 //!    killed process leaves no trace. A `-- migrate:no-transaction` file runs statement by
 //!    statement; its history row is written first and marked finished last, so a failure part-way
@@ -22,6 +28,10 @@
 //! 5. **Dry runs** apply pending migrations inside a transaction that is rolled back.
 
 pub mod history;
+mod lock;
+mod recovery;
+
+pub use lock::Holder;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -31,8 +41,9 @@ use sqlx::{PgConnection, SqliteConnection};
 
 use crate::config::Dialect;
 use crate::db::{Conn, DbError};
-use crate::migration::{Migration, MigrationDir};
+use crate::migration::{ContentProblem, Migration, MigrationDir, content};
 use crate::migrator::{EmbeddedMigration, Migrator};
+use crate::sql::literal;
 use crate::sql::split::split;
 use history::Applied;
 
@@ -138,56 +149,38 @@ pub struct Source {
 
 /// The first line of a file's leading comment, directives skipped.
 pub fn description_of(content: &str) -> String {
-    content
-        .lines()
-        .map(str::trim)
-        .take_while(|l| l.starts_with("--") || l.is_empty())
-        .filter(|l| l.starts_with("--") && !l.starts_with("-- migrate:"))
-        .map(|l| l.trim_start_matches('-').trim())
-        .find(|l| !l.is_empty())
-        .unwrap_or("")
-        .to_string()
+    crate::migration::description(content)
 }
 
-fn directive<'a>(content: &'a str, key: &str) -> Option<&'a str> {
-    content
-        .lines()
-        .map(str::trim)
-        .take_while(|l| l.starts_with("--") || l.is_empty())
-        .filter_map(|l| l.strip_prefix("-- migrate:"))
-        .find_map(|d| {
-            let (k, v) = d.split_once(char::is_whitespace).unwrap_or((d, ""));
-            (k == key).then(|| v.trim())
-        })
-}
+pub use crate::migration::directive::parse_duration_ms;
 
 impl Source {
-    /// A migration from its content; directives are read from the top of the file.
+    /// A migration from its content; directives are read from the top of the file (with the
+    /// parser the directory check uses). A NUL byte or a directive error refuses it.
     pub fn new(version: u64, name: &str, content: &str) -> Result<Source, RunError> {
         let content = content
             .strip_prefix('\u{feff}')
             .unwrap_or(content)
             .to_string();
-        let timeout = |key: &str| -> Result<Option<u64>, RunError> {
-            directive(&content, key)
-                .map(|v| {
-                    parse_duration_ms(v).ok_or_else(|| RunError::BadDirective {
-                        version,
-                        name: name.to_string(),
-                        message: format!("`-- migrate:{key} {v}` is not a duration"),
-                    })
-                })
-                .transpose()
-        };
+        let (directives, problems) = content::check_text(&content);
+        if !problems.is_empty() {
+            let file = format!("{version:014}_{name}.sql");
+            return Err(RunError::Refused(
+                problems
+                    .iter()
+                    .map(|p| Refusal::of_content(version, name, &file, p))
+                    .collect(),
+            ));
+        }
         Ok(Source {
             version,
             name: name.to_string(),
             checksum: crate::migration::checksum::file_checksum(content.as_bytes()),
-            no_transaction: directive(&content, "no-transaction").is_some(),
+            no_transaction: directives.no_transaction,
             description: description_of(&content),
             secure: false,
-            lock_timeout_ms: timeout("lock-timeout")?,
-            statement_timeout_ms: timeout("statement-timeout")?,
+            lock_timeout_ms: directives.lock_timeout_ms,
+            statement_timeout_ms: directives.statement_timeout_ms,
             content,
         })
     }
@@ -205,9 +198,12 @@ impl Source {
 ///
 /// A migration listed in the manifest keeps its repository file as a placeholder (content for
 /// development, or empty); when a file of the same name exists in one of `extra_paths`, that file's
-/// content is what runs in this environment, and it is never printed. An empty file there means
-/// "nothing to do in this environment". Files in `extra_paths` that the manifest does not list are
-/// refused: anything not listed is never run.
+/// content is what runs in this environment, and it is never printed: the placeholder's
+/// description stands for it. An empty file there means "nothing to do in this environment".
+/// Refused, before anything runs: files in `extra_paths` that the manifest does not list (anything
+/// not listed is never run), and, in an environment that has `extra_paths`, a placeholder with no
+/// file there — one marked `-- migrate:secure`, or one that holds no SQL — which would otherwise
+/// run in its place.
 pub fn sources_from_dir(
     dir: &MigrationDir,
     extra_paths: &[PathBuf],
@@ -227,19 +223,19 @@ pub fn sources_from_dir(
         }
     }
     let mut out = Vec::new();
+    let mut refused = Vec::new();
     for m in dir.migrations() {
         let mut source = Source::from_migration(m)?;
         if let Some(path) = overrides.remove(&m.file_name()) {
-            let content = std::fs::read_to_string(&path).map_err(|e| RunError::Secure {
-                path: path.clone(),
-                message: format!("cannot read: {e}"),
-            })?;
-            let mut secure = Source::new(source.version, &source.name, &content)?;
-            secure.secure = true;
-            if secure.description.is_empty() {
-                secure.description = source.description.clone();
+            match secure_source(&source, &path) {
+                Ok(secure) => source = secure,
+                Err(RunError::Refused(r)) => refused.extend(r),
+                Err(e) => return Err(e),
             }
-            source = secure;
+        } else if !extra_paths.is_empty()
+            && (m.directives.secure || crate::migration::is_comment_only(&m.content))
+        {
+            refused.push(secure_missing(m, extra_paths));
         }
         out.push(source);
     }
@@ -252,23 +248,62 @@ pub fn sources_from_dir(
             ),
         });
     }
+    if !refused.is_empty() {
+        return Err(RunError::Refused(refused));
+    }
     Ok(out)
 }
 
-/// Parses `500ms`, `5s`, `10min`, `2h`, or a bare number of milliseconds; `0` disables.
-pub fn parse_duration_ms(s: &str) -> Option<u64> {
-    let s = s.trim();
-    let split = s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len());
-    let (n, unit) = s.split_at(split);
-    let n: u64 = n.parse().ok()?;
-    let factor = match unit.trim() {
-        "" | "ms" => 1,
-        "s" => 1_000,
-        "min" | "m" => 60_000,
-        "h" => 3_600_000,
-        _ => return None,
+/// The environment's secure file in place of its placeholder, described by the placeholder.
+fn secure_source(placeholder: &Source, path: &Path) -> Result<Source, RunError> {
+    let content = std::fs::read_to_string(path).map_err(|e| RunError::Secure {
+        path: path.to_path_buf(),
+        message: format!("cannot read: {e}"),
+    })?;
+    let mut secure =
+        Source::new(placeholder.version, &placeholder.name, &content).map_err(|e| match e {
+            RunError::Refused(mut r) => {
+                for refusal in &mut r {
+                    refusal.file = path.display().to_string();
+                }
+                RunError::Refused(r)
+            }
+            other => other,
+        })?;
+    secure.secure = true;
+    // The secure file's own comments may name what it holds: only the placeholder speaks for it.
+    secure.description.clone_from(&placeholder.description);
+    Ok(secure)
+}
+
+/// A placeholder with no secure file in an environment that has extra migration paths.
+fn secure_missing(m: &Migration, extra_paths: &[PathBuf]) -> Refusal {
+    let file = m.file_name();
+    let why = if m.directives.secure {
+        "is marked `-- migrate:secure`"
+    } else {
+        "holds no SQL"
     };
-    n.checked_mul(factor)
+    let paths = extra_paths
+        .iter()
+        .map(|p| format!("`{}`", p.display()))
+        .collect::<Vec<_>>()
+        .join(", ");
+    Refusal {
+        version: m.version.as_u64(),
+        name: m.name.clone(),
+        file: m.path.display().to_string(),
+        line: None,
+        code: "secure-missing",
+        message: format!(
+            "is a placeholder (it {why}), and its secure file is missing from this environment's extra \
+             migration paths ({paths}); the placeholder would run in its place"
+        ),
+        help: format!(
+            "put this environment's `{file}` in {paths} (an empty file there means the migration does \
+             nothing in this environment), or run without `--env` if this is not that environment"
+        ),
+    }
 }
 
 /// How to run.
@@ -289,6 +324,11 @@ pub struct Options {
     pub target: Option<u64>,
     /// Recorded as who applied a migration on SQLite (PostgreSQL records `current_user`).
     pub applied_by: String,
+    /// Longest wait for another runner (the runner lock); `None` or 0 waits for good. Default
+    /// 10 min.
+    pub runner_lock_timeout_ms: Option<u64>,
+    /// While waiting for another runner, how often to say so ([`Event::Waiting`]). Default 15 s.
+    pub wait_report_ms: u64,
 }
 
 impl Default for Options {
@@ -302,15 +342,30 @@ impl Default for Options {
             dry_run: false,
             target: None,
             applied_by: std::env::var("USER").unwrap_or_default(),
+            runner_lock_timeout_ms: Some(DEFAULT_RUNNER_LOCK_TIMEOUT_MS),
+            wait_report_ms: 15_000,
         }
     }
 }
 
+/// How long `up` waits for another runner by default: `runner_lock_timeout = "10min"`.
+pub const DEFAULT_RUNNER_LOCK_TIMEOUT_MS: u64 = 600_000;
+
 /// What the runner is doing, for progress output and logs.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Event {
-    /// Another runner holds the lock; this one waits.
-    Waiting,
+    /// Another runner holds the lock; this one waits. Reported when the wait starts
+    /// (`waited_ms` 0), then every [`Options::wait_report_ms`].
+    Waiting {
+        /// Who holds it (PostgreSQL); `None` on SQLite, which cannot tell, or when it was just
+        /// released.
+        holder: Option<Holder>,
+        waited_ms: u64,
+        /// When the wait ends in failure (`runner_lock_timeout`); `None`: never.
+        timeout_ms: Option<u64>,
+        /// SQLite's write lock, whose holder cannot be known (else PostgreSQL's runner lock).
+        sqlite: bool,
+    },
     /// Nothing to apply.
     UpToDate,
     Applying {
@@ -347,6 +402,20 @@ pub enum Event {
         ms: u64,
         rows: u64,
     },
+    /// Dry run: a no-transaction file (its statements reported as [`Event::NotRun`]) was not
+    /// applied, so what depends on it cannot be checked.
+    Skipped { version: u64, name: String },
+    /// Dry run: it failed, but it comes after `after`, a file the dry run skipped, and may depend
+    /// on it: not a verdict. `error` is what the database said (only its SQLSTATE for a secure
+    /// migration).
+    Unchecked {
+        version: u64,
+        name: String,
+        after: String,
+        error: String,
+    },
+    /// Applied in the database, newer than every migration here: a newer release applied it.
+    Ahead { version: u64, name: String },
 }
 
 /// What a run did.
@@ -355,6 +424,9 @@ pub struct Summary {
     /// `(version, name, milliseconds)` of each migration applied (or, in a dry run, tried).
     pub applied: Vec<(u64, String, u64)>,
     pub dry_run: bool,
+    /// Dry run: `(version, name)` of each migration it could not check (skipped no-transaction
+    /// files, and failures that may depend on them).
+    pub unchecked: Vec<(u64, String)>,
 }
 
 /// Something the database's history says that the files contradict.
@@ -371,10 +443,18 @@ pub enum IntegrityKind {
     Modified,
     /// Applied, and the file is gone.
     Missing,
-    /// An earlier no-transaction run failed part-way.
-    Dirty { error: Option<String> },
+    /// An earlier no-transaction run failed part-way (`error` recorded), or its runner stopped
+    /// before it finished (no `error`: killed, or its connection lost).
+    Dirty {
+        error: Option<String>,
+        /// What the database shows the run left and the exact way back, when it could be read.
+        advice: Option<String>,
+    },
     /// Not applied, and older than the newest applied migration.
     OutOfOrder { newest: u64 },
+    /// Applied, with no file here, and newer than every file here: a newer release applied it
+    /// (an older one starting during a rolling deploy). A note, not a refusal.
+    Ahead,
 }
 
 impl Integrity {
@@ -384,6 +464,7 @@ impl Integrity {
             IntegrityKind::Missing => "missing",
             IntegrityKind::Dirty { .. } => "dirty",
             IntegrityKind::OutOfOrder { .. } => "out-of-order",
+            IntegrityKind::Ahead => "ahead",
         }
     }
 
@@ -394,18 +475,21 @@ impl Integrity {
                 format!("migration {m} was applied, and its file has changed since")
             }
             IntegrityKind::Missing => format!("migration {m} was applied, and its file is gone"),
-            IntegrityKind::Dirty { error } => format!(
-                "migration {m} failed part-way in an earlier run{}",
-                error
-                    .as_deref()
-                    .map(|e| format!(": {e}"))
-                    .unwrap_or_default()
+            IntegrityKind::Dirty {
+                error: Some(error), ..
+            } => format!("migration {m} failed part-way in an earlier run: {error}"),
+            IntegrityKind::Dirty { error: None, .. } => format!(
+                "migration {m} did not finish in an earlier run: its runner stopped part-way (the process \
+                 was killed, or it lost its connection) and recorded no error"
             ),
             IntegrityKind::OutOfOrder { newest } => {
                 format!(
                     "migration {m} is not applied, and is older than the newest applied one ({newest})"
                 )
             }
+            IntegrityKind::Ahead => format!(
+                "migration {m} is applied and newer than every migration here: a newer release applied it"
+            ),
         }
     }
 
@@ -418,16 +502,86 @@ impl Integrity {
             IntegrityKind::Missing => "restore the file from version control; applied migrations stay in the \
                  directory (and in the manifest) for good"
                 .into(),
-            IntegrityKind::Dirty { .. } => format!(
-                "look at what the failed statement left (the error says which), repair the database by hand, \
-                 then run `migrate resolve {v} --rolled-back` to run the file again, or `migrate resolve {v} \
-                 --applied` if you completed it by hand"
+            IntegrityKind::Dirty {
+                advice: Some(advice),
+                ..
+            } => advice.clone(),
+            IntegrityKind::Dirty { error, .. } => format!(
+                "{}, repair the database by hand, then run `migrate resolve {v} --rolled-back` to run the file \
+                 again, or `migrate resolve {v} --applied` if you completed it by hand",
+                if error.is_some() {
+                    "look at what the failed statement left (the error says which line)"
+                } else {
+                    "look at what its statements left (no error says where it stopped)"
+                }
             ),
             IntegrityKind::OutOfOrder { .. } => "it was probably merged from another branch: give it a new version \
                  (`migrate new NAME`, move its SQL there, `migrate hash`) so migrations run in one order everywhere"
                 .into(),
+            IntegrityKind::Ahead => "nothing to do: this release is older than the database's migrations (e.g. \
+                 during a rolling deploy); the release that has the file applies what comes after it"
+                .into(),
         }
     }
+}
+
+/// Something in a migration the runner refuses before any SQL runs: a NUL byte, a directive
+/// error, transaction control or `COPY … FROM STDIN` where they cannot work, a missing secure file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Refusal {
+    pub version: u64,
+    pub name: String,
+    /// The file: the migration's, or the environment's secure file.
+    pub file: String,
+    /// The 1-based line, when it is on one.
+    pub line: Option<usize>,
+    /// A stable code, the same `migrate check` reports (e.g. `transaction-control`).
+    pub code: &'static str,
+    pub message: String,
+    /// How to fix it.
+    pub help: String,
+}
+
+impl Refusal {
+    fn of_content(version: u64, name: &str, file: &str, p: &ContentProblem) -> Refusal {
+        Refusal {
+            version,
+            name: name.to_string(),
+            file: file.to_string(),
+            line: p.line,
+            code: p.code(),
+            message: p.message(),
+            help: p.help(),
+        }
+    }
+
+    /// `file:line`, or the file alone.
+    pub fn location(&self) -> String {
+        match self.line {
+            Some(line) => format!("{}:{line}", self.file),
+            None => self.file.clone(),
+        }
+    }
+}
+
+impl std::fmt::Display for Refusal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "[{}] `{}` {}", self.code, self.location(), self.message)
+    }
+}
+
+/// The statements the runner refuses in the migrations it is about to run, on this dialect.
+pub fn admit(sources: &[&Source], dialect: Dialect) -> Vec<Refusal> {
+    let mut out = Vec::new();
+    for s in sources {
+        let file = format!("{:014}_{}.sql", s.version, s.name);
+        out.extend(
+            content::check_statements(&s.content, s.no_transaction, dialect)
+                .iter()
+                .map(|p| Refusal::of_content(s.version, &s.name, &file, p)),
+        );
+    }
+    out
 }
 
 /// Why a run stopped.
@@ -454,20 +608,84 @@ pub enum RunError {
         name: String,
         attempts: u32,
     },
-    #[error("migration {version}_{name}: {message}")]
-    BadDirective {
-        version: u64,
-        name: String,
-        message: String,
-    },
+    #[error("{} problem(s) in the migrations to run; nothing was run", .0.len())]
+    Refused(Vec<Refusal>),
     #[error("{}: {message}", path.display())]
     Secure { path: PathBuf, message: String },
     #[error("no migration has version {0}")]
     UnknownVersion(u64),
     #[error("migration {version}_{name} is not in a failed state")]
     NotFailed { version: u64, name: String },
+    #[error("{}", runner_lock_timeout_message(*.waited_ms, .holder.as_ref(), *.sqlite))]
+    RunnerLockTimeout {
+        waited_ms: u64,
+        /// Who held it when this runner gave up (PostgreSQL).
+        holder: Option<Holder>,
+        sqlite: bool,
+    },
+    /// `resolve` while another runner holds the runner lock: what it would settle may be running.
+    #[error(
+        "another runner holds the runner lock{}: migration {version} may still be in progress, so its history was left as it is",
+        holder.as_ref().map(|h| format!(" ({h})")).unwrap_or_default()
+    )]
+    InProgress {
+        version: u64,
+        holder: Option<Holder>,
+    },
+    /// The server ended the runner's session (`pg_terminate_backend`, a restart, a lost network)
+    /// while a migration ran.
+    #[error(
+        "migration {version}_{name} stopped{}: the database ended this runner's session ({error})",
+        line.map(|l| format!(" at line {l}")).unwrap_or_default()
+    )]
+    ConnectionLost {
+        version: u64,
+        name: String,
+        line: Option<usize>,
+        error: String,
+        recovery: String,
+        /// The history still shows the run unfinished: [`settle_lost`] records the stop on a new
+        /// connection.
+        unrecorded: bool,
+    },
+    #[error("{0}")]
+    BadHistoryTable(String),
     #[error(transparent)]
     Db(#[from] DbError),
+}
+
+fn runner_lock_timeout_message(waited_ms: u64, holder: Option<&Holder>, sqlite: bool) -> String {
+    let waited = human_ms(waited_ms);
+    match (sqlite, holder) {
+        (true, _) => format!(
+            "gave up after waiting {waited} for the SQLite write lock (runner_lock_timeout): another \
+             connection held it all that time; nothing was applied by this runner"
+        ),
+        (false, Some(h)) => format!(
+            "gave up after waiting {waited} for another runner (runner_lock_timeout): {h} still holds the \
+             runner lock; nothing was applied by this runner"
+        ),
+        (false, None) => format!(
+            "gave up after waiting {waited} for another runner (runner_lock_timeout); nothing was applied by \
+             this runner"
+        ),
+    }
+}
+
+/// `250 ms`, `12 s`, `10 min`, `1 h 5 min`.
+pub fn human_ms(ms: u64) -> String {
+    match ms {
+        0..1_000 => format!("{ms} ms"),
+        1_000..60_000 => format!("{} s", ms / 1_000),
+        60_000..3_600_000 if ms % 60_000 >= 1_000 => {
+            format!("{} min {} s", ms / 60_000, ms % 60_000 / 1_000)
+        }
+        60_000..3_600_000 => format!("{} min", ms / 60_000),
+        _ if ms % 3_600_000 >= 60_000 => {
+            format!("{} h {} min", ms / 3_600_000, ms % 3_600_000 / 60_000)
+        }
+        _ => format!("{} h", ms / 3_600_000),
+    }
 }
 
 impl RunError {
@@ -481,6 +699,36 @@ impl RunError {
                     .into(),
             ),
             RunError::UnknownVersion(_) => Some("`migrate status` lists the versions".into()),
+            RunError::Refused(r) if r.len() == 1 => Some(r[0].help.clone()),
+            RunError::RunnerLockTimeout { sqlite: true, .. } => Some(
+                "another `migrate up`, or the application, kept writing to the database file; SQLite cannot \
+                 tell which process holds its lock (`fuser FILE` or `lsof FILE` lists the processes that have \
+                 it open). Run `migrate up` again when it is done, or raise `runner_lock_timeout` in \
+                 migrate.toml (\"0\" waits for good)"
+                    .into(),
+            ),
+            RunError::RunnerLockTimeout {
+                holder: Some(h), ..
+            } => Some(format!(
+                "it may be applying a long migration: `migrate status` shows which. If it is stuck, end it \
+                 with `SELECT pg_terminate_backend({});` and run `migrate up` again; to wait longer, raise \
+                 `runner_lock_timeout` in migrate.toml (\"0\" waits for good)",
+                h.pid
+            )),
+            RunError::RunnerLockTimeout { .. } => Some(
+                "run `migrate up` again; to wait longer, raise `runner_lock_timeout` in migrate.toml \
+                 (\"0\" waits for good)"
+                    .into(),
+            ),
+            RunError::InProgress { .. } => Some(
+                "wait until that runner is done (`migrate status` shows a migration it runs as `running`), \
+                 then look again: `migrate resolve` settles only a run that has stopped"
+                    .into(),
+            ),
+            RunError::ConnectionLost { recovery, .. } => Some(recovery.clone()),
+            RunError::BadHistoryTable(_) => {
+                Some("change `history_table` in migrate.toml (or the Migrator's history table)".into())
+            }
             RunError::Db(e) => e.help.clone(),
             _ => None,
         }
@@ -488,7 +736,27 @@ impl RunError {
 }
 
 fn db_err(e: sqlx::Error) -> RunError {
-    RunError::Db(DbError::new(e.to_string()))
+    let d = DbError::new(e.to_string());
+    RunError::Db(if is_busy(&e) {
+        d.with_help(SQLITE_BUSY_HELP)
+    } else {
+        d
+    })
+}
+
+/// Why SQLite said `database is locked`, and what to do.
+const SQLITE_BUSY_HELP: &str = "another connection held a lock on the SQLite file for longer than \
+    `runner_lock_timeout`: another `migrate up`, or the application in a long transaction. SQLite cannot tell \
+    which process (`fuser FILE` or `lsof FILE` lists those that have it open). Let it finish, then run the \
+    command again; in WAL mode (`PRAGMA journal_mode = WAL`) readers never block a migration";
+
+/// The server ended the session, or the connection broke: nothing more can run on it.
+fn is_connection_lost(e: &sqlx::Error) -> bool {
+    match e {
+        sqlx::Error::Io(_) | sqlx::Error::Protocol(_) | sqlx::Error::WorkerCrashed => true,
+        // admin_shutdown (pg_terminate_backend), crash_shutdown, and connection exceptions.
+        _ => sqlstate(e).is_some_and(|c| c.starts_with("57P") || c.starts_with("08")),
+    }
 }
 
 /// The SQLSTATE of a database error.
@@ -549,72 +817,49 @@ fn timeouts_sql(source: &Source, opts: &Options, local: bool) -> String {
     format!("SET {scope}lock_timeout = '{lock}ms'; SET {scope}statement_timeout = '{stmt}ms'")
 }
 
-/// Holds the runner lock for a whole run (PostgreSQL); SQLite locks per migration.
+/// Takes the runner lock, waiting for another runner at most `runner_lock_timeout`.
+///
+/// PostgreSQL: a session advisory lock, held for the whole run. SQLite: the write lock, held
+/// until [`release_sqlite`] (the history is read under it); each migration then takes it again
+/// for its own transaction.
 async fn lock(
     db: &mut Db<'_>,
     opts: &Options,
     report: &mut (dyn FnMut(Event) + Send),
 ) -> Result<(), RunError> {
-    if let Db::Pg(c) = db {
-        let key = lock_key(&opts.history_table);
-        let got: bool = sqlx::query_scalar("SELECT pg_try_advisory_lock($1)")
-            .bind(key)
-            .fetch_one(&mut **c)
-            .await
-            .map_err(db_err)?;
-        if !got {
-            report(Event::Waiting);
-            sqlx::query("SELECT pg_advisory_lock($1)")
-                .bind(key)
-                .execute(&mut **c)
-                .await
-                .map_err(db_err)?;
-        }
+    if let Some(problem) = history::check_table_name(db.dialect(), &opts.history_table) {
+        return Err(RunError::BadHistoryTable(problem));
     }
-    Ok(())
+    match db {
+        Db::Pg(c) => lock::acquire_pg(c, lock_key(&opts.history_table), opts, report).await,
+        Db::Lite(c) => lock::begin_immediate(c, opts, report).await,
+    }
 }
 
 async fn unlock(db: &mut Db<'_>, opts: &Options) {
-    if let Db::Pg(c) = db {
-        let _ = sqlx::query("SELECT pg_advisory_unlock($1)")
-            .bind(lock_key(&opts.history_table))
-            .execute(&mut **c)
-            .await;
+    match db {
+        Db::Pg(c) => {
+            let _ = sqlx::query("SELECT pg_advisory_unlock($1)")
+                .bind(lock_key(&opts.history_table))
+                .execute(&mut **c)
+                .await;
+        }
+        Db::Lite(c) => release_sqlite(c).await,
     }
 }
 
-/// `BEGIN IMMEDIATE` on SQLite: takes the write lock, saying so when it has to wait.
-async fn begin_immediate(
-    c: &mut SqliteConnection,
-    report: &mut (dyn FnMut(Event) + Send),
-) -> Result<(), RunError> {
-    // Try at once; if another runner holds the lock, say so, then wait for it.
-    c.run("PRAGMA busy_timeout = 0").await.map_err(db_err)?;
-    let first = c.run("BEGIN IMMEDIATE").await;
-    let result = match first {
-        Ok(_) => Ok(()),
-        Err(e) if is_busy(&e) => {
-            report(Event::Waiting);
-            c.run(&format!("PRAGMA busy_timeout = {SQLITE_WAIT_MS}"))
-                .await
-                .map_err(db_err)?;
-            c.run("BEGIN IMMEDIATE").await.map(|_| ()).map_err(db_err)
-        }
-        Err(e) => Err(db_err(e)),
-    };
-    c.run(&format!("PRAGMA busy_timeout = {SQLITE_WAIT_MS}"))
-        .await
-        .map_err(db_err)?;
-    result
+/// Ends the transaction [`lock`] opened on SQLite, if it is still open.
+async fn release_sqlite(c: &mut SqliteConnection) {
+    // "cannot rollback - no transaction is active" once released: nothing to do then.
+    let _ = c.run("ROLLBACK").await;
 }
 
-/// How long a SQLite runner waits for another one's write lock.
-const SQLITE_WAIT_MS: u64 = 600_000;
-
 /// Compares the history with the sources; every contradiction is reported, none is fixed.
+/// [`IntegrityKind::Ahead`] entries are notes, not contradictions.
 pub fn check_integrity(sources: &[Source], applied: &[Applied]) -> Vec<Integrity> {
     let mut out = Vec::new();
     let by_version: BTreeMap<u64, &Source> = sources.iter().map(|s| (s.version, s)).collect();
+    let newest_local = sources.iter().map(|s| s.version).max();
     for a in applied {
         match by_version.get(&a.version) {
             _ if !a.success => out.push(Integrity {
@@ -622,7 +867,13 @@ pub fn check_integrity(sources: &[Source], applied: &[Applied]) -> Vec<Integrity
                 name: a.name.clone(),
                 kind: IntegrityKind::Dirty {
                     error: a.error.clone(),
+                    advice: None,
                 },
+            }),
+            None if newest_local.is_none_or(|n| a.version > n) => out.push(Integrity {
+                version: a.version,
+                name: a.name.clone(),
+                kind: IntegrityKind::Ahead,
             }),
             None => out.push(Integrity {
                 version: a.version,
@@ -683,18 +934,36 @@ async fn up_locked(
     let applied = history::read(db, &opts.history_table)
         .await
         .map_err(db_err)?;
-    let problems = check_integrity(sources, &applied);
+    if let Db::Lite(c) = db {
+        // Read under the write lock; each migration takes it again for its own transaction.
+        release_sqlite(c).await;
+    }
+    let (ahead, mut problems): (Vec<Integrity>, Vec<Integrity>) =
+        check_integrity(sources, &applied)
+            .into_iter()
+            .partition(|i| i.kind == IntegrityKind::Ahead);
     if !problems.is_empty() {
+        advise_dirty(db, sources, &mut problems).await;
         return Err(RunError::Integrity(problems));
+    }
+    for a in ahead {
+        report(Event::Ahead {
+            version: a.version,
+            name: a.name,
+        });
     }
     let done: std::collections::HashSet<u64> = applied.iter().map(|a| a.version).collect();
     let pending: Vec<&Source> = sources
         .iter()
         .filter(|s| !done.contains(&s.version) && opts.target.is_none_or(|t| s.version <= t))
         .collect();
+    let refused = admit(&pending, db.dialect());
+    if !refused.is_empty() {
+        return Err(RunError::Refused(refused));
+    }
     let mut summary = Summary {
-        applied: Vec::new(),
         dry_run: opts.dry_run,
+        ..Summary::default()
     };
     if pending.is_empty() {
         report(Event::UpToDate);
@@ -715,10 +984,11 @@ async fn up_locked(
             description: s.description.clone(),
         });
         let outcome = match (&mut *db, s.no_transaction) {
-            (Db::Pg(c), false) => apply_pg_tx(c, s, opts, i + 1 == count, report).await?,
-            (Db::Pg(c), true) => apply_pg_online(c, s, opts, report).await?,
-            (Db::Lite(c), _) => apply_sqlite(c, s, opts, &create, report).await?,
-        };
+            (Db::Pg(c), false) => apply_pg_tx(c, s, opts, i + 1 == count, report).await,
+            (Db::Pg(c), true) => apply_pg_online(c, s, opts, report).await,
+            (Db::Lite(c), _) => apply_sqlite(c, s, opts, &create, report).await,
+        }
+        .map_err(|e| in_migration(s, e))?;
         match outcome {
             Some((ms, rows)) => {
                 report(Event::Applied {
@@ -738,13 +1008,183 @@ async fn up_locked(
     Ok(summary)
 }
 
-fn failure(s: &Source, e: &sqlx::Error, sql: &str, recovery: String) -> RunError {
+/// Names the migration in a bare database error that stopped it.
+fn in_migration(s: &Source, e: RunError) -> RunError {
+    match e {
+        RunError::Db(d) => RunError::Failed {
+            version: s.version,
+            name: s.name.clone(),
+            line: None,
+            error: d.message,
+            recovery: d.help.unwrap_or_else(|| {
+                "`migrate status` shows what was applied; run `migrate up` again once the cause is fixed".into()
+            }),
+        },
+        other => other,
+    }
+}
+
+/// Gives each dirty migration of a no-transaction PostgreSQL file the advice its database state
+/// calls for (which indexes are valid, INVALID or missing).
+async fn advise_dirty(db: &mut Db<'_>, sources: &[Source], problems: &mut [Integrity]) {
+    let Db::Pg(c) = db else { return };
+    for p in problems.iter_mut() {
+        let IntegrityKind::Dirty { error, advice } = &mut p.kind else {
+            continue;
+        };
+        let Some(s) = sources.iter().find(|s| s.version == p.version) else {
+            continue;
+        };
+        if s.no_transaction {
+            let steps = recovery::inspect(c, s).await;
+            let what = if error.is_some() {
+                ""
+            } else {
+                "Its runner stopped part-way without recording an error (the process was killed, or it \
+                 lost its connection). "
+            };
+            *advice = Some(format!("{what}{}", recovery::advice(s, &steps, None)));
+        }
+    }
+}
+
+fn failure(s: &Source, e: &sqlx::Error, line: Option<usize>, recovery: String) -> RunError {
     RunError::Failed {
         version: s.version,
         name: s.name.clone(),
-        line: error_line(e, sql),
-        error: e.to_string(),
+        line,
+        error: error_text(s, e),
         recovery,
+    }
+}
+
+/// What a database error says; for a secure migration only its SQLSTATE (or SQLite result code),
+/// since the server's message can echo values from the file.
+fn error_text(s: &Source, e: &sqlx::Error) -> String {
+    let sqlx::Error::Database(d) = e else {
+        return e.to_string();
+    };
+    if !s.secure {
+        return e.to_string();
+    }
+    let hidden = "the database's message is not shown for a secure migration";
+    match d.code() {
+        Some(code)
+            if d.try_downcast_ref::<sqlx::postgres::PgDatabaseError>()
+                .is_some() =>
+        {
+            format!("SQLSTATE {code} ({}); {hidden}", sqlstate_class(&code))
+        }
+        Some(code) => format!("SQLite result code {code}; {hidden}"),
+        None => format!("the database refused a statement; {hidden}"),
+    }
+}
+
+/// The name of a PostgreSQL SQLSTATE's class (its first two characters).
+fn sqlstate_class(code: &str) -> &'static str {
+    match code.get(..2).unwrap_or("") {
+        "01" => "warning",
+        "02" => "no data",
+        "03" => "SQL statement not yet complete",
+        "08" => "connection exception",
+        "09" => "triggered action exception",
+        "0A" => "feature not supported",
+        "0B" => "invalid transaction initiation",
+        "0F" => "locator exception",
+        "0L" => "invalid grantor",
+        "0P" => "invalid role specification",
+        "0Z" => "diagnostics exception",
+        "20" => "case not found",
+        "21" => "cardinality violation",
+        "22" => "data exception",
+        "23" => "integrity constraint violation",
+        "24" => "invalid cursor state",
+        "25" => "invalid transaction state",
+        "26" => "invalid SQL statement name",
+        "27" => "triggered data change violation",
+        "28" => "invalid authorization specification",
+        "2B" => "dependent privilege descriptors still exist",
+        "2D" => "invalid transaction termination",
+        "2F" => "SQL routine exception",
+        "34" => "invalid cursor name",
+        "38" => "external routine exception",
+        "39" => "external routine invocation exception",
+        "3B" => "savepoint exception",
+        "3D" => "invalid catalog name",
+        "3F" => "invalid schema name",
+        "40" => "transaction rollback",
+        "42" => "syntax error or access rule violation",
+        "44" => "WITH CHECK OPTION violation",
+        "53" => "insufficient resources",
+        "54" => "program limit exceeded",
+        "55" => "object not in prerequisite state",
+        "57" => "operator intervention",
+        "58" => "system error",
+        "F0" => "configuration file error",
+        "HV" => "foreign data wrapper error",
+        "P0" => "PL/pgSQL error",
+        "XX" => "internal error",
+        _ => "unknown class",
+    }
+}
+
+/// A failed run of a file's SQL: the error, and the line of the file it failed on when known.
+#[derive(Debug)]
+struct Failed {
+    error: sqlx::Error,
+    line: Option<usize>,
+}
+
+impl From<sqlx::Error> for Failed {
+    fn from(error: sqlx::Error) -> Failed {
+        Failed { error, line: None }
+    }
+}
+
+/// Runs a file's SQL in the caller's transaction: whole, or for a secure migration statement by
+/// statement, so that a failure is known by its statement's line without the server's message.
+async fn run_file<E: Exec + Send>(c: &mut E, s: &Source, dialect: Dialect) -> Result<u64, Failed> {
+    let statements = match split(&s.content, dialect) {
+        Ok(st) if s.secure => st,
+        _ => {
+            return c.run(&s.content).await.map_err(|error| Failed {
+                line: error_line(&error, &s.content),
+                error,
+            });
+        }
+    };
+    let mut rows = 0;
+    for st in &statements {
+        match c.run(&st.sql).await {
+            Ok(n) => rows += n,
+            Err(error) => {
+                let line = error_line(&error, &st.sql)
+                    .map(|l| l + st.line - 1)
+                    .unwrap_or_else(|| content::statement_line(st, dialect));
+                return Err(Failed {
+                    error,
+                    line: Some(line),
+                });
+            }
+        }
+    }
+    Ok(rows)
+}
+
+fn lost(
+    s: &Source,
+    line: Option<usize>,
+    e: &sqlx::Error,
+    recovery: String,
+    unrecorded: bool,
+) -> RunError {
+    RunError::ConnectionLost {
+        version: s.version,
+        name: s.name.clone(),
+        line,
+        error: error_text(s, e),
+        recovery,
+        unrecorded,
     }
 }
 
@@ -771,7 +1211,7 @@ async fn sqlite_tx_body(
     s: &Source,
     opts: &Options,
     create_history: &str,
-) -> Result<Option<u64>, sqlx::Error> {
+) -> Result<Option<u64>, Failed> {
     c.run(create_history).await?;
     let count = format!(
         "SELECT COUNT(*) FROM {} WHERE version = {}",
@@ -782,7 +1222,7 @@ async fn sqlite_tx_body(
     if seen > 0 {
         return Ok(None);
     }
-    Ok(Some(c.run(&s.content).await?))
+    Ok(Some(run_file(c, s, Dialect::Sqlite).await?))
 }
 
 /// One transaction: timeouts, the file, its history row. Retried whole on a lock timeout.
@@ -799,14 +1239,18 @@ async fn apply_pg_tx(
     report: &mut (dyn FnMut(Event) + Send),
 ) -> Result<Option<(u64, u64)>, RunError> {
     let mut attempt = 0;
-    let mut begin = format!("BEGIN; {}", timeouts_sql(s, opts, true));
+    let mut begin = format!(
+        "BEGIN; {}; SET LOCAL application_name = {}",
+        timeouts_sql(s, opts, true),
+        literal(&lock::application_name(s.version, &s.name, s.secure))
+    );
     if !durable {
         begin.push_str("; SET LOCAL synchronous_commit = off");
     }
     loop {
         let start = Instant::now();
         c.run(&begin).await.map_err(db_err)?;
-        let result = c.run(&s.content).await;
+        let result = run_file(c, s, Dialect::Postgres).await;
         match result {
             Ok(rows) => {
                 let ms = elapsed_ms(start);
@@ -818,11 +1262,36 @@ async fn apply_pg_tx(
                     Some(ms as i64),
                     "",
                 );
-                c.run(&format!("{record}; COMMIT")).await.map_err(db_err)?;
+                if let Err(e) = c.run(&format!("{record}; COMMIT")).await {
+                    let _ = c.run("ROLLBACK").await;
+                    if is_connection_lost(&e) {
+                        return Err(lost(
+                            s,
+                            None,
+                            &e,
+                            "the connection broke while the migration committed, so whether it did is not \
+                             known here: `migrate status` tells, and `migrate up` applies it only if it did not"
+                                .into(),
+                            false,
+                        ));
+                    }
+                    return Err(failure(s, &e, None, TX_RECOVERY.into()));
+                }
                 return Ok(Some((ms, rows)));
             }
-            Err(e) => {
+            Err(Failed { error: e, line }) => {
                 let _ = c.run("ROLLBACK").await;
+                if is_connection_lost(&e) {
+                    return Err(lost(
+                        s,
+                        line,
+                        &e,
+                        "the migration ran in one transaction, which the server rolled back when the session \
+                         ended: nothing of it was applied. Run `migrate up` again"
+                            .into(),
+                        false,
+                    ));
+                }
                 if is_lock_timeout(&e) {
                     if attempt < opts.lock_retries {
                         backoff(s, attempt, opts, report).await;
@@ -835,47 +1304,10 @@ async fn apply_pg_tx(
                         attempts: attempt + 1,
                     });
                 }
-                return Err(failure(s, &e, &s.content, TX_RECOVERY.into()));
+                return Err(failure(s, &e, line, TX_RECOVERY.into()));
             }
         }
     }
-}
-
-/// What a failed no-transaction statement leaves behind, and how to recover.
-fn online_recovery(s: &Source, index: usize, total: usize, statement: &str) -> String {
-    let upper = statement.to_ascii_uppercase();
-    let mut out = format!(
-        "statements 1–{} of {total} ran and stay applied; statement {} failed and nothing after it ran. ",
-        index,
-        index + 1
-    );
-    if index == 0 {
-        out = format!("statement 1 of {total} failed; nothing after it ran. ");
-    }
-    if upper.contains("INDEX CONCURRENTLY") && upper.starts_with("CREATE") {
-        let name = statement
-            .split_whitespace()
-            .skip_while(|w| !w.eq_ignore_ascii_case("CONCURRENTLY"))
-            .nth(1)
-            .filter(|w| !w.eq_ignore_ascii_case("IF"))
-            .unwrap_or("<index>");
-        out.push_str(&format!(
-            "A failed CREATE INDEX CONCURRENTLY leaves an INVALID index: drop it with \
-             `DROP INDEX CONCURRENTLY IF EXISTS {name};`, then "
-        ));
-    } else if upper.contains("VALIDATE CONSTRAINT") {
-        out.push_str(
-            "The constraint exists NOT VALID: some rows violate it. Fix those rows, then ",
-        );
-    } else {
-        out.push_str("Fix the cause, then ");
-    }
-    out.push_str(&format!(
-        "run `migrate resolve {} --rolled-back` and `migrate up` to run the file again from the start \
-         (its statements must be safe to repeat), or finish it by hand and run `migrate resolve {} --applied`",
-        s.version, s.version
-    ));
-    out
 }
 
 /// Statement by statement outside a transaction; the history row goes first (dirty until done).
@@ -895,7 +1327,13 @@ async fn apply_pg_online(
     let start = Instant::now();
     let record = history::insert_sql(Dialect::Postgres, &opts.history_table, s, false, None, "");
     c.run(&record).await.map_err(db_err)?;
-    c.run(&timeouts_sql(s, opts, false)).await.map_err(db_err)?;
+    let app = literal(&lock::application_name(s.version, &s.name, s.secure));
+    c.run(&format!(
+        "{}; SET application_name = {app}",
+        timeouts_sql(s, opts, false)
+    ))
+    .await
+    .map_err(db_err)?;
     let mut rows = 0;
     let mut result = Ok(());
     for (i, st) in statements.iter().enumerate() {
@@ -914,12 +1352,17 @@ async fn apply_pg_online(
                     let line = error_line(&e, &st.sql)
                         .map(|l| l + st.line - 1)
                         .or(Some(st.line));
-                    result = Err(RunError::Failed {
-                        version: s.version,
-                        name: s.name.clone(),
-                        line,
-                        error: e.to_string(),
-                        recovery: online_recovery(s, i, statements.len(), &st.sql),
+                    result = Err(if is_connection_lost(&e) {
+                        lost(s, line, &e, UNFINISHED.into(), true)
+                    } else {
+                        let steps = recovery::inspect(c, s).await;
+                        RunError::Failed {
+                            version: s.version,
+                            name: s.name.clone(),
+                            line,
+                            error: error_text(s, &e),
+                            recovery: recovery::advice(s, &steps, Some((i, &st.sql))),
+                        }
                     });
                     break;
                 }
@@ -929,7 +1372,9 @@ async fn apply_pg_online(
             break;
         }
     }
-    let _ = c.run("RESET lock_timeout; RESET statement_timeout").await;
+    let _ = c
+        .run("RESET lock_timeout; RESET statement_timeout; RESET application_name")
+        .await;
     let ms = elapsed_ms(start);
     let error = result.as_ref().err().map(|e| e.to_string());
     let finish = history::finish_sql(
@@ -939,8 +1384,70 @@ async fn apply_pg_online(
         ms as i64,
         error.as_deref(),
     );
-    c.run(&finish).await.map_err(db_err)?;
+    if let Err(e) = c.run(&finish).await {
+        // The session is gone: the history still shows the run unfinished.
+        return Err(match result {
+            Err(lost @ RunError::ConnectionLost { .. }) => lost,
+            _ => self::lost(s, None, &e, UNFINISHED.into(), true),
+        });
+    }
     result.map(|()| Some((ms, rows)))
+}
+
+/// The advice of a no-transaction run whose session ended, until [`settle_lost`] reads what it
+/// left.
+const UNFINISHED: &str = "the history shows this run as unfinished; `migrate status` says what its statements \
+    left, and `migrate up` refuses to go on until it is settled, with the exact commands to do so";
+
+/// After a [`RunError::ConnectionLost`] that left the history unfinished, on a new connection:
+/// records the stop (only while the row is still unfinished, so nothing later is overwritten) and
+/// works out the advice from what the database shows. Returns the error to report; any other
+/// error comes back unchanged.
+pub async fn settle_lost(
+    db: &mut Db<'_>,
+    sources: &[Source],
+    opts: &Options,
+    err: RunError,
+) -> RunError {
+    let RunError::ConnectionLost {
+        unrecorded: true, ..
+    } = &err
+    else {
+        return err;
+    };
+    let text = err.to_string();
+    let RunError::ConnectionLost {
+        version,
+        name,
+        line,
+        error,
+        mut recovery,
+        ..
+    } = err
+    else {
+        return err;
+    };
+    if let Db::Pg(c) = db {
+        let record = history::record_stop_sql(&opts.history_table, version, &text);
+        let recorded = c.run(&record).await.is_ok();
+        if let Some(s) = sources.iter().find(|s| s.version == version) {
+            let steps = recovery::inspect(c, s).await;
+            recovery = recovery::advice(s, &steps, None);
+        }
+        if !recorded {
+            recovery.push_str(
+                " (the stop could not be recorded in the history: it shows the run unfinished)",
+            );
+        }
+    }
+    RunError::ConnectionLost {
+        version,
+        name,
+        line,
+        error,
+        recovery,
+        unrecorded: false,
+    }
 }
 
 /// SQLite: foreign keys off around an immediate transaction, checked before commit.
@@ -964,7 +1471,7 @@ async fn apply_sqlite_locked(
     create_history: &str,
     report: &mut (dyn FnMut(Event) + Send),
 ) -> Result<Option<(u64, u64)>, RunError> {
-    begin_immediate(c, report).await?;
+    lock::begin_immediate(c, opts, report).await?;
     let start = Instant::now();
     let result = sqlite_tx_body(c, s, opts, create_history).await;
     let rows = match result {
@@ -973,9 +1480,16 @@ async fn apply_sqlite_locked(
             c.run("ROLLBACK").await.map_err(db_err)?;
             return Ok(None);
         }
-        Err(e) => {
+        Err(f) => {
             let _ = c.run("ROLLBACK").await;
-            return Err(failure(s, &e, &s.content, TX_RECOVERY.into()));
+            let recovery = if is_busy(&f.error) {
+                format!(
+                    "the migration was rolled back: nothing of it was applied. It stopped because {SQLITE_BUSY_HELP}"
+                )
+            } else {
+                TX_RECOVERY.into()
+            };
+            return Err(failure(s, &f.error, f.line, recovery));
         }
     };
     let violations = c
@@ -1007,6 +1521,10 @@ async fn apply_sqlite_locked(
 }
 
 /// Applies the pending migrations in one transaction and rolls it back.
+///
+/// A PostgreSQL no-transaction file cannot run inside it: it is skipped (its statements
+/// reported), and a later migration that then fails may depend on it, so its failure is reported
+/// as what could not be checked, not as a verdict; the dry run goes on from before it.
 async fn dry_run(
     db: &mut Db<'_>,
     pending: &[&Source],
@@ -1014,70 +1532,78 @@ async fn dry_run(
     report: &mut (dyn FnMut(Event) + Send),
 ) -> Result<Summary, RunError> {
     let mut summary = Summary {
-        applied: Vec::new(),
         dry_run: true,
+        ..Summary::default()
     };
     match db {
         Db::Pg(c) => c.run("BEGIN").await.map(|_| ()).map_err(db_err)?,
         Db::Lite(c) => {
             c.run("PRAGMA foreign_keys = OFF").await.map_err(db_err)?;
-            begin_immediate(c, report).await?;
+            lock::begin_immediate(c, opts, report).await?;
         }
     }
     let mut result = Ok(());
+    // The first file the dry run skipped: what comes after it may depend on it.
+    let mut skipped: Option<String> = None;
     for s in pending {
         report(Event::Applying {
             version: s.version,
             name: s.name.clone(),
             description: s.description.clone(),
         });
-        let start = Instant::now();
-        let mut rows = 0;
         if s.no_transaction && db.dialect() == Dialect::Postgres {
-            let statements = match split(&s.content, Dialect::Postgres) {
-                Ok(st) => st,
-                Err(e) => {
-                    result = Err(RunError::Failed {
-                        version: s.version,
-                        name: s.name.clone(),
-                        line: Some(e.line),
-                        error: e.message,
-                        recovery: "fix the file".into(),
-                    });
-                    break;
-                }
-            };
-            for st in statements {
-                report(Event::NotRun {
-                    version: s.version,
-                    name: s.name.clone(),
-                    statement: if s.secure { String::new() } else { st.sql },
-                });
+            if let Err(e) = report_not_run(s, report) {
+                result = Err(e);
+                break;
             }
-        } else {
-            let sql = match db {
-                Db::Pg(_) => format!("SAVEPOINT migrate_dry_run; {}", timeouts_sql(s, opts, true)),
-                Db::Lite(_) => String::new(),
-            };
-            if !sql.is_empty()
-                && let Err(e) = db.exec(&sql).await
-            {
+            report(Event::Skipped {
+                version: s.version,
+                name: s.name.clone(),
+            });
+            summary.unchecked.push((s.version, s.name.clone()));
+            skipped.get_or_insert_with(|| format!("{}_{}", s.version, s.name));
+            continue;
+        }
+        let start = Instant::now();
+        if let Db::Pg(_) = db {
+            let savepoint = format!("SAVEPOINT migrate_dry_run; {}", timeouts_sql(s, opts, true));
+            if let Err(e) = db.exec(&savepoint).await {
                 result = Err(db_err(e));
                 break;
             }
-            match db.exec(&s.content).await {
-                Ok(n) => rows = n,
-                Err(e) => {
+        }
+        let ran = match db {
+            Db::Pg(c) => run_file(&mut **c, s, Dialect::Postgres).await,
+            Db::Lite(c) => run_file(&mut **c, s, Dialect::Sqlite).await,
+        };
+        let rows = match ran {
+            Ok(n) => n,
+            Err(f) => match (&skipped, &mut *db) {
+                (Some(after), Db::Pg(c)) => {
+                    if let Err(e) = c.run("ROLLBACK TO SAVEPOINT migrate_dry_run").await {
+                        result = Err(db_err(e));
+                        break;
+                    }
+                    report(Event::Unchecked {
+                        version: s.version,
+                        name: s.name.clone(),
+                        after: after.clone(),
+                        error: error_text(s, &f.error),
+                    });
+                    summary.unchecked.push((s.version, s.name.clone()));
+                    continue;
+                }
+                _ => {
                     result = Err(failure(
                         s,
-                        &e,
-                        &s.content,
+                        &f.error,
+                        f.line,
                         "this was a dry run: nothing was changed. Fix the migration before applying it".into(),
                     ));
                     break;
                 }
-            }
-        }
+            },
+        };
         let ms = elapsed_ms(start);
         report(Event::WouldApply {
             version: s.version,
@@ -1095,6 +1621,29 @@ async fn dry_run(
     result.map(|()| summary)
 }
 
+/// Dry run: reports each statement of a no-transaction file as not run (none for a secure one,
+/// whose content is never shown).
+fn report_not_run(s: &Source, report: &mut (dyn FnMut(Event) + Send)) -> Result<(), RunError> {
+    let statements = split(&s.content, Dialect::Postgres).map_err(|e| RunError::Failed {
+        version: s.version,
+        name: s.name.clone(),
+        line: Some(e.line),
+        error: e.message,
+        recovery: "fix the file".into(),
+    })?;
+    for st in statements {
+        report(Event::NotRun {
+            version: s.version,
+            name: s.name.clone(),
+            statement: if s.secure { String::new() } else { st.sql },
+        });
+        if s.secure {
+            break;
+        }
+    }
+    Ok(())
+}
+
 /// The state of one migration, for `migrate status`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Status {
@@ -1106,6 +1655,10 @@ pub struct Status {
     pub execution_ms: Option<i64>,
     pub applied_by: Option<String>,
     pub error: Option<String>,
+    /// `Running`: the runner applying it now.
+    pub holder: Option<Holder>,
+    /// `Running`, `Failed`, `Interrupted`: what happened and the exact next commands.
+    pub help: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -1116,8 +1669,15 @@ pub enum State {
     Modified,
     /// Applied, and the file is gone.
     Missing,
-    /// A no-transaction run failed part-way (dirty).
+    /// A no-transaction run failed part-way (dirty), with its error recorded.
     Failed,
+    /// Applied, with no file here, and newer than every file here: a newer release applied it.
+    Ahead,
+    /// Being applied now: a runner holds the runner lock and applies it (PostgreSQL).
+    Running,
+    /// A no-transaction run whose runner stopped part-way without recording an error (the
+    /// process was killed, or it lost its connection) and no runner is applying it (dirty).
+    Interrupted,
 }
 
 impl State {
@@ -1128,6 +1688,9 @@ impl State {
             State::Modified => "modified",
             State::Missing => "missing",
             State::Failed => "failed",
+            State::Ahead => "ahead",
+            State::Running => "running",
+            State::Interrupted => "interrupted",
         }
     }
 }
@@ -1138,32 +1701,83 @@ pub async fn status(
     sources: &[Source],
     opts: &Options,
 ) -> Result<Vec<Status>, RunError> {
+    if let Some(problem) = history::check_table_name(db.dialect(), &opts.history_table) {
+        return Err(RunError::BadHistoryTable(problem));
+    }
     let applied = history::read(db, &opts.history_table)
         .await
         .map_err(db_err)?;
+    // A runner at work right now, and the migration it says it applies.
+    let holder = match db {
+        Db::Pg(c) => lock::holder(c, lock_key(&opts.history_table))
+            .await
+            .map_err(db_err)?,
+        Db::Lite(_) => None,
+    };
+    let running = |version: u64| {
+        holder
+            .as_ref()
+            .filter(|h| h.version.is_none_or(|v| v == version))
+    };
     let mut out: BTreeMap<u64, Status> = BTreeMap::new();
     for s in sources {
+        let now = holder.as_ref().filter(|h| h.version == Some(s.version));
         out.insert(
             s.version,
             Status {
                 version: s.version,
                 name: s.name.clone(),
-                state: State::Pending,
+                state: if now.is_some() {
+                    State::Running
+                } else {
+                    State::Pending
+                },
                 description: s.description.clone(),
                 applied_at: None,
                 execution_ms: None,
                 applied_by: None,
                 error: None,
+                holder: now.cloned(),
+                help: now.map(running_help),
             },
         );
     }
+    let newest_local = sources.iter().map(|s| s.version).max();
     for a in applied {
         let local = sources.iter().find(|s| s.version == a.version);
+        let unfinished = !a.success && a.finished_at.is_none() && a.error.is_none();
         let state = match local {
+            _ if unfinished && running(a.version).is_some() => State::Running,
+            _ if unfinished => State::Interrupted,
             _ if !a.success => State::Failed,
+            None if newest_local.is_none_or(|n| a.version > n) => State::Ahead,
             None => State::Missing,
             Some(s) if s.checksum != a.checksum => State::Modified,
             Some(_) => State::Applied,
+        };
+        // A secure migration is described by its placeholder only, whatever an older run stored.
+        let description = match local {
+            Some(s) if s.secure => s.description.clone(),
+            _ => a.description,
+        };
+        let holder = (state == State::Running)
+            .then(|| running(a.version).cloned())
+            .flatten();
+        let help = match state {
+            State::Running => holder.as_ref().map(running_help),
+            State::Failed | State::Interrupted => {
+                let mut p = [Integrity {
+                    version: a.version,
+                    name: a.name.clone(),
+                    kind: IntegrityKind::Dirty {
+                        error: a.error.clone(),
+                        advice: None,
+                    },
+                }];
+                advise_dirty(db, sources, &mut p).await;
+                Some(p[0].help())
+            }
+            _ => None,
         };
         out.insert(
             a.version,
@@ -1171,15 +1785,25 @@ pub async fn status(
                 version: a.version,
                 name: a.name,
                 state,
-                description: a.description,
+                description,
                 applied_at: a.finished_at.or(Some(a.started_at)),
                 execution_ms: a.execution_ms,
                 applied_by: Some(a.applied_by),
                 error: a.error,
+                holder,
+                help,
             },
         );
     }
     Ok(out.into_values().collect())
+}
+
+fn running_help(h: &Holder) -> String {
+    format!(
+        "runner {h} is applying it now; `migrate status` again shows how it ends. If it is stuck, end it with \
+         `SELECT pg_terminate_backend({});`",
+        h.pid
+    )
 }
 
 /// Records every migration up to and including `version` as applied without running it, to
@@ -1196,8 +1820,20 @@ pub async fn baseline(
     }
     lock(db, opts, report).await?;
     let result = baseline_locked(db, sources, version, opts).await;
-    unlock(db, opts).await;
+    commit_and_unlock(db, opts, result.is_ok()).await?;
     result
+}
+
+/// Ends a locked change of the history: PostgreSQL releases the runner lock; SQLite commits
+/// (`ok`) or rolls back the write transaction [`lock`] opened.
+async fn commit_and_unlock(db: &mut Db<'_>, opts: &Options, ok: bool) -> Result<(), RunError> {
+    match db {
+        Db::Lite(c) if ok => c.run("COMMIT").await.map(drop).map_err(db_err),
+        _ => {
+            unlock(db, opts).await;
+            Ok(())
+        }
+    }
 }
 
 async fn baseline_locked(
@@ -1240,7 +1876,33 @@ async fn baseline_locked(
 
 /// Settles a failed (dirty) run: `applied = false` forgets it so the file runs again;
 /// `applied = true` records it as done (completed by hand).
+///
+/// Under the runner lock, never waiting for it: while another runner holds it, the run to settle
+/// may still be going on ([`RunError::InProgress`]), and a running `up` must never lose its
+/// history row. With the lock held, an unsuccessful row is a run that has stopped.
 pub async fn resolve(
+    db: &mut Db<'_>,
+    version: u64,
+    applied: bool,
+    opts: &Options,
+) -> Result<(), RunError> {
+    if let Some(problem) = history::check_table_name(db.dialect(), &opts.history_table) {
+        return Err(RunError::BadHistoryTable(problem));
+    }
+    match db {
+        Db::Pg(c) => {
+            if let Err(holder) = lock::try_acquire_pg(c, lock_key(&opts.history_table)).await? {
+                return Err(RunError::InProgress { version, holder });
+            }
+        }
+        Db::Lite(c) => lock::begin_immediate(c, opts, &mut |_| {}).await?,
+    }
+    let result = resolve_locked(db, version, applied, opts).await;
+    commit_and_unlock(db, opts, result.is_ok()).await?;
+    result
+}
+
+async fn resolve_locked(
     db: &mut Db<'_>,
     version: u64,
     applied: bool,
@@ -1287,7 +1949,24 @@ impl Target for sqlx::PgPool {
     ) -> BoxFuture<'a, Result<Summary, RunError>> {
         Box::pin(async move {
             let mut conn = self.acquire().await.map_err(db_err)?;
-            up(&mut Db::Pg(&mut conn), sources, opts, report).await
+            let result = up(&mut Db::Pg(&mut conn), sources, opts, report).await;
+            match result {
+                Err(
+                    e @ RunError::ConnectionLost {
+                        unrecorded: true, ..
+                    },
+                ) => {
+                    // That connection is gone: record the stop on a fresh one.
+                    drop(conn);
+                    match self.acquire().await {
+                        Ok(mut fresh) => {
+                            Err(settle_lost(&mut Db::Pg(&mut fresh), sources, opts, e).await)
+                        }
+                        Err(_) => Err(e),
+                    }
+                }
+                other => other,
+            }
         })
     }
 }
@@ -1396,8 +2075,9 @@ mod tests {
             applied(2, "other", true),
             applied(3, "gone", true),
             applied(5, &c.checksum, false),
+            applied(6, "newer", true),
         ];
-        let codes: Vec<(u64, &str)> = check_integrity(&[a, b, c], &history)
+        let codes: Vec<(u64, &str)> = check_integrity(&[a.clone(), b, c], &history)
             .iter()
             .map(|i| (i.version, i.code()))
             .collect();
@@ -1407,25 +2087,105 @@ mod tests {
                 (2, "modified"),
                 (3, "missing"),
                 (4, "out-of-order"),
-                (5, "dirty")
+                (5, "dirty"),
+                (6, "ahead")
             ]
+        );
+        // Newer than every file here: ahead, whether one or several; with no files, all of them.
+        let history = [
+            applied(1, &a.checksum, true),
+            applied(7, "x", true),
+            applied(8, "y", true),
+        ];
+        let codes: Vec<(u64, &str)> = check_integrity(std::slice::from_ref(&a), &history)
+            .iter()
+            .map(|i| (i.version, i.code()))
+            .collect();
+        assert_eq!(codes, [(7, "ahead"), (8, "ahead")]);
+        assert_eq!(check_integrity(&[], &history).len(), 3);
+    }
+
+    #[test]
+    fn secure_errors_show_no_message_and_sqlstates_are_named() {
+        assert_eq!(sqlstate_class("22P02"), "data exception");
+        assert_eq!(sqlstate_class("23505"), "integrity constraint violation");
+        assert_eq!(sqlstate_class("??"), "unknown class");
+        assert_eq!(sqlstate_class(""), "unknown class");
+        let mut s = Source::new(1, "x", "SELECT 1;").unwrap();
+        s.secure = true;
+        // Not a database error: about the connection, never the file's values.
+        let e = sqlx::Error::PoolTimedOut;
+        assert_eq!(error_text(&s, &e), e.to_string());
+    }
+
+    #[test]
+    fn refusals_name_the_file_and_line() {
+        let err = Source::new(
+            20240101000000,
+            "x",
+            "-- migrate:no-transactions\nSELECT 1;\0\n",
+        )
+        .expect_err("refused");
+        let RunError::Refused(r) = &err else {
+            panic!("{err}")
+        };
+        let shown: Vec<String> = r.iter().map(ToString::to_string).collect();
+        assert_eq!(shown.len(), 2, "{shown:?}");
+        assert!(
+            shown[0].starts_with("[nul-byte] `20240101000000_x.sql:2`"),
+            "{shown:?}"
+        );
+        assert!(
+            shown[1].starts_with("[bad-directive] `20240101000000_x.sql:1`"),
+            "{shown:?}"
+        );
+        let tx = Source::new(3, "t", "SELECT 1;\nCOMMIT;").unwrap();
+        let ok = Source::new(
+            4,
+            "o",
+            "-- migrate:no-transaction\nBEGIN;\nSELECT 1;\nCOMMIT;",
+        )
+        .unwrap();
+        let found = admit(&[&tx, &ok], Dialect::Postgres);
+        assert_eq!(found.len(), 1);
+        assert_eq!(
+            (found[0].code, found[0].line),
+            ("transaction-control", Some(2))
+        );
+        assert_eq!(
+            admit(&[&ok], Dialect::Sqlite).len(),
+            2,
+            "SQLite runs every file in a transaction"
         );
     }
 
     #[test]
-    fn recovery_names_the_invalid_index() {
-        let s = Source::new(7, "idx", "").unwrap();
-        let r = online_recovery(
-            &s,
-            1,
-            2,
-            "CREATE UNIQUE INDEX CONCURRENTLY \"pets_name_key\" ON \"pets\" (\"name\")",
+    fn durations_read_as_people_say_them() {
+        assert_eq!(human_ms(250), "250 ms");
+        assert_eq!(human_ms(12_400), "12 s");
+        assert_eq!(human_ms(600_000), "10 min");
+        assert_eq!(human_ms(90_000), "1 min 30 s");
+        assert_eq!(human_ms(3_900_000), "1 h 5 min");
+    }
+
+    #[test]
+    fn history_table_names() {
+        use history::{check_table_name, table_ident};
+        assert_eq!(table_ident("migrate_history"), "\"migrate_history\"");
+        assert_eq!(
+            table_ident("ops.migrate_history"),
+            "\"ops\".\"migrate_history\""
         );
-        assert!(
-            r.contains("DROP INDEX CONCURRENTLY IF EXISTS \"pets_name_key\""),
-            "{r}"
+        assert_eq!(
+            check_table_name(Dialect::Postgres, "ops.migrate_history"),
+            None
         );
-        assert!(r.contains("migrate resolve 7 --rolled-back"), "{r}");
+        assert!(check_table_name(Dialect::Postgres, "a.b.c").is_some());
+        assert!(check_table_name(Dialect::Postgres, "ops.").is_some());
+        let lite = check_table_name(Dialect::Sqlite, "ops.migrate_history").expect("refused");
+        assert!(lite.contains("`ops_migrate_history`"), "{lite}");
+        // Different tables, different runner locks.
+        assert_ne!(lock_key("migrate_history"), lock_key("ops.migrate_history"));
     }
 }
 
@@ -1474,7 +2234,17 @@ mod send_check {
             assert_send(&f);
         }
         {
-            let f = begin_immediate(l, report);
+            let f = lock::begin_immediate(l, o, report);
+            assert_send(&f);
+        }
+        {
+            let mut lite = Db::Lite(l);
+            let f = settle_lost(
+                &mut lite,
+                std::slice::from_ref(s),
+                o,
+                RunError::UnknownVersion(1),
+            );
             assert_send(&f);
         }
     }

@@ -94,7 +94,9 @@ fn index_sql(table: &str, ix: &Index, concurrently: bool) -> String {
     }
     s.push_str("INDEX ");
     if concurrently {
-        s.push_str("CONCURRENTLY ");
+        // After `DROP INDEX CONCURRENTLY IF EXISTS`: IF NOT EXISTS only makes the statement
+        // re-runnable on its own.
+        s.push_str("CONCURRENTLY IF NOT EXISTS ");
     }
     s.push_str(&format!("{} ON {}", ident(&ix.name), ident(table)));
     if ix.method != IndexMethod::Btree {
@@ -175,6 +177,11 @@ fn set_not_null(table: &str, column: &str, backfill: Option<&str>, out: &mut Vec
         )));
     }
     let check = ident(&not_null_check_name(table, column));
+    // The online file runs statement by statement: dropping first makes it re-runnable from the
+    // top after a failure part-way (e.g. a row that fails the check).
+    out.push(Statement::online(format!(
+        "ALTER TABLE {t} DROP CONSTRAINT IF EXISTS {check}"
+    )));
     out.push(Statement::online(format!(
         "ALTER TABLE {t} ADD CONSTRAINT {check} CHECK ({c} IS NOT NULL) NOT VALID"
     )));
@@ -185,8 +192,15 @@ fn set_not_null(table: &str, column: &str, backfill: Option<&str>, out: &mut Vec
         "ALTER TABLE {t} ALTER COLUMN {c} SET NOT NULL"
     )));
     out.push(Statement::online(format!(
-        "ALTER TABLE {t} DROP CONSTRAINT {check}"
+        "ALTER TABLE {t} DROP CONSTRAINT IF EXISTS {check}"
     )));
+}
+
+/// The label declared just before `value` in enum `name` of `to`.
+fn label_before<'a>(to: &'a Schema, name: &str, value: &str) -> Option<&'a str> {
+    let values = &to.enum_type(name)?.values;
+    let i = values.iter().position(|v| v == value)?;
+    i.checked_sub(1).map(|p| values[p].as_str())
 }
 
 /// The column as it was before the migration, by its declared name (through renames).
@@ -292,6 +306,9 @@ fn change_sql(change: &Change, from: &Schema, to: &Schema, out: &mut Vec<Stateme
             );
             if let Some(b) = before {
                 s.push_str(&format!(" BEFORE {}", literal(b)));
+            } else if let Some(after) = label_before(to, enum_name, value) {
+                // Last in the declared order: say so, rather than rely on where PostgreSQL puts it.
+                s.push_str(&format!(" AFTER {}", literal(after)));
             }
             // PostgreSQL lets no transaction use a label before the label is committed.
             out.push(Statement::before(s));
@@ -598,6 +615,12 @@ fn change_sql(change: &Change, from: &Schema, to: &Schema, out: &mut Vec<Stateme
             existing_table,
         } => {
             if *existing_table {
+                // A concurrent build that fails leaves an invalid index behind: drop it first, so
+                // the online file can be run again from the top.
+                out.push(Statement::online(format!(
+                    "DROP INDEX CONCURRENTLY IF EXISTS {}",
+                    ident(&index.name)
+                )));
                 out.push(Statement::online(index_sql(table, index, true)));
             } else {
                 out.push(Statement::tx(index_sql(table, index, false)));
@@ -613,6 +636,10 @@ fn change_sql(change: &Change, from: &Schema, to: &Schema, out: &mut Vec<Stateme
         } => {
             let t = ident(table);
             if *existing_table {
+                out.push(Statement::online(format!(
+                    "ALTER TABLE {t} DROP CONSTRAINT IF EXISTS {}",
+                    ident(&fk.name)
+                )));
                 out.push(Statement::online(format!(
                     "ALTER TABLE {t} ADD {} NOT VALID",
                     fk_def(fk)
@@ -637,6 +664,10 @@ fn change_sql(change: &Change, from: &Schema, to: &Schema, out: &mut Vec<Stateme
         } => {
             let t = ident(table);
             if *existing_table {
+                out.push(Statement::online(format!(
+                    "ALTER TABLE {t} DROP CONSTRAINT IF EXISTS {}",
+                    ident(&check.name)
+                )));
                 out.push(Statement::online(format!(
                     "ALTER TABLE {t} ADD {} NOT VALID",
                     check_def(check)

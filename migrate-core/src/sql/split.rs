@@ -459,6 +459,15 @@ SELECT a$b$c FROM t;
         let s = split(sql, Dialect::Postgres).unwrap();
         assert_eq!((s[0].line, s[1].line), (3, 5));
         assert_eq!(&sql[s[1].span.clone()], "SELECT\n 2");
+        // A file's header comments belong to no statement: the first starts at its first word.
+        let s = split(
+            "-- migrate:no-transaction\n-- Create index `i`.\n--\n/* note; */\n\nCREATE INDEX CONCURRENTLY i ON t (a);\n-- next\nSELECT 2;",
+            Dialect::Postgres,
+        )
+        .unwrap();
+        assert_eq!(s[0].sql, "CREATE INDEX CONCURRENTLY i ON t (a)");
+        assert_eq!((s[0].line, s[1].line), (6, 8));
+        assert_eq!(s[1].sql, "SELECT 2");
         let e = split("SELECT 1;\nSELECT $x$ never", Dialect::Postgres).unwrap_err();
         assert_eq!(e.line, 2);
         assert!(e.message.contains("$x$"), "{e}");

@@ -5,10 +5,12 @@ ALTER TABLE "pets" ADD COLUMN "chip" text;
 -- migrate:no-transaction
 UPDATE "pets" SET "chip" = 'unknown' WHERE "chip" IS NULL;
 
+ALTER TABLE "pets" DROP CONSTRAINT IF EXISTS "pets_chip_not_null";
+
 ALTER TABLE "pets" ADD CONSTRAINT "pets_chip_not_null" CHECK ("chip" IS NOT NULL) NOT VALID;
 
 ALTER TABLE "pets" VALIDATE CONSTRAINT "pets_chip_not_null";
 
 ALTER TABLE "pets" ALTER COLUMN "chip" SET NOT NULL;
 
-ALTER TABLE "pets" DROP CONSTRAINT "pets_chip_not_null";
+ALTER TABLE "pets" DROP CONSTRAINT IF EXISTS "pets_chip_not_null";

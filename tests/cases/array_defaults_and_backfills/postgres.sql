@@ -9,15 +9,19 @@ ALTER TABLE "posts" ADD COLUMN "labels" varchar[];
 -- migrate:no-transaction
 UPDATE "posts" SET "tags" = '{}' WHERE "tags" IS NULL;
 
+ALTER TABLE "posts" DROP CONSTRAINT IF EXISTS "posts_tags_not_null";
+
 ALTER TABLE "posts" ADD CONSTRAINT "posts_tags_not_null" CHECK ("tags" IS NOT NULL) NOT VALID;
 
 ALTER TABLE "posts" VALIDATE CONSTRAINT "posts_tags_not_null";
 
 ALTER TABLE "posts" ALTER COLUMN "tags" SET NOT NULL;
 
-ALTER TABLE "posts" DROP CONSTRAINT "posts_tags_not_null";
+ALTER TABLE "posts" DROP CONSTRAINT IF EXISTS "posts_tags_not_null";
 
 UPDATE "posts" SET "labels" = '{"needs review"}' WHERE "labels" IS NULL;
+
+ALTER TABLE "posts" DROP CONSTRAINT IF EXISTS "posts_labels_not_null";
 
 ALTER TABLE "posts" ADD CONSTRAINT "posts_labels_not_null" CHECK ("labels" IS NOT NULL) NOT VALID;
 
@@ -25,4 +29,4 @@ ALTER TABLE "posts" VALIDATE CONSTRAINT "posts_labels_not_null";
 
 ALTER TABLE "posts" ALTER COLUMN "labels" SET NOT NULL;
 
-ALTER TABLE "posts" DROP CONSTRAINT "posts_labels_not_null";
+ALTER TABLE "posts" DROP CONSTRAINT IF EXISTS "posts_labels_not_null";

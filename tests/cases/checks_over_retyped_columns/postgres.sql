@@ -17,11 +17,17 @@ DROP TYPE "size__old";
 -- next migration file
 
 -- migrate:no-transaction
+ALTER TABLE "codes" DROP CONSTRAINT IF EXISTS "code_not_empty";
+
 ALTER TABLE "codes" ADD CONSTRAINT "code_not_empty" CHECK (length(code::text) > 0) NOT VALID;
 
 ALTER TABLE "codes" VALIDATE CONSTRAINT "code_not_empty";
 
-CREATE INDEX CONCURRENTLY "shirts_id_idx" ON "shirts" ("id") WHERE size <> 'small';
+DROP INDEX CONCURRENTLY IF EXISTS "shirts_id_idx";
+
+CREATE INDEX CONCURRENTLY IF NOT EXISTS "shirts_id_idx" ON "shirts" ("id") WHERE size <> 'small';
+
+ALTER TABLE "shirts" DROP CONSTRAINT IF EXISTS "no_large";
 
 ALTER TABLE "shirts" ADD CONSTRAINT "no_large" CHECK (size <> 'large') NOT VALID;
 

@@ -5,7 +5,11 @@ DROP INDEX "users_email_key";
 -- next migration file
 
 -- migrate:no-transaction
-CREATE INDEX CONCURRENTLY "users_email_key" ON "users" ("email");
+DROP INDEX CONCURRENTLY IF EXISTS "users_email_key";
+
+CREATE INDEX CONCURRENTLY IF NOT EXISTS "users_email_key" ON "users" ("email");
+
+ALTER TABLE "invites" DROP CONSTRAINT IF EXISTS "invites_email_fkey";
 
 ALTER TABLE "invites" ADD CONSTRAINT "invites_email_fkey" FOREIGN KEY ("email") REFERENCES "users" ("email") NOT VALID;
 

@@ -13,6 +13,8 @@ DROP TYPE "size__old";
 -- next migration file
 
 -- migrate:no-transaction
+ALTER TABLE "shirts" DROP CONSTRAINT IF EXISTS "shirts_size_fkey";
+
 ALTER TABLE "shirts" ADD CONSTRAINT "shirts_size_fkey" FOREIGN KEY ("size") REFERENCES "sizes" ("size") NOT VALID;
 
 ALTER TABLE "shirts" VALIDATE CONSTRAINT "shirts_size_fkey";

@@ -1,2 +1,4 @@
 -- migrate:no-transaction
-CREATE INDEX CONCURRENTLY "pets_traits_idx" ON "pets" USING gin ("traits");
+DROP INDEX CONCURRENTLY IF EXISTS "pets_traits_idx";
+
+CREATE INDEX CONCURRENTLY IF NOT EXISTS "pets_traits_idx" ON "pets" USING gin ("traits");

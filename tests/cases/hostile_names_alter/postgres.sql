@@ -7,10 +7,12 @@ ALTER TABLE "user" ADD COLUMN "group" text;
 -- migrate:no-transaction
 UPDATE "user" SET "my col" = 'x' WHERE "my col" IS NULL;
 
+ALTER TABLE "user" DROP CONSTRAINT IF EXISTS "user_my col_not_null";
+
 ALTER TABLE "user" ADD CONSTRAINT "user_my col_not_null" CHECK ("my col" IS NOT NULL) NOT VALID;
 
 ALTER TABLE "user" VALIDATE CONSTRAINT "user_my col_not_null";
 
 ALTER TABLE "user" ALTER COLUMN "my col" SET NOT NULL;
 
-ALTER TABLE "user" DROP CONSTRAINT "user_my col_not_null";
+ALTER TABLE "user" DROP CONSTRAINT IF EXISTS "user_my col_not_null";

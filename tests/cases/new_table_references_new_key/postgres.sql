@@ -10,11 +10,17 @@ ALTER TABLE "teams" ADD CONSTRAINT "teams_pkey" PRIMARY KEY ("slug");
 -- next migration file
 
 -- migrate:no-transaction
-CREATE UNIQUE INDEX CONCURRENTLY "users_email_key" ON "users" ("email");
+DROP INDEX CONCURRENTLY IF EXISTS "users_email_key";
+
+CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS "users_email_key" ON "users" ("email");
+
+ALTER TABLE "invites" DROP CONSTRAINT IF EXISTS "invites_email_fkey";
 
 ALTER TABLE "invites" ADD CONSTRAINT "invites_email_fkey" FOREIGN KEY ("email") REFERENCES "users" ("email") NOT VALID;
 
 ALTER TABLE "invites" VALIDATE CONSTRAINT "invites_email_fkey";
+
+ALTER TABLE "invites" DROP CONSTRAINT IF EXISTS "invites_team_fkey";
 
 ALTER TABLE "invites" ADD CONSTRAINT "invites_team_fkey" FOREIGN KEY ("team") REFERENCES "teams" ("slug") NOT VALID;
 

@@ -9,7 +9,11 @@ ALTER TABLE "owners" ADD CONSTRAINT "owners_pkey" PRIMARY KEY ("email");
 -- next migration file
 
 -- migrate:no-transaction
-CREATE UNIQUE INDEX CONCURRENTLY "owners_id_key" ON "owners" ("id");
+DROP INDEX CONCURRENTLY IF EXISTS "owners_id_key";
+
+CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS "owners_id_key" ON "owners" ("id");
+
+ALTER TABLE "pets" DROP CONSTRAINT IF EXISTS "pets_owner_id_fkey";
 
 ALTER TABLE "pets" ADD CONSTRAINT "pets_owner_id_fkey" FOREIGN KEY ("owner_id") REFERENCES "owners" ("id") NOT VALID;
 

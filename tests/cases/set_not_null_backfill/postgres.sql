@@ -1,10 +1,12 @@
 -- migrate:no-transaction
 UPDATE "pets" SET "nickname" = name WHERE "nickname" IS NULL;
 
+ALTER TABLE "pets" DROP CONSTRAINT IF EXISTS "pets_nickname_not_null";
+
 ALTER TABLE "pets" ADD CONSTRAINT "pets_nickname_not_null" CHECK ("nickname" IS NOT NULL) NOT VALID;
 
 ALTER TABLE "pets" VALIDATE CONSTRAINT "pets_nickname_not_null";
 
 ALTER TABLE "pets" ALTER COLUMN "nickname" SET NOT NULL;
 
-ALTER TABLE "pets" DROP CONSTRAINT "pets_nickname_not_null";
+ALTER TABLE "pets" DROP CONSTRAINT IF EXISTS "pets_nickname_not_null";

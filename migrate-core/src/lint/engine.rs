@@ -1,0 +1,409 @@
+//! One file through the parser, squawk's rules, `migrate`'s rules, `-- migrate:allow` and
+//! `[lint]`'s levels.
+
+use std::ops::Range;
+use std::path::Path;
+use std::str::FromStr;
+
+use squawk_syntax::ast::{self, AstNode};
+
+use super::allow::{self, AllowComment};
+use super::catalog::{self, Dialects, Origin};
+use super::rules::{self, Ctx, Raw};
+use super::{Allowed, FileReport, Finding, Level, LintConfig};
+use crate::config::{Config, Dialect};
+use crate::diagnostic::{SourceFile, did_you_mean};
+
+/// What a lint run knows beyond the file: the dialect, the levels, and what the runner does.
+#[derive(Debug, Clone)]
+pub struct LintOptions {
+    pub dialect: Dialect,
+    pub levels: LintConfig,
+    /// The runner sets `lock_timeout` before each migration (`migrate.toml` does not disable it),
+    /// so `require-lock-timeout` has nothing to find.
+    pub runner_lock_timeout: bool,
+    /// The same for `statement_timeout` and `require-statement-timeout`.
+    pub runner_statement_timeout: bool,
+}
+
+impl LintOptions {
+    /// Default levels, the runner's timeouts on.
+    pub fn new(dialect: Dialect) -> LintOptions {
+        LintOptions {
+            dialect,
+            levels: LintConfig::default(),
+            runner_lock_timeout: true,
+            runner_statement_timeout: true,
+        }
+    }
+
+    /// The options a project's `migrate.toml` gives.
+    pub fn from_config(config: &Config) -> LintOptions {
+        let disabled = |t: &str| t.trim().trim_start_matches('0').is_empty() || t.trim() == "0";
+        LintOptions {
+            dialect: config.dialect,
+            levels: config.lint.clone(),
+            runner_lock_timeout: !disabled(&config.lock_timeout),
+            runner_statement_timeout: !disabled(&config.statement_timeout),
+        }
+    }
+
+    /// A rule's level in this run: `Off` when it does not apply to the dialect or the runner
+    /// already makes it moot.
+    fn level(&self, rule: &catalog::Rule) -> Level {
+        let applies = match rule.dialects {
+            Dialects::Both => true,
+            Dialects::Postgres => self.dialect == Dialect::Postgres,
+            Dialects::Sqlite => self.dialect == Dialect::Sqlite,
+        };
+        let moot = (rule.id == "require-lock-timeout" && self.runner_lock_timeout)
+            || (rule.id == "require-statement-timeout" && self.runner_statement_timeout);
+        if applies && !moot {
+            self.levels.level(rule)
+        } else {
+            Level::Off
+        }
+    }
+
+    /// The options for one file: in a generated one, the schema's own choices are not findings.
+    fn for_file(&self, generated: bool) -> LintOptions {
+        let mut options = self.clone();
+        if generated {
+            for id in catalog::SCHEMA_CHOICES {
+                options.levels.set(id, Level::Off);
+            }
+        }
+        options
+    }
+
+    fn enabled(&self, id: &str) -> bool {
+        catalog::find(id).is_some_and(|r| self.level(r) != Level::Off)
+    }
+}
+
+/// Lints one migration file's text; `path` names it in the report.
+pub fn lint_source(path: &Path, text: &str, options: &LintOptions) -> FileReport {
+    let file = SourceFile::new(path, text);
+    let bom = if text.starts_with('\u{feff}') {
+        '\u{feff}'.len_utf8()
+    } else {
+        0
+    };
+    let body = &text[bom..];
+    let parse = squawk_syntax::SourceFile::parse(body);
+    let stmts: Vec<ast::Stmt> = parse.tree().stmts().collect();
+    let no_transaction = crate::migration::directive::parse(body).0.no_transaction;
+    let generated = is_generated(body);
+    let options = &options.for_file(generated);
+    let acknowledged = if generated {
+        acknowledgements(body)
+    } else {
+        None
+    };
+
+    let mut raw = Vec::new();
+    if options.dialect == Dialect::Postgres && options.enabled("syntax-error") {
+        raw.extend(syntax_errors(&parse));
+    }
+    raw.extend(squawk_findings(&parse, body, options, no_transaction));
+    let ctx = Ctx {
+        stmts: &stmts,
+        dialect: options.dialect,
+        no_transaction,
+    };
+    raw.extend(rules::check(&ctx, |id| options.enabled(id)));
+
+    let statements: Vec<Range<usize>> = stmts
+        .iter()
+        .map(|s| rules::code_range(s.syntax()))
+        .collect();
+    let rebuilds: Vec<Range<usize>> = rules::rebuild_statements(&stmts)
+        .into_iter()
+        .map(|i| statements[i].clone())
+        .collect();
+    raw.retain(|r| {
+        !(matches!(r.rule, "ban-drop-table" | "renaming-table")
+            && rebuilds.iter().any(|s| s.contains(&r.span.start)))
+    });
+    let allows = allow::collect(&parse.syntax_node());
+    let (mut findings, mut allowed) = suppress(raw, &allows, &statements, options);
+    if let Some(reason) = acknowledged {
+        let (covered, rest): (Vec<Finding>, Vec<Finding>) = findings
+            .into_iter()
+            .partition(|f| catalog::ACKNOWLEDGED_IN_SCHEMA.contains(&f.rule));
+        findings = rest;
+        allowed.extend(covered.into_iter().map(|finding| Allowed {
+            finding,
+            reason: reason.clone(),
+        }));
+    }
+    for f in &mut findings {
+        f.span = f.span.start + bom..f.span.end + bom;
+    }
+    for a in &mut allowed {
+        a.finding.span = a.finding.span.start + bom..a.finding.span.end + bom;
+    }
+    findings.sort_by_key(|f| (f.span.start, f.rule));
+    allowed.sort_by_key(|a| (a.finding.span.start, a.finding.rule));
+    FileReport {
+        file,
+        findings,
+        allowed,
+    }
+}
+
+/// Whether `migrate generate` (or `migrate diff`) wrote the file: its header comment says so.
+fn is_generated(text: &str) -> bool {
+    text.lines()
+        .map(str::trim)
+        .take_while(|l| l.is_empty() || l.starts_with("--"))
+        .any(|l| l.starts_with("-- Generated by `migrate "))
+}
+
+/// The `-- Acknowledged: ...` lines of a generated file's header, joined: the schema's
+/// acknowledgement of the destructive changes the file makes.
+fn acknowledgements(text: &str) -> Option<String> {
+    let lines: Vec<&str> = text
+        .lines()
+        .map(str::trim)
+        .take_while(|l| l.is_empty() || l.starts_with("--"))
+        .filter_map(|l| l.strip_prefix("-- Acknowledged: "))
+        .map(|l| l.trim_end_matches('.'))
+        .collect();
+    (!lines.is_empty()).then(|| format!("acknowledged in the schema: {}", lines.join("; ")))
+}
+
+/// The parser's errors, one finding each (at most one per line: the first error on a line
+/// explains the rest).
+fn syntax_errors(parse: &squawk_syntax::Parse<squawk_syntax::SourceFile>) -> Vec<Raw> {
+    let mut out: Vec<Raw> = Vec::new();
+    let text = parse.syntax_node().text().to_string();
+    let mut last_line = None;
+    for e in parse.errors() {
+        let start = usize::from(e.range().start());
+        let end = usize::from(e.range().end()).max(start);
+        let line = text[..start.min(text.len())].matches('\n').count();
+        if last_line == Some(line) {
+            continue;
+        }
+        last_line = Some(line);
+        out.push(Raw {
+            rule: "syntax-error",
+            message: format!("syntax error: {}", e.message()),
+            span: start..end,
+        });
+    }
+    out
+}
+
+/// squawk's findings for the enabled squawk rules.
+fn squawk_findings(
+    parse: &squawk_syntax::Parse<squawk_syntax::SourceFile>,
+    text: &str,
+    options: &LintOptions,
+    no_transaction: bool,
+) -> Vec<Raw> {
+    let rules: Vec<squawk_linter::Rule> = catalog::RULES
+        .iter()
+        .filter(|r| r.origin == Origin::Squawk && options.level(r) != Level::Off)
+        .filter_map(|r| squawk_linter::Rule::from_str(r.id).ok())
+        .collect();
+    if rules.is_empty() {
+        return Vec::new();
+    }
+    let mut linter = squawk_linter::Linter::from(rules);
+    linter.settings.assume_in_transaction = !no_transaction;
+    linter
+        .lint(parse, text)
+        .into_iter()
+        .filter(|v| !is_idempotent_action(v, text) && !is_stable_datetime_default(v, text))
+        .filter_map(|v| {
+            let rule = catalog::find(&v.code.to_string())?;
+            Some(Raw {
+                rule: rule.id,
+                message: v.message,
+                span: usize::from(v.text_range.start())..usize::from(v.text_range.end()),
+            })
+        })
+        .collect()
+}
+
+/// Whether a `prefer-robust-stmts` finding is about an action that runs again without failing:
+/// `SET`/`DROP NOT NULL`, `SET`/`DROP DEFAULT` and `VALIDATE CONSTRAINT` (squawk flags every
+/// ALTER TABLE action it has no `IF [NOT] EXISTS` form for).
+fn is_idempotent_action(v: &squawk_linter::Violation, text: &str) -> bool {
+    if v.code != squawk_linter::Rule::PreferRobustStmts {
+        return false;
+    }
+    let span = usize::from(v.text_range.start())..usize::from(v.text_range.end());
+    let Some(action) = text.get(span) else {
+        return false;
+    };
+    let words: Vec<String> = action
+        .split_whitespace()
+        .map(str::to_ascii_uppercase)
+        .collect();
+    let tail: Vec<&str> = words
+        .iter()
+        .rev()
+        .take(2)
+        .rev()
+        .map(String::as_str)
+        .collect();
+    match words.first().map(String::as_str) {
+        Some("VALIDATE") => true,
+        Some("ALTER") => {
+            matches!(
+                tail.as_slice(),
+                ["SET" | "DROP", "NOT"] | ["NOT", "NULL"] | [_, "DEFAULT"]
+            ) || words.iter().any(|w| w == "DEFAULT") && !words.iter().any(|w| w == "TYPE")
+        }
+        _ => false,
+    }
+}
+
+/// Whether an `adding-field-with-default` finding is about `CURRENT_DATE`, `CURRENT_TIME`,
+/// `LOCALTIME` or `LOCALTIMESTAMP`: stable, not volatile, so PostgreSQL 11+ evaluates them once
+/// and stores the value without a rewrite (squawk accepts `CURRENT_TIMESTAMP` and `now()` but not
+/// these spellings).
+fn is_stable_datetime_default(v: &squawk_linter::Violation, text: &str) -> bool {
+    if v.code != squawk_linter::Rule::AddingFieldWithDefault {
+        return false;
+    }
+    let span = usize::from(v.text_range.start())..usize::from(v.text_range.end());
+    let Some(expr) = text.get(span) else {
+        return false;
+    };
+    let word = expr
+        .split('(')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_uppercase();
+    matches!(
+        word.as_str(),
+        "CURRENT_DATE" | "CURRENT_TIME" | "CURRENT_TIMESTAMP" | "LOCALTIME" | "LOCALTIMESTAMP"
+    )
+}
+
+/// Applies the `-- migrate:allow` comments and the levels: `(findings, allowed)`.
+fn suppress(
+    raw: Vec<Raw>,
+    allows: &[AllowComment],
+    statements: &[Range<usize>],
+    options: &LintOptions,
+) -> (Vec<Finding>, Vec<Allowed>) {
+    // The statement each allow comment is about: the first that starts after it.
+    let target: Vec<Option<usize>> = allows
+        .iter()
+        .map(|a| statements.iter().position(|s| s.start >= a.span.end))
+        .collect();
+    let mut used = vec![false; allows.len()];
+    let mut findings = Vec::new();
+    let mut allowed = Vec::new();
+    let mut meta = Vec::new();
+
+    for (a, allow) in allows.iter().enumerate() {
+        if allow.reason.is_empty() {
+            meta.push(Raw {
+                rule: "allow-without-reason",
+                message: "`-- migrate:allow` without a reason".into(),
+                span: allow.span.clone(),
+            });
+            used[a] = true; // reported once, as this
+        }
+        if allow.rules.is_empty() {
+            meta.push(Raw {
+                rule: "unknown-rule",
+                message: "`-- migrate:allow` names no rule".into(),
+                span: allow.span.clone(),
+            });
+            used[a] = true;
+        }
+        for (name, span) in &allow.rules {
+            if catalog::find(name).is_none() {
+                let hint = did_you_mean(name, catalog::ids())
+                    .map_or_else(String::new, |s| format!(" (did you mean `{s}`?)"));
+                meta.push(Raw {
+                    rule: "unknown-rule",
+                    message: format!("`-- migrate:allow` names no rule `{name}`{hint}"),
+                    span: span.clone(),
+                });
+                used[a] = true;
+            }
+        }
+    }
+
+    for r in raw {
+        let Some(rule) = catalog::find(r.rule) else {
+            continue;
+        };
+        let level = options.level(rule);
+        if level == Level::Off {
+            continue;
+        }
+        let stmt = statement_of(statements, r.span.start);
+        let by = allows.iter().enumerate().find(|(a, allow)| {
+            target[*a].is_some()
+                && target[*a] == stmt
+                && !allow.reason.is_empty()
+                && allow.rules.iter().any(|(n, _)| n == rule.id)
+        });
+        let finding = Finding {
+            rule: rule.id,
+            level,
+            message: r.message,
+            help: rule.help.to_string(),
+            span: r.span,
+        };
+        match by {
+            Some((a, allow)) => {
+                used[a] = true;
+                allowed.push(Allowed {
+                    finding,
+                    reason: allow.reason.clone(),
+                });
+            }
+            None => findings.push(finding),
+        }
+    }
+
+    for (a, allow) in allows.iter().enumerate() {
+        if !used[a] {
+            meta.push(Raw {
+                rule: "unused-allow",
+                message: format!(
+                    "`-- migrate:allow {}` suppresses nothing in the statement after it",
+                    allow
+                        .rules
+                        .iter()
+                        .map(|(n, _)| n.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+                span: allow.span.clone(),
+            });
+        }
+    }
+    for m in meta {
+        let Some(rule) = catalog::find(m.rule) else {
+            continue;
+        };
+        let level = options.level(rule);
+        if level != Level::Off {
+            findings.push(Finding {
+                rule: rule.id,
+                level,
+                message: m.message,
+                help: rule.help.to_string(),
+                span: m.span,
+            });
+        }
+    }
+    (findings, allowed)
+}
+
+/// The index of the statement holding byte `at`: the last one starting at or before it.
+fn statement_of(statements: &[Range<usize>], at: usize) -> Option<usize> {
+    statements.iter().rposition(|s| s.start <= at)
+}

@@ -1,0 +1,378 @@
+//! `-- migrate:` directives: the one parser the directory check, the runner and
+//! `embed_migrations!` share, so what `migrate check` accepts is exactly what runs.
+//!
+//! A directive is a line comment `-- migrate:KEY` or `-- migrate:KEY VALUE`:
+//!
+//! | directive | where | means |
+//! |---|---|---|
+//! | `-- migrate:no-transaction` | top of the file | run statement by statement, outside a transaction |
+//! | `-- migrate:lock-timeout 10s` | top of the file | this file's `lock_timeout` |
+//! | `-- migrate:statement-timeout 2h` | top of the file | this file's `statement_timeout` |
+//! | `-- migrate:secure` | top of the file | a placeholder: environments with `extra_migration_paths` must supply its content |
+//! | `-- migrate:allow RULE: reason` | before any statement | suppresses one lint finding for the next statement |
+//!
+//! The top of the file is every line before the first one that is neither blank nor a `--`
+//! comment. A line that looks like a directive and is not one of these, as written, is an error:
+//! a misspelled key (`lock_timeout`, `no-transactions`), a missing space (`--migrate:`), a file
+//! directive below the first statement, a value where none is taken or a duration that is not one.
+//! Silently ignoring any of them would run the file differently from how its author meant.
+
+use crate::diagnostic::did_you_mean;
+
+/// A well-formed directive as written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Directive {
+    pub key: String,
+    pub value: Option<String>,
+    /// The 1-based line it is on.
+    pub line: usize,
+}
+
+/// What a migration's directives say.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Directives {
+    /// `-- migrate:no-transaction`.
+    pub no_transaction: bool,
+    /// `-- migrate:secure`: a placeholder whose content each environment with
+    /// `extra_migration_paths` must supply.
+    pub secure: bool,
+    /// `-- migrate:lock-timeout`, in milliseconds.
+    pub lock_timeout_ms: Option<u64>,
+    /// `-- migrate:statement-timeout`, in milliseconds.
+    pub statement_timeout_ms: Option<u64>,
+    /// Every well-formed directive, in file order.
+    pub all: Vec<Directive>,
+}
+
+impl Directives {
+    /// The first directive with this key.
+    pub fn get(&self, key: &str) -> Option<&Directive> {
+        self.all.iter().find(|d| d.key == key)
+    }
+}
+
+/// A directive that is misspelled, misplaced or malformed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DirectiveError {
+    /// The 1-based line it is on.
+    pub line: usize,
+    pub message: String,
+    /// How to fix it.
+    pub help: String,
+}
+
+/// What a directive takes after its key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Takes {
+    Nothing,
+    Duration,
+    Text,
+}
+
+/// The directives that exist: key, what follows it, and whether it may stand below the top.
+const KNOWN: &[(&str, Takes, bool)] = &[
+    ("no-transaction", Takes::Nothing, false),
+    ("lock-timeout", Takes::Duration, false),
+    ("statement-timeout", Takes::Duration, false),
+    ("secure", Takes::Nothing, false),
+    ("allow", Takes::Text, true),
+];
+
+/// The prefix of every directive.
+pub const PREFIX: &str = "-- migrate:";
+
+/// The text after `migrate:` when `line` looks like a directive (`--`, optional whitespace,
+/// `migrate:` in any case), and whether it is written exactly as `-- migrate:`.
+fn directive_like(line: &str) -> Option<(&str, bool)> {
+    let rest = line.trim_start().strip_prefix("--")?;
+    let body = rest.trim_start();
+    let head = body.get(..8)?;
+    if !head.eq_ignore_ascii_case("migrate:") {
+        return None;
+    }
+    let exact = head == "migrate:" && rest.starts_with(char::is_whitespace);
+    Some((&body[8..], exact))
+}
+
+/// Whether a line is a directive, or looks like one (so it is never a description).
+pub fn is_directive_like(line: &str) -> bool {
+    directive_like(line).is_some()
+}
+
+/// Whether a line belongs to the top of a file: blank, or a `--` comment.
+fn is_header_line(line: &str) -> bool {
+    let t = line.trim();
+    t.is_empty() || t.starts_with("--")
+}
+
+/// Reads every directive of a migration's text; every line that looks like a directive and is
+/// not a valid one in its place is an error.
+pub fn parse(content: &str) -> (Directives, Vec<DirectiveError>) {
+    let content = content.strip_prefix('\u{feff}').unwrap_or(content);
+    let mut out = Directives::default();
+    let mut errors = Vec::new();
+    let mut in_header = true;
+    for (i, line) in content.lines().enumerate() {
+        let n = i + 1;
+        in_header = in_header && is_header_line(line);
+        let Some((rest, exact)) = directive_like(line) else {
+            continue;
+        };
+        let rest = rest.trim();
+        let (key, value) = match rest.split_once(char::is_whitespace) {
+            Some((k, v)) => (k, Some(v.trim().to_string()).filter(|v| !v.is_empty())),
+            None => (rest, None),
+        };
+        let written = match &value {
+            Some(v) => format!("{PREFIX}{key} {v}"),
+            None => format!("{PREFIX}{key}"),
+        };
+        let mut error = |message: String, help: String| {
+            errors.push(DirectiveError {
+                line: n,
+                message,
+                help,
+            })
+        };
+        if !exact {
+            error(
+                format!("`{}` is not a directive as written", line.trim()),
+                format!("write it as `{written}`: `--`, a space, then `migrate:` in lower case"),
+            );
+            continue;
+        }
+        let Some(&(known, takes, anywhere)) = KNOWN.iter().find(|(k, _, _)| *k == key) else {
+            error(unknown_message(key), unknown_help(key, value.as_deref()));
+            continue;
+        };
+        if !in_header && !anywhere {
+            error(
+                format!(
+                    "`{written}` is not at the top of the file (it follows SQL or a `/*` comment), where \
+                     it has no effect"
+                ),
+                "move it to the top of the file, before any SQL (comments and blank lines may come first)"
+                    .into(),
+            );
+            continue;
+        }
+        let ms = match (takes, &value) {
+            (Takes::Nothing, Some(v)) => {
+                error(
+                    format!("`{PREFIX}{known}` takes no value, found `{v}`"),
+                    format!("write `{PREFIX}{known}` alone on its line"),
+                );
+                continue;
+            }
+            (Takes::Duration, None) => {
+                error(
+                    format!("`{PREFIX}{known}` needs a duration"),
+                    format!("write e.g. `{PREFIX}{known} 5s` (units: ms, s, min, h; 0 disables)"),
+                );
+                continue;
+            }
+            (Takes::Duration, Some(v)) => match parse_duration_ms(v) {
+                Some(ms) => Some(ms),
+                None => {
+                    error(
+                        format!("`{v}` in `{PREFIX}{known}` is not a duration"),
+                        format!(
+                            "write e.g. `{PREFIX}{known} 5s` (units: ms, s, min, h; 0 disables)"
+                        ),
+                    );
+                    continue;
+                }
+            },
+            (Takes::Text, None) => {
+                error(
+                    format!("`{PREFIX}{known}` needs a rule and a reason"),
+                    format!("write `{PREFIX}{known} RULE: why this statement is safe`"),
+                );
+                continue;
+            }
+            _ => None,
+        };
+        if !anywhere && let Some(first) = out.get(known) {
+            let first = first.line;
+            error(
+                format!("`{PREFIX}{known}` is given twice (first on line {first})"),
+                "keep one of them".into(),
+            );
+            continue;
+        }
+        match known {
+            "no-transaction" => out.no_transaction = true,
+            "secure" => out.secure = true,
+            "lock-timeout" => out.lock_timeout_ms = ms,
+            "statement-timeout" => out.statement_timeout_ms = ms,
+            _ => {}
+        }
+        out.all.push(Directive {
+            key: known.to_string(),
+            value,
+            line: n,
+        });
+    }
+    (out, errors)
+}
+
+fn unknown_message(key: &str) -> String {
+    if key.is_empty() {
+        format!("`{PREFIX}` names no directive")
+    } else {
+        format!("`{PREFIX}{key}` is not a directive")
+    }
+}
+
+fn unknown_help(key: &str, value: Option<&str>) -> String {
+    // Compare as if `_` were `-`, so `lock_timeout` finds `lock-timeout`.
+    let normalized = key.replace('_', "-");
+    let keys = KNOWN.iter().map(|(k, _, _)| *k);
+    match did_you_mean(&normalized, keys.clone()) {
+        Some(k) => {
+            let fixed = match value {
+                Some(v) => format!("{PREFIX}{k} {v}"),
+                None => format!("{PREFIX}{k}"),
+            };
+            format!("did you mean `{fixed}`?")
+        }
+        None => format!(
+            "the directives are {}; a comment that is not a directive must not start with `migrate:`",
+            keys.map(|k| format!("`{PREFIX}{k}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    }
+}
+
+/// Parses `500ms`, `5s`, `10min` (or `10m`), `2h`, or a bare number of milliseconds; `0` disables.
+pub fn parse_duration_ms(s: &str) -> Option<u64> {
+    let s = s.trim();
+    let split = s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len());
+    let (n, unit) = s.split_at(split);
+    let n: u64 = n.parse().ok()?;
+    let factor = match unit.trim() {
+        "" | "ms" => 1,
+        "s" => 1_000,
+        "min" | "m" => 60_000,
+        "h" => 3_600_000,
+        _ => return None,
+    };
+    n.checked_mul(factor)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn errors(sql: &str) -> Vec<(usize, String)> {
+        parse(sql)
+            .1
+            .into_iter()
+            .map(|e| (e.line, format!("{} / {}", e.message, e.help)))
+            .collect()
+    }
+
+    #[test]
+    fn reads_the_directives_at_the_top() {
+        let sql = "\u{feff}-- Build the index.\n-- migrate:no-transaction\n\n-- migrate:lock-timeout 5s \n\
+                   --   migrate:statement-timeout 2h\n-- a plain comment\nCREATE INDEX CONCURRENTLY x ON t (a);\n\
+                   -- migrate:allow ban-drop-column: the column was never read\nALTER TABLE t DROP COLUMN b;\n";
+        let (d, errs) = parse(sql);
+        assert!(errs.is_empty(), "{errs:?}");
+        assert!(d.no_transaction && !d.secure);
+        assert_eq!(d.lock_timeout_ms, Some(5_000));
+        assert_eq!(d.statement_timeout_ms, Some(7_200_000));
+        let keys: Vec<(&str, usize)> = d.all.iter().map(|d| (d.key.as_str(), d.line)).collect();
+        assert_eq!(
+            keys,
+            [
+                ("no-transaction", 2),
+                ("lock-timeout", 4),
+                ("statement-timeout", 5),
+                ("allow", 8)
+            ]
+        );
+        assert_eq!(
+            d.get("allow").and_then(|a| a.value.as_deref()),
+            Some("ban-drop-column: the column was never read")
+        );
+        assert_eq!(parse(""), (Directives::default(), Vec::new()));
+        assert!(parse("-- migrate:secure\n").0.secure);
+    }
+
+    #[test]
+    fn misspellings_are_errors_with_a_suggestion() {
+        let e = errors("--migrate:no-transaction\n");
+        assert_eq!(e.len(), 1);
+        assert!(e[0].1.contains("`-- migrate:no-transaction`"), "{e:?}");
+        let e = errors("-- MIGRATE:no-transaction\n");
+        assert!(e[0].1.contains("`-- migrate:no-transaction`"), "{e:?}");
+        let e = errors("-- migrate:lock_timeout 5s\n");
+        assert!(
+            e[0].1
+                .contains("did you mean `-- migrate:lock-timeout 5s`?"),
+            "{e:?}"
+        );
+        let e = errors("-- migrate:no-transactions\n");
+        assert!(
+            e[0].1.contains("did you mean `-- migrate:no-transaction`?"),
+            "{e:?}"
+        );
+        let e = errors("-- migrate:no_transaction\n");
+        assert!(e[0].1.contains("`-- migrate:no-transaction`"), "{e:?}");
+        let e = errors("-- migrate:frobnicate\n");
+        assert!(e[0].1.contains("-- migrate:secure"), "lists them: {e:?}");
+        let e = errors("-- migrate:\n");
+        assert!(e[0].1.contains("names no directive"), "{e:?}");
+    }
+
+    #[test]
+    fn values_places_and_repeats() {
+        for (sql, line, needle) in [
+            ("-- migrate:no-transaction yes\n", 1, "takes no value"),
+            ("-- migrate:lock-timeout\n", 1, "needs a duration"),
+            ("-- migrate:lock-timeout soon\n", 1, "not a duration"),
+            ("-- migrate:allow\n", 1, "needs a rule"),
+            (
+                "-- migrate:lock-timeout 1s\n-- migrate:lock-timeout 2s\n",
+                2,
+                "given twice (first on line 1)",
+            ),
+            (
+                "SELECT 1;\n-- migrate:no-transaction\n",
+                2,
+                "not at the top of the file",
+            ),
+            (
+                "/* top */\n-- migrate:secure\n",
+                2,
+                "not at the top of the file",
+            ),
+            ("SELECT 1;\n--migrate:allow x: y\n", 2, "as written"),
+        ] {
+            let e = errors(sql);
+            assert_eq!(e.len(), 1, "{sql}: {e:?}");
+            assert_eq!(e[0].0, line, "{sql}");
+            assert!(e[0].1.contains(needle), "{sql}: {e:?}");
+        }
+        // Prose that merely mentions directives is not one.
+        let (d, e) = parse(
+            "-- Add `-- migrate:no-transaction` as the first line if needed.\n-- migrated: yes\nSELECT 1;\n",
+        );
+        assert!(e.is_empty() && d == Directives::default(), "{e:?}");
+    }
+
+    #[test]
+    fn durations() {
+        assert_eq!(parse_duration_ms("5s"), Some(5_000));
+        assert_eq!(parse_duration_ms("250ms"), Some(250));
+        assert_eq!(parse_duration_ms("10min"), Some(600_000));
+        assert_eq!(parse_duration_ms("10m"), Some(600_000));
+        assert_eq!(parse_duration_ms("2h"), Some(7_200_000));
+        assert_eq!(parse_duration_ms("0"), Some(0));
+        assert_eq!(parse_duration_ms("5 parsecs"), None);
+        assert_eq!(parse_duration_ms("s"), None);
+        assert_eq!(parse_duration_ms("99999999999999999999h"), None);
+    }
+}
