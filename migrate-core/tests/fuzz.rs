@@ -223,3 +223,85 @@ fn config_loader_never_panics() {
         })
         .unwrap_or_else(|e| panic!("{e}"));
 }
+
+/// The fastest of 3 runs of `f` on each input, taken in turns; the ratio big / small.
+fn time_ratio(small: &str, big: &str, f: impl Fn(&str)) -> f64 {
+    use std::time::{Duration, Instant};
+    let time = |text: &str| {
+        let start = Instant::now();
+        f(text);
+        start.elapsed()
+    };
+    let mut best = (Duration::MAX, Duration::MAX);
+    for _ in 0..3 {
+        best.0 = best.0.min(time(small));
+        best.1 = best.1.min(time(big));
+    }
+    best.1.as_secs_f64() / best.0.as_secs_f64().max(1e-6)
+}
+
+/// 16 times the input takes about 16 times as long, not 256 times: a ratio with a generous
+/// margin (64), never an absolute time; a quadratic parser fails every one of 3 attempts.
+fn assert_linear(what: &str, make: impl Fn(usize) -> String, f: impl Fn(&str)) {
+    let (small, big) = (make(200), make(16 * 200));
+    let ratios: Vec<f64> = (0..3)
+        .map(|_| time_ratio(&small, &big, &f))
+        .take_while(|r| *r >= 64.0)
+        .collect();
+    assert!(
+        ratios.len() < 3,
+        "{what}: 16x the input took {ratios:.0?}x the time"
+    );
+}
+
+#[test]
+fn parsers_are_linear() {
+    assert_linear(
+        "manifest",
+        |n| {
+            let files: Vec<(String, String)> = (0..n)
+                .map(|i| {
+                    (
+                        format!("{:014}_m{i}.sql", 20240101000000u64 + i as u64),
+                        format!("SELECT {i};"),
+                    )
+                })
+                .collect();
+            Manifest::from_files(files.iter().map(|(a, b)| (a.as_str(), b.as_str()))).render()
+        },
+        |text| {
+            let _ = std::hint::black_box(Manifest::parse(text));
+        },
+    );
+    assert_linear(
+        "config",
+        |n| {
+            let mut s = String::from("dialect = \"postgres\"\n");
+            for i in 0..n {
+                s.push_str(&format!(
+                    "[environments.e{i}]\ndatabase_url = \"postgres://h/db{i}\"\n"
+                ));
+            }
+            s
+        },
+        |text| {
+            let _ = std::hint::black_box(Config::parse(Path::new("migrate.toml"), text));
+        },
+    );
+    assert_linear(
+        "schema",
+        |n| {
+            let mut s = String::new();
+            for i in 0..n {
+                let prev = i.saturating_sub(1);
+                s.push_str(&format!(
+                    "[tables.t{i}]\nmodel = \"T{i}\"\ncomment = \"table {i}\"\n[tables.t{i}.columns]\nid = {{ type = \"bigint\", primary_key = true }}\nname = {{ type = \"text\", default = \"'x'\" }}\nparent = {{ type = \"bigint\", nullable = true, references = \"t{prev}.id\" }}\n[[tables.t{i}.indexes]]\ncolumns = [\"name\"]\nwhere = \"name <> ''\"\n[[tables.t{i}.checks]]\nname = \"t{i}_name\"\nexpr = \"length(name) > 0\"\n"
+                ));
+            }
+            s
+        },
+        |text| {
+            let _ = std::hint::black_box(load_str("s.toml", text));
+        },
+    );
+}
