@@ -241,9 +241,21 @@ fn time_ratio(small: &str, big: &str, f: impl Fn(&str)) -> f64 {
 }
 
 /// 16 times the input takes about 16 times as long, not 256 times: a ratio with a generous
-/// margin (64), never an absolute time; a quadratic parser fails every one of 3 attempts.
+/// margin (64), never an absolute time; a quadratic parser fails every one of 3 attempts. The
+/// small input is grown until it takes a millisecond, so that timer and scheduler noise stay
+/// small beside it, in a debug build and in a release one.
 fn assert_linear(what: &str, make: impl Fn(usize) -> String, f: impl Fn(&str)) {
-    let (small, big) = (make(200), make(16 * 200));
+    let mut n = 100;
+    while n < 100_000 {
+        let text = make(n);
+        let start = std::time::Instant::now();
+        f(&text);
+        if start.elapsed() >= std::time::Duration::from_millis(1) {
+            break;
+        }
+        n *= 2;
+    }
+    let (small, big) = (make(n), make(16 * n));
     let ratios: Vec<f64> = (0..3)
         .map(|_| time_ratio(&small, &big, &f))
         .take_while(|r| *r >= 64.0)
