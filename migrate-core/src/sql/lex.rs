@@ -285,15 +285,15 @@ mod pg {
             c if is_space(c) => (TokenKind::Whitespace, i + run(b, i, is_space)),
             b'-' if next == Some(b'-') => (TokenKind::LineComment, line_end(b, i, true)),
             b'/' if next == Some(b'*') => block_comment(b, i),
-            b'\'' => string(b, i, i + 1, StringPrefix::None),
-            b'"' => quoted_ident(b, i, i + 1),
-            b'b' | b'B' if next == Some(b'\'') => string(b, i, i + 2, StringPrefix::Bit),
-            b'x' | b'X' if next == Some(b'\'') => string(b, i, i + 2, StringPrefix::Hex),
-            b'n' | b'N' if next == Some(b'\'') => string(b, i, i + 2, StringPrefix::National),
-            b'e' | b'E' if next == Some(b'\'') => string(b, i, i + 2, StringPrefix::Escape),
+            b'\'' => string(b, i + 1, StringPrefix::None),
+            b'"' => quoted_ident(b, i + 1),
+            b'b' | b'B' if next == Some(b'\'') => string(b, i + 2, StringPrefix::Bit),
+            b'x' | b'X' if next == Some(b'\'') => string(b, i + 2, StringPrefix::Hex),
+            b'n' | b'N' if next == Some(b'\'') => string(b, i + 2, StringPrefix::National),
+            b'e' | b'E' if next == Some(b'\'') => string(b, i + 2, StringPrefix::Escape),
             b'u' | b'U' if next == Some(b'&') => match b.get(i + 2) {
-                Some(b'\'') => string(b, i, i + 3, StringPrefix::Unicode),
-                Some(b'"') => quoted_ident(b, i, i + 3),
+                Some(b'\'') => string(b, i + 3, StringPrefix::Unicode),
+                Some(b'"') => quoted_ident(b, i + 3),
                 // `{xufailed}`: the `u` alone, not an identifier.
                 _ => (TokenKind::Other, i + 1),
             },
@@ -332,7 +332,7 @@ mod pg {
     }
 
     /// A quoted identifier whose body starts at `body`.
-    fn quoted_ident(b: &[u8], _start: usize, body: usize) -> (TokenKind, usize) {
+    fn quoted_ident(b: &[u8], body: usize) -> (TokenKind, usize) {
         let mut i = body;
         while let Some(n) = b[i..].iter().position(|&c| c == b'"') {
             i += n + 1;
@@ -345,7 +345,7 @@ mod pg {
     }
 
     /// A string literal whose body starts at `body`, with every continuation (`'a'` newline `'b'`).
-    fn string(b: &[u8], _start: usize, body: usize, prefix: StringPrefix) -> (TokenKind, usize) {
+    fn string(b: &[u8], body: usize, prefix: StringPrefix) -> (TokenKind, usize) {
         let mut i = body;
         loop {
             match string_piece_end(b, i, prefix) {
