@@ -32,7 +32,7 @@ use crate::schema::model::{
 use crate::schema::validate::MAX_IDENT_BYTES;
 
 pub mod sql;
-pub use sql::arb_sql;
+pub use sql::{arb_sql, arb_sql_bytes};
 
 /// Longest generated table name, so derived names (`<table>_<column>_key`) usually fit.
 const TABLE_NAME_BYTES: usize = 24;

@@ -679,26 +679,18 @@ mod lite {
         (false, b.len())
     }
 
-    /// `$name`, `@name`, `:name`, `#name`, with SQLite's `::` and `(…)` suffixes; a lone sigil
-    /// is not a token of its own.
+    /// `$name`, `@name`, `:name`, `#name` (with Tcl's `::` inside); a lone sigil is not a
+    /// token of its own. SQLite's parser also reads a Tcl array suffix (`$a(x)`) as part of the
+    /// variable, but `sqlite3_complete()`, which decides where a statement ends, does not: the
+    /// `(` is lexed on its own, as there.
     fn variable(b: &[u8], start: usize) -> (TokenKind, usize) {
         let mut i = start + 1;
         let mut n = 0;
         while i < b.len() {
-            let c = b[i];
-            if is_id_char(c) {
+            if is_id_char(b[i]) {
                 n += 1;
                 i += 1;
-            } else if c == b'(' && n > 0 {
-                let close = b[i..]
-                    .iter()
-                    .position(|&c| c.is_ascii_whitespace() || c == b')');
-                return match close {
-                    Some(k) if b[i + k] == b')' => (TokenKind::Param, i + k + 1),
-                    Some(k) => (TokenKind::Other, i + k),
-                    None => (TokenKind::Other, b.len()),
-                };
-            } else if c == b':' && b.get(i + 1) == Some(&b':') {
+            } else if b[i] == b':' && b.get(i + 1) == Some(&b':') {
                 i += 2;
             } else {
                 break;
@@ -877,7 +869,7 @@ mod tests {
         assert_eq!(
             got,
             [
-                "[a b]", "`c``d`", "\"e\"", "x'00'", "?1", ":n", "@m", "$v::w(x)", "$"
+                "[a b]", "`c``d`", "\"e\"", "x'00'", "?1", ":n", "@m", "$v::w", "(", "x", ")", "$"
             ]
         );
     }
