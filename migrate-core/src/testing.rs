@@ -2181,8 +2181,10 @@ mod tests {
             "AddCheck",
             "DropCheck",
         ] {
+            // Reached at all: the rarest kinds come about ten times in 400 pairs, so a higher
+            // floor fails for a few seeds in a hundred (it did for 3 of 123 random seeds).
             let n = kinds.get(kind).copied().unwrap_or(0);
-            assert!(n >= 5, "only {n} {kind} changes in 400 pairs: {kinds:?}");
+            assert!(n >= 1, "no {kind} change in 400 pairs: {kinds:?}");
         }
     }
 
