@@ -356,3 +356,42 @@ fn a_schema_with_errors_is_exit_1_before_connecting() {
     assert!(stderr(&out).contains("unknown-type"), "{}", stderr(&out));
     assert!(!dir.path().join("never-created.db").exists());
 }
+
+/// `pull` names each model after the words of its table, the last one singular, in Unicode:
+/// names that three copies of the rule once spelled three ways. The loader takes what it writes.
+#[test]
+fn pull_names_models_by_words_and_singulars() {
+    let file = TestFile::new();
+    let dir = project("sqlite", "");
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    rt.block_on(execute(
+        &file.url,
+        "CREATE TABLE quizzes (id integer PRIMARY KEY);\
+         CREATE TABLE statuses (id integer PRIMARY KEY);\
+         CREATE TABLE \"ünicode\" (id integer PRIMARY KEY);\
+         CREATE TABLE \"HTTPStatus\" (id integer PRIMARY KEY);",
+    ));
+    ok(&migrate(
+        dir.path(),
+        &file.url,
+        &["pull", "--output", "pulled.toml"],
+    ));
+    let pulled = schema::load(&dir.path().join("pulled.toml")).unwrap_or_else(|e| panic!("{e}"));
+    let models: Vec<(&str, &str)> = pulled
+        .tables
+        .iter()
+        .map(|t| (t.name.as_str(), t.model.as_str()))
+        .collect();
+    assert_eq!(
+        models,
+        [
+            ("HTTPStatus", "HttpStatus"),
+            ("quizzes", "Quiz"),
+            ("statuses", "Status"),
+            ("ünicode", "Ünicode"),
+        ]
+    );
+}

@@ -29,6 +29,7 @@ use crate::schema::model::{
     BUILTIN_TYPES, Check, Column, ColumnType, Enum, FkAction, ForeignKey, Identity,
     Index as SqlIndex, IndexMethod, PrimaryKey, Schema, Table,
 };
+use crate::schema::names;
 use crate::schema::validate::MAX_IDENT_BYTES;
 
 pub mod sql;
@@ -61,7 +62,10 @@ fn arb_schema_seed() -> impl Strategy<Value = SchemaSeed> {
         })
 }
 
-/// A name as users might write one: mostly snake_case, sometimes hostile.
+/// A name as users might write one: mostly snake_case, sometimes hostile — quotes, backslashes,
+/// SQL punctuation, any printable Unicode — but never a character `check` refuses in a name
+/// ([`crate::sql::is_unprintable`]): those become `$` or `/`, without changing what the
+/// random source draws (a pinned seed gives the same schemas as before the rule).
 pub fn arb_name() -> impl Strategy<Value = String> {
     prop_oneof![
         4 => "[a-z][a-z0-9_]{0,10}",
@@ -69,6 +73,16 @@ pub fn arb_name() -> impl Strategy<Value = String> {
         2 => r#"[a-zA-Z0-9 _."'\\\n\t#=\[\]{}éü€🐈\x07\x7f\u{85}-]{1,12}"#,
         1 => r"[^\x00]{1,8}",
     ]
+    .prop_map(|name| name.chars().map(printable_name_char).collect())
+}
+
+/// `c`, or a printable stand-in for a character `check` refuses in a name.
+fn printable_name_char(c: char) -> char {
+    match c {
+        c if crate::sql::is_unprintable(c) && u32::from(c) % 2 == 0 => '$',
+        c if crate::sql::is_unprintable(c) => '/',
+        c => c,
+    }
 }
 
 /// Free text for comments and string literals: any characters but control characters other
@@ -626,16 +640,11 @@ fn build(seed: SchemaSeed, fold: bool, enums: Vec<Enum>) -> Schema {
             .collect();
         column_namers.push(namer);
         schema.tables.push(Table {
-            name,
             model,
             comment: t.comment.clone(),
             columns,
-            primary_key: None,
-            foreign_keys: Vec::new(),
-            indexes: Vec::new(),
-            checks: Vec::new(),
-            drop_columns: Vec::new(),
             renamed_from: t.renamed_from.clone(),
+            ..Table::new(name)
         });
     }
     let mut relations = Namer::new(fold);
@@ -662,7 +671,7 @@ fn build(seed: SchemaSeed, fold: bool, enums: Vec<Enum>) -> Schema {
             for &i in &pk_cols {
                 t.columns[i].nullable = false;
             }
-            let derived = format!("{}_pkey", t.name);
+            let derived = names::primary_key(&t.name);
             let name = match &ts.pk_name {
                 None if relations.take(&derived) => derived,
                 None => relations.claim(&format!("{}_pk", t.name), MAX_IDENT_BYTES),
@@ -711,8 +720,8 @@ fn build(seed: SchemaSeed, fold: bool, enums: Vec<Enum>) -> Schema {
         }
     }
 
-    // What must not name a declared object: renames from a table or a column still declared,
-    // and drops.
+    // What must not name a declared object: renames from a table or column still declared, and
+    // drops.
     let table_names: Vec<String> = schema.tables.iter().map(|t| t.name.clone()).collect();
     for t in &mut schema.tables {
         if t.renamed_from
@@ -762,11 +771,13 @@ fn build_index(ix: &IndexSeed, t: &Table, relations: &mut Namer) -> SqlIndex {
     } else {
         ix.method
     };
-    let suffix = if ix.unique { "key" } else { "idx" };
-    let derived = format!("{}_{}_{suffix}", t.name, cols.join("_"));
+    let derived = names::index(&t.name, &cols, ix.unique);
     let name = match &ix.name {
         None if relations.take(&derived) => derived,
-        None => relations.claim(&format!("{}_{suffix}", t.name), MAX_IDENT_BYTES),
+        None => relations.claim(
+            &names::index::<&str>(&t.name, &[], ix.unique),
+            MAX_IDENT_BYTES,
+        ),
         Some(n) => relations.claim(n, MAX_IDENT_BYTES),
     };
     let predicate = ix.predicate.as_ref().map(|p| build_expr(p, &t.columns));
@@ -792,15 +803,7 @@ fn add_foreign_key(
     let from = fk.from.index(schema.tables.len());
     let to = fk.to.index(schema.tables.len());
     let target = &schema.tables[to];
-    let mut keys: Vec<&[String]> = Vec::new();
-    if let Some(pk) = &target.primary_key {
-        keys.push(&pk.columns);
-    }
-    for ix in &target.indexes {
-        if ix.unique && ix.predicate.is_none() {
-            keys.push(&ix.columns);
-        }
-    }
+    let keys: Vec<&[String]> = target.keys().collect();
     if keys.is_empty() {
         return;
     }
@@ -855,24 +858,17 @@ fn add_foreign_key(
             let base = &fk.column_names[i % fk.column_names.len()];
             let name = columns.claim(base, COLUMN_NAME_BYTES);
             t.columns.push(Column {
-                name: name.clone(),
-                ty,
                 nullable,
-                default: None,
-                identity: None,
-                comment: None,
-                renamed_from: None,
-                type_changed_from: None,
-                backfill: None,
+                ..Column::new(name.clone(), ty)
             });
             fk_columns.push(name);
         }
         fk_columns
     };
-    let derived = format!("{}_{}_fkey", t.name, fk_columns.join("_"));
+    let derived = names::foreign_key(&t.name, &fk_columns);
     let name = match &fk.name {
         None if constraints.take(&derived) => derived,
-        None => constraints.claim(&format!("{}_fkey", t.name), MAX_IDENT_BYTES),
+        None => constraints.claim(&names::foreign_key::<&str>(&t.name, &[]), MAX_IDENT_BYTES),
         Some(n) => constraints.claim(n, MAX_IDENT_BYTES),
     };
     t.foreign_keys.push(ForeignKey {
@@ -921,7 +917,7 @@ fn make_pair(
 ) -> Option<(Schema, Schema)> {
     let mut a = build(seed, true, Vec::new());
     make_applicable(&mut a);
-    let mut b = without_acknowledgements(&a);
+    let mut b = a.without_acknowledgements();
     for m in mutations {
         let mut next = b.clone();
         mutate(&mut next, &a, m);
@@ -1064,26 +1060,6 @@ fn arb_mutation() -> impl Strategy<Value = Mutation> {
     ]
 }
 
-/// A's declarations without its acknowledgements, which belong to the change that made A.
-fn without_acknowledgements(a: &Schema) -> Schema {
-    let mut b = a.clone();
-    b.drop_tables.clear();
-    b.drop_enums.clear();
-    for e in &mut b.enums {
-        e.drop_values.clear();
-    }
-    for t in &mut b.tables {
-        t.drop_columns.clear();
-        t.renamed_from = None;
-        for c in &mut t.columns {
-            c.renamed_from = None;
-            c.type_changed_from = None;
-            c.backfill = None;
-        }
-    }
-    b
-}
-
 /// Types, tables, primary keys and indexes: one namespace, names compared without ASCII case.
 fn relation_namer(s: &Schema) -> Namer {
     let mut n = Namer::new(true);
@@ -1138,12 +1114,11 @@ fn pick(ix: &Index, len: usize) -> Option<usize> {
 }
 
 fn derived_index_name(table: &str, ix: &SqlIndex) -> String {
-    let suffix = if ix.unique { "key" } else { "idx" };
-    format!("{table}_{}_{suffix}", ix.columns.join("_"))
+    names::index(table, &ix.columns, ix.unique)
 }
 
 fn derived_fk_name(table: &str, fk: &ForeignKey) -> String {
-    format!("{table}_{}_fkey", fk.columns.join("_"))
+    names::foreign_key(table, &fk.columns)
 }
 
 /// Replaces every use of column `old` of table `ti` by `new`: keys, indexes, foreign keys (its
@@ -1212,10 +1187,10 @@ fn rename_table(s: &mut Schema, ti: usize, new: &str, rederive: bool) {
     t.name = new.to_string();
     if rederive {
         if let Some(pk) = &mut t.primary_key
-            && pk.name == format!("{old}_pkey")
-            && relations.take(&format!("{new}_pkey"))
+            && pk.name == names::primary_key(&old)
+            && relations.take(&names::primary_key(new))
         {
-            pk.name = format!("{new}_pkey");
+            pk.name = names::primary_key(new);
         }
         for ix in &mut t.indexes {
             if ix.name == derived_index_name(&old, ix) {
@@ -1302,8 +1277,8 @@ fn mutate(b: &mut Schema, a: &Schema, m: &Mutation) {
             t.name = new.clone();
             t.model = models.claim(&t.model, 40);
             if let Some(pk) = &mut t.primary_key {
-                let derived = format!("{new}_pkey");
-                pk.name = if pk.name == format!("{old}_pkey") && relations.take(&derived) {
+                let derived = names::primary_key(&new);
+                pk.name = if pk.name == names::primary_key(&old) && relations.take(&derived) {
                     derived
                 } else {
                     relations.claim(&pk.name, MAX_IDENT_BYTES)
@@ -1350,15 +1325,11 @@ fn mutate(b: &mut Schema, a: &Schema, m: &Mutation) {
             };
             let t = &mut b.tables[ti];
             let column = Column {
-                name: column_namer(t).claim(&seed.name, COLUMN_NAME_BYTES),
                 nullable: seed.nullable && identity.is_none(),
                 default,
                 identity,
                 comment: seed.comment.clone(),
-                renamed_from: None,
-                type_changed_from: None,
-                backfill: None,
-                ty,
+                ..Column::new(column_namer(t).claim(&seed.name, COLUMN_NAME_BYTES), ty)
             };
             let at = at.index(t.columns.len() + 1);
             t.columns.insert(at, column);
@@ -1444,7 +1415,7 @@ fn mutate(b: &mut Schema, a: &Schema, m: &Mutation) {
             let name = match &t.primary_key {
                 Some(pk) => pk.name.clone(),
                 None => {
-                    let derived = format!("{}_pkey", t.name);
+                    let derived = names::primary_key(&t.name);
                     if relations.take(&derived) {
                         derived
                     } else {
@@ -1921,19 +1892,7 @@ fn make_applicable(s: &mut Schema) {
                     return false;
                 }
             }
-            let same = |cols: &[String]| {
-                cols.len() == fk.ref_columns.len()
-                    && fk.ref_columns.iter().all(|c| cols.contains(c))
-            };
-            let is_key = target
-                .primary_key
-                .as_ref()
-                .is_some_and(|pk| same(&pk.columns))
-                || target
-                    .indexes
-                    .iter()
-                    .any(|ix| ix.unique && ix.predicate.is_none() && same(&ix.columns));
-            if !is_key {
+            if !target.has_key(&fk.ref_columns) {
                 return false;
             }
             let pk = t.primary_key.as_ref().map(|pk| &pk.columns);

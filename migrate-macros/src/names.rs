@@ -1,47 +1,13 @@
 //! Rust names for SQL names: UpperCamelCase types and variants, snake_case fields.
 
+use migrate_core::names;
 use proc_macro2::{Ident, Span};
 
-/// Words of a name: split at anything not a letter or digit, at a lower-case letter or digit
-/// followed by an upper-case one, and before the last capital of an acronym (`HTTPStatus` →
-/// `HTTP`, `Status`).
-fn words(s: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    for chunk in s.split(|c: char| !c.is_alphanumeric()) {
-        let chars: Vec<char> = chunk.chars().collect();
-        let mut word = String::new();
-        for (i, &c) in chars.iter().enumerate() {
-            let prev = i.checked_sub(1).map(|p| chars[p]);
-            let next = chars.get(i + 1).copied();
-            let boundary = c.is_uppercase()
-                && prev.is_some_and(|p| {
-                    p.is_lowercase()
-                        || p.is_numeric()
-                        || (p.is_uppercase() && next.is_some_and(char::is_lowercase))
-                });
-            if boundary && !word.is_empty() {
-                out.push(std::mem::take(&mut word));
-            }
-            word.push(c);
-        }
-        if !word.is_empty() {
-            out.push(word);
-        }
-    }
-    out
-}
-
-/// `"GUINEA PIG"` → `GuineaPig`, `pet_type` → `PetType`, `inProgress` → `InProgress`. A name that
-/// would not start with a letter gets a `V` in front (`"1st"` → `V1st`).
+/// `"GUINEA PIG"` → `GuineaPig`, `pet_type` → `PetType`, `inProgress` → `InProgress` (the words
+/// of [`migrate_core::names`]). A name that would not start with a letter gets a `V` in front
+/// (`"1st"` → `V1st`).
 pub(crate) fn upper_camel(s: &str) -> String {
-    let mut out = String::new();
-    for w in words(s) {
-        let mut chars = w.chars();
-        if let Some(first) = chars.next() {
-            out.extend(first.to_uppercase());
-            out.extend(chars.flat_map(char::to_lowercase));
-        }
-    }
+    let mut out = names::upper_camel(s);
     if !out.chars().next().is_some_and(char::is_alphabetic) {
         out.insert(0, 'V');
     }
@@ -53,11 +19,7 @@ pub(crate) fn upper_camel(s: &str) -> String {
 
 /// `created_at` → `created_at`, `Name` → `name`, `my col` → `my_col`, `2fa` → `_2fa`.
 pub(crate) fn snake(s: &str) -> String {
-    let mut out = words(s)
-        .iter()
-        .map(|w| w.to_lowercase())
-        .collect::<Vec<_>>()
-        .join("_");
+    let mut out = names::snake(s);
     if out.is_empty() {
         out.push_str("column");
     }

@@ -20,9 +20,10 @@
 //! | identity | by default / always | only an `integer` single-column primary key (the rowid), always "by default", and every such key is one |
 //! | index methods | yes | `btree` |
 //!
-//! Model names are not in a database: introspection derives them ([`model_name`]) and
-//! [`crate::diff::diff`] ignores them. Acknowledgements (`drop_*`, `renamed_from`,
-//! `type_changed_from`, `backfill`) are not in a database either: [`normalize_for`] removes them.
+//! Model names are not in a database: introspection derives them
+//! ([`crate::names::model_name`]) and [`crate::diff::diff`] ignores them. Acknowledgements
+//! (`drop_*`, `renamed_from`, `type_changed_from`, `backfill`) are not in a database either:
+//! [`normalize_for`] removes them.
 
 pub mod expr;
 pub mod postgres;
@@ -34,6 +35,7 @@ use crate::config::Dialect;
 use crate::db::{Conn, DbError};
 use crate::diff::{Change, diff};
 use crate::migrator::Migrator;
+use crate::schema::print as toml;
 use crate::schema::{
     Check, Column, ColumnType, ForeignKey, Identity, Index, IndexMethod, PrimaryKey, Schema, Table,
 };
@@ -93,7 +95,7 @@ pub async fn introspect_with_notes(
 /// built from the migrations of `schema` introspects to this (compare with
 /// [`crate::diff::diff`], which ignores order and model names).
 pub fn normalize_for(dialect: Dialect, schema: &Schema) -> Schema {
-    strip_acknowledgements(&represent(dialect, schema))
+    represent(dialect, schema).without_acknowledgements()
 }
 
 /// [`normalize_for`], keeping the acknowledgements: what `migrate diff` migrates a database to.
@@ -102,26 +104,6 @@ pub fn represent(dialect: Dialect, schema: &Schema) -> Schema {
         Dialect::Postgres => represent_postgres(schema),
         Dialect::Sqlite => represent_sqlite(schema),
     }
-}
-
-/// The schema without `drop_*`, `renamed_from`, `type_changed_from` and `backfill`.
-pub fn strip_acknowledgements(schema: &Schema) -> Schema {
-    let mut s = schema.clone();
-    s.drop_tables.clear();
-    s.drop_enums.clear();
-    for e in &mut s.enums {
-        e.drop_values.clear();
-    }
-    for t in &mut s.tables {
-        t.drop_columns.clear();
-        t.renamed_from = None;
-        for c in &mut t.columns {
-            c.renamed_from = None;
-            c.type_changed_from = None;
-            c.backfill = None;
-        }
-    }
-    s
 }
 
 /// A comment PostgreSQL keeps: `COMMENT ... IS ''` removes it.
@@ -269,9 +251,9 @@ fn represent_sqlite(schema: &Schema) -> Schema {
         }
         for ix in &mut t.indexes {
             ix.method = IndexMethod::Btree;
+            // SQLite is not given a predicate that is always true.
             ix.predicate = ix
-                .predicate
-                .as_deref()
+                .partial_predicate()
                 .map(|p| crate::sql::sqlite::strip_casts(p).trim().to_string());
         }
     }
@@ -338,7 +320,7 @@ pub fn canonical_order(schema: &mut Schema) {
             let shorthand = matches!(ix.columns.as_slice(), [c] if ix.unique
                 && ix.predicate.is_none()
                 && ix.method == IndexMethod::Btree
-                && ix.name == format!("{}_{c}_key", t.name));
+                && ix.name == crate::schema::names::index(&t.name, &[c], true));
             match (shorthand, ix.columns.first().and_then(|c| position(c))) {
                 (true, Some(p)) => (0, p, ix.name.clone()),
                 _ => (1, 0, ix.name.clone()),
@@ -361,57 +343,12 @@ pub fn canonical_order(schema: &mut Schema) {
     }
 }
 
-/// The model name `migrate pull` gives a table: its name's ASCII letters and digits as
-/// UpperCamelCase words, the last word made singular (`order_lines` → `OrderLine`, `categories`
-/// → `Category`, `addresses` → `Address`, `status` stays `Status`), and `T` in front when that
-/// would not start with a letter. A simple rule, not a dictionary: rename models freely.
-pub fn model_name(table: &str) -> String {
-    let words: Vec<String> = table
-        .split(|c: char| !c.is_ascii_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .map(str::to_string)
-        .collect();
-    let n = words.len();
-    let mut out = String::new();
-    for (i, w) in words.into_iter().enumerate() {
-        let w = if i + 1 == n { singular(&w) } else { w };
-        let mut chars = w.chars();
-        if let Some(first) = chars.next() {
-            out.push(first.to_ascii_uppercase());
-            out.push_str(chars.as_str());
-        }
-    }
-    if !out.starts_with(|c: char| c.is_ascii_uppercase()) {
-        out.insert(0, 'T');
-    }
-    out
-}
-
-fn singular(word: &str) -> String {
-    let lower = word.to_ascii_lowercase();
-    let cut = |n: usize| word[..word.len() - n].to_string();
-    if lower.len() > 3 && lower.ends_with("ies") {
-        format!("{}y", cut(3))
-    } else if ["sses", "shes", "ches", "xes", "zes"]
-        .iter()
-        .any(|s| lower.ends_with(s))
-    {
-        cut(2)
-    } else if lower.len() > 1
-        && lower.ends_with('s')
-        && !["ss", "us", "is"].iter().any(|s| lower.ends_with(s))
-    {
-        cut(1)
-    } else {
-        word.to_string()
-    }
-}
-
-/// Gives every table a model name by [`model_name`], made unique with a number (`Pet2`).
+/// Gives every table a model name by [`crate::names::model_name`], made unique with a number
+/// (`Pet2`).
 pub fn derive_model_names(schema: &mut Schema) {
     let mut taken: HashSet<String> = HashSet::new();
     for t in &mut schema.tables {
-        let base = model_name(&t.name);
+        let base = crate::names::model_name(&t.name);
         let mut name = base.clone();
         let mut n = 2;
         while !taken.insert(name.clone()) {
@@ -709,7 +646,7 @@ pub fn keep_undeclared(live: &Schema, declared: &Schema) -> (Schema, Vec<Undecla
                 let dropped = declared.drop_enums.contains(&le.name);
                 found.push(Undeclared {
                     object: format!("enum `{}`", le.name),
-                    acknowledge: Some(format!("drop_enums = [{:?}]", le.name)),
+                    acknowledge: Some(format!("drop_enums = [{}]", toml::string(&le.name))),
                     dropped,
                 });
                 if !dropped {
@@ -726,7 +663,11 @@ pub fn keep_undeclared(live: &Schema, declared: &Schema) -> (Schema, Vec<Undecla
                     let dropped = e.drop_values.contains(v);
                     found.push(Undeclared {
                         object: format!("label `{v}` of enum `{}`", le.name),
-                        acknowledge: Some(format!("drop_values = [{v:?}] in [enums.{}]", le.name)),
+                        acknowledge: Some(format!(
+                            "drop_values = [{}] in [enums.{}]",
+                            toml::string(v),
+                            toml::key(&le.name)
+                        )),
                         dropped,
                     });
                     if !dropped {
@@ -781,7 +722,7 @@ pub fn keep_undeclared(live: &Schema, declared: &Schema) -> (Schema, Vec<Undecla
             let dropped = declared.drop_tables.contains(&lt.name);
             found.push(Undeclared {
                 object: format!("table `{}`", lt.name),
-                acknowledge: Some(format!("drop_tables = [{:?}]", lt.name)),
+                acknowledge: Some(format!("drop_tables = [{}]", toml::string(&lt.name))),
                 dropped,
             });
             if !dropped {
@@ -823,8 +764,9 @@ fn keep_in_table(
         found.push(Undeclared {
             object: format!("column `{tname}.{}`", lc.name),
             acknowledge: Some(format!(
-                "drop_columns = [{:?}] in [tables.{tname}]",
-                lc.name
+                "drop_columns = [{}] in [tables.{}]",
+                toml::string(&lc.name),
+                toml::key(&tname)
             )),
             dropped,
         });
@@ -922,17 +864,7 @@ mod tests {
     }
 
     #[test]
-    fn model_names() {
-        assert_eq!(model_name("pets"), "Pet");
-        assert_eq!(model_name("order_lines"), "OrderLine");
-        assert_eq!(model_name("categories"), "Category");
-        assert_eq!(model_name("addresses"), "Address");
-        assert_eq!(model_name("status"), "Status");
-        assert_eq!(model_name("boxes"), "Box");
-        assert_eq!(model_name("user"), "User");
-        assert_eq!(model_name("2fa codes"), "T2faCode");
-        assert_eq!(model_name("été"), "T");
-        assert_eq!(model_name("my\"table"), "MyTable");
+    fn model_names_are_unique() {
         let mut s = schema(
             "[tables.pet]\nmodel = \"A\"\ncolumns = { id = \"integer\" }\n[tables.pets]\nmodel = \"B\"\ncolumns = { id = \"integer\" }\n",
         );

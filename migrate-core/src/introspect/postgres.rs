@@ -208,16 +208,8 @@ async fn read(conn: &mut PgConnection, opts: &Options) -> Result<Introspected, D
             TableInfo {
                 schema,
                 table: Table {
-                    name,
-                    model: String::new(),
                     comment: get(row, "comment")?,
-                    columns: Vec::new(),
-                    primary_key: None,
-                    foreign_keys: Vec::new(),
-                    indexes: Vec::new(),
-                    checks: Vec::new(),
-                    drop_columns: Vec::new(),
-                    renamed_from: None,
+                    ..Table::new(name)
                 },
                 attnums: HashMap::new(),
             },
@@ -270,15 +262,11 @@ async fn read(conn: &mut PgConnection, opts: &Options) -> Result<Introspected, D
         let default = default.and_then(|d| expr::canonical_default(&d, &ty));
         info.attnums.insert(get(row, "num")?, name.clone());
         info.table.columns.push(Column {
-            name,
-            ty,
             nullable: !get::<bool>(row, "not_null")?,
             default,
             identity,
             comment: get(row, "comment")?,
-            renamed_from: None,
-            type_changed_from: None,
-            backfill: None,
+            ..Column::new(name, ty)
         });
     }
 
@@ -607,7 +595,7 @@ pub async fn canonical_literals(conn: &mut PgConnection, schema: &mut Schema) {
     // (a cast to text would add an `inet`'s netmask).
     let casts: Vec<String> = asked
         .iter()
-        .map(|(v, ty)| format!("format('%s', {}::{ty})", crate::sql::literal(v)))
+        .map(|(v, ty)| format!("format('%s', {}::{ty})", crate::sql::postgres::literal(v)))
         .collect();
     let sql = format!("SELECT ARRAY[{}]::text[]", casts.join(", "));
     let Ok(row) = sqlx::query(&sql).fetch_one(&mut *conn).await else {

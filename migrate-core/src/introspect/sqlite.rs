@@ -17,6 +17,7 @@ use sqlx::{Row, SqliteConnection};
 use super::expr::{Tok, Token, tokenize};
 use super::{Introspected, Options, sqlite_default};
 use crate::db::DbError;
+use crate::schema::names;
 use crate::schema::types::parse_type;
 use crate::schema::{
     Check, Column, ColumnType, Enum, FkAction, ForeignKey, Identity, Index, IndexMethod,
@@ -224,24 +225,23 @@ async fn read(conn: &mut SqliteConnection, opts: &Options) -> Result<Introspecte
                 ));
             }
             let identity = (is_rowid && default.is_none()).then_some(Identity::ByDefault);
+            let ty = if identity.is_some() {
+                ColumnType::Integer
+            } else {
+                ty
+            };
             columns.push(Column {
-                name: c.name.clone(),
-                ty: if identity.is_some() {
-                    ColumnType::Integer
-                } else {
-                    ty
-                },
                 nullable: !(c.not_null || is_pk),
                 default,
                 identity,
-                comment: None,
-                renamed_from: None,
-                type_changed_from: None,
-                backfill: None,
+                ..Column::new(c.name.clone(), ty)
             });
         }
         let primary_key = (!pk_cols.is_empty()).then(|| PrimaryKey {
-            name: p.pk_name.clone().unwrap_or_else(|| format!("{name}_pkey")),
+            name: p
+                .pk_name
+                .clone()
+                .unwrap_or_else(|| names::primary_key(name)),
             columns: pk_cols.into_iter().map(|(_, c)| c).collect(),
         });
 
@@ -275,16 +275,10 @@ async fn read(conn: &mut SqliteConnection, opts: &Options) -> Result<Introspecte
         }
 
         tables.push(Table {
-            name: name.clone(),
-            model: String::new(),
-            comment: None,
             columns,
             primary_key,
-            foreign_keys: Vec::new(),
-            indexes: Vec::new(),
             checks,
-            drop_columns: Vec::new(),
-            renamed_from: None,
+            ..Table::new(name.clone())
         });
     }
     let table_index: HashMap<String, usize> = tables
@@ -365,7 +359,7 @@ async fn read(conn: &mut SqliteConnection, opts: &Options) -> Result<Introspecte
                 f.name.clone()
             })
             .unwrap_or_default()
-            .unwrap_or_else(|| format!("{table}_{}_fkey", columns.join("_")));
+            .unwrap_or_else(|| names::foreign_key(&table, &columns));
         let fk = ForeignKey {
             name,
             columns,
@@ -422,7 +416,7 @@ async fn read(conn: &mut SqliteConnection, opts: &Options) -> Result<Introspecte
         let unique = get::<i64>(row, "unique")? != 0;
         let (name, predicate) = if origin == "u" {
             // A UNIQUE constraint: its index has a name SQLite made up.
-            (format!("{table}_{}_key", columns.join("_")), None)
+            (names::index(&table, &columns, true), None)
         } else {
             let sql: Option<String> = get(row, "sql")?;
             let predicate = if get::<i64>(row, "partial")? != 0 {

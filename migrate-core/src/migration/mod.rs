@@ -222,22 +222,16 @@ pub fn is_valid_name(name: &str) -> bool {
         && name.len() <= MAX_NAME_LEN
 }
 
-/// A snake_case spelling of `s`, to suggest when a name is not one (`"Add Cats!"` → `add_cats`).
+/// A snake_case spelling of `s`, to suggest when a name is not one (`"Add Cats!"` → `add_cats`):
+/// its words ([`crate::names::snake`]) with what a migration name cannot hold (`[^a-z0-9]`) as
+/// separators, and no digit in front.
 pub fn snake_case(s: &str) -> String {
     let mut out = String::new();
-    let mut prev_lower = false;
-    for ch in s.chars() {
-        if ch.is_ascii_alphanumeric() {
-            if ch.is_ascii_uppercase() && prev_lower && !out.ends_with('_') {
-                out.push('_');
-            }
-            out.push(ch.to_ascii_lowercase());
-            prev_lower = ch.is_ascii_lowercase() || ch.is_ascii_digit();
-        } else {
-            if !out.is_empty() && !out.ends_with('_') {
-                out.push('_');
-            }
-            prev_lower = false;
+    for ch in crate::names::snake(s).chars() {
+        if ch.is_ascii_lowercase() || ch.is_ascii_digit() {
+            out.push(ch);
+        } else if !out.is_empty() && !out.ends_with('_') {
+            out.push('_');
         }
     }
     let out = out.trim_matches('_');
@@ -849,6 +843,9 @@ mod tests {
         assert_eq!(snake_case("add-cats"), "add_cats");
         assert_eq!(snake_case("2fa"), "fa");
         assert_eq!(snake_case("!!!"), "migration");
+        assert_eq!(snake_case("HTTPStatus"), "http_status");
+        assert_eq!(snake_case("add_HTTPStatus"), "add_http_status");
+        assert_eq!(snake_case("create_ünicode"), "create_nicode");
         assert!(is_valid_name(&snake_case("ÜBER straße -- x")));
     }
 

@@ -11,6 +11,7 @@
 pub mod expr;
 pub mod load;
 pub mod model;
+pub mod names;
 pub mod print;
 pub mod types;
 pub mod validate;

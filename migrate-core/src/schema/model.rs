@@ -25,6 +25,28 @@ impl Schema {
     pub fn enum_type(&self, name: &str) -> Option<&Enum> {
         self.enums.iter().find(|e| e.name == name)
     }
+
+    /// The schema without what it acknowledges (`drop_*`, `renamed_from`, `type_changed_from`,
+    /// `backfill`): only what it declares, which is what a database holds. Acknowledgements
+    /// belong to the change that made the schema, not to the schema after it.
+    pub fn without_acknowledgements(&self) -> Schema {
+        let mut s = self.clone();
+        s.drop_tables.clear();
+        s.drop_enums.clear();
+        for e in &mut s.enums {
+            e.drop_values.clear();
+        }
+        for t in &mut s.tables {
+            t.drop_columns.clear();
+            t.renamed_from = None;
+            for c in &mut t.columns {
+                c.renamed_from = None;
+                c.type_changed_from = None;
+                c.backfill = None;
+            }
+        }
+        s
+    }
 }
 
 /// `[enums.NAME]`: a database enum type, mapped to a Rust enum.
@@ -59,9 +81,57 @@ pub struct Table {
 }
 
 impl Table {
+    /// A table with no columns, keys, indexes or checks, and no model name yet.
+    pub fn new(name: impl Into<String>) -> Table {
+        Table {
+            name: name.into(),
+            model: String::new(),
+            comment: None,
+            columns: Vec::new(),
+            primary_key: None,
+            foreign_keys: Vec::new(),
+            indexes: Vec::new(),
+            checks: Vec::new(),
+            drop_columns: Vec::new(),
+            renamed_from: None,
+        }
+    }
+
     pub fn column(&self, name: &str) -> Option<&Column> {
         self.columns.iter().find(|c| c.name == name)
     }
+
+    /// The column lists a foreign key may reference: the primary key's first, then those of the
+    /// unique indexes over every row ([`Index::is_key`]), in declaration order.
+    pub fn keys(&self) -> impl Iterator<Item = &[String]> {
+        let primary = self.primary_key.iter().map(|pk| pk.columns.as_slice());
+        let unique = self
+            .indexes
+            .iter()
+            .filter(|ix| ix.is_key())
+            .map(|ix| ix.columns.as_slice());
+        primary.chain(unique)
+    }
+
+    /// Whether `columns`, in any order, are the columns of one of [`Table::keys`]: what a
+    /// foreign key to this table must reference.
+    pub fn has_key<S: AsRef<str>>(&self, columns: &[S]) -> bool {
+        self.keys().any(|key| same_columns(key, columns))
+    }
+
+    /// Whether `columns`, in any order, are the columns of the table's primary key.
+    pub fn is_primary_key<S: AsRef<str>>(&self, columns: &[S]) -> bool {
+        self.primary_key
+            .as_ref()
+            .is_some_and(|pk| same_columns(&pk.columns, columns))
+    }
+}
+
+/// Whether two lists name the same columns, in any order.
+fn same_columns<S: AsRef<str>>(a: &[String], b: &[S]) -> bool {
+    a.len() == b.len()
+        && b.iter().all(|c| a.iter().any(|k| k == c.as_ref()))
+        && a.iter().all(|k| b.iter().any(|c| k == c.as_ref()))
 }
 
 /// One column of a table.
@@ -80,6 +150,23 @@ pub struct Column {
     pub type_changed_from: Option<ColumnType>,
     /// SQL expression that fills existing NULLs when a column becomes NOT NULL (`backfill = "0"`).
     pub backfill: Option<String>,
+}
+
+impl Column {
+    /// A NOT NULL column of type `ty`, with no default, identity, comment or acknowledgement.
+    pub fn new(name: impl Into<String>, ty: ColumnType) -> Column {
+        Column {
+            name: name.into(),
+            ty,
+            nullable: false,
+            default: None,
+            identity: None,
+            comment: None,
+            renamed_from: None,
+            type_changed_from: None,
+            backfill: None,
+        }
+    }
 }
 
 /// `identity = true | "by default" | "always"`: a generated key.
@@ -296,6 +383,22 @@ pub struct Index {
     pub method: IndexMethod,
 }
 
+impl Index {
+    /// The predicate that limits the rows the index covers, when it is partial. A predicate that
+    /// is always true (`where = "true"`) limits nothing: PostgreSQL does not keep it, and SQLite
+    /// is not given it.
+    pub fn partial_predicate(&self) -> Option<&str> {
+        self.predicate
+            .as_deref()
+            .filter(|p| !p.trim().eq_ignore_ascii_case("true"))
+    }
+
+    /// Whether the index is a key a foreign key may reference: unique, over every row.
+    pub fn is_key(&self) -> bool {
+        self.unique && self.partial_predicate().is_none()
+    }
+}
+
 /// The index access method.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum IndexMethod {
@@ -339,4 +442,93 @@ impl IndexMethod {
 pub struct Check {
     pub name: String,
     pub expr: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::schema::load_str;
+
+    fn index(name: &str, columns: &[&str], unique: bool, predicate: Option<&str>) -> Index {
+        Index {
+            name: name.into(),
+            columns: columns.iter().map(|c| c.to_string()).collect(),
+            unique,
+            predicate: predicate.map(str::to_string),
+            method: IndexMethod::Btree,
+        }
+    }
+
+    #[test]
+    fn a_key_is_unique_over_every_row() {
+        assert!(index("a", &["x"], true, None).is_key());
+        assert!(index("a", &["x"], true, Some("true")).is_key());
+        assert!(index("a", &["x"], true, Some(" TRUE ")).is_key());
+        assert!(!index("a", &["x"], true, Some("x IS NOT NULL")).is_key());
+        assert!(!index("a", &["x"], false, None).is_key());
+        assert_eq!(
+            index("a", &["x"], false, Some("true")).partial_predicate(),
+            None
+        );
+        assert_eq!(
+            index("a", &["x"], false, Some("x > 0")).partial_predicate(),
+            Some("x > 0")
+        );
+    }
+
+    #[test]
+    fn keys_are_the_primary_key_then_unique_indexes() {
+        let mut t = Table::new("t");
+        t.primary_key = Some(PrimaryKey {
+            name: "t_pkey".into(),
+            columns: vec!["a".into(), "b".into()],
+        });
+        t.indexes = vec![
+            index("t_c_idx", &["c"], false, None),
+            index("t_d_key", &["d"], true, Some("d > 0")),
+            index("t_e_key", &["e"], true, Some("true")),
+            index("t_f_g_key", &["f", "g"], true, None),
+        ];
+        let keys: Vec<&[String]> = t.keys().collect();
+        assert_eq!(keys, [&["a", "b"][..], &["e"], &["f", "g"]]);
+        // In any order, but exactly the key's columns.
+        assert!(t.has_key(&["b", "a"]));
+        assert!(t.has_key(&["e"]));
+        assert!(t.has_key(&["g", "f"]));
+        assert!(!t.has_key(&["a"]));
+        assert!(!t.has_key(&["a", "a"]));
+        assert!(!t.has_key(&["c"]));
+        assert!(!t.has_key(&["d"]));
+        assert!(t.is_primary_key(&["b", "a"]));
+        assert!(!t.is_primary_key(&["e"]));
+    }
+
+    #[test]
+    fn without_acknowledgements_keeps_the_declarations() {
+        let declared = r#"
+[enums.mood]
+values = ["happy"]
+[tables.pets]
+model = "Pet"
+columns = { id = { type = "bigint", primary_key = true }, name = "text" }
+"#;
+        let acknowledging = r#"
+drop_tables = ["cats"]
+drop_enums = ["kind"]
+[enums.mood]
+values = ["happy"]
+drop_values = ["sad"]
+[tables.pets]
+model = "Pet"
+renamed_from = "animals"
+drop_columns = ["age"]
+[tables.pets.columns]
+id = { type = "bigint", primary_key = true, type_changed_from = "integer" }
+name = { type = "text", renamed_from = "title", backfill = "''" }
+"#;
+        let plain = load_str("a.toml", declared).unwrap_or_else(|e| panic!("{e}"));
+        let acked = load_str("b.toml", acknowledging).unwrap_or_else(|e| panic!("{e}"));
+        assert_ne!(acked, plain);
+        assert_eq!(acked.without_acknowledgements(), plain);
+    }
 }

@@ -25,6 +25,7 @@ use std::fmt::Write as _;
 use super::model::{
     Column, Enum, FkAction, ForeignKey, Identity, Index, IndexMethod, Schema, Table,
 };
+use super::names;
 
 /// Prints a schema as canonical schema TOML.
 pub fn to_toml(schema: &Schema) -> String {
@@ -130,7 +131,7 @@ fn unique_shorthand<'i>(t: &Table, ix: &'i Index) -> Option<&'i str> {
             if ix.unique
                 && ix.predicate.is_none()
                 && ix.method == IndexMethod::Btree
-                && ix.name == format!("{}_{col}_key", t.name) =>
+                && ix.name == names::index(&t.name, &[col], true) =>
         {
             Some(col)
         }
@@ -148,12 +149,11 @@ fn fk_shorthand(fk: &ForeignKey) -> Option<&str> {
 }
 
 fn derived_index_name(t: &Table, ix: &Index) -> String {
-    let suffix = if ix.unique { "key" } else { "idx" };
-    format!("{}_{}_{suffix}", t.name, ix.columns.join("_"))
+    names::index(&t.name, &ix.columns, ix.unique)
 }
 
 fn derived_fk_name(t: &Table, columns: &[String]) -> String {
-    format!("{}_{}_fkey", t.name, columns.join("_"))
+    names::foreign_key(&t.name, columns)
 }
 
 fn print_table(out: &mut String, t: &Table) {
@@ -169,7 +169,7 @@ fn print_table(out: &mut String, t: &Table) {
         if plan.pk_column.is_none() {
             let _ = writeln!(out, "primary_key = {}", string_array(&pk.columns));
         }
-        if pk.name != format!("{}_pkey", t.name) {
+        if pk.name != names::primary_key(&t.name) {
             let _ = writeln!(out, "primary_key_name = {}", string(&pk.name));
         }
     }
@@ -349,31 +349,14 @@ mod tests {
     }
 
     fn col(name: &str, ty: ColumnType) -> Column {
-        Column {
-            name: name.into(),
-            ty,
-            nullable: false,
-            default: None,
-            identity: None,
-            comment: None,
-            renamed_from: None,
-            type_changed_from: None,
-            backfill: None,
-        }
+        Column::new(name, ty)
     }
 
     fn table(name: &str, model: &str, columns: Vec<Column>) -> Table {
         Table {
-            name: name.into(),
             model: model.into(),
-            comment: None,
             columns,
-            primary_key: None,
-            foreign_keys: Vec::new(),
-            indexes: Vec::new(),
-            checks: Vec::new(),
-            drop_columns: Vec::new(),
-            renamed_from: None,
+            ..Table::new(name)
         }
     }
 
@@ -489,8 +472,8 @@ expr = "kind <> 'OTHER'"
             "my table",
             "my\"col",
             "back\\slash",
-            "new\nline",
-            "tab\there",
+            "new line",
+            "tab here",
             "ünïcödé",
             "emoji 🐈",
             "dotted.name",
@@ -498,7 +481,6 @@ expr = "kind <> 'OTHER'"
             "select",
             "1starts_with_digit",
             "'single'",
-            "bell\u{7}del\u{7f}c1\u{85}",
             "[brackets]",
             "=equals=",
             "#hash",
@@ -520,15 +502,19 @@ expr = "kind <> 'OTHER'"
         t.primary_key = pk("my table", &["id"]);
         t.checks.push(Check {
             name: "weird \"check\"".into(),
-            expr: r#""my""col" <> 'it''s' AND "new
-line" IS NOT NULL"#
-                .into(),
+            expr: r#""my""col" <> 'it''s' AND "new line" IS NOT NULL"#.into(),
         });
         t.indexes.push(Index {
             predicate: Some(r#""back\slash" IS NOT NULL"#.into()),
             ..index("my table_my\"col_idx", &["my\"col"], false)
         });
-        t.drop_columns = vec!["gone \"col\"".into()];
+        // Names with control characters: only acknowledgements may hold them.
+        t.drop_columns = vec![
+            "gone \"col\"".into(),
+            "new\nline".into(),
+            "tab\there".into(),
+            "bell\u{7}del\u{7f}c1\u{85}".into(),
+        ];
         t.renamed_from = Some("old table".into());
         let s = Schema {
             enums: vec![Enum {

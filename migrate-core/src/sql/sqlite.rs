@@ -350,7 +350,9 @@ fn index_sql(table: &str, ix: &crate::schema::Index) -> String {
         ident(table),
         idents(&ix.columns)
     );
-    if let Some(p) = &ix.predicate {
+    // A predicate that is always true limits nothing; written out, it would make the index
+    // partial, and SQLite lets no foreign key use a partial index.
+    if let Some(p) = ix.partial_predicate() {
         s.push_str(" WHERE ");
         s.push_str(&strip_casts(p));
     }

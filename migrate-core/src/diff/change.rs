@@ -1,0 +1,302 @@
+//! [`Change`]: one change to a schema, and how it is described and named.
+
+use crate::schema::{Check, Column, ColumnType, Enum, ForeignKey, Index, PrimaryKey, Table};
+
+/// One change to a schema.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Change {
+    CreateEnum(Enum),
+    DropEnum(Enum),
+    /// `ALTER TYPE … ADD VALUE`; `before` is the label it goes before (none: at the end).
+    AddEnumValue {
+        enum_name: String,
+        value: String,
+        before: Option<String>,
+    },
+    /// Labels removed or reordered: the type is rebuilt and every column using it converted.
+    RebuildEnum {
+        from: Enum,
+        to: Enum,
+        /// `(table, column)` pairs that use the enum, in the declared schema.
+        columns: Vec<(String, String)>,
+    },
+    SetEnumComment {
+        enum_name: String,
+        comment: Option<String>,
+    },
+    /// Drops the type a [`Change::RebuildEnum`] renamed away, once nothing uses it.
+    DropOldEnum {
+        name: String,
+    },
+    /// A new table, with its primary key, checks, and the foreign keys that can be created with it.
+    CreateTable(Table),
+    DropTable(Table),
+    RenameTable {
+        from: String,
+        to: String,
+    },
+    SetTableComment {
+        table: String,
+        comment: Option<String>,
+    },
+    AddColumn {
+        table: String,
+        column: Column,
+    },
+    DropColumn {
+        table: String,
+        column: Column,
+    },
+    RenameColumn {
+        table: String,
+        from: String,
+        to: String,
+    },
+    AlterColumnType {
+        table: String,
+        column: String,
+        from: ColumnType,
+        to: ColumnType,
+    },
+    /// NOT NULL → nullable.
+    DropNotNull {
+        table: String,
+        column: String,
+    },
+    /// nullable → NOT NULL; `backfill` fills existing NULLs first.
+    SetNotNull {
+        table: String,
+        column: String,
+        backfill: Option<String>,
+    },
+    SetDefault {
+        table: String,
+        column: String,
+        from: Option<String>,
+        to: Option<String>,
+    },
+    SetIdentity {
+        table: String,
+        column: String,
+        from: Option<crate::schema::Identity>,
+        to: Option<crate::schema::Identity>,
+    },
+    SetColumnComment {
+        table: String,
+        column: String,
+        comment: Option<String>,
+    },
+    AddPrimaryKey {
+        table: String,
+        key: PrimaryKey,
+    },
+    DropPrimaryKey {
+        table: String,
+        key: PrimaryKey,
+    },
+    /// A primary key, foreign key or check keeps its definition under a new name.
+    RenameConstraint {
+        table: String,
+        from: String,
+        to: String,
+    },
+    /// An index keeps its definition under a new name.
+    RenameIndex {
+        table: String,
+        from: Index,
+        to: Index,
+    },
+    CreateIndex {
+        table: String,
+        index: Index,
+        /// The table already exists: build without blocking writes.
+        existing_table: bool,
+    },
+    DropIndex {
+        table: String,
+        index: Index,
+    },
+    AddForeignKey {
+        table: String,
+        fk: ForeignKey,
+        /// The table already holds rows: add `NOT VALID`, then validate without blocking writes.
+        existing_table: bool,
+    },
+    DropForeignKey {
+        table: String,
+        fk: ForeignKey,
+    },
+    AddCheck {
+        table: String,
+        check: Check,
+        existing_table: bool,
+    },
+    DropCheck {
+        table: String,
+        check: Check,
+    },
+}
+
+impl Change {
+    /// The table the change is about, if any.
+    pub fn table(&self) -> Option<&str> {
+        use Change::*;
+        match self {
+            CreateEnum(_)
+            | DropEnum(_)
+            | AddEnumValue { .. }
+            | RebuildEnum { .. }
+            | SetEnumComment { .. }
+            | DropOldEnum { .. } => None,
+            CreateTable(t) | DropTable(t) => Some(&t.name),
+            RenameTable { to, .. } => Some(to),
+            SetTableComment { table, .. }
+            | AddColumn { table, .. }
+            | DropColumn { table, .. }
+            | RenameColumn { table, .. }
+            | AlterColumnType { table, .. }
+            | DropNotNull { table, .. }
+            | SetNotNull { table, .. }
+            | SetDefault { table, .. }
+            | SetIdentity { table, .. }
+            | SetColumnComment { table, .. }
+            | AddPrimaryKey { table, .. }
+            | DropPrimaryKey { table, .. }
+            | RenameConstraint { table, .. }
+            | RenameIndex { table, .. }
+            | CreateIndex { table, .. }
+            | DropIndex { table, .. }
+            | AddForeignKey { table, .. }
+            | DropForeignKey { table, .. }
+            | AddCheck { table, .. }
+            | DropCheck { table, .. } => Some(table),
+        }
+    }
+
+    /// What the change does, for people: "add column `pets.weight` (integer, nullable)".
+    pub fn describe(&self) -> String {
+        use Change::*;
+        let col = |t: &str, c: &str| format!("`{t}.{c}`");
+        match self {
+            CreateEnum(e) => format!("create enum `{}` ({})", e.name, e.values.join(", ")),
+            DropEnum(e) => format!("drop enum `{}`", e.name),
+            AddEnumValue {
+                enum_name,
+                value,
+                before,
+            } => match before {
+                Some(b) => format!("add label `{value}` to enum `{enum_name}`, before `{b}`"),
+                None => format!("add label `{value}` to enum `{enum_name}`"),
+            },
+            RebuildEnum { to, .. } => {
+                format!("rebuild enum `{}` as ({})", to.name, to.values.join(", "))
+            }
+            SetEnumComment { enum_name, .. } => format!("set the comment of enum `{enum_name}`"),
+            DropOldEnum { name } => format!("drop the replaced type `{name}`"),
+            CreateTable(t) => format!("create table `{}`", t.name),
+            DropTable(t) => format!("drop table `{}`", t.name),
+            RenameTable { from, to } => format!("rename table `{from}` to `{to}`"),
+            SetTableComment { table, .. } => format!("set the comment of table `{table}`"),
+            AddColumn { table, column } => format!(
+                "add column {} ({}{})",
+                col(table, &column.name),
+                column.ty,
+                if column.nullable { ", nullable" } else { "" }
+            ),
+            DropColumn { table, column } => format!("drop column {}", col(table, &column.name)),
+            RenameColumn { table, from, to } => {
+                format!("rename column {} to `{to}`", col(table, from))
+            }
+            AlterColumnType {
+                table,
+                column,
+                from,
+                to,
+            } => {
+                format!(
+                    "change the type of {} from {from} to {to}",
+                    col(table, column)
+                )
+            }
+            DropNotNull { table, column } => format!("make {} nullable", col(table, column)),
+            SetNotNull { table, column, .. } => format!("make {} NOT NULL", col(table, column)),
+            SetDefault {
+                table, column, to, ..
+            } => match to {
+                Some(d) => format!("set the default of {} to {d}", col(table, column)),
+                None => format!("drop the default of {}", col(table, column)),
+            },
+            SetIdentity {
+                table, column, to, ..
+            } => match to {
+                Some(i) => format!("make {} an identity ({})", col(table, column), i.as_str()),
+                None => format!("drop the identity of {}", col(table, column)),
+            },
+            SetColumnComment { table, column, .. } => {
+                format!("set the comment of {}", col(table, column))
+            }
+            AddPrimaryKey { table, key } => format!("add primary key `{}` to `{table}`", key.name),
+            DropPrimaryKey { table, key } => {
+                format!("drop primary key `{}` of `{table}`", key.name)
+            }
+            RenameConstraint { table, from, to } => {
+                format!("rename constraint `{from}` of `{table}` to `{to}`")
+            }
+            RenameIndex { from, to, .. } => {
+                format!("rename index `{}` to `{}`", from.name, to.name)
+            }
+            CreateIndex { table, index, .. } => format!(
+                "create {}index `{}` on `{table}`",
+                if index.unique { "unique " } else { "" },
+                index.name
+            ),
+            DropIndex { index, .. } => format!("drop index `{}`", index.name),
+            AddForeignKey { table, fk, .. } => {
+                format!(
+                    "add foreign key `{}` from `{table}` to `{}`",
+                    fk.name, fk.ref_table
+                )
+            }
+            DropForeignKey { table, fk } => format!("drop foreign key `{}` of `{table}`", fk.name),
+            AddCheck { table, check, .. } => format!("add check `{}` to `{table}`", check.name),
+            DropCheck { table, check } => format!("drop check `{}` of `{table}`", check.name),
+        }
+    }
+
+    /// A short snake_case description, used to name generated migration files.
+    pub fn slug(&self) -> String {
+        use Change::*;
+        match self {
+            CreateEnum(e) => format!("create_{}", e.name),
+            DropEnum(e) => format!("drop_{}", e.name),
+            AddEnumValue { enum_name, .. } => format!("add_{enum_name}_value"),
+            RebuildEnum { to, .. } => format!("change_{}", to.name),
+            SetEnumComment { enum_name, .. } => format!("comment_{enum_name}"),
+            DropOldEnum { name } => format!("drop_{name}"),
+            CreateTable(t) => format!("create_{}", t.name),
+            DropTable(t) => format!("drop_{}", t.name),
+            RenameTable { from, to } => format!("rename_{from}_to_{to}"),
+            SetTableComment { table, .. } => format!("comment_{table}"),
+            AddColumn { table, column } => format!("add_{table}_{}", column.name),
+            DropColumn { table, column } => format!("drop_{table}_{}", column.name),
+            RenameColumn { table, to, .. } => format!("rename_{table}_{to}"),
+            AlterColumnType { table, column, .. }
+            | DropNotNull { table, column }
+            | SetNotNull { table, column, .. }
+            | SetDefault { table, column, .. }
+            | SetIdentity { table, column, .. } => format!("alter_{table}_{column}"),
+            SetColumnComment { table, column, .. } => format!("comment_{table}_{column}"),
+            AddPrimaryKey { table, .. } | DropPrimaryKey { table, .. } => {
+                format!("alter_{table}_primary_key")
+            }
+            RenameConstraint { to, .. } => format!("rename_{to}"),
+            RenameIndex { to, .. } => format!("rename_{}", to.name),
+            CreateIndex { index, .. } => format!("create_{}", index.name),
+            DropIndex { index, .. } => format!("drop_{}", index.name),
+            AddForeignKey { fk, .. } => format!("add_{}", fk.name),
+            DropForeignKey { fk, .. } => format!("drop_{}", fk.name),
+            AddCheck { check, .. } => format!("add_{}", check.name),
+            DropCheck { check, .. } => format!("drop_{}", check.name),
+        }
+    }
+}

@@ -1,0 +1,50 @@
+//! Checks: by name, expressions compared as written; the same expression renamed is a rename.
+
+use super::TableCx;
+use crate::diff::{Change, Differ, unmatched};
+use crate::schema::Check;
+
+impl Differ {
+    pub(super) fn checks(&mut self, cx: &TableCx<'_>) {
+        let (old, new, tname) = (cx.old, cx.new, cx.name());
+        let over_retyped = |expr: &str| cx.over_retyped(expr);
+        let (gone, added) = unmatched(&old.checks, &new.checks, |c| &c.name);
+        let mut gone: Vec<&Check> = gone;
+        for ck in &new.checks {
+            if over_retyped(&ck.expr) && !added.contains(&ck) {
+                self.drop_constraints.push(Change::DropCheck {
+                    table: tname.clone(),
+                    check: ck.clone(),
+                });
+                self.add_constraints.push(Change::AddCheck {
+                    table: tname.clone(),
+                    check: ck.clone(),
+                    existing_table: true,
+                });
+            }
+        }
+        for ck in added {
+            let same = |o: &&Check| o.expr == ck.expr && !over_retyped(&ck.expr);
+            if let Some(pos) = gone.iter().position(same) {
+                let o = gone.remove(pos);
+                self.renames.push(Change::RenameConstraint {
+                    table: tname.clone(),
+                    from: o.name.clone(),
+                    to: ck.name.clone(),
+                });
+            } else {
+                self.add_constraints.push(Change::AddCheck {
+                    table: tname.clone(),
+                    check: ck.clone(),
+                    existing_table: true,
+                });
+            }
+        }
+        for o in gone {
+            self.drop_constraints.push(Change::DropCheck {
+                table: tname.clone(),
+                check: o.clone(),
+            });
+        }
+    }
+}

@@ -1,0 +1,56 @@
+//! The names a schema gives the keys, indexes and foreign keys it does not name.
+//!
+//! They follow PostgreSQL's own conventions for constraints it names (`pets_pkey`,
+//! `pets_owner_id_fkey`, `pets_name_key`), so that a database created by hand reads back with the
+//! names a schema file would derive. The loader derives them, the printer leaves them out again,
+//! and introspection of SQLite, which keeps no names for unnamed constraints, gives them back.
+
+/// `<table>_pkey`: the name of a primary key.
+pub fn primary_key(table: &str) -> String {
+    format!("{table}_pkey")
+}
+
+/// `<table>_<columns>_key` for a unique index (the name of a unique constraint), and
+/// `<table>_<columns>_idx` for any other.
+pub fn index<S: AsRef<str>>(table: &str, columns: &[S], unique: bool) -> String {
+    derived(table, columns, if unique { "key" } else { "idx" })
+}
+
+/// `<table>_<columns>_fkey`: the name of a foreign key.
+pub fn foreign_key<S: AsRef<str>>(table: &str, columns: &[S]) -> String {
+    derived(table, columns, "fkey")
+}
+
+/// The table, the columns and the suffix, joined by `_`.
+fn derived<S: AsRef<str>>(table: &str, columns: &[S], suffix: &str) -> String {
+    let mut name = table.to_string();
+    for c in columns {
+        name.push('_');
+        name.push_str(c.as_ref());
+    }
+    name.push('_');
+    name.push_str(suffix);
+    name
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn postgres_conventions() {
+        assert_eq!(primary_key("pets"), "pets_pkey");
+        assert_eq!(index("pets", &["name"], true), "pets_name_key");
+        assert_eq!(
+            index("pets", &["owner_id", "name"], false),
+            "pets_owner_id_name_idx"
+        );
+        assert_eq!(foreign_key("pets", &["owner_id"]), "pets_owner_id_fkey");
+        assert_eq!(
+            foreign_key("lines", &["order", "shop"]),
+            "lines_order_shop_fkey"
+        );
+        // With no columns: the base a generator numbers when the derived name is taken.
+        assert_eq!(index::<&str>("pets", &[], false), "pets_idx");
+    }
+}
