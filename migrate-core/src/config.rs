@@ -3,10 +3,12 @@
 use std::collections::BTreeMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use toml::de::{DeTable, DeValue};
 
 use crate::diagnostic::{Diagnostic, Diagnostics, Location, SourceFile, did_you_mean};
+use crate::duration::{self, DurationError};
 
 /// The file name looked for in the working directory.
 pub const CONFIG_FILE: &str = "migrate.toml";
@@ -61,15 +63,16 @@ pub struct Config {
     /// The table recording applied migrations: `name`, or `schema.name` on PostgreSQL (the schema
     /// is created when missing). Its name also keys the runner lock.
     pub history_table: String,
-    /// `lock_timeout` for migrations, e.g. `"5s"`; `"0"` disables. Default 5 s.
-    pub lock_timeout: String,
-    /// `statement_timeout` for migrations, e.g. `"15min"`; `"0"` disables. Default 15 min.
-    pub statement_timeout: String,
+    /// `lock_timeout` for migrations, e.g. `"5s"`; `None` when `"0"` disables it. Default 5 s.
+    pub lock_timeout: Option<Duration>,
+    /// `statement_timeout` for migrations, e.g. `"15min"`; `None` when `"0"` disables it.
+    /// Default 15 min.
+    pub statement_timeout: Option<Duration>,
     /// Retries, with backoff, after a statement gives up waiting for a lock. Default 3.
     pub lock_retries: u32,
     /// How long `up` (and `baseline`) waits for another runner before giving up, e.g. `"10min"`;
-    /// `"0"` waits for good. Default 10 min.
-    pub runner_lock_timeout: String,
+    /// `None` when `"0"` waits for good. Default 10 min.
+    pub runner_lock_timeout: Option<Duration>,
     pub environments: BTreeMap<String, Environment>,
     /// `[lint]`: rule levels (`rule-id = "error" | "warning" | "off"`).
     pub lint: crate::lint::LintConfig,
@@ -103,10 +106,10 @@ impl Config {
             migrations: dir.join("migrations"),
             database_url: None,
             history_table: "migrate_history".into(),
-            lock_timeout: "5s".into(),
-            statement_timeout: "15min".into(),
+            lock_timeout: Some(Duration::from_secs(5)),
+            statement_timeout: Some(Duration::from_secs(15 * 60)),
             lock_retries: 3,
-            runner_lock_timeout: "10min".into(),
+            runner_lock_timeout: Some(Duration::from_secs(10 * 60)),
             environments: BTreeMap::new(),
             lint: crate::lint::LintConfig::default(),
             lint_baseline: None,
@@ -226,23 +229,16 @@ impl Config {
                 }
                 key @ ("lock_timeout" | "statement_timeout" | "runner_lock_timeout") => {
                     if let Some(s) = string(&mut diags, key, value) {
-                        if is_duration(&s) {
-                            match key {
-                                "lock_timeout" => cfg.lock_timeout = s,
-                                "statement_timeout" => cfg.statement_timeout = s,
-                                _ => cfg.runner_lock_timeout = s,
+                        match duration::parse(&s) {
+                            Ok(d) => {
+                                let d = duration::nonzero(d);
+                                match key {
+                                    "lock_timeout" => cfg.lock_timeout = d,
+                                    "statement_timeout" => cfg.statement_timeout = d,
+                                    _ => cfg.runner_lock_timeout = d,
+                                }
                             }
-                        } else {
-                            let zero = if key == "runner_lock_timeout" {
-                                "\"0\" waits for good"
-                            } else {
-                                "\"0\" disables it"
-                            };
-                            diags.push(
-                                Diagnostic::new("bad-duration", format!("`{key} = \"{s}\"` is not a duration"))
-                                    .at(loc(value.span()))
-                                    .help(format!("write a number with a unit: \"500ms\", \"5s\", \"10min\", \"2h\"; {zero}")),
-                            );
+                            Err(e) => diags.push(bad_duration(key, &s, e).at(loc(value.span()))),
                         }
                     }
                 }
@@ -382,11 +378,16 @@ pub fn history_table_problem(dialect: Dialect, table: &str) -> Option<String> {
     }
 }
 
-/// Whether `s` is a duration the runner understands (`500ms`, `5s`, `10min`, `2h`, `0`).
-pub fn is_duration(s: &str) -> bool {
-    let s = s.trim();
-    let split = s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len());
-    split > 0 && matches!(s[split..].trim(), "" | "ms" | "s" | "min" | "m" | "h")
+/// A duration key whose value is not one, or is too long.
+fn bad_duration(key: &str, value: &str, e: DurationError) -> Diagnostic {
+    let zero = if key == "runner_lock_timeout" {
+        "\"0\" waits for good"
+    } else {
+        "\"0\" disables it"
+    };
+    Diagnostic::new("bad-duration", format!("`{key} = \"{value}\"` is {e}")).help(format!(
+        "write a number with a unit: \"500ms\", \"5s\", \"10min\", \"2h\"; {zero}"
+    ))
 }
 
 pub use crate::redact::redact_url;
@@ -409,13 +410,13 @@ mod tests {
             [PathBuf::from("/sec")]
         );
 
-        assert_eq!(cfg.runner_lock_timeout, "10min");
+        assert_eq!(cfg.runner_lock_timeout, Some(Duration::from_secs(600)));
         let cfg = Config::parse(
             Path::new("migrate.toml"),
             "dialect = \"postgres\"\nrunner_lock_timeout = \"0\"\nhistory_table = \"ops.migrate_history\"\n",
         )
         .expect("valid config");
-        assert_eq!(cfg.runner_lock_timeout, "0");
+        assert_eq!(cfg.runner_lock_timeout, None);
         assert_eq!(cfg.history_table, "ops.migrate_history");
         let err = Config::parse(
             Path::new("migrate.toml"),
@@ -442,5 +443,58 @@ mod tests {
         let err = Config::parse(Path::new("migrate.toml"), "dialekt = \"sqlite\"\n").unwrap_err();
         assert_eq!(err.0[0].line_col(), Some((1, 1)));
         assert!(err.0[0].help.as_deref().unwrap_or("").contains("`dialect`"));
+    }
+
+    #[test]
+    fn durations_are_parsed_once_and_a_too_long_one_is_an_error() {
+        let cfg = Config::parse(
+            Path::new("migrate.toml"),
+            "lock_timeout = \"250ms\"\nstatement_timeout = \"0s\"\nrunner_lock_timeout = \"2h\"\n",
+        )
+        .expect("valid config");
+        assert_eq!(cfg.lock_timeout, Some(Duration::from_millis(250)));
+        assert_eq!(cfg.statement_timeout, None, "zero disables it");
+        assert_eq!(cfg.runner_lock_timeout, Some(Duration::from_secs(7_200)));
+
+        // Too long for a u64 of milliseconds: once accepted here and then dropped, which ran
+        // every migration with no lock timeout at all.
+        let err = Config::parse(
+            Path::new("migrate.toml"),
+            "lock_timeout = \"99999999999999999999s\"\nstatement_timeout = \"600h\"\nrunner_lock_timeout = \"soon\"\n",
+        )
+        .unwrap_err();
+        type Shown<'a> = (&'a str, &'a str, Option<(usize, usize)>);
+        let shown: Vec<Shown<'_>> = err
+            .0
+            .iter()
+            .map(|d| (d.code, d.message.as_str(), d.line_col()))
+            .collect();
+        assert_eq!(
+            shown,
+            [
+                (
+                    "bad-duration",
+                    "`lock_timeout = \"99999999999999999999s\"` is longer than the longest timeout, 2147483647 ms (about 24 days)",
+                    Some((1, 16))
+                ),
+                (
+                    "bad-duration",
+                    "`statement_timeout = \"600h\"` is longer than the longest timeout, 2147483647 ms (about 24 days)",
+                    Some((2, 21))
+                ),
+                (
+                    "bad-duration",
+                    "`runner_lock_timeout = \"soon\"` is not a duration",
+                    Some((3, 23))
+                ),
+            ]
+        );
+        assert!(
+            err.0[0]
+                .help
+                .as_deref()
+                .unwrap_or("")
+                .contains("\"0\" disables it")
+        );
     }
 }

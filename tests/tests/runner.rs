@@ -3,6 +3,7 @@
 
 use std::path::PathBuf;
 use std::process::Command;
+use std::time::Duration;
 
 use migrate_core::migration::{MigrationDir, Version};
 use migrate_core::runner::{self, Event, Options, RunError, Source, State};
@@ -17,7 +18,7 @@ fn src(version: u64, name: &str, sql: &str) -> Source {
 
 fn opts() -> Options {
     Options {
-        retry_backoff_ms: 20,
+        retry_backoff: Duration::from_millis(20),
         ..Options::default()
     }
 }
@@ -57,7 +58,7 @@ async fn lock_timeout_gives_up_retries_and_fails_clearly() {
 
     let m = [src(1, "add_note", "ALTER TABLE busy ADD COLUMN note text;")];
     let o = Options {
-        lock_timeout_ms: Some(100),
+        lock_timeout: Some(Duration::from_millis(100)),
         lock_retries: 2,
         ..opts()
     };
@@ -84,7 +85,7 @@ async fn lock_timeout_gives_up_retries_and_fails_clearly() {
             .expect("release");
     };
     let o = Options {
-        lock_timeout_ms: Some(100),
+        lock_timeout: Some(Duration::from_millis(100)),
         lock_retries: 20,
         ..opts()
     };
@@ -122,7 +123,7 @@ async fn queries_do_not_queue_behind_a_migration_waiting_for_a_lock() {
         .expect("read");
     let m = [src(1, "alter_hot", "ALTER TABLE hot ADD COLUMN x integer;")];
     let o = Options {
-        lock_timeout_ms: Some(200),
+        lock_timeout: Some(Duration::from_millis(200)),
         lock_retries: 0,
         ..opts()
     };
