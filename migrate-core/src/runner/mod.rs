@@ -159,40 +159,77 @@ impl Source {
     /// A migration from its content; directives are read from the top of the file (with the
     /// parser the directory check uses). A NUL byte or a directive error refuses it.
     pub fn new(version: u64, name: &str, content: &str) -> Result<Source, RunError> {
-        let content = content
-            .strip_prefix('\u{feff}')
-            .unwrap_or(content)
-            .to_string();
-        let (directives, problems) = content::check_text(&content);
-        if !problems.is_empty() {
-            let file = format!("{version:014}_{name}.sql");
-            return Err(RunError::Refused(
-                problems
-                    .iter()
-                    .map(|p| Refusal::of_content(version, name, &file, p))
-                    .collect(),
-            ));
-        }
+        let content = without_bom(content);
+        let (directives, problems) = content::check_text(content);
+        refuse_content(version, name, &problems)?;
         Ok(Source {
             version,
             name: name.to_string(),
             checksum: crate::migration::checksum::file_checksum(content.as_bytes()),
             no_transaction: directives.no_transaction,
-            description: description_of(&content),
+            description: description_of(content),
             secure: false,
             lock_timeout: directives.lock_timeout,
             statement_timeout: directives.statement_timeout,
-            content,
+            content: content.to_string(),
         })
     }
 
+    /// A migration of a directory, with the checksum, directives and problems read when the
+    /// directory was opened.
     pub fn from_migration(m: &Migration) -> Result<Source, RunError> {
-        Source::new(m.version.as_u64(), &m.name, &m.content)
+        let version = m.version.as_u64();
+        refuse_content(version, &m.name, &m.problems)?;
+        Ok(Source {
+            version,
+            name: m.name.clone(),
+            content: m.content.clone(),
+            checksum: m.checksum.clone(),
+            no_transaction: m.directives.no_transaction,
+            description: m.description(),
+            secure: false,
+            lock_timeout: m.directives.lock_timeout,
+            statement_timeout: m.directives.statement_timeout,
+        })
     }
 
+    /// An embedded migration, with the checksum, `no-transaction` flag and timeouts
+    /// `embed_migrations!` computed at compile time (by the parser the directory check uses).
+    /// Its text is still refused for a NUL byte or a directive error, as [`Source::new`] refuses
+    /// it: an [`EmbeddedMigration`] may be written by hand, without the macro's checks.
     pub fn from_embedded(m: &EmbeddedMigration) -> Result<Source, RunError> {
-        Source::new(m.version, m.name, m.content)
+        let content = without_bom(m.content);
+        refuse_content(m.version, m.name, &content::check_text(content).1)?;
+        Ok(Source {
+            version: m.version,
+            name: m.name.to_string(),
+            content: content.to_string(),
+            checksum: m.checksum.to_string(),
+            no_transaction: m.no_transaction,
+            description: description_of(content),
+            secure: false,
+            lock_timeout: m.lock_timeout,
+            statement_timeout: m.statement_timeout,
+        })
     }
+}
+
+fn without_bom(content: &str) -> &str {
+    content.strip_prefix('\u{feff}').unwrap_or(content)
+}
+
+/// Refuses a migration whose text holds what every dialect refuses.
+fn refuse_content(version: u64, name: &str, problems: &[ContentProblem]) -> Result<(), RunError> {
+    if problems.is_empty() {
+        return Ok(());
+    }
+    let file = format!("{version:014}_{name}.sql");
+    Err(RunError::Refused(
+        problems
+            .iter()
+            .map(|p| Refusal::of_content(version, name, &file, p))
+            .collect(),
+    ))
 }
 
 /// The migrations of a directory, in order, with an environment's secure content swapped in.
@@ -2037,6 +2074,34 @@ mod tests {
         assert_eq!(s.lock_timeout, Some(Duration::from_secs(10)));
         assert_eq!(s.description, "Build the name index.");
         assert!(Source::new(1, "x", "-- migrate:statement-timeout soon\n").is_err());
+    }
+
+    #[test]
+    fn embedded_sources_take_the_compile_time_facts_and_still_refuse_nul_bytes() {
+        let m = EmbeddedMigration {
+            version: 20240101000000,
+            name: "x",
+            content: "\u{feff}-- Add a column.\n-- migrate:lock-timeout 5s\nALTER TABLE t ADD a int;\n",
+            checksum: "abc",
+            no_transaction: true,
+            lock_timeout: Some(Duration::from_millis(7)),
+            statement_timeout: None,
+        };
+        let s = Source::from_embedded(&m).expect("source");
+        assert_eq!(s.checksum, "abc");
+        assert!(s.no_transaction);
+        assert_eq!(s.lock_timeout, Some(Duration::from_millis(7)));
+        assert_eq!(s.statement_timeout, None);
+        assert_eq!(s.description, "Add a column.");
+        assert!(s.content.starts_with("-- Add"));
+        let nul = EmbeddedMigration {
+            content: "SELECT 1;\0\n",
+            ..m
+        };
+        assert!(matches!(
+            Source::from_embedded(&nul),
+            Err(RunError::Refused(r)) if r[0].code == "nul-byte"
+        ));
     }
 
     fn applied(version: u64, checksum: &str, success: bool) -> Applied {
