@@ -10,6 +10,10 @@ use toml::de::{DeTable, DeValue};
 use crate::diagnostic::{Diagnostic, Diagnostics, Location, SourceFile, did_you_mean};
 use crate::duration::{self, DurationError};
 
+mod keys;
+
+pub use keys::{ConfigKey, EnvironmentKey};
+
 /// The file name looked for in the working directory.
 pub const CONFIG_FILE: &str = "migrate.toml";
 
@@ -79,22 +83,6 @@ pub struct Config {
     /// `lint_baseline`: `migrate lint` without files checks only migrations after this version.
     pub lint_baseline: Option<crate::migration::Version>,
 }
-
-const KEYS: &[&str] = &[
-    "dialect",
-    "schema",
-    "migrations",
-    "database_url",
-    "history_table",
-    "lock_timeout",
-    "statement_timeout",
-    "lock_retries",
-    "runner_lock_timeout",
-    "environments",
-    "lint",
-    "lint_baseline",
-];
-const ENV_KEYS: &[&str] = &["database_url", "extra_migration_paths"];
 
 impl Config {
     /// The defaults `migrate init` writes, rooted at `dir`.
@@ -172,7 +160,7 @@ impl Config {
         };
         let unknown = |diags: &mut Diagnostics,
                        key: &toml::Spanned<std::borrow::Cow<'_, str>>,
-                       allowed: &[&str]| {
+                       allowed: &[&'static str]| {
             let k = key.get_ref().as_ref();
             let help = match did_you_mean(k, allowed.iter().copied()) {
                 Some(s) => format!("did you mean `{s}`?"),
@@ -194,8 +182,12 @@ impl Config {
 
         let mut history_table_span = None;
         for (key, value) in root.get_ref().iter() {
-            match key.get_ref().as_ref() {
-                "dialect" => {
+            let Some(known) = ConfigKey::parse(key.get_ref()) else {
+                unknown(&mut diags, key, &ConfigKey::names().collect::<Vec<_>>());
+                continue;
+            };
+            match known {
+                ConfigKey::Dialect => {
                     if let Some(s) = string(&mut diags, "dialect", value) {
                         match Dialect::parse(&s) {
                             Some(d) => cfg.dialect = d,
@@ -210,31 +202,35 @@ impl Config {
                         }
                     }
                 }
-                "schema" => {
+                ConfigKey::Schema => {
                     if let Some(s) = string(&mut diags, "schema", value) {
                         cfg.schema = dir.join(s);
                     }
                 }
-                "migrations" => {
+                ConfigKey::Migrations => {
                     if let Some(s) = string(&mut diags, "migrations", value) {
                         cfg.migrations = dir.join(s);
                     }
                 }
-                "database_url" => cfg.database_url = string(&mut diags, "database_url", value),
-                "history_table" => {
+                ConfigKey::DatabaseUrl => {
+                    cfg.database_url = string(&mut diags, "database_url", value)
+                }
+                ConfigKey::HistoryTable => {
                     if let Some(s) = string(&mut diags, "history_table", value) {
                         history_table_span = Some(value.span());
                         cfg.history_table = s;
                     }
                 }
-                key @ ("lock_timeout" | "statement_timeout" | "runner_lock_timeout") => {
-                    if let Some(s) = string(&mut diags, key, value) {
+                key @ (ConfigKey::LockTimeout
+                | ConfigKey::StatementTimeout
+                | ConfigKey::RunnerLockTimeout) => {
+                    if let Some(s) = string(&mut diags, key.as_str(), value) {
                         match duration::parse(&s) {
                             Ok(d) => {
                                 let d = duration::nonzero(d);
                                 match key {
-                                    "lock_timeout" => cfg.lock_timeout = d,
-                                    "statement_timeout" => cfg.statement_timeout = d,
+                                    ConfigKey::LockTimeout => cfg.lock_timeout = d,
+                                    ConfigKey::StatementTimeout => cfg.statement_timeout = d,
                                     _ => cfg.runner_lock_timeout = d,
                                 }
                             }
@@ -242,7 +238,7 @@ impl Config {
                         }
                     }
                 }
-                "lock_retries" => match value.get_ref() {
+                ConfigKey::LockRetries => match value.get_ref() {
                     DeValue::Integer(i) if i.as_str().parse::<u32>().is_ok_and(|n| n <= 100) => {
                         cfg.lock_retries = i.as_str().parse().unwrap_or(3);
                     }
@@ -255,8 +251,10 @@ impl Config {
                         .help("write e.g. `lock_retries = 3`"),
                     ),
                 },
-                "lint" => cfg.lint = crate::lint::LintConfig::parse(value, &file, &mut diags),
-                "lint_baseline" => {
+                ConfigKey::Lint => {
+                    cfg.lint = crate::lint::LintConfig::parse(value, &file, &mut diags)
+                }
+                ConfigKey::LintBaseline => {
                     if let Some(s) = string(&mut diags, "lint_baseline", value) {
                         match crate::migration::Version::parse(s.trim()) {
                             Some(v) => cfg.lint_baseline = Some(v),
@@ -271,7 +269,7 @@ impl Config {
                         }
                     }
                 }
-                "environments" => {
+                ConfigKey::Environments => {
                     let DeValue::Table(envs) = value.get_ref() else {
                         diags.push(
                             Diagnostic::new("wrong-kind", "`environments` must be a table")
@@ -294,9 +292,17 @@ impl Config {
                         };
                         let mut env = Environment::default();
                         for (k, v) in body.iter() {
-                            match k.get_ref().as_ref() {
-                                "database_url" => env.database_url = string(&mut diags, "database_url", v),
-                                "extra_migration_paths" => match v.get_ref() {
+                            let Some(known) = EnvironmentKey::parse(k.get_ref()) else {
+                                unknown(
+                                    &mut diags,
+                                    k,
+                                    &EnvironmentKey::names().collect::<Vec<_>>(),
+                                );
+                                continue;
+                            };
+                            match known {
+                                EnvironmentKey::DatabaseUrl => env.database_url = string(&mut diags, "database_url", v),
+                                EnvironmentKey::ExtraMigrationPaths => match v.get_ref() {
                                     DeValue::Array(items) => {
                                         for item in items {
                                             if let Some(s) = string(&mut diags, "extra_migration_paths", item) {
@@ -310,13 +316,11 @@ impl Config {
                                             .help("write `extra_migration_paths = [\"/mnt/secure-migrations\"]`"),
                                     ),
                                 },
-                                _ => unknown(&mut diags, k, ENV_KEYS),
                             }
                         }
                         cfg.environments.insert(name.get_ref().to_string(), env);
                     }
                 }
-                _ => unknown(&mut diags, key, KEYS),
             }
         }
         if let Some(problem) = history_table_problem(cfg.dialect, &cfg.history_table) {
@@ -379,8 +383,8 @@ pub fn history_table_problem(dialect: Dialect, table: &str) -> Option<String> {
 }
 
 /// A duration key whose value is not one, or is too long.
-fn bad_duration(key: &str, value: &str, e: DurationError) -> Diagnostic {
-    let zero = if key == "runner_lock_timeout" {
+fn bad_duration(key: ConfigKey, value: &str, e: DurationError) -> Diagnostic {
+    let zero = if key == ConfigKey::RunnerLockTimeout {
         "\"0\" waits for good"
     } else {
         "\"0\" disables it"
@@ -496,5 +500,43 @@ mod tests {
                 .unwrap_or("")
                 .contains("\"0\" disables it")
         );
+    }
+
+    #[test]
+    fn every_key_gets_a_suggestion_when_misspelled() {
+        for (typo, key) in [
+            ("lock_timout", "lock_timeout"),
+            ("statment_timeout", "statement_timeout"),
+            ("lock_retires", "lock_retries"),
+            ("runner_lock_timout", "runner_lock_timeout"),
+            ("lint_basline", "lint_baseline"),
+            ("histroy_table", "history_table"),
+            ("enviroments", "environments"),
+        ] {
+            let err =
+                Config::parse(Path::new("migrate.toml"), &format!("{typo} = 1\n")).unwrap_err();
+            assert_eq!(err.0.len(), 1, "{typo}");
+            assert_eq!(err.0[0].code, "unknown-key");
+            assert_eq!(
+                err.0[0].help.as_deref(),
+                Some(format!("did you mean `{key}`?").as_str()),
+                "{typo}"
+            );
+        }
+        let err = Config::parse(
+            Path::new("migrate.toml"),
+            "[environments.prod]\nextra_migration_path = []\n",
+        )
+        .unwrap_err();
+        assert_eq!(
+            err.0[0].help.as_deref(),
+            Some("did you mean `extra_migration_paths`?")
+        );
+        // With nothing close, the help lists every key.
+        let err = Config::parse(Path::new("migrate.toml"), "zzz = 1\n").unwrap_err();
+        let help = err.0[0].help.as_deref().unwrap_or("");
+        for k in ConfigKey::ALL {
+            assert!(help.contains(&format!("`{k}`")), "{k} missing from {help}");
+        }
     }
 }
