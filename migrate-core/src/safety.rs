@@ -304,10 +304,13 @@ fn assess_one(i: usize, change: &Change, diff: &Diff, _from: &Schema, to: &Schem
                 reason: "existing rows have no value for it, and code running today inserts rows without it".into(),
                 needs: Some(Acknowledgement {
                     section: format!("the column `{}` in [tables.{}.columns]", column.name, key(table)),
-                    line: "default = \"<SQL expression>\"".into(),
+                    line: "backfill = \"<SQL expression for existing rows>\"".into(),
                 }),
                 acknowledged: column.backfill.is_some(),
-                hint: Some("or add it with `nullable = true`, fill it, and make it NOT NULL in a later migration".into()),
+                hint: Some(
+                    "a `default` also serves, or add it with `nullable = true`, fill it, and make it NOT NULL in a later migration"
+                        .into(),
+                ),
             }
         }
         Change::RebuildEnum { from, to: new, .. } => {
@@ -460,6 +463,28 @@ weight = { type = "bigint", nullable = true }
         assert!(refused(BASE, &d).is_empty());
         let f = BASE.replace("nullable = true", "backfill = 0");
         assert!(refused(BASE, &f).is_empty());
+    }
+
+    #[test]
+    fn a_new_not_null_column_is_acknowledged_by_the_backfill_its_refusal_shows() {
+        let b = BASE.replace("name = \"text\"", "name = \"text\"\nage = \"integer\"");
+        let r = refused(BASE, &b);
+        assert_eq!(r.len(), 1);
+        let shown = r[0].to_string();
+        assert!(
+            shown.contains("\n      backfill = \"<SQL expression for existing rows>\"\n"),
+            "{shown}"
+        );
+        let acked = b.replace(
+            "age = \"integer\"",
+            "age = { type = \"integer\", backfill = 0 }",
+        );
+        assert!(refused(BASE, &acked).is_empty());
+        let defaulted = b.replace(
+            "age = \"integer\"",
+            "age = { type = \"integer\", default = 0 }",
+        );
+        assert!(refused(BASE, &defaulted).is_empty());
     }
 
     #[test]
