@@ -8,7 +8,12 @@
 use std::fmt;
 
 use crate::diff::{Change, Diff};
+use crate::schema::print::{key, string};
 use crate::schema::{ColumnType, Schema};
+
+mod ack;
+
+pub use ack::Acknowledgement;
 
 /// How dangerous a change is, from least to most.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -38,15 +43,6 @@ impl fmt::Display for Risk {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
     }
-}
-
-/// The TOML that acknowledges a change: where it goes and the line itself.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Acknowledgement {
-    /// The section the line belongs in, e.g. `[tables.pets]`, or `the top level`.
-    pub section: String,
-    /// The line, e.g. `drop_columns = ["bio"]`.
-    pub line: String,
 }
 
 /// What the check found about one change.
@@ -86,39 +82,14 @@ impl fmt::Display for Assessment {
             write!(
                 f,
                 "\n  help: if this is intended, acknowledge it in the schema, in {}:\n\n      {}\n",
-                ack.section, ack.line
+                ack.section(),
+                ack.toml()
             )?;
         }
         if let Some(hint) = &self.hint {
             write!(f, "\n  note: {hint}")?;
         }
         Ok(())
-    }
-}
-
-fn quoted(s: &str) -> String {
-    let mut out = String::from("\"");
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
-}
-
-/// A TOML table-header path segment, quoted when it is not a bare key.
-fn key(s: &str) -> String {
-    if !s.is_empty()
-        && s.chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
-    {
-        s.to_string()
-    } else {
-        quoted(s)
     }
 }
 
@@ -188,16 +159,15 @@ fn assess_one(i: usize, change: &Change, diff: &Diff, _from: &Schema, to: &Schem
                 risk: Risk::LosesData,
                 subject: format!("dropping table `{}`", t.name),
                 reason: "every row in it is deleted".into(),
-                needs: Some(Acknowledgement {
-                    section: "the top level of the schema".into(),
-                    line: format!("drop_tables = [{}]", quoted(&t.name)),
+                needs: Some(Acknowledgement::DropTable {
+                    table: t.name.clone(),
                 }),
                 acknowledged: to.drop_tables.contains(&t.name),
                 hint: renamed_into.map(|n| {
                     format!(
                         "new table `{n}` has the same columns: if it is `{}` renamed, add `renamed_from = {}` under [tables.{}] instead",
                         t.name,
-                        quoted(&t.name),
+                        string(&t.name),
                         key(&n)
                     )
                 }),
@@ -217,9 +187,9 @@ fn assess_one(i: usize, change: &Change, diff: &Diff, _from: &Schema, to: &Schem
                 risk: Risk::LosesData,
                 subject: format!("dropping column `{table}.{}`", column.name),
                 reason: "its values in every row are deleted, and running code that reads or writes it fails".into(),
-                needs: Some(Acknowledgement {
-                    section: format!("[tables.{}]", key(table)),
-                    line: format!("drop_columns = [{}]", quoted(&column.name)),
+                needs: Some(Acknowledgement::DropColumn {
+                    table: table.clone(),
+                    column: column.name.clone(),
                 }),
                 acknowledged: table_of(table).is_some_and(|t| t.drop_columns.contains(&column.name)),
                 hint: candidates.first().map(|n| {
@@ -227,7 +197,7 @@ fn assess_one(i: usize, change: &Change, diff: &Diff, _from: &Schema, to: &Schem
                         "probable rename: new column `{table}.{n}` has the same type `{}`; if `{}` was renamed to `{n}`, add `renamed_from = {}` to column `{n}` instead",
                         column.ty,
                         column.name,
-                        quoted(&column.name)
+                        string(&column.name)
                     )
                 }),
             }
@@ -237,9 +207,9 @@ fn assess_one(i: usize, change: &Change, diff: &Diff, _from: &Schema, to: &Schem
             risk: Risk::BreaksCode,
             subject: format!("renaming table `{from}` to `{new}`"),
             reason: "code running today still uses the old name".into(),
-            needs: Some(Acknowledgement {
-                section: format!("[tables.{}]", key(new)),
-                line: format!("renamed_from = {}", quoted(from)),
+            needs: Some(Acknowledgement::RenamedTable {
+                table: new.clone(),
+                from: from.clone(),
             }),
             acknowledged: true,
             hint: None,
@@ -249,9 +219,10 @@ fn assess_one(i: usize, change: &Change, diff: &Diff, _from: &Schema, to: &Schem
             risk: Risk::BreaksCode,
             subject: format!("renaming column `{table}.{from}` to `{new}`"),
             reason: "code running today still uses the old name".into(),
-            needs: Some(Acknowledgement {
-                section: format!("the column `{new}` in [tables.{}.columns]", key(table)),
-                line: format!("renamed_from = {}", quoted(from)),
+            needs: Some(Acknowledgement::RenamedColumn {
+                table: table.clone(),
+                column: new.clone(),
+                from: from.clone(),
             }),
             acknowledged: true,
             hint: None,
@@ -271,9 +242,10 @@ fn assess_one(i: usize, change: &Change, diff: &Diff, _from: &Schema, to: &Schem
                 } else {
                     format!("values of `{from}` may not fit `{new}`, and code running today reads and writes the old type")
                 },
-                needs: Some(Acknowledgement {
-                    section: format!("the column `{column}` in [tables.{}.columns]", key(table)),
-                    line: format!("type_changed_from = {}", quoted(&from.to_string())),
+                needs: Some(Acknowledgement::TypeChangedFrom {
+                    table: table.clone(),
+                    column: column.clone(),
+                    from: from.clone(),
                 }),
                 acknowledged: ack,
                 hint: None,
@@ -286,9 +258,10 @@ fn assess_one(i: usize, change: &Change, diff: &Diff, _from: &Schema, to: &Schem
                 risk: Risk::BreaksCode,
                 subject: format!("making `{table}.{column}` NOT NULL"),
                 reason: "existing NULLs make the migration fail, and code running today may still write NULL".into(),
-                needs: Some(Acknowledgement {
-                    section: format!("the column `{column}` in [tables.{}.columns]", key(table)),
-                    line: "backfill = \"<SQL expression for existing NULLs>\"".into(),
+                needs: Some(Acknowledgement::Backfill {
+                    table: table.clone(),
+                    column: column.clone(),
+                    new_column: false,
                 }),
                 acknowledged: ack,
                 hint: (!ack).then(|| "a `default` also serves as the backfill value".into()),
@@ -302,9 +275,10 @@ fn assess_one(i: usize, change: &Change, diff: &Diff, _from: &Schema, to: &Schem
                 risk: Risk::BreaksCode,
                 subject: format!("adding NOT NULL column `{table}.{}` without a default", column.name),
                 reason: "existing rows have no value for it, and code running today inserts rows without it".into(),
-                needs: Some(Acknowledgement {
-                    section: format!("the column `{}` in [tables.{}.columns]", column.name, key(table)),
-                    line: "backfill = \"<SQL expression for existing rows>\"".into(),
+                needs: Some(Acknowledgement::Backfill {
+                    table: table.clone(),
+                    column: column.name.clone(),
+                    new_column: true,
                 }),
                 acknowledged: column.backfill.is_some(),
                 hint: Some(
@@ -326,7 +300,6 @@ fn assess_one(i: usize, change: &Change, diff: &Diff, _from: &Schema, to: &Schem
                     hint: None,
                 }
             } else {
-                let list = removed.iter().map(|v| quoted(v)).collect::<Vec<_>>().join(", ");
                 Assessment {
                     change: i,
                     risk: Risk::LosesData,
@@ -336,9 +309,9 @@ fn assess_one(i: usize, change: &Change, diff: &Diff, _from: &Schema, to: &Schem
                         new.name
                     ),
                     reason: "rows holding a removed label make the migration fail, and code running today may write it".into(),
-                    needs: Some(Acknowledgement {
-                        section: format!("[enums.{}]", key(&new.name)),
-                        line: format!("drop_values = [{list}]"),
+                    needs: Some(Acknowledgement::DropValues {
+                        enum_name: new.name.clone(),
+                        values: removed.iter().map(|v| v.to_string()).collect(),
                     }),
                     acknowledged: removed.iter().all(|v| new.drop_values.contains(v)),
                     hint: None,
@@ -350,10 +323,7 @@ fn assess_one(i: usize, change: &Change, diff: &Diff, _from: &Schema, to: &Schem
             risk: Risk::LosesData,
             subject: format!("dropping enum `{}`", e.name),
             reason: "the type and its labels are deleted".into(),
-            needs: Some(Acknowledgement {
-                section: "the top level of the schema".into(),
-                line: format!("drop_enums = [{}]", quoted(&e.name)),
-            }),
+            needs: Some(Acknowledgement::DropEnum { name: e.name.clone() }),
             acknowledged: to.drop_enums.contains(&e.name),
             hint: None,
         },
