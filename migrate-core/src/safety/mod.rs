@@ -457,6 +457,191 @@ weight = { type = "bigint", nullable = true }
         assert!(refused(BASE, &defaulted).is_empty());
     }
 
+    const BEFORE: &str = r#"
+[enums.mood]
+values = ["OK", "MEH", "BAD"]
+[enums.size]
+values = ["S", "M", "L"]
+[enums.old_kind]
+values = ["A"]
+
+[tables.visits]
+model = "Visit"
+[tables.visits.columns]
+id = { type = "bigint", primary_key = true }
+at = "timestamptz"
+
+[tables.owners]
+model = "Owner"
+[tables.owners.columns]
+id = { type = "bigint", primary_key = true }
+
+[tables.pets]
+model = "Pet"
+[tables.pets.columns]
+id = { type = "bigint", identity = true, primary_key = true }
+name = "text"
+bio = "text"
+nick = { type = "text", nullable = true }
+weight = "bigint"
+age = "integer"
+owner_id = "bigint"
+mood = "mood"
+size = "size"
+
+[tables.tags]
+model = "Tag"
+[tables.tags.columns]
+label = "text"
+"#;
+
+    const AFTER: &str = r#"
+[enums.mood]
+values = ["OK", "MEH"]
+[enums.size]
+values = ["L", "M", "S"]
+
+[tables.calls]
+model = "Call"
+[tables.calls.columns]
+id = { type = "bigint", primary_key = true }
+at = "timestamptz"
+
+[tables.people]
+model = "Person"
+renamed_from = "owners"
+[tables.people.columns]
+id = { type = "bigint", primary_key = true }
+
+[tables.pets]
+model = "Pet"
+[tables.pets.columns]
+id = { type = "bigint", primary_key = true }
+full_name = { type = "text", renamed_from = "name" }
+about = { type = "text", nullable = true }
+nick = "text"
+weight = "integer"
+age = { type = "bigint", type_changed_from = "integer" }
+owner_id = { type = "bigint", references = "people.id" }
+mood = "mood"
+size = "size"
+chip = "uuid"
+note = { type = "text", nullable = true }
+[[tables.pets.indexes]]
+columns = ["nick"]
+[[tables.pets.checks]]
+name = "pets_weight_positive"
+expr = "weight > 0"
+
+[tables.tags]
+model = "Tag"
+[tables.tags.columns]
+label = { type = "text", primary_key = true }
+"#;
+
+    /// Every kind of assessment, as shown: a guard on the wording of each rule.
+    #[test]
+    fn every_assessment_reads_as_reviewed() {
+        let (a, b) = (
+            load_str("a.toml", BEFORE).unwrap(),
+            load_str("b.toml", AFTER).unwrap(),
+        );
+        let shown: Vec<String> = assess(&diff(&a, &b), &a, &b)
+            .iter()
+            .map(|a| format!("[refused: {}] {a}", a.refused()))
+            .collect();
+        let shown = shown.join("\n---\n");
+        assert_eq!(shown, EVERY_ASSESSMENT);
+    }
+
+    const EVERY_ASSESSMENT: &str = r#"[refused: true] refused: dropping table `visits` loses data: every row in it is deleted
+  help: if this is intended, acknowledge it in the schema, in the top level of the schema:
+
+      drop_tables = ["visits"]
+
+  note: new table `calls` has the same columns: if it is `visits` renamed, add `renamed_from = "visits"` under [tables.calls] instead
+---
+[refused: false] refused: renaming table `owners` to `people` breaks running code: code running today still uses the old name
+  help: if this is intended, acknowledge it in the schema, in [tables.people]:
+
+      renamed_from = "owners"
+
+---
+[refused: false] refused: rename people pkey safe: compatible with code running today
+---
+[refused: false] refused: renaming column `pets.name` to `full_name` breaks running code: code running today still uses the old name
+  help: if this is intended, acknowledge it in the schema, in the column `full_name` in [tables.pets.columns]:
+
+      renamed_from = "name"
+
+---
+[refused: true] refused: removing `BAD` from enum `mood` loses data: rows holding a removed label make the migration fail, and code running today may write it
+  help: if this is intended, acknowledge it in the schema, in [enums.mood]:
+
+      drop_values = ["BAD"]
+
+---
+[refused: false] refused: reordering the labels of enum `size` locks a busy table: the type is rebuilt and every column using it rewritten
+---
+[refused: false] refused: create calls safe: compatible with code running today
+---
+[refused: false] refused: removing identity from `pets.id` breaks running code: code running today inserts rows without a value for it
+---
+[refused: false] refused: add pets about safe: compatible with code running today
+---
+[refused: true] refused: making `pets.nick` NOT NULL breaks running code: existing NULLs make the migration fail, and code running today may still write NULL
+  help: if this is intended, acknowledge it in the schema, in the column `nick` in [tables.pets.columns]:
+
+      backfill = "<SQL expression for existing NULLs>"
+
+  note: a `default` also serves as the backfill value
+---
+[refused: true] refused: changing the type of `pets.weight` from `bigint` to `integer` loses data: values of `bigint` may not fit `integer`, and code running today reads and writes the old type
+  help: if this is intended, acknowledge it in the schema, in the column `weight` in [tables.pets.columns]:
+
+      type_changed_from = "bigint"
+
+---
+[refused: false] refused: changing the type of `pets.age` from `integer` to `bigint` breaks running code: every value fits, but code running today reads and writes the old type
+  help: if this is intended, acknowledge it in the schema, in the column `age` in [tables.pets.columns]:
+
+      type_changed_from = "integer"
+
+---
+[refused: true] refused: adding NOT NULL column `pets.chip` without a default breaks running code: existing rows have no value for it, and code running today inserts rows without it
+  help: if this is intended, acknowledge it in the schema, in the column `chip` in [tables.pets.columns]:
+
+      backfill = "<SQL expression for existing rows>"
+
+  note: a `default` also serves, or add it with `nullable = true`, fill it, and make it NOT NULL in a later migration
+---
+[refused: false] refused: add pets note safe: compatible with code running today
+---
+[refused: false] refused: creating index `pets_nick_idx` on `pets` safe: built concurrently, without blocking writes (a migration of its own, outside a transaction)
+---
+[refused: false] refused: adding check `pets_weight_positive` to `pets` safe: added NOT VALID, then validated without blocking writes
+---
+[refused: false] refused: adding a primary key to `tags` locks a busy table: its index is built first without blocking writes, then attached
+---
+[refused: false] refused: adding foreign key `pets_owner_id_fkey` to `pets` safe: added NOT VALID, then validated without blocking writes
+---
+[refused: true] refused: dropping column `pets.bio` loses data: its values in every row are deleted, and running code that reads or writes it fails
+  help: if this is intended, acknowledge it in the schema, in [tables.pets]:
+
+      drop_columns = ["bio"]
+
+  note: probable rename: new column `pets.about` has the same type `text`; if `bio` was renamed to `about`, add `renamed_from = "bio"` to column `about` instead
+---
+[refused: false] refused: drop mood  old safe: compatible with code running today
+---
+[refused: false] refused: drop size  old safe: compatible with code running today
+---
+[refused: true] refused: dropping enum `old_kind` loses data: the type and its labels are deleted
+  help: if this is intended, acknowledge it in the schema, in the top level of the schema:
+
+      drop_enums = ["old_kind"]
+"#;
+
     #[test]
     fn widening() {
         assert!(is_widening(&ColumnType::Integer, &ColumnType::BigInt));
