@@ -4,16 +4,23 @@
 //! database today is refused until the schema file acknowledges it: `drop_tables`, `drop_columns`,
 //! `drop_enums`, `drop_values`, `renamed_from`, `type_changed_from` or `backfill`. A refusal names
 //! the change, says why, and prints the exact TOML that acknowledges it.
+//!
+//! Each rule is a function of its own in `rules/`, one file per change kind with its tests beside
+//! it, and finds its assessment under a stable [`SafetyCode`]; [`assess`] dispatches each change to
+//! its rule. A change no rule speaks for is [`SafetyCode::Compatible`].
 
 use std::fmt;
 
 use crate::diff::{Change, Diff};
-use crate::schema::print::{key, string};
-use crate::schema::{ColumnType, Schema};
+use crate::schema::Schema;
 
 mod ack;
+mod code;
+mod rules;
 
 pub use ack::Acknowledgement;
+pub use code::SafetyCode;
+pub use rules::change_type::is_widening;
 
 /// How dangerous a change is, from least to most.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -50,6 +57,8 @@ impl fmt::Display for Risk {
 pub struct Assessment {
     /// Index into [`Diff::changes`].
     pub change: usize,
+    /// The rule that found it.
+    pub code: SafetyCode,
     pub risk: Risk,
     /// What the change does, for people: "drop column `pets.bio`".
     pub subject: String,
@@ -93,34 +102,51 @@ impl fmt::Display for Assessment {
     }
 }
 
-/// Whether every value of `from` fits `to` unchanged.
-pub fn is_widening(from: &ColumnType, to: &ColumnType) -> bool {
-    use ColumnType::*;
-    match (from, to) {
-        (SmallInt, Integer | BigInt | Numeric(None))
-        | (Integer, BigInt | Numeric(None))
-        | (BigInt, Numeric(None)) => true,
-        (Real, Double) => true,
-        (Varchar(Some(a)), Varchar(Some(b))) => b >= a,
-        (Varchar(_), Varchar(None) | Text) => true,
-        (Text, Varchar(None)) => true,
-        (Char(_), Text | Varchar(None)) => true,
-        (Char(a), Varchar(Some(b))) => b >= a,
-        (Numeric(Some(_)), Numeric(None)) => true,
-        (Numeric(Some((p1, s1))), Numeric(Some((p2, s2)))) => s2 >= s1 && p2 - s2 >= p1 - s1,
-        (Timestamp, Timestamptz) => true,
-        (Json, Jsonb) => true,
-        (Array(a), Array(b)) => is_widening(a, b),
-        _ => false,
+/// What a rule sees: the change's place in the diff, the whole diff (a drop looks for the add that
+/// may be its rename; a key counts as new with its table), and the declared schema, which holds the
+/// acknowledgements.
+pub(crate) struct Cx<'a> {
+    pub(crate) change: usize,
+    pub(crate) diff: &'a Diff,
+    pub(crate) to: &'a Schema,
+}
+
+impl Cx<'_> {
+    /// An assessment of this change with nothing to acknowledge; a rule adds what it needs.
+    pub(crate) fn found(
+        &self,
+        code: SafetyCode,
+        risk: Risk,
+        subject: String,
+        reason: impl Into<String>,
+    ) -> Assessment {
+        Assessment {
+            change: self.change,
+            code,
+            risk,
+            subject,
+            reason: reason.into(),
+            needs: None,
+            acknowledged: true,
+            hint: None,
+        }
+    }
+
+    /// Whether the diff creates `table`.
+    pub(crate) fn creates(&self, table: &str) -> bool {
+        self.diff
+            .changes
+            .iter()
+            .any(|c| matches!(c, Change::CreateTable(t) if t.name == table))
     }
 }
 
 /// Classifies every change of `diff` (from `from` to `to`).
-pub fn assess(diff: &Diff, from: &Schema, to: &Schema) -> Vec<Assessment> {
+pub fn assess(diff: &Diff, _from: &Schema, to: &Schema) -> Vec<Assessment> {
     diff.changes
         .iter()
         .enumerate()
-        .map(|(i, c)| assess_one(i, c, diff, from, to))
+        .map(|(change, c)| assess_one(&Cx { change, diff, to }, c))
         .collect()
 }
 
@@ -132,239 +158,76 @@ pub fn refusals(diff: &Diff, from: &Schema, to: &Schema) -> Vec<Assessment> {
         .collect()
 }
 
-fn assess_one(i: usize, change: &Change, diff: &Diff, _from: &Schema, to: &Schema) -> Assessment {
-    let safe = |subject: String, reason: &str| Assessment {
-        change: i,
-        risk: Risk::Safe,
-        subject,
-        reason: reason.to_string(),
-        needs: None,
-        acknowledged: true,
-        hint: None,
+/// The rule for one change: every kind of change is listed, so a new one must be placed.
+fn assess_one(cx: &Cx<'_>, change: &Change) -> Assessment {
+    use rules::*;
+    let found = match change {
+        Change::DropTable(t) => Some(drop_table::assess(cx, t)),
+        Change::DropColumn { table, column } => Some(drop_column::assess(cx, table, column)),
+        Change::RenameTable { from, to } => Some(rename_table::assess(cx, from, to)),
+        Change::RenameColumn { table, from, to } => {
+            Some(rename_column::assess(cx, table, from, to))
+        }
+        Change::AlterColumnType {
+            table,
+            column,
+            from,
+            to,
+        } => Some(change_type::assess(cx, table, column, from, to)),
+        Change::SetNotNull {
+            table,
+            column,
+            backfill,
+        } => Some(set_not_null::assess(cx, table, column, backfill.as_deref())),
+        Change::AddColumn { table, column } => add_not_null_column::assess(cx, table, column),
+        Change::RebuildEnum { from, to, .. } => Some(enum_labels::assess(cx, from, to)),
+        Change::DropEnum(e) => Some(drop_enum::assess(cx, e)),
+        Change::SetIdentity {
+            table, column, to, ..
+        } => drop_identity::assess(cx, table, column, *to),
+        Change::AddPrimaryKey { table, .. } => online::add_primary_key(cx, table),
+        Change::CreateIndex {
+            table,
+            index,
+            existing_table,
+        } => online::create_index(cx, table, index, *existing_table),
+        Change::AddForeignKey {
+            table,
+            fk,
+            existing_table,
+        } => online::add_foreign_key(cx, table, fk, *existing_table),
+        Change::AddCheck {
+            table,
+            check,
+            existing_table,
+        } => online::add_check(cx, table, check, *existing_table),
+        Change::CreateEnum(_)
+        | Change::AddEnumValue { .. }
+        | Change::SetEnumComment { .. }
+        | Change::DropOldEnum { .. }
+        | Change::CreateTable(_)
+        | Change::SetTableComment { .. }
+        | Change::DropNotNull { .. }
+        | Change::SetDefault { .. }
+        | Change::SetColumnComment { .. }
+        | Change::DropPrimaryKey { .. }
+        | Change::RenameConstraint { .. }
+        | Change::RenameIndex { .. }
+        | Change::DropIndex { .. }
+        | Change::DropForeignKey { .. }
+        | Change::DropCheck { .. } => None,
     };
-    let table_of = |t: &str| to.table(t);
-    match change {
-        Change::DropTable(t) => {
-            let renamed_into = diff.changes.iter().find_map(|c| match c {
-                Change::CreateTable(n)
-                    if n.columns.len() == t.columns.len()
-                        && n.columns.iter().zip(&t.columns).all(|(a, b)| a.name == b.name && a.ty == b.ty) =>
-                {
-                    Some(n.name.clone())
-                }
-                _ => None,
-            });
-            Assessment {
-                change: i,
-                risk: Risk::LosesData,
-                subject: format!("dropping table `{}`", t.name),
-                reason: "every row in it is deleted".into(),
-                needs: Some(Acknowledgement::DropTable {
-                    table: t.name.clone(),
-                }),
-                acknowledged: to.drop_tables.contains(&t.name),
-                hint: renamed_into.map(|n| {
-                    format!(
-                        "new table `{n}` has the same columns: if it is `{}` renamed, add `renamed_from = {}` under [tables.{}] instead",
-                        t.name,
-                        string(&t.name),
-                        key(&n)
-                    )
-                }),
-            }
-        }
-        Change::DropColumn { table, column } => {
-            let candidates: Vec<&str> = diff
-                .changes
-                .iter()
-                .filter_map(|c| match c {
-                    Change::AddColumn { table: t, column: n } if t == table && n.ty == column.ty => Some(n.name.as_str()),
-                    _ => None,
-                })
-                .collect();
-            Assessment {
-                change: i,
-                risk: Risk::LosesData,
-                subject: format!("dropping column `{table}.{}`", column.name),
-                reason: "its values in every row are deleted, and running code that reads or writes it fails".into(),
-                needs: Some(Acknowledgement::DropColumn {
-                    table: table.clone(),
-                    column: column.name.clone(),
-                }),
-                acknowledged: table_of(table).is_some_and(|t| t.drop_columns.contains(&column.name)),
-                hint: candidates.first().map(|n| {
-                    format!(
-                        "probable rename: new column `{table}.{n}` has the same type `{}`; if `{}` was renamed to `{n}`, add `renamed_from = {}` to column `{n}` instead",
-                        column.ty,
-                        column.name,
-                        string(&column.name)
-                    )
-                }),
-            }
-        }
-        Change::RenameTable { from, to: new } => Assessment {
-            change: i,
-            risk: Risk::BreaksCode,
-            subject: format!("renaming table `{from}` to `{new}`"),
-            reason: "code running today still uses the old name".into(),
-            needs: Some(Acknowledgement::RenamedTable {
-                table: new.clone(),
-                from: from.clone(),
-            }),
-            acknowledged: true,
-            hint: None,
-        },
-        Change::RenameColumn { table, from, to: new } => Assessment {
-            change: i,
-            risk: Risk::BreaksCode,
-            subject: format!("renaming column `{table}.{from}` to `{new}`"),
-            reason: "code running today still uses the old name".into(),
-            needs: Some(Acknowledgement::RenamedColumn {
-                table: table.clone(),
-                column: new.clone(),
-                from: from.clone(),
-            }),
-            acknowledged: true,
-            hint: None,
-        },
-        Change::AlterColumnType { table, column, from, to: new } => {
-            let widening = is_widening(from, new);
-            let ack = table_of(table)
-                .and_then(|t| t.column(column))
-                .and_then(|c| c.type_changed_from.as_ref())
-                == Some(from);
-            Assessment {
-                change: i,
-                risk: if widening { Risk::BreaksCode } else { Risk::LosesData },
-                subject: format!("changing the type of `{table}.{column}` from `{from}` to `{new}`"),
-                reason: if widening {
-                    "every value fits, but code running today reads and writes the old type".into()
-                } else {
-                    format!("values of `{from}` may not fit `{new}`, and code running today reads and writes the old type")
-                },
-                needs: Some(Acknowledgement::TypeChangedFrom {
-                    table: table.clone(),
-                    column: column.clone(),
-                    from: from.clone(),
-                }),
-                acknowledged: ack,
-                hint: None,
-            }
-        }
-        Change::SetNotNull { table, column, backfill } => {
-            let ack = backfill.is_some();
-            Assessment {
-                change: i,
-                risk: Risk::BreaksCode,
-                subject: format!("making `{table}.{column}` NOT NULL"),
-                reason: "existing NULLs make the migration fail, and code running today may still write NULL".into(),
-                needs: Some(Acknowledgement::Backfill {
-                    table: table.clone(),
-                    column: column.clone(),
-                    new_column: false,
-                }),
-                acknowledged: ack,
-                hint: (!ack).then(|| "a `default` also serves as the backfill value".into()),
-            }
-        }
-        Change::AddColumn { table, column }
-            if !column.nullable && column.default.is_none() && column.identity.is_none() =>
-        {
-            Assessment {
-                change: i,
-                risk: Risk::BreaksCode,
-                subject: format!("adding NOT NULL column `{table}.{}` without a default", column.name),
-                reason: "existing rows have no value for it, and code running today inserts rows without it".into(),
-                needs: Some(Acknowledgement::Backfill {
-                    table: table.clone(),
-                    column: column.name.clone(),
-                    new_column: true,
-                }),
-                acknowledged: column.backfill.is_some(),
-                hint: Some(
-                    "a `default` also serves, or add it with `nullable = true`, fill it, and make it NOT NULL in a later migration"
-                        .into(),
-                ),
-            }
-        }
-        Change::RebuildEnum { from, to: new, .. } => {
-            let removed: Vec<&String> = from.values.iter().filter(|v| !new.values.contains(v)).collect();
-            if removed.is_empty() {
-                Assessment {
-                    change: i,
-                    risk: Risk::LocksTable,
-                    subject: format!("reordering the labels of enum `{}`", new.name),
-                    reason: "the type is rebuilt and every column using it rewritten".into(),
-                    needs: None,
-                    acknowledged: true,
-                    hint: None,
-                }
-            } else {
-                Assessment {
-                    change: i,
-                    risk: Risk::LosesData,
-                    subject: format!(
-                        "removing {} from enum `{}`",
-                        removed.iter().map(|v| format!("`{v}`")).collect::<Vec<_>>().join(", "),
-                        new.name
-                    ),
-                    reason: "rows holding a removed label make the migration fail, and code running today may write it".into(),
-                    needs: Some(Acknowledgement::DropValues {
-                        enum_name: new.name.clone(),
-                        values: removed.iter().map(|v| v.to_string()).collect(),
-                    }),
-                    acknowledged: removed.iter().all(|v| new.drop_values.contains(v)),
-                    hint: None,
-                }
-            }
-        }
-        Change::DropEnum(e) => Assessment {
-            change: i,
-            risk: Risk::LosesData,
-            subject: format!("dropping enum `{}`", e.name),
-            reason: "the type and its labels are deleted".into(),
-            needs: Some(Acknowledgement::DropEnum { name: e.name.clone() }),
-            acknowledged: to.drop_enums.contains(&e.name),
-            hint: None,
-        },
-        Change::SetIdentity { table, column, to: None, .. } => Assessment {
-            change: i,
-            risk: Risk::BreaksCode,
-            subject: format!("removing identity from `{table}.{column}`"),
-            reason: "code running today inserts rows without a value for it".into(),
-            needs: None,
-            acknowledged: true,
-            hint: None,
-        },
-        Change::AddPrimaryKey { table, .. } if table_of(table).is_some() && !created(diff, table) => Assessment {
-            change: i,
-            risk: Risk::LocksTable,
-            subject: format!("adding a primary key to `{table}`"),
-            reason: "its index is built first without blocking writes, then attached".into(),
-            needs: None,
-            acknowledged: true,
-            hint: None,
-        },
-        Change::CreateIndex { table, index, existing_table: true } => safe(
-            format!("creating index `{}` on `{table}`", index.name),
-            "built concurrently, without blocking writes (a migration of its own, outside a transaction)",
-        ),
-        Change::AddForeignKey { table, fk, existing_table: true } => safe(
-            format!("adding foreign key `{}` to `{table}`", fk.name),
-            "added NOT VALID, then validated without blocking writes",
-        ),
-        Change::AddCheck { table, check, existing_table: true } => safe(
-            format!("adding check `{}` to `{table}`", check.name),
-            "added NOT VALID, then validated without blocking writes",
-        ),
-        other => safe(other.slug().replace('_', " "), "compatible with code running today"),
-    }
+    found.unwrap_or_else(|| compatible(cx, change))
 }
 
-fn created(diff: &Diff, table: &str) -> bool {
-    diff.changes
-        .iter()
-        .any(|c| matches!(c, Change::CreateTable(t) if t.name == table))
+/// `compatible`: a change no rule speaks for.
+fn compatible(cx: &Cx<'_>, change: &Change) -> Assessment {
+    cx.found(
+        SafetyCode::Compatible,
+        Risk::Safe,
+        change.slug().replace('_', " "),
+        "compatible with code running today",
+    )
 }
 
 #[cfg(test)]
@@ -372,90 +235,6 @@ mod tests {
     use super::*;
     use crate::diff::diff;
     use crate::schema::load_str;
-
-    fn refused(a: &str, b: &str) -> Vec<Assessment> {
-        let (a, b) = (
-            load_str("a.toml", a).unwrap(),
-            load_str("b.toml", b).unwrap(),
-        );
-        refusals(&diff(&a, &b), &a, &b)
-    }
-
-    const BASE: &str = r#"
-[tables.pets]
-model = "Pet"
-[tables.pets.columns]
-id = { type = "uuid", primary_key = true }
-name = "text"
-weight = { type = "bigint", nullable = true }
-"#;
-
-    #[test]
-    fn drop_column_needs_acknowledgement_and_flags_probable_rename() {
-        let b = BASE.replace(
-            "name = \"text\"",
-            "title = { type = \"text\", nullable = true }",
-        );
-        let r = refused(BASE, &b);
-        assert_eq!(r.len(), 1);
-        let shown = r
-            .iter()
-            .find(|a| a.subject.contains("dropping"))
-            .expect("drop refused")
-            .to_string();
-        assert!(shown.contains("drop_columns = [\"name\"]"), "{shown}");
-        assert!(shown.contains("probable rename"), "{shown}");
-        let acked = b.replace(
-            "model = \"Pet\"",
-            "model = \"Pet\"\ndrop_columns = [\"name\"]",
-        );
-        assert!(refused(BASE, &acked).is_empty());
-    }
-
-    #[test]
-    fn narrowing_needs_type_changed_from() {
-        let b = BASE.replace("type = \"bigint\"", "type = \"integer\"");
-        let r = refused(BASE, &b);
-        assert_eq!(r[0].risk, Risk::LosesData);
-        assert!(r[0].to_string().contains("type_changed_from = \"bigint\""));
-        let acked = BASE.replace(
-            "type = \"bigint\"",
-            "type = \"integer\", type_changed_from = \"bigint\"",
-        );
-        assert!(refused(BASE, &acked).is_empty());
-    }
-
-    #[test]
-    fn not_null_needs_backfill_or_default() {
-        let b = BASE.replace("nullable = true", "nullable = false");
-        assert_eq!(refused(BASE, &b).len(), 1);
-        let d = BASE.replace("nullable = true", "default = 0");
-        assert!(refused(BASE, &d).is_empty());
-        let f = BASE.replace("nullable = true", "backfill = 0");
-        assert!(refused(BASE, &f).is_empty());
-    }
-
-    #[test]
-    fn a_new_not_null_column_is_acknowledged_by_the_backfill_its_refusal_shows() {
-        let b = BASE.replace("name = \"text\"", "name = \"text\"\nage = \"integer\"");
-        let r = refused(BASE, &b);
-        assert_eq!(r.len(), 1);
-        let shown = r[0].to_string();
-        assert!(
-            shown.contains("\n      backfill = \"<SQL expression for existing rows>\"\n"),
-            "{shown}"
-        );
-        let acked = b.replace(
-            "age = \"integer\"",
-            "age = { type = \"integer\", backfill = 0 }",
-        );
-        assert!(refused(BASE, &acked).is_empty());
-        let defaulted = b.replace(
-            "age = \"integer\"",
-            "age = { type = \"integer\", default = 0 }",
-        );
-        assert!(refused(BASE, &defaulted).is_empty());
-    }
 
     const BEFORE: &str = r#"
 [enums.mood]
@@ -643,24 +422,22 @@ label = { type = "text", primary_key = true }
 "#;
 
     #[test]
-    fn widening() {
-        assert!(is_widening(&ColumnType::Integer, &ColumnType::BigInt));
-        assert!(!is_widening(&ColumnType::BigInt, &ColumnType::Integer));
-        assert!(is_widening(
-            &ColumnType::Varchar(Some(10)),
-            &ColumnType::Text
-        ));
-        assert!(!is_widening(
-            &ColumnType::Text,
-            &ColumnType::Varchar(Some(10))
-        ));
-        assert!(is_widening(
-            &ColumnType::Numeric(Some((10, 2))),
-            &ColumnType::Numeric(Some((12, 3)))
-        ));
-        assert!(!is_widening(
-            &ColumnType::Numeric(Some((10, 2))),
-            &ColumnType::Numeric(Some((10, 3)))
-        ));
+    fn every_code_is_some_rules_and_refusals_are_the_unacknowledged_risky_ones() {
+        let (a, b) = (
+            load_str("a.toml", BEFORE).unwrap(),
+            load_str("b.toml", AFTER).unwrap(),
+        );
+        let d = diff(&a, &b);
+        let all = assess(&d, &a, &b);
+        let codes: std::collections::BTreeSet<SafetyCode> = all.iter().map(|a| a.code).collect();
+        assert_eq!(codes.len(), SafetyCode::ALL.len(), "{codes:?}");
+        let refused: Vec<usize> = refusals(&d, &a, &b).iter().map(|r| r.change).collect();
+        let expected: Vec<usize> = all
+            .iter()
+            .filter(|a| a.risk >= Risk::BreaksCode && !a.acknowledged)
+            .map(|a| a.change)
+            .collect();
+        assert_eq!(refused, expected);
+        assert!(all.iter().enumerate().all(|(i, a)| a.change == i));
     }
 }
