@@ -267,7 +267,7 @@ mod tests {
     }
 
     fn acknowledgements(from: &Schema, to: &Schema) -> Vec<Acknowledgement> {
-        assess(&diff(from, to), from, to)
+        assess(crate::config::Dialect::Postgres, &diff(from, to), from, to)
             .into_iter()
             .filter_map(|a| a.needs)
             .collect()

@@ -11,6 +11,7 @@
 
 use std::fmt;
 
+use crate::config::Dialect;
 use crate::diff::{Change, Diff};
 use crate::schema::Schema;
 
@@ -103,12 +104,15 @@ impl fmt::Display for Assessment {
 }
 
 /// What a rule sees: the change's place in the diff, the whole diff (a drop looks for the add that
-/// may be its rename; a key counts as new with its table), and the declared schema, which holds the
-/// acknowledgements.
+/// may be its rename; a key counts as new with its table), the declared schema, which holds the
+/// acknowledgements, and the dialect the migration is for, which decides how a change runs.
 pub(crate) struct Cx<'a> {
     pub(crate) change: usize,
     pub(crate) diff: &'a Diff,
     pub(crate) to: &'a Schema,
+    /// `None` when only refusals are wanted: they are the same on every dialect, and the rules
+    /// that depend on one (how long a table is locked) never refuse.
+    pub(crate) dialect: Option<Dialect>,
 }
 
 impl Cx<'_> {
@@ -141,20 +145,32 @@ impl Cx<'_> {
     }
 }
 
-/// Classifies every change of `diff` (from `from` to `to`).
-pub fn assess(diff: &Diff, _from: &Schema, to: &Schema) -> Vec<Assessment> {
-    diff.changes
-        .iter()
-        .enumerate()
-        .map(|(change, c)| assess_one(&Cx { change, diff, to }, c))
+/// Classifies every change of `diff` (from `from` to `to`), for migrations on `dialect`.
+pub fn assess(dialect: Dialect, diff: &Diff, _from: &Schema, to: &Schema) -> Vec<Assessment> {
+    assess_on(Some(dialect), diff, to)
+}
+
+/// The changes that are refused until acknowledged: the same on every dialect.
+pub fn refusals(diff: &Diff, _from: &Schema, to: &Schema) -> Vec<Assessment> {
+    assess_on(None, diff, to)
+        .into_iter()
+        .filter(Assessment::refused)
         .collect()
 }
 
-/// The changes that are refused until acknowledged.
-pub fn refusals(diff: &Diff, from: &Schema, to: &Schema) -> Vec<Assessment> {
-    assess(diff, from, to)
-        .into_iter()
-        .filter(Assessment::refused)
+fn assess_on(dialect: Option<Dialect>, diff: &Diff, to: &Schema) -> Vec<Assessment> {
+    diff.changes
+        .iter()
+        .enumerate()
+        .map(|(change, c)| {
+            let cx = Cx {
+                change,
+                diff,
+                to,
+                dialect,
+            };
+            assess_one(&cx, c)
+        })
         .collect()
 }
 
@@ -325,7 +341,7 @@ label = { type = "text", primary_key = true }
             load_str("a.toml", BEFORE).unwrap(),
             load_str("b.toml", AFTER).unwrap(),
         );
-        let shown: Vec<String> = assess(&diff(&a, &b), &a, &b)
+        let shown: Vec<String> = assess(Dialect::Postgres, &diff(&a, &b), &a, &b)
             .iter()
             .map(|a| format!("[refused: {}] {a}", a.refused()))
             .collect();
@@ -428,7 +444,7 @@ label = { type = "text", primary_key = true }
             load_str("b.toml", AFTER).unwrap(),
         );
         let d = diff(&a, &b);
-        let all = assess(&d, &a, &b);
+        let all = assess(Dialect::Postgres, &d, &a, &b);
         let codes: std::collections::BTreeSet<SafetyCode> = all.iter().map(|a| a.code).collect();
         assert_eq!(codes.len(), SafetyCode::ALL.len(), "{codes:?}");
         let refused: Vec<usize> = refusals(&d, &a, &b).iter().map(|r| r.change).collect();
@@ -439,5 +455,23 @@ label = { type = "text", primary_key = true }
             .collect();
         assert_eq!(refused, expected);
         assert!(all.iter().enumerate().all(|(i, a)| a.change == i));
+    }
+
+    #[test]
+    fn refusals_are_the_same_on_every_dialect() {
+        let (a, b) = (
+            load_str("a.toml", BEFORE).unwrap(),
+            load_str("b.toml", AFTER).unwrap(),
+        );
+        let d = diff(&a, &b);
+        let refused = refusals(&d, &a, &b);
+        assert_eq!(refused.len(), 7);
+        for dialect in [Dialect::Postgres, Dialect::Sqlite] {
+            let on: Vec<Assessment> = assess(dialect, &d, &a, &b)
+                .into_iter()
+                .filter(Assessment::refused)
+                .collect();
+            assert_eq!(on, refused, "{dialect}");
+        }
     }
 }

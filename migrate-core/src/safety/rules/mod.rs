@@ -16,20 +16,36 @@ pub(super) mod set_not_null;
 /// What the rules' tests share: two schemas in, their assessments out.
 #[cfg(test)]
 pub(super) mod test {
+    use crate::config::Dialect;
     use crate::diff::diff;
     use crate::safety::{Assessment, SafetyCode, assess};
     use crate::schema::load_str;
 
-    /// Every assessment of the changes from `before` to `after` (schema TOML).
+    /// Every assessment of the changes from `before` to `after` (schema TOML), on PostgreSQL.
     pub(crate) fn assessments(before: &str, after: &str) -> Vec<Assessment> {
-        let a = load_str("before.toml", before).unwrap_or_else(|e| panic!("{e:?}"));
-        let b = load_str("after.toml", after).unwrap_or_else(|e| panic!("{e:?}"));
-        assess(&diff(&a, &b), &a, &b)
+        assessments_on(Dialect::Postgres, before, after)
     }
 
-    /// The one assessment with `code`.
+    /// [`assessments`] on `dialect`.
+    pub(crate) fn assessments_on(dialect: Dialect, before: &str, after: &str) -> Vec<Assessment> {
+        let a = load_str("before.toml", before).unwrap_or_else(|e| panic!("{e:?}"));
+        let b = load_str("after.toml", after).unwrap_or_else(|e| panic!("{e:?}"));
+        assess(dialect, &diff(&a, &b), &a, &b)
+    }
+
+    /// The one assessment with `code`, on PostgreSQL.
     pub(crate) fn only(before: &str, after: &str, code: SafetyCode) -> Assessment {
-        let all = assessments(before, after);
+        only_on(Dialect::Postgres, before, after, code)
+    }
+
+    /// [`only`] on `dialect`.
+    pub(crate) fn only_on(
+        dialect: Dialect,
+        before: &str,
+        after: &str,
+        code: SafetyCode,
+    ) -> Assessment {
+        let all = assessments_on(dialect, before, after);
         let mut found = all.iter().filter(|a| a.code == code);
         match (found.next(), found.next()) {
             (Some(a), None) => a.clone(),

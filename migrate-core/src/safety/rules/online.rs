@@ -1,12 +1,14 @@
 //! `add-primary-key`, `create-index`, `add-foreign-key`, `add-check`: a key, an index or a
 //! constraint added to a table that already has rows. Nothing is lost and no code breaks; what
-//! matters is how long the table is locked while it is built or checked.
+//! matters is how long the table is locked while it is built or checked, which depends on the
+//! dialect: without one (refusals only), these rules have nothing to say.
 
 use crate::safety::{Assessment, Cx, Risk, SafetyCode};
 use crate::schema::{Check, ForeignKey, Index};
 
 /// A primary key added to an existing table (one created by the same diff has no rows).
 pub(in crate::safety) fn add_primary_key(cx: &Cx<'_>, table: &str) -> Option<Assessment> {
+    cx.dialect?;
     (cx.to.table(table).is_some() && !cx.creates(table)).then(|| {
         cx.found(
             SafetyCode::AddPrimaryKey,
@@ -23,6 +25,7 @@ pub(in crate::safety) fn create_index(
     index: &Index,
     existing_table: bool,
 ) -> Option<Assessment> {
+    cx.dialect?;
     existing_table.then(|| {
         cx.found(
             SafetyCode::CreateIndex,
@@ -39,6 +42,7 @@ pub(in crate::safety) fn add_foreign_key(
     fk: &ForeignKey,
     existing_table: bool,
 ) -> Option<Assessment> {
+    cx.dialect?;
     existing_table.then(|| {
         cx.found(
             SafetyCode::AddForeignKey,
@@ -55,6 +59,7 @@ pub(in crate::safety) fn add_check(
     check: &Check,
     existing_table: bool,
 ) -> Option<Assessment> {
+    cx.dialect?;
     existing_table.then(|| {
         cx.found(
             SafetyCode::AddCheck,
