@@ -416,7 +416,7 @@ label = { type = "text", primary_key = true }
 ---
 [refused: false] refused: adding check `pets_weight_positive` to `pets` safe: added NOT VALID, then validated without blocking writes
 ---
-[refused: false] refused: adding a primary key to `tags` locks a busy table: its index is built first without blocking writes, then attached
+[refused: false] refused: adding a primary key to `tags` locks a busy table: its unique index is built inside the migration's transaction, which locks the table against reads and writes until it commits
 ---
 [refused: false] refused: adding foreign key `pets_owner_id_fkey` to `pets` safe: added NOT VALID, then validated without blocking writes
 ---

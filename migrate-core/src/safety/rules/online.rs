@@ -3,18 +3,43 @@
 //! matters is how long the table is locked while it is built or checked, which depends on the
 //! dialect: without one (refusals only), these rules have nothing to say.
 
+use crate::config::Dialect;
 use crate::safety::{Assessment, Cx, Risk, SafetyCode};
 use crate::schema::{Check, ForeignKey, Index};
 
+/// How a dialect's renderer carries out a change to a table with rows (the tests check that the
+/// SQL it writes agrees).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Execution {
+    /// A plain statement in the migration's transaction, holding its lock until it commits.
+    InTransaction,
+    /// SQLite cannot alter a table's keys or constraints: the table is rebuilt (copied into a new
+    /// one with the change) in the migration's transaction.
+    Rebuild,
+}
+
 /// A primary key added to an existing table (one created by the same diff has no rows).
 pub(in crate::safety) fn add_primary_key(cx: &Cx<'_>, table: &str) -> Option<Assessment> {
-    cx.dialect?;
+    let execution = match cx.dialect? {
+        Dialect::Postgres => Execution::InTransaction,
+        Dialect::Sqlite => Execution::Rebuild,
+    };
+    let reason = match execution {
+        Execution::InTransaction => {
+            "its unique index is built inside the migration's transaction, which locks the table \
+             against reads and writes until it commits"
+        }
+        Execution::Rebuild => {
+            "SQLite cannot add a primary key to a table: the table is rebuilt with it inside the \
+             migration's transaction, and writes wait until it commits"
+        }
+    };
     (cx.to.table(table).is_some() && !cx.creates(table)).then(|| {
         cx.found(
             SafetyCode::AddPrimaryKey,
             Risk::LocksTable,
             format!("adding a primary key to `{table}`"),
-            "its index is built first without blocking writes, then attached",
+            reason,
         )
     })
 }
@@ -72,21 +97,70 @@ pub(in crate::safety) fn add_check(
 
 #[cfg(test)]
 mod tests {
-    use crate::safety::rules::test::{PETS, assessments, only};
+    use crate::config::Dialect;
+    use crate::diff::diff;
+    use crate::safety::rules::test::{PETS, assessments, only, only_on};
     use crate::safety::{Risk, SafetyCode};
+    use crate::schema::load_str;
+    use crate::sql::{Stage, Statement, render};
 
     const KEYLESS: &str =
         "[tables.tags]\nmodel = \"Tag\"\n[tables.tags.columns]\nlabel = \"text\"\n";
 
+    /// What the dialect's renderer writes for the changes from `before` to `after`.
+    fn rendered(dialect: Dialect, before: &str, after: &str) -> Vec<Statement> {
+        let a = load_str("before.toml", before).unwrap();
+        let b = load_str("after.toml", after).unwrap();
+        render(dialect, &diff(&a, &b), &a, &b).statements
+    }
+
     #[test]
-    fn a_key_added_to_an_existing_table_locks_it() {
+    fn a_key_added_to_an_existing_table_locks_it_as_each_dialect_builds_it() {
         let keyed = KEYLESS.replace(
             "label = \"text\"",
             "label = { type = \"text\", primary_key = true }",
         );
-        let a = only(KEYLESS, &keyed, SafetyCode::AddPrimaryKey);
-        assert_eq!(a.risk, Risk::LocksTable);
-        assert!(!a.refused());
+        let pg = only_on(
+            Dialect::Postgres,
+            KEYLESS,
+            &keyed,
+            SafetyCode::AddPrimaryKey,
+        );
+        assert_eq!(pg.risk, Risk::LocksTable);
+        assert!(!pg.refused());
+        assert_eq!(
+            pg.reason,
+            "its unique index is built inside the migration's transaction, which locks the table \
+             against reads and writes until it commits"
+        );
+        // As PostgreSQL's renderer writes it: one ADD ... PRIMARY KEY, in the transaction.
+        let sql = rendered(Dialect::Postgres, KEYLESS, &keyed);
+        let add: Vec<&Statement> = sql
+            .iter()
+            .filter(|s| s.sql.contains("PRIMARY KEY"))
+            .collect();
+        assert_eq!(add.len(), 1, "{sql:?}");
+        assert_eq!(add[0].stage, Stage::Tx);
+        assert!(
+            add[0].sql.starts_with("ALTER TABLE \"tags\" ADD"),
+            "{sql:?}"
+        );
+
+        let lite = only_on(Dialect::Sqlite, KEYLESS, &keyed, SafetyCode::AddPrimaryKey);
+        assert_eq!(lite.risk, Risk::LocksTable);
+        assert_eq!(
+            lite.reason,
+            "SQLite cannot add a primary key to a table: the table is rebuilt with it inside the \
+             migration's transaction, and writes wait until it commits"
+        );
+        // As SQLite's renderer writes it: the rows copied into a new table, in the transaction.
+        let sql = rendered(Dialect::Sqlite, KEYLESS, &keyed);
+        assert!(sql.iter().all(|s| s.stage == Stage::Tx), "{sql:?}");
+        assert!(
+            sql.iter().any(|s| s.sql.starts_with("INSERT INTO")),
+            "{sql:?}"
+        );
+
         // A new table's key is part of creating it.
         assert!(
             assessments("", &keyed)
