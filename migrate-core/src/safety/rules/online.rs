@@ -11,6 +11,10 @@ use crate::schema::{Check, ForeignKey, Index};
 /// SQL it writes agrees).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Execution {
+    /// PostgreSQL's `CREATE INDEX CONCURRENTLY`, in a migration of its own outside a transaction.
+    Concurrently,
+    /// PostgreSQL's `ADD ... NOT VALID`, then `VALIDATE CONSTRAINT`, outside a transaction.
+    NotValidThenValidated,
     /// A plain statement in the migration's transaction, holding its lock until it commits.
     InTransaction,
     /// SQLite cannot alter a table's keys or constraints: the table is rebuilt (copied into a new
@@ -18,30 +22,68 @@ enum Execution {
     Rebuild,
 }
 
+/// How `dialect` carries out what `code` names.
+fn execution(dialect: Dialect, code: SafetyCode) -> Execution {
+    match (dialect, code) {
+        (Dialect::Postgres, SafetyCode::CreateIndex) => Execution::Concurrently,
+        (Dialect::Postgres, SafetyCode::AddForeignKey | SafetyCode::AddCheck) => {
+            Execution::NotValidThenValidated
+        }
+        (Dialect::Postgres, _) => Execution::InTransaction,
+        (Dialect::Sqlite, SafetyCode::CreateIndex) => Execution::InTransaction,
+        (Dialect::Sqlite, _) => Execution::Rebuild,
+    }
+}
+
+/// The risk of what `code` names carried out as `execution`, and why.
+fn wording(code: SafetyCode, execution: Execution) -> (Risk, &'static str) {
+    match (execution, code) {
+        (Execution::Concurrently, _) => (
+            Risk::Safe,
+            "built concurrently, without blocking writes (a migration of its own, outside a transaction)",
+        ),
+        (Execution::NotValidThenValidated, _) => (
+            Risk::Safe,
+            "added NOT VALID, then validated without blocking writes",
+        ),
+        (Execution::InTransaction, SafetyCode::AddPrimaryKey) => (
+            Risk::LocksTable,
+            "its unique index is built inside the migration's transaction, which locks the table \
+             against reads and writes until it commits",
+        ),
+        (Execution::InTransaction, _) => (
+            Risk::LocksTable,
+            "built inside the migration's transaction, and writes wait until it commits",
+        ),
+        (Execution::Rebuild, SafetyCode::AddPrimaryKey) => (
+            Risk::LocksTable,
+            "SQLite cannot add a primary key to a table: the table is rebuilt with it inside the \
+             migration's transaction, and writes wait until it commits",
+        ),
+        (Execution::Rebuild, _) => (
+            Risk::LocksTable,
+            "SQLite cannot add a constraint to a table: the table is rebuilt with it inside the \
+             migration's transaction, and writes wait until it commits",
+        ),
+    }
+}
+
+/// The assessment of what `code` names on a table with rows, as the dialect carries it out.
+fn on_existing_table(cx: &Cx<'_>, code: SafetyCode, subject: String) -> Option<Assessment> {
+    let (risk, reason) = wording(code, execution(cx.dialect?, code));
+    Some(cx.found(code, risk, subject, reason))
+}
+
 /// A primary key added to an existing table (one created by the same diff has no rows).
 pub(in crate::safety) fn add_primary_key(cx: &Cx<'_>, table: &str) -> Option<Assessment> {
-    let execution = match cx.dialect? {
-        Dialect::Postgres => Execution::InTransaction,
-        Dialect::Sqlite => Execution::Rebuild,
-    };
-    let reason = match execution {
-        Execution::InTransaction => {
-            "its unique index is built inside the migration's transaction, which locks the table \
-             against reads and writes until it commits"
-        }
-        Execution::Rebuild => {
-            "SQLite cannot add a primary key to a table: the table is rebuilt with it inside the \
-             migration's transaction, and writes wait until it commits"
-        }
-    };
-    (cx.to.table(table).is_some() && !cx.creates(table)).then(|| {
-        cx.found(
-            SafetyCode::AddPrimaryKey,
-            Risk::LocksTable,
-            format!("adding a primary key to `{table}`"),
-            reason,
-        )
-    })
+    if cx.to.table(table).is_none() || cx.creates(table) {
+        return None;
+    }
+    on_existing_table(
+        cx,
+        SafetyCode::AddPrimaryKey,
+        format!("adding a primary key to `{table}`"),
+    )
 }
 
 pub(in crate::safety) fn create_index(
@@ -50,15 +92,14 @@ pub(in crate::safety) fn create_index(
     index: &Index,
     existing_table: bool,
 ) -> Option<Assessment> {
-    cx.dialect?;
-    existing_table.then(|| {
-        cx.found(
-            SafetyCode::CreateIndex,
-            Risk::Safe,
-            format!("creating index `{}` on `{table}`", index.name),
-            "built concurrently, without blocking writes (a migration of its own, outside a transaction)",
-        )
-    })
+    if !existing_table {
+        return None;
+    }
+    on_existing_table(
+        cx,
+        SafetyCode::CreateIndex,
+        format!("creating index `{}` on `{table}`", index.name),
+    )
 }
 
 pub(in crate::safety) fn add_foreign_key(
@@ -67,15 +108,14 @@ pub(in crate::safety) fn add_foreign_key(
     fk: &ForeignKey,
     existing_table: bool,
 ) -> Option<Assessment> {
-    cx.dialect?;
-    existing_table.then(|| {
-        cx.found(
-            SafetyCode::AddForeignKey,
-            Risk::Safe,
-            format!("adding foreign key `{}` to `{table}`", fk.name),
-            "added NOT VALID, then validated without blocking writes",
-        )
-    })
+    if !existing_table {
+        return None;
+    }
+    on_existing_table(
+        cx,
+        SafetyCode::AddForeignKey,
+        format!("adding foreign key `{}` to `{table}`", fk.name),
+    )
 }
 
 pub(in crate::safety) fn add_check(
@@ -84,15 +124,14 @@ pub(in crate::safety) fn add_check(
     check: &Check,
     existing_table: bool,
 ) -> Option<Assessment> {
-    cx.dialect?;
-    existing_table.then(|| {
-        cx.found(
-            SafetyCode::AddCheck,
-            Risk::Safe,
-            format!("adding check `{}` to `{table}`", check.name),
-            "added NOT VALID, then validated without blocking writes",
-        )
-    })
+    if !existing_table {
+        return None;
+    }
+    on_existing_table(
+        cx,
+        SafetyCode::AddCheck,
+        format!("adding check `{}` to `{table}`", check.name),
+    )
 }
 
 #[cfg(test)]
@@ -169,20 +208,91 @@ mod tests {
         );
     }
 
-    #[test]
-    fn indexes_and_constraints_on_existing_tables_are_safe() {
-        let b = format!(
-            "{PETS}[[tables.pets.indexes]]\ncolumns = [\"name\"]\n[[tables.pets.checks]]\nname = \"heavy\"\nexpr = \"weight > 0\"\n"
+    /// `pets` with an index, a check and a foreign key added, and the table it references.
+    fn with_index_check_and_fk() -> (String, String) {
+        let owners = "[tables.owners]\nmodel = \"Owner\"\n[tables.owners.columns]\nid = { type = \"uuid\", primary_key = true }\n";
+        let before = format!("{owners}{PETS}");
+        let after = format!(
+            "{owners}{}[[tables.pets.indexes]]\ncolumns = [\"name\"]\n[[tables.pets.checks]]\nname = \"heavy\"\nexpr = \"weight > 0\"\n",
+            PETS.replace("name = \"text\"", "name = \"text\"\nowner_id = { type = \"uuid\", nullable = true, references = \"owners.id\" }")
         );
-        for code in [SafetyCode::CreateIndex, SafetyCode::AddCheck] {
-            let a = only(PETS, &b, code);
+        (before, after)
+    }
+
+    #[test]
+    fn on_postgres_indexes_and_constraints_on_existing_tables_are_built_without_blocking_writes() {
+        let (before, after) = with_index_check_and_fk();
+        let index = only(&before, &after, SafetyCode::CreateIndex);
+        assert_eq!(index.risk, Risk::Safe);
+        assert_eq!(
+            index.reason,
+            "built concurrently, without blocking writes (a migration of its own, outside a transaction)"
+        );
+        for code in [SafetyCode::AddCheck, SafetyCode::AddForeignKey] {
+            let a = only(&before, &after, code);
             assert_eq!(a.risk, Risk::Safe, "{a}");
+            assert_eq!(
+                a.reason,
+                "added NOT VALID, then validated without blocking writes"
+            );
         }
+        // As PostgreSQL's renderer writes them: outside the transaction.
+        let sql = rendered(Dialect::Postgres, &before, &after);
+        let online = |needle: &str| {
+            sql.iter()
+                .any(|s| s.stage == Stage::After && s.sql.contains(needle))
+        };
+        assert!(online("CREATE INDEX CONCURRENTLY"), "{sql:?}");
+        assert!(online("CHECK (weight > 0) NOT VALID"), "{sql:?}");
+        assert!(online("FOREIGN KEY (\"owner_id\")"), "{sql:?}");
+        assert!(online("VALIDATE CONSTRAINT"), "{sql:?}");
         // On a table created with them, they are part of creating it.
         assert!(
-            assessments("", &b)
+            assessments("", &after)
                 .iter()
                 .all(|a| a.code == SafetyCode::Compatible)
+        );
+    }
+
+    #[test]
+    fn on_sqlite_indexes_and_constraints_on_existing_tables_hold_the_write_lock() {
+        let (before, after) = with_index_check_and_fk();
+        let index = only_on(Dialect::Sqlite, &before, &after, SafetyCode::CreateIndex);
+        assert_eq!(index.risk, Risk::LocksTable);
+        assert_eq!(
+            index.reason,
+            "built inside the migration's transaction, and writes wait until it commits"
+        );
+        for code in [SafetyCode::AddCheck, SafetyCode::AddForeignKey] {
+            let a = only_on(Dialect::Sqlite, &before, &after, code);
+            assert_eq!(a.risk, Risk::LocksTable, "{a}");
+            assert_eq!(
+                a.reason,
+                "SQLite cannot add a constraint to a table: the table is rebuilt with it inside the \
+                 migration's transaction, and writes wait until it commits"
+            );
+        }
+        // As SQLite's renderer writes them: in the transaction, the table copied.
+        let sql = rendered(Dialect::Sqlite, &before, &after);
+        assert!(sql.iter().all(|s| s.stage == Stage::Tx), "{sql:?}");
+        assert!(
+            sql.iter().any(|s| s.sql.starts_with("INSERT INTO")),
+            "{sql:?}"
+        );
+        let index_only = rendered(
+            Dialect::Sqlite,
+            PETS,
+            &format!("{PETS}[[tables.pets.indexes]]\ncolumns = [\"name\"]\n"),
+        );
+        assert!(
+            index_only
+                .iter()
+                .all(|s| s.stage == Stage::Tx && !s.sql.starts_with("INSERT INTO")),
+            "{index_only:?}"
+        );
+        assert!(
+            index_only.iter().any(|s| s.sql.starts_with("CREATE INDEX")),
+            "{index_only:?}"
         );
     }
 }
