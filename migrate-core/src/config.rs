@@ -129,7 +129,9 @@ impl Config {
 
     /// Parses config text; `path` names the file in diagnostics and anchors relative paths.
     pub fn parse(path: &Path, text: &str) -> Result<Config, Diagnostics> {
-        let file = SourceFile::new(path, text);
+        // Diagnostics show source lines: never one with a password in it.
+        let masked = crate::redact::mask_source(text);
+        let file = SourceFile::new(path, masked.text.as_str());
         let dir = path.parent().unwrap_or(Path::new("."));
         let mut cfg = Config::defaults(dir);
         cfg.path = Some(path.to_path_buf());
@@ -139,13 +141,16 @@ impl Config {
             diags.push(
                 Diagnostic::new(
                     "toml-syntax",
-                    format!("TOML syntax error: {}", e.message().trim_end()),
+                    format!(
+                        "TOML syntax error: {}",
+                        crate::redact::mask_source(e.message().trim_end()).text
+                    ),
                 )
-                .at(Location::new(&file, e.span().unwrap_or(0..0)))
+                .at(Location::new(&file, masked.span(e.span().unwrap_or(0..0))))
                 .help("fix the TOML syntax of migrate.toml"),
             );
         }
-        let loc = |span: std::ops::Range<usize>| Location::new(&file, span);
+        let loc = |span: std::ops::Range<usize>| Location::new(&file, masked.span(span));
         let string = |diags: &mut Diagnostics,
                       key: &str,
                       v: &toml::Spanned<DeValue<'_>>|
@@ -384,58 +389,11 @@ pub fn is_duration(s: &str) -> bool {
     split > 0 && matches!(s[split..].trim(), "" | "ms" | "s" | "min" | "m" | "h")
 }
 
-/// A connection URL with its password replaced by `***`, safe to print.
-pub fn redact_url(url: &str) -> String {
-    let Some(scheme_end) = url.find("://") else {
-        return url.to_string();
-    };
-    let rest = &url[scheme_end + 3..];
-    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
-    let authority = &rest[..authority_end];
-    let mut out = url.to_string();
-    if let Some(at) = authority.rfind('@')
-        && let Some(colon) = authority[..at].find(':')
-    {
-        let start = scheme_end + 3 + colon + 1;
-        let end = scheme_end + 3 + at;
-        out.replace_range(start..end, "***");
-    }
-    // `?password=...` in the query string.
-    if let Some(q) = out.find('?') {
-        let (head, query) = out.split_at(q + 1);
-        let redacted: Vec<String> = query
-            .split('&')
-            .map(|kv| match kv.split_once('=') {
-                Some((k, _)) if k.eq_ignore_ascii_case("password") => format!("{k}=***"),
-                _ => kv.to_string(),
-            })
-            .collect();
-        out = format!("{head}{}", redacted.join("&"));
-    }
-    out
-}
+pub use crate::redact::redact_url;
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn redacts_passwords() {
-        assert_eq!(
-            redact_url("postgres://u:secret@h:5432/db"),
-            "postgres://u:***@h:5432/db"
-        );
-        assert_eq!(redact_url("postgres://u@h/db"), "postgres://u@h/db");
-        assert_eq!(
-            redact_url("postgres://u:p%40ss@h/db?sslmode=require"),
-            "postgres://u:***@h/db?sslmode=require"
-        );
-        assert_eq!(
-            redact_url("postgres://h/db?user=u&password=pw"),
-            "postgres://h/db?user=u&password=***"
-        );
-        assert_eq!(redact_url("sqlite://dev.db"), "sqlite://dev.db");
-    }
 
     #[test]
     fn parses_and_reports_unknown_keys() {

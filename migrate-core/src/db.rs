@@ -1,13 +1,19 @@
 //! Connecting to the database a migration targets (the `runtime` feature).
 //!
 //! One connection type for both dialects; the URL's scheme picks the dialect (`postgres://` or
-//! `postgresql://`, `sqlite:`). Errors never contain the password of the URL.
+//! `postgresql://`, `sqlite:`). Errors never contain the password of the URL. PostgreSQL
+//! connections use TLS as `sslmode` says ([`postgres`]).
 
 use std::str::FromStr;
 
 use sqlx::{Connection, PgConnection, SqliteConnection};
 
-use crate::config::{Dialect, redact_url};
+pub mod postgres;
+
+pub use postgres::pg_options;
+
+use crate::config::Dialect;
+use crate::redact::redact_url;
 
 /// A connection to PostgreSQL or SQLite.
 #[derive(Debug)]
@@ -44,24 +50,14 @@ impl DbError {
     }
 }
 
-/// Removes the password of `url` from `text` (drivers sometimes echo connection strings).
-pub fn scrub(text: &str, url: &str) -> String {
-    let redacted = redact_url(url);
-    let mut out = text.replace(url, &redacted);
-    if let Some(pw) = password(url)
-        && !pw.is_empty()
-    {
-        out = out.replace(&pw, "***");
-    }
-    out
-}
+pub use crate::redact::scrub;
 
-fn password(url: &str) -> Option<String> {
-    let rest = &url[url.find("://")? + 3..];
-    let authority = &rest[..rest.find(['/', '?', '#']).unwrap_or(rest.len())];
-    let userinfo = &authority[..authority.rfind('@')?];
-    let (_, pw) = userinfo.split_once(':')?;
-    Some(pw.to_string())
+/// A failed connection, with the password removed.
+fn connect_error(url: &str, e: &sqlx::Error) -> DbError {
+    let detail = scrub(&e.to_string(), url);
+    DbError::new(format!("cannot connect to {}: {detail}", redact_url(url))).with_help(
+        "check the URL (migrate.toml `database_url`, DATABASE_URL or --database-url) and that the server is up",
+    )
 }
 
 /// The dialect a URL names, or an error saying which schemes work.
@@ -78,26 +74,30 @@ pub fn dialect_of(url: &str) -> Result<Dialect, DbError> {
 }
 
 impl Conn {
-    /// Connects; a SQLite file is created when missing.
+    /// Connects; a SQLite file is created when missing. PostgreSQL connections honour
+    /// `sslmode` and `sslrootcert` ([`pg_options`]).
     pub async fn connect(url: &str) -> Result<Conn, DbError> {
-        let fail = |e: sqlx::Error| {
-            DbError::new(format!("cannot connect to {}: {}", redact_url(url), scrub(&e.to_string(), url)))
-                .with_help("check the URL (migrate.toml `database_url`, DATABASE_URL or --database-url) and that the server is up")
-        };
         match dialect_of(url)? {
             Dialect::Postgres => {
-                let opts = sqlx::postgres::PgConnectOptions::from_str(url).map_err(fail)?;
-                Ok(Conn::Postgres(
-                    PgConnection::connect_with(&opts).await.map_err(fail)?,
-                ))
+                let opts = pg_options(url)?;
+                let conn = PgConnection::connect_with(&opts).await.map_err(|e| {
+                    let error = connect_error(url, &e);
+                    match postgres::tls_help(&error.message, &opts) {
+                        Some(help) => error.with_help(help),
+                        None => error,
+                    }
+                })?;
+                Ok(Conn::Postgres(conn))
             }
             Dialect::Sqlite => {
                 let opts = sqlx::sqlite::SqliteConnectOptions::from_str(url)
-                    .map_err(fail)?
+                    .map_err(|e| connect_error(url, &e))?
                     .create_if_missing(true)
                     .busy_timeout(std::time::Duration::from_secs(60));
                 Ok(Conn::Sqlite(
-                    SqliteConnection::connect_with(&opts).await.map_err(fail)?,
+                    SqliteConnection::connect_with(&opts)
+                        .await
+                        .map_err(|e| connect_error(url, &e))?,
                 ))
             }
         }
@@ -131,16 +131,11 @@ mod tests {
     use super::*;
 
     #[test]
-    fn scrubs_passwords() {
-        let url = "postgres://app:s3cret@db:5432/x";
-        assert_eq!(
-            scrub(
-                "failed for postgres://app:s3cret@db:5432/x: s3cret bad",
-                url
-            ),
-            "failed for postgres://app:***@db:5432/x: *** bad"
-        );
+    fn dialects() {
         assert_eq!(dialect_of("sqlite://a.db"), Ok(Dialect::Sqlite));
+        assert_eq!(dialect_of("postgresql://h/db"), Ok(Dialect::Postgres));
+        let err = dialect_of("host=h password=secret").unwrap_err();
+        assert!(!err.message.contains("secret"), "{}", err.message);
         assert!(dialect_of("mysql://x").is_err());
     }
 }

@@ -6,7 +6,8 @@
 //!   break running code, and the TOML that acknowledges them; [`sql`] — their SQL per dialect.
 //! - [`migration`] — the migration directory: files, the chained-checksum manifest, the snapshot.
 //! - [`lint`] — checks of hand-written migrations (`migrate lint`).
-//! - [`config`] — `migrate.toml`; [`diagnostic`] — errors that point at `file:line:col`.
+//! - [`config`] — `migrate.toml`; [`diagnostic`] — errors that point at `file:line:col`;
+//!   [`redact`] — passwords kept out of every output.
 //!
 //! The database-facing parts sit behind the default `runtime` feature, so the proc-macro crate can
 //! use this crate without sqlx or tokio in its dependency graph.
@@ -24,6 +25,7 @@ pub mod lint;
 pub mod migration;
 pub mod migrator;
 pub mod names;
+pub mod redact;
 #[cfg(feature = "runtime")]
 pub mod runner;
 pub mod rust_types;

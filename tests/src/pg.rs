@@ -16,8 +16,16 @@
 //! room, else `$TMPDIR`; it listens on 127.0.0.1 on a free port and on a unix socket in that
 //! directory. When the process runs as root the cluster runs as the
 //! `postgres` OS user (created if missing), since PostgreSQL refuses to run as root.
+//!
+//! # TLS
+//! [`TestDb::new_tls`] makes its database on a second throwaway cluster of the process (always
+//! one, whatever `MIGRATE_TEST_DATABASE_URL` says) that runs with `ssl = on`, with a server
+//! certificate for `localhost` signed by a test authority ([`TlsServer::root_cert`]). It still
+//! accepts plaintext, so `sslmode=disable` and `prefer` work too.
 
 mod cluster;
+
+pub use cluster::TlsFiles;
 
 use std::collections::hash_map::RandomState;
 use std::future::Future;
@@ -56,6 +64,31 @@ fn server() -> Result<&'static Server, Error> {
         .get_or_init(pick_server)
         .as_ref()
         .map_err(Clone::clone)
+}
+
+/// The throwaway cluster with `ssl = on`, and its certificate files.
+static TLS_SERVER: OnceLock<Result<(Server, TlsFiles), Error>> = OnceLock::new();
+
+fn tls_server() -> Result<&'static (Server, TlsFiles), Error> {
+    TLS_SERVER
+        .get_or_init(|| {
+            let (admin, files) = cluster::start_tls()?;
+            let admin = Url::parse(&admin)
+                .map_err(|e| Error::new(format!("internal: bad cluster URL {admin}: {e}")))?;
+            let server = Server {
+                admin,
+                origin: "the throwaway TLS cluster",
+            };
+            Ok((server, files))
+        })
+        .as_ref()
+        .map_err(Clone::clone)
+}
+
+/// The certificate files of the TLS cluster, which [`TestDb::new_tls`] databases are on: the
+/// `sslrootcert` that verifies it, and one that does not. Starts the cluster if needed.
+pub fn tls_files() -> Result<&'static TlsFiles, Error> {
+    tls_server().map(|(_, files)| files)
 }
 
 fn pick_server() -> Result<Server, Error> {
@@ -145,7 +178,23 @@ impl TestDb {
 
     /// Like [`TestDb::new`], returning the failure instead of panicking.
     pub async fn try_new() -> Result<TestDb, Error> {
-        let server = server()?;
+        Self::create_on(server()?).await
+    }
+
+    /// A fresh database on the process's throwaway cluster with `ssl = on` (see "TLS" in the
+    /// module documentation); `url` has no `sslmode`, so add the one a test needs.
+    ///
+    /// # Panics
+    /// When the cluster cannot be started, with a message that says how to fix it.
+    pub async fn new_tls() -> TestDb {
+        let created = match tls_server() {
+            Ok((server, _)) => Self::create_on(server).await,
+            Err(e) => Err(e),
+        };
+        created.unwrap_or_else(|e| panic!("migrate-tests: no PostgreSQL TLS test database: {e}"))
+    }
+
+    async fn create_on(server: &Server) -> Result<TestDb, Error> {
         let name = unique_name();
         let create = format!("CREATE DATABASE {}", quote_ident(&name));
         let mut attempt = 0;

@@ -65,7 +65,8 @@ pub async fn read_database(
 pub fn print_notes(out: &Output, notes: &[String]) {
     if !out.json() {
         for n in notes {
-            eprintln!("note: {n}");
+            // Notes quote names read from the database: print them on one line, as they are.
+            eprintln!("note: {}", migrate_core::sql::printable(n));
         }
     }
 }
@@ -291,7 +292,7 @@ fn report_undeclared(out: &Output, list: &[Undeclared]) {
                     .to_string()
             }
         };
-        eprintln!("  - {}: {what}", u.object);
+        eprintln!("  - {}: {what}", migrate_core::sql::printable(&u.object));
     }
     eprintln!();
 }

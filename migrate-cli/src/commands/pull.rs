@@ -4,6 +4,7 @@ use std::path::PathBuf;
 
 use clap::Args;
 use migrate_core::schema::print::to_toml;
+use migrate_core::schema::validate::unprintable_names;
 use serde_json::json;
 
 use super::diff::{options, print_notes, read_database};
@@ -57,6 +58,9 @@ pub fn run(global: &Global, args: &PullArgs, out: &Output) -> Exit {
         Err(code) => return code,
     };
     print_notes(out, &live.notes);
+    if refuse_unprintable_names(out, &live.schema) {
+        return Exit::Found;
+    }
     if dialect != config.dialect && !out.json() {
         eprintln!(
             "note: the database is {}, but migrate.toml says `dialect = \"{}\"`",
@@ -99,4 +103,39 @@ pub fn run(global: &Global, args: &PullArgs, out: &Output) -> Exit {
         ));
     }
     Exit::Ok
+}
+
+/// Reports the names of the database that `migrate check` would refuse (control characters,
+/// line breaks, text-direction controls) and says so: the schema is not written, since a schema
+/// with them fails every later command, and one without them would have the next `diff` drop
+/// those objects. Returns whether there were any.
+fn refuse_unprintable_names(out: &Output, schema: &migrate_core::schema::Schema) -> bool {
+    let found = unprintable_names(schema);
+    if found.is_empty() {
+        return false;
+    }
+    let help = "rename them in the database (e.g. `ALTER TABLE … RENAME TO …`, \
+                `ALTER TABLE … RENAME COLUMN … TO …`, `ALTER TYPE … RENAME VALUE … TO …`), then pull again";
+    if out.json() {
+        println!(
+            "{}",
+            json!({
+                "ok": false,
+                "error": "the database has names that `migrate check` refuses; nothing was written",
+                "names": found,
+                "help": help,
+            })
+        );
+    } else {
+        let list: Vec<String> = found.iter().map(|f| format!("  - {f}")).collect();
+        out.error(
+            &format!(
+                "the database has {} name(s) that `migrate check` refuses; nothing was written\n{}",
+                found.len(),
+                list.join("\n")
+            ),
+            Some(help),
+        );
+    }
+    true
 }

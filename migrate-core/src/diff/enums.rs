@@ -90,5 +90,13 @@ impl Differ {
 
 /// The name a rebuilt enum's previous type goes by until it is dropped.
 pub fn old_enum_name(name: &str) -> String {
-    format!("{name}__old")
+    const SUFFIX: &str = "__old";
+    // Within PostgreSQL's 63 bytes, or it would truncate the name back to the enum's own.
+    let mut cut = name
+        .len()
+        .min(crate::schema::validate::MAX_IDENT_BYTES - SUFFIX.len());
+    while !name.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    format!("{}{SUFFIX}", &name[..cut])
 }

@@ -35,6 +35,7 @@ use crate::config::Dialect;
 use crate::db::{Conn, DbError};
 use crate::diff::{Change, diff};
 use crate::migrator::Migrator;
+use crate::schema::print as toml;
 use crate::schema::{
     Check, Column, ColumnType, ForeignKey, Identity, Index, IndexMethod, PrimaryKey, Schema, Table,
 };
@@ -645,7 +646,7 @@ pub fn keep_undeclared(live: &Schema, declared: &Schema) -> (Schema, Vec<Undecla
                 let dropped = declared.drop_enums.contains(&le.name);
                 found.push(Undeclared {
                     object: format!("enum `{}`", le.name),
-                    acknowledge: Some(format!("drop_enums = [{:?}]", le.name)),
+                    acknowledge: Some(format!("drop_enums = [{}]", toml::string(&le.name))),
                     dropped,
                 });
                 if !dropped {
@@ -662,7 +663,11 @@ pub fn keep_undeclared(live: &Schema, declared: &Schema) -> (Schema, Vec<Undecla
                     let dropped = e.drop_values.contains(v);
                     found.push(Undeclared {
                         object: format!("label `{v}` of enum `{}`", le.name),
-                        acknowledge: Some(format!("drop_values = [{v:?}] in [enums.{}]", le.name)),
+                        acknowledge: Some(format!(
+                            "drop_values = [{}] in [enums.{}]",
+                            toml::string(v),
+                            toml::key(&le.name)
+                        )),
                         dropped,
                     });
                     if !dropped {
@@ -717,7 +722,7 @@ pub fn keep_undeclared(live: &Schema, declared: &Schema) -> (Schema, Vec<Undecla
             let dropped = declared.drop_tables.contains(&lt.name);
             found.push(Undeclared {
                 object: format!("table `{}`", lt.name),
-                acknowledge: Some(format!("drop_tables = [{:?}]", lt.name)),
+                acknowledge: Some(format!("drop_tables = [{}]", toml::string(&lt.name))),
                 dropped,
             });
             if !dropped {
@@ -759,8 +764,9 @@ fn keep_in_table(
         found.push(Undeclared {
             object: format!("column `{tname}.{}`", lc.name),
             acknowledge: Some(format!(
-                "drop_columns = [{:?}] in [tables.{tname}]",
-                lc.name
+                "drop_columns = [{}] in [tables.{}]",
+                toml::string(&lc.name),
+                toml::key(&tname)
             )),
             dropped,
         });

@@ -595,7 +595,7 @@ pub async fn canonical_literals(conn: &mut PgConnection, schema: &mut Schema) {
     // (a cast to text would add an `inet`'s netmask).
     let casts: Vec<String> = asked
         .iter()
-        .map(|(v, ty)| format!("format('%s', {}::{ty})", crate::sql::literal(v)))
+        .map(|(v, ty)| format!("format('%s', {}::{ty})", crate::sql::postgres::literal(v)))
         .collect();
     let sql = format!("SELECT ARRAY[{}]::text[]", casts.join(", "));
     let Ok(row) = sqlx::query(&sql).fetch_one(&mut *conn).await else {

@@ -4,7 +4,7 @@ use sqlx::Row;
 
 use super::Db;
 use crate::config::Dialect;
-use crate::sql::{ident, literal};
+use crate::sql::{ident, literal, postgres};
 
 /// The history table as SQL: `migrate_history` → `"migrate_history"`; a dotted name is
 /// schema-qualified, each part quoted: `ops.migrate_history` → `"ops"."migrate_history"`.
@@ -74,12 +74,13 @@ fn create_schema_sql(table: &str) -> String {
     let Some((schema, _)) = table.split_once('.') else {
         return String::new();
     };
-    format!(
-        "DO $migrate$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_namespace WHERE nspname = {}) THEN \
-         CREATE SCHEMA {}; END IF; END $migrate$;\n",
-        literal(schema),
+    let body = format!(
+        " BEGIN IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_namespace WHERE nspname = {}) THEN \
+         CREATE SCHEMA {}; END IF; END ",
+        postgres::literal(schema),
         ident(schema)
-    )
+    );
+    format!("DO {};\n", postgres::dollar_quoted(&body))
 }
 
 /// Whether the history table exists (without creating it).
@@ -179,9 +180,9 @@ pub fn insert_sql(
             "INSERT INTO {t} (version, name, checksum, description, started_at, finished_at, execution_ms, success) \
              VALUES ({}, {}, {}, {}, {started}, {}, {ms}, {success})",
             m.version,
-            literal(&m.name),
-            literal(&m.checksum),
-            literal(&m.description),
+            postgres::literal(&m.name),
+            postgres::literal(&m.checksum),
+            postgres::literal(&m.description),
             if success { "clock_timestamp()" } else { "NULL" },
         ),
         Dialect::Sqlite => format!(
@@ -236,7 +237,13 @@ pub fn finish_sql(
         Dialect::Postgres => error.is_none().to_string(),
         Dialect::Sqlite => i32::from(error.is_none()).to_string(),
     };
-    let error = error.map_or_else(|| "NULL".to_string(), literal);
+    let error = error.map_or_else(
+        || "NULL".to_string(),
+        |e| match dialect {
+            Dialect::Postgres => postgres::literal(e),
+            Dialect::Sqlite => literal(e),
+        },
+    );
     format!(
         "UPDATE {t} SET finished_at = {now}, execution_ms = {execution_ms}, success = {success}, error = {error} \
          WHERE version = {version}"
@@ -271,6 +278,6 @@ pub fn record_stop_sql(table: &str, version: u64, error: &str) -> String {
         "UPDATE {} SET finished_at = clock_timestamp(), error = {} \
          WHERE version = {version} AND NOT success AND finished_at IS NULL",
         table_ident(table),
-        literal(error)
+        postgres::literal(error)
     )
 }

@@ -43,7 +43,6 @@ use crate::config::Dialect;
 use crate::db::{Conn, DbError};
 use crate::migration::{ContentProblem, Migration, MigrationDir, content};
 use crate::migrator::{EmbeddedMigration, Migrator};
-use crate::sql::literal;
 use crate::sql::split::split;
 use history::Applied;
 
@@ -1242,7 +1241,7 @@ async fn apply_pg_tx(
     let mut begin = format!(
         "BEGIN; {}; SET LOCAL application_name = {}",
         timeouts_sql(s, opts, true),
-        literal(&lock::application_name(s.version, &s.name, s.secure))
+        crate::sql::postgres::literal(&lock::application_name(s.version, &s.name, s.secure))
     );
     if !durable {
         begin.push_str("; SET LOCAL synchronous_commit = off");
@@ -1327,7 +1326,7 @@ async fn apply_pg_online(
     let start = Instant::now();
     let record = history::insert_sql(Dialect::Postgres, &opts.history_table, s, false, None, "");
     c.run(&record).await.map_err(db_err)?;
-    let app = literal(&lock::application_name(s.version, &s.name, s.secure));
+    let app = crate::sql::postgres::literal(&lock::application_name(s.version, &s.name, s.secure));
     c.run(&format!(
         "{}; SET application_name = {app}",
         timeouts_sql(s, opts, false)

@@ -94,6 +94,84 @@ fn inside(s: &SpStr, range: Range<usize>) -> Location {
     }
 }
 
+/// Why `name` cannot be a name, when it holds a control character (a line break, tab, escape…),
+/// a line separator or a text-direction control: such a name would print as something else in
+/// every message, header and review, and a line break in it could end a SQL comment. Gives the
+/// message and the help; `what` is e.g. "table" or "enum label".
+pub fn unprintable_name(what: &str, name: &str) -> Option<(String, String)> {
+    let bad = name.chars().find(|&c| crate::sql::is_unprintable(c))?;
+    let kind = match bad {
+        '\n' | '\r' | '\u{2028}' | '\u{2029}' => "a line break",
+        '\t' => "a tab",
+        c if c.is_control() => "a control character",
+        _ => "a text-direction control",
+    };
+    let shown = crate::sql::printable(name);
+    let escaped = crate::sql::printable(&bad.to_string()).into_owned();
+    let fixed: String = name
+        .chars()
+        .map(|c| {
+            if crate::sql::is_unprintable(c) {
+                '_'
+            } else {
+                c
+            }
+        })
+        .collect();
+    let (subject, noun) = if what == "enum label" {
+        (format!("{what} `{shown}`"), "label")
+    } else {
+        (format!("{what} name `{shown}`"), "name")
+    };
+    Some((
+        format!("{subject} contains {kind} (`{escaped}`)"),
+        format!(
+            "write the {noun} without it, e.g. `{fixed}`: names must print as they are, so \
+             control characters, line breaks and text-direction controls are refused"
+        ),
+    ))
+}
+
+/// Every name of `schema` that [`unprintable_name`] refuses, each as a message naming the object
+/// (for a schema read from a database, which no `check` has seen).
+pub fn unprintable_names(schema: &Schema) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut look = |what: &str, name: &str, owner: Option<&str>| {
+        if let Some((message, _)) = unprintable_name(what, name) {
+            match owner {
+                Some(t) => out.push(format!("{message}, in `{}`", crate::sql::printable(t))),
+                None => out.push(message),
+            }
+        }
+    };
+    for e in &schema.enums {
+        look("enum", &e.name, None);
+        for v in &e.values {
+            look("enum label", v, Some(&e.name));
+        }
+    }
+    for t in &schema.tables {
+        look("table", &t.name, None);
+        let owner = Some(t.name.as_str());
+        for c in &t.columns {
+            look("column", &c.name, owner);
+        }
+        if let Some(pk) = &t.primary_key {
+            look("primary key", &pk.name, owner);
+        }
+        for ix in &t.indexes {
+            look("index", &ix.name, owner);
+        }
+        for fk in &t.foreign_keys {
+            look("constraint", &fk.name, owner);
+        }
+        for ck in &t.checks {
+            look("check", &ck.name, owner);
+        }
+    }
+    out
+}
+
 impl Validator<'_> {
     fn push(&mut self, d: Diagnostic) {
         self.diags.push(d);
@@ -109,7 +187,7 @@ impl Validator<'_> {
         self.push(Diagnostic::new(code, message).at(loc.clone()).help(help));
     }
 
-    /// Empty names, NUL bytes and names over PostgreSQL's 63-byte limit.
+    /// Empty names, NUL bytes, control characters and names over PostgreSQL's 63-byte limit.
     fn ident(&mut self, what: &str, name: &SpStr) {
         let n = &name.value;
         if n.is_empty() {
@@ -126,6 +204,8 @@ impl Validator<'_> {
                 format!("{what} name contains a NUL byte"),
                 "remove the NUL byte",
             );
+        } else if let Some((message, help)) = unprintable_name(what, n) {
+            self.error("bad-name", &name.loc, message, help);
         } else if n.len() > MAX_IDENT_BYTES {
             self.error(
                 "name-too-long",
@@ -359,6 +439,8 @@ impl Validator<'_> {
                     format!("enum `{}` has an empty label", e.name.value),
                     "remove it or give it a name",
                 );
+            } else if let Some((message, help)) = unprintable_name("enum label", &v.value) {
+                self.error("bad-name", &v.loc, message, help);
             } else if v.value.len() > MAX_IDENT_BYTES {
                 self.error(
                     "name-too-long",

@@ -140,9 +140,50 @@ pub fn idents(names: &[String]) -> String {
         .join(", ")
 }
 
-/// A SQL string literal: `'text'`, with `'` doubled.
+/// A standard SQL string literal: `'text'`, with `'` doubled. For SQLite, where a backslash is
+/// an ordinary character; PostgreSQL SQL uses [`postgres::literal`], which stays correct when
+/// `standard_conforming_strings` is off.
 pub fn literal(text: &str) -> String {
     format!("'{}'", text.replace('\'', "''"))
+}
+
+/// The text of a `-- ` line comment: `text` with every character that could end the line or
+/// hide what follows written as an escape (see [`printable`]), so that nothing after `--` can
+/// leave the comment. Every comment that `migrate` writes into SQL goes through it.
+pub fn comment(text: &str) -> String {
+    printable(text).into_owned()
+}
+
+/// `text` with control characters (newlines, carriage returns, tabs, escape, DEL, the C1 range),
+/// Unicode line and paragraph separators and bidirectional-text controls written as escapes:
+/// `\n`, `\r`, `\t`, `\u{1b}`. What remains prints on one line and reads as it is.
+pub fn printable(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(is_unprintable) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for ch in text.chars() {
+        match ch {
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if is_unprintable(c) => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+/// Characters that end a line, move the cursor or reorder text when printed: control characters
+/// (`Cc`), the line and paragraph separators U+2028 and U+2029, and the bidirectional embeddings,
+/// overrides and isolates (U+202A–U+202E, U+2066–U+2069) and marks (U+200E, U+200F, U+061C).
+pub fn is_unprintable(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{2028}' | '\u{2029}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}'
+                | '\u{200e}' | '\u{200f}' | '\u{061c}'
+        )
 }
 
 #[cfg(test)]
@@ -154,5 +195,47 @@ mod tests {
         assert_eq!(ident("user"), "\"user\"");
         assert_eq!(ident("my\"table"), "\"my\"\"table\"");
         assert_eq!(literal("it's"), "'it''s'");
+        assert_eq!(literal("a\\b"), "'a\\b'");
+    }
+
+    #[test]
+    fn postgres_strings() {
+        assert_eq!(postgres::literal("it's"), "'it''s'");
+        assert_eq!(postgres::literal("a\\'b"), "E'a\\\\''b'");
+        assert_eq!(postgres::dollar_quoted(" x "), "$migrate$ x $migrate$");
+        for body in [
+            "a $migrate$ b",
+            "ends in $migrate",
+            "$migrate$$migrate_1$ x",
+        ] {
+            let quoted = postgres::dollar_quoted(body);
+            let tag = &quoted[..quoted[1..].find('$').expect("a tag") + 2];
+            assert_eq!(&quoted[tag.len()..quoted.len() - tag.len()], body);
+            assert_eq!(quoted[tag.len()..].find(tag), Some(body.len()), "{quoted}");
+        }
+    }
+
+    #[test]
+    fn comments_stay_on_their_line() {
+        assert_eq!(
+            comment("plain `t` -- /* $$ ; 'x' \"y\""),
+            "plain `t` -- /* $$ ; 'x' \"y\""
+        );
+        assert_eq!(
+            comment("t\nDROP TABLE x;\r\n--"),
+            "t\\nDROP TABLE x;\\r\\n--"
+        );
+        assert_eq!(
+            comment("a\tb\u{1b}[2J\u{7f}\u{85}"),
+            "a\\tb\\u{1b}[2J\\u{7f}\\u{85}"
+        );
+        assert_eq!(comment("x\u{2028}y\u{202e}z"), "x\\u{2028}y\\u{202e}z");
+        assert_eq!(comment("ünïcödé ✓"), "ünïcödé ✓");
+        for c in (0u32..=0x10ffff).filter_map(char::from_u32) {
+            let text = format!("a{c}b");
+            let out = comment(&text);
+            assert!(!out.contains(['\n', '\r']), "{c:?}");
+            assert!(out.chars().all(|c| !is_unprintable(c)), "{c:?}");
+        }
     }
 }

@@ -5,11 +5,41 @@
 //! in a second statement; a column becomes NOT NULL through a validated CHECK, so `SET NOT NULL`
 //! does not scan the table under an exclusive lock.
 
-use super::{Rendered, Statement, ident, idents, literal};
+use super::{Rendered, Statement, ident, idents};
 use crate::diff::{Change, Diff};
 use crate::schema::{
     Check, Column, ColumnType, Enum, ForeignKey, Index, IndexMethod, PrimaryKey, Schema, Table,
 };
+
+/// A PostgreSQL string literal that reads back as `text` whatever `standard_conforming_strings`
+/// is: `'text'` with `'` doubled, or `E'text'` with `\` doubled too when `text` holds a
+/// backslash (with the setting off, a plain literal would take `\'` as an escaped quote).
+pub fn literal(text: &str) -> String {
+    if text.contains('\\') {
+        format!("E'{}'", text.replace('\\', "\\\\").replace('\'', "''"))
+    } else {
+        super::literal(text)
+    }
+}
+
+/// `body` as a dollar-quoted string (a `DO` block's body): `$migrate$body$migrate$`, with a tag
+/// (`$migrate_1$`, …) that occurs in `body` + tag only as the closing tag, so nothing in `body`
+/// can end the string early.
+pub fn dollar_quoted(body: &str) -> String {
+    let mut n = 0;
+    loop {
+        let tag = if n == 0 {
+            "$migrate$".to_string()
+        } else {
+            format!("$migrate_{n}$")
+        };
+        let quoted = format!("{body}{tag}");
+        if quoted.find(&tag) == Some(body.len()) {
+            return format!("{tag}{quoted}");
+        }
+        n += 1;
+    }
+}
 
 /// The PostgreSQL spelling of a column type.
 pub fn type_sql(ty: &ColumnType) -> String {

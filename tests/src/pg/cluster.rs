@@ -10,6 +10,10 @@
 //! - On a normal exit an `atexit` hook stops the server and removes its directory. A directory
 //!   left by a process that died is removed by the next process that starts a cluster.
 //! - As root, `initdb` and `postgres` run as the `postgres` OS user (they refuse to run as root).
+//! - A TLS cluster ([`start_tls`]) also gets, in its directory, a test certificate authority, a
+//!   server certificate it signed (for `localhost` only, so that connecting to `127.0.0.1` with
+//!   `verify-full` fails on the name), and a second authority that signed nothing; made with the
+//!   `openssl` command. The server runs with `ssl = on` and still accepts plaintext.
 
 use std::ffi::OsStr;
 use std::fs::{self, DirBuilder, File};
@@ -19,7 +23,7 @@ use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitStatus, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, OnceLock, mpsc};
+use std::sync::{Arc, Mutex, Once, mpsc};
 use std::time::{Duration, Instant};
 use std::{env, io, thread};
 
@@ -51,45 +55,72 @@ struct Running {
     exited: Arc<AtomicBool>,
 }
 
-static RUNNING: OnceLock<Running> = OnceLock::new();
+/// The running servers of this process, for the exit hook.
+static RUNNING: Mutex<Vec<Running>> = Mutex::new(Vec::new());
+
+/// The certificate files of a TLS cluster, for `sslrootcert`.
+#[derive(Debug, Clone)]
+pub struct TlsFiles {
+    /// The authority that signed the server's certificate (PEM).
+    pub root_cert: PathBuf,
+    /// Another authority, which signed nothing the server has (PEM).
+    pub wrong_root_cert: PathBuf,
+}
 
 /// Starts the cluster and returns its admin URL. Called once per process.
 pub(super) fn start() -> Result<String, Error> {
+    start_cluster(false).map(|(url, _)| url)
+}
+
+/// Starts a cluster with `ssl = on` and returns its admin URL and certificate files. Called at
+/// most once per process.
+pub(super) fn start_tls() -> Result<(String, TlsFiles), Error> {
+    let (url, files) = start_cluster(true)?;
+    let files = files.ok_or_else(|| Error::new("internal: the TLS cluster has no certificates"))?;
+    Ok((url, files))
+}
+
+type Started = (String, Option<TlsFiles>);
+
+fn start_cluster(tls: bool) -> Result<Started, Error> {
     let (tx, rx) = mpsc::channel();
     thread::Builder::new()
         .name("migrate-tests-postgres".to_owned())
-        .spawn(move || keep(tx))
+        .spawn(move || keep(tx, tls))
         .map_err(|e| Error::new(format!("cannot start the cluster's thread: {e}")))?;
-    let url = rx.recv().unwrap_or_else(|_| {
+    let started = rx.recv().unwrap_or_else(|_| {
         Err(Error::new(
             "the throwaway cluster's thread ended before the server was ready",
         ))
     })?;
     register_exit_hook();
-    Ok(url)
+    Ok(started)
 }
 
 /// The body of the thread that owns the server process. It must outlive the server: the
 /// server's parent-death signal fires when this thread ends.
-fn keep(tx: mpsc::Sender<Result<String, Error>>) {
+fn keep(tx: mpsc::Sender<Result<Started, Error>>, tls: bool) {
     let started = Instant::now();
-    match launch() {
+    match launch(tls) {
         Ok(mut launched) => {
             let exited = Arc::new(AtomicBool::new(false));
-            let _ = RUNNING.set(Running {
-                pid: Pid::from_raw(launched.child.id() as i32),
-                dir: launched.dir.clone(),
-                exited: Arc::clone(&exited),
-            });
+            if let Ok(mut running) = RUNNING.lock() {
+                running.push(Running {
+                    pid: Pid::from_raw(launched.child.id() as i32),
+                    dir: launched.dir.clone(),
+                    exited: Arc::clone(&exited),
+                });
+            }
             eprintln!(
-                "migrate-tests: throwaway PostgreSQL cluster ready at 127.0.0.1:{} in {:.2} s \
+                "migrate-tests: throwaway PostgreSQL cluster{} ready at 127.0.0.1:{} in {:.2} s \
                  ({}, binaries from {})",
+                if tls { " with TLS" } else { "" },
                 launched.port,
                 started.elapsed().as_secs_f64(),
                 launched.dir.display(),
                 launched.bindir.display(),
             );
-            let _ = tx.send(Ok(launched.url));
+            let _ = tx.send(Ok((launched.url, launched.tls)));
             let _ = launched.child.wait();
             exited.store(true, Ordering::SeqCst);
         }
@@ -106,9 +137,10 @@ struct Launched {
     bindir: PathBuf,
     port: u16,
     url: String,
+    tls: Option<TlsFiles>,
 }
 
-fn launch() -> Result<Launched, Error> {
+fn launch(tls: bool) -> Result<Launched, Error> {
     let bindir = find_bindir()?;
     let owner = run_as()?;
     let bases = base_dirs(owner.is_some());
@@ -117,13 +149,21 @@ fn launch() -> Result<Launched, Error> {
     }
     let base = make_base_dir(&bases)?;
     let dir = make_cluster_dir(&base, owner)?;
-    match init_and_start(&bindir, &dir, owner) {
-        Ok((child, port, url)) => Ok(Launched {
+    let started = if tls {
+        make_certificates(&dir, owner).and_then(|(files, settings)| {
+            init_and_start(&bindir, &dir, owner, &settings).map(|s| (s, Some(files)))
+        })
+    } else {
+        init_and_start(&bindir, &dir, owner, &[]).map(|s| (s, None))
+    };
+    match started {
+        Ok(((child, port, url), tls)) => Ok(Launched {
             child,
             dir,
             bindir,
             port,
             url,
+            tls,
         }),
         Err(e) => {
             let _ = fs::remove_dir_all(&dir);
@@ -136,6 +176,7 @@ fn init_and_start(
     bindir: &Path,
     dir: &Path,
     owner: Option<(u32, u32)>,
+    extra_settings: &[String],
 ) -> Result<(Child, u16, String), Error> {
     let data = dir.join("data");
     let hint = match owner {
@@ -183,7 +224,12 @@ fn init_and_start(
             .arg("-D")
             .arg(&data)
             .args(["-p", &port.to_string()])
-            .args(server_settings(dir).iter().flat_map(|s| ["-c", s]));
+            .args(
+                server_settings(dir)
+                    .iter()
+                    .chain(extra_settings)
+                    .flat_map(|s| ["-c", s]),
+            );
         prepare(&mut postgres, dir, owner, &log_path)?;
         let mut child = postgres.spawn().map_err(|e| {
             Error::new(format!(
@@ -370,28 +416,146 @@ fn register_exit_hook() {
         // Nothing may unwind out of an exit hook.
         let _ = std::panic::catch_unwind(shutdown);
     }
+    static REGISTER: Once = Once::new();
     // SAFETY: `at_exit` is a plain function that captures nothing and never unwinds; it only
     // reads a static that is never moved or freed.
-    let _ = unsafe { libc::atexit(at_exit) };
+    REGISTER.call_once(|| {
+        let _ = unsafe { libc::atexit(at_exit) };
+    });
 }
 
-/// Stops the server and removes its directory; runs when the process exits normally.
+/// Stops the servers and removes their directories; runs when the process exits normally.
 fn shutdown() {
-    let Some(running) = RUNNING.get() else {
+    let Ok(running) = RUNNING.lock() else {
         return;
     };
-    if !running.exited.load(Ordering::SeqCst) {
-        let _ = kill(running.pid, DEATH_SIGNAL);
-    }
-    // The cluster's thread reaps the server and raises the flag.
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while !running.exited.load(Ordering::SeqCst) {
-        if Instant::now() > deadline {
-            return; // left for the next process's stale-directory cleanup
+    for server in running.iter() {
+        if !server.exited.load(Ordering::SeqCst) {
+            let _ = kill(server.pid, DEATH_SIGNAL);
         }
-        thread::sleep(Duration::from_millis(5));
     }
-    let _ = fs::remove_dir_all(&running.dir);
+    // The clusters' threads reap the servers and raise the flags.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    for server in running.iter() {
+        while !server.exited.load(Ordering::SeqCst) {
+            if Instant::now() > deadline {
+                return; // left for the next process's stale-directory cleanup
+            }
+            thread::sleep(Duration::from_millis(5));
+        }
+        let _ = fs::remove_dir_all(&server.dir);
+    }
+}
+
+/// A test certificate authority, a server certificate it signed for `localhost`, and a second
+/// authority, made with `openssl` in `dir`. Returns the files for clients and the server's
+/// settings. The server's key is readable by the server's OS user only, as PostgreSQL demands.
+fn make_certificates(
+    dir: &Path,
+    owner: Option<(u32, u32)>,
+) -> Result<(TlsFiles, Vec<String>), Error> {
+    let ec = [
+        "-newkey",
+        "ec",
+        "-pkeyopt",
+        "ec_paramgen_curve:prime256v1",
+        "-nodes",
+    ];
+    let ca_ext = [
+        "-addext",
+        "basicConstraints=critical,CA:TRUE",
+        "-addext",
+        "keyUsage=critical,keyCertSign,cRLSign",
+    ];
+    for (name, cn) in [
+        ("root", "migrate-tests CA"),
+        ("wrong-root", "migrate-tests other CA"),
+    ] {
+        openssl(
+            dir,
+            &[
+                &["req", "-x509", "-days", "2", "-subj", &format!("/CN={cn}")][..],
+                &ec,
+                &ca_ext,
+            ]
+            .concat(),
+            &[
+                ("-keyout", &format!("{name}.key")),
+                ("-out", &format!("{name}.crt")),
+            ],
+        )?;
+    }
+    openssl(
+        dir,
+        &[&["req", "-subj", "/CN=localhost"][..], &ec].concat(),
+        &[("-keyout", "server.key"), ("-out", "server.csr")],
+    )?;
+    fs::write(
+        dir.join("server.ext"),
+        "subjectAltName = DNS:localhost\nbasicConstraints = CA:FALSE\n\
+         keyUsage = critical, digitalSignature, keyEncipherment\nextendedKeyUsage = serverAuth\n",
+    )
+    .map_err(|e| {
+        Error::new(format!(
+            "cannot write {}: {e}",
+            dir.join("server.ext").display()
+        ))
+    })?;
+    openssl(
+        dir,
+        &["x509", "-req", "-days", "2", "-CAcreateserial"],
+        &[
+            ("-in", "server.csr"),
+            ("-CA", "root.crt"),
+            ("-CAkey", "root.key"),
+            ("-extfile", "server.ext"),
+            ("-out", "server.crt"),
+        ],
+    )?;
+    let (cert, key) = (dir.join("server.crt"), dir.join("server.key"));
+    let fail =
+        |e: io::Error| Error::new(format!("cannot hand {} to the server: {e}", key.display()));
+    fs::set_permissions(&key, fs::Permissions::from_mode(0o600)).map_err(fail)?;
+    if let Some((uid, gid)) = owner {
+        for file in [&cert, &key] {
+            std::os::unix::fs::chown(file, Some(uid), Some(gid)).map_err(fail)?;
+        }
+    }
+    let files = TlsFiles {
+        root_cert: dir.join("root.crt"),
+        wrong_root_cert: dir.join("wrong-root.crt"),
+    };
+    let settings = vec![
+        "ssl=on".to_owned(),
+        format!("ssl_cert_file={}", cert.display()),
+        format!("ssl_key_file={}", key.display()),
+    ];
+    Ok((files, settings))
+}
+
+/// Runs `openssl` in `dir` with `args`, then each `(flag, file)` of `files` with the file's full
+/// path; quiet unless it fails.
+fn openssl(dir: &Path, args: &[&str], files: &[(&str, &str)]) -> Result<(), Error> {
+    let mut cmd = Command::new("openssl");
+    cmd.current_dir(dir).args(args).stdin(Stdio::null());
+    for (flag, file) in files {
+        cmd.arg(flag).arg(dir.join(file));
+    }
+    let out = cmd.output().map_err(|e| {
+        Error::new(format!(
+            "cannot run openssl ({e}): the TLS test cluster makes its certificates with it.\n\
+             To fix: install OpenSSL's command line tool (Debian/Ubuntu: `apt-get install openssl`)."
+        ))
+    })?;
+    if !out.status.success() {
+        return Err(Error::new(format!(
+            "openssl {} failed ({}): {}",
+            args.join(" "),
+            out.status,
+            String::from_utf8_lossy(&out.stderr).trim()
+        )));
+    }
+    Ok(())
 }
 
 /// A port nobody listens on now: first a few random ones below the usual ephemeral range (where
