@@ -149,8 +149,8 @@ pub fn run(global: &Global, args: &DiffArgs, out: &Output) -> Exit {
                         "change": r.subject,
                         "risk": r.risk.as_str(),
                         "reason": r.reason,
-                        "acknowledge_in": r.needs.as_ref().map(|n| n.section.clone()),
-                        "acknowledge_with": r.needs.as_ref().map(|n| n.line.clone()),
+                        "acknowledge_in": r.needs.as_ref().map(|n| n.section()),
+                        "acknowledge_with": r.needs.as_ref().map(|n| n.toml()),
                         "note": r.hint,
                     })
                 })
