@@ -2,7 +2,7 @@
 
 use std::io::IsTerminal;
 
-use migrate_core::Diagnostic;
+use migrate_core::{Diagnostic, Explain};
 use serde_json::{Value, json};
 
 use crate::cli::{ColorChoice, Format, Global};
@@ -56,6 +56,11 @@ impl Output {
         if let Some(help) = help {
             eprintln!("  = help: {help}");
         }
+    }
+
+    /// An error explained: its message, and its help when it has one.
+    pub fn explain(&self, e: &dyn Explain) {
+        self.error(&e.to_string(), e.help().as_deref());
     }
 
     /// A line of progress or result for a person (stdout); nothing in JSON mode.

@@ -7,6 +7,7 @@
 
 use std::fmt;
 
+use crate::diagnostic::Explain;
 use crate::diff::{Change, Diff};
 use crate::schema::{ColumnType, Schema};
 
@@ -74,25 +75,41 @@ impl Assessment {
     }
 }
 
-/// A refusal, as shown to a person.
+/// A refusal, as shown to a person: the change, its risk and why (the acknowledging TOML is
+/// [`Explain::help`]).
 impl fmt::Display for Assessment {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
             "refused: {} {}: {}",
             self.subject, self.risk, self.reason
-        )?;
-        if let Some(ack) = &self.needs {
-            write!(
-                f,
-                "\n  help: if this is intended, acknowledge it in the schema, in {}:\n\n      {}\n",
+        )
+    }
+}
+
+impl Explain for Assessment {
+    /// The risk, in kebab case: `loses-data`, `breaks-code`, `locks-table`, `safe`.
+    fn code(&self) -> &'static str {
+        match self.risk {
+            Risk::Safe => "safe",
+            Risk::LocksTable => "locks-table",
+            Risk::BreaksCode => "breaks-code",
+            Risk::LosesData => "loses-data",
+        }
+    }
+
+    /// Where the acknowledging line goes, and the line.
+    fn help(&self) -> Option<String> {
+        self.needs.as_ref().map(|ack| {
+            format!(
+                "if this is intended, acknowledge it in the schema, in {}:\n\n      {}\n",
                 ack.section, ack.line
-            )?;
-        }
-        if let Some(hint) = &self.hint {
-            write!(f, "\n  note: {hint}")?;
-        }
-        Ok(())
+            )
+        })
+    }
+
+    fn note(&self) -> Option<String> {
+        self.hint.clone()
     }
 }
 
@@ -428,8 +445,8 @@ weight = { type = "bigint", nullable = true }
         let shown = r
             .iter()
             .find(|a| a.subject.contains("dropping"))
-            .expect("drop refused")
-            .to_string();
+            .map(crate::diagnostic::plain)
+            .expect("drop refused");
         assert!(shown.contains("drop_columns = [\"name\"]"), "{shown}");
         assert!(shown.contains("probable rename"), "{shown}");
         let acked = b.replace(
@@ -444,7 +461,7 @@ weight = { type = "bigint", nullable = true }
         let b = BASE.replace("type = \"bigint\"", "type = \"integer\"");
         let r = refused(BASE, &b);
         assert_eq!(r[0].risk, Risk::LosesData);
-        assert!(r[0].to_string().contains("type_changed_from = \"bigint\""));
+        assert!(crate::diagnostic::plain(&r[0]).contains("type_changed_from = \"bigint\""));
         let acked = BASE.replace(
             "type = \"bigint\"",
             "type = \"integer\", type_changed_from = \"bigint\"",

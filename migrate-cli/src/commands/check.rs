@@ -1,5 +1,6 @@
 //! `migrate check`: validate the schema offline.
 
+use migrate_core::Explain;
 use migrate_core::runner::{self, Refusal, RunError};
 use serde_json::json;
 

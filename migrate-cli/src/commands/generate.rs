@@ -73,7 +73,7 @@ pub fn run(global: &Global, args: &GenerateArgs, out: &Output) -> Exit {
                 println!("{}", json!({ "ok": false, "refused": list }));
             } else {
                 for r in &refusals {
-                    eprintln!("error: {r}\n");
+                    eprintln!("error: {}\n", migrate_core::diagnostic::plain(r));
                 }
                 eprintln!(
                     "nothing was written: {} change(s) would lose data or break running code until acknowledged",

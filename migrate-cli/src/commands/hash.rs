@@ -1,5 +1,6 @@
 //! `migrate hash`: re-record the manifest from the files as they are.
 
+use migrate_core::Explain;
 use serde_json::json;
 
 use super::{Exit, load_config, migration_error, open_dir};

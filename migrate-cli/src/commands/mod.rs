@@ -12,6 +12,7 @@ mod up;
 
 use std::path::{Path, PathBuf};
 
+use migrate_core::Explain;
 use migrate_core::config::{CONFIG_FILE, Config};
 
 use crate::cli::{Cli, Command, Global};
@@ -104,14 +105,9 @@ pub fn open_dir(
     })
 }
 
-/// Prints a migration-directory error (its text carries its own `help:`).
+/// Prints a migration-directory error.
 pub fn migration_error(out: &Output, e: &migrate_core::migration::MigrationError) {
-    let text = e.to_string();
-    let (message, help) = match text.split_once("\n  help: ") {
-        Some((m, h)) => (m.to_string(), Some(h.to_string())),
-        None => (text, None),
-    };
-    out.error(&message, help.as_deref());
+    out.explain(e);
 }
 
 /// Prints directory problems; JSON mode prints them as one document.
@@ -134,7 +130,7 @@ pub fn report_findings(
                     "code": p.code(),
                     "file": p.path.display().to_string(),
                     "line": p.line(),
-                    "message": p.message(),
+                    "message": p.to_string(),
                     "help": p.help(),
                 })
             })
@@ -153,10 +149,10 @@ pub fn report_findings(
         println!("{}", serde_json::json!({ "ok": false, "migrations": list }));
     } else {
         for p in problems {
-            out.error(&format!("[{}] {}", p.code(), p.message()), Some(&p.help()));
+            out.error(&format!("[{}] {p}", p.code()), p.help().as_deref());
         }
         for r in refusals {
-            out.error(&r.to_string(), Some(&r.help));
+            out.error(&format!("[{}] {r}", r.code), Some(&r.help));
         }
     }
 }

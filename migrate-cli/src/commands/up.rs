@@ -1,5 +1,6 @@
 //! `migrate up`, `migrate status`, `migrate baseline` and `migrate resolve`: one runner path.
 
+use migrate_core::Explain;
 use migrate_core::config::Config;
 use migrate_core::db::scrub;
 use migrate_core::introspect;
@@ -261,7 +262,7 @@ fn run_error(out: &Output, e: &RunError, url: &str) -> Exit {
             if out.json() {
                 let list: Vec<_> = problems
                     .iter()
-                    .map(|p| json!({ "code": p.code(), "version": p.version, "name": p.name, "message": clean(&p.message()), "help": p.help() }))
+                    .map(|p| json!({ "code": p.code(), "version": p.version, "name": p.name, "message": clean(&p.to_string()), "help": p.help() }))
                     .collect();
                 println!(
                     "{}",
@@ -270,8 +271,8 @@ fn run_error(out: &Output, e: &RunError, url: &str) -> Exit {
             } else {
                 for p in problems {
                     out.error(
-                        &format!("[{}] {}", p.code(), clean(&p.message())),
-                        Some(&p.help()),
+                        &format!("[{}] {}", p.code(), clean(&p.to_string())),
+                        p.help().as_deref(),
                     );
                 }
                 eprintln!("nothing was run: {}", e);

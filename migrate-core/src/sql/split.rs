@@ -33,6 +33,13 @@ impl std::fmt::Display for SplitError {
 
 impl std::error::Error for SplitError {}
 
+impl crate::diagnostic::Explain for SplitError {
+    /// Something (a quote, a comment, a body) is never closed.
+    fn code(&self) -> &'static str {
+        "unclosed"
+    }
+}
+
 fn is_ident_byte(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b == b'_' || b >= 0x80
 }
