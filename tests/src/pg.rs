@@ -141,6 +141,15 @@ fn external_server(url: &str) -> Result<Server, Error> {
     })
 }
 
+/// The path of a PostgreSQL client program such as `psql` or `pg_dump`, from the same
+/// installation the throwaway cluster uses: `MIGRATE_TEST_PG_BINDIR` if set, else
+/// `pg_config --bindir`, else the highest `/usr/lib/postgresql/<version>/bin`, else `PATH`.
+///
+/// With `MIGRATE_TEST_DATABASE_URL`, mind the versions: `pg_dump` refuses a newer server.
+pub fn client_program(program: &str) -> Result<std::path::PathBuf, Error> {
+    cluster::find_client(program)
+}
+
 /// A fresh database of its own for one test, dropped when this handle drops.
 ///
 /// `url` connects to it as the server's admin user. The database starts as a copy of
