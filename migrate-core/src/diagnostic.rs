@@ -274,6 +274,64 @@ impl Explain for Diagnostic {
     }
 }
 
+/// A diagnostic for programs: `code`, `message`, `help`, and, when it has them, `location` and
+/// `related` (`file`, `line`, `column`, `end_line`, `end_column`; `related` adds its `label`).
+impl serde::Serialize for Diagnostic {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[derive(serde::Serialize)]
+        struct Shown<'a> {
+            code: &'a str,
+            message: &'a str,
+            help: Option<&'a str>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            location: Option<Place>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            related: Option<Related<'a>>,
+        }
+        #[derive(serde::Serialize)]
+        struct Related<'a> {
+            #[serde(flatten)]
+            place: Place,
+            label: &'a str,
+        }
+        Shown {
+            code: self.code,
+            message: &self.message,
+            help: self.help.as_deref(),
+            location: self.location.as_ref().map(Place::of),
+            related: self.related.as_ref().map(|(loc, label)| Related {
+                place: Place::of(loc),
+                label,
+            }),
+        }
+        .serialize(serializer)
+    }
+}
+
+/// A span as programs read it: the file, and 1-based lines and columns of both ends.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Place {
+    pub file: String,
+    pub line: usize,
+    pub column: usize,
+    pub end_line: usize,
+    pub end_column: usize,
+}
+
+impl Place {
+    pub fn of(loc: &Location) -> Place {
+        let (line, column) = loc.line_col();
+        let (end_line, end_column) = loc.file.line_col(loc.span.end);
+        Place {
+            file: loc.file.path.display().to_string(),
+            line,
+            column,
+            end_line,
+            end_column,
+        }
+    }
+}
+
 /// A list of diagnostics; the error type of loading a schema.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Diagnostics(pub Vec<Diagnostic>);
