@@ -118,21 +118,13 @@ pub fn render(e: &BuildError) -> String {
         }
         BuildError::Generate(GenerateError::Refused(refused)) => format!(
             "the schema has unsafe changes that are not acknowledged:\n\n{}",
-            refused
-                .iter()
-                .map(|r| plain(r))
-                .collect::<Vec<_>>()
-                .join("\n\n")
+            refused.iter().map(plain).collect::<Vec<_>>().join("\n\n")
         ),
         BuildError::Generate(GenerateError::Migrations(
             crate::migration::MigrationError::Unverified { problems, .. },
         )) => format!(
             "the migration directory does not match its manifest:\n\n{}",
-            problems
-                .iter()
-                .map(|p| plain(p))
-                .collect::<Vec<_>>()
-                .join("\n\n")
+            problems.iter().map(plain).collect::<Vec<_>>().join("\n\n")
         ),
         other => plain(other),
     }
