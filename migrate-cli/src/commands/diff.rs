@@ -5,6 +5,7 @@ use migrate_core::config::Config;
 use migrate_core::db::Conn;
 use migrate_core::generate::plan_by;
 use migrate_core::introspect::{self, Introspected, Options};
+use migrate_core::migration::check_name;
 use migrate_core::schema::{self, Schema};
 
 use super::{Exit, block_on, connect, load_config, open_dir, report, report_problems};
@@ -72,16 +73,8 @@ pub fn run(global: &Global, args: &DiffArgs, out: &Output) -> Exit {
         Ok(c) => c,
         Err(code) => return code,
     };
-    if let Some(name) = &args.name
-        && !migrate_core::migration::is_valid_name(name)
-    {
-        out.error(
-            &format!("`{name}` is not a snake_case migration name"),
-            Some(&format!(
-                "use lower case letters, digits and `_`, e.g. `{}`",
-                migrate_core::migration::snake_case(name)
-            )),
-        );
+    if let Some(Err(e)) = args.name.as_deref().map(check_name) {
+        out.explain(&e);
         return Exit::Usage;
     }
     let declared = match schema::load(&config.schema) {

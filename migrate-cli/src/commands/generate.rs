@@ -1,7 +1,7 @@
 //! `migrate generate`: the next migration from the declared schema.
 
 use migrate_core::generate::{GenerateError, Generated, generate};
-use migrate_core::migration::MigrationError;
+use migrate_core::migration::{MigrationError, check_name};
 
 use super::{Exit, load_config, report, report_problems};
 use crate::cli::{GenerateArgs, Global};
@@ -13,16 +13,8 @@ pub fn run(global: &Global, args: &GenerateArgs, out: &Output) -> Exit {
         Ok(c) => c,
         Err(code) => return code,
     };
-    if let Some(name) = &args.name
-        && !migrate_core::migration::is_valid_name(name)
-    {
-        out.error(
-            &format!("`{name}` is not a snake_case migration name"),
-            Some(&format!(
-                "use lower case letters, digits and `_`, e.g. `{}`",
-                migrate_core::migration::snake_case(name)
-            )),
-        );
+    if let Some(Err(e)) = args.name.as_deref().map(check_name) {
+        out.explain(&e);
         return Exit::Usage;
     }
     match generate(

@@ -1,6 +1,6 @@
 //! `migrate new NAME`: an empty hand-written migration, listed in the manifest.
 
-use migrate_core::migration::{MigrationError, is_valid_name, snake_case};
+use migrate_core::migration::{MigrationError, check_name};
 
 use super::{Exit, load_config, open_dir};
 use crate::cli::{Global, NewArgs};
@@ -8,14 +8,8 @@ use crate::output::Output;
 use crate::report::Written;
 
 pub fn run(global: &Global, args: &NewArgs, out: &Output) -> Exit {
-    if !is_valid_name(&args.name) {
-        out.error(
-            &format!("`{}` is not a snake_case migration name", args.name),
-            Some(&format!(
-                "use lower case letters, digits and `_`, starting with a letter, e.g. `migrate new {}`",
-                snake_case(&args.name)
-            )),
-        );
+    if let Err(e) = check_name(&args.name) {
+        out.explain(&e);
         return Exit::Usage;
     }
     let config = match load_config(global, out) {

@@ -8,8 +8,8 @@ use super::checksum::file_checksum;
 use super::content;
 use super::manifest::{MANIFEST_FILE, Manifest, ParseError, Parsed, chain};
 use super::{
-    Migration, MigrationError, Problem, ProblemKind, SNAPSHOT_FILE, Version, file_name,
-    is_valid_name, parse_file_name, snake_case,
+    Migration, MigrationError, Problem, ProblemKind, SNAPSHOT_FILE, Version, check_name, file_name,
+    parse_file_name,
 };
 use crate::config::Dialect;
 use crate::schema::{Schema, load_str, print};
@@ -508,12 +508,7 @@ impl MigrationDir {
         schema: Option<&Schema>,
     ) -> Result<Vec<PathBuf>, MigrationError> {
         for (name, _) in files {
-            if !is_valid_name(name) {
-                return Err(MigrationError::BadName {
-                    name: name.to_string(),
-                    suggestion: snake_case(name),
-                });
-            }
+            check_name(name)?;
         }
         self.require_clean(schema.is_some())?;
         let mut migrations = self.migrations.clone();
@@ -792,6 +787,7 @@ fn write_new(path: &Path, bytes: &[u8]) -> Result<(), MigrationError> {
 mod tests {
     use super::*;
     use crate::diagnostic::{Explain, plain};
+    use crate::migration::is_valid_name;
     use crate::schema::model::{Column, ColumnType, PrimaryKey, Table};
 
     fn v(s: &str) -> Version {

@@ -222,6 +222,20 @@ pub fn is_valid_name(name: &str) -> bool {
         && name.len() <= MAX_NAME_LEN
 }
 
+/// `Ok` when `name` is a migration name ([`is_valid_name`]); else the error, with a snake_case
+/// spelling of it to suggest. The one check of `migrate new`, `generate --name`, `diff --name`
+/// and [`MigrationDir::add`].
+pub fn check_name(name: &str) -> Result<(), MigrationError> {
+    if is_valid_name(name) {
+        Ok(())
+    } else {
+        Err(MigrationError::BadName {
+            name: name.to_string(),
+            suggestion: snake_case(name),
+        })
+    }
+}
+
 /// A snake_case spelling of `s`, to suggest when a name is not one (`"Add Cats!"` → `add_cats`):
 /// its words ([`crate::names::snake`]) with what a migration name cannot hold (`[^a-z0-9]`) as
 /// separators, and no digit in front.
@@ -641,7 +655,7 @@ pub enum MigrationError {
         reason: FileNameError,
     },
 
-    #[error("`{name}` is not a migration name")]
+    #[error("`{name}` is not a snake_case migration name")]
     BadName { name: String, suggestion: String },
 
     #[error(
@@ -904,6 +918,20 @@ mod tests {
         assert_eq!(snake_case("add_HTTPStatus"), "add_http_status");
         assert_eq!(snake_case("create_ünicode"), "create_nicode");
         assert!(is_valid_name(&snake_case("ÜBER straße -- x")));
+    }
+
+    #[test]
+    fn one_name_check_with_its_fix() {
+        assert!(check_name("add_cats_2").is_ok());
+        let err = check_name("Add Cats!").expect_err("not snake_case");
+        assert_eq!(err.code(), "bad-migration-name");
+        assert_eq!(
+            plain(&err),
+            "`Add Cats!` is not a snake_case migration name\n  help: use snake_case (a lower-case letter, \
+             then lower-case letters, digits and `_`, at most 200 bytes), e.g. `add_cats`"
+        );
+        let long = "a".repeat(MAX_NAME_LEN + 1);
+        assert!(check_name(&long).is_err());
     }
 
     #[test]
