@@ -138,13 +138,6 @@ pub(crate) fn expand_source(
                             cx.error(span, base.explain(refusal).trim_end());
                         }
                     }
-                    Err(MigrationError::Snapshot { path, diagnostics }) => cx.error(
-                        span,
-                        base.clean(&format!(
-                            "the snapshot `{}` is not a valid schema:\n{diagnostics}",
-                            path.display()
-                        )),
-                    ),
                     Err(e) => cx.error(span, base.explain(e)),
                 }
             }
