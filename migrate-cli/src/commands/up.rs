@@ -77,7 +77,7 @@ fn run_error(out: &Output, e: &RunError, url: &str) -> Exit {
         }
         RunError::Refused(refusals) => {
             report_findings(out, &[], refusals);
-            out.note(&format!("nothing was run: {e}"));
+            out.note(&e.to_string());
             Exit::Found
         }
         RunError::Db(d) if d.message.starts_with("cannot connect") => {

@@ -395,7 +395,7 @@ impl Report for Disagrees {
         for p in &self.problems {
             out.error_text(&format!("[{}] {}", p.code, p.message), p.help.as_deref());
         }
-        eprintln!("nothing was run: {}", self.summary);
+        eprintln!("{}", self.summary);
     }
 }
 
