@@ -7,6 +7,11 @@
 //! Every error and problem of the crate, located or not, implements [`Explain`]: a stable code,
 //! the message (its `Display`, never the fix), the fix, a note, and the place. The CLI, `build.rs`
 //! and the macros render them all through it; [`plain`] is the one-paragraph form.
+//!
+//! The trait is the crate's own rather than `miette::Diagnostic`: rendering is already here
+//! ([`Diagnostic::render`], on annotate-snippets), and miette would add its derive and a second
+//! renderer to every dependent, the proc-macro crate included, for nothing the CLI and the macros
+//! do not already do.
 
 use std::fmt;
 use std::ops::Range;

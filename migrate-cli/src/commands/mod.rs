@@ -65,7 +65,7 @@ pub fn load_config(global: &Global, out: &Output) -> Result<Config, Exit> {
     if let Some(env) = &global.env
         && let Err(d) = config.environment(env)
     {
-        out.error(&d.message, d.help.as_deref());
+        out.explain(d.as_ref());
         return Err(Exit::Usage);
     }
     Ok(config)

@@ -89,7 +89,7 @@ pub fn json<'a>(report: &FileReport, finding: &'a Finding) -> FindingJson<'a> {
     }
 }
 
-/// A suppressed finding as JSON: as [`json`], with `level` `"allowed"` and the `reason`.
+/// A suppressed finding as JSON: as [`json()`], with `level` `"allowed"` and the `reason`.
 pub fn json_allowed<'a>(report: &FileReport, allowed: &'a Allowed) -> FindingJson<'a> {
     FindingJson {
         level: "allowed",
