@@ -101,7 +101,7 @@ pub fn plan_by(
     origin: &str,
 ) -> Plan {
     let d = diff(current, declared);
-    let assessments = assess(&d, current, declared);
+    let assessments = assess(dialect, &d, current, declared);
     let files = if d.is_empty() {
         Vec::new()
     } else {

@@ -18,6 +18,7 @@ pub mod config;
 pub mod db;
 pub mod diagnostic;
 pub mod diff;
+pub mod duration;
 pub mod generate;
 #[cfg(feature = "runtime")]
 pub mod introspect;

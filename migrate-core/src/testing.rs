@@ -1913,77 +1913,37 @@ fn make_applicable(s: &mut Schema) {
     }
 }
 
-/// Adds to `b` the acknowledgement of every change from `a` that the safety check refuses.
+/// Adds to `b` the acknowledgement of every change from `a` that the safety check refuses, as
+/// each refusal says ([`Acknowledgement::apply`](crate::safety::Acknowledgement::apply)), with a
+/// backfill of the column's type.
 fn acknowledge(a: &Schema, b: &mut Schema) {
-    use crate::diff::{Change, diff};
+    use crate::diff::diff;
+    use crate::safety::Acknowledgement;
     for _ in 0..4 {
-        let d = diff(a, b);
-        let refused = crate::safety::refusals(&d, a, b);
+        let refused = crate::safety::refusals(&diff(a, b), a, b);
         if refused.is_empty() {
             return;
         }
-        for r in refused {
-            match &d.changes[r.change] {
-                Change::DropTable(t) => b.drop_tables.push(t.name.clone()),
-                Change::DropEnum(e) => b.drop_enums.push(e.name.clone()),
-                Change::DropColumn { table, column } => {
-                    if let Some(t) = b.tables.iter_mut().find(|t| t.name == *table) {
-                        t.drop_columns.push(column.name.clone());
-                    }
-                }
-                Change::RebuildEnum { from, to, .. } => {
-                    if let Some(e) = b.enums.iter_mut().find(|e| e.name == to.name) {
-                        for v in &from.values {
-                            if !e.values.contains(v) && !e.drop_values.contains(v) {
-                                e.drop_values.push(v.clone());
-                            }
-                        }
-                    }
-                }
-                Change::AlterColumnType {
-                    table,
-                    column,
-                    from,
-                    ..
-                } => {
-                    // The old type must be declared to be named: an enum dropped meanwhile stays.
-                    if let Some(name) = from.enum_name()
-                        && b.enum_type(name).is_none()
-                        && let Some(e) = a.enum_type(name)
-                    {
-                        b.enums.push(Enum {
-                            drop_values: Vec::new(),
-                            ..e.clone()
-                        });
-                        b.drop_enums.retain(|d| d != name);
-                    }
-                    if let Some(c) = column_mut(b, table, column) {
-                        c.type_changed_from = Some(from.clone());
-                    }
-                }
-                Change::SetNotNull { table, column, .. }
-                | Change::AddColumn {
-                    table,
-                    column: Column { name: column, .. },
-                } => {
-                    let enums = b.enums.clone();
-                    if let Some(c) = column_mut(b, table, column) {
-                        c.backfill = backfill_for(&c.ty, &enums);
-                    }
-                }
-                _ => {}
+        for ack in refused.iter().filter_map(|r| r.needs.as_ref()) {
+            // The old type must be declared to be named: an enum dropped meanwhile stays.
+            if let Acknowledgement::TypeChangedFrom { from, .. } = ack
+                && let Some(name) = from.enum_name()
+                && b.enum_type(name).is_none()
+                && let Some(e) = a.enum_type(name)
+            {
+                b.enums.push(Enum {
+                    drop_values: Vec::new(),
+                    ..e.clone()
+                });
+                b.drop_enums.retain(|d| d != name);
             }
+            let enums = b.enums.clone();
+            // `b` declares every enum its columns use, so a backfill of one is always found.
+            ack.apply(b, |c| {
+                backfill_for(&c.ty, &enums).unwrap_or_else(|| "NULL".into())
+            });
         }
     }
-}
-
-fn column_mut<'a>(s: &'a mut Schema, table: &str, column: &str) -> Option<&'a mut Column> {
-    s.tables
-        .iter_mut()
-        .find(|t| t.name == table)?
-        .columns
-        .iter_mut()
-        .find(|c| c.name == column)
 }
 
 #[cfg(test)]

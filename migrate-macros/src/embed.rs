@@ -114,6 +114,8 @@ pub(crate) fn expand_path(lit: Option<&syn::LitStr>, env: &Env, cx: &Ctxt) -> Op
         let content = &m.content;
         let checksum = &m.checksum;
         let no_transaction = m.no_transaction();
+        let lock_timeout = duration_tokens(m.directives.lock_timeout);
+        let statement_timeout = duration_tokens(m.directives.statement_timeout);
         quote! {
             ::migrate_core::EmbeddedMigration {
                 version: #version,
@@ -121,6 +123,8 @@ pub(crate) fn expand_path(lit: Option<&syn::LitStr>, env: &Env, cx: &Ctxt) -> Op
                 content: #content,
                 checksum: #checksum,
                 no_transaction: #no_transaction,
+                lock_timeout: #lock_timeout,
+                statement_timeout: #statement_timeout,
             }
         }
     });
@@ -131,6 +135,17 @@ pub(crate) fn expand_path(lit: Option<&syn::LitStr>, env: &Env, cx: &Ctxt) -> Op
         #warnings
         ::migrate_core::Migrator::new(&[#(#migrations),*])
     }))
+}
+
+/// A directive's timeout as a constant expression: `Some(Duration::from_millis(ms))` or `None`.
+fn duration_tokens(d: Option<std::time::Duration>) -> TokenStream {
+    match d {
+        Some(d) => {
+            let ms = migrate_core::duration::as_millis(d);
+            quote!(::core::option::Option::Some(::core::time::Duration::from_millis(#ms)))
+        }
+        None => quote!(::core::option::Option::None),
+    }
 }
 
 /// Lints the unreleased migrations (after `lint_baseline`): an error-level finding is a compile

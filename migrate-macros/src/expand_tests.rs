@@ -103,6 +103,43 @@ fn expand_embed_migrations() {
     assert_expansion("embed", &pretty(wrapped));
 }
 
+/// A file's `-- migrate:lock-timeout` and `-- migrate:statement-timeout` are read at compile
+/// time and embedded as constants, so the runner parses nothing again.
+#[test]
+fn embed_migrations_carries_the_timeouts_of_the_directives() {
+    let root = std::env::temp_dir().join(format!("migrate-embed-timeouts-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&root);
+    let mut dir =
+        migrate_core::migration::MigrationDir::create(root.join("migrations")).expect("dir");
+    let version = migrate_core::migration::Version::parse("20240101120000").expect("version");
+    dir.add_at(
+        "timeouts",
+        "-- migrate:lock-timeout 2s\n-- migrate:statement-timeout 0\nSELECT 1;\n",
+        version,
+    )
+    .expect("migration");
+    let env = Env {
+        manifest_dir: Some(root.clone()),
+    };
+    let text = crate::embed::expand(quote!("migrations"), &env)
+        .to_string()
+        .replace(' ', "");
+    let _ = std::fs::remove_dir_all(&root);
+    assert!(!text.contains("compile_error"), "{text}");
+    assert!(
+        text.contains(
+            "lock_timeout:::core::option::Option::Some(::core::time::Duration::from_millis(2000u64))"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "statement_timeout:::core::option::Option::Some(::core::time::Duration::from_millis(0u64))"
+        ),
+        "{text}"
+    );
+}
+
 /// Errors are compile errors, and what can still be generated is: no panic, no lost item.
 #[test]
 fn errors_come_with_the_items() {

@@ -357,13 +357,9 @@ fn quote_ident(name: &str) -> String {
     format!("\"{}\"", name.replace('"', "\"\""))
 }
 
-/// The URL with any password hidden, for messages.
+/// The URL with any password hidden, for messages: `migrate`'s own redaction.
 fn redacted(url: &Url) -> String {
-    let mut shown = url.clone();
-    if shown.password().is_some() {
-        let _ = shown.set_password(Some("***"));
-    }
-    shown.into()
+    migrate_core::redact::redact_url(url.as_str())
 }
 
 #[cfg(test)]
@@ -388,6 +384,11 @@ mod tests {
     fn passwords_are_hidden() {
         let url = Url::parse("postgres://u:secret@localhost/db").unwrap();
         assert_eq!(redacted(&url), "postgres://u:***@localhost/db");
+        let url = Url::parse("postgres://u@localhost/db?password=secret&sslmode=disable").unwrap();
+        assert_eq!(
+            redacted(&url),
+            "postgres://u@localhost/db?password=***&sslmode=disable"
+        );
     }
 
     #[test]

@@ -213,9 +213,9 @@ fn plan(seed: u64, postgres: bool) -> Round {
 /// "still waiting" reports.
 fn chaos_opts() -> Options {
     Options {
-        lock_timeout_ms: None,
-        wait_report_ms: 50,
-        runner_lock_timeout_ms: Some(120_000),
+        lock_timeout: None,
+        wait_report: Duration::from_millis(50),
+        runner_lock_timeout: Some(Duration::from_millis(120_000)),
         ..Options::default()
     }
 }

@@ -44,14 +44,13 @@ fn prepare(global: &Global, out: &Output) -> Result<Ready, Exit> {
             Exit::Usage
         }
     })?;
-    let ms = |s: &str| runner::parse_duration_ms(s).filter(|&v| v > 0);
     let opts = Options {
         history_table: config.history_table.clone(),
-        lock_timeout_ms: ms(&config.lock_timeout),
-        statement_timeout_ms: ms(&config.statement_timeout),
+        lock_timeout: config.lock_timeout,
+        statement_timeout: config.statement_timeout,
         lock_retries: config.lock_retries,
-        // "0" (or no value) waits for good.
-        runner_lock_timeout_ms: ms(&config.runner_lock_timeout),
+        // "0" waits for good.
+        runner_lock_timeout: config.runner_lock_timeout,
         ..Options::default()
     };
     let url = database_url(&config, global, out)?;

@@ -214,8 +214,8 @@ impl Serialize for RefusedChange<'_> {
             change: &'a str,
             risk: &'static str,
             reason: &'a str,
-            acknowledge_in: Option<&'a str>,
-            acknowledge_with: Option<&'a str>,
+            acknowledge_in: Option<String>,
+            acknowledge_with: Option<String>,
             note: Option<&'a str>,
         }
         let a = self.0;
@@ -223,8 +223,8 @@ impl Serialize for RefusedChange<'_> {
             change: &a.subject,
             risk: a.risk.as_str(),
             reason: &a.reason,
-            acknowledge_in: a.needs.as_ref().map(|n| n.section.as_str()),
-            acknowledge_with: a.needs.as_ref().map(|n| n.line.as_str()),
+            acknowledge_in: a.needs.as_ref().map(|n| n.section()),
+            acknowledge_with: a.needs.as_ref().map(|n| n.toml()),
             note: a.hint.as_deref(),
         }
         .serialize(serializer)

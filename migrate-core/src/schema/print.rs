@@ -326,7 +326,8 @@ pub fn string(s: &str) -> String {
     out
 }
 
-fn string_array(items: &[String]) -> String {
+/// A TOML array of basic strings: `["a", "b"]`.
+pub fn string_array(items: &[String]) -> String {
     let parts: Vec<String> = items.iter().map(|s| string(s)).collect();
     format!("[{}]", parts.join(", "))
 }
