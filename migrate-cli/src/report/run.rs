@@ -626,3 +626,93 @@ impl Report for Resolved {
         println!("{}: {what}", self.version);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::to_json;
+
+    /// The events the goldens cannot provoke (waits, retries, dry-run skips), as logs read them.
+    #[test]
+    fn events_keep_their_json() {
+        let holder = Holder {
+            pid: 42,
+            version: Some(20240101000000),
+            migration: Some("20240101000000_pets".into()),
+            query: "CREATE INDEX".into(),
+            active: true,
+            since: "2026-01-01T00:00:00Z".into(),
+        };
+        let name = || "pets".to_string();
+        let cases = [
+            (
+                Event::Waiting {
+                    holder: Some(holder),
+                    waited_ms: 0,
+                    timeout_ms: Some(600_000),
+                    sqlite: false,
+                },
+                r#"{"event":"waiting","holder":{"active":true,"migration":"20240101000000_pets","pid":42,"query":"CREATE INDEX","since":"2026-01-01T00:00:00Z"},"lock":"runner lock","message":"waiting for another runner: PID 42 (applying 20240101000000_pets, running `CREATE INDEX` since 2026-01-01T00:00:00Z) holds the runner lock; waiting up to 10 min (runner_lock_timeout)","timeout_ms":600000,"waited_ms":0}"#,
+            ),
+            (
+                Event::Waiting {
+                    holder: None,
+                    waited_ms: 15_000,
+                    timeout_ms: None,
+                    sqlite: true,
+                },
+                r#"{"event":"waiting","holder":null,"lock":"sqlite write lock","message":"still waiting for the SQLite write lock, held by a process SQLite cannot name (15 s so far, no limit (runner_lock_timeout = \"0\"))","timeout_ms":null,"waited_ms":15000}"#,
+            ),
+            (
+                Event::Retrying {
+                    version: 1,
+                    name: name(),
+                    attempt: 2,
+                    wait_ms: 1000,
+                },
+                r#"{"attempt":2,"event":"retrying","name":"pets","reason":"lock timeout","version":1,"wait_ms":1000}"#,
+            ),
+            (
+                Event::AlreadyApplied {
+                    version: 1,
+                    name: name(),
+                },
+                r#"{"event":"already_applied","name":"pets","version":1}"#,
+            ),
+            (
+                Event::NotRun {
+                    version: 1,
+                    name: name(),
+                    statement: "CREATE INDEX CONCURRENTLY x ON t (a)".into(),
+                },
+                r#"{"event":"not_run","name":"pets","statement":"CREATE INDEX CONCURRENTLY x ON t (a)","version":1}"#,
+            ),
+            (
+                Event::Skipped {
+                    version: 1,
+                    name: name(),
+                },
+                r#"{"event":"skipped","name":"pets","reason":"runs outside a transaction: a dry run cannot apply it","version":1}"#,
+            ),
+            (
+                Event::Unchecked {
+                    version: 2,
+                    name: name(),
+                    after: "1_index".into(),
+                    error: "relation does not exist".into(),
+                },
+                r#"{"depends_on":"1_index","error":"relation does not exist","event":"unchecked","name":"pets","version":2}"#,
+            ),
+            (
+                Event::Ahead {
+                    version: 3,
+                    name: name(),
+                },
+                r#"{"event":"ahead","message":"applied by a newer release: newer than every migration here","name":"pets","version":3}"#,
+            ),
+        ];
+        for (event, json) in cases {
+            assert_eq!(to_json(&EventLine(&event)), json);
+        }
+    }
+}
