@@ -3,11 +3,62 @@
 //! Every problem found in a schema file becomes a [`Diagnostic`] that knows its file, byte span,
 //! line and column, what is wrong, and (nearly always) a `help:` saying how to fix it. They are
 //! collected, never thrown one at a time, so a user sees every problem of a file at once.
+//!
+//! Every error and problem of the crate, located or not, implements [`Explain`]: a stable code,
+//! the message (its `Display`, never the fix), the fix, a note, and the place. The CLI, `build.rs`
+//! and the macros render them all through it; [`plain`] is the one-paragraph form.
+//!
+//! The trait is the crate's own rather than `miette::Diagnostic`: rendering is already here
+//! ([`Diagnostic::render`], on annotate-snippets), and miette would add its derive and a second
+//! renderer to every dependent, the proc-macro crate included, for nothing the CLI and the macros
+//! do not already do.
 
 use std::fmt;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
+
+/// A problem explained to a person or to a program.
+///
+/// `Display` is the message alone: what is wrong, never how to fix it. The fix is [`help`], so
+/// that a renderer can put it where its format wants it (`  = help:` under a snippet, a `help`
+/// field in JSON, `  help:` in a compiler message) without splitting text apart again.
+///
+/// [`help`]: Explain::help
+pub trait Explain: fmt::Display {
+    /// A stable, machine-readable id in kebab case, e.g. `edited` or `unknown-key`.
+    fn code(&self) -> &'static str;
+
+    /// How to fix it.
+    fn help(&self) -> Option<String> {
+        None
+    }
+
+    /// Something else worth knowing, e.g. a probable rename.
+    fn note(&self) -> Option<String> {
+        None
+    }
+
+    /// Where it is, when it is in a source file.
+    fn location(&self) -> Option<&Location> {
+        None
+    }
+}
+
+/// The one-paragraph form: the message, then `  help:` and `  note:` lines, as compiler messages
+/// (`embed_migrations!`, `schema!`) and `build.rs` show it.
+pub fn plain(e: &(impl Explain + ?Sized)) -> String {
+    let mut out = e.to_string();
+    if let Some(help) = e.help() {
+        out.push_str("\n  help: ");
+        out.push_str(&help);
+    }
+    if let Some(note) = e.note() {
+        out.push_str("\n  note: ");
+        out.push_str(&note);
+    }
+    out
+}
 
 /// A source file as read, shared by every diagnostic that points into it.
 #[derive(Debug)]
@@ -370,7 +421,8 @@ impl<'a> Excerpt<'a> {
     }
 }
 
-/// One line a person reads: `path:line:col: message` and the help after it.
+/// One line a person reads: `path:line:col: message`, and the related place (the help is
+/// [`Explain::help`]; [`plain`] adds it).
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if let Some(loc) = &self.location {
@@ -380,10 +432,79 @@ impl fmt::Display for Diagnostic {
         if let Some((rel, text)) = &self.related {
             write!(f, " ({text} at {rel})")?;
         }
-        if let Some(help) = &self.help {
-            write!(f, "\n  help: {help}")?;
-        }
         Ok(())
+    }
+}
+
+impl Explain for Diagnostic {
+    fn code(&self) -> &'static str {
+        self.code
+    }
+
+    fn help(&self) -> Option<String> {
+        self.help.clone()
+    }
+
+    fn location(&self) -> Option<&Location> {
+        self.location.as_ref()
+    }
+}
+
+/// A diagnostic for programs: `code`, `message`, `help`, and, when it has them, `location` and
+/// `related` (`file`, `line`, `column`, `end_line`, `end_column`; `related` adds its `label`).
+impl serde::Serialize for Diagnostic {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[derive(serde::Serialize)]
+        struct Shown<'a> {
+            code: &'a str,
+            message: &'a str,
+            help: Option<&'a str>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            location: Option<Place>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            related: Option<Related<'a>>,
+        }
+        #[derive(serde::Serialize)]
+        struct Related<'a> {
+            #[serde(flatten)]
+            place: Place,
+            label: &'a str,
+        }
+        Shown {
+            code: self.code,
+            message: &self.message,
+            help: self.help.as_deref(),
+            location: self.location.as_ref().map(Place::of),
+            related: self.related.as_ref().map(|(loc, label)| Related {
+                place: Place::of(loc),
+                label,
+            }),
+        }
+        .serialize(serializer)
+    }
+}
+
+/// A span as programs read it: the file, and 1-based lines and columns of both ends.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Place {
+    pub file: String,
+    pub line: usize,
+    pub column: usize,
+    pub end_line: usize,
+    pub end_column: usize,
+}
+
+impl Place {
+    pub fn of(loc: &Location) -> Place {
+        let (line, column) = loc.line_col();
+        let (end_line, end_column) = loc.file.line_col(loc.span.end);
+        Place {
+            file: loc.file.path.display().to_string(),
+            line,
+            column,
+            end_line,
+            end_column,
+        }
     }
 }
 
@@ -425,7 +546,7 @@ impl fmt::Display for Diagnostics {
             if i > 0 {
                 writeln!(f)?;
             }
-            write!(f, "error: {d}")?;
+            write!(f, "error: {}", plain(d))?;
         }
         Ok(())
     }

@@ -12,7 +12,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::config::Dialect;
-use crate::diagnostic::Diagnostics;
+use crate::diagnostic::{Diagnostics, Explain};
 use crate::diff::{Change, Diff, diff};
 use crate::migration::{MigrationDir, MigrationError, Version, snake_case};
 use crate::safety::{Assessment, assess};
@@ -53,6 +53,23 @@ pub enum GenerateError {
     Migrations(#[from] MigrationError),
     #[error("{} change(s) would lose data or break running code", .0.len())]
     Refused(Vec<Assessment>),
+}
+
+impl Explain for GenerateError {
+    fn code(&self) -> &'static str {
+        match self {
+            GenerateError::Schema(_) => "schema-errors",
+            GenerateError::Migrations(e) => e.code(),
+            GenerateError::Refused(_) => "refused",
+        }
+    }
+
+    fn help(&self) -> Option<String> {
+        match self {
+            GenerateError::Migrations(e) => e.help(),
+            GenerateError::Schema(_) | GenerateError::Refused(_) => None,
+        }
+    }
 }
 
 /// The outcome of [`generate`].

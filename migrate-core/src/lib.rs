@@ -37,6 +37,6 @@ mod table;
 #[cfg(feature = "testing")]
 pub mod testing;
 
-pub use diagnostic::{Diagnostic, Diagnostics};
+pub use diagnostic::{Diagnostic, Diagnostics, Explain};
 pub use migrator::{EmbeddedMigration, Migrator};
 pub use table::Table;

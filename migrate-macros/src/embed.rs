@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 
 use migrate_core::config::{CONFIG_FILE, Config, Dialect};
+use migrate_core::diagnostic::plain;
 use migrate_core::lint::{self, Level, LintOptions};
 use migrate_core::migration::manifest::MANIFEST_FILE;
 use migrate_core::migration::{MigrationDir, SNAPSHOT_FILE};
@@ -10,6 +11,7 @@ use proc_macro2::{Span, TokenStream};
 use quote::{format_ident, quote, quote_spanned};
 
 use crate::ctxt::Ctxt;
+use crate::error::MacroError;
 use crate::input::{self, Env};
 
 pub(crate) fn expand(input: TokenStream, env: &Env) -> TokenStream {
@@ -68,20 +70,18 @@ pub(crate) fn expand_path(lit: Option<&syn::LitStr>, env: &Env, cx: &Ctxt) -> Op
         (None, None) => base.dir.join("migrations"),
     };
     if !dir.is_dir() {
-        cx.error(
+        cx.explain(
             span,
-            format!(
-                "no migration directory `{}`\n  help: create it with `migrate init` or `migrate generate`, or name the directory: \
-                 `embed_migrations!(\"path/to/migrations\")`",
-                base.show(&dir)
-            ),
+            &MacroError::NoMigrationDir {
+                path: base.show(&dir),
+            },
         );
         return None;
     }
     let mdir = match MigrationDir::open(&dir) {
         Ok(d) => d,
         Err(e) => {
-            cx.error(span, base.clean(&e.to_string()));
+            cx.error(span, base.explain(&e));
             return None;
         }
     };
@@ -92,10 +92,7 @@ pub(crate) fn expand_path(lit: Option<&syn::LitStr>, env: &Env, cx: &Ctxt) -> Op
         .map(|c| mdir.verify_statements(c.dialect))
         .unwrap_or_default();
     for p in mdir.verify().iter().chain(&statements) {
-        cx.error(
-            span,
-            base.clean(&format!("{}\n  help: {}", p.message(), p.help())),
-        );
+        cx.error(span, base.explain(p));
     }
     if cx.has_errors() {
         return None;
@@ -177,12 +174,11 @@ fn lint_findings(
         for f in &report.findings {
             let (line, col) = report.line_col(f);
             let text = base.clean(&format!(
-                "migrate lint: {}:{line}:{col}: {}[{}]: {}\n  help: {}",
+                "migrate lint: {}:{line}:{col}: {}[{}]: {}",
                 report.file.path.display(),
                 f.level,
                 f.rule,
-                f.message,
-                f.help
+                plain(f)
             ));
             match f.level {
                 Level::Error => cx.error(span, text),

@@ -216,6 +216,47 @@ fn derive_model_reports_every_problem_at_once() {
     assert!(text.contains("needs the table"), "{text}");
 }
 
+/// A snapshot that does not load is reported as everywhere else: the file, every problem in it,
+/// and where a snapshot comes from.
+#[test]
+fn a_snapshot_that_does_not_load_says_so_and_how_to_fix_it() {
+    let dir = std::env::temp_dir().join(format!("migrate-macros-snapshot-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(dir.join("migrations")).expect("create a scratch directory");
+    let write = |path: &str, text: &str| std::fs::write(dir.join(path), text).expect("write");
+    write(
+        "migrate.toml",
+        "dialect = \"sqlite\"\nschema = \"schema.toml\"\nmigrations = \"migrations\"\n",
+    );
+    write(
+        "schema.toml",
+        "[tables.pets]\nmodel = \"Pet\"\n[tables.pets.columns]\nid = { type = \"uuid\", primary_key = true }\n",
+    );
+    write("migrations/schema.snapshot.toml", "[tables.pets]\n");
+    migrate_core::migration::MigrationDir::open(dir.join("migrations"))
+        .and_then(|mut d| d.rehash())
+        .expect("record the snapshot");
+    let env = Env {
+        manifest_dir: Some(dir.clone()),
+    };
+    let text = crate::schema_macro::expand(quote!(), &env).to_string();
+    assert!(
+        text.contains("the schema snapshot `migrations/schema.snapshot.toml` does not load"),
+        "{text}"
+    );
+    assert!(
+        text.contains("migrations/schema.snapshot.toml:1:9: table `pets` has no `model`"),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "help: the snapshot is written by `migrate generate`; restore it from version control"
+        ),
+        "{text}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 /// A copy of a fixture's migration directory in a fresh temporary directory.
 fn scratch_migrations(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("migrate-macros-{name}-{}", std::process::id()));

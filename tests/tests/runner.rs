@@ -1,6 +1,7 @@
 //! The runner through its library API on real databases: lock timeouts and retries, stored
 //! procedures, dry runs, secure migrations, baselines, targets and the embedded `Migrator`.
 
+use migrate_core::Explain;
 use std::path::PathBuf;
 use std::process::Command;
 use std::time::Duration;

@@ -6,6 +6,7 @@
 //! Every wait is synchronised on observable state: a "gate" table the test locks, which a
 //! migration's statement waits for, seen in `pg_stat_activity`; events sent over a channel.
 
+use migrate_core::Explain;
 use std::time::{Duration, Instant};
 
 use migrate_core::runner::{self, Event, Options, RunError, Source, State};

@@ -1,11 +1,13 @@
 //! `migrate check`: validate the schema offline.
 
+use migrate_core::Explain;
 use migrate_core::runner::{self, Refusal, RunError};
-use serde_json::json;
 
 use super::{Exit, load_config, report};
 use crate::cli::Global;
 use crate::output::Output;
+use crate::report::lint::{print_findings, summary};
+use crate::report::project::Checked;
 
 pub fn run(global: &Global, out: &Output) -> Exit {
     let config = match load_config(global, out) {
@@ -28,7 +30,7 @@ pub fn run(global: &Global, out: &Output) -> Exit {
                 (problems, refusals)
             }
             Err(e) => {
-                super::migration_error(out, &e);
+                out.explain(&e);
                 return Exit::Usage;
             }
         }
@@ -43,8 +45,8 @@ pub fn run(global: &Global, out: &Output) -> Exit {
         Err(code) => return code,
     };
     if !out.json() {
-        super::lint::print_reports(out, &lint);
-        super::lint::summary(&lint, false);
+        print_findings(out, &lint);
+        summary(&lint, false);
     }
     let lint_exit = super::lint::exit_code(&lint);
     if !problems.is_empty() || !refusals.is_empty() {
@@ -52,48 +54,22 @@ pub fn run(global: &Global, out: &Output) -> Exit {
             report(out, diags);
         }
         super::report_findings(out, &problems, &refusals);
-        if !out.json() {
-            let n = problems.len() + refusals.len();
-            eprintln!(
-                "{n} problem{} in {}",
-                if n == 1 { "" } else { "s" },
-                config.migrations.display()
-            );
-        }
+        let n = problems.len() + refusals.len();
+        out.note(&format!(
+            "{n} problem{} in {}",
+            if n == 1 { "" } else { "s" },
+            config.migrations.display()
+        ));
         return Exit::Found;
     }
     match schema {
         Ok(schema) => {
-            if out.json() {
-                let findings: Vec<_> = lint
-                    .iter()
-                    .flat_map(|r| {
-                        r.findings
-                            .iter()
-                            .map(move |f| migrate_core::lint::report::json(r, f))
-                    })
-                    .collect();
-                println!(
-                    "{}",
-                    json!({
-                        "ok": lint_exit == Exit::Ok,
-                        "errors": [],
-                        "tables": schema.tables.len(),
-                        "enums": schema.enums.len(),
-                        "lint": findings,
-                    })
-                );
-            } else {
-                let plural = |n: usize, one: &str, many: &str| {
-                    format!("{n} {}", if n == 1 { one } else { many })
-                };
-                out.say(&format!(
-                    "ok: {} is valid ({}, {})",
-                    config.schema.display(),
-                    plural(schema.tables.len(), "table", "tables"),
-                    plural(schema.enums.len(), "enum", "enums")
-                ));
-            }
+            out.emit(&Checked::new(
+                &schema,
+                &config.schema,
+                &lint,
+                lint_exit == Exit::Ok,
+            ));
             lint_exit
         }
         Err(diags) => {
@@ -103,18 +79,17 @@ pub fn run(global: &Global, out: &Output) -> Exit {
                 .iter()
                 .any(|d| matches!(d.code, "schema-not-found" | "schema-empty"))
             {
-                if !out.json() {
-                    eprintln!(
-                        "the configuration's `schema` ({}) names no schema files",
-                        config.schema.display()
-                    );
-                }
+                out.note(&format!(
+                    "the configuration's `schema` ({}) names no schema files",
+                    config.schema.display()
+                ));
                 return Exit::Usage;
             }
-            if !out.json() {
-                let n = diags.len();
-                eprintln!("{n} error{} in the schema", if n == 1 { "" } else { "s" });
-            }
+            let n = diags.len();
+            out.note(&format!(
+                "{n} error{} in the schema",
+                if n == 1 { "" } else { "s" }
+            ));
             Exit::Found
         }
     }

@@ -41,6 +41,7 @@ use sqlx::{PgConnection, SqliteConnection};
 
 use crate::config::Dialect;
 use crate::db::{Conn, DbError};
+use crate::diagnostic::Explain;
 use crate::duration;
 use crate::migration::{ContentProblem, Migration, MigrationDir, content};
 use crate::migrator::{EmbeddedMigration, Migrator};
@@ -495,8 +496,8 @@ pub enum IntegrityKind {
     Ahead,
 }
 
-impl Integrity {
-    pub fn code(&self) -> &'static str {
+impl Explain for Integrity {
+    fn code(&self) -> &'static str {
         match self.kind {
             IntegrityKind::Modified => "modified",
             IntegrityKind::Missing => "missing",
@@ -506,7 +507,19 @@ impl Integrity {
         }
     }
 
-    pub fn message(&self) -> String {
+    fn help(&self) -> Option<String> {
+        Some(self.fix())
+    }
+}
+
+impl std::fmt::Display for Integrity {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message())
+    }
+}
+
+impl Integrity {
+    fn message(&self) -> String {
         let m = format!("{}_{}", self.version, self.name);
         match &self.kind {
             IntegrityKind::Modified => {
@@ -531,7 +544,7 @@ impl Integrity {
         }
     }
 
-    pub fn help(&self) -> String {
+    fn fix(&self) -> String {
         let v = self.version;
         match &self.kind {
             IntegrityKind::Modified => "an applied migration is never edited: restore the file as it was applied \
@@ -588,8 +601,8 @@ impl Refusal {
             file: file.to_string(),
             line: p.line,
             code: p.code(),
-            message: p.message(),
-            help: p.help(),
+            message: p.to_string(),
+            help: p.fix(),
         }
     }
 
@@ -602,9 +615,20 @@ impl Refusal {
     }
 }
 
+/// `` `file:line` `` and what is wrong.
 impl std::fmt::Display for Refusal {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "[{}] `{}` {}", self.code, self.location(), self.message)
+        write!(f, "`{}` {}", self.location(), self.message)
+    }
+}
+
+impl Explain for Refusal {
+    fn code(&self) -> &'static str {
+        self.code
+    }
+
+    fn help(&self) -> Option<String> {
+        Some(self.help.clone())
     }
 }
 
@@ -726,9 +750,26 @@ pub fn human_ms(ms: u64) -> String {
     }
 }
 
-impl RunError {
+impl Explain for RunError {
+    fn code(&self) -> &'static str {
+        match self {
+            RunError::Integrity(_) => "integrity",
+            RunError::Failed { .. } => "failed",
+            RunError::LockTimeout { .. } => "lock-timeout",
+            RunError::Refused(_) => "refused",
+            RunError::Secure { .. } => "secure-unreadable",
+            RunError::UnknownVersion(_) => "unknown-version",
+            RunError::NotFailed { .. } => "not-failed",
+            RunError::RunnerLockTimeout { .. } => "runner-lock-timeout",
+            RunError::InProgress { .. } => "in-progress",
+            RunError::ConnectionLost { .. } => "connection-lost",
+            RunError::BadHistoryTable(_) => "bad-history-table",
+            RunError::Db(e) => e.code(),
+        }
+    }
+
     /// How to fix it.
-    pub fn help(&self) -> Option<String> {
+    fn help(&self) -> Option<String> {
         match self {
             RunError::Failed { recovery, .. } => Some(recovery.clone()),
             RunError::LockTimeout { .. } => Some(
@@ -1811,7 +1852,7 @@ pub async fn status(
                     },
                 }];
                 advise_dirty(db, sources, &mut p).await;
-                Some(p[0].help())
+                Some(p[0].fix())
             }
             _ => None,
         };
@@ -2048,13 +2089,38 @@ impl Migrator {
     }
 }
 
+/// Why [`load_dir`] could not read a migration directory.
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    #[error(transparent)]
+    Dir(#[from] crate::migration::MigrationError),
+    #[error(transparent)]
+    Sources(#[from] RunError),
+}
+
+impl Explain for LoadError {
+    fn code(&self) -> &'static str {
+        match self {
+            LoadError::Dir(e) => e.code(),
+            LoadError::Sources(e) => e.code(),
+        }
+    }
+
+    fn help(&self) -> Option<String> {
+        match self {
+            LoadError::Dir(e) => e.help(),
+            LoadError::Sources(e) => e.help(),
+        }
+    }
+}
+
 /// Reads a migration directory (verified against its manifest) into runner sources.
 pub fn load_dir(
     path: &Path,
     extra_paths: &[PathBuf],
-) -> Result<(MigrationDir, Vec<Source>), String> {
-    let dir = MigrationDir::open(path).map_err(|e| e.to_string())?;
-    let sources = sources_from_dir(&dir, extra_paths).map_err(|e| e.to_string())?;
+) -> Result<(MigrationDir, Vec<Source>), LoadError> {
+    let dir = MigrationDir::open(path)?;
+    let sources = sources_from_dir(&dir, extra_paths)?;
     Ok((dir, sources))
 }
 
@@ -2183,7 +2249,7 @@ mod tests {
         let RunError::Refused(r) = &err else {
             panic!("{err}")
         };
-        let shown: Vec<String> = r.iter().map(ToString::to_string).collect();
+        let shown: Vec<String> = r.iter().map(|r| format!("[{}] {r}", r.code)).collect();
         assert_eq!(shown.len(), 2, "{shown:?}");
         assert!(
             shown[0].starts_with("[nul-byte] `20240101000000_x.sql:2`"),

@@ -12,6 +12,7 @@
 use std::fmt;
 
 use crate::config::Dialect;
+use crate::diagnostic::Explain;
 use crate::diff::{Change, Diff};
 use crate::schema::Schema;
 
@@ -80,26 +81,37 @@ impl Assessment {
     }
 }
 
-/// A refusal, as shown to a person.
+/// A refusal, as shown to a person: the change, its risk and why (the acknowledging TOML is
+/// [`Explain::help`]; [`plain`](crate::diagnostic::plain) shows both).
 impl fmt::Display for Assessment {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
             "refused: {} {}: {}",
             self.subject, self.risk, self.reason
-        )?;
-        if let Some(ack) = &self.needs {
-            write!(
-                f,
-                "\n  help: if this is intended, acknowledge it in the schema, in {}:\n\n      {}\n",
+        )
+    }
+}
+
+impl Explain for Assessment {
+    /// The rule that found it.
+    fn code(&self) -> &'static str {
+        self.code.as_str()
+    }
+
+    /// Where the acknowledging line goes, and the line.
+    fn help(&self) -> Option<String> {
+        self.needs.as_ref().map(|ack| {
+            format!(
+                "if this is intended, acknowledge it in the schema, in {}:\n\n      {}\n",
                 ack.section(),
                 ack.toml()
-            )?;
-        }
-        if let Some(hint) = &self.hint {
-            write!(f, "\n  note: {hint}")?;
-        }
-        Ok(())
+            )
+        })
+    }
+
+    fn note(&self) -> Option<String> {
+        self.hint.clone()
     }
 }
 
@@ -343,7 +355,7 @@ label = { type = "text", primary_key = true }
         );
         let shown: Vec<String> = assess(Dialect::Postgres, &diff(&a, &b), &a, &b)
             .iter()
-            .map(|a| format!("[refused: {}] {a}", a.refused()))
+            .map(|a| format!("[refused: {}] {}", a.refused(), crate::diagnostic::plain(a)))
             .collect();
         let shown = shown.join("\n---\n");
         assert_eq!(shown, EVERY_ASSESSMENT);

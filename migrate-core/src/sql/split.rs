@@ -49,6 +49,13 @@ impl std::fmt::Display for SplitError {
 
 impl std::error::Error for SplitError {}
 
+impl crate::diagnostic::Explain for SplitError {
+    /// Something (a quote, a comment, a body) is never closed.
+    fn code(&self) -> &'static str {
+        "unclosed"
+    }
+}
+
 /// Splits `sql` into statements. Statements holding only comments and white space are dropped.
 pub fn split(sql: &str, dialect: Dialect) -> Result<Vec<SplitStatement>, SplitError> {
     let mut lines = Lines::new(sql);

@@ -4,8 +4,10 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use std::process::Command;
 
+use migrate_core::Explain;
 use migrate_core::config::Dialect;
 use migrate_core::db::Conn;
+use migrate_core::diagnostic::plain;
 use migrate_core::generate::{self, GenerateError};
 use migrate_core::introspect::{self, Introspected, Options};
 use migrate_core::runner;
@@ -103,15 +105,15 @@ pub fn generate(schema_path: &Path, migrations: &Path) -> Result<(), String> {
         Err(GenerateError::Refused(refused)) => Err(format!(
             "{} change(s) refused; first: {}",
             refused.len(),
-            refused.first().map(|a| a.to_string()).unwrap_or_default()
+            refused.first().map(plain).unwrap_or_default()
         )),
-        Err(e) => Err(e.to_string()),
+        Err(e) => Err(plain(&e)),
     }
 }
 
 /// What `migrate up` does with the directory.
 pub async fn apply(url: &str, migrations: &Path) -> Result<(), String> {
-    let (_, sources) = runner::load_dir(migrations, &[])?;
+    let (_, sources) = runner::load_dir(migrations, &[]).map_err(|e| plain(&e))?;
     let mut conn = Conn::connect(url).await.map_err(|e| e.to_string())?;
     let result = runner::up(
         &mut conn.db(),

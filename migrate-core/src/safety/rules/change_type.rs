@@ -81,7 +81,7 @@ mod tests {
         let b = PETS.replace("type = \"bigint\"", "type = \"integer\"");
         let a = only(PETS, &b, SafetyCode::ChangeType);
         assert_eq!(a.risk, Risk::LosesData);
-        assert!(a.to_string().contains("type_changed_from = \"bigint\""));
+        assert!(crate::diagnostic::plain(&a).contains("type_changed_from = \"bigint\""));
         let wrong = PETS.replace(
             "type = \"bigint\"",
             "type = \"integer\", type_changed_from = \"smallint\"",

@@ -61,8 +61,7 @@ mod tests {
         let a = only(MOOD, b, SafetyCode::RemoveEnumLabels);
         assert_eq!(a.subject, "removing `MEH`, `BAD` from enum `mood`");
         assert!(
-            a.to_string()
-                .contains("\n      drop_values = [\"MEH\", \"BAD\"]\n"),
+            crate::diagnostic::plain(&a).contains("\n      drop_values = [\"MEH\", \"BAD\"]\n"),
             "{a}"
         );
         let partly = "[enums.mood]\nvalues = [\"OK\"]\ndrop_values = [\"BAD\"]\n";

@@ -58,7 +58,7 @@ pub(super) mod test {
         assessments(before, after)
             .iter()
             .filter(|a| a.refused())
-            .map(ToString::to_string)
+            .map(crate::diagnostic::plain)
             .collect()
     }
 
