@@ -2,10 +2,10 @@
 
 use std::io::IsTerminal;
 
-use migrate_core::Diagnostic;
-use serde_json::{Value, json};
+use migrate_core::{Diagnostic, Explain};
 
 use crate::cli::{ColorChoice, Format, Global};
+use crate::report::{Failure, Report};
 
 #[derive(Debug)]
 pub struct Output {
@@ -36,17 +36,28 @@ impl Output {
         self.color_stderr
     }
 
-    /// A diagnostic for a person, with the source line shown (stderr).
-    pub fn diagnostic(&self, d: &Diagnostic) {
-        eprintln!("{}\n", d.render(self.color_stderr));
+    /// Prints a report: one line of JSON (keys in alphabetical order) for programs, its text for
+    /// people.
+    pub fn emit(&self, report: &impl Report) {
+        if self.json() {
+            println!("{}", crate::report::to_json(report));
+        } else {
+            report.text(self);
+        }
     }
 
-    /// An error that has no source location (stderr, or a JSON object on stdout).
+    /// An error that has no source location, as a [`Failure`].
     pub fn error(&self, message: &str, help: Option<&str>) {
-        if self.json() {
-            println!("{}", json!({ "ok": false, "error": message, "help": help }));
-            return;
-        }
+        self.emit(&Failure::new(message, help));
+    }
+
+    /// An error explained: its message, and its help when it has one.
+    pub fn explain(&self, e: &dyn Explain) {
+        self.error(&e.to_string(), e.help().as_deref());
+    }
+
+    /// `error: message` and `  = help: ...` for a person (stderr).
+    pub fn error_text(&self, message: &str, help: Option<&str>) {
         let (red, bold, reset) = if self.color_stderr {
             ("\x1b[1;31m", "\x1b[1m", "\x1b[0m")
         } else {
@@ -58,39 +69,22 @@ impl Output {
         }
     }
 
+    /// A diagnostic for a person, with the source line shown (stderr).
+    pub fn diagnostic(&self, d: &Diagnostic) {
+        eprintln!("{}\n", d.render(self.color_stderr));
+    }
+
     /// A line of progress or result for a person (stdout); nothing in JSON mode.
     pub fn say(&self, line: &str) {
         if !self.json() {
             println!("{line}");
         }
     }
-}
 
-/// A diagnostic as JSON: code, message, file, line, column, help, related.
-pub fn diagnostic_json(d: &Diagnostic) -> Value {
-    let place = |loc: &migrate_core::diagnostic::Location| {
-        let (line, column) = loc.line_col();
-        let (end_line, end_column) = loc.file.line_col(loc.span.end);
-        json!({
-            "file": loc.file.path.display().to_string(),
-            "line": line,
-            "column": column,
-            "end_line": end_line,
-            "end_column": end_column,
-        })
-    };
-    let mut v = json!({
-        "code": d.code,
-        "message": d.message,
-        "help": d.help,
-    });
-    if let Some(loc) = &d.location {
-        v["location"] = place(loc);
+    /// A note for a person (stderr); nothing in JSON mode.
+    pub fn note(&self, line: &str) {
+        if !self.json() {
+            eprintln!("{line}");
+        }
     }
-    if let Some((loc, label)) = &d.related {
-        let mut r = place(loc);
-        r["label"] = json!(label);
-        v["related"] = r;
-    }
-    v
 }

@@ -217,6 +217,28 @@ fn broken_config_is_a_usage_error_with_its_place() {
     assert!(err.contains("did you mean `dialect`?"), "{err}");
 }
 
+/// A timeout too long to set is refused where it is written, before anything connects: it
+/// once passed the check and then ran every migration with no lock timeout.
+#[test]
+fn a_timeout_too_long_to_set_is_a_config_error_not_no_timeout() {
+    let dir = project(VALID);
+    fs::write(
+        dir.path().join("migrate.toml"),
+        format!("{CONFIG}lock_timeout = \"99999999999999999999s\"\n"),
+    )
+    .unwrap();
+    let out = migrate(dir.path())
+        .args(["up", "--database-url", "sqlite://never.db"])
+        .assert()
+        .code(2)
+        .get_output()
+        .clone();
+    let err = text(&out.stderr);
+    assert!(err.contains("migrate.toml:4:16"), "{err}");
+    assert!(err.contains("is longer than the longest timeout"), "{err}");
+    assert!(!dir.path().join("never.db").exists(), "nothing connected");
+}
+
 #[test]
 fn unknown_environment_is_a_usage_error() {
     let dir = project(VALID);

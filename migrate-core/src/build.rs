@@ -21,6 +21,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::config::{CONFIG_FILE, Config};
+use crate::diagnostic::{Diagnostics, Explain, plain};
 use crate::generate::{GenerateError, Generated, plan};
 use crate::migration::MigrationDir;
 
@@ -31,18 +32,38 @@ pub enum Outcome {
     Written(Vec<PathBuf>),
 }
 
-/// Why the build must fail; its `Display` is the full message shown to the user.
+/// Why the build must fail; [`render`] is the full message shown to the user.
 #[derive(Debug, thiserror::Error)]
 pub enum BuildError {
+    /// `migrate.toml` does not load: every problem, with its fix.
     #[error("{0}")]
-    Config(String),
+    Config(Diagnostics),
     #[error(transparent)]
     Generate(#[from] GenerateError),
     #[error(
-        "the declared schema has changes with no migration ({count} change(s)), and this build is locked ({why})\n  \
-         help: run `cargo build` (or `migrate generate`) without {why} and commit the new migration"
+        "the declared schema has changes with no migration ({count} change(s)), and this build is locked ({why})"
     )]
     MissingMigration { count: usize, why: &'static str },
+}
+
+impl Explain for BuildError {
+    fn code(&self) -> &'static str {
+        match self {
+            BuildError::Config(_) => "bad-config",
+            BuildError::Generate(e) => e.code(),
+            BuildError::MissingMigration { .. } => "missing-migration",
+        }
+    }
+
+    fn help(&self) -> Option<String> {
+        match self {
+            BuildError::Config(_) => None,
+            BuildError::Generate(e) => e.help(),
+            BuildError::MissingMigration { why, .. } => Some(format!(
+                "run `cargo build` (or `migrate generate`) without {why} and commit the new migration"
+            )),
+        }
+    }
 }
 
 /// Whether this build may not write files: `MIGRATE_LOCKED=1`, or `CI` set.
@@ -97,23 +118,15 @@ pub fn render(e: &BuildError) -> String {
         }
         BuildError::Generate(GenerateError::Refused(refused)) => format!(
             "the schema has unsafe changes that are not acknowledged:\n\n{}",
-            refused
-                .iter()
-                .map(|r| r.to_string())
-                .collect::<Vec<_>>()
-                .join("\n\n")
+            refused.iter().map(plain).collect::<Vec<_>>().join("\n\n")
         ),
         BuildError::Generate(GenerateError::Migrations(
             crate::migration::MigrationError::Unverified { problems, .. },
         )) => format!(
             "the migration directory does not match its manifest:\n\n{}",
-            problems
-                .iter()
-                .map(|p| p.to_string())
-                .collect::<Vec<_>>()
-                .join("\n\n")
+            problems.iter().map(plain).collect::<Vec<_>>().join("\n\n")
         ),
-        other => other.to_string(),
+        other => plain(other),
     }
 }
 
@@ -163,7 +176,7 @@ pub fn lint_warnings(config_path: &Path) -> Vec<String> {
 /// Runs for one configuration file; `locked` says why writing is not allowed, if it is not.
 pub fn run_in(config_path: &Path, locked: Option<&'static str>) -> Result<Outcome, BuildError> {
     println!("cargo:rerun-if-changed={}", config_path.display());
-    let config = Config::load(config_path).map_err(|d| BuildError::Config(d.to_string()))?;
+    let config = Config::load(config_path).map_err(BuildError::Config)?;
     println!("cargo:rerun-if-changed={}", config.schema.display());
     println!("cargo:rerun-if-changed={}", config.migrations.display());
     match locked {

@@ -3,10 +3,16 @@
 use std::collections::BTreeMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use toml::de::{DeTable, DeValue};
 
 use crate::diagnostic::{Diagnostic, Diagnostics, Location, SourceFile, did_you_mean};
+use crate::duration::{self, DurationError};
+
+mod keys;
+
+pub use keys::{ConfigKey, EnvironmentKey};
 
 /// The file name looked for in the working directory.
 pub const CONFIG_FILE: &str = "migrate.toml";
@@ -61,15 +67,16 @@ pub struct Config {
     /// The table recording applied migrations: `name`, or `schema.name` on PostgreSQL (the schema
     /// is created when missing). Its name also keys the runner lock.
     pub history_table: String,
-    /// `lock_timeout` for migrations, e.g. `"5s"`; `"0"` disables. Default 5 s.
-    pub lock_timeout: String,
-    /// `statement_timeout` for migrations, e.g. `"15min"`; `"0"` disables. Default 15 min.
-    pub statement_timeout: String,
+    /// `lock_timeout` for migrations, e.g. `"5s"`; `None` when `"0"` disables it. Default 5 s.
+    pub lock_timeout: Option<Duration>,
+    /// `statement_timeout` for migrations, e.g. `"15min"`; `None` when `"0"` disables it.
+    /// Default 15 min.
+    pub statement_timeout: Option<Duration>,
     /// Retries, with backoff, after a statement gives up waiting for a lock. Default 3.
     pub lock_retries: u32,
     /// How long `up` (and `baseline`) waits for another runner before giving up, e.g. `"10min"`;
-    /// `"0"` waits for good. Default 10 min.
-    pub runner_lock_timeout: String,
+    /// `None` when `"0"` waits for good. Default 10 min.
+    pub runner_lock_timeout: Option<Duration>,
     pub environments: BTreeMap<String, Environment>,
     /// `[lint]`: rule levels (`rule-id = "error" | "warning" | "off"`).
     pub lint: crate::lint::LintConfig,
@@ -78,22 +85,6 @@ pub struct Config {
     /// strict parser refuses, a statement the runner refuses) are warnings, not errors.
     pub lint_baseline: Option<crate::migration::Version>,
 }
-
-const KEYS: &[&str] = &[
-    "dialect",
-    "schema",
-    "migrations",
-    "database_url",
-    "history_table",
-    "lock_timeout",
-    "statement_timeout",
-    "lock_retries",
-    "runner_lock_timeout",
-    "environments",
-    "lint",
-    "lint_baseline",
-];
-const ENV_KEYS: &[&str] = &["database_url", "extra_migration_paths"];
 
 impl Config {
     /// The defaults `migrate init` writes, rooted at `dir`.
@@ -105,10 +96,10 @@ impl Config {
             migrations: dir.join("migrations"),
             database_url: None,
             history_table: "migrate_history".into(),
-            lock_timeout: "5s".into(),
-            statement_timeout: "15min".into(),
+            lock_timeout: Some(Duration::from_secs(5)),
+            statement_timeout: Some(Duration::from_secs(15 * 60)),
             lock_retries: 3,
-            runner_lock_timeout: "10min".into(),
+            runner_lock_timeout: Some(Duration::from_secs(10 * 60)),
             environments: BTreeMap::new(),
             lint: crate::lint::LintConfig::default(),
             lint_baseline: None,
@@ -171,7 +162,7 @@ impl Config {
         };
         let unknown = |diags: &mut Diagnostics,
                        key: &toml::Spanned<std::borrow::Cow<'_, str>>,
-                       allowed: &[&str]| {
+                       allowed: &[&'static str]| {
             let k = key.get_ref().as_ref();
             let help = match did_you_mean(k, allowed.iter().copied()) {
                 Some(s) => format!("did you mean `{s}`?"),
@@ -193,8 +184,12 @@ impl Config {
 
         let mut history_table_span = None;
         for (key, value) in root.get_ref().iter() {
-            match key.get_ref().as_ref() {
-                "dialect" => {
+            let Some(known) = ConfigKey::parse(key.get_ref()) else {
+                unknown(&mut diags, key, &ConfigKey::names().collect::<Vec<_>>());
+                continue;
+            };
+            match known {
+                ConfigKey::Dialect => {
                     if let Some(s) = string(&mut diags, "dialect", value) {
                         match Dialect::parse(&s) {
                             Some(d) => cfg.dialect = d,
@@ -209,46 +204,43 @@ impl Config {
                         }
                     }
                 }
-                "schema" => {
+                ConfigKey::Schema => {
                     if let Some(s) = string(&mut diags, "schema", value) {
                         cfg.schema = dir.join(s);
                     }
                 }
-                "migrations" => {
+                ConfigKey::Migrations => {
                     if let Some(s) = string(&mut diags, "migrations", value) {
                         cfg.migrations = dir.join(s);
                     }
                 }
-                "database_url" => cfg.database_url = string(&mut diags, "database_url", value),
-                "history_table" => {
+                ConfigKey::DatabaseUrl => {
+                    cfg.database_url = string(&mut diags, "database_url", value)
+                }
+                ConfigKey::HistoryTable => {
                     if let Some(s) = string(&mut diags, "history_table", value) {
                         history_table_span = Some(value.span());
                         cfg.history_table = s;
                     }
                 }
-                key @ ("lock_timeout" | "statement_timeout" | "runner_lock_timeout") => {
-                    if let Some(s) = string(&mut diags, key, value) {
-                        if is_duration(&s) {
-                            match key {
-                                "lock_timeout" => cfg.lock_timeout = s,
-                                "statement_timeout" => cfg.statement_timeout = s,
-                                _ => cfg.runner_lock_timeout = s,
+                key @ (ConfigKey::LockTimeout
+                | ConfigKey::StatementTimeout
+                | ConfigKey::RunnerLockTimeout) => {
+                    if let Some(s) = string(&mut diags, key.as_str(), value) {
+                        match duration::parse(&s) {
+                            Ok(d) => {
+                                let d = duration::nonzero(d);
+                                match key {
+                                    ConfigKey::LockTimeout => cfg.lock_timeout = d,
+                                    ConfigKey::StatementTimeout => cfg.statement_timeout = d,
+                                    _ => cfg.runner_lock_timeout = d,
+                                }
                             }
-                        } else {
-                            let zero = if key == "runner_lock_timeout" {
-                                "\"0\" waits for good"
-                            } else {
-                                "\"0\" disables it"
-                            };
-                            diags.push(
-                                Diagnostic::new("bad-duration", format!("`{key} = \"{s}\"` is not a duration"))
-                                    .at(loc(value.span()))
-                                    .help(format!("write a number with a unit: \"500ms\", \"5s\", \"10min\", \"2h\"; {zero}")),
-                            );
+                            Err(e) => diags.push(bad_duration(key, &s, e).at(loc(value.span()))),
                         }
                     }
                 }
-                "lock_retries" => match value.get_ref() {
+                ConfigKey::LockRetries => match value.get_ref() {
                     DeValue::Integer(i) if i.as_str().parse::<u32>().is_ok_and(|n| n <= 100) => {
                         cfg.lock_retries = i.as_str().parse().unwrap_or(3);
                     }
@@ -261,8 +253,10 @@ impl Config {
                         .help("write e.g. `lock_retries = 3`"),
                     ),
                 },
-                "lint" => cfg.lint = crate::lint::LintConfig::parse(value, &file, &mut diags),
-                "lint_baseline" => {
+                ConfigKey::Lint => {
+                    cfg.lint = crate::lint::LintConfig::parse(value, &file, &mut diags)
+                }
+                ConfigKey::LintBaseline => {
                     if let Some(s) = string(&mut diags, "lint_baseline", value) {
                         match crate::migration::Version::parse(s.trim()) {
                             Some(v) => cfg.lint_baseline = Some(v),
@@ -277,7 +271,7 @@ impl Config {
                         }
                     }
                 }
-                "environments" => {
+                ConfigKey::Environments => {
                     let DeValue::Table(envs) = value.get_ref() else {
                         diags.push(
                             Diagnostic::new("wrong-kind", "`environments` must be a table")
@@ -300,9 +294,17 @@ impl Config {
                         };
                         let mut env = Environment::default();
                         for (k, v) in body.iter() {
-                            match k.get_ref().as_ref() {
-                                "database_url" => env.database_url = string(&mut diags, "database_url", v),
-                                "extra_migration_paths" => match v.get_ref() {
+                            let Some(known) = EnvironmentKey::parse(k.get_ref()) else {
+                                unknown(
+                                    &mut diags,
+                                    k,
+                                    &EnvironmentKey::names().collect::<Vec<_>>(),
+                                );
+                                continue;
+                            };
+                            match known {
+                                EnvironmentKey::DatabaseUrl => env.database_url = string(&mut diags, "database_url", v),
+                                EnvironmentKey::ExtraMigrationPaths => match v.get_ref() {
                                     DeValue::Array(items) => {
                                         for item in items {
                                             if let Some(s) = string(&mut diags, "extra_migration_paths", item) {
@@ -316,13 +318,11 @@ impl Config {
                                             .help("write `extra_migration_paths = [\"/mnt/secure-migrations\"]`"),
                                     ),
                                 },
-                                _ => unknown(&mut diags, k, ENV_KEYS),
                             }
                         }
                         cfg.environments.insert(name.get_ref().to_string(), env);
                     }
                 }
-                _ => unknown(&mut diags, key, KEYS),
             }
         }
         if let Some(problem) = history_table_problem(cfg.dialect, &cfg.history_table) {
@@ -384,11 +384,16 @@ pub fn history_table_problem(dialect: Dialect, table: &str) -> Option<String> {
     }
 }
 
-/// Whether `s` is a duration the runner understands (`500ms`, `5s`, `10min`, `2h`, `0`).
-pub fn is_duration(s: &str) -> bool {
-    let s = s.trim();
-    let split = s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len());
-    split > 0 && matches!(s[split..].trim(), "" | "ms" | "s" | "min" | "m" | "h")
+/// A duration key whose value is not one, or is too long.
+fn bad_duration(key: ConfigKey, value: &str, e: DurationError) -> Diagnostic {
+    let zero = if key == ConfigKey::RunnerLockTimeout {
+        "\"0\" waits for good"
+    } else {
+        "\"0\" disables it"
+    };
+    Diagnostic::new("bad-duration", format!("`{key} = \"{value}\"` is {e}")).help(format!(
+        "write a number with a unit: \"500ms\", \"5s\", \"10min\", \"2h\"; {zero}"
+    ))
 }
 
 pub use crate::redact::redact_url;
@@ -411,13 +416,13 @@ mod tests {
             [PathBuf::from("/sec")]
         );
 
-        assert_eq!(cfg.runner_lock_timeout, "10min");
+        assert_eq!(cfg.runner_lock_timeout, Some(Duration::from_secs(600)));
         let cfg = Config::parse(
             Path::new("migrate.toml"),
             "dialect = \"postgres\"\nrunner_lock_timeout = \"0\"\nhistory_table = \"ops.migrate_history\"\n",
         )
         .expect("valid config");
-        assert_eq!(cfg.runner_lock_timeout, "0");
+        assert_eq!(cfg.runner_lock_timeout, None);
         assert_eq!(cfg.history_table, "ops.migrate_history");
         let err = Config::parse(
             Path::new("migrate.toml"),
@@ -444,5 +449,96 @@ mod tests {
         let err = Config::parse(Path::new("migrate.toml"), "dialekt = \"sqlite\"\n").unwrap_err();
         assert_eq!(err.0[0].line_col(), Some((1, 1)));
         assert!(err.0[0].help.as_deref().unwrap_or("").contains("`dialect`"));
+    }
+
+    #[test]
+    fn durations_are_parsed_once_and_a_too_long_one_is_an_error() {
+        let cfg = Config::parse(
+            Path::new("migrate.toml"),
+            "lock_timeout = \"250ms\"\nstatement_timeout = \"0s\"\nrunner_lock_timeout = \"2h\"\n",
+        )
+        .expect("valid config");
+        assert_eq!(cfg.lock_timeout, Some(Duration::from_millis(250)));
+        assert_eq!(cfg.statement_timeout, None, "zero disables it");
+        assert_eq!(cfg.runner_lock_timeout, Some(Duration::from_secs(7_200)));
+
+        // Too long for a u64 of milliseconds: once accepted here and then dropped, which ran
+        // every migration with no lock timeout at all.
+        let err = Config::parse(
+            Path::new("migrate.toml"),
+            "lock_timeout = \"99999999999999999999s\"\nstatement_timeout = \"600h\"\nrunner_lock_timeout = \"soon\"\n",
+        )
+        .unwrap_err();
+        type Shown<'a> = (&'a str, &'a str, Option<(usize, usize)>);
+        let shown: Vec<Shown<'_>> = err
+            .0
+            .iter()
+            .map(|d| (d.code, d.message.as_str(), d.line_col()))
+            .collect();
+        assert_eq!(
+            shown,
+            [
+                (
+                    "bad-duration",
+                    "`lock_timeout = \"99999999999999999999s\"` is longer than the longest timeout, 2147483647 ms (about 24 days)",
+                    Some((1, 16))
+                ),
+                (
+                    "bad-duration",
+                    "`statement_timeout = \"600h\"` is longer than the longest timeout, 2147483647 ms (about 24 days)",
+                    Some((2, 21))
+                ),
+                (
+                    "bad-duration",
+                    "`runner_lock_timeout = \"soon\"` is not a duration",
+                    Some((3, 23))
+                ),
+            ]
+        );
+        assert!(
+            err.0[0]
+                .help
+                .as_deref()
+                .unwrap_or("")
+                .contains("\"0\" disables it")
+        );
+    }
+
+    #[test]
+    fn every_key_gets_a_suggestion_when_misspelled() {
+        for (typo, key) in [
+            ("lock_timout", "lock_timeout"),
+            ("statment_timeout", "statement_timeout"),
+            ("lock_retires", "lock_retries"),
+            ("runner_lock_timout", "runner_lock_timeout"),
+            ("lint_basline", "lint_baseline"),
+            ("histroy_table", "history_table"),
+            ("enviroments", "environments"),
+        ] {
+            let err =
+                Config::parse(Path::new("migrate.toml"), &format!("{typo} = 1\n")).unwrap_err();
+            assert_eq!(err.0.len(), 1, "{typo}");
+            assert_eq!(err.0[0].code, "unknown-key");
+            assert_eq!(
+                err.0[0].help.as_deref(),
+                Some(format!("did you mean `{key}`?").as_str()),
+                "{typo}"
+            );
+        }
+        let err = Config::parse(
+            Path::new("migrate.toml"),
+            "[environments.prod]\nextra_migration_path = []\n",
+        )
+        .unwrap_err();
+        assert_eq!(
+            err.0[0].help.as_deref(),
+            Some("did you mean `extra_migration_paths`?")
+        );
+        // With nothing close, the help lists every key.
+        let err = Config::parse(Path::new("migrate.toml"), "zzz = 1\n").unwrap_err();
+        let help = err.0[0].help.as_deref().unwrap_or("");
+        for k in ConfigKey::ALL {
+            assert!(help.contains(&format!("`{k}`")), "{k} missing from {help}");
+        }
     }
 }

@@ -13,6 +13,7 @@ pub mod postgres;
 pub use postgres::pg_options;
 
 use crate::config::Dialect;
+use crate::diagnostic::Explain;
 use crate::redact::redact_url;
 
 /// A connection to PostgreSQL or SQLite.
@@ -29,6 +30,16 @@ pub struct DbError {
     pub message: String,
     /// How to fix it, when there is something to say.
     pub help: Option<String>,
+}
+
+impl Explain for DbError {
+    fn code(&self) -> &'static str {
+        "database"
+    }
+
+    fn help(&self) -> Option<String> {
+        self.help.clone()
+    }
 }
 
 impl DbError {

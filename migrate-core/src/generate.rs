@@ -12,7 +12,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::config::Dialect;
-use crate::diagnostic::Diagnostics;
+use crate::diagnostic::{Diagnostics, Explain};
 use crate::diff::{Change, Diff, diff};
 use crate::migration::{MigrationDir, MigrationError, Version, snake_case};
 use crate::safety::{Assessment, assess};
@@ -55,6 +55,23 @@ pub enum GenerateError {
     Refused(Vec<Assessment>),
 }
 
+impl Explain for GenerateError {
+    fn code(&self) -> &'static str {
+        match self {
+            GenerateError::Schema(_) => "schema-errors",
+            GenerateError::Migrations(e) => e.code(),
+            GenerateError::Refused(_) => "refused",
+        }
+    }
+
+    fn help(&self) -> Option<String> {
+        match self {
+            GenerateError::Migrations(e) => e.help(),
+            GenerateError::Schema(_) | GenerateError::Refused(_) => None,
+        }
+    }
+}
+
 /// The outcome of [`generate`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Generated {
@@ -84,7 +101,7 @@ pub fn plan_by(
     origin: &str,
 ) -> Plan {
     let d = diff(current, declared);
-    let assessments = assess(&d, current, declared);
+    let assessments = assess(dialect, &d, current, declared);
     let files = if d.is_empty() {
         Vec::new()
     } else {

@@ -18,6 +18,7 @@ pub mod config;
 pub mod db;
 pub mod diagnostic;
 pub mod diff;
+pub mod duration;
 pub mod generate;
 #[cfg(feature = "runtime")]
 pub mod introspect;
@@ -36,6 +37,6 @@ mod table;
 #[cfg(feature = "testing")]
 pub mod testing;
 
-pub use diagnostic::{Diagnostic, Diagnostics};
+pub use diagnostic::{Diagnostic, Diagnostics, Explain};
 pub use migrator::{EmbeddedMigration, Migrator};
 pub use table::Table;

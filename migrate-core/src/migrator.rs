@@ -1,9 +1,12 @@
 //! Migrations embedded in a binary, and the runtime `Migrator` that applies them.
 //!
 //! `embed_migrations!()` expands to a [`Migrator`] built from [`EmbeddedMigration`]s, with each
-//! file's checksum computed at compile time by the same function the CLI uses
-//! ([`crate::migration::checksum::file_checksum`]). Applying them goes through the same runner as
-//! `migrate up` (the `runtime` feature).
+//! file's checksum and directives computed at compile time by the same functions the CLI uses
+//! ([`crate::migration::checksum::file_checksum`], [`crate::migration::directive::parse`]); the
+//! runner uses them as they are. Applying them goes through the same runner as `migrate up` (the
+//! `runtime` feature).
+
+use std::time::Duration;
 
 /// One migration file, embedded at compile time.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -18,6 +21,10 @@ pub struct EmbeddedMigration {
     pub checksum: &'static str,
     /// The file starts with `-- migrate:no-transaction`.
     pub no_transaction: bool,
+    /// `-- migrate:lock-timeout` (zero: none for this file); `None`: the runner's.
+    pub lock_timeout: Option<Duration>,
+    /// `-- migrate:statement-timeout` (zero: none for this file); `None`: the runner's.
+    pub statement_timeout: Option<Duration>,
 }
 
 /// An ordered set of migrations to apply, once and only once per database.

@@ -213,7 +213,12 @@ fn keyword_spans(text: &str, base: usize, spans: &mut Vec<Range<usize>>) {
 fn string_extent(line: &str, at: usize) -> (usize, usize) {
     let open = line[..at].rfind(['"', '\'']);
     let Some(open) = open else {
-        let start = line[..at].rfind(char::is_whitespace).map_or(0, |s| s + 1);
+        // After the last white space, which may be more than one byte (U+2000).
+        let start = line[..at]
+            .char_indices()
+            .rev()
+            .find(|&(_, c)| c.is_whitespace())
+            .map_or(0, |(s, c)| s + c.len_utf8());
         let end = line[at..]
             .find(char::is_whitespace)
             .map_or(line.len(), |e| at + e);
@@ -339,6 +344,14 @@ fn replace(text: &str, spans: &[Range<usize>]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_unquoted_url_after_wide_white_space() {
+        // U+200A, three bytes, before an unquoted URL: found by fuzzing the config loader.
+        let text = "x\u{200a}postgres://app:secret@localhost/app\n";
+        let masked = mask_source(text);
+        assert!(!masked.text.contains("secret"), "{}", masked.text);
+    }
 
     #[test]
     fn urls_are_redacted_by_position() {

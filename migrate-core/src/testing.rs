@@ -32,6 +32,9 @@ use crate::schema::model::{
 use crate::schema::names;
 use crate::schema::validate::MAX_IDENT_BYTES;
 
+pub mod sql;
+pub use sql::{arb_sql, arb_sql_bytes};
+
 /// Longest generated table name, so derived names (`<table>_<column>_key`) usually fit.
 const TABLE_NAME_BYTES: usize = 24;
 /// Longest generated column name.
@@ -82,12 +85,13 @@ fn printable_name_char(c: char) -> char {
     }
 }
 
-/// Free text for comments and string literals: any characters, control characters included.
+/// Free text for comments and string literals: any characters but control characters other
+/// than tabs and line breaks, which the loader refuses in schema strings.
 pub fn arb_text() -> impl Strategy<Value = String> {
     prop_oneof![
         2 => "[a-zA-Z ,.]{0,30}",
         1 => r#"[a-z "'\\\n\r\t—é🐈]{0,20}"#,
-        1 => r"[^\x00]{0,16}",
+        1 => r"[^\p{Cc}]{0,16}",
     ]
 }
 
@@ -460,6 +464,11 @@ impl Namer {
     }
 }
 
+/// An enum label holds no control character.
+fn without_controls(s: &str) -> String {
+    s.chars().filter(|c| !c.is_control()).collect()
+}
+
 fn valid_ident(name: &str) -> bool {
     !name.is_empty() && !name.contains('\0') && name.len() <= MAX_IDENT_BYTES
 }
@@ -579,13 +588,13 @@ fn build(seed: SchemaSeed, fold: bool, enums: Vec<Enum>) -> Schema {
         let values: Vec<String> = e
             .values
             .iter()
-            .map(|v| labels.claim(v, MAX_IDENT_BYTES))
+            .map(|v| labels.claim(&without_controls(v), MAX_IDENT_BYTES))
             .collect();
         let drop_values = e
             .drop_values
             .iter()
-            .filter(|d| !values.contains(d))
-            .cloned()
+            .map(|d| without_controls(d))
+            .filter(|d| !d.is_empty() && !values.contains(d))
             .collect();
         schema.enums.push(Enum {
             name,
@@ -1506,7 +1515,7 @@ fn mutate(b: &mut Schema, a: &Schema, m: &Mutation) {
             let values = seed
                 .values
                 .iter()
-                .map(|v| labels.claim(v, MAX_IDENT_BYTES))
+                .map(|v| labels.claim(&without_controls(v), MAX_IDENT_BYTES))
                 .collect();
             b.enums.push(Enum {
                 name,
@@ -1913,77 +1922,37 @@ fn make_applicable(s: &mut Schema) {
     }
 }
 
-/// Adds to `b` the acknowledgement of every change from `a` that the safety check refuses.
+/// Adds to `b` the acknowledgement of every change from `a` that the safety check refuses, as
+/// each refusal says ([`Acknowledgement::apply`](crate::safety::Acknowledgement::apply)), with a
+/// backfill of the column's type.
 fn acknowledge(a: &Schema, b: &mut Schema) {
-    use crate::diff::{Change, diff};
+    use crate::diff::diff;
+    use crate::safety::Acknowledgement;
     for _ in 0..4 {
-        let d = diff(a, b);
-        let refused = crate::safety::refusals(&d, a, b);
+        let refused = crate::safety::refusals(&diff(a, b), a, b);
         if refused.is_empty() {
             return;
         }
-        for r in refused {
-            match &d.changes[r.change] {
-                Change::DropTable(t) => b.drop_tables.push(t.name.clone()),
-                Change::DropEnum(e) => b.drop_enums.push(e.name.clone()),
-                Change::DropColumn { table, column } => {
-                    if let Some(t) = b.tables.iter_mut().find(|t| t.name == *table) {
-                        t.drop_columns.push(column.name.clone());
-                    }
-                }
-                Change::RebuildEnum { from, to, .. } => {
-                    if let Some(e) = b.enums.iter_mut().find(|e| e.name == to.name) {
-                        for v in &from.values {
-                            if !e.values.contains(v) && !e.drop_values.contains(v) {
-                                e.drop_values.push(v.clone());
-                            }
-                        }
-                    }
-                }
-                Change::AlterColumnType {
-                    table,
-                    column,
-                    from,
-                    ..
-                } => {
-                    // The old type must be declared to be named: an enum dropped meanwhile stays.
-                    if let Some(name) = from.enum_name()
-                        && b.enum_type(name).is_none()
-                        && let Some(e) = a.enum_type(name)
-                    {
-                        b.enums.push(Enum {
-                            drop_values: Vec::new(),
-                            ..e.clone()
-                        });
-                        b.drop_enums.retain(|d| d != name);
-                    }
-                    if let Some(c) = column_mut(b, table, column) {
-                        c.type_changed_from = Some(from.clone());
-                    }
-                }
-                Change::SetNotNull { table, column, .. }
-                | Change::AddColumn {
-                    table,
-                    column: Column { name: column, .. },
-                } => {
-                    let enums = b.enums.clone();
-                    if let Some(c) = column_mut(b, table, column) {
-                        c.backfill = backfill_for(&c.ty, &enums);
-                    }
-                }
-                _ => {}
+        for ack in refused.iter().filter_map(|r| r.needs.as_ref()) {
+            // The old type must be declared to be named: an enum dropped meanwhile stays.
+            if let Acknowledgement::TypeChangedFrom { from, .. } = ack
+                && let Some(name) = from.enum_name()
+                && b.enum_type(name).is_none()
+                && let Some(e) = a.enum_type(name)
+            {
+                b.enums.push(Enum {
+                    drop_values: Vec::new(),
+                    ..e.clone()
+                });
+                b.drop_enums.retain(|d| d != name);
             }
+            let enums = b.enums.clone();
+            // `b` declares every enum its columns use, so a backfill of one is always found.
+            ack.apply(b, |c| {
+                backfill_for(&c.ty, &enums).unwrap_or_else(|| "NULL".into())
+            });
         }
     }
-}
-
-fn column_mut<'a>(s: &'a mut Schema, table: &str, column: &str) -> Option<&'a mut Column> {
-    s.tables
-        .iter_mut()
-        .find(|t| t.name == table)?
-        .columns
-        .iter_mut()
-        .find(|c| c.name == column)
 }
 
 #[cfg(test)]
@@ -2131,8 +2100,10 @@ mod tests {
             "AddCheck",
             "DropCheck",
         ] {
+            // Reached at all: the rarest kinds come about ten times in 400 pairs, so a higher
+            // floor fails for a few seeds in a hundred (it did for 3 of 123 random seeds).
             let n = kinds.get(kind).copied().unwrap_or(0);
-            assert!(n >= 5, "only {n} {kind} changes in 400 pairs: {kinds:?}");
+            assert!(n >= 1, "no {kind} change in 400 pairs: {kinds:?}");
         }
     }
 

@@ -587,6 +587,69 @@ model = "Appointment"
 columns = { primary_veterinarian_clinic_id = { type = "uuid", references = »"clinics.id" } }
 "#}
 
+// NUL bytes and control characters in schema strings that reach SQL (enum labels are names).
+
+case! {comment_with_nul, "nul-byte", "column comment contains a NUL byte", "SQLite stops reading a statement at one", r#"
+[tables.pets]
+model = "Pet"
+[tables.pets.columns]
+id = { type = "uuid", primary_key = true, comment = »"bad\u0000" }
+"#}
+
+case! {comment_with_bell, "control-character", "table comment contains the control character U+0007", "tabs and line breaks are the only control characters allowed here", r#"
+[tables.pets]
+model = "Pet"
+comment = »"ring \u0007"
+[tables.pets.columns]
+id = { type = "uuid", primary_key = true }
+"#}
+
+case! {default_with_nul, "nul-byte", "default contains a NUL byte", "remove it", r#"
+[tables.pets]
+model = "Pet"
+[tables.pets.columns]
+id = { type = "uuid", primary_key = true }
+name = { type = "text", default = »"'a\u0000b'" }
+"#}
+
+case! {backfill_with_nul, "nul-byte", "backfill contains a NUL byte", "remove it", r#"
+[tables.pets]
+model = "Pet"
+[tables.pets.columns]
+id = { type = "uuid", primary_key = true }
+name = { type = "text", backfill = »"'\u0000'" }
+"#}
+
+case! {check_with_nul, "nul-byte", "check expression contains a NUL byte", "remove it", r#"
+[tables.pets]
+model = "Pet"
+[tables.pets.columns]
+id = { type = "uuid", primary_key = true }
+name = { type = "text" }
+[[tables.pets.checks]]
+name = "pets_name_set"
+expr = »"name <> '\u0000'"
+"#}
+
+case! {index_predicate_with_nul, "nul-byte", "index predicate (`where`) contains a NUL byte", "remove it", r#"
+[tables.pets]
+model = "Pet"
+[tables.pets.columns]
+id = { type = "uuid", primary_key = true }
+name = { type = "text" }
+[[tables.pets.indexes]]
+columns = ["name"]
+where = »"name <> '\u0000'"
+"#}
+
+#[test]
+fn tabs_and_line_breaks_lay_out_comments_and_expressions() {
+    let ok = "[tables.pets]\nmodel = \"Pet\"\ncomment = \"line one\\nline two\\twith a tab\"\n[tables.pets.columns]\nid = { type = \"uuid\", primary_key = true }\nname = { type = \"text\", default = \"'a'\\n\\t|| 'b'\" }\n";
+    if let Err(e) = load_str("s.toml", ok) {
+        panic!("{e}");
+    }
+}
+
 // Acknowledged drops that contradict declarations, and renames.
 
 case! {dropped_column_still_declared, "drop-declared", "`pets.nick` is in `drop_columns`", "remove the column's declaration", r#"

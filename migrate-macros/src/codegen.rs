@@ -8,6 +8,7 @@ use proc_macro2::{Span, TokenStream};
 use quote::quote;
 
 use crate::ctxt::Ctxt;
+use crate::error::MacroError;
 use crate::names;
 use crate::types::{self, EnumNames};
 
@@ -31,9 +32,13 @@ pub(crate) fn schema_items(schema: &Schema, dialects: &[Dialect], cx: &Ctxt) -> 
     for e in &schema.enums {
         let name = enums.get(&e.name);
         if let Some(other) = taken.insert(name.clone(), format!("enum `{}`", e.name)) {
-            cx.error(
+            cx.explain(
                 Span::call_site(),
-                format!("enum `{}` and {other} both become the Rust type `{name}`\n  help: rename one of them in the schema", e.name),
+                &MacroError::TypeNameTaken {
+                    enum_name: e.name.clone(),
+                    other,
+                    rust: name.clone(),
+                },
             );
             continue;
         }
@@ -41,12 +46,13 @@ pub(crate) fn schema_items(schema: &Schema, dialects: &[Dialect], cx: &Ctxt) -> 
     }
     for t in &schema.tables {
         if let Some(other) = taken.insert(t.model.clone(), format!("table `{}`", t.name)) {
-            cx.error(
+            cx.explain(
                 Span::call_site(),
-                format!(
-                    "table `{}` has `model = \"{}\"`, the Rust name of {other}\n  help: choose another `model` for table `{}`",
-                    t.name, t.model, t.name
-                ),
+                &MacroError::ModelTaken {
+                    table: t.name.clone(),
+                    model: t.model.clone(),
+                    other,
+                },
             );
             continue;
         }
@@ -74,13 +80,14 @@ pub(crate) fn table_item(t: &Table, enums: &EnumNames, cx: &Ctxt) -> TokenStream
     for c in &t.columns {
         let (ident, rename) = names::field(&c.name);
         if let Some(other) = used.insert(ident.to_string(), &c.name) {
-            cx.error(
+            cx.explain(
                 Span::call_site(),
-                format!(
-                    "columns `{}.{other}` and `{}.{}` both become the Rust field `{ident}`\n  \
-                     help: rename one of them in the schema (with `renamed_from`)",
-                    t.name, t.name, c.name
-                ),
+                &MacroError::FieldTaken {
+                    table: t.name.clone(),
+                    other: other.to_string(),
+                    column: c.name.clone(),
+                    field: ident.to_string(),
+                },
             );
             continue;
         }
@@ -160,14 +167,14 @@ pub(crate) fn enum_item(e: &Enum, rust: &str, dialects: &[Dialect], cx: &Ctxt) -
     for label in &e.values {
         let v = names::upper_camel(label);
         if let Some((_, other)) = variants.iter().find(|(id, _)| *id == v) {
-            cx.error(
+            cx.explain(
                 Span::call_site(),
-                format!(
-                    "labels `{other}` and `{label}` of enum `{}` both become the Rust variant `{v}`\n  \
-                     help: Rust variants are the labels in UpperCamelCase; labels that differ only in case or \
-                     punctuation cannot both be variants",
-                    e.name
-                ),
+                &MacroError::VariantTaken {
+                    enum_name: e.name.clone(),
+                    other: other.to_string(),
+                    label: label.clone(),
+                    variant: v.to_string(),
+                },
             );
             continue;
         }

@@ -23,6 +23,11 @@ impl Ctxt {
         self.push(syn::Error::new(span, message));
     }
 
+    /// Records an error of the toolkit at `span`: its message, then its `help:`.
+    pub(crate) fn explain(&self, span: Span, e: &(impl migrate_core::Explain + ?Sized)) {
+        self.push(crate::error::explained(span, e));
+    }
+
     /// Records an error spanned on the tokens of `tokens`.
     pub(crate) fn error_spanned(&self, tokens: impl quote::ToTokens, message: impl Display) {
         self.push(syn::Error::new_spanned(tokens, message));

@@ -2,7 +2,9 @@
 
 use std::path::PathBuf;
 
+use migrate_core::Explain;
 use migrate_core::config::{CONFIG_FILE, Config, Dialect};
+use migrate_core::diagnostic::plain;
 use migrate_core::lint::{self, Level, LintOptions};
 use migrate_core::migration::manifest::MANIFEST_FILE;
 use migrate_core::migration::{MigrationDir, ProblemKind, SNAPSHOT_FILE};
@@ -10,6 +12,7 @@ use proc_macro2::{Span, TokenStream};
 use quote::{format_ident, quote, quote_spanned};
 
 use crate::ctxt::Ctxt;
+use crate::error::MacroError;
 use crate::input::{self, Env};
 
 pub(crate) fn expand(input: TokenStream, env: &Env) -> TokenStream {
@@ -68,13 +71,11 @@ pub(crate) fn expand_path(lit: Option<&syn::LitStr>, env: &Env, cx: &Ctxt) -> Op
         (None, None) => base.dir.join("migrations"),
     };
     if !dir.is_dir() {
-        cx.error(
+        cx.explain(
             span,
-            format!(
-                "no migration directory `{}`\n  help: create it with `migrate init` or `migrate generate`, or name the directory: \
-                 `embed_migrations!(\"path/to/migrations\")`",
-                base.show(&dir)
-            ),
+            &MacroError::NoMigrationDir {
+                path: base.show(&dir),
+            },
         );
         return None;
     }
@@ -85,7 +86,7 @@ pub(crate) fn expand_path(lit: Option<&syn::LitStr>, env: &Env, cx: &Ctxt) -> Op
     let mdir = match MigrationDir::open(&dir) {
         Ok(d) => d.with_baseline(baseline),
         Err(e) => {
-            cx.error(span, base.clean(&e.to_string()));
+            cx.error(span, base.explain(&e));
             return None;
         }
     };
@@ -96,10 +97,7 @@ pub(crate) fn expand_path(lit: Option<&syn::LitStr>, env: &Env, cx: &Ctxt) -> Op
         .map(|c| mdir.verify_statements(c.dialect))
         .unwrap_or_default();
     for p in mdir.verify().iter().chain(&statements) {
-        cx.error(
-            span,
-            base.clean(&format!("{}\n  help: {}", p.message(), p.help())),
-        );
+        cx.error(span, base.explain(p));
     }
     if cx.has_errors() {
         return None;
@@ -110,11 +108,11 @@ pub(crate) fn expand_path(lit: Option<&syn::LitStr>, env: &Env, cx: &Ctxt) -> Op
         let help = match &p.kind {
             ProblemKind::Content(c) => c.help(),
             _ => p.help(),
-        };
+        }
+        .unwrap_or_default();
         let text = base.clean(&format!(
-            "migrate: {} (a warning: at or before `lint_baseline`, applied as it is; the runner refuses to \
-             run it where it is not applied)\n  help: {help}",
-            p.message()
+            "migrate: {p} (a warning: at or before `lint_baseline`, applied as it is; the runner refuses to \
+             run it where it is not applied)\n  help: {help}"
         ));
         warnings.extend(deprecated_warning(
             n,
@@ -139,6 +137,8 @@ pub(crate) fn expand_path(lit: Option<&syn::LitStr>, env: &Env, cx: &Ctxt) -> Op
         let content = &m.content;
         let checksum = &m.checksum;
         let no_transaction = m.no_transaction();
+        let lock_timeout = duration_tokens(m.directives.lock_timeout);
+        let statement_timeout = duration_tokens(m.directives.statement_timeout);
         quote! {
             ::migrate_core::EmbeddedMigration {
                 version: #version,
@@ -146,6 +146,8 @@ pub(crate) fn expand_path(lit: Option<&syn::LitStr>, env: &Env, cx: &Ctxt) -> Op
                 content: #content,
                 checksum: #checksum,
                 no_transaction: #no_transaction,
+                lock_timeout: #lock_timeout,
+                statement_timeout: #statement_timeout,
             }
         }
     });
@@ -156,6 +158,17 @@ pub(crate) fn expand_path(lit: Option<&syn::LitStr>, env: &Env, cx: &Ctxt) -> Op
         #warnings
         ::migrate_core::Migrator::new(&[#(#migrations),*])
     }))
+}
+
+/// A directive's timeout as a constant expression: `Some(Duration::from_millis(ms))` or `None`.
+fn duration_tokens(d: Option<std::time::Duration>) -> TokenStream {
+    match d {
+        Some(d) => {
+            let ms = migrate_core::duration::as_millis(d);
+            quote!(::core::option::Option::Some(::core::time::Duration::from_millis(#ms)))
+        }
+        None => quote!(::core::option::Option::None),
+    }
 }
 
 /// Lints the unreleased migrations (after `lint_baseline`): an error-level finding is a compile
@@ -184,12 +197,11 @@ fn lint_findings(
         for f in &report.findings {
             let (line, col) = report.line_col(f);
             let text = base.clean(&format!(
-                "migrate lint: {}:{line}:{col}: {}[{}]: {}\n  help: {}",
+                "migrate lint: {}:{line}:{col}: {}[{}]: {}",
                 report.file.path.display(),
                 f.level,
                 f.rule,
-                f.message,
-                f.help
+                plain(f)
             ));
             match f.level {
                 Level::Error => cx.error(span, text),

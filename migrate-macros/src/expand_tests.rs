@@ -103,6 +103,43 @@ fn expand_embed_migrations() {
     assert_expansion("embed", &pretty(wrapped));
 }
 
+/// A file's `-- migrate:lock-timeout` and `-- migrate:statement-timeout` are read at compile
+/// time and embedded as constants, so the runner parses nothing again.
+#[test]
+fn embed_migrations_carries_the_timeouts_of_the_directives() {
+    let root = std::env::temp_dir().join(format!("migrate-embed-timeouts-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&root);
+    let mut dir =
+        migrate_core::migration::MigrationDir::create(root.join("migrations")).expect("dir");
+    let version = migrate_core::migration::Version::parse("20240101120000").expect("version");
+    dir.add_at(
+        "timeouts",
+        "-- migrate:lock-timeout 2s\n-- migrate:statement-timeout 0\nSELECT 1;\n",
+        version,
+    )
+    .expect("migration");
+    let env = Env {
+        manifest_dir: Some(root.clone()),
+    };
+    let text = crate::embed::expand(quote!("migrations"), &env)
+        .to_string()
+        .replace(' ', "");
+    let _ = std::fs::remove_dir_all(&root);
+    assert!(!text.contains("compile_error"), "{text}");
+    assert!(
+        text.contains(
+            "lock_timeout:::core::option::Option::Some(::core::time::Duration::from_millis(2000u64))"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "statement_timeout:::core::option::Option::Some(::core::time::Duration::from_millis(0u64))"
+        ),
+        "{text}"
+    );
+}
+
 /// Errors are compile errors, and what can still be generated is: no panic, no lost item.
 #[test]
 fn errors_come_with_the_items() {
@@ -177,6 +214,47 @@ fn derive_model_reports_every_problem_at_once() {
     .to_string();
     assert!(text.contains("needs a struct with named fields"), "{text}");
     assert!(text.contains("needs the table"), "{text}");
+}
+
+/// A snapshot that does not load is reported as everywhere else: the file, every problem in it,
+/// and where a snapshot comes from.
+#[test]
+fn a_snapshot_that_does_not_load_says_so_and_how_to_fix_it() {
+    let dir = std::env::temp_dir().join(format!("migrate-macros-snapshot-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(dir.join("migrations")).expect("create a scratch directory");
+    let write = |path: &str, text: &str| std::fs::write(dir.join(path), text).expect("write");
+    write(
+        "migrate.toml",
+        "dialect = \"sqlite\"\nschema = \"schema.toml\"\nmigrations = \"migrations\"\n",
+    );
+    write(
+        "schema.toml",
+        "[tables.pets]\nmodel = \"Pet\"\n[tables.pets.columns]\nid = { type = \"uuid\", primary_key = true }\n",
+    );
+    write("migrations/schema.snapshot.toml", "[tables.pets]\n");
+    migrate_core::migration::MigrationDir::open(dir.join("migrations"))
+        .and_then(|mut d| d.rehash())
+        .expect("record the snapshot");
+    let env = Env {
+        manifest_dir: Some(dir.clone()),
+    };
+    let text = crate::schema_macro::expand(quote!(), &env).to_string();
+    assert!(
+        text.contains("the schema snapshot `migrations/schema.snapshot.toml` does not load"),
+        "{text}"
+    );
+    assert!(
+        text.contains("migrations/schema.snapshot.toml:1:9: table `pets` has no `model`"),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "help: the snapshot is written by `migrate generate`; restore it from version control"
+        ),
+        "{text}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
 }
 
 /// A copy of a fixture's migration directory in a fresh temporary directory.

@@ -3,12 +3,17 @@
 
 use std::path::{Path, PathBuf};
 
+use migrate_core::Explain;
 use migrate_core::config::{CONFIG_FILE, Config, Dialect};
-use migrate_core::diagnostic::Diagnostics;
-use migrate_core::migration::{MigrationDir, SNAPSHOT_FILE, manifest::MANIFEST_FILE};
+use migrate_core::diagnostic::{Diagnostics, plain};
+use migrate_core::migration::{
+    MigrationDir, MigrationError, SNAPSHOT_FILE, manifest::MANIFEST_FILE,
+};
 use migrate_core::schema::{self, Schema};
 use proc_macro2::{Span, TokenStream};
 use quote::quote;
+
+use crate::error::{MacroError, explained};
 
 /// Overrides `CARGO_MANIFEST_DIR` as the directory paths are relative to. For tests that compile
 /// code elsewhere (the compile-fail suite builds its cases in a directory under `target/`).
@@ -35,19 +40,11 @@ impl Env {
     pub(crate) fn base(&self, span: Span) -> syn::Result<Base> {
         match &self.manifest_dir {
             Some(dir) if dir.is_absolute() => Ok(Base { dir: dir.clone() }),
-            Some(dir) => Err(syn::Error::new(
+            Some(dir) => Err(explained(
                 span,
-                format!(
-                    "the crate directory `{}` is not an absolute path\n  \
-                     help: set {MANIFEST_DIR_VAR} to an absolute path, or leave it unset",
-                    dir.display()
-                ),
+                &MacroError::RelativeCrateDir { dir: dir.clone() },
             )),
-            None => Err(syn::Error::new(
-                span,
-                "CARGO_MANIFEST_DIR is not set: the macro must run under cargo\n  \
-                 help: build with cargo, or set MIGRATE_MANIFEST_DIR to the crate's directory",
-            )),
+            None => Err(explained(span, &MacroError::NoCrateDir)),
         }
     }
 }
@@ -64,20 +61,15 @@ impl Base {
         let value = lit.value();
         let path = Path::new(&value);
         if value.is_empty() {
-            return Err(syn::Error::new(
-                lit.span(),
-                "the path is empty\n  help: name a path relative to the crate's directory, e.g. \"migrate.toml\"",
-            ));
+            return Err(explained(lit.span(), &MacroError::EmptyPath));
         }
         if path.is_absolute() || path.has_root() {
-            return Err(syn::Error::new(
+            return Err(explained(
                 lit.span(),
-                format!(
-                    "absolute path `{value}`: paths are relative to the crate's directory (the one with Cargo.toml), \
-                     so the crate builds wherever it is checked out\n  \
-                     help: write the path relative to `{}`",
-                    self.dir.display()
-                ),
+                &MacroError::AbsolutePath {
+                    value,
+                    crate_dir: self.dir.clone(),
+                },
             ));
         }
         Ok(self.dir.join(path))
@@ -104,8 +96,14 @@ impl Base {
     pub(crate) fn diagnostics(&self, span: Span, diags: &Diagnostics) -> Vec<syn::Error> {
         diags
             .iter()
-            .map(|d| syn::Error::new(span, self.clean(&d.to_string())))
+            .map(|d| syn::Error::new(span, self.explain(d)))
             .collect()
+    }
+
+    /// An error of the toolkit for rustc (message, then `  help:`), with paths inside the crate
+    /// shown relative to it.
+    pub(crate) fn explain(&self, e: &(impl Explain + ?Sized)) -> String {
+        self.clean(&plain(e))
     }
 }
 
@@ -126,13 +124,11 @@ impl Source {
             None => {
                 let config = base.dir.join(CONFIG_FILE);
                 if !config.is_file() {
-                    return Err(syn::Error::new(
+                    return Err(explained(
                         span,
-                        format!(
-                            "no {CONFIG_FILE} in the crate's directory `{}`\n  \
-                             help: create one with `migrate init`, or name the schema: `schema!(\"schema\")`",
-                            base.dir.display()
-                        ),
+                        &MacroError::NoConfig {
+                            crate_dir: base.dir.clone(),
+                        },
                     ));
                 }
                 config
@@ -156,12 +152,11 @@ impl Source {
                 Ok(Source::Config(Box::new(config)))
             }
             None if path.exists() => Ok(Source::Schema(path)),
-            None => Err(syn::Error::new(
+            None => Err(explained(
                 span,
-                format!(
-                    "`{}` does not exist\n  help: name a migrate.toml, a directory holding one, or a schema file or directory, relative to the crate's directory",
-                    base.show(&path)
-                ),
+                &MacroError::NotFound {
+                    path: base.show(&path),
+                },
             )),
         }
     }
@@ -212,7 +207,7 @@ pub(crate) fn load_schema(path: &Path) -> Loaded {
 
 /// The migration directory's snapshot: the schema as of the last migration (empty when there is
 /// no directory or no snapshot yet), and the files read.
-pub(crate) fn load_snapshot(dir: &Path) -> (Result<Schema, String>, Vec<PathBuf>) {
+pub(crate) fn load_snapshot(dir: &Path) -> (Result<Schema, MigrationError>, Vec<PathBuf>) {
     if !dir.is_dir() {
         return (Ok(Schema::default()), Vec::new());
     }
@@ -223,15 +218,7 @@ pub(crate) fn load_snapshot(dir: &Path) -> (Result<Schema, String>, Vec<PathBuf>
             files.push(p);
         }
     }
-    let snapshot = MigrationDir::open(dir)
-        .and_then(|d| d.snapshot())
-        .map_err(|e| match e {
-            migrate_core::migration::MigrationError::Snapshot { path, diagnostics } => format!(
-                "the snapshot `{}` is not a valid schema:\n{diagnostics}",
-                path.display()
-            ),
-            other => other.to_string(),
-        });
+    let snapshot = MigrationDir::open(dir).and_then(|d| d.snapshot());
     (snapshot, files)
 }
 

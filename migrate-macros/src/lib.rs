@@ -100,6 +100,7 @@
 mod codegen;
 mod ctxt;
 mod embed;
+mod error;
 #[cfg(test)]
 mod expand_tests;
 mod input;

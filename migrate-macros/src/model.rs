@@ -1,6 +1,6 @@
 //! `#[derive(Model)]`: a hand-written struct checked against a table of the schema.
 
-use migrate_core::diagnostic::did_you_mean;
+use migrate_core::diagnostic::{did_you_mean, plain};
 use migrate_core::schema::{Schema, Table};
 use proc_macro2::{Span, TokenStream};
 use quote::{ToTokens, quote};
@@ -9,6 +9,7 @@ use syn::meta::ParseNestedMeta;
 
 use crate::codegen::pk_type;
 use crate::ctxt::Ctxt;
+use crate::error::MacroError;
 use crate::input::{self, Env, Source};
 use crate::types::{self, EnumNames};
 
@@ -52,9 +53,7 @@ fn unknown_key(meta: &ParseNestedMeta<'_>, allowed: &[&str]) -> syn::Error {
                 .join(", ")
         ),
     };
-    meta.error(format!(
-        "unknown key `{key}` in #[model(...)]\n  help: {help}"
-    ))
+    meta.error(plain(&MacroError::UnknownModelKey { key, help }))
 }
 
 fn set<T>(
@@ -111,10 +110,7 @@ fn field_attrs(attrs: &[syn::Attribute], cx: &Ctxt) -> FieldAttrs {
         }
     }
     if let (Some(skip), Some(_)) = (&out.skip, &out.column) {
-        cx.error_spanned(
-            skip,
-            "a skipped field has no column\n  help: remove `skip` or `column = \"...\"`",
-        );
+        cx.error_spanned(skip, plain(&MacroError::SkippedColumn));
     }
     out
 }
@@ -169,12 +165,11 @@ fn expand_input(input: &syn::DeriveInput, env: &Env, cx: &Ctxt) -> TokenStream {
     let table_name = match &attrs.table {
         Some(t) => Some(t.value()),
         None => {
-            cx.error(
+            cx.explain(
                 input.ident.span(),
-                format!(
-                    "#[derive(Model)] needs the table `{}` is a row of\n  help: add `#[model(table = \"...\")]` with the table's SQL name",
-                    input.ident
-                ),
+                &MacroError::NoTable {
+                    model: input.ident.to_string(),
+                },
             );
             None
         }
@@ -282,9 +277,12 @@ fn find_table<'s>(
                 .join(", ")
         ),
     };
-    cx.error(
+    cx.explain(
         lit.span(),
-        format!("no table `{name}` in the schema\n  help: {help}"),
+        &MacroError::UnknownTable {
+            name: name.to_string(),
+            help,
+        },
     );
     None
 }
@@ -299,13 +297,13 @@ fn check_fields(schema: &Schema, table: &Table, mapped: &[Mapped<'_>], cx: &Ctxt
                 .as_ref()
                 .map(|i| i.unraw().to_string())
                 .unwrap_or_default();
-            cx.error(
+            cx.explain(
                 m.column_span,
-                format!(
-                    "column `{}.{}` is already the field `{other}`\n  help: map each column to one field; \
-                     `#[model(skip)]` leaves a field out",
-                    table.name, m.column
-                ),
+                &MacroError::ColumnTaken {
+                    table: table.name.clone(),
+                    column: m.column.clone(),
+                    field: other,
+                },
             );
             continue;
         }
@@ -327,12 +325,13 @@ fn check_fields(schema: &Schema, table: &Table, mapped: &[Mapped<'_>], cx: &Ctxt
                         .join(", ")
                 ),
             };
-            cx.error(
+            cx.explain(
                 m.column_span,
-                format!(
-                    "table `{}` has no column `{}`\n  help: {help}",
-                    table.name, m.column
-                ),
+                &MacroError::UnknownColumn {
+                    table: table.name.clone(),
+                    column: m.column.clone(),
+                    help,
+                },
             );
             continue;
         };

@@ -2,6 +2,7 @@
 
 use migrate_core::config::Dialect;
 use migrate_core::generate::plan;
+use migrate_core::migration::MigrationError;
 use migrate_core::schema::Schema;
 use proc_macro2::{Span, TokenStream};
 use quote::quote;
@@ -9,6 +10,7 @@ use syn::parse::{Parse, ParseStream};
 
 use crate::codegen;
 use crate::ctxt::Ctxt;
+use crate::error::{MacroError, explained};
 use crate::input::{self, Base, Env, Source};
 
 /// `schema!()`, `schema!("path")`, `schema!("path", dialect = "postgres")`.
@@ -31,11 +33,11 @@ impl Parse for Args {
         while !input.is_empty() {
             let key: syn::Ident = input.parse()?;
             if key != "dialect" {
-                return Err(syn::Error::new(
+                return Err(explained(
                     key.span(),
-                    format!(
-                        "unknown argument `{key}`\n  help: write `schema!()`, `schema!(\"path\")` or `schema!(\"path\", dialect = \"postgres\")`"
-                    ),
+                    &MacroError::UnknownArgument {
+                        key: key.to_string(),
+                    },
                 ));
             }
             if args.dialect.is_some() {
@@ -83,21 +85,17 @@ pub(crate) fn expand_args(args: &Args, env: &Env, cx: &Ctxt) -> TokenStream {
     let dialect = match &args.dialect {
         None => None,
         Some((key, _)) if matches!(source, Source::Config(_)) => {
-            cx.error(
-                key.span(),
-                "the dialect comes from migrate.toml here\n  help: remove the `dialect` argument, or change `dialect` in migrate.toml",
-            );
+            cx.explain(key.span(), &MacroError::DialectFromConfig);
             None
         }
         Some((_, value)) => match Dialect::parse(&value.value()) {
             Some(d) => Some(d),
             None => {
-                cx.error(
+                cx.explain(
                     value.span(),
-                    format!(
-                        "unknown dialect `{}`\n  help: write `dialect = \"postgres\"` or `dialect = \"sqlite\"`",
-                        value.value()
-                    ),
+                    &MacroError::UnknownDialect {
+                        name: value.value(),
+                    },
                 );
                 None
             }
@@ -121,7 +119,7 @@ pub(crate) fn expand_source(
     tracked.extend(loaded.files.iter().cloned());
 
     // The snapshot: what the migrations have made of the database so far.
-    let snapshot: Option<Result<Schema, String>> = match source {
+    let snapshot: Option<Result<Schema, MigrationError>> = match source {
         Source::Config(config) => {
             let (snapshot, files) = input::load_snapshot(&config.migrations);
             tracked.extend(files);
@@ -137,10 +135,10 @@ pub(crate) fn expand_source(
                     Ok(current) => {
                         let p = plan(config.dialect, current, declared, None);
                         for refusal in p.refusals() {
-                            cx.error(span, base.clean(refusal.to_string().trim_end()));
+                            cx.error(span, base.explain(refusal).trim_end());
                         }
                     }
-                    Err(message) => cx.error(span, base.clean(message)),
+                    Err(e) => cx.error(span, base.explain(e)),
                 }
             }
             codegen::schema_items(declared, dialects, cx)

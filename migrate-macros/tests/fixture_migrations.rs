@@ -14,6 +14,7 @@
 //! cargo test -p migrate-macros --test fixture_migrations -- --ignored
 //! ```
 
+use migrate_core::Explain;
 use std::fs;
 use std::path::{Path, PathBuf};
 

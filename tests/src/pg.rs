@@ -141,6 +141,15 @@ fn external_server(url: &str) -> Result<Server, Error> {
     })
 }
 
+/// The path of a PostgreSQL client program such as `psql` or `pg_dump`, from the same
+/// installation the throwaway cluster uses: `MIGRATE_TEST_PG_BINDIR` if set, else
+/// `pg_config --bindir`, else the highest `/usr/lib/postgresql/<version>/bin`, else `PATH`.
+///
+/// With `MIGRATE_TEST_DATABASE_URL`, mind the versions: `pg_dump` refuses a newer server.
+pub fn client_program(program: &str) -> Result<std::path::PathBuf, Error> {
+    cluster::find_client(program)
+}
+
 /// A fresh database of its own for one test, dropped when this handle drops.
 ///
 /// `url` connects to it as the server's admin user. The database starts as a copy of
@@ -348,13 +357,9 @@ fn quote_ident(name: &str) -> String {
     format!("\"{}\"", name.replace('"', "\"\""))
 }
 
-/// The URL with any password hidden, for messages.
+/// The URL with any password hidden, for messages: `migrate`'s own redaction.
 fn redacted(url: &Url) -> String {
-    let mut shown = url.clone();
-    if shown.password().is_some() {
-        let _ = shown.set_password(Some("***"));
-    }
-    shown.into()
+    migrate_core::redact::redact_url(url.as_str())
 }
 
 #[cfg(test)]
@@ -379,6 +384,11 @@ mod tests {
     fn passwords_are_hidden() {
         let url = Url::parse("postgres://u:secret@localhost/db").unwrap();
         assert_eq!(redacted(&url), "postgres://u:***@localhost/db");
+        let url = Url::parse("postgres://u@localhost/db?password=secret&sslmode=disable").unwrap();
+        assert_eq!(
+            redacted(&url),
+            "postgres://u@localhost/db?password=***&sslmode=disable"
+        );
     }
 
     #[test]

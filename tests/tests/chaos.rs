@@ -14,6 +14,7 @@
 //! seed + i, printed with every failure. `MIGRATE_CHAOS_ROUNDS` (default 6 on PostgreSQL, 4 on
 //! SQLite) sets how many rounds; see tests/README.md for the long run.
 
+use migrate_core::Explain;
 use std::fs::File;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
@@ -212,9 +213,9 @@ fn plan(seed: u64, postgres: bool) -> Round {
 /// "still waiting" reports.
 fn chaos_opts() -> Options {
     Options {
-        lock_timeout_ms: None,
-        wait_report_ms: 50,
-        runner_lock_timeout_ms: Some(120_000),
+        lock_timeout: None,
+        wait_report: Duration::from_millis(50),
+        runner_lock_timeout: Some(Duration::from_millis(120_000)),
         ..Options::default()
     }
 }
@@ -344,7 +345,7 @@ async fn chaos_runner_child() {
             say(format!("error: {e}"));
             if let RunError::Integrity(problems) = &e {
                 for p in problems {
-                    say(format!("problem: {}", p.message()));
+                    say(format!("problem: {p}"));
                 }
             }
             say(format!("help: {}", e.help().unwrap_or_default()));
@@ -772,11 +773,10 @@ async fn pg_round(seed: u64) {
                 "{what}: {p:?}"
             );
             assert!(
-                p.message().contains(&round.sources[i].name),
-                "{what}: {}",
-                p.message()
+                p.to_string().contains(&round.sources[i].name),
+                "{what}: {p}"
             );
-            follow(&mut c, &p.help(), seed).await;
+            follow(&mut c, &p.help().unwrap_or_default(), seed).await;
             let again = runner::up(
                 &mut runner::Db::Pg(&mut c),
                 &round.sources,

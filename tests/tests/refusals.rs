@@ -19,15 +19,19 @@ static WRAPPED: [EmbeddedMigration; 2] = [
         version: 20240101000000,
         name: "first",
         content: "CREATE TABLE first (id integer);\n",
-        checksum: "",
+        checksum: "e5fc3f95c3a0a66f624e2b0c1b1b6d4d797481b85fb1f841b1b1e3cf3e5a441c",
         no_transaction: false,
+        lock_timeout: None,
+        statement_timeout: None,
     },
     EmbeddedMigration {
         version: 20240101000001,
         name: "wrapped",
         content: "BEGIN;\nCREATE TABLE a (id integer);\nCOMMIT;\n",
-        checksum: "",
+        checksum: "1b5fbdd7424b1d01b86f220c08f4612d3f4f9113588590edfc978765665461cc",
         no_transaction: false,
+        lock_timeout: None,
+        statement_timeout: None,
     },
 ];
 
@@ -70,8 +74,10 @@ static NUL: [EmbeddedMigration; 1] = [EmbeddedMigration {
     version: 20240101000000,
     name: "nul",
     content: "CREATE TABLE a (id integer);\nINSERT INTO a VALUES (1);\0\n",
-    checksum: "",
+    checksum: "24b5dc422a730e74717e316ba383dd694693b5ed77ac8819d2347c240de0994b",
     no_transaction: false,
+    lock_timeout: None,
+    statement_timeout: None,
 }];
 
 #[tokio::test(flavor = "current_thread")]

@@ -1,8 +1,10 @@
 //! The runner through its library API on real databases: lock timeouts and retries, stored
 //! procedures, dry runs, secure migrations, baselines, targets and the embedded `Migrator`.
 
+use migrate_core::Explain;
 use std::path::PathBuf;
 use std::process::Command;
+use std::time::Duration;
 
 use migrate_core::migration::{MigrationDir, Version};
 use migrate_core::runner::{self, Event, Options, RunError, Source, State};
@@ -17,7 +19,7 @@ fn src(version: u64, name: &str, sql: &str) -> Source {
 
 fn opts() -> Options {
     Options {
-        retry_backoff_ms: 20,
+        retry_backoff: Duration::from_millis(20),
         ..Options::default()
     }
 }
@@ -57,7 +59,7 @@ async fn lock_timeout_gives_up_retries_and_fails_clearly() {
 
     let m = [src(1, "add_note", "ALTER TABLE busy ADD COLUMN note text;")];
     let o = Options {
-        lock_timeout_ms: Some(100),
+        lock_timeout: Some(Duration::from_millis(100)),
         lock_retries: 2,
         ..opts()
     };
@@ -84,7 +86,7 @@ async fn lock_timeout_gives_up_retries_and_fails_clearly() {
             .expect("release");
     };
     let o = Options {
-        lock_timeout_ms: Some(100),
+        lock_timeout: Some(Duration::from_millis(100)),
         lock_retries: 20,
         ..opts()
     };
@@ -122,7 +124,7 @@ async fn queries_do_not_queue_behind_a_migration_waiting_for_a_lock() {
         .expect("read");
     let m = [src(1, "alter_hot", "ALTER TABLE hot ADD COLUMN x integer;")];
     let o = Options {
-        lock_timeout_ms: Some(200),
+        lock_timeout: Some(Duration::from_millis(200)),
         lock_retries: 0,
         ..opts()
     };
@@ -451,15 +453,19 @@ static EMBEDDED: [EmbeddedMigration; 2] = [
         version: 20240101000000,
         name: "create_pets",
         content: "CREATE TABLE pets (id integer PRIMARY KEY, name text NOT NULL);\n",
-        checksum: "",
+        checksum: "4efc890a0ad1148a7ed27b3f205d86d7abd4096c25d1f1b17fc189168d4682cb",
         no_transaction: false,
+        lock_timeout: None,
+        statement_timeout: None,
     },
     EmbeddedMigration {
         version: 20240101000001,
         name: "seed",
         content: "INSERT INTO pets VALUES (1, 'Rex');\n",
-        checksum: "",
+        checksum: "53e9967ada23104a4acb50f8102844c0e20ccad8e75544ac4bc2d905d319f0df",
         no_transaction: false,
+        lock_timeout: None,
+        statement_timeout: None,
     },
 ];
 
@@ -491,6 +497,59 @@ async fn an_embedded_migrator_runs_on_both_pools_once() {
         MIGRATOR.run(&pool).await.expect("runs again").applied.len(),
         0
     );
+    pool.close().await;
+    db.close().await.expect("drop");
+}
+
+/// What `embed_migrations!` computed at compile time, where the file's text says otherwise: the
+/// runner takes the struct's checksum, flag and timeouts as they are, and parses nothing again.
+static COMPILED: [EmbeddedMigration; 2] = [
+    EmbeddedMigration {
+        version: 20240101000000,
+        name: "seen_timeouts",
+        content: "-- migrate:lock-timeout 5s\nCREATE TABLE seen AS SELECT current_setting('lock_timeout') AS lock_timeout, \
+                  current_setting('statement_timeout') AS statement_timeout;\n",
+        checksum: "1111111111111111111111111111111111111111111111111111111111111111",
+        no_transaction: false,
+        lock_timeout: Some(Duration::from_millis(1234)),
+        statement_timeout: Some(Duration::ZERO),
+    },
+    EmbeddedMigration {
+        version: 20240101000001,
+        name: "concurrent_index",
+        content: "CREATE INDEX CONCURRENTLY seen_lock_idx ON seen (lock_timeout);\n",
+        checksum: "2222222222222222222222222222222222222222222222222222222222222222",
+        no_transaction: true,
+        lock_timeout: None,
+        statement_timeout: None,
+    },
+];
+
+#[tokio::test(flavor = "current_thread")]
+async fn an_embedded_migrator_runs_with_its_compile_time_checksums_flags_and_timeouts() {
+    static MIGRATOR: Migrator = Migrator::new(&COMPILED);
+    let db = TestDb::new().await;
+    let pool = db.pool().await;
+    assert_eq!(MIGRATOR.run(&pool).await.expect("runs").applied.len(), 2);
+    let seen: (String, String) = sqlx::query_as("SELECT lock_timeout, statement_timeout FROM seen")
+        .fetch_one(&pool)
+        .await
+        .expect("row");
+    assert_eq!(seen, ("1234ms".to_string(), "0".to_string()));
+    // Only outside a transaction does CREATE INDEX CONCURRENTLY succeed: the flag was used.
+    let valid: bool = sqlx::query_scalar(
+        "SELECT indisvalid FROM pg_index WHERE indexrelid = 'seen_lock_idx'::regclass",
+    )
+    .fetch_one(&pool)
+    .await
+    .expect("index");
+    assert!(valid);
+    let sums: Vec<String> =
+        sqlx::query_scalar("SELECT checksum FROM migrate_history ORDER BY version")
+            .fetch_all(&pool)
+            .await
+            .expect("history");
+    assert_eq!(sums, [COMPILED[0].checksum, COMPILED[1].checksum]);
     pool.close().await;
     db.close().await.expect("drop");
 }

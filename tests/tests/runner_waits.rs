@@ -6,6 +6,7 @@
 //! Every wait is synchronised on observable state: a "gate" table the test locks, which a
 //! migration's statement waits for, seen in `pg_stat_activity`; events sent over a channel.
 
+use migrate_core::Explain;
 use std::time::{Duration, Instant};
 
 use migrate_core::runner::{self, Event, Options, RunError, Source, State};
@@ -24,9 +25,9 @@ fn src(version: u64, name: &str, sql: &str) -> Source {
 /// waiting" reported at every poll.
 fn opts() -> Options {
     Options {
-        lock_timeout_ms: None,
-        retry_backoff_ms: 20,
-        wait_report_ms: 1,
+        lock_timeout: None,
+        retry_backoff: Duration::from_millis(20),
+        wait_report: Duration::from_millis(1),
         ..Options::default()
     }
 }
@@ -191,7 +192,7 @@ async fn a_waiting_runner_gives_up_after_the_runner_lock_timeout() {
     let pid = runner_at_gate(&db.url, V1).await;
 
     let impatient = Options {
-        runner_lock_timeout_ms: Some(100),
+        runner_lock_timeout: Some(Duration::from_millis(100)),
         ..opts()
     };
     let (second, mut events) = spawn_up(&db.url, &m, &impatient);
@@ -291,7 +292,7 @@ async fn a_sqlite_runner_gives_up_after_the_runner_lock_timeout_and_says_why() {
     let mut holder = hold_sqlite(&file).await;
     let m = [src(V1, "create_pets", "CREATE TABLE pets (id integer);\n")];
     let o = Options {
-        runner_lock_timeout_ms: Some(100),
+        runner_lock_timeout: Some(Duration::from_millis(100)),
         ..opts()
     };
     let (run, _) = spawn_up_sqlite(&file.url, &m, &o);

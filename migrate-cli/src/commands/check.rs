@@ -1,13 +1,13 @@
 //! `migrate check`: validate the schema offline.
 
-use migrate_core::config::Dialect;
-use migrate_core::migration::ProblemKind;
+use migrate_core::Explain;
 use migrate_core::runner::{self, Refusal, RunError};
-use serde_json::json;
 
 use super::{Exit, load_config, report};
 use crate::cli::Global;
 use crate::output::Output;
+use crate::report::lint::{print_findings, summary};
+use crate::report::project::{Checked, Released};
 
 pub fn run(global: &Global, out: &Output) -> Exit {
     let config = match load_config(global, out) {
@@ -16,12 +16,23 @@ pub fn run(global: &Global, out: &Output) -> Exit {
     };
     // The migration directory: every edited, reordered, deleted or unlisted file is named, and
     // everything the runner would refuse in a file before running it.
-    let mut warnings = Vec::new();
+    let mut released = Vec::new();
     let (problems, refusals) = if config.migrations.is_dir() {
         match migrate_core::migration::MigrationDir::open(&config.migrations) {
             Ok(dir) => {
+                // Up to `lint_baseline`, what the runner refuses in a file is a warning: applied
+                // everywhere, it cannot be edited, and the runner refuses it only where it runs.
                 let dir = dir.with_baseline(config.lint_baseline);
-                warnings = released_warnings(out, &dir, config.dialect);
+                released = dir
+                    .released_problems(Some(config.dialect))
+                    .iter()
+                    .map(Released::of)
+                    .collect();
+                if !out.json() {
+                    for w in &released {
+                        w.print();
+                    }
+                }
                 let mut problems = dir.verify();
                 // The environment's files replace the directory's: only a sound directory has them.
                 let refusals = if problems.is_empty() {
@@ -33,7 +44,7 @@ pub fn run(global: &Global, out: &Output) -> Exit {
                 (problems, refusals)
             }
             Err(e) => {
-                super::migration_error(out, &e);
+                out.explain(&e);
                 return Exit::Usage;
             }
         }
@@ -57,8 +68,8 @@ pub fn run(global: &Global, out: &Output) -> Exit {
         report.drop_refused(&refused);
     }
     if !out.json() {
-        super::lint::print_reports(out, &lint);
-        super::lint::summary(&lint, false);
+        print_findings(out, &lint);
+        summary(&lint, false);
     }
     let lint_exit = super::lint::exit_code(&lint);
     if !problems.is_empty() || !refusals.is_empty() {
@@ -66,49 +77,23 @@ pub fn run(global: &Global, out: &Output) -> Exit {
             report(out, diags);
         }
         super::report_findings(out, &problems, &refusals);
-        if !out.json() {
-            let n = problems.len() + refusals.len();
-            eprintln!(
-                "{n} problem{} in {}",
-                if n == 1 { "" } else { "s" },
-                config.migrations.display()
-            );
-        }
+        let n = problems.len() + refusals.len();
+        out.note(&format!(
+            "{n} problem{} in {}",
+            if n == 1 { "" } else { "s" },
+            config.migrations.display()
+        ));
         return Exit::Found;
     }
     match schema {
         Ok(schema) => {
-            if out.json() {
-                let findings: Vec<_> = lint
-                    .iter()
-                    .flat_map(|r| {
-                        r.findings
-                            .iter()
-                            .map(move |f| migrate_core::lint::report::json(r, f))
-                    })
-                    .collect();
-                println!(
-                    "{}",
-                    json!({
-                        "ok": lint_exit == Exit::Ok,
-                        "errors": [],
-                        "tables": schema.tables.len(),
-                        "enums": schema.enums.len(),
-                        "lint": findings,
-                        "warnings": warnings,
-                    })
-                );
-            } else {
-                let plural = |n: usize, one: &str, many: &str| {
-                    format!("{n} {}", if n == 1 { one } else { many })
-                };
-                out.say(&format!(
-                    "ok: {} is valid ({}, {})",
-                    config.schema.display(),
-                    plural(schema.tables.len(), "table", "tables"),
-                    plural(schema.enums.len(), "enum", "enums")
-                ));
-            }
+            out.emit(&Checked::new(
+                &schema,
+                &config.schema,
+                &lint,
+                lint_exit == Exit::Ok,
+                released,
+            ));
             lint_exit
         }
         Err(diags) => {
@@ -118,56 +103,20 @@ pub fn run(global: &Global, out: &Output) -> Exit {
                 .iter()
                 .any(|d| matches!(d.code, "schema-not-found" | "schema-empty"))
             {
-                if !out.json() {
-                    eprintln!(
-                        "the configuration's `schema` ({}) names no schema files",
-                        config.schema.display()
-                    );
-                }
+                out.note(&format!(
+                    "the configuration's `schema` ({}) names no schema files",
+                    config.schema.display()
+                ));
                 return Exit::Usage;
             }
-            if !out.json() {
-                let n = diags.len();
-                eprintln!("{n} error{} in the schema", if n == 1 { "" } else { "s" });
-            }
+            let n = diags.len();
+            out.note(&format!(
+                "{n} error{} in the schema",
+                if n == 1 { "" } else { "s" }
+            ));
             Exit::Found
         }
     }
-}
-
-/// The content problems of the migrations up to `lint_baseline`, as warnings (printed, and
-/// returned as JSON values): applied everywhere, they cannot be edited, and the runner only
-/// refuses them where they would run.
-fn released_warnings(
-    out: &Output,
-    dir: &migrate_core::migration::MigrationDir,
-    dialect: Dialect,
-) -> Vec<serde_json::Value> {
-    const NOTE: &str = "at or before `lint_baseline`, so a warning: it was applied as it is and can no \
-        longer change; `migrate up` refuses to run it on a database that has not applied it";
-    let problems = dir.released_problems(Some(dialect));
-    if !out.json() {
-        for p in &problems {
-            let help = match &p.kind {
-                ProblemKind::Content(c) => c.help(),
-                _ => p.help(),
-            };
-            eprintln!(
-                "warning: [{}] {}\n  = note: {NOTE}\n  = help: {help}",
-                p.code(),
-                p.message()
-            );
-        }
-    }
-    problems
-        .iter()
-        .map(|p| {
-            json!({
-                "code": p.code(), "file": p.path.display().to_string(), "line": p.line(),
-                "message": p.message(), "note": NOTE,
-            })
-        })
-        .collect()
 }
 
 /// With `--env NAME`: what the runner would refuse in that environment's secure files (a missing

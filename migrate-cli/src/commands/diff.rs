@@ -3,16 +3,15 @@
 use clap::Args;
 use migrate_core::config::Config;
 use migrate_core::db::Conn;
-use migrate_core::generate::{Plan, plan_by};
-use migrate_core::introspect::{self, Introspected, Options, Undeclared};
+use migrate_core::generate::plan_by;
+use migrate_core::introspect::{self, Introspected, Options};
+use migrate_core::migration::check_name;
 use migrate_core::schema::{self, Schema};
-use serde_json::json;
 
-use super::{
-    Exit, block_on, connect, load_config, migration_error, open_dir, report, report_problems,
-};
+use super::{Exit, block_on, connect, load_config, open_dir, report, report_problems};
 use crate::cli::Global;
 use crate::output::Output;
+use crate::report::diff::{DiffRefused, DiffReport};
 
 #[derive(Debug, Args)]
 pub struct DiffArgs {
@@ -54,7 +53,7 @@ pub async fn read_database(
     match introspect::introspect_with_notes(&mut conn, opts).await {
         Ok(live) => Ok((conn, live)),
         Err(e) => {
-            out.error(&e.message, e.help.as_deref());
+            out.explain(&e);
             conn.close().await;
             Err(Exit::Usage)
         }
@@ -63,11 +62,9 @@ pub async fn read_database(
 
 /// Prints what the database has that the schema language cannot express.
 pub fn print_notes(out: &Output, notes: &[String]) {
-    if !out.json() {
-        for n in notes {
-            // Notes quote names read from the database: print them on one line, as they are.
-            eprintln!("note: {}", migrate_core::sql::printable(n));
-        }
+    for n in notes {
+        // Notes quote names read from the database: print them on one line, as they are.
+        out.note(&format!("note: {}", migrate_core::sql::printable(n)));
     }
 }
 
@@ -76,16 +73,8 @@ pub fn run(global: &Global, args: &DiffArgs, out: &Output) -> Exit {
         Ok(c) => c,
         Err(code) => return code,
     };
-    if let Some(name) = &args.name
-        && !migrate_core::migration::is_valid_name(name)
-    {
-        out.error(
-            &format!("`{name}` is not a snake_case migration name"),
-            Some(&format!(
-                "use lower case letters, digits and `_`, e.g. `{}`",
-                migrate_core::migration::snake_case(name)
-            )),
-        );
+    if let Some(Err(e)) = args.name.as_deref().map(check_name) {
+        out.explain(&e);
         return Exit::Usage;
     }
     let declared = match schema::load(&config.schema) {
@@ -140,84 +129,30 @@ pub fn run(global: &Global, args: &DiffArgs, out: &Output) -> Exit {
 
     let refusals = plan.refusals();
     if !refusals.is_empty() {
-        report_undeclared(out, &undeclared);
-        if out.json() {
-            let list: Vec<_> = refusals
-                .iter()
-                .map(|r| {
-                    json!({
-                        "change": r.subject,
-                        "risk": r.risk.as_str(),
-                        "reason": r.reason,
-                        "acknowledge_in": r.needs.as_ref().map(|n| n.section.clone()),
-                        "acknowledge_with": r.needs.as_ref().map(|n| n.line.clone()),
-                        "note": r.hint,
-                    })
-                })
-                .collect();
-            println!(
-                "{}",
-                json!({ "ok": false, "refused": list, "undeclared": undeclared_json(&undeclared), "notes": live.notes })
-            );
-        } else {
-            for r in &refusals {
-                eprintln!("error: {r}\n");
-            }
-            eprintln!(
-                "nothing was written: {} change(s) would lose data or break running code until acknowledged",
-                refusals.len()
-            );
-        }
+        out.emit(&DiffRefused::new(&refusals, &undeclared, &live.notes));
         return Exit::Found;
     }
 
+    let shown = DiffReport::new(&plan, differs, &undeclared, &live.notes);
     if plan.diff.is_empty() {
-        if out.json() {
-            println!(
-                "{}",
-                json!({ "ok": true, "differs": differs, "changes": [], "undeclared": undeclared_json(&undeclared), "notes": live.notes })
-            );
-        } else {
-            report_undeclared(out, &undeclared);
-            out.say(if kept > 0 {
-                "no migration needed: the database has everything the schema declares"
-            } else {
-                "no changes: the database matches the declared schema"
-            });
-        }
+        out.emit(&shown);
         return exit;
     }
-
-    let changes: Vec<String> = plan.diff.changes.iter().map(|c| c.describe()).collect();
+    // Only people are told about the snapshot.
+    let snapshot_note = || !out.json() && snapshot_differs(&config, &declared);
     if args.print {
-        if out.json() {
-            let files: Vec<_> = plan
-                .files
-                .iter()
-                .map(|f| json!({ "name": f.name, "sql": f.content }))
-                .collect();
-            println!(
-                "{}",
-                json!({ "ok": true, "differs": true, "changes": changes, "files": files, "undeclared": undeclared_json(&undeclared), "notes": live.notes })
-            );
-        } else {
-            report_undeclared(out, &undeclared);
-            print_files(&plan);
-            snapshot_note(&config, &declared);
-        }
+        out.emit(&shown.printed(&plan, snapshot_note()));
         return exit;
     }
 
-    let mut dir = match open_dir(&config, global, true, out) {
+    let mut dir = match open_dir(&config, true, out) {
         Ok(d) => d,
         Err(code) => return code,
     };
     let problems = dir.verify();
     if !problems.is_empty() {
         report_problems(out, &problems);
-        if !out.json() {
-            eprintln!("nothing was written: fix the migration directory first");
-        }
+        out.note("nothing was written: fix the migration directory first");
         return Exit::Found;
     }
     let files: Vec<(&str, &str)> = plan
@@ -227,92 +162,26 @@ pub fn run(global: &Global, args: &DiffArgs, out: &Output) -> Exit {
         .collect();
     match dir.add_all(&files) {
         Ok(paths) => {
-            if out.json() {
-                let list: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
-                println!(
-                    "{}",
-                    json!({ "ok": true, "differs": true, "changes": changes, "written": list, "undeclared": undeclared_json(&undeclared), "notes": live.notes })
-                );
-            } else {
-                report_undeclared(out, &undeclared);
-                for p in &paths {
-                    out.say(&p.display().to_string());
-                }
-                snapshot_note(&config, &declared);
-            }
+            out.emit(&shown.written(&paths, snapshot_note()));
             exit
         }
         Err(e) => {
-            migration_error(out, &e);
+            out.explain(&e);
             Exit::Usage
         }
     }
 }
 
-fn print_files(plan: &Plan) {
-    let many = plan.files.len() > 1;
-    for (i, f) in plan.files.iter().enumerate() {
-        if many {
-            if i > 0 {
-                println!();
-            }
-            println!("-- migration {} of {}: {}", i + 1, plan.files.len(), f.name);
-        }
-        print!("{}", f.content);
-    }
-}
-
-fn undeclared_json(list: &[Undeclared]) -> Vec<serde_json::Value> {
-    list.iter()
-        .map(|u| {
-            json!({
-                "object": u.object,
-                "dropped": u.dropped,
-                "acknowledge_with": u.acknowledge,
-            })
-        })
-        .collect()
-}
-
-/// Lists the database's objects that the schema does not declare, and what happens to each.
-fn report_undeclared(out: &Output, list: &[Undeclared]) {
-    if list.is_empty() || out.json() {
-        return;
-    }
-    eprintln!(
-        "The database has {} object(s) the schema does not declare; none is dropped unless acknowledged:",
-        list.len()
-    );
-    for u in list {
-        let what = match (&u.acknowledge, u.dropped) {
-            (_, true) => "dropped, as acknowledged".to_string(),
-            (Some(ack), false) => format!("left in place (to drop it: `{ack}`)"),
-            (None, false) => {
-                "left in place (declare it, or drop it in a hand-written migration: `migrate new`)"
-                    .to_string()
-            }
-        };
-        eprintln!("  - {}: {what}", migrate_core::sql::printable(&u.object));
-    }
-    eprintln!();
-}
-
-/// Says so when `migrate generate` would also write a migration: `diff` never updates the
-/// snapshot.
-fn snapshot_note(config: &Config, declared: &Schema) {
+/// Whether `migrate generate` would also write a migration: `diff` never updates the snapshot.
+fn snapshot_differs(config: &Config, declared: &Schema) -> bool {
     if !config.migrations.is_dir() {
-        return;
+        return false;
     }
     let Ok(dir) = migrate_core::migration::MigrationDir::open(&config.migrations) else {
-        return;
+        return false;
     };
     let Ok(snapshot) = dir.snapshot() else {
-        return;
+        return false;
     };
-    if !migrate_core::diff::diff(&snapshot, declared).is_empty() {
-        eprintln!(
-            "note: the declared schema also differs from the migration directory's snapshot; `migrate generate` \
-             writes its own migration for that (`migrate diff` never updates the snapshot)"
-        );
-    }
+    !migrate_core::diff::diff(&snapshot, declared).is_empty()
 }

@@ -1,17 +1,18 @@
 //! `migrate hash`: re-record the manifest from the files as they are.
 
-use serde_json::json;
+use migrate_core::migration::MigrationError;
 
-use super::{Exit, load_config, migration_error, open_dir};
+use super::{Exit, load_config, open_dir};
 use crate::cli::Global;
 use crate::output::Output;
+use crate::report::project::Rehashed;
 
 pub fn run(global: &Global, out: &Output) -> Exit {
     let config = match load_config(global, out) {
         Ok(c) => c,
         Err(code) => return code,
     };
-    let mut dir = match open_dir(&config, global, false, out) {
+    let mut dir = match open_dir(&config, false, out) {
         Ok(d) => d,
         Err(code) => return code,
     };
@@ -24,37 +25,15 @@ pub fn run(global: &Global, out: &Output) -> Exit {
                 .filter(|m| resolved.iter().any(|p| p.path == m.path))
                 .collect();
             let reports = super::lint::migration_reports(&config, &touched);
-            if out.json() {
-                let list: Vec<_> = resolved
-                    .iter()
-                    .map(|p| json!({ "code": p.code(), "file": p.path.display().to_string() }))
-                    .collect();
-                let lint: Vec<_> = reports
-                    .iter()
-                    .flat_map(|r| {
-                        r.findings
-                            .iter()
-                            .map(move |f| migrate_core::lint::report::json(r, f))
-                    })
-                    .collect();
-                println!("{}", json!({ "ok": true, "resolved": list, "lint": lint }));
-            } else if resolved.is_empty() {
-                out.say("the manifest already matches the files; nothing changed");
-            } else {
-                for p in &resolved {
-                    out.say(&format!("re-recorded {} ({})", p.file_name(), p.code()));
-                }
-                super::lint::print_reports(out, &reports);
-                super::lint::summary(&reports, false);
-            }
+            out.emit(&Rehashed::new(&resolved, &reports));
             super::lint::exit_code(&reports)
         }
-        Err(migrate_core::migration::MigrationError::Unverified { problems, .. }) => {
+        Err(MigrationError::Unverified { problems, .. }) => {
             super::report_problems(out, &problems);
             Exit::Found
         }
         Err(e) => {
-            migration_error(out, &e);
+            out.explain(&e);
             Exit::Usage
         }
     }

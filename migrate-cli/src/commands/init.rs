@@ -5,6 +5,7 @@ use std::path::Path;
 use super::Exit;
 use crate::cli::{InitArgs, InitDialect};
 use crate::output::Output;
+use crate::report::project::Initialised;
 
 const SCHEMA_TEMPLATE: &str = r#"# The declared schema: the single source of truth for tables, models and migrations.
 # Reference: every key and type is described in the migrate schema language reference.
@@ -88,13 +89,6 @@ pub fn run(args: &InitArgs, out: &Output) -> Exit {
     }
     out.say(&format!("created  {}", config_path.display()));
     out.say(&format!("created  {}/", dir.join("migrations").display()));
-    if out.json() {
-        println!(
-            "{}",
-            serde_json::json!({ "ok": true, "config": config_path.display().to_string() })
-        );
-    } else {
-        out.say("\nNext: declare tables in schema/schema.toml, then run `migrate check`.");
-    }
+    out.emit(&Initialised::new(&config_path));
     Exit::Ok
 }

@@ -3,14 +3,13 @@
 
 use std::path::{Path, PathBuf};
 
-use migrate_core::config::{Config, Dialect};
-use migrate_core::lint::{self, FileReport, Level, LintOptions, catalog, report};
-use migrate_core::migration::{Migration, MigrationDir};
-use serde_json::json;
-
 use super::{Exit, load_config};
 use crate::cli::{Format, Global, InitDialect, LintArgs};
 use crate::output::Output;
+use crate::report::lint::{RuleShown, print_findings, summary};
+use migrate_core::config::{Config, Dialect};
+use migrate_core::lint::{self, FileReport, LintOptions, catalog};
+use migrate_core::migration::{Migration, MigrationDir};
 
 pub fn run(global: &Global, args: &LintArgs, out: &Output) -> Exit {
     if args.rules {
@@ -53,7 +52,7 @@ pub fn run(global: &Global, args: &LintArgs, out: &Output) -> Exit {
             Err(code) => return code,
         }
     };
-    print_reports(out, &reports);
+    print_findings(out, &reports);
     if !matches!(out.format, Format::Json | Format::Github | Format::Sarif) {
         summary(&reports, true);
     }
@@ -80,7 +79,7 @@ pub fn directory_reports(
         return Ok(Vec::new());
     }
     let dir = MigrationDir::open(&config.migrations).map_err(|e| {
-        super::migration_error(out, &e);
+        out.explain(&e);
         Exit::Usage
     })?;
     let baseline = if all { None } else { config.lint_baseline };
@@ -141,96 +140,8 @@ fn unreadable(out: &Output, path: &Path, e: &std::io::Error) -> Exit {
     Exit::Usage
 }
 
-/// Prints findings in the selected format: text (stderr), JSON lines, GitHub annotations or one
-/// SARIF document (stdout). Written through one buffer: a thousand findings are a few writes, not
-/// a thousand.
-pub fn print_reports(out: &Output, reports: &[FileReport]) {
-    let mut buffer = String::new();
-    let mut line = |text: String| {
-        buffer.push_str(&text);
-        buffer.push('\n');
-    };
-    match out.format {
-        Format::Text => {
-            for r in reports {
-                for f in &r.findings {
-                    line(format!("{}\n", report::render(r, f, out.color())));
-                }
-                for a in &r.allowed {
-                    line(report::render_allowed(r, a));
-                }
-            }
-        }
-        Format::Json => {
-            for r in reports {
-                for f in &r.findings {
-                    line(report::json(r, f).to_string());
-                }
-                for a in &r.allowed {
-                    line(report::json_allowed(r, a).to_string());
-                }
-            }
-        }
-        Format::Github => {
-            for r in reports {
-                for f in &r.findings {
-                    line(report::github(r, f));
-                }
-                for a in &r.allowed {
-                    line(report::github_allowed(r, a));
-                }
-            }
-        }
-        Format::Sarif => line(report::sarif(reports).to_string()),
-    }
-    let written = if out.format == Format::Text {
-        std::io::Write::write_all(&mut std::io::stderr().lock(), buffer.as_bytes())
-    } else {
-        std::io::Write::write_all(&mut std::io::stdout().lock(), buffer.as_bytes())
-    };
-    // A closed pipe (`migrate lint | head`) ends the output, not the run.
-    let _ = written;
-}
-
-/// `2 errors, 1 warning in 3 files checked (1 allowed)` on stderr; `quiet_when_clean` prints a
-/// line for a clean run too.
-pub fn summary(reports: &[FileReport], clean_line: bool) {
-    let count = |level| {
-        reports
-            .iter()
-            .flat_map(|r| &r.findings)
-            .filter(|f| f.level == level)
-            .count()
-    };
-    let (errors, warnings) = (count(Level::Error), count(Level::Warning));
-    let allowed: usize = reports.iter().map(|r| r.allowed.len()).sum();
-    if errors + warnings == 0 && !clean_line {
-        return;
-    }
-    let plural = |n: usize, one: &str| format!("{n} {one}{}", if n == 1 { "" } else { "s" });
-    let mut line = format!(
-        "lint: {}, {} in {} checked",
-        plural(errors, "error"),
-        plural(warnings, "warning"),
-        plural(reports.len(), "file")
-    );
-    if allowed > 0 {
-        line.push_str(&format!(" ({allowed} allowed)"));
-    }
-    eprintln!("{line}");
-}
-
 fn print_rules(out: &Output) {
-    if out.format == Format::Json {
-        for r in catalog::RULES {
-            println!(
-                "{}",
-                json!({ "rule": r.id, "level": r.level.as_str(), "summary": r.summary, "help": r.help })
-            );
-        }
-        return;
-    }
     for r in catalog::RULES {
-        println!("{:<40} {:<8} {}", r.id, r.level.as_str(), r.summary);
+        out.emit(&RuleShown::of(r));
     }
 }

@@ -16,6 +16,7 @@ use migrate_core::config::{CONFIG_FILE, Config};
 
 use crate::cli::{Cli, Command, Global};
 use crate::output::Output;
+use crate::report;
 
 /// Exit codes: 0 success; 1 a check found something, a change was refused, or a migration failed;
 /// 2 usage, configuration or connection error.
@@ -64,7 +65,7 @@ pub fn load_config(global: &Global, out: &Output) -> Result<Config, Exit> {
     if let Some(env) = &global.env
         && let Err(d) = config.environment(env)
     {
-        out.error(&d.message, d.help.as_deref());
+        out.explain(d.as_ref());
         return Err(Exit::Usage);
     }
     Ok(config)
@@ -72,27 +73,17 @@ pub fn load_config(global: &Global, out: &Output) -> Result<Config, Exit> {
 
 /// Prints diagnostics for a person, or as one JSON document.
 pub fn report(out: &Output, diags: &migrate_core::Diagnostics) {
-    if out.json() {
-        let errors: Vec<_> = diags.iter().map(crate::output::diagnostic_json).collect();
-        println!("{}", serde_json::json!({ "ok": false, "errors": errors }));
-    } else {
-        for d in diags.iter() {
-            out.diagnostic(d);
-        }
-    }
+    out.emit(&report::Diagnostics::new(diags));
 }
 
-/// Opens the migration directory with the selected environment's extra paths; creates it (with an
-/// empty manifest) when `create` is set and it does not exist.
+/// Opens the migration directory; creates it (with an empty manifest) when `create` is set and
+/// it does not exist.
 pub fn open_dir(
     config: &Config,
-    global: &Global,
     create: bool,
     out: &Output,
 ) -> Result<migrate_core::migration::MigrationDir, Exit> {
     use migrate_core::migration::MigrationDir;
-    // Environments' extra paths only matter to the runner: the repository keeps placeholders.
-    let _ = global;
     let result = if create && !config.migrations.is_dir() {
         MigrationDir::create(&config.migrations)
     } else {
@@ -101,19 +92,9 @@ pub fn open_dir(
     result
         .map(|dir| dir.with_baseline(config.lint_baseline))
         .map_err(|e| {
-            migration_error(out, &e);
+            out.explain(&e);
             Exit::Usage
         })
-}
-
-/// Prints a migration-directory error (its text carries its own `help:`).
-pub fn migration_error(out: &Output, e: &migrate_core::migration::MigrationError) {
-    let text = e.to_string();
-    let (message, help) = match text.split_once("\n  help: ") {
-        Some((m, h)) => (m.to_string(), Some(h.to_string())),
-        None => (text, None),
-    };
-    out.error(&message, help.as_deref());
 }
 
 /// Prints directory problems; JSON mode prints them as one document.
@@ -128,39 +109,7 @@ pub fn report_findings(
     problems: &[migrate_core::migration::Problem],
     refusals: &[migrate_core::runner::Refusal],
 ) {
-    if out.json() {
-        let list: Vec<_> = problems
-            .iter()
-            .map(|p| {
-                serde_json::json!({
-                    "code": p.code(),
-                    "file": p.path.display().to_string(),
-                    "line": p.line(),
-                    "message": p.message(),
-                    "help": p.help(),
-                })
-            })
-            .chain(refusals.iter().map(|r| {
-                serde_json::json!({
-                    "code": r.code,
-                    "file": r.file,
-                    "line": r.line,
-                    "version": r.version,
-                    "name": r.name,
-                    "message": format!("`{}` {}", r.location(), r.message),
-                    "help": r.help,
-                })
-            }))
-            .collect();
-        println!("{}", serde_json::json!({ "ok": false, "migrations": list }));
-    } else {
-        for p in problems {
-            out.error(&format!("[{}] {}", p.code(), p.message()), Some(&p.help()));
-        }
-        for r in refusals {
-            out.error(&r.to_string(), Some(&r.help));
-        }
-    }
+    out.emit(&report::Migrations::new(problems, refusals));
 }
 
 /// The selected environment's extra migration paths (none without `--env`).
@@ -216,7 +165,7 @@ pub async fn connect(
     // A relative SQLite path is relative to the configuration file, like every other path in it.
     let url = resolve_sqlite_url(&url, config);
     migrate_core::db::Conn::connect(&url).await.map_err(|e| {
-        out.error(&e.message, e.help.as_deref());
+        out.explain(&e);
         Exit::Usage
     })
 }

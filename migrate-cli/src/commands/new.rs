@@ -1,28 +1,22 @@
 //! `migrate new NAME`: an empty hand-written migration, listed in the manifest.
 
-use migrate_core::migration::{is_valid_name, snake_case};
-use serde_json::json;
+use migrate_core::migration::{MigrationError, check_name};
 
-use super::{Exit, load_config, migration_error, open_dir};
+use super::{Exit, load_config, open_dir};
 use crate::cli::{Global, NewArgs};
 use crate::output::Output;
+use crate::report::Written;
 
 pub fn run(global: &Global, args: &NewArgs, out: &Output) -> Exit {
-    if !is_valid_name(&args.name) {
-        out.error(
-            &format!("`{}` is not a snake_case migration name", args.name),
-            Some(&format!(
-                "use lower case letters, digits and `_`, starting with a letter, e.g. `migrate new {}`",
-                snake_case(&args.name)
-            )),
-        );
+    if let Err(e) = check_name(&args.name) {
+        out.explain(&e);
         return Exit::Usage;
     }
     let config = match load_config(global, out) {
         Ok(c) => c,
         Err(code) => return code,
     };
-    let mut dir = match open_dir(&config, global, true, out) {
+    let mut dir = match open_dir(&config, true, out) {
         Ok(d) => d,
         Err(code) => return code,
     };
@@ -42,24 +36,17 @@ pub fn run(global: &Global, args: &NewArgs, out: &Output) -> Exit {
                 .collect::<Vec<_>>();
             let reports = super::lint::migration_reports(&config, &lint);
             if !out.json() {
-                super::lint::print_reports(out, &reports);
+                crate::report::lint::print_findings(out, &reports);
             }
-            if out.json() {
-                println!(
-                    "{}",
-                    json!({ "ok": true, "written": [path.display().to_string()] })
-                );
-            } else {
-                out.say(&path.display().to_string());
-            }
+            out.emit(&Written::new(&[path]));
             Exit::Ok
         }
-        Err(migrate_core::migration::MigrationError::Unverified { problems, .. }) => {
+        Err(MigrationError::Unverified { problems, .. }) => {
             super::report_problems(out, &problems);
             Exit::Found
         }
         Err(e) => {
-            migration_error(out, &e);
+            out.explain(&e);
             Exit::Usage
         }
     }

@@ -2,15 +2,14 @@
 
 use std::path::PathBuf;
 
-use clap::Args;
-use migrate_core::schema::print::to_toml;
-use migrate_core::schema::validate::unprintable_names;
-use serde_json::json;
-
 use super::diff::{options, print_notes, read_database};
 use super::{Exit, block_on, load_config};
 use crate::cli::Global;
 use crate::output::Output;
+use crate::report::diff::{Pulled, UnprintableNames};
+use clap::Args;
+use migrate_core::schema::print::to_toml;
+use migrate_core::schema::validate::unprintable_names;
 
 #[derive(Debug, Args)]
 pub struct PullArgs {
@@ -61,23 +60,16 @@ pub fn run(global: &Global, args: &PullArgs, out: &Output) -> Exit {
     if refuse_unprintable_names(out, &live.schema) {
         return Exit::Found;
     }
-    if dialect != config.dialect && !out.json() {
-        eprintln!(
+    if dialect != config.dialect {
+        out.note(&format!(
             "note: the database is {}, but migrate.toml says `dialect = \"{}\"`",
             dialect.as_str(),
             config.dialect.as_str()
-        );
+        ));
     }
     let text = format!("{HEADER}\n{}", to_toml(&live.schema));
     let Some(path) = &args.output else {
-        if out.json() {
-            println!(
-                "{}",
-                json!({ "ok": true, "schema": text, "notes": live.notes })
-            );
-        } else {
-            print!("{text}");
-        }
+        out.emit(&Pulled::printed(&text, &live.notes));
         return Exit::Ok;
     };
     let written = match path.parent().filter(|p| !p.as_os_str().is_empty()) {
@@ -89,19 +81,8 @@ pub fn run(global: &Global, args: &PullArgs, out: &Output) -> Exit {
         out.error(&format!("cannot write {}: {e}", path.display()), None);
         return Exit::Usage;
     }
-    if out.json() {
-        println!(
-            "{}",
-            json!({ "ok": true, "written": path.display().to_string(), "notes": live.notes })
-        );
-    } else {
-        out.say(&format!(
-            "wrote {} ({} enum(s), {} table(s))",
-            path.display(),
-            live.schema.enums.len(),
-            live.schema.tables.len()
-        ));
-    }
+    let counts = (live.schema.enums.len(), live.schema.tables.len());
+    out.emit(&Pulled::written(path, counts, &live.notes));
     Exit::Ok
 }
 
@@ -114,28 +95,6 @@ fn refuse_unprintable_names(out: &Output, schema: &migrate_core::schema::Schema)
     if found.is_empty() {
         return false;
     }
-    let help = "rename them in the database (e.g. `ALTER TABLE … RENAME TO …`, \
-                `ALTER TABLE … RENAME COLUMN … TO …`, `ALTER TYPE … RENAME VALUE … TO …`), then pull again";
-    if out.json() {
-        println!(
-            "{}",
-            json!({
-                "ok": false,
-                "error": "the database has names that `migrate check` refuses; nothing was written",
-                "names": found,
-                "help": help,
-            })
-        );
-    } else {
-        let list: Vec<String> = found.iter().map(|f| format!("  - {f}")).collect();
-        out.error(
-            &format!(
-                "the database has {} name(s) that `migrate check` refuses; nothing was written\n{}",
-                found.len(),
-                list.join("\n")
-            ),
-            Some(help),
-        );
-    }
+    out.emit(&UnprintableNames::new(found));
     true
 }

@@ -266,9 +266,38 @@ pub enum Tok {
     Op(String),
 }
 
+/// Why SQL text could not be read: an expression, or SQLite's `CREATE TABLE`.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SyntaxError {
+    #[error("unexpected character `{0}`")]
+    UnexpectedChar(char),
+    #[error("unclosed `{0}`")]
+    Unclosed(char),
+    #[error("unclosed string")]
+    UnclosedString,
+    /// What was expected, e.g. `` `)` `` or `a type name`.
+    #[error("expected {0}")]
+    Expected(String),
+    /// What came instead, e.g. `NOT` or `end of expression`.
+    #[error("unexpected {0}")]
+    Unexpected(String),
+    /// A construct, e.g. `` `IS DOCUMENT` ``.
+    #[error("{0} is not supported")]
+    Unsupported(String),
+    /// A kind of construct, e.g. `subscripts`.
+    #[error("{0} are not supported")]
+    UnsupportedKind(&'static str),
+    #[error("CASE without WHEN")]
+    CaseWithoutWhen,
+    #[error("unbalanced parentheses")]
+    UnbalancedParentheses,
+    #[error("no column list")]
+    NoColumnList,
+}
+
 /// Splits SQL into tokens. Comments and white space are skipped. With `sqlite`, `[name]` and
 /// `` `name` `` are quoted identifiers, as SQLite reads them.
-pub fn tokenize(src: &str, sqlite: bool) -> Result<Vec<Token>, String> {
+pub fn tokenize(src: &str, sqlite: bool) -> Result<Vec<Token>, SyntaxError> {
     let b = src.as_bytes();
     let mut out = Vec::new();
     let mut i = 0;
@@ -320,7 +349,7 @@ pub fn tokenize(src: &str, sqlite: bool) -> Result<Vec<Token>, String> {
                 Tok::Quoted(value)
             }
             b'[' if sqlite => {
-                let close = src[i..].find(']').ok_or("unclosed `[`")?;
+                let close = src[i..].find(']').ok_or(SyntaxError::Unclosed('['))?;
                 i += close + 1;
                 Tok::Quoted(src[start + 1..i - 1].to_string())
             }
@@ -391,7 +420,7 @@ pub fn tokenize(src: &str, sqlite: bool) -> Result<Vec<Token>, String> {
                 Tok::Op(op.to_string())
             }
             other => {
-                return Err(format!("unexpected character `{}`", other as char));
+                return Err(SyntaxError::UnexpectedChar(other as char));
             }
         };
         out.push(Token {
@@ -408,7 +437,7 @@ fn is_op_char(c: u8) -> bool {
 }
 
 /// A quoted string or identifier starting at `start`: its value and the index past its end.
-fn quoted(src: &str, start: usize, q: u8) -> Result<(String, usize), String> {
+fn quoted(src: &str, start: usize, q: u8) -> Result<(String, usize), SyntaxError> {
     let b = src.as_bytes();
     let mut i = start + 1;
     let mut value = String::new();
@@ -426,10 +455,10 @@ fn quoted(src: &str, start: usize, q: u8) -> Result<(String, usize), String> {
         }
         i += 1;
     }
-    Err(format!("unclosed `{}`", q as char))
+    Err(SyntaxError::Unclosed(q as char))
 }
 
-fn raw_string_end(b: &[u8], quote: usize, backslashes: bool) -> Result<usize, String> {
+fn raw_string_end(b: &[u8], quote: usize, backslashes: bool) -> Result<usize, SyntaxError> {
     let mut i = quote + 1;
     while i < b.len() {
         match b[i] {
@@ -439,7 +468,7 @@ fn raw_string_end(b: &[u8], quote: usize, backslashes: bool) -> Result<usize, St
             _ => i += 1,
         }
     }
-    Err("unclosed string".into())
+    Err(SyntaxError::UnclosedString)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -543,7 +572,7 @@ struct Parser<'t> {
     pos: usize,
 }
 
-type PResult<T> = Result<T, String>;
+type PResult<T> = Result<T, SyntaxError>;
 
 impl Parser<'_> {
     fn peek(&self) -> Option<&Tok> {
@@ -591,7 +620,7 @@ impl Parser<'_> {
         if self.eat_op(op) {
             Ok(())
         } else {
-            Err(format!("expected `{op}`"))
+            Err(SyntaxError::Expected(format!("`{op}`")))
         }
     }
 
@@ -599,7 +628,7 @@ impl Parser<'_> {
         if self.eat_word(w) {
             Ok(())
         } else {
-            Err(format!("expected `{w}`"))
+            Err(SyntaxError::Expected(format!("`{w}`")))
         }
     }
 
@@ -642,7 +671,9 @@ impl Parser<'_> {
                 left = Expr::Is(Box::new(left), "IS NOT NULL".into());
             } else if self.eat_word("is") {
                 let not = self.eat_word("not");
-                let what = self.word_at(0).ok_or("expected a word after IS")?;
+                let what = self
+                    .word_at(0)
+                    .ok_or_else(|| SyntaxError::Expected("a word after IS".into()))?;
                 self.pos += 1;
                 match what.as_str() {
                     "null" | "true" | "false" | "unknown" => {
@@ -658,7 +689,7 @@ impl Parser<'_> {
                         let right = self.comparison()?;
                         left = Expr::Distinct(Box::new(left), Box::new(right), not);
                     }
-                    other => return Err(format!("`IS {other}` is not supported")),
+                    other => return Err(SyntaxError::Unsupported(format!("`IS {other}`"))),
                 }
             } else {
                 return Ok(left);
@@ -732,7 +763,7 @@ impl Parser<'_> {
                 left = Expr::In(Box::new(left), items, not);
             } else if self.eat_word("between") {
                 if self.is_word("symmetric") || self.is_word("asymmetric") {
-                    return Err("BETWEEN SYMMETRIC is not supported".into());
+                    return Err(SyntaxError::Unsupported("BETWEEN SYMMETRIC".into()));
                 }
                 let low = self.other()?;
                 self.expect_word("and")?;
@@ -752,7 +783,7 @@ impl Parser<'_> {
                     Box::new(Expr::Binary(b.into(), Box::new(left), Box::new(high))),
                 );
             } else if not {
-                return Err("unexpected NOT".into());
+                return Err(SyntaxError::Unexpected("NOT".into()));
             } else {
                 return Ok(left);
             }
@@ -843,7 +874,7 @@ impl Parser<'_> {
                 let ty = self.type_name()?;
                 e = Expr::Cast(Box::new(e), ty);
             } else if self.is_op("[") {
-                return Err("subscripts are not supported".into());
+                return Err(SyntaxError::UnsupportedKind("subscripts"));
             } else {
                 return Ok(e);
             }
@@ -851,7 +882,10 @@ impl Parser<'_> {
     }
 
     fn primary(&mut self) -> PResult<Expr> {
-        let tok = self.peek().cloned().ok_or("unexpected end of expression")?;
+        let tok = self
+            .peek()
+            .cloned()
+            .ok_or_else(|| SyntaxError::Unexpected("end of expression".into()))?;
         match tok {
             Tok::Str(s) => {
                 self.pos += 1;
@@ -877,12 +911,12 @@ impl Parser<'_> {
                     return self.call(quote_ident(&name));
                 }
                 if self.is_op(".") {
-                    return Err("qualified names are not supported".into());
+                    return Err(SyntaxError::UnsupportedKind("qualified names"));
                 }
                 Ok(Expr::Column(name))
             }
             Tok::Word(w) => self.word(&w),
-            Tok::Op(o) => Err(format!("unexpected `{o}`")),
+            Tok::Op(o) => Err(SyntaxError::Unexpected(format!("`{o}`"))),
         }
     }
 
@@ -923,7 +957,7 @@ impl Parser<'_> {
             }
             // Special syntax the parser does not know.
             "exists" | "select" | "extract" | "substring" | "position" | "overlay" | "trim" => {
-                return Err(format!("`{lower}` is not supported"));
+                return Err(SyntaxError::Unsupported(format!("`{lower}`")));
             }
             _ => {}
         }
@@ -951,7 +985,7 @@ impl Parser<'_> {
             return self.call(name);
         }
         if self.is_op(".") {
-            return Err("qualified names are not supported".into());
+            return Err(SyntaxError::UnsupportedKind("qualified names"));
         }
         Ok(Expr::Column(lower))
     }
@@ -975,12 +1009,12 @@ impl Parser<'_> {
                 args.push(self.expr()?);
             }
             if self.is_word("order") || self.is_word("from") {
-                return Err("this call syntax is not supported".into());
+                return Err(SyntaxError::Unsupported("this call syntax".into()));
             }
             self.expect_op(")")?;
         }
         if self.is_word("over") || self.is_word("filter") || self.is_word("within") {
-            return Err("window and aggregate clauses are not supported".into());
+            return Err(SyntaxError::UnsupportedKind("window and aggregate clauses"));
         }
         Ok(Expr::Call {
             name,
@@ -1004,7 +1038,7 @@ impl Parser<'_> {
             whens.push((cond, value));
         }
         if whens.is_empty() {
-            return Err("CASE without WHEN".into());
+            return Err(SyntaxError::CaseWithoutWhen);
         }
         let otherwise = if self.eat_word("else") {
             Some(Box::new(self.expr()?))
@@ -1043,11 +1077,11 @@ impl Parser<'_> {
                     _ => {}
                 }
                 if self.is_op(".") {
-                    return Err("qualified type names are not supported".into());
+                    return Err(SyntaxError::UnsupportedKind("qualified type names"));
                 }
                 words
             }
-            _ => return Err("expected a type name".into()),
+            _ => return Err(SyntaxError::Expected("a type name".into())),
         };
         let mut modifier = None;
         if self.eat_op("(") {
@@ -1058,7 +1092,7 @@ impl Parser<'_> {
                         self.pos += 1;
                         parts.push(n);
                     }
-                    _ => return Err("expected a type modifier".into()),
+                    _ => return Err(SyntaxError::Expected("a type modifier".into())),
                 }
                 if !self.eat_op(",") {
                     break;
@@ -1690,7 +1724,7 @@ pub fn in_labels(expr: &str, column: &str) -> Option<Vec<String>> {
     }
 }
 
-fn parse(expr: &str) -> Result<Expr, String> {
+fn parse(expr: &str) -> Result<Expr, SyntaxError> {
     let toks = tokenize(expr, false)?;
     let mut p = Parser {
         toks: &toks,
@@ -1698,7 +1732,7 @@ fn parse(expr: &str) -> Result<Expr, String> {
     };
     let e = p.expr()?;
     if p.pos != toks.len() {
-        return Err("unexpected text after the expression".into());
+        return Err(SyntaxError::Unexpected("text after the expression".into()));
     }
     Ok(e)
 }

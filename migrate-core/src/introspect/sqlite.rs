@@ -14,7 +14,7 @@ use std::collections::{HashMap, HashSet};
 use sqlx::sqlite::SqliteRow;
 use sqlx::{Row, SqliteConnection};
 
-use super::expr::{Tok, Token, tokenize};
+use super::expr::{SyntaxError, Tok, Token, tokenize};
 use super::{Introspected, Options, sqlite_default};
 use crate::db::DbError;
 use crate::schema::names;
@@ -568,7 +568,7 @@ fn name_of(t: &Token) -> Option<String> {
 }
 
 /// The index just past the parenthesis that closes the one at `open`.
-fn close_of(toks: &[Token], open: usize) -> Result<usize, String> {
+fn close_of(toks: &[Token], open: usize) -> Result<usize, SyntaxError> {
     let mut depth = 0;
     for (i, t) in toks.iter().enumerate().skip(open) {
         if is_op(t, "(") {
@@ -580,11 +580,11 @@ fn close_of(toks: &[Token], open: usize) -> Result<usize, String> {
             }
         }
     }
-    Err("unbalanced parentheses".into())
+    Err(SyntaxError::UnbalancedParentheses)
 }
 
 /// The names in a parenthesised list starting at `open`, and the index past it.
-fn name_list(toks: &[Token], open: usize) -> Result<(Vec<String>, usize), String> {
+fn name_list(toks: &[Token], open: usize) -> Result<(Vec<String>, usize), SyntaxError> {
     let close = close_of(toks, open)?;
     let mut out = Vec::new();
     let mut i = open + 1;
@@ -602,12 +602,12 @@ fn name_list(toks: &[Token], open: usize) -> Result<(Vec<String>, usize), String
     Ok((out, close + 1))
 }
 
-fn parse_create_table(sql: &str) -> Result<Parsed, String> {
+fn parse_create_table(sql: &str) -> Result<Parsed, SyntaxError> {
     let toks = tokenize(sql, true)?;
     let open = toks
         .iter()
         .position(|t| is_op(t, "("))
-        .ok_or("no column list")?;
+        .ok_or(SyntaxError::NoColumnList)?;
     if toks[..open].iter().any(|t| is_word(t, "as")) {
         return Ok(Parsed::default());
     }
@@ -698,14 +698,14 @@ fn references(
     at: usize,
     name: Option<String>,
     columns: Vec<String>,
-) -> Result<(ParsedFk, usize), String> {
+) -> Result<(ParsedFk, usize), SyntaxError> {
     if !item.get(at).is_some_and(|t| is_word(t, "references")) {
-        return Err("expected REFERENCES".into());
+        return Err(SyntaxError::Expected("REFERENCES".into()));
     }
     let ref_table = item
         .get(at + 1)
         .and_then(name_of)
-        .ok_or("expected the referenced table")?;
+        .ok_or_else(|| SyntaxError::Expected("the referenced table".into()))?;
     let mut next = at + 2;
     let mut ref_columns = Vec::new();
     if item.get(next).is_some_and(|t| is_op(t, "(")) {

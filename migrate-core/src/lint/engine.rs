@@ -39,12 +39,11 @@ impl LintOptions {
 
     /// The options a project's `migrate.toml` gives.
     pub fn from_config(config: &Config) -> LintOptions {
-        let disabled = |t: &str| t.trim().trim_start_matches('0').is_empty() || t.trim() == "0";
         LintOptions {
             dialect: config.dialect,
             levels: config.lint.clone(),
-            runner_lock_timeout: !disabled(&config.lock_timeout),
-            runner_statement_timeout: !disabled(&config.statement_timeout),
+            runner_lock_timeout: config.lock_timeout.is_some(),
+            runner_statement_timeout: config.statement_timeout.is_some(),
         }
     }
 

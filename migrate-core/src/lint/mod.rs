@@ -91,6 +91,24 @@ pub struct Finding {
     pub span: Range<usize>,
 }
 
+/// The rule's message (the file and place are the report's).
+impl fmt::Display for Finding {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl crate::diagnostic::Explain for Finding {
+    /// The rule's id.
+    fn code(&self) -> &'static str {
+        self.rule
+    }
+
+    fn help(&self) -> Option<String> {
+        Some(self.help.clone())
+    }
+}
+
 /// A finding that `-- migrate:allow` suppressed, with its reason (shown in review output).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Allowed {

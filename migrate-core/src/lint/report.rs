@@ -5,6 +5,7 @@
 use serde_json::{Value, json};
 
 use super::{Allowed, FileReport, Finding, Level, catalog};
+use crate::diagnostic::{Location, Place};
 
 /// A finding in the project's diagnostic style, with the source line and the span underlined.
 pub fn render(report: &FileReport, finding: &Finding, color: bool) -> String {
@@ -62,30 +63,39 @@ pub fn one_line(report: &FileReport, finding: &Finding) -> String {
     )
 }
 
-/// One finding as JSON: `file`, `line`, `column`, `end_line`, `end_column`, `rule`, `level`,
-/// `message`, `help`.
-pub fn json(report: &FileReport, finding: &Finding) -> Value {
-    let (line, column) = report.file.line_col(finding.span.start);
-    let (end_line, end_column) = report.file.line_col(finding.span.end);
-    json!({
-        "file": report.file.path.display().to_string(),
-        "line": line,
-        "column": column,
-        "end_line": end_line,
-        "end_column": end_column,
-        "rule": finding.rule,
-        "level": finding.level.as_str(),
-        "message": finding.message,
-        "help": finding.help,
-    })
+/// A finding for programs: `file`, `line`, `column`, `end_line`, `end_column`, `rule`, `level`,
+/// `message`, `help`; a suppressed one has `level` `"allowed"` and its `reason`.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct FindingJson<'a> {
+    #[serde(flatten)]
+    pub place: Place,
+    pub rule: &'static str,
+    pub level: &'static str,
+    pub message: &'a str,
+    pub help: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<&'a str>,
 }
 
-/// A suppressed finding as JSON: as [`json`], with `level` `"allowed"` and the `reason`.
-pub fn json_allowed(report: &FileReport, allowed: &Allowed) -> Value {
-    let mut v = json(report, &allowed.finding);
-    v["level"] = json!("allowed");
-    v["reason"] = json!(allowed.reason);
-    v
+/// One finding as JSON (see [`FindingJson`]).
+pub fn json<'a>(report: &FileReport, finding: &'a Finding) -> FindingJson<'a> {
+    FindingJson {
+        place: Place::of(&Location::new(&report.file, finding.span.clone())),
+        rule: finding.rule,
+        level: finding.level.as_str(),
+        message: &finding.message,
+        help: &finding.help,
+        reason: None,
+    }
+}
+
+/// A suppressed finding as JSON: as [`json()`], with `level` `"allowed"` and the `reason`.
+pub fn json_allowed<'a>(report: &FileReport, allowed: &'a Allowed) -> FindingJson<'a> {
+    FindingJson {
+        level: "allowed",
+        reason: Some(&allowed.reason),
+        ..json(report, &allowed.finding)
+    }
 }
 
 /// A GitHub Actions workflow command (`::error file=...::message`) for a finding.

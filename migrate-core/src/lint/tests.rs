@@ -305,6 +305,19 @@ fn timeout_rules_speak_only_when_the_runner_sets_no_timeout() {
 }
 
 #[test]
+fn timeout_rules_follow_the_timeouts_the_runner_reads_from_migrate_toml() {
+    // "0ms" turns the runner's timeout off just as "0" does: the rules speak for both.
+    for zero in ["0", "0ms", "0s", "00min"] {
+        let text = format!("dialect = \"postgres\"\nlock_timeout = \"{zero}\"\n");
+        let config =
+            crate::config::Config::parse(Path::new("migrate.toml"), &text).expect("config");
+        let options = LintOptions::from_config(&config);
+        assert!(!options.runner_lock_timeout, "{zero}");
+        assert!(options.runner_statement_timeout, "{zero}");
+    }
+}
+
+#[test]
 fn spans_levels_and_help() {
     let sql = "-- add a column\nALTER TABLE pets DROP COLUMN bio;\n";
     let report = lint(sql, Dialect::Postgres);

@@ -19,8 +19,11 @@
 //!   `COPY … FROM 'server file'` and `FROM PROGRAM` read on the server and are fine. Likewise
 //!   `COPY … TO STDOUT`, whose rows nobody reads (the statement fails with a protocol error).
 
+use std::fmt;
+
 use super::directive::{self, Directives};
 use crate::config::Dialect;
+use crate::diagnostic::Explain;
 use crate::sql::split::{SplitStatement, split};
 
 /// Something in a migration's text the runner refuses.
@@ -65,9 +68,9 @@ pub enum TransactionRule {
     LeftOpen,
 }
 
-impl ContentProblem {
+impl Explain for ContentProblem {
     /// A stable machine-readable code.
-    pub fn code(&self) -> &'static str {
+    fn code(&self) -> &'static str {
         match self.kind {
             ContentKind::NulByte => "nul-byte",
             ContentKind::Directive { .. } => "bad-directive",
@@ -78,8 +81,20 @@ impl ContentProblem {
         }
     }
 
-    /// What is wrong (without the file's name, which the caller adds).
-    pub fn message(&self) -> String {
+    fn help(&self) -> Option<String> {
+        Some(self.fix())
+    }
+}
+
+/// What is wrong (without the file's name, which the caller adds).
+impl fmt::Display for ContentProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message())
+    }
+}
+
+impl ContentProblem {
+    fn message(&self) -> String {
         match &self.kind {
             ContentKind::NulByte => "holds a NUL byte, which no SQL statement may hold (SQLite never finishes \
                 reading such a file)"
@@ -114,7 +129,7 @@ impl ContentProblem {
     }
 
     /// How to fix it.
-    pub fn help(&self) -> String {
+    pub(crate) fn fix(&self) -> String {
         match &self.kind {
             ContentKind::NulByte => {
                 "remove it: it usually comes from a bad paste or a file saved as UTF-16; \
@@ -531,7 +546,7 @@ mod tests {
         // SQLite runs every file in one transaction.
         let p = check_statements(own, true, Dialect::Sqlite);
         assert_eq!(p.len(), 2);
-        assert!(p[0].help().contains("SQLite"), "{}", p[0].help());
+        assert!(p[0].fix().contains("SQLite"), "{}", p[0].fix());
         // A SQLite trigger body is not a transaction.
         let trigger =
             "CREATE TRIGGER t AFTER INSERT ON a BEGIN UPDATE a SET x = 1; END;\nBEGIN IMMEDIATE;";
@@ -587,7 +602,7 @@ mod tests {
             p.iter().map(|p| (p.code(), p.line)).collect::<Vec<_>>(),
             [("bad-directive", Some(2))]
         );
-        assert!(p[0].help().contains("lock-timeout"));
+        assert!(p[0].fix().contains("lock-timeout"));
     }
 
     #[test]

@@ -8,8 +8,8 @@ use super::checksum::file_checksum;
 use super::content;
 use super::manifest::{MANIFEST_FILE, Manifest, ParseError, Parsed, chain};
 use super::{
-    Migration, MigrationError, Problem, ProblemKind, SNAPSHOT_FILE, Version, file_name,
-    is_valid_name, parse_file_name, snake_case,
+    Migration, MigrationError, Problem, ProblemKind, SNAPSHOT_FILE, Version, check_name, file_name,
+    parse_file_name,
 };
 use crate::config::Dialect;
 use crate::schema::{Schema, load_str, print};
@@ -148,8 +148,12 @@ impl MigrationDir {
             }
             match parse_file_name(&file) {
                 Err(reason) => {
-                    self.scan_problems
-                        .push(Problem::new(path, ProblemKind::BadFileName { reason }));
+                    self.scan_problems.push(Problem::new(
+                        path,
+                        ProblemKind::BadFileName {
+                            reason: reason.to_string(),
+                        },
+                    ));
                     continue;
                 }
                 Ok((version, _)) => {
@@ -545,12 +549,7 @@ impl MigrationDir {
         schema: Option<&Schema>,
     ) -> Result<Vec<PathBuf>, MigrationError> {
         for (name, _) in files {
-            if !is_valid_name(name) {
-                return Err(MigrationError::BadName {
-                    name: name.to_string(),
-                    suggestion: snake_case(name),
-                });
-            }
+            check_name(name)?;
         }
         self.require_clean(schema.is_some())?;
         let mut migrations = self.migrations.clone();
@@ -828,6 +827,8 @@ fn write_new(path: &Path, bytes: &[u8]) -> Result<(), MigrationError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::diagnostic::{Explain, plain};
+    use crate::migration::is_valid_name;
     use crate::schema::model::{Column, ColumnType, PrimaryKey, Table};
 
     fn v(s: &str) -> Version {
@@ -1013,7 +1014,7 @@ mod tests {
         assert_eq!(read(&created.manifest_path()), text);
         // A missing directory is an error that says what to do.
         let err = MigrationDir::open(tmp.path().join("nope")).expect_err("missing");
-        assert!(err.to_string().contains("migrate init"), "{err}");
+        assert!(plain(&err).contains("migrate init"), "{err}");
     }
 
     #[test]
@@ -1031,7 +1032,7 @@ mod tests {
         write(&path, &original.replace("cats", "dogs"));
         assert_eq!(problems(&dir), [("edited", name(&dir, 1))]);
         let p = &reopen(&dir).verify()[0];
-        let text = p.to_string();
+        let text = plain(p);
         assert!(text.contains(&path.display().to_string()), "{text}");
         assert!(
             text.contains("a fix is a new migration, never an edit"),
@@ -1116,7 +1117,7 @@ mod tests {
             [("reordered", name(&dir, 1)), ("reordered", name(&dir, 0))],
             "{found:?}"
         );
-        let p = reopen(&dir).verify()[0].to_string();
+        let p = plain(&reopen(&dir).verify()[0]);
         assert!(
             p.contains(&format!("listed after `{}`", name(&dir, 2))),
             "{p}"
@@ -1219,7 +1220,7 @@ mod tests {
         write(&dir.manifest_path(), &(lines.join("\n") + "\n"));
         let p = corrupt(&dir);
         assert_eq!(p.code(), "manifest-conflict");
-        assert!(p.help().contains("two branches"), "{p}");
+        assert!(p.help().unwrap_or_default().contains("two branches"), "{p}");
 
         fs::remove_file(dir.manifest_path()).expect("rm");
         assert_eq!(corrupt(&dir).code(), "manifest-missing");
@@ -1312,7 +1313,7 @@ mod tests {
         let original = read(&dir.snapshot_path());
         write(&dir.snapshot_path(), &original.replace("Pet", "Animal"));
         assert_eq!(problems(&dir), [("edited", SNAPSHOT_FILE.to_string())]);
-        let p = reopen(&dir).verify()[0].to_string();
+        let p = plain(&reopen(&dir).verify()[0]);
         assert!(
             p.contains("snapshot") && p.contains("migrate generate"),
             "{p}"
@@ -1437,7 +1438,7 @@ mod tests {
                 panic!("{err}")
             };
             assert!(is_valid_name(suggestion), "{suggestion}");
-            assert!(err.to_string().contains("snake_case"), "{err}");
+            assert!(plain(&err).contains("snake_case"), "{err}");
         }
         assert_eq!(dir.migrations().len(), 3);
     }
@@ -1520,7 +1521,7 @@ mod tests {
         let said = |f: &str| {
             all.iter()
                 .find(|p| p.file_name() == f)
-                .map(|p| p.to_string())
+                .map(plain)
                 .unwrap_or_default()
         };
         assert!(said("20240601120005_m7.SQL").contains("did you mean `20240601120005_m7.sql`?"));
@@ -1546,7 +1547,12 @@ mod tests {
             p.message().contains(&format!("{}:1`", name(&dir, 1))),
             "{p}"
         );
-        assert!(p.help().contains("-- migrate:lock-timeout 2s"), "{p}");
+        assert!(
+            p.help()
+                .unwrap_or_default()
+                .contains("-- migrate:lock-timeout 2s"),
+            "{p}"
+        );
         let statements: Vec<_> = d
             .verify_statements(Dialect::Postgres)
             .iter()
@@ -1607,7 +1613,9 @@ mod tests {
         let problems = strict.verify();
         assert_eq!(problems.len(), 1);
         assert!(
-            problems[0].help().contains("lint_baseline"),
+            problems[0]
+                .help()
+                .is_some_and(|h| h.contains("lint_baseline")),
             "{}",
             problems[0]
         );

@@ -17,7 +17,10 @@
 //! directive below the first statement, a value where none is taken or a duration that is not one.
 //! Silently ignoring any of them would run the file differently from how its author meant.
 
+use std::time::Duration;
+
 use crate::diagnostic::did_you_mean;
+use crate::duration::{self, DurationError};
 
 /// A well-formed directive as written.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -36,10 +39,10 @@ pub struct Directives {
     /// `-- migrate:secure`: a placeholder whose content each environment with
     /// `extra_migration_paths` must supply.
     pub secure: bool,
-    /// `-- migrate:lock-timeout`, in milliseconds.
-    pub lock_timeout_ms: Option<u64>,
-    /// `-- migrate:statement-timeout`, in milliseconds.
-    pub statement_timeout_ms: Option<u64>,
+    /// `-- migrate:lock-timeout` (zero: none for this file).
+    pub lock_timeout: Option<Duration>,
+    /// `-- migrate:statement-timeout` (zero: none for this file).
+    pub statement_timeout: Option<Duration>,
     /// Every well-formed directive, in file order.
     pub all: Vec<Directive>,
 }
@@ -115,8 +118,8 @@ pub struct LineDirective<'a> {
     pub value: Option<&'a str>,
     /// The byte offset of `value` in the line (the line's length when there is none).
     pub value_at: usize,
-    /// A duration value, in milliseconds.
-    pub ms: Option<u64>,
+    /// A duration value.
+    pub duration: Option<Duration>,
     /// Whether it may stand below the top of the file.
     anywhere: bool,
 }
@@ -149,7 +152,7 @@ pub fn read_line(line: &str) -> Option<Result<LineDirective<'_>, (String, String
     let Some(&(known, takes, anywhere)) = KNOWN.iter().find(|(k, _, _)| *k == key) else {
         return Some(Err((unknown_message(key), unknown_help(key, value))));
     };
-    let ms = match (takes, value) {
+    let duration = match (takes, value) {
         (Takes::Nothing, Some(v)) => {
             return Some(Err((
                 format!("`{PREFIX}{known}` takes no value, found `{v}`"),
@@ -162,12 +165,19 @@ pub fn read_line(line: &str) -> Option<Result<LineDirective<'_>, (String, String
                 format!("write e.g. `{PREFIX}{known} 5s` (units: ms, s, min, h; 0 disables)"),
             )));
         }
-        (Takes::Duration, Some(v)) => match parse_duration_ms(v) {
-            Some(ms) => Some(ms),
-            None => {
+        (Takes::Duration, Some(v)) => match duration::parse(v) {
+            Ok(d) => Some(d),
+            Err(e) => {
+                let example = match e {
+                    DurationError::Malformed => "5s",
+                    DurationError::TooLong => "1h",
+                };
                 return Some(Err((
-                    format!("`{v}` in `{PREFIX}{known}` is not a duration"),
-                    format!("write e.g. `{PREFIX}{known} 5s` (units: ms, s, min, h; 0 disables)"),
+                    format!("`{v}` in `{PREFIX}{known}` is {e}"),
+                    format!(
+                        "write e.g. `{PREFIX}{known} {example}` (units: {}; 0 disables)",
+                        duration::UNITS
+                    ),
                 )));
             }
         },
@@ -183,7 +193,7 @@ pub fn read_line(line: &str) -> Option<Result<LineDirective<'_>, (String, String
         key: known,
         value,
         value_at,
-        ms,
+        duration,
         anywhere,
     }))
 }
@@ -242,8 +252,8 @@ pub fn parse(content: &str) -> (Directives, Vec<DirectiveError>) {
         match known {
             "no-transaction" => out.no_transaction = true,
             "secure" => out.secure = true,
-            "lock-timeout" => out.lock_timeout_ms = d.ms,
-            "statement-timeout" => out.statement_timeout_ms = d.ms,
+            "lock-timeout" => out.lock_timeout = d.duration,
+            "statement-timeout" => out.statement_timeout = d.duration,
             _ => {}
         }
         out.all.push(Directive {
@@ -284,22 +294,6 @@ fn unknown_help(key: &str, value: Option<&str>) -> String {
     }
 }
 
-/// Parses `500ms`, `5s`, `10min` (or `10m`), `2h`, or a bare number of milliseconds; `0` disables.
-pub fn parse_duration_ms(s: &str) -> Option<u64> {
-    let s = s.trim();
-    let split = s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len());
-    let (n, unit) = s.split_at(split);
-    let n: u64 = n.parse().ok()?;
-    let factor = match unit.trim() {
-        "" | "ms" => 1,
-        "s" => 1_000,
-        "min" | "m" => 60_000,
-        "h" => 3_600_000,
-        _ => return None,
-    };
-    n.checked_mul(factor)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -320,8 +314,8 @@ mod tests {
         let (d, errs) = parse(sql);
         assert!(errs.is_empty(), "{errs:?}");
         assert!(d.no_transaction && !d.secure);
-        assert_eq!(d.lock_timeout_ms, Some(5_000));
-        assert_eq!(d.statement_timeout_ms, Some(7_200_000));
+        assert_eq!(d.lock_timeout, Some(Duration::from_secs(5)));
+        assert_eq!(d.statement_timeout, Some(Duration::from_secs(7_200)));
         let keys: Vec<(&str, usize)> = d.all.iter().map(|d| (d.key.as_str(), d.line)).collect();
         assert_eq!(
             keys,
@@ -403,15 +397,29 @@ mod tests {
     }
 
     #[test]
-    fn durations() {
-        assert_eq!(parse_duration_ms("5s"), Some(5_000));
-        assert_eq!(parse_duration_ms("250ms"), Some(250));
-        assert_eq!(parse_duration_ms("10min"), Some(600_000));
-        assert_eq!(parse_duration_ms("10m"), Some(600_000));
-        assert_eq!(parse_duration_ms("2h"), Some(7_200_000));
-        assert_eq!(parse_duration_ms("0"), Some(0));
-        assert_eq!(parse_duration_ms("5 parsecs"), None);
-        assert_eq!(parse_duration_ms("s"), None);
-        assert_eq!(parse_duration_ms("99999999999999999999h"), None);
+    fn durations_too_long_are_errors() {
+        let (d, e) = parse(
+            "-- migrate:lock-timeout 99999999999999999999h\n-- migrate:statement-timeout 597h\n",
+        );
+        assert_eq!(d.lock_timeout, None);
+        let shown: Vec<(usize, &str, &str)> = e
+            .iter()
+            .map(|e| (e.line, e.message.as_str(), e.help.as_str()))
+            .collect();
+        assert_eq!(
+            shown,
+            [
+                (
+                    1,
+                    "`99999999999999999999h` in `-- migrate:lock-timeout` is longer than the longest timeout, 2147483647 ms (about 24 days)",
+                    "write e.g. `-- migrate:lock-timeout 1h` (units: ms, s, min, h; 0 disables)"
+                ),
+                (
+                    2,
+                    "`597h` in `-- migrate:statement-timeout` is longer than the longest timeout, 2147483647 ms (about 24 days)",
+                    "write e.g. `-- migrate:statement-timeout 1h` (units: ms, s, min, h; 0 disables)"
+                ),
+            ]
+        );
     }
 }

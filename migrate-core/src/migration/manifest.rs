@@ -169,6 +169,7 @@ impl Manifest {
         };
 
         let mut manifest = Manifest::default();
+        let mut names = std::collections::HashSet::new();
         for (line, l) in lines {
             if l.trim().is_empty() {
                 continue;
@@ -194,7 +195,7 @@ impl Manifest {
                     reason: format!("expected `<file name> {SCHEME}<sum>`, found `{l}`"),
                 });
             }
-            if manifest.entries.iter().any(|e| e.name == name) {
+            if !names.insert(name) {
                 return Err(ParseError::Syntax {
                     line,
                     reason: format!("`{name}` is listed twice"),

@@ -34,7 +34,7 @@ pub use content::ContentProblem;
 pub use dir::MigrationDir;
 pub use directive::{Directive, Directives};
 
-use crate::diagnostic::Diagnostics;
+use crate::diagnostic::{Diagnostics, Explain, plain};
 
 /// The snapshot's file name inside the migration directory.
 pub const SNAPSHOT_FILE: &str = "schema.snapshot.toml";
@@ -222,6 +222,20 @@ pub fn is_valid_name(name: &str) -> bool {
         && name.len() <= MAX_NAME_LEN
 }
 
+/// `Ok` when `name` is a migration name ([`is_valid_name`]); else the error, with a snake_case
+/// spelling of it to suggest. The one check of `migrate new`, `generate --name`, `diff --name`
+/// and [`MigrationDir::add`].
+pub fn check_name(name: &str) -> Result<(), MigrationError> {
+    if is_valid_name(name) {
+        Ok(())
+    } else {
+        Err(MigrationError::BadName {
+            name: name.to_string(),
+            suggestion: snake_case(name),
+        })
+    }
+}
+
 /// A snake_case spelling of `s`, to suggest when a name is not one (`"Add Cats!"` → `add_cats`):
 /// its words ([`crate::names::snake`]) with what a migration name cannot hold (`[^a-z0-9]`) as
 /// separators, and no digit in front.
@@ -252,27 +266,39 @@ pub fn file_name(version: Version, name: &str) -> String {
     format!("{version}_{name}.sql")
 }
 
+/// Why a file name is not `<version>_<name>.sql`.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum FileNameError {
+    #[error("a migration file name ends in `.sql`")]
+    NotSql,
+    #[error("a migration file name starts with a 14-digit UTC timestamp (YYYYMMDDHHMMSS) and `_`")]
+    NoVersion,
+    #[error(
+        "the name after the version must be snake_case (a lower-case letter, then lower-case letters, \
+         digits and `_`), e.g. `{suggestion}`"
+    )]
+    BadName {
+        /// The file name with its name in snake_case.
+        suggestion: String,
+    },
+}
+
 /// Splits a migration file name into its version and name.
-pub fn parse_file_name(file: &str) -> Result<(Version, &str), String> {
+pub fn parse_file_name(file: &str) -> Result<(Version, &str), FileNameError> {
     let Some(stem) = file.strip_suffix(".sql") else {
-        return Err("a migration file name ends in `.sql`".into());
+        return Err(FileNameError::NotSql);
     };
     let (version, name) = match stem.split_once('_') {
         Some((v, n)) => (v, n),
         None => (stem, ""),
     };
     let Some(version) = Version::parse(version) else {
-        return Err(
-            "a migration file name starts with a 14-digit UTC timestamp (YYYYMMDDHHMMSS) and `_`"
-                .into(),
-        );
+        return Err(FileNameError::NoVersion);
     };
     if !is_valid_name(name) {
-        return Err(format!(
-            "the name after the version must be snake_case (a lower-case letter, then lower-case letters, \
-             digits and `_`), e.g. `{}`",
-            file_name(version, &snake_case(name))
-        ));
+        return Err(FileNameError::BadName {
+            suggestion: file_name(version, &snake_case(name)),
+        });
     }
     Ok((version, name))
 }
@@ -437,8 +463,21 @@ impl Problem {
         self.file_name() == SNAPSHOT_FILE
     }
 
+    /// The 1-based line of the file the problem is on, when it is on one.
+    pub fn line(&self) -> Option<usize> {
+        match &self.kind {
+            ProblemKind::ManifestCorrupt { line, .. } | ProblemKind::ManifestConflict { line } => {
+                Some(*line)
+            }
+            ProblemKind::Content(c) => c.line,
+            _ => None,
+        }
+    }
+}
+
+impl Explain for Problem {
     /// A stable machine-readable code, e.g. `edited`.
-    pub fn code(&self) -> &'static str {
+    fn code(&self) -> &'static str {
         match &self.kind {
             ProblemKind::ManifestMissing => "manifest-missing",
             ProblemKind::ManifestCorrupt { .. } => "manifest-corrupt",
@@ -456,19 +495,21 @@ impl Problem {
         }
     }
 
-    /// The 1-based line of the file the problem is on, when it is on one.
-    pub fn line(&self) -> Option<usize> {
-        match &self.kind {
-            ProblemKind::ManifestCorrupt { line, .. } | ProblemKind::ManifestConflict { line } => {
-                Some(*line)
-            }
-            ProblemKind::Content(c) => c.line,
-            _ => None,
-        }
+    /// How to fix it.
+    fn help(&self) -> Option<String> {
+        Some(self.fix())
     }
+}
 
-    /// What is wrong, naming the file.
-    pub fn message(&self) -> String {
+/// What is wrong, naming the file.
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message())
+    }
+}
+
+impl Problem {
+    fn message(&self) -> String {
         let p = self.path.display();
         let f = self.file_name();
         match &self.kind {
@@ -515,14 +556,13 @@ impl Problem {
                 format!("`{p}`: its version is not a UTC date and time ({reason})")
             }
             ProblemKind::Content(c) => match c.line {
-                Some(line) => format!("`{p}:{line}` {}", c.message()),
-                None => format!("`{p}` {}", c.message()),
+                Some(line) => format!("`{p}:{line}` {c}"),
+                None => format!("`{p}` {c}"),
             },
         }
     }
 
-    /// How to fix it.
-    pub fn help(&self) -> String {
+    fn fix(&self) -> String {
         let f = self.file_name();
         match &self.kind {
             ProblemKind::ManifestMissing => {
@@ -575,20 +615,14 @@ impl Problem {
             ProblemKind::Content(c @ ContentProblem {
                 kind: content::ContentKind::NulByte,
                 ..
-            }) => c.help(),
+            }) => c.fix(),
             ProblemKind::Content(c) => format!(
                 "{} (already applied, so `{f}` cannot change? set `lint_baseline` in migrate.toml to its \
                  version or a later one applied everywhere: its problems become warnings, and `migrate up` \
                  refuses it only where it is not applied)",
-                c.help()
+                c.fix()
             ),
         }
-    }
-}
-
-impl fmt::Display for Problem {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}\n  help: {}", self.message(), self.help())
     }
 }
 
@@ -596,7 +630,7 @@ impl fmt::Display for Problem {
 fn problem_list(problems: &[Problem]) -> String {
     problems
         .iter()
-        .map(|p| format!("- {p}"))
+        .map(|p| format!("- {}", plain(p)))
         .collect::<Vec<_>>()
         .join("\n")
 }
@@ -604,7 +638,7 @@ fn problem_list(problems: &[Problem]) -> String {
 /// Why a migration directory operation failed.
 #[derive(Debug, thiserror::Error)]
 pub enum MigrationError {
-    #[error("no migration directory at `{}`\n  help: run `migrate init`, or set `migrations` in migrate.toml", path.display())]
+    #[error("no migration directory at `{}`", path.display())]
     NotFound { path: PathBuf },
 
     #[error("cannot read `{}`: {source}", path.display())]
@@ -614,23 +648,23 @@ pub enum MigrationError {
         source: std::io::Error,
     },
 
-    #[error("cannot write `{}`: {source}\n  help: nothing was changed; check the directory's permissions and free space", path.display())]
+    #[error("cannot write `{}`: {source}", path.display())]
     Write {
         path: PathBuf,
         #[source]
         source: std::io::Error,
     },
 
-    #[error("`{}` is not valid UTF-8: {reason}\n  help: save the file as UTF-8", path.display())]
+    #[error("`{}` is not valid UTF-8: {reason}", path.display())]
     NotUtf8 { path: PathBuf, reason: String },
 
     #[error("`{}` is not a migration file name: {reason}", path.display())]
-    BadFileName { path: PathBuf, reason: String },
+    BadFileName {
+        path: PathBuf,
+        reason: FileNameError,
+    },
 
-    #[error(
-        "`{name}` is not a migration name\n  help: use snake_case (a lower-case letter, then lower-case letters, \
-         digits and `_`, at most {MAX_NAME_LEN} bytes), e.g. `{suggestion}`"
-    )]
+    #[error("`{name}` is not a snake_case migration name")]
     BadName { name: String, suggestion: String },
 
     #[error(
@@ -643,20 +677,57 @@ pub enum MigrationError {
         problems: Vec<Problem>,
     },
 
-    #[error(
-        "the schema snapshot `{}` does not load:\n{diagnostics}\n  help: the snapshot is written by `migrate generate`; \
-         restore it from version control",
-        path.display()
-    )]
+    #[error("the schema snapshot `{}` does not load:\n{diagnostics}", path.display())]
     Snapshot {
         path: PathBuf,
         diagnostics: Diagnostics,
     },
 
-    #[error(
-        "no version is left after `{last}`\n  help: versions are 14-digit UTC timestamps; rename the migrations to real timestamps"
-    )]
+    #[error("no version is left after `{last}`")]
     VersionsExhausted { last: Version },
+}
+
+impl Explain for MigrationError {
+    fn code(&self) -> &'static str {
+        match self {
+            MigrationError::NotFound { .. } => "no-migration-directory",
+            MigrationError::Read { .. } => "unreadable",
+            MigrationError::Write { .. } => "unwritable",
+            MigrationError::NotUtf8 { .. } => "not-utf8",
+            MigrationError::BadFileName { .. } => "bad-file-name",
+            MigrationError::BadName { .. } => "bad-migration-name",
+            MigrationError::Unverified { .. } => "unverified",
+            MigrationError::Snapshot { .. } => "bad-snapshot",
+            MigrationError::VersionsExhausted { .. } => "versions-exhausted",
+        }
+    }
+
+    fn help(&self) -> Option<String> {
+        match self {
+            MigrationError::NotFound { .. } => {
+                Some("run `migrate init`, or set `migrations` in migrate.toml".into())
+            }
+            MigrationError::Write { .. } => {
+                Some("nothing was changed; check the directory's permissions and free space".into())
+            }
+            MigrationError::NotUtf8 { .. } => Some("save the file as UTF-8".into()),
+            MigrationError::BadName { suggestion, .. } => Some(format!(
+                "use snake_case (a lower-case letter, then lower-case letters, digits and `_`, at most \
+                 {MAX_NAME_LEN} bytes), e.g. `{suggestion}`"
+            )),
+            MigrationError::Snapshot { .. } => Some(
+                "the snapshot is written by `migrate generate`; restore it from version control"
+                    .into(),
+            ),
+            MigrationError::VersionsExhausted { .. } => Some(
+                "versions are 14-digit UTC timestamps; rename the migrations to real timestamps"
+                    .into(),
+            ),
+            MigrationError::Read { .. }
+            | MigrationError::BadFileName { .. }
+            | MigrationError::Unverified { .. } => None,
+        }
+    }
 }
 
 impl MigrationError {
@@ -859,6 +930,20 @@ mod tests {
     }
 
     #[test]
+    fn one_name_check_with_its_fix() {
+        assert!(check_name("add_cats_2").is_ok());
+        let err = check_name("Add Cats!").expect_err("not snake_case");
+        assert_eq!(err.code(), "bad-migration-name");
+        assert_eq!(
+            plain(&err),
+            "`Add Cats!` is not a snake_case migration name\n  help: use snake_case (a lower-case letter, \
+             then lower-case letters, digits and `_`, at most 200 bytes), e.g. `add_cats`"
+        );
+        let long = "a".repeat(MAX_NAME_LEN + 1);
+        assert!(check_name(&long).is_err());
+    }
+
+    #[test]
     fn file_names() {
         let v = Version::parse("20240101120000").expect("valid");
         assert_eq!(
@@ -882,7 +967,10 @@ mod tests {
             assert!(parse_file_name(bad).is_err(), "{bad}");
         }
         let err = parse_file_name("20240101120000_Create Pets.sql").expect_err("bad");
-        assert!(err.contains("20240101120000_create_pets.sql"), "{err}");
+        assert!(
+            err.to_string().contains("20240101120000_create_pets.sql"),
+            "{err}"
+        );
     }
 
     #[test]

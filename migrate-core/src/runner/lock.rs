@@ -13,7 +13,7 @@
 //! so the wait is bounded and reported. Who holds a SQLite lock cannot be known.
 //!
 //! Either way the wait is bounded by `runner_lock_timeout` and reported every
-//! [`Options::wait_report_ms`] with what the holder is doing (PostgreSQL).
+//! [`Options::wait_report`] with what the holder is doing (PostgreSQL).
 
 use std::time::{Duration, Instant};
 
@@ -186,11 +186,8 @@ impl Wait {
             start: Instant::now(),
             next_report: Duration::ZERO,
             pause: FIRST_PAUSE,
-            every: Duration::from_millis(opts.wait_report_ms.max(1)),
-            limit: opts
-                .runner_lock_timeout_ms
-                .filter(|&ms| ms > 0)
-                .map(Duration::from_millis),
+            every: opts.wait_report.max(Duration::from_millis(1)),
+            limit: opts.runner_lock_timeout.filter(|d| !d.is_zero()),
             reports: 0,
         }
     }
@@ -308,9 +305,9 @@ pub(super) async fn begin_immediate(
 /// How long a statement inside a SQLite migration waits for another connection's lock:
 /// `runner_lock_timeout`, or (when that is 0, "forever") the longest SQLite accepts.
 pub(super) fn sqlite_busy_timeout_ms(opts: &Options) -> u64 {
-    opts.runner_lock_timeout_ms
-        .filter(|&ms| ms > 0)
-        .unwrap_or(i32::MAX as u64)
+    opts.runner_lock_timeout
+        .filter(|d| !d.is_zero())
+        .map_or(i32::MAX as u64, crate::duration::as_millis)
         .min(i32::MAX as u64)
 }
 

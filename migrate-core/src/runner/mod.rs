@@ -41,6 +41,8 @@ use sqlx::{PgConnection, SqliteConnection};
 
 use crate::config::Dialect;
 use crate::db::{Conn, DbError};
+use crate::diagnostic::Explain;
+use crate::duration;
 use crate::migration::{ContentProblem, Migration, MigrationDir, content};
 use crate::migrator::{EmbeddedMigration, Migrator};
 use crate::sql::split::split;
@@ -141,9 +143,12 @@ pub struct Source {
     pub description: String,
     /// The content comes from an environment's extra migration path: never printed.
     pub secure: bool,
-    /// `-- migrate:lock-timeout` / `-- migrate:statement-timeout`, in milliseconds.
-    pub lock_timeout_ms: Option<u64>,
-    pub statement_timeout_ms: Option<u64>,
+    /// `-- migrate:lock-timeout`: this file's lock timeout (zero: none), instead of
+    /// [`Options::lock_timeout`].
+    pub lock_timeout: Option<Duration>,
+    /// `-- migrate:statement-timeout`: this file's statement timeout (zero: none), instead of
+    /// [`Options::statement_timeout`].
+    pub statement_timeout: Option<Duration>,
     /// What its text holds that the runner refuses to run (NUL bytes, directive errors): a
     /// migration the database has not applied is refused for it ([`admit`]); one it applied with
     /// this very content is only warned about ([`Event::Tolerated`]).
@@ -155,30 +160,25 @@ pub fn description_of(content: &str) -> String {
     crate::migration::description(content)
 }
 
-pub use crate::migration::directive::parse_duration_ms;
-
 impl Source {
     /// A migration from its content; directives are read from the top of the file (with the
     /// parser the directory check uses). A NUL byte or a directive error is kept in
     /// [`Source::problems`]: the runner refuses to run such a file, and only warns about it when
     /// the database already applied it as it is.
     pub fn new(version: u64, name: &str, content: &str) -> Result<Source, RunError> {
-        let content = content
-            .strip_prefix('\u{feff}')
-            .unwrap_or(content)
-            .to_string();
-        let (directives, problems) = content::check_text(&content);
+        let content = without_bom(content);
+        let (directives, problems) = content::check_text(content);
         Ok(Source {
             version,
             name: name.to_string(),
             checksum: crate::migration::checksum::file_checksum(content.as_bytes()),
             no_transaction: directives.no_transaction,
-            description: description_of(&content),
+            description: description_of(content),
             secure: false,
-            lock_timeout_ms: directives.lock_timeout_ms,
-            statement_timeout_ms: directives.statement_timeout_ms,
+            lock_timeout: directives.lock_timeout,
+            statement_timeout: directives.statement_timeout,
             problems,
-            content,
+            content: content.to_string(),
         })
     }
 
@@ -187,13 +187,47 @@ impl Source {
         format!("{:014}_{}.sql", self.version, self.name)
     }
 
+    /// A migration of a directory, with the checksum, directives and problems read when the
+    /// directory was opened.
     pub fn from_migration(m: &Migration) -> Result<Source, RunError> {
-        Source::new(m.version.as_u64(), &m.name, &m.content)
+        Ok(Source {
+            version: m.version.as_u64(),
+            name: m.name.clone(),
+            content: m.content.clone(),
+            checksum: m.checksum.clone(),
+            no_transaction: m.directives.no_transaction,
+            description: m.description(),
+            secure: false,
+            lock_timeout: m.directives.lock_timeout,
+            statement_timeout: m.directives.statement_timeout,
+            problems: m.problems.clone(),
+        })
     }
 
+    /// An embedded migration, with the checksum, `no-transaction` flag and timeouts
+    /// `embed_migrations!` computed at compile time (by the parser the directory check uses).
+    /// Its text is still checked for a NUL byte or a directive error, as [`Source::new`] checks
+    /// it: an [`EmbeddedMigration`] may be written by hand, without the macro's checks.
     pub fn from_embedded(m: &EmbeddedMigration) -> Result<Source, RunError> {
-        Source::new(m.version, m.name, m.content)
+        let content = without_bom(m.content);
+        let problems = content::check_text(content).1;
+        Ok(Source {
+            version: m.version,
+            name: m.name.to_string(),
+            content: content.to_string(),
+            checksum: m.checksum.to_string(),
+            no_transaction: m.no_transaction,
+            description: description_of(content),
+            secure: false,
+            lock_timeout: m.lock_timeout,
+            statement_timeout: m.statement_timeout,
+            problems,
+        })
     }
+}
+
+fn without_bom(content: &str) -> &str {
+    content.strip_prefix('\u{feff}').unwrap_or(content)
 }
 
 /// The migrations of a directory, in order, with an environment's secure content swapped in.
@@ -315,40 +349,40 @@ fn secure_missing(m: &Migration, extra_paths: &[PathBuf]) -> Refusal {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Options {
     pub history_table: String,
-    /// Longest wait for a lock, per statement; `None` or 0 disables. Default 5 s.
-    pub lock_timeout_ms: Option<u64>,
-    /// Longest run of one statement; `None` or 0 disables. Default 15 min.
-    pub statement_timeout_ms: Option<u64>,
+    /// Longest wait for a lock, per statement; `None` or zero disables. Default 5 s.
+    pub lock_timeout: Option<Duration>,
+    /// Longest run of one statement; `None` or zero disables. Default 15 min.
+    pub statement_timeout: Option<Duration>,
     /// Retries after a lock timeout, with backoff, before failing.
     pub lock_retries: u32,
     /// First backoff; doubled on each retry, at most 30 s.
-    pub retry_backoff_ms: u64,
+    pub retry_backoff: Duration,
     /// Apply inside a transaction that is rolled back.
     pub dry_run: bool,
     /// Apply up to and including this version.
     pub target: Option<u64>,
     /// Recorded as who applied a migration on SQLite (PostgreSQL records `current_user`).
     pub applied_by: String,
-    /// Longest wait for another runner (the runner lock); `None` or 0 waits for good. Default
-    /// 10 min.
-    pub runner_lock_timeout_ms: Option<u64>,
+    /// Longest wait for another runner (the runner lock); `None` or zero waits for good.
+    /// Default 10 min.
+    pub runner_lock_timeout: Option<Duration>,
     /// While waiting for another runner, how often to say so ([`Event::Waiting`]). Default 15 s.
-    pub wait_report_ms: u64,
+    pub wait_report: Duration,
 }
 
 impl Default for Options {
     fn default() -> Options {
         Options {
             history_table: Migrator::DEFAULT_HISTORY_TABLE.to_string(),
-            lock_timeout_ms: Some(5_000),
-            statement_timeout_ms: Some(15 * 60_000),
+            lock_timeout: Some(Duration::from_secs(5)),
+            statement_timeout: Some(Duration::from_secs(15 * 60)),
             lock_retries: 3,
-            retry_backoff_ms: 500,
+            retry_backoff: Duration::from_millis(500),
             dry_run: false,
             target: None,
             applied_by: std::env::var("USER").unwrap_or_default(),
-            runner_lock_timeout_ms: Some(DEFAULT_RUNNER_LOCK_TIMEOUT_MS),
-            wait_report_ms: 15_000,
+            runner_lock_timeout: Some(Duration::from_millis(DEFAULT_RUNNER_LOCK_TIMEOUT_MS)),
+            wait_report: Duration::from_secs(15),
         }
     }
 }
@@ -360,7 +394,7 @@ pub const DEFAULT_RUNNER_LOCK_TIMEOUT_MS: u64 = 600_000;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Event {
     /// Another runner holds the lock; this one waits. Reported when the wait starts
-    /// (`waited_ms` 0), then every [`Options::wait_report_ms`].
+    /// (`waited_ms` 0), then every [`Options::wait_report`].
     Waiting {
         /// Who holds it (PostgreSQL); `None` on SQLite, which cannot tell, or when it was just
         /// released.
@@ -466,8 +500,8 @@ pub enum IntegrityKind {
     Ahead,
 }
 
-impl Integrity {
-    pub fn code(&self) -> &'static str {
+impl Explain for Integrity {
+    fn code(&self) -> &'static str {
         match self.kind {
             IntegrityKind::Modified => "modified",
             IntegrityKind::Missing => "missing",
@@ -477,7 +511,19 @@ impl Integrity {
         }
     }
 
-    pub fn message(&self) -> String {
+    fn help(&self) -> Option<String> {
+        Some(self.fix())
+    }
+}
+
+impl std::fmt::Display for Integrity {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message())
+    }
+}
+
+impl Integrity {
+    fn message(&self) -> String {
         let m = format!("{}_{}", self.version, self.name);
         match &self.kind {
             IntegrityKind::Modified => {
@@ -502,7 +548,7 @@ impl Integrity {
         }
     }
 
-    pub fn help(&self) -> String {
+    fn fix(&self) -> String {
         let v = self.version;
         match &self.kind {
             IntegrityKind::Modified => "an applied migration is never edited: restore the file as it was applied \
@@ -560,8 +606,8 @@ impl Refusal {
             file: file.to_string(),
             line: p.line,
             code: p.code(),
-            message: p.message(),
-            help: p.help(),
+            message: p.to_string(),
+            help: p.fix(),
         }
     }
 
@@ -574,9 +620,20 @@ impl Refusal {
     }
 }
 
+/// `` `file:line` `` and what is wrong.
 impl std::fmt::Display for Refusal {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "[{}] `{}` {}", self.code, self.location(), self.message)
+        write!(f, "`{}` {}", self.location(), self.message)
+    }
+}
+
+impl Explain for Refusal {
+    fn code(&self) -> &'static str {
+        self.code
+    }
+
+    fn help(&self) -> Option<String> {
+        Some(self.help.clone())
     }
 }
 
@@ -725,9 +782,26 @@ pub fn human_ms(ms: u64) -> String {
     }
 }
 
-impl RunError {
+impl Explain for RunError {
+    fn code(&self) -> &'static str {
+        match self {
+            RunError::Integrity(_) => "integrity",
+            RunError::Failed { .. } => "failed",
+            RunError::LockTimeout { .. } => "lock-timeout",
+            RunError::Refused(_) => "refused",
+            RunError::Secure { .. } => "secure-unreadable",
+            RunError::UnknownVersion(_) => "unknown-version",
+            RunError::NotFailed { .. } => "not-failed",
+            RunError::RunnerLockTimeout { .. } => "runner-lock-timeout",
+            RunError::InProgress { .. } => "in-progress",
+            RunError::ConnectionLost { .. } => "connection-lost",
+            RunError::BadHistoryTable(_) => "bad-history-table",
+            RunError::Db(e) => e.code(),
+        }
+    }
+
     /// How to fix it.
-    pub fn help(&self) -> Option<String> {
+    fn help(&self) -> Option<String> {
         match self {
             RunError::Failed { recovery, .. } => Some(recovery.clone()),
             RunError::LockTimeout { .. } => Some(
@@ -845,11 +919,10 @@ fn elapsed_ms(t: Instant) -> u64 {
 
 /// `SET [LOCAL]` of the timeouts for one migration.
 fn timeouts_sql(source: &Source, opts: &Options, local: bool) -> String {
-    let lock = source.lock_timeout_ms.or(opts.lock_timeout_ms).unwrap_or(0);
-    let stmt = source
-        .statement_timeout_ms
-        .or(opts.statement_timeout_ms)
-        .unwrap_or(0);
+    let ms =
+        |file: Option<Duration>, run: Option<Duration>| file.or(run).map_or(0, duration::as_millis);
+    let lock = ms(source.lock_timeout, opts.lock_timeout);
+    let stmt = ms(source.statement_timeout, opts.statement_timeout);
     let scope = if local { "LOCAL " } else { "" };
     format!("SET {scope}lock_timeout = '{lock}ms'; SET {scope}statement_timeout = '{stmt}ms'")
 }
@@ -1232,8 +1305,7 @@ const TX_RECOVERY: &str = "the migration ran in one transaction, which was rolle
     was. Fix the cause; if the file itself is wrong and was never applied anywhere, fix it and run `migrate hash`";
 
 async fn backoff(s: &Source, attempt: u32, opts: &Options, report: &mut (dyn FnMut(Event) + Send)) {
-    let wait = opts
-        .retry_backoff_ms
+    let wait = duration::as_millis(opts.retry_backoff)
         .saturating_mul(1 << attempt.min(16))
         .min(30_000);
     report(Event::Retrying {
@@ -1815,7 +1887,7 @@ pub async fn status(
                     },
                 }];
                 advise_dirty(db, sources, &mut p).await;
-                Some(p[0].help())
+                Some(p[0].fix())
             }
             _ => None,
         };
@@ -2052,29 +2124,44 @@ impl Migrator {
     }
 }
 
+/// Why [`load_dir`] could not read a migration directory.
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    #[error(transparent)]
+    Dir(#[from] crate::migration::MigrationError),
+    #[error(transparent)]
+    Sources(#[from] RunError),
+}
+
+impl Explain for LoadError {
+    fn code(&self) -> &'static str {
+        match self {
+            LoadError::Dir(e) => e.code(),
+            LoadError::Sources(e) => e.code(),
+        }
+    }
+
+    fn help(&self) -> Option<String> {
+        match self {
+            LoadError::Dir(e) => e.help(),
+            LoadError::Sources(e) => e.help(),
+        }
+    }
+}
+
 /// Reads a migration directory (verified against its manifest) into runner sources.
 pub fn load_dir(
     path: &Path,
     extra_paths: &[PathBuf],
-) -> Result<(MigrationDir, Vec<Source>), String> {
-    let dir = MigrationDir::open(path).map_err(|e| e.to_string())?;
-    let sources = sources_from_dir(&dir, extra_paths).map_err(|e| e.to_string())?;
+) -> Result<(MigrationDir, Vec<Source>), LoadError> {
+    let dir = MigrationDir::open(path)?;
+    let sources = sources_from_dir(&dir, extra_paths)?;
     Ok((dir, sources))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn durations() {
-        assert_eq!(parse_duration_ms("5s"), Some(5_000));
-        assert_eq!(parse_duration_ms("250ms"), Some(250));
-        assert_eq!(parse_duration_ms("10min"), Some(600_000));
-        assert_eq!(parse_duration_ms("2h"), Some(7_200_000));
-        assert_eq!(parse_duration_ms("0"), Some(0));
-        assert_eq!(parse_duration_ms("5 parsecs"), None);
-    }
 
     #[test]
     fn directives_and_description() {
@@ -2085,11 +2172,39 @@ mod tests {
         )
         .unwrap();
         assert!(s.no_transaction);
-        assert_eq!(s.lock_timeout_ms, Some(10_000));
+        assert_eq!(s.lock_timeout, Some(Duration::from_secs(10)));
         assert_eq!(s.description, "Build the name index.");
         let bad = Source::new(1, "x", "-- migrate:statement-timeout soon\n").unwrap();
         assert_eq!(bad.problems.len(), 1);
-        assert_eq!(bad.statement_timeout_ms, None);
+        assert_eq!(bad.statement_timeout, None);
+    }
+
+    #[test]
+    fn embedded_sources_take_the_compile_time_facts_and_still_refuse_nul_bytes() {
+        let m = EmbeddedMigration {
+            version: 20240101000000,
+            name: "x",
+            content: "\u{feff}-- Add a column.\n-- migrate:lock-timeout 5s\nALTER TABLE t ADD a int;\n",
+            checksum: "abc",
+            no_transaction: true,
+            lock_timeout: Some(Duration::from_millis(7)),
+            statement_timeout: None,
+        };
+        let s = Source::from_embedded(&m).expect("source");
+        assert_eq!(s.checksum, "abc");
+        assert!(s.no_transaction);
+        assert_eq!(s.lock_timeout, Some(Duration::from_millis(7)));
+        assert_eq!(s.statement_timeout, None);
+        assert_eq!(s.description, "Add a column.");
+        assert!(s.content.starts_with("-- Add"));
+        let nul = EmbeddedMigration {
+            content: "SELECT 1;\0\n",
+            ..m
+        };
+        assert!(matches!(
+            Source::from_embedded(&nul),
+            Err(RunError::Refused(r)) if r[0].code == "nul-byte"
+        ));
     }
 
     fn applied(version: u64, checksum: &str, success: bool) -> Applied {
@@ -2170,7 +2285,7 @@ mod tests {
         .unwrap();
         let shown: Vec<String> = admit(&[&bad], Dialect::Postgres)
             .iter()
-            .map(ToString::to_string)
+            .map(|r| format!("[{}] {r}", r.code))
             .collect();
         assert_eq!(shown.len(), 2, "{shown:?}");
         assert!(

@@ -326,7 +326,8 @@ pub fn string(s: &str) -> String {
     out
 }
 
-fn string_array(items: &[String]) -> String {
+/// A TOML array of basic strings: `["a", "b"]`.
+pub fn string_array(items: &[String]) -> String {
     let parts: Vec<String> = items.iter().map(|s| string(s)).collect();
     format!("[{}]", parts.join(", "))
 }
@@ -489,8 +490,10 @@ expr = "kind <> 'OTHER'"
         for (i, w) in weird.iter().enumerate() {
             cols.push(Column {
                 nullable: i % 2 == 0,
+                // Comments hold no control characters but tabs and line breaks.
                 comment: Some(format!(
-                    "comment with \"quotes\", a \\ and\na newline for {w}"
+                    "comment with \"quotes\", a \\ and\na newline for {}",
+                    w.replace(|c: char| c.is_control() && c != '\n' && c != '\t', "")
                 )),
                 ..col(w, ColumnType::Text)
             });

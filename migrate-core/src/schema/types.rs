@@ -1,13 +1,30 @@
 //! Parsing column types as a schema file spells them (`varchar(255)`, `numeric(10,2)`, `pet_type[]`).
 
 use super::model::{BUILTIN_TYPES, ColumnType};
-use crate::diagnostic::did_you_mean;
+use crate::diagnostic::{Explain, did_you_mean};
 
 /// Why a type did not parse, with the fix.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TypeError {
     pub message: String,
     pub help: String,
+}
+
+/// What is wrong with the type (the fix is [`Explain::help`]).
+impl std::fmt::Display for TypeError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl Explain for TypeError {
+    fn code(&self) -> &'static str {
+        "unknown-type"
+    }
+
+    fn help(&self) -> Option<String> {
+        Some(self.help.clone())
+    }
 }
 
 /// Common spellings from other tools and dialects, and the type to write instead.

@@ -216,6 +216,86 @@ impl Validator<'_> {
         }
     }
 
+    /// Strings that reach SQL as values or expressions: comments, defaults, backfills, checks
+    /// and index predicates (enum labels are checked as names are). A NUL byte is refused in
+    /// every one: PostgreSQL cannot store it, and SQLite stops reading a statement at it (and a
+    /// runner feeding it the rest would never finish). Other control characters are refused in
+    /// comments, which may hold tabs and line breaks; in an expression they are SQL's to judge:
+    /// data inside a string literal, a column name inside a quoted identifier (names are checked
+    /// where they are declared), and a syntax error the server reports anywhere else.
+    fn schema_strings(&mut self, raw: &RawSchema) {
+        for e in &raw.enums {
+            if let Some(c) = &e.comment {
+                self.text("enum comment", c);
+            }
+        }
+        for t in &raw.tables {
+            if let Some(c) = &t.comment {
+                self.text("table comment", c);
+            }
+            for c in &t.columns {
+                if let Some(comment) = &c.comment {
+                    self.text("column comment", comment);
+                }
+                for (what, expr) in [("default", &c.default), ("backfill", &c.backfill)] {
+                    if let Some(expr) = expr {
+                        self.expression(what, expr);
+                    }
+                }
+            }
+            for check in &t.checks {
+                if let Some(expr) = &check.expr {
+                    self.expression("check expression", expr);
+                }
+            }
+            for ix in &t.indexes {
+                if let Some(p) = &ix.predicate {
+                    self.expression("index predicate (`where`)", p);
+                }
+            }
+        }
+    }
+
+    /// A SQL expression of [`schema_strings`](Self::schema_strings): its first NUL byte.
+    fn expression(&mut self, what: &str, s: &SpStr) {
+        if let Some(at) = s.value.find('\0') {
+            self.nul_byte(what, &inside(s, at..at + 1));
+        }
+    }
+
+    fn nul_byte(&mut self, what: &str, loc: &Location) {
+        self.error(
+            "nul-byte",
+            loc,
+            format!("{what} contains a NUL byte (`\\u0000`)"),
+            "remove it: PostgreSQL cannot store a NUL byte in text, and SQLite stops reading a statement at one",
+        );
+    }
+
+    /// A comment of [`schema_strings`](Self::schema_strings): its first NUL byte or other
+    /// control character but a tab or a line break.
+    fn text(&mut self, what: &str, s: &SpStr) {
+        let bad = s
+            .value
+            .char_indices()
+            .find(|&(_, c)| c.is_control() && !matches!(c, '\t' | '\n' | '\r'));
+        let Some((at, c)) = bad else { return };
+        let loc = inside(s, at..at + c.len_utf8());
+        if c == '\0' {
+            self.nul_byte(what, &loc);
+        } else {
+            self.error(
+                "control-character",
+                &loc,
+                format!(
+                    "{what} contains the control character U+{:04X}",
+                    u32::from(c)
+                ),
+                "remove it: tabs and line breaks are the only control characters allowed here",
+            );
+        }
+    }
+
     /// A name derived ([`super::names`]) from `table` and `columns` that would be too long: the
     /// user must name the object. Not reported when the table's or a column's name is itself too
     /// long, which is reported already.
@@ -247,6 +327,7 @@ impl Validator<'_> {
 
     fn run(&mut self, raw: &RawSchema) -> Schema {
         let mut schema = Schema::default();
+        self.schema_strings(raw);
 
         // Enums, and duplicates across files.
         let mut enum_seen: HashMap<&str, &Location> = HashMap::new();

@@ -6,6 +6,7 @@
 //! marked [`Stage::After`]; new enum labels, which PostgreSQL lets no transaction use before it
 //! commits them, are [`Stage::Before`]. [`Rendered::units`] groups each stage into a file of its own.
 
+pub mod lex;
 pub mod postgres;
 pub mod split;
 pub mod sqlite;

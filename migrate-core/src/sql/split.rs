@@ -1,20 +1,34 @@
-//! Splitting a migration file into statements, exactly.
+//! Splitting a migration file into statements, exactly as the database's own client does.
 //!
-//! A splitter that cuts at every `;` breaks stored procedures. This one cuts only at a `;` that is
-//! outside every string, identifier, comment and body: single-quoted strings (`''` escapes),
-//! `E'…'` strings (backslash escapes), dollar-quoted bodies (`$$…$$`, `$tag$…$tag$`), double-quoted
-//! identifiers, `--` line comments, nested `/* … */` block comments, SQL-standard `BEGIN ATOMIC …
-//! END` function bodies, and SQLite's `CREATE TRIGGER … BEGIN … END` bodies (with `CASE … END`
-//! inside either kind of body). For SQLite, `[…]` and `` `…` `` identifiers are quoted too.
+//! A splitter that cuts at every `;` breaks stored procedures. This one reads the file once with
+//! the [SQL lexer](super::lex), so a `;` inside a string, a quoted identifier, a comment or a
+//! dollar-quoted body is never a boundary, and then decides as the database's client does:
+//!
+//! - **PostgreSQL**, as psql (`psqlscan.l`): a `;` inside parentheses does not end a statement
+//!   (`CREATE RULE … DO ALSO (a; b)`), nor one inside a `BEGIN … END` body of a statement that
+//!   starts `CREATE [OR REPLACE] FUNCTION|PROCEDURE` (SQL-standard bodies, `BEGIN ATOMIC … END`,
+//!   where `CASE … END` nests), however long the signature before the body.
+//! - **SQLite**, as `sqlite3_complete()`: a `CREATE [TEMP] TRIGGER` statement ends only at the
+//!   `;` after `; END`.
+//!
+//! The work is linear in the length of the file: one pass over the tokens, never back to the
+//! start of a statement; line numbers are counted on the way.
 
+use std::ops::Range;
+
+use super::lex::{Token, TokenKind, lex};
 use crate::config::Dialect;
 
-/// One statement of a file: its text without the terminating `;`, and where it starts.
+/// One statement of a file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SplitStatement {
+    /// The statement's text, from its first token to its last: without the comments and white
+    /// space around it and without the terminating `;`.
     pub sql: String,
-    /// 1-based line of the statement's first character.
+    /// 1-based line of the statement's first token.
     pub line: usize,
+    /// Byte range of [`sql`](Self::sql) in the file.
+    pub span: Range<usize>,
 }
 
 /// Why a file could not be split: something opened and never closed.
@@ -23,6 +37,8 @@ pub struct SplitError {
     pub message: String,
     /// 1-based line where the unclosed thing starts.
     pub line: usize,
+    /// Byte offset where it starts.
+    pub offset: usize,
 }
 
 impl std::fmt::Display for SplitError {
@@ -33,225 +49,306 @@ impl std::fmt::Display for SplitError {
 
 impl std::error::Error for SplitError {}
 
-fn is_ident_byte(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b == b'_' || b >= 0x80
+impl crate::diagnostic::Explain for SplitError {
+    /// Something (a quote, a comment, a body) is never closed.
+    fn code(&self) -> &'static str {
+        "unclosed"
+    }
 }
 
-/// Splits `sql` into statements. Statements holding only comments and whitespace are dropped.
+/// Splits `sql` into statements. Statements holding only comments and white space are dropped.
 pub fn split(sql: &str, dialect: Dialect) -> Result<Vec<SplitStatement>, SplitError> {
-    let b = sql.as_bytes();
-    let line_at = |i: usize| sql[..i].matches('\n').count() + 1;
-    let mut out = Vec::new();
-    let mut start = 0;
-    let mut i = 0;
-    // Words of the current statement seen at top level, for body detection.
-    let mut words: Vec<String> = Vec::new();
-    let mut body_depth = 0usize;
-    let mut has_code = false;
+    let mut lines = Lines::new(sql);
+    let spans = statement_spans(sql, dialect).map_err(|(message, offset)| SplitError {
+        line: lines.line_at(offset),
+        message,
+        offset,
+    })?;
+    Ok(spans
+        .into_iter()
+        .map(|span| SplitStatement {
+            sql: sql[span.clone()].to_string(),
+            line: lines.line_at(span.start),
+            span,
+        })
+        .collect())
+}
 
-    let unclosed = |what: &str, at: usize| SplitError {
-        message: format!("{what} is never closed"),
-        line: line_at(at),
+/// The byte range of each statement of `sql` (first token to last, without the `;`), or what is
+/// never closed and where it opens.
+pub fn statement_spans(sql: &str, dialect: Dialect) -> Result<Vec<Range<usize>>, (String, usize)> {
+    let mut ends = match dialect {
+        Dialect::Postgres => Ends::Psql(Psql::default()),
+        Dialect::Sqlite => Ends::Sqlite(SqliteComplete::Start),
     };
-
-    while i < b.len() {
-        let c = b[i];
-        match c {
-            b'-' if b.get(i + 1) == Some(&b'-') => {
-                while i < b.len() && b[i] != b'\n' {
-                    i += 1;
-                }
-            }
-            b'/' if b.get(i + 1) == Some(&b'*') => {
-                let open = i;
-                let mut depth = 0usize;
-                loop {
-                    if i + 1 >= b.len() {
-                        return Err(unclosed("a /* block comment", open));
-                    }
-                    if b[i] == b'/' && b[i + 1] == b'*' {
-                        depth += 1;
-                        i += 2;
-                    } else if b[i] == b'*' && b[i + 1] == b'/' {
-                        depth -= 1;
-                        i += 2;
-                        if depth == 0 {
-                            break;
-                        }
-                    } else {
-                        i += 1;
-                    }
-                }
-            }
-            b'\'' => {
-                has_code = true;
-                // `E'...'` (any case), not part of a longer word, takes backslash escapes.
-                let escapes = dialect == Dialect::Postgres
-                    && i > 0
-                    && (b[i - 1] == b'E' || b[i - 1] == b'e')
-                    && (i < 2 || !is_ident_byte(b[i - 2]));
-                let open = i;
-                i += 1;
-                loop {
-                    if i >= b.len() {
-                        return Err(unclosed("a ' string", open));
-                    }
-                    if escapes && b[i] == b'\\' {
-                        i += 2;
-                        continue;
-                    }
-                    if b[i] == b'\'' {
-                        if b.get(i + 1) == Some(&b'\'') {
-                            i += 2;
-                            continue;
-                        }
-                        i += 1;
-                        break;
-                    }
-                    i += 1;
-                }
-            }
-            b'"' | b'`' | b'[' if c == b'"' || dialect == Dialect::Sqlite => {
-                has_code = true;
-                let close = if c == b'[' { b']' } else { c };
-                let open = i;
-                i += 1;
-                loop {
-                    if i >= b.len() {
-                        return Err(unclosed("a quoted identifier", open));
-                    }
-                    if b[i] == close {
-                        if close != b']' && b.get(i + 1) == Some(&close) {
-                            i += 2;
-                            continue;
-                        }
-                        i += 1;
-                        break;
-                    }
-                    i += 1;
-                }
-            }
-            b'$' if dialect == Dialect::Postgres && (i == 0 || !is_ident_byte(b[i - 1])) => {
-                has_code = true;
-                // `$tag$` where tag is empty or an identifier not starting with a digit.
-                let mut j = i + 1;
-                while j < b.len() && is_ident_byte(b[j]) && !(j == i + 1 && b[j].is_ascii_digit()) {
-                    j += 1;
-                }
-                if j < b.len() && b[j] == b'$' {
-                    let tag = &sql[i..=j];
-                    let open = i;
-                    match sql[j + 1..].find(tag) {
-                        Some(end) => i = j + 1 + end + tag.len(),
-                        None => {
-                            return Err(unclosed(&format!("the dollar-quoted body {tag}"), open));
-                        }
-                    }
-                } else {
-                    // A parameter such as `$1`.
-                    i = j.max(i + 1);
-                }
-            }
-            c if c.is_ascii_alphabetic() || c == b'_' => {
-                has_code = true;
-                let s = i;
-                while i < b.len() && (is_ident_byte(b[i]) || b[i] == b'$') {
-                    i += 1;
-                }
-                let word = sql[s..i].to_ascii_uppercase();
-                if body_depth > 0 {
-                    match word.as_str() {
-                        "CASE" | "BEGIN" => body_depth += 1,
-                        "END" => body_depth -= 1,
-                        _ => {}
-                    }
-                } else {
-                    let atomic_body =
-                        word == "ATOMIC" && words.last().is_some_and(|w| w == "BEGIN");
-                    let trigger_body = word == "BEGIN"
-                        && dialect == Dialect::Sqlite
-                        && words.first().is_some_and(|w| w == "CREATE")
-                        && words.iter().take(4).any(|w| w == "TRIGGER");
-                    if atomic_body || trigger_body {
-                        body_depth = 1;
-                    }
-                }
-                if words.len() < 64 {
-                    words.push(word);
-                }
-            }
-            b';' if body_depth == 0 => {
-                if has_code {
-                    push(sql, start, i, &mut out, line_at);
-                }
-                i += 1;
-                start = i;
-                words.clear();
-                has_code = false;
-            }
-            c if c.is_ascii_whitespace() => i += 1,
-            _ => {
-                has_code = true;
-                i += 1;
+    let mut out = Vec::new();
+    let mut current: Option<Range<usize>> = None;
+    for token in lex(sql, dialect) {
+        if token.is_unterminated() && !is_sqlite_open_comment(&token, dialect) {
+            return Err((unclosed(&token, sql), token.start));
+        }
+        if ends.ends_statement(&token, sql) {
+            out.extend(current.take());
+        } else if !token.is_trivia() {
+            match &mut current {
+                Some(span) => span.end = token.end,
+                None => current = Some(token.span()),
             }
         }
     }
-    if body_depth > 0 {
-        return Err(unclosed("a BEGIN … END body", start));
+    if let Some(span) = &current
+        && let Some((message, offset)) = ends.unclosed_at_end(span.start)
+    {
+        return Err((message, offset));
     }
-    if has_code {
-        push(sql, start, b.len(), &mut out, line_at);
-    }
+    out.extend(current);
     Ok(out)
 }
 
-fn push(
-    sql: &str,
-    start: usize,
-    end: usize,
-    out: &mut Vec<SplitStatement>,
-    line_at: impl Fn(usize) -> usize,
-) {
-    let text = &sql[start..end];
-    // Comments before a statement (a file's header, a note above it) are not part of it: the
-    // statement starts, and its line is counted, at its first word.
-    let lead = text.len() - skip_comments(text).len();
-    let body = text[lead..].trim_end();
-    if !body.is_empty() {
-        out.push(SplitStatement {
-            sql: body.to_string(),
-            line: line_at(start + lead),
-        });
+/// SQLite reads a block comment that is never closed as a comment to the end of the file.
+fn is_sqlite_open_comment(token: &Token, dialect: Dialect) -> bool {
+    dialect == Dialect::Sqlite && matches!(token.kind, TokenKind::BlockComment { .. })
+}
+
+fn unclosed(token: &Token, sql: &str) -> String {
+    let text = token.text(sql);
+    match token.kind {
+        TokenKind::String { .. } => {
+            "a string literal is never closed: add its closing `'` (a quote inside a string is written twice: 'it''s')".into()
+        }
+        TokenKind::QuotedIdent { .. } => {
+            let open = text.chars().find(|c| matches!(c, '"' | '`' | '[')).unwrap_or('"');
+            let close = if open == '[' { ']' } else { open };
+            format!("a quoted identifier (`{open}…{close}`) is never closed: add its closing `{close}`")
+        }
+        TokenKind::DollarString { .. } => {
+            let tag_len = text[1..].find('$').map_or(1, |n| n + 2);
+            let tag = &text[..tag_len];
+            format!("the dollar-quoted body opened by `{tag}` is never closed: end it with `{tag}`")
+        }
+        _ => "a `/*` block comment is never closed: end it with `*/` (in PostgreSQL block comments nest, so each `/*` inside needs its own `*/`)".into(),
     }
 }
 
-/// `text` without its leading whitespace and comments (`--` lines, `/* */` blocks, nested).
-fn skip_comments(mut text: &str) -> &str {
-    loop {
-        text = text.trim_start();
-        if let Some(rest) = text.strip_prefix("--") {
-            text = rest.find('\n').map_or("", |i| &rest[i..]);
-        } else if text.starts_with("/*") {
-            let b = text.as_bytes();
-            let (mut i, mut depth) = (0, 0usize);
-            while i + 1 < b.len() {
-                if b[i] == b'/' && b[i + 1] == b'*' {
-                    depth += 1;
-                    i += 2;
-                } else if b[i] == b'*' && b[i + 1] == b'/' {
-                    depth -= 1;
-                    i += 2;
-                    if depth == 0 {
-                        break;
-                    }
-                } else {
-                    i += 1;
-                }
-            }
-            text = &text[i.min(text.len())..];
-        } else {
-            return text;
+/// What decides whether a `;` ends a statement, per dialect.
+enum Ends {
+    Psql(Psql),
+    Sqlite(SqliteComplete),
+}
+
+impl Ends {
+    /// Takes the next token; whether it is a `;` that ends the statement.
+    fn ends_statement(&mut self, token: &Token, sql: &str) -> bool {
+        match self {
+            Ends::Psql(p) => p.ends_statement(token, sql),
+            Ends::Sqlite(s) => s.ends_statement(token, sql),
         }
+    }
+
+    /// At the end of the file, with a statement started at `start`: what is still open.
+    fn unclosed_at_end(&self, start: usize) -> Option<(String, usize)> {
+        match self {
+            Ends::Psql(p) => p.unclosed_at_end(),
+            Ends::Sqlite(s) => s.unclosed_at_end(start),
+        }
+    }
+}
+
+/// psql's rules (`psqlscan.l`): parenthesis depth, and the `BEGIN … END` depth of statements
+/// that start `CREATE [OR REPLACE] FUNCTION|PROCEDURE`.
+#[derive(Debug, Default)]
+struct Psql {
+    paren_depth: usize,
+    /// Where the outermost open `(` is.
+    paren_open: usize,
+    begin_depth: usize,
+    /// Where the outermost open `BEGIN` is.
+    begin_open: usize,
+    /// The first letter of each of the statement's first four words, when that word is one of
+    /// `create`, `or`, `replace`, `function`, `procedure` (0 otherwise).
+    identifiers: [u8; 4],
+    identifier_count: usize,
+}
+
+impl Psql {
+    fn ends_statement(&mut self, token: &Token, sql: &str) -> bool {
+        match token.kind {
+            TokenKind::Punct => match token.text(sql) {
+                "(" => {
+                    if self.paren_depth == 0 {
+                        self.paren_open = token.start;
+                    }
+                    self.paren_depth += 1;
+                }
+                ")" => self.paren_depth = self.paren_depth.saturating_sub(1),
+                ";" if self.paren_depth == 0 && self.begin_depth == 0 => {
+                    self.identifier_count = 0;
+                    return true;
+                }
+                _ => {}
+            },
+            TokenKind::Word => self.word(token, sql),
+            _ => {}
+        }
+        false
+    }
+
+    fn word(&mut self, token: &Token, sql: &str) {
+        let word = token.text(sql);
+        if self.identifier_count == 0 {
+            self.identifiers = [0; 4];
+        }
+        if ["create", "function", "procedure", "or", "replace"]
+            .iter()
+            .any(|w| word.eq_ignore_ascii_case(w))
+            && let Some(slot) = self.identifiers.get_mut(self.identifier_count)
+        {
+            *slot = word.as_bytes()[0].to_ascii_lowercase();
+        }
+        self.identifier_count = self.identifier_count.saturating_add(1);
+        let [first, second, third, fourth] = self.identifiers;
+        let routine = first == b'c'
+            && (matches!(second, b'f' | b'p')
+                || (second == b'o' && third == b'r' && matches!(fourth, b'f' | b'p')));
+        if !routine || self.paren_depth > 0 {
+            return;
+        }
+        if word.eq_ignore_ascii_case("begin") {
+            if self.begin_depth == 0 {
+                self.begin_open = token.start;
+            }
+            self.begin_depth += 1;
+        } else if word.eq_ignore_ascii_case("case") {
+            // CASE also ends with END; it only matters inside a body.
+            if self.begin_depth >= 1 {
+                self.begin_depth += 1;
+            }
+        } else if word.eq_ignore_ascii_case("end") {
+            self.begin_depth = self.begin_depth.saturating_sub(1);
+        }
+    }
+
+    fn unclosed_at_end(&self) -> Option<(String, usize)> {
+        if self.begin_depth > 0 {
+            Some((
+                "this BEGIN of a function body has no matching END: every statement after it would be part of the function; end the body with END".into(),
+                self.begin_open,
+            ))
+        } else if self.paren_depth > 0 {
+            Some((
+                "this `(` is never closed: every statement after it would be read as part of this one; add the missing `)`".into(),
+                self.paren_open,
+            ))
+        } else {
+            None
+        }
+    }
+}
+
+/// The kinds of token `sqlite3_complete()` tells apart.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Class {
+    Semi,
+    Explain,
+    Create,
+    Temp,
+    Trigger,
+    End,
+    Other,
+}
+
+/// `sqlite3_complete()`'s state machine (`complete.c`): a trigger body's `;` ends nothing until
+/// `; END ;`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum SqliteComplete {
+    Start,
+    Normal,
+    Explain,
+    Create,
+    Trigger,
+    Semi,
+    End,
+}
+
+impl SqliteComplete {
+    fn ends_statement(&mut self, token: &Token, sql: &str) -> bool {
+        use SqliteComplete::*;
+        if token.is_trivia() {
+            return false;
+        }
+        let is_semi = token.kind == TokenKind::Punct && token.text(sql) == ";";
+        let class = if is_semi {
+            Class::Semi
+        } else {
+            [
+                ("explain", Class::Explain),
+                ("create", Class::Create),
+                ("temp", Class::Temp),
+                ("temporary", Class::Temp),
+                ("trigger", Class::Trigger),
+                ("end", Class::End),
+            ]
+            .into_iter()
+            .find(|(w, _)| token.is_word(sql, w))
+            .map_or(Class::Other, |(_, class)| class)
+        };
+        // complete.c's `trans[state][token]`.
+        let next = match (*self, class) {
+            (Trigger | Semi, Class::Semi) => Semi,
+            (_, Class::Semi) => Start,
+            (Semi, Class::End) => End,
+            (Trigger | Semi | End, _) => Trigger,
+            (Start, Class::Explain) => Explain,
+            (Start | Explain, Class::Create) => Create,
+            (Explain, Class::Other) => Explain,
+            (Create, Class::Temp) => Create,
+            (Create, Class::Trigger) => Trigger,
+            _ => Normal,
+        };
+        *self = next;
+        is_semi && next == Start
+    }
+
+    fn unclosed_at_end(self, start: usize) -> Option<(String, usize)> {
+        matches!(self, SqliteComplete::Trigger | SqliteComplete::Semi).then(|| {
+            (
+                "this CREATE TRIGGER has no END: end its body with END;".into(),
+                start,
+            )
+        })
+    }
+}
+
+/// Line numbers of increasing offsets, counted once.
+struct Lines<'a> {
+    text: &'a [u8],
+    at: usize,
+    line: usize,
+}
+
+impl<'a> Lines<'a> {
+    fn new(text: &'a str) -> Lines<'a> {
+        Lines {
+            text: text.as_bytes(),
+            at: 0,
+            line: 1,
+        }
+    }
+
+    /// The 1-based line of `offset`; offsets must not decrease from one call to the next (a
+    /// smaller one is counted from the start again).
+    fn line_at(&mut self, offset: usize) -> usize {
+        if offset < self.at {
+            self.at = 0;
+            self.line = 1;
+        }
+        let offset = offset.min(self.text.len());
+        self.line += self.text[self.at..offset]
+            .iter()
+            .filter(|&&c| c == b'\n')
+            .count();
+        self.at = offset;
+        self.line
     }
 }
 
@@ -267,6 +364,14 @@ mod tests {
             .collect()
     }
 
+    fn lite(sql: &str) -> Vec<String> {
+        split(sql, Dialect::Sqlite)
+            .unwrap()
+            .into_iter()
+            .map(|s| s.sql)
+            .collect()
+    }
+
     #[test]
     fn plain_statements() {
         assert_eq!(
@@ -275,6 +380,9 @@ mod tests {
         );
         assert_eq!(pg("SELECT 1"), ["SELECT 1"]);
         assert!(pg("-- only a comment;\n/* and; another */").is_empty());
+        assert!(pg(";;  ;").is_empty());
+        // Comments around a statement are not part of it.
+        assert_eq!(pg("-- lead\n/* c */ SELECT 1 /* t */ ;"), ["SELECT 1"]);
     }
 
     #[test]
@@ -283,7 +391,9 @@ mod tests {
         let got = pg(sql);
         assert_eq!(got.len(), 2, "{got:?}");
         assert!(got[0].ends_with("E'it\\'s; ok')"));
-        assert!(got[1].ends_with("SELECT 2"));
+        assert_eq!(got[1], "SELECT 2");
+        // A string continued on the next line keeps an E string's escapes.
+        assert_eq!(pg("SELECT E'a'\n'\\'; b';\nSELECT 2").len(), 2);
     }
 
     #[test]
@@ -309,19 +419,53 @@ SELECT a$b$c FROM t;
     }
 
     #[test]
-    fn begin_atomic_and_triggers() {
-        let sql = "CREATE FUNCTION h() RETURNS int LANGUAGE sql BEGIN ATOMIC SELECT CASE WHEN true THEN 1 END; SELECT 2; END; SELECT 3;";
-        assert_eq!(pg(sql).len(), 2);
-        let lite = "CREATE TRIGGER t AFTER INSERT ON a BEGIN UPDATE a SET x = CASE WHEN 1 THEN 2 END; DELETE FROM b; END; SELECT 1;";
-        assert_eq!(split(lite, Dialect::Sqlite).unwrap().len(), 2);
-        // A transaction's BEGIN is not a body.
-        assert_eq!(pg("BEGIN; SELECT 1; COMMIT;").len(), 3);
+    fn rules_keep_their_parenthesised_actions() {
+        let sql = "CREATE RULE r AS ON INSERT TO t DO ALSO (INSERT INTO a VALUES (1); DELETE FROM b);\nCREATE RULE s AS ON UPDATE TO t DO INSTEAD (SELECT 1; SELECT 2); SELECT 3;";
+        let got = pg(sql);
+        assert_eq!(got.len(), 3, "{got:#?}");
+        assert!(got[0].ends_with("DELETE FROM b)"));
+        assert!(got[1].ends_with("SELECT 2)"));
     }
 
     #[test]
-    fn lines_and_unclosed() {
-        let s = split("\n\nSELECT 1;\n  SELECT\n 2;", Dialect::Postgres).unwrap();
-        assert_eq!((s[0].line, s[1].line), (3, 4));
+    fn sql_standard_function_bodies() {
+        let sql = "CREATE FUNCTION h() RETURNS int LANGUAGE sql BEGIN ATOMIC SELECT CASE WHEN true THEN 1 END; SELECT 2; END; SELECT 3;";
+        assert_eq!(pg(sql).len(), 2);
+        // A signature of any length before the body.
+        let params: Vec<String> = (0..200)
+            .map(|i| format!("p{i} integer DEFAULT {i}"))
+            .collect();
+        let long = format!(
+            "CREATE OR REPLACE PROCEDURE p({}) LANGUAGE sql\nBEGIN ATOMIC\n  INSERT INTO t VALUES (1);\n  UPDATE t SET x = CASE WHEN x > 0 THEN 1 ELSE 2 END;\nEND;\nSELECT 1;",
+            params.join(", ")
+        );
+        let got = pg(&long);
+        assert_eq!(got.len(), 2, "{got:#?}");
+        assert!(got[0].ends_with("END"));
+        // A transaction's BEGIN is not a body.
+        assert_eq!(pg("BEGIN; SELECT 1; COMMIT;").len(), 3);
+        assert_eq!(pg("CREATE TABLE t (a int); BEGIN; END;").len(), 3);
+    }
+
+    #[test]
+    fn sqlite_triggers_end_at_end_semicolon() {
+        let sql = "CREATE TRIGGER t AFTER INSERT ON a BEGIN UPDATE a SET x = CASE WHEN 1 THEN 2 END; DELETE FROM b; END; SELECT 1;";
+        assert_eq!(lite(sql).len(), 2);
+        let temp = "create temp trigger t after insert on a begin select 1; end ; select 2";
+        assert_eq!(lite(temp).len(), 2);
+        // SQLite splits inside parentheses (its grammar has no `;` there) and has no dollar quotes.
+        assert_eq!(lite("SELECT (1; 2)").len(), 2);
+        assert_eq!(lite("SELECT [a;b], `c;d`, $x; SELECT 2").len(), 2);
+        // An unclosed block comment is a comment to the end of the file in SQLite.
+        assert_eq!(lite("SELECT 1; /* trailing"), ["SELECT 1"]);
+    }
+
+    #[test]
+    fn lines_spans_and_unclosed() {
+        let sql = "\n\nSELECT 1;\n  -- c\n  SELECT\n 2;";
+        let s = split(sql, Dialect::Postgres).unwrap();
+        assert_eq!((s[0].line, s[1].line), (3, 5));
+        assert_eq!(&sql[s[1].span.clone()], "SELECT\n 2");
         // A file's header comments belong to no statement: the first starts at its first word.
         let s = split(
             "-- migrate:no-transaction\n-- Create index `i`.\n--\n/* note; */\n\nCREATE INDEX CONCURRENTLY i ON t (a);\n-- next\nSELECT 2;",
@@ -333,7 +477,99 @@ SELECT a$b$c FROM t;
         assert_eq!(s[1].sql, "SELECT 2");
         let e = split("SELECT 1;\nSELECT $x$ never", Dialect::Postgres).unwrap_err();
         assert_eq!(e.line, 2);
-        assert!(split("SELECT 'open", Dialect::Postgres).is_err());
-        assert!(split("/* open /* nested */", Dialect::Postgres).is_err());
+        assert!(e.message.contains("$x$"), "{e}");
+        for open in [
+            "SELECT 'open",
+            "SELECT \"open",
+            "/* open /* nested */",
+            "SELECT (1;\nSELECT 2;",
+            "CREATE FUNCTION f() RETURNS int LANGUAGE sql BEGIN ATOMIC SELECT 1;",
+        ] {
+            assert!(split(open, Dialect::Postgres).is_err(), "{open}");
+        }
+        let e = split("SELECT 1;\nSELECT (1;\nSELECT 2;", Dialect::Postgres).unwrap_err();
+        assert_eq!((e.line, e.offset), (2, 17));
+        assert!(
+            split(
+                "CREATE TRIGGER t AFTER INSERT ON a BEGIN SELECT 1;",
+                Dialect::Sqlite
+            )
+            .is_err()
+        );
+        assert!(split("SELECT [open", Dialect::Sqlite).is_err());
+    }
+}
+
+#[cfg(test)]
+mod scale {
+    use super::*;
+    use std::time::{Duration, Instant};
+
+    /// Text of about `bytes` bytes made of `unit` repeated.
+    fn repeat(unit: &str, bytes: usize) -> String {
+        unit.repeat(bytes / unit.len() + 1)
+    }
+
+    fn time(sql: &str, dialect: Dialect) -> Duration {
+        let start = Instant::now();
+        let _ = std::hint::black_box(split(sql, dialect));
+        start.elapsed()
+    }
+
+    /// The fastest of several runs of each text, taken in turns so that a busy machine slows
+    /// both alike.
+    fn fastest_pair(small: &str, big: &str, dialect: Dialect) -> (Duration, Duration) {
+        let mut best = (Duration::MAX, Duration::MAX);
+        for _ in 0..3 {
+            best.0 = best.0.min(time(small, dialect));
+            best.1 = best.1.min(time(big, dialect));
+        }
+        best
+    }
+
+    /// Splitting 64 times the text takes about 64 times as long, not 4,096 times: a ratio with
+    /// a generous margin (512: caches and a busy machine favour the small text), never an
+    /// absolute time, over the shapes that made splitters
+    /// quadratic (many statements, a long body, long runs of operators, nested comments,
+    /// strings continued over lines, a long signature before a body). A busy machine can slow
+    /// one run; a quadratic splitter fails every attempt.
+    #[test]
+    fn splitting_is_linear() {
+        let statements = concat!(
+            "INSERT INTO t VALUES (1, 'a;b', E'c\\'d');\n-- note; here\n",
+            "CREATE FUNCTION f() RETURNS int AS $fn$ SELECT $1 $f$ $$ ; $fn$ LANGUAGE sql;\n",
+            "SELECT 1 +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+- 2;\n",
+            "/* a /* b */ c */ SELECT 'x'\n'y'\n'z';\n",
+        );
+        let shapes = [
+            ("", statements, ""),
+            // One statement each: nothing to cut, everything inside one thing.
+            ("SELECT $$", "a $b$ c $ d ; ", "$$;"),
+            ("SELECT (", "(1; 2), ", "0);"),
+            (
+                "CREATE PROCEDURE p(a int, b text) LANGUAGE sql BEGIN ATOMIC ",
+                "SELECT CASE WHEN 1 = 1 THEN 1 END; ",
+                "END;",
+            ),
+        ];
+        let small = 1 << 14;
+        for (head, unit, tail) in shapes {
+            let make = |n| format!("{head}{}{tail}", repeat(unit, n));
+            let (small_sql, big_sql) = (make(small), make(64 * small));
+            for dialect in [Dialect::Postgres, Dialect::Sqlite] {
+                let ratios: Vec<f64> = (0..3)
+                    .map(|_| {
+                        let (t1, t64) = fastest_pair(&small_sql, &big_sql, dialect);
+                        t64.as_secs_f64() / t1.as_secs_f64().max(1e-6)
+                    })
+                    .take_while(|ratio| *ratio >= 512.0)
+                    .collect();
+                assert!(
+                    ratios.len() < 3,
+                    "{dialect:?}: 64x the text took {ratios:.0?}x the time for {:?}",
+                    &small_sql[..60]
+                );
+            }
+        }
     }
 }

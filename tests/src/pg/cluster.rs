@@ -746,25 +746,10 @@ fn find_bindir() -> Result<PathBuf, Error> {
         _ => looked.push("`pg_config --bindir` (no pg_config)".to_owned()),
     }
 
-    let root = Path::new("/usr/lib/postgresql");
-    let mut versions: Vec<(Vec<u32>, PathBuf)> = fs::read_dir(root)
-        .into_iter()
-        .flatten()
-        .flatten()
-        .filter_map(|entry| {
-            let name = entry.file_name().into_string().ok()?;
-            let version = name
-                .split('.')
-                .map(|part| part.parse::<u32>().ok())
-                .collect::<Option<Vec<_>>>()?;
-            Some((version, entry.path().join("bin")))
-        })
-        .collect();
-    versions.sort();
-    if let Some((_, dir)) = versions.iter().rev().find(|(_, dir)| has_server(dir)) {
-        return Ok(dir.clone());
+    if let Some(dir) = versioned_bindirs().into_iter().find(|dir| has_server(dir)) {
+        return Ok(dir);
     }
-    looked.push(format!("{}/<version>/bin", root.display()));
+    looked.push(format!("{}/<version>/bin", VERSIONED_ROOT));
 
     for dir in env::split_paths(&env::var_os("PATH").unwrap_or_default()) {
         // Follow links, so that initdb finds the postgres beside it.
@@ -781,6 +766,66 @@ fn find_bindir() -> Result<PathBuf, Error> {
         "no PostgreSQL server binaries (initdb and postgres) found; looked at {}.\n{fix}",
         looked.join(", ")
     )))
+}
+
+/// Where Debian and Ubuntu install each PostgreSQL version: `<root>/<version>/bin`.
+const VERSIONED_ROOT: &str = "/usr/lib/postgresql";
+
+/// The `bin` directories of the installed PostgreSQL versions, highest version first.
+fn versioned_bindirs() -> Vec<PathBuf> {
+    let mut versions: Vec<(Vec<u32>, PathBuf)> = fs::read_dir(VERSIONED_ROOT)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter_map(|entry| {
+            let name = entry.file_name().into_string().ok()?;
+            let version = name
+                .split('.')
+                .map(|part| part.parse::<u32>().ok())
+                .collect::<Option<Vec<_>>>()?;
+            Some((version, entry.path().join("bin")))
+        })
+        .collect();
+    versions.sort();
+    versions.into_iter().rev().map(|(_, dir)| dir).collect()
+}
+
+/// A PostgreSQL client program (`psql`, `pg_dump`), looked up in the order the server binaries
+/// are: `MIGRATE_TEST_PG_BINDIR`, `pg_config --bindir`, the highest installed version, `PATH`.
+pub(super) fn find_client(program: &str) -> Result<PathBuf, Error> {
+    let fix = format!(
+        "To fix: install the PostgreSQL client programs (Debian/Ubuntu: `apt-get install \
+         postgresql-client`), or set {BINDIR_ENV} to the directory holding {program}."
+    );
+    if let Some(dir) = env::var_os(BINDIR_ENV).filter(|d| !d.is_empty()) {
+        let path = PathBuf::from(dir).join(program);
+        if path.is_file() {
+            return Ok(path);
+        }
+        return Err(Error::new(format!(
+            "{BINDIR_ENV} holds no {program} ({} is missing).\n{fix}",
+            path.display()
+        )));
+    }
+    let pg_config = Command::new("pg_config")
+        .arg("--bindir")
+        .stderr(Stdio::null())
+        .output()
+        .ok()
+        .filter(|out| out.status.success())
+        .map(|out| PathBuf::from(String::from_utf8_lossy(&out.stdout).trim()));
+    let path_dirs = env::split_paths(&env::var_os("PATH").unwrap_or_default()).collect::<Vec<_>>();
+    pg_config
+        .into_iter()
+        .chain(versioned_bindirs())
+        .chain(path_dirs)
+        .map(|dir| dir.join(program))
+        .find(|path| path.is_file())
+        .ok_or_else(|| {
+            Error::new(format!(
+                "no {program} found in `pg_config --bindir`, {VERSIONED_ROOT}/<version>/bin or PATH.\n{fix}"
+            ))
+        })
 }
 
 /// The OS user to run `initdb` and `postgres` as: none unless running as root.

@@ -1,0 +1,67 @@
+//! `add-not-null-column`: a NOT NULL column without a default has no value for the existing rows,
+//! and code running today inserts rows without it. Acknowledged by a `backfill` for the existing
+//! rows; a `default`, an identity or `nullable = true` make it a change no rule speaks for.
+
+use crate::safety::{Acknowledgement, Assessment, Cx, Risk, SafetyCode};
+use crate::schema::Column;
+
+pub(in crate::safety) fn assess(cx: &Cx<'_>, table: &str, column: &Column) -> Option<Assessment> {
+    if column.nullable || column.default.is_some() || column.identity.is_some() {
+        return None;
+    }
+    Some(Assessment {
+        needs: Some(Acknowledgement::Backfill {
+            table: table.to_string(),
+            column: column.name.clone(),
+            new_column: true,
+        }),
+        acknowledged: column.backfill.is_some(),
+        hint: Some(
+            "a `default` also serves, or add it with `nullable = true`, fill it, and make it NOT NULL in a later migration"
+                .into(),
+        ),
+        ..cx.found(
+            SafetyCode::AddNotNullColumn,
+            Risk::BreaksCode,
+            format!("adding NOT NULL column `{table}.{}` without a default", column.name),
+            "existing rows have no value for it, and code running today inserts rows without it",
+        )
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::safety::SafetyCode;
+    use crate::safety::rules::test::{PETS, assessments, refused};
+
+    fn with(column: &str) -> String {
+        PETS.replace("name = \"text\"", &format!("name = \"text\"\n{column}"))
+    }
+
+    #[test]
+    fn is_acknowledged_by_the_backfill_its_refusal_shows() {
+        let r = refused(PETS, &with("age = \"integer\""));
+        assert_eq!(r.len(), 1);
+        assert!(
+            r[0].contains("\n      backfill = \"<SQL expression for existing rows>\"\n"),
+            "{}",
+            r[0]
+        );
+        assert!(refused(PETS, &with("age = { type = \"integer\", backfill = 0 }")).is_empty());
+    }
+
+    #[test]
+    fn a_default_an_identity_or_nullable_need_nothing() {
+        for column in [
+            "age = { type = \"integer\", default = 0 }",
+            "age = { type = \"integer\", identity = true }",
+            "age = { type = \"integer\", nullable = true }",
+        ] {
+            let all = assessments(PETS, &with(column));
+            assert!(
+                all.iter().all(|a| a.code == SafetyCode::Compatible),
+                "{column}: {all:#?}"
+            );
+        }
+    }
+}

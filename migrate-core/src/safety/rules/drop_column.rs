@@ -1,0 +1,80 @@
+//! `drop-column`: dropping a column deletes its values, and code that reads or writes it fails.
+//! Acknowledged by `drop_columns`; a column added to the table with the same type is pointed out
+//! as a probable rename.
+
+use crate::diff::Change;
+use crate::safety::{Acknowledgement, Assessment, Cx, Risk, SafetyCode};
+use crate::schema::Column;
+use crate::schema::print::string;
+
+pub(in crate::safety) fn assess(cx: &Cx<'_>, table: &str, column: &Column) -> Assessment {
+    let renamed_into = cx.diff.changes.iter().find_map(|c| match c {
+        Change::AddColumn {
+            table: t,
+            column: n,
+        } if t == table && n.ty == column.ty => Some(n.name.as_str()),
+        _ => None,
+    });
+    Assessment {
+        needs: Some(Acknowledgement::DropColumn {
+            table: table.to_string(),
+            column: column.name.clone(),
+        }),
+        acknowledged: cx
+            .to
+            .table(table)
+            .is_some_and(|t| t.drop_columns.contains(&column.name)),
+        hint: renamed_into.map(|n| {
+            format!(
+                "probable rename: new column `{table}.{n}` has the same type `{}`; if `{}` was renamed to `{n}`, add `renamed_from = {}` to column `{n}` instead",
+                column.ty,
+                column.name,
+                string(&column.name)
+            )
+        }),
+        ..cx.found(
+            SafetyCode::DropColumn,
+            Risk::LosesData,
+            format!("dropping column `{table}.{}`", column.name),
+            "its values in every row are deleted, and running code that reads or writes it fails",
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::safety::rules::test::{PETS, refused};
+
+    #[test]
+    fn needs_acknowledgement_and_flags_a_probable_rename() {
+        let b = PETS.replace(
+            "name = \"text\"",
+            "title = { type = \"text\", nullable = true }",
+        );
+        let r = refused(PETS, &b);
+        assert_eq!(r.len(), 1);
+        assert!(r[0].contains("drop_columns = [\"name\"]"), "{}", r[0]);
+        assert!(
+            r[0].contains(
+                "probable rename: new column `pets.title` has the same type `text`; if `name` was renamed to `title`, add `renamed_from = \"name\"` to column `title` instead"
+            ),
+            "{}",
+            r[0]
+        );
+        let acked = b.replace(
+            "model = \"Pet\"",
+            "model = \"Pet\"\ndrop_columns = [\"name\"]",
+        );
+        assert!(refused(PETS, &acked).is_empty());
+    }
+
+    #[test]
+    fn no_rename_hint_for_a_column_of_another_type() {
+        let b = PETS.replace(
+            "name = \"text\"",
+            "title = { type = \"integer\", nullable = true }",
+        );
+        let r = refused(PETS, &b);
+        assert!(!r[0].contains("probable rename"), "{}", r[0]);
+    }
+}

@@ -1,0 +1,3 @@
+-- Check refuses: a table with no columns, which PostgreSQL allows.
+CREATE TABLE placeholder ();
+CREATE TABLE things (id integer PRIMARY KEY);

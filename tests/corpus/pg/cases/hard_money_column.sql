@@ -1,0 +1,5 @@
+-- Hard failure: a money column stops pull and diff.
+CREATE TABLE invoices (
+    id integer PRIMARY KEY,
+    total money NOT NULL DEFAULT 0
+);

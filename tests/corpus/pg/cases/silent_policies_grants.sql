@@ -1,0 +1,5 @@
+-- Silently wrong: row-level security, its policies and grants are skipped with no note.
+CREATE TABLE notes (id integer PRIMARY KEY, owner text NOT NULL DEFAULT current_user, body text);
+ALTER TABLE notes ENABLE ROW LEVEL SECURITY;
+CREATE POLICY notes_owner ON notes USING (owner = current_user);
+GRANT SELECT, INSERT ON notes TO PUBLIC;
