@@ -1,7 +1,6 @@
 //! `migrate.toml`: where the schema and migrations live, and which database to talk to.
 
 use std::collections::BTreeMap;
-use std::fmt;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -17,35 +16,7 @@ pub use keys::{ConfigKey, EnvironmentKey};
 /// The file name looked for in the working directory.
 pub const CONFIG_FILE: &str = "migrate.toml";
 
-/// The SQL dialect migrations are written for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Dialect {
-    Postgres,
-    Sqlite,
-}
-
-impl Dialect {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Dialect::Postgres => "postgres",
-            Dialect::Sqlite => "sqlite",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Dialect> {
-        match s {
-            "postgres" | "postgresql" => Some(Dialect::Postgres),
-            "sqlite" => Some(Dialect::Sqlite),
-            _ => None,
-        }
-    }
-}
-
-impl fmt::Display for Dialect {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+pub use crate::dialect::Dialect;
 
 /// `[environments.NAME]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]

@@ -5,6 +5,7 @@
 //! - [`diff`] — the ordered changes between two schemas; [`safety`] — which of them lose data or
 //!   break running code, and the TOML that acknowledges them; [`sql`] — their SQL per dialect.
 //! - [`migration`] — the migration directory: files, the chained-checksum manifest, the snapshot.
+//! - [`dialect`] — the seam: what each database knows, one folder per dialect.
 //! - [`lint`] — checks of hand-written migrations (`migrate lint`).
 //! - [`config`] — `migrate.toml`; [`diagnostic`] — errors that point at `file:line:col`;
 //!   [`redact`] — passwords kept out of every output.
@@ -17,6 +18,7 @@ pub mod config;
 #[cfg(feature = "runtime")]
 pub mod db;
 pub mod diagnostic;
+pub mod dialect;
 pub mod diff;
 pub mod duration;
 pub mod generate;

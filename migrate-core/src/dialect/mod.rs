@@ -1,0 +1,233 @@
+//! The dialect seam: everything `migrate` knows about one database, behind one trait.
+//!
+//! Each dialect is a folder (`postgres/`, `sqlite/`) whose `mod.rs` implements [`DialectOps`]:
+//! its name, how it quotes and limits identifiers, how its client splits a file into statements,
+//! which statements must run outside a transaction, the SQL of every [`Change`], what it refuses
+//! in a migration file, how an enum maps to Rust, and the capabilities that the safety and lint
+//! rules ask about. This part is pure (no database client): the proc-macro crate uses it.
+//! The database-facing half of a dialect (connecting, applying, locking, introspecting) lives in
+//! the same folder behind the `runtime` feature.
+//!
+//! A dialect is registered once, in the [`dialects!`] list at the bottom of this file; that list
+//! declares the folder, the [`Dialect`] variant, [`Dialect::ALL`] and [`Dialect::ops`], the only
+//! `match` on a dialect. Everything else asks [`Dialect::ops`].
+
+use std::fmt;
+
+use crate::diff::{Change, Diff};
+use crate::safety::SafetyCode;
+use crate::schema::Schema;
+use crate::sql::{Rendered, Stage};
+
+/// What a dialect knows without a database. One implementation per dialect folder.
+///
+/// Methods with a default describe what most SQL databases do; a dialect overrides what differs.
+pub trait DialectOps: fmt::Debug + Sync {
+    /// The variant this implements.
+    fn dialect(&self) -> Dialect;
+
+    /// The name written in `migrate.toml` (`dialect = "postgres"`) and shown in output.
+    fn name(&self) -> &'static str;
+
+    /// Other spellings accepted in `migrate.toml` and on the command line.
+    fn aliases(&self) -> &'static [&'static str] {
+        &[]
+    }
+
+    /// The product's own name, for messages: `PostgreSQL`, `SQLite`.
+    fn title(&self) -> &'static str;
+
+    /// The `database_url` that `migrate init` writes for a new project.
+    fn example_url(&self) -> &'static str;
+
+    /// Whether the dialect can do (or behaves as) `capability` says. The lint and safety rules
+    /// ask this instead of naming a dialect.
+    fn has(&self, capability: Capability) -> bool;
+
+    // ---- identifiers and literals ----
+
+    /// A quoted identifier. Every identifier `migrate` writes is quoted, always.
+    fn quote_ident(&self, name: &str) -> String {
+        crate::sql::ident(name)
+    }
+
+    /// The longest identifier the database keeps, in bytes; `None` when it has no limit.
+    fn max_identifier_bytes(&self) -> Option<usize> {
+        None
+    }
+
+    /// A string literal that reads back as `text`.
+    fn literal(&self, text: &str) -> String {
+        crate::sql::literal(text)
+    }
+
+    // ---- rendering a diff ----
+
+    /// The SQL of every change of `diff`, in order, each statement in its [`Stage`].
+    fn render(&self, diff: &Diff, from: &Schema, to: &Schema) -> Rendered;
+
+    /// The stages that `change` has statements in, for naming and grouping generated files.
+    /// A dialect that renders a diff as a whole (not change by change) puts every change in
+    /// [`Stage::Tx`], the default.
+    fn change_stages(&self, change: &Change, from: &Schema, to: &Schema) -> Vec<Stage> {
+        let _ = (change, from, to);
+        vec![Stage::Tx]
+    }
+
+    /// How the renderer carries out what `code` names on a table that already has rows: what
+    /// the safety rules for keys, indexes and constraints report.
+    fn execution(&self, code: SafetyCode) -> Execution;
+
+    // ---- macros ----
+
+    /// How `schema!` maps an enum type onto sqlx for this dialect.
+    fn sqlx_enum(&self) -> SqlxEnum;
+}
+
+/// A capability a rule may ask a dialect about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Capability {
+    /// Its SQL is PostgreSQL's: the PostgreSQL grammar parses it, and the PostgreSQL lock rules
+    /// (squawk's) and `syntax-error` apply.
+    PostgresSql,
+    /// A table may be schema-qualified (`schema.table`), e.g. the history table.
+    Schemas,
+    /// `-- migrate:no-transaction` runs a file statement by statement outside a transaction;
+    /// without it, every file runs in one transaction whatever its directives say.
+    NoTransactionFiles,
+    /// `COPY … FROM STDIN` / `TO STDOUT` exist (and would wait for, or send to, a client).
+    CopyStdio,
+    /// `ALTER TABLE` does one of rename / `ADD COLUMN` (no key, no UNIQUE, a constant default) /
+    /// `DROP COLUMN` per statement; anything else needs a table rebuild.
+    LimitedAlterTable,
+    /// `DROP COLUMN` fails when the column is a key, UNIQUE, indexed, referenced, or used by a
+    /// view, trigger, CHECK or generated column.
+    RestrictedDropColumn,
+}
+
+/// How a dialect carries out a key, index or constraint added to a table with rows (the safety
+/// tests check that the SQL its renderer writes agrees).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Execution {
+    /// `CREATE INDEX CONCURRENTLY`, in a migration of its own outside a transaction.
+    Concurrently,
+    /// `ADD ... NOT VALID`, then `VALIDATE CONSTRAINT`, outside a transaction.
+    NotValidThenValidated,
+    /// A plain statement in the migration's transaction, holding its lock until it commits.
+    InTransaction,
+    /// The table is rebuilt (copied into a new one with the change) in the migration's
+    /// transaction: the dialect cannot alter a table's keys or constraints.
+    Rebuild,
+}
+
+/// The sqlx side of an enum type generated by `schema!`: the names the generated impls use,
+/// under `::sqlx::`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SqlxEnum {
+    /// The database type: `Postgres` (`::sqlx::Postgres`).
+    pub database: &'static str,
+    /// The driver module: `postgres` (`::sqlx::postgres`).
+    pub module: &'static str,
+    /// The type-info type in that module: `PgTypeInfo`.
+    pub type_info: &'static str,
+    /// How a label is stored.
+    pub storage: EnumStorage,
+}
+
+/// How a dialect stores an enum label.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EnumStorage {
+    /// As a database type of its own, named by the (quoted) enum name, with an array type;
+    /// `array_trait` is the driver module's trait for the array type (`PgHasArrayType`).
+    NamedType { array_trait: &'static str },
+    /// As text (with a CHECK constraint on the labels).
+    Text,
+}
+
+impl Dialect {
+    /// What a configuration without `dialect` and a new project (`migrate init`) use.
+    pub const DEFAULT: Dialect = Dialect::Sqlite;
+
+    /// What `migrate lint` reads a file as outside a project: the dialect of its SQL grammar.
+    pub const LINT_DEFAULT: Dialect = Dialect::Postgres;
+
+    /// Parses a name from `migrate.toml` or the command line (`postgres`, `postgresql`, `sqlite`).
+    pub fn parse(s: &str) -> Option<Dialect> {
+        Dialect::ALL.iter().copied().find(|d| {
+            let ops = d.ops();
+            ops.name() == s || ops.aliases().contains(&s)
+        })
+    }
+
+    /// The name written in `migrate.toml`.
+    pub fn as_str(self) -> &'static str {
+        self.ops().name()
+    }
+
+    /// `"postgres" | "sqlite"`: every dialect's name, quoted, for help texts.
+    pub fn names_quoted(separator: &str) -> String {
+        Dialect::ALL
+            .iter()
+            .map(|d| format!("\"{}\"", d.as_str()))
+            .collect::<Vec<_>>()
+            .join(separator)
+    }
+}
+
+impl fmt::Display for Dialect {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Declares each dialect's folder and [`Dialect`] variant, [`Dialect::ALL`] and [`Dialect::ops`].
+macro_rules! dialects {
+    ($( $(#[$doc:meta])* $variant:ident => $folder:ident :: $ops:ident, )+) => {
+        $( pub mod $folder; )+
+
+        /// The SQL dialect migrations are written for. Ask [`Dialect::ops`] what it knows.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum Dialect {
+            $( $(#[$doc])* $variant, )+
+        }
+
+        impl Dialect {
+            /// Every dialect, in registration order.
+            pub const ALL: &'static [Dialect] = &[$( Dialect::$variant, )+];
+
+            /// What this dialect knows: the one place a dialect is matched.
+            pub fn ops(self) -> &'static dyn DialectOps {
+                match self {
+                    $( Dialect::$variant => &$folder::$ops, )+
+                }
+            }
+        }
+    };
+}
+
+// The registration: one line per dialect.
+dialects! {
+    /// PostgreSQL.
+    Postgres => postgres::Postgres,
+    /// SQLite.
+    Sqlite => sqlite::Sqlite,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_round_trip() {
+        for &d in Dialect::ALL {
+            assert_eq!(d.ops().dialect(), d);
+            assert_eq!(Dialect::parse(d.as_str()), Some(d));
+            for alias in d.ops().aliases() {
+                assert_eq!(Dialect::parse(alias), Some(d));
+            }
+        }
+        assert_eq!(Dialect::parse("postgresql"), Some(Dialect::Postgres));
+        assert_eq!(Dialect::parse("mysql"), None);
+        assert_eq!(Dialect::names_quoted(" | "), "\"postgres\" | \"sqlite\"");
+    }
+}

@@ -1,0 +1,62 @@
+//! SQLite.
+
+use crate::diff::Diff;
+use crate::safety::SafetyCode;
+use crate::schema::Schema;
+use crate::sql::Rendered;
+
+use super::{Capability, Dialect, DialectOps, EnumStorage, Execution, SqlxEnum};
+
+/// SQLite's answers to [`DialectOps`].
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Sqlite;
+
+impl DialectOps for Sqlite {
+    fn dialect(&self) -> Dialect {
+        Dialect::Sqlite
+    }
+
+    fn name(&self) -> &'static str {
+        "sqlite"
+    }
+
+    fn title(&self) -> &'static str {
+        "SQLite"
+    }
+
+    fn example_url(&self) -> &'static str {
+        "sqlite://dev.db"
+    }
+
+    fn has(&self, capability: Capability) -> bool {
+        match capability {
+            Capability::LimitedAlterTable | Capability::RestrictedDropColumn => true,
+            Capability::PostgresSql
+            | Capability::Schemas
+            | Capability::NoTransactionFiles
+            | Capability::CopyStdio => false,
+        }
+    }
+
+    /// SQLite renders a diff as a whole (a table is rebuilt once for all its changes), in the
+    /// migration's one transaction.
+    fn render(&self, diff: &Diff, from: &Schema, to: &Schema) -> Rendered {
+        crate::sql::sqlite::render(diff, from, to)
+    }
+
+    fn execution(&self, code: SafetyCode) -> Execution {
+        match code {
+            SafetyCode::CreateIndex => Execution::InTransaction,
+            _ => Execution::Rebuild,
+        }
+    }
+
+    fn sqlx_enum(&self) -> SqlxEnum {
+        SqlxEnum {
+            database: "Sqlite",
+            module: "sqlite",
+            type_info: "SqliteTypeInfo",
+            storage: EnumStorage::Text,
+        }
+    }
+}
