@@ -29,6 +29,10 @@ use super::Dialect;
 /// A boxed `Send` future: the runner's futures can be spawned on a multi-threaded runtime.
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
+/// A boxed future that need not be `Send`: reading the catalog (sqlx's generic executors keep
+/// rustc from proving those futures `Send`; nothing spawns them).
+pub type LocalBoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + 'a>>;
+
 /// The progress callback of a run.
 pub type Report<'a> = &'a mut (dyn FnMut(Event) + Send);
 
@@ -88,7 +92,10 @@ pub trait Runtime: Sync {
 
     /// Forgets a run, so that its file runs again.
     fn delete_history_sql(&self, table: &str, version: u64) -> String {
-        format!("DELETE FROM {} WHERE version = {version}", table_ident(table))
+        format!(
+            "DELETE FROM {} WHERE version = {version}",
+            table_ident(table)
+        )
     }
 }
 
@@ -210,15 +217,20 @@ pub(crate) trait Driver: Exec + fmt::Debug {
     // ---- the history table ----
 
     /// Every row, in version order; none when the table does not exist yet.
-    fn read_history<'a>(&'a mut self, table: &'a str)
-    -> BoxFuture<'a, Result<Vec<Applied>, sqlx::Error>>;
+    fn read_history<'a>(
+        &'a mut self,
+        table: &'a str,
+    ) -> BoxFuture<'a, Result<Vec<Applied>, sqlx::Error>>;
 
     // ---- the runner lock ----
 
     /// Takes the runner lock, waiting for another runner at most `runner_lock_timeout` and
     /// reporting the wait.
-    fn lock<'a>(&'a mut self, opts: &'a Options, report: Report<'a>)
-    -> BoxFuture<'a, Result<(), RunError>>;
+    fn lock<'a>(
+        &'a mut self,
+        opts: &'a Options,
+        report: Report<'a>,
+    ) -> BoxFuture<'a, Result<(), RunError>>;
 
     /// Takes the runner lock for `resolve`: `Err(holder)` when another runner has it and may
     /// still be applying what would be settled.
@@ -245,7 +257,10 @@ pub(crate) trait Driver: Exec + fmt::Debug {
     }
 
     /// The runner that holds the lock now, when the database can tell.
-    fn holder<'a>(&'a mut self, opts: &'a Options) -> BoxFuture<'a, Result<Option<Holder>, RunError>> {
+    fn holder<'a>(
+        &'a mut self,
+        opts: &'a Options,
+    ) -> BoxFuture<'a, Result<Option<Holder>, RunError>> {
         let _ = opts;
         Box::pin(async { Ok(None) })
     }
@@ -264,7 +279,10 @@ pub(crate) trait Driver: Exec + fmt::Debug {
     }
 
     /// Applies one migration with its history row. `None`: another runner applied it meanwhile.
-    fn apply<'a>(&'a mut self, ctx: Apply<'a>) -> BoxFuture<'a, Result<Option<(u64, u64)>, RunError>>;
+    fn apply<'a>(
+        &'a mut self,
+        ctx: Apply<'a>,
+    ) -> BoxFuture<'a, Result<Option<(u64, u64)>, RunError>>;
 
     /// Whether `s` runs inside a transaction (else it is skipped by a dry run).
     fn runs_in_transaction(&self, s: &Source) -> bool {
@@ -273,8 +291,11 @@ pub(crate) trait Driver: Exec + fmt::Debug {
     }
 
     /// Opens the dry run's transaction.
-    fn begin_dry_run<'a>(&'a mut self, opts: &'a Options, report: Report<'a>)
-    -> BoxFuture<'a, Result<(), RunError>>;
+    fn begin_dry_run<'a>(
+        &'a mut self,
+        opts: &'a Options,
+        report: Report<'a>,
+    ) -> BoxFuture<'a, Result<(), RunError>>;
 
     /// Before one migration of a dry run: a point to roll back to when it fails.
     fn dry_run_savepoint<'a>(
@@ -327,10 +348,10 @@ pub(crate) trait Driver: Exec + fmt::Debug {
     fn introspect<'a>(
         &'a mut self,
         opts: &'a IntrospectOptions,
-    ) -> BoxFuture<'a, Result<Introspected, DbError>>;
+    ) -> LocalBoxFuture<'a, Result<Introspected, DbError>>;
 
     /// Rewrites the literals of `schema` in the spelling the server stores them in.
-    fn canonical_literals<'a>(&'a mut self, schema: &'a mut Schema) -> BoxFuture<'a, ()> {
+    fn canonical_literals<'a>(&'a mut self, schema: &'a mut Schema) -> LocalBoxFuture<'a, ()> {
         let _ = schema;
         Box::pin(async {})
     }

@@ -42,7 +42,6 @@ use crate::diagnostic::Explain;
 use crate::dialect::Dialect;
 use crate::dialect::runtime::{Apply, Driver, Exec, Failed, HistoryRow, Report};
 pub use crate::dialect::runtime::{BoxFuture, Connection};
-use crate::duration;
 use crate::migration::{ContentProblem, Migration, MigrationDir, content};
 use crate::migrator::{EmbeddedMigration, Migrator};
 use crate::sql::split::split;
@@ -1052,25 +1051,6 @@ pub(crate) async fn run_file<E: Exec + ?Sized>(c: &mut E, s: &Source) -> Result<
 /// What to do after a transactional migration failed.
 pub(crate) const TX_RECOVERY: &str = "the migration ran in one transaction, which was rolled back: the database is as it \
     was. Fix the cause; if the file itself is wrong and was never applied anywhere, fix it and run `migrate hash`";
-
-/// Waits before the next attempt after a lock timeout, saying so.
-pub(crate) async fn backoff(s: &Source, attempt: u32, opts: &Options, report: Report<'_>) {
-    let wait = duration::as_millis(opts.retry_backoff)
-        .saturating_mul(1 << attempt.min(16))
-        .min(30_000);
-    report(Event::Retrying {
-        version: s.version,
-        name: s.name.clone(),
-        attempt: attempt + 1,
-        wait_ms: wait,
-    });
-    tokio::time::sleep(Duration::from_millis(wait)).await;
-}
-
-/// The advice of a no-transaction run whose session ended, until [`settle_lost`] reads what it
-/// left.
-pub(crate) const UNFINISHED: &str = "the history shows this run as unfinished; `migrate status` says what its statements \
-    left, and `migrate up` refuses to go on until it is settled, with the exact commands to do so";
 
 /// After a [`RunError::ConnectionLost`] that left the history unfinished, on a new connection:
 /// records the stop (only while the row is still unfinished, so nothing later is overwritten) and

@@ -2,7 +2,7 @@
 //! ([`super::lock`]), applying a file in one transaction or statement by statement, the dry run,
 //! recovery advice ([`super::recovery`]) and the catalog ([`super::introspect`]).
 
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use sqlx::postgres::{PgDatabaseError, PgErrorPosition};
 use sqlx::{PgConnection, Postgres as Pg, Row};
@@ -11,14 +11,15 @@ use super::{lock, recovery};
 use crate::db::{Connection, DbError};
 use crate::dialect::Dialect;
 use crate::dialect::runtime::{
-    Apply, BoxFuture, Driver, Exec, Failed, Handle, HistoryRow, Report, Runtime, connect_error,
+    Apply, BoxFuture, Driver, Exec, Failed, Handle, HistoryRow, LocalBoxFuture, Report, Runtime,
+    connect_error,
 };
 use crate::duration;
 use crate::introspect::{Introspected, Options as IntrospectOptions};
 use crate::runner::history::{Applied, table_ident};
 use crate::runner::{
-    Holder, Options, RunError, Source, Summary, TX_RECOVERY, Target, UNFINISHED, backoff,
-    elapsed_ms, error_text, failure, run_file, settle_lost, up,
+    Event, Holder, Options, RunError, Source, Summary, TX_RECOVERY, Target, elapsed_ms, error_text,
+    failure, run_file, settle_lost, up,
 };
 use crate::schema::Schema;
 use crate::sql::split::split;
@@ -56,14 +57,14 @@ impl From<sqlx::pool::PoolConnection<Pg>> for Connection<'static> {
 /// Connects, with TLS as `sslmode` says ([`super::connect::pg_options`]).
 pub(super) async fn connect(url: &str) -> Result<Connection<'static>, DbError> {
     let opts = super::connect::pg_options(url)?;
-    let conn = sqlx::Connection::connect_with(&opts).await.map_err(|e| {
+    let conn: PgConnection = sqlx::Connection::connect_with(&opts).await.map_err(|e| {
         let error = connect_error(url, &e);
         match super::connect::tls_help(&error.message, &opts) {
             Some(help) => error.with_help(help),
             None => error,
         }
     })?;
-    Ok(Connection::from(conn as PgConnection))
+    Ok(Connection::from(conn))
 }
 
 // ---- SQL on one connection ----
@@ -162,7 +163,7 @@ fn lost(
 
 /// `SET [LOCAL]` of the timeouts for one migration.
 fn timeouts_sql(source: &Source, opts: &Options, local: bool) -> String {
-    let ms = |file: Option<std::time::Duration>, run: Option<std::time::Duration>| {
+    let ms = |file: Option<Duration>, run: Option<Duration>| {
         file.or(run).map_or(0, duration::as_millis)
     };
     let lock = ms(source.lock_timeout, opts.lock_timeout);
@@ -177,6 +178,26 @@ fn application_name(s: &Source) -> String {
 }
 
 // ---- applying ----
+
+/// Waits before the next attempt after a lock timeout, saying so.
+async fn backoff(s: &Source, attempt: u32, opts: &Options, report: Report<'_>) {
+    let wait = duration::as_millis(opts.retry_backoff)
+        .saturating_mul(1 << attempt.min(16))
+        .min(30_000);
+    report(Event::Retrying {
+        version: s.version,
+        name: s.name.clone(),
+        attempt: attempt + 1,
+        wait_ms: wait,
+    });
+    tokio::time::sleep(Duration::from_millis(wait)).await;
+}
+
+/// The advice of a no-transaction run whose session ended, until [`crate::runner::settle_lost`] reads what it
+/// left.
+const UNFINISHED: &str = "the history shows this run as unfinished; `migrate status` says what its statements \
+    left, and `migrate up` refuses to go on until it is settled, with the exact commands to do so";
+
 
 /// One transaction: timeouts, the file, its history row. Retried whole on a lock timeout.
 ///
@@ -568,11 +589,11 @@ impl Driver for PgDriver<'_> {
     fn introspect<'a>(
         &'a mut self,
         opts: &'a IntrospectOptions,
-    ) -> BoxFuture<'a, Result<Introspected, DbError>> {
+    ) -> LocalBoxFuture<'a, Result<Introspected, DbError>> {
         Box::pin(super::introspect::introspect(self.conn.get(), opts))
     }
 
-    fn canonical_literals<'a>(&'a mut self, schema: &'a mut Schema) -> BoxFuture<'a, ()> {
+    fn canonical_literals<'a>(&'a mut self, schema: &'a mut Schema) -> LocalBoxFuture<'a, ()> {
         Box::pin(super::introspect::canonical_literals(self.conn.get(), schema))
     }
 }

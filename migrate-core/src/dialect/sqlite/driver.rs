@@ -11,7 +11,8 @@ use super::lock::begin_immediate;
 use crate::db::{Connection, DbError};
 use crate::dialect::Dialect;
 use crate::dialect::runtime::{
-    Apply, BoxFuture, Driver, Exec, Failed, Handle, HistoryRow, Report, Runtime, connect_error,
+    Apply, BoxFuture, Driver, Exec, Failed, Handle, HistoryRow, LocalBoxFuture, Report, Runtime,
+    connect_error,
 };
 use crate::introspect::{Introspected, Options as IntrospectOptions};
 use crate::runner::history::{Applied, table_ident};
@@ -382,7 +383,7 @@ impl Driver for SqliteDriver<'_> {
     fn introspect<'a>(
         &'a mut self,
         opts: &'a IntrospectOptions,
-    ) -> BoxFuture<'a, Result<Introspected, DbError>> {
+    ) -> LocalBoxFuture<'a, Result<Introspected, DbError>> {
         Box::pin(super::introspect::introspect(self.conn.get(), opts))
     }
 }
