@@ -152,7 +152,7 @@ async fn main() {
         &declared,
     )
     .script();
-    let mut conn = migrate_core::db::Conn::connect(&db.url)
+    let mut conn = migrate_core::db::Connection::connect(&db.url)
         .await
         .expect("connect");
     conn.execute(&format!("BEGIN;\n{sql}\nCOMMIT;"))

@@ -105,7 +105,9 @@ fn deployed(dialect: &str, url: &str) -> TempDir {
 }
 
 async fn execute(url: &str, sql: &str) {
-    let mut conn = migrate_core::db::Conn::connect(url).await.expect("connect");
+    let mut conn = migrate_core::db::Connection::connect(url)
+        .await
+        .expect("connect");
     conn.execute(sql)
         .await
         .unwrap_or_else(|e| panic!("{sql}: {e}"));

@@ -316,24 +316,33 @@ async fn chaos_runner_child() {
             .await
             .expect("pid");
         say(format!("backend {pid}"));
-        let r = runner::up(&mut runner::Db::Pg(&mut c), &sources, &o, &mut |e| {
-            say(format!("{e:?}"))
-        })
+        let r = runner::up(
+            &mut runner::Connection::from(&mut c),
+            &sources,
+            &o,
+            &mut |e| say(format!("{e:?}")),
+        )
         .await;
         match r {
             Err(e @ RunError::ConnectionLost { .. }) => {
                 // As `migrate up` does: record the stop on a new connection.
                 let mut fresh = PgConnection::connect(&url).await.expect("reconnect");
-                Err(runner::settle_lost(&mut runner::Db::Pg(&mut fresh), &sources, &o, e).await)
+                Err(
+                    runner::settle_lost(&mut runner::Connection::from(&mut fresh), &sources, &o, e)
+                        .await,
+                )
             }
             other => other,
         }
     } else {
         let mut c = SqliteConnection::connect(&url).await.expect("connect");
         say("ready".into());
-        runner::up(&mut runner::Db::Lite(&mut c), &sources, &o, &mut |e| {
-            say(format!("{e:?}"))
-        })
+        runner::up(
+            &mut runner::Connection::from(&mut c),
+            &sources,
+            &o,
+            &mut |e| say(format!("{e:?}")),
+        )
         .await
     };
     match result {
@@ -543,9 +552,13 @@ async fn effect_pg(c: &mut PgConnection, e: &Effect) -> (i64, i64) {
 /// The state `status` reports for each migration must agree with what the database holds.
 async fn check_status(c: &mut PgConnection, round: &Round, stopped: &mut Option<usize>) {
     let seed = round.seed;
-    let st = runner::status(&mut runner::Db::Pg(c), &round.sources, &chaos_opts())
-        .await
-        .expect("status");
+    let st = runner::status(
+        &mut runner::Connection::from(&mut *c),
+        &round.sources,
+        &chaos_opts(),
+    )
+    .await
+    .expect("status");
     assert_eq!(st.len(), round.sources.len());
     for (i, (s, e)) in st.iter().zip(&round.effects).enumerate() {
         let (valid, present) = effect_pg(c, e).await;
@@ -612,9 +625,14 @@ async fn follow(c: &mut PgConnection, help: &str, seed: u64) {
     let words: Vec<&str> = resolve.split_whitespace().collect();
     let version: u64 = words[2].parse().expect("a version");
     let applied = words[3] == "--applied";
-    runner::resolve(&mut runner::Db::Pg(c), version, applied, &chaos_opts())
-        .await
-        .unwrap_or_else(|e| panic!("seed {seed}: {resolve}: {e}"));
+    runner::resolve(
+        &mut runner::Connection::from(&mut *c),
+        version,
+        applied,
+        &chaos_opts(),
+    )
+    .await
+    .unwrap_or_else(|e| panic!("seed {seed}: {resolve}: {e}"));
 }
 
 async fn pg_round(seed: u64) {
@@ -756,7 +774,7 @@ async fn pg_round(seed: u64) {
     }
     // `up`: refuses a stopped run with the way back; once followed, applies the rest.
     let first = runner::up(
-        &mut runner::Db::Pg(&mut c),
+        &mut runner::Connection::from(&mut c),
         &round.sources,
         &chaos_opts(),
         &mut |_| {},
@@ -778,7 +796,7 @@ async fn pg_round(seed: u64) {
             );
             follow(&mut c, &p.help().unwrap_or_default(), seed).await;
             let again = runner::up(
-                &mut runner::Db::Pg(&mut c),
+                &mut runner::Connection::from(&mut c),
                 &round.sources,
                 &chaos_opts(),
                 &mut |_| {},
@@ -813,9 +831,13 @@ async fn pg_round(seed: u64) {
         0,
         "{what}"
     );
-    let st = runner::status(&mut runner::Db::Pg(&mut c), &round.sources, &chaos_opts())
-        .await
-        .expect("status");
+    let st = runner::status(
+        &mut runner::Connection::from(&mut c),
+        &round.sources,
+        &chaos_opts(),
+    )
+    .await
+    .expect("status");
     assert!(
         st.iter().all(|s| s.state == State::Applied),
         "{what}: {st:?}"
@@ -924,9 +946,13 @@ async fn lite_round(seed: u64) {
         }
     }
     // Every migration is applied or pending, exactly as the database holds it.
-    let st = runner::status(&mut runner::Db::Lite(&mut c), &round.sources, &chaos_opts())
-        .await
-        .expect("status");
+    let st = runner::status(
+        &mut runner::Connection::from(&mut c),
+        &round.sources,
+        &chaos_opts(),
+    )
+    .await
+    .expect("status");
     for (s, e) in st.iter().zip(&round.effects) {
         let present = effect_lite(&mut c, e).await;
         match s.state {
@@ -936,7 +962,7 @@ async fn lite_round(seed: u64) {
         }
     }
     let done = runner::up(
-        &mut runner::Db::Lite(&mut c),
+        &mut runner::Connection::from(&mut c),
         &round.sources,
         &chaos_opts(),
         &mut |_| {},

@@ -12,7 +12,7 @@
 use std::path::Path;
 
 use migrate_core::config::Dialect;
-use migrate_core::db::Conn;
+use migrate_core::db::Connection;
 use migrate_core::diff::diff;
 use migrate_core::introspect::{self, Options, canonical_literals, canonical_order, normalize_for};
 use migrate_core::schema::print::to_toml;
@@ -68,14 +68,14 @@ async fn build_postgres(schema: &Schema) -> TestDb {
 /// What a PostgreSQL database built from `declared` must read back as.
 async fn expected_postgres(url: &str, declared: &Schema) -> Schema {
     let mut expected = normalize_for(Dialect::Postgres, declared);
-    let mut conn = Conn::connect(url).await.expect("connect");
+    let mut conn = Connection::connect(url).await.expect("connect");
     canonical_literals(&mut conn, &mut expected).await;
     conn.close().await;
     expected
 }
 
 async fn read(url: &str) -> Schema {
-    let mut conn = Conn::connect(url).await.expect("connect");
+    let mut conn = Connection::connect(url).await.expect("connect");
     let s = introspect::introspect(&mut conn, &Options::default())
         .await
         .unwrap_or_else(|e| panic!("introspect: {e}"));
@@ -167,7 +167,7 @@ async fn catalog_queries_do_not_grow_with_the_number_of_tables() {
         let declared = tables(n);
         let db = build_postgres(&declared).await;
         let proxy = CountingProxy::start(&db.url);
-        let mut conn = Conn::connect(&proxy.url).await.expect("connect");
+        let mut conn = Connection::connect(&proxy.url).await.expect("connect");
         proxy.reset();
         let live = introspect::introspect(&mut conn, &Options::default())
             .await
@@ -187,7 +187,7 @@ async fn catalog_queries_do_not_grow_with_the_number_of_tables() {
     // The catalog queries, and BEGIN and ROLLBACK around them: nothing else.
     assert_eq!(
         *one,
-        introspect::postgres::QUERIES + 2,
+        migrate_core::dialect::postgres::introspect::QUERIES + 2,
         "statements sent:\n{}",
         log.join("\n---\n")
     );
@@ -267,7 +267,7 @@ fn toml_string(s: &str) -> String {
 #[tokio::test(flavor = "current_thread")]
 async fn what_the_language_cannot_express_is_left_out_with_a_note_on_postgres() {
     let db = TestDb::new().await;
-    let mut conn = Conn::connect(&db.url).await.expect("connect");
+    let mut conn = Connection::connect(&db.url).await.expect("connect");
     conn.execute(
         "CREATE TABLE parent (id serial PRIMARY KEY, name text COLLATE \"C\", tag varchar(10));
          CREATE TABLE child (
@@ -331,7 +331,7 @@ async fn what_the_language_cannot_express_is_left_out_with_a_note_on_postgres() 
 #[tokio::test(flavor = "current_thread")]
 async fn a_type_the_language_lacks_is_an_error_naming_the_column() {
     let db = TestDb::new().await;
-    let mut conn = Conn::connect(&db.url).await.expect("connect");
+    let mut conn = Connection::connect(&db.url).await.expect("connect");
     conn.execute("CREATE TABLE shapes (id integer, at point)")
         .await
         .expect("create");
@@ -347,7 +347,7 @@ async fn a_type_the_language_lacks_is_an_error_naming_the_column() {
 #[tokio::test(flavor = "current_thread")]
 async fn other_postgres_schemas_are_read_when_asked() {
     let db = TestDb::new().await;
-    let mut conn = Conn::connect(&db.url).await.expect("connect");
+    let mut conn = Connection::connect(&db.url).await.expect("connect");
     conn.execute(
         "CREATE SCHEMA app;
          CREATE TYPE app.mood AS ENUM ('ok');

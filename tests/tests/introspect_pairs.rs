@@ -16,7 +16,7 @@
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use migrate_core::config::Dialect;
-use migrate_core::db::Conn;
+use migrate_core::db::Connection;
 use migrate_core::diff::diff;
 use migrate_core::introspect::{self, Options, canonical_literals, normalize_for};
 use migrate_core::schema::Schema;
@@ -42,7 +42,7 @@ fn units(dialect: Dialect, from: &Schema, to: &Schema) -> Vec<Unit> {
 
 /// Reads the database at `url` and compares it with what `declared` must read back as.
 async fn read_back(url: &str, dialect: Dialect, declared: &Schema) -> Result<(), String> {
-    let mut conn = Conn::connect(url).await.map_err(|e| e.to_string())?;
+    let mut conn = Connection::connect(url).await.map_err(|e| e.to_string())?;
     let live = introspect::introspect(&mut conn, &Options::default())
         .await
         .map_err(|e| format!("introspection failed: {e}"))?;

@@ -119,7 +119,7 @@ async fn only_the_migrations_about_to_run_are_checked() {
     .await
     .expect("recorded");
     let summary = runner::up(
-        &mut runner::Db::Pg(&mut c),
+        &mut runner::Connection::from(&mut c),
         &[legacy, next],
         &o,
         &mut |_| {},

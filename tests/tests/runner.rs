@@ -35,9 +35,12 @@ async fn up_pg(
 ) -> (Result<runner::Summary, RunError>, Vec<Event>) {
     let mut c = pg(url).await;
     let mut events = Vec::new();
-    let r = runner::up(&mut runner::Db::Pg(&mut c), sources, o, &mut |e| {
-        events.push(e)
-    })
+    let r = runner::up(
+        &mut runner::Connection::from(&mut c),
+        sources,
+        o,
+        &mut |e| events.push(e),
+    )
     .await;
     (r, events)
 }
@@ -91,7 +94,7 @@ async fn lock_timeout_gives_up_retries_and_fails_clearly() {
         ..opts()
     };
     let mut c = pg(&db.url).await;
-    let mut db_conn = runner::Db::Pg(&mut c);
+    let mut db_conn = runner::Connection::from(&mut c);
     let mut on_event = |e: Event| {
         if matches!(e, Event::Retrying { .. }) {
             let _ = tx.send(());
@@ -100,6 +103,7 @@ async fn lock_timeout_gives_up_retries_and_fails_clearly() {
     let migrate = runner::up(&mut db_conn, &m, &o, &mut on_event);
     let (result, ()) = tokio::join!(migrate, release);
     assert!(result.is_ok(), "{result:?}");
+    drop(db_conn);
     let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM information_schema.columns WHERE table_name = 'busy' AND column_name = 'note'")
         .fetch_one(&mut c)
         .await
@@ -310,7 +314,7 @@ async fn a_dry_run_changes_nothing_on_sqlite() {
         dry_run: true,
         ..opts()
     };
-    let r = runner::up(&mut runner::Db::Lite(&mut c), &all, &o, &mut |_| {}).await;
+    let r = runner::up(&mut runner::Connection::from(&mut c), &all, &o, &mut |_| {}).await;
     assert!(r.expect("dry run").dry_run);
     assert_eq!(sqlite_dump(&mut c).await, before);
 }
@@ -412,11 +416,17 @@ async fn baseline_adopts_a_database_and_target_stops_early() {
         src(4, "d", "CREATE TABLE d (id integer);"),
     ];
     let o = opts();
-    let n = runner::baseline(&mut runner::Db::Pg(&mut c), &all, 2, &o, &mut |_| {})
-        .await
-        .expect("baseline");
+    let n = runner::baseline(
+        &mut runner::Connection::from(&mut c),
+        &all,
+        2,
+        &o,
+        &mut |_| {},
+    )
+    .await
+    .expect("baseline");
     assert_eq!(n, 2);
-    let st = runner::status(&mut runner::Db::Pg(&mut c), &all, &o)
+    let st = runner::status(&mut runner::Connection::from(&mut c), &all, &o)
         .await
         .expect("status");
     let states: Vec<State> = st.iter().map(|s| s.state).collect();
@@ -433,16 +443,27 @@ async fn baseline_adopts_a_database_and_target_stops_early() {
         target: Some(3),
         ..opts()
     };
-    let summary = runner::up(&mut runner::Db::Pg(&mut c), &all, &to3, &mut |_| {})
-        .await
-        .expect("up to 3");
+    let summary = runner::up(
+        &mut runner::Connection::from(&mut c),
+        &all,
+        &to3,
+        &mut |_| {},
+    )
+    .await
+    .expect("up to 3");
     assert_eq!(summary.applied.iter().map(|a| a.0).collect::<Vec<_>>(), [3]);
     let unknown = Options {
         target: Some(99),
         ..opts()
     };
     assert!(matches!(
-        runner::up(&mut runner::Db::Pg(&mut c), &all, &unknown, &mut |_| {}).await,
+        runner::up(
+            &mut runner::Connection::from(&mut c),
+            &all,
+            &unknown,
+            &mut |_| {}
+        )
+        .await,
         Err(RunError::UnknownVersion(99))
     ));
     db.close().await.expect("drop");

@@ -90,9 +90,14 @@ fn spawn_up(url: &str, sources: &[Source], o: &Options) -> (Run, mpsc::Unbounded
     let (url, sources, o) = (url.to_string(), sources.to_vec(), o.clone());
     let task = tokio::spawn(async move {
         let mut c = pg(&url).await;
-        runner::up(&mut runner::Db::Pg(&mut c), &sources, &o, &mut |e| {
-            let _ = tx.send(e);
-        })
+        runner::up(
+            &mut runner::Connection::from(&mut c),
+            &sources,
+            &o,
+            &mut |e| {
+                let _ = tx.send(e);
+            },
+        )
         .await
     });
     (task, rx)
@@ -251,9 +256,14 @@ fn spawn_up_sqlite(
     let (url, sources, o) = (url.to_string(), sources.to_vec(), o.clone());
     let task = tokio::spawn(async move {
         let mut c = SqliteConnection::connect(&url).await.expect("connect");
-        runner::up(&mut runner::Db::Lite(&mut c), &sources, &o, &mut |e| {
-            let _ = tx.send(e);
-        })
+        runner::up(
+            &mut runner::Connection::from(&mut c),
+            &sources,
+            &o,
+            &mut |e| {
+                let _ = tx.send(e);
+            },
+        )
         .await
     });
     (task, rx)
@@ -340,7 +350,7 @@ async fn resolve_refuses_a_run_in_progress_and_status_shows_it_running() {
     );
 
     let mut c = pg(&db.url).await;
-    let st = runner::status(&mut runner::Db::Pg(&mut c), &m, &opts())
+    let st = runner::status(&mut runner::Connection::from(&mut c), &m, &opts())
         .await
         .expect("status");
     assert_eq!(st[0].state, State::Running, "{st:?}");
@@ -355,7 +365,7 @@ async fn resolve_refuses_a_run_in_progress_and_status_shows_it_running() {
     );
 
     for applied in [false, true] {
-        let err = runner::resolve(&mut runner::Db::Pg(&mut c), V1, applied, &opts())
+        let err = runner::resolve(&mut runner::Connection::from(&mut c), V1, applied, &opts())
             .await
             .expect_err("refused while it runs");
         let RunError::InProgress {
@@ -384,12 +394,12 @@ async fn resolve_refuses_a_run_in_progress_and_status_shows_it_running() {
         .await,
         1
     );
-    let st = runner::status(&mut runner::Db::Pg(&mut c), &m, &opts())
+    let st = runner::status(&mut runner::Connection::from(&mut c), &m, &opts())
         .await
         .expect("status");
     assert_eq!(st[0].state, State::Applied);
     assert!(matches!(
-        runner::resolve(&mut runner::Db::Pg(&mut c), V1, false, &opts()).await,
+        runner::resolve(&mut runner::Connection::from(&mut c), V1, false, &opts()).await,
         Err(RunError::NotFailed { .. })
     ));
     db.close().await.expect("drop");
@@ -403,7 +413,7 @@ async fn status_shows_a_transactional_migration_running_while_its_runner_applies
     let (run, _) = spawn_up(&db.url, &m, &opts());
     let pid = runner_at_gate(&db.url, V1).await;
     let mut c = pg(&db.url).await;
-    let st = runner::status(&mut runner::Db::Pg(&mut c), &m, &opts())
+    let st = runner::status(&mut runner::Connection::from(&mut c), &m, &opts())
         .await
         .expect("status");
     assert_eq!(st[0].state, State::Running, "{st:?}");
@@ -424,9 +434,14 @@ async fn started_at_is_when_a_transactional_migration_started() {
         "SELECT pg_sleep(0.02);\nCREATE TABLE mark AS SELECT clock_timestamp() AS t;\nSELECT pg_sleep(0.02);\n",
     )];
     let mut c = pg(&db.url).await;
-    runner::up(&mut runner::Db::Pg(&mut c), &m, &opts(), &mut |_| {})
-        .await
-        .expect("applies");
+    runner::up(
+        &mut runner::Connection::from(&mut c),
+        &m,
+        &opts(),
+        &mut |_| {},
+    )
+    .await
+    .expect("applies");
     let ordered: bool = sqlx::query_scalar(
         "SELECT h.started_at < m.t AND m.t < h.finished_at FROM migrate_history h, mark m",
     )
@@ -448,9 +463,14 @@ async fn started_at_is_when_a_transactional_migration_started() {
         ),
     )];
     let mut lite = SqliteConnection::connect(&file.url).await.expect("connect");
-    runner::up(&mut runner::Db::Lite(&mut lite), &m, &opts(), &mut |_| {})
-        .await
-        .expect("applies");
+    runner::up(
+        &mut runner::Connection::from(&mut lite),
+        &m,
+        &opts(),
+        &mut |_| {},
+    )
+    .await
+    .expect("applies");
     let (started, mark, finished): (String, String, String) =
         sqlx::query_as("SELECT h.started_at, m.t, h.finished_at FROM migrate_history h, mark m")
             .fetch_one(&mut lite)
@@ -478,7 +498,7 @@ async fn a_schema_qualified_history_table_lives_in_its_schema() {
         ),
     ];
     let mut c = pg(&db.url).await;
-    let done = runner::up(&mut runner::Db::Pg(&mut c), &m, &o, &mut |_| {})
+    let done = runner::up(&mut runner::Connection::from(&mut c), &m, &o, &mut |_| {})
         .await
         .expect("applies");
     assert_eq!(done.applied.len(), 2);
@@ -499,22 +519,22 @@ async fn a_schema_qualified_history_table_lives_in_its_schema() {
         0,
         "no table named with a dot"
     );
-    let st = runner::status(&mut runner::Db::Pg(&mut c), &m, &o)
+    let st = runner::status(&mut runner::Connection::from(&mut c), &m, &o)
         .await
         .expect("status");
     assert!(st.iter().all(|s| s.state == State::Applied), "{st:?}");
     // The same name again: nothing to do; the plain name is another, empty history.
-    let again = runner::up(&mut runner::Db::Pg(&mut c), &m, &o, &mut |_| {})
+    let again = runner::up(&mut runner::Connection::from(&mut c), &m, &o, &mut |_| {})
         .await
         .expect("up to date");
     assert!(again.applied.is_empty());
-    let plain = runner::status(&mut runner::Db::Pg(&mut c), &m, &opts())
+    let plain = runner::status(&mut runner::Connection::from(&mut c), &m, &opts())
         .await
         .expect("status");
     assert!(plain.iter().all(|s| s.state == State::Pending));
 
     // Introspection skips that table, and only that one.
-    let mut conn = migrate_core::db::Conn::connect(&db.url)
+    let mut conn = migrate_core::db::Connection::connect(&db.url)
         .await
         .expect("connect");
     conn.execute("CREATE TABLE public.migrate_history_like (id integer)")
@@ -537,9 +557,14 @@ async fn a_schema_qualified_history_table_lives_in_its_schema() {
     // SQLite has no schemas: refused with the fix, before anything runs.
     let file = TestFile::new();
     let mut lite = SqliteConnection::connect(&file.url).await.expect("connect");
-    let err = runner::up(&mut runner::Db::Lite(&mut lite), &m[..1], &o, &mut |_| {})
-        .await
-        .expect_err("refused");
+    let err = runner::up(
+        &mut runner::Connection::from(&mut lite),
+        &m[..1],
+        &o,
+        &mut |_| {},
+    )
+    .await
+    .expect_err("refused");
     assert!(matches!(err, RunError::BadHistoryTable(_)), "{err:?}");
     assert!(err.to_string().contains("`ops_migrate_history`"), "{err}");
     db.close().await.expect("drop");

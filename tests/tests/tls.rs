@@ -3,9 +3,8 @@
 //! verifying modes check the certificate against `sslrootcert`, failing with the fix when it does
 //! not verify.
 
-use migrate_core::db::{Conn, DbError};
+use migrate_core::db::{Connection, DbError};
 use migrate_tests::pg::{TestDb, tls_files};
-use sqlx::Row;
 
 /// The URL of `db` with `query` added, and `host` in place of 127.0.0.1 when given.
 fn url(db: &TestDb, host: Option<&str>, query: &str) -> String {
@@ -21,19 +20,15 @@ fn url(db: &TestDb, host: Option<&str>, query: &str) -> String {
 }
 
 /// Whether the session of `conn` is encrypted, as the server sees it.
-async fn encrypted(conn: &mut Conn) -> bool {
-    let Conn::Postgres(c) = conn else {
-        panic!("a PostgreSQL connection")
-    };
-    sqlx::query("SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()")
-        .fetch_one(&mut *c)
+async fn encrypted(conn: &mut Connection<'_>) -> bool {
+    conn.fetch_int("SELECT ssl::int FROM pg_stat_ssl WHERE pid = pg_backend_pid()")
         .await
         .expect("pg_stat_ssl")
-        .get::<bool, _>(0)
+        == 1
 }
 
-async fn connect(url: &str) -> Result<Conn, DbError> {
-    Conn::connect(url).await
+async fn connect(url: &str) -> Result<Connection<'static>, DbError> {
+    Connection::connect(url).await
 }
 
 #[tokio::test(flavor = "current_thread")]
@@ -169,13 +164,11 @@ async fn require_is_refused_clearly_by_a_server_without_tls() {
     // MIGRATE_TEST_DATABASE_URL may have it, and then require must work.
     let db = TestDb::new().await;
     let mut conn = connect(&db.url).await.expect("connect");
-    let Conn::Postgres(c) = &mut conn else {
-        panic!("a PostgreSQL connection")
-    };
-    let ssl: String = sqlx::query_scalar("SHOW ssl")
-        .fetch_one(&mut *c)
+    let ssl = conn
+        .fetch_int("SELECT (current_setting('ssl') = 'on')::int")
         .await
         .expect("SHOW ssl");
+    let ssl = if ssl == 1 { "on" } else { "off" };
     conn.close().await;
     let result = connect(&url(&db, None, "sslmode=require")).await;
     if ssl == "on" {

@@ -2,7 +2,7 @@
 
 use clap::Args;
 use migrate_core::config::Config;
-use migrate_core::db::Conn;
+use migrate_core::db::Connection;
 use migrate_core::generate::plan_by;
 use migrate_core::introspect::{self, Introspected, Options};
 use migrate_core::migration::check_name;
@@ -48,7 +48,7 @@ pub async fn read_database(
     global: &Global,
     opts: &Options,
     out: &Output,
-) -> Result<(Conn, Introspected), Exit> {
+) -> Result<(Connection<'static>, Introspected), Exit> {
     let mut conn = connect(config, global, out).await?;
     match introspect::introspect_with_notes(&mut conn, opts).await {
         Ok(live) => Ok((conn, live)),

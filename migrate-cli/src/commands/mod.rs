@@ -160,14 +160,16 @@ pub async fn connect(
     config: &Config,
     global: &Global,
     out: &Output,
-) -> Result<migrate_core::db::Conn, Exit> {
+) -> Result<migrate_core::db::Connection<'static>, Exit> {
     let url = database_url(config, global, out)?;
     // A relative SQLite path is relative to the configuration file, like every other path in it.
     let url = resolve_sqlite_url(&url, config);
-    migrate_core::db::Conn::connect(&url).await.map_err(|e| {
-        out.explain(&e);
-        Exit::Usage
-    })
+    migrate_core::db::Connection::connect(&url)
+        .await
+        .map_err(|e| {
+            out.explain(&e);
+            Exit::Usage
+        })
 }
 
 pub(crate) fn resolve_sqlite_url(url: &str, config: &Config) -> String {

@@ -106,8 +106,7 @@ pub fn up(global: &Global, args: &UpArgs, out: &Output) -> Exit {
             Ok(c) => c,
             Err(code) => return code,
         };
-        let mut db = conn.db();
-        let mut result = runner::up(&mut db, &ready.sources, &ready.opts, &mut |e| {
+        let mut result = runner::up(&mut conn, &ready.sources, &ready.opts, &mut |e| {
             event(out, &e)
         })
         .await;
@@ -129,9 +128,9 @@ pub fn up(global: &Global, args: &UpArgs, out: &Output) -> Exit {
 /// record the stop in the history and read what the migration left. Without one, the error as is.
 async fn settle_lost(ready: &Ready, e: RunError) -> RunError {
     let url = super::resolve_sqlite_url(&ready.url, &ready.config);
-    match migrate_core::db::Conn::connect(&url).await {
+    match migrate_core::db::Connection::connect(&url).await {
         Ok(mut conn) => {
-            let settled = runner::settle_lost(&mut conn.db(), &ready.sources, &ready.opts, e).await;
+            let settled = runner::settle_lost(&mut conn, &ready.sources, &ready.opts, e).await;
             conn.close().await;
             settled
         }
@@ -157,7 +156,7 @@ pub fn status(global: &Global, out: &Output) -> Exit {
             Ok(c) => c,
             Err(code) => return code,
         };
-        let result = runner::status(&mut conn.db(), &ready.sources, &ready.opts).await;
+        let result = runner::status(&mut conn, &ready.sources, &ready.opts).await;
         let rows = match result {
             Ok(r) => r,
             Err(e) => {
@@ -222,9 +221,8 @@ pub fn baseline(global: &Global, args: &BaselineArgs, out: &Output) -> Exit {
             Ok(c) => c,
             Err(code) => return code,
         };
-        let mut db = conn.db();
         let result = runner::baseline(
-            &mut db,
+            &mut conn,
             &ready.sources,
             args.version,
             &ready.opts,
@@ -252,8 +250,7 @@ pub fn resolve(global: &Global, args: &ResolveArgs, out: &Output) -> Exit {
             Ok(c) => c,
             Err(code) => return code,
         };
-        let mut db = conn.db();
-        let result = runner::resolve(&mut db, args.version, args.applied, &ready.opts).await;
+        let result = runner::resolve(&mut conn, args.version, args.applied, &ready.opts).await;
         conn.close().await;
         match result {
             Ok(()) => {

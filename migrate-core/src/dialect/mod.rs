@@ -6,13 +6,18 @@
 //! in a migration file, how an enum maps to Rust, and the capabilities that the safety and lint
 //! rules ask about. This part is pure (no database client): the proc-macro crate uses it.
 //! The database-facing half of a dialect (connecting, applying, locking, introspecting) lives in
-//! the same folder behind the `runtime` feature.
+//! the same folder behind the `runtime` feature: [`runtime::Runtime`] (`<dialect>/runtime.rs`),
+//! and the connection's [`runtime`] driver (`<dialect>/driver.rs` and its helpers), behind the
+//! dialect's own cargo feature (`postgres`, `sqlite`).
 //!
 //! A dialect is registered once, in the [`dialects!`] list at the bottom of this file; that list
 //! declares the folder, the [`Dialect`] variant, [`Dialect::ALL`] and [`Dialect::ops`], the only
 //! `match` on a dialect. Everything else asks [`Dialect::ops`].
 
 use std::fmt;
+
+#[cfg(feature = "runtime")]
+pub mod runtime;
 
 use crate::diff::{Change, Diff};
 use crate::safety::SafetyCode;
@@ -197,6 +202,16 @@ macro_rules! dialects {
 
             /// What this dialect knows: the one place a dialect is matched.
             pub fn ops(self) -> &'static dyn DialectOps {
+                match self {
+                    $( Dialect::$variant => &$folder::$ops, )+
+                }
+            }
+
+            /// How this dialect reaches a database (the `runtime` feature): the same registered
+            /// value, seen through [`runtime::Runtime`]. Its driver may be compiled out (the
+            /// dialect's cargo feature): connecting then says which feature to build with.
+            #[cfg(feature = "runtime")]
+            pub fn runtime(self) -> &'static dyn runtime::Runtime {
                 match self {
                     $( Dialect::$variant => &$folder::$ops, )+
                 }

@@ -2,7 +2,7 @@
 //!
 //! - [`introspect`] reads enums, tables, columns, keys, indexes, foreign keys, checks and comments
 //!   of a PostgreSQL or SQLite database into a [`Schema`]. On PostgreSQL it runs a fixed number of
-//!   catalog queries ([`postgres::QUERIES`]), however many tables there are.
+//!   catalog queries (`dialect::postgres::introspect::QUERIES`), however many tables there are.
 //! - [`normalize_for`] maps a declared schema to what a dialect holds and reads back, so that a
 //!   database built from the generated migrations introspects to exactly
 //!   `normalize_for(dialect, &declared)`: the same [`Schema`], compared with [`crate::diff::diff`].
@@ -26,13 +26,11 @@
 //! [`normalize_for`] removes them.
 
 pub mod expr;
-pub mod postgres;
-pub mod sqlite;
 
 use std::collections::{HashMap, HashSet};
 
-use crate::config::Dialect;
-use crate::db::{Conn, DbError};
+use crate::db::{Connection, DbError};
+use crate::dialect::Dialect;
 use crate::diff::{Change, diff};
 use crate::migrator::Migrator;
 use crate::schema::print as toml;
@@ -70,19 +68,16 @@ pub struct Introspected {
 }
 
 /// Reads the database into the canonical model, in [`canonical_order`], with derived model names.
-pub async fn introspect(conn: &mut Conn, opts: &Options) -> Result<Schema, DbError> {
+pub async fn introspect(conn: &mut Connection<'_>, opts: &Options) -> Result<Schema, DbError> {
     Ok(introspect_with_notes(conn, opts).await?.schema)
 }
 
 /// [`introspect`], also returning what the schema language could not represent.
 pub async fn introspect_with_notes(
-    conn: &mut Conn,
+    conn: &mut Connection<'_>,
     opts: &Options,
 ) -> Result<Introspected, DbError> {
-    let mut out = match conn {
-        Conn::Postgres(c) => postgres::introspect(c, opts).await?,
-        Conn::Sqlite(c) => sqlite::introspect(c, opts).await?,
-    };
+    let mut out = conn.driver().introspect(opts).await?;
     canonical_order(&mut out.schema);
     derive_model_names(&mut out.schema);
     Ok(out)
@@ -100,50 +95,12 @@ pub fn normalize_for(dialect: Dialect, schema: &Schema) -> Schema {
 
 /// [`normalize_for`], keeping the acknowledgements: what `migrate diff` migrates a database to.
 pub fn represent(dialect: Dialect, schema: &Schema) -> Schema {
-    match dialect {
-        Dialect::Postgres => represent_postgres(schema),
-        Dialect::Sqlite => represent_sqlite(schema),
-    }
-}
-
-/// A comment PostgreSQL keeps: `COMMENT ... IS ''` removes it.
-fn pg_comment(c: &Option<String>) -> Option<String> {
-    c.clone().filter(|c| !c.is_empty())
+    dialect.runtime().represent(schema)
 }
 
 /// The columns an expression of `t` can use, for [`expr::canonical`].
 pub fn context_of(t: &Table) -> Context {
     Context::of_columns(t.columns.iter().map(|c| (c.name.as_str(), &c.ty)))
-}
-
-fn represent_postgres(schema: &Schema) -> Schema {
-    let mut s = schema.clone();
-    for e in &mut s.enums {
-        e.comment = pg_comment(&e.comment);
-    }
-    for t in &mut s.tables {
-        let ctx = context_of(t);
-        t.comment = pg_comment(&t.comment);
-        for c in &mut t.columns {
-            c.comment = pg_comment(&c.comment);
-            c.default = c
-                .default
-                .as_deref()
-                .and_then(|d| expr::canonical_default(d, &c.ty));
-        }
-        for ck in &mut t.checks {
-            ck.expr = expr::canonical(&ck.expr, &ctx);
-        }
-        for ix in &mut t.indexes {
-            // PostgreSQL simplifies an index's predicate: `WHERE true` indexes every row.
-            ix.predicate = ix
-                .predicate
-                .as_deref()
-                .map(|p| expr::canonical(p, &ctx))
-                .filter(|p| p != "true");
-        }
-    }
-    s
 }
 
 /// Whether SQLite makes column `c` of `t` its rowid: the single-column primary key, declared
@@ -197,70 +154,6 @@ fn strip_outer_parens(s: &str) -> &str {
     inner
 }
 
-/// The enums SQLite can give back: those a column of some table uses directly (not as an array),
-/// whose labels are then in that column's CHECK.
-fn sqlite_enums(schema: &Schema) -> HashSet<String> {
-    schema
-        .tables
-        .iter()
-        .flat_map(|t| &t.columns)
-        .filter_map(|c| match &c.ty {
-            ColumnType::Enum(name) => Some(name.clone()),
-            _ => None,
-        })
-        .collect()
-}
-
-fn represent_sqlite(schema: &Schema) -> Schema {
-    let kept = sqlite_enums(schema);
-    let mut s = schema.clone();
-    s.enums.retain(|e| kept.contains(&e.name));
-    for e in &mut s.enums {
-        e.comment = None;
-    }
-    let retype = |ty: &ColumnType| -> ColumnType {
-        match ty {
-            ColumnType::Array(inner) => match inner.as_ref() {
-                ColumnType::Enum(name) if !kept.contains(name) => {
-                    ColumnType::Array(Box::new(ColumnType::Text))
-                }
-                _ => ty.clone(),
-            },
-            other => other.clone(),
-        }
-    };
-    for t in &mut s.tables {
-        t.comment = None;
-        let rowids: Vec<bool> = t.columns.iter().map(|c| is_sqlite_rowid(t, c)).collect();
-        for (c, rowid) in t.columns.iter_mut().zip(rowids) {
-            c.comment = None;
-            c.ty = retype(&c.ty);
-            if let Some(ty) = &c.type_changed_from {
-                c.type_changed_from = Some(retype(ty));
-            }
-            c.default = c.default.as_deref().and_then(|d| sqlite_default(d, &c.ty));
-            if rowid {
-                c.ty = ColumnType::Integer;
-                c.identity = Some(Identity::ByDefault);
-            } else {
-                c.identity = None;
-            }
-        }
-        for ck in &mut t.checks {
-            ck.expr = crate::sql::sqlite::strip_casts(&ck.expr).trim().to_string();
-        }
-        for ix in &mut t.indexes {
-            ix.method = IndexMethod::Btree;
-            // SQLite is not given a predicate that is always true.
-            ix.predicate = ix
-                .partial_predicate()
-                .map(|p| crate::sql::sqlite::strip_casts(p).trim().to_string());
-        }
-    }
-    unify_integer_references(&mut s);
-    s
-}
-
 /// Gives an integer column that references an `integer` column that type too, until nothing
 /// changes. In SQLite a rowid key is `integer` whatever width was declared (all are 64 bits
 /// there), and a foreign key's columns have exactly the types of the columns they reference.
@@ -298,11 +191,9 @@ pub fn unify_integer_references(schema: &mut Schema) {
 
 /// Finishes [`normalize_for`] with what only the server knows: on PostgreSQL, string-literal
 /// defaults of non-text columns in the spelling the server stores them in (one query; see
-/// [`postgres::canonical_literals`]). SQLite keeps defaults as written: nothing to do.
-pub async fn canonical_literals(conn: &mut Conn, schema: &mut Schema) {
-    if let Conn::Postgres(c) = conn {
-        postgres::canonical_literals(c, schema).await;
-    }
+/// the PostgreSQL driver). SQLite keeps defaults as written: nothing to do.
+pub async fn canonical_literals(conn: &mut Connection<'_>, schema: &mut Schema) {
+    conn.driver().canonical_literals(schema).await;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -29,107 +29,23 @@
 
 pub mod history;
 mod lock;
-mod recovery;
 
 pub use lock::Holder;
+pub(crate) use lock::Wait;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use sqlx::{PgConnection, SqliteConnection};
-
-use crate::config::Dialect;
-use crate::db::{Conn, DbError};
+use crate::db::DbError;
 use crate::diagnostic::Explain;
-use crate::duration;
+use crate::dialect::Dialect;
+use crate::dialect::runtime::{Apply, Driver, Exec, Failed, HistoryRow, Report};
+pub use crate::dialect::runtime::{BoxFuture, Connection};
 use crate::migration::{ContentProblem, Migration, MigrationDir, content};
 use crate::migrator::{EmbeddedMigration, Migrator};
 use crate::sql::split::split;
 use history::Applied;
-
-/// A boxed `Send` future: the runner's futures can be spawned on a multi-threaded runtime.
-pub type BoxFuture<'a, T> = std::pin::Pin<Box<dyn std::future::Future<Output = T> + Send + 'a>>;
-
-/// Runs SQL on one connection. The impls box sqlx's futures with a concrete lifetime, which keeps
-/// the runner's own futures `Send` (rustc cannot prove it through sqlx's generic executors).
-trait Exec {
-    /// Runs one or several statements; the rows affected.
-    fn run<'c>(&'c mut self, sql: &'c str) -> BoxFuture<'c, Result<u64, sqlx::Error>>;
-    /// The first column of the first row, as an integer.
-    fn int<'c>(&'c mut self, sql: &'c str) -> BoxFuture<'c, Result<i64, sqlx::Error>>;
-    /// How many rows a query returns.
-    fn count_rows<'c>(&'c mut self, sql: &'c str) -> BoxFuture<'c, Result<usize, sqlx::Error>>;
-}
-
-impl Exec for PgConnection {
-    fn run<'c>(&'c mut self, sql: &'c str) -> BoxFuture<'c, Result<u64, sqlx::Error>> {
-        Box::pin(async move {
-            Ok(sqlx::Executor::execute(self, sqlx::raw_sql(sql))
-                .await?
-                .rows_affected())
-        })
-    }
-    fn int<'c>(&'c mut self, sql: &'c str) -> BoxFuture<'c, Result<i64, sqlx::Error>> {
-        Box::pin(async move {
-            sqlx::Row::try_get::<i64, _>(&sqlx::Executor::fetch_one(self, sql).await?, 0)
-        })
-    }
-    fn count_rows<'c>(&'c mut self, sql: &'c str) -> BoxFuture<'c, Result<usize, sqlx::Error>> {
-        Box::pin(async move { Ok(sqlx::Executor::fetch_all(self, sql).await?.len()) })
-    }
-}
-
-impl Exec for SqliteConnection {
-    fn run<'c>(&'c mut self, sql: &'c str) -> BoxFuture<'c, Result<u64, sqlx::Error>> {
-        Box::pin(async move {
-            Ok(sqlx::Executor::execute(self, sqlx::raw_sql(sql))
-                .await?
-                .rows_affected())
-        })
-    }
-    fn int<'c>(&'c mut self, sql: &'c str) -> BoxFuture<'c, Result<i64, sqlx::Error>> {
-        Box::pin(async move {
-            sqlx::Row::try_get::<i64, _>(&sqlx::Executor::fetch_one(self, sql).await?, 0)
-        })
-    }
-    fn count_rows<'c>(&'c mut self, sql: &'c str) -> BoxFuture<'c, Result<usize, sqlx::Error>> {
-        Box::pin(async move { Ok(sqlx::Executor::fetch_all(self, sql).await?.len()) })
-    }
-}
-
-/// A connection the runner works on, borrowed from a [`Conn`] or a pool.
-#[derive(Debug)]
-pub enum Db<'a> {
-    Pg(&'a mut PgConnection),
-    Lite(&'a mut SqliteConnection),
-}
-
-impl Db<'_> {
-    pub fn dialect(&self) -> Dialect {
-        match self {
-            Db::Pg(_) => Dialect::Postgres,
-            Db::Lite(_) => Dialect::Sqlite,
-        }
-    }
-
-    async fn exec(&mut self, sql: &str) -> Result<u64, sqlx::Error> {
-        match self {
-            Db::Pg(c) => c.run(sql).await,
-            Db::Lite(c) => c.run(sql).await,
-        }
-    }
-}
-
-impl Conn {
-    /// The connection, for the runner.
-    pub fn db(&mut self) -> Db<'_> {
-        match self {
-            Conn::Postgres(c) => Db::Pg(c),
-            Conn::Sqlite(c) => Db::Lite(c),
-        }
-    }
-}
 
 /// A migration to run: what the files (or the binary) hold.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -846,122 +762,26 @@ impl Explain for RunError {
     }
 }
 
-fn db_err(e: sqlx::Error) -> RunError {
-    let d = DbError::new(e.to_string());
-    RunError::Db(if is_busy(&e) {
-        d.with_help(SQLITE_BUSY_HELP)
-    } else {
-        d
-    })
-}
-
-/// Why SQLite said `database is locked`, and what to do.
-const SQLITE_BUSY_HELP: &str = "another connection held a lock on the SQLite file for longer than \
-    `runner_lock_timeout`: another `migrate up`, or the application in a long transaction. SQLite cannot tell \
-    which process (`fuser FILE` or `lsof FILE` lists those that have it open). Let it finish, then run the \
-    command again; in WAL mode (`PRAGMA journal_mode = WAL`) readers never block a migration";
-
-/// The server ended the session, or the connection broke: nothing more can run on it.
-fn is_connection_lost(e: &sqlx::Error) -> bool {
-    match e {
-        sqlx::Error::Io(_) | sqlx::Error::Protocol(_) | sqlx::Error::WorkerCrashed => true,
-        // admin_shutdown (pg_terminate_backend), crash_shutdown, and connection exceptions.
-        _ => sqlstate(e).is_some_and(|c| c.starts_with("57P") || c.starts_with("08")),
-    }
-}
-
-/// The SQLSTATE of a database error.
-fn sqlstate(e: &sqlx::Error) -> Option<String> {
-    match e {
-        sqlx::Error::Database(d) => d.code().map(|c| c.into_owned()),
-        _ => None,
-    }
-}
-
-fn is_lock_timeout(e: &sqlx::Error) -> bool {
-    sqlstate(e).as_deref() == Some("55P03")
-}
-
-fn is_busy(e: &sqlx::Error) -> bool {
-    matches!(
-        sqlstate(e).as_deref(),
-        Some("5") | Some("517") | Some("261") | Some("6")
-    ) || e.to_string().contains("database is locked")
-}
-
-/// The 1-based line of a PostgreSQL error's position in `sql`.
-fn error_line(e: &sqlx::Error, sql: &str) -> Option<usize> {
-    let sqlx::Error::Database(d) = e else {
-        return None;
-    };
-    let pg = d.try_downcast_ref::<sqlx::postgres::PgDatabaseError>()?;
-    match pg.position()? {
-        sqlx::postgres::PgErrorPosition::Original(pos) => {
-            let byte = sql
-                .char_indices()
-                .nth(pos.saturating_sub(1))
-                .map_or(sql.len(), |(i, _)| i);
-            Some(sql[..byte].matches('\n').count() + 1)
-        }
-        _ => None,
-    }
-}
-
-/// A stable advisory-lock key for a history table.
-fn lock_key(history_table: &str) -> i64 {
-    let sum = crate::migration::checksum::sha256_hex(format!("migrate:{history_table}").as_bytes());
-    i64::from_str_radix(&sum[..15], 16).unwrap_or(0x6d69_6772_6174)
-}
-
-fn elapsed_ms(t: Instant) -> u64 {
+pub(crate) fn elapsed_ms(t: Instant) -> u64 {
     u64::try_from(t.elapsed().as_millis()).unwrap_or(u64::MAX)
 }
 
-/// `SET [LOCAL]` of the timeouts for one migration.
-fn timeouts_sql(source: &Source, opts: &Options, local: bool) -> String {
-    let ms =
-        |file: Option<Duration>, run: Option<Duration>| file.or(run).map_or(0, duration::as_millis);
-    let lock = ms(source.lock_timeout, opts.lock_timeout);
-    let stmt = ms(source.statement_timeout, opts.statement_timeout);
-    let scope = if local { "LOCAL " } else { "" };
-    format!("SET {scope}lock_timeout = '{lock}ms'; SET {scope}statement_timeout = '{stmt}ms'")
+/// The history table's name is one the dialect can hold.
+fn check_table(db: &dyn Driver, opts: &Options) -> Result<(), RunError> {
+    match history::check_table_name(db.dialect(), &opts.history_table) {
+        Some(problem) => Err(RunError::BadHistoryTable(problem)),
+        None => Ok(()),
+    }
 }
 
 /// Takes the runner lock, waiting for another runner at most `runner_lock_timeout`.
 ///
 /// PostgreSQL: a session advisory lock, held for the whole run. SQLite: the write lock, held
-/// until [`release_sqlite`] (the history is read under it); each migration then takes it again
-/// for its own transaction.
-async fn lock(
-    db: &mut Db<'_>,
-    opts: &Options,
-    report: &mut (dyn FnMut(Event) + Send),
-) -> Result<(), RunError> {
-    if let Some(problem) = history::check_table_name(db.dialect(), &opts.history_table) {
-        return Err(RunError::BadHistoryTable(problem));
-    }
-    match db {
-        Db::Pg(c) => lock::acquire_pg(c, lock_key(&opts.history_table), opts, report).await,
-        Db::Lite(c) => lock::begin_immediate(c, opts, report).await,
-    }
-}
-
-async fn unlock(db: &mut Db<'_>, opts: &Options) {
-    match db {
-        Db::Pg(c) => {
-            let _ = sqlx::query("SELECT pg_advisory_unlock($1)")
-                .bind(lock_key(&opts.history_table))
-                .execute(&mut **c)
-                .await;
-        }
-        Db::Lite(c) => release_sqlite(c).await,
-    }
-}
-
-/// Ends the transaction [`lock`] opened on SQLite, if it is still open.
-async fn release_sqlite(c: &mut SqliteConnection) {
-    // "cannot rollback - no transaction is active" once released: nothing to do then.
-    let _ = c.run("ROLLBACK").await;
+/// until the history is read ([`Driver::history_read`]); each migration then takes it again for
+/// its own transaction.
+async fn lock(db: &mut dyn Driver, opts: &Options, report: Report<'_>) -> Result<(), RunError> {
+    check_table(db, opts)?;
+    db.lock(opts, report).await
 }
 
 /// Compares the history with the sources; every contradiction is reported, none is fixed.
@@ -1017,10 +837,10 @@ pub fn check_integrity(sources: &[Source], applied: &[Applied]) -> Vec<Integrity
 
 /// Applies every pending migration (up to `opts.target`), in order, each once.
 pub fn up<'a, 'c: 'a>(
-    db: &'a mut Db<'c>,
+    db: &'a mut Connection<'c>,
     sources: &'a [Source],
     opts: &'a Options,
-    report: &'a mut (dyn FnMut(Event) + Send),
+    report: Report<'a>,
 ) -> BoxFuture<'a, Result<Summary, RunError>> {
     Box::pin(async move {
         if let Some(t) = opts.target
@@ -1028,26 +848,25 @@ pub fn up<'a, 'c: 'a>(
         {
             return Err(RunError::UnknownVersion(t));
         }
+        let db = db.driver();
         lock(db, opts, report).await?;
         let result = up_locked(db, sources, opts, report).await;
-        unlock(db, opts).await;
+        db.unlock(opts).await;
         result
     })
 }
 
 async fn up_locked(
-    db: &mut Db<'_>,
+    db: &mut dyn Driver,
     sources: &[Source],
     opts: &Options,
-    report: &mut (dyn FnMut(Event) + Send),
+    report: Report<'_>,
 ) -> Result<Summary, RunError> {
-    let applied = history::read(db, &opts.history_table)
+    let applied = db
+        .read_history(&opts.history_table)
         .await
-        .map_err(db_err)?;
-    if let Db::Lite(c) = db {
-        // Read under the write lock; each migration takes it again for its own transaction.
-        release_sqlite(c).await;
-    }
+        .map_err(|e| db.error(e))?;
+    db.history_read().await;
     let (ahead, mut problems): (Vec<Integrity>, Vec<Integrity>) =
         check_integrity(sources, &applied)
             .into_iter()
@@ -1085,10 +904,7 @@ async fn up_locked(
     if opts.dry_run {
         return dry_run(db, &pending, opts, report).await;
     }
-    let create = history::create_sql(db.dialect(), &opts.history_table);
-    if let Db::Pg(_) = db {
-        db.exec(&create).await.map_err(db_err)?;
-    }
+    db.before_apply(opts).await?;
     let count = pending.len();
     for (i, s) in pending.into_iter().enumerate() {
         report(Event::Applying {
@@ -1096,12 +912,15 @@ async fn up_locked(
             name: s.name.clone(),
             description: s.description.clone(),
         });
-        let outcome = match (&mut *db, s.no_transaction) {
-            (Db::Pg(c), false) => apply_pg_tx(c, s, opts, i + 1 == count, report).await,
-            (Db::Pg(c), true) => apply_pg_online(c, s, opts, report).await,
-            (Db::Lite(c), _) => apply_sqlite(c, s, opts, &create, report).await,
-        }
-        .map_err(|e| in_migration(s, e))?;
+        let outcome = db
+            .apply(Apply {
+                source: s,
+                opts,
+                last: i + 1 == count,
+                report: &mut *report,
+            })
+            .await
+            .map_err(|e| in_migration(s, e))?;
         match outcome {
             Some((ms, rows)) => {
                 report(Event::Applied {
@@ -1137,10 +956,9 @@ fn in_migration(s: &Source, e: RunError) -> RunError {
     }
 }
 
-/// Gives each dirty migration of a no-transaction PostgreSQL file the advice its database state
-/// calls for (which indexes are valid, INVALID or missing).
-async fn advise_dirty(db: &mut Db<'_>, sources: &[Source], problems: &mut [Integrity]) {
-    let Db::Pg(c) = db else { return };
+/// Gives each dirty migration of a no-transaction file the advice its database state calls for
+/// (on PostgreSQL: which indexes are valid, INVALID or missing).
+async fn advise_dirty(db: &mut dyn Driver, sources: &[Source], problems: &mut [Integrity]) {
     for p in problems.iter_mut() {
         let IntegrityKind::Dirty { error, advice } = &mut p.kind else {
             continue;
@@ -1148,32 +966,42 @@ async fn advise_dirty(db: &mut Db<'_>, sources: &[Source], problems: &mut [Integ
         let Some(s) = sources.iter().find(|s| s.version == p.version) else {
             continue;
         };
-        if s.no_transaction {
-            let steps = recovery::inspect(c, s).await;
-            let what = if error.is_some() {
-                ""
-            } else {
-                "Its runner stopped part-way without recording an error (the process was killed, or it \
-                 lost its connection). "
-            };
-            *advice = Some(format!("{what}{}", recovery::advice(s, &steps, None)));
+        if !s.no_transaction {
+            continue;
         }
+        let Some(steps) = db.recovery_advice(s, None).await else {
+            continue;
+        };
+        let what = if error.is_some() {
+            ""
+        } else {
+            "Its runner stopped part-way without recording an error (the process was killed, or it \
+             lost its connection). "
+        };
+        *advice = Some(format!("{what}{steps}"));
     }
 }
 
-fn failure(s: &Source, e: &sqlx::Error, line: Option<usize>, recovery: String) -> RunError {
+/// A migration that failed with a database error.
+pub(crate) fn failure(
+    s: &Source,
+    e: &sqlx::Error,
+    line: Option<usize>,
+    recovery: String,
+    dialect: Dialect,
+) -> RunError {
     RunError::Failed {
         version: s.version,
         name: s.name.clone(),
         line,
-        error: error_text(s, e),
+        error: error_text(s, e, dialect),
         recovery,
     }
 }
 
-/// What a database error says; for a secure migration only its SQLSTATE (or SQLite result code),
-/// since the server's message can echo values from the file.
-fn error_text(s: &Source, e: &sqlx::Error) -> String {
+/// What a database error says; for a secure migration only its code (SQLSTATE, SQLite result
+/// code), since the server's message can echo values from the file.
+pub(crate) fn error_text(s: &Source, e: &sqlx::Error, dialect: Dialect) -> String {
     let sqlx::Error::Database(d) = e else {
         return e.to_string();
     };
@@ -1182,96 +1010,32 @@ fn error_text(s: &Source, e: &sqlx::Error) -> String {
     }
     let hidden = "the database's message is not shown for a secure migration";
     match d.code() {
-        Some(code)
-            if d.try_downcast_ref::<sqlx::postgres::PgDatabaseError>()
-                .is_some() =>
-        {
-            format!("SQLSTATE {code} ({}); {hidden}", sqlstate_class(&code))
-        }
-        Some(code) => format!("SQLite result code {code}; {hidden}"),
+        Some(code) => format!("{}; {hidden}", dialect.runtime().describe_code(&code)),
         None => format!("the database refused a statement; {hidden}"),
-    }
-}
-
-/// The name of a PostgreSQL SQLSTATE's class (its first two characters).
-fn sqlstate_class(code: &str) -> &'static str {
-    match code.get(..2).unwrap_or("") {
-        "01" => "warning",
-        "02" => "no data",
-        "03" => "SQL statement not yet complete",
-        "08" => "connection exception",
-        "09" => "triggered action exception",
-        "0A" => "feature not supported",
-        "0B" => "invalid transaction initiation",
-        "0F" => "locator exception",
-        "0L" => "invalid grantor",
-        "0P" => "invalid role specification",
-        "0Z" => "diagnostics exception",
-        "20" => "case not found",
-        "21" => "cardinality violation",
-        "22" => "data exception",
-        "23" => "integrity constraint violation",
-        "24" => "invalid cursor state",
-        "25" => "invalid transaction state",
-        "26" => "invalid SQL statement name",
-        "27" => "triggered data change violation",
-        "28" => "invalid authorization specification",
-        "2B" => "dependent privilege descriptors still exist",
-        "2D" => "invalid transaction termination",
-        "2F" => "SQL routine exception",
-        "34" => "invalid cursor name",
-        "38" => "external routine exception",
-        "39" => "external routine invocation exception",
-        "3B" => "savepoint exception",
-        "3D" => "invalid catalog name",
-        "3F" => "invalid schema name",
-        "40" => "transaction rollback",
-        "42" => "syntax error or access rule violation",
-        "44" => "WITH CHECK OPTION violation",
-        "53" => "insufficient resources",
-        "54" => "program limit exceeded",
-        "55" => "object not in prerequisite state",
-        "57" => "operator intervention",
-        "58" => "system error",
-        "F0" => "configuration file error",
-        "HV" => "foreign data wrapper error",
-        "P0" => "PL/pgSQL error",
-        "XX" => "internal error",
-        _ => "unknown class",
-    }
-}
-
-/// A failed run of a file's SQL: the error, and the line of the file it failed on when known.
-#[derive(Debug)]
-struct Failed {
-    error: sqlx::Error,
-    line: Option<usize>,
-}
-
-impl From<sqlx::Error> for Failed {
-    fn from(error: sqlx::Error) -> Failed {
-        Failed { error, line: None }
     }
 }
 
 /// Runs a file's SQL in the caller's transaction: whole, or for a secure migration statement by
 /// statement, so that a failure is known by its statement's line without the server's message.
-async fn run_file<E: Exec + Send>(c: &mut E, s: &Source, dialect: Dialect) -> Result<u64, Failed> {
+pub(crate) async fn run_file<E: Exec + ?Sized>(c: &mut E, s: &Source) -> Result<u64, Failed> {
+    let dialect = c.dialect();
     let statements = match split(&s.content, dialect) {
         Ok(st) if s.secure => st,
         _ => {
-            return c.run(&s.content).await.map_err(|error| Failed {
-                line: error_line(&error, &s.content),
+            let result = c.execute(&s.content).await;
+            return result.map_err(|error| Failed {
+                line: c.error_line(&error, &s.content),
                 error,
             });
         }
     };
     let mut rows = 0;
     for st in &statements {
-        match c.run(&st.sql).await {
+        match c.execute(&st.sql).await {
             Ok(n) => rows += n,
             Err(error) => {
-                let line = error_line(&error, &st.sql)
+                let line = c
+                    .error_line(&error, &st.sql)
                     .map(|l| l + st.line - 1)
                     .unwrap_or_else(|| content::statement_line(st, dialect));
                 return Err(Failed {
@@ -1284,239 +1048,16 @@ async fn run_file<E: Exec + Send>(c: &mut E, s: &Source, dialect: Dialect) -> Re
     Ok(rows)
 }
 
-fn lost(
-    s: &Source,
-    line: Option<usize>,
-    e: &sqlx::Error,
-    recovery: String,
-    unrecorded: bool,
-) -> RunError {
-    RunError::ConnectionLost {
-        version: s.version,
-        name: s.name.clone(),
-        line,
-        error: error_text(s, e),
-        recovery,
-        unrecorded,
-    }
-}
-
-const TX_RECOVERY: &str = "the migration ran in one transaction, which was rolled back: the database is as it \
+/// What to do after a transactional migration failed.
+pub(crate) const TX_RECOVERY: &str = "the migration ran in one transaction, which was rolled back: the database is as it \
     was. Fix the cause; if the file itself is wrong and was never applied anywhere, fix it and run `migrate hash`";
-
-async fn backoff(s: &Source, attempt: u32, opts: &Options, report: &mut (dyn FnMut(Event) + Send)) {
-    let wait = duration::as_millis(opts.retry_backoff)
-        .saturating_mul(1 << attempt.min(16))
-        .min(30_000);
-    report(Event::Retrying {
-        version: s.version,
-        name: s.name.clone(),
-        attempt: attempt + 1,
-        wait_ms: wait,
-    });
-    tokio::time::sleep(Duration::from_millis(wait)).await;
-}
-
-/// Inside SQLite's write lock: the history table, a re-check, the file. `None`: already applied.
-async fn sqlite_tx_body(
-    c: &mut SqliteConnection,
-    s: &Source,
-    opts: &Options,
-    create_history: &str,
-) -> Result<Option<u64>, Failed> {
-    c.run(create_history).await?;
-    let count = format!(
-        "SELECT COUNT(*) FROM {} WHERE version = {}",
-        crate::sql::ident(&opts.history_table),
-        s.version
-    );
-    let seen = c.int(&count).await?;
-    if seen > 0 {
-        return Ok(None);
-    }
-    Ok(Some(run_file(c, s, Dialect::Sqlite).await?))
-}
-
-/// One transaction: timeouts, the file, its history row. Retried whole on a lock timeout.
-///
-/// Three round trips: begin with the timeouts, the file, the history row with the commit. When
-/// `durable` is false the commit does not wait for the disk (`synchronous_commit = off`): the
-/// migration is still atomic, and the run's last migration commits durably, which flushes every
-/// commit before it.
-async fn apply_pg_tx(
-    c: &mut PgConnection,
-    s: &Source,
-    opts: &Options,
-    durable: bool,
-    report: &mut (dyn FnMut(Event) + Send),
-) -> Result<Option<(u64, u64)>, RunError> {
-    let mut attempt = 0;
-    let mut begin = format!(
-        "BEGIN; {}; SET LOCAL application_name = {}",
-        timeouts_sql(s, opts, true),
-        crate::sql::postgres::literal(&lock::application_name(s.version, &s.name, s.secure))
-    );
-    if !durable {
-        begin.push_str("; SET LOCAL synchronous_commit = off");
-    }
-    loop {
-        let start = Instant::now();
-        c.run(&begin).await.map_err(db_err)?;
-        let result = run_file(c, s, Dialect::Postgres).await;
-        match result {
-            Ok(rows) => {
-                let ms = elapsed_ms(start);
-                let record = history::insert_sql(
-                    Dialect::Postgres,
-                    &opts.history_table,
-                    s,
-                    true,
-                    Some(ms as i64),
-                    "",
-                );
-                if let Err(e) = c.run(&format!("{record}; COMMIT")).await {
-                    let _ = c.run("ROLLBACK").await;
-                    if is_connection_lost(&e) {
-                        return Err(lost(
-                            s,
-                            None,
-                            &e,
-                            "the connection broke while the migration committed, so whether it did is not \
-                             known here: `migrate status` tells, and `migrate up` applies it only if it did not"
-                                .into(),
-                            false,
-                        ));
-                    }
-                    return Err(failure(s, &e, None, TX_RECOVERY.into()));
-                }
-                return Ok(Some((ms, rows)));
-            }
-            Err(Failed { error: e, line }) => {
-                let _ = c.run("ROLLBACK").await;
-                if is_connection_lost(&e) {
-                    return Err(lost(
-                        s,
-                        line,
-                        &e,
-                        "the migration ran in one transaction, which the server rolled back when the session \
-                         ended: nothing of it was applied. Run `migrate up` again"
-                            .into(),
-                        false,
-                    ));
-                }
-                if is_lock_timeout(&e) {
-                    if attempt < opts.lock_retries {
-                        backoff(s, attempt, opts, report).await;
-                        attempt += 1;
-                        continue;
-                    }
-                    return Err(RunError::LockTimeout {
-                        version: s.version,
-                        name: s.name.clone(),
-                        attempts: attempt + 1,
-                    });
-                }
-                return Err(failure(s, &e, line, TX_RECOVERY.into()));
-            }
-        }
-    }
-}
-
-/// Statement by statement outside a transaction; the history row goes first (dirty until done).
-async fn apply_pg_online(
-    c: &mut PgConnection,
-    s: &Source,
-    opts: &Options,
-    report: &mut (dyn FnMut(Event) + Send),
-) -> Result<Option<(u64, u64)>, RunError> {
-    let statements = split(&s.content, Dialect::Postgres).map_err(|e| RunError::Failed {
-        version: s.version,
-        name: s.name.clone(),
-        line: Some(e.line),
-        error: e.message.clone(),
-        recovery: "fix the file; it was not run".into(),
-    })?;
-    let start = Instant::now();
-    let record = history::insert_sql(Dialect::Postgres, &opts.history_table, s, false, None, "");
-    c.run(&record).await.map_err(db_err)?;
-    let app = crate::sql::postgres::literal(&lock::application_name(s.version, &s.name, s.secure));
-    c.run(&format!(
-        "{}; SET application_name = {app}",
-        timeouts_sql(s, opts, false)
-    ))
-    .await
-    .map_err(db_err)?;
-    let mut rows = 0;
-    let mut result = Ok(());
-    for (i, st) in statements.iter().enumerate() {
-        let mut attempt = 0;
-        loop {
-            match c.run(&st.sql).await {
-                Ok(r) => {
-                    rows += r;
-                    break;
-                }
-                Err(e) if is_lock_timeout(&e) && attempt < opts.lock_retries => {
-                    backoff(s, attempt, opts, report).await;
-                    attempt += 1;
-                }
-                Err(e) => {
-                    let line = error_line(&e, &st.sql)
-                        .map(|l| l + st.line - 1)
-                        .or(Some(st.line));
-                    result = Err(if is_connection_lost(&e) {
-                        lost(s, line, &e, UNFINISHED.into(), true)
-                    } else {
-                        let steps = recovery::inspect(c, s).await;
-                        RunError::Failed {
-                            version: s.version,
-                            name: s.name.clone(),
-                            line,
-                            error: error_text(s, &e),
-                            recovery: recovery::advice(s, &steps, Some((i, &st.sql))),
-                        }
-                    });
-                    break;
-                }
-            }
-        }
-        if result.is_err() {
-            break;
-        }
-    }
-    let _ = c
-        .run("RESET lock_timeout; RESET statement_timeout; RESET application_name")
-        .await;
-    let ms = elapsed_ms(start);
-    let error = result.as_ref().err().map(|e| e.to_string());
-    let finish = history::finish_sql(
-        Dialect::Postgres,
-        &opts.history_table,
-        s.version,
-        ms as i64,
-        error.as_deref(),
-    );
-    if let Err(e) = c.run(&finish).await {
-        // The session is gone: the history still shows the run unfinished.
-        return Err(match result {
-            Err(lost @ RunError::ConnectionLost { .. }) => lost,
-            _ => self::lost(s, None, &e, UNFINISHED.into(), true),
-        });
-    }
-    result.map(|()| Some((ms, rows)))
-}
-
-/// The advice of a no-transaction run whose session ended, until [`settle_lost`] reads what it
-/// left.
-const UNFINISHED: &str = "the history shows this run as unfinished; `migrate status` says what its statements \
-    left, and `migrate up` refuses to go on until it is settled, with the exact commands to do so";
 
 /// After a [`RunError::ConnectionLost`] that left the history unfinished, on a new connection:
 /// records the stop (only while the row is still unfinished, so nothing later is overwritten) and
 /// works out the advice from what the database shows. Returns the error to report; any other
 /// error comes back unchanged.
 pub async fn settle_lost(
-    db: &mut Db<'_>,
+    db: &mut Connection<'_>,
     sources: &[Source],
     opts: &Options,
     err: RunError,
@@ -1539,19 +1080,10 @@ pub async fn settle_lost(
     else {
         return err;
     };
-    if let Db::Pg(c) = db {
-        let record = history::record_stop_sql(&opts.history_table, version, &text);
-        let recorded = c.run(&record).await.is_ok();
-        if let Some(s) = sources.iter().find(|s| s.version == version) {
-            let steps = recovery::inspect(c, s).await;
-            recovery = recovery::advice(s, &steps, None);
-        }
-        if !recorded {
-            recovery.push_str(
-                " (the stop could not be recorded in the history: it shows the run unfinished)",
-            );
-        }
-    }
+    let source = sources.iter().find(|s| s.version == version);
+    db.driver()
+        .settle_lost(source, opts, version, &text, &mut recovery)
+        .await;
     RunError::ConnectionLost {
         version,
         name,
@@ -1562,98 +1094,22 @@ pub async fn settle_lost(
     }
 }
 
-/// SQLite: foreign keys off around an immediate transaction, checked before commit.
-async fn apply_sqlite(
-    c: &mut SqliteConnection,
-    s: &Source,
-    opts: &Options,
-    create_history: &str,
-    report: &mut (dyn FnMut(Event) + Send),
-) -> Result<Option<(u64, u64)>, RunError> {
-    c.run("PRAGMA foreign_keys = OFF").await.map_err(db_err)?;
-    let result = apply_sqlite_locked(c, s, opts, create_history, report).await;
-    let _ = c.run("PRAGMA foreign_keys = ON").await;
-    result
-}
-
-async fn apply_sqlite_locked(
-    c: &mut SqliteConnection,
-    s: &Source,
-    opts: &Options,
-    create_history: &str,
-    report: &mut (dyn FnMut(Event) + Send),
-) -> Result<Option<(u64, u64)>, RunError> {
-    lock::begin_immediate(c, opts, report).await?;
-    let start = Instant::now();
-    let result = sqlite_tx_body(c, s, opts, create_history).await;
-    let rows = match result {
-        Ok(Some(rows)) => rows,
-        Ok(None) => {
-            c.run("ROLLBACK").await.map_err(db_err)?;
-            return Ok(None);
-        }
-        Err(f) => {
-            let _ = c.run("ROLLBACK").await;
-            let recovery = if is_busy(&f.error) {
-                format!(
-                    "the migration was rolled back: nothing of it was applied. It stopped because {SQLITE_BUSY_HELP}"
-                )
-            } else {
-                TX_RECOVERY.into()
-            };
-            return Err(failure(s, &f.error, f.line, recovery));
-        }
-    };
-    let violations = c
-        .count_rows("PRAGMA foreign_key_check")
-        .await
-        .map_err(db_err)?;
-    if violations > 0 {
-        let _ = c.run("ROLLBACK").await;
-        return Err(RunError::Failed {
-            version: s.version,
-            name: s.name.clone(),
-            line: None,
-            error: format!("{violations} row(s) would violate foreign keys"),
-            recovery: TX_RECOVERY.into(),
-        });
-    }
-    let ms = elapsed_ms(start);
-    let record = history::insert_sql(
-        Dialect::Sqlite,
-        &opts.history_table,
-        s,
-        true,
-        Some(ms as i64),
-        &opts.applied_by,
-    );
-    c.run(&record).await.map_err(db_err)?;
-    c.run("COMMIT").await.map_err(db_err)?;
-    Ok(Some((ms, rows)))
-}
-
 /// Applies the pending migrations in one transaction and rolls it back.
 ///
-/// A PostgreSQL no-transaction file cannot run inside it: it is skipped (its statements
-/// reported), and a later migration that then fails may depend on it, so its failure is reported
-/// as what could not be checked, not as a verdict; the dry run goes on from before it.
+/// A file that cannot run in a transaction (a PostgreSQL no-transaction file) is skipped (its
+/// statements reported), and a later migration that then fails may depend on it, so its failure
+/// is reported as what could not be checked, not as a verdict; the dry run goes on from before it.
 async fn dry_run(
-    db: &mut Db<'_>,
+    db: &mut dyn Driver,
     pending: &[&Source],
     opts: &Options,
-    report: &mut (dyn FnMut(Event) + Send),
+    report: Report<'_>,
 ) -> Result<Summary, RunError> {
     let mut summary = Summary {
         dry_run: true,
         ..Summary::default()
     };
-    match db {
-        Db::Pg(c) => c.run("BEGIN").await.map(|_| ()).map_err(db_err)?,
-        Db::Lite(c) => {
-            c.run("PRAGMA foreign_keys = OFF").await.map_err(db_err)?;
-            lock::begin_immediate(c, opts, report).await?;
-        }
-    }
+    db.begin_dry_run(opts, &mut *report).await?;
     let mut result = Ok(());
     // The first file the dry run skipped: what comes after it may depend on it.
     let mut skipped: Option<String> = None;
@@ -1663,8 +1119,8 @@ async fn dry_run(
             name: s.name.clone(),
             description: s.description.clone(),
         });
-        if s.no_transaction && db.dialect() == Dialect::Postgres {
-            if let Err(e) = report_not_run(s, report) {
+        if !db.runs_in_transaction(s) {
+            if let Err(e) = report_not_run(s, db.dialect(), report) {
                 result = Err(e);
                 break;
             }
@@ -1677,40 +1133,34 @@ async fn dry_run(
             continue;
         }
         let start = Instant::now();
-        if let Db::Pg(_) = db {
-            let savepoint = format!("SAVEPOINT migrate_dry_run; {}", timeouts_sql(s, opts, true));
-            if let Err(e) = db.exec(&savepoint).await {
-                result = Err(db_err(e));
-                break;
-            }
+        if let Err(e) = db.dry_run_savepoint(s, opts).await {
+            result = Err(db.error(e));
+            break;
         }
-        let ran = match db {
-            Db::Pg(c) => run_file(&mut **c, s, Dialect::Postgres).await,
-            Db::Lite(c) => run_file(&mut **c, s, Dialect::Sqlite).await,
-        };
-        let rows = match ran {
+        let rows = match db.run_file(s).await {
             Ok(n) => n,
-            Err(f) => match (&skipped, &mut *db) {
-                (Some(after), Db::Pg(c)) => {
-                    if let Err(e) = c.run("ROLLBACK TO SAVEPOINT migrate_dry_run").await {
-                        result = Err(db_err(e));
+            Err(f) => match &skipped {
+                Some(after) => {
+                    if let Err(e) = db.dry_run_undo().await {
+                        result = Err(db.error(e));
                         break;
                     }
                     report(Event::Unchecked {
                         version: s.version,
                         name: s.name.clone(),
                         after: after.clone(),
-                        error: error_text(s, &f.error),
+                        error: error_text(s, &f.error, db.dialect()),
                     });
                     summary.unchecked.push((s.version, s.name.clone()));
                     continue;
                 }
-                _ => {
+                None => {
                     result = Err(failure(
                         s,
                         &f.error,
                         f.line,
                         "this was a dry run: nothing was changed. Fix the migration before applying it".into(),
+                        db.dialect(),
                     ));
                     break;
                 }
@@ -1725,18 +1175,15 @@ async fn dry_run(
         });
         summary.applied.push((s.version, s.name.clone(), ms));
     }
-    let rollback = db.exec("ROLLBACK").await;
-    if let Db::Lite(c) = db {
-        let _ = c.run("PRAGMA foreign_keys = ON").await;
-    }
-    rollback.map_err(db_err)?;
+    let rollback = db.end_dry_run().await;
+    rollback.map_err(|e| db.error(e))?;
     result.map(|()| summary)
 }
 
-/// Dry run: reports each statement of a no-transaction file as not run (none for a secure one,
-/// whose content is never shown).
-fn report_not_run(s: &Source, report: &mut (dyn FnMut(Event) + Send)) -> Result<(), RunError> {
-    let statements = split(&s.content, Dialect::Postgres).map_err(|e| RunError::Failed {
+/// Dry run: reports each statement of a file that cannot run in its transaction as not run (none
+/// for a secure one, whose content is never shown).
+fn report_not_run(s: &Source, dialect: Dialect, report: Report<'_>) -> Result<(), RunError> {
+    let statements = split(&s.content, dialect).map_err(|e| RunError::Failed {
         version: s.version,
         name: s.name.clone(),
         line: Some(e.line),
@@ -1809,23 +1256,18 @@ impl State {
 
 /// Every migration, local or recorded, with its state. Reads only.
 pub async fn status(
-    db: &mut Db<'_>,
+    db: &mut Connection<'_>,
     sources: &[Source],
     opts: &Options,
 ) -> Result<Vec<Status>, RunError> {
-    if let Some(problem) = history::check_table_name(db.dialect(), &opts.history_table) {
-        return Err(RunError::BadHistoryTable(problem));
-    }
-    let applied = history::read(db, &opts.history_table)
+    let db = db.driver();
+    check_table(db, opts)?;
+    let applied = db
+        .read_history(&opts.history_table)
         .await
-        .map_err(db_err)?;
+        .map_err(|e| db.error(e))?;
     // A runner at work right now, and the migration it says it applies.
-    let holder = match db {
-        Db::Pg(c) => lock::holder(c, lock_key(&opts.history_table))
-            .await
-            .map_err(db_err)?,
-        Db::Lite(_) => None,
-    };
+    let holder = db.holder(opts).await?;
     let running = |version: u64| {
         holder
             .as_ref()
@@ -1921,44 +1363,35 @@ fn running_help(h: &Holder) -> String {
 /// Records every migration up to and including `version` as applied without running it, to
 /// adopt a database that already has that schema. Returns how many were recorded.
 pub async fn baseline(
-    db: &mut Db<'_>,
+    db: &mut Connection<'_>,
     sources: &[Source],
     version: u64,
     opts: &Options,
-    report: &mut (dyn FnMut(Event) + Send),
+    report: Report<'_>,
 ) -> Result<usize, RunError> {
     if !sources.iter().any(|s| s.version == version) {
         return Err(RunError::UnknownVersion(version));
     }
+    let db = db.driver();
     lock(db, opts, report).await?;
     let result = baseline_locked(db, sources, version, opts).await;
-    commit_and_unlock(db, opts, result.is_ok()).await?;
+    db.end_locked_change(opts, result.is_ok()).await?;
     result
 }
 
-/// Ends a locked change of the history: PostgreSQL releases the runner lock; SQLite commits
-/// (`ok`) or rolls back the write transaction [`lock`] opened.
-async fn commit_and_unlock(db: &mut Db<'_>, opts: &Options, ok: bool) -> Result<(), RunError> {
-    match db {
-        Db::Lite(c) if ok => c.run("COMMIT").await.map(drop).map_err(db_err),
-        _ => {
-            unlock(db, opts).await;
-            Ok(())
-        }
-    }
-}
-
 async fn baseline_locked(
-    db: &mut Db<'_>,
+    db: &mut dyn Driver,
     sources: &[Source],
     version: u64,
     opts: &Options,
 ) -> Result<usize, RunError> {
-    let create = history::create_sql(db.dialect(), &opts.history_table);
-    db.exec(&create).await.map_err(db_err)?;
-    let applied = history::read(db, &opts.history_table)
+    let runtime = db.runtime();
+    let create = runtime.create_history_sql(&opts.history_table);
+    db.execute(&create).await.map_err(|e| db.error(e))?;
+    let applied = db
+        .read_history(&opts.history_table)
         .await
-        .map_err(db_err)?;
+        .map_err(|e| db.error(e))?;
     let done: std::collections::HashSet<u64> = applied.iter().map(|a| a.version).collect();
     let mut n = 0;
     for s in sources
@@ -1972,15 +1405,14 @@ async fn baseline_locked(
         )
         .trim_end()
         .to_string();
-        let sql = history::insert_sql(
-            db.dialect(),
-            &opts.history_table,
-            &s,
-            true,
-            None,
-            &opts.applied_by,
-        );
-        db.exec(&sql).await.map_err(db_err)?;
+        let sql = runtime.insert_history_sql(&HistoryRow {
+            table: &opts.history_table,
+            source: &s,
+            success: true,
+            execution_ms: None,
+            applied_by: &opts.applied_by,
+        });
+        db.execute(&sql).await.map_err(|e| db.error(e))?;
         n += 1;
     }
     Ok(n)
@@ -1993,36 +1425,31 @@ async fn baseline_locked(
 /// may still be going on ([`RunError::InProgress`]), and a running `up` must never lose its
 /// history row. With the lock held, an unsuccessful row is a run that has stopped.
 pub async fn resolve(
-    db: &mut Db<'_>,
+    db: &mut Connection<'_>,
     version: u64,
     applied: bool,
     opts: &Options,
 ) -> Result<(), RunError> {
-    if let Some(problem) = history::check_table_name(db.dialect(), &opts.history_table) {
-        return Err(RunError::BadHistoryTable(problem));
-    }
-    match db {
-        Db::Pg(c) => {
-            if let Err(holder) = lock::try_acquire_pg(c, lock_key(&opts.history_table)).await? {
-                return Err(RunError::InProgress { version, holder });
-            }
-        }
-        Db::Lite(c) => lock::begin_immediate(c, opts, &mut |_| {}).await?,
+    let db = db.driver();
+    check_table(db, opts)?;
+    if let Err(holder) = db.lock_for_resolve(opts).await? {
+        return Err(RunError::InProgress { version, holder });
     }
     let result = resolve_locked(db, version, applied, opts).await;
-    commit_and_unlock(db, opts, result.is_ok()).await?;
+    db.end_locked_change(opts, result.is_ok()).await?;
     result
 }
 
 async fn resolve_locked(
-    db: &mut Db<'_>,
+    db: &mut dyn Driver,
     version: u64,
     applied: bool,
     opts: &Options,
 ) -> Result<(), RunError> {
-    let rows = history::read(db, &opts.history_table)
+    let rows = db
+        .read_history(&opts.history_table)
         .await
-        .map_err(db_err)?;
+        .map_err(|e| db.error(e))?;
     let Some(row) = rows.iter().find(|r| r.version == version) else {
         return Err(RunError::UnknownVersion(version));
     };
@@ -2032,69 +1459,26 @@ async fn resolve_locked(
             name: row.name.clone(),
         });
     }
+    let runtime = db.runtime();
     let sql = if applied {
-        history::mark_applied_sql(db.dialect(), &opts.history_table, version)
+        runtime.mark_applied_sql(&opts.history_table, version)
     } else {
-        history::delete_sql(&opts.history_table, version)
+        runtime.delete_history_sql(&opts.history_table, version)
     };
-    db.exec(&sql).await.map_err(db_err)?;
+    db.execute(&sql).await.map_err(|e| db.error(e))?;
     Ok(())
 }
 
-/// A database an embedded [`Migrator`] can run against: a PostgreSQL or SQLite pool.
+/// A database an embedded [`Migrator`] can run against: a pool of a dialect whose feature is on
+/// (`sqlx::PgPool`, `sqlx::SqlitePool`; each dialect implements it in its folder).
 pub trait Target: Sync {
     /// Applies `sources` on one connection of the pool.
     fn apply<'a>(
         &'a self,
         sources: &'a [Source],
         opts: &'a Options,
-        report: &'a mut (dyn FnMut(Event) + Send),
+        report: Report<'a>,
     ) -> BoxFuture<'a, Result<Summary, RunError>>;
-}
-
-impl Target for sqlx::PgPool {
-    fn apply<'a>(
-        &'a self,
-        sources: &'a [Source],
-        opts: &'a Options,
-        report: &'a mut (dyn FnMut(Event) + Send),
-    ) -> BoxFuture<'a, Result<Summary, RunError>> {
-        Box::pin(async move {
-            let mut conn = self.acquire().await.map_err(db_err)?;
-            let result = up(&mut Db::Pg(&mut conn), sources, opts, report).await;
-            match result {
-                Err(
-                    e @ RunError::ConnectionLost {
-                        unrecorded: true, ..
-                    },
-                ) => {
-                    // That connection is gone: record the stop on a fresh one.
-                    drop(conn);
-                    match self.acquire().await {
-                        Ok(mut fresh) => {
-                            Err(settle_lost(&mut Db::Pg(&mut fresh), sources, opts, e).await)
-                        }
-                        Err(_) => Err(e),
-                    }
-                }
-                other => other,
-            }
-        })
-    }
-}
-
-impl Target for sqlx::SqlitePool {
-    fn apply<'a>(
-        &'a self,
-        sources: &'a [Source],
-        opts: &'a Options,
-        report: &'a mut (dyn FnMut(Event) + Send),
-    ) -> BoxFuture<'a, Result<Summary, RunError>> {
-        Box::pin(async move {
-            let mut conn = self.acquire().await.map_err(db_err)?;
-            up(&mut Db::Lite(&mut conn), sources, opts, report).await
-        })
-    }
 }
 
 impl Migrator {
@@ -2262,16 +1646,14 @@ mod tests {
     }
 
     #[test]
-    fn secure_errors_show_no_message_and_sqlstates_are_named() {
-        assert_eq!(sqlstate_class("22P02"), "data exception");
-        assert_eq!(sqlstate_class("23505"), "integrity constraint violation");
-        assert_eq!(sqlstate_class("??"), "unknown class");
-        assert_eq!(sqlstate_class(""), "unknown class");
+    fn secure_errors_show_no_message() {
         let mut s = Source::new(1, "x", "SELECT 1;").unwrap();
         s.secure = true;
         // Not a database error: about the connection, never the file's values.
         let e = sqlx::Error::PoolTimedOut;
-        assert_eq!(error_text(&s, &e), e.to_string());
+        for &d in Dialect::ALL {
+            assert_eq!(error_text(&s, &e, d), e.to_string());
+        }
     }
 
     #[test]
@@ -2357,8 +1739,6 @@ mod tests {
         assert!(check_table_name(Dialect::Postgres, "ops.").is_some());
         let lite = check_table_name(Dialect::Sqlite, "ops.migrate_history").expect("refused");
         assert!(lite.contains("`ops_migrate_history`"), "{lite}");
-        // Different tables, different runner locks.
-        assert_ne!(lock_key("migrate_history"), lock_key("ops.migrate_history"));
     }
 }
 
@@ -2370,54 +1750,29 @@ mod send_check {
 
     #[allow(dead_code)]
     async fn parts(
-        c: &mut PgConnection,
-        l: &mut SqliteConnection,
+        db: &mut Connection<'_>,
         s: &Source,
         o: &Options,
         report: &mut (dyn FnMut(Event) + Send),
     ) {
-        let mut db = Db::Pg(c);
         {
-            let f = history::read(&mut db, "h");
+            let f = up(db, std::slice::from_ref(s), o, report);
             assert_send(&f);
         }
         {
-            let f = lock(&mut db, o, report);
+            let f = status(db, std::slice::from_ref(s), o);
             assert_send(&f);
         }
         {
-            let f = unlock(&mut db, o);
+            let f = baseline(db, std::slice::from_ref(s), 1, o, report);
             assert_send(&f);
         }
         {
-            let f = up_locked(&mut db, std::slice::from_ref(s), o, report);
-            assert_send(&f);
-        }
-        let Db::Pg(c) = db else { return };
-        {
-            let f = apply_pg_tx(c, s, o, true, report);
+            let f = resolve(db, 1, true, o);
             assert_send(&f);
         }
         {
-            let f = apply_pg_online(c, s, o, report);
-            assert_send(&f);
-        }
-        {
-            let f = apply_sqlite(l, s, o, "", report);
-            assert_send(&f);
-        }
-        {
-            let f = lock::begin_immediate(l, o, report);
-            assert_send(&f);
-        }
-        {
-            let mut lite = Db::Lite(l);
-            let f = settle_lost(
-                &mut lite,
-                std::slice::from_ref(s),
-                o,
-                RunError::UnknownVersion(1),
-            );
+            let f = settle_lost(db, std::slice::from_ref(s), o, RunError::UnknownVersion(1));
             assert_send(&f);
         }
     }

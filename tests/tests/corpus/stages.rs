@@ -6,7 +6,7 @@ use std::process::Command;
 
 use migrate_core::Explain;
 use migrate_core::config::Dialect;
-use migrate_core::db::Conn;
+use migrate_core::db::Connection;
 use migrate_core::diagnostic::plain;
 use migrate_core::generate::{self, GenerateError};
 use migrate_core::introspect::{self, Introspected, Options};
@@ -34,25 +34,25 @@ pub fn load(url: &str, sql: &Path) -> Result<(), String> {
 }
 
 pub async fn count_tables(url: &str) -> Result<i64, String> {
-    let mut conn = Conn::connect(url).await.map_err(|e| e.to_string())?;
-    let Conn::Postgres(pg) = &mut conn else {
+    let mut conn = Connection::connect(url).await.map_err(|e| e.to_string())?;
+    if conn.dialect() != Dialect::Postgres {
         return Err("not PostgreSQL".into());
-    };
-    let n: i64 = sqlx::query_scalar(
-        "SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-         WHERE c.relkind IN ('r', 'p') AND n.nspname NOT IN ('pg_catalog', 'information_schema')
-           AND n.nspname NOT LIKE 'pg_toast%'",
-    )
-    .fetch_one(&mut *pg)
-    .await
-    .map_err(|e| e.to_string())?;
+    }
+    let n = conn
+        .fetch_int(
+            "SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+             WHERE c.relkind IN ('r', 'p') AND n.nspname NOT IN ('pg_catalog', 'information_schema')
+               AND n.nspname NOT LIKE 'pg_toast%'",
+        )
+        .await
+        .map_err(|e| e.to_string())?;
     conn.close().await;
     Ok(n)
 }
 
 /// What `migrate pull` reads.
 pub async fn pull(url: &str) -> Result<Introspected, String> {
-    let mut conn = Conn::connect(url).await.map_err(|e| e.to_string())?;
+    let mut conn = Connection::connect(url).await.map_err(|e| e.to_string())?;
     let read = introspect::introspect_with_notes(&mut conn, &Options::default()).await;
     conn.close().await;
     read.map_err(|e| match e.help {
@@ -114,9 +114,9 @@ pub fn generate(schema_path: &Path, migrations: &Path) -> Result<(), String> {
 /// What `migrate up` does with the directory.
 pub async fn apply(url: &str, migrations: &Path) -> Result<(), String> {
     let (_, sources) = runner::load_dir(migrations, &[]).map_err(|e| plain(&e))?;
-    let mut conn = Conn::connect(url).await.map_err(|e| e.to_string())?;
+    let mut conn = Connection::connect(url).await.map_err(|e| e.to_string())?;
     let result = runner::up(
-        &mut conn.db(),
+        &mut conn,
         &sources,
         &runner::Options::default(),
         &mut |_| {},
@@ -131,7 +131,7 @@ pub async fn apply(url: &str, migrations: &Path) -> Result<(), String> {
 
 /// What `migrate diff --exit-code` finds between the database at `url` and `declared`.
 pub async fn diff_against(url: &str, declared: &Schema) -> Result<(), String> {
-    let mut conn = Conn::connect(url).await.map_err(|e| e.to_string())?;
+    let mut conn = Connection::connect(url).await.map_err(|e| e.to_string())?;
     let live = introspect::introspect_with_notes(&mut conn, &Options::default())
         .await
         .map_err(|e| e.message);

@@ -26,6 +26,20 @@ pub use quote::{dollar_quoted, literal};
 pub use render::{change_statements, render};
 pub use types::type_sql;
 
+// The runtime half: what needs no connection, then the driver (behind the dialect's feature).
+#[cfg(feature = "runtime")]
+mod runtime;
+#[cfg(feature = "postgres")]
+mod connect;
+#[cfg(feature = "postgres")]
+mod driver;
+#[cfg(feature = "postgres")]
+mod lock;
+#[cfg(feature = "postgres")]
+mod recovery;
+#[cfg(feature = "postgres")]
+pub mod introspect;
+
 use crate::diff::{Change, Diff};
 use crate::safety::SafetyCode;
 use crate::schema::Schema;

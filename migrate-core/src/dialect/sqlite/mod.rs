@@ -20,6 +20,16 @@ pub use render::render;
 pub use types::{affinity, parse_declared, type_sql};
 pub use values::{default_sql, strip_casts, value_sql};
 
+// The runtime half: what needs no connection, then the driver (behind the dialect's feature).
+#[cfg(feature = "runtime")]
+mod runtime;
+#[cfg(feature = "sqlite")]
+mod driver;
+#[cfg(feature = "sqlite")]
+mod lock;
+#[cfg(feature = "sqlite")]
+pub mod introspect;
+
 use crate::diff::Diff;
 use crate::safety::SafetyCode;
 use crate::schema::Schema;

@@ -14,8 +14,8 @@ use std::collections::{HashMap, HashSet};
 use sqlx::sqlite::SqliteRow;
 use sqlx::{Row, SqliteConnection};
 
-use super::expr::{SyntaxError, Tok, Token, tokenize};
-use super::{Introspected, Options, sqlite_default};
+use crate::introspect::expr::{SyntaxError, Tok, Token, tokenize};
+use crate::introspect::{Introspected, Options, sqlite_default};
 use crate::db::DbError;
 use crate::schema::names;
 use crate::schema::types::parse_type;
@@ -173,7 +173,7 @@ async fn read(conn: &mut SqliteConnection, opts: &Options) -> Result<Introspecte
                 ck.column
                     .as_deref()
                     .filter(|col| col.eq_ignore_ascii_case(&c.name))
-                    .and_then(|_| super::expr::in_labels(&ck.text, &c.name))
+                    .and_then(|_| crate::introspect::expr::in_labels(&ck.text, &c.name))
             }) else {
                 continue;
             };
@@ -252,7 +252,7 @@ async fn read(conn: &mut SqliteConnection, opts: &Options) -> Result<Introspecte
             if let Some(col) = &ck.column
                 && let Some(c) = columns.iter().find(|c| c.name.eq_ignore_ascii_case(col))
                 && matches!(c.ty, ColumnType::Enum(_))
-                && super::expr::in_labels(&ck.text, &c.name).is_some()
+                && crate::introspect::expr::in_labels(&ck.text, &c.name).is_some()
             {
                 continue;
             }
@@ -451,7 +451,7 @@ async fn read(conn: &mut SqliteConnection, opts: &Options) -> Result<Introspecte
         tables,
         ..Schema::default()
     };
-    super::unify_integer_references(&mut schema);
+    crate::introspect::unify_integer_references(&mut schema);
     Ok(Introspected { schema, notes })
 }
 

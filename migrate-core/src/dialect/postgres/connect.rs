@@ -17,7 +17,7 @@ use std::path::Path;
 use sqlx::ConnectOptions;
 use sqlx::postgres::{PgConnectOptions, PgSslMode};
 
-use super::DbError;
+use crate::db::DbError;
 use crate::redact::{redact_url, scrub};
 
 /// The `sslmode` values, as libpq spells them.

@@ -9,8 +9,8 @@
 
 use sqlx::PgConnection;
 
-use super::Source;
-use crate::config::Dialect;
+use crate::runner::Source;
+use crate::dialect::Dialect;
 use crate::sql::split::split;
 
 /// Where an index of the file stands.

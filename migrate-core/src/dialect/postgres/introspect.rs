@@ -12,14 +12,14 @@
 //!
 //! Objects that belong to an extension, the history table, and the temporary NOT NULL checks a
 //! migration creates and drops again are left out. Expressions come back in PostgreSQL's
-//! spelling and are made canonical with [`super::expr`].
+//! spelling and are made canonical with [`crate::introspect::expr`].
 
 use std::collections::HashMap;
 
 use sqlx::postgres::PgRow;
 use sqlx::{PgConnection, Row};
 
-use super::{Introspected, Options, context_of, expr};
+use crate::introspect::{Introspected, Options, context_of, expr};
 use crate::db::DbError;
 use crate::schema::{
     Check, Column, ColumnType, Enum, FkAction, ForeignKey, Identity, Index, IndexMethod,

@@ -1,0 +1,243 @@
+//! PostgreSQL's runtime side that needs no connection: URLs, the history table's SQL, how a
+//! declared schema reads back (normalisation), and the names of SQLSTATE classes. The driver
+//! itself ([`super::driver`]) is behind the `postgres` feature.
+
+use super::Postgres;
+use crate::dialect::Dialect;
+use crate::dialect::runtime::{HistoryRow, Runtime};
+use crate::introspect::{context_of, expr};
+use crate::runner::history::table_ident;
+use crate::schema::Schema;
+use crate::sql::{ident, postgres};
+
+impl Runtime for Postgres {
+    fn dialect(&self) -> Dialect {
+        Dialect::Postgres
+    }
+
+    fn url_schemes(&self) -> &'static [&'static str] {
+        &["postgres", "postgresql"]
+    }
+
+    fn url_form(&self) -> &'static str {
+        "postgres://user@host:5432/db"
+    }
+
+    fn feature(&self) -> &'static str {
+        "postgres"
+    }
+
+    #[cfg(feature = "postgres")]
+    fn connect<'a>(
+        &'a self,
+        url: &'a str,
+    ) -> crate::dialect::runtime::BoxFuture<'a, Result<crate::db::Connection<'static>, crate::db::DbError>>
+    {
+        Box::pin(super::driver::connect(url))
+    }
+
+    fn represent(&self, schema: &Schema) -> Schema {
+        represent(schema)
+    }
+
+    fn describe_code(&self, code: &str) -> String {
+        format!("SQLSTATE {code} ({})", sqlstate_class(code))
+    }
+
+    fn create_history_sql(&self, table: &str) -> String {
+        let t = table_ident(table);
+        format!(
+            "{}CREATE TABLE IF NOT EXISTS {t} (\n    \
+             version bigint PRIMARY KEY,\n    \
+             name text NOT NULL,\n    \
+             checksum text NOT NULL,\n    \
+             description text NOT NULL DEFAULT '',\n    \
+             started_at timestamptz NOT NULL DEFAULT clock_timestamp(),\n    \
+             finished_at timestamptz,\n    \
+             execution_ms bigint,\n    \
+             success boolean NOT NULL,\n    \
+             applied_by text NOT NULL DEFAULT current_user,\n    \
+             error text\n)",
+            create_schema_sql(table)
+        )
+    }
+
+    fn insert_history_sql(&self, row: &HistoryRow<'_>) -> String {
+        let m = row.source;
+        let t = table_ident(row.table);
+        let ms = row
+            .execution_ms
+            .map_or_else(|| "NULL".to_string(), |v| v.to_string());
+        // A transactional migration's row is written at its end, inside its transaction:
+        // `transaction_timestamp()` is the start of that transaction. Otherwise (a row written
+        // before the work, or a baseline) now.
+        let started = if row.success && row.execution_ms.is_some() {
+            "transaction_timestamp()"
+        } else {
+            "clock_timestamp()"
+        };
+        format!(
+            "INSERT INTO {t} (version, name, checksum, description, started_at, finished_at, execution_ms, success) \
+             VALUES ({}, {}, {}, {}, {started}, {}, {ms}, {})",
+            m.version,
+            postgres::literal(&m.name),
+            postgres::literal(&m.checksum),
+            postgres::literal(&m.description),
+            if row.success { "clock_timestamp()" } else { "NULL" },
+            row.success,
+        )
+    }
+
+    fn finish_history_sql(
+        &self,
+        table: &str,
+        version: u64,
+        execution_ms: i64,
+        error: Option<&str>,
+    ) -> String {
+        let t = table_ident(table);
+        let success = error.is_none();
+        let error = error.map_or_else(|| "NULL".to_string(), postgres::literal);
+        format!(
+            "UPDATE {t} SET finished_at = clock_timestamp(), execution_ms = {execution_ms}, success = {success}, \
+             error = {error} WHERE version = {version}"
+        )
+    }
+
+    fn mark_applied_sql(&self, table: &str, version: u64) -> String {
+        format!(
+            "UPDATE {} SET success = true, error = NULL, finished_at = COALESCE(finished_at, clock_timestamp()) \
+             WHERE version = {version}",
+            table_ident(table)
+        )
+    }
+}
+
+/// Creates the schema of a schema-qualified history table when it is missing. The existence
+/// check comes first: `CREATE SCHEMA IF NOT EXISTS` needs the CREATE privilege on the database
+/// even when the schema exists.
+fn create_schema_sql(table: &str) -> String {
+    let Some((schema, _)) = table.split_once('.') else {
+        return String::new();
+    };
+    let body = format!(
+        " BEGIN IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_namespace WHERE nspname = {}) THEN \
+         CREATE SCHEMA {}; END IF; END ",
+        postgres::literal(schema),
+        ident(schema)
+    );
+    format!("DO {};\n", postgres::dollar_quoted(&body))
+}
+
+/// Records why a no-transaction run stopped when its own session could not (the server ended
+/// it): only while the row is still unfinished, so a later outcome is never overwritten.
+#[cfg_attr(not(feature = "postgres"), allow(dead_code))]
+pub(super) fn record_stop_sql(table: &str, version: u64, error: &str) -> String {
+    format!(
+        "UPDATE {} SET finished_at = clock_timestamp(), error = {} \
+         WHERE version = {version} AND NOT success AND finished_at IS NULL",
+        table_ident(table),
+        postgres::literal(error)
+    )
+}
+
+/// A comment PostgreSQL keeps: `COMMENT ... IS ''` removes it.
+fn pg_comment(c: &Option<String>) -> Option<String> {
+    c.clone().filter(|c| !c.is_empty())
+}
+
+/// The declared schema as PostgreSQL holds and reads it back.
+fn represent(schema: &Schema) -> Schema {
+    let mut s = schema.clone();
+    for e in &mut s.enums {
+        e.comment = pg_comment(&e.comment);
+    }
+    for t in &mut s.tables {
+        let ctx = context_of(t);
+        t.comment = pg_comment(&t.comment);
+        for c in &mut t.columns {
+            c.comment = pg_comment(&c.comment);
+            c.default = c
+                .default
+                .as_deref()
+                .and_then(|d| expr::canonical_default(d, &c.ty));
+        }
+        for ck in &mut t.checks {
+            ck.expr = expr::canonical(&ck.expr, &ctx);
+        }
+        for ix in &mut t.indexes {
+            // PostgreSQL simplifies an index's predicate: `WHERE true` indexes every row.
+            ix.predicate = ix
+                .predicate
+                .as_deref()
+                .map(|p| expr::canonical(p, &ctx))
+                .filter(|p| p != "true");
+        }
+    }
+    s
+}
+
+/// The name of a PostgreSQL SQLSTATE's class (its first two characters).
+fn sqlstate_class(code: &str) -> &'static str {
+    match code.get(..2).unwrap_or("") {
+        "01" => "warning",
+        "02" => "no data",
+        "03" => "SQL statement not yet complete",
+        "08" => "connection exception",
+        "09" => "triggered action exception",
+        "0A" => "feature not supported",
+        "0B" => "invalid transaction initiation",
+        "0F" => "locator exception",
+        "0L" => "invalid grantor",
+        "0P" => "invalid role specification",
+        "0Z" => "diagnostics exception",
+        "20" => "case not found",
+        "21" => "cardinality violation",
+        "22" => "data exception",
+        "23" => "integrity constraint violation",
+        "24" => "invalid cursor state",
+        "25" => "invalid transaction state",
+        "26" => "invalid SQL statement name",
+        "27" => "triggered data change violation",
+        "28" => "invalid authorization specification",
+        "2B" => "dependent privilege descriptors still exist",
+        "2D" => "invalid transaction termination",
+        "2F" => "SQL routine exception",
+        "34" => "invalid cursor name",
+        "38" => "external routine exception",
+        "39" => "external routine invocation exception",
+        "3B" => "savepoint exception",
+        "3D" => "invalid catalog name",
+        "3F" => "invalid schema name",
+        "40" => "transaction rollback",
+        "42" => "syntax error or access rule violation",
+        "44" => "WITH CHECK OPTION violation",
+        "53" => "insufficient resources",
+        "54" => "program limit exceeded",
+        "55" => "object not in prerequisite state",
+        "57" => "operator intervention",
+        "58" => "system error",
+        "F0" => "configuration file error",
+        "HV" => "foreign data wrapper error",
+        "P0" => "PL/pgSQL error",
+        "XX" => "internal error",
+        _ => "unknown class",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sqlstates_are_named() {
+        assert_eq!(sqlstate_class("22P02"), "data exception");
+        assert_eq!(sqlstate_class("23505"), "integrity constraint violation");
+        assert_eq!(sqlstate_class("??"), "unknown class");
+        assert_eq!(sqlstate_class(""), "unknown class");
+        assert_eq!(
+            Postgres.describe_code("23505"),
+            "SQLSTATE 23505 (integrity constraint violation)"
+        );
+    }
+}

@@ -1,0 +1,451 @@
+//! The database-facing half of a dialect (the `runtime` feature).
+//!
+//! Two traits, the way sqlx draws the line (`trait Migrate`, one file per database) and refinery
+//! keeps its drivers small (default methods carry the shared logic):
+//!
+//! - [`Runtime`] — what a dialect knows about reaching a database without holding a connection:
+//!   its URL schemes, how it connects (behind its cargo feature: without it, [`Runtime::connect`]
+//!   says which feature to build with), the history table's SQL, and how the declared schema
+//!   reads back from it ([`Runtime::represent`]). Registered with [`Dialect::runtime`], next to
+//!   [`Dialect::ops`].
+//! - [`Driver`] — one open connection: raw SQL, the history table, the runner lock, applying a
+//!   file (in one transaction, or statement by statement), the dry run, recovery advice after a
+//!   failure, and reading the catalog. The runner ([`crate::runner`]) and introspection
+//!   ([`crate::introspect`]) hold a [`Connection`], a boxed driver, and never ask which
+//!   database it is.
+
+use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
+
+use crate::db::DbError;
+use crate::introspect::{Introspected, Options as IntrospectOptions};
+use crate::runner::history::{Applied, table_ident};
+use crate::runner::{Event, Holder, Options, RunError, Source};
+use crate::schema::Schema;
+
+use super::Dialect;
+
+/// A boxed `Send` future: the runner's futures can be spawned on a multi-threaded runtime.
+pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+
+/// A boxed future that need not be `Send`: reading the catalog (sqlx's generic executors keep
+/// rustc from proving those futures `Send`; nothing spawns them).
+pub type LocalBoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + 'a>>;
+
+/// The progress callback of a run.
+pub type Report<'a> = &'a mut (dyn FnMut(Event) + Send);
+
+/// What a dialect knows about reaching a database, without a connection. One implementation per
+/// dialect folder (`<dialect>/runtime.rs`), always compiled with the `runtime` feature; only
+/// [`Runtime::connect`] needs the dialect's own cargo feature.
+pub trait Runtime: Sync {
+    /// The URL schemes that select this dialect (`postgres`, `postgresql`).
+    fn url_schemes(&self) -> &'static [&'static str];
+
+    /// A URL of this dialect as help texts show it: `postgres://user@host:5432/db`.
+    fn url_form(&self) -> &'static str;
+
+    /// The cargo feature of `migrate-core` (and `migrate-cli`) that compiles the driver.
+    fn feature(&self) -> &'static str;
+
+    /// The dialect this is the runtime of.
+    fn dialect(&self) -> Dialect;
+
+    /// Connects to `url` (whose scheme is one of [`Runtime::url_schemes`]). Without the driver's
+    /// feature, an error that names it.
+    fn connect<'a>(&'a self, url: &'a str) -> BoxFuture<'a, Result<Connection<'static>, DbError>> {
+        let _ = url;
+        Box::pin(async move { Err(compiled_out(self.dialect(), self.feature())) })
+    }
+
+    /// The declared schema as this dialect holds and reads it back, acknowledgements kept (see
+    /// [`crate::introspect::represent`]).
+    fn represent(&self, schema: &Schema) -> Schema;
+
+    /// A database error code, named: what is shown of an error of a secure migration, whose
+    /// message could echo values from the file (`SQLSTATE 23505 (integrity constraint
+    /// violation)`).
+    fn describe_code(&self, code: &str) -> String;
+
+    // ---- the history table's SQL ----
+
+    /// `CREATE TABLE IF NOT EXISTS` of the history table (and its schema, where there is one).
+    fn create_history_sql(&self, table: &str) -> String;
+
+    /// The statement recording a migration: inside its transaction (`success`, with its
+    /// duration), before a no-transaction run (not yet successful), or a baseline (no duration).
+    fn insert_history_sql(&self, row: &HistoryRow<'_>) -> String;
+
+    /// Marks a no-transaction run finished, successfully or with the error that stopped it.
+    fn finish_history_sql(
+        &self,
+        table: &str,
+        version: u64,
+        execution_ms: i64,
+        error: Option<&str>,
+    ) -> String;
+
+    /// Records a failed or interrupted run as applied (completed by hand); a run that stopped
+    /// without finishing gets its finish time now.
+    fn mark_applied_sql(&self, table: &str, version: u64) -> String;
+
+    /// Forgets a run, so that its file runs again.
+    fn delete_history_sql(&self, table: &str, version: u64) -> String {
+        format!(
+            "DELETE FROM {} WHERE version = {version}",
+            table_ident(table)
+        )
+    }
+}
+
+/// A row of the history table to write.
+#[derive(Debug, Clone, Copy)]
+pub struct HistoryRow<'a> {
+    pub table: &'a str,
+    pub source: &'a Source,
+    pub success: bool,
+    pub execution_ms: Option<i64>,
+    /// Who applied it, where the dialect cannot tell by itself (SQLite).
+    pub applied_by: &'a str,
+}
+
+/// The error of a URL whose dialect this build cannot reach.
+fn compiled_out(dialect: Dialect, feature: &str) -> DbError {
+    DbError::new(format!(
+        "this build of migrate cannot connect to {}: it was compiled without the `{feature}` feature",
+        dialect.ops().title()
+    ))
+    .with_help(format!(
+        "build with the `{feature}` feature (`cargo install migrate-cli --features {feature}`, or \
+         `features = [\"{feature}\"]` on the migrate-core dependency)"
+    ))
+}
+
+/// The dialect a URL names, or an error saying which schemes work.
+pub fn dialect_of(url: &str) -> Result<Dialect, DbError> {
+    let scheme = url.split(':').next().unwrap_or("");
+    Dialect::ALL
+        .iter()
+        .copied()
+        .find(|d| d.runtime().url_schemes().contains(&scheme))
+        .ok_or_else(|| {
+            let forms: Vec<&str> = Dialect::ALL
+                .iter()
+                .map(|d| d.runtime().url_form())
+                .collect();
+            DbError::new(format!(
+                "unsupported database URL `{}`",
+                crate::redact::redact_url(url)
+            ))
+            .with_help(format!("use {}", forms.join(" or ")))
+        })
+}
+
+/// A migration being applied: the context its dialect's apply path works in.
+pub struct Apply<'a> {
+    pub source: &'a Source,
+    pub opts: &'a Options,
+    /// The run's last migration: its commit waits for the disk (PostgreSQL commits the ones
+    /// before it without waiting; the last flushes them all).
+    pub last: bool,
+    pub report: Report<'a>,
+}
+
+impl fmt::Debug for Apply<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Apply")
+            .field("version", &self.source.version)
+            .field("last", &self.last)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A failed run of a file's SQL: the error, and the line of the file it failed on when known.
+#[derive(Debug)]
+pub(crate) struct Failed {
+    pub error: sqlx::Error,
+    pub line: Option<usize>,
+}
+
+impl From<sqlx::Error> for Failed {
+    fn from(error: sqlx::Error) -> Failed {
+        Failed { error, line: None }
+    }
+}
+
+/// Runs SQL on one connection: what applying a file needs.
+pub(crate) trait Exec: Send {
+    fn dialect(&self) -> Dialect;
+
+    /// Runs one or several statements; the rows affected.
+    fn execute<'a>(&'a mut self, sql: &'a str) -> BoxFuture<'a, Result<u64, sqlx::Error>>;
+
+    /// The 1-based line of `sql` a database error points at, when it says.
+    fn error_line(&self, e: &sqlx::Error, sql: &str) -> Option<usize> {
+        let _ = (e, sql);
+        None
+    }
+}
+
+/// One open connection of a dialect. Methods with a default do what most databases need; a
+/// dialect overrides what differs.
+pub(crate) trait Driver: Exec + fmt::Debug {
+    /// The dialect's [`Runtime`] (history SQL, …).
+    fn runtime(&self) -> &'static dyn Runtime {
+        self.dialect().runtime()
+    }
+
+    /// The first column of the first row, as an integer.
+    fn fetch_int<'a>(&'a mut self, sql: &'a str) -> BoxFuture<'a, Result<i64, sqlx::Error>>;
+
+    /// Closes an owned connection; a borrowed or pooled one is given back as it is.
+    fn close<'a>(self: Box<Self>) -> BoxFuture<'a, ()>
+    where
+        Self: 'a;
+
+    /// A database error for the runner, with the fix the dialect knows for it.
+    fn error(&self, e: sqlx::Error) -> RunError {
+        RunError::Db(DbError::new(e.to_string()))
+    }
+
+    /// Runs a file's SQL in the caller's transaction (see [`crate::runner::run_file`]).
+    fn run_file<'a>(&'a mut self, s: &'a Source) -> BoxFuture<'a, Result<u64, Failed>> {
+        Box::pin(crate::runner::run_file(self, s))
+    }
+
+    // ---- the history table ----
+
+    /// Every row, in version order; none when the table does not exist yet.
+    fn read_history<'a>(
+        &'a mut self,
+        table: &'a str,
+    ) -> BoxFuture<'a, Result<Vec<Applied>, sqlx::Error>>;
+
+    // ---- the runner lock ----
+
+    /// Takes the runner lock, waiting for another runner at most `runner_lock_timeout` and
+    /// reporting the wait.
+    fn lock<'a>(
+        &'a mut self,
+        opts: &'a Options,
+        report: Report<'a>,
+    ) -> BoxFuture<'a, Result<(), RunError>>;
+
+    /// Takes the runner lock for `resolve`: `Err(holder)` when another runner has it and may
+    /// still be applying what would be settled.
+    fn lock_for_resolve<'a>(
+        &'a mut self,
+        opts: &'a Options,
+    ) -> BoxFuture<'a, Result<Result<(), Option<Holder>>, RunError>>;
+
+    /// Lets go of the runner lock (and of anything it left open).
+    fn unlock<'a>(&'a mut self, opts: &'a Options) -> BoxFuture<'a, ()>;
+
+    /// Ends a locked change of the history (`baseline`, `resolve`): keeps it when `ok`, and lets
+    /// go of the runner lock.
+    fn end_locked_change<'a>(
+        &'a mut self,
+        opts: &'a Options,
+        ok: bool,
+    ) -> BoxFuture<'a, Result<(), RunError>> {
+        let _ = ok;
+        Box::pin(async move {
+            self.unlock(opts).await;
+            Ok(())
+        })
+    }
+
+    /// The runner that holds the lock now, when the database can tell.
+    fn holder<'a>(
+        &'a mut self,
+        opts: &'a Options,
+    ) -> BoxFuture<'a, Result<Option<Holder>, RunError>> {
+        let _ = opts;
+        Box::pin(async { Ok(None) })
+    }
+
+    // ---- applying ----
+
+    /// The history was read under the runner lock (before integrity checks and any SQL).
+    fn history_read(&mut self) -> BoxFuture<'_, ()> {
+        Box::pin(async {})
+    }
+
+    /// Pending migrations are about to be applied (not a dry run).
+    fn before_apply<'a>(&'a mut self, opts: &'a Options) -> BoxFuture<'a, Result<(), RunError>> {
+        let _ = opts;
+        Box::pin(async { Ok(()) })
+    }
+
+    /// Applies one migration with its history row. `None`: another runner applied it meanwhile.
+    fn apply<'a>(
+        &'a mut self,
+        ctx: Apply<'a>,
+    ) -> BoxFuture<'a, Result<Option<(u64, u64)>, RunError>>;
+
+    /// Whether `s` runs inside a transaction (else it is skipped by a dry run).
+    fn runs_in_transaction(&self, s: &Source) -> bool {
+        let _ = s;
+        true
+    }
+
+    /// Opens the dry run's transaction.
+    fn begin_dry_run<'a>(
+        &'a mut self,
+        opts: &'a Options,
+        report: Report<'a>,
+    ) -> BoxFuture<'a, Result<(), RunError>>;
+
+    /// Before one migration of a dry run: a point to roll back to when it fails.
+    fn dry_run_savepoint<'a>(
+        &'a mut self,
+        s: &'a Source,
+        opts: &'a Options,
+    ) -> BoxFuture<'a, Result<(), sqlx::Error>> {
+        let _ = (s, opts);
+        Box::pin(async { Ok(()) })
+    }
+
+    /// Undoes the migration since [`Driver::dry_run_savepoint`].
+    fn dry_run_undo(&mut self) -> BoxFuture<'_, Result<(), sqlx::Error>>;
+
+    /// Rolls the dry run back.
+    fn end_dry_run(&mut self) -> BoxFuture<'_, Result<(), sqlx::Error>>;
+
+    // ---- after a failure ----
+
+    /// What a no-transaction file that stopped part-way left, and the exact way back; `failed`
+    /// is the 0-based index and text of the statement that failed, when known. `None` when the
+    /// dialect cannot tell more than the generic advice.
+    fn recovery_advice<'a>(
+        &'a mut self,
+        s: &'a Source,
+        failed: Option<(usize, &'a str)>,
+    ) -> BoxFuture<'a, Option<String>> {
+        let _ = (s, failed);
+        Box::pin(async { None })
+    }
+
+    /// After the server ended a session part-way through a no-transaction file, on a new
+    /// connection: records the stop (`text`) and rewrites `recovery` from what the database
+    /// shows.
+    fn settle_lost<'a>(
+        &'a mut self,
+        source: Option<&'a Source>,
+        opts: &'a Options,
+        version: u64,
+        text: &'a str,
+        recovery: &'a mut String,
+    ) -> BoxFuture<'a, ()> {
+        let _ = (source, opts, version, text, recovery);
+        Box::pin(async {})
+    }
+
+    // ---- the catalog ----
+
+    /// Reads the database into the model (in no particular order).
+    fn introspect<'a>(
+        &'a mut self,
+        opts: &'a IntrospectOptions,
+    ) -> LocalBoxFuture<'a, Result<Introspected, DbError>>;
+
+    /// Rewrites the literals of `schema` in the spelling the server stores them in.
+    fn canonical_literals<'a>(&'a mut self, schema: &'a mut Schema) -> LocalBoxFuture<'a, ()> {
+        let _ = schema;
+        Box::pin(async {})
+    }
+}
+
+/// A connection to a database of any dialect: what `migrate` and the runtime [`crate::Migrator`]
+/// work on. Made by [`Connection::connect`], or from a sqlx connection the application already
+/// has (`Connection::from(&mut pg_connection)`).
+pub struct Connection<'c> {
+    driver: Box<dyn Driver + 'c>,
+}
+
+impl fmt::Debug for Connection<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.driver.fmt(f)
+    }
+}
+
+impl<'c> Connection<'c> {
+    pub(crate) fn new(driver: Box<dyn Driver + 'c>) -> Connection<'c> {
+        Connection { driver }
+    }
+
+    /// The driver, for the runner and introspection.
+    pub(crate) fn driver(&mut self) -> &mut (dyn Driver + 'c) {
+        &mut *self.driver
+    }
+
+    /// Connects; the URL's scheme picks the dialect. Errors never contain the URL's password.
+    pub async fn connect(url: &str) -> Result<Connection<'static>, DbError> {
+        dialect_of(url)?.runtime().connect(url).await
+    }
+
+    pub fn dialect(&self) -> Dialect {
+        self.driver.dialect()
+    }
+
+    /// Runs SQL that returns no rows (one or several statements).
+    pub async fn execute(&mut self, sql: &str) -> Result<u64, sqlx::Error> {
+        self.driver.execute(sql).await
+    }
+
+    /// The first column of the first row of a query, as an integer.
+    pub async fn fetch_int(&mut self, sql: &str) -> Result<i64, sqlx::Error> {
+        self.driver.fetch_int(sql).await
+    }
+
+    /// Closes the connection (a borrowed one stays open; a pooled one goes back to its pool).
+    pub async fn close(self) {
+        self.driver.close().await;
+    }
+}
+
+/// A connection a driver works on: its own, the caller's, or one of a pool.
+pub(crate) enum Handle<'c, DB: sqlx::Database> {
+    Owned(DB::Connection),
+    Borrowed(&'c mut DB::Connection),
+    Pooled(sqlx::pool::PoolConnection<DB>),
+}
+
+impl<DB: sqlx::Database> fmt::Debug for Handle<'_, DB> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Handle::Owned(_) => "Owned",
+            Handle::Borrowed(_) => "Borrowed",
+            Handle::Pooled(_) => "Pooled",
+        })
+    }
+}
+
+impl<DB: sqlx::Database> Handle<'_, DB> {
+    pub(crate) fn get(&mut self) -> &mut DB::Connection {
+        match self {
+            Handle::Owned(c) => c,
+            Handle::Borrowed(c) => c,
+            Handle::Pooled(c) => c,
+        }
+    }
+
+    pub(crate) async fn close(self) {
+        if let Handle::Owned(c) = self {
+            let _ = sqlx::Connection::close(c).await;
+        }
+    }
+}
+
+/// A failed connection, with the password removed.
+pub(crate) fn connect_error(url: &str, e: &sqlx::Error) -> DbError {
+    let detail = crate::redact::scrub(&e.to_string(), url);
+    DbError::new(format!(
+        "cannot connect to {}: {detail}",
+        crate::redact::redact_url(url)
+    ))
+    .with_help(
+        "check the URL (migrate.toml `database_url`, DATABASE_URL or --database-url) and that the server is up",
+    )
+}

@@ -1,0 +1,403 @@
+//! The SQLite driver (the `sqlite` feature): connecting, the history table, the runner lock
+//! ([`super::lock`]: the write lock), applying a file in one immediate transaction with foreign
+//! keys checked before commit, the dry run, and the catalog ([`super::introspect`]).
+
+use std::str::FromStr;
+use std::time::Instant;
+
+use sqlx::{Row, Sqlite as Lite, SqliteConnection};
+
+use super::lock::begin_immediate;
+use crate::db::{Connection, DbError};
+use crate::dialect::Dialect;
+use crate::dialect::runtime::{
+    Apply, BoxFuture, Driver, Exec, Failed, Handle, HistoryRow, LocalBoxFuture, Report, Runtime,
+    connect_error,
+};
+use crate::introspect::{Introspected, Options as IntrospectOptions};
+use crate::runner::history::{Applied, table_ident};
+use crate::runner::{
+    Holder, Options, RunError, Source, Summary, TX_RECOVERY, Target, elapsed_ms, failure,
+    run_file, up,
+};
+
+/// A SQLite connection: its own, the caller's, or one of a pool.
+#[derive(Debug)]
+pub(crate) struct SqliteDriver<'c> {
+    conn: Handle<'c, Lite>,
+}
+
+impl<'c> From<&'c mut SqliteConnection> for Connection<'c> {
+    fn from(c: &'c mut SqliteConnection) -> Connection<'c> {
+        Connection::new(Box::new(SqliteDriver {
+            conn: Handle::Borrowed(c),
+        }))
+    }
+}
+
+impl From<SqliteConnection> for Connection<'static> {
+    fn from(c: SqliteConnection) -> Connection<'static> {
+        Connection::new(Box::new(SqliteDriver {
+            conn: Handle::Owned(c),
+        }))
+    }
+}
+
+impl From<sqlx::pool::PoolConnection<Lite>> for Connection<'static> {
+    fn from(c: sqlx::pool::PoolConnection<Lite>) -> Connection<'static> {
+        Connection::new(Box::new(SqliteDriver {
+            conn: Handle::Pooled(c),
+        }))
+    }
+}
+
+/// Connects; the file is created when missing.
+pub(super) async fn connect(url: &str) -> Result<Connection<'static>, DbError> {
+    let opts = sqlx::sqlite::SqliteConnectOptions::from_str(url)
+        .map_err(|e| connect_error(url, &e))?
+        .create_if_missing(true)
+        .busy_timeout(std::time::Duration::from_secs(60));
+    let conn: SqliteConnection = sqlx::Connection::connect_with(&opts)
+        .await
+        .map_err(|e| connect_error(url, &e))?;
+    Ok(Connection::from(conn))
+}
+
+// ---- SQL on one connection ----
+// The futures are boxed with a concrete lifetime, which keeps the runner's own futures `Send`
+// (rustc cannot prove it through sqlx's generic executors).
+
+pub(super) fn run<'c>(
+    c: &'c mut SqliteConnection,
+    sql: &'c str,
+) -> BoxFuture<'c, Result<u64, sqlx::Error>> {
+    Box::pin(async move {
+        Ok(sqlx::Executor::execute(c, sqlx::raw_sql(sql))
+            .await?
+            .rows_affected())
+    })
+}
+
+fn int<'c>(c: &'c mut SqliteConnection, sql: &'c str) -> BoxFuture<'c, Result<i64, sqlx::Error>> {
+    Box::pin(async move { Row::try_get::<i64, _>(&sqlx::Executor::fetch_one(c, sql).await?, 0) })
+}
+
+fn count_rows<'c>(
+    c: &'c mut SqliteConnection,
+    sql: &'c str,
+) -> BoxFuture<'c, Result<usize, sqlx::Error>> {
+    Box::pin(async move { Ok(sqlx::Executor::fetch_all(c, sql).await?.len()) })
+}
+
+impl Exec for SqliteConnection {
+    fn dialect(&self) -> Dialect {
+        Dialect::Sqlite
+    }
+
+    fn execute<'a>(&'a mut self, sql: &'a str) -> BoxFuture<'a, Result<u64, sqlx::Error>> {
+        run(self, sql)
+    }
+}
+
+// ---- errors ----
+
+/// A database error, as the runner reports it: `database is locked` says why and what to do.
+pub(super) fn db_err(e: sqlx::Error) -> RunError {
+    let d = DbError::new(e.to_string());
+    RunError::Db(if is_busy(&e) {
+        d.with_help(BUSY_HELP)
+    } else {
+        d
+    })
+}
+
+/// Why SQLite said `database is locked`, and what to do.
+const BUSY_HELP: &str = "another connection held a lock on the SQLite file for longer than \
+    `runner_lock_timeout`: another `migrate up`, or the application in a long transaction. SQLite cannot tell \
+    which process (`fuser FILE` or `lsof FILE` lists those that have it open). Let it finish, then run the \
+    command again; in WAL mode (`PRAGMA journal_mode = WAL`) readers never block a migration";
+
+/// `SQLITE_BUSY` or `SQLITE_LOCKED` (and their extended codes): another connection holds a lock.
+pub(super) fn is_busy(e: &sqlx::Error) -> bool {
+    let code = match e {
+        sqlx::Error::Database(d) => d.code().map(|c| c.into_owned()),
+        _ => None,
+    };
+    matches!(
+        code.as_deref(),
+        Some("5") | Some("517") | Some("261") | Some("6")
+    ) || e.to_string().contains("database is locked")
+}
+
+/// Ends the transaction [`begin_immediate`] opened, if it is still open.
+async fn release(c: &mut SqliteConnection) {
+    // "cannot rollback - no transaction is active" once released: nothing to do then.
+    let _ = run(c, "ROLLBACK").await;
+}
+
+// ---- applying ----
+
+/// Foreign keys off around an immediate transaction, checked before commit.
+async fn apply(c: &mut SqliteConnection, ctx: Apply<'_>) -> Result<Option<(u64, u64)>, RunError> {
+    run(c, "PRAGMA foreign_keys = OFF").await.map_err(db_err)?;
+    let result = apply_locked(c, ctx).await;
+    let _ = run(c, "PRAGMA foreign_keys = ON").await;
+    result
+}
+
+async fn apply_locked(
+    c: &mut SqliteConnection,
+    ctx: Apply<'_>,
+) -> Result<Option<(u64, u64)>, RunError> {
+    let Apply {
+        source: s,
+        opts,
+        report,
+        ..
+    } = ctx;
+    begin_immediate(c, opts, report).await?;
+    let start = Instant::now();
+    let result = tx_body(c, s, opts).await;
+    let rows = match result {
+        Ok(Some(rows)) => rows,
+        Ok(None) => {
+            run(c, "ROLLBACK").await.map_err(db_err)?;
+            return Ok(None);
+        }
+        Err(f) => {
+            let _ = run(c, "ROLLBACK").await;
+            let recovery = if is_busy(&f.error) {
+                format!(
+                    "the migration was rolled back: nothing of it was applied. It stopped because {BUSY_HELP}"
+                )
+            } else {
+                TX_RECOVERY.into()
+            };
+            return Err(failure(s, &f.error, f.line, recovery, Dialect::Sqlite));
+        }
+    };
+    let violations = count_rows(c, "PRAGMA foreign_key_check")
+        .await
+        .map_err(db_err)?;
+    if violations > 0 {
+        let _ = run(c, "ROLLBACK").await;
+        return Err(RunError::Failed {
+            version: s.version,
+            name: s.name.clone(),
+            line: None,
+            error: format!("{violations} row(s) would violate foreign keys"),
+            recovery: TX_RECOVERY.into(),
+        });
+    }
+    let ms = elapsed_ms(start);
+    let record = super::Sqlite.insert_history_sql(&HistoryRow {
+        table: &opts.history_table,
+        source: s,
+        success: true,
+        execution_ms: Some(ms as i64),
+        applied_by: &opts.applied_by,
+    });
+    run(c, &record).await.map_err(db_err)?;
+    run(c, "COMMIT").await.map_err(db_err)?;
+    Ok(Some((ms, rows)))
+}
+
+/// Inside the write lock: the history table, a re-check, the file. `None`: already applied.
+async fn tx_body(
+    c: &mut SqliteConnection,
+    s: &Source,
+    opts: &Options,
+) -> Result<Option<u64>, Failed> {
+    run(c, &super::Sqlite.create_history_sql(&opts.history_table)).await?;
+    let count = format!(
+        "SELECT COUNT(*) FROM {} WHERE version = {}",
+        crate::sql::ident(&opts.history_table),
+        s.version
+    );
+    let seen = int(c, &count).await?;
+    if seen > 0 {
+        return Ok(None);
+    }
+    Ok(Some(run_file(c, s).await?))
+}
+
+// ---- the history table ----
+
+async fn read_history(
+    c: &mut SqliteConnection,
+    table: &str,
+) -> Result<Vec<Applied>, sqlx::Error> {
+    let exists = sqlx::query_scalar::<_, i64>(
+        "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = ?",
+    )
+    .bind(table)
+    .fetch_one(&mut *c)
+    .await?
+        > 0;
+    if !exists {
+        return Ok(Vec::new());
+    }
+    let sql = format!(
+        "SELECT version, name, checksum, description, started_at, finished_at, execution_ms, success, \
+         applied_by, error FROM {} ORDER BY version",
+        table_ident(table)
+    );
+    Ok(sqlx::query(&sql)
+        .fetch_all(&mut *c)
+        .await?
+        .into_iter()
+        .map(|r| Applied {
+            version: r.get::<i64, _>("version") as u64,
+            name: r.get("name"),
+            checksum: r.get("checksum"),
+            description: r.get("description"),
+            started_at: r.get("started_at"),
+            finished_at: r.get("finished_at"),
+            execution_ms: r.get("execution_ms"),
+            success: r.get::<i64, _>("success") != 0,
+            applied_by: r.get("applied_by"),
+            error: r.get("error"),
+        })
+        .collect())
+}
+
+// ---- the driver ----
+
+impl Exec for SqliteDriver<'_> {
+    fn dialect(&self) -> Dialect {
+        Dialect::Sqlite
+    }
+
+    fn execute<'a>(&'a mut self, sql: &'a str) -> BoxFuture<'a, Result<u64, sqlx::Error>> {
+        run(self.conn.get(), sql)
+    }
+}
+
+impl Driver for SqliteDriver<'_> {
+    fn fetch_int<'a>(&'a mut self, sql: &'a str) -> BoxFuture<'a, Result<i64, sqlx::Error>> {
+        int(self.conn.get(), sql)
+    }
+
+    fn close<'a>(self: Box<Self>) -> BoxFuture<'a, ()>
+    where
+        Self: 'a,
+    {
+        Box::pin(self.conn.close())
+    }
+
+    fn error(&self, e: sqlx::Error) -> RunError {
+        db_err(e)
+    }
+
+    fn read_history<'a>(
+        &'a mut self,
+        table: &'a str,
+    ) -> BoxFuture<'a, Result<Vec<Applied>, sqlx::Error>> {
+        Box::pin(read_history(self.conn.get(), table))
+    }
+
+    /// The write lock, held until the history is read ([`Driver::history_read`]).
+    fn lock<'a>(
+        &'a mut self,
+        opts: &'a Options,
+        report: Report<'a>,
+    ) -> BoxFuture<'a, Result<(), RunError>> {
+        Box::pin(begin_immediate(self.conn.get(), opts, report))
+    }
+
+    /// Who holds a SQLite lock cannot be known: waits for it, as `up` does (silently).
+    fn lock_for_resolve<'a>(
+        &'a mut self,
+        opts: &'a Options,
+    ) -> BoxFuture<'a, Result<Result<(), Option<Holder>>, RunError>> {
+        let c = self.conn.get();
+        Box::pin(async move {
+            begin_immediate(c, opts, &mut |_| {}).await?;
+            Ok(Ok(()))
+        })
+    }
+
+    fn unlock<'a>(&'a mut self, opts: &'a Options) -> BoxFuture<'a, ()> {
+        let _ = opts;
+        Box::pin(release(self.conn.get()))
+    }
+
+    /// Commits the write transaction [`Driver::lock`] opened (`ok`), or rolls it back.
+    fn end_locked_change<'a>(
+        &'a mut self,
+        opts: &'a Options,
+        ok: bool,
+    ) -> BoxFuture<'a, Result<(), RunError>> {
+        let _ = opts;
+        let c = self.conn.get();
+        Box::pin(async move {
+            if ok {
+                run(c, "COMMIT").await.map(drop).map_err(db_err)
+            } else {
+                release(c).await;
+                Ok(())
+            }
+        })
+    }
+
+    /// The history was read under the write lock; each migration takes it again for its own
+    /// transaction.
+    fn history_read(&mut self) -> BoxFuture<'_, ()> {
+        Box::pin(release(self.conn.get()))
+    }
+
+    fn apply<'a>(
+        &'a mut self,
+        ctx: Apply<'a>,
+    ) -> BoxFuture<'a, Result<Option<(u64, u64)>, RunError>> {
+        Box::pin(apply(self.conn.get(), ctx))
+    }
+
+    fn begin_dry_run<'a>(
+        &'a mut self,
+        opts: &'a Options,
+        report: Report<'a>,
+    ) -> BoxFuture<'a, Result<(), RunError>> {
+        let c = self.conn.get();
+        Box::pin(async move {
+            run(c, "PRAGMA foreign_keys = OFF").await.map_err(db_err)?;
+            begin_immediate(c, opts, report).await
+        })
+    }
+
+    /// Never called: every SQLite file runs in the dry run's transaction, so nothing is skipped
+    /// that a later failure could depend on.
+    fn dry_run_undo(&mut self) -> BoxFuture<'_, Result<(), sqlx::Error>> {
+        Box::pin(async { Ok(()) })
+    }
+
+    fn end_dry_run(&mut self) -> BoxFuture<'_, Result<(), sqlx::Error>> {
+        let c = self.conn.get();
+        Box::pin(async move {
+            let rollback = run(c, "ROLLBACK").await.map(drop);
+            let _ = run(c, "PRAGMA foreign_keys = ON").await;
+            rollback
+        })
+    }
+
+    fn introspect<'a>(
+        &'a mut self,
+        opts: &'a IntrospectOptions,
+    ) -> LocalBoxFuture<'a, Result<Introspected, DbError>> {
+        Box::pin(super::introspect::introspect(self.conn.get(), opts))
+    }
+}
+
+impl Target for sqlx::SqlitePool {
+    fn apply<'a>(
+        &'a self,
+        sources: &'a [Source],
+        opts: &'a Options,
+        report: Report<'a>,
+    ) -> BoxFuture<'a, Result<Summary, RunError>> {
+        Box::pin(async move {
+            let mut conn = Connection::from(self.acquire().await.map_err(db_err)?);
+            up(&mut conn, sources, opts, report).await
+        })
+    }
+}

@@ -1,0 +1,188 @@
+//! SQLite's runtime side that needs no connection: URLs, the history table's SQL, and how a
+//! declared schema reads back (normalisation). The driver itself ([`super::driver`]) is behind
+//! the `sqlite` feature.
+
+use std::collections::HashSet;
+
+use super::Sqlite;
+use crate::dialect::Dialect;
+use crate::dialect::runtime::{HistoryRow, Runtime};
+use crate::introspect::{is_sqlite_rowid, sqlite_default, unify_integer_references};
+use crate::runner::history::table_ident;
+use crate::schema::{ColumnType, Identity, IndexMethod, Schema};
+use crate::sql::literal;
+
+/// SQLite's current time as the history table stores it.
+const NOW: &str = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')";
+
+impl Runtime for Sqlite {
+    fn dialect(&self) -> Dialect {
+        Dialect::Sqlite
+    }
+
+    fn url_schemes(&self) -> &'static [&'static str] {
+        &["sqlite"]
+    }
+
+    fn url_form(&self) -> &'static str {
+        "sqlite://path/to/file.db"
+    }
+
+    fn feature(&self) -> &'static str {
+        "sqlite"
+    }
+
+    #[cfg(feature = "sqlite")]
+    fn connect<'a>(
+        &'a self,
+        url: &'a str,
+    ) -> crate::dialect::runtime::BoxFuture<'a, Result<crate::db::Connection<'static>, crate::db::DbError>>
+    {
+        Box::pin(super::driver::connect(url))
+    }
+
+    fn represent(&self, schema: &Schema) -> Schema {
+        represent(schema)
+    }
+
+    fn describe_code(&self, code: &str) -> String {
+        format!("SQLite result code {code}")
+    }
+
+    fn create_history_sql(&self, table: &str) -> String {
+        let t = table_ident(table);
+        format!(
+            "CREATE TABLE IF NOT EXISTS {t} (\n    \
+             version integer PRIMARY KEY,\n    \
+             name text NOT NULL,\n    \
+             checksum text NOT NULL,\n    \
+             description text NOT NULL DEFAULT '',\n    \
+             started_at text NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),\n    \
+             finished_at text,\n    \
+             execution_ms integer,\n    \
+             success integer NOT NULL,\n    \
+             applied_by text NOT NULL DEFAULT '',\n    \
+             error text\n)"
+        )
+    }
+
+    fn insert_history_sql(&self, row: &HistoryRow<'_>) -> String {
+        let m = row.source;
+        let t = table_ident(row.table);
+        let ms = row
+            .execution_ms
+            .map_or_else(|| "NULL".to_string(), |v| v.to_string());
+        // A transactional migration's row is written at its end, inside its transaction: it
+        // started the measured duration before now. Otherwise (a row written before the work,
+        // or a baseline) now.
+        let started = match row.execution_ms {
+            Some(ms) if row.success => format!(
+                "strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-{}.{:03} seconds')",
+                ms / 1000,
+                ms % 1000
+            ),
+            _ => NOW.to_string(),
+        };
+        format!(
+            "INSERT INTO {t} (version, name, checksum, description, started_at, finished_at, execution_ms, success, applied_by) \
+             VALUES ({}, {}, {}, {}, {started}, {}, {ms}, {}, {})",
+            m.version,
+            literal(&m.name),
+            literal(&m.checksum),
+            literal(&m.description),
+            if row.success { NOW } else { "NULL" },
+            i32::from(row.success),
+            literal(row.applied_by),
+        )
+    }
+
+    fn finish_history_sql(
+        &self,
+        table: &str,
+        version: u64,
+        execution_ms: i64,
+        error: Option<&str>,
+    ) -> String {
+        let t = table_ident(table);
+        let success = i32::from(error.is_none());
+        let error = error.map_or_else(|| "NULL".to_string(), literal);
+        format!(
+            "UPDATE {t} SET finished_at = {NOW}, execution_ms = {execution_ms}, success = {success}, \
+             error = {error} WHERE version = {version}"
+        )
+    }
+
+    fn mark_applied_sql(&self, table: &str, version: u64) -> String {
+        format!(
+            "UPDATE {} SET success = 1, error = NULL, finished_at = COALESCE(finished_at, {NOW}) \
+             WHERE version = {version}",
+            table_ident(table)
+        )
+    }
+}
+
+/// The enums SQLite can give back: those a column of some table uses directly (not as an array),
+/// whose labels are then in that column's CHECK.
+fn sqlite_enums(schema: &Schema) -> HashSet<String> {
+    schema
+        .tables
+        .iter()
+        .flat_map(|t| &t.columns)
+        .filter_map(|c| match &c.ty {
+            ColumnType::Enum(name) => Some(name.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The declared schema as SQLite holds and reads it back.
+fn represent(schema: &Schema) -> Schema {
+    let kept = sqlite_enums(schema);
+    let mut s = schema.clone();
+    s.enums.retain(|e| kept.contains(&e.name));
+    for e in &mut s.enums {
+        e.comment = None;
+    }
+    let retype = |ty: &ColumnType| -> ColumnType {
+        match ty {
+            ColumnType::Array(inner) => match inner.as_ref() {
+                ColumnType::Enum(name) if !kept.contains(name) => {
+                    ColumnType::Array(Box::new(ColumnType::Text))
+                }
+                _ => ty.clone(),
+            },
+            other => other.clone(),
+        }
+    };
+    for t in &mut s.tables {
+        t.comment = None;
+        let rowids: Vec<bool> = t.columns.iter().map(|c| is_sqlite_rowid(t, c)).collect();
+        for (c, rowid) in t.columns.iter_mut().zip(rowids) {
+            c.comment = None;
+            c.ty = retype(&c.ty);
+            if let Some(ty) = &c.type_changed_from {
+                c.type_changed_from = Some(retype(ty));
+            }
+            c.default = c.default.as_deref().and_then(|d| sqlite_default(d, &c.ty));
+            if rowid {
+                c.ty = ColumnType::Integer;
+                c.identity = Some(Identity::ByDefault);
+            } else {
+                c.identity = None;
+            }
+        }
+        for ck in &mut t.checks {
+            ck.expr = crate::sql::sqlite::strip_casts(&ck.expr).trim().to_string();
+        }
+        for ix in &mut t.indexes {
+            ix.method = IndexMethod::Btree;
+            // SQLite is not given a predicate that is always true.
+            ix.predicate = ix
+                .partial_predicate()
+                .map(|p| crate::sql::sqlite::strip_casts(p).trim().to_string());
+        }
+    }
+    unify_integer_references(&mut s);
+    s
+}
+
