@@ -156,9 +156,14 @@ fn analyse_with(
         .into_iter()
         .map(|i| statements[i].clone())
         .collect();
+    let type_rebuilds: Vec<Range<usize>> = rules::type_rebuild_statements(&stmts)
+        .into_iter()
+        .map(|i| statements[i].clone())
+        .collect();
     raw.retain(|r| {
-        !(matches!(r.rule, "ban-drop-table" | "renaming-table")
-            && rebuilds.iter().any(|s| s.contains(&r.span.start)))
+        let within = |spans: &[Range<usize>]| spans.iter().any(|s| s.contains(&r.span.start));
+        !(matches!(r.rule, "ban-drop-table" | "renaming-table") && within(&rebuilds)
+            || r.rule == "destructive-statement" && within(&type_rebuilds))
     });
     // Walking every token for comments costs as much as a rule: only when there can be one.
     let allows = if body.contains(crate::migration::directive::PREFIX) {

@@ -603,3 +603,27 @@ fn a_table_rebuild_is_neither_a_drop_nor_a_rename() {
         ["ban-drop-table", "renaming-table"]
     );
 }
+
+#[test]
+fn an_enum_rebuild_drops_no_type() {
+    let rebuild = "ALTER TYPE \"mood\" RENAME TO \"mood__old\";\n\
+                   CREATE TYPE \"mood\" AS ENUM ('ok', 'bad');\n\
+                   DROP TYPE \"mood__old\";\n";
+    assert!(
+        lint(rebuild, Dialect::Postgres).findings.is_empty(),
+        "{:?}",
+        lint(rebuild, Dialect::Postgres).findings
+    );
+    // A renamed type dropped without being created again, or another type dropped, is a loss.
+    let aside = "ALTER TYPE mood RENAME TO mood__old;\nDROP TYPE mood__old;\n";
+    assert_eq!(
+        rules_of(&lint(aside, Dialect::Postgres)),
+        ["destructive-statement"]
+    );
+    let other = "ALTER TYPE mood RENAME TO mood__old;\nCREATE TYPE mood AS ENUM ('ok');\n\
+                 DROP TYPE feeling;\n";
+    assert_eq!(
+        rules_of(&lint(other, Dialect::Postgres)),
+        ["destructive-statement"]
+    );
+}

@@ -4,6 +4,7 @@
 use super::defs::index_sql;
 use super::render::Cx;
 use crate::schema::Index;
+use crate::schema::expr::column_references;
 use crate::sql::ident;
 
 /// `Change::CreateIndex`.
@@ -21,9 +22,53 @@ pub(super) fn create(cx: &mut Cx<'_>, table: &str, index: &Index, existing_table
     }
 }
 
-/// `Change::DropIndex`.
-pub(super) fn drop(cx: &mut Cx<'_>, index: &Index) {
-    cx.tx(format!("DROP INDEX {}", ident(&index.name)));
+/// `Change::DropIndex`, of a table that exists before and after (a dropped table takes its
+/// indexes along; a new one has none to drop). `DROP INDEX CONCURRENTLY` waits for the readers
+/// of the table instead of queueing an ACCESS EXCLUSIVE lock behind them: in the online file
+/// after the transaction, or before it when the transaction needs the index gone
+/// ([`in_the_way`]). An index re-created under its name is dropped here first, then built again
+/// by [`create`] in the same file.
+pub(super) fn drop(cx: &mut Cx<'_>, table: &str, index: &Index) {
+    let sql = format!("DROP INDEX CONCURRENTLY IF EXISTS {}", ident(&index.name));
+    if in_the_way(cx, table, index) {
+        cx.before(sql);
+    } else {
+        cx.online(sql);
+    }
+}
+
+/// Whether the transaction needs the old index `old` of `table` gone before it runs: another
+/// relation of the declared schema takes its name (a table, a primary key, an index renamed or
+/// created in the transaction; not the index's own re-creation, built after the transaction),
+/// or it covers a column whose type changes (`ALTER COLUMN ... TYPE` would rebuild it, and fails
+/// to when its predicate names the old type).
+fn in_the_way(cx: &Cx<'_>, table: &str, old: &Index) -> bool {
+    let old_table = cx.old_table(table);
+    // An index of the declared table under the same name is its re-creation, built after the
+    // transaction, unless it may be another old index renamed to the name (in the transaction).
+    let maybe_renamed = |new: &Index| {
+        old_table.is_some_and(|ot| {
+            ot.indexes.iter().any(|o| {
+                o.name != new.name
+                    && cx.to.table(table).is_none_or(|t| t.indexes.iter().all(|i| i.name != o.name))
+                    && o.columns.len() == new.columns.len()
+                    && o.unique == new.unique
+                    && o.method == new.method
+            })
+        })
+    };
+    let taken = cx.to.tables.iter().any(|t| {
+        t.name == old.name
+            || t.primary_key.as_ref().is_some_and(|pk| pk.name == old.name)
+            || t.indexes
+                .iter()
+                .any(|i| i.name == old.name && (t.name != table || maybe_renamed(i)))
+    });
+    let mut covered: Vec<String> = old.columns.clone();
+    if let Some(p) = &old.predicate {
+        covered.extend(column_references(p).into_iter().map(|(c, _)| c));
+    }
+    taken || covered.iter().any(|c| cx.retyped(table, c))
 }
 
 /// `Change::RenameIndex`.

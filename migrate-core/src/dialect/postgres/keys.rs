@@ -2,15 +2,98 @@
 //! `NOT VALID` and validated in a second statement, after the transaction, so the table is not
 //! scanned under a lock that blocks writes.
 
-use super::defs::{check_def, fk_def, pk_def};
+use super::defs::{MAX_IDENT_BYTES, check_def, fk_def, not_null_check_name, pk_def};
 use super::render::Cx;
-use crate::schema::{Check, ForeignKey, PrimaryKey};
-use crate::sql::ident;
+use crate::schema::{Check, Column, ForeignKey, PrimaryKey};
+use crate::sql::{ident, idents};
 
-/// `Change::AddPrimaryKey`. The key makes its columns NOT NULL at once: those new or nullable
-/// until now get their backfill here, before it, instead of a NOT NULL step of their own. (An
-/// identity is filled when it is added, and can be updated to nothing else.)
+/// `Change::AddPrimaryKey`, on a table that exists before the migration (a new table has its key
+/// in `CREATE TABLE`). When every key column exists before the migration, the key's index is
+/// built before the transaction without blocking writes ([`add_primary_key_online`]); a key
+/// over a column the migration adds is added in place ([`add_primary_key_in_place`]).
 pub(super) fn add_primary_key(cx: &mut Cx<'_>, table: &str, key: &PrimaryKey) {
+    let old_columns: Option<Vec<&Column>> = key
+        .columns
+        .iter()
+        .map(|c| cx.old_column(table, c))
+        .collect();
+    match (cx.old_table(table), old_columns) {
+        (Some(old_table), Some(old_columns)) => {
+            add_primary_key_online(cx, table, key, &old_table.name, &old_columns)
+        }
+        _ => add_primary_key_in_place(cx, table, key),
+    }
+}
+
+/// The key's unique index built `CONCURRENTLY` before the transaction, on the table and columns
+/// as they are then (before the migration's renames), its columns made NOT NULL through a
+/// validated CHECK; in the transaction, `PRIMARY KEY USING INDEX` takes it over (a brief lock,
+/// no build, no scan), after the old key is dropped. The file before the transaction runs again
+/// from the top after a failure: each step is dropped first if a failed run left it.
+fn add_primary_key_online(
+    cx: &mut Cx<'_>,
+    table: &str,
+    key: &PrimaryKey,
+    old_table: &str,
+    old_columns: &[&Column],
+) {
+    let ot = ident(old_table);
+    for (column, old) in key.columns.iter().zip(old_columns) {
+        if !old.nullable {
+            continue;
+        }
+        let col = cx.new_column(table, column);
+        let becomes_identity = col.is_some_and(|c| c.identity.is_some()) && old.identity.is_none();
+        // An identity fills nothing by default (and an ALWAYS one refuses the update).
+        let backfill = col.and_then(|c| {
+            if becomes_identity {
+                c.backfill.as_ref()
+            } else {
+                c.backfill.as_ref().or(c.default.as_ref())
+            }
+        });
+        let oc = ident(&old.name);
+        if let Some(b) = backfill {
+            cx.before(format!("UPDATE {ot} SET {oc} = {b} WHERE {oc} IS NULL"));
+        }
+        let check = ident(&not_null_check_name(old_table, &old.name));
+        cx.before(format!("ALTER TABLE {ot} DROP CONSTRAINT IF EXISTS {check}"));
+        cx.before(format!(
+            "ALTER TABLE {ot} ADD CONSTRAINT {check} CHECK ({oc} IS NOT NULL) NOT VALID"
+        ));
+        cx.before(format!("ALTER TABLE {ot} VALIDATE CONSTRAINT {check}"));
+        cx.before(format!("ALTER TABLE {ot} ALTER COLUMN {oc} SET NOT NULL"));
+        cx.before(format!("ALTER TABLE {ot} DROP CONSTRAINT IF EXISTS {check}"));
+    }
+    // Under the key's name, unless a relation has it before the migration (the old key, often):
+    // then under a free one, which `USING INDEX` renames to the key's.
+    let index = if cx.had_relation(&key.name) {
+        free_name(cx, &key.name, "_new")
+    } else {
+        key.name.clone()
+    };
+    let old_names: Vec<String> = old_columns.iter().map(|c| c.name.clone()).collect();
+    cx.before(format!(
+        "DROP INDEX CONCURRENTLY IF EXISTS {}",
+        ident(&index)
+    ));
+    cx.before(format!(
+        "CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS {} ON {ot} ({})",
+        ident(&index),
+        idents(&old_names)
+    ));
+    cx.tx(format!(
+        "ALTER TABLE {} ADD CONSTRAINT {} PRIMARY KEY USING INDEX {}",
+        ident(table),
+        ident(&key.name),
+        ident(&index)
+    ));
+}
+
+/// `ADD PRIMARY KEY` in the transaction, after the backfill of the key columns that are new or
+/// nullable until now (instead of a NOT NULL step of their own; an identity is filled when it is
+/// added, and can be updated to nothing else).
+fn add_primary_key_in_place(cx: &mut Cx<'_>, table: &str, key: &PrimaryKey) {
     for column in &key.columns {
         let Some(col) = cx.new_column(table, column) else {
             continue;
@@ -29,6 +112,26 @@ pub(super) fn add_primary_key(cx: &mut Cx<'_>, table: &str, key: &PrimaryKey) {
         }
     }
     cx.tx(format!("ALTER TABLE {} ADD {}", ident(table), pk_def(key)));
+}
+
+/// `base` with `suffix` (and a number, if need be), within PostgreSQL's 63 bytes, naming no
+/// relation of either schema.
+fn free_name(cx: &Cx<'_>, base: &str, suffix: &str) -> String {
+    (1..)
+        .map(|n| {
+            let suffix = if n == 1 {
+                suffix.to_string()
+            } else {
+                format!("{suffix}{n}")
+            };
+            let mut cut = base.len().min(MAX_IDENT_BYTES - suffix.len());
+            while !base.is_char_boundary(cut) {
+                cut -= 1;
+            }
+            format!("{}{suffix}", &base[..cut])
+        })
+        .find(|name| !cx.knows_relation(name))
+        .unwrap_or_else(|| unreachable!("names are endless"))
 }
 
 /// `Change::DropPrimaryKey`, on the table's name before the migration's renames.

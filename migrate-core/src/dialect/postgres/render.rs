@@ -4,7 +4,7 @@
 
 use super::{columns, enums, indexes, keys, tables};
 use crate::diff::{Change, Diff};
-use crate::schema::{Column, Schema};
+use crate::schema::{Column, ColumnType, Schema, Table};
 use crate::sql::{Rendered, Statement, ident};
 
 /// What each change's renderer reads and writes: the schemas before and after the migration,
@@ -57,6 +57,59 @@ impl<'a> Cx<'a> {
                 .and_then(|c| c.renamed_from.as_deref())
                 .and_then(|r| old_table.column(r))
         })
+    }
+
+    /// The table as it was before the migration, by its declared name (through a rename).
+    pub(super) fn old_table(&self, table: &str) -> Option<&'a Table> {
+        self.from.table(table).or_else(|| {
+            self.to
+                .table(table)
+                .and_then(|t| t.renamed_from.as_deref())
+                .and_then(|r| self.from.table(r))
+        })
+    }
+
+    /// Whether the column named `old` before the migration (of the table declared as `table`)
+    /// changes type in it: its declared type differs, or it is of an enum the migration rebuilds
+    /// (`ALTER COLUMN ... TYPE` then rewrites it, and rebuilds its indexes).
+    pub(super) fn retyped(&self, table: &str, old: &str) -> bool {
+        let Some(new_table) = self.to.table(table) else {
+            return false;
+        };
+        new_table.columns.iter().any(|c| {
+            self.old_column(table, &c.name).is_some_and(|oc| {
+                oc.name == old
+                    && (oc.ty != c.ty
+                        || enum_of(&c.ty).is_some_and(|e| {
+                            self.from.enum_type(e).map(|x| &x.values)
+                                != self.to.enum_type(e).map(|x| &x.values)
+                        }))
+            })
+        })
+    }
+
+    /// Whether a table, index or primary key of the declared schema is called `name`: relations
+    /// share one namespace, so an old one of that name must be gone before the migration makes it.
+    pub(super) fn declares_relation(&self, name: &str) -> bool {
+        self.to.tables.iter().any(|t| {
+            t.name == name
+                || t.primary_key.as_ref().is_some_and(|pk| pk.name == name)
+                || t.indexes.iter().any(|i| i.name == name)
+        })
+    }
+
+    /// Whether a table, index or primary key is called `name` before the migration.
+    pub(super) fn had_relation(&self, name: &str) -> bool {
+        self.from.tables.iter().any(|t| {
+            t.name == name
+                || t.primary_key.as_ref().is_some_and(|pk| pk.name == name)
+                || t.indexes.iter().any(|i| i.name == name)
+        })
+    }
+
+    /// Whether a table, index or primary key of either schema is called `name`.
+    pub(super) fn knows_relation(&self, name: &str) -> bool {
+        self.declares_relation(name) || self.had_relation(name)
     }
 
     /// The column as declared.
@@ -209,6 +262,15 @@ fn change_sql(change: &Change, from: &Schema, to: &Schema, out: &mut Vec<Stateme
             index,
             existing_table,
         } => indexes::create(cx, table, index, *existing_table),
-        Change::DropIndex { index, .. } => indexes::drop(cx, index),
+        Change::DropIndex { table, index } => indexes::drop(cx, table, index),
+    }
+}
+
+/// The enum a column of type `ty` holds, directly or as array elements.
+fn enum_of(ty: &ColumnType) -> Option<&str> {
+    match ty {
+        ColumnType::Enum(e) => Some(e),
+        ColumnType::Array(inner) => enum_of(inner),
+        _ => None,
     }
 }

@@ -164,6 +164,47 @@ pub(super) fn rebuild_statements(stmts: &[ast::Stmt]) -> Vec<usize> {
     out
 }
 
+/// The `DROP TYPE` statements of type rebuilds: `ALTER TYPE t RENAME TO t_old`, then `CREATE
+/// TYPE t`, then `DROP TYPE t_old` (what `migrate generate` writes to remove or reorder the labels
+/// of an enum, converting each column in between). The type lives on under its name, so the drop
+/// is not the loss `destructive-statement` is about.
+pub(super) fn type_rebuild_statements(stmts: &[ast::Stmt]) -> Vec<usize> {
+    let mut out = Vec::new();
+    for (i, stmt) in stmts.iter().enumerate() {
+        let ast::Stmt::AlterType(alter) = stmt else {
+            continue;
+        };
+        let Some(ast::AlterTypeAction::TypeRenameTo(rename)) = alter.action() else {
+            continue;
+        };
+        let (Some(name), Some(aside)) = (
+            alter.type_name_ref().and_then(|n| last_name(n.syntax())),
+            rename.type_name().map(|n| normalize_name(&n.syntax().text().to_string())),
+        ) else {
+            continue;
+        };
+        let Some(created) = stmts.iter().skip(i + 1).position(|s| {
+            matches!(s, ast::Stmt::CreateType(c) if last_name(c.syntax()).as_ref() == Some(&name))
+        }) else {
+            continue;
+        };
+        let dropped = stmts.iter().enumerate().skip(i + 2 + created).find(|(_, s)| {
+            let ast::Stmt::DropType(drop) = s else {
+                return false;
+            };
+            let names: Vec<String> = drop
+                .type_name_refs()
+                .filter_map(|t| last_name(t.syntax()))
+                .collect();
+            names == [aside.clone()]
+        });
+        if let Some((k, _)) = dropped {
+            out.push(k);
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 pub(super) mod test_support {
     use super::*;
