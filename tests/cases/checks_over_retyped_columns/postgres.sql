@@ -1,6 +1,9 @@
-ALTER TABLE "codes" DROP CONSTRAINT "code_not_empty";
+-- migrate:no-transaction
+DROP INDEX CONCURRENTLY IF EXISTS "shirts_id_idx";
 
-DROP INDEX "shirts_id_idx";
+-- next migration file
+
+ALTER TABLE "codes" DROP CONSTRAINT "code_not_empty";
 
 ALTER TABLE "shirts" DROP CONSTRAINT "no_large";
 

@@ -1,1 +1,2 @@
-DROP INDEX "pets_name_idx";
+-- migrate:no-transaction
+DROP INDEX CONCURRENTLY IF EXISTS "pets_name_idx";

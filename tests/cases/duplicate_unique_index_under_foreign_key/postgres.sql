@@ -1,7 +1,5 @@
 ALTER TABLE "invites" DROP CONSTRAINT "invites_email_fkey";
 
-DROP INDEX "users_email_key";
-
 -- next migration file
 
 -- migrate:no-transaction

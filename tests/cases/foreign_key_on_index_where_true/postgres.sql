@@ -1,10 +1,10 @@
 ALTER TABLE "uses" DROP CONSTRAINT "uses_code_fkey";
 
-DROP INDEX "codes_code_all";
-
 -- next migration file
 
 -- migrate:no-transaction
+DROP INDEX CONCURRENTLY IF EXISTS "codes_code_all";
+
 ALTER TABLE "uses" DROP CONSTRAINT IF EXISTS "uses_code_fkey";
 
 ALTER TABLE "uses" ADD CONSTRAINT "uses_code_fkey" FOREIGN KEY ("code") REFERENCES "codes" ("code") NOT VALID;

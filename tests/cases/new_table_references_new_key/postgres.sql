@@ -1,3 +1,10 @@
+-- migrate:no-transaction
+DROP INDEX CONCURRENTLY IF EXISTS "teams_pkey";
+
+CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS "teams_pkey" ON "teams" ("slug");
+
+-- next migration file
+
 CREATE TABLE "invites" (
     "id" integer NOT NULL,
     "email" text NOT NULL,
@@ -5,7 +12,7 @@ CREATE TABLE "invites" (
     CONSTRAINT "invites_pkey" PRIMARY KEY ("id")
 );
 
-ALTER TABLE "teams" ADD CONSTRAINT "teams_pkey" PRIMARY KEY ("slug");
+ALTER TABLE "teams" ADD CONSTRAINT "teams_pkey" PRIMARY KEY USING INDEX "teams_pkey";
 
 -- next migration file
 

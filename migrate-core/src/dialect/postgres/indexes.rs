@@ -11,11 +11,14 @@ use crate::sql::ident;
 pub(super) fn create(cx: &mut Cx<'_>, table: &str, index: &Index, existing_table: bool) {
     if existing_table {
         // A concurrent build that fails leaves an invalid index behind: drop it first, so the
-        // online file can be run again from the top.
-        cx.online(format!(
-            "DROP INDEX CONCURRENTLY IF EXISTS {}",
-            ident(&index.name)
-        ));
+        // online file can be run again from the top (the drop of the old index of this name,
+        // just before in the same file, does when there is one).
+        if !replaces_dropped(cx, table, index) {
+            cx.online(format!(
+                "DROP INDEX CONCURRENTLY IF EXISTS {}",
+                ident(&index.name)
+            ));
+        }
         cx.online(index_sql(table, index, true));
     } else {
         cx.tx(index_sql(table, index, false));
@@ -37,6 +40,33 @@ pub(super) fn drop(cx: &mut Cx<'_>, table: &str, index: &Index) {
     }
 }
 
+/// Whether `new` re-creates an old index of `table` under its name, which [`drop`] drops in the
+/// online file just before: the old index of that name is dropped, not renamed to another.
+fn replaces_dropped(cx: &Cx<'_>, table: &str, new: &Index) -> bool {
+    let Some(old_table) = cx.old_table(table) else {
+        return false;
+    };
+    let Some(old) = old_table.indexes.iter().find(|o| o.name == new.name) else {
+        return false;
+    };
+    !maybe_renamed_from(cx, table, old) && !in_the_way(cx, table, old)
+}
+
+/// Whether the declared table has an index, under a name its old table did not have, that may
+/// be `old` renamed (the same kind over as many columns): conservative, renames follow columns'.
+fn maybe_renamed_from(cx: &Cx<'_>, table: &str, old: &Index) -> bool {
+    let (Some(old_table), Some(new_table)) = (cx.old_table(table), cx.to.table(table)) else {
+        return false;
+    };
+    new_table.indexes.iter().any(|n| {
+        old_table.indexes.iter().all(|o| o.name != n.name) && same_kind(old, n)
+    })
+}
+
+fn same_kind(a: &Index, b: &Index) -> bool {
+    a.columns.len() == b.columns.len() && a.unique == b.unique && a.method == b.method
+}
+
 /// Whether the transaction needs the old index `old` of `table` gone before it runs: another
 /// relation of the declared schema takes its name (a table, a primary key, an index renamed or
 /// created in the transaction; not the index's own re-creation, built after the transaction),
@@ -51,9 +81,7 @@ fn in_the_way(cx: &Cx<'_>, table: &str, old: &Index) -> bool {
             ot.indexes.iter().any(|o| {
                 o.name != new.name
                     && cx.to.table(table).is_none_or(|t| t.indexes.iter().all(|i| i.name != o.name))
-                    && o.columns.len() == new.columns.len()
-                    && o.unique == new.unique
-                    && o.method == new.method
+                    && same_kind(o, new)
             })
         })
     };
