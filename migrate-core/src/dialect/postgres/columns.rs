@@ -14,6 +14,28 @@ use crate::sql::ident;
 /// filled, then made NOT NULL without a long lock.
 pub(super) fn add(cx: &mut Cx<'_>, table: &str, column: &Column) {
     let t = ident(table);
+    if super::keys::added_before(cx, table, column) {
+        // Added nullable before the transaction, with the primary key built there; filled and
+        // made NOT NULL there too.
+        let old_table = cx.old_table(table).map_or(table, |t| t.name.as_str());
+        let nullable = Column {
+            nullable: true,
+            ..column.clone()
+        };
+        cx.before(format!(
+            "ALTER TABLE {} ADD COLUMN IF NOT EXISTS {}",
+            ident(old_table),
+            column_def(&nullable)
+        ));
+        if column.comment.is_some() {
+            cx.tx(format!(
+                "COMMENT ON COLUMN {t}.{} IS {}",
+                ident(&column.name),
+                comment_value(&column.comment)
+            ));
+        }
+        return;
+    }
     let needs_backfill = !column.nullable && column.default.is_none() && column.identity.is_none();
     match (&column.backfill, needs_backfill) {
         (Some(b), true) => {
@@ -132,6 +154,33 @@ fn set_not_null_online(cx: &mut Cx<'_>, table: &str, column: &str, backfill: Opt
     cx.online(format!("ALTER TABLE {t} DROP CONSTRAINT IF EXISTS {check}"));
 }
 
+/// NOT NULL without a long lock, before the transaction, for what the transaction builds on it
+/// (an identity, a primary key): the steps of [`set_not_null_online`], on the table and column
+/// (declared as `table` and `column`) under their names before the migration's renames.
+pub(super) fn set_not_null_before(
+    cx: &mut Cx<'_>,
+    table: &str,
+    column: &str,
+    backfill: Option<&str>,
+) {
+    let old_table = cx.old_table(table).map_or(table, |t| t.name.as_str());
+    let old_column = cx
+        .old_column(table, column)
+        .map_or(column, |c| c.name.as_str());
+    let (t, c) = (ident(old_table), ident(old_column));
+    if let Some(b) = backfill {
+        cx.before(format!("UPDATE {t} SET {c} = {b} WHERE {c} IS NULL"));
+    }
+    let check = ident(&not_null_check_name(old_table, old_column));
+    cx.before(format!("ALTER TABLE {t} DROP CONSTRAINT IF EXISTS {check}"));
+    cx.before(format!(
+        "ALTER TABLE {t} ADD CONSTRAINT {check} CHECK ({c} IS NOT NULL) NOT VALID"
+    ));
+    cx.before(format!("ALTER TABLE {t} VALIDATE CONSTRAINT {check}"));
+    cx.before(format!("ALTER TABLE {t} ALTER COLUMN {c} SET NOT NULL"));
+    cx.before(format!("ALTER TABLE {t} DROP CONSTRAINT IF EXISTS {check}"));
+}
+
 /// `Change::SetDefault`.
 pub(super) fn set_default(cx: &mut Cx<'_>, table: &str, column: &str, new: Option<&str>) {
     let (t, c) = (ident(table), ident(column));
@@ -162,11 +211,8 @@ pub(super) fn set_identity(
             if cx.old_column(table, column).is_some_and(|oc| oc.nullable) {
                 let backfill = cx
                     .new_column(table, column)
-                    .and_then(|c| c.backfill.as_deref());
-                if let Some(b) = backfill {
-                    cx.tx(format!("UPDATE {t} SET {c} = {b} WHERE {c} IS NULL"));
-                }
-                cx.tx(format!("ALTER TABLE {t} ALTER COLUMN {c} SET NOT NULL"));
+                    .and_then(|c| c.backfill.clone());
+                set_not_null_before(cx, table, column, backfill.as_deref());
             }
             format!(
                 "ALTER TABLE {t} ALTER COLUMN {c} ADD GENERATED {} AS IDENTITY",

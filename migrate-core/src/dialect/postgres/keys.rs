@@ -2,27 +2,51 @@
 //! `NOT VALID` and validated in a second statement, after the transaction, so the table is not
 //! scanned under a lock that blocks writes.
 
-use super::defs::{MAX_IDENT_BYTES, check_def, fk_def, not_null_check_name, pk_def};
+use super::columns::set_not_null_before;
+use super::defs::{MAX_IDENT_BYTES, check_def, fk_def, pk_def};
 use super::render::Cx;
 use crate::schema::{Check, Column, ForeignKey, PrimaryKey};
 use crate::sql::{ident, idents};
 
 /// `Change::AddPrimaryKey`, on a table that exists before the migration (a new table has its key
-/// in `CREATE TABLE`). When every key column exists before the migration, the key's index is
-/// built before the transaction without blocking writes ([`add_primary_key_online`]); a key
-/// over a column the migration adds is added in place ([`add_primary_key_in_place`]).
+/// in `CREATE TABLE`). When every key column exists before the transaction, the key's index is
+/// built before it without blocking writes ([`add_primary_key_online`]); otherwise the key is
+/// added in place ([`add_primary_key_in_place`]).
 pub(super) fn add_primary_key(cx: &mut Cx<'_>, table: &str, key: &PrimaryKey) {
-    let old_columns: Option<Vec<&Column>> = key
-        .columns
-        .iter()
-        .map(|c| cx.old_column(table, c))
-        .collect();
-    match (cx.old_table(table), old_columns) {
-        (Some(old_table), Some(old_columns)) => {
-            add_primary_key_online(cx, table, key, &old_table.name, &old_columns)
+    match cx.old_table(table) {
+        Some(old_table) if key_built_before(cx, table, key) => {
+            add_primary_key_online(cx, table, key, &old_table.name)
         }
         _ => add_primary_key_in_place(cx, table, key),
     }
+}
+
+/// Whether every column of `key`, the declared key of the existing `table`, exists before the
+/// transaction: an old column, or a new one without identity whose name the old
+/// table does not use, of a type that exists before the migration, which [`columns::add`](super::columns::add) then adds before it
+/// ([`added_before`]).
+fn key_built_before(cx: &Cx<'_>, table: &str, key: &PrimaryKey) -> bool {
+    let Some(old_table) = cx.old_table(table) else {
+        return false;
+    };
+    key.columns.iter().all(|c| {
+        cx.old_column(table, c).is_some()
+            || cx.new_column(table, c).is_some_and(|col| {
+                col.identity.is_none()
+                    && old_table.column(c).is_none()
+                    && cx.type_exists_before(&col.ty)
+            })
+    })
+}
+
+/// Whether the new `column` of `table` is added before the transaction, for the primary key
+/// built there ([`key_built_before`]).
+pub(super) fn added_before(cx: &Cx<'_>, table: &str, column: &Column) -> bool {
+    let key = cx.to.table(table).and_then(|t| t.primary_key.as_ref());
+    cx.old_column(table, &column.name).is_none()
+        && key.is_some_and(|k| {
+            k.columns.contains(&column.name) && key_built_before(cx, table, k)
+        })
 }
 
 /// The key's unique index built `CONCURRENTLY` before the transaction, on the table and columns
@@ -30,40 +54,21 @@ pub(super) fn add_primary_key(cx: &mut Cx<'_>, table: &str, key: &PrimaryKey) {
 /// validated CHECK; in the transaction, `PRIMARY KEY USING INDEX` takes it over (a brief lock,
 /// no build, no scan), after the old key is dropped. The file before the transaction runs again
 /// from the top after a failure: each step is dropped first if a failed run left it.
-fn add_primary_key_online(
-    cx: &mut Cx<'_>,
-    table: &str,
-    key: &PrimaryKey,
-    old_table: &str,
-    old_columns: &[&Column],
-) {
-    let ot = ident(old_table);
-    for (column, old) in key.columns.iter().zip(old_columns) {
-        if !old.nullable {
+fn add_primary_key_online(cx: &mut Cx<'_>, table: &str, key: &PrimaryKey, old_table: &str) {
+    let mut old_names = Vec::new();
+    for column in &key.columns {
+        let col = cx.new_column(table, column);
+        let old = cx.old_column(table, column);
+        old_names.push(old.map_or_else(|| column.clone(), |o| o.name.clone()));
+        // An identity added by the migration is made NOT NULL where it is added; a new column
+        // is added nullable.
+        let becomes_identity = col.is_some_and(|c| c.identity.is_some())
+            && old.is_some_and(|o| o.identity.is_none());
+        if old.is_some_and(|o| !o.nullable) || becomes_identity {
             continue;
         }
-        let col = cx.new_column(table, column);
-        let becomes_identity = col.is_some_and(|c| c.identity.is_some()) && old.identity.is_none();
-        // An identity fills nothing by default (and an ALWAYS one refuses the update).
-        let backfill = col.and_then(|c| {
-            if becomes_identity {
-                c.backfill.as_ref()
-            } else {
-                c.backfill.as_ref().or(c.default.as_ref())
-            }
-        });
-        let oc = ident(&old.name);
-        if let Some(b) = backfill {
-            cx.before(format!("UPDATE {ot} SET {oc} = {b} WHERE {oc} IS NULL"));
-        }
-        let check = ident(&not_null_check_name(old_table, &old.name));
-        cx.before(format!("ALTER TABLE {ot} DROP CONSTRAINT IF EXISTS {check}"));
-        cx.before(format!(
-            "ALTER TABLE {ot} ADD CONSTRAINT {check} CHECK ({oc} IS NOT NULL) NOT VALID"
-        ));
-        cx.before(format!("ALTER TABLE {ot} VALIDATE CONSTRAINT {check}"));
-        cx.before(format!("ALTER TABLE {ot} ALTER COLUMN {oc} SET NOT NULL"));
-        cx.before(format!("ALTER TABLE {ot} DROP CONSTRAINT IF EXISTS {check}"));
+        let backfill = col.and_then(|c| c.backfill.clone().or_else(|| c.default.clone()));
+        set_not_null_before(cx, table, column, backfill.as_deref());
     }
     // Under the key's name, unless a relation has it before the migration (the old key, often):
     // then under a free one, which `USING INDEX` renames to the key's.
@@ -72,14 +77,14 @@ fn add_primary_key_online(
     } else {
         key.name.clone()
     };
-    let old_names: Vec<String> = old_columns.iter().map(|c| c.name.clone()).collect();
     cx.before(format!(
         "DROP INDEX CONCURRENTLY IF EXISTS {}",
         ident(&index)
     ));
     cx.before(format!(
-        "CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS {} ON {ot} ({})",
+        "CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS {} ON {} ({})",
         ident(&index),
+        ident(old_table),
         idents(&old_names)
     ));
     cx.tx(format!(

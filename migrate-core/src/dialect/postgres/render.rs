@@ -112,6 +112,16 @@ impl<'a> Cx<'a> {
         self.declares_relation(name) || self.had_relation(name)
     }
 
+    /// Whether a column of type `ty` can be made before the transaction: its enum, if any, exists
+    /// with the same labels before the migration.
+    pub(super) fn type_exists_before(&self, ty: &ColumnType) -> bool {
+        enum_of(ty).is_none_or(|e| {
+            self.from.enum_type(e).is_some_and(|old| {
+                self.to.enum_type(e).is_some_and(|new| new.values == old.values)
+            })
+        })
+    }
+
     /// The column as declared.
     pub(super) fn new_column(&self, table: &str, column: &str) -> Option<&'a Column> {
         self.to.table(table).and_then(|t| t.column(column))
