@@ -208,11 +208,21 @@ pub(super) fn set_identity(
         (None, Some(n)) => {
             // Identity needs NOT NULL first, so existing NULLs get the backfill here (an ALWAYS
             // identity refuses the later UPDATE), and the NOT NULL step is left out.
-            if cx.old_column(table, column).is_some_and(|oc| oc.nullable) {
+            let old = cx.old_column(table, column);
+            if old.is_some_and(|oc| oc.nullable) {
                 let backfill = cx
                     .new_column(table, column)
                     .and_then(|c| c.backfill.clone());
-                set_not_null_before(cx, table, column, backfill.as_deref());
+                if old.is_some_and(|oc| cx.retyped(table, &oc.name)) {
+                    // The backfill is of the new type: after the type change, which rewrites
+                    // the table under its lock anyway.
+                    if let Some(b) = backfill {
+                        cx.tx(format!("UPDATE {t} SET {c} = {b} WHERE {c} IS NULL"));
+                    }
+                    cx.tx(format!("ALTER TABLE {t} ALTER COLUMN {c} SET NOT NULL"));
+                } else {
+                    set_not_null_before(cx, table, column, backfill.as_deref());
+                }
             }
             format!(
                 "ALTER TABLE {t} ALTER COLUMN {c} ADD GENERATED {} AS IDENTITY",

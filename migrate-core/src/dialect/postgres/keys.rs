@@ -56,6 +56,7 @@ pub(super) fn added_before(cx: &Cx<'_>, table: &str, column: &Column) -> bool {
 /// from the top after a failure: each step is dropped first if a failed run left it.
 fn add_primary_key_online(cx: &mut Cx<'_>, table: &str, key: &PrimaryKey, old_table: &str) {
     let mut old_names = Vec::new();
+    let mut fill_after_retype = Vec::new();
     for column in &key.columns {
         let col = cx.new_column(table, column);
         let old = cx.old_column(table, column);
@@ -68,7 +69,22 @@ fn add_primary_key_online(cx: &mut Cx<'_>, table: &str, key: &PrimaryKey, old_ta
             continue;
         }
         let backfill = col.and_then(|c| c.backfill.clone().or_else(|| c.default.clone()));
-        set_not_null_before(cx, table, column, backfill.as_deref());
+        if old.is_some_and(|o| cx.retyped(table, &o.name)) {
+            // The backfill is of the new type: after the type change (which rewrites the table
+            // under its lock anyway), and `USING INDEX` makes the column NOT NULL.
+            if let Some(b) = backfill {
+                let c = ident(column);
+                fill_after_retype.push(format!(
+                    "UPDATE {} SET {c} = {b} WHERE {c} IS NULL",
+                    ident(table)
+                ));
+            }
+        } else {
+            set_not_null_before(cx, table, column, backfill.as_deref());
+        }
+    }
+    for sql in fill_after_retype {
+        cx.tx(sql);
     }
     // Under the key's name, unless a relation has it before the migration (the old key, often):
     // then under a free one, which `USING INDEX` renames to the key's.

@@ -179,7 +179,9 @@ pub(super) fn type_rebuild_statements(stmts: &[ast::Stmt]) -> Vec<usize> {
         };
         let (Some(name), Some(aside)) = (
             alter.type_name_ref().and_then(|n| last_name(n.syntax())),
-            rename.type_name().map(|n| normalize_name(&n.syntax().text().to_string())),
+            rename
+                .type_name()
+                .map(|n| normalize_name(&n.syntax().text().to_string())),
         ) else {
             continue;
         };
@@ -188,16 +190,20 @@ pub(super) fn type_rebuild_statements(stmts: &[ast::Stmt]) -> Vec<usize> {
         }) else {
             continue;
         };
-        let dropped = stmts.iter().enumerate().skip(i + 2 + created).find(|(_, s)| {
-            let ast::Stmt::DropType(drop) = s else {
-                return false;
-            };
-            let names: Vec<String> = drop
-                .type_name_refs()
-                .filter_map(|t| last_name(t.syntax()))
-                .collect();
-            names == [aside.clone()]
-        });
+        let dropped = stmts
+            .iter()
+            .enumerate()
+            .skip(i + 2 + created)
+            .find(|(_, s)| {
+                let ast::Stmt::DropType(drop) = s else {
+                    return false;
+                };
+                let names: Vec<String> = drop
+                    .type_name_refs()
+                    .filter_map(|t| last_name(t.syntax()))
+                    .collect();
+                names == [aside.clone()]
+            });
         if let Some((k, _)) = dropped {
             out.push(k);
         }
