@@ -1,15 +1,21 @@
-//! SQL for a diff, per dialect.
+//! SQL for a diff: the dialect-neutral parts.
 //!
-//! [`render`] turns the ordered changes of a [`Diff`] into SQL statements for PostgreSQL or SQLite.
-//! PostgreSQL statements that must not run inside a transaction (`CREATE INDEX CONCURRENTLY`, and
+//! [`render`] turns the ordered changes of a [`Diff`] into SQL statements through the dialect's
+//! renderer ([`DialectOps::render`](crate::dialect::DialectOps::render), in
+//! `dialect/<name>/`). Here: statements and their [`Stage`], the files they group into
+//! ([`Rendered::units`]), identifier and literal quoting, comments, and the
+//! [lexer](lex) and [splitter](split) of migration files. PostgreSQL statements that must not run inside a transaction (`CREATE INDEX CONCURRENTLY`, and
 //! the `NOT VALID` + `VALIDATE` pairs that only avoid long locks when each commits on its own) are
 //! marked [`Stage::After`]; new enum labels, which PostgreSQL lets no transaction use before it
 //! commits them, are [`Stage::Before`]. [`Rendered::units`] groups each stage into a file of its own.
 
 pub mod lex;
-pub mod postgres;
 pub mod split;
-pub mod sqlite;
+
+/// The PostgreSQL renderer's public helpers, under their former path.
+pub use crate::dialect::postgres;
+/// The SQLite renderer's public helpers, under their former path.
+pub use crate::dialect::sqlite;
 
 use crate::config::Dialect;
 use crate::diff::Diff;
@@ -121,10 +127,7 @@ impl Rendered {
 
 /// Renders the changes of `diff` (from `from` to `to`) for `dialect`.
 pub fn render(dialect: Dialect, diff: &Diff, from: &Schema, to: &Schema) -> Rendered {
-    match dialect {
-        Dialect::Postgres => postgres::render(diff, from, to),
-        Dialect::Sqlite => sqlite::render(diff, from, to),
-    }
+    dialect.ops().render(diff, from, to)
 }
 
 /// A quoted SQL identifier: `"name"`, with `"` doubled. Used for every identifier, always.
@@ -197,23 +200,6 @@ mod tests {
         assert_eq!(ident("my\"table"), "\"my\"\"table\"");
         assert_eq!(literal("it's"), "'it''s'");
         assert_eq!(literal("a\\b"), "'a\\b'");
-    }
-
-    #[test]
-    fn postgres_strings() {
-        assert_eq!(postgres::literal("it's"), "'it''s'");
-        assert_eq!(postgres::literal("a\\'b"), "E'a\\\\''b'");
-        assert_eq!(postgres::dollar_quoted(" x "), "$migrate$ x $migrate$");
-        for body in [
-            "a $migrate$ b",
-            "ends in $migrate",
-            "$migrate$$migrate_1$ x",
-        ] {
-            let quoted = postgres::dollar_quoted(body);
-            let tag = &quoted[..quoted[1..].find('$').expect("a tag") + 2];
-            assert_eq!(&quoted[tag.len()..quoted.len() - tag.len()], body);
-            assert_eq!(quoted[tag.len()..].find(tag), Some(body.len()), "{quoted}");
-        }
     }
 
     #[test]

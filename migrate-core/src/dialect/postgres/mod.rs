@@ -1,4 +1,30 @@
 //! PostgreSQL.
+//!
+//! Lock-friendly forms where PostgreSQL offers them: indexes on existing tables are built
+//! `CONCURRENTLY`; foreign keys and checks on existing tables are added `NOT VALID` and validated
+//! in a second statement; a column becomes NOT NULL through a validated CHECK, so `SET NOT NULL`
+//! does not scan the table under an exclusive lock. Those statements run after the migration's
+//! transaction, and new enum labels before it ([`Stage`]).
+//!
+//! - `render.rs`: the diff, change by change, each kind in one function of `enums.rs`,
+//!   `tables.rs`, `columns.rs`, `keys.rs` or `indexes.rs`;
+//! - `defs.rs`: definitions several changes share; `types.rs`: type spellings and casts;
+//!   `quote.rs`: string literals and dollar quoting.
+
+mod columns;
+mod defs;
+mod enums;
+mod indexes;
+mod keys;
+mod quote;
+mod render;
+mod tables;
+mod types;
+
+pub use defs::{MAX_IDENT_BYTES, create_table, not_null_check_name};
+pub use quote::{dollar_quoted, literal};
+pub use render::{change_statements, render};
+pub use types::type_sql;
 
 // The runtime half: what needs no connection, then the driver (behind the dialect's feature).
 #[cfg(feature = "runtime")]
@@ -24,9 +50,6 @@ use super::{Capability, Dialect, DialectOps, EnumStorage, Execution, SqlxEnum};
 /// PostgreSQL's answers to [`DialectOps`].
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Postgres;
-
-/// PostgreSQL's limit on identifier length, in bytes (`NAMEDATALEN - 1`).
-pub const MAX_IDENT_BYTES: usize = 63;
 
 impl DialectOps for Postgres {
     fn dialect(&self) -> Dialect {
@@ -64,17 +87,17 @@ impl DialectOps for Postgres {
     }
 
     fn literal(&self, text: &str) -> String {
-        crate::sql::postgres::literal(text)
+        literal(text)
     }
 
     fn render(&self, diff: &Diff, from: &Schema, to: &Schema) -> Rendered {
-        crate::sql::postgres::render(diff, from, to)
+        render(diff, from, to)
     }
 
     /// PostgreSQL renders change by change, and splits a change across stages: new enum labels
     /// before the transaction, `CONCURRENTLY` and `VALIDATE` after it.
     fn change_stages(&self, change: &Change, from: &Schema, to: &Schema) -> Vec<Stage> {
-        crate::sql::postgres::change_statements(change, from, to)
+        change_statements(change, from, to)
             .iter()
             .map(|s| s.stage)
             .collect()

@@ -1,4 +1,24 @@
 //! SQLite.
+//!
+//! SQLite's `ALTER TABLE` can rename tables and columns and add simple columns; everything else
+//! (a type, nullability, default, key, foreign key or check change, a dropped column, a changed
+//! enum) is done by rebuilding the table (`rebuild.rs`), all in the migration's one transaction.
+//! Enums are text with a `CHECK (col IN (...))`.
+//!
+//! - `render.rs`: the diff as a whole (which tables are rebuilt, and the order of statements);
+//! - `rebuild.rs`: one table's rebuild; `defs.rs`: table, column and index definitions;
+//! - `types.rs`: declared types and affinity; `values.rs`: defaults and backfills.
+
+mod defs;
+mod rebuild;
+mod render;
+mod types;
+mod values;
+
+pub use defs::create_table;
+pub use render::render;
+pub use types::{affinity, parse_declared, type_sql};
+pub use values::{default_sql, strip_casts, value_sql};
 
 // The runtime half: what needs no connection, then the driver (behind the dialect's feature).
 #[cfg(feature = "runtime")]
@@ -51,7 +71,7 @@ impl DialectOps for Sqlite {
     /// SQLite renders a diff as a whole (a table is rebuilt once for all its changes), in the
     /// migration's one transaction.
     fn render(&self, diff: &Diff, from: &Schema, to: &Schema) -> Rendered {
-        crate::sql::sqlite::render(diff, from, to)
+        render(diff, from, to)
     }
 
     fn execution(&self, code: SafetyCode) -> Execution {
