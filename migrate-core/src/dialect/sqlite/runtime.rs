@@ -3,6 +3,7 @@
 //! the `sqlite` feature.
 
 use std::collections::HashSet;
+use std::path::Path;
 
 use super::Sqlite;
 use crate::dialect::Dialect;
@@ -39,6 +40,27 @@ impl Runtime for Sqlite {
     ) -> crate::dialect::runtime::BoxFuture<'a, Result<crate::db::Connection<'static>, crate::db::DbError>>
     {
         Box::pin(super::driver::connect(url))
+    }
+
+    /// `sqlite://dev.db` → `sqlite://<base>/dev.db`; an absolute path and `:memory:` stay.
+    fn resolve_url(&self, url: &str, base: &Path) -> String {
+        let Some(rest) = url
+            .strip_prefix("sqlite://")
+            .or_else(|| url.strip_prefix("sqlite:"))
+        else {
+            return url.to_string();
+        };
+        let (path, query) = rest
+            .split_once('?')
+            .map_or((rest, None), |(p, q)| (p, Some(q)));
+        if path.is_empty() || path == ":memory:" || Path::new(path).is_absolute() {
+            return url.to_string();
+        }
+        let full = base.join(path);
+        match query {
+            Some(q) => format!("sqlite://{}?{q}", full.display()),
+            None => format!("sqlite://{}", full.display()),
+        }
     }
 
     fn represent(&self, schema: &Schema) -> Schema {
@@ -186,3 +208,25 @@ fn represent(schema: &Schema) -> Schema {
     s
 }
 
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn relative_files_are_relative_to_the_configuration() {
+        let base = Path::new("/srv/app");
+        for (url, resolved) in [
+            ("sqlite://dev.db", "sqlite:///srv/app/dev.db"),
+            ("sqlite:dev.db?mode=rwc", "sqlite:///srv/app/dev.db?mode=rwc"),
+            ("sqlite:///abs/dev.db", "sqlite:///abs/dev.db"),
+            ("sqlite::memory:", "sqlite::memory:"),
+        ] {
+            assert_eq!(Sqlite.resolve_url(url, base), resolved, "{url}");
+        }
+        assert_eq!(
+            crate::dialect::runtime::resolve_url("postgres://h/db", base),
+            "postgres://h/db"
+        );
+    }
+}
