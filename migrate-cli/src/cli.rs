@@ -2,7 +2,9 @@
 
 use std::path::PathBuf;
 
+use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use migrate_core::config::Dialect;
 
 /// Change database schemas safely, from one declarative schema file.
 ///
@@ -192,8 +194,8 @@ pub struct LintArgs {
     #[arg(long, conflicts_with = "files")]
     pub all: bool,
     /// The SQL dialect of the files [default: migrate.toml's, else postgres]
-    #[arg(long, value_enum)]
-    pub dialect: Option<InitDialect>,
+    #[arg(long, value_name = "DIALECT", value_parser = DialectParser)]
+    pub dialect: Option<Dialect>,
     /// List every rule: id, default level, what it catches
     #[arg(long, conflicts_with_all = ["files", "all"])]
     pub rules: bool,
@@ -208,17 +210,41 @@ pub struct NewArgs {
 #[derive(Debug, Args)]
 pub struct InitArgs {
     /// The database the project targets
-    #[arg(long, value_enum, default_value_t = InitDialect::Sqlite)]
-    pub dialect: InitDialect,
+    #[arg(long, value_name = "DIALECT", value_parser = DialectParser, default_value_t = Dialect::DEFAULT)]
+    pub dialect: Dialect,
     /// Where to create the project [default: the current directory]
     #[arg(long, value_name = "DIR")]
     pub dir: Option<PathBuf>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum InitDialect {
-    Sqlite,
-    Postgres,
+/// `--dialect NAME`: any registered dialect, by the name `migrate.toml` uses.
+#[derive(Debug, Clone, Copy)]
+pub struct DialectParser;
+
+impl DialectParser {
+    fn names() -> PossibleValuesParser {
+        PossibleValuesParser::new(Dialect::ALL.iter().map(|d| d.as_str()))
+    }
+}
+
+impl TypedValueParser for DialectParser {
+    type Value = Dialect;
+
+    fn parse_ref(
+        &self,
+        cmd: &clap::Command,
+        arg: Option<&clap::Arg>,
+        value: &std::ffi::OsStr,
+    ) -> Result<Dialect, clap::Error> {
+        let name = DialectParser::names().parse_ref(cmd, arg, value)?;
+        Dialect::parse(&name).ok_or_else(|| clap::Error::new(clap::error::ErrorKind::InvalidValue))
+    }
+
+    fn possible_values(&self) -> Option<Box<dyn Iterator<Item = PossibleValue> + '_>> {
+        Some(Box::new(
+            Dialect::ALL.iter().map(|d| PossibleValue::new(d.as_str())),
+        ))
+    }
 }
 
 #[cfg(test)]

@@ -16,6 +16,7 @@ pub use keys::{ConfigKey, EnvironmentKey};
 /// The file name looked for in the working directory.
 pub const CONFIG_FILE: &str = "migrate.toml";
 
+use crate::dialect::Capability;
 pub use crate::dialect::Dialect;
 
 /// `[environments.NAME]`.
@@ -62,7 +63,7 @@ impl Config {
     pub fn defaults(dir: &Path) -> Config {
         Config {
             path: None,
-            dialect: Dialect::Sqlite,
+            dialect: Dialect::DEFAULT,
             schema: dir.join("schema"),
             migrations: dir.join("migrations"),
             database_url: None,
@@ -170,7 +171,10 @@ impl Config {
                                     format!("unknown dialect `{s}`"),
                                 )
                                 .at(loc(value.span()))
-                                .help("use `dialect = \"postgres\"` or `dialect = \"sqlite\"`"),
+                                .help(format!(
+                                    "use {}",
+                                    Dialect::choices(|d| format!("`dialect = \"{d}\"`"))
+                                )),
                             ),
                         }
                     }
@@ -342,14 +346,15 @@ pub fn history_table_problem(dialect: Dialect, table: &str) -> Option<String> {
             "`history_table = \"{table}\"` has an empty name part: write `migrate_history`, or `schema.table` on PostgreSQL"
         ));
     }
-    match (dialect, parts.len()) {
-        (_, 1) | (Dialect::Postgres, 2) => None,
-        (Dialect::Postgres, _) => Some(format!(
+    let ops = dialect.ops();
+    match (ops.has(Capability::Schemas), parts.len()) {
+        (_, 1) | (true, 2) => None,
+        (true, _) => Some(format!(
             "`history_table = \"{table}\"` has more than one dot: write `table` or `schema.table` (e.g. `ops.migrate_history`)"
         )),
-        (Dialect::Sqlite, _) => Some(format!(
-            "`history_table = \"{table}\"`: SQLite has no schemas (a dot would name an attached database, which \
-             `migrate` does not attach); use a plain name such as `{}`",
+        (false, _) => Some(format!(
+            "`history_table = \"{table}\"`: {}; use a plain name such as `{}`",
+            ops.why_no_schemas(),
             parts.join("_")
         )),
     }

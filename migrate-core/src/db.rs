@@ -5,7 +5,7 @@
 //! [`crate::dialect::runtime`]). Errors never contain the password of the URL.
 
 use crate::diagnostic::Explain;
-pub use crate::dialect::runtime::{Connection, dialect_of};
+pub use crate::dialect::runtime::{Connection, dialect_of, resolve_url};
 
 /// A database error, safe to print: the URL's password is never part of it.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

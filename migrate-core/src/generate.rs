@@ -17,7 +17,7 @@ use crate::diff::{Change, Diff, diff};
 use crate::migration::{MigrationDir, MigrationError, Version, snake_case};
 use crate::safety::{Assessment, assess};
 use crate::schema::{self, Schema};
-use crate::sql::{self, Stage, postgres, render};
+use crate::sql::{self, Stage, render};
 
 /// Longest generated file name stem (without version), cut at a word boundary.
 const MAX_SLUG: usize = 60;
@@ -257,17 +257,12 @@ fn files(
     origin: &str,
 ) -> Vec<PlannedFile> {
     let units = render(dialect, d, current, declared).units();
-    // Which changes have statements in which stage (PostgreSQL splits per change; SQLite has one).
+    // Which changes have statements in which stage (a dialect that renders change by change may
+    // split one across stages; one that renders the diff as a whole puts every change in one).
     let stages: Vec<Vec<Stage>> = d
         .changes
         .iter()
-        .map(|c| match dialect {
-            Dialect::Postgres => postgres::change_statements(c, current, declared)
-                .iter()
-                .map(|s| s.stage)
-                .collect(),
-            Dialect::Sqlite => vec![Stage::Tx],
-        })
+        .map(|c| dialect.ops().change_stages(c, current, declared))
         .collect();
     let present: Vec<Stage> = [Stage::Before, Stage::Tx, Stage::After]
         .into_iter()

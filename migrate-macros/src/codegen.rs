@@ -3,6 +3,7 @@
 use std::collections::BTreeMap;
 
 use migrate_core::config::Dialect;
+use migrate_core::dialect::{DialectOps, EnumStorage, SqlxEnum};
 use migrate_core::schema::{Column, Enum, Schema, Table};
 use proc_macro2::{Span, TokenStream};
 use quote::quote;
@@ -196,10 +197,7 @@ pub(crate) fn enum_item(e: &Enum, rust: &str, dialects: &[Dialect], cx: &Ctxt) -
 
     let mut sqlx_impls = TokenStream::new();
     for d in dialects {
-        sqlx_impls.extend(match d {
-            Dialect::Postgres => postgres_impls(&name, sql_name),
-            Dialect::Sqlite => sqlite_impls(&name),
-        });
+        sqlx_impls.extend(sqlx_impls_for(&name, sql_name, d.ops()));
     }
 
     quote! {
@@ -257,80 +255,72 @@ pub(crate) fn enum_item(e: &Enum, rust: &str, dialects: &[Dialect], cx: &Ctxt) -
     }
 }
 
-/// The name sqlx asks PostgreSQL for: always quoted, so any enum name (upper case, spaces, a SQL
-/// keyword) resolves to exactly the declared type.
-fn pg_type_name(sql: &str) -> String {
-    format!("\"{}\"", sql.replace('"', "\"\""))
-}
+/// The sqlx impls of an enum type for one dialect, as its [`SqlxEnum`] describes them: `Type`
+/// (and the array type, for a named database type), `Encode` and `Decode` as the label.
+fn sqlx_impls_for(name: &proc_macro2::Ident, sql: &str, dialect: &dyn DialectOps) -> TokenStream {
+    let SqlxEnum {
+        database,
+        module,
+        type_info,
+        storage,
+    } = dialect.sqlx_enum();
+    let db = proc_macro2::Ident::new(database, Span::call_site());
+    let module = proc_macro2::Ident::new(module, Span::call_site());
+    let type_info = proc_macro2::Ident::new(type_info, Span::call_site());
+    let type_impls = match storage {
+        EnumStorage::NamedType { array_trait } => {
+            // Always quoted, so any enum name (upper case, spaces, a SQL keyword) resolves to
+            // exactly the declared type.
+            let type_name = dialect.quote_ident(sql);
+            let array_trait = proc_macro2::Ident::new(array_trait, Span::call_site());
+            quote! {
+                #[automatically_derived]
+                impl ::sqlx::Type<::sqlx::#db> for #name {
+                    fn type_info() -> ::sqlx::#module::#type_info {
+                        ::sqlx::#module::#type_info::with_name(#type_name)
+                    }
+                }
 
-fn postgres_impls(name: &proc_macro2::Ident, sql: &str) -> TokenStream {
-    let pg_name = pg_type_name(sql);
+                #[automatically_derived]
+                impl ::sqlx::#module::#array_trait for #name {
+                    fn array_type_info() -> ::sqlx::#module::#type_info {
+                        ::sqlx::#module::#type_info::array_of(#type_name)
+                    }
+                }
+            }
+        }
+        EnumStorage::Text => quote! {
+            #[automatically_derived]
+            impl ::sqlx::Type<::sqlx::#db> for #name {
+                fn type_info() -> ::sqlx::#module::#type_info {
+                    <&str as ::sqlx::Type<::sqlx::#db>>::type_info()
+                }
+
+                fn compatible(ty: &::sqlx::#module::#type_info) -> bool {
+                    <&str as ::sqlx::Type<::sqlx::#db>>::compatible(ty)
+                }
+            }
+        },
+    };
     quote! {
-        #[automatically_derived]
-        impl ::sqlx::Type<::sqlx::Postgres> for #name {
-            fn type_info() -> ::sqlx::postgres::PgTypeInfo {
-                ::sqlx::postgres::PgTypeInfo::with_name(#pg_name)
-            }
-        }
+        #type_impls
 
         #[automatically_derived]
-        impl ::sqlx::postgres::PgHasArrayType for #name {
-            fn array_type_info() -> ::sqlx::postgres::PgTypeInfo {
-                ::sqlx::postgres::PgTypeInfo::array_of(#pg_name)
-            }
-        }
-
-        #[automatically_derived]
-        impl<'q> ::sqlx::Encode<'q, ::sqlx::Postgres> for #name {
+        impl<'q> ::sqlx::Encode<'q, ::sqlx::#db> for #name {
             fn encode_by_ref(
                 &self,
-                buf: &mut <::sqlx::Postgres as ::sqlx::Database>::ArgumentBuffer<'q>,
+                buf: &mut <::sqlx::#db as ::sqlx::Database>::ArgumentBuffer<'q>,
             ) -> ::core::result::Result<::sqlx::encode::IsNull, ::sqlx::error::BoxDynError> {
-                <&str as ::sqlx::Encode<'q, ::sqlx::Postgres>>::encode(self.as_str(), buf)
+                <&str as ::sqlx::Encode<'q, ::sqlx::#db>>::encode(self.as_str(), buf)
             }
         }
 
         #[automatically_derived]
-        impl<'r> ::sqlx::Decode<'r, ::sqlx::Postgres> for #name {
+        impl<'r> ::sqlx::Decode<'r, ::sqlx::#db> for #name {
             fn decode(
-                value: <::sqlx::Postgres as ::sqlx::Database>::ValueRef<'r>,
+                value: <::sqlx::#db as ::sqlx::Database>::ValueRef<'r>,
             ) -> ::core::result::Result<Self, ::sqlx::error::BoxDynError> {
-                let s = <&'r str as ::sqlx::Decode<'r, ::sqlx::Postgres>>::decode(value)?;
-                ::core::result::Result::Ok(<#name as ::core::str::FromStr>::from_str(s)?)
-            }
-        }
-    }
-}
-
-fn sqlite_impls(name: &proc_macro2::Ident) -> TokenStream {
-    quote! {
-        #[automatically_derived]
-        impl ::sqlx::Type<::sqlx::Sqlite> for #name {
-            fn type_info() -> ::sqlx::sqlite::SqliteTypeInfo {
-                <&str as ::sqlx::Type<::sqlx::Sqlite>>::type_info()
-            }
-
-            fn compatible(ty: &::sqlx::sqlite::SqliteTypeInfo) -> bool {
-                <&str as ::sqlx::Type<::sqlx::Sqlite>>::compatible(ty)
-            }
-        }
-
-        #[automatically_derived]
-        impl<'q> ::sqlx::Encode<'q, ::sqlx::Sqlite> for #name {
-            fn encode_by_ref(
-                &self,
-                buf: &mut <::sqlx::Sqlite as ::sqlx::Database>::ArgumentBuffer<'q>,
-            ) -> ::core::result::Result<::sqlx::encode::IsNull, ::sqlx::error::BoxDynError> {
-                <&str as ::sqlx::Encode<'q, ::sqlx::Sqlite>>::encode(self.as_str(), buf)
-            }
-        }
-
-        #[automatically_derived]
-        impl<'r> ::sqlx::Decode<'r, ::sqlx::Sqlite> for #name {
-            fn decode(
-                value: <::sqlx::Sqlite as ::sqlx::Database>::ValueRef<'r>,
-            ) -> ::core::result::Result<Self, ::sqlx::error::BoxDynError> {
-                let s = <&'r str as ::sqlx::Decode<'r, ::sqlx::Sqlite>>::decode(value)?;
+                let s = <&'r str as ::sqlx::Decode<'r, ::sqlx::#db>>::decode(value)?;
                 ::core::result::Result::Ok(<#name as ::core::str::FromStr>::from_str(s)?)
             }
         }

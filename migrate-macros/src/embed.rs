@@ -186,7 +186,7 @@ fn lint_findings(
     cx: &Ctxt,
 ) -> TokenStream {
     let options = config.map_or_else(
-        || LintOptions::new(Dialect::Sqlite),
+        || LintOptions::new(Dialect::DEFAULT),
         LintOptions::from_config,
     );
     let baseline = config.and_then(|c| c.lint_baseline);

@@ -4,6 +4,7 @@
 use std::path::PathBuf;
 
 use migrate_core::Explain;
+use migrate_core::config::Dialect;
 use migrate_core::diagnostic::plain;
 use proc_macro2::Span;
 
@@ -243,9 +244,10 @@ impl Explain for MacroError {
             MacroError::DialectFromConfig => {
                 "remove the `dialect` argument, or change `dialect` in migrate.toml".into()
             }
-            MacroError::UnknownDialect { .. } => {
-                "write `dialect = \"postgres\"` or `dialect = \"sqlite\"`".into()
-            }
+            MacroError::UnknownDialect { .. } => format!(
+                "write {}",
+                Dialect::choices(|d| format!("`dialect = \"{d}\"`"))
+            ),
         })
     }
 }

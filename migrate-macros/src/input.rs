@@ -227,7 +227,7 @@ pub(crate) fn dialects(source: &Source, explicit: Option<Dialect>) -> Vec<Dialec
     match (source, explicit) {
         (_, Some(d)) => vec![d],
         (Source::Config(c), None) => vec![c.dialect],
-        (Source::Schema(_), None) => vec![Dialect::Postgres, Dialect::Sqlite],
+        (Source::Schema(_), None) => Dialect::ALL.to_vec(),
     }
 }
 

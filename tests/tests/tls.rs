@@ -21,7 +21,7 @@ fn url(db: &TestDb, host: Option<&str>, query: &str) -> String {
 
 /// Whether the session of `conn` is encrypted, as the server sees it.
 async fn encrypted(conn: &mut Connection<'_>) -> bool {
-    conn.fetch_int("SELECT ssl::int FROM pg_stat_ssl WHERE pid = pg_backend_pid()")
+    conn.fetch_int("SELECT ssl::int::bigint FROM pg_stat_ssl WHERE pid = pg_backend_pid()")
         .await
         .expect("pg_stat_ssl")
         == 1
@@ -165,7 +165,7 @@ async fn require_is_refused_clearly_by_a_server_without_tls() {
     let db = TestDb::new().await;
     let mut conn = connect(&db.url).await.expect("connect");
     let ssl = conn
-        .fetch_int("SELECT (current_setting('ssl') = 'on')::int")
+        .fetch_int("SELECT (current_setting('ssl') = 'on')::int::bigint")
         .await
         .expect("SHOW ssl");
     let ssl = if ssl == 1 { "on" } else { "off" };

@@ -3,7 +3,7 @@
 use std::path::Path;
 
 use super::Exit;
-use crate::cli::{InitArgs, InitDialect};
+use crate::cli::InitArgs;
 use crate::output::Output;
 use crate::report::project::Initialised;
 
@@ -29,10 +29,7 @@ const SCHEMA_TEMPLATE: &str = r#"# The declared schema: the single source of tru
 
 pub fn run(args: &InitArgs, out: &Output) -> Exit {
     let dir = args.dir.as_deref().unwrap_or(Path::new("."));
-    let (dialect, url) = match args.dialect {
-        InitDialect::Sqlite => ("sqlite", "sqlite://dev.db"),
-        InitDialect::Postgres => ("postgres", "postgres://localhost:5432/app"),
-    };
+    let (dialect, url) = (args.dialect.as_str(), args.dialect.ops().example_url());
     let config = format!(
         "# migrate configuration. DATABASE_URL or --database-url override database_url.\n\
          dialect = \"{dialect}\"\n\

@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use super::{Exit, load_config};
-use crate::cli::{Format, Global, InitDialect, LintArgs};
+use crate::cli::{Format, Global, LintArgs};
 use crate::output::Output;
 use crate::report::lint::{RuleShown, print_findings, summary};
 use migrate_core::config::{Config, Dialect};
@@ -29,14 +29,11 @@ pub fn run(global: &Global, args: &LintArgs, out: &Output) -> Exit {
         None
     };
     let mut options = config.as_ref().map_or_else(
-        || LintOptions::new(Dialect::Postgres),
+        || LintOptions::new(Dialect::LINT_GRAMMAR),
         LintOptions::from_config,
     );
     if let Some(d) = args.dialect {
-        options.dialect = match d {
-            InitDialect::Postgres => Dialect::Postgres,
-            InitDialect::Sqlite => Dialect::Sqlite,
-        };
+        options.dialect = d;
     }
     let reports = if args.files.is_empty() {
         let Some(config) = &config else {

@@ -163,7 +163,7 @@ pub async fn connect(
 ) -> Result<migrate_core::db::Connection<'static>, Exit> {
     let url = database_url(config, global, out)?;
     // A relative SQLite path is relative to the configuration file, like every other path in it.
-    let url = resolve_sqlite_url(&url, config);
+    let url = resolve_url(&url, config);
     migrate_core::db::Connection::connect(&url)
         .await
         .map_err(|e| {
@@ -172,27 +172,13 @@ pub async fn connect(
         })
 }
 
-pub(crate) fn resolve_sqlite_url(url: &str, config: &Config) -> String {
-    let Some(rest) = url
-        .strip_prefix("sqlite://")
-        .or_else(|| url.strip_prefix("sqlite:"))
-    else {
-        return url.to_string();
-    };
-    let (path, query) = rest
-        .split_once('?')
-        .map_or((rest, None), |(p, q)| (p, Some(q)));
-    if path.is_empty() || path == ":memory:" || Path::new(path).is_absolute() {
-        return url.to_string();
-    }
+/// The URL with a relative file path (a SQLite file) made relative to the configuration file's
+/// directory, like every other path in it.
+pub(crate) fn resolve_url(url: &str, config: &Config) -> String {
     let base = config
         .path
         .as_deref()
         .and_then(Path::parent)
         .unwrap_or(Path::new("."));
-    let full = base.join(path);
-    match query {
-        Some(q) => format!("sqlite://{}?{q}", full.display()),
-        None => format!("sqlite://{}", full.display()),
-    }
+    migrate_core::db::resolve_url(url, base)
 }

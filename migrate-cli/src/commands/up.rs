@@ -127,7 +127,7 @@ pub fn up(global: &Global, args: &UpArgs, out: &Output) -> Exit {
 /// The server ended the runner's session part-way through a migration: on a new connection,
 /// record the stop in the history and read what the migration left. Without one, the error as is.
 async fn settle_lost(ready: &Ready, e: RunError) -> RunError {
-    let url = super::resolve_sqlite_url(&ready.url, &ready.config);
+    let url = super::resolve_url(&ready.url, &ready.config);
     match migrate_core::db::Connection::connect(&url).await {
         Ok(mut conn) => {
             let settled = runner::settle_lost(&mut conn, &ready.sources, &ready.opts, e).await;

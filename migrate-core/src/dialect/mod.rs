@@ -22,6 +22,8 @@ pub mod runtime;
 use crate::diff::{Change, Diff};
 use crate::safety::SafetyCode;
 use crate::schema::Schema;
+use crate::sql::lex::TokenKind;
+use crate::sql::split::StatementEnds;
 use crate::sql::{Rendered, Stage};
 
 /// What a dialect knows without a database. One implementation per dialect folder.
@@ -64,6 +66,29 @@ pub trait DialectOps: fmt::Debug + Sync {
     /// A string literal that reads back as `text`.
     fn literal(&self, text: &str) -> String {
         crate::sql::literal(text)
+    }
+
+    /// Why a table name cannot be schema-qualified here, for a dialect without
+    /// [`Capability::Schemas`].
+    fn why_no_schemas(&self) -> String {
+        format!("{} has no schemas", self.title())
+    }
+
+    // ---- migration files ----
+
+    /// The token of `src` that starts at byte `at`, by the dialect's lexical rules (the
+    /// [lexer](crate::sql::lex) calls this): its kind, the byte just past it, and up to where the
+    /// bytes after it are one-byte operators (an operator that gives a trailing `+`/`-` back, as
+    /// PostgreSQL's `=-` is `=` then `-`; `0` when none is).
+    fn token(&self, src: &[u8], at: usize) -> (TokenKind, usize, usize);
+
+    /// A fresh splitter state: which `;` ends a statement, as the dialect's own client decides.
+    fn statement_ends(&self) -> Box<dyn StatementEnds>;
+
+    /// Whether a block comment never closed is a comment to the end of the file (SQLite), not
+    /// an error.
+    fn open_comment_runs_to_end(&self) -> bool {
+        false
     }
 
     // ---- rendering a diff ----
@@ -153,8 +178,9 @@ impl Dialect {
     /// What a configuration without `dialect` and a new project (`migrate init`) use.
     pub const DEFAULT: Dialect = Dialect::Sqlite;
 
-    /// What `migrate lint` reads a file as outside a project: the dialect of its SQL grammar.
-    pub const LINT_DEFAULT: Dialect = Dialect::Postgres;
+    /// The dialect whose grammar the linter parses (squawk reads PostgreSQL): what `migrate lint`
+    /// reads a file as outside a project, and how it splits a file the parser gives up on.
+    pub const LINT_GRAMMAR: Dialect = Dialect::Postgres;
 
     /// Parses a name from `migrate.toml` or the command line (`postgres`, `postgresql`, `sqlite`).
     pub fn parse(s: &str) -> Option<Dialect> {
@@ -169,13 +195,15 @@ impl Dialect {
         self.ops().name()
     }
 
-    /// `"postgres" | "sqlite"`: every dialect's name, quoted, for help texts.
-    pub fn names_quoted(separator: &str) -> String {
+    /// Every dialect's name written as `form` writes it, joined with `or`, for help texts:
+    /// `` Dialect::choices(|d| format!("`dialect = \"{d}\"`")) `` is
+    /// `` `dialect = "postgres"` or `dialect = "sqlite"` ``.
+    pub fn choices(form: impl Fn(&str) -> String) -> String {
         Dialect::ALL
             .iter()
-            .map(|d| format!("\"{}\"", d.as_str()))
+            .map(|d| form(d.as_str()))
             .collect::<Vec<_>>()
-            .join(separator)
+            .join(" or ")
     }
 }
 
@@ -243,6 +271,9 @@ mod tests {
         }
         assert_eq!(Dialect::parse("postgresql"), Some(Dialect::Postgres));
         assert_eq!(Dialect::parse("mysql"), None);
-        assert_eq!(Dialect::names_quoted(" | "), "\"postgres\" | \"sqlite\"");
+        assert_eq!(
+            Dialect::choices(|d| format!("`{d}`")),
+            "`postgres` or `sqlite`"
+        );
     }
 }

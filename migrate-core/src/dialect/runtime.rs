@@ -16,6 +16,7 @@
 
 use std::fmt;
 use std::future::Future;
+use std::path::Path;
 use std::pin::Pin;
 
 use crate::db::DbError;
@@ -57,6 +58,13 @@ pub trait Runtime: Sync {
     fn connect<'a>(&'a self, url: &'a str) -> BoxFuture<'a, Result<Connection<'static>, DbError>> {
         let _ = url;
         Box::pin(async move { Err(compiled_out(self.dialect(), self.feature())) })
+    }
+
+    /// `url` with a relative file path in it made relative to `base` (the directory of
+    /// `migrate.toml`, like every other path in it). Most URLs name no file: unchanged.
+    fn resolve_url(&self, url: &str, base: &Path) -> String {
+        let _ = base;
+        url.to_string()
     }
 
     /// The declared schema as this dialect holds and reads it back, acknowledgements kept (see
@@ -140,6 +148,15 @@ pub fn dialect_of(url: &str) -> Result<Dialect, DbError> {
             ))
             .with_help(format!("use {}", forms.join(" or ")))
         })
+}
+
+/// `url` with a relative file path made relative to `base` ([`Runtime::resolve_url`]); a URL
+/// of no known dialect is returned as it is (connecting reports it).
+pub fn resolve_url(url: &str, base: &Path) -> String {
+    match dialect_of(url) {
+        Ok(d) => d.runtime().resolve_url(url, base),
+        Err(_) => url.to_string(),
+    }
 }
 
 /// A migration being applied: the context its dialect's apply path works in.
@@ -448,4 +465,44 @@ pub(crate) fn connect_error(url: &str, e: &sqlx::Error) -> DbError {
     .with_help(
         "check the URL (migrate.toml `database_url`, DATABASE_URL or --database-url) and that the server is up",
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_compiled_out_dialect_names_its_feature() {
+        let e = compiled_out(Dialect::Sqlite, "sqlite");
+        assert!(e.message.contains("SQLite"), "{}", e.message);
+        assert!(e.message.contains("`sqlite` feature"), "{}", e.message);
+        assert!(
+            e.help
+                .as_deref()
+                .is_some_and(|h| h.contains("--features sqlite")),
+            "{e:?}"
+        );
+    }
+
+    /// Only in a build without the SQLite driver (`--no-default-features --features
+    /// runtime,postgres`): its URLs are still recognised, and refused with the feature to add.
+    #[cfg(not(feature = "sqlite"))]
+    #[tokio::test(flavor = "current_thread")]
+    async fn connecting_without_the_driver_says_which_feature() {
+        let e = Connection::connect("sqlite://never.db")
+            .await
+            .expect_err("no driver");
+        assert!(e.message.contains("`sqlite` feature"), "{}", e.message);
+        assert!(!std::path::Path::new("never.db").exists());
+    }
+
+    #[cfg(not(feature = "postgres"))]
+    #[tokio::test(flavor = "current_thread")]
+    async fn connecting_without_the_postgres_driver_says_which_feature() {
+        let e = Connection::connect("postgres://u:SECRET@h/db")
+            .await
+            .expect_err("no driver");
+        assert!(e.message.contains("`postgres` feature"), "{}", e.message);
+        assert!(!e.message.contains("SECRET"), "{}", e.message);
+    }
 }

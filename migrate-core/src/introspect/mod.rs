@@ -34,9 +34,7 @@ use crate::dialect::Dialect;
 use crate::diff::{Change, diff};
 use crate::migrator::Migrator;
 use crate::schema::print as toml;
-use crate::schema::{
-    Check, Column, ColumnType, ForeignKey, Identity, Index, IndexMethod, PrimaryKey, Schema, Table,
-};
+use crate::schema::{Check, ForeignKey, Identity, Index, IndexMethod, PrimaryKey, Schema, Table};
 use expr::Context;
 
 /// What to read.
@@ -101,92 +99,6 @@ pub fn represent(dialect: Dialect, schema: &Schema) -> Schema {
 /// The columns an expression of `t` can use, for [`expr::canonical`].
 pub fn context_of(t: &Table) -> Context {
     Context::of_columns(t.columns.iter().map(|c| (c.name.as_str(), &c.ty)))
-}
-
-/// Whether SQLite makes column `c` of `t` its rowid: the single-column primary key, declared
-/// exactly `integer` (an identity key is declared so).
-pub fn is_sqlite_rowid(t: &Table, c: &Column) -> bool {
-    let single_pk = t
-        .primary_key
-        .as_ref()
-        .is_some_and(|pk| pk.columns.len() == 1 && pk.columns[0] == c.name);
-    single_pk
-        && c.default.is_none()
-        && (c.identity.is_some() || c.ty == ColumnType::Integer)
-        && c.ty.is_integer()
-}
-
-/// A SQLite default of a column of type `ty` as the database reports it back: the SQL the
-/// migration wrote (an array as JSON), without the parentheses around an expression. `None` for
-/// `NULL`.
-pub fn sqlite_default(d: &str, ty: &ColumnType) -> Option<String> {
-    let sql = crate::sql::sqlite::value_sql(d, ty);
-    let sql = strip_outer_parens(&sql).trim().to_string();
-    (!sql.eq_ignore_ascii_case("null")).then_some(sql)
-}
-
-/// `(x)` → `x`, once, when the parentheses enclose the whole text.
-fn strip_outer_parens(s: &str) -> &str {
-    let t = s.trim();
-    let Some(inner) = t.strip_prefix('(').and_then(|r| r.strip_suffix(')')) else {
-        return t;
-    };
-    // The first `(` must close at the very end.
-    let mut depth = 0usize;
-    let mut quote: Option<char> = None;
-    for (i, ch) in t.char_indices() {
-        match quote {
-            Some(q) if ch == q => quote = None,
-            Some(_) => {}
-            None => match ch {
-                '\'' | '"' => quote = Some(ch),
-                '(' => depth += 1,
-                ')' => {
-                    depth -= 1;
-                    if depth == 0 && i != t.len() - 1 {
-                        return t;
-                    }
-                }
-                _ => {}
-            },
-        }
-    }
-    inner
-}
-
-/// Gives an integer column that references an `integer` column that type too, until nothing
-/// changes. In SQLite a rowid key is `integer` whatever width was declared (all are 64 bits
-/// there), and a foreign key's columns have exactly the types of the columns they reference.
-pub fn unify_integer_references(schema: &mut Schema) {
-    loop {
-        let mut retype: Vec<(usize, String)> = Vec::new();
-        for (ti, t) in schema.tables.iter().enumerate() {
-            for fk in &t.foreign_keys {
-                let Some(target) = schema.table(&fk.ref_table) else {
-                    continue;
-                };
-                for (c, rc) in fk.columns.iter().zip(&fk.ref_columns) {
-                    let (Some(col), Some(rcol)) = (t.column(c), target.column(rc)) else {
-                        continue;
-                    };
-                    if rcol.ty == ColumnType::Integer
-                        && col.ty.is_integer()
-                        && col.ty != ColumnType::Integer
-                    {
-                        retype.push((ti, c.clone()));
-                    }
-                }
-            }
-        }
-        if retype.is_empty() {
-            return;
-        }
-        for (ti, c) in retype {
-            if let Some(col) = schema.tables[ti].columns.iter_mut().find(|x| x.name == c) {
-                col.ty = ColumnType::Integer;
-            }
-        }
-    }
 }
 
 /// Finishes [`normalize_for`] with what only the server knows: on PostgreSQL, string-literal
@@ -748,6 +660,7 @@ fn kept(object: String) -> Undeclared {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::schema::ColumnType;
     use crate::schema::load_str;
 
     fn schema(src: &str) -> Schema {
@@ -831,13 +744,6 @@ expr = "length(\"name\") > 0"
             lite.tables[0].columns[0].ty,
             ColumnType::Array(Box::new(ColumnType::Text))
         );
-    }
-
-    #[test]
-    fn outer_parens() {
-        assert_eq!(strip_outer_parens("(a)"), "a");
-        assert_eq!(strip_outer_parens("(a) + (b)"), "(a) + (b)");
-        assert_eq!(strip_outer_parens("(')')"), "')'");
     }
 
     #[test]

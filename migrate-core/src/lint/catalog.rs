@@ -1,11 +1,13 @@
 //! Every rule `migrate lint` knows: its stable id, default level, where its check lives, the
-//! dialects it applies to, and the safe rewrite its `help:` shows.
+//! dialects it applies to (every one, or those with a [`Capability`]), and the safe rewrite its
+//! `help:` shows.
 //!
 //! Rules marked [`Origin::Squawk`] are checked by the `squawk-linter` crate; `migrate` sets their
 //! level and writes their help (the rewrite that fits a `migrate` migration directory). Rules
 //! marked [`Origin::Migrate`] are checked here, in `rules/`, one file per rule.
 
 use super::Level;
+use crate::dialect::{Capability, Dialect};
 
 /// Where a rule's check is implemented.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -18,10 +20,21 @@ pub enum Origin {
 
 /// Which dialects a rule applies to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Dialects {
-    Postgres,
-    Sqlite,
-    Both,
+pub enum Applies {
+    /// Every dialect.
+    Always,
+    /// The dialects that have this capability.
+    With(Capability),
+}
+
+impl Applies {
+    /// Whether the rule applies to `dialect`.
+    pub fn to(self, dialect: Dialect) -> bool {
+        match self {
+            Applies::Always => true,
+            Applies::With(c) => dialect.ops().has(c),
+        }
+    }
 }
 
 /// One lint rule.
@@ -32,14 +45,16 @@ pub struct Rule {
     /// The level when `[lint]` does not set one.
     pub level: Level,
     pub origin: Origin,
-    pub dialects: Dialects,
+    pub applies: Applies,
     /// What it catches, in one line (for `migrate lint --rules` and the docs).
     pub summary: &'static str,
     /// The safe rewrite, shown as `help:` under every finding.
     pub help: &'static str,
 }
 
-use Dialects::{Both, Postgres, Sqlite};
+/// PostgreSQL's grammar and locks: squawk's rules.
+const POSTGRES_SQL: Applies = Applies::With(Capability::PostgresSql);
+const ALWAYS: Applies = Applies::Always;
 use Level::{Error, Off, Warning};
 use Origin::{Migrate, Squawk};
 
@@ -47,7 +62,7 @@ const fn rule(
     id: &'static str,
     level: Level,
     origin: Origin,
-    dialects: Dialects,
+    applies: Applies,
     summary: &'static str,
     help: &'static str,
 ) -> Rule {
@@ -55,7 +70,7 @@ const fn rule(
         id,
         level,
         origin,
-        dialects,
+        applies,
         summary,
         help,
     }
@@ -68,7 +83,7 @@ pub const RULES: &[Rule] = &[
         "require-concurrent-index-creation",
         Error,
         Squawk,
-        Postgres,
+        POSTGRES_SQL,
         "CREATE INDEX on an existing table blocks writes while the index builds",
         "build it without blocking writes: `CREATE INDEX CONCURRENTLY IF NOT EXISTS name ON table (...)` \
          in a migration of its own that starts with `-- migrate:no-transaction`",
@@ -77,7 +92,7 @@ pub const RULES: &[Rule] = &[
         "require-concurrent-index-deletion",
         Error,
         Squawk,
-        Postgres,
+        POSTGRES_SQL,
         "DROP INDEX takes an ACCESS EXCLUSIVE lock on the table",
         "`DROP INDEX CONCURRENTLY IF EXISTS name` in a migration of its own that starts with \
          `-- migrate:no-transaction`",
@@ -86,7 +101,7 @@ pub const RULES: &[Rule] = &[
         "require-concurrent-reindex",
         Error,
         Squawk,
-        Postgres,
+        POSTGRES_SQL,
         "REINDEX without CONCURRENTLY blocks writes (and reads that use the index)",
         "`REINDEX INDEX CONCURRENTLY name` in a migration that starts with `-- migrate:no-transaction`",
     ),
@@ -94,7 +109,7 @@ pub const RULES: &[Rule] = &[
         "require-concurrent-partition-detach",
         Error,
         Squawk,
-        Postgres,
+        POSTGRES_SQL,
         "DETACH PARTITION without CONCURRENTLY locks the parent table",
         "`ALTER TABLE parent DETACH PARTITION child CONCURRENTLY` in a migration that starts with \
          `-- migrate:no-transaction`",
@@ -103,7 +118,7 @@ pub const RULES: &[Rule] = &[
         "constraint-missing-not-valid",
         Error,
         Squawk,
-        Postgres,
+        POSTGRES_SQL,
         "ADD CONSTRAINT scans the whole table under a lock (or validates in the transaction that added it)",
         "add it with `NOT VALID` (existing rows are not checked, new ones are), then \
          `ALTER TABLE t VALIDATE CONSTRAINT c` in a later migration: validation takes a lock that lets \
@@ -113,7 +128,7 @@ pub const RULES: &[Rule] = &[
         "adding-foreign-key-constraint",
         Error,
         Squawk,
-        Postgres,
+        POSTGRES_SQL,
         "a foreign key added to an existing table locks both tables while every row is checked",
         "`ALTER TABLE t ADD CONSTRAINT fk FOREIGN KEY (col) REFERENCES other (id) NOT VALID`, then \
          `ALTER TABLE t VALIDATE CONSTRAINT fk` in a later migration",
@@ -122,7 +137,7 @@ pub const RULES: &[Rule] = &[
         "disallowed-unique-constraint",
         Error,
         Squawk,
-        Postgres,
+        POSTGRES_SQL,
         "ADD CONSTRAINT ... UNIQUE builds its index while blocking reads and writes",
         "build the index first: `CREATE UNIQUE INDEX CONCURRENTLY t_col_key ON t (col)` in a \
          `-- migrate:no-transaction` migration, then `ALTER TABLE t ADD CONSTRAINT t_col_key UNIQUE USING INDEX t_col_key`",
@@ -131,7 +146,7 @@ pub const RULES: &[Rule] = &[
         "adding-serial-primary-key-field",
         Error,
         Squawk,
-        Postgres,
+        POSTGRES_SQL,
         "ADD PRIMARY KEY builds its index while blocking reads and writes",
         "build the index first: `CREATE UNIQUE INDEX CONCURRENTLY t_pkey_idx ON t (id)` in a \
          `-- migrate:no-transaction` migration, then `ALTER TABLE t ADD CONSTRAINT t_pkey PRIMARY KEY USING INDEX t_pkey_idx`",
@@ -140,7 +155,7 @@ pub const RULES: &[Rule] = &[
         "adding-field-with-default",
         Error,
         Squawk,
-        Postgres,
+        POSTGRES_SQL,
         "a column added with a volatile default (or a generated column) rewrites the table under an ACCESS EXCLUSIVE lock",
         "add the column with no default or a constant one (PostgreSQL 11+ stores a constant without a rewrite), \
          backfill the values in batches, then `ALTER COLUMN ... SET DEFAULT ...`",
@@ -149,7 +164,7 @@ pub const RULES: &[Rule] = &[
         "adding-required-field",
         Error,
         Squawk,
-        Postgres,
+        POSTGRES_SQL,
         "a NOT NULL column without a default fails on a table with rows, and breaks code that inserts without it",
         "give it a constant `DEFAULT`, or add it nullable, backfill it in batches, then make it NOT NULL \
          through a validated CHECK (see adding-not-nullable-field)",
@@ -158,7 +173,7 @@ pub const RULES: &[Rule] = &[
         "adding-not-nullable-field",
         Error,
         Squawk,
-        Postgres,
+        POSTGRES_SQL,
         "SET NOT NULL scans the whole table under an ACCESS EXCLUSIVE lock",
         "`ALTER TABLE t ADD CONSTRAINT t_col_not_null CHECK (col IS NOT NULL) NOT VALID`; in a later migration \
          `ALTER TABLE t VALIDATE CONSTRAINT t_col_not_null`, then `ALTER COLUMN col SET NOT NULL` (no scan: the \
@@ -168,7 +183,7 @@ pub const RULES: &[Rule] = &[
         "changing-column-type",
         Error,
         Squawk,
-        Postgres,
+        POSTGRES_SQL,
         "ALTER COLUMN ... TYPE rewrites the table under an ACCESS EXCLUSIVE lock and breaks running code",
         "expand and contract: add a column of the new type, write both, backfill it in batches, move the \
          readers to it, then drop the old one (`strategy = \"expand-contract\"` in the schema does this)",
@@ -177,7 +192,7 @@ pub const RULES: &[Rule] = &[
         "ban-alter-domain-with-add-constraint",
         Error,
         Squawk,
-        Postgres,
+        POSTGRES_SQL,
         "ALTER DOMAIN ... ADD CONSTRAINT checks every column of the domain under a lock",
         "put the CHECK on the table columns instead, added `NOT VALID` and validated in a later migration",
     ),
@@ -185,7 +200,7 @@ pub const RULES: &[Rule] = &[
         "ban-create-domain-with-constraint",
         Warning,
         Squawk,
-        Postgres,
+        POSTGRES_SQL,
         "a domain with a constraint cannot later change that constraint without locking every table using it",
         "use a plain domain (or the base type) and put the CHECK on the table columns",
     ),
@@ -194,7 +209,7 @@ pub const RULES: &[Rule] = &[
         "ban-drop-column",
         Error,
         Squawk,
-        Both,
+        ALWAYS,
         "dropping a column loses its data and breaks running code that reads it",
         "remove every use of the column from the code and deploy that first; then drop it with \
          `-- migrate:allow ban-drop-column: <why it is safe>` on the line above (or declare `drop_columns` in \
@@ -204,7 +219,7 @@ pub const RULES: &[Rule] = &[
         "ban-drop-table",
         Error,
         Squawk,
-        Both,
+        ALWAYS,
         "dropping a table loses its data and breaks running code that uses it",
         "remove every use of the table from the code and deploy that first; then drop it with \
          `-- migrate:allow ban-drop-table: <why it is safe>` on the line above (or declare `drop_tables` in \
@@ -214,7 +229,7 @@ pub const RULES: &[Rule] = &[
         "ban-drop-database",
         Error,
         Squawk,
-        Postgres,
+        POSTGRES_SQL,
         "DROP DATABASE in a migration deletes everything",
         "drop databases by hand (or with `migrate database drop` on a development machine), never in a migration",
     ),
@@ -222,7 +237,7 @@ pub const RULES: &[Rule] = &[
         "ban-truncate-cascade",
         Error,
         Squawk,
-        Postgres,
+        POSTGRES_SQL,
         "TRUNCATE ... CASCADE empties every table that references this one, too",
         "truncate the tables you mean by name, without CASCADE, with `-- migrate:allow destructive-statement: <why>`",
     ),
@@ -230,7 +245,7 @@ pub const RULES: &[Rule] = &[
         "renaming-column",
         Error,
         Squawk,
-        Both,
+        ALWAYS,
         "renaming a column breaks running code that uses the old name",
         "expand and contract: add the new column, write both, backfill, move readers, then drop the old one; \
          if no running code uses the column yet, say so with `-- migrate:allow renaming-column: <why>`",
@@ -239,7 +254,7 @@ pub const RULES: &[Rule] = &[
         "renaming-table",
         Error,
         Squawk,
-        Both,
+        ALWAYS,
         "renaming a table breaks running code that uses the old name",
         "rename it and `CREATE VIEW old_name AS SELECT * FROM new_name` in the same migration, drop the view once \
          no code uses the old name; or, if nothing uses it yet, `-- migrate:allow renaming-table: <why>`",
@@ -248,7 +263,7 @@ pub const RULES: &[Rule] = &[
         "ban-drop-not-null",
         Warning,
         Squawk,
-        Postgres,
+        POSTGRES_SQL,
         "DROP NOT NULL breaks running code that assumes the column is never NULL",
         "make sure every reader handles NULL first; then keep the statement with \
          `-- migrate:allow ban-drop-not-null: <why>`",
@@ -258,7 +273,7 @@ pub const RULES: &[Rule] = &[
         "transaction-nesting",
         Error,
         Squawk,
-        Both,
+        ALWAYS,
         "BEGIN/COMMIT inside a migration that the runner already wraps in a transaction",
         "remove BEGIN/COMMIT/ROLLBACK: each migration runs in its own transaction; split statements that must \
          commit separately into migrations of their own",
@@ -267,7 +282,7 @@ pub const RULES: &[Rule] = &[
         "ban-uncommitted-transaction",
         Error,
         Squawk,
-        Both,
+        ALWAYS,
         "a BEGIN with no COMMIT leaves the session in an open transaction",
         "remove the BEGIN (the runner manages transactions), or end the block with COMMIT",
     ),
@@ -275,7 +290,7 @@ pub const RULES: &[Rule] = &[
         "prefer-robust-stmts",
         Warning,
         Squawk,
-        Postgres,
+        POSTGRES_SQL,
         "a statement in a no-transaction migration that fails when run a second time",
         "a no-transaction migration that fails part-way is run again from the top: write `IF NOT EXISTS` / \
          `IF EXISTS` so every statement can be repeated",
@@ -285,7 +300,7 @@ pub const RULES: &[Rule] = &[
         "prefer-bigint-over-int",
         Warning,
         Squawk,
-        Postgres,
+        POSTGRES_SQL,
         "a 32-bit integer column (`int`, `serial`) runs out at 2^31, and widening it rewrites the table",
         "use `bigint` (`bigint GENERATED ALWAYS AS IDENTITY` for keys)",
     ),
@@ -293,7 +308,7 @@ pub const RULES: &[Rule] = &[
         "prefer-bigint-over-smallint",
         Warning,
         Squawk,
-        Postgres,
+        POSTGRES_SQL,
         "a 16-bit integer column runs out at 32767, and widening it rewrites the table",
         "use `bigint` (`integer` when the range is known to be small)",
     ),
@@ -301,7 +316,7 @@ pub const RULES: &[Rule] = &[
         "prefer-identity",
         Warning,
         Squawk,
-        Postgres,
+        POSTGRES_SQL,
         "`serial` columns own a sequence with surprising permissions and dump behaviour",
         "`bigint GENERATED ALWAYS AS IDENTITY` (in the schema: `identity = true`)",
     ),
@@ -309,7 +324,7 @@ pub const RULES: &[Rule] = &[
         "prefer-text-field",
         Warning,
         Squawk,
-        Postgres,
+        POSTGRES_SQL,
         "changing a `varchar(n)` length later takes an ACCESS EXCLUSIVE lock",
         "`text` with `CHECK (char_length(col) <= n)`: the check can be replaced `NOT VALID` without a lock",
     ),
@@ -317,7 +332,7 @@ pub const RULES: &[Rule] = &[
         "prefer-timestamp-tz",
         Warning,
         Squawk,
-        Postgres,
+        POSTGRES_SQL,
         "`timestamp` without time zone changes meaning when a client's time zone differs",
         "`timestamptz` (`timestamp with time zone`): it stores an instant",
     ),
@@ -325,7 +340,7 @@ pub const RULES: &[Rule] = &[
         "ban-char-field",
         Warning,
         Squawk,
-        Postgres,
+        POSTGRES_SQL,
         "`char(n)` pads values with spaces and is never faster than `text`",
         "`text` (or `varchar(n)`)",
     ),
@@ -333,7 +348,7 @@ pub const RULES: &[Rule] = &[
         "require-enum-value-ordering",
         Warning,
         Squawk,
-        Postgres,
+        POSTGRES_SQL,
         "ALTER TYPE ... ADD VALUE without BEFORE/AFTER puts the label last, whatever the intended order",
         "say where it goes: `ALTER TYPE t ADD VALUE 'x' BEFORE 'y'` (or `AFTER`)",
     ),
@@ -341,7 +356,7 @@ pub const RULES: &[Rule] = &[
         "identifier-too-long",
         Warning,
         Squawk,
-        Postgres,
+        POSTGRES_SQL,
         "PostgreSQL silently truncates identifiers longer than 63 bytes",
         "use a name of at most 63 bytes, so the database's name is the one the code and schema use",
     ),
@@ -349,7 +364,7 @@ pub const RULES: &[Rule] = &[
         "ban-duplicate-column-assignments",
         Error,
         Squawk,
-        Postgres,
+        POSTGRES_SQL,
         "a column assigned twice in one UPDATE or INSERT fails",
         "assign each column once",
     ),
@@ -358,7 +373,7 @@ pub const RULES: &[Rule] = &[
         "require-lock-timeout",
         Warning,
         Squawk,
-        Postgres,
+        POSTGRES_SQL,
         "a statement that waits for a lock with no lock_timeout (only when migrate.toml sets `lock_timeout = \"0\"`)",
         "keep the runner's `lock_timeout` (remove `lock_timeout = \"0\"` from migrate.toml), or \
          `SET lock_timeout = '5s';` at the top of the migration",
@@ -367,7 +382,7 @@ pub const RULES: &[Rule] = &[
         "require-statement-timeout",
         Warning,
         Squawk,
-        Postgres,
+        POSTGRES_SQL,
         "a slow statement with no statement_timeout (only when migrate.toml sets `statement_timeout = \"0\"`)",
         "keep the runner's `statement_timeout` (remove `statement_timeout = \"0\"` from migrate.toml), or \
          `SET statement_timeout = '15min';` at the top of the migration",
@@ -376,7 +391,7 @@ pub const RULES: &[Rule] = &[
         "require-table-schema",
         Off,
         Squawk,
-        Postgres,
+        POSTGRES_SQL,
         "a table named without its schema (`public.pets`); off unless `[lint]` turns it on",
         "name the schema: `public.pets`",
     ),
@@ -385,7 +400,7 @@ pub const RULES: &[Rule] = &[
         "syntax-error",
         Error,
         Migrate,
-        Postgres,
+        POSTGRES_SQL,
         "the migration is not valid PostgreSQL",
         "fix the SQL: the runner would fail on this statement",
     ),
@@ -393,7 +408,7 @@ pub const RULES: &[Rule] = &[
         "unchecked-statement",
         Warning,
         Migrate,
-        Both,
+        ALWAYS,
         "a statement the SQL parser gives up on (e.g. `WITH OIDS`): no rule checked it",
         "review the statement by hand; it runs as written. The parser is squawk's: a statement it cannot \
          read is worth reporting to the squawk project",
@@ -402,7 +417,7 @@ pub const RULES: &[Rule] = &[
         "bad-directive",
         Error,
         Migrate,
-        Both,
+        ALWAYS,
         "a `-- migrate:` line that is not a directive as written (misspelled, misplaced, no space after `--`)",
         "write it as the migration directory reads it: `-- migrate:KEY [VALUE]` at the top of the file \
          (`-- migrate:allow` may stand before any statement); `migrate check` and `migrate up` refuse the file \
@@ -412,7 +427,7 @@ pub const RULES: &[Rule] = &[
         "needs-no-transaction",
         Error,
         Migrate,
-        Both,
+        ALWAYS,
         "a statement that cannot run inside a transaction, in a migration the runner wraps in one",
         "move the statement to a migration of its own whose first line is `-- migrate:no-transaction`",
     ),
@@ -420,7 +435,7 @@ pub const RULES: &[Rule] = &[
         "no-transaction-unneeded",
         Warning,
         Migrate,
-        Both,
+        ALWAYS,
         "`-- migrate:no-transaction` on a migration with no statement that needs it",
         "remove `-- migrate:no-transaction`: in a transaction, a failure part-way leaves nothing behind",
     ),
@@ -428,7 +443,7 @@ pub const RULES: &[Rule] = &[
         "destructive-statement",
         Error,
         Migrate,
-        Both,
+        ALWAYS,
         "TRUNCATE, or dropping a schema, type, sequence, view, function or extension that code or data depends on",
         "remove every use from the code first; then keep the statement with \
          `-- migrate:allow destructive-statement: <why it is safe>` on the line above",
@@ -437,7 +452,7 @@ pub const RULES: &[Rule] = &[
         "data-change-without-where",
         Warning,
         Migrate,
-        Both,
+        ALWAYS,
         "UPDATE or DELETE of every row of a table that exists before this migration, in one statement",
         "change the rows in batches in a data migration (e.g. `UPDATE t SET ... WHERE id IN (SELECT id FROM t \
          WHERE <not yet done> LIMIT 10000)`, repeated until no row changes, in a `-- migrate:no-transaction` \
@@ -447,7 +462,7 @@ pub const RULES: &[Rule] = &[
         "copy-from-stdin",
         Error,
         Migrate,
-        Both,
+        ALWAYS,
         "COPY ... FROM STDIN: the runner has no input stream to send",
         "load the rows with `INSERT ... VALUES`, or with `psql \\copy` outside the migration",
     ),
@@ -455,7 +470,7 @@ pub const RULES: &[Rule] = &[
         "sqlite-alter-unsupported",
         Error,
         Migrate,
-        Sqlite,
+        Applies::With(Capability::LimitedAlterTable),
         "an ALTER TABLE form SQLite does not have (ALTER COLUMN, ADD/DROP CONSTRAINT, several actions, a \
          NOT NULL / UNIQUE / PRIMARY KEY / non-constant-default column)",
         "rebuild the table: `CREATE TABLE new_t (...)`, `INSERT INTO new_t SELECT ... FROM t`, `DROP TABLE t`, \
@@ -465,7 +480,7 @@ pub const RULES: &[Rule] = &[
         "sqlite-drop-column",
         Warning,
         Migrate,
-        Sqlite,
+        Applies::With(Capability::RestrictedDropColumn),
         "SQLite's DROP COLUMN fails when the column is a key, UNIQUE, indexed, referenced, or used by a view, \
          trigger, CHECK or generated column",
         "drop the indexes and views using it first, or rebuild the table without the column (what \
@@ -475,7 +490,7 @@ pub const RULES: &[Rule] = &[
         "allow-without-reason",
         Error,
         Migrate,
-        Both,
+        ALWAYS,
         "`-- migrate:allow RULE` with no reason: the reason is what a reviewer reads",
         "write why it is safe after a colon: `-- migrate:allow RULE: <reason>`",
     ),
@@ -483,7 +498,7 @@ pub const RULES: &[Rule] = &[
         "unknown-rule",
         Error,
         Migrate,
-        Both,
+        ALWAYS,
         "`-- migrate:allow` names a rule that does not exist",
         "name a rule `migrate lint --rules` lists",
     ),
@@ -491,7 +506,7 @@ pub const RULES: &[Rule] = &[
         "unused-allow",
         Warning,
         Migrate,
-        Both,
+        ALWAYS,
         "`-- migrate:allow` that suppresses nothing in the statement after it",
         "remove the comment, or move it to the line above the statement it is about",
     ),

@@ -8,7 +8,7 @@ use std::str::FromStr;
 use squawk_syntax::ast::{self, AstNode};
 
 use super::allow::{self, AllowComment};
-use super::catalog::{self, Dialects, Origin};
+use super::catalog::{self, Origin};
 use super::rules::{self, Ctx, Raw};
 use super::{Allowed, FileReport, Finding, Level, LintConfig};
 use crate::config::{Config, Dialect};
@@ -50,11 +50,7 @@ impl LintOptions {
     /// A rule's level in this run: `Off` when it does not apply to the dialect or the runner
     /// already makes it moot.
     fn level(&self, rule: &catalog::Rule) -> Level {
-        let applies = match rule.dialects {
-            Dialects::Both => true,
-            Dialects::Postgres => self.dialect == Dialect::Postgres,
-            Dialects::Sqlite => self.dialect == Dialect::Sqlite,
-        };
+        let applies = rule.applies.to(self.dialect);
         let moot = (rule.id == "require-lock-timeout" && self.runner_lock_timeout)
             || (rule.id == "require-statement-timeout" && self.runner_statement_timeout);
         if applies && !moot {
@@ -134,7 +130,8 @@ fn analyse_with(
         None
     };
 
-    if options.dialect == Dialect::Postgres && options.enabled("syntax-error") {
+    // `syntax-error` applies where the parser's grammar is the dialect's own.
+    if options.enabled("syntax-error") {
         raw.extend(syntax_errors(&parse, body));
     }
     if options.enabled("bad-directive") {
@@ -194,7 +191,8 @@ fn analyse_around_stuck(body: &str, options: &LintOptions) -> (Vec<Finding>, Vec
         let raw = vec![unchecked(0..body.trim_end().len(), "this file")];
         suppress(raw, &[], &[], options)
     };
-    let Ok(statements) = crate::sql::split::split(body, Dialect::Postgres) else {
+    // Split as the parser reads the file.
+    let Ok(statements) = crate::sql::split::split(body, Dialect::LINT_GRAMMAR) else {
         return whole();
     };
     let mut blanked = body.as_bytes().to_vec();

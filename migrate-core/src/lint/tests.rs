@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use super::catalog::{Dialects, Origin, RULES};
+use super::catalog::{Origin, RULES};
 use super::*;
 use crate::config::Dialect;
 
@@ -264,10 +264,10 @@ fn every_rule_has_a_failing_and_a_passing_twin() {
             .iter()
             .find(|(id, _, _)| *id == rule.id)
             .unwrap_or_else(|| panic!("no twins for `{}`", rule.id));
-        let dialect = match rule.dialects {
-            Dialects::Sqlite => Dialect::Sqlite,
-            _ => Dialect::Postgres,
-        };
+        let dialect = *Dialect::ALL
+            .iter()
+            .find(|&&d| rule.applies.to(d))
+            .expect("a dialect the rule applies to");
         let failing = lint(fail, dialect);
         assert!(
             rules_of(&failing).contains(&rule.id),

@@ -24,6 +24,7 @@ use std::fmt;
 use super::directive::{self, Directives};
 use crate::config::Dialect;
 use crate::diagnostic::Explain;
+use crate::dialect::Capability;
 use crate::sql::split::{SplitStatement, split};
 
 /// Something in a migration's text the runner refuses.
@@ -58,10 +59,10 @@ pub enum ContentKind {
 /// Which rule a transaction-control statement breaks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TransactionRule {
-    /// The file runs in one transaction, on PostgreSQL.
-    PostgresTransaction,
-    /// Every SQLite file runs in one transaction.
-    Sqlite,
+    /// The file runs in one transaction (it could opt out with `-- migrate:no-transaction`).
+    FileTransaction,
+    /// Every file runs in one transaction on this dialect (`title`), whatever its directives.
+    EveryFileTransaction { title: &'static str },
     /// Two-phase commit, refused in every file.
     TwoPhase,
     /// A no-transaction file opens a transaction it never ends.
@@ -101,7 +102,7 @@ impl ContentProblem {
                 .into(),
             ContentKind::Directive { message, .. } => message.clone(),
             ContentKind::TransactionControl { statement, why } => match why {
-                TransactionRule::PostgresTransaction | TransactionRule::Sqlite => format!(
+                TransactionRule::FileTransaction | TransactionRule::EveryFileTransaction { .. } => format!(
                     "`{statement}` controls the transaction this file runs in: the runner already runs the \
                      whole file in one transaction with its history row, so part of the file could commit \
                      without being recorded, or be recorded as applied after it was rolled back"
@@ -138,13 +139,13 @@ impl ContentProblem {
             }
             ContentKind::Directive { help, .. } => help.clone(),
             ContentKind::TransactionControl { statement, why } => match why {
-                TransactionRule::PostgresTransaction => format!(
+                TransactionRule::FileTransaction => format!(
                     "remove `{statement}`: the file already runs in one transaction; if it needs transactions \
                      of its own (or statements that cannot run in one, like CREATE INDEX CONCURRENTLY), make \
                      `-- migrate:no-transaction` its first line"
                 ),
-                TransactionRule::Sqlite => format!(
-                    "remove `{statement}`: on SQLite every migration runs in one transaction with its history \
+                TransactionRule::EveryFileTransaction { title } => format!(
+                    "remove `{statement}`: on {title} every migration runs in one transaction with its history \
                      row, with or without `-- migrate:no-transaction`"
                 ),
                 TransactionRule::TwoPhase => {
@@ -204,11 +205,12 @@ pub fn check_statements(
     if content.contains('\0') {
         return Vec::new(); // refused already, and nothing past it is read reliably
     }
+    let ops = dialect.ops();
     let statements = match split(content, dialect) {
         Ok(s) => s,
         // Only a file run statement by statement depends on splitting; in any other, the
         // database reports what is never closed.
-        Err(e) if no_transaction && dialect == Dialect::Postgres => {
+        Err(e) if no_transaction && ops.has(Capability::NoTransactionFiles) => {
             return vec![ContentProblem {
                 line: Some(e.line),
                 kind: ContentKind::Unclosed { message: e.message },
@@ -216,7 +218,7 @@ pub fn check_statements(
         }
         Err(_) => return Vec::new(),
     };
-    let in_transaction = !no_transaction || dialect == Dialect::Sqlite;
+    let in_transaction = !no_transaction || !ops.has(Capability::NoTransactionFiles);
     let mut problems = Vec::new();
     let mut open: Option<(usize, &'static str)> = None;
     for st in &statements {
@@ -233,10 +235,10 @@ pub fn check_statements(
         if let Some((kind, statement)) = transaction_statement(&words) {
             let why = match kind {
                 Tx::TwoPhase => Some(TransactionRule::TwoPhase),
-                _ if in_transaction => Some(if dialect == Dialect::Sqlite {
-                    TransactionRule::Sqlite
+                _ if in_transaction => Some(if ops.has(Capability::NoTransactionFiles) {
+                    TransactionRule::FileTransaction
                 } else {
-                    TransactionRule::PostgresTransaction
+                    TransactionRule::EveryFileTransaction { title: ops.title() }
                 }),
                 Tx::Begin => {
                     open = Some((line, statement));
@@ -253,7 +255,7 @@ pub fn check_statements(
                     kind: ContentKind::TransactionControl { statement, why },
                 });
             }
-        } else if dialect == Dialect::Postgres && words[0] == "COPY" {
+        } else if ops.has(Capability::CopyStdio) && words[0] == "COPY" {
             let kind = match copy_endpoint(&tokens) {
                 Some(("FROM", "STDIN")) => Some(ContentKind::CopyFromStdin),
                 Some(("TO", "STDOUT")) => Some(ContentKind::CopyToStdout),

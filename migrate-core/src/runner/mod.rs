@@ -26,6 +26,10 @@
 //!    production queries never queue behind it for longer — and is retried with backoff a bounded
 //!    number of times.
 //! 5. **Dry runs** apply pending migrations inside a transaction that is rolled back.
+//!
+//! This module is the same for every database: it works on a [`Connection`] and asks its driver
+//! ([`crate::dialect::runtime`]) for what differs — the lock, the history table's SQL, how a file
+//! is applied, what a failure left. Each dialect answers in its folder (`dialect/<name>/`).
 
 pub mod history;
 mod lock;

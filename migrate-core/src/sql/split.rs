@@ -11,6 +11,9 @@
 //! - **SQLite**, as `sqlite3_complete()`: a `CREATE [TEMP] TRIGGER` statement ends only at the
 //!   `;` after `; END`.
 //!
+//! Those rules live in the dialect folders (`dialect/<name>/split.rs`), behind [`StatementEnds`];
+//! this file holds the dialect-neutral loop.
+//!
 //! The work is linear in the length of the file: one pass over the tokens, never back to the
 //! start of a statement; line numbers are counted on the way.
 
@@ -77,14 +80,14 @@ pub fn split(sql: &str, dialect: Dialect) -> Result<Vec<SplitStatement>, SplitEr
 /// The byte range of each statement of `sql` (first token to last, without the `;`), or what is
 /// never closed and where it opens.
 pub fn statement_spans(sql: &str, dialect: Dialect) -> Result<Vec<Range<usize>>, (String, usize)> {
-    let mut ends = match dialect {
-        Dialect::Postgres => Ends::Psql(Psql::default()),
-        Dialect::Sqlite => Ends::Sqlite(SqliteComplete::Start),
-    };
+    let ops = dialect.ops();
+    let mut ends = ops.statement_ends();
     let mut out = Vec::new();
     let mut current: Option<Range<usize>> = None;
     for token in lex(sql, dialect) {
-        if token.is_unterminated() && !is_sqlite_open_comment(&token, dialect) {
+        let open_comment_is_fine =
+            ops.open_comment_runs_to_end() && matches!(token.kind, TokenKind::BlockComment { .. });
+        if token.is_unterminated() && !open_comment_is_fine {
             return Err((unclosed(&token, sql), token.start));
         }
         if ends.ends_statement(&token, sql) {
@@ -103,11 +106,6 @@ pub fn statement_spans(sql: &str, dialect: Dialect) -> Result<Vec<Range<usize>>,
     }
     out.extend(current);
     Ok(out)
-}
-
-/// SQLite reads a block comment that is never closed as a comment to the end of the file.
-fn is_sqlite_open_comment(token: &Token, dialect: Dialect) -> bool {
-    dialect == Dialect::Sqlite && matches!(token.kind, TokenKind::BlockComment { .. })
 }
 
 fn unclosed(token: &Token, sql: &str) -> String {
@@ -130,193 +128,16 @@ fn unclosed(token: &Token, sql: &str) -> String {
     }
 }
 
-/// What decides whether a `;` ends a statement, per dialect.
-enum Ends {
-    Psql(Psql),
-    Sqlite(SqliteComplete),
-}
-
-impl Ends {
+/// A dialect's rule for which `;` ends a statement, as its own client decides it: fed every
+/// token of a file in order. Each dialect supplies one
+/// ([`DialectOps::statement_ends`](crate::dialect::DialectOps::statement_ends)).
+pub trait StatementEnds {
     /// Takes the next token; whether it is a `;` that ends the statement.
-    fn ends_statement(&mut self, token: &Token, sql: &str) -> bool {
-        match self {
-            Ends::Psql(p) => p.ends_statement(token, sql),
-            Ends::Sqlite(s) => s.ends_statement(token, sql),
-        }
-    }
+    fn ends_statement(&mut self, token: &Token, sql: &str) -> bool;
 
-    /// At the end of the file, with a statement started at `start`: what is still open.
-    fn unclosed_at_end(&self, start: usize) -> Option<(String, usize)> {
-        match self {
-            Ends::Psql(p) => p.unclosed_at_end(),
-            Ends::Sqlite(s) => s.unclosed_at_end(start),
-        }
-    }
-}
-
-/// psql's rules (`psqlscan.l`): parenthesis depth, and the `BEGIN … END` depth of statements
-/// that start `CREATE [OR REPLACE] FUNCTION|PROCEDURE`.
-#[derive(Debug, Default)]
-struct Psql {
-    paren_depth: usize,
-    /// Where the outermost open `(` is.
-    paren_open: usize,
-    begin_depth: usize,
-    /// Where the outermost open `BEGIN` is.
-    begin_open: usize,
-    /// The first letter of each of the statement's first four words, when that word is one of
-    /// `create`, `or`, `replace`, `function`, `procedure` (0 otherwise).
-    identifiers: [u8; 4],
-    identifier_count: usize,
-}
-
-impl Psql {
-    fn ends_statement(&mut self, token: &Token, sql: &str) -> bool {
-        match token.kind {
-            TokenKind::Punct => match token.text(sql) {
-                "(" => {
-                    if self.paren_depth == 0 {
-                        self.paren_open = token.start;
-                    }
-                    self.paren_depth += 1;
-                }
-                ")" => self.paren_depth = self.paren_depth.saturating_sub(1),
-                ";" if self.paren_depth == 0 && self.begin_depth == 0 => {
-                    self.identifier_count = 0;
-                    return true;
-                }
-                _ => {}
-            },
-            TokenKind::Word => self.word(token, sql),
-            _ => {}
-        }
-        false
-    }
-
-    fn word(&mut self, token: &Token, sql: &str) {
-        let word = token.text(sql);
-        if self.identifier_count == 0 {
-            self.identifiers = [0; 4];
-        }
-        if ["create", "function", "procedure", "or", "replace"]
-            .iter()
-            .any(|w| word.eq_ignore_ascii_case(w))
-            && let Some(slot) = self.identifiers.get_mut(self.identifier_count)
-        {
-            *slot = word.as_bytes()[0].to_ascii_lowercase();
-        }
-        self.identifier_count = self.identifier_count.saturating_add(1);
-        let [first, second, third, fourth] = self.identifiers;
-        let routine = first == b'c'
-            && (matches!(second, b'f' | b'p')
-                || (second == b'o' && third == b'r' && matches!(fourth, b'f' | b'p')));
-        if !routine || self.paren_depth > 0 {
-            return;
-        }
-        if word.eq_ignore_ascii_case("begin") {
-            if self.begin_depth == 0 {
-                self.begin_open = token.start;
-            }
-            self.begin_depth += 1;
-        } else if word.eq_ignore_ascii_case("case") {
-            // CASE also ends with END; it only matters inside a body.
-            if self.begin_depth >= 1 {
-                self.begin_depth += 1;
-            }
-        } else if word.eq_ignore_ascii_case("end") {
-            self.begin_depth = self.begin_depth.saturating_sub(1);
-        }
-    }
-
-    fn unclosed_at_end(&self) -> Option<(String, usize)> {
-        if self.begin_depth > 0 {
-            Some((
-                "this BEGIN of a function body has no matching END: every statement after it would be part of the function; end the body with END".into(),
-                self.begin_open,
-            ))
-        } else if self.paren_depth > 0 {
-            Some((
-                "this `(` is never closed: every statement after it would be read as part of this one; add the missing `)`".into(),
-                self.paren_open,
-            ))
-        } else {
-            None
-        }
-    }
-}
-
-/// The kinds of token `sqlite3_complete()` tells apart.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Class {
-    Semi,
-    Explain,
-    Create,
-    Temp,
-    Trigger,
-    End,
-    Other,
-}
-
-/// `sqlite3_complete()`'s state machine (`complete.c`): a trigger body's `;` ends nothing until
-/// `; END ;`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum SqliteComplete {
-    Start,
-    Normal,
-    Explain,
-    Create,
-    Trigger,
-    Semi,
-    End,
-}
-
-impl SqliteComplete {
-    fn ends_statement(&mut self, token: &Token, sql: &str) -> bool {
-        use SqliteComplete::*;
-        if token.is_trivia() {
-            return false;
-        }
-        let is_semi = token.kind == TokenKind::Punct && token.text(sql) == ";";
-        let class = if is_semi {
-            Class::Semi
-        } else {
-            [
-                ("explain", Class::Explain),
-                ("create", Class::Create),
-                ("temp", Class::Temp),
-                ("temporary", Class::Temp),
-                ("trigger", Class::Trigger),
-                ("end", Class::End),
-            ]
-            .into_iter()
-            .find(|(w, _)| token.is_word(sql, w))
-            .map_or(Class::Other, |(_, class)| class)
-        };
-        // complete.c's `trans[state][token]`.
-        let next = match (*self, class) {
-            (Trigger | Semi, Class::Semi) => Semi,
-            (_, Class::Semi) => Start,
-            (Semi, Class::End) => End,
-            (Trigger | Semi | End, _) => Trigger,
-            (Start, Class::Explain) => Explain,
-            (Start | Explain, Class::Create) => Create,
-            (Explain, Class::Other) => Explain,
-            (Create, Class::Temp) => Create,
-            (Create, Class::Trigger) => Trigger,
-            _ => Normal,
-        };
-        *self = next;
-        is_semi && next == Start
-    }
-
-    fn unclosed_at_end(self, start: usize) -> Option<(String, usize)> {
-        matches!(self, SqliteComplete::Trigger | SqliteComplete::Semi).then(|| {
-            (
-                "this CREATE TRIGGER has no END: end its body with END;".into(),
-                start,
-            )
-        })
-    }
+    /// At the end of the file, with a statement started at `start`: what is still open, and
+    /// where it opens.
+    fn unclosed_at_end(&self, start: usize) -> Option<(String, usize)>;
 }
 
 /// Line numbers of increasing offsets, counted once.

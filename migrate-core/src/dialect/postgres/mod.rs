@@ -9,15 +9,18 @@
 //! - `render.rs`: the diff, change by change, each kind in one function of `enums.rs`,
 //!   `tables.rs`, `columns.rs`, `keys.rs` or `indexes.rs`;
 //! - `defs.rs`: definitions several changes share; `types.rs`: type spellings and casts;
-//!   `quote.rs`: string literals and dollar quoting.
+//!   `quote.rs`: string literals and dollar quoting;
+//! - `lex.rs`: PostgreSQL's lexical rules (`scan.l`); `split.rs`: psql's statement boundaries.
 
 mod columns;
 mod defs;
 mod enums;
 mod indexes;
 mod keys;
+mod lex;
 mod quote;
 mod render;
+mod split;
 mod tables;
 mod types;
 
@@ -43,6 +46,8 @@ pub mod introspect;
 use crate::diff::{Change, Diff};
 use crate::safety::SafetyCode;
 use crate::schema::Schema;
+use crate::sql::lex::TokenKind;
+use crate::sql::split::StatementEnds;
 use crate::sql::{Rendered, Stage};
 
 use super::{Capability, Dialect, DialectOps, EnumStorage, Execution, SqlxEnum};
@@ -80,6 +85,14 @@ impl DialectOps for Postgres {
             | Capability::CopyStdio => true,
             Capability::LimitedAlterTable | Capability::RestrictedDropColumn => false,
         }
+    }
+
+    fn token(&self, src: &[u8], at: usize) -> (TokenKind, usize, usize) {
+        lex::token(src, at)
+    }
+
+    fn statement_ends(&self) -> Box<dyn StatementEnds> {
+        Box::new(split::Psql::default())
     }
 
     fn max_identifier_bytes(&self) -> Option<usize> {

@@ -15,7 +15,8 @@ use sqlx::sqlite::SqliteRow;
 use sqlx::{Row, SqliteConnection};
 
 use crate::introspect::expr::{SyntaxError, Tok, Token, tokenize};
-use crate::introspect::{Introspected, Options, sqlite_default};
+use super::runtime::{sqlite_default, unify_integer_references};
+use crate::introspect::{Introspected, Options};
 use crate::db::DbError;
 use crate::schema::names;
 use crate::schema::types::parse_type;
@@ -451,7 +452,7 @@ async fn read(conn: &mut SqliteConnection, opts: &Options) -> Result<Introspecte
         tables,
         ..Schema::default()
     };
-    crate::introspect::unify_integer_references(&mut schema);
+    unify_integer_references(&mut schema);
     Ok(Introspected { schema, notes })
 }
 

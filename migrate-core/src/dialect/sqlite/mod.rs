@@ -7,11 +7,15 @@
 //!
 //! - `render.rs`: the diff as a whole (which tables are rebuilt, and the order of statements);
 //! - `rebuild.rs`: one table's rebuild; `defs.rs`: table, column and index definitions;
-//! - `types.rs`: declared types and affinity; `values.rs`: defaults and backfills.
+//! - `types.rs`: declared types and affinity; `values.rs`: defaults and backfills;
+//! - `lex.rs`: SQLite's lexical rules (`tokenize.c`); `split.rs`: `sqlite3_complete()`'s
+//!   statement boundaries.
 
 mod defs;
+mod lex;
 mod rebuild;
 mod render;
+mod split;
 mod types;
 mod values;
 
@@ -34,6 +38,8 @@ use crate::diff::Diff;
 use crate::safety::SafetyCode;
 use crate::schema::Schema;
 use crate::sql::Rendered;
+use crate::sql::lex::TokenKind;
+use crate::sql::split::StatementEnds;
 
 use super::{Capability, Dialect, DialectOps, EnumStorage, Execution, SqlxEnum};
 
@@ -66,6 +72,26 @@ impl DialectOps for Sqlite {
             | Capability::NoTransactionFiles
             | Capability::CopyStdio => false,
         }
+    }
+
+    fn why_no_schemas(&self) -> String {
+        "SQLite has no schemas (a dot would name an attached database, which `migrate` does not \
+         attach)"
+            .into()
+    }
+
+    fn token(&self, src: &[u8], at: usize) -> (TokenKind, usize, usize) {
+        let (kind, end) = lex::token(src, at);
+        (kind, end, 0)
+    }
+
+    fn statement_ends(&self) -> Box<dyn StatementEnds> {
+        Box::new(split::SqliteComplete::Start)
+    }
+
+    /// SQLite reads a block comment that is never closed as a comment to the end of the file.
+    fn open_comment_runs_to_end(&self) -> bool {
+        true
     }
 
     /// SQLite renders a diff as a whole (a table is rebuilt once for all its changes), in the

@@ -3,13 +3,13 @@
 //! the `sqlite` feature.
 
 use std::collections::HashSet;
+use std::path::Path;
 
 use super::Sqlite;
 use crate::dialect::Dialect;
 use crate::dialect::runtime::{HistoryRow, Runtime};
-use crate::introspect::{is_sqlite_rowid, sqlite_default, unify_integer_references};
 use crate::runner::history::table_ident;
-use crate::schema::{ColumnType, Identity, IndexMethod, Schema};
+use crate::schema::{Column, ColumnType, Identity, IndexMethod, Schema, Table};
 use crate::sql::literal;
 
 /// SQLite's current time as the history table stores it.
@@ -39,6 +39,27 @@ impl Runtime for Sqlite {
     ) -> crate::dialect::runtime::BoxFuture<'a, Result<crate::db::Connection<'static>, crate::db::DbError>>
     {
         Box::pin(super::driver::connect(url))
+    }
+
+    /// `sqlite://dev.db` → `sqlite://<base>/dev.db`; an absolute path and `:memory:` stay.
+    fn resolve_url(&self, url: &str, base: &Path) -> String {
+        let Some(rest) = url
+            .strip_prefix("sqlite://")
+            .or_else(|| url.strip_prefix("sqlite:"))
+        else {
+            return url.to_string();
+        };
+        let (path, query) = rest
+            .split_once('?')
+            .map_or((rest, None), |(p, q)| (p, Some(q)));
+        if path.is_empty() || path == ":memory:" || Path::new(path).is_absolute() {
+            return url.to_string();
+        }
+        let full = base.join(path);
+        match query {
+            Some(q) => format!("sqlite://{}?{q}", full.display()),
+            None => format!("sqlite://{}", full.display()),
+        }
     }
 
     fn represent(&self, schema: &Schema) -> Schema {
@@ -186,3 +207,118 @@ fn represent(schema: &Schema) -> Schema {
     s
 }
 
+
+/// Whether SQLite makes column `c` of `t` its rowid: the single-column primary key, declared
+/// exactly `integer` (an identity key is declared so).
+pub(crate) fn is_sqlite_rowid(t: &Table, c: &Column) -> bool {
+    let single_pk = t
+        .primary_key
+        .as_ref()
+        .is_some_and(|pk| pk.columns.len() == 1 && pk.columns[0] == c.name);
+    single_pk
+        && c.default.is_none()
+        && (c.identity.is_some() || c.ty == ColumnType::Integer)
+        && c.ty.is_integer()
+}
+
+/// A SQLite default of a column of type `ty` as the database reports it back: the SQL the
+/// migration wrote (an array as JSON), without the parentheses around an expression. `None` for
+/// `NULL`.
+pub(crate) fn sqlite_default(d: &str, ty: &ColumnType) -> Option<String> {
+    let sql = crate::sql::sqlite::value_sql(d, ty);
+    let sql = strip_outer_parens(&sql).trim().to_string();
+    (!sql.eq_ignore_ascii_case("null")).then_some(sql)
+}
+
+/// `(x)` → `x`, once, when the parentheses enclose the whole text.
+fn strip_outer_parens(s: &str) -> &str {
+    let t = s.trim();
+    let Some(inner) = t.strip_prefix('(').and_then(|r| r.strip_suffix(')')) else {
+        return t;
+    };
+    // The first `(` must close at the very end.
+    let mut depth = 0usize;
+    let mut quote: Option<char> = None;
+    for (i, ch) in t.char_indices() {
+        match quote {
+            Some(q) if ch == q => quote = None,
+            Some(_) => {}
+            None => match ch {
+                '\'' | '"' => quote = Some(ch),
+                '(' => depth += 1,
+                ')' => {
+                    depth -= 1;
+                    if depth == 0 && i != t.len() - 1 {
+                        return t;
+                    }
+                }
+                _ => {}
+            },
+        }
+    }
+    inner
+}
+
+/// Gives an integer column that references an `integer` column that type too, until nothing
+/// changes. In SQLite a rowid key is `integer` whatever width was declared (all are 64 bits
+/// there), and a foreign key's columns have exactly the types of the columns they reference.
+pub(crate) fn unify_integer_references(schema: &mut Schema) {
+    loop {
+        let mut retype: Vec<(usize, String)> = Vec::new();
+        for (ti, t) in schema.tables.iter().enumerate() {
+            for fk in &t.foreign_keys {
+                let Some(target) = schema.table(&fk.ref_table) else {
+                    continue;
+                };
+                for (c, rc) in fk.columns.iter().zip(&fk.ref_columns) {
+                    let (Some(col), Some(rcol)) = (t.column(c), target.column(rc)) else {
+                        continue;
+                    };
+                    if rcol.ty == ColumnType::Integer
+                        && col.ty.is_integer()
+                        && col.ty != ColumnType::Integer
+                    {
+                        retype.push((ti, c.clone()));
+                    }
+                }
+            }
+        }
+        if retype.is_empty() {
+            return;
+        }
+        for (ti, c) in retype {
+            if let Some(col) = schema.tables[ti].columns.iter_mut().find(|x| x.name == c) {
+                col.ty = ColumnType::Integer;
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn outer_parens() {
+        assert_eq!(strip_outer_parens("(a)"), "a");
+        assert_eq!(strip_outer_parens("(a) + (b)"), "(a) + (b)");
+        assert_eq!(strip_outer_parens("(')')"), "')'");
+    }
+
+    #[test]
+    fn relative_files_are_relative_to_the_configuration() {
+        let base = Path::new("/srv/app");
+        for (url, resolved) in [
+            ("sqlite://dev.db", "sqlite:///srv/app/dev.db"),
+            ("sqlite:dev.db?mode=rwc", "sqlite:///srv/app/dev.db?mode=rwc"),
+            ("sqlite:///abs/dev.db", "sqlite:///abs/dev.db"),
+            ("sqlite::memory:", "sqlite::memory:"),
+        ] {
+            assert_eq!(Sqlite.resolve_url(url, base), resolved, "{url}");
+        }
+        assert_eq!(
+            crate::dialect::runtime::resolve_url("postgres://h/db", base),
+            "postgres://h/db"
+        );
+    }
+}

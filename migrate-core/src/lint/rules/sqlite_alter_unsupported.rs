@@ -6,7 +6,7 @@
 use squawk_syntax::ast::{self, AstNode};
 
 use super::{Ctx, Raw};
-use crate::config::Dialect;
+use crate::dialect::Capability;
 
 pub(super) const ID: &str = "sqlite-alter-unsupported";
 
@@ -77,7 +77,7 @@ fn is_null(expr: &ast::Expr) -> bool {
 }
 
 pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Raw>) {
-    if ctx.dialect != Dialect::Sqlite {
+    if !ctx.dialect.ops().has(Capability::LimitedAlterTable) {
         return;
     }
     for stmt in ctx.stmts {

@@ -5,12 +5,12 @@
 use squawk_syntax::ast::{self, AstNode};
 
 use super::{Ctx, Raw};
-use crate::config::Dialect;
+use crate::dialect::Capability;
 
 pub(super) const ID: &str = "sqlite-drop-column";
 
 pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Raw>) {
-    if ctx.dialect != Dialect::Sqlite {
+    if !ctx.dialect.ops().has(Capability::RestrictedDropColumn) {
         return;
     }
     for stmt in ctx.stmts {

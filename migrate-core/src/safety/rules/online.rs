@@ -3,74 +3,51 @@
 //! matters is how long the table is locked while it is built or checked, which depends on the
 //! dialect: without one (refusals only), these rules have nothing to say.
 
-use crate::config::Dialect;
+use crate::dialect::{DialectOps, Execution};
 use crate::safety::{Assessment, Cx, Risk, SafetyCode};
 use crate::schema::{Check, ForeignKey, Index};
 
-/// How a dialect's renderer carries out a change to a table with rows (the tests check that the
-/// SQL it writes agrees).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Execution {
-    /// PostgreSQL's `CREATE INDEX CONCURRENTLY`, in a migration of its own outside a transaction.
-    Concurrently,
-    /// PostgreSQL's `ADD ... NOT VALID`, then `VALIDATE CONSTRAINT`, outside a transaction.
-    NotValidThenValidated,
-    /// A plain statement in the migration's transaction, holding its lock until it commits.
-    InTransaction,
-    /// SQLite cannot alter a table's keys or constraints: the table is rebuilt (copied into a new
-    /// one with the change) in the migration's transaction.
-    Rebuild,
-}
-
-/// How `dialect` carries out what `code` names.
-fn execution(dialect: Dialect, code: SafetyCode) -> Execution {
-    match (dialect, code) {
-        (Dialect::Postgres, SafetyCode::CreateIndex) => Execution::Concurrently,
-        (Dialect::Postgres, SafetyCode::AddForeignKey | SafetyCode::AddCheck) => {
-            Execution::NotValidThenValidated
-        }
-        (Dialect::Postgres, _) => Execution::InTransaction,
-        (Dialect::Sqlite, SafetyCode::CreateIndex) => Execution::InTransaction,
-        (Dialect::Sqlite, _) => Execution::Rebuild,
-    }
-}
-
-/// The risk of what `code` names carried out as `execution`, and why.
-fn wording(code: SafetyCode, execution: Execution) -> (Risk, &'static str) {
-    match (execution, code) {
+/// The risk of what `code` names carried out on `dialect` (as [`DialectOps::execution`] says),
+/// and why.
+fn wording(code: SafetyCode, dialect: &dyn DialectOps) -> (Risk, String) {
+    let rebuilt = |what: &str| {
+        format!(
+            "{} cannot add {what} to a table: the table is rebuilt with it inside the migration's \
+             transaction, and writes wait until it commits",
+            dialect.title()
+        )
+    };
+    match (dialect.execution(code), code) {
         (Execution::Concurrently, _) => (
             Risk::Safe,
-            "built concurrently, without blocking writes (a migration of its own, outside a transaction)",
+            "built concurrently, without blocking writes (a migration of its own, outside a \
+             transaction)"
+                .into(),
         ),
         (Execution::NotValidThenValidated, _) => (
             Risk::Safe,
-            "added NOT VALID, then validated without blocking writes",
+            "added NOT VALID, then validated without blocking writes".into(),
         ),
         (Execution::InTransaction, SafetyCode::AddPrimaryKey) => (
             Risk::LocksTable,
             "its unique index is built inside the migration's transaction, which locks the table \
-             against reads and writes until it commits",
+             against reads and writes until it commits"
+                .into(),
         ),
         (Execution::InTransaction, _) => (
             Risk::LocksTable,
-            "built inside the migration's transaction, and writes wait until it commits",
+            "built inside the migration's transaction, and writes wait until it commits".into(),
         ),
-        (Execution::Rebuild, SafetyCode::AddPrimaryKey) => (
-            Risk::LocksTable,
-            "SQLite cannot add a primary key to a table: the table is rebuilt with it inside the \
-             migration's transaction, and writes wait until it commits",
-        ),
-        (Execution::Rebuild, _) => (
-            Risk::LocksTable,
-            "SQLite cannot add a constraint to a table: the table is rebuilt with it inside the \
-             migration's transaction, and writes wait until it commits",
-        ),
+        (Execution::Rebuild, SafetyCode::AddPrimaryKey) => {
+            (Risk::LocksTable, rebuilt("a primary key"))
+        }
+        (Execution::Rebuild, _) => (Risk::LocksTable, rebuilt("a constraint")),
     }
 }
 
 /// The assessment of what `code` names on a table with rows, as the dialect carries it out.
 fn on_existing_table(cx: &Cx<'_>, code: SafetyCode, subject: String) -> Option<Assessment> {
-    let (risk, reason) = wording(code, execution(cx.dialect?, code));
+    let (risk, reason) = wording(code, cx.dialect?.ops());
     Some(cx.found(code, risk, subject, reason))
 }
 
