@@ -36,12 +36,18 @@ fn env_number(name: &str, default: impl FnOnce() -> u64) -> u64 {
 /// `clock_timestamp()`, `random()`) rewrites the table under an ACCESS EXCLUSIVE lock. The
 /// lock-friendly route adds it without the default, sets the default (both catalog-only), fills
 /// the rows in batches outside any transaction (`-- migrate:batch`, the batched backfill
-/// engine), then makes it NOT NULL in a contract step; it waits for that engine.
+/// engine), then makes it NOT NULL in a contract step; it waits for that engine. So does a new
+/// identity column (`GENERATED ... AS IDENTITY`): each existing row draws from its sequence.
 fn known_gap(rule: &str, statement: &str) -> bool {
     rule == "adding-field-with-default"
-        && ["gen_random_uuid()", "clock_timestamp()", "random()"]
-            .iter()
-            .any(|f| statement.contains(f))
+        && [
+            "gen_random_uuid()",
+            "clock_timestamp()",
+            "random()",
+            " AS IDENTITY",
+        ]
+        .iter()
+        .any(|f| statement.contains(f))
 }
 
 /// The findings in the files generated from `from` to `to`, rendered for a person.

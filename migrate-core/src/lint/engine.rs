@@ -388,7 +388,7 @@ fn squawk_findings(
     linter
         .lint(parse, text)
         .into_iter()
-        .filter(|v| !is_idempotent_action(v, text) && !is_stable_datetime_default(v, text))
+        .filter(|v| !is_idempotent_action(v, text) && !is_stable_default(v, text))
         .filter_map(|v| {
             let rule = catalog::find(&v.code.to_string())?;
             Some(Raw {
@@ -434,11 +434,12 @@ fn is_idempotent_action(v: &squawk_linter::Violation, text: &str) -> bool {
     }
 }
 
-/// Whether an `adding-field-with-default` finding is about `CURRENT_DATE`, `CURRENT_TIME`,
-/// `LOCALTIME` or `LOCALTIMESTAMP`: stable, not volatile, so PostgreSQL 11+ evaluates them once
-/// and stores the value without a rewrite (squawk accepts `CURRENT_TIMESTAMP` and `now()` but not
-/// these spellings).
-fn is_stable_datetime_default(v: &squawk_linter::Violation, text: &str) -> bool {
+/// Whether an `adding-field-with-default` finding is about a default PostgreSQL 11+ evaluates
+/// once and stores without a rewrite, which squawk takes for volatile: `CURRENT_DATE`,
+/// `CURRENT_TIME`, `LOCALTIME`, `LOCALTIMESTAMP` (stable; squawk accepts only
+/// `CURRENT_TIMESTAMP` and `now()`), and a signed number (`-0.25`: squawk sees the minus as an
+/// operator call).
+fn is_stable_default(v: &squawk_linter::Violation, text: &str) -> bool {
     if v.code != squawk_linter::Rule::AddingFieldWithDefault {
         return false;
     }
@@ -455,7 +456,20 @@ fn is_stable_datetime_default(v: &squawk_linter::Violation, text: &str) -> bool 
     matches!(
         word.as_str(),
         "CURRENT_DATE" | "CURRENT_TIME" | "CURRENT_TIMESTAMP" | "LOCALTIME" | "LOCALTIMESTAMP"
-    )
+    ) || is_signed_number(expr)
+}
+
+/// `-1`, `+0.5`, `-1.5e3`, `- 2`: a sign, then a numeric literal.
+fn is_signed_number(expr: &str) -> bool {
+    let Some(rest) = expr.trim().strip_prefix(['-', '+']) else {
+        return false;
+    };
+    let rest = rest.trim_start();
+    rest.starts_with(|c: char| c.is_ascii_digit() || c == '.')
+        && rest
+            .chars()
+            .all(|c| c.is_ascii_digit() || matches!(c, '.' | 'e' | 'E' | '+' | '-' | '_'))
+        && rest.replace('_', "").parse::<f64>().is_ok()
 }
 
 /// Applies the `-- migrate:allow` comments and the levels: `(findings, allowed)`.

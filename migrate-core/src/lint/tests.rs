@@ -627,3 +627,20 @@ fn an_enum_rebuild_drops_no_type() {
         ["destructive-statement"]
     );
 }
+
+#[test]
+fn a_negative_constant_default_rewrites_nothing() {
+    let sql = "ALTER TABLE a ADD COLUMN b real DEFAULT -0.25 NOT NULL;\n\
+               ALTER TABLE a ADD COLUMN c bigint DEFAULT +1e3;\n";
+    assert!(
+        lint(sql, Dialect::Postgres).findings.is_empty(),
+        "{:?}",
+        lint(sql, Dialect::Postgres).findings
+    );
+    // A volatile call is still a rewrite, signed or not.
+    let volatile = "ALTER TABLE a ADD COLUMN b double precision DEFAULT -random();\n";
+    assert_eq!(
+        rules_of(&lint(volatile, Dialect::Postgres)),
+        ["adding-field-with-default"]
+    );
+}
