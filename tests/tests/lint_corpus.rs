@@ -86,6 +86,11 @@ const EXPLAINED: &[(&str, Side, &str)] = &[
         "a statement squawk's parser gives up on: squawk exits on it, migrate reports it and goes on",
     ),
     (
+        "adding-field-with-default",
+        Side::Squawk,
+        "a signed number default (`DEFAULT -1`) is a constant, stored without a rewrite",
+    ),
+    (
         "squawk-panicked",
         Side::Squawk,
         "squawk exits with a panic on the file (see unchecked-statement)",
