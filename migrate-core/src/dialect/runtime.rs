@@ -160,13 +160,13 @@ pub fn resolve_url(url: &str, base: &Path) -> String {
 }
 
 /// A migration being applied: the context its dialect's apply path works in.
-pub struct Apply<'a> {
-    pub source: &'a Source,
-    pub opts: &'a Options,
+pub(crate) struct Apply<'a> {
+    pub(crate) source: &'a Source,
+    pub(crate) opts: &'a Options,
     /// The run's last migration: its commit waits for the disk (PostgreSQL commits the ones
     /// before it without waiting; the last flushes them all).
-    pub last: bool,
-    pub report: Report<'a>,
+    pub(crate) last: bool,
+    pub(crate) report: Report<'a>,
 }
 
 impl fmt::Debug for Apply<'_> {
