@@ -13,8 +13,10 @@ use std::ops::Range;
 
 use super::load::{RawSchema, RawTable, SpStr};
 use super::model::{Enum, ForeignKey, Schema};
+use crate::config::Dialect;
 use crate::diagnostic::{Diagnostic, Diagnostics, Location};
 use crate::names;
+use crate::sql::lex::{StringPrefix, TokenKind, lex};
 
 /// PostgreSQL's limit on identifier length, in bytes (NAMEDATALEN - 1).
 pub const MAX_IDENT_BYTES: usize = 63;
@@ -46,22 +48,16 @@ struct Validator<'d> {
 /// The text of a default that is one SQL string literal, optionally cast (`'it''s'::mood`).
 fn sql_string_literal(expr: &str) -> Option<String> {
     let e = expr.trim();
-    let body = e.strip_prefix('\'')?;
-    let mut out = String::new();
-    let mut chars = body.char_indices().peekable();
-    while let Some((i, c)) = chars.next() {
-        if c == '\'' {
-            if chars.peek().is_some_and(|(_, n)| *n == '\'') {
-                chars.next();
-                out.push('\'');
-                continue;
-            }
-            let rest = body[i + 1..].trim();
-            return (rest.is_empty() || rest.starts_with("::")).then_some(out);
-        }
-        out.push(c);
-    }
-    None
+    let t = lex(e, Dialect::Postgres).next()?;
+    let value = match t.kind {
+        TokenKind::String {
+            prefix: StringPrefix::None,
+            ..
+        } => t.unquoted(e)?,
+        _ => return None,
+    };
+    let rest = e[t.end..].trim();
+    (rest.is_empty() || rest.starts_with("::")).then(|| value.into_owned())
 }
 
 fn quoted_list<'a>(items: impl IntoIterator<Item = &'a str>) -> String {
