@@ -34,8 +34,6 @@ pub mod safety;
 pub mod schema;
 pub mod sql;
 mod table;
-#[cfg(feature = "testing")]
-pub mod testing;
 
 pub use diagnostic::{Diagnostic, Diagnostics, Explain};
 pub use migrator::{EmbeddedMigration, Migrator};
