@@ -24,7 +24,7 @@ pub const MAX_IDENT_BYTES: usize = 63;
 /// Checks the declarations and builds the model. Every problem found is pushed to `diags`.
 ///
 /// A schema with a file that is not valid TOML is not checked: its syntax errors come first.
-pub fn validate(raw: &RawSchema, diags: &mut Diagnostics) -> Schema {
+pub(crate) fn validate(raw: &RawSchema, diags: &mut Diagnostics) -> Schema {
     if raw.syntax_errors {
         return Schema::default();
     }
@@ -94,7 +94,7 @@ fn inside(s: &SpStr, range: Range<usize>) -> Location {
 /// a line separator or a text-direction control: such a name would print as something else in
 /// every message, header and review, and a line break in it could end a SQL comment. Gives the
 /// message and the help; `what` is e.g. "table" or "enum label".
-pub fn unprintable_name(what: &str, name: &str) -> Option<(String, String)> {
+pub(crate) fn unprintable_name(what: &str, name: &str) -> Option<(String, String)> {
     let bad = name.chars().find(|&c| crate::sql::is_unprintable(c))?;
     let kind = match bad {
         '\n' | '\r' | '\u{2028}' | '\u{2029}' => "a line break",
