@@ -53,7 +53,6 @@ pub mod rust_types;
 #[allow(unreachable_pub, missing_docs)]
 pub mod safety;
 pub mod schema;
-#[allow(unreachable_pub, missing_docs)]
 pub mod sql;
 mod table;
 

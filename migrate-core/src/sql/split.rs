@@ -34,6 +34,7 @@ pub struct SplitStatement {
 /// Why a file could not be split: something opened and never closed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SplitError {
+    /// What is never closed, and how to close it.
     pub message: String,
     /// 1-based line where the unclosed thing starts.
     pub line: usize,
@@ -76,7 +77,10 @@ pub fn split(sql: &str, dialect: Dialect) -> Result<Vec<SplitStatement>, SplitEr
 
 /// The byte range of each statement of `sql` (first token to last, without the `;`), or what is
 /// never closed and where it opens.
-pub fn statement_spans(sql: &str, dialect: Dialect) -> Result<Vec<Range<usize>>, (String, usize)> {
+pub(crate) fn statement_spans(
+    sql: &str,
+    dialect: Dialect,
+) -> Result<Vec<Range<usize>>, (String, usize)> {
     let mut ends = match dialect {
         Dialect::Postgres => Ends::Psql(Psql::default()),
         Dialect::Sqlite => Ends::Sqlite(SqliteComplete::Start),
