@@ -26,7 +26,6 @@ pub mod config;
 pub mod db;
 #[allow(unreachable_pub, missing_docs)]
 pub mod diagnostic;
-#[allow(unreachable_pub, missing_docs)]
 pub mod diff;
 #[allow(unreachable_pub, missing_docs)]
 pub mod duration;
