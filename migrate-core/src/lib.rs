@@ -49,7 +49,6 @@ pub mod redact;
 pub mod runner;
 #[allow(unreachable_pub, missing_docs)]
 pub mod rust_types;
-#[allow(unreachable_pub, missing_docs)]
 pub mod safety;
 pub mod schema;
 pub mod sql;
