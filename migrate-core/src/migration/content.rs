@@ -31,13 +31,13 @@ use crate::sql::split::{SplitStatement, split};
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ContentProblem {
     /// The 1-based line it is on, when it is on one.
-    pub line: Option<usize>,
-    pub kind: ContentKind,
+    pub(crate) line: Option<usize>,
+    pub(crate) kind: ContentKind,
 }
 
 /// What is wrong.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum ContentKind {
+pub(crate) enum ContentKind {
     /// A NUL byte.
     NulByte,
     /// A misspelled, misplaced or malformed `-- migrate:` directive.
@@ -58,7 +58,7 @@ pub enum ContentKind {
 
 /// Which rule a transaction-control statement breaks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum TransactionRule {
+pub(crate) enum TransactionRule {
     /// The file runs in one transaction, on PostgreSQL.
     PostgresTransaction,
     /// Every SQLite file runs in one transaction.
@@ -176,7 +176,7 @@ impl ContentProblem {
 
 /// The directives of a migration's text, with what every dialect refuses: NUL bytes and
 /// directive errors.
-pub fn check_text(content: &str) -> (Directives, Vec<ContentProblem>) {
+pub(crate) fn check_text(content: &str) -> (Directives, Vec<ContentProblem>) {
     let mut problems = Vec::new();
     if let Some(at) = content.find('\0') {
         problems.push(ContentProblem {
@@ -197,7 +197,7 @@ pub fn check_text(content: &str) -> (Directives, Vec<ContentProblem>) {
 
 /// The statements the runner refuses in this file on this dialect: transaction control where it
 /// cannot be allowed, and `COPY … FROM STDIN`.
-pub fn check_statements(
+pub(crate) fn check_statements(
     content: &str,
     no_transaction: bool,
     dialect: Dialect,
@@ -280,19 +280,8 @@ pub fn check_statements(
     problems
 }
 
-/// Every problem of a migration's text on this dialect.
-pub fn check(content: &str, dialect: Dialect) -> (Directives, Vec<ContentProblem>) {
-    let (directives, mut problems) = check_text(content);
-    problems.extend(check_statements(
-        content,
-        directives.no_transaction,
-        dialect,
-    ));
-    (directives, problems)
-}
-
 /// The 1-based line of a split statement's first keyword, the comments before it skipped.
-pub fn statement_line(st: &SplitStatement, dialect: Dialect) -> usize {
+pub(crate) fn statement_line(st: &SplitStatement, dialect: Dialect) -> usize {
     let at = tokens(&st.sql, dialect).first().map_or(0, |t| t.at);
     st.line + st.sql[..at].matches('\n').count()
 }
