@@ -37,7 +37,6 @@ pub mod generate;
 #[cfg(feature = "runtime")]
 #[allow(unreachable_pub, missing_docs)]
 pub mod introspect;
-#[allow(unreachable_pub, missing_docs)]
 pub mod lint;
 pub mod migration;
 #[allow(unreachable_pub, missing_docs)]

@@ -19,8 +19,11 @@ pub enum Origin {
 /// Which dialects a rule applies to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Dialects {
+    /// PostgreSQL only.
     Postgres,
+    /// SQLite only.
     Sqlite,
+    /// Both.
     Both,
 }
 
@@ -31,7 +34,9 @@ pub struct Rule {
     pub id: &'static str,
     /// The level when `[lint]` does not set one.
     pub level: Level,
+    /// Where the rule is implemented.
     pub origin: Origin,
+    /// The dialects it applies to.
     pub dialects: Dialects,
     /// What it catches, in one line (for `migrate lint --rules` and the docs).
     pub summary: &'static str,
