@@ -20,11 +20,14 @@ pub const CONFIG_FILE: &str = "migrate.toml";
 /// The SQL dialect migrations are written for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Dialect {
+    /// PostgreSQL.
     Postgres,
+    /// SQLite.
     Sqlite,
 }
 
 impl Dialect {
+    /// The spelling in `migrate.toml` (`dialect = "postgres"`).
     pub fn as_str(self) -> &'static str {
         match self {
             Dialect::Postgres => "postgres",
@@ -32,6 +35,7 @@ impl Dialect {
         }
     }
 
+    /// The dialect `migrate.toml` spells `s` (`postgres`, `postgresql`, `sqlite`).
     pub fn parse(s: &str) -> Option<Dialect> {
         match s {
             "postgres" | "postgresql" => Some(Dialect::Postgres),
@@ -50,6 +54,7 @@ impl fmt::Display for Dialect {
 /// `[environments.NAME]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Environment {
+    /// The environment's database (`database_url = "..."`).
     pub database_url: Option<String>,
     /// Extra directories holding the content of manifest-listed migrations (e.g. sensitive data).
     pub extra_migration_paths: Vec<PathBuf>,
@@ -60,9 +65,13 @@ pub struct Environment {
 pub struct Config {
     /// The config file, when one was read.
     pub path: Option<PathBuf>,
+    /// `dialect = "postgres" | "sqlite"`.
     pub dialect: Dialect,
+    /// `schema = "..."`: a schema file, or a directory of them.
     pub schema: PathBuf,
+    /// `migrations = "..."`: the migration directory.
     pub migrations: PathBuf,
+    /// `database_url = "..."`: the default database.
     pub database_url: Option<String>,
     /// The table recording applied migrations: `name`, or `schema.name` on PostgreSQL (the schema
     /// is created when missing). Its name also keys the runner lock.
@@ -77,6 +86,7 @@ pub struct Config {
     /// How long `up` (and `baseline`) waits for another runner before giving up, e.g. `"10min"`;
     /// `None` when `"0"` waits for good. Default 10 min.
     pub runner_lock_timeout: Option<Duration>,
+    /// `[environments.NAME]`, chosen with `--env NAME`.
     pub environments: BTreeMap<String, Environment>,
     /// `[lint]`: rule levels (`rule-id = "error" | "warning" | "off"`).
     pub lint: crate::lint::LintConfig,

@@ -20,35 +20,26 @@
 // introspection call are unused; the default build still reports dead code.
 #![cfg_attr(not(feature = "runtime"), allow(dead_code))]
 
-#[allow(unreachable_pub, missing_docs)]
 pub mod build;
-#[allow(unreachable_pub, missing_docs)]
 pub mod config;
 #[cfg(feature = "runtime")]
 #[allow(unreachable_pub, missing_docs)]
 pub mod db;
-#[allow(unreachable_pub, missing_docs)]
 pub mod diagnostic;
 pub mod diff;
-#[allow(unreachable_pub, missing_docs)]
 pub mod duration;
-#[allow(unreachable_pub, missing_docs)]
 pub mod generate;
 #[cfg(feature = "runtime")]
 #[allow(unreachable_pub, missing_docs)]
 pub mod introspect;
 pub mod lint;
 pub mod migration;
-#[allow(unreachable_pub, missing_docs)]
 pub mod migrator;
-#[allow(unreachable_pub, missing_docs)]
 pub mod names;
-#[allow(unreachable_pub, missing_docs)]
 pub mod redact;
 #[cfg(feature = "runtime")]
 #[allow(unreachable_pub, missing_docs)]
 pub mod runner;
-#[allow(unreachable_pub, missing_docs)]
 pub mod rust_types;
 pub mod safety;
 pub mod schema;
