@@ -17,6 +17,8 @@
 //! What the parser does not know (sub-queries, `EXTRACT(... FROM ...)`, window functions, ...)
 //! is only normalised for white space; such an expression may then be reported as changed.
 
+#![warn(unreachable_pub, missing_docs)]
+
 use std::collections::HashMap;
 
 use crate::config::Dialect;
@@ -198,7 +200,7 @@ const VALUE_FUNCTIONS: &[&str] = &[
 const UPPER_FUNCTIONS: &[&str] = &["coalesce", "nullif", "greatest", "least"];
 
 /// An identifier as PostgreSQL prints it: bare when that reads back the same, else quoted.
-pub fn quote_ident(name: &str) -> String {
+pub(crate) fn quote_ident(name: &str) -> String {
     let safe = name
         .bytes()
         .next()
@@ -215,7 +217,7 @@ pub fn quote_ident(name: &str) -> String {
 }
 
 /// How PostgreSQL names a column type in a cast (`format_type` without the type modifier).
-pub fn pg_type_name(ty: &ColumnType) -> String {
+pub(crate) fn pg_type_name(ty: &ColumnType) -> String {
     match ty {
         ColumnType::SmallInt => "smallint".into(),
         ColumnType::Integer => "integer".into(),
@@ -247,14 +249,14 @@ pub fn pg_type_name(ty: &ColumnType) -> String {
 
 /// One token of SQL text, with its byte range in the source.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Token {
-    pub kind: Tok,
-    pub start: usize,
-    pub end: usize,
+pub(crate) struct Token {
+    pub(crate) kind: Tok,
+    pub(crate) start: usize,
+    pub(crate) end: usize,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Tok {
+pub(crate) enum Tok {
     /// A string literal's value (`'it''s'` is `it's`).
     Str(String),
     /// A string literal with a prefix (`E'\n'`, `B'101'`), kept as written.
@@ -270,7 +272,7 @@ pub enum Tok {
 
 /// Why SQL text could not be read: an expression, or SQLite's `CREATE TABLE`.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum SyntaxError {
+pub(crate) enum SyntaxError {
     #[error("unexpected character `{0}`")]
     UnexpectedChar(char),
     #[error("unclosed `{0}`")]
@@ -300,7 +302,7 @@ pub enum SyntaxError {
 /// The tokens of SQL text ([`sql::lex`](crate::sql::lex)) as the expression parser reads them:
 /// comments and white space skipped, strings and quoted identifiers unquoted. With `sqlite`, the
 /// text is lexed as SQLite reads it (`[name]` and `` `name` `` are quoted identifiers).
-pub fn tokenize(src: &str, sqlite: bool) -> Result<Vec<Token>, SyntaxError> {
+pub(crate) fn tokenize(src: &str, sqlite: bool) -> Result<Vec<Token>, SyntaxError> {
     let dialect = if sqlite {
         Dialect::Sqlite
     } else {
@@ -1103,7 +1105,9 @@ struct ColumnInfo {
 
 impl Context {
     /// The context of a table's checks and partial-index predicates.
-    pub fn of_columns<'a>(columns: impl IntoIterator<Item = (&'a str, &'a ColumnType)>) -> Context {
+    pub(crate) fn of_columns<'a>(
+        columns: impl IntoIterator<Item = (&'a str, &'a ColumnType)>,
+    ) -> Context {
         Context {
             columns: columns
                 .into_iter()
@@ -1465,13 +1469,13 @@ fn child_at(e: &Expr, needs: u8, exempt: bool, out: &mut String) {
 // Entry points
 
 /// The canonical spelling of a check or partial-index predicate over the columns of `ctx`.
-pub fn canonical(expr: &str, ctx: &Context) -> String {
+pub(crate) fn canonical(expr: &str, ctx: &Context) -> String {
     canonical_with(expr, ctx, &HashMap::new())
 }
 
 /// The string literals of `expr` compared with a column whose type spells its values its own
 /// way (not text, not an enum), with that column's type: `('2024-01-01', "date")`.
-pub fn typed_literals(expr: &str, ctx: &Context) -> Vec<(String, String)> {
+pub(crate) fn typed_literals(expr: &str, ctx: &Context) -> Vec<(String, String)> {
     let mut found = Vec::new();
     if let Ok(e) = parse(expr) {
         let mut e = rewrite(e, ctx);
@@ -1486,7 +1490,7 @@ pub fn typed_literals(expr: &str, ctx: &Context) -> Vec<(String, String)> {
 
 /// [`canonical`], with the literals [`typed_literals`] finds replaced by the server's spelling
 /// of them, keyed by `(literal, type)`: a number or boolean is written bare.
-pub fn canonical_with(
+pub(crate) fn canonical_with(
     expr: &str,
     ctx: &Context,
     spelled: &HashMap<(String, String), String>,
@@ -1513,7 +1517,7 @@ pub fn canonical_with(
 
 /// A value of type `ty` (named as [`pg_type_name`] does) as the server prints a constant: a
 /// number or boolean bare, anything else quoted.
-pub fn server_spelling(v: &str, ty: &str) -> String {
+pub(crate) fn server_spelling(v: &str, ty: &str) -> String {
     let mut out = String::new();
     print(&server_value(v, ty), &mut out);
     out
@@ -1598,7 +1602,7 @@ fn typed_literal_slots(e: &mut Expr, ctx: &Context, f: &mut dyn FnMut(&mut Expr,
 }
 
 /// The canonical spelling of a column default; `None` for `NULL` (no default).
-pub fn canonical_default(expr: &str, ty: &ColumnType) -> Option<String> {
+pub(crate) fn canonical_default(expr: &str, ty: &ColumnType) -> Option<String> {
     match parse(expr) {
         Ok(e) => {
             let e = rewrite(e, &Context::default());
@@ -1619,7 +1623,7 @@ pub fn canonical_default(expr: &str, ty: &ColumnType) -> Option<String> {
 }
 
 /// The value of an expression that is one string literal (`'it''s'` is `it's`).
-pub fn string_literal(expr: &str) -> Option<String> {
+pub(crate) fn string_literal(expr: &str) -> Option<String> {
     match parse(expr) {
         Ok(Expr::Str(s)) => Some(s),
         _ => None,
@@ -1627,7 +1631,7 @@ pub fn string_literal(expr: &str) -> Option<String> {
 }
 
 /// The labels of `column IN ('a', 'b', ...)`, the CHECK that holds an enum's labels in SQLite.
-pub fn in_labels(expr: &str, column: &str) -> Option<Vec<String>> {
+pub(crate) fn in_labels(expr: &str, column: &str) -> Option<Vec<String>> {
     let Ok(Expr::In(left, items, false)) = parse(expr) else {
         return None;
     };
