@@ -45,6 +45,8 @@ pub mod safety;
 pub mod schema;
 pub mod sql;
 mod table;
+#[cfg(test)]
+mod test_clock;
 
 pub use diagnostic::{Diagnostic, Diagnostics, Explain};
 pub use migrator::{EmbeddedMigration, Migrator};
