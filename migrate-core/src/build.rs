@@ -28,7 +28,9 @@ use crate::migration::MigrationDir;
 /// What a build did.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Outcome {
+    /// The migration directory already matches the schema; nothing written.
     UpToDate,
+    /// The migration files written.
     Written(Vec<PathBuf>),
 }
 
@@ -38,12 +40,20 @@ pub enum BuildError {
     /// `migrate.toml` does not load: every problem, with its fix.
     #[error("{0}")]
     Config(Diagnostics),
+    /// Generating the next migration failed (a schema error, a refused change, a directory
+    /// problem).
     #[error(transparent)]
     Generate(#[from] GenerateError),
+    /// The schema changed, and a locked build writes no migration.
     #[error(
         "the declared schema has changes with no migration ({count} change(s)), and this build is locked ({why})"
     )]
-    MissingMigration { count: usize, why: &'static str },
+    MissingMigration {
+        /// How many changes have no migration.
+        count: usize,
+        /// What locks the build (`CI`, `MIGRATE_LOCKED=1`).
+        why: &'static str,
+    },
 }
 
 impl Explain for BuildError {

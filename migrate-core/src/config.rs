@@ -22,6 +22,7 @@ pub use crate::dialect::Dialect;
 /// `[environments.NAME]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Environment {
+    /// The environment's database (`database_url = "..."`).
     pub database_url: Option<String>,
     /// Extra directories holding the content of manifest-listed migrations (e.g. sensitive data).
     pub extra_migration_paths: Vec<PathBuf>,
@@ -32,9 +33,13 @@ pub struct Environment {
 pub struct Config {
     /// The config file, when one was read.
     pub path: Option<PathBuf>,
+    /// `dialect = "postgres" | "sqlite"`.
     pub dialect: Dialect,
+    /// `schema = "..."`: a schema file, or a directory of them.
     pub schema: PathBuf,
+    /// `migrations = "..."`: the migration directory.
     pub migrations: PathBuf,
+    /// `database_url = "..."`: the default database.
     pub database_url: Option<String>,
     /// The table recording applied migrations: `name`, or `schema.name` on PostgreSQL (the schema
     /// is created when missing). Its name also keys the runner lock.
@@ -49,6 +54,7 @@ pub struct Config {
     /// How long `up` (and `baseline`) waits for another runner before giving up, e.g. `"10min"`;
     /// `None` when `"0"` waits for good. Default 10 min.
     pub runner_lock_timeout: Option<Duration>,
+    /// `[environments.NAME]`, chosen with `--env NAME`.
     pub environments: BTreeMap<String, Environment>,
     /// `[lint]`: rule levels (`rule-id = "error" | "warning" | "off"`).
     pub lint: crate::lint::LintConfig,

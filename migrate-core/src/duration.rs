@@ -11,10 +11,10 @@ use std::time::Duration;
 
 /// The longest duration: 2147483647 ms (about 24 days), PostgreSQL's limit for
 /// `lock_timeout` and `statement_timeout` and SQLite's for `busy_timeout`.
-pub const MAX: Duration = Duration::from_millis(i32::MAX as u64);
+pub(crate) const MAX: Duration = Duration::from_millis(i32::MAX as u64);
 
 /// The units, for help texts.
-pub const UNITS: &str = "ms, s, min, h";
+pub(crate) const UNITS: &str = "ms, s, min, h";
 
 /// Why a text is not a duration.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
@@ -54,7 +54,7 @@ pub fn parse(s: &str) -> Result<Duration, DurationError> {
 }
 
 /// `None` for zero, which turns a timeout off.
-pub fn nonzero(d: Duration) -> Option<Duration> {
+pub(crate) fn nonzero(d: Duration) -> Option<Duration> {
     (!d.is_zero()).then_some(d)
 }
 

@@ -25,15 +25,20 @@ const MAX_SLUG: usize = 60;
 /// A migration file about to be written.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PlannedFile {
+    /// Its file name, `<version>_<name>.sql`.
     pub name: String,
+    /// Its SQL.
     pub content: String,
 }
 
 /// What generating would do.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Plan {
+    /// The changes from the migration directory's snapshot to the declared schema.
     pub diff: Diff,
+    /// The safety check of each change.
     pub assessments: Vec<Assessment>,
+    /// The files it would write (none when a change is refused).
     pub files: Vec<PlannedFile>,
 }
 
@@ -47,10 +52,13 @@ impl Plan {
 /// Why nothing was written.
 #[derive(Debug, thiserror::Error)]
 pub enum GenerateError {
+    /// The declared schema does not load.
     #[error("the schema has errors")]
     Schema(Diagnostics),
+    /// The migration directory cannot be read or written.
     #[error(transparent)]
     Migrations(#[from] MigrationError),
+    /// Changes the schema does not acknowledge.
     #[error("{} change(s) would lose data or break running code", .0.len())]
     Refused(Vec<Assessment>),
 }
@@ -216,7 +224,7 @@ fn is_auxiliary(c: &Change, all: &[&Change]) -> bool {
 }
 
 /// A file name describing the changes: `create_pets`, `add_pets_weight`, `create_pets_and_2_more`.
-pub fn describe_name(changes: &[&Change]) -> String {
+pub(crate) fn describe_name(changes: &[&Change]) -> String {
     let main: Vec<&&Change> = changes
         .iter()
         .filter(|c| !is_auxiliary(c, changes))

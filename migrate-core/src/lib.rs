@@ -13,9 +13,18 @@
 //! The database-facing parts sit behind the default `runtime` feature, so the proc-macro crate can
 //! use this crate without sqlx or tokio in its dependency graph.
 
+// The public surface is what the CLI, the macros, build scripts and the tests use; the rest is
+// `pub(crate)`. Modules still marked `allow` below have not been narrowed yet (the dialect
+// seam reworks `db`, `runner`, `introspect` and the SQL renderers).
+#![warn(unreachable_pub, missing_docs)]
+// Without the `runtime` feature (the proc-macro crate's build), helpers only the runner and
+// introspection call are unused; the default build still reports dead code.
+#![cfg_attr(not(feature = "runtime"), allow(dead_code))]
+
 pub mod build;
 pub mod config;
 #[cfg(feature = "runtime")]
+#[allow(unreachable_pub, missing_docs)]
 pub mod db;
 pub mod diagnostic;
 pub mod dialect;
@@ -23,6 +32,7 @@ pub mod diff;
 pub mod duration;
 pub mod generate;
 #[cfg(feature = "runtime")]
+#[allow(unreachable_pub, missing_docs)]
 pub mod introspect;
 pub mod lint;
 pub mod migration;
@@ -30,14 +40,15 @@ pub mod migrator;
 pub mod names;
 pub mod redact;
 #[cfg(feature = "runtime")]
+#[allow(unreachable_pub, missing_docs)]
 pub mod runner;
 pub mod rust_types;
 pub mod safety;
 pub mod schema;
 pub mod sql;
 mod table;
-#[cfg(feature = "testing")]
-pub mod testing;
+#[cfg(test)]
+mod test_clock;
 
 pub use diagnostic::{Diagnostic, Diagnostics, Explain};
 pub use migrator::{EmbeddedMigration, Migrator};

@@ -30,6 +30,7 @@ pub struct EmbeddedMigration {
 /// An ordered set of migrations to apply, once and only once per database.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Migrator {
+    /// The migrations, in version order.
     pub migrations: &'static [EmbeddedMigration],
     /// The table that records applied migrations.
     pub history_table: &'static str,

@@ -24,7 +24,7 @@ pub fn snake(s: &str) -> String {
 
 /// Whether `s` can name a Rust struct or enum as written: an upper-case letter, then letters,
 /// digits and `_` as Rust identifiers allow them (Unicode's XID), and not `Self`.
-pub fn is_rust_type_name(s: &str) -> bool {
+pub(crate) fn is_rust_type_name(s: &str) -> bool {
     let mut chars = s.chars();
     s != "Self"
         && chars
@@ -36,7 +36,7 @@ pub fn is_rust_type_name(s: &str) -> bool {
 /// A Rust type name for `s`: its words as UpperCamelCase ([`upper_camel`]), with a `T` in front
 /// when that would not be one ([`is_rust_type_name`]): `pet` → `Pet`, `2fa` → `T2fa`, `self` →
 /// `TSelf`.
-pub fn type_name(s: &str) -> String {
+pub(crate) fn type_name(s: &str) -> String {
     let mut out = upper_camel(s);
     out.retain(is_xid_continue);
     if !is_rust_type_name(&out) {
@@ -49,7 +49,7 @@ pub fn type_name(s: &str) -> String {
 /// singular ([`singular`]): `order_lines` → `OrderLine`, `categories` → `Category`, `quizzes` →
 /// `Quiz`, `statuses` → `Status`, `HTTPStatuses` → `HttpStatus`. A simple rule, not a dictionary:
 /// rename models freely.
-pub fn model_name(table: &str) -> String {
+pub(crate) fn model_name(table: &str) -> String {
     let words = snake(table);
     let words = match words.rsplit_once('_') {
         Some((head, last)) => format!("{head}_{}", singular(last)),
@@ -82,7 +82,7 @@ const ES_ENDINGS: &[&str] = &["sses", "shes", "ches", "xes", "zzes"];
 /// `category`, `boxes` → `box`, `addresses` → `address`, `statuses` → `status`, `houses` →
 /// `house`, `quizzes` → `quiz`, `people` → `person`. A word that looks singular stays as it is
 /// (`status`, `analysis`, `user`).
-pub fn singular(word: &str) -> String {
+pub(crate) fn singular(word: &str) -> String {
     let lower = word.to_ascii_lowercase();
     if let Some((_, one)) = IRREGULAR.iter().find(|(many, _)| *many == lower) {
         return (*one).to_string();

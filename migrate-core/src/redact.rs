@@ -20,15 +20,15 @@
 use std::ops::Range;
 
 /// What a password is replaced by.
-pub const MASK: &str = "***";
+pub(crate) const MASK: &str = "***";
 
 /// A password at least this many characters long is removed from free text wherever it occurs;
 /// a shorter one only where it stands as a password.
-pub const BARE_MIN_CHARS: usize = 8;
+pub(crate) const BARE_MIN_CHARS: usize = 8;
 
 /// Byte ranges of the passwords in a connection string: a URL (`postgres://user:pw@host/db`,
 /// `?password=pw`) or a libpq keyword string (`host=h password=pw`). Sorted, not overlapping.
-pub fn password_spans(conn: &str) -> Vec<Range<usize>> {
+pub(crate) fn password_spans(conn: &str) -> Vec<Range<usize>> {
     let mut spans = Vec::new();
     match conn.find("://") {
         Some(scheme_end) => url_spans(conn, scheme_end, &mut spans),
@@ -70,7 +70,7 @@ pub fn scrub(text: &str, conn: &str) -> String {
 /// `text` (a configuration file) with every password of every connection string in it masked.
 /// Connection strings are found by their `://` or their `password` keyword, inside TOML strings
 /// or not (a syntax error may have left one unquoted).
-pub fn mask_source(text: &str) -> Masked {
+pub(crate) fn mask_source(text: &str) -> Masked {
     let mut spans = Vec::new();
     let mut line_start = 0;
     for line in text.split_inclusive('\n') {
@@ -96,8 +96,8 @@ pub fn mask_source(text: &str) -> Masked {
 
 /// A text with passwords masked, and where they were.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Masked {
-    pub text: String,
+pub(crate) struct Masked {
+    pub(crate) text: String,
     /// The masked byte ranges of the original text, sorted.
     spans: Vec<Range<usize>>,
 }
@@ -105,7 +105,7 @@ pub struct Masked {
 impl Masked {
     /// A byte span of the original text as a span of the masked text. A span that starts or ends
     /// inside a password starts or ends at the edge of its mask.
-    pub fn span(&self, span: Range<usize>) -> Range<usize> {
+    pub(crate) fn span(&self, span: Range<usize>) -> Range<usize> {
         let start = self.offset(span.start, false);
         let end = self.offset(span.end, true).max(start);
         start..end

@@ -15,6 +15,7 @@ pub struct ParseEnumError {
 }
 
 impl ParseEnumError {
+    /// `value` is none of `labels`, the labels of `enum_name`.
     pub fn new(enum_name: &'static str, labels: &'static [&'static str], value: &str) -> Self {
         ParseEnumError {
             enum_name,

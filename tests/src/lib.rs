@@ -8,7 +8,8 @@
 //! Neither ever skips a test: when no server can be had, creating a [`pg::TestDb`] fails with a
 //! message that says how to fix it. See `tests/README.md`.
 //!
-//! Also: [`apply`] applies rendered migrations the way the runner does, without its history
+//! Also: [`arb`] generates random valid schemas, schema pairs and SQL text for property tests;
+//! [`apply`] applies rendered migrations the way the runner does, without its history
 //! table; [`pgwire::CountingProxy`] counts, on the wire, the statements a client sends to
 //! PostgreSQL.
 //!
@@ -22,6 +23,7 @@
 //! ```
 
 pub mod apply;
+pub mod arb;
 pub mod pg;
 pub mod pgwire;
 pub mod sqlite;

@@ -22,7 +22,7 @@ use migrate_core::introspect::{self, Options, canonical_literals, normalize_for}
 use migrate_core::schema::Schema;
 use migrate_core::schema::print::to_toml;
 use migrate_core::sql::{Unit, render};
-use migrate_core::testing::arb_schema_pair;
+use migrate_tests::arb::arb_schema_pair;
 use migrate_tests::{apply, pg::TestDb, sqlite::TestFile};
 use proptest::test_runner::{Config, RngAlgorithm, TestCaseError, TestRng, TestRunner};
 

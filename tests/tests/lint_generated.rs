@@ -16,7 +16,7 @@ use migrate_core::generate::plan;
 use migrate_core::lint::{LintOptions, lint_source, report};
 use migrate_core::schema::Schema;
 use migrate_core::schema::print::to_toml;
-use migrate_core::testing::arb_schema_pair;
+use migrate_tests::arb::arb_schema_pair;
 use proptest::test_runner::{Config, RngAlgorithm, TestCaseError, TestRng, TestRunner};
 
 fn env_number(name: &str, default: impl FnOnce() -> u64) -> u64 {

@@ -15,7 +15,7 @@
 //! - `splitter_agrees_with_psql_on_the_sample`: the files under `tests/fixtures/sql-corpus/`
 //!   (real migrations and PostgreSQL regression tests; origins and licences in its README).
 //! - `splitter_agrees_with_psql_on_random_sql`: random statements from
-//!   `migrate_core::testing::arb_sql`, seeded by `MIGRATE_PROPTEST_SEED` (CI pins one);
+//!   `migrate_tests::arb::arb_sql`, seeded by `MIGRATE_PROPTEST_SEED` (CI pins one);
 //!   `MIGRATE_PROPTEST_CASES` files of about ten statements each (default 40).
 //! - `splitter_agrees_with_psql_on_a_corpus` (ignored): every `.sql` file under the directories
 //!   listed in `MIGRATE_SPLIT_CORPUS` (separated by `:`), e.g. a checkout of PostgreSQL's
@@ -298,7 +298,7 @@ async fn splitter_agrees_with_psql_on_random_sql() {
         Config::default(),
         TestRng::from_seed(RngAlgorithm::ChaCha, &bytes),
     );
-    let strategy = migrate_core::testing::arb_sql(Dialect::Postgres);
+    let strategy = migrate_tests::arb::arb_sql(Dialect::Postgres);
     let files: Vec<(String, String)> = (0..cases)
         .map(|i| {
             let sql = strategy.new_tree(&mut runner).expect("generate").current();

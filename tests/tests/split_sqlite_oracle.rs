@@ -4,7 +4,7 @@
 //! and trigger body). SQLite's cuts are therefore at each `;` where the text since the previous
 //! cut is complete. Each statement of [`split`] must lie inside one such piece, and each piece
 //! hold one statement or only white space and comments. Random files from
-//! `migrate_core::testing::{arb_sql, arb_sql_bytes}`, seeded by `MIGRATE_PROPTEST_SEED`;
+//! `migrate_tests::arb::{arb_sql, arb_sql_bytes}`, seeded by `MIGRATE_PROPTEST_SEED`;
 //! `MIGRATE_PROPTEST_CASES` of each (default 300).
 // The one call into SQLite's C API.
 #![allow(unsafe_code)]
@@ -14,7 +14,7 @@ use std::ops::Range;
 
 use migrate_core::config::Dialect;
 use migrate_core::sql::split::split;
-use migrate_core::testing::{arb_sql, arb_sql_bytes};
+use migrate_tests::arb::{arb_sql, arb_sql_bytes};
 use proptest::strategy::{Strategy, ValueTree};
 use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
 

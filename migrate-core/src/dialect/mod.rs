@@ -169,7 +169,10 @@ pub struct SqlxEnum {
 pub enum EnumStorage {
     /// As a database type of its own, named by the (quoted) enum name, with an array type;
     /// `array_trait` is the driver module's trait for the array type (`PgHasArrayType`).
-    NamedType { array_trait: &'static str },
+    NamedType {
+        /// The driver module's trait for the array type.
+        array_trait: &'static str,
+    },
     /// As text (with a CHECK constraint on the labels).
     Text,
 }
@@ -181,6 +184,11 @@ impl Dialect {
     /// The dialect whose grammar the linter parses (squawk reads PostgreSQL): what `migrate lint`
     /// reads a file as outside a project, and how it splits a file the parser gives up on.
     pub const LINT_GRAMMAR: Dialect = Dialect::Postgres;
+
+    /// The dialect whose syntax a schema's expressions (defaults, checks, index expressions and
+    /// predicates) are written in and compared as: PostgreSQL's, which the other dialects'
+    /// renderers translate (SQLite's strips `::` casts). The lexer reads them with its rules.
+    pub const EXPRESSIONS: Dialect = Dialect::Postgres;
 
     /// Parses a name from `migrate.toml` or the command line (`postgres`, `postgresql`, `sqlite`).
     pub fn parse(s: &str) -> Option<Dialect> {

@@ -110,9 +110,13 @@ pub trait Runtime: Sync {
 /// A row of the history table to write.
 #[derive(Debug, Clone, Copy)]
 pub struct HistoryRow<'a> {
+    /// The history table, as configured (`name` or `schema.name`).
     pub table: &'a str,
+    /// The migration the row records.
     pub source: &'a Source,
+    /// Whether the migration completed.
     pub success: bool,
+    /// How long it took, in milliseconds, when known.
     pub execution_ms: Option<i64>,
     /// Who applied it, where the dialect cannot tell by itself (SQLite).
     pub applied_by: &'a str,
@@ -402,6 +406,7 @@ impl<'c> Connection<'c> {
         dialect_of(url)?.runtime().connect(url).await
     }
 
+    /// The dialect of the database this connection is to.
     pub fn dialect(&self) -> Dialect {
         self.driver.dialect()
     }

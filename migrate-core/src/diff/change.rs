@@ -5,134 +5,217 @@ use crate::schema::{Check, Column, ColumnType, Enum, ForeignKey, Index, PrimaryK
 /// One change to a schema.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Change {
+    /// `CREATE TYPE … AS ENUM`.
     CreateEnum(Enum),
+    /// `DROP TYPE` of an enum.
     DropEnum(Enum),
     /// `ALTER TYPE … ADD VALUE`; `before` is the label it goes before (none: at the end).
     AddEnumValue {
+        /// The enum type.
         enum_name: String,
+        /// The new label.
         value: String,
+        /// The label it goes before; `None`: at the end.
         before: Option<String>,
     },
     /// Labels removed or reordered: the type is rebuilt and every column using it converted.
     RebuildEnum {
+        /// Before the change.
         from: Enum,
+        /// After the change.
         to: Enum,
         /// `(table, column)` pairs that use the enum, in the declared schema.
         columns: Vec<(String, String)>,
     },
+    /// `COMMENT ON TYPE`.
     SetEnumComment {
+        /// The enum type.
         enum_name: String,
+        /// The new comment; `None` removes it.
         comment: Option<String>,
     },
     /// Drops the type a [`Change::RebuildEnum`] renamed away, once nothing uses it.
     DropOldEnum {
+        /// The name of the replaced type.
         name: String,
     },
     /// A new table, with its primary key, checks, and the foreign keys that can be created with it.
     CreateTable(Table),
+    /// `DROP TABLE`.
     DropTable(Table),
+    /// `ALTER TABLE … RENAME TO`.
     RenameTable {
+        /// Before the change.
         from: String,
+        /// After the change.
         to: String,
     },
+    /// `COMMENT ON TABLE`.
     SetTableComment {
+        /// The table.
         table: String,
+        /// The new comment; `None` removes it.
         comment: Option<String>,
     },
+    /// `ADD COLUMN`.
     AddColumn {
+        /// The table.
         table: String,
+        /// The column.
         column: Column,
     },
+    /// `DROP COLUMN`.
     DropColumn {
+        /// The table.
         table: String,
+        /// The column.
         column: Column,
     },
+    /// `RENAME COLUMN`.
     RenameColumn {
+        /// The table.
         table: String,
+        /// Before the change.
         from: String,
+        /// After the change.
         to: String,
     },
+    /// A column changes type.
     AlterColumnType {
+        /// The table.
         table: String,
+        /// The column.
         column: String,
+        /// Before the change.
         from: ColumnType,
+        /// After the change.
         to: ColumnType,
     },
     /// NOT NULL → nullable.
     DropNotNull {
+        /// The table.
         table: String,
+        /// The column.
         column: String,
     },
     /// nullable → NOT NULL; `backfill` fills existing NULLs first.
     SetNotNull {
+        /// The table.
         table: String,
+        /// The column.
         column: String,
+        /// SQL that fills existing NULLs first.
         backfill: Option<String>,
     },
+    /// A column default is set, changed or dropped.
     SetDefault {
+        /// The table.
         table: String,
+        /// The column.
         column: String,
+        /// Before the change.
         from: Option<String>,
+        /// After the change.
         to: Option<String>,
     },
+    /// A column becomes, or stops being, an identity column.
     SetIdentity {
+        /// The table.
         table: String,
+        /// The column.
         column: String,
+        /// Before the change.
         from: Option<crate::schema::Identity>,
+        /// After the change.
         to: Option<crate::schema::Identity>,
     },
+    /// `COMMENT ON COLUMN`.
     SetColumnComment {
+        /// The table.
         table: String,
+        /// The column.
         column: String,
+        /// The new comment; `None` removes it.
         comment: Option<String>,
     },
+    /// A primary key is added.
     AddPrimaryKey {
+        /// The table.
         table: String,
+        /// The primary key.
         key: PrimaryKey,
     },
+    /// A primary key is dropped.
     DropPrimaryKey {
+        /// The table.
         table: String,
+        /// The primary key.
         key: PrimaryKey,
     },
     /// A primary key, foreign key or check keeps its definition under a new name.
     RenameConstraint {
+        /// The table.
         table: String,
+        /// Before the change.
         from: String,
+        /// After the change.
         to: String,
     },
     /// An index keeps its definition under a new name.
     RenameIndex {
+        /// The table.
         table: String,
+        /// Before the change.
         from: Index,
+        /// After the change.
         to: Index,
     },
+    /// `CREATE INDEX`.
     CreateIndex {
+        /// The table.
         table: String,
+        /// The index.
         index: Index,
         /// The table already exists: build without blocking writes.
         existing_table: bool,
     },
+    /// `DROP INDEX`.
     DropIndex {
+        /// The table.
         table: String,
+        /// The index.
         index: Index,
     },
+    /// A foreign key is added.
     AddForeignKey {
+        /// The table.
         table: String,
+        /// The foreign key.
         fk: ForeignKey,
         /// The table already holds rows: add `NOT VALID`, then validate without blocking writes.
         existing_table: bool,
     },
+    /// A foreign key is dropped.
     DropForeignKey {
+        /// The table.
         table: String,
+        /// The foreign key.
         fk: ForeignKey,
     },
+    /// A check constraint is added.
     AddCheck {
+        /// The table.
         table: String,
+        /// The check.
         check: Check,
+        /// The table already holds rows: add `NOT VALID`, then validate without blocking writes.
         existing_table: bool,
     },
+    /// A check constraint is dropped.
     DropCheck {
+        /// The table.
         table: String,
+        /// The check.
         check: Check,
     },
 }

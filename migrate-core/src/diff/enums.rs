@@ -89,7 +89,7 @@ impl Differ {
 }
 
 /// The name a rebuilt enum's previous type goes by until it is dropped.
-pub fn old_enum_name(name: &str) -> String {
+pub(crate) fn old_enum_name(name: &str) -> String {
     const SUFFIX: &str = "__old";
     // Within PostgreSQL's 63 bytes, or it would truncate the name back to the enum's own.
     let mut cut = name

@@ -21,19 +21,21 @@ mod table;
 mod tables;
 
 pub use change::Change;
-pub use enums::old_enum_name;
+pub(crate) use enums::old_enum_name;
+pub(crate) use renames::is_swap_name;
 use renames::order_renames;
-pub use renames::{is_swap_name, swap_name};
 use tables::old_keys;
 
 /// The changes from `from` to `to`, ordered for execution, plus what the check of unsafe changes
 /// needs to know.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Diff {
+    /// The changes, in the order they run.
     pub changes: Vec<Change>,
 }
 
 impl Diff {
+    /// Whether the schemas are the same: nothing to change.
     pub fn is_empty(&self) -> bool {
         self.changes.is_empty()
     }

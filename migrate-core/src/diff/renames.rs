@@ -83,12 +83,12 @@ pub(super) fn order_renames(
 }
 
 /// The free name a rename of a cycle passes through.
-pub fn swap_name(n: usize) -> String {
+pub(crate) fn swap_name(n: usize) -> String {
     format!("_migrate_swap_{n}")
 }
 
 /// Whether `name` is one of [`swap_name`]'s.
-pub fn is_swap_name(name: &str) -> bool {
+pub(crate) fn is_swap_name(name: &str) -> bool {
     name.strip_prefix("_migrate_swap_")
         .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
 }

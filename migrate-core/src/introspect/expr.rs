@@ -17,9 +17,13 @@
 //! What the parser does not know (sub-queries, `EXTRACT(... FROM ...)`, window functions, ...)
 //! is only normalised for white space; such an expression may then be reported as changed.
 
+#![warn(unreachable_pub, missing_docs)]
+
 use std::collections::HashMap;
 
+use crate::config::Dialect;
 use crate::schema::ColumnType;
+use crate::sql::lex::{StringPrefix, TokenKind, lex};
 
 /// Words PostgreSQL quotes when they name something (its reserved, column-name and
 /// type-or-function-name keywords, as of PostgreSQL 15).
@@ -196,7 +200,7 @@ const VALUE_FUNCTIONS: &[&str] = &[
 const UPPER_FUNCTIONS: &[&str] = &["coalesce", "nullif", "greatest", "least"];
 
 /// An identifier as PostgreSQL prints it: bare when that reads back the same, else quoted.
-pub fn quote_ident(name: &str) -> String {
+pub(crate) fn quote_ident(name: &str) -> String {
     let safe = name
         .bytes()
         .next()
@@ -213,7 +217,7 @@ pub fn quote_ident(name: &str) -> String {
 }
 
 /// How PostgreSQL names a column type in a cast (`format_type` without the type modifier).
-pub fn pg_type_name(ty: &ColumnType) -> String {
+pub(crate) fn pg_type_name(ty: &ColumnType) -> String {
     match ty {
         ColumnType::SmallInt => "smallint".into(),
         ColumnType::Integer => "integer".into(),
@@ -245,14 +249,14 @@ pub fn pg_type_name(ty: &ColumnType) -> String {
 
 /// One token of SQL text, with its byte range in the source.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Token {
-    pub kind: Tok,
-    pub start: usize,
-    pub end: usize,
+pub(crate) struct Token {
+    pub(crate) kind: Tok,
+    pub(crate) start: usize,
+    pub(crate) end: usize,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Tok {
+pub(crate) enum Tok {
     /// A string literal's value (`'it''s'` is `it's`).
     Str(String),
     /// A string literal with a prefix (`E'\n'`, `B'101'`), kept as written.
@@ -268,7 +272,7 @@ pub enum Tok {
 
 /// Why SQL text could not be read: an expression, or SQLite's `CREATE TABLE`.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum SyntaxError {
+pub(crate) enum SyntaxError {
     #[error("unexpected character `{0}`")]
     UnexpectedChar(char),
     #[error("unclosed `{0}`")]
@@ -295,180 +299,93 @@ pub enum SyntaxError {
     NoColumnList,
 }
 
-/// Splits SQL into tokens. Comments and white space are skipped. With `sqlite`, `[name]` and
-/// `` `name` `` are quoted identifiers, as SQLite reads them.
-pub fn tokenize(src: &str, sqlite: bool) -> Result<Vec<Token>, SyntaxError> {
-    let b = src.as_bytes();
+/// The tokens of SQL text ([`sql::lex`](crate::sql::lex)) as the expression parser reads them:
+/// comments and white space skipped, strings and quoted identifiers unquoted. The text is lexed
+/// as `dialect` reads it (SQLite's catalog: `[name]` and `` `name` `` are quoted identifiers);
+/// a schema's expressions are [`Dialect::EXPRESSIONS`].
+pub(crate) fn tokenize(src: &str, dialect: Dialect) -> Result<Vec<Token>, SyntaxError> {
     let mut out = Vec::new();
-    let mut i = 0;
-    while i < b.len() {
-        let c = b[i];
-        let start = i;
-        let kind = match c {
-            b' ' | b'\t' | b'\n' | b'\r' | 0x0c => {
-                i += 1;
-                continue;
+    for t in lex(src, dialect).filter(|t| !t.is_trivia()) {
+        let text = t.text(src);
+        let first = text.chars().next().unwrap_or(' ');
+        let kind = match t.kind {
+            TokenKind::String {
+                terminated: false, ..
+            } => {
+                return Err(match text.strip_prefix('\'') {
+                    Some(_) => SyntaxError::Unclosed('\''),
+                    None => SyntaxError::UnclosedString,
+                });
             }
-            b'-' if b.get(i + 1) == Some(&b'-') => {
-                while i < b.len() && b[i] != b'\n' {
-                    i += 1;
-                }
-                continue;
+            TokenKind::QuotedIdent { terminated: false } => {
+                let quote = text.trim_start_matches(['u', 'U', '&']).chars().next();
+                return Err(SyntaxError::Unclosed(quote.unwrap_or('"')));
             }
-            b'/' if b.get(i + 1) == Some(&b'*') => {
-                let mut depth = 0;
-                while i < b.len() {
-                    if b[i] == b'/' && b.get(i + 1) == Some(&b'*') {
-                        depth += 1;
-                        i += 2;
-                    } else if b[i] == b'*' && b.get(i + 1) == Some(&b'/') {
-                        depth -= 1;
-                        i += 2;
-                        if depth == 0 {
-                            break;
-                        }
-                    } else {
-                        i += 1;
-                    }
-                }
-                continue;
-            }
-            b'\'' => {
-                let (value, end) = quoted(src, i, b'\'')?;
-                i = end;
-                Tok::Str(value)
-            }
-            b'"' => {
-                let (value, end) = quoted(src, i, b'"')?;
-                i = end;
-                Tok::Quoted(value)
-            }
-            b'`' if sqlite => {
-                let (value, end) = quoted(src, i, b'`')?;
-                i = end;
-                Tok::Quoted(value)
-            }
-            b'[' if sqlite => {
-                let close = src[i..].find(']').ok_or(SyntaxError::Unclosed('['))?;
-                i += close + 1;
-                Tok::Quoted(src[start + 1..i - 1].to_string())
-            }
-            c if c.is_ascii_digit()
-                || (c == b'.' && b.get(i + 1).is_some_and(u8::is_ascii_digit)) =>
-            {
-                while i < b.len() && (b[i].is_ascii_digit() || b[i] == b'.') {
-                    i += 1;
-                }
-                if i < b.len()
-                    && (b[i] == b'e' || b[i] == b'E')
-                    && b.get(i + 1)
-                        .is_some_and(|n| n.is_ascii_digit() || *n == b'-' || *n == b'+')
-                {
-                    i += 2;
-                    while i < b.len() && b[i].is_ascii_digit() {
-                        i += 1;
-                    }
-                }
-                Tok::Num(src[start..i].to_string())
-            }
-            c if c.is_ascii_alphabetic() || c == b'_' || c >= 0x80 => {
-                while i < b.len()
-                    && (b[i].is_ascii_alphanumeric()
-                        || b[i] == b'_'
-                        || b[i] == b'$'
-                        || b[i] >= 0x80)
-                {
-                    i += 1;
-                }
-                let word = &src[start..i];
-                // A prefixed string: E'...', B'...', X'...', U&'...' is not handled.
-                if i < b.len() && b[i] == b'\'' && matches!(word, "E" | "e" | "B" | "b" | "X" | "x")
-                {
-                    let end = raw_string_end(b, i, word.eq_ignore_ascii_case("e"))?;
-                    i = end;
-                    Tok::RawStr(src[start..i].to_string())
-                } else {
-                    Tok::Word(word.to_string())
-                }
-            }
-            b':' if b.get(i + 1) == Some(&b':') => {
-                i += 2;
-                Tok::Op("::".into())
-            }
-            b'(' | b')' | b'[' | b']' | b',' | b'.' | b';' => {
-                i += 1;
-                Tok::Op((c as char).to_string())
-            }
-            c if is_op_char(c) => {
-                while i < b.len() && is_op_char(b[i]) {
-                    if (b[i] == b'-' && b.get(i + 1) == Some(&b'-'))
-                        || (b[i] == b'/' && b.get(i + 1) == Some(&b'*'))
-                    {
-                        break;
-                    }
-                    i += 1;
-                }
-                // A multi-character operator ends in `+` or `-` only if it has one of these.
-                let mut op = &src[start..i];
-                while op.len() > 1
-                    && (op.ends_with('+') || op.ends_with('-'))
-                    && !op.contains(['~', '!', '@', '#', '%', '^', '&', '|', '`', '?'])
-                {
-                    op = &op[..op.len() - 1];
-                }
-                i = start + op.len();
-                Tok::Op(op.to_string())
-            }
-            other => {
-                return Err(SyntaxError::UnexpectedChar(other as char));
-            }
+            TokenKind::String {
+                prefix: StringPrefix::None,
+                ..
+            } => Tok::Str(string_value(text)),
+            TokenKind::String { .. } => Tok::RawStr(text.to_string()),
+            TokenKind::QuotedIdent { .. } => match t.unquoted(src) {
+                Some(name) => Tok::Quoted(name.into_owned()),
+                // `U&"…"`: Unicode escapes.
+                None => return Err(SyntaxError::Unsupported(format!("`{text}`"))),
+            },
+            TokenKind::Number => Tok::Num(text.to_string()),
+            TokenKind::Word => Tok::Word(text.to_string()),
+            // `u&x` is the word `u`, then `&` (`{xufailed}`).
+            TokenKind::Other if text.eq_ignore_ascii_case("u") => Tok::Word(text.to_string()),
+            TokenKind::Operator | TokenKind::Punct if text != ":" => Tok::Op(text.to_string()),
+            _ => return Err(SyntaxError::UnexpectedChar(first)),
         };
         out.push(Token {
             kind,
-            start,
-            end: i,
+            start: t.start,
+            end: t.end,
         });
     }
     Ok(out)
 }
 
-fn is_op_char(c: u8) -> bool {
-    b"+-*/<>=~!@#%^&|`?".contains(&c)
-}
-
-/// A quoted string or identifier starting at `start`: its value and the index past its end.
-fn quoted(src: &str, start: usize, q: u8) -> Result<(String, usize), SyntaxError> {
-    let b = src.as_bytes();
-    let mut i = start + 1;
-    let mut value = String::new();
-    let mut run = i;
+/// The value of a terminated string literal without a prefix: `'it''s'` is `it's`, and a string
+/// continued on the next line (`'a'` newline `'b'`) is its pieces joined, as PostgreSQL reads it.
+fn string_value(text: &str) -> String {
+    let b = text.as_bytes();
+    let mut value = Vec::with_capacity(b.len());
+    let mut i = 0;
+    // At the opening quote of a piece.
     while i < b.len() {
-        if b[i] == q {
-            value.push_str(&src[run..i]);
-            if b.get(i + 1) == Some(&q) {
-                value.push(q as char);
-                i += 2;
-                run = i;
-                continue;
-            }
-            return Ok((value, i + 1));
-        }
         i += 1;
-    }
-    Err(SyntaxError::Unclosed(q as char))
-}
-
-fn raw_string_end(b: &[u8], quote: usize, backslashes: bool) -> Result<usize, SyntaxError> {
-    let mut i = quote + 1;
-    while i < b.len() {
-        match b[i] {
-            b'\\' if backslashes => i += 2,
-            b'\'' if b.get(i + 1) == Some(&b'\'') => i += 2,
-            b'\'' => return Ok(i + 1),
-            _ => i += 1,
+        loop {
+            match b.get(i) {
+                Some(b'\'') if b.get(i + 1) == Some(&b'\'') => {
+                    value.push(b'\'');
+                    i += 2;
+                }
+                Some(b'\'') => {
+                    i += 1;
+                    break;
+                }
+                Some(&c) => {
+                    value.push(c);
+                    i += 1;
+                }
+                None => break,
+            }
+        }
+        // Between pieces: white space and line comments, up to the next piece's quote.
+        while i < b.len() && b[i] != b'\'' {
+            if b[i..].starts_with(b"--") {
+                i += b[i..]
+                    .iter()
+                    .position(|&c| c == b'\n')
+                    .unwrap_or(b.len() - i);
+            } else {
+                i += 1;
+            }
         }
     }
-    Err(SyntaxError::UnclosedString)
+    String::from_utf8_lossy(&value).into_owned()
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1184,7 +1101,9 @@ struct ColumnInfo {
 
 impl Context {
     /// The context of a table's checks and partial-index predicates.
-    pub fn of_columns<'a>(columns: impl IntoIterator<Item = (&'a str, &'a ColumnType)>) -> Context {
+    pub(crate) fn of_columns<'a>(
+        columns: impl IntoIterator<Item = (&'a str, &'a ColumnType)>,
+    ) -> Context {
         Context {
             columns: columns
                 .into_iter()
@@ -1546,13 +1465,13 @@ fn child_at(e: &Expr, needs: u8, exempt: bool, out: &mut String) {
 // Entry points
 
 /// The canonical spelling of a check or partial-index predicate over the columns of `ctx`.
-pub fn canonical(expr: &str, ctx: &Context) -> String {
+pub(crate) fn canonical(expr: &str, ctx: &Context) -> String {
     canonical_with(expr, ctx, &HashMap::new())
 }
 
 /// The string literals of `expr` compared with a column whose type spells its values its own
 /// way (not text, not an enum), with that column's type: `('2024-01-01', "date")`.
-pub fn typed_literals(expr: &str, ctx: &Context) -> Vec<(String, String)> {
+pub(crate) fn typed_literals(expr: &str, ctx: &Context) -> Vec<(String, String)> {
     let mut found = Vec::new();
     if let Ok(e) = parse(expr) {
         let mut e = rewrite(e, ctx);
@@ -1567,7 +1486,7 @@ pub fn typed_literals(expr: &str, ctx: &Context) -> Vec<(String, String)> {
 
 /// [`canonical`], with the literals [`typed_literals`] finds replaced by the server's spelling
 /// of them, keyed by `(literal, type)`: a number or boolean is written bare.
-pub fn canonical_with(
+pub(crate) fn canonical_with(
     expr: &str,
     ctx: &Context,
     spelled: &HashMap<(String, String), String>,
@@ -1594,7 +1513,7 @@ pub fn canonical_with(
 
 /// A value of type `ty` (named as [`pg_type_name`] does) as the server prints a constant: a
 /// number or boolean bare, anything else quoted.
-pub fn server_spelling(v: &str, ty: &str) -> String {
+pub(crate) fn server_spelling(v: &str, ty: &str) -> String {
     let mut out = String::new();
     print(&server_value(v, ty), &mut out);
     out
@@ -1679,7 +1598,7 @@ fn typed_literal_slots(e: &mut Expr, ctx: &Context, f: &mut dyn FnMut(&mut Expr,
 }
 
 /// The canonical spelling of a column default; `None` for `NULL` (no default).
-pub fn canonical_default(expr: &str, ty: &ColumnType) -> Option<String> {
+pub(crate) fn canonical_default(expr: &str, ty: &ColumnType) -> Option<String> {
     match parse(expr) {
         Ok(e) => {
             let e = rewrite(e, &Context::default());
@@ -1700,7 +1619,7 @@ pub fn canonical_default(expr: &str, ty: &ColumnType) -> Option<String> {
 }
 
 /// The value of an expression that is one string literal (`'it''s'` is `it's`).
-pub fn string_literal(expr: &str) -> Option<String> {
+pub(crate) fn string_literal(expr: &str) -> Option<String> {
     match parse(expr) {
         Ok(Expr::Str(s)) => Some(s),
         _ => None,
@@ -1708,7 +1627,7 @@ pub fn string_literal(expr: &str) -> Option<String> {
 }
 
 /// The labels of `column IN ('a', 'b', ...)`, the CHECK that holds an enum's labels in SQLite.
-pub fn in_labels(expr: &str, column: &str) -> Option<Vec<String>> {
+pub(crate) fn in_labels(expr: &str, column: &str) -> Option<Vec<String>> {
     let Ok(Expr::In(left, items, false)) = parse(expr) else {
         return None;
     };
@@ -1725,7 +1644,7 @@ pub fn in_labels(expr: &str, column: &str) -> Option<Vec<String>> {
 }
 
 fn parse(expr: &str) -> Result<Expr, SyntaxError> {
-    let toks = tokenize(expr, false)?;
+    let toks = tokenize(expr, Dialect::EXPRESSIONS)?;
     let mut p = Parser {
         toks: &toks,
         pos: 0,
@@ -1737,31 +1656,19 @@ fn parse(expr: &str) -> Result<Expr, SyntaxError> {
     Ok(e)
 }
 
-/// White space outside quotes collapsed to single spaces, and trimmed.
+/// White space outside strings, quoted names and comments collapsed to single spaces (a newline
+/// after a line comment, which it ends), and trimmed.
 fn squeeze(expr: &str) -> String {
-    let mut out = String::new();
-    let mut quote: Option<char> = None;
-    let mut space = false;
-    for c in expr.trim().chars() {
-        match quote {
-            Some(q) => {
-                out.push(c);
-                if c == q {
-                    quote = None;
-                }
-            }
-            None if c.is_whitespace() => space = true,
-            None => {
-                if space {
-                    out.push(' ');
-                    space = false;
-                }
-                if c == '\'' || c == '"' {
-                    quote = Some(c);
-                }
-                out.push(c);
-            }
+    let expr = expr.trim();
+    let mut out = String::with_capacity(expr.len());
+    let mut after_line_comment = false;
+    for t in lex(expr, Dialect::EXPRESSIONS) {
+        match t.kind {
+            TokenKind::Whitespace if after_line_comment => out.push('\n'),
+            TokenKind::Whitespace => out.push(' '),
+            _ => out.push_str(t.text(expr)),
         }
+        after_line_comment = t.kind == TokenKind::LineComment;
     }
     out
 }
@@ -1900,6 +1807,10 @@ mod tests {
         );
         // Unknown syntax is only squeezed.
         assert_eq!(canonical("EXISTS  (SELECT 1)", &ctx), "EXISTS (SELECT 1)");
+        assert_eq!(
+            canonical("EXISTS  (SELECT 'a  b' -- c\n\n  )", &ctx),
+            "EXISTS (SELECT 'a  b' -- c\n)"
+        );
     }
 
     #[test]
@@ -1962,6 +1873,62 @@ mod tests {
         assert_eq!(
             canonical_default("'{}'::jsonb", &ColumnType::Jsonb).as_deref(),
             Some("'{}'")
+        );
+    }
+
+    #[test]
+    fn tokens_come_from_the_sql_lexer() {
+        let kinds = |src: &str, sqlite: bool| -> Result<Vec<Tok>, SyntaxError> {
+            let dialect = if sqlite {
+                Dialect::Sqlite
+            } else {
+                Dialect::Postgres
+            };
+            Ok(tokenize(src, dialect)?.into_iter().map(|t| t.kind).collect())
+        };
+        let word = |w: &str| Tok::Word(w.into());
+        let op = |o: &str| Tok::Op(o.into());
+        assert_eq!(
+            kinds("a /* c /* nested */ */ <> 'it''s' -- c\n", false),
+            Ok(vec![word("a"), op("<>"), Tok::Str("it's".into())])
+        );
+        // A string continued on the next line is one value.
+        assert_eq!(
+            kinds("'a'\n  'b''c'", false),
+            Ok(vec![Tok::Str("ab'c".into())])
+        );
+        assert_eq!(
+            kinds("E'\\'' || x::int", false),
+            Ok(vec![
+                Tok::RawStr("E'\\''".into()),
+                op("||"),
+                word("x"),
+                op("::"),
+                word("int")
+            ])
+        );
+        // `=-` is two operators; `u&x` is `u & x`.
+        assert_eq!(
+            kinds("a=-1", false),
+            Ok(vec![word("a"), op("="), op("-"), Tok::Num("1".into())])
+        );
+        assert_eq!(kinds("u&x", false), Ok(vec![word("u"), op("&"), word("x")]));
+        assert_eq!(
+            kinds("[a b] = `c`", true),
+            Ok(vec![
+                Tok::Quoted("a b".into()),
+                op("="),
+                Tok::Quoted("c".into())
+            ])
+        );
+        assert_eq!(kinds("'open", false), Err(SyntaxError::Unclosed('\'')));
+        assert_eq!(kinds("E'open", false), Err(SyntaxError::UnclosedString));
+        assert_eq!(kinds("\"open", false), Err(SyntaxError::Unclosed('"')));
+        assert_eq!(kinds("[open", true), Err(SyntaxError::Unclosed('[')));
+        assert_eq!(kinds("$$x$$", false), Err(SyntaxError::UnexpectedChar('$')));
+        assert_eq!(
+            kinds("a \\ b", false),
+            Err(SyntaxError::UnexpectedChar('\\'))
         );
     }
 

@@ -44,7 +44,9 @@ pub struct Rule {
     pub id: &'static str,
     /// The level when `[lint]` does not set one.
     pub level: Level,
+    /// Where the rule is implemented.
     pub origin: Origin,
+    /// The dialects it applies to.
     pub applies: Applies,
     /// What it catches, in one line (for `migrate lint --rules` and the docs).
     pub summary: &'static str,

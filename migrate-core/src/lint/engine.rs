@@ -17,7 +17,9 @@ use crate::diagnostic::{SourceFile, did_you_mean};
 /// What a lint run knows beyond the file: the dialect, the levels, and what the runner does.
 #[derive(Debug, Clone)]
 pub struct LintOptions {
+    /// The dialect the migrations are written in.
     pub dialect: Dialect,
+    /// The rule levels of `[lint]`.
     pub levels: LintConfig,
     /// The runner sets `lock_timeout` before each migration (`migrate.toml` does not disable it),
     /// so `require-lock-timeout` has nothing to find.

@@ -84,6 +84,7 @@ pub struct Finding {
     pub rule: &'static str,
     /// Its level after `[lint]`; never [`Level::Off`].
     pub level: Level,
+    /// What is wrong.
     pub message: String,
     /// The safe rewrite.
     pub help: String,
@@ -112,13 +113,16 @@ impl crate::diagnostic::Explain for Finding {
 /// A finding that `-- migrate:allow` suppressed, with its reason (shown in review output).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Allowed {
+    /// What would have been reported.
     pub finding: Finding,
+    /// The reason after `-- migrate:allow RULE:`.
     pub reason: String,
 }
 
 /// The lint result of one file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FileReport {
+    /// The file linted.
     pub file: Arc<SourceFile>,
     /// Findings in file order.
     pub findings: Vec<Finding>,

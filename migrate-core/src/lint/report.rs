@@ -67,12 +67,18 @@ pub fn one_line(report: &FileReport, finding: &Finding) -> String {
 /// `message`, `help`; a suppressed one has `level` `"allowed"` and its `reason`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct FindingJson<'a> {
+    /// Where: file, line and column of the start and the end.
     #[serde(flatten)]
     pub place: Place,
+    /// The rule's id.
     pub rule: &'static str,
+    /// `error`, `warning` or `allowed`.
     pub level: &'static str,
+    /// What is wrong.
     pub message: &'a str,
+    /// The safe rewrite.
     pub help: &'a str,
+    /// Why it is allowed (`-- migrate:allow RULE: reason`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<&'a str>,
 }

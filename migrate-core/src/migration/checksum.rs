@@ -13,7 +13,7 @@ use sha2::{Digest, Sha256};
 const BOM: &[u8] = b"\xEF\xBB\xBF";
 
 /// The bytes a checksum is taken of: without a leading BOM, with CRLF as LF.
-pub fn normalize(content: &[u8]) -> Cow<'_, [u8]> {
+pub(crate) fn normalize(content: &[u8]) -> Cow<'_, [u8]> {
     let content = content.strip_prefix(BOM).unwrap_or(content);
     if !content.windows(2).any(|w| w == b"\r\n") {
         return Cow::Borrowed(content);
@@ -32,17 +32,17 @@ pub fn normalize(content: &[u8]) -> Cow<'_, [u8]> {
 }
 
 /// The checksum of a migration file's content (see the module docs).
-pub fn file_checksum(content: &[u8]) -> String {
+pub(crate) fn file_checksum(content: &[u8]) -> String {
     sha256_hex(&normalize(content))
 }
 
 /// SHA-256 of `bytes`, as 64 lower-case hex digits.
-pub fn sha256_hex(bytes: &[u8]) -> String {
+pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
     to_hex(&Sha256::digest(bytes))
 }
 
 /// Lower-case hex of `bytes`.
-pub fn to_hex(bytes: &[u8]) -> String {
+pub(crate) fn to_hex(bytes: &[u8]) -> String {
     const DIGITS: &[u8; 16] = b"0123456789abcdef";
     let mut out = String::with_capacity(bytes.len() * 2);
     for b in bytes {
@@ -53,7 +53,7 @@ pub fn to_hex(bytes: &[u8]) -> String {
 }
 
 /// Whether `s` looks like a checksum: 64 lower-case hex digits.
-pub fn is_checksum(s: &str) -> bool {
+pub(crate) fn is_checksum(s: &str) -> bool {
     s.len() == 64 && s.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
 }
 

@@ -25,19 +25,20 @@ use super::directive::{self, Directives};
 use crate::config::Dialect;
 use crate::diagnostic::Explain;
 use crate::dialect::Capability;
+use crate::sql::lex::{TokenKind, lex};
 use crate::sql::split::{SplitStatement, split};
 
 /// Something in a migration's text the runner refuses.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ContentProblem {
     /// The 1-based line it is on, when it is on one.
-    pub line: Option<usize>,
-    pub kind: ContentKind,
+    pub(crate) line: Option<usize>,
+    pub(crate) kind: ContentKind,
 }
 
 /// What is wrong.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum ContentKind {
+pub(crate) enum ContentKind {
     /// A NUL byte.
     NulByte,
     /// A misspelled, misplaced or malformed `-- migrate:` directive.
@@ -58,11 +59,14 @@ pub enum ContentKind {
 
 /// Which rule a transaction-control statement breaks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum TransactionRule {
+pub(crate) enum TransactionRule {
     /// The file runs in one transaction (it could opt out with `-- migrate:no-transaction`).
     FileTransaction,
     /// Every file runs in one transaction on this dialect (`title`), whatever its directives.
-    EveryFileTransaction { title: &'static str },
+    EveryFileTransaction {
+        /// The dialect's title.
+        title: &'static str,
+    },
     /// Two-phase commit, refused in every file.
     TwoPhase,
     /// A no-transaction file opens a transaction it never ends.
@@ -176,7 +180,7 @@ impl ContentProblem {
 
 /// The directives of a migration's text, with what every dialect refuses: NUL bytes and
 /// directive errors.
-pub fn check_text(content: &str) -> (Directives, Vec<ContentProblem>) {
+pub(crate) fn check_text(content: &str) -> (Directives, Vec<ContentProblem>) {
     let mut problems = Vec::new();
     if let Some(at) = content.find('\0') {
         problems.push(ContentProblem {
@@ -197,7 +201,7 @@ pub fn check_text(content: &str) -> (Directives, Vec<ContentProblem>) {
 
 /// The statements the runner refuses in this file on this dialect: transaction control where it
 /// cannot be allowed, and `COPY … FROM STDIN`.
-pub fn check_statements(
+pub(crate) fn check_statements(
     content: &str,
     no_transaction: bool,
     dialect: Dialect,
@@ -281,19 +285,8 @@ pub fn check_statements(
     problems
 }
 
-/// Every problem of a migration's text on this dialect.
-pub fn check(content: &str, dialect: Dialect) -> (Directives, Vec<ContentProblem>) {
-    let (directives, mut problems) = check_text(content);
-    problems.extend(check_statements(
-        content,
-        directives.no_transaction,
-        dialect,
-    ));
-    (directives, problems)
-}
-
 /// The 1-based line of a split statement's first keyword, the comments before it skipped.
-pub fn statement_line(st: &SplitStatement, dialect: Dialect) -> usize {
+pub(crate) fn statement_line(st: &SplitStatement, dialect: Dialect) -> usize {
     let at = tokens(&st.sql, dialect).first().map_or(0, |t| t.at);
     st.line + st.sql[..at].matches('\n').count()
 }
@@ -365,121 +358,23 @@ struct Token {
 
 /// The tokens of one statement, comments skipped.
 fn tokens(sql: &str, dialect: Dialect) -> Vec<Token> {
-    let b = sql.as_bytes();
-    let mut out = Vec::new();
     let mut depth = 0usize;
-    let mut i = 0;
-    let word_byte = |c: u8| c.is_ascii_alphanumeric() || c == b'_' || c == b'$' || c >= 0x80;
-    while i < b.len() {
-        let c = b[i];
-        let at = i;
-        let mut word = None;
-        match c {
-            _ if c.is_ascii_whitespace() => {
-                i += 1;
-                continue;
-            }
-            b'-' if b.get(i + 1) == Some(&b'-') => {
-                while i < b.len() && b[i] != b'\n' {
-                    i += 1;
-                }
-                continue;
-            }
-            b'/' if b.get(i + 1) == Some(&b'*') => {
-                let mut nest = 0usize;
-                while i < b.len() {
-                    if b[i..].starts_with(b"/*") {
-                        nest += 1;
-                        i += 2;
-                    } else if b[i..].starts_with(b"*/") {
-                        nest -= 1;
-                        i += 2;
-                        if nest == 0 {
-                            break;
-                        }
-                    } else {
-                        i += 1;
-                    }
-                }
-                continue;
-            }
-            b'\'' => i = skip_quoted(b, i, b'\'', false),
-            b'"' => i = skip_quoted(b, i, b'"', false),
-            b'`' if dialect == Dialect::Sqlite => i = skip_quoted(b, i, b'`', false),
-            b'[' if dialect == Dialect::Sqlite => {
-                i = b[i..]
-                    .iter()
-                    .position(|&x| x == b']')
-                    .map_or(b.len(), |p| i + p + 1);
-            }
-            b'$' if dialect == Dialect::Postgres => i = skip_dollar(sql, i),
-            b'(' => {
-                depth += 1;
-                i += 1;
-            }
-            b')' => {
-                depth = depth.saturating_sub(1);
-                i += 1;
-            }
-            _ if c.is_ascii_alphabetic() || c == b'_' || c >= 0x80 => {
-                while i < b.len() && word_byte(b[i]) {
-                    i += 1;
-                }
-                // `E'…'`: a string with backslash escapes.
-                if dialect == Dialect::Postgres
-                    && i - at == 1
-                    && (c == b'E' || c == b'e')
-                    && b.get(i) == Some(&b'\'')
-                {
-                    i = skip_quoted(b, i, b'\'', true);
-                } else {
-                    word = Some(sql[at..i].to_ascii_uppercase());
-                }
-            }
-            _ => i += 1,
+    let mut out = Vec::new();
+    for t in lex(sql, dialect).filter(|t| !t.is_trivia()) {
+        // A `(` is inside the parentheses it opens, a `)` outside those it closes.
+        match (t.kind, t.text(sql)) {
+            (TokenKind::Punct, "(") => depth += 1,
+            (TokenKind::Punct, ")") => depth = depth.saturating_sub(1),
+            _ => {}
         }
-        out.push(Token { word, at, depth });
+        let word = (t.kind == TokenKind::Word).then(|| t.text(sql).to_ascii_uppercase());
+        out.push(Token {
+            word,
+            at: t.start,
+            depth,
+        });
     }
     out
-}
-
-/// The offset after a quoted string or identifier starting at `open` (doubled quotes escape;
-/// backslashes too when `backslash`).
-fn skip_quoted(b: &[u8], open: usize, quote: u8, backslash: bool) -> usize {
-    let mut i = open + 1;
-    while i < b.len() {
-        if backslash && b[i] == b'\\' {
-            i += 2;
-        } else if b[i] == quote {
-            if b.get(i + 1) == Some(&quote) {
-                i += 2;
-            } else {
-                return i + 1;
-            }
-        } else {
-            i += 1;
-        }
-    }
-    b.len()
-}
-
-/// The offset after a dollar-quoted string starting at `open`, or after a lone `$` (a parameter).
-fn skip_dollar(sql: &str, open: usize) -> usize {
-    let b = sql.as_bytes();
-    let mut j = open + 1;
-    while j < b.len()
-        && (b[j].is_ascii_alphanumeric() || b[j] == b'_' || b[j] >= 0x80)
-        && !(j == open + 1 && b[j].is_ascii_digit())
-    {
-        j += 1;
-    }
-    if b.get(j) != Some(&b'$') {
-        return open + 1;
-    }
-    let tag = &sql[open..=j];
-    sql[j + 1..]
-        .find(tag)
-        .map_or(b.len(), |end| j + 1 + end + tag.len())
 }
 
 #[cfg(test)]

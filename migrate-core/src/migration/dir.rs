@@ -522,15 +522,6 @@ impl MigrationDir {
         self.write_migrations(files, Version::now(), None)
     }
 
-    /// [`add_all_with_snapshot_at`](MigrationDir::add_all_with_snapshot_at) at the current time.
-    pub fn add_all_with_snapshot(
-        &mut self,
-        files: &[(&str, &str)],
-        schema: &Schema,
-    ) -> Result<Vec<PathBuf>, MigrationError> {
-        self.write_migrations(files, Version::now(), Some(schema))
-    }
-
     fn write_migration(
         &mut self,
         name: &str,

@@ -25,7 +25,9 @@ use crate::duration::{self, DurationError};
 /// A well-formed directive as written.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Directive {
+    /// The word after `-- migrate:` (`no-transaction`, `lock-timeout`).
     pub key: String,
+    /// What follows the key, if anything (`5s`).
     pub value: Option<String>,
     /// The 1-based line it is on.
     pub line: usize,
@@ -59,6 +61,7 @@ impl Directives {
 pub struct DirectiveError {
     /// The 1-based line it is on.
     pub line: usize,
+    /// What is wrong.
     pub message: String,
     /// How to fix it.
     pub help: String,

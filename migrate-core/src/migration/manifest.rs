@@ -40,6 +40,7 @@ pub const SCHEME: &str = "h1:";
 /// One line of the manifest: a file and its chained sum.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Entry {
+    /// The migration's file name.
     pub name: String,
     /// The chained sum (hex, without `h1:`).
     pub chained: String,
@@ -48,12 +49,14 @@ pub struct Entry {
 /// The lines of a manifest, in order.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Manifest {
+    /// One line per migration file, in version order.
     pub entries: Vec<Entry>,
 }
 
 /// A manifest as read from disk.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Parsed {
+    /// The lines read.
     pub manifest: Manifest,
     /// The header sum as written in the file.
     pub header: String,
@@ -65,9 +68,17 @@ pub struct Parsed {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ParseError {
     /// Git conflict markers: two branches changed the manifest.
-    Conflict { line: usize },
+    Conflict {
+        /// The 1-based line of the first marker.
+        line: usize,
+    },
     /// A line that is not in the manifest's format.
-    Syntax { line: usize, reason: String },
+    Syntax {
+        /// The 1-based line.
+        line: usize,
+        /// What is wrong with it.
+        reason: String,
+    },
 }
 
 impl ParseError {

@@ -20,8 +20,8 @@
 //! edit visible (`migrate check`, `cargo build`), and makes two branches that both add migrations
 //! conflict in git rather than merge silently into an order nobody tested.
 
-pub mod checksum;
-pub mod content;
+pub(crate) mod checksum;
+pub(crate) mod content;
 mod dir;
 pub mod directive;
 pub mod manifest;
@@ -40,7 +40,7 @@ use crate::diagnostic::{Diagnostics, Explain, plain};
 pub const SNAPSHOT_FILE: &str = "schema.snapshot.toml";
 
 /// The longest migration name accepted (file names stay well under common 255-byte limits).
-pub const MAX_NAME_LEN: usize = 200;
+pub(crate) const MAX_NAME_LEN: usize = 200;
 
 /// What to do about a migration that changed after it was recorded.
 const EDIT_HELP: &str = "a fix is a new migration, never an edit: restore the file (e.g. `git checkout -- <file>`) \
@@ -76,7 +76,7 @@ impl Version {
     }
 
     /// The version of a UTC instant, in seconds since 1970-01-01T00:00:00Z (years 0 to 9999).
-    pub fn from_unix_seconds(secs: i64) -> Version {
+    pub(crate) fn from_unix_seconds(secs: i64) -> Version {
         let days = secs.div_euclid(86_400);
         let rem = secs.rem_euclid(86_400);
         let (y, m, d) = civil_from_days(days);
@@ -92,7 +92,7 @@ impl Version {
     }
 
     /// The version of a point in time (a time before 1970 counts as 1970).
-    pub fn from_system_time(t: SystemTime) -> Version {
+    pub(crate) fn from_system_time(t: SystemTime) -> Version {
         let secs = t.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs());
         Version::from_unix_seconds(i64::try_from(secs).unwrap_or(i64::MAX / 2))
     }
@@ -103,7 +103,7 @@ impl Version {
     }
 
     /// The UTC instant this version names, when it is a valid date and time.
-    pub fn to_unix_seconds(self) -> Option<i64> {
+    pub(crate) fn to_unix_seconds(self) -> Option<i64> {
         let n = self.0;
         let (y, mo, d) = (
             (n / 10_000_000_000) as i64,
@@ -124,7 +124,7 @@ impl Version {
     }
 
     /// Why this version is not a UTC date and time (`month 13`), or `None` when it is one.
-    pub fn date_problem(self) -> Option<String> {
+    pub(crate) fn date_problem(self) -> Option<String> {
         let n = self.0;
         let (y, mo, d) = (
             (n / 10_000_000_000) as i64,
@@ -172,7 +172,7 @@ impl fmt::Display for Version {
 }
 
 /// The proleptic Gregorian date `(year, month, day)` of a day count since 1970-01-01.
-pub fn civil_from_days(days: i64) -> (i64, u32, u32) {
+pub(crate) fn civil_from_days(days: i64) -> (i64, u32, u32) {
     // Eras of 400 years (146097 days) starting on March 1st, so the leap day ends a year.
     let z = days + 719_468;
     let era = z.div_euclid(146_097);
@@ -187,7 +187,7 @@ pub fn civil_from_days(days: i64) -> (i64, u32, u32) {
 }
 
 /// The day count since 1970-01-01 of a proleptic Gregorian date; the inverse of [`civil_from_days`].
-pub fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
+pub(crate) fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
     let y = if m <= 2 { y - 1 } else { y };
     let era = y.div_euclid(400);
     let yoe = y.rem_euclid(400); // [0, 399]
@@ -215,7 +215,7 @@ fn days_in_month(y: i64, m: u32) -> u32 {
 // ---------------------------------------------------------------------------------------------
 
 /// Whether `name` is a migration name: `^[a-z][a-z0-9_]*$`, at most [`MAX_NAME_LEN`] bytes.
-pub fn is_valid_name(name: &str) -> bool {
+pub(crate) fn is_valid_name(name: &str) -> bool {
     let mut bytes = name.bytes();
     bytes.next().is_some_and(|b| b.is_ascii_lowercase())
         && bytes.all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
@@ -239,7 +239,7 @@ pub fn check_name(name: &str) -> Result<(), MigrationError> {
 /// A snake_case spelling of `s`, to suggest when a name is not one (`"Add Cats!"` → `add_cats`):
 /// its words ([`crate::names::snake`]) with what a migration name cannot hold (`[^a-z0-9]`) as
 /// separators, and no digit in front.
-pub fn snake_case(s: &str) -> String {
+pub(crate) fn snake_case(s: &str) -> String {
     let mut out = String::new();
     for ch in crate::names::snake(s).chars() {
         if ch.is_ascii_lowercase() || ch.is_ascii_digit() {
@@ -269,10 +269,13 @@ pub fn file_name(version: Version, name: &str) -> String {
 /// Why a file name is not `<version>_<name>.sql`.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum FileNameError {
+    /// Not a `.sql` file.
     #[error("a migration file name ends in `.sql`")]
     NotSql,
+    /// No `<version>_` in front.
     #[error("a migration file name starts with a 14-digit UTC timestamp (YYYYMMDDHHMMSS) and `_`")]
     NoVersion,
+    /// The name after the version is not snake_case.
     #[error(
         "the name after the version must be snake_case (a lower-case letter, then lower-case letters, \
          digits and `_`), e.g. `{suggestion}`"
@@ -309,7 +312,7 @@ pub fn parse_file_name(file: &str) -> Result<(Version, &str), FileNameError> {
 
 /// The first line of a migration's leading comment, directives skipped: what the migration says
 /// it does.
-pub fn description(content: &str) -> String {
+pub(crate) fn description(content: &str) -> String {
     content
         .strip_prefix('\u{feff}')
         .unwrap_or(content)
@@ -324,7 +327,7 @@ pub fn description(content: &str) -> String {
 }
 
 /// Whether a migration holds no SQL: only blank lines and `--` comments (a placeholder).
-pub fn is_comment_only(content: &str) -> bool {
+pub(crate) fn is_comment_only(content: &str) -> bool {
     content
         .strip_prefix('\u{feff}')
         .unwrap_or(content)
@@ -336,9 +339,11 @@ pub fn is_comment_only(content: &str) -> bool {
 /// One migration file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Migration {
+    /// The UTC timestamp the file name starts with.
     pub version: Version,
     /// The snake_case name after the version.
     pub name: String,
+    /// Where the file is.
     pub path: PathBuf,
     /// The file's text, without a leading byte-order mark.
     pub content: String,
@@ -398,7 +403,7 @@ impl Migration {
     }
 
     /// What the migration says it does: the first line of its leading comment.
-    pub fn description(&self) -> String {
+    pub(crate) fn description(&self) -> String {
         description(&self.content)
     }
 }
@@ -412,6 +417,7 @@ impl Migration {
 pub struct Problem {
     /// The file the problem is about.
     pub path: PathBuf,
+    /// What is wrong.
     pub kind: ProblemKind,
 }
 
@@ -421,27 +427,50 @@ pub enum ProblemKind {
     /// Migrations (or a snapshot) exist, but `migrate.sum` does not.
     ManifestMissing,
     /// `migrate.sum` is not in the manifest format.
-    ManifestCorrupt { line: usize, reason: String },
+    ManifestCorrupt {
+        /// The 1-based line of `migrate.sum`.
+        line: usize,
+        /// What is wrong with it.
+        reason: String,
+    },
     /// `migrate.sum` holds git conflict markers.
-    ManifestConflict { line: usize },
+    ManifestConflict {
+        /// The 1-based line of the first marker.
+        line: usize,
+    },
     /// `migrate.sum` was edited by hand: its header sum does not match its lines.
     ManifestTampered,
     /// The file changed after it was recorded.
     Edited,
     /// The manifest lists the file after `after`, a migration with a later version.
-    Reordered { after: String },
+    Reordered {
+        /// The file name listed before it.
+        after: String,
+    },
     /// The manifest lists the file, but it does not exist.
     Missing,
     /// The file exists, but the manifest does not list it.
     Unlisted,
     /// A `.sql` file whose name is not `<version>_<name>.sql`.
-    BadFileName { reason: String },
+    BadFileName {
+        /// What is wrong with the name.
+        reason: String,
+    },
     /// Two migration files share a version.
-    DuplicateVersion { other: PathBuf },
+    DuplicateVersion {
+        /// The other file.
+        other: PathBuf,
+    },
     /// The file could not be read, or is not UTF-8.
-    Unreadable { reason: String },
+    Unreadable {
+        /// Why.
+        reason: String,
+    },
     /// A file name that is not a UTC date and time.
-    BadVersion { reason: String },
+    BadVersion {
+        /// What is wrong with the date and time.
+        reason: String,
+    },
     /// What the file's text may not hold, on a line of it.
     Content(ContentProblem),
 }
@@ -638,53 +667,88 @@ fn problem_list(problems: &[Problem]) -> String {
 /// Why a migration directory operation failed.
 #[derive(Debug, thiserror::Error)]
 pub enum MigrationError {
+    /// The directory does not exist.
     #[error("no migration directory at `{}`", path.display())]
-    NotFound { path: PathBuf },
+    NotFound {
+        /// The directory.
+        path: PathBuf,
+    },
 
+    /// A file could not be read.
     #[error("cannot read `{}`: {source}", path.display())]
     Read {
+        /// The file.
         path: PathBuf,
+        /// Why.
         #[source]
         source: std::io::Error,
     },
 
+    /// A file could not be written.
     #[error("cannot write `{}`: {source}", path.display())]
     Write {
+        /// The file.
         path: PathBuf,
+        /// Why.
         #[source]
         source: std::io::Error,
     },
 
+    /// A file is not UTF-8.
     #[error("`{}` is not valid UTF-8: {reason}", path.display())]
-    NotUtf8 { path: PathBuf, reason: String },
+    NotUtf8 {
+        /// The file.
+        path: PathBuf,
+        /// Why (the UTF-8 decoder's message).
+        reason: String,
+    },
 
+    /// A file name is not `<version>_<name>.sql`.
     #[error("`{}` is not a migration file name: {reason}", path.display())]
     BadFileName {
+        /// The file.
         path: PathBuf,
+        /// What is wrong with its name.
         reason: FileNameError,
     },
 
+    /// A migration name given is not snake_case.
     #[error("`{name}` is not a snake_case migration name")]
-    BadName { name: String, suggestion: String },
+    BadName {
+        /// The name given.
+        name: String,
+        /// It in snake_case.
+        suggestion: String,
+    },
 
+    /// The directory has problems; nothing was written.
     #[error(
         "the migration directory `{}` has problems; nothing was written:\n{}",
         dir.display(),
         problem_list(problems)
     )]
     Unverified {
+        /// The migration directory.
         dir: PathBuf,
+        /// Every problem found.
         problems: Vec<Problem>,
     },
 
+    /// The snapshot of the schema does not load.
     #[error("the schema snapshot `{}` does not load:\n{diagnostics}", path.display())]
     Snapshot {
+        /// The snapshot file.
         path: PathBuf,
+        /// Why.
         diagnostics: Diagnostics,
     },
 
+    /// The last version is the largest there is.
     #[error("no version is left after `{last}`")]
-    VersionsExhausted { last: Version },
+    VersionsExhausted {
+        /// The last version.
+        last: Version,
+    },
 }
 
 impl Explain for MigrationError {

@@ -11,35 +11,62 @@ use crate::schema::{Column, ColumnType, Schema};
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Acknowledgement {
     /// `drop_tables = ["TABLE"]`, at the top level.
-    DropTable { table: String },
+    DropTable {
+        /// The table.
+        table: String,
+    },
     /// `drop_columns = ["COLUMN"]`, in `[tables.TABLE]`.
-    DropColumn { table: String, column: String },
+    DropColumn {
+        /// The table.
+        table: String,
+        /// The column.
+        column: String,
+    },
     /// `drop_enums = ["NAME"]`, at the top level.
-    DropEnum { name: String },
+    DropEnum {
+        /// The enum.
+        name: String,
+    },
     /// `drop_values = ["LABEL", ...]`, in `[enums.NAME]`.
     DropValues {
+        /// The enum.
         enum_name: String,
+        /// The labels removed.
         values: Vec<String>,
     },
     /// `renamed_from = "OLD"`, in `[tables.TABLE]`.
-    RenamedTable { table: String, from: String },
+    RenamedTable {
+        /// The table's new name.
+        table: String,
+        /// Its previous name.
+        from: String,
+    },
     /// `renamed_from = "OLD"`, on the column.
     RenamedColumn {
+        /// The table.
         table: String,
+        /// The column's new name.
         column: String,
+        /// Its previous name.
         from: String,
     },
     /// `type_changed_from = "OLD TYPE"`, on the column.
     TypeChangedFrom {
+        /// The table.
         table: String,
+        /// The column.
         column: String,
+        /// Its previous type.
         from: ColumnType,
     },
     /// `backfill = "SQL"`, on the column: what fills its existing NULLs, or (a new column) every
     /// existing row, before it becomes NOT NULL.
     Backfill {
+        /// The table.
         table: String,
+        /// The column.
         column: String,
+        /// The column is new: the backfill fills every existing row.
         new_column: bool,
     },
 }

@@ -22,7 +22,6 @@ mod rules;
 
 pub use ack::Acknowledgement;
 pub use code::SafetyCode;
-pub use rules::change_type::is_widening;
 
 /// How dangerous a change is, from least to most.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -38,6 +37,7 @@ pub enum Risk {
 }
 
 impl Risk {
+    /// The risk, for people: "loses data".
     pub fn as_str(self) -> &'static str {
         match self {
             Risk::Safe => "safe",
@@ -61,6 +61,7 @@ pub struct Assessment {
     pub change: usize,
     /// The rule that found it.
     pub code: SafetyCode,
+    /// How dangerous the change is.
     pub risk: Risk,
     /// What the change does, for people: "drop column `pets.bio`".
     pub subject: String,
@@ -158,7 +159,12 @@ impl Cx<'_> {
 }
 
 /// Classifies every change of `diff` (from `from` to `to`), for migrations on `dialect`.
-pub fn assess(dialect: Dialect, diff: &Diff, _from: &Schema, to: &Schema) -> Vec<Assessment> {
+pub(crate) fn assess(
+    dialect: Dialect,
+    diff: &Diff,
+    _from: &Schema,
+    to: &Schema,
+) -> Vec<Assessment> {
     assess_on(Some(dialect), diff, to)
 }
 

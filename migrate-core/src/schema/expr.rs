@@ -6,6 +6,9 @@
 
 use std::ops::Range;
 
+use crate::config::Dialect;
+use crate::sql::lex::{Token, TokenKind, lex};
+
 /// Words that are never column references in the expressions a schema holds.
 const KEYWORDS: &[&str] = &[
     "all",
@@ -75,94 +78,62 @@ const KEYWORDS: &[&str] = &[
 
 /// Identifiers in `expr` that must name columns, with their byte ranges in `expr`.
 pub fn column_references(expr: &str) -> Vec<(String, Range<usize>)> {
-    let bytes = expr.as_bytes();
+    let tokens: Vec<Token> = lex(expr, Dialect::EXPRESSIONS).collect();
     let mut out = Vec::new();
-    let mut i = 0;
     let mut after_cast = false;
-    while i < bytes.len() {
-        let c = bytes[i];
-        match c {
-            b'\'' => {
-                i = skip_quoted(bytes, i, b'\'');
+    for (i, t) in tokens.iter().enumerate() {
+        let text = t.text(expr);
+        match t.kind {
+            TokenKind::Whitespace | TokenKind::LineComment | TokenKind::BlockComment { .. } => {}
+            TokenKind::QuotedIdent { .. } => {
+                if !after_cast && let Some(name) = quoted_name(text) {
+                    out.push((name, t.span()));
+                }
                 after_cast = false;
             }
-            b'"' => {
-                let end = skip_quoted(bytes, i, b'"');
-                let name = expr[i + 1..end.saturating_sub(1).max(i + 1)].replace("\"\"", "\"");
-                if !after_cast {
-                    out.push((name, i..end));
-                }
-                i = end;
-                after_cast = false;
-            }
-            b'$' if bytes.get(i + 1).is_some_and(|b| b.is_ascii_digit()) => {
-                i += 1;
-                while i < bytes.len() && bytes[i].is_ascii_digit() {
-                    i += 1;
-                }
-            }
-            b':' if bytes.get(i + 1) == Some(&b':') => {
-                i += 2;
-                after_cast = true;
-            }
-            b'-' if bytes.get(i + 1) == Some(&b'-') => {
-                while i < bytes.len() && bytes[i] != b'\n' {
-                    i += 1;
-                }
-            }
-            c if c.is_ascii_alphabetic() || c == b'_' || c >= 0x80 => {
-                let start = i;
-                while i < bytes.len()
-                    && (bytes[i].is_ascii_alphanumeric()
-                        || bytes[i] == b'_'
-                        || bytes[i] == b'$'
-                        || bytes[i] >= 0x80)
-                {
-                    i += 1;
-                }
-                let word = &expr[start..i];
-                let lower = word.to_ascii_lowercase();
+            TokenKind::Operator if text == "::" => after_cast = true,
+            // `u&x` is the word `u`, then `&` (`{xufailed}`).
+            TokenKind::Word | TokenKind::Other if is_word_like(t, text) => {
+                let lower = text.to_ascii_lowercase();
                 let is_keyword = KEYWORDS.contains(&lower.as_str());
-                let next = expr[i..].trim_start();
+                // The next token after white space: a call, a typed literal, a qualifier.
+                let next = tokens[i + 1..]
+                    .iter()
+                    .find(|n| n.kind != TokenKind::Whitespace)
+                    .map_or("", |n| n.text(expr));
                 let is_call = next.starts_with('(');
                 let is_typed_literal = next.starts_with('\'');
                 let is_qualifier = next.starts_with('.');
                 if !(after_cast || is_call || is_typed_literal || is_qualifier || is_keyword) {
-                    out.push((lower, start..i));
+                    out.push((lower, t.span()));
                 }
                 // A multi-word type after `::` (`double precision`) keeps the cast state.
                 after_cast = after_cast && is_keyword;
             }
-            c if c.is_ascii_digit() => {
-                while i < bytes.len() && (bytes[i].is_ascii_alphanumeric() || bytes[i] == b'.') {
-                    i += 1;
-                }
-                after_cast = false;
-            }
-            b' ' | b'\t' | b'\n' | b'\r' => i += 1,
-            _ => {
-                i += 1;
-                after_cast = false;
-            }
+            _ => after_cast = false,
         }
     }
     out
 }
 
-/// Index just past the closing quote (a doubled quote is an escaped one).
-fn skip_quoted(bytes: &[u8], start: usize, quote: u8) -> usize {
-    let mut i = start + 1;
-    while i < bytes.len() {
-        if bytes[i] == quote {
-            if bytes.get(i + 1) == Some(&quote) {
-                i += 2;
-                continue;
-            }
-            return i + 1;
-        }
-        i += 1;
+/// A word token, or the `u` of a `u&` that starts no Unicode string.
+fn is_word_like(t: &Token, text: &str) -> bool {
+    t.kind == TokenKind::Word || (t.kind == TokenKind::Other && text.eq_ignore_ascii_case("u"))
+}
+
+/// The name a quoted identifier token spells: `"a""b"` is `a"b`; `U&"abc"` is `abc` when it
+/// holds no escape. One never closed names the rest of the text.
+fn quoted_name(text: &str) -> Option<String> {
+    let (unicode, body) = match text.strip_prefix(['u', 'U']) {
+        Some(rest) => (true, rest.strip_prefix('&')?),
+        None => (false, text),
+    };
+    let inner = body.strip_prefix('"')?;
+    let inner = inner.strip_suffix('"').unwrap_or(inner);
+    if unicode && inner.contains('\\') {
+        return None;
     }
-    bytes.len()
+    Some(inner.replace("\"\"", "\""))
 }
 
 #[cfg(test)]
@@ -190,6 +161,17 @@ mod tests {
             names("now() > created_at + interval '1 day'"),
             ["created_at"]
         );
+    }
+
+    #[test]
+    fn comments_and_bodies_name_nothing() {
+        assert_eq!(names("a /* b */ > 0 -- c\n AND d"), ["a", "d"]);
+        assert_eq!(names("x <> $$ y $$ AND $1 > z"), ["x", "z"]);
+        assert_eq!(names("e <> E'it\\'s' AND f = B'01'"), ["e", "f"]);
+        // `u&x` is `u & x`; `U&"…"` a quoted name.
+        assert_eq!(names("u&x > 0 AND U&\"w\" > 0"), ["u", "x", "w"]);
+        // A cast to a quoted type names no column; a name never closed runs to the end.
+        assert_eq!(names("a::\"my type\" = \"b"), ["a", "b"]);
     }
 
     #[test]

@@ -16,101 +16,100 @@ use crate::diagnostic::{Diagnostic, Diagnostics, Location, SourceFile, did_you_m
 
 /// A value with the place it was written.
 #[derive(Debug, Clone)]
-pub struct Sp<T> {
-    pub value: T,
-    pub loc: Location,
+pub(crate) struct Sp<T> {
+    pub(crate) value: T,
+    pub(crate) loc: Location,
 }
 
-pub type SpStr = Sp<String>;
+pub(crate) type SpStr = Sp<String>;
 
 #[derive(Debug, Clone)]
-pub struct RawEnum {
-    pub name: SpStr,
-    pub values: Vec<SpStr>,
-    pub values_loc: Option<Location>,
-    pub comment: Option<SpStr>,
-    pub drop_values: Vec<SpStr>,
+pub(crate) struct RawEnum {
+    pub(crate) name: SpStr,
+    pub(crate) values: Vec<SpStr>,
+    pub(crate) values_loc: Option<Location>,
+    pub(crate) comment: Option<SpStr>,
+    pub(crate) drop_values: Vec<SpStr>,
     /// Keys written but unreadable (misspelled or of the wrong kind), already reported: not
     /// reported again as missing.
-    pub broken_keys: Vec<&'static str>,
+    pub(crate) broken_keys: Vec<&'static str>,
 }
 
 #[derive(Debug, Clone)]
-pub struct RawColumn {
-    pub name: SpStr,
-    pub ty: Option<SpStr>,
-    pub nullable: Option<Sp<bool>>,
-    pub default: Option<SpStr>,
-    pub identity: Option<Sp<Identity>>,
-    pub primary_key: Option<Sp<bool>>,
-    pub unique: Option<Sp<bool>>,
-    pub references: Option<SpStr>,
-    pub constraint: Option<SpStr>,
-    pub on_delete: Option<Sp<FkAction>>,
-    pub on_update: Option<Sp<FkAction>>,
-    pub comment: Option<SpStr>,
-    pub renamed_from: Option<SpStr>,
-    pub type_changed_from: Option<SpStr>,
-    pub backfill: Option<SpStr>,
+pub(crate) struct RawColumn {
+    pub(crate) name: SpStr,
+    pub(crate) ty: Option<SpStr>,
+    pub(crate) nullable: Option<Sp<bool>>,
+    pub(crate) default: Option<SpStr>,
+    pub(crate) identity: Option<Sp<Identity>>,
+    pub(crate) primary_key: Option<Sp<bool>>,
+    pub(crate) unique: Option<Sp<bool>>,
+    pub(crate) references: Option<SpStr>,
+    pub(crate) constraint: Option<SpStr>,
+    pub(crate) on_delete: Option<Sp<FkAction>>,
+    pub(crate) on_update: Option<Sp<FkAction>>,
+    pub(crate) comment: Option<SpStr>,
+    pub(crate) renamed_from: Option<SpStr>,
+    pub(crate) type_changed_from: Option<SpStr>,
+    pub(crate) backfill: Option<SpStr>,
 }
 
 #[derive(Debug, Clone)]
-pub struct RawForeignKey {
-    pub loc: Location,
-    pub constraint: Option<SpStr>,
-    pub columns: Vec<SpStr>,
-    pub ref_table: Option<SpStr>,
-    pub ref_columns: Vec<SpStr>,
-    pub on_delete: Option<Sp<FkAction>>,
-    pub on_update: Option<Sp<FkAction>>,
+pub(crate) struct RawForeignKey {
+    pub(crate) loc: Location,
+    pub(crate) constraint: Option<SpStr>,
+    pub(crate) columns: Vec<SpStr>,
+    pub(crate) ref_table: Option<SpStr>,
+    pub(crate) ref_columns: Vec<SpStr>,
+    pub(crate) on_delete: Option<Sp<FkAction>>,
+    pub(crate) on_update: Option<Sp<FkAction>>,
     /// See [`RawEnum::broken_keys`].
-    pub broken_keys: Vec<&'static str>,
+    pub(crate) broken_keys: Vec<&'static str>,
 }
 
 #[derive(Debug, Clone)]
-pub struct RawIndex {
-    pub loc: Location,
-    pub name: Option<SpStr>,
-    pub columns: Vec<SpStr>,
-    pub unique: Option<Sp<bool>>,
-    pub predicate: Option<SpStr>,
-    pub method: Option<Sp<IndexMethod>>,
+pub(crate) struct RawIndex {
+    pub(crate) loc: Location,
+    pub(crate) name: Option<SpStr>,
+    pub(crate) columns: Vec<SpStr>,
+    pub(crate) unique: Option<Sp<bool>>,
+    pub(crate) predicate: Option<SpStr>,
+    pub(crate) method: Option<Sp<IndexMethod>>,
 }
 
 #[derive(Debug, Clone)]
-pub struct RawCheck {
-    pub loc: Location,
-    pub name: Option<SpStr>,
-    pub expr: Option<SpStr>,
+pub(crate) struct RawCheck {
+    pub(crate) name: Option<SpStr>,
+    pub(crate) expr: Option<SpStr>,
 }
 
 #[derive(Debug, Clone)]
-pub struct RawTable {
-    pub name: SpStr,
-    pub model: Option<SpStr>,
-    pub comment: Option<SpStr>,
-    pub columns: Vec<RawColumn>,
-    pub primary_key: Option<Sp<Vec<SpStr>>>,
-    pub primary_key_name: Option<SpStr>,
-    pub foreign_keys: Vec<RawForeignKey>,
-    pub indexes: Vec<RawIndex>,
-    pub checks: Vec<RawCheck>,
-    pub drop_columns: Vec<SpStr>,
-    pub renamed_from: Option<SpStr>,
+pub(crate) struct RawTable {
+    pub(crate) name: SpStr,
+    pub(crate) model: Option<SpStr>,
+    pub(crate) comment: Option<SpStr>,
+    pub(crate) columns: Vec<RawColumn>,
+    pub(crate) primary_key: Option<Sp<Vec<SpStr>>>,
+    pub(crate) primary_key_name: Option<SpStr>,
+    pub(crate) foreign_keys: Vec<RawForeignKey>,
+    pub(crate) indexes: Vec<RawIndex>,
+    pub(crate) checks: Vec<RawCheck>,
+    pub(crate) drop_columns: Vec<SpStr>,
+    pub(crate) renamed_from: Option<SpStr>,
     /// See [`RawEnum::broken_keys`].
-    pub broken_keys: Vec<&'static str>,
+    pub(crate) broken_keys: Vec<&'static str>,
 }
 
 /// Everything declared across the schema's files, in declaration order, with locations.
 #[derive(Debug, Clone, Default)]
-pub struct RawSchema {
-    pub files: Vec<Arc<SourceFile>>,
-    pub enums: Vec<RawEnum>,
-    pub tables: Vec<RawTable>,
-    pub drop_tables: Vec<SpStr>,
-    pub drop_enums: Vec<SpStr>,
+pub(crate) struct RawSchema {
+    pub(crate) files: Vec<Arc<SourceFile>>,
+    pub(crate) enums: Vec<RawEnum>,
+    pub(crate) tables: Vec<RawTable>,
+    pub(crate) drop_tables: Vec<SpStr>,
+    pub(crate) drop_enums: Vec<SpStr>,
     /// A file is not valid TOML: what was recovered from it is incomplete, so it is not validated.
-    pub syntax_errors: bool,
+    pub(crate) syntax_errors: bool,
 }
 
 const TOP_KEYS: &[&str] = &["enums", "tables", "drop_tables", "drop_enums"];
@@ -228,7 +227,7 @@ pub fn read_sources(path: &Path) -> Result<Vec<Arc<SourceFile>>, Diagnostics> {
 }
 
 /// Parses every file into one [`RawSchema`], collecting all shape errors of all files.
-pub fn parse_sources(files: Vec<Arc<SourceFile>>, diags: &mut Diagnostics) -> RawSchema {
+pub(crate) fn parse_sources(files: Vec<Arc<SourceFile>>, diags: &mut Diagnostics) -> RawSchema {
     let mut raw = RawSchema::default();
     for file in &files {
         // A BOM is not part of the TOML.
@@ -973,7 +972,6 @@ impl Cx<'_> {
     fn check(&mut self, table: &str, body: &DeTable<'_>, span: Range<usize>) -> RawCheck {
         let suggested = self.check_keys(body, CHECK_KEYS, &format!("a check of `{table}`"));
         let mut ck = RawCheck {
-            loc: self.loc(span.clone()),
             name: None,
             expr: None,
         };

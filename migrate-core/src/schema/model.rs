@@ -9,7 +9,9 @@ use std::fmt;
 /// A whole declared schema: enums and tables in declaration order.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Schema {
+    /// `[enums.NAME]`, in declaration order.
     pub enums: Vec<Enum>,
+    /// `[tables.NAME]`, in declaration order.
     pub tables: Vec<Table>,
     /// Tables whose removal the schema acknowledges (`drop_tables = [...]`).
     pub drop_tables: Vec<String>,
@@ -18,10 +20,12 @@ pub struct Schema {
 }
 
 impl Schema {
+    /// The table named `name`.
     pub fn table(&self, name: &str) -> Option<&Table> {
         self.tables.iter().find(|t| t.name == name)
     }
 
+    /// The enum named `name`.
     pub fn enum_type(&self, name: &str) -> Option<&Enum> {
         self.enums.iter().find(|e| e.name == name)
     }
@@ -52,9 +56,11 @@ impl Schema {
 /// `[enums.NAME]`: a database enum type, mapped to a Rust enum.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Enum {
+    /// The SQL type name (the key under `[enums]`).
     pub name: String,
     /// Labels in declaration order (the order PostgreSQL sorts them by).
     pub values: Vec<String>,
+    /// `comment = "..."`: the type's database comment and the Rust enum's doc comment.
     pub comment: Option<String>,
     /// Labels whose removal the schema acknowledges (`drop_values = [...]`).
     pub drop_values: Vec<String>,
@@ -67,12 +73,17 @@ pub struct Table {
     pub name: String,
     /// The Rust struct name; always declared, never guessed.
     pub model: String,
+    /// `comment = "..."`: the table's database comment and the struct's doc comment.
     pub comment: Option<String>,
     /// Columns in declaration order, which is column order.
     pub columns: Vec<Column>,
+    /// `primary_key = true` on columns, or `primary_key = [...]` on the table.
     pub primary_key: Option<PrimaryKey>,
+    /// `references = "t.c"` on columns, and `[[tables.NAME.foreign_keys]]`.
     pub foreign_keys: Vec<ForeignKey>,
+    /// `[[tables.NAME.indexes]]`, and `unique = true` on columns.
     pub indexes: Vec<Index>,
+    /// `[[tables.NAME.checks]]`.
     pub checks: Vec<Check>,
     /// Columns whose removal the schema acknowledges (`drop_columns = [...]`).
     pub drop_columns: Vec<String>,
@@ -97,6 +108,7 @@ impl Table {
         }
     }
 
+    /// The column named `name`.
     pub fn column(&self, name: &str) -> Option<&Column> {
         self.columns.iter().find(|c| c.name == name)
     }
@@ -137,12 +149,17 @@ fn same_columns<S: AsRef<str>>(a: &[String], b: &[S]) -> bool {
 /// One column of a table.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Column {
+    /// The SQL column name (the key under `columns`).
     pub name: String,
+    /// `type = "..."`.
     pub ty: ColumnType,
+    /// `nullable = true`: NULL allowed, `Option<T>` in Rust. Columns are NOT NULL by default.
     pub nullable: bool,
     /// The default as a SQL expression (`now()`, `'draft'`, `0`).
     pub default: Option<String>,
+    /// `identity = ...`: a generated key.
     pub identity: Option<Identity>,
+    /// `comment = "..."`: the column's database comment and the field's doc comment.
     pub comment: Option<String>,
     /// The column's previous name, when it is being renamed.
     pub renamed_from: Option<String>,
@@ -179,6 +196,7 @@ pub enum Identity {
 }
 
 impl Identity {
+    /// The spelling in a schema file (`identity = "by default"`).
     pub fn as_str(self) -> &'static str {
         match self {
             Identity::ByDefault => "by default",
@@ -190,28 +208,45 @@ impl Identity {
 /// A column type, spelled as in PostgreSQL and mapped per dialect.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ColumnType {
+    /// `smallint`: 2 bytes.
     SmallInt,
+    /// `integer`: 4 bytes.
     Integer,
+    /// `bigint`: 8 bytes.
     BigInt,
+    /// `real`: 4-byte floating point.
     Real,
+    /// `double precision`: 8-byte floating point.
     Double,
     /// `numeric` or `numeric(p)` or `numeric(p,s)`.
     Numeric(Option<(u32, u32)>),
+    /// `boolean`.
     Boolean,
+    /// `text`.
     Text,
     /// `varchar` or `varchar(n)`.
     Varchar(Option<u32>),
     /// `char(n)` (plain `char` is `char(1)`).
     Char(u32),
+    /// `bytea`: bytes.
     Bytea,
+    /// `date`.
     Date,
+    /// `time` (without time zone).
     Time,
+    /// `timestamp` (without time zone).
     Timestamp,
+    /// `timestamptz`: an instant.
     Timestamptz,
+    /// `interval`.
     Interval,
+    /// `uuid`.
     Uuid,
+    /// `json`: JSON as written.
     Json,
+    /// `jsonb`: JSON, decomposed.
     Jsonb,
+    /// `inet`: an IP address or network.
     Inet,
     /// A declared enum, by name.
     Enum(String),
@@ -308,6 +343,7 @@ impl fmt::Display for ColumnType {
 pub struct PrimaryKey {
     /// Constraint name; `<table>_pkey` unless declared.
     pub name: String,
+    /// The key's columns, in key order.
     pub columns: Vec<String>,
 }
 
@@ -316,25 +352,36 @@ pub struct PrimaryKey {
 pub struct ForeignKey {
     /// Constraint name; `<table>_<column>_fkey` unless declared with `constraint = "..."`.
     pub name: String,
+    /// The referencing columns of this table.
     pub columns: Vec<String>,
+    /// The referenced table.
     pub ref_table: String,
+    /// The referenced columns, one per referencing column: a key of the referenced table.
     pub ref_columns: Vec<String>,
+    /// `on_delete = "..."`.
     pub on_delete: FkAction,
+    /// `on_update = "..."`.
     pub on_update: FkAction,
 }
 
 /// What a foreign key does when the referenced row is deleted or updated.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum FkAction {
+    /// `NO ACTION` (the default): refused, checked at the end of the statement.
     #[default]
     NoAction,
+    /// `RESTRICT`: refused at once.
     Restrict,
+    /// `CASCADE`: the referencing rows are deleted or updated too.
     Cascade,
+    /// `SET NULL`: the referencing columns become NULL.
     SetNull,
+    /// `SET DEFAULT`: the referencing columns take their defaults.
     SetDefault,
 }
 
 impl FkAction {
+    /// Every action.
     pub const ALL: [FkAction; 5] = [
         FkAction::NoAction,
         FkAction::Restrict,
@@ -365,6 +412,7 @@ impl FkAction {
         }
     }
 
+    /// The action a schema file spells `s` (`set null`, `set_null`, `SET-NULL`).
     pub fn parse(s: &str) -> Option<FkAction> {
         let norm = s.trim().to_ascii_lowercase().replace(['_', '-'], " ");
         FkAction::ALL.into_iter().find(|a| a.as_str() == norm)
@@ -376,10 +424,13 @@ impl FkAction {
 pub struct Index {
     /// Index name; `<table>_<columns>_idx` (`_key` when unique) unless declared.
     pub name: String,
+    /// The indexed columns, in index order.
     pub columns: Vec<String>,
+    /// `unique = true`.
     pub unique: bool,
     /// A partial index's predicate (`where = "deleted_at IS NULL"`).
     pub predicate: Option<String>,
+    /// `method = "..."`.
     pub method: IndexMethod,
 }
 
@@ -402,16 +453,23 @@ impl Index {
 /// The index access method.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum IndexMethod {
+    /// `btree` (the default).
     #[default]
     Btree,
+    /// `hash`.
     Hash,
+    /// `gin`.
     Gin,
+    /// `gist`.
     Gist,
+    /// `brin`.
     Brin,
+    /// `spgist`.
     Spgist,
 }
 
 impl IndexMethod {
+    /// Every method.
     pub const ALL: [IndexMethod; 6] = [
         IndexMethod::Btree,
         IndexMethod::Hash,
@@ -421,6 +479,7 @@ impl IndexMethod {
         IndexMethod::Spgist,
     ];
 
+    /// The spelling in a schema file and in SQL (`method = "gin"`).
     pub fn as_str(self) -> &'static str {
         match self {
             IndexMethod::Btree => "btree",
@@ -432,6 +491,7 @@ impl IndexMethod {
         }
     }
 
+    /// The method spelled `s`.
     pub fn parse(s: &str) -> Option<IndexMethod> {
         IndexMethod::ALL.into_iter().find(|m| m.as_str() == s)
     }
@@ -440,7 +500,9 @@ impl IndexMethod {
 /// A named CHECK constraint.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Check {
+    /// The constraint name.
     pub name: String,
+    /// The SQL expression every row must satisfy.
     pub expr: String,
 }
 

@@ -327,7 +327,7 @@ pub fn string(s: &str) -> String {
 }
 
 /// A TOML array of basic strings: `["a", "b"]`.
-pub fn string_array(items: &[String]) -> String {
+pub(crate) fn string_array(items: &[String]) -> String {
     let parts: Vec<String> = items.iter().map(|s| string(s)).collect();
     format!("[{}]", parts.join(", "))
 }

@@ -6,8 +6,8 @@ use crate::diagnostic::{Explain, did_you_mean};
 /// Why a type did not parse, with the fix.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TypeError {
-    pub message: String,
-    pub help: String,
+    pub(crate) message: String,
+    pub(crate) help: String,
 }
 
 /// What is wrong with the type (the fix is [`Explain::help`]).

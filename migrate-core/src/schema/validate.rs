@@ -13,8 +13,10 @@ use std::ops::Range;
 
 use super::load::{RawSchema, RawTable, SpStr};
 use super::model::{Enum, ForeignKey, Schema};
+use crate::config::Dialect;
 use crate::diagnostic::{Diagnostic, Diagnostics, Location};
 use crate::names;
+use crate::sql::lex::{StringPrefix, TokenKind, lex};
 
 /// PostgreSQL's limit on identifier length, in bytes (NAMEDATALEN - 1).
 pub const MAX_IDENT_BYTES: usize = 63;
@@ -22,7 +24,7 @@ pub const MAX_IDENT_BYTES: usize = 63;
 /// Checks the declarations and builds the model. Every problem found is pushed to `diags`.
 ///
 /// A schema with a file that is not valid TOML is not checked: its syntax errors come first.
-pub fn validate(raw: &RawSchema, diags: &mut Diagnostics) -> Schema {
+pub(crate) fn validate(raw: &RawSchema, diags: &mut Diagnostics) -> Schema {
     if raw.syntax_errors {
         return Schema::default();
     }
@@ -46,22 +48,16 @@ struct Validator<'d> {
 /// The text of a default that is one SQL string literal, optionally cast (`'it''s'::mood`).
 fn sql_string_literal(expr: &str) -> Option<String> {
     let e = expr.trim();
-    let body = e.strip_prefix('\'')?;
-    let mut out = String::new();
-    let mut chars = body.char_indices().peekable();
-    while let Some((i, c)) = chars.next() {
-        if c == '\'' {
-            if chars.peek().is_some_and(|(_, n)| *n == '\'') {
-                chars.next();
-                out.push('\'');
-                continue;
-            }
-            let rest = body[i + 1..].trim();
-            return (rest.is_empty() || rest.starts_with("::")).then_some(out);
-        }
-        out.push(c);
-    }
-    None
+    let t = lex(e, Dialect::EXPRESSIONS).next()?;
+    let value = match t.kind {
+        TokenKind::String {
+            prefix: StringPrefix::None,
+            ..
+        } => t.unquoted(e)?,
+        _ => return None,
+    };
+    let rest = e[t.end..].trim();
+    (rest.is_empty() || rest.starts_with("::")).then(|| value.into_owned())
 }
 
 fn quoted_list<'a>(items: impl IntoIterator<Item = &'a str>) -> String {
@@ -98,7 +94,7 @@ fn inside(s: &SpStr, range: Range<usize>) -> Location {
 /// a line separator or a text-direction control: such a name would print as something else in
 /// every message, header and review, and a line break in it could end a SQL comment. Gives the
 /// message and the help; `what` is e.g. "table" or "enum label".
-pub fn unprintable_name(what: &str, name: &str) -> Option<(String, String)> {
+pub(crate) fn unprintable_name(what: &str, name: &str) -> Option<(String, String)> {
     let bad = name.chars().find(|&c| crate::sql::is_unprintable(c))?;
     let kind = match bad {
         '\n' | '\r' | '\u{2028}' | '\u{2029}' => "a line break",

@@ -30,6 +30,7 @@ use crate::dialect::DialectOps;
 /// One token: its kind and the byte range of its text in the lexed source.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Token {
+    /// What the token is.
     pub kind: TokenKind,
     /// Byte offset of the first byte.
     pub start: usize,
@@ -45,19 +46,30 @@ pub enum TokenKind {
     /// `-- …` up to (not including) the end of the line.
     LineComment,
     /// `/* … */`; nested in PostgreSQL, not in SQLite.
-    BlockComment { terminated: bool },
+    BlockComment {
+        /// Whether the comment is closed (else it runs to the end of the text).
+        terminated: bool,
+    },
     /// An identifier or a keyword, as written: `select`, `users`, `a$b`.
     Word,
     /// `"name"`, `U&"name"`; in SQLite also `` `name` `` and `[name]`.
-    QuotedIdent { terminated: bool },
+    QuotedIdent {
+        /// Whether the closing quote is there (else the name runs to the end of the text).
+        terminated: bool,
+    },
     /// A string literal: `'…'` and its prefixed forms. In PostgreSQL a string continued on the
     /// next line (`'a'` newline `'b'`) is one literal, and one token.
     String {
+        /// `E`, `B`, `X`, `N`, `U&` or none.
         prefix: StringPrefix,
+        /// Whether the closing quote is there (else the string runs to the end of the text).
         terminated: bool,
     },
     /// `$$ … $$` or `$tag$ … $tag$` (PostgreSQL).
-    DollarString { terminated: bool },
+    DollarString {
+        /// Whether the closing tag is there (else the body runs to the end of the text).
+        terminated: bool,
+    },
     /// A numeric literal: `42`, `1_000`, `0x1F`, `1.5e-3`, `.5`. A number run into letters
     /// (`123abc`, which the server rejects) is one token, as the server reads it.
     Number,

@@ -35,12 +35,14 @@ pub enum Stage {
 /// One SQL statement, without its terminating `;`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Statement {
+    /// The statement's text.
     pub sql: String,
+    /// Whether it runs in the migration's transaction, or before or after it.
     pub stage: Stage,
 }
 
 impl Statement {
-    pub fn tx(sql: impl Into<String>) -> Statement {
+    pub(crate) fn tx(sql: impl Into<String>) -> Statement {
         Statement {
             sql: sql.into(),
             stage: Stage::Tx,
@@ -48,7 +50,7 @@ impl Statement {
     }
 
     /// Runs after the transaction, outside any.
-    pub fn online(sql: impl Into<String>) -> Statement {
+    pub(crate) fn online(sql: impl Into<String>) -> Statement {
         Statement {
             sql: sql.into(),
             stage: Stage::After,
@@ -56,7 +58,7 @@ impl Statement {
     }
 
     /// Runs before the transaction, outside any.
-    pub fn before(sql: impl Into<String>) -> Statement {
+    pub(crate) fn before(sql: impl Into<String>) -> Statement {
         Statement {
             sql: sql.into(),
             stage: Stage::Before,
@@ -67,6 +69,7 @@ impl Statement {
 /// The SQL of a diff.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Rendered {
+    /// Every statement, in the order they run.
     pub statements: Vec<Statement>,
 }
 
@@ -75,6 +78,7 @@ pub struct Rendered {
 pub struct Unit {
     /// Runs statement by statement, outside a transaction (`-- migrate:no-transaction`).
     pub no_transaction: bool,
+    /// The statements, each without its terminating `;`.
     pub statements: Vec<String>,
 }
 
@@ -136,7 +140,7 @@ pub fn ident(name: &str) -> String {
 }
 
 /// A comma-separated list of quoted identifiers.
-pub fn idents(names: &[String]) -> String {
+pub(crate) fn idents(names: &[String]) -> String {
     names
         .iter()
         .map(|n| ident(n))
@@ -154,7 +158,7 @@ pub fn literal(text: &str) -> String {
 /// The text of a `-- ` line comment: `text` with every character that could end the line or
 /// hide what follows written as an escape (see [`printable`]), so that nothing after `--` can
 /// leave the comment. Every comment that `migrate` writes into SQL goes through it.
-pub fn comment(text: &str) -> String {
+pub(crate) fn comment(text: &str) -> String {
     printable(text).into_owned()
 }
 

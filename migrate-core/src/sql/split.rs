@@ -37,6 +37,7 @@ pub struct SplitStatement {
 /// Why a file could not be split: something opened and never closed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SplitError {
+    /// What is never closed, and how to close it.
     pub message: String,
     /// 1-based line where the unclosed thing starts.
     pub line: usize,
@@ -79,7 +80,10 @@ pub fn split(sql: &str, dialect: Dialect) -> Result<Vec<SplitStatement>, SplitEr
 
 /// The byte range of each statement of `sql` (first token to last, without the `;`), or what is
 /// never closed and where it opens.
-pub fn statement_spans(sql: &str, dialect: Dialect) -> Result<Vec<Range<usize>>, (String, usize)> {
+pub(crate) fn statement_spans(
+    sql: &str,
+    dialect: Dialect,
+) -> Result<Vec<Range<usize>>, (String, usize)> {
     let ops = dialect.ops();
     let mut ends = ops.statement_ends();
     let mut out = Vec::new();
@@ -324,21 +328,23 @@ SELECT a$b$c FROM t;
 #[cfg(test)]
 mod scale {
     use super::*;
-    use std::time::{Duration, Instant};
+    use std::time::Duration;
+
+    use crate::test_clock::cpu_time;
 
     /// Text of about `bytes` bytes made of `unit` repeated.
     fn repeat(unit: &str, bytes: usize) -> String {
         unit.repeat(bytes / unit.len() + 1)
     }
 
+    /// The CPU time of one split: other work on the machine does not stretch it.
     fn time(sql: &str, dialect: Dialect) -> Duration {
-        let start = Instant::now();
-        let _ = std::hint::black_box(split(sql, dialect));
-        start.elapsed()
+        cpu_time(|| {
+            let _ = std::hint::black_box(split(sql, dialect));
+        })
     }
 
-    /// The fastest of several runs of each text, taken in turns so that a busy machine slows
-    /// both alike.
+    /// The fastest of several runs of each text, taken in turns.
     fn fastest_pair(small: &str, big: &str, dialect: Dialect) -> (Duration, Duration) {
         let mut best = (Duration::MAX, Duration::MAX);
         for _ in 0..3 {
@@ -349,11 +355,10 @@ mod scale {
     }
 
     /// Splitting 64 times the text takes about 64 times as long, not 4,096 times: a ratio with
-    /// a generous margin (512: caches and a busy machine favour the small text), never an
-    /// absolute time, over the shapes that made splitters
-    /// quadratic (many statements, a long body, long runs of operators, nested comments,
-    /// strings continued over lines, a long signature before a body). A busy machine can slow
-    /// one run; a quadratic splitter fails every attempt.
+    /// a generous margin (512: caches favour the small text), never an absolute time, over the
+    /// shapes that made splitters quadratic (many statements, a long body, long runs of
+    /// operators, nested comments, strings continued over lines, a long signature before a
+    /// body). Time is the thread's CPU time; a quadratic splitter fails every attempt.
     #[test]
     fn splitting_is_linear() {
         let statements = concat!(

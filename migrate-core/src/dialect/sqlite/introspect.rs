@@ -14,6 +14,7 @@ use std::collections::{HashMap, HashSet};
 use sqlx::sqlite::SqliteRow;
 use sqlx::{Row, SqliteConnection};
 
+use crate::config::Dialect;
 use crate::introspect::expr::{SyntaxError, Tok, Token, tokenize};
 use super::runtime::{sqlite_default, unify_integer_references};
 use crate::introspect::{Introspected, Options};
@@ -604,7 +605,7 @@ fn name_list(toks: &[Token], open: usize) -> Result<(Vec<String>, usize), Syntax
 }
 
 fn parse_create_table(sql: &str) -> Result<Parsed, SyntaxError> {
-    let toks = tokenize(sql, true)?;
+    let toks = tokenize(sql, Dialect::Sqlite)?;
     let open = toks
         .iter()
         .position(|t| is_op(t, "("))
@@ -755,7 +756,7 @@ fn references(
 
 /// The condition of `CREATE INDEX ... WHERE <condition>`, as written.
 fn where_clause(sql: &str) -> Option<String> {
-    let toks = tokenize(sql, true).ok()?;
+    let toks = tokenize(sql, Dialect::Sqlite).ok()?;
     let mut depth = 0;
     for t in &toks {
         if is_op(t, "(") {

@@ -1,95 +1,105 @@
 //! Defaults and backfills in SQLite's terms: PostgreSQL casts removed, PostgreSQL functions
 //! replaced by SQLite's, array literals turned into the JSON arrays SQLite keeps arrays as.
 
+use crate::config::Dialect;
 use crate::schema::ColumnType;
+use crate::sql::lex::{Token, TokenKind, lex};
 use crate::sql::literal;
 
 /// Removes PostgreSQL `::type` casts outside string literals.
 pub fn strip_casts(expr: &str) -> String {
-    let b = expr.as_bytes();
+    let tokens: Vec<Token> = lex(expr, Dialect::Postgres).collect();
     let mut out = String::with_capacity(expr.len());
     let mut i = 0;
-    while i < b.len() {
-        match b[i] {
-            q @ (b'\'' | b'"') => {
-                let start = i;
-                i += 1;
-                while i < b.len() {
-                    if b[i] == q {
-                        if b.get(i + 1) == Some(&q) {
-                            i += 2;
-                            continue;
-                        }
-                        i += 1;
-                        break;
-                    }
-                    i += 1;
-                }
-                out.push_str(&expr[start..i]);
-            }
-            b':' if b.get(i + 1) == Some(&b':') => {
-                i += 2;
-                // The type: words (`double precision`), quoted names, `(n)` and `[]`.
-                loop {
-                    while i < b.len() && b[i] == b' ' {
-                        i += 1;
-                    }
-                    let start = i;
-                    if i < b.len() && b[i] == b'"' {
-                        i += 1;
-                        while i < b.len() && b[i] != b'"' {
-                            i += 1;
-                        }
-                        i = (i + 1).min(b.len());
-                    } else {
-                        while i < b.len() && (b[i].is_ascii_alphanumeric() || b[i] == b'_') {
-                            i += 1;
-                        }
-                    }
-                    if i < b.len() && b[i] == b'(' {
-                        while i < b.len() && b[i] != b')' {
-                            i += 1;
-                        }
-                        i = (i + 1).min(b.len());
-                    }
-                    while i + 1 < b.len() && b[i] == b'[' && b[i + 1] == b']' {
-                        i += 2;
-                    }
-                    let word = expr[start..i].to_ascii_lowercase();
-                    let rest = expr[i..].trim_start().to_ascii_lowercase();
-                    let continues =
-                        matches!(word.as_str(), "double" | "character" | "timestamp" | "time")
-                            && (rest.starts_with("precision")
-                                || rest.starts_with("varying")
-                                || rest.starts_with("with")
-                                || rest.starts_with("without"));
-                    let in_zone_phrase = matches!(word.as_str(), "with" | "without" | "time")
-                        && (rest.starts_with("time") || rest.starts_with("zone"));
-                    if !(continues || in_zone_phrase) || start == i {
-                        break;
-                    }
-                }
-            }
-            _ => {
-                let ch = expr[i..].chars().next().unwrap_or(' ');
-                out.push(ch);
-                i += ch.len_utf8();
-            }
+    while i < tokens.len() {
+        let t = tokens[i];
+        i += 1;
+        if t.kind == TokenKind::Operator && t.text(expr) == "::" {
+            i = cast_type_end(expr, &tokens, i);
+        } else {
+            out.push_str(t.text(expr));
         }
     }
     out
 }
 
+/// The index of the first token after the type of a `::` cast whose type starts at `i`: words
+/// (`double precision`, `timestamp with time zone`), quoted names, `(n)` and `[]`.
+fn cast_type_end(expr: &str, tokens: &[Token], mut i: usize) -> usize {
+    let kind_at = |i: usize| tokens.get(i).map(|t| t.kind);
+    let text_at = |i: usize| tokens.get(i).map_or("", |t| t.text(expr));
+    let skip_spaces = |mut i: usize| {
+        while kind_at(i) == Some(TokenKind::Whitespace) {
+            i += 1;
+        }
+        i
+    };
+    loop {
+        i = skip_spaces(i);
+        let start = i;
+        if matches!(
+            kind_at(i),
+            Some(TokenKind::Word | TokenKind::QuotedIdent { .. })
+        ) {
+            i += 1;
+        }
+        if text_at(i) == "(" {
+            while i < tokens.len() && text_at(i) != ")" {
+                i += 1;
+            }
+            i = (i + 1).min(tokens.len());
+        }
+        while text_at(i) == "[" && text_at(i + 1) == "]" {
+            i += 2;
+        }
+        let word: String = tokens[start..i].iter().map(|t| t.text(expr)).collect();
+        let word = word.to_ascii_lowercase();
+        let rest = text_at(skip_spaces(i)).to_ascii_lowercase();
+        let continues = matches!(word.as_str(), "double" | "character" | "timestamp" | "time")
+            && (rest.starts_with("precision")
+                || rest.starts_with("varying")
+                || rest.starts_with("with")
+                || rest.starts_with("without"));
+        let in_zone_phrase = matches!(word.as_str(), "with" | "without" | "time")
+            && (rest.starts_with("time") || rest.starts_with("zone"));
+        if !(continues || in_zone_phrase) || start == i {
+            return i;
+        }
+    }
+}
+
 const UUID_V4: &str = "(lower(hex(randomblob(4)) || '-' || hex(randomblob(2)) || '-4' || substr(hex(randomblob(2)), 2) || '-' || substr('89ab', abs(random()) % 4 + 1, 1) || substr(hex(randomblob(2)), 2) || '-' || hex(randomblob(6))))";
 
+/// Whether `e` is a literal SQLite takes as a column default as it is: `NULL`, `TRUE`,
+/// `FALSE`, a number (signed or not), or a plain string.
 pub(super) fn is_literal(e: &str) -> bool {
-    let l = e.to_ascii_lowercase();
-    matches!(l.as_str(), "null" | "true" | "false")
-        || e.parse::<f64>().is_ok()
-        || (e.starts_with('\'')
-            && e.ends_with('\'')
-            && e.len() >= 2
-            && !e[1..e.len() - 1].replace("''", "").contains('\''))
+    let Some(t) = only_token(e) else {
+        let unsigned = e.strip_prefix(['+', '-']).and_then(only_token);
+        return unsigned.is_some_and(|t| t.kind == TokenKind::Number) && e.parse::<f64>().is_ok();
+    };
+    match t.kind {
+        TokenKind::Word => ["null", "true", "false"]
+            .iter()
+            .any(|w| e.eq_ignore_ascii_case(w)),
+        TokenKind::Number => e.parse::<f64>().is_ok(),
+        TokenKind::String { .. } => string_value(e).is_some(),
+        _ => false,
+    }
+}
+
+/// The one token `e` is, nothing around it.
+fn only_token(e: &str) -> Option<Token> {
+    let t = lex(e, Dialect::Postgres).next()?;
+    (t.end == e.len()).then_some(t)
+}
+
+/// The value of `e` when it is one plain string literal (`'it''s'` is `it's`), nothing around it.
+fn string_value(e: &str) -> Option<String> {
+    let t = only_token(e)?;
+    match t.kind {
+        TokenKind::String { .. } => t.unquoted(e).map(|v| v.into_owned()),
+        _ => None,
+    }
 }
 
 /// A default expression SQLite accepts: a literal, `CURRENT_*`, or an expression in parentheses.
@@ -108,7 +118,7 @@ pub fn default_sql(expr: &str) -> String {
         "gen_random_uuid()" | "uuid_generate_v4()" => return UUID_V4.into(),
         _ => {}
     }
-    if is_literal(e) || (e.starts_with('-') && e[1..].parse::<f64>().is_ok()) {
+    if is_literal(e) {
         e.to_string()
     } else {
         format!("({e})")
@@ -130,11 +140,7 @@ pub fn value_sql(expr: &str, ty: &ColumnType) -> String {
 /// The JSON text of a one-dimensional PostgreSQL array literal, if `e` is one.
 fn json_array(e: &str, element: &ColumnType) -> Option<String> {
     use serde_json::Value;
-    let quoted = e.strip_prefix('\'')?.strip_suffix('\'')?;
-    if quoted.replace("''", "").contains('\'') {
-        return None;
-    }
-    let text = quoted.replace("''", "'");
+    let text = string_value(e)?;
     let inner = text.trim().strip_prefix('{')?.strip_suffix('}')?;
     let mut items = Vec::new();
     let mut chars = inner.trim().chars().peekable();
@@ -198,6 +204,10 @@ mod tests {
         assert_eq!(strip_casts("'it''s::x'::varchar(10)"), "'it''s::x'");
         assert_eq!(strip_casts("now()::timestamp with time zone"), "now()");
         assert_eq!(strip_casts("a::\"my type\"[] = b"), "a = b");
+        // A `::` in a comment or a dollar-quoted body is no cast.
+        assert_eq!(strip_casts("a -- x::int\n"), "a -- x::int\n");
+        assert_eq!(strip_casts("$$x::int$$::text"), "$$x::int$$");
+        assert_eq!(strip_casts("E'\\'::x'::text || b"), "E'\\'::x' || b");
     }
 
     #[test]
@@ -208,6 +218,13 @@ mod tests {
         assert_eq!(default_sql("-1.5"), "-1.5");
         assert_eq!(default_sql("true"), "true");
         assert_eq!(default_sql("lower('A')"), "(lower('A'))");
+        assert_eq!(default_sql("'it''s'"), "'it''s'");
+        assert_eq!(default_sql("+2e3"), "+2e3");
+        // Not one literal: a string continued on the next line, two strings, an E string.
+        assert_eq!(default_sql("'a'\n'b'"), "('a'\n'b')");
+        assert_eq!(default_sql("'a' || 'b'"), "('a' || 'b')");
+        assert_eq!(default_sql("E'x'"), "(E'x')");
+        assert_eq!(default_sql("inf"), "(inf)");
     }
 
     #[test]

@@ -216,7 +216,7 @@ pub(super) mod test_support {
     use super::*;
 
     /// The own-rule findings of `sql` for `rule`, as `(rule, text of the span)`.
-    pub fn run(rule: &str, sql: &str, dialect: Dialect) -> Vec<String> {
+    pub(crate) fn run(rule: &str, sql: &str, dialect: Dialect) -> Vec<String> {
         let parse = squawk_syntax::SourceFile::parse(sql);
         let stmts: Vec<ast::Stmt> = parse.tree().stmts().collect();
         let no_transaction = crate::migration::directive::parse(sql).0.no_transaction;

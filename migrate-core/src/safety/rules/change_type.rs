@@ -50,7 +50,7 @@ pub(in crate::safety) fn assess(
 
 /// Whether every value of `from` fits `to` unchanged. `timestamp` → `timestamptz` counts: each
 /// value is read in the session's time zone, and kept.
-pub fn is_widening(from: &ColumnType, to: &ColumnType) -> bool {
+fn is_widening(from: &ColumnType, to: &ColumnType) -> bool {
     use ColumnType::*;
     match (from, to) {
         (SmallInt, Integer | BigInt | Numeric(None))

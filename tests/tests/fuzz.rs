@@ -1,6 +1,6 @@
 //! Fuzzing of every parser of user files, as property tests: the schema loader (schema TOML),
 //! the manifest parser (`migrate.sum`) and the config loader (`migrate.toml`). (The statement
-//! splitter's are in `migrate_core::testing::sql` and, against psql, in the tests crate.)
+//! splitter's are in `migrate_tests::arb::sql` and, against psql, in `split_oracle.rs`.)
 //!
 //! Inputs are valid files with random edits (bytes inserted, deleted, repeated, replaced by the
 //! characters that open and close things), and arbitrary text. Each parser must return, never
@@ -8,8 +8,7 @@
 //!
 //! CI runs a few hundred cases with the pinned `MIGRATE_PROPTEST_SEED`; a long run sets
 //! `MIGRATE_PROPTEST_CASES`, e.g.
-//! `MIGRATE_PROPTEST_CASES=200000 cargo test --release -p migrate-core --features testing --test fuzz`.
-#![cfg(feature = "testing")]
+//! `MIGRATE_PROPTEST_CASES=200000 cargo test --release -p migrate-tests --test fuzz`.
 
 use std::path::Path;
 
@@ -18,7 +17,7 @@ use migrate_core::config::Config;
 use migrate_core::migration::manifest::Manifest;
 use migrate_core::schema::load_str;
 use migrate_core::schema::print::to_toml;
-use migrate_core::testing::arb_schema;
+use migrate_tests::arb::arb_schema;
 use proptest::prelude::*;
 use proptest::sample::Index;
 use proptest::test_runner::{Config as RunnerConfig, RngAlgorithm, TestRng, TestRunner};
@@ -224,33 +223,43 @@ fn config_loader_never_panics() {
         .unwrap_or_else(|e| panic!("{e}"));
 }
 
-/// The fastest of 3 runs of `f` on each input, taken in turns; the ratio big / small.
-fn time_ratio(small: &str, big: &str, f: impl Fn(&str)) -> f64 {
-    use std::time::{Duration, Instant};
-    let time = |text: &str| {
-        let start = Instant::now();
-        f(text);
-        start.elapsed()
-    };
+/// The CPU time this thread has used so far. Unlike the time on the wall clock, it does not grow
+/// while the thread waits for a core, so other work on the machine does not inflate it.
+fn thread_cpu_time() -> std::time::Duration {
+    use nix::time::{ClockId, clock_gettime};
+    let t = clock_gettime(ClockId::CLOCK_THREAD_CPUTIME_ID)
+        .unwrap_or_else(|e| panic!("the thread's CPU clock cannot be read: {e}"));
+    std::time::Duration::from(t)
+}
+
+/// The CPU time `f` takes on `text`.
+fn cpu_time(text: &str, f: &impl Fn(&str)) -> std::time::Duration {
+    let start = thread_cpu_time();
+    f(text);
+    thread_cpu_time().saturating_sub(start)
+}
+
+/// The least CPU time of 3 runs of `f` on each input, taken in turns; the ratio big / small.
+fn time_ratio(small: &str, big: &str, f: &impl Fn(&str)) -> f64 {
+    use std::time::Duration;
     let mut best = (Duration::MAX, Duration::MAX);
     for _ in 0..3 {
-        best.0 = best.0.min(time(small));
-        best.1 = best.1.min(time(big));
+        best.0 = best.0.min(cpu_time(small, f));
+        best.1 = best.1.min(cpu_time(big, f));
     }
     best.1.as_secs_f64() / best.0.as_secs_f64().max(1e-6)
 }
 
 /// 16 times the input takes about 16 times as long, not 256 times: a ratio with a generous
-/// margin (64), never an absolute time; a quadratic parser fails every one of 3 attempts. The
-/// small input is grown until it takes a millisecond, so that timer and scheduler noise stay
-/// small beside it, in a debug build and in a release one.
+/// margin (64), never an absolute time; a quadratic parser fails every one of 3 attempts. Time is
+/// the thread's CPU time, not the wall clock's, so a loaded machine (other builds, other tests
+/// taking the cores) does not stretch one run more than another. The small input is grown until
+/// it takes a millisecond of CPU, so that the clock's resolution and cache effects stay small
+/// beside it, in a debug build and in a release one.
 fn assert_linear(what: &str, make: impl Fn(usize) -> String, f: impl Fn(&str)) {
     let mut n = 100;
     while n < 100_000 {
-        let text = make(n);
-        let start = std::time::Instant::now();
-        f(&text);
-        if start.elapsed() >= std::time::Duration::from_millis(1) {
+        if cpu_time(&make(n), &f) >= std::time::Duration::from_millis(1) {
             break;
         }
         n *= 2;
@@ -262,7 +271,7 @@ fn assert_linear(what: &str, make: impl Fn(usize) -> String, f: impl Fn(&str)) {
         .collect();
     assert!(
         ratios.len() < 3,
-        "{what}: 16x the input took {ratios:.0?}x the time"
+        "{what}: 16x the input took {ratios:.0?}x the CPU time"
     );
 }
 
@@ -302,6 +311,25 @@ fn parsers_are_linear() {
         },
         |text| {
             let _ = std::hint::black_box(load_str("s.toml", text));
+        },
+    );
+}
+
+/// The check itself: a parser that is quadratic in its input fails it.
+#[test]
+#[should_panic(expected = "16x the input took")]
+fn a_quadratic_parser_is_not_linear() {
+    assert_linear(
+        "quadratic",
+        |n| "x".repeat(n),
+        |text| {
+            let mut pairs = 0u64;
+            for (i, a) in text.bytes().enumerate() {
+                for b in text.bytes().skip(i) {
+                    pairs += u64::from(a == b);
+                }
+            }
+            std::hint::black_box(pairs);
         },
     );
 }

@@ -1,4 +1,4 @@
-//! Random valid schemas for property tests (the `testing` feature).
+//! Random valid schemas and SQL text for property tests.
 //!
 //! [`arb_schema`] generates models that the loader's validation accepts: every name is non-empty,
 //! free of NUL and at most 63 bytes (derived names included), foreign keys target a primary key or
@@ -11,7 +11,7 @@
 //! use proptest::prelude::*;
 //! proptest! {
 //!     #[test]
-//!     fn prints_and_loads_back(s in migrate_core::testing::arb_schema()) { /* ... */ }
+//!     fn prints_and_loads_back(s in migrate_tests::arb::arb_schema()) { /* ... */ }
 //! }
 //! ```
 //!
@@ -25,12 +25,15 @@ use proptest::collection::vec;
 use proptest::prelude::*;
 use proptest::sample::Index;
 
-use crate::schema::model::{
+use migrate_core::config::Dialect;
+use migrate_core::schema::model::{
     BUILTIN_TYPES, Check, Column, ColumnType, Enum, FkAction, ForeignKey, Identity,
     Index as SqlIndex, IndexMethod, PrimaryKey, Schema, Table,
 };
-use crate::schema::names;
-use crate::schema::validate::MAX_IDENT_BYTES;
+use migrate_core::schema::names;
+use migrate_core::schema::validate::MAX_IDENT_BYTES;
+use migrate_core::sql::lex::{StringPrefix, TokenKind, lex};
+use migrate_core::sql::{ident, literal};
 
 pub mod sql;
 pub use sql::{arb_sql, arb_sql_bytes};
@@ -64,7 +67,7 @@ fn arb_schema_seed() -> impl Strategy<Value = SchemaSeed> {
 
 /// A name as users might write one: mostly snake_case, sometimes hostile — quotes, backslashes,
 /// SQL punctuation, any printable Unicode — but never a character `check` refuses in a name
-/// ([`crate::sql::is_unprintable`]): those become `$` or `/`, without changing what the
+/// ([`migrate_core::sql::is_unprintable`]): those become `$` or `/`, without changing what the
 /// random source draws (a pinned seed gives the same schemas as before the rule).
 pub fn arb_name() -> impl Strategy<Value = String> {
     prop_oneof![
@@ -79,8 +82,8 @@ pub fn arb_name() -> impl Strategy<Value = String> {
 /// `c`, or a printable stand-in for a character `check` refuses in a name.
 fn printable_name_char(c: char) -> char {
     match c {
-        c if crate::sql::is_unprintable(c) && u32::from(c) % 2 == 0 => '$',
-        c if crate::sql::is_unprintable(c) => '/',
+        c if migrate_core::sql::is_unprintable(c) && u32::from(c) % 2 == 0 => '$',
+        c if migrate_core::sql::is_unprintable(c) => '/',
         c => c,
     }
 }
@@ -500,16 +503,6 @@ fn enum_name_is_spellable(name: &str) -> bool {
         && !BUILTIN_TYPES.contains(&name.to_ascii_lowercase().as_str())
 }
 
-/// A SQL string literal.
-fn sql_string(s: &str) -> String {
-    format!("'{}'", s.replace('\'', "''"))
-}
-
-/// A double-quoted SQL identifier.
-fn sql_ident(s: &str) -> String {
-    format!("\"{}\"", s.replace('"', "\"\""))
-}
-
 fn build_type(seed: &TypeSeed, enums: &[Enum]) -> ColumnType {
     let base = match &seed.enum_pick {
         Some(pick) if !enums.is_empty() => ColumnType::Enum(pick.get(enums).name.clone()),
@@ -526,11 +519,11 @@ fn build_expr(seed: &ExprSeed, columns: &[Column]) -> String {
     let cols: Vec<String> = seed
         .columns
         .iter()
-        .map(|p| sql_ident(&p.get(columns).name))
+        .map(|p| ident(&p.get(columns).name))
         .collect();
     match seed.kind {
         0 => format!("{} IS NOT NULL", cols[0]),
-        1 => format!("{} <> {}", cols[0], sql_string(&seed.literal)),
+        1 => format!("{} <> {}", cols[0], literal(&seed.literal)),
         2 => cols
             .iter()
             .map(|c| format!("{c} IS NULL"))
@@ -547,10 +540,10 @@ fn build_default(seed: &ColumnSeed, ty: &ColumnType, enums: &[Enum]) -> Option<S
     }
     if let ColumnType::Enum(name) = ty {
         let e = enums.iter().find(|e| &e.name == name)?;
-        return Some(sql_string(seed.default_pick.get::<String>(&e.values)));
+        return Some(literal(seed.default_pick.get::<String>(&e.values)));
     }
     if ty.is_textual() {
-        return Some(sql_string(&seed.default_text));
+        return Some(literal(&seed.default_text));
     }
     let text = match seed.default_kind {
         1 => "0",
@@ -899,7 +892,7 @@ fn add_foreign_key(
 /// reordered, enums added and dropped, comments changed. New names are often names A used, so
 /// that old and new objects compete for a name. A mutation is kept only when its result, printed
 /// and loaded back, is the same valid schema. B then acknowledges every change that
-/// [`safety::refusals`](crate::safety::refusals) refuses (`drop_tables`, `drop_columns`,
+/// [`safety::refusals`](migrate_core::safety::refusals) refuses (`drop_tables`, `drop_columns`,
 /// `drop_enums`, `drop_values`, `type_changed_from`, and a `backfill` that is a literal of the
 /// column's type).
 pub fn arb_schema_pair() -> impl Strategy<Value = (Schema, Schema)> {
@@ -934,7 +927,8 @@ fn make_pair(
 
 /// Whether `s` prints as schema TOML that loads back as `s`.
 fn loads_back(s: &Schema) -> bool {
-    crate::schema::load_str("pair.toml", &crate::schema::print::to_toml(s)).is_ok_and(|l| l == *s)
+    migrate_core::schema::load_str("pair.toml", &migrate_core::schema::print::to_toml(s))
+        .is_ok_and(|l| l == *s)
 }
 
 /// A new name, or one of the names of the first schema, used again.
@@ -1133,7 +1127,7 @@ fn rename_column(s: &mut Schema, ti: usize, old: &str, new: &str, rederive: bool
             }
         }
     };
-    let (from_ident, to_ident) = (sql_ident(old), sql_ident(new));
+    let (from_ident, to_ident) = (ident(old), ident(new));
     let mut relations = relation_namer(s);
     let t = &mut s.tables[ti];
     let mut constraints = constraint_namer(t);
@@ -1663,8 +1657,18 @@ fn default_choices(ty: &ColumnType) -> &'static [&'static str] {
 
 /// The text of a single SQL string literal, if `s` is one.
 fn string_literal(s: &str) -> Option<String> {
-    let inner = s.strip_prefix('\'')?.strip_suffix('\'')?;
-    (!inner.replace("''", "").contains('\'')).then(|| inner.replace("''", "'"))
+    let t = lex(s, Dialect::Postgres).next()?;
+    let plain = matches!(
+        t.kind,
+        TokenKind::String {
+            prefix: StringPrefix::None,
+            ..
+        }
+    );
+    (plain && t.end == s.len())
+        .then(|| t.unquoted(s))
+        .flatten()
+        .map(|v| v.into_owned())
 }
 
 /// The longest string a type holds, in characters.
@@ -1695,11 +1699,11 @@ fn default_for(ty: &ColumnType, enums: &[Enum], pick: usize) -> Option<String> {
         ColumnType::Text | ColumnType::Varchar(_) | ColumnType::Char(_) => {
             let text = ["", "x", "it's", "a \\ b\n\"c\"", "é🐈"][pick % 5];
             let n = max_chars(ty).unwrap_or(usize::MAX);
-            Some(sql_string(&text.chars().take(n).collect::<String>()))
+            Some(literal(&text.chars().take(n).collect::<String>()))
         }
         ColumnType::Enum(name) => {
             let e = enums.iter().find(|e| e.name == *name)?;
-            Some(sql_string(&e.values[pick % e.values.len()]))
+            Some(literal(&e.values[pick % e.values.len()]))
         }
         other => {
             let choices = default_choices(other);
@@ -1728,7 +1732,7 @@ fn backfill_for(ty: &ColumnType, enums: &[Enum]) -> Option<String> {
             Array(_) => "'{}'",
             Enum(name) => {
                 let e = enums.iter().find(|e| e.name == *name)?;
-                return Some(sql_string(&e.values[0]));
+                return Some(literal(&e.values[0]));
             }
         }
         .to_string(),
@@ -1741,7 +1745,7 @@ fn backfill_for(ty: &ColumnType, enums: &[Enum]) -> Option<String> {
 /// PostgreSQL requires to be immutable, so does a cast to text whose result depends on settings
 /// (dates, times, intervals, enums, arrays).
 fn fix_expr(expr: &mut String, columns: &[Column], immutable: bool) -> bool {
-    let refs = crate::schema::expr::column_references(expr);
+    let refs = migrate_core::schema::expr::column_references(expr);
     if refs
         .iter()
         .any(|(name, _)| !columns.iter().any(|c| c.name == *name))
@@ -1749,12 +1753,12 @@ fn fix_expr(expr: &mut String, columns: &[Column], immutable: bool) -> bool {
         return false;
     }
     for c in columns {
-        let compared = expr.starts_with(&format!("{} <> '", sql_ident(&c.name)));
+        let compared = expr.starts_with(&format!("{} <> '", ident(&c.name)));
         let text = matches!(
             c.ty,
             ColumnType::Text | ColumnType::Varchar(_) | ColumnType::Char(_)
         );
-        let cast = expr.starts_with(&format!("length({}::text)", sql_ident(&c.name)));
+        let cast = expr.starts_with(&format!("length({}::text)", ident(&c.name)));
         let stable_text = matches!(
             c.ty,
             ColumnType::Date
@@ -1765,7 +1769,7 @@ fn fix_expr(expr: &mut String, columns: &[Column], immutable: bool) -> bool {
                 | ColumnType::Array(_)
         );
         if (compared && !text) || (immutable && cast && stable_text) {
-            *expr = format!("{} IS NOT NULL", sql_ident(&c.name));
+            *expr = format!("{} IS NOT NULL", ident(&c.name));
         }
     }
     true
@@ -1923,13 +1927,13 @@ fn make_applicable(s: &mut Schema) {
 }
 
 /// Adds to `b` the acknowledgement of every change from `a` that the safety check refuses, as
-/// each refusal says ([`Acknowledgement::apply`](crate::safety::Acknowledgement::apply)), with a
+/// each refusal says ([`Acknowledgement::apply`](migrate_core::safety::Acknowledgement::apply)), with a
 /// backfill of the column's type.
 fn acknowledge(a: &Schema, b: &mut Schema) {
-    use crate::diff::diff;
-    use crate::safety::Acknowledgement;
+    use migrate_core::diff::diff;
+    use migrate_core::safety::Acknowledgement;
     for _ in 0..4 {
-        let refused = crate::safety::refusals(&diff(a, b), a, b);
+        let refused = migrate_core::safety::refusals(&diff(a, b), a, b);
         if refused.is_empty() {
             return;
         }
@@ -1961,8 +1965,8 @@ mod tests {
     use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
 
     use super::*;
-    use crate::schema::load_str;
-    use crate::schema::print::to_toml;
+    use migrate_core::schema::load_str;
+    use migrate_core::schema::print::to_toml;
 
     fn config(cases: u32) -> Config {
         Config {
@@ -2014,8 +2018,8 @@ mod tests {
     /// Pairs load, are acknowledged, and reach every kind of change; mutations are rarely lost.
     #[test]
     fn pairs_are_valid_acknowledged_and_varied() {
-        use crate::diff::diff;
-        use crate::safety::refusals;
+        use migrate_core::diff::diff;
+        use migrate_core::safety::refusals;
         use std::collections::BTreeMap;
 
         let mut runner = runner(400);

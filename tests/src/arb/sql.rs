@@ -12,7 +12,7 @@
 
 use proptest::prelude::*;
 
-use crate::config::Dialect;
+use migrate_core::config::Dialect;
 
 /// One piece that is a token (or a few) on its own.
 fn atom(dialect: Dialect) -> BoxedStrategy<String> {
@@ -163,8 +163,8 @@ mod tests {
     use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
 
     use super::*;
-    use crate::sql::lex::{TokenKind, lex};
-    use crate::sql::split::split;
+    use migrate_core::sql::lex::{TokenKind, lex};
+    use migrate_core::sql::split::split;
 
     fn env_number(name: &str) -> Option<u64> {
         let v = std::env::var(name).ok()?;
