@@ -23,7 +23,8 @@ pub struct CountingProxy {
     log: Arc<Mutex<Vec<String>>>,
 }
 
-/// SSLRequest and GSSENCRequest: the client asks, the server answers `N`.
+/// SSLRequest and GSSENCRequest: the client asks, the proxy answers `N` itself (a server with
+/// TLS on would answer `S`, and the proxy cannot read what is encrypted).
 const SSL_REQUEST: u32 = 80_877_103;
 const GSSENC_REQUEST: u32 = 80_877_104;
 
@@ -96,6 +97,11 @@ async fn serve(
     count: Arc<AtomicUsize>,
     log: Arc<Mutex<Vec<String>>>,
 ) {
+    let mut client = client;
+    let mut server = server;
+    if startup(&mut client, &mut server).await.is_err() {
+        return;
+    }
     let (mut client_read, mut client_write) = client.into_split();
     let (mut server_read, mut server_write) = server.into_split();
     let down = tokio::spawn(async move {
@@ -107,27 +113,33 @@ async fn serve(
     let _ = down.await;
 }
 
-/// Copies the client's messages to the server, counting statements.
+/// The untyped messages before the startup message (length, then payload): encryption requests
+/// are refused here (`N`), the startup message goes on to the server.
+async fn startup(client: &mut TcpStream, server: &mut TcpStream) -> std::io::Result<()> {
+    loop {
+        let len = client.read_u32().await?;
+        let mut payload = vec![0u8; len.saturating_sub(4) as usize];
+        client.read_exact(&mut payload).await?;
+        let code = payload
+            .get(..4)
+            .map_or(0, |b| u32::from_be_bytes([b[0], b[1], b[2], b[3]]));
+        if code == SSL_REQUEST || code == GSSENC_REQUEST {
+            client.write_u8(b'N').await?;
+            continue;
+        }
+        server.write_u32(len).await?;
+        server.write_all(&payload).await?;
+        return Ok(());
+    }
+}
+
+/// Copies the client's typed messages to the server, counting statements.
 async fn forward_client(
     from: &mut tokio::net::tcp::OwnedReadHalf,
     to: &mut tokio::net::tcp::OwnedWriteHalf,
     count: &AtomicUsize,
     log: &Mutex<Vec<String>>,
 ) -> std::io::Result<()> {
-    // Untyped messages until the startup message: length, then payload.
-    loop {
-        let len = from.read_u32().await?;
-        let mut payload = vec![0u8; len.saturating_sub(4) as usize];
-        from.read_exact(&mut payload).await?;
-        to.write_u32(len).await?;
-        to.write_all(&payload).await?;
-        let code = payload
-            .get(..4)
-            .map_or(0, |b| u32::from_be_bytes([b[0], b[1], b[2], b[3]]));
-        if code != SSL_REQUEST && code != GSSENC_REQUEST {
-            break;
-        }
-    }
     // Typed messages: a type byte, a length, the payload.
     loop {
         let kind = from.read_u8().await?;
