@@ -26,6 +26,7 @@ pub mod lint;
 pub mod migration;
 pub mod migrator;
 pub mod names;
+mod ops;
 pub mod redact;
 #[cfg(feature = "runtime")]
 pub mod runner;
