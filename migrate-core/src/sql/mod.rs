@@ -6,6 +6,8 @@
 //! marked [`Stage::After`]; new enum labels, which PostgreSQL lets no transaction use before it
 //! commits them, are [`Stage::Before`]. [`Rendered::units`] groups each stage into a file of its own.
 
+#[cfg(feature = "runtime")]
+pub(crate) mod fk_scope;
 pub mod lex;
 pub mod postgres;
 pub mod split;
