@@ -55,18 +55,29 @@ fn enums_sql() -> String {
     )
 }
 
-fn tables_sql() -> String {
-    format!(
-        "SELECT c.oid::int8 AS oid, n.nspname::text AS schema, c.relname::text AS name, \
-                d.description AS comment \
-         FROM pg_catalog.pg_class c \
-         JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace \
-         LEFT JOIN pg_catalog.pg_description d \
-           ON d.objoid = c.oid AND d.classoid = 'pg_catalog.pg_class'::regclass AND d.objsubid = 0 \
-         WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition \
-           AND n.nspname = ANY($1) AND NOT (c.relname = $2 AND ($3::text IS NULL OR n.nspname = $3)) AND {}",
-        not_extension("c.oid", "pg_class")
-    )
+// The catalog queries are written so that their plans cannot depend on the catalogs'
+// statistics, which are often stale (a database whose tables were all just created, before
+// autovacuum analyzes the catalogs): a join the planner believes to be small becomes a nested loop
+// over a sequential scan, quadratic in the tables. So comments and extension members are read in
+// one pass each, into one value (an aggregate without `GROUP BY` is one row, whatever the
+// statistics say), and looked up per row: a jsonb object by key, in logarithmic time. A column's
+// comment is one probe of `pg_description`'s unique index (a `LATERAL` subquery with `LIMIT 1`,
+// which the planner cannot turn into a join of its choosing).
+
+fn tables_sql() -> &'static str {
+    "SELECT c.oid::int8 AS oid, n.nspname::text AS schema, c.relname::text AS name, \
+            d.comments ->> c.oid::text AS comment \
+     FROM pg_catalog.pg_class c \
+     JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace \
+     CROSS JOIN (SELECT jsonb_object_agg(objoid::text, description) AS comments \
+                 FROM pg_catalog.pg_description \
+                 WHERE classoid = 'pg_catalog.pg_class'::regclass AND objsubid = 0) d \
+     CROSS JOIN (SELECT coalesce(jsonb_object_agg(objid::text, true), '{}') AS members \
+                 FROM pg_catalog.pg_depend \
+                 WHERE classid = 'pg_catalog.pg_class'::regclass AND deptype = 'e') e \
+     WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition \
+       AND n.nspname = ANY($1) AND NOT (c.relname = $2 AND ($3::text IS NULL OR n.nspname = $3)) \
+       AND NOT e.members ? c.oid::text"
 }
 
 const COLUMNS_SQL: &str = "\
@@ -83,8 +94,9 @@ JOIN pg_catalog.pg_type t ON t.oid = a.atttypid \
 JOIN pg_catalog.pg_type b ON b.oid = CASE WHEN t.typcategory = 'A' AND t.typelem <> 0 THEN t.typelem ELSE t.oid END \
 JOIN pg_catalog.pg_namespace bn ON bn.oid = b.typnamespace \
 LEFT JOIN pg_catalog.pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum \
-LEFT JOIN pg_catalog.pg_description d \
-  ON d.objoid = a.attrelid AND d.classoid = 'pg_catalog.pg_class'::regclass AND d.objsubid = a.attnum \
+LEFT JOIN LATERAL (SELECT description FROM pg_catalog.pg_description \
+                   WHERE objoid = a.attrelid AND classoid = 'pg_catalog.pg_class'::regclass \
+                     AND objsubid = a.attnum LIMIT 1) d ON true \
 WHERE a.attrelid = ANY($1::int8[]::oid[]) AND a.attnum > 0 AND NOT a.attisdropped \
 ORDER BY a.attrelid, a.attnum";
 
@@ -184,7 +196,7 @@ async fn read(conn: &mut PgConnection, opts: &Options) -> Result<Introspected, D
         Some((schema, name)) => (Some(schema), name),
         None => (None, opts.history_table.as_str()),
     };
-    let rows = sqlx::query(&tables_sql())
+    let rows = sqlx::query(tables_sql())
         .bind(schemas)
         // `schema.table` is that table only; a plain name is skipped in every schema read.
         .bind(history_name)
