@@ -60,9 +60,10 @@ fn enums_sql() -> String {
 // autovacuum analyzes the catalogs): a join the planner believes to be small becomes a nested loop
 // over a sequential scan, quadratic in the tables. So comments and extension members are read in
 // one pass each, into one value (an aggregate without `GROUP BY` is one row, whatever the
-// statistics say), and looked up per row: a jsonb object by key, in logarithmic time. A column's
-// comment is one probe of `pg_description`'s unique index (a `LATERAL` subquery with `LIMIT 1`,
-// which the planner cannot turn into a join of its choosing).
+// statistics say), and looked up per row: a jsonb object by key, in logarithmic time. The
+// columns' comments stay a join: both sides are read in full and sorted by relation and column
+// anyway, and with stale statistics the plans measured are a hash or a merge join (a `LATERAL`
+// probe of `pg_description` per column was linear too, but 60% slower at 50,000 columns).
 
 fn tables_sql() -> &'static str {
     "SELECT c.oid::int8 AS oid, n.nspname::text AS schema, c.relname::text AS name, \
@@ -94,9 +95,8 @@ JOIN pg_catalog.pg_type t ON t.oid = a.atttypid \
 JOIN pg_catalog.pg_type b ON b.oid = CASE WHEN t.typcategory = 'A' AND t.typelem <> 0 THEN t.typelem ELSE t.oid END \
 JOIN pg_catalog.pg_namespace bn ON bn.oid = b.typnamespace \
 LEFT JOIN pg_catalog.pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum \
-LEFT JOIN LATERAL (SELECT description FROM pg_catalog.pg_description \
-                   WHERE objoid = a.attrelid AND classoid = 'pg_catalog.pg_class'::regclass \
-                     AND objsubid = a.attnum LIMIT 1) d ON true \
+LEFT JOIN pg_catalog.pg_description d \
+  ON d.objoid = a.attrelid AND d.classoid = 'pg_catalog.pg_class'::regclass AND d.objsubid = a.attnum \
 WHERE a.attrelid = ANY($1::int8[]::oid[]) AND a.attnum > 0 AND NOT a.attisdropped \
 ORDER BY a.attrelid, a.attnum";
 
