@@ -1,9 +1,12 @@
 //! Applying 1,000 generated migrations to an empty PostgreSQL database with `migrate up`, as a
-//! ratio to the floor: `psql --single-transaction -f` running the same SQL in one session.
+//! ratio to the floor: `psql --single-transaction -f` running the same SQL in one session. With
+//! `MIGRATE_BENCH_DIALECT=sqlite`, to a new SQLite file, against `sqlite3` running the same SQL in
+//! one transaction.
 //!
 //! Run: `cargo bench -p migrate-cli --bench apply` (MIGRATE_BENCH_MIGRATIONS sets the count,
-//! MIGRATE_BENCH_RUNS the repetitions; the median is reported). Uses the test harness's server:
-//! MIGRATE_TEST_DATABASE_URL, or a throwaway cluster.
+//! MIGRATE_BENCH_RUNS the repetitions; the median is reported; MIGRATE_BIN another build of
+//! `migrate` to measure). Uses the test harness's server: MIGRATE_TEST_DATABASE_URL, or a
+//! throwaway cluster.
 
 use std::path::Path;
 use std::process::Command;
@@ -18,7 +21,7 @@ use migrate_tests::pg::TestDb;
 
 /// A generated migration per table: what `migrate generate` writes for a new table with an
 /// enum-free mix of types, a foreign key to the previous table, an index and comments.
-fn migrations(n: usize) -> Vec<(String, String)> {
+fn migrations(n: usize, dialect: Dialect) -> Vec<(String, String)> {
     let mut prev = Schema::default();
     let mut toml = String::new();
     let mut out = Vec::new();
@@ -38,7 +41,7 @@ fn migrations(n: usize) -> Vec<(String, String)> {
              [[tables.t{i:04}.indexes]]\ncolumns = [\"name\"]\n\n"
         ));
         let next = schema::load_str("bench.toml", &toml).expect("valid bench schema");
-        let sql = render(Dialect::Postgres, &diff(&prev, &next), &prev, &next).script();
+        let sql = render(dialect, &diff(&prev, &next), &prev, &next).script();
         out.push((format!("create_t{i:04}"), sql));
         prev = next;
     }
@@ -75,11 +78,20 @@ async fn main() {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(3);
-    let files = migrations(n);
+    let sqlite = std::env::var("MIGRATE_BENCH_DIALECT").is_ok_and(|d| d == "sqlite");
+    let dialect = if sqlite {
+        Dialect::Sqlite
+    } else {
+        Dialect::Postgres
+    };
+    let files = migrations(n, dialect);
     let project = tempfile::tempdir().expect("temp dir");
     std::fs::write(
         project.path().join("migrate.toml"),
-        "dialect = \"postgres\"\nschema = \"schema.toml\"\nmigrations = \"migrations\"\n",
+        format!(
+            "dialect = \"{}\"\nschema = \"schema.toml\"\nmigrations = \"migrations\"\n",
+            if sqlite { "sqlite" } else { "postgres" }
+        ),
     )
     .expect("config");
     std::fs::write(project.path().join("schema.toml"), "").expect("schema");
@@ -104,6 +116,31 @@ async fn main() {
 
     let mut ours = Vec::new();
     let mut floor = Vec::new();
+    if sqlite {
+        let script = format!("BEGIN;\n{all_sql}\nCOMMIT;\n");
+        std::fs::write(&all_path, script).expect("all.sql");
+        for r in 0..runs {
+            let url = format!(
+                "sqlite://{}?mode=rwc",
+                project.path().join(format!("ours-{r}.db")).display()
+            );
+            ours.push(time(migrate(project.path(), &url)));
+            let mut sqlite3 = Command::new("sh");
+            sqlite3
+                .arg("-c")
+                .arg("sqlite3 -bail \"$1\" < \"$2\"")
+                .arg("sh")
+                .arg(project.path().join(format!("floor-{r}.db")))
+                .arg(&all_path);
+            floor.push(time(sqlite3));
+        }
+        let (o, f) = (median(ours), median(floor));
+        println!("migrations: {n} ({statements} statements), runs: {runs}, SQLite");
+        println!("migrate up:                     {o:.3} s (median)");
+        println!("sqlite3, one transaction:       {f:.3} s (median)");
+        println!("ratio:                          {:.2}x", o / f);
+        return;
+    }
     for _ in 0..runs {
         let db = TestDb::new().await;
         ours.push(time(migrate(project.path(), &db.url)));
@@ -124,7 +161,8 @@ async fn main() {
 }
 
 fn migrate(dir: &Path, url: &str) -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_migrate"));
+    let bin = std::env::var("MIGRATE_BIN").unwrap_or_else(|_| env!("CARGO_BIN_EXE_migrate").into());
+    let mut cmd = Command::new(bin);
     cmd.current_dir(dir)
         .args(["up", "--database-url", url])
         .env_remove("DATABASE_URL");

@@ -38,6 +38,7 @@ pub mod lint;
 pub mod migration;
 pub mod migrator;
 pub mod names;
+mod ops;
 pub mod redact;
 #[cfg(feature = "runtime")]
 #[allow(unreachable_pub, missing_docs)]

@@ -57,13 +57,18 @@ pub(crate) fn schema_items(schema: &Schema, dialects: &[Dialect], cx: &Ctxt) -> 
             );
             continue;
         }
-        out.extend(table_item(t, &enums, cx));
+        out.extend(table_item(t, &enums, dialects, cx));
     }
     out
 }
 
-/// The struct of a table, with its `Table` impl.
-pub(crate) fn table_item(t: &Table, enums: &EnumNames, cx: &Ctxt) -> TokenStream {
+/// The struct of a table, with its `Table` impl and a `sqlx::FromRow` impl for each dialect.
+pub(crate) fn table_item(
+    t: &Table,
+    enums: &EnumNames,
+    dialects: &[Dialect],
+    cx: &Ctxt,
+) -> TokenStream {
     let name = names::type_ident(&t.model);
     let table_name = &t.name;
     let mut docs = t.comment.as_deref().map(doc).unwrap_or_default();
@@ -77,9 +82,11 @@ pub(crate) fn table_item(t: &Table, enums: &EnumNames, cx: &Ctxt) -> TokenStream
     docs.extend(quote!(#[doc = #about]));
 
     let mut fields = Vec::new();
+    // Each field with the column it is read from.
+    let mut reads = Vec::new();
     let mut used: BTreeMap<String, &str> = BTreeMap::new();
     for c in &t.columns {
-        let (ident, rename) = names::field(&c.name);
+        let (ident, _) = names::field(&c.name);
         if let Some(other) = used.insert(ident.to_string(), &c.name) {
             cx.explain(
                 Span::call_site(),
@@ -92,8 +99,28 @@ pub(crate) fn table_item(t: &Table, enums: &EnumNames, cx: &Ctxt) -> TokenStream
             );
             continue;
         }
-        fields.push(field(c, &ident, rename, enums));
+        fields.push(field(c, &ident, enums));
+        let col = &c.name;
+        reads.push(quote!(#ident: row.try_get(#col)?));
     }
+    let decoded_by = |d: &&Dialect| t.columns.iter().all(|c| d.ops().sqlx_decodes(&c.ty));
+    let from_row = dialects.iter().filter(decoded_by).map(|d| {
+        let SqlxEnum { module, row, .. } = d.ops().sqlx_enum();
+        let module = proc_macro2::Ident::new(module, Span::call_site());
+        let row = proc_macro2::Ident::new(row, Span::call_site());
+        let row = quote!(::sqlx::#module::#row);
+        // What `#[derive(sqlx::FromRow)]` would write, for the dialect's row type only: no
+        // bound per field for the compiler to prove on every build of the crate.
+        quote! {
+            #[automatically_derived]
+            impl<'r> ::sqlx::FromRow<'r, #row> for #name {
+                fn from_row(row: &'r #row) -> ::core::result::Result<Self, ::sqlx::Error> {
+                    use ::sqlx::Row as _;
+                    ::core::result::Result::Ok(#name { #(#reads,)* })
+                }
+            }
+        }
+    });
 
     let columns = t.columns.iter().map(|c| &c.name);
     let pk_cols: Vec<&Column> = t
@@ -111,7 +138,7 @@ pub(crate) fn table_item(t: &Table, enums: &EnumNames, cx: &Ctxt) -> TokenStream
     );
     quote! {
         #docs
-        #[derive(::core::fmt::Debug, ::core::clone::Clone, ::core::cmp::PartialEq, ::sqlx::FromRow)]
+        #[derive(::core::fmt::Debug, ::core::clone::Clone, ::core::cmp::PartialEq)]
         #[allow(dead_code)]
         pub struct #name {
             #(#fields)*
@@ -124,6 +151,8 @@ pub(crate) fn table_item(t: &Table, enums: &EnumNames, cx: &Ctxt) -> TokenStream
             const PRIMARY_KEY: &'static [&'static str] = &[#(#pk_names),*];
             type PrimaryKey = #pk_type;
         }
+
+        #(#from_row)*
     }
 }
 
@@ -136,7 +165,7 @@ pub(crate) fn pk_type(mut types: Vec<TokenStream>) -> TokenStream {
     }
 }
 
-fn field(c: &Column, ident: &proc_macro2::Ident, rename: bool, enums: &EnumNames) -> TokenStream {
+fn field(c: &Column, ident: &proc_macro2::Ident, enums: &EnumNames) -> TokenStream {
     let ty = types::column_tokens(&c.ty, c.nullable, enums);
     let mut docs = c.comment.as_deref().map(doc).unwrap_or_default();
     if c.comment.is_some() {
@@ -149,13 +178,8 @@ fn field(c: &Column, ident: &proc_macro2::Ident, rename: bool, enums: &EnumNames
         if c.nullable { ", nullable" } else { "" }
     );
     docs.extend(quote!(#[doc = #about]));
-    let rename = rename.then(|| {
-        let col = &c.name;
-        quote!(#[sqlx(rename = #col)])
-    });
     quote! {
         #docs
-        #rename
         pub #ident: #ty,
     }
 }
@@ -263,6 +287,7 @@ fn sqlx_impls_for(name: &proc_macro2::Ident, sql: &str, dialect: &dyn DialectOps
         module,
         type_info,
         storage,
+        ..
     } = dialect.sqlx_enum();
     let db = proc_macro2::Ident::new(database, Span::call_site());
     let module = proc_macro2::Ident::new(module, Span::call_site());

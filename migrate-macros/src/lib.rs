@@ -20,8 +20,10 @@
 //! sqlx = { version = "0.8", features = ["derive", "sqlite", "uuid", "chrono"] }
 //! ```
 //!
-//! `derive` is for `sqlx::FromRow`; `sqlite` and/or `postgres` for the dialects the enums are
-//! mapped for; and one feature per kind of column type the schema uses: `uuid`, `chrono` (dates
+//! `sqlite` and/or `postgres` for the dialects the structs and enums are mapped for (each table's
+//! `sqlx::FromRow` impl is written out for those dialects' row types, so sqlx's `derive` feature
+//! is not needed; a table with a column type that sqlx's SQLite driver cannot decode, e.g. an
+//! array or `numeric`, gets no `SqliteRow` impl); and one feature per kind of column type the schema uses: `uuid`, `chrono` (dates
 //! and times are `chrono` types), `json`, `rust_decimal` (`numeric`), `ipnetwork` (`inet`). The
 //! column types are named through sqlx's re-exports (`sqlx::types::Uuid`, …), so the crate needs no
 //! direct dependency on `uuid` or `chrono` to use the generated structs.
@@ -36,10 +38,10 @@
 //! ```
 //!
 //! For each table: a struct named by its `model`, one field per column (`Option<T>` when
-//! nullable), deriving `Debug, Clone, PartialEq` and `sqlx::FromRow`, implementing
-//! `migrate_core::Table`, documented with the schema's comments. A column whose name is not a
-//! snake_case Rust identifier (`type`, `Name`, `my col`) gets a field name that is
-//! (`r#type`, `name`, `my_col`) and `#[sqlx(rename = "…")]`.
+//! nullable), deriving `Debug, Clone, PartialEq`, implementing `sqlx::FromRow` for the row type of
+//! each dialect and `migrate_core::Table`, documented with the schema's comments. A column whose
+//! name is not a snake_case Rust identifier (`type`, `Name`, `my col`) gets a field name that is
+//! (`r#type`, `name`, `my_col`), read from the column by its name.
 //!
 //! For each enum: a Rust enum whose variants are the labels in UpperCamelCase (`"GUINEA PIG"` →
 //! `GuineaPig`), with `as_str`, `FromStr`, `Display`, `ALL`, `LABELS` and `TYPE_NAME`, and the sqlx

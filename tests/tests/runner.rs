@@ -574,3 +574,113 @@ async fn an_embedded_migrator_runs_with_its_compile_time_checksums_flags_and_tim
     pool.close().await;
     db.close().await.expect("drop");
 }
+
+/// Applies `base`, then `change`, on a fresh SQLite file: the error of the second, if any, and
+/// whether the database still has the base's rows.
+async fn sqlite_fk_case(base: &str, change: &str) -> Option<RunError> {
+    let file = TestFile::new();
+    let mut c = SqliteConnection::connect(&file.url).await.expect("connect");
+    let all = [src(1, "base", base), src(2, "change", change)];
+    let r = runner::up(&mut runner::Connection::from(&mut c), &all, &opts(), &mut |_| {}).await;
+    let applied: Vec<i64> =
+        sqlx::query_scalar("SELECT version FROM migrate_history ORDER BY version")
+            .fetch_all(&mut c)
+            .await
+            .expect("history");
+    match r {
+        Ok(_) => {
+            assert_eq!(applied, [1, 2]);
+            None
+        }
+        Err(e) => {
+            // Rolled back whole: not recorded, and the base's rows are as they were.
+            assert_eq!(applied, [1], "{e}");
+            let rows: i64 = sqlx::query_scalar(
+                "SELECT (SELECT count(*) FROM owner) + (SELECT count(*) FROM pet)",
+            )
+            .fetch_one(&mut c)
+            .await
+            .expect("rows");
+            assert_eq!(rows, 2, "{e}");
+            Some(e)
+        }
+    }
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn sqlite_foreign_key_violations_a_migration_introduces_are_caught() {
+    // Many unrelated tables: the runner checks the tables a migration touched, and those that
+    // reference them, not every table after every file.
+    let mut base = String::from(
+        "CREATE TABLE owner (id integer PRIMARY KEY, name text);\n\
+         CREATE TABLE pet (id integer PRIMARY KEY, owner_id integer NOT NULL REFERENCES owner (id));\n\
+         CREATE TABLE log (id integer PRIMARY KEY, note text);\n\
+         INSERT INTO owner VALUES (1, 'Ann');\nINSERT INTO pet VALUES (1, 1);\n",
+    );
+    for i in 0..20 {
+        base.push_str(&format!("CREATE TABLE other_{i} (id integer PRIMARY KEY, owner_id integer REFERENCES owner (id));\n"));
+    }
+    let violating = [
+        (
+            "a row of the migration's own table points nowhere",
+            "INSERT INTO pet VALUES (2, 42);",
+        ),
+        (
+            "an updated row points nowhere",
+            "UPDATE pet SET owner_id = 7;",
+        ),
+        ("the referenced row is deleted", "DELETE FROM owner;"),
+        ("the referenced key changes", "UPDATE owner SET id = 2;"),
+        (
+            "the referenced row is replaced away",
+            "CREATE UNIQUE INDEX owner_name ON owner (name);\n\
+             INSERT OR REPLACE INTO owner (id, name) VALUES (2, 'Ann');",
+        ),
+        ("the referenced table is dropped", "DROP TABLE owner;"),
+        (
+            "the referenced table is rebuilt without its rows",
+            "CREATE TABLE new_owner (id integer PRIMARY KEY, name text NOT NULL);\n\
+             INSERT INTO new_owner SELECT id, name FROM owner WHERE id > 1;\n\
+             DROP TABLE owner;\nALTER TABLE new_owner RENAME TO owner;",
+        ),
+        (
+            "a new column references a missing row",
+            "ALTER TABLE \"Pet\" ADD COLUMN vet_id integer REFERENCES owner (id) DEFAULT 5;",
+        ),
+        (
+            "a new table's rows point nowhere",
+            "CREATE TABLE toy (id integer PRIMARY KEY, pet_id integer REFERENCES pet (id));\n\
+             INSERT INTO toy VALUES (1, 9);",
+        ),
+        (
+            "a trigger deletes the referenced row",
+            "CREATE TRIGGER log_clears AFTER INSERT ON log BEGIN DELETE FROM owner; END;\n\
+             INSERT INTO log (note) VALUES ('x');",
+        ),
+        (
+            "a statement of another kind",
+            "WITH gone AS (SELECT 1) DELETE FROM owner;",
+        ),
+    ];
+    for (what, change) in violating {
+        let e = sqlite_fk_case(&base, change)
+            .await
+            .unwrap_or_else(|| panic!("{what}: applied, but it breaks a foreign key"));
+        assert!(
+            matches!(&e, RunError::Failed { version: 2, error, .. } if error.contains("violate foreign keys")),
+            "{what}: {e}"
+        );
+    }
+    let fine = [
+        "INSERT INTO pet VALUES (2, 1);",
+        "CREATE TABLE toy (id integer PRIMARY KEY, pet_id integer REFERENCES pet (id));\n\
+         INSERT INTO toy VALUES (1, 1);\nCREATE INDEX toy_pet ON toy (pet_id);",
+        "CREATE TABLE new_owner (id integer PRIMARY KEY, name text NOT NULL);\n\
+         INSERT INTO new_owner SELECT id, name FROM owner;\n\
+         DROP TABLE owner;\nALTER TABLE new_owner RENAME TO owner;",
+        "DELETE FROM log; UPDATE owner SET name = 'Bo';",
+    ];
+    for change in fine {
+        assert!(sqlite_fk_case(&base, change).await.is_none(), "{change}");
+    }
+}

@@ -14,6 +14,8 @@ use crate::report::run::{Disagrees, Done, EventLine, Failed, Recorded, Resolved,
 /// Everything a database command needs: configuration, verified sources, runner options.
 struct Ready {
     config: Config,
+    /// The migration directory, verified.
+    dir: MigrationDir,
     sources: Vec<Source>,
     opts: Options,
     url: String,
@@ -60,6 +62,7 @@ fn prepare(global: &Global, out: &Output) -> Result<Ready, Exit> {
     let url = database_url(&config, global, out)?;
     Ok(Ready {
         config,
+        dir,
         sources,
         opts,
         url,
@@ -144,7 +147,7 @@ pub fn status(global: &Global, out: &Output) -> Exit {
         Err(code) => return code,
     };
     // The schema as of the last generated migration: what the applied migrations should produce.
-    let snapshot = match MigrationDir::open(&ready.config.migrations).and_then(|d| d.snapshot()) {
+    let snapshot = match ready.dir.snapshot() {
         Ok(s) => s,
         Err(e) => {
             out.explain(&e);

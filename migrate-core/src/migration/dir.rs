@@ -1,5 +1,6 @@
 //! Opening, verifying and writing a migration directory.
 
+use std::collections::{HashMap, HashSet};
 use std::fs;
 use std::io::{self, Write as _};
 use std::path::{Path, PathBuf};
@@ -124,6 +125,8 @@ impl MigrationDir {
             files.push(entry.path());
         }
         files.sort();
+        // The canonical names of the migrations read so far (`<version>_<name>.sql`).
+        let mut seen: HashMap<String, usize> = HashMap::new();
         for path in files {
             let file = path
                 .file_name()
@@ -164,8 +167,8 @@ impl MigrationDir {
                     }
                 }
             }
-            if let Some(first) = self.migrations.iter().find(|m| m.file_name() == file) {
-                let other = first.path.clone();
+            if let Some(&first) = seen.get(&file) {
+                let other = self.migrations[first].path.clone();
                 self.scan_problems
                     .push(Problem::new(path, ProblemKind::DuplicateVersion { other }));
                 continue;
@@ -180,7 +183,10 @@ impl MigrationDir {
                 }
             };
             match Migration::from_file(path.clone(), &bytes) {
-                Ok(m) => self.migrations.push(m),
+                Ok(m) => {
+                    seen.insert(m.file_name(), self.migrations.len());
+                    self.migrations.push(m);
+                }
                 Err(e) => {
                     let reason = match e {
                         MigrationError::NotUtf8 { reason, .. } => {
@@ -248,7 +254,8 @@ impl MigrationDir {
 
     /// The migration with this version.
     pub fn get(&self, version: Version) -> Option<&Migration> {
-        self.migrations.iter().find(|m| m.version == version)
+        let i = self.migrations.partition_point(|m| m.version < version);
+        self.migrations.get(i).filter(|m| m.version == version)
     }
 
     /// The latest version in the directory.
@@ -295,6 +302,22 @@ impl MigrationDir {
             ));
         }
         let entries = &parsed.manifest.entries;
+        // Every file looked up by name once: a directory of thousands of migrations is verified
+        // in time linear in its size.
+        let by_name: HashMap<String, &Migration> =
+            self.migrations.iter().map(|m| (m.file_name(), m)).collect();
+        let listed_names: HashSet<&str> = entries.iter().map(|e| e.name.as_str()).collect();
+        let locate = |file: &str| {
+            by_name
+                .get(file)
+                .map_or_else(|| self.path.join(file), |m| m.path.clone())
+        };
+        // The migrations the manifest does not list, in order (usually none).
+        let unlisted: Vec<&Migration> = self
+            .migrations
+            .iter()
+            .filter(|m| !listed_names.contains(m.file_name().as_str()))
+            .collect();
 
         // Order: each listed migration must come after every one listed before it. Lines out of
         // place are not checked against their neighbours' sums, which moving them changed.
@@ -304,7 +327,7 @@ impl MigrationDir {
             .filter_map(|(i, e)| parse_file_name(&e.name).ok().map(|(v, _)| (i, v)))
             .collect();
         let mut in_order: Vec<(usize, Version)> = listed.clone();
-        in_order.sort_by_key(|&(i, v)| (v, entries[i].name.clone()));
+        in_order.sort_by(|&(i, v), &(j, w)| (v, &entries[i].name).cmp(&(w, &entries[j].name)));
         let mut out_of_place = vec![false; entries.len()];
         for (a, b) in listed.iter().zip(&in_order) {
             if a.0 != b.0 {
@@ -315,7 +338,7 @@ impl MigrationDir {
         for &(i, v) in &listed {
             match latest {
                 Some((lv, lname)) if v < lv => problems.push(Problem::new(
-                    self.locate(&entries[i].name),
+                    locate(&entries[i].name),
                     ProblemKind::Reordered {
                         after: lname.to_string(),
                     },
@@ -327,7 +350,8 @@ impl MigrationDir {
         // Each line against its file, chained from the line above as written, or (when that line
         // was changed by hand) from what the line above should say: a file is edited when
         // neither gives its line's sum.
-        let unreadable: Vec<String> = self.scan_problems.iter().map(Problem::file_name).collect();
+        let unreadable: HashSet<String> =
+            self.scan_problems.iter().map(Problem::file_name).collect();
         let mut fresh_prev = String::new();
         for (i, e) in entries.iter().enumerate() {
             let prev = if i == 0 {
@@ -341,8 +365,8 @@ impl MigrationDir {
                     self.snapshot.as_deref().map(file_checksum),
                 )
             } else {
-                let m = self.migrations.iter().find(|m| m.file_name() == e.name);
-                (self.locate(&e.name), m.map(|m| m.checksum.clone()))
+                let m = by_name.get(e.name.as_str());
+                (locate(&e.name), m.map(|m| m.checksum.clone()))
             };
             let Some(sum) = sum else {
                 if !unreadable.contains(&e.name) {
@@ -355,8 +379,8 @@ impl MigrationDir {
             // A line deleted above this one: its file is unlisted, and this line was chained
             // through it.
             let before = (i > 0).then(|| entries[i - 1].name.as_str());
-            let through = self
-                .unlisted_between(before, &e.name, entries)
+            let through = unlisted_between(&unlisted, before, &e.name)
+                .iter()
                 .fold(prev.to_string(), |p, m| {
                     chain(&p, &m.file_name(), &m.checksum)
                 });
@@ -371,35 +395,13 @@ impl MigrationDir {
             fresh_prev = fresh;
         }
 
-        for m in &self.migrations {
-            let name = m.file_name();
-            if !entries.iter().any(|e| e.name == name) {
-                problems.push(Problem::new(m.path.clone(), ProblemKind::Unlisted));
-            }
+        for m in &unlisted {
+            problems.push(Problem::new(m.path.clone(), ProblemKind::Unlisted));
         }
-        if self.snapshot.is_some() && !entries.iter().any(|e| e.name == SNAPSHOT_FILE) {
+        if self.snapshot.is_some() && !listed_names.contains(SNAPSHOT_FILE) {
             problems.push(Problem::new(self.snapshot_path(), ProblemKind::Unlisted));
         }
         problems
-    }
-
-    /// The migrations the manifest does not list whose place is between the listed files `after`
-    /// (`None`: the start) and `before` (the snapshot: the end), in order.
-    fn unlisted_between<'a>(
-        &'a self,
-        after: Option<&str>,
-        before: &str,
-        entries: &'a [super::manifest::Entry],
-    ) -> impl Iterator<Item = &'a Migration> + 'a {
-        let place = |name: &str| parse_file_name(name).ok().map(|(v, n)| (v, n.to_string()));
-        let low = after.and_then(place);
-        let high = place(before);
-        self.migrations.iter().filter(move |m| {
-            let key = (m.version, m.name.clone());
-            low.as_ref().is_none_or(|l| key > *l)
-                && high.as_ref().is_none_or(|h| key < *h)
-                && !entries.iter().any(|e| e.name == m.file_name())
-        })
     }
 
     /// The statements the runner would refuse in each migration on `dialect`: transaction control
@@ -417,14 +419,6 @@ impl MigrationDir {
             );
         }
         out
-    }
-
-    /// Where a listed file is, or would be.
-    fn locate(&self, file: &str) -> PathBuf {
-        self.migrations
-            .iter()
-            .find(|m| m.file_name() == file)
-            .map_or_else(|| self.path.join(file), |m| m.path.clone())
     }
 
     /// The manifest of the files as they are now.
@@ -675,6 +669,30 @@ impl MigrationDir {
 
 /// Why a file that does not end in `.sql` looks like a migration that would never run (a wrong
 /// extension or case, or a name starting with a digit), or `None` for other files (`README.md`).
+/// Of the unlisted migrations (in order), those whose place is between the listed files `after`
+/// (`None`: the start) and `before` (the snapshot: the end). Two binary searches.
+fn unlisted_between<'a>(
+    unlisted: &'a [&'a Migration],
+    after: Option<&str>,
+    before: &str,
+) -> &'a [&'a Migration] {
+    if unlisted.is_empty() {
+        return &[];
+    }
+    fn key(m: &Migration) -> (Version, &str) {
+        (m.version, m.name.as_str())
+    }
+    let low = match after.map(parse_file_name) {
+        Some(Ok(l)) => unlisted.partition_point(|m| key(m) <= l),
+        _ => 0,
+    };
+    let high = match parse_file_name(before) {
+        Ok(h) => unlisted.partition_point(|m| key(m) < h),
+        Err(_) => unlisted.len(),
+    };
+    unlisted.get(low..high.max(low)).unwrap_or(&[])
+}
+
 fn near_miss(file: &str) -> Option<String> {
     let lower = file.to_ascii_lowercase();
     if !lower.contains(".sql") && !file.starts_with(|c: char| c.is_ascii_digit()) {
@@ -1621,6 +1639,51 @@ mod tests {
         assert!(
             matches!(err, MigrationError::VersionsExhausted { .. }),
             "{err}"
+        );
+    }
+
+    /// Scale regression: opening and verifying ten times the files may format at most twenty
+    /// times the file names (a file looked up by a search that formats every name, as there
+    /// once was, formats about a hundred times as many).
+    #[test]
+    fn opening_and_verifying_is_linear_in_the_files() {
+        let names_formatted = |n: usize| {
+            let tmp = tempfile::tempdir().expect("temp dir");
+            let mut dir = MigrationDir::create(tmp.path()).expect("create");
+            let files: Vec<(String, String)> = (0..n)
+                .map(|i| (format!("m{i}"), format!("SELECT {i};\n")))
+                .collect();
+            let refs: Vec<(&str, &str)> = files
+                .iter()
+                .map(|(a, b)| (a.as_str(), b.as_str()))
+                .collect();
+            dir.add_all(&refs).expect("add");
+            // One file is left out of the manifest: the lookups of the unlisted run too.
+            let last = dir.migrations()[n / 2].path.clone();
+            let text = read(&dir.manifest_path());
+            let name = last
+                .file_name()
+                .expect("name")
+                .to_string_lossy()
+                .into_owned();
+            let kept: String = text
+                .lines()
+                .filter(|l| !l.starts_with(&name))
+                .map(|l| format!("{l}\n"))
+                .collect();
+            write(&dir.manifest_path(), &kept);
+            let (problems, ops) = crate::ops::counted(|| {
+                let dir = MigrationDir::open(tmp.path()).expect("open");
+                dir.verify()
+            });
+            let kinds: Vec<&str> = problems.iter().map(|p| p.code()).collect();
+            assert!(kinds.contains(&"unlisted"), "{kinds:?}");
+            ops
+        };
+        let (small, large) = (names_formatted(500), names_formatted(5_000));
+        assert!(
+            large <= 20 * small,
+            "500 files: {small} names formatted; 5,000 files: {large}"
         );
     }
 }

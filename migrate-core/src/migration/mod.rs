@@ -388,6 +388,7 @@ impl Migration {
 
     /// `<version>_<name>.sql`.
     pub fn file_name(&self) -> String {
+        crate::ops::count();
         file_name(self.version, &self.name)
     }
 

@@ -1301,8 +1301,9 @@ pub async fn status(
         );
     }
     let newest_local = sources.iter().map(|s| s.version).max();
+    let by_version: BTreeMap<u64, &Source> = sources.iter().map(|s| (s.version, s)).collect();
     for a in applied {
-        let local = sources.iter().find(|s| s.version == a.version);
+        let local = by_version.get(&a.version).copied();
         let unfinished = !a.success && a.finished_at.is_none() && a.error.is_none();
         let state = match local {
             _ if unfinished && running(a.version).is_some() => State::Running,

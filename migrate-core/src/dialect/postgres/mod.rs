@@ -129,6 +129,7 @@ impl DialectOps for Postgres {
             database: "Postgres",
             module: "postgres",
             type_info: "PgTypeInfo",
+            row: "PgRow",
             storage: EnumStorage::NamedType {
                 array_trait: "PgHasArrayType",
             },

@@ -30,13 +30,15 @@ mod runtime;
 #[cfg(feature = "sqlite")]
 mod driver;
 #[cfg(feature = "sqlite")]
+mod fk_scope;
+#[cfg(feature = "sqlite")]
 mod lock;
 #[cfg(feature = "sqlite")]
 pub mod introspect;
 
 use crate::diff::Diff;
 use crate::safety::SafetyCode;
-use crate::schema::Schema;
+use crate::schema::{ColumnType, Schema};
 use crate::sql::Rendered;
 use crate::sql::lex::TokenKind;
 use crate::sql::split::StatementEnds;
@@ -112,7 +114,17 @@ impl DialectOps for Sqlite {
             database: "Sqlite",
             module: "sqlite",
             type_info: "SqliteTypeInfo",
+            row: "SqliteRow",
             storage: EnumStorage::Text,
         }
+    }
+
+    fn sqlx_decodes(&self, ty: &ColumnType) -> bool {
+        // sqlx's SQLite driver has no `Decimal`, `PgInterval`, `IpNetwork` or `Vec<T>` (but
+        // `Vec<u8>`, a `bytea`).
+        !matches!(
+            ty,
+            ColumnType::Numeric(_) | ColumnType::Interval | ColumnType::Inet | ColumnType::Array(_)
+        )
     }
 }
