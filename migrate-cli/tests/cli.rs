@@ -334,3 +334,20 @@ fn unknown_subcommand_is_a_usage_error() {
         .clone();
     assert!(text(&out.stderr).contains("frobnicate"));
 }
+
+#[test]
+fn a_schema_directory_without_files_is_a_configuration_error_for_every_command() {
+    let dir = project(VALID);
+    fs::remove_file(dir.path().join("schema/schema.toml")).expect("empty schema/");
+    for command in [&["check"][..], &["generate"], &["diff", "--print"]] {
+        let out = migrate(dir.path())
+            .args(command)
+            .args(["--database-url", "sqlite://dev.db"])
+            .assert()
+            .code(2)
+            .get_output()
+            .clone();
+        let err = text(&out.stderr);
+        assert!(err.contains("names no schema files"), "{command:?}: {err}");
+    }
+}

@@ -3,8 +3,9 @@
 //! migration (build.rs) and gives the `Pet` struct a new field (`schema!()`), which the copy's
 //! code then uses.
 //!
-//! The copy is built with the workspace's target directory (`CARGO_TARGET_DIR`), so it reuses
-//! the dependencies already compiled there.
+//! The copy is built in the target directory this test was built in (the user's
+//! `CARGO_TARGET_DIR` or `build.target-dir` when set, else the workspace's `target/`), so it
+//! reuses the dependencies already compiled there.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -16,6 +17,29 @@ fn workspace() -> PathBuf {
         .join("../..")
         .canonicalize()
         .expect("the workspace root")
+}
+
+/// The target directory this test was built in: cargo sets `CARGO_TARGET_TMPDIR` to its `tmp/`,
+/// wherever the user put it.
+fn target_dir() -> PathBuf {
+    Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .parent()
+        .expect("CARGO_TARGET_TMPDIR is <target>/tmp")
+        .to_path_buf()
+}
+
+#[test]
+fn the_copy_builds_in_the_target_directory_of_this_build() {
+    // This test's own executable is in it: the copy finds its dependencies compiled there.
+    let exe = std::env::current_exe().expect("the test's executable");
+    let target = target_dir().canonicalize().expect("the target directory");
+    let exe = exe.canonicalize().expect("the test's executable");
+    assert!(
+        exe.starts_with(&target),
+        "{} is not under {}",
+        exe.display(),
+        target.display()
+    );
 }
 
 fn copy_dir(from: &Path, to: &Path) {
@@ -120,7 +144,7 @@ fn a_new_column_makes_a_migration_and_a_field() {
             .arg("build")
             .arg("--manifest-path")
             .arg(scratch.join("Cargo.toml"))
-            .env("CARGO_TARGET_DIR", ws.join("target"))
+            .env("CARGO_TARGET_DIR", target_dir())
             // The build writes the migration: as on a developer's machine, not a locked CI build.
             .env_remove("CI")
             .env_remove("MIGRATE_LOCKED")

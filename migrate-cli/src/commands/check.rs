@@ -96,26 +96,7 @@ pub fn run(global: &Global, out: &Output) -> Exit {
             ));
             lint_exit
         }
-        Err(diags) => {
-            report(out, &diags);
-            // A schema path that does not exist is a configuration problem, not a schema one.
-            if diags
-                .iter()
-                .any(|d| matches!(d.code, "schema-not-found" | "schema-empty"))
-            {
-                out.note(&format!(
-                    "the configuration's `schema` ({}) names no schema files",
-                    config.schema.display()
-                ));
-                return Exit::Usage;
-            }
-            let n = diags.len();
-            out.note(&format!(
-                "{n} error{} in the schema",
-                if n == 1 { "" } else { "s" }
-            ));
-            Exit::Found
-        }
+        Err(diags) => super::report_schema_errors(out, &config, &diags),
     }
 }
 

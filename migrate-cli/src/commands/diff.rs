@@ -8,7 +8,7 @@ use migrate_core::introspect::{self, Introspected, Options};
 use migrate_core::migration::check_name;
 use migrate_core::schema::{self, Schema};
 
-use super::{Exit, block_on, connect, load_config, open_dir, report, report_problems};
+use super::{Exit, block_on, connect, load_config, open_dir, report_problems};
 use crate::cli::Global;
 use crate::output::Output;
 use crate::report::diff::{DiffRefused, DiffReport};
@@ -79,10 +79,7 @@ pub fn run(global: &Global, args: &DiffArgs, out: &Output) -> Exit {
     }
     let declared = match schema::load(&config.schema) {
         Ok(s) => s,
-        Err(diags) => {
-            report(out, &diags);
-            return Exit::Found;
-        }
+        Err(diags) => return super::report_schema_errors(out, &config, &diags),
     };
     let opts = options(&config, &args.db_schemas);
     let read = block_on(async {

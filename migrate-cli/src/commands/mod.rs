@@ -76,6 +76,33 @@ pub fn report(out: &Output, diags: &migrate_core::Diagnostics) {
     out.emit(&report::Diagnostics::new(diags));
 }
 
+/// Prints the schema's errors and gives the exit code: a `schema` setting that names no schema
+/// file (a missing path, an empty directory) is a configuration error (2), the same in every
+/// command; errors in the schema's content are findings (1).
+pub fn report_schema_errors(
+    out: &Output,
+    config: &Config,
+    diags: &migrate_core::Diagnostics,
+) -> Exit {
+    report(out, diags);
+    if diags
+        .iter()
+        .any(|d| matches!(d.code, "schema-not-found" | "schema-empty"))
+    {
+        out.note(&format!(
+            "the configuration's `schema` ({}) names no schema files",
+            config.schema.display()
+        ));
+        return Exit::Usage;
+    }
+    let n = diags.len();
+    out.note(&format!(
+        "{n} error{} in the schema",
+        if n == 1 { "" } else { "s" }
+    ));
+    Exit::Found
+}
+
 /// Opens the migration directory; creates it (with an empty manifest) when `create` is set and
 /// it does not exist.
 pub fn open_dir(
