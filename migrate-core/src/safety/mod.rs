@@ -415,12 +415,12 @@ label = { type = "text", primary_key = true }
       type_changed_from = "integer"
 
 ---
-[refused: true] refused: adding NOT NULL column `pets.chip` without a default breaks running code: existing rows have no value for it, and code running today inserts rows without it
+[refused: true] refused: adding NOT NULL column `pets.chip` without a default or a backfill breaks running code: existing rows have no value for it, and code running today inserts rows without it
   help: if this is intended, acknowledge it in the schema, in the column `chip` in [tables.pets.columns]:
 
       backfill = "<SQL expression for existing rows>"
 
-  note: a `default` also serves, or add it with `nullable = true`, fill it, and make it NOT NULL in a later migration
+  note: the `backfill` value fills the existing rows once; a `default` also serves, for existing and future rows; or add it with `nullable = true`, fill it, and make it NOT NULL in a later migration
 ---
 [refused: false] refused: add pets note safe: compatible with code running today
 ---
