@@ -351,3 +351,86 @@ fn a_schema_directory_without_files_is_a_configuration_error_for_every_command()
         assert!(err.contains("names no schema files"), "{command:?}: {err}");
     }
 }
+
+#[test]
+fn status_reads_a_missing_sqlite_file_as_empty_and_never_creates_it() {
+    let dir = project(VALID);
+    migrate(dir.path()).arg("generate").assert().code(0);
+    let out = migrate(dir.path())
+        .args(["--database-url", "sqlite://dev.db", "status"])
+        .assert()
+        .code(0)
+        .get_output()
+        .clone();
+    assert!(
+        text(&out.stdout).contains("pending"),
+        "{}",
+        text(&out.stdout)
+    );
+    assert!(
+        text(&out.stderr).contains("does not exist yet"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert!(
+        !dir.path().join("dev.db").exists(),
+        "status created the file"
+    );
+}
+
+#[test]
+fn a_url_of_the_other_dialect_is_refused_before_anything_runs() {
+    let dir = project(VALID);
+    migrate(dir.path()).arg("generate").assert().code(0);
+    for command in ["up", "status", "baseline"] {
+        let mut cmd = migrate(dir.path());
+        cmd.args([
+            "--database-url",
+            "postgres://app:secret@127.0.0.1:1/app",
+            command,
+        ]);
+        if command == "baseline" {
+            cmd.arg("20200101000000");
+        }
+        let out = cmd.assert().code(2).get_output().clone();
+        let err = text(&out.stderr);
+        assert!(
+            err.contains("is postgres, but migrate.toml says `dialect = \"sqlite\"`"),
+            "{command}: {err}"
+        );
+        assert!(!err.contains("secret"), "{err}");
+        assert!(
+            !err.contains("cannot connect"),
+            "it tried to connect: {err}"
+        );
+    }
+}
+
+#[test]
+fn status_with_an_edited_file_shows_the_problem_and_the_table() {
+    let dir = project(VALID);
+    migrate(dir.path()).arg("generate").assert().code(0);
+    migrate(dir.path())
+        .args(["--database-url", "sqlite://dev.db", "up"])
+        .assert()
+        .code(0);
+    let file = fs::read_dir(dir.path().join("migrations"))
+        .expect("migrations/")
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .find(|p| p.extension().is_some_and(|e| e == "sql"))
+        .expect("a migration");
+    let mut sql = fs::read_to_string(&file).expect("the migration");
+    sql.push_str("-- edited by hand\n");
+    fs::write(&file, sql).expect("edit the migration");
+    let out = migrate(dir.path())
+        .args(["--database-url", "sqlite://dev.db", "status"])
+        .assert()
+        .code(1)
+        .get_output()
+        .clone();
+    let (stdout, stderr) = (text(&out.stdout), text(&out.stderr));
+    assert!(stdout.contains("modified"), "{stdout}");
+    assert!(stderr.contains("[edited]"), "{stderr}");
+    assert!(!stderr.contains("nothing was run"), "{stderr}");
+}

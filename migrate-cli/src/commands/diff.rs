@@ -8,7 +8,7 @@ use migrate_core::introspect::{self, Introspected, Options};
 use migrate_core::migration::check_name;
 use migrate_core::schema::{self, Schema};
 
-use super::{Exit, block_on, connect, load_config, open_dir, report_problems};
+use super::{Exit, block_on, load_config, open_dir, report_problems};
 use crate::cli::Global;
 use crate::output::Output;
 use crate::report::diff::{DiffRefused, DiffReport};
@@ -49,7 +49,26 @@ pub async fn read_database(
     opts: &Options,
     out: &Output,
 ) -> Result<(Conn, Introspected), Exit> {
-    let mut conn = connect(config, global, out).await?;
+    let conn = super::connect_existing(config, global, out).await?;
+    introspect_conn(conn, opts, out).await
+}
+
+/// [`read_database`] of either dialect: `migrate pull` reads any database.
+pub async fn read_any_database(
+    config: &Config,
+    global: &Global,
+    opts: &Options,
+    out: &Output,
+) -> Result<(Conn, Introspected), Exit> {
+    let conn = super::connect_any_dialect(config, global, out).await?;
+    introspect_conn(conn, opts, out).await
+}
+
+async fn introspect_conn(
+    mut conn: Conn,
+    opts: &Options,
+    out: &Output,
+) -> Result<(Conn, Introspected), Exit> {
     match introspect::introspect_with_notes(&mut conn, opts).await {
         Ok(live) => Ok((conn, live)),
         Err(e) => {

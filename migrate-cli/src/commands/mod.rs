@@ -182,19 +182,108 @@ pub fn block_on<F: std::future::Future>(future: F) -> F::Output {
         .block_on(future)
 }
 
-/// Connects to the database the configuration and flags select; a failure is exit 2.
+/// Connects to the database the configuration and flags select, after checking that the URL
+/// names a database of the configured dialect (a SQLite project pointed at PostgreSQL would
+/// otherwise fail later, on SQL it cannot run). A SQLite file is created when missing. A failure
+/// is exit 2.
 pub async fn connect(
     config: &Config,
     global: &Global,
     out: &Output,
 ) -> Result<migrate_core::db::Conn, Exit> {
     let url = database_url(config, global, out)?;
+    check_dialect(config, &url, out)?;
+    open(config, &url, out).await
+}
+
+/// [`connect`] to a database that must exist already: a command that only reads it (`status`,
+/// `diff`) never leaves an empty SQLite file behind, and says how to create the database.
+pub async fn connect_existing(
+    config: &Config,
+    global: &Global,
+    out: &Output,
+) -> Result<migrate_core::db::Conn, Exit> {
+    let url = database_url(config, global, out)?;
+    check_dialect(config, &url, out)?;
+    if let Some(path) = sqlite_path(&resolve_sqlite_url(&url, config))
+        && !path.exists()
+    {
+        out.error(
+            &format!(
+                "the database {} does not exist",
+                migrate_core::redact::redact_url(&url)
+            ),
+            Some(
+                "create it with `migrate database create`, or run `migrate up`, which creates it and applies the migrations",
+            ),
+        );
+        return Err(Exit::Usage);
+    }
+    open(config, &url, out).await
+}
+
+/// [`connect`] to a database of either dialect (`migrate pull` reads any database).
+pub async fn connect_any_dialect(
+    config: &Config,
+    global: &Global,
+    out: &Output,
+) -> Result<migrate_core::db::Conn, Exit> {
+    let url = database_url(config, global, out)?;
+    open(config, &url, out).await
+}
+
+async fn open(config: &Config, url: &str, out: &Output) -> Result<migrate_core::db::Conn, Exit> {
     // A relative SQLite path is relative to the configuration file, like every other path in it.
-    let url = resolve_sqlite_url(&url, config);
+    let url = resolve_sqlite_url(url, config);
     migrate_core::db::Conn::connect(&url).await.map_err(|e| {
-        out.explain(&e);
+        let help = missing_database_help(&e.message).or(e.help.clone());
+        out.error(&e.message, help.as_deref());
         Exit::Usage
     })
+}
+
+/// A connection refused because the database does not exist: how to create it.
+fn missing_database_help(message: &str) -> Option<String> {
+    (message.contains("database") && message.contains("does not exist")).then(|| {
+        "create it with `migrate database create` (or `migrate database reset` to create it and apply every migration)".to_string()
+    })
+}
+
+/// The URL's dialect against the configuration's, before anything connects or runs.
+pub fn check_dialect(config: &Config, url: &str, out: &Output) -> Result<(), Exit> {
+    let dialect = migrate_core::db::dialect_of(url).map_err(|e| {
+        out.explain(&e);
+        Exit::Usage
+    })?;
+    if dialect == config.dialect {
+        return Ok(());
+    }
+    let want = match config.dialect {
+        migrate_core::config::Dialect::Postgres => "postgres://user@host:5432/db",
+        migrate_core::config::Dialect::Sqlite => "sqlite://path/to/file.db",
+    };
+    out.error(
+        &format!(
+            "the database URL {} is {}, but migrate.toml says `dialect = \"{}\"`; nothing was run",
+            migrate_core::redact::redact_url(url),
+            dialect.as_str(),
+            config.dialect.as_str()
+        ),
+        Some(&format!(
+            "point the URL (--database-url, DATABASE_URL or `database_url` in migrate.toml) at a {} database ({want}), or change `dialect` if the project moved",
+            config.dialect.as_str()
+        )),
+    );
+    Err(Exit::Usage)
+}
+
+/// The file of a SQLite URL (none for `:memory:` or another dialect).
+pub fn sqlite_path(url: &str) -> Option<PathBuf> {
+    let rest = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))?;
+    let path = rest.split_once('?').map_or(rest, |(p, _)| p);
+    (!path.is_empty() && path != ":memory:").then(|| PathBuf::from(path))
 }
 
 pub(crate) fn resolve_sqlite_url(url: &str, config: &Config) -> String {
