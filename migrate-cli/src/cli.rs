@@ -143,9 +143,34 @@ pub enum Command {
     /// it as done (you completed it by hand). Refused while another runner holds the runner lock:
     /// the run may still be going on.
     Resolve(ResolveArgs),
+    /// Create, drop or reset the development database the URL names
+    ///
+    /// `create` makes an empty database (a SQLite file, or a PostgreSQL database through the
+    /// server's `postgres` database); `drop` deletes it and all its data; `reset` drops it,
+    /// creates it and applies every migration. `drop` and `reset` ask on a terminal; scripts pass
+    /// `--yes`. For development: production databases are never dropped by a migration tool.
+    #[command(subcommand)]
+    Database(DatabaseCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DatabaseCommand {
+    /// Create the database (nothing to do when it exists)
+    Create,
+    /// Delete the database and all its data
+    Drop(ConfirmArgs),
+    /// Drop the database, create it, and apply every migration
+    Reset(ConfirmArgs),
 }
 
 #[derive(Debug, Args)]
+pub struct ConfirmArgs {
+    /// Do not ask: for scripts (without a terminal, `drop` and `reset` refuse to run without it)
+    #[arg(long, short = 'y')]
+    pub yes: bool,
+}
+
+#[derive(Debug, Default, Args)]
 pub struct UpArgs {
     /// Run the pending migrations in a transaction that is rolled back, and report what they did
     #[arg(long)]

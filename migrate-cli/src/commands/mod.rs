@@ -1,6 +1,7 @@
 //! One module per command; each returns the process exit code.
 
 mod check;
+mod database;
 pub mod diff;
 mod generate;
 mod hash;
@@ -41,6 +42,7 @@ pub fn run(cli: Cli, out: &Output) -> Exit {
         Command::Resolve(args) => up::resolve(&cli.global, &args, out),
         Command::Diff(args) => diff::run(&cli.global, &args, out),
         Command::Pull(args) => pull::run(&cli.global, &args, out),
+        Command::Database(command) => database::run(&cli.global, &command, out),
     }
 }
 
