@@ -434,3 +434,29 @@ fn status_with_an_edited_file_shows_the_problem_and_the_table() {
     assert!(stderr.contains("[edited]"), "{stderr}");
     assert!(!stderr.contains("nothing was run"), "{stderr}");
 }
+
+#[test]
+fn check_reports_what_generate_would_refuse() {
+    let dir = project(VALID);
+    migrate(dir.path()).arg("generate").assert().code(0);
+    // `name` dropped without `drop_columns`: generate refuses, so check must not say ok.
+    fs::write(
+        dir.path().join("schema/schema.toml"),
+        VALID.replace("name = \"text\"\n", ""),
+    )
+    .expect("write the schema");
+    let out = migrate(dir.path())
+        .arg("check")
+        .assert()
+        .code(1)
+        .get_output()
+        .clone();
+    let err = text(&out.stderr);
+    assert!(err.contains("dropping column `pets.name`"), "{err}");
+    assert!(err.contains("drop_columns = [\"name\"]"), "{err}");
+    assert!(
+        err.contains("`migrate generate` would refuse 1 change"),
+        "{err}"
+    );
+    migrate(dir.path()).arg("generate").assert().code(1);
+}

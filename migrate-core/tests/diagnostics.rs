@@ -951,6 +951,33 @@ columns = { tags = { type = "text[]", default = »["a"] } }
 // Several mistakes at once.
 
 #[test]
+fn a_foreign_key_with_a_wrong_type_and_set_null_on_not_null_reports_both() {
+    let src = r#"
+[tables.owners]
+model = "Owner"
+columns = { id = { type = "uuid", primary_key = true } }
+
+[tables.pets]
+model = "Pet"
+columns = { id = { type = "uuid", primary_key = true }, owner_id = { type = "bigint", references = "owners.id", on_delete = "set null" } }
+
+[[tables.pets.foreign_keys]]
+columns = ["id"]
+references = { table = "owners", columns = ["id"] }
+on_delete = "set null"
+"#;
+    let diags = load_str("schema.toml", src).unwrap_err();
+    let codes: Vec<&str> = diags.iter().map(|d| d.code).collect();
+    assert_eq!(
+        codes.iter().filter(|c| **c == "set-null-not-null").count(),
+        2,
+        "{}",
+        show(&diags)
+    );
+    assert!(codes.contains(&"fk-type-mismatch"), "{}", show(&diags));
+}
+
+#[test]
 fn every_error_of_a_file_is_reported_at_once_in_order() {
     let src = r#"
 [enums.kind]

@@ -6,6 +6,7 @@ use migrate_core::runner::{self, Refusal, RunError};
 use super::{Exit, load_config, report};
 use crate::cli::Global;
 use crate::output::Output;
+use crate::report::Refused;
 use crate::report::lint::{print_findings, summary};
 use crate::report::project::{Checked, Released};
 
@@ -72,6 +73,15 @@ pub fn run(global: &Global, out: &Output) -> Exit {
         summary(&lint, false);
     }
     let lint_exit = super::lint::exit_code(&lint);
+    // What `migrate generate` would refuse: the declared schema against the directory's snapshot
+    // (only from a sound directory, whose snapshot can be trusted).
+    let unsafe_changes = match &schema {
+        Ok(declared) if problems.is_empty() => safety_refusals(&config, declared),
+        _ => Vec::new(),
+    };
+    if !unsafe_changes.is_empty() {
+        out.emit(&Refused::checked(&unsafe_changes));
+    }
     if !problems.is_empty() || !refusals.is_empty() {
         if let Err(diags) = &schema {
             report(out, diags);
@@ -86,6 +96,7 @@ pub fn run(global: &Global, out: &Output) -> Exit {
         return Exit::Found;
     }
     match schema {
+        Ok(_) if !unsafe_changes.is_empty() => Exit::Found,
         Ok(schema) => {
             out.emit(&Checked::new(
                 &schema,
@@ -98,6 +109,27 @@ pub fn run(global: &Global, out: &Output) -> Exit {
         }
         Err(diags) => super::report_schema_errors(out, &config, &diags),
     }
+}
+
+/// The changes since the directory's snapshot that `migrate generate` refuses until the schema
+/// acknowledges them (none without a migration directory).
+fn safety_refusals(
+    config: &migrate_core::config::Config,
+    declared: &migrate_core::schema::Schema,
+) -> Vec<migrate_core::safety::Assessment> {
+    if !config.migrations.is_dir() {
+        return Vec::new();
+    }
+    let Ok(current) =
+        migrate_core::migration::MigrationDir::open(&config.migrations).and_then(|d| d.snapshot())
+    else {
+        return Vec::new();
+    };
+    migrate_core::generate::plan(config.dialect, &current, declared, None)
+        .refusals()
+        .into_iter()
+        .cloned()
+        .collect()
 }
 
 /// With `--env NAME`: what the runner would refuse in that environment's secure files (a missing
