@@ -978,6 +978,64 @@ on_delete = "set null"
 }
 
 #[test]
+fn acknowledgements_in_the_wrong_place_say_where_they_go() {
+    let src = r#"
+[enums.plan]
+values = ["free"]
+drop_columns = ["x"]
+
+[tables.pets]
+model = "Pet"
+type_changed_from = "integer"
+
+[tables.pets.columns]
+id = { type = "uuid", primary_key = true }
+drop_columns = ["bio"]
+backfill = "0"
+"#;
+    let diags = load_str("schema.toml", src).unwrap_err();
+    let got: Vec<(&str, usize, String)> = diags
+        .iter()
+        .map(|d| {
+            (
+                d.code,
+                d.line_col().unwrap().0,
+                d.help.clone().unwrap_or_default(),
+            )
+        })
+        .collect();
+    assert_eq!(got.len(), 4, "{}", show(&diags));
+    assert_eq!(got[0].1, 4, "{}", show(&diags));
+    assert!(
+        got[0].2.contains("goes under [tables.NAME]"),
+        "{}",
+        show(&diags)
+    );
+    assert_eq!(got[1].1, 8);
+    assert!(got[1].2.contains("goes on the column"), "{}", show(&diags));
+    assert_eq!(
+        (got[2].0, got[2].1),
+        ("misplaced-acknowledgement", 12),
+        "{}",
+        show(&diags)
+    );
+    assert!(
+        got[2]
+            .2
+            .contains("goes under [tables.pets], before its [tables.pets.columns] header"),
+        "{}",
+        show(&diags)
+    );
+    assert!(
+        !show(&diags).contains("must be a table"),
+        "{}",
+        show(&diags)
+    );
+    assert_eq!((got[3].0, got[3].1), ("misplaced-acknowledgement", 13));
+    assert!(got[3].2.contains("goes on the column"), "{}", show(&diags));
+}
+
+#[test]
 fn every_error_of_a_file_is_reported_at_once_in_order() {
     let src = r#"
 [enums.kind]
