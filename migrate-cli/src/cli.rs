@@ -25,6 +25,7 @@ pub struct Cli {
 }
 
 #[derive(Debug, Args)]
+#[command(next_help_heading = "Global options (for every command)")]
 pub struct Global {
     /// The configuration file [default: ./migrate.toml]
     #[arg(long, global = true, value_name = "PATH")]
@@ -42,6 +43,18 @@ pub struct Global {
     /// When to colour the output
     #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
+}
+
+/// Whether a command line asks for JSON output (`--format json` or `--format=json`), read
+/// without clap: for the errors clap reports before it has parsed anything.
+pub fn json_requested(args: impl IntoIterator<Item = std::ffi::OsString>) -> bool {
+    let args: Vec<String> = args
+        .into_iter()
+        .map(|a| a.to_string_lossy().into_owned())
+        .collect();
+    args.iter().enumerate().any(|(i, a)| {
+        a == "--format=json" || (a == "--format" && args.get(i + 1).is_some_and(|v| v == "json"))
+    })
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -151,6 +164,12 @@ pub enum Command {
     /// `--yes`. For development: production databases are never dropped by a migration tool.
     #[command(subcommand)]
     Database(DatabaseCommand),
+    /// Print the JSON Schema of the schema language, for editors and validators
+    ///
+    /// `migrate init` writes it as migrate-schema.json, and the schema template's first line
+    /// (`#:schema ../migrate-schema.json`) points editors at it. Save it again after upgrading
+    /// `migrate`: `migrate schema-json > migrate-schema.json`.
+    SchemaJson,
 }
 
 #[derive(Debug, Subcommand)]

@@ -460,3 +460,72 @@ fn check_reports_what_generate_would_refuse() {
     );
     migrate(dir.path()).arg("generate").assert().code(1);
 }
+
+#[test]
+fn command_help_shows_global_options_apart() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = migrate(dir.path())
+        .args(["up", "-h"])
+        .assert()
+        .code(0)
+        .get_output()
+        .clone();
+    let help = text(&out.stdout);
+    let heading = help
+        .find("Global options")
+        .unwrap_or_else(|| panic!("{help}"));
+    let dry_run = help.find("--dry-run").expect("--dry-run");
+    let config = help.find("--config").expect("--config");
+    assert!(dry_run < heading && heading < config, "{help}");
+}
+
+#[test]
+fn usage_errors_are_json_when_json_is_asked_for() {
+    let dir = tempfile::tempdir().unwrap();
+    for args in [
+        &["--format", "json", "frobnicate"][..],
+        &["--format=json", "up", "--to", "soon"],
+    ] {
+        let out = migrate(dir.path())
+            .args(args)
+            .assert()
+            .code(2)
+            .get_output()
+            .clone();
+        let doc: Value = serde_json::from_slice(&out.stdout)
+            .unwrap_or_else(|e| panic!("{args:?}: {e}: {}", text(&out.stdout)));
+        assert_eq!(doc["ok"], false);
+        assert!(doc["error"].as_str().is_some_and(|e| !e.is_empty()));
+        assert_eq!(text(&out.stderr), "");
+    }
+}
+
+#[test]
+fn init_in_another_directory_names_its_paths_and_writes_the_json_schema() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = migrate(dir.path())
+        .args(["init", "--dir", "proj"])
+        .assert()
+        .code(0)
+        .get_output()
+        .clone();
+    let said = text(&out.stdout);
+    assert!(said.contains("created  proj/schema/schema.toml"), "{said}");
+    assert!(said.contains("`cd proj`"), "{said}");
+    let schema = fs::read_to_string(dir.path().join("proj/schema/schema.toml")).unwrap();
+    assert!(
+        schema.starts_with("#:schema ../migrate-schema.json\n"),
+        "{schema}"
+    );
+    let json = fs::read_to_string(dir.path().join("proj/migrate-schema.json")).unwrap();
+    let printed = migrate(dir.path())
+        .arg("schema-json")
+        .assert()
+        .code(0)
+        .get_output()
+        .stdout
+        .clone();
+    assert_eq!(text(&printed), json);
+    let doc: Value = serde_json::from_str(&json).expect("the JSON Schema is JSON");
+    assert!(doc["properties"]["tables"].is_object(), "{doc}");
+}

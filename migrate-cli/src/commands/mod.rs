@@ -43,6 +43,7 @@ pub fn run(cli: Cli, out: &Output) -> Exit {
         Command::Diff(args) => diff::run(&cli.global, &args, out),
         Command::Pull(args) => pull::run(&cli.global, &args, out),
         Command::Database(command) => database::run(&cli.global, &command, out),
+        Command::SchemaJson => init::schema_json(),
     }
 }
 
