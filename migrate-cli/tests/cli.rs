@@ -529,3 +529,118 @@ fn init_in_another_directory_names_its_paths_and_writes_the_json_schema() {
     let doc: Value = serde_json::from_str(&json).expect("the JSON Schema is JSON");
     assert!(doc["properties"]["tables"].is_object(), "{doc}");
 }
+
+/// The `.sql` files of `migrations/`, sorted.
+fn sql_files(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut files: Vec<_> = fs::read_dir(dir.join("migrations"))
+        .expect("migrations/")
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "sql"))
+        .collect();
+    files.sort();
+    files
+}
+
+/// The current UTC time as a migration version (YYYYMMDDHHMMSS), from the `date` of the system.
+fn utc_now_version() -> u64 {
+    let out = std::process::Command::new("date")
+        .args(["-u", "+%Y%m%d%H%M%S"])
+        .output()
+        .expect("date runs");
+    text(&out.stdout).trim().parse().expect("a version")
+}
+
+#[test]
+fn migrations_made_in_quick_succession_never_get_versions_in_the_future() {
+    let dir = project(VALID);
+    for name in ["first", "second", "third"] {
+        migrate(dir.path()).args(["new", name]).assert().code(0);
+    }
+    let now = utc_now_version();
+    let versions: Vec<u64> = sql_files(dir.path())
+        .iter()
+        .map(|p| {
+            let name = p.file_name().unwrap().to_string_lossy().into_owned();
+            name[..14].parse().unwrap()
+        })
+        .collect();
+    assert_eq!(versions.len(), 3);
+    assert!(versions.windows(2).all(|w| w[0] < w[1]), "{versions:?}");
+    assert!(
+        versions.iter().all(|v| *v <= now),
+        "{versions:?} after {now}"
+    );
+}
+
+#[test]
+fn an_unedited_placeholder_description_is_warned_about() {
+    let dir = project(VALID);
+    migrate(dir.path())
+        .args(["new", "fill_names"])
+        .assert()
+        .code(0);
+    let out = migrate(dir.path())
+        .arg("check")
+        .assert()
+        .code(0)
+        .get_output()
+        .clone();
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("_fill_names.sql: its description is still"),
+        "{err}"
+    );
+    // Edited: no warning.
+    let file = &sql_files(dir.path())[0];
+    fs::write(file, "-- Give every pet a name.\nSELECT 1;\n").unwrap();
+    migrate(dir.path()).arg("hash").assert().code(0);
+    let out = migrate(dir.path())
+        .arg("check")
+        .assert()
+        .code(0)
+        .get_output()
+        .clone();
+    assert!(
+        !text(&out.stderr).contains("placeholder"),
+        "{}",
+        text(&out.stderr)
+    );
+}
+
+#[test]
+fn hash_warns_when_it_re_records_an_applied_migration() {
+    let dir = project(VALID);
+    migrate(dir.path())
+        .args(["new", "fill_names"])
+        .assert()
+        .code(0);
+    let file = sql_files(dir.path())[0].clone();
+    fs::write(&file, "-- Give every pet a name.\nSELECT 1;\n").unwrap();
+    migrate(dir.path()).arg("hash").assert().code(0);
+    migrate(dir.path())
+        .args(["--database-url", "sqlite://dev.db", "up"])
+        .assert()
+        .code(0);
+    fs::write(&file, "-- Give every pet a name.\nSELECT 2;\n").unwrap();
+    let out = migrate(dir.path())
+        .args(["--database-url", "sqlite://dev.db", "hash"])
+        .assert()
+        .code(0)
+        .get_output()
+        .clone();
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("was already applied on sqlite://dev.db"),
+        "{err}"
+    );
+    // Without a database to ask, nothing to say.
+    fs::write(&file, "-- Give every pet a name.\nSELECT 3;\n").unwrap();
+    let out = migrate(dir.path())
+        .arg("hash")
+        .assert()
+        .code(0)
+        .get_output()
+        .clone();
+    assert!(!text(&out.stderr).contains("already applied"));
+}

@@ -24,6 +24,13 @@ pub fn run(global: &Global, out: &Output) -> Exit {
                 // Up to `lint_baseline`, what the runner refuses in a file is a warning: applied
                 // everywhere, it cannot be edited, and the runner refuses it only where it runs.
                 let dir = dir.with_baseline(config.lint_baseline);
+                // Those after `lint_baseline`: the released ones can no longer be edited.
+                super::warn_placeholders(
+                    out,
+                    dir.migrations()
+                        .iter()
+                        .filter(|m| config.lint_baseline.is_none_or(|b| m.version > b)),
+                );
                 released = dir
                     .released_problems(Some(config.dialect))
                     .iter()

@@ -17,6 +17,9 @@ pub fn run(global: &Global, args: &GenerateArgs, out: &Output) -> Exit {
         out.explain(&e);
         return Exit::Usage;
     }
+    if let Ok(dir) = migrate_core::migration::MigrationDir::open(&config.migrations) {
+        super::wait_for_a_free_second(&dir);
+    }
     match generate_for(&config, args.name.as_deref()) {
         Ok(Generated::NoChange) => {
             out.emit(&Written::new(&[]));

@@ -7,7 +7,7 @@ mod generate;
 mod hash;
 mod init;
 pub mod lint;
-mod new;
+pub mod new;
 pub mod pull;
 mod up;
 
@@ -155,6 +155,17 @@ pub fn extra_paths(config: &Config, global: &Global) -> Vec<PathBuf> {
 /// The database URL: `--database-url`, else `DATABASE_URL`, else the environment's, else the
 /// configuration's. A missing one is a configuration error that says where to set it.
 pub fn database_url(config: &Config, global: &Global, out: &Output) -> Result<String, Exit> {
+    configured_database_url(config, global).ok_or_else(|| {
+        out.error(
+            "no database URL",
+            Some("set `database_url` in migrate.toml (or under [environments.NAME]), DATABASE_URL, or pass --database-url"),
+        );
+        Exit::Usage
+    })
+}
+
+/// The database URL when one is configured ([`database_url`] without the error).
+pub fn configured_database_url(config: &Config, global: &Global) -> Option<String> {
     let from_env = std::env::var("DATABASE_URL").ok().filter(|u| !u.is_empty());
     let from_environment = global
         .env
@@ -167,13 +178,33 @@ pub fn database_url(config: &Config, global: &Global, out: &Output) -> Result<St
         .or(from_env)
         .or(from_environment)
         .or_else(|| config.database_url.clone())
-        .ok_or_else(|| {
-            out.error(
-                "no database URL",
-                Some("set `database_url` in migrate.toml (or under [environments.NAME]), DATABASE_URL, or pass --database-url"),
-            );
-            Exit::Usage
-        })
+}
+
+/// Waits, at most about two seconds, until the clock has passed the directory's last version, so
+/// that a migration made right after another (`migrate new` twice in one second) gets the
+/// current second rather than one in the future. A last version further ahead (a clock set back)
+/// is not waited for: the next version follows it.
+pub fn wait_for_a_free_second(dir: &migrate_core::migration::MigrationDir) {
+    use migrate_core::migration::Version;
+    let Some(last) = dir.last_version() else {
+        return;
+    };
+    let deadline = std::time::Instant::now() + std::time::Duration::from_millis(2100);
+    while Version::now() <= last && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+}
+
+/// Prints a warning for each migration whose description is still `migrate new`'s placeholder.
+pub fn warn_placeholders<'a>(
+    out: &Output,
+    migrations: impl IntoIterator<Item = &'a migrate_core::migration::Migration>,
+) {
+    for m in migrations {
+        if new::is_placeholder(&m.description()) {
+            out.note(&new::placeholder_warning(&m.path.display().to_string()));
+        }
+    }
 }
 
 /// Runs a future to completion on a single-threaded runtime.

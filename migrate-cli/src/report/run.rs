@@ -258,6 +258,12 @@ impl Report for EventLine<'_> {
                 } else {
                     println!("applying {version}_{name} — {description}");
                 }
+                if crate::commands::new::is_placeholder(description) {
+                    eprintln!(
+                        "{}",
+                        crate::commands::new::placeholder_warning(&format!("{version}_{name}.sql"))
+                    );
+                }
             }
             Event::Retrying {
                 version,
