@@ -644,3 +644,52 @@ fn hash_warns_when_it_re_records_an_applied_migration() {
         .clone();
     assert!(!text(&out.stderr).contains("already applied"));
 }
+
+#[test]
+fn status_states_and_refusals_are_coloured_only_when_asked_or_on_a_terminal() {
+    let dir = project(VALID);
+    migrate(dir.path()).arg("generate").assert().code(0);
+    let status = |extra: &[&str], no_color: bool| {
+        let mut cmd = migrate(dir.path());
+        if no_color {
+            cmd.env("NO_COLOR", "1");
+        }
+        let out = cmd
+            .args(extra)
+            .args(["--database-url", "sqlite://dev.db", "status"])
+            .assert()
+            .code(0)
+            .get_output()
+            .clone();
+        text(&out.stdout)
+    };
+    assert!(status(&["--color", "always"], false).contains("\x1b[33mpending"));
+    // Not a terminal, NO_COLOR, or never: plain.
+    assert!(!status(&[], false).contains('\x1b'));
+    assert!(!status(&["--color", "never"], false).contains('\x1b'));
+    assert!(!status(&[], true).contains('\x1b'));
+
+    fs::write(
+        dir.path().join("schema/schema.toml"),
+        VALID.replace("name = \"text\"\n", ""),
+    )
+    .unwrap();
+    let out = migrate(dir.path())
+        .args(["--color", "always", "generate"])
+        .assert()
+        .code(1)
+        .get_output()
+        .clone();
+    assert!(
+        text(&out.stderr).contains("\x1b[1;31merror\x1b[0m: refused"),
+        "{:?}",
+        text(&out.stderr)
+    );
+    let out = migrate(dir.path())
+        .arg("generate")
+        .assert()
+        .code(1)
+        .get_output()
+        .clone();
+    assert!(!text(&out.stderr).contains('\x1b'));
+}

@@ -203,9 +203,10 @@ impl<'a> Refused<'a> {
 }
 
 impl Report for Refused<'_> {
-    fn text(&self, _: &Output) {
+    fn text(&self, out: &Output) {
+        let error = out.paint_err("error", crate::output::Tone::Bad);
         for r in &self.refused {
-            eprintln!("error: {}\n", plain(r.0));
+            eprintln!("{error}: {}\n", plain(r.0));
         }
         let n = self.refused.len();
         if self.checked {
