@@ -138,9 +138,9 @@ fn a_new_column_makes_a_migration_and_a_field() {
     copy_dir(Path::new(env!("CARGO_MANIFEST_DIR")), &scratch);
     fs::write(scratch.join("Cargo.toml"), standalone_manifest(&ws)).expect("write the manifest");
     fs::copy(ws.join("Cargo.lock"), scratch.join("Cargo.lock")).expect("copy Cargo.lock");
-    let cargo_build = || {
+    let cargo_build_output = || {
         let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-        let out = Command::new(cargo)
+        Command::new(cargo)
             .arg("build")
             .arg("--manifest-path")
             .arg(scratch.join("Cargo.toml"))
@@ -150,7 +150,10 @@ fn a_new_column_makes_a_migration_and_a_field() {
             .env_remove("MIGRATE_LOCKED")
             .env_remove("MIGRATE_MANIFEST_DIR")
             .output()
-            .expect("cargo runs");
+            .expect("cargo runs")
+    };
+    let cargo_build = || {
+        let out = cargo_build_output();
         let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
         assert!(out.status.success(), "the copy does not build:\n{stderr}");
         stderr
@@ -202,6 +205,36 @@ fn a_new_column_makes_a_migration_and_a_field() {
     let snapshot =
         fs::read_to_string(scratch.join("migrations/schema.snapshot.toml")).expect("the snapshot");
     assert!(snapshot.contains("microchip"), "{snapshot}");
+
+    // An unsafe change fails the build with the refusal as cargo's own error, not inside the
+    // build script's output dump.
+    let schema = fs::read_to_string(&schema_path).expect("the schema");
+    let dropped = schema
+        .lines()
+        .filter(|l| !l.starts_with("microchip"))
+        .collect::<Vec<_>>()
+        .join("\n");
+    fs::write(&schema_path, dropped + "\n").expect("write the schema");
+    let out = cargo_build_output();
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(
+        !out.status.success(),
+        "an unacknowledged drop built:\n{stderr}"
+    );
+    assert!(
+        stderr.contains("error: pets-scratch@0.1.0: migrate: the schema has unsafe changes"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("drop_columns = [\"microchip\"]"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("cargo:rerun-if-changed"), "{stderr}");
+    assert_eq!(
+        sql_files(&scratch.join("migrations")),
+        after,
+        "a refused change wrote a migration"
+    );
 }
 
 fn sql_files(dir: &Path) -> Vec<PathBuf> {
