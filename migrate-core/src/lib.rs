@@ -38,5 +38,7 @@ mod table;
 pub mod testing;
 
 pub use diagnostic::{Diagnostic, Diagnostics, Explain};
+#[cfg(feature = "runtime")]
+pub use migrator::MigrateError;
 pub use migrator::{EmbeddedMigration, Migrator};
 pub use table::Table;

@@ -2104,12 +2104,18 @@ impl Migrator {
     }
 
     /// Applies every pending migration, each once, with the default lock and statement timeouts.
-    pub async fn run<T: Target>(&self, target: &T) -> Result<Summary, RunError> {
+    /// The error reads as the `migrate` command's (see [`crate::migrator::MigrateError`]).
+    pub async fn run<T: Target>(
+        &self,
+        target: &T,
+    ) -> Result<Summary, crate::migrator::MigrateError> {
         let opts = Options {
             history_table: self.history_table.to_string(),
             ..Options::default()
         };
-        self.run_with(target, &opts, &mut |_| {}).await
+        self.run_with(target, &opts, &mut |_| {})
+            .await
+            .map_err(Into::into)
     }
 
     /// [`run`](Migrator::run) with options and a progress callback.
