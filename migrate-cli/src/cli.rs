@@ -170,6 +170,25 @@ pub enum Command {
     /// (`#:schema ../migrate-schema.json`) points editors at it. Save it again after upgrading
     /// `migrate`: `migrate schema-json > migrate-schema.json`.
     SchemaJson,
+    /// Print a shell completion script
+    ///
+    /// bash: `migrate completions bash > ~/.local/share/bash-completion/completions/migrate`;
+    /// zsh: `migrate completions zsh > ~/.zfunc/_migrate` (with `fpath+=~/.zfunc` before
+    /// `compinit`); fish: `migrate completions fish > ~/.config/fish/completions/migrate.fish`.
+    Completions(CompletionsArgs),
+    /// There are no down migrations: this says what to do instead
+    ///
+    /// An applied migration is undone by a new migration that reverses it; in development,
+    /// `migrate database reset` rebuilds the database from the migrations.
+    #[command(alias = "rollback", alias = "undo", alias = "revert")]
+    Down,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
 }
 
 #[derive(Debug, Subcommand)]

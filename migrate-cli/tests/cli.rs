@@ -693,3 +693,58 @@ fn status_states_and_refusals_are_coloured_only_when_asked_or_on_a_terminal() {
         .clone();
     assert!(!text(&out.stderr).contains('\x1b'));
 }
+
+#[test]
+fn completion_scripts_for_bash_zsh_and_fish() {
+    let dir = tempfile::tempdir().unwrap();
+    let script = |shell: &str| {
+        let out = migrate(dir.path())
+            .args(["completions", shell])
+            .assert()
+            .code(0)
+            .get_output()
+            .clone();
+        text(&out.stdout)
+    };
+    let bash = script("bash");
+    assert!(
+        bash.contains("_migrate()") && bash.contains("database"),
+        "{bash}"
+    );
+    // bash reads it: a syntax check, then the completion is registered.
+    fs::write(dir.path().join("migrate.bash"), &bash).unwrap();
+    let checked = std::process::Command::new("bash")
+        .arg("-c")
+        .arg("source ./migrate.bash && complete -p migrate")
+        .current_dir(dir.path())
+        .output()
+        .expect("bash runs");
+    assert!(
+        checked.status.success() && text(&checked.stdout).contains("_migrate"),
+        "{}",
+        text(&checked.stderr)
+    );
+    assert!(script("zsh").starts_with("#compdef migrate"));
+    assert!(script("fish").contains("complete -c migrate"));
+    migrate(dir.path())
+        .args(["completions", "tcsh"])
+        .assert()
+        .code(2);
+}
+
+#[test]
+fn down_and_rollback_say_what_to_do_instead() {
+    let dir = tempfile::tempdir().unwrap();
+    for command in ["down", "rollback"] {
+        let out = migrate(dir.path())
+            .arg(command)
+            .assert()
+            .code(2)
+            .get_output()
+            .clone();
+        let err = text(&out.stderr);
+        assert!(err.contains("no down migrations"), "{err}");
+        assert!(err.contains("a new migration"), "{err}");
+        assert!(err.contains("migrate database reset"), "{err}");
+    }
+}

@@ -44,6 +44,27 @@ pub fn run(cli: Cli, out: &Output) -> Exit {
         Command::Pull(args) => pull::run(&cli.global, &args, out),
         Command::Database(command) => database::run(&cli.global, &command, out),
         Command::SchemaJson => init::schema_json(),
+        Command::Completions(args) => {
+            use clap::CommandFactory;
+            use std::io::Write;
+            let mut command = Cli::command();
+            let mut script = Vec::new();
+            clap_complete::generate(args.shell, &mut command, "migrate", &mut script);
+            // A closed pipe (`| head`) is not an error worth a panic.
+            let _ = std::io::stdout().write_all(&script);
+            Exit::Ok
+        }
+        Command::Down => {
+            out.error(
+                "migrate has no down migrations: a migration that ran is undone by a new one",
+                Some(
+                    "write the reverse as a new migration (`migrate new undo_NAME`, or change the schema back and `migrate generate`) and `migrate up`; \
+                     in development, `migrate database reset` drops the database and applies every migration again, \
+                     and a migration never applied anywhere can be deleted, then `migrate hash`",
+                ),
+            );
+            Exit::Usage
+        }
     }
 }
 
