@@ -33,7 +33,7 @@ pub struct Global {
     /// Use the settings of `[environments.NAME]` in the configuration
     #[arg(long, global = true, value_name = "NAME")]
     pub env: Option<String>,
-    /// The database to use; overrides DATABASE_URL and the configuration
+    /// The database to use; overrides DATABASE_URL (from the environment or .env) and the configuration
     #[arg(long, global = true, value_name = "URL")]
     pub database_url: Option<String>,
     /// Output for people (`text`) or for programs (`json`); `migrate lint` and `migrate check`

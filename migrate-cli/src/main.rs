@@ -2,6 +2,7 @@
 
 mod cli;
 mod commands;
+mod dotenv;
 mod output;
 mod report;
 

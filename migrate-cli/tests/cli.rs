@@ -748,3 +748,38 @@ fn down_and_rollback_say_what_to_do_instead() {
         assert!(err.contains("migrate database reset"), "{err}");
     }
 }
+
+#[test]
+fn database_url_comes_from_dot_env_when_the_environment_sets_none() {
+    let dir = project(VALID);
+    migrate(dir.path()).arg("generate").assert().code(0);
+    fs::write(
+        dir.path().join(".env"),
+        "# local development\nexport DATABASE_URL=\"sqlite://from-dotenv.db\"\n",
+    )
+    .unwrap();
+    migrate(dir.path()).arg("up").assert().code(0);
+    assert!(dir.path().join("from-dotenv.db").exists());
+    // The environment's DATABASE_URL wins over the file.
+    migrate(dir.path())
+        .env("DATABASE_URL", "sqlite://from-env.db")
+        .arg("up")
+        .assert()
+        .code(0);
+    assert!(dir.path().join("from-env.db").exists());
+    // Run from elsewhere with --config: the .env beside migrate.toml is read.
+    let elsewhere = tempfile::tempdir().unwrap();
+    let out = migrate(elsewhere.path())
+        .arg("--config")
+        .arg(dir.path().join("migrate.toml"))
+        .arg("status")
+        .assert()
+        .code(0)
+        .get_output()
+        .clone();
+    assert!(
+        text(&out.stdout).contains("applied"),
+        "{}",
+        text(&out.stdout)
+    );
+}

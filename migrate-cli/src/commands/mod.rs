@@ -179,15 +179,22 @@ pub fn database_url(config: &Config, global: &Global, out: &Output) -> Result<St
     configured_database_url(config, global).ok_or_else(|| {
         out.error(
             "no database URL",
-            Some("set `database_url` in migrate.toml (or under [environments.NAME]), DATABASE_URL, or pass --database-url"),
+            Some("set `database_url` in migrate.toml (or under [environments.NAME]), DATABASE_URL (in the environment or a .env file), or pass --database-url"),
         );
         Exit::Usage
     })
 }
 
-/// The database URL when one is configured ([`database_url`] without the error).
+/// The database URL when one is configured ([`database_url`] without the error):
+/// `--database-url`, else `DATABASE_URL` from the environment or, when it sets none, from a
+/// `.env` file (the working directory's, else the one beside migrate.toml), else the selected
+/// environment's, else the configuration's.
 pub fn configured_database_url(config: &Config, global: &Global) -> Option<String> {
-    let from_env = std::env::var("DATABASE_URL").ok().filter(|u| !u.is_empty());
+    let config_dir = config.path.as_deref().and_then(Path::parent);
+    let from_env = std::env::var("DATABASE_URL")
+        .ok()
+        .filter(|u| !u.is_empty())
+        .or_else(|| crate::dotenv::database_url([Path::new(".")].into_iter().chain(config_dir)));
     let from_environment = global
         .env
         .as_deref()
