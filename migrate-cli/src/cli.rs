@@ -88,7 +88,7 @@ pub enum Command {
     Check,
     /// Write the next migration: the declared schema vs the migration directory's snapshot
     ///
-    /// Writes migrations/<version>_<name>.sql (and, on PostgreSQL, a separate no-transaction file
+    /// Writes `migrations/<version>_<name>.sql` (and, on PostgreSQL, a separate no-transaction file
     /// for steps that must not hold long locks) and prints the paths. Changes that lose data or
     /// break running code are refused until the schema acknowledges them; the refusal prints the
     /// TOML line to add. No change: says so and writes nothing.
