@@ -83,8 +83,8 @@ fn snippets(root: &Path, rel: &str) -> Vec<Snippet> {
                     .map(|l| l.get(fence_indent..).unwrap_or(l.trim_start()))
                     .collect();
                 let kind = match comment.as_deref().map(str::trim) {
-                    Some(c) if c == "checked as: migrate.toml" => Kind::Config,
-                    Some(c) if c == "checked as: toml" => Kind::Toml,
+                    Some("checked as: migrate.toml") => Kind::Config,
+                    Some("checked as: toml") => Kind::Toml,
                     Some(c) if c.starts_with("checked inside:") => {
                         let context = c["checked inside:".len()..].to_string();
                         assert!(

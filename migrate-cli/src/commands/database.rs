@@ -271,11 +271,11 @@ fn drop_database(target: &Target, out: &Output) -> Exit {
             }
             for suffix in ["", "-wal", "-shm", "-journal"] {
                 let file = Path::new(&format!("{}{suffix}", path.display())).to_path_buf();
-                if suffix.is_empty() || file.exists() {
-                    if let Err(e) = std::fs::remove_file(&file) {
-                        out.error(&format!("cannot remove {}: {e}", file.display()), None);
-                        return Exit::Usage;
-                    }
+                if (suffix.is_empty() || file.exists())
+                    && let Err(e) = std::fs::remove_file(&file)
+                {
+                    out.error(&format!("cannot remove {}: {e}", file.display()), None);
+                    return Exit::Usage;
                 }
             }
             out.say(&format!("dropped {}", target.shown()));
