@@ -1036,6 +1036,19 @@ backfill = "0"
 }
 
 #[test]
+fn a_table_without_columns_gets_a_help_that_says_so() {
+    let src = "[[tables.pets.checks]]\nname = \"c\"\nexpr = \"weight > 0\"\n";
+    let diags = load_str("schema.toml", src).unwrap_err();
+    assert!(
+        diags
+            .iter()
+            .all(|d| d.help.as_deref().is_some_and(|h| !h.ends_with("are "))),
+        "{}",
+        show(&diags)
+    );
+}
+
+#[test]
 fn every_error_of_a_file_is_reported_at_once_in_order() {
     let src = r#"
 [enums.kind]

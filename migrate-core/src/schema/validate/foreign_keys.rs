@@ -237,6 +237,10 @@ impl Validator<'_> {
                 let names: Vec<&str> = target.columns.iter().map(|c| c.name.as_str()).collect();
                 let help = match did_you_mean(&rc.value, names.iter().copied()) {
                     Some(s) => format!("did you mean `{s}`?"),
+                    None if names.is_empty() => format!(
+                        "`{}` declares no columns: declare them under [tables.{}.columns]",
+                        target.name, target.name
+                    ),
                     None => format!(
                         "the columns of `{}` are {}",
                         target.name,
