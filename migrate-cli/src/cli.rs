@@ -27,6 +27,7 @@ pub struct Cli {
 }
 
 #[derive(Debug, Args)]
+#[command(next_help_heading = "Global options (for every command)")]
 pub struct Global {
     /// The configuration file [default: ./migrate.toml]
     #[arg(long, global = true, value_name = "PATH")]
@@ -34,7 +35,7 @@ pub struct Global {
     /// Use the settings of `[environments.NAME]` in the configuration
     #[arg(long, global = true, value_name = "NAME")]
     pub env: Option<String>,
-    /// The database to use; overrides DATABASE_URL and the configuration
+    /// The database to use; overrides DATABASE_URL (from the environment or .env) and the configuration
     #[arg(long, global = true, value_name = "URL")]
     pub database_url: Option<String>,
     /// Output for people (`text`) or for programs (`json`); `migrate lint` and `migrate check`
@@ -44,6 +45,18 @@ pub struct Global {
     /// When to colour the output
     #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
+}
+
+/// Whether a command line asks for JSON output (`--format json` or `--format=json`), read
+/// without clap: for the errors clap reports before it has parsed anything.
+pub fn json_requested(args: impl IntoIterator<Item = std::ffi::OsString>) -> bool {
+    let args: Vec<String> = args
+        .into_iter()
+        .map(|a| a.to_string_lossy().into_owned())
+        .collect();
+    args.iter().enumerate().any(|(i, a)| {
+        a == "--format=json" || (a == "--format" && args.get(i + 1).is_some_and(|v| v == "json"))
+    })
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -77,7 +90,7 @@ pub enum Command {
     Check,
     /// Write the next migration: the declared schema vs the migration directory's snapshot
     ///
-    /// Writes migrations/<version>_<name>.sql (and, on PostgreSQL, a separate no-transaction file
+    /// Writes `migrations/<version>_<name>.sql` (and, on PostgreSQL, a separate no-transaction file
     /// for steps that must not hold long locks) and prints the paths. Changes that lose data or
     /// break running code are refused until the schema acknowledges them; the refusal prints the
     /// TOML line to add. No change: says so and writes nothing.
@@ -145,9 +158,59 @@ pub enum Command {
     /// it as done (you completed it by hand). Refused while another runner holds the runner lock:
     /// the run may still be going on.
     Resolve(ResolveArgs),
+    /// Create, drop or reset the development database the URL names
+    ///
+    /// `create` makes an empty database (a SQLite file, or a PostgreSQL database through the
+    /// server's `postgres` database); `drop` deletes it and all its data; `reset` drops it,
+    /// creates it and applies every migration. `drop` and `reset` ask on a terminal; scripts pass
+    /// `--yes`. For development: production databases are never dropped by a migration tool.
+    #[command(subcommand)]
+    Database(DatabaseCommand),
+    /// Print the JSON Schema of the schema language, for editors and validators
+    ///
+    /// `migrate init` writes it as migrate-schema.json, and the schema template's first line
+    /// (`#:schema ../migrate-schema.json`) points editors at it. Save it again after upgrading
+    /// `migrate`: `migrate schema-json > migrate-schema.json`.
+    SchemaJson,
+    /// Print a shell completion script
+    ///
+    /// bash: `migrate completions bash > ~/.local/share/bash-completion/completions/migrate`;
+    /// zsh: `migrate completions zsh > ~/.zfunc/_migrate` (with `fpath+=~/.zfunc` before
+    /// `compinit`); fish: `migrate completions fish > ~/.config/fish/completions/migrate.fish`.
+    Completions(CompletionsArgs),
+    /// There are no down migrations: this says what to do instead
+    ///
+    /// An applied migration is undone by a new migration that reverses it; in development,
+    /// `migrate database reset` rebuilds the database from the migrations.
+    #[command(alias = "rollback", alias = "undo", alias = "revert")]
+    Down,
 }
 
 #[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DatabaseCommand {
+    /// Create the database (nothing to do when it exists)
+    Create,
+    /// Delete the database and all its data
+    Drop(ConfirmArgs),
+    /// Drop the database, create it, and apply every migration
+    Reset(ConfirmArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ConfirmArgs {
+    /// Do not ask: for scripts (without a terminal, `drop` and `reset` refuse to run without it)
+    #[arg(long, short = 'y')]
+    pub yes: bool,
+}
+
+#[derive(Debug, Default, Args)]
 pub struct UpArgs {
     /// Run the pending migrations in a transaction that is rolled back, and report what they did
     #[arg(long)]

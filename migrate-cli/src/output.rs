@@ -11,20 +11,59 @@ use crate::report::{Failure, Report};
 pub struct Output {
     pub format: Format,
     color_stderr: bool,
+    color_stdout: bool,
+}
+
+/// What a coloured word means, for [`Output::paint`] and [`Output::paint_err`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tone {
+    /// Done, fine: green.
+    Good,
+    /// Waiting, to be done: yellow.
+    Waiting,
+    /// Needs attention: bold red.
+    Bad,
+    /// In progress: cyan.
+    Busy,
+    /// Beside the point: dim.
+    Quiet,
+}
+
+impl Tone {
+    fn code(self) -> &'static str {
+        match self {
+            Tone::Good => "\x1b[32m",
+            Tone::Waiting => "\x1b[33m",
+            Tone::Bad => "\x1b[1;31m",
+            Tone::Busy => "\x1b[36m",
+            Tone::Quiet => "\x1b[2m",
+        }
+    }
 }
 
 impl Output {
     pub fn new(global: &Global) -> Output {
         let no_color_env = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
-        let color_stderr = match global.color {
+        let auto = |terminal: bool| match global.color {
             ColorChoice::Always => true,
             ColorChoice::Never => false,
-            ColorChoice::Auto => !no_color_env && std::io::stderr().is_terminal(),
+            ColorChoice::Auto => !no_color_env && terminal,
         };
         Output {
             format: global.format,
-            color_stderr,
+            color_stderr: auto(std::io::stderr().is_terminal()),
+            color_stdout: auto(std::io::stdout().is_terminal()),
         }
+    }
+
+    /// `text` coloured for stdout, when stdout gets colour.
+    pub fn paint(&self, text: &str, tone: Tone) -> String {
+        paint(self.color_stdout, text, tone)
+    }
+
+    /// `text` coloured for stderr, when stderr gets colour.
+    pub fn paint_err(&self, text: &str, tone: Tone) -> String {
+        paint(self.color_stderr, text, tone)
     }
 
     pub fn json(&self) -> bool {
@@ -86,5 +125,13 @@ impl Output {
         if !self.json() {
             eprintln!("{line}");
         }
+    }
+}
+
+fn paint(on: bool, text: &str, tone: Tone) -> String {
+    if on {
+        format!("{}{text}\x1b[0m", tone.code())
+    } else {
+        text.to_string()
     }
 }

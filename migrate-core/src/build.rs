@@ -92,14 +92,21 @@ pub fn locked() -> Option<&'static str> {
     }
 }
 
-/// Runs from `build.rs`: on failure prints why and exits the build script with status 1.
+/// Runs from `build.rs`. A new migration is announced with a `cargo:warning` and, when the
+/// build runs on a terminal, on the terminal itself: `cargo run -q` hides warnings, and a file
+/// must not appear in the source tree unannounced. On failure the message is reported as cargo's
+/// own error (`cargo::error`, Rust 1.84 and later), without the build script's output around it.
 pub fn run() {
     match try_run() {
         Ok(outcome) => {
             if let Outcome::Written(paths) = outcome {
-                for p in paths {
-                    println!("cargo:warning=migrate: wrote {}", p.display());
+                for p in &paths {
+                    println!(
+                        "cargo:warning=migrate: wrote {}: the schema changed; review the migration and commit it",
+                        p.display()
+                    );
                 }
+                announce_on_terminal(&paths);
             }
             #[cfg(feature = "lint")]
             for line in lint_warnings(&config_path()) {
@@ -107,9 +114,57 @@ pub fn run() {
             }
         }
         Err(e) => {
-            eprintln!("error: {}", render(&e));
-            std::process::exit(1);
+            let message = format!("migrate: {}", render(&e));
+            if cargo_error_supported(std::env::var("CARGO_PKG_RUST_VERSION").ok().as_deref()) {
+                for line in cargo_error_lines(&message) {
+                    println!("{line}");
+                }
+            } else {
+                eprintln!("error: {message}");
+                std::process::exit(1);
+            }
         }
+    }
+}
+
+/// Whether the crate being built may use `cargo::error` (Rust 1.84): its `rust-version`, when it
+/// declares one, is 1.84 or later.
+fn cargo_error_supported(rust_version: Option<&str>) -> bool {
+    let Some(v) = rust_version.filter(|v| !v.is_empty()) else {
+        return true;
+    };
+    let mut parts = v.split('.').map(|p| p.parse::<u32>().unwrap_or(0));
+    let (major, minor) = (parts.next().unwrap_or(0), parts.next().unwrap_or(0));
+    (major, minor) >= (1, 84)
+}
+
+/// A multi-line message as `cargo::error` lines (one per line; blank lines kept as a space).
+fn cargo_error_lines(message: &str) -> Vec<String> {
+    message
+        .lines()
+        .map(|l| {
+            if l.trim().is_empty() {
+                "cargo::error= ".to_string()
+            } else {
+                format!("cargo::error={l}")
+            }
+        })
+        .collect()
+}
+
+/// Writes the new migrations' paths to the controlling terminal, when there is one (a person
+/// running cargo); nothing otherwise (CI, an editor).
+fn announce_on_terminal(paths: &[PathBuf]) {
+    use std::io::Write;
+    let Ok(mut tty) = std::fs::OpenOptions::new().write(true).open("/dev/tty") else {
+        return;
+    };
+    for p in paths {
+        let _ = writeln!(
+            tty,
+            "migrate: wrote {} (the schema changed: review the migration and commit it)",
+            p.display()
+        );
     }
 }
 
@@ -229,5 +284,28 @@ pub fn run_in(config_path: &Path, locked: Option<&'static str>) -> Result<Outcom
             Generated::NoChange => Ok(Outcome::UpToDate),
             Generated::Written(paths) => Ok(Outcome::Written(paths)),
         },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cargo_error_is_used_from_rust_1_84() {
+        assert!(cargo_error_supported(None));
+        assert!(cargo_error_supported(Some("")));
+        assert!(cargo_error_supported(Some("1.84")));
+        assert!(cargo_error_supported(Some("1.94.0")));
+        assert!(!cargo_error_supported(Some("1.83.0")));
+        assert!(!cargo_error_supported(Some("1.70")));
+    }
+
+    #[test]
+    fn every_line_of_a_message_is_a_cargo_error() {
+        assert_eq!(
+            cargo_error_lines("a\n\n  b"),
+            ["cargo::error=a", "cargo::error= ", "cargo::error=  b"]
+        );
     }
 }

@@ -52,5 +52,7 @@ mod table;
 mod test_clock;
 
 pub use diagnostic::{Diagnostic, Diagnostics, Explain};
+#[cfg(feature = "runtime")]
+pub use migrator::MigrateError;
 pub use migrator::{EmbeddedMigration, Migrator};
 pub use table::Table;

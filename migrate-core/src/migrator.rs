@@ -56,3 +56,88 @@ impl Migrator {
         }
     }
 }
+
+/// Why [`Migrator::run`] applied nothing, or stopped: the runner's error, shown in full.
+///
+/// Its `Display` (and its `Debug`, which is what `fn main() -> Result<(), Box<dyn Error>>`
+/// prints) is the message the `migrate` command prints for the same error: every migration that
+/// disagrees with the history or is refused, each with its fix. The runner's error is available
+/// for matching through `Deref` and [`MigrateError::into_inner`].
+#[cfg(feature = "runtime")]
+pub struct MigrateError(crate::runner::RunError);
+
+#[cfg(feature = "runtime")]
+impl MigrateError {
+    /// The runner's error.
+    pub fn into_inner(self) -> crate::runner::RunError {
+        self.0
+    }
+}
+
+#[cfg(feature = "runtime")]
+impl From<crate::runner::RunError> for MigrateError {
+    fn from(e: crate::runner::RunError) -> MigrateError {
+        MigrateError(e)
+    }
+}
+
+#[cfg(feature = "runtime")]
+impl std::ops::Deref for MigrateError {
+    type Target = crate::runner::RunError;
+
+    fn deref(&self) -> &crate::runner::RunError {
+        &self.0
+    }
+}
+
+#[cfg(feature = "runtime")]
+impl std::fmt::Display for MigrateError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        use crate::Explain;
+        use crate::runner::RunError;
+        write!(f, "{}", self.0)?;
+        match &self.0 {
+            RunError::Integrity(problems) => {
+                for p in problems {
+                    write!(f, "\n  - {p}")?;
+                    if let Some(help) = p.help() {
+                        write!(f, "\n    help: {help}")?;
+                    }
+                }
+            }
+            RunError::Refused(refusals) => {
+                for r in refusals {
+                    let place = match r.line {
+                        Some(line) => format!("{}:{line}", r.file),
+                        None => r.file.clone(),
+                    };
+                    write!(
+                        f,
+                        "\n  - [{}] {place}: {}\n    help: {}",
+                        r.code, r.message, r.help
+                    )?;
+                }
+            }
+            other => {
+                if let Some(help) = other.help() {
+                    write!(f, "\n  help: {help}")?;
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(feature = "runtime")]
+impl std::fmt::Debug for MigrateError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Display::fmt(self, f)
+    }
+}
+
+#[cfg(feature = "runtime")]
+impl std::error::Error for MigrateError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(&self.0)
+    }
+}

@@ -951,6 +951,104 @@ columns = { tags = { type = "text[]", default = »["a"] } }
 // Several mistakes at once.
 
 #[test]
+fn a_foreign_key_with_a_wrong_type_and_set_null_on_not_null_reports_both() {
+    let src = r#"
+[tables.owners]
+model = "Owner"
+columns = { id = { type = "uuid", primary_key = true } }
+
+[tables.pets]
+model = "Pet"
+columns = { id = { type = "uuid", primary_key = true }, owner_id = { type = "bigint", references = "owners.id", on_delete = "set null" } }
+
+[[tables.pets.foreign_keys]]
+columns = ["id"]
+references = { table = "owners", columns = ["id"] }
+on_delete = "set null"
+"#;
+    let diags = load_str("schema.toml", src).unwrap_err();
+    let codes: Vec<&str> = diags.iter().map(|d| d.code).collect();
+    assert_eq!(
+        codes.iter().filter(|c| **c == "set-null-not-null").count(),
+        2,
+        "{}",
+        show(&diags)
+    );
+    assert!(codes.contains(&"fk-type-mismatch"), "{}", show(&diags));
+}
+
+#[test]
+fn acknowledgements_in_the_wrong_place_say_where_they_go() {
+    let src = r#"
+[enums.plan]
+values = ["free"]
+drop_columns = ["x"]
+
+[tables.pets]
+model = "Pet"
+type_changed_from = "integer"
+
+[tables.pets.columns]
+id = { type = "uuid", primary_key = true }
+drop_columns = ["bio"]
+backfill = "0"
+"#;
+    let diags = load_str("schema.toml", src).unwrap_err();
+    let got: Vec<(&str, usize, String)> = diags
+        .iter()
+        .map(|d| {
+            (
+                d.code,
+                d.line_col().unwrap().0,
+                d.help.clone().unwrap_or_default(),
+            )
+        })
+        .collect();
+    assert_eq!(got.len(), 4, "{}", show(&diags));
+    assert_eq!(got[0].1, 4, "{}", show(&diags));
+    assert!(
+        got[0].2.contains("goes under [tables.NAME]"),
+        "{}",
+        show(&diags)
+    );
+    assert_eq!(got[1].1, 8);
+    assert!(got[1].2.contains("goes on the column"), "{}", show(&diags));
+    assert_eq!(
+        (got[2].0, got[2].1),
+        ("misplaced-acknowledgement", 12),
+        "{}",
+        show(&diags)
+    );
+    assert!(
+        got[2]
+            .2
+            .contains("goes under [tables.pets], before its [tables.pets.columns] header"),
+        "{}",
+        show(&diags)
+    );
+    assert!(
+        !show(&diags).contains("must be a table"),
+        "{}",
+        show(&diags)
+    );
+    assert_eq!((got[3].0, got[3].1), ("misplaced-acknowledgement", 13));
+    assert!(got[3].2.contains("goes on the column"), "{}", show(&diags));
+}
+
+#[test]
+fn a_table_without_columns_gets_a_help_that_says_so() {
+    let src = "[[tables.pets.checks]]\nname = \"c\"\nexpr = \"weight > 0\"\n";
+    let diags = load_str("schema.toml", src).unwrap_err();
+    assert!(
+        diags
+            .iter()
+            .all(|d| d.help.as_deref().is_some_and(|h| !h.ends_with("are "))),
+        "{}",
+        show(&diags)
+    );
+}
+
+#[test]
 fn every_error_of_a_file_is_reported_at_once_in_order() {
     let src = r#"
 [enums.kind]

@@ -20,8 +20,8 @@
 //! # TLS
 //! [`TestDb::new_tls`] makes its database on a second throwaway cluster of the process (always
 //! one, whatever `MIGRATE_TEST_DATABASE_URL` says) that runs with `ssl = on`, with a server
-//! certificate for `localhost` signed by a test authority ([`TlsServer::root_cert`]). It still
-//! accepts plaintext, so `sslmode=disable` and `prefer` work too.
+//! certificate for `localhost` signed by a test authority ([`TlsFiles::root_cert`], from
+//! [`tls_files`]). It still accepts plaintext, so `sslmode=disable` and `prefer` work too.
 
 mod cluster;
 

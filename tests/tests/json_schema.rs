@@ -1,7 +1,7 @@
 //! The editor JSON Schema (`schema/migrate-schema.json`) and the loader agree.
 //!
 //! Every example schema in the repository must be accepted by both: the `schema/` directories
-//! under `examples/`, the files in `schema/examples/` and `tests/fixtures/valid/`, and the
+//! under `examples/`, the files in `schema/examples/`, `tests/fixtures/realistic/schema.toml`, and the
 //! `from`/`to` schemas of the change cases in `tests/cases/*/`.
 //! They are found by walking the repository, so a schema added later is covered without touching
 //! this test. Shape errors (an unknown key, a value of the wrong kind, an unknown action) must be
@@ -139,7 +139,7 @@ fn examples(root: &Path) -> Vec<Example> {
                 files,
             }),
             // Stand-alone schema files.
-            ["schema", "examples"] | [.., "fixtures", "valid"] | ["tests", "cases", _] => {
+            ["schema", "examples"] | ["tests", "fixtures", "realistic"] | ["tests", "cases", _] => {
                 out.extend(files.into_iter().map(|f| Example {
                     schema: f.clone(),
                     files: vec![f],
@@ -158,7 +158,7 @@ fn every_example_schema_is_accepted_by_the_loader_and_the_json_schema() {
     let examples = examples(&root);
     assert!(
         !examples.is_empty(),
-        "found no example schema under examples/**/schema/, schema/examples/ or tests/fixtures/valid/"
+        "found no example schema under examples/**/schema/, schema/examples/ or tests/fixtures/realistic/"
     );
     assert!(
         examples

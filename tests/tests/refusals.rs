@@ -59,6 +59,15 @@ async fn an_embedded_migrator_refuses_transaction_control_before_anything_runs()
     let err = MIGRATOR.run(&pool).await.expect_err("refused");
     assert_eq!(codes(&err).len(), 2, "{err}");
     assert!(err.to_string().contains("nothing was run"), "{err}");
+    // What `fn main() -> Result<(), Box<dyn Error>>` prints is the full message with each fix,
+    // not the enum's structure.
+    let shown = format!("{:?}", Box::<dyn std::error::Error>::from(err));
+    assert!(shown.contains("nothing was run\n  - ["), "{shown}");
+    assert!(shown.contains("help: "), "{shown}");
+    assert!(
+        !shown.contains("Refused(") && !shown.contains("Refusal {"),
+        "{shown}"
+    );
     let tables: i64 = sqlx::query_scalar(
         "SELECT COUNT(*) FROM pg_class WHERE relname IN ('first', 'a', 'migrate_history')",
     )

@@ -3,8 +3,9 @@
 //! migration (build.rs) and gives the `Pet` struct a new field (`schema!()`), which the copy's
 //! code then uses.
 //!
-//! The copy is built with the workspace's target directory (`CARGO_TARGET_DIR`), so it reuses
-//! the dependencies already compiled there.
+//! The copy is built in the target directory this test was built in (the user's
+//! `CARGO_TARGET_DIR` or `build.target-dir` when set, else the workspace's `target/`), so it
+//! reuses the dependencies already compiled there.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -16,6 +17,29 @@ fn workspace() -> PathBuf {
         .join("../..")
         .canonicalize()
         .expect("the workspace root")
+}
+
+/// The target directory this test was built in: cargo sets `CARGO_TARGET_TMPDIR` to its `tmp/`,
+/// wherever the user put it.
+fn target_dir() -> PathBuf {
+    Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .parent()
+        .expect("CARGO_TARGET_TMPDIR is <target>/tmp")
+        .to_path_buf()
+}
+
+#[test]
+fn the_copy_builds_in_the_target_directory_of_this_build() {
+    // This test's own executable is in it: the copy finds its dependencies compiled there.
+    let exe = std::env::current_exe().expect("the test's executable");
+    let target = target_dir().canonicalize().expect("the target directory");
+    let exe = exe.canonicalize().expect("the test's executable");
+    assert!(
+        exe.starts_with(&target),
+        "{} is not under {}",
+        exe.display(),
+        target.display()
+    );
 }
 
 fn copy_dir(from: &Path, to: &Path) {
@@ -114,19 +138,22 @@ fn a_new_column_makes_a_migration_and_a_field() {
     copy_dir(Path::new(env!("CARGO_MANIFEST_DIR")), &scratch);
     fs::write(scratch.join("Cargo.toml"), standalone_manifest(&ws)).expect("write the manifest");
     fs::copy(ws.join("Cargo.lock"), scratch.join("Cargo.lock")).expect("copy Cargo.lock");
-    let cargo_build = || {
+    let cargo_build_output = || {
         let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-        let out = Command::new(cargo)
+        Command::new(cargo)
             .arg("build")
             .arg("--manifest-path")
             .arg(scratch.join("Cargo.toml"))
-            .env("CARGO_TARGET_DIR", ws.join("target"))
+            .env("CARGO_TARGET_DIR", target_dir())
             // The build writes the migration: as on a developer's machine, not a locked CI build.
             .env_remove("CI")
             .env_remove("MIGRATE_LOCKED")
             .env_remove("MIGRATE_MANIFEST_DIR")
             .output()
-            .expect("cargo runs");
+            .expect("cargo runs")
+    };
+    let cargo_build = || {
+        let out = cargo_build_output();
         let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
         assert!(out.status.success(), "the copy does not build:\n{stderr}");
         stderr
@@ -178,6 +205,36 @@ fn a_new_column_makes_a_migration_and_a_field() {
     let snapshot =
         fs::read_to_string(scratch.join("migrations/schema.snapshot.toml")).expect("the snapshot");
     assert!(snapshot.contains("microchip"), "{snapshot}");
+
+    // An unsafe change fails the build with the refusal as cargo's own error, not inside the
+    // build script's output dump.
+    let schema = fs::read_to_string(&schema_path).expect("the schema");
+    let dropped = schema
+        .lines()
+        .filter(|l| !l.starts_with("microchip"))
+        .collect::<Vec<_>>()
+        .join("\n");
+    fs::write(&schema_path, dropped + "\n").expect("write the schema");
+    let out = cargo_build_output();
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(
+        !out.status.success(),
+        "an unacknowledged drop built:\n{stderr}"
+    );
+    assert!(
+        stderr.contains("error: pets-scratch@0.1.0: migrate: the schema has unsafe changes"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("drop_columns = [\"microchip\"]"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("cargo:rerun-if-changed"), "{stderr}");
+    assert_eq!(
+        sql_files(&scratch.join("migrations")),
+        after,
+        "a refused change wrote a migration"
+    );
 }
 
 fn sql_files(dir: &Path) -> Vec<PathBuf> {

@@ -6,6 +6,7 @@ use migrate_core::runner::{self, Refusal, RunError};
 use super::{Exit, load_config, report};
 use crate::cli::Global;
 use crate::output::Output;
+use crate::report::Refused;
 use crate::report::lint::{print_findings, summary};
 use crate::report::project::{Checked, Released};
 
@@ -23,6 +24,13 @@ pub fn run(global: &Global, out: &Output) -> Exit {
                 // Up to `lint_baseline`, what the runner refuses in a file is a warning: applied
                 // everywhere, it cannot be edited, and the runner refuses it only where it runs.
                 let dir = dir.with_baseline(config.lint_baseline);
+                // Those after `lint_baseline`: the released ones can no longer be edited.
+                super::warn_placeholders(
+                    out,
+                    dir.migrations()
+                        .iter()
+                        .filter(|m| config.lint_baseline.is_none_or(|b| m.version > b)),
+                );
                 released = dir
                     .released_problems(Some(config.dialect))
                     .iter()
@@ -72,6 +80,15 @@ pub fn run(global: &Global, out: &Output) -> Exit {
         summary(&lint, false);
     }
     let lint_exit = super::lint::exit_code(&lint);
+    // What `migrate generate` would refuse: the declared schema against the directory's snapshot
+    // (only from a sound directory, whose snapshot can be trusted).
+    let unsafe_changes = match &schema {
+        Ok(declared) if problems.is_empty() => safety_refusals(&config, declared),
+        _ => Vec::new(),
+    };
+    if !unsafe_changes.is_empty() {
+        out.emit(&Refused::checked(&unsafe_changes));
+    }
     if !problems.is_empty() || !refusals.is_empty() {
         if let Err(diags) = &schema {
             report(out, diags);
@@ -86,6 +103,7 @@ pub fn run(global: &Global, out: &Output) -> Exit {
         return Exit::Found;
     }
     match schema {
+        Ok(_) if !unsafe_changes.is_empty() => Exit::Found,
         Ok(schema) => {
             out.emit(&Checked::new(
                 &schema,
@@ -96,27 +114,29 @@ pub fn run(global: &Global, out: &Output) -> Exit {
             ));
             lint_exit
         }
-        Err(diags) => {
-            report(out, &diags);
-            // A schema path that does not exist is a configuration problem, not a schema one.
-            if diags
-                .iter()
-                .any(|d| matches!(d.code, "schema-not-found" | "schema-empty"))
-            {
-                out.note(&format!(
-                    "the configuration's `schema` ({}) names no schema files",
-                    config.schema.display()
-                ));
-                return Exit::Usage;
-            }
-            let n = diags.len();
-            out.note(&format!(
-                "{n} error{} in the schema",
-                if n == 1 { "" } else { "s" }
-            ));
-            Exit::Found
-        }
+        Err(diags) => super::report_schema_errors(out, &config, &diags),
     }
+}
+
+/// The changes since the directory's snapshot that `migrate generate` refuses until the schema
+/// acknowledges them (none without a migration directory).
+fn safety_refusals(
+    config: &migrate_core::config::Config,
+    declared: &migrate_core::schema::Schema,
+) -> Vec<migrate_core::safety::Assessment> {
+    if !config.migrations.is_dir() {
+        return Vec::new();
+    }
+    let Ok(current) =
+        migrate_core::migration::MigrationDir::open(&config.migrations).and_then(|d| d.snapshot())
+    else {
+        return Vec::new();
+    };
+    migrate_core::generate::plan(config.dialect, &current, declared, None)
+        .refusals()
+        .into_iter()
+        .cloned()
+        .collect()
 }
 
 /// With `--env NAME`: what the runner would refuse in that environment's secure files (a missing

@@ -8,7 +8,7 @@ use migrate_core::introspect::{self, Introspected, Options};
 use migrate_core::migration::check_name;
 use migrate_core::schema::{self, Schema};
 
-use super::{Exit, block_on, connect, load_config, open_dir, report, report_problems};
+use super::{Exit, block_on, load_config, open_dir, report_problems};
 use crate::cli::Global;
 use crate::output::Output;
 use crate::report::diff::{DiffRefused, DiffReport};
@@ -49,7 +49,26 @@ pub async fn read_database(
     opts: &Options,
     out: &Output,
 ) -> Result<(Connection<'static>, Introspected), Exit> {
-    let mut conn = connect(config, global, out).await?;
+    let conn = super::connect_existing(config, global, out).await?;
+    introspect_conn(conn, opts, out).await
+}
+
+/// [`read_database`] of either dialect: `migrate pull` reads any database.
+pub async fn read_any_database(
+    config: &Config,
+    global: &Global,
+    opts: &Options,
+    out: &Output,
+) -> Result<(Connection<'static>, Introspected), Exit> {
+    let conn = super::connect_any_dialect(config, global, out).await?;
+    introspect_conn(conn, opts, out).await
+}
+
+async fn introspect_conn(
+    mut conn: Connection<'static>,
+    opts: &Options,
+    out: &Output,
+) -> Result<(Connection<'static>, Introspected), Exit> {
     match introspect::introspect_with_notes(&mut conn, opts).await {
         Ok(live) => Ok((conn, live)),
         Err(e) => {
@@ -79,10 +98,7 @@ pub fn run(global: &Global, args: &DiffArgs, out: &Output) -> Exit {
     }
     let declared = match schema::load(&config.schema) {
         Ok(s) => s,
-        Err(diags) => {
-            report(out, &diags);
-            return Exit::Found;
-        }
+        Err(diags) => return super::report_schema_errors(out, &config, &diags),
     };
     let opts = options(&config, &args.db_schemas);
     let read = block_on(async {

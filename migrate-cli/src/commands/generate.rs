@@ -3,7 +3,7 @@
 use migrate_core::generate::{GenerateError, Generated, generate_for};
 use migrate_core::migration::{MigrationError, check_name};
 
-use super::{Exit, load_config, report, report_problems};
+use super::{Exit, load_config, report_problems};
 use crate::cli::{GenerateArgs, Global};
 use crate::output::Output;
 use crate::report::{Refused, Written};
@@ -17,6 +17,9 @@ pub fn run(global: &Global, args: &GenerateArgs, out: &Output) -> Exit {
         out.explain(&e);
         return Exit::Usage;
     }
+    if let Ok(dir) = migrate_core::migration::MigrationDir::open(&config.migrations) {
+        super::wait_for_a_free_second(&dir);
+    }
     match generate_for(&config, args.name.as_deref()) {
         Ok(Generated::NoChange) => {
             out.emit(&Written::new(&[]));
@@ -26,10 +29,7 @@ pub fn run(global: &Global, args: &GenerateArgs, out: &Output) -> Exit {
             out.emit(&Written::new(&paths));
             Exit::Ok
         }
-        Err(GenerateError::Schema(diags)) => {
-            report(out, &diags);
-            Exit::Found
-        }
+        Err(GenerateError::Schema(diags)) => super::report_schema_errors(out, &config, &diags),
         Err(GenerateError::Refused(refusals)) => {
             out.emit(&Refused::new(&refusals));
             Exit::Found

@@ -7,9 +7,27 @@ use crate::cli::InitArgs;
 use crate::output::Output;
 use crate::report::project::Initialised;
 
-const SCHEMA_TEMPLATE: &str = r#"# The declared schema: the single source of truth for tables, models and migrations.
-# Reference: every key and type is described in the migrate schema language reference.
-#
+/// The JSON Schema of the schema language, for editors (a copy of `schema/migrate-schema.json`,
+/// checked identical by a test). `migrate init` writes it beside migrate.toml; `migrate
+/// schema-json` prints it.
+pub const JSON_SCHEMA: &str = include_str!("../../migrate-schema.json");
+
+/// The file name the JSON Schema is written under, and the `#:schema` line that points editors
+/// at it from `schema/schema.toml`.
+const JSON_SCHEMA_FILE: &str = "migrate-schema.json";
+
+fn schema_template() -> String {
+    format!(
+        "#:schema ../{JSON_SCHEMA_FILE}\n\
+         # The declared schema: the single source of truth for tables, models and migrations.\n\
+         # Reference (every key and type): {}/blob/main/schema/README.md\n\
+         # Editors that read `#:schema` (Even Better TOML, Taplo) complete and check this file.\n\
+         {SCHEMA_EXAMPLE}",
+        env!("CARGO_PKG_REPOSITORY")
+    )
+}
+
+const SCHEMA_EXAMPLE: &str = r#"#
 # [enums.pet_type]
 # values = ["CAT", "DOG", "GUINEA PIG"]
 #
@@ -52,13 +70,12 @@ pub fn run(args: &InitArgs, out: &Output) -> Exit {
         );
         return Exit::Found;
     }
-    let steps: [(&Path, Option<&str>); 3] = [
+    let template = schema_template();
+    let steps: [(&Path, Option<&str>); 4] = [
         (&dir.join("schema"), None),
         (&dir.join("migrations"), None),
-        (
-            &dir.join("schema").join("schema.toml"),
-            Some(SCHEMA_TEMPLATE),
-        ),
+        (&dir.join("schema").join("schema.toml"), Some(&template)),
+        (&dir.join(JSON_SCHEMA_FILE), Some(JSON_SCHEMA)),
     ];
     for (path, content) in steps {
         let result = match content {
@@ -86,6 +103,35 @@ pub fn run(args: &InitArgs, out: &Output) -> Exit {
     }
     out.say(&format!("created  {}", config_path.display()));
     out.say(&format!("created  {}/", dir.join("migrations").display()));
-    out.emit(&Initialised::new(&config_path));
+    out.emit(&Initialised::new(&config_path, args.dir.as_deref()));
     Exit::Ok
+}
+
+/// `migrate schema-json`: the JSON Schema of the schema language, for editors and validators.
+pub fn schema_json() -> Exit {
+    print!("{JSON_SCHEMA}");
+    Exit::Ok
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_json_schema_is_the_repository_s() {
+        let original = include_str!("../../../schema/migrate-schema.json");
+        assert!(
+            JSON_SCHEMA == original,
+            "migrate-cli/migrate-schema.json differs from schema/migrate-schema.json: copy it over"
+        );
+    }
+
+    #[test]
+    fn the_template_loads_and_points_editors_at_the_json_schema() {
+        let t = schema_template();
+        assert!(t.starts_with("#:schema ../migrate-schema.json\n"), "{t}");
+        assert!(t.contains("/blob/main/schema/README.md"), "{t}");
+        // All comments: an empty schema the loader reads.
+        assert!(t.lines().all(|l| l.is_empty() || l.starts_with('#')), "{t}");
+    }
 }

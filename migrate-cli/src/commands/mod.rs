@@ -1,12 +1,13 @@
 //! One module per command; each returns the process exit code.
 
 mod check;
+mod database;
 pub mod diff;
 mod generate;
 mod hash;
 mod init;
 pub mod lint;
-mod new;
+pub mod new;
 pub mod pull;
 mod up;
 
@@ -41,6 +42,29 @@ pub fn run(cli: Cli, out: &Output) -> Exit {
         Command::Resolve(args) => up::resolve(&cli.global, &args, out),
         Command::Diff(args) => diff::run(&cli.global, &args, out),
         Command::Pull(args) => pull::run(&cli.global, &args, out),
+        Command::Database(command) => database::run(&cli.global, &command, out),
+        Command::SchemaJson => init::schema_json(),
+        Command::Completions(args) => {
+            use clap::CommandFactory;
+            use std::io::Write;
+            let mut command = Cli::command();
+            let mut script = Vec::new();
+            clap_complete::generate(args.shell, &mut command, "migrate", &mut script);
+            // A closed pipe (`| head`) is not an error worth a panic.
+            let _ = std::io::stdout().write_all(&script);
+            Exit::Ok
+        }
+        Command::Down => {
+            out.error(
+                "migrate has no down migrations: a migration that ran is undone by a new one",
+                Some(
+                    "write the reverse as a new migration (`migrate new undo_NAME`, or change the schema back and `migrate generate`) and `migrate up`; \
+                     in development, `migrate database reset` drops the database and applies every migration again, \
+                     and a migration never applied anywhere can be deleted, then `migrate hash`",
+                ),
+            );
+            Exit::Usage
+        }
     }
 }
 
@@ -74,6 +98,33 @@ pub fn load_config(global: &Global, out: &Output) -> Result<Config, Exit> {
 /// Prints diagnostics for a person, or as one JSON document.
 pub fn report(out: &Output, diags: &migrate_core::Diagnostics) {
     out.emit(&report::Diagnostics::new(diags));
+}
+
+/// Prints the schema's errors and gives the exit code: a `schema` setting that names no schema
+/// file (a missing path, an empty directory) is a configuration error (2), the same in every
+/// command; errors in the schema's content are findings (1).
+pub fn report_schema_errors(
+    out: &Output,
+    config: &Config,
+    diags: &migrate_core::Diagnostics,
+) -> Exit {
+    report(out, diags);
+    if diags
+        .iter()
+        .any(|d| matches!(d.code, "schema-not-found" | "schema-empty"))
+    {
+        out.note(&format!(
+            "the configuration's `schema` ({}) names no schema files",
+            config.schema.display()
+        ));
+        return Exit::Usage;
+    }
+    let n = diags.len();
+    out.note(&format!(
+        "{n} error{} in the schema",
+        if n == 1 { "" } else { "s" }
+    ));
+    Exit::Found
 }
 
 /// Opens the migration directory; creates it (with an empty manifest) when `create` is set and
@@ -125,7 +176,25 @@ pub fn extra_paths(config: &Config, global: &Global) -> Vec<PathBuf> {
 /// The database URL: `--database-url`, else `DATABASE_URL`, else the environment's, else the
 /// configuration's. A missing one is a configuration error that says where to set it.
 pub fn database_url(config: &Config, global: &Global, out: &Output) -> Result<String, Exit> {
-    let from_env = std::env::var("DATABASE_URL").ok().filter(|u| !u.is_empty());
+    configured_database_url(config, global).ok_or_else(|| {
+        out.error(
+            "no database URL",
+            Some("set `database_url` in migrate.toml (or under [environments.NAME]), DATABASE_URL (in the environment or a .env file), or pass --database-url"),
+        );
+        Exit::Usage
+    })
+}
+
+/// The database URL when one is configured ([`database_url`] without the error):
+/// `--database-url`, else `DATABASE_URL` from the environment or, when it sets none, from a
+/// `.env` file (the working directory's, else the one beside migrate.toml), else the selected
+/// environment's, else the configuration's.
+pub fn configured_database_url(config: &Config, global: &Global) -> Option<String> {
+    let config_dir = config.path.as_deref().and_then(Path::parent);
+    let from_env = std::env::var("DATABASE_URL")
+        .ok()
+        .filter(|u| !u.is_empty())
+        .or_else(|| crate::dotenv::database_url([Path::new(".")].into_iter().chain(config_dir)));
     let from_environment = global
         .env
         .as_deref()
@@ -137,13 +206,33 @@ pub fn database_url(config: &Config, global: &Global, out: &Output) -> Result<St
         .or(from_env)
         .or(from_environment)
         .or_else(|| config.database_url.clone())
-        .ok_or_else(|| {
-            out.error(
-                "no database URL",
-                Some("set `database_url` in migrate.toml (or under [environments.NAME]), DATABASE_URL, or pass --database-url"),
-            );
-            Exit::Usage
-        })
+}
+
+/// Waits, at most about two seconds, until the clock has passed the directory's last version, so
+/// that a migration made right after another (`migrate new` twice in one second) gets the
+/// current second rather than one in the future. A last version further ahead (a clock set back)
+/// is not waited for: the next version follows it.
+pub fn wait_for_a_free_second(dir: &migrate_core::migration::MigrationDir) {
+    use migrate_core::migration::Version;
+    let Some(last) = dir.last_version() else {
+        return;
+    };
+    let deadline = std::time::Instant::now() + std::time::Duration::from_millis(2100);
+    while Version::now() <= last && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+}
+
+/// Prints a warning for each migration whose description is still `migrate new`'s placeholder.
+pub fn warn_placeholders<'a>(
+    out: &Output,
+    migrations: impl IntoIterator<Item = &'a migrate_core::migration::Migration>,
+) {
+    for m in migrations {
+        if new::is_placeholder(&m.description()) {
+            out.note(&new::placeholder_warning(&m.path.display().to_string()));
+        }
+    }
 }
 
 /// Runs a future to completion on a single-threaded runtime.
@@ -155,21 +244,107 @@ pub fn block_on<F: std::future::Future>(future: F) -> F::Output {
         .block_on(future)
 }
 
-/// Connects to the database the configuration and flags select; a failure is exit 2.
+/// Connects to the database the configuration and flags select, after checking that the URL
+/// names a database of the configured dialect (a SQLite project pointed at PostgreSQL would
+/// otherwise fail later, on SQL it cannot run). A SQLite file is created when missing. A failure
+/// is exit 2.
 pub async fn connect(
     config: &Config,
     global: &Global,
     out: &Output,
 ) -> Result<migrate_core::db::Connection<'static>, Exit> {
     let url = database_url(config, global, out)?;
+    check_dialect(config, &url, out)?;
+    open(config, &url, out).await
+}
+
+/// [`connect`] to a database that must exist already: a command that only reads it (`status`,
+/// `diff`) never leaves an empty SQLite file behind, and says how to create the database.
+pub async fn connect_existing(
+    config: &Config,
+    global: &Global,
+    out: &Output,
+) -> Result<migrate_core::db::Connection<'static>, Exit> {
+    let url = database_url(config, global, out)?;
+    check_dialect(config, &url, out)?;
+    if let Some(path) = database_file(&resolve_url(&url, config))
+        && !path.exists()
+    {
+        out.error(
+            &format!(
+                "the database {} does not exist",
+                migrate_core::redact::redact_url(&url)
+            ),
+            Some(
+                "create it with `migrate database create`, or run `migrate up`, which creates it and applies the migrations",
+            ),
+        );
+        return Err(Exit::Usage);
+    }
+    open(config, &url, out).await
+}
+
+/// [`connect`] to a database of either dialect (`migrate pull` reads any database).
+pub async fn connect_any_dialect(
+    config: &Config,
+    global: &Global,
+    out: &Output,
+) -> Result<migrate_core::db::Connection<'static>, Exit> {
+    let url = database_url(config, global, out)?;
+    open(config, &url, out).await
+}
+
+async fn open(config: &Config, url: &str, out: &Output) -> Result<migrate_core::db::Connection<'static>, Exit> {
     // A relative SQLite path is relative to the configuration file, like every other path in it.
-    let url = resolve_url(&url, config);
+    let url = resolve_url(url, config);
     migrate_core::db::Connection::connect(&url)
         .await
         .map_err(|e| {
-            out.explain(&e);
+            let help = missing_database_help(&e.message).or(e.help.clone());
+            out.error(&e.message, help.as_deref());
             Exit::Usage
         })
+}
+
+/// A connection refused because the database does not exist: how to create it.
+fn missing_database_help(message: &str) -> Option<String> {
+    (message.contains("database") && message.contains("does not exist")).then(|| {
+        "create it with `migrate database create` (or `migrate database reset` to create it and apply every migration)".to_string()
+    })
+}
+
+/// The URL's dialect against the configuration's, before anything connects or runs.
+pub fn check_dialect(config: &Config, url: &str, out: &Output) -> Result<(), Exit> {
+    let dialect = migrate_core::db::dialect_of(url).map_err(|e| {
+        out.explain(&e);
+        Exit::Usage
+    })?;
+    if dialect == config.dialect {
+        return Ok(());
+    }
+    let want = config.dialect.runtime().url_form();
+    out.error(
+        &format!(
+            "the database URL {} is {}, but migrate.toml says `dialect = \"{}\"`; nothing was run",
+            migrate_core::redact::redact_url(url),
+            dialect.as_str(),
+            config.dialect.as_str()
+        ),
+        Some(&format!(
+            "point the URL (--database-url, DATABASE_URL or `database_url` in migrate.toml) at a {} database ({want}), or change `dialect` if the project moved",
+            config.dialect.as_str()
+        )),
+    );
+    Err(Exit::Usage)
+}
+
+/// The file a (resolved) URL names, for a dialect whose databases are files (none for
+/// `:memory:` or a server's database).
+pub fn database_file(url: &str) -> Option<PathBuf> {
+    migrate_core::db::dialect_of(url)
+        .ok()?
+        .runtime()
+        .database_file(url)
 }
 
 /// The URL with a relative file path (a SQLite file) made relative to the configuration file's

@@ -7,6 +7,24 @@ use crate::cli::{Global, NewArgs};
 use crate::output::Output;
 use crate::report::Written;
 
+/// The end of the description line `migrate new` writes, for the user to replace. A migration
+/// whose description still ends so is warned about (`check`, `hash`, `up`): its description is
+/// what the history records.
+pub const PLACEHOLDER: &str = ": describe what this migration does and why.";
+
+/// Whether a migration's description is still `migrate new`'s placeholder.
+pub fn is_placeholder(description: &str) -> bool {
+    description.ends_with(PLACEHOLDER)
+}
+
+/// The warning for a migration whose description is still the placeholder.
+pub fn placeholder_warning(file: &str) -> String {
+    format!(
+        "warning: {file}: its description is still `migrate new`'s placeholder (\"...{PLACEHOLDER}\"); \
+         the history records it: replace the first comment line with what the migration does"
+    )
+}
+
 pub fn run(global: &Global, args: &NewArgs, out: &Output) -> Exit {
     if let Err(e) = check_name(&args.name) {
         out.explain(&e);
@@ -20,8 +38,9 @@ pub fn run(global: &Global, args: &NewArgs, out: &Output) -> Exit {
         Ok(d) => d,
         Err(code) => return code,
     };
+    super::wait_for_a_free_second(&dir);
     let content = format!(
-        "-- {}: describe what this migration does and why.\n--\n\
+        "-- {}{PLACEHOLDER}\n--\n\
          -- Hand-written. Applied once per database; once applied anywhere, never edit it: a fix is a\n\
          -- new migration. Add `-- migrate:no-transaction` as the first line for statements that\n\
          -- cannot run in a transaction (e.g. CREATE INDEX CONCURRENTLY).\n\n",

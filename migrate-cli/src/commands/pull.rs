@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use super::diff::{options, print_notes, read_database};
+use super::diff::{options, print_notes, read_any_database};
 use super::{Exit, block_on, load_config};
 use crate::cli::Global;
 use crate::output::Output;
@@ -47,7 +47,7 @@ pub fn run(global: &Global, args: &PullArgs, out: &Output) -> Exit {
     }
     let opts = options(&config, &args.db_schemas);
     let read = block_on(async {
-        let (conn, live) = read_database(&config, global, &opts, out).await?;
+        let (conn, live) = read_any_database(&config, global, &opts, out).await?;
         let dialect = conn.dialect();
         conn.close().await;
         Ok((dialect, live))

@@ -6,7 +6,10 @@ use migrate_core::introspect;
 use migrate_core::migration::MigrationDir;
 use migrate_core::runner::{self, Event, Options, RunError, Source};
 
-use super::{Exit, block_on, connect, database_url, load_config, report_findings, report_problems};
+use super::{
+    Exit, block_on, connect, connect_existing, database_url, load_config, report_findings,
+    report_problems,
+};
 use crate::cli::{BaselineArgs, Global, ResolveArgs, UpArgs};
 use crate::output::Output;
 use crate::report::run::{Disagrees, Done, EventLine, Failed, Recorded, Resolved, StatusReport};
@@ -22,6 +25,22 @@ struct Ready {
 }
 
 fn prepare(global: &Global, out: &Output) -> Result<Ready, Exit> {
+    let (ready, problems) = load(global, out)?;
+    if !problems.is_empty() {
+        report_problems(out, &problems);
+        out.note("nothing was run: fix the migration directory first");
+        return Err(Exit::Found);
+    }
+    ready.ok_or(Exit::Found)
+}
+
+/// The configuration, sources and options, and what is wrong with the directory. With problems,
+/// the sources are read as the files are now when that is possible (`status` shows them as
+/// `modified`), else there is no [`Ready`].
+fn load(
+    global: &Global,
+    out: &Output,
+) -> Result<(Option<Ready>, Vec<migrate_core::migration::Problem>), Exit> {
     let config = load_config(global, out)?;
     let dir = MigrationDir::open(&config.migrations)
         .map_err(|e| {
@@ -33,23 +52,21 @@ fn prepare(global: &Global, out: &Output) -> Result<Ready, Exit> {
     // up to `lint_baseline` go on to the runner whatever their directives: it refuses to run one
     // that this database has not applied, and only warns about one it applied as it is.
     let problems = dir.verify();
-    if !problems.is_empty() {
-        report_problems(out, &problems);
-        out.note("nothing was run: fix the migration directory first");
-        return Err(Exit::Found);
-    }
     let extra = super::extra_paths(&config, global);
-    let sources = runner::sources_from_dir(&dir, &extra).map_err(|e| match e {
-        RunError::Refused(refusals) => {
+    let sources = match runner::sources_from_dir(&dir, &extra) {
+        Ok(sources) => sources,
+        // The directory's problems say why the files cannot be read.
+        Err(_) if !problems.is_empty() => return Ok((None, problems)),
+        Err(RunError::Refused(refusals)) => {
             report_findings(out, &[], &refusals);
             out.note("nothing was run: fix the migrations first");
-            Exit::Found
+            return Err(Exit::Found);
         }
-        e => {
+        Err(e) => {
             out.explain(&e);
-            Exit::Usage
+            return Err(Exit::Usage);
         }
-    })?;
+    };
     let opts = Options {
         history_table: config.history_table.clone(),
         lock_timeout: config.lock_timeout,
@@ -60,13 +77,14 @@ fn prepare(global: &Global, out: &Output) -> Result<Ready, Exit> {
         ..Options::default()
     };
     let url = database_url(&config, global, out)?;
-    Ok(Ready {
+    let ready = Ready {
         config,
         dir,
         sources,
         opts,
         url,
-    })
+    };
+    Ok((Some(ready), problems))
 }
 
 /// Prints one runner event: a line for people, or a JSON line for logs.
@@ -142,9 +160,17 @@ async fn settle_lost(ready: &Ready, e: RunError) -> RunError {
 }
 
 pub fn status(global: &Global, out: &Output) -> Exit {
-    let ready = match prepare(global, out) {
+    // A directory that disagrees with its manifest is reported, and the table still shown: it
+    // says what the database has applied, which is what the fix depends on.
+    let (ready, problems) = match load(global, out) {
         Ok(r) => r,
         Err(code) => return code,
+    };
+    if !problems.is_empty() {
+        report_problems(out, &problems);
+    }
+    let Some(ready) = ready else {
+        return Exit::Found;
     };
     // The schema as of the last generated migration: what the applied migrations should produce.
     let snapshot = match ready.dir.snapshot() {
@@ -155,7 +181,7 @@ pub fn status(global: &Global, out: &Output) -> Exit {
         }
     };
     block_on(async {
-        let mut conn = match connect(&ready.config, global, out).await {
+        let mut conn = match status_connection(&ready.config, global, out).await {
             Ok(c) => c,
             Err(code) => return code,
         };
@@ -206,12 +232,39 @@ pub fn status(global: &Global, out: &Output) -> Exit {
         let report = StatusReport::new(&rows, drift.as_deref(), &ready.url)
             .with_content_problems(&ready.sources);
         out.emit(&report);
-        if report.problems() > 0 || report.drifted() {
+        if report.problems() > 0 || report.drifted() || !problems.is_empty() {
             Exit::Found
         } else {
             Exit::Ok
         }
     })
+}
+
+/// The database `status` reads. A SQLite file that does not exist yet is not created (`status`
+/// only reads): it is read as the empty database it would be, every migration pending.
+async fn status_connection(
+    config: &Config,
+    global: &Global,
+    out: &Output,
+) -> Result<migrate_core::db::Connection<'static>, Exit> {
+    let url = database_url(config, global, out)?;
+    super::check_dialect(config, &url, out)?;
+    match super::database_file(&super::resolve_url(&url, config)) {
+        Some(path) if !path.exists() => {
+            out.note(&format!(
+                "note: the database {} does not exist yet: `migrate up` creates it (or `migrate database create`)",
+                migrate_core::redact::redact_url(&url)
+            ));
+            // Only a file database has no file: read an empty one of its kind.
+            migrate_core::db::Connection::connect("sqlite::memory:")
+                .await
+                .map_err(|e| {
+                    out.explain(&e);
+                    Exit::Usage
+                })
+        }
+        _ => connect_existing(config, global, out).await,
+    }
 }
 
 pub fn baseline(global: &Global, args: &BaselineArgs, out: &Output) -> Exit {

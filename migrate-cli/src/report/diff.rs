@@ -189,11 +189,7 @@ impl<'a> DiffRefused<'a> {
 impl Report for DiffRefused<'_> {
     fn text(&self, out: &Output) {
         print_undeclared(&self.undeclared);
-        super::Refused {
-            ok: false,
-            refused: self.refused.iter().map(|r| RefusedChange(r.0)).collect(),
-        }
-        .text(out);
+        super::Refused::new(self.refused.iter().map(|r| r.0)).text(out);
     }
 }
 

@@ -179,6 +179,9 @@ impl Report for Written {
 pub struct Refused<'a> {
     ok: bool,
     refused: Vec<RefusedChange<'a>>,
+    /// Found by `migrate check`, which writes nothing anyway.
+    #[serde(skip)]
+    checked: bool,
 }
 
 impl<'a> Refused<'a> {
@@ -186,19 +189,35 @@ impl<'a> Refused<'a> {
         Refused {
             ok: false,
             refused: refusals.into_iter().map(RefusedChange).collect(),
+            checked: false,
+        }
+    }
+
+    /// What `migrate generate` would refuse, as `migrate check` reports it.
+    pub fn checked(refusals: impl IntoIterator<Item = &'a Assessment>) -> Refused<'a> {
+        Refused {
+            checked: true,
+            ..Refused::new(refusals)
         }
     }
 }
 
 impl Report for Refused<'_> {
-    fn text(&self, _: &Output) {
+    fn text(&self, out: &Output) {
+        let error = out.paint_err("error", crate::output::Tone::Bad);
         for r in &self.refused {
-            eprintln!("error: {}\n", plain(r.0));
+            eprintln!("{error}: {}\n", plain(r.0));
         }
-        eprintln!(
-            "nothing was written: {} change(s) would lose data or break running code until acknowledged",
-            self.refused.len()
-        );
+        let n = self.refused.len();
+        if self.checked {
+            eprintln!(
+                "`migrate generate` would refuse {n} change(s) since the last migration: they lose data or break running code until acknowledged"
+            );
+        } else {
+            eprintln!(
+                "nothing was written: {n} change(s) would lose data or break running code until acknowledged"
+            );
+        }
     }
 }
 

@@ -17,19 +17,30 @@ use crate::output::Output;
 pub struct Initialised {
     ok: bool,
     config: String,
+    /// `--dir`, when given: the next steps run there.
+    #[serde(skip)]
+    dir: Option<String>,
 }
 
 impl Report for Initialised {
     fn text(&self, out: &Output) {
-        out.say("\nNext: declare tables in schema/schema.toml, then run `migrate check`.");
+        match &self.dir {
+            Some(dir) => out.say(&format!(
+                "\nNext: `cd {dir}`, declare tables in schema/schema.toml, then run `migrate check`."
+            )),
+            None => {
+                out.say("\nNext: declare tables in schema/schema.toml, then run `migrate check`.")
+            }
+        }
     }
 }
 
 impl Initialised {
-    pub fn new(config: &Path) -> Initialised {
+    pub fn new(config: &Path, dir: Option<&Path>) -> Initialised {
         Initialised {
             ok: true,
             config: config.display().to_string(),
+            dir: dir.map(|d| d.display().to_string()),
         }
     }
 }

@@ -258,6 +258,12 @@ impl Report for EventLine<'_> {
                 } else {
                     println!("applying {version}_{name} — {description}");
                 }
+                if crate::commands::new::is_placeholder(description) {
+                    eprintln!(
+                        "{}",
+                        crate::commands::new::placeholder_warning(&format!("{version}_{name}.sql"))
+                    );
+                }
             }
             Event::Retrying {
                 version,
@@ -576,17 +582,30 @@ impl<'a> StatusReport<'a> {
     }
 }
 
+/// How a state is coloured in `status`.
+fn tone(state: &str) -> crate::output::Tone {
+    use crate::output::Tone;
+    match state {
+        "applied" => Tone::Good,
+        "pending" => Tone::Waiting,
+        "running" => Tone::Busy,
+        "ahead" => Tone::Quiet,
+        _ => Tone::Bad,
+    }
+}
+
 impl Report for StatusReport<'_> {
-    fn text(&self, _: &Output) {
+    fn text(&self, out: &Output) {
         println!(
             "{:<14}  {:<11}  {:<24}  {:>9}  NAME",
             "VERSION", "STATE", "APPLIED AT", "DURATION"
         );
         for r in &self.migrations {
+            // Padded, then coloured: the escape codes take no column.
             println!(
-                "{:<14}  {:<11}  {:<24}  {:>9}  {}",
+                "{:<14}  {}  {:<24}  {:>9}  {}",
                 r.version,
-                r.state,
+                out.paint(&format!("{:<11}", r.state), tone(r.state)),
                 r.applied_at.unwrap_or("-"),
                 r.duration_ms
                     .map_or_else(|| "-".to_string(), |ms| format!("{ms} ms")),
@@ -594,7 +613,12 @@ impl Report for StatusReport<'_> {
             );
         }
         for r in self.migrations.iter().filter(|r| r.help.is_some()) {
-            println!("\n{}_{} is {}:", r.version, r.name, r.state);
+            println!(
+                "\n{}_{} is {}:",
+                r.version,
+                r.name,
+                out.paint(r.state, tone(r.state))
+            );
             if let Some(error) = r.error {
                 println!("  error: {}", scrub(error, self.url));
             }

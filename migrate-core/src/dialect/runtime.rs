@@ -105,6 +105,27 @@ pub trait Runtime: Sync {
             table_ident(table)
         )
     }
+
+    // ---- development databases (`migrate database create|drop|reset`) ----
+
+    /// The file a (resolved) URL names, for a dialect whose databases are files; `None` for
+    /// the others and for an in-memory database. A command that only reads a database checks
+    /// it exists rather than create it by connecting.
+    fn database_file(&self, url: &str) -> Option<std::path::PathBuf> {
+        let _ = url;
+        None
+    }
+
+    /// The database a (resolved) URL names, as `migrate database` shows it (password hidden),
+    /// or why the URL names none that could be created or dropped.
+    fn database_shown(&self, url: &str) -> Result<String, DbError>;
+
+    /// Creates the database the URL names: `true` when created, `false` when it was there.
+    fn create_database<'a>(&'a self, url: &'a str) -> BoxFuture<'a, Result<bool, DbError>>;
+
+    /// Drops the database the URL names, with all its data: `true` when dropped, `false` when
+    /// there was none.
+    fn drop_database<'a>(&'a self, url: &'a str) -> BoxFuture<'a, Result<bool, DbError>>;
 }
 
 /// A row of the history table to write.

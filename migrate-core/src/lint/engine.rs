@@ -81,7 +81,7 @@ impl LintOptions {
 /// Lints one migration file's text; `path` names it in the report.
 ///
 /// Never panics on any text: squawk's parser gives up on a few statements by panicking (see
-/// [`guarded`]); those statements are reported as `unchecked-statement` and the rest of the file
+/// `guarded`); those statements are reported as `unchecked-statement` and the rest of the file
 /// is checked without them.
 pub fn lint_source(path: &Path, text: &str, options: &LintOptions) -> FileReport {
     let file = SourceFile::new(path, text);
@@ -261,7 +261,7 @@ fn guarded<T>(f: impl FnOnce() -> T) -> Option<T> {
     result
 }
 
-/// Keeps the panic message of a statement the parser gives up on (see [`guarded`]) off stderr:
+/// Keeps the panic message of a statement the parser gives up on (see `guarded`) off stderr:
 /// installs, once, a panic hook that is silent on a thread while it lints and otherwise calls the
 /// hook it replaced. For programs that lint (the `migrate` command); a library leaves the hook
 /// alone, so such a panic prints its message there, and the lint run goes on.

@@ -404,7 +404,7 @@ impl Migration {
     }
 
     /// What the migration says it does: the first line of its leading comment.
-    pub(crate) fn description(&self) -> String {
+    pub fn description(&self) -> String {
         description(&self.content)
     }
 }

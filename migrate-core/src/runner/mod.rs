@@ -1,7 +1,7 @@
 //! Applying migrations: each once and only once per database, safely (the `runtime` feature).
 //!
 //! One code path serves `migrate up`, `migrate status`, `migrate baseline` and the runtime
-//! [`Migrator`](crate::Migrator) that `embed_migrations!` builds:
+//! [`Migrator`] that `embed_migrations!` builds:
 //!
 //! 1. **Integrity first.** Before any migration SQL runs, what the database recorded is compared
 //!    with the files: an applied migration whose content changed, an applied version with no file,
@@ -15,7 +15,7 @@
 //!    history again, so each migration is applied exactly once however many runners start. A
 //!    waiting runner polls for the lock holding no transaction (so `CREATE INDEX CONCURRENTLY`
 //!    never waits for it), says every few seconds whom it waits for, and gives up after
-//!    `runner_lock_timeout` (see [`lock`]).
+//!    `runner_lock_timeout` (see the `lock` module).
 //! 3. **Transactions.** A file runs in one transaction with its history row, so a failure or a
 //!    killed process leaves no trace. A `-- migrate:no-transaction` file runs statement by
 //!    statement; its history row is written first and marked finished last, so a failure part-way
@@ -1493,12 +1493,18 @@ impl Migrator {
     }
 
     /// Applies every pending migration, each once, with the default lock and statement timeouts.
-    pub async fn run<T: Target>(&self, target: &T) -> Result<Summary, RunError> {
+    /// The error reads as the `migrate` command's (see [`crate::migrator::MigrateError`]).
+    pub async fn run<T: Target>(
+        &self,
+        target: &T,
+    ) -> Result<Summary, crate::migrator::MigrateError> {
         let opts = Options {
             history_table: self.history_table.to_string(),
             ..Options::default()
         };
-        self.run_with(target, &opts, &mut |_| {}).await
+        self.run_with(target, &opts, &mut |_| {})
+            .await
+            .map_err(Into::into)
     }
 
     /// [`run`](Migrator::run) with options and a progress callback.

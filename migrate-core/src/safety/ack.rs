@@ -100,6 +100,22 @@ impl Acknowledgement {
         }
     }
 
+    /// Where in the file the line goes, when TOML makes it easy to get wrong: a key after a
+    /// `[header]` belongs to that header's table. Empty when [`section`](Self::section) says it.
+    pub fn placement(&self) -> String {
+        match self {
+            Acknowledgement::DropTable { .. } | Acknowledgement::DropEnum { .. } => {
+                " (above the first `[header]` of a file)".into()
+            }
+            Acknowledgement::DropColumn { table, .. }
+            | Acknowledgement::RenamedTable { table, .. } => {
+                let t = print::key(table);
+                format!(" (below `[tables.{t}]`, above `[tables.{t}.columns]`)")
+            }
+            _ => String::new(),
+        }
+    }
+
     /// The line that acknowledges the change, e.g. `drop_columns = ["bio"]`. A backfill's SQL is
     /// the author's to write: its line holds a placeholder.
     pub fn toml(&self) -> String {

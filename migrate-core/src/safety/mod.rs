@@ -104,8 +104,9 @@ impl Explain for Assessment {
     fn help(&self) -> Option<String> {
         self.needs.as_ref().map(|ack| {
             format!(
-                "if this is intended, acknowledge it in the schema, in {}:\n\n      {}\n",
+                "if this is intended, acknowledge it in the schema, in {}{}:\n\n      {}\n",
                 ack.section(),
+                ack.placement(),
                 ack.toml()
             )
         })
@@ -368,14 +369,14 @@ label = { type = "text", primary_key = true }
     }
 
     const EVERY_ASSESSMENT: &str = r#"[refused: true] refused: dropping table `visits` loses data: every row in it is deleted
-  help: if this is intended, acknowledge it in the schema, in the top level of the schema:
+  help: if this is intended, acknowledge it in the schema, in the top level of the schema (above the first `[header]` of a file):
 
       drop_tables = ["visits"]
 
   note: new table `calls` has the same columns: if it is `visits` renamed, add `renamed_from = "visits"` under [tables.calls] instead
 ---
 [refused: false] refused: renaming table `owners` to `people` breaks running code: code running today still uses the old name
-  help: if this is intended, acknowledge it in the schema, in [tables.people]:
+  help: if this is intended, acknowledge it in the schema, in [tables.people] (below `[tables.people]`, above `[tables.people.columns]`):
 
       renamed_from = "owners"
 
@@ -421,12 +422,12 @@ label = { type = "text", primary_key = true }
       type_changed_from = "integer"
 
 ---
-[refused: true] refused: adding NOT NULL column `pets.chip` without a default breaks running code: existing rows have no value for it, and code running today inserts rows without it
+[refused: true] refused: adding NOT NULL column `pets.chip` without a default or a backfill breaks running code: existing rows have no value for it, and code running today inserts rows without it
   help: if this is intended, acknowledge it in the schema, in the column `chip` in [tables.pets.columns]:
 
       backfill = "<SQL expression for existing rows>"
 
-  note: a `default` also serves, or add it with `nullable = true`, fill it, and make it NOT NULL in a later migration
+  note: the `backfill` value fills the existing rows once; a `default` also serves, for existing and future rows; or add it with `nullable = true`, fill it, and make it NOT NULL in a later migration
 ---
 [refused: false] refused: add pets note safe: compatible with code running today
 ---
@@ -439,7 +440,7 @@ label = { type = "text", primary_key = true }
 [refused: false] refused: adding foreign key `pets_owner_id_fkey` to `pets` safe: added NOT VALID, then validated without blocking writes
 ---
 [refused: true] refused: dropping column `pets.bio` loses data: its values in every row are deleted, and running code that reads or writes it fails
-  help: if this is intended, acknowledge it in the schema, in [tables.pets]:
+  help: if this is intended, acknowledge it in the schema, in [tables.pets] (below `[tables.pets]`, above `[tables.pets.columns]`):
 
       drop_columns = ["bio"]
 
@@ -450,7 +451,7 @@ label = { type = "text", primary_key = true }
 [refused: false] refused: drop size  old safe: compatible with code running today
 ---
 [refused: true] refused: dropping enum `old_kind` loses data: the type and its labels are deleted
-  help: if this is intended, acknowledge it in the schema, in the top level of the schema:
+  help: if this is intended, acknowledge it in the schema, in the top level of the schema (above the first `[header]` of a file):
 
       drop_enums = ["old_kind"]
 "#;

@@ -113,6 +113,53 @@ pub(crate) struct RawSchema {
 }
 
 const TOP_KEYS: &[&str] = &["enums", "tables", "drop_tables", "drop_enums"];
+
+/// Where each acknowledgement key goes, for one found elsewhere: `(key, what it acknowledges,
+/// where it goes)`. `{table}` stands for the table it was found in.
+const ACKNOWLEDGEMENTS: &[(&str, &str, &str)] = &[
+    (
+        "drop_tables",
+        "dropped tables",
+        "at the top level of a schema file, above its first `[header]`",
+    ),
+    (
+        "drop_enums",
+        "dropped enums",
+        "at the top level of a schema file, above its first `[header]`",
+    ),
+    (
+        "drop_columns",
+        "dropped columns",
+        "under [tables.{table}], before its [tables.{table}.columns] header (or as `drop_columns = [...]` right after the `[tables.{table}]` line)",
+    ),
+    (
+        "drop_values",
+        "removed enum labels",
+        "under [enums.NAME], beside `values`",
+    ),
+    (
+        "renamed_from",
+        "a rename",
+        "on the renamed column (`new_name = { type = \"text\", renamed_from = \"old_name\" }`) or under the renamed [tables.NAME]",
+    ),
+    (
+        "type_changed_from",
+        "a type change",
+        "on the column: `col = { type = \"bigint\", type_changed_from = \"integer\" }`",
+    ),
+    (
+        "backfill",
+        "a NOT NULL column's value for existing rows",
+        "on the column: `col = { type = \"text\", backfill = \"'unknown'\" }`",
+    ),
+];
+
+/// The help for an acknowledgement key found where it does not belong, if `key` is one.
+fn misplaced_acknowledgement(key: &str, table: Option<&str>) -> Option<String> {
+    let (_, what, place) = ACKNOWLEDGEMENTS.iter().find(|(k, _, _)| *k == key)?;
+    let place = place.replace("{table}", table.unwrap_or("NAME"));
+    Some(format!("`{key}` acknowledges {what}, and goes {place}"))
+}
 const ENUM_KEYS: &[&str] = &["values", "comment", "drop_values"];
 const TABLE_KEYS: &[&str] = &[
     "model",
@@ -372,6 +419,13 @@ impl Cx<'_> {
                     "`{k}` is a top-level key, but TOML puts every key after a `[header]` into that \
                      header's table: move `{k} = ...` above the first `[header]` of the file"
                 ),
+                _ if misplaced_acknowledgement(k, None).is_some() => {
+                    let table = context
+                        .strip_prefix("table `")
+                        .or_else(|| context.strip_prefix("column `"))
+                        .and_then(|r| r.split(['`', '.']).next());
+                    misplaced_acknowledgement(k, table).unwrap_or_default()
+                }
                 Some(s) => {
                     suggested.push(s);
                     format!("did you mean `{s}`?")
@@ -712,6 +766,22 @@ impl Cx<'_> {
                     match self.table(item, "", &example) {
                         Some(cols) => {
                             for c in cols.iter() {
+                                // `drop_columns = [...]` below `[tables.t.columns]` is read by
+                                // TOML as a column: say where it goes instead.
+                                let key = c.0.get_ref().as_ref();
+                                if !matches!(c.1.get_ref(), DeValue::Table(_))
+                                    && let Some(help) = misplaced_acknowledgement(key, Some(&tname))
+                                {
+                                    self.err(
+                                        "misplaced-acknowledgement",
+                                        c.0.span(),
+                                        format!(
+                                            "`{key}` is not a column of `{tname}`: it is an acknowledgement, misplaced under [tables.{tname}.columns]"
+                                        ),
+                                        help,
+                                    );
+                                    continue;
+                                }
                                 t.columns.push(self.column(&tname, c));
                             }
                         }

@@ -4,13 +4,57 @@
 
 use super::Postgres;
 use crate::dialect::Dialect;
+use crate::db::{Connection, DbError};
 use crate::dialect::runtime::{HistoryRow, Runtime};
+use crate::redact::{redact_url, scrub};
+use crate::runner::BoxFuture;
 use crate::introspect::{context_of, expr};
 use crate::runner::history::table_ident;
 use crate::schema::Schema;
 use crate::sql::{ident, postgres};
 
 impl Runtime for Postgres {
+    fn database_shown(&self, url: &str) -> Result<String, DbError> {
+        let (name, _) = database_parts(url)?;
+        Ok(format!("database `{name}` ({})", redact_url(url)))
+    }
+
+    fn create_database<'a>(&'a self, url: &'a str) -> BoxFuture<'a, Result<bool, DbError>> {
+        Box::pin(async move {
+            let (name, maintenance) = database_parts(url)?;
+            let sql = format!("CREATE DATABASE {}", ident(&name));
+            match on_server(&maintenance, &sql).await {
+                Ok(()) => Ok(true),
+                Err(e) if e.contains("already exists") => Ok(false),
+                Err(e) => Err(DbError::new(scrub(&e, url))),
+            }
+        })
+    }
+
+    fn drop_database<'a>(&'a self, url: &'a str) -> BoxFuture<'a, Result<bool, DbError>> {
+        Box::pin(async move {
+            let (name, maintenance) = database_parts(url)?;
+            if name == "postgres" {
+                return Err(
+                    DbError::new("refusing to drop the `postgres` maintenance database")
+                        .with_help("point the URL at a development database of its own"),
+                );
+            }
+            let sql = format!("DROP DATABASE IF EXISTS {}", ident(&name));
+            on_server(&maintenance, &sql).await.map_err(|e| {
+                let error = DbError::new(scrub(&e, url));
+                if e.contains("being accessed by other users") {
+                    error.with_help(
+                        "other sessions use it: stop the application (or end them with `pg_terminate_backend`) and try again",
+                    )
+                } else {
+                    error
+                }
+            })?;
+            Ok(true)
+        })
+    }
+
     fn dialect(&self) -> Dialect {
         Dialect::Postgres
     }
@@ -222,6 +266,84 @@ fn sqlstate_class(code: &str) -> &'static str {
         "P0" => "PL/pgSQL error",
         "XX" => "internal error",
         _ => "unknown class",
+    }
+}
+
+
+/// The database name of a PostgreSQL URL (percent-decoded) and the URL of the same server's
+/// `postgres` maintenance database, with the same credentials.
+fn database_parts(url: &str) -> Result<(String, String), DbError> {
+    let scheme_end = url.find("://").map(|i| i + 3).unwrap_or(0);
+    let rest = &url[scheme_end..];
+    let (before_query, query) = rest
+        .split_once('?')
+        .map_or((rest, None), |(a, q)| (a, Some(q)));
+    let (authority, path) = before_query
+        .split_once('/')
+        .map_or((before_query, ""), |(a, p)| (a, p));
+    let name = percent_decode(path);
+    if name.is_empty() {
+        return Err(
+            DbError::new(format!("the URL {} names no database", redact_url(url)))
+                .with_help("write the database's name in the URL: postgres://user@host:5432/app_dev"),
+        );
+    }
+    let mut maintenance = format!("{}{authority}/postgres", &url[..scheme_end]);
+    if let Some(q) = query {
+        maintenance.push('?');
+        maintenance.push_str(q);
+    }
+    Ok((name, maintenance))
+}
+
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%'
+            && let Some(hex) = s.get(i + 1..i + 3)
+            && let Ok(b) = u8::from_str_radix(hex, 16)
+        {
+            out.push(b);
+            i += 3;
+            continue;
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// Runs one statement on the maintenance database; the error's text on failure.
+async fn on_server(maintenance: &str, sql: &str) -> Result<(), String> {
+    let mut conn = Connection::connect(maintenance)
+        .await
+        .map_err(|e| e.message)?;
+    let result = conn
+        .execute(sql)
+        .await
+        .map(|_| ())
+        .map_err(|e| e.to_string());
+    conn.close().await;
+    result
+}
+
+#[cfg(test)]
+mod database_tests {
+    use super::*;
+
+    #[test]
+    fn database_parts_of_a_url() {
+        assert_eq!(
+            database_parts("postgres://u:p%2Fw@h:5432/app%20dev?sslmode=disable").unwrap(),
+            (
+                "app dev".to_string(),
+                "postgres://u:p%2Fw@h:5432/postgres?sslmode=disable".to_string()
+            )
+        );
+        assert!(database_parts("postgres://h:5432").is_err());
+        assert!(database_parts("postgres://h:5432/").is_err());
     }
 }
 

@@ -3,11 +3,14 @@
 //! the `sqlite` feature.
 
 use std::collections::HashSet;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use super::Sqlite;
 use crate::dialect::Dialect;
+use crate::db::{Connection, DbError};
 use crate::dialect::runtime::{HistoryRow, Runtime};
+use crate::redact::redact_url;
+use crate::runner::BoxFuture;
 use crate::runner::history::table_ident;
 use crate::schema::{Column, ColumnType, Identity, IndexMethod, Schema, Table};
 use crate::sql::literal;
@@ -64,6 +67,70 @@ impl Runtime for Sqlite {
 
     fn represent(&self, schema: &Schema) -> Schema {
         represent(schema)
+    }
+
+    fn database_file(&self, url: &str) -> Option<PathBuf> {
+        let rest = url
+            .strip_prefix("sqlite://")
+            .or_else(|| url.strip_prefix("sqlite:"))?;
+        let path = rest.split_once('?').map_or(rest, |(p, _)| p);
+        (!path.is_empty() && path != ":memory:").then(|| PathBuf::from(path))
+    }
+
+    fn database_shown(&self, url: &str) -> Result<String, DbError> {
+        let path = self.database_file(url).ok_or_else(|| {
+            DbError::new(format!(
+                "{} is an in-memory database: there is no file to create or drop",
+                redact_url(url)
+            ))
+        })?;
+        Ok(format!("SQLite file {}", path.display()))
+    }
+
+    fn create_database<'a>(&'a self, url: &'a str) -> BoxFuture<'a, Result<bool, DbError>> {
+        Box::pin(async move {
+            self.database_shown(url)?;
+            let Some(path) = self.database_file(url) else {
+                return Ok(false);
+            };
+            if path.exists() {
+                return Ok(false);
+            }
+            if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+                std::fs::create_dir_all(parent).map_err(|e| {
+                    DbError::new(format!("cannot create {}: {e}", parent.display()))
+                })?;
+            }
+            // Connecting creates the file.
+            let conn = Connection::connect(&format!("sqlite://{}", path.display())).await?;
+            conn.close().await;
+            Ok(true)
+        })
+    }
+
+    fn drop_database<'a>(&'a self, url: &'a str) -> BoxFuture<'a, Result<bool, DbError>> {
+        Box::pin(async move {
+            self.database_shown(url)?;
+            let Some(path) = self.database_file(url) else {
+                return Ok(false);
+            };
+            if !path.exists() {
+                return Ok(false);
+            }
+            // The file and its companions.
+            for suffix in ["", "-wal", "-shm", "-journal"] {
+                let file = PathBuf::from(format!("{}{suffix}", path.display()));
+                if (suffix.is_empty() || file.exists())
+                    && let Err(e) = std::fs::remove_file(&file)
+                {
+                    return Err(DbError::new(format!(
+                        "cannot remove {}: {e}",
+                        file.display()
+                    )));
+                }
+            }
+            Ok(true)
+        })
     }
 
     fn describe_code(&self, code: &str) -> String {

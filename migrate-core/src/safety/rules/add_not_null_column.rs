@@ -17,13 +17,16 @@ pub(in crate::safety) fn assess(cx: &Cx<'_>, table: &str, column: &Column) -> Op
         }),
         acknowledged: column.backfill.is_some(),
         hint: Some(
-            "a `default` also serves, or add it with `nullable = true`, fill it, and make it NOT NULL in a later migration"
+            "the `backfill` value fills the existing rows once; a `default` also serves, for existing and future rows; or add it with `nullable = true`, fill it, and make it NOT NULL in a later migration"
                 .into(),
         ),
         ..cx.found(
             SafetyCode::AddNotNullColumn,
             Risk::BreaksCode,
-            format!("adding NOT NULL column `{table}.{}` without a default", column.name),
+            format!(
+                "adding NOT NULL column `{table}.{}` without a default or a backfill",
+                column.name
+            ),
             "existing rows have no value for it, and code running today inserts rows without it",
         )
     })
@@ -48,6 +51,18 @@ mod tests {
             r[0]
         );
         assert!(refused(PETS, &with("age = { type = \"integer\", backfill = 0 }")).is_empty());
+    }
+
+    #[test]
+    fn the_refusal_names_both_ways_out() {
+        let r = refused(PETS, &with("age = \"integer\""));
+        assert!(r[0].contains("without a default or a backfill"), "{}", r[0]);
+        assert!(
+            r[0].contains("`backfill` value fills the existing rows"),
+            "{}",
+            r[0]
+        );
+        assert!(r[0].contains("a `default` also serves"), "{}", r[0]);
     }
 
     #[test]

@@ -13,12 +13,18 @@ pub(in crate::safety) fn assess(
     to: &ColumnType,
 ) -> Assessment {
     let widening = is_widening(from, to);
-    let acknowledged = cx
+    let named = cx
         .to
         .table(table)
         .and_then(|t| t.column(column))
-        .and_then(|c| c.type_changed_from.as_ref())
-        == Some(from);
+        .and_then(|c| c.type_changed_from.as_ref());
+    let acknowledged = named == Some(from);
+    // An acknowledgement that names another type is a mistake to point at, not a silent repeat.
+    let hint = named.filter(|n| *n != from).map(|n| {
+        format!(
+            "your acknowledgement names `{n}`, but the old type is `{from}`: write `type_changed_from = \"{from}\"`"
+        )
+    });
     let (risk, reason) = if widening {
         (
             Risk::BreaksCode,
@@ -39,6 +45,7 @@ pub(in crate::safety) fn assess(
             from: from.clone(),
         }),
         acknowledged,
+        hint,
         ..cx.found(
             SafetyCode::ChangeType,
             risk,
@@ -86,10 +93,12 @@ mod tests {
             "type = \"bigint\"",
             "type = \"integer\", type_changed_from = \"smallint\"",
         );
-        assert_eq!(
-            refused(PETS, &wrong).len(),
-            1,
-            "only the exact old type acknowledges it"
+        let r = refused(PETS, &wrong);
+        assert_eq!(r.len(), 1, "only the exact old type acknowledges it");
+        assert!(
+            r[0].contains("your acknowledgement names `smallint`, but the old type is `bigint`"),
+            "{}",
+            r[0]
         );
         let acked = PETS.replace(
             "type = \"bigint\"",

@@ -50,6 +50,9 @@ impl Validator<'_> {
             let loc = inside(expr, range);
             let help = match did_you_mean(&name, column_names.iter().copied()) {
                 Some(s) => format!("did you mean `{s}`?"),
+                None if column_names.is_empty() => {
+                    format!("declare the column under [tables.{tname}.columns]")
+                }
                 None => format!(
                     "the columns of `{tname}` are {}",
                     quoted_list(column_names.iter().copied())

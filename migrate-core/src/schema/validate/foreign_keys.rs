@@ -59,6 +59,9 @@ impl Validator<'_> {
                 loc: inside(r, rt.len() + 1..r.value.len()),
             };
             let cols = [c.name.clone()];
+            // Checked whatever the target: every problem is reported at once.
+            let actions_ok =
+                self.set_null_allowed(table, &cols, c.on_delete.as_ref(), c.on_update.as_ref());
             if self.fk_target(
                 tname,
                 table,
@@ -67,15 +70,16 @@ impl Validator<'_> {
                 &ref_table,
                 std::slice::from_ref(&ref_col),
                 &r.loc,
-            ) && let Some(fk) = self.fk_model(
-                table,
-                name.clone(),
-                &cols,
-                rt,
-                &[rc.to_string()],
-                c.on_delete.as_ref(),
-                c.on_update.as_ref(),
-            ) {
+            ) && actions_ok
+                && let Some(fk) = self.fk_model(
+                    name.clone(),
+                    &cols,
+                    rt,
+                    &[rc.to_string()],
+                    c.on_delete.as_ref(),
+                    c.on_update.as_ref(),
+                )
+            {
                 fks.push(fk);
             }
             let loc = c.constraint.as_ref().map_or(&r.loc, |n| &n.loc);
@@ -148,6 +152,14 @@ impl Validator<'_> {
                     ok = false;
                 }
             }
+            // Checked whatever the target: every problem is reported at once.
+            let actions_ok = ok
+                && self.set_null_allowed(
+                    table,
+                    &fk.columns,
+                    fk.on_delete.as_ref(),
+                    fk.on_update.as_ref(),
+                );
             if ok
                 && self.fk_target(
                     tname,
@@ -158,11 +170,11 @@ impl Validator<'_> {
                     &fk.ref_columns,
                     &rt.loc,
                 )
+                && actions_ok
             {
                 let ref_cols: Vec<String> =
                     fk.ref_columns.iter().map(|c| c.value.clone()).collect();
                 if let Some(model) = self.fk_model(
-                    table,
                     name.clone(),
                     &fk.columns,
                     &rt.value,
@@ -225,6 +237,10 @@ impl Validator<'_> {
                 let names: Vec<&str> = target.columns.iter().map(|c| c.name.as_str()).collect();
                 let help = match did_you_mean(&rc.value, names.iter().copied()) {
                     Some(s) => format!("did you mean `{s}`?"),
+                    None if names.is_empty() => format!(
+                        "`{}` declares no columns: declare them under [tables.{}.columns]",
+                        target.name, target.name
+                    ),
                     None => format!(
                         "the columns of `{}` are {}",
                         target.name,
@@ -279,17 +295,14 @@ impl Validator<'_> {
         ok
     }
 
-    #[allow(clippy::too_many_arguments)]
-    pub(super) fn fk_model(
+    /// `set null` only on nullable columns; false (reported) otherwise.
+    fn set_null_allowed(
         &mut self,
         table: &Table,
-        name: String,
         cols: &[SpStr],
-        ref_table: &str,
-        ref_cols: &[String],
         on_delete: Option<&Sp<FkAction>>,
         on_update: Option<&Sp<FkAction>>,
-    ) -> Option<ForeignKey> {
+    ) -> bool {
         for action in [on_delete, on_update].into_iter().flatten() {
             if action.value == FkAction::SetNull {
                 for c in cols {
@@ -303,11 +316,24 @@ impl Validator<'_> {
                             ),
                             "make the column `nullable = true`, or use `cascade` or `restrict`",
                         );
-                        return None;
+                        return false;
                     }
                 }
             }
         }
+        true
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn fk_model(
+        &mut self,
+        name: String,
+        cols: &[SpStr],
+        ref_table: &str,
+        ref_cols: &[String],
+        on_delete: Option<&Sp<FkAction>>,
+        on_update: Option<&Sp<FkAction>>,
+    ) -> Option<ForeignKey> {
         Some(ForeignKey {
             name,
             columns: cols.iter().map(|c| c.value.clone()).collect(),
