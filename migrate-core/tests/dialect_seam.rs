@@ -52,9 +52,7 @@ fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
 /// Whether the whole file is test code: `tests.rs`, `*_tests.rs`, `test_support.rs`.
 fn is_test_file(rel: &str) -> bool {
     let name = rel.rsplit('/').next().unwrap_or(rel);
-    name == "tests.rs"
-        || name.ends_with("_tests.rs")
-        || name == "test_support.rs"
+    name == "tests.rs" || name.ends_with("_tests.rs") || name == "test_support.rs"
 }
 
 /// The file's code without its test modules (`#[cfg(test)]` then a top-level `mod … {`, to the

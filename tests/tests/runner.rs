@@ -581,7 +581,13 @@ async fn sqlite_fk_case(base: &str, change: &str) -> Option<RunError> {
     let file = TestFile::new();
     let mut c = SqliteConnection::connect(&file.url).await.expect("connect");
     let all = [src(1, "base", base), src(2, "change", change)];
-    let r = runner::up(&mut runner::Connection::from(&mut c), &all, &opts(), &mut |_| {}).await;
+    let r = runner::up(
+        &mut runner::Connection::from(&mut c),
+        &all,
+        &opts(),
+        &mut |_| {},
+    )
+    .await;
     let applied: Vec<i64> =
         sqlx::query_scalar("SELECT version FROM migrate_history ORDER BY version")
             .fetch_all(&mut c)

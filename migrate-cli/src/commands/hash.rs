@@ -74,7 +74,9 @@ fn warn_applied(
         ..Options::default()
     };
     let rows = super::block_on(async {
-        let mut conn = migrate_core::db::Connection::connect(&resolved).await.ok()?;
+        let mut conn = migrate_core::db::Connection::connect(&resolved)
+            .await
+            .ok()?;
         let rows = runner::status(&mut conn, &sources, &opts).await.ok();
         conn.close().await;
         rows

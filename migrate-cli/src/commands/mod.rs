@@ -294,7 +294,11 @@ pub async fn connect_any_dialect(
     open(config, &url, out).await
 }
 
-async fn open(config: &Config, url: &str, out: &Output) -> Result<migrate_core::db::Connection<'static>, Exit> {
+async fn open(
+    config: &Config,
+    url: &str,
+    out: &Output,
+) -> Result<migrate_core::db::Connection<'static>, Exit> {
     // A relative SQLite path is relative to the configuration file, like every other path in it.
     let url = resolve_url(url, config);
     migrate_core::db::Connection::connect(&url)

@@ -1884,7 +1884,10 @@ mod tests {
             } else {
                 Dialect::Postgres
             };
-            Ok(tokenize(src, dialect)?.into_iter().map(|t| t.kind).collect())
+            Ok(tokenize(src, dialect)?
+                .into_iter()
+                .map(|t| t.kind)
+                .collect())
         };
         let word = |w: &str| Tok::Word(w.into());
         let op = |o: &str| Tok::Op(o.into());
