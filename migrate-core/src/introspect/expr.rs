@@ -293,8 +293,10 @@ pub(crate) enum SyntaxError {
     UnsupportedKind(&'static str),
     #[error("CASE without WHEN")]
     CaseWithoutWhen,
+    #[cfg_attr(not(feature = "sqlite"), allow(dead_code))]
     #[error("unbalanced parentheses")]
     UnbalancedParentheses,
+    #[cfg_attr(not(feature = "sqlite"), allow(dead_code))]
     #[error("no column list")]
     NoColumnList,
 }
@@ -1471,6 +1473,7 @@ pub(crate) fn canonical(expr: &str, ctx: &Context) -> String {
 
 /// The string literals of `expr` compared with a column whose type spells its values its own
 /// way (not text, not an enum), with that column's type: `('2024-01-01', "date")`.
+#[cfg_attr(not(feature = "postgres"), allow(dead_code))] // PostgreSQL's catalog reader uses it
 pub(crate) fn typed_literals(expr: &str, ctx: &Context) -> Vec<(String, String)> {
     let mut found = Vec::new();
     if let Ok(e) = parse(expr) {
@@ -1513,6 +1516,7 @@ pub(crate) fn canonical_with(
 
 /// A value of type `ty` (named as [`pg_type_name`] does) as the server prints a constant: a
 /// number or boolean bare, anything else quoted.
+#[cfg_attr(not(feature = "postgres"), allow(dead_code))] // PostgreSQL's catalog reader uses it
 pub(crate) fn server_spelling(v: &str, ty: &str) -> String {
     let mut out = String::new();
     print(&server_value(v, ty), &mut out);
@@ -1619,6 +1623,7 @@ pub(crate) fn canonical_default(expr: &str, ty: &ColumnType) -> Option<String> {
 }
 
 /// The value of an expression that is one string literal (`'it''s'` is `it's`).
+#[cfg_attr(not(feature = "postgres"), allow(dead_code))] // PostgreSQL's catalog reader uses it
 pub(crate) fn string_literal(expr: &str) -> Option<String> {
     match parse(expr) {
         Ok(Expr::Str(s)) => Some(s),
@@ -1627,6 +1632,7 @@ pub(crate) fn string_literal(expr: &str) -> Option<String> {
 }
 
 /// The labels of `column IN ('a', 'b', ...)`, the CHECK that holds an enum's labels in SQLite.
+#[cfg_attr(not(feature = "sqlite"), allow(dead_code))] // SQLite's catalog reader uses it
 pub(crate) fn in_labels(expr: &str, column: &str) -> Option<Vec<String>> {
     let Ok(Expr::In(left, items, false)) = parse(expr) else {
         return None;
