@@ -24,13 +24,24 @@ pub(super) fn add_primary_key(cx: &mut Cx<'_>, table: &str, key: &PrimaryKey) {
 /// Whether every column of `key`, the declared key of the existing `table`, exists before the
 /// transaction: an old column, or a new one without identity whose name the old
 /// table does not use, of a type that exists before the migration, which [`columns::add`](super::columns::add) then adds before it
-/// ([`added_before`]).
+/// ([`added_before`]). An old nullable column under a foreign key the migration drops or changes
+/// is not: its backfill waits for the transaction, which drops that key first.
 fn key_built_before(cx: &Cx<'_>, table: &str, key: &PrimaryKey) -> bool {
     let Some(old_table) = cx.old_table(table) else {
         return false;
     };
+    // A foreign key the migration drops or changes still holds before the transaction: a
+    // nullable key column filled there could violate it (the transaction drops it first).
+    let kept = cx.to.table(table).map_or(&[][..], |t| &t.foreign_keys[..]);
+    let under_a_changing_fk = |old: &Column| {
+        old.nullable
+            && old_table
+                .foreign_keys
+                .iter()
+                .any(|fk| fk.columns.contains(&old.name) && !kept.contains(fk))
+    };
     key.columns.iter().all(|c| {
-        cx.old_column(table, c).is_some()
+        cx.old_column(table, c).is_some_and(|o| !under_a_changing_fk(o))
             || cx.new_column(table, c).is_some_and(|col| {
                 col.identity.is_none()
                     && old_table.column(c).is_none()
