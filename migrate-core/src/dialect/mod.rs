@@ -22,6 +22,7 @@ pub mod runtime;
 use crate::diff::{Change, Diff};
 use crate::safety::SafetyCode;
 use crate::schema::Schema;
+use crate::sql::lex::TokenKind;
 use crate::sql::split::StatementEnds;
 use crate::sql::{Rendered, Stage};
 
@@ -74,6 +75,12 @@ pub trait DialectOps: fmt::Debug + Sync {
     }
 
     // ---- migration files ----
+
+    /// The token of `src` that starts at byte `at`, by the dialect's lexical rules (the
+    /// [lexer](crate::sql::lex) calls this): its kind, the byte just past it, and up to where the
+    /// bytes after it are one-byte operators (an operator that gives a trailing `+`/`-` back, as
+    /// PostgreSQL's `=-` is `=` then `-`; `0` when none is).
+    fn token(&self, src: &[u8], at: usize) -> (TokenKind, usize, usize);
 
     /// A fresh splitter state: which `;` ends a statement, as the dialect's own client decides.
     fn statement_ends(&self) -> Box<dyn StatementEnds>;

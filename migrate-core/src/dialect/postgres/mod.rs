@@ -9,13 +9,15 @@
 //! - `render.rs`: the diff, change by change, each kind in one function of `enums.rs`,
 //!   `tables.rs`, `columns.rs`, `keys.rs` or `indexes.rs`;
 //! - `defs.rs`: definitions several changes share; `types.rs`: type spellings and casts;
-//!   `quote.rs`: string literals and dollar quoting; `split.rs`: psql's statement boundaries.
+//!   `quote.rs`: string literals and dollar quoting;
+//! - `lex.rs`: PostgreSQL's lexical rules (`scan.l`); `split.rs`: psql's statement boundaries.
 
 mod columns;
 mod defs;
 mod enums;
 mod indexes;
 mod keys;
+mod lex;
 mod quote;
 mod render;
 mod split;
@@ -44,6 +46,7 @@ pub mod introspect;
 use crate::diff::{Change, Diff};
 use crate::safety::SafetyCode;
 use crate::schema::Schema;
+use crate::sql::lex::TokenKind;
 use crate::sql::split::StatementEnds;
 use crate::sql::{Rendered, Stage};
 
@@ -82,6 +85,10 @@ impl DialectOps for Postgres {
             | Capability::CopyStdio => true,
             Capability::LimitedAlterTable | Capability::RestrictedDropColumn => false,
         }
+    }
+
+    fn token(&self, src: &[u8], at: usize) -> (TokenKind, usize, usize) {
+        lex::token(src, at)
     }
 
     fn statement_ends(&self) -> Box<dyn StatementEnds> {

@@ -8,9 +8,11 @@
 //! - `render.rs`: the diff as a whole (which tables are rebuilt, and the order of statements);
 //! - `rebuild.rs`: one table's rebuild; `defs.rs`: table, column and index definitions;
 //! - `types.rs`: declared types and affinity; `values.rs`: defaults and backfills;
-//! - `split.rs`: `sqlite3_complete()`'s statement boundaries.
+//! - `lex.rs`: SQLite's lexical rules (`tokenize.c`); `split.rs`: `sqlite3_complete()`'s
+//!   statement boundaries.
 
 mod defs;
+mod lex;
 mod rebuild;
 mod render;
 mod split;
@@ -36,6 +38,7 @@ use crate::diff::Diff;
 use crate::safety::SafetyCode;
 use crate::schema::Schema;
 use crate::sql::Rendered;
+use crate::sql::lex::TokenKind;
 use crate::sql::split::StatementEnds;
 
 use super::{Capability, Dialect, DialectOps, EnumStorage, Execution, SqlxEnum};
@@ -75,6 +78,11 @@ impl DialectOps for Sqlite {
         "SQLite has no schemas (a dot would name an attached database, which `migrate` does not \
          attach)"
             .into()
+    }
+
+    fn token(&self, src: &[u8], at: usize) -> (TokenKind, usize, usize) {
+        let (kind, end) = lex::token(src, at);
+        (kind, end, 0)
     }
 
     fn statement_ends(&self) -> Box<dyn StatementEnds> {
