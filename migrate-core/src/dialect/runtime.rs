@@ -110,9 +110,14 @@ pub trait Runtime: Sync {
 /// A row of the history table to write.
 #[derive(Debug, Clone, Copy)]
 pub struct HistoryRow<'a> {
+    /// The history table, as configured (`ops.migrate_history` is schema-qualified).
     pub table: &'a str,
+    /// The migration the row records.
     pub source: &'a Source,
+    /// Finished successfully (else a no-transaction run about to start).
     pub success: bool,
+    /// How long it took, for a row written when it finished; `None` for a baseline or a run
+    /// about to start.
     pub execution_ms: Option<i64>,
     /// Who applied it, where the dialect cannot tell by itself (SQLite).
     pub applied_by: &'a str,
@@ -160,13 +165,13 @@ pub fn resolve_url(url: &str, base: &Path) -> String {
 }
 
 /// A migration being applied: the context its dialect's apply path works in.
-pub struct Apply<'a> {
-    pub source: &'a Source,
-    pub opts: &'a Options,
+pub(crate) struct Apply<'a> {
+    pub(crate) source: &'a Source,
+    pub(crate) opts: &'a Options,
     /// The run's last migration: its commit waits for the disk (PostgreSQL commits the ones
     /// before it without waiting; the last flushes them all).
-    pub last: bool,
-    pub report: Report<'a>,
+    pub(crate) last: bool,
+    pub(crate) report: Report<'a>,
 }
 
 impl fmt::Debug for Apply<'_> {
@@ -181,8 +186,8 @@ impl fmt::Debug for Apply<'_> {
 /// A failed run of a file's SQL: the error, and the line of the file it failed on when known.
 #[derive(Debug)]
 pub(crate) struct Failed {
-    pub error: sqlx::Error,
-    pub line: Option<usize>,
+    pub(crate) error: sqlx::Error,
+    pub(crate) line: Option<usize>,
 }
 
 impl From<sqlx::Error> for Failed {
@@ -402,6 +407,7 @@ impl<'c> Connection<'c> {
         dialect_of(url)?.runtime().connect(url).await
     }
 
+    /// The dialect of the database it is connected to.
     pub fn dialect(&self) -> Dialect {
         self.driver.dialect()
     }

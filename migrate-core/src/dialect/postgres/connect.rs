@@ -21,7 +21,7 @@ use crate::db::DbError;
 use crate::redact::{redact_url, scrub};
 
 /// The `sslmode` values, as libpq spells them.
-pub const SSL_MODES: &[&str] = &[
+pub(super) const SSL_MODES: &[&str] = &[
     "disable",
     "allow",
     "prefer",
@@ -33,7 +33,7 @@ pub const SSL_MODES: &[&str] = &[
 /// Connection options for a `postgres://` URL, checked before anything is sent: the URL parses
 /// the way its author meant (no unencoded `#`, `?`, `/` or `@` in the password), `sslmode` is one
 /// libpq knows, and `sslrootcert` is a readable file.
-pub fn pg_options(url: &str) -> Result<PgConnectOptions, DbError> {
+pub(super) fn pg_options(url: &str) -> Result<PgConnectOptions, DbError> {
     let shown = redact_url(url);
     let parsed = url::Url::parse(url).map_err(|e| {
         DbError::new(format!(
@@ -125,7 +125,7 @@ fn query(url: &url::Url, keys: &[&str]) -> Option<String> {
 
 /// What to do about a failed connection whose error text is `error`, when it is about TLS.
 /// `opts` are the options it was made with.
-pub fn tls_help(error: &str, opts: &PgConnectOptions) -> Option<&'static str> {
+pub(super) fn tls_help(error: &str, opts: &PgConnectOptions) -> Option<&'static str> {
     let name_mismatch = error.contains("NotValidForName") || error.contains("not valid for name");
     if name_mismatch && matches!(opts.get_ssl_mode(), PgSslMode::VerifyCa) {
         // sqlx 0.8 skips the host name check by the error variant rustls used before 0.23.24;
