@@ -131,13 +131,14 @@ pub trait Runtime: Sync {
 /// A row of the history table to write.
 #[derive(Debug, Clone, Copy)]
 pub struct HistoryRow<'a> {
-    /// The history table, as configured (`name` or `schema.name`).
+    /// The history table, as configured (`ops.migrate_history` is schema-qualified).
     pub table: &'a str,
     /// The migration the row records.
     pub source: &'a Source,
-    /// Whether the migration completed.
+    /// Finished successfully (else a no-transaction run about to start).
     pub success: bool,
-    /// How long it took, in milliseconds, when known.
+    /// How long it took, for a row written when it finished; `None` for a baseline or a run
+    /// about to start.
     pub execution_ms: Option<i64>,
     /// Who applied it, where the dialect cannot tell by itself (SQLite).
     pub applied_by: &'a str,
@@ -206,8 +207,8 @@ impl fmt::Debug for Apply<'_> {
 /// A failed run of a file's SQL: the error, and the line of the file it failed on when known.
 #[derive(Debug)]
 pub(crate) struct Failed {
-    pub error: sqlx::Error,
-    pub line: Option<usize>,
+    pub(crate) error: sqlx::Error,
+    pub(crate) line: Option<usize>,
 }
 
 impl From<sqlx::Error> for Failed {
@@ -427,7 +428,7 @@ impl<'c> Connection<'c> {
         dialect_of(url)?.runtime().connect(url).await
     }
 
-    /// The dialect of the database this connection is to.
+    /// The dialect of the database it is connected to.
     pub fn dialect(&self) -> Dialect {
         self.driver.dialect()
     }

@@ -143,7 +143,7 @@ fn get<'r, T: sqlx::Decode<'r, sqlx::Postgres> + sqlx::Type<sqlx::Postgres>>(
 }
 
 /// Reads the schemas of `opts` in one read-only snapshot.
-pub async fn introspect(conn: &mut PgConnection, opts: &Options) -> Result<Introspected, DbError> {
+pub(crate) async fn introspect(conn: &mut PgConnection, opts: &Options) -> Result<Introspected, DbError> {
     sqlx::raw_sql("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
         .execute(&mut *conn)
         .await
@@ -575,7 +575,7 @@ fn column_type(
 /// `'00:00:00'`, `''` is `'\x'` for `bytea`, `'2024-01-01'` of a `timestamptz` column is
 /// `'2024-01-01 00:00:00+00'` in the session's time zone). Text cannot tell these apart; the
 /// server can, in one query. If it rejects a literal, everything is left as it was.
-pub async fn canonical_literals(conn: &mut PgConnection, schema: &mut Schema) {
+pub(crate) async fn canonical_literals(conn: &mut PgConnection, schema: &mut Schema) {
     // Every (literal, type) to ask about, once.
     let mut asked: Vec<(String, String)> = Vec::new();
     let mut ask = |value: String, ty: String| {

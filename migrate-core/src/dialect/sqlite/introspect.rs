@@ -84,7 +84,7 @@ async fn fetch(
 }
 
 /// Reads the database in one read transaction.
-pub async fn introspect(
+pub(crate) async fn introspect(
     conn: &mut SqliteConnection,
     opts: &Options,
 ) -> Result<Introspected, DbError> {
