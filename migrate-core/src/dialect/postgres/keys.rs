@@ -24,24 +24,13 @@ pub(super) fn add_primary_key(cx: &mut Cx<'_>, table: &str, key: &PrimaryKey) {
 /// Whether every column of `key`, the declared key of the existing `table`, exists before the
 /// transaction: an old column, or a new one without identity whose name the old
 /// table does not use, of a type that exists before the migration, which [`columns::add`](super::columns::add) then adds before it
-/// ([`added_before`]). An old nullable column under a foreign key the migration drops or changes
-/// is not: its backfill waits for the transaction, which drops that key first.
+/// ([`added_before`]).
 fn key_built_before(cx: &Cx<'_>, table: &str, key: &PrimaryKey) -> bool {
     let Some(old_table) = cx.old_table(table) else {
         return false;
     };
-    // A foreign key the migration drops or changes still holds before the transaction: a
-    // nullable key column filled there could violate it (the transaction drops it first).
-    let kept = cx.to.table(table).map_or(&[][..], |t| &t.foreign_keys[..]);
-    let under_a_changing_fk = |old: &Column| {
-        old.nullable
-            && old_table
-                .foreign_keys
-                .iter()
-                .any(|fk| fk.columns.contains(&old.name) && !kept.contains(fk))
-    };
     key.columns.iter().all(|c| {
-        cx.old_column(table, c).is_some_and(|o| !under_a_changing_fk(o))
+        cx.old_column(table, c).is_some()
             || cx.new_column(table, c).is_some_and(|col| {
                 col.identity.is_none()
                     && old_table.column(c).is_none()
@@ -188,7 +177,33 @@ pub(super) fn add_foreign_key(cx: &mut Cx<'_>, table: &str, fk: &ForeignKey, exi
 
 /// `Change::DropForeignKey`.
 pub(super) fn drop_foreign_key(cx: &mut Cx<'_>, table: &str, fk: &ForeignKey) {
-    drop_constraint(cx, table, &fk.name);
+    if filled_before(cx, table, fk) {
+        // The primary key built before the transaction fills a column of this foreign key
+        // there, which the old key could refuse: it is dropped first (again after a failed
+        // run, which already did).
+        let t = cx.name_before_renames(table);
+        cx.before(format!(
+            "ALTER TABLE {} DROP CONSTRAINT IF EXISTS {}",
+            ident(t),
+            ident(&fk.name)
+        ));
+    } else {
+        drop_constraint(cx, table, &fk.name);
+    }
+}
+
+/// Whether the dropped foreign key `fk` of `table` holds a nullable column that the table's new
+/// primary key, built before the transaction ([`add_primary_key_online`]), fills there.
+fn filled_before(cx: &Cx<'_>, table: &str, fk: &ForeignKey) -> bool {
+    let Some(key) = cx.to.table(table).and_then(|t| t.primary_key.as_ref()) else {
+        return false;
+    };
+    key_built_before(cx, table, key)
+        && key.columns.iter().any(|k| {
+            cx.old_column(table, k).is_some_and(|o| {
+                o.nullable && fk.columns.contains(&o.name) && !cx.retyped(table, &o.name)
+            })
+        })
 }
 
 /// `Change::AddCheck`.
