@@ -59,6 +59,7 @@ impl Default for Options {
 /// A database read into the model, with what could not be represented.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Introspected {
+    /// The database's schema, in the canonical model.
     pub schema: Schema,
     /// Objects left out or simplified because the schema language cannot express them
     /// (an expression index, a deferrable foreign key, ...), one sentence each.
