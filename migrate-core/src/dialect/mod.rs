@@ -10,7 +10,7 @@
 //! and the connection's [`runtime`] driver (`<dialect>/driver.rs` and its helpers), behind the
 //! dialect's own cargo feature (`postgres`, `sqlite`).
 //!
-//! A dialect is registered once, in the [`dialects!`] list at the bottom of this file; that list
+//! A dialect is registered once, in the `dialects!` list at the bottom of this file; that list
 //! declares the folder, the [`Dialect`] variant, [`Dialect::ALL`] and [`Dialect::ops`], the only
 //! `match` on a dialect. Everything else asks [`Dialect::ops`].
 
