@@ -11,6 +11,7 @@ pub use crate::dialect::runtime::{Connection, dialect_of, resolve_url};
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{message}")]
 pub struct DbError {
+    /// What went wrong, password removed.
     pub message: String,
     /// How to fix it, when there is something to say.
     pub help: Option<String>,
@@ -27,14 +28,14 @@ impl Explain for DbError {
 }
 
 impl DbError {
-    pub fn new(message: impl Into<String>) -> DbError {
+    pub(crate) fn new(message: impl Into<String>) -> DbError {
         DbError {
             message: message.into(),
             help: None,
         }
     }
 
-    pub fn with_help(mut self, help: impl Into<String>) -> DbError {
+    pub(crate) fn with_help(mut self, help: impl Into<String>) -> DbError {
         self.help = Some(help.into());
         self
     }

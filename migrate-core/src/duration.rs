@@ -3,7 +3,7 @@
 //!
 //! A duration is a whole number with a unit: `500ms`, `5s`, `10min` (or `10m`), `2h`; a bare
 //! number is milliseconds. `0` means "none": no timeout, or waiting for good. Every duration is at
-//! most [`MAX`], the longest `lock_timeout` and `statement_timeout` PostgreSQL accepts and the
+//! most `MAX`, the longest `lock_timeout` and `statement_timeout` PostgreSQL accepts and the
 //! longest busy timeout SQLite accepts: a longer one is an error where it is written, never a
 //! timeout silently dropped or refused by the database when the first migration runs.
 
@@ -22,7 +22,7 @@ pub enum DurationError {
     /// Not a number with a known unit.
     #[error("not a duration")]
     Malformed,
-    /// Longer than [`MAX`].
+    /// Longer than `MAX`.
     #[error("longer than the longest timeout, 2147483647 ms (about 24 days)")]
     TooLong,
 }

@@ -2,7 +2,7 @@
 //!
 //! `embed_migrations!()` expands to a [`Migrator`] built from [`EmbeddedMigration`]s, with each
 //! file's checksum and directives computed at compile time by the same functions the CLI uses
-//! ([`crate::migration::checksum::file_checksum`], [`crate::migration::directive::parse`]); the
+//! (`migration::checksum::file_checksum`, [`crate::migration::directive::parse`]); the
 //! runner uses them as they are. Applying them goes through the same runner as `migrate up` (the
 //! `runtime` feature).
 

@@ -1,6 +1,6 @@
 //! Keeping passwords out of everything `migrate` prints.
 //!
-//! Redaction is by position: [`password_spans`] finds where the password of a connection string
+//! Redaction is by position: `password_spans` finds where the password of a connection string
 //! is — the password of a URL's user info, a `password=` query parameter, or a libpq
 //! `password=` keyword — and only those bytes are replaced by `***`. When a URL's password holds
 //! an unencoded `#`, `?`, `/` or `@`, a URL parser (and so the driver) reads the URL another way
@@ -10,11 +10,11 @@
 //! [`scrub`] removes the password of a known connection string from free text (driver errors): at
 //! every occurrence of the connection string, wherever the password stands as a password
 //! (`:pw@`, `password=pw`), and anywhere at all only when it is at least
-//! [`BARE_MIN_CHARS`] long. A short password is therefore never cut out of unrelated words
+//! `BARE_MIN_CHARS` long. A short password is therefore never cut out of unrelated words
 //! (`failed to lookup address` stays whole when the password is `up`), and a long one is never
 //! printed.
 //!
-//! [`mask_source`] masks every password in a configuration file's text, for diagnostics that show
+//! `mask_source` masks every password in a configuration file's text, for diagnostics that show
 //! source lines, and maps the diagnostics' byte spans onto the masked text.
 
 use std::ops::Range;

@@ -8,7 +8,7 @@
 //!   says which feature to build with), the history table's SQL, and how the declared schema
 //!   reads back from it ([`Runtime::represent`]). Registered with [`Dialect::runtime`], next to
 //!   [`Dialect::ops`].
-//! - [`Driver`] — one open connection: raw SQL, the history table, the runner lock, applying a
+//! - `Driver` — one open connection: raw SQL, the history table, the runner lock, applying a
 //!   file (in one transaction, or statement by statement), the dry run, recovery advice after a
 //!   failure, and reading the catalog. The runner ([`crate::runner`]) and introspection
 //!   ([`crate::introspect`]) hold a [`Connection`], a boxed driver, and never ask which

@@ -7,7 +7,7 @@
 //! negative numbers as `'-1'::integer`, and its own parentheses. A declared `c <> 'x'` and the
 //! `c <> 'x'::text` read back from the database mean the same thing.
 //!
-//! [`canonical`] maps both spellings to one: it parses the expression into a small tree, removes
+//! `canonical` maps both spellings to one: it parses the expression into a small tree, removes
 //! exactly the casts PostgreSQL adds by itself (a literal compared with a column gets the column's
 //! type; a `varchar` column used as `text`; a column cast to its own type; `::text` on a string
 //! literal), turns the rewritten forms back into the usual ones (`IN`, `LIKE`, `-1`), and prints it

@@ -21,7 +21,7 @@
 //! | index methods | yes | `btree` |
 //!
 //! Model names are not in a database: introspection derives them
-//! ([`crate::names::model_name`]) and [`crate::diff::diff`] ignores them. Acknowledgements
+//! (`names::model_name`) and [`crate::diff::diff`] ignores them. Acknowledgements
 //! (`drop_*`, `renamed_from`, `type_changed_from`, `backfill`) are not in a database either:
 //! [`normalize_for`] removes them.
 
@@ -59,6 +59,7 @@ impl Default for Options {
 /// A database read into the model, with what could not be represented.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Introspected {
+    /// The database's schema, in the canonical model.
     pub schema: Schema,
     /// Objects left out or simplified because the schema language cannot express them
     /// (an expression index, a deferrable foreign key, ...), one sentence each.
@@ -96,7 +97,7 @@ pub fn represent(dialect: Dialect, schema: &Schema) -> Schema {
     dialect.runtime().represent(schema)
 }
 
-/// The columns an expression of `t` can use, for [`expr::canonical`].
+/// The columns an expression of `t` can use, for `expr::canonical`.
 pub fn context_of(t: &Table) -> Context {
     Context::of_columns(t.columns.iter().map(|c| (c.name.as_str(), &c.ty)))
 }
@@ -146,7 +147,7 @@ pub fn canonical_order(schema: &mut Schema) {
     }
 }
 
-/// Gives every table a model name by [`crate::names::model_name`], made unique with a number
+/// Gives every table a model name by `names::model_name`, made unique with a number
 /// (`Pet2`).
 pub fn derive_model_names(schema: &mut Schema) {
     let mut taken: HashSet<String> = HashSet::new();

@@ -17,7 +17,7 @@
 //! - The chained sum of line `i` is
 //!   `sha256("<chained sum of line i-1>\n<file name>\n<file checksum>\n")`, where the chained sum
 //!   before the first line is the empty string and the file checksum is
-//!   [`file_checksum`](super::checksum::file_checksum) (BOM- and CRLF-insensitive). Editing,
+//!   `checksum::file_checksum` (BOM- and CRLF-insensitive). Editing,
 //!   inserting, deleting or reordering any file therefore changes its line and every later line,
 //!   and two branches that each add a migration change the same last lines: git reports a
 //!   conflict instead of merging them silently.

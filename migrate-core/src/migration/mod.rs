@@ -10,10 +10,10 @@
 //!
 //! - [`MigrationDir`] opens a directory, [verifies](MigrationDir::verify) it, [adds](MigrationDir::add)
 //!   migrations and re-records the manifest ([`MigrationDir::rehash`], for `migrate hash`).
-//! - [`checksum`]: a file's checksum (SHA-256, insensitive to a BOM and to CRLF line endings).
+//! - `checksum`: a file's checksum (SHA-256, insensitive to a BOM and to CRLF line endings).
 //! - [`manifest`]: the `migrate.sum` format.
 //! - [`directive`]: `-- migrate:` directives, the one parser the runner and the checks share.
-//! - [`content`]: what a migration's text may not hold (NUL bytes, transaction control in a
+//! - `content`: what a migration's text may not hold (NUL bytes, transaction control in a
 //!   transactional file, `COPY … FROM STDIN`), found before any SQL runs.
 //!
 //! A migration, once recorded, is never edited: a fix is a new migration. The manifest makes an
@@ -222,7 +222,7 @@ pub(crate) fn is_valid_name(name: &str) -> bool {
         && name.len() <= MAX_NAME_LEN
 }
 
-/// `Ok` when `name` is a migration name ([`is_valid_name`]); else the error, with a snake_case
+/// `Ok` when `name` is a migration name (`is_valid_name`); else the error, with a snake_case
 /// spelling of it to suggest. The one check of `migrate new`, `generate --name`, `diff --name`
 /// and [`MigrationDir::add`].
 pub fn check_name(name: &str) -> Result<(), MigrationError> {
@@ -347,7 +347,7 @@ pub struct Migration {
     pub path: PathBuf,
     /// The file's text, without a leading byte-order mark.
     pub content: String,
-    /// [`checksum::file_checksum`] of the file.
+    /// `checksum::file_checksum` of the file.
     pub checksum: String,
     /// What its `-- migrate:` directives say.
     pub directives: Directives,

@@ -18,17 +18,29 @@ pub use crate::config::history_table_problem as check_table_name;
 /// One row of the history table.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Applied {
+    /// The migration's version.
     pub version: u64,
+    /// The migration's name.
     pub name: String,
     /// Checksum of the content that was applied.
     pub checksum: String,
+    /// The first line of the migration's leading comment.
     pub description: String,
+    /// When the run started, as the database prints its timestamp.
     pub started_at: String,
+    /// When the run finished, successfully or not; `None` while it runs, or if its runner
+    /// stopped part-way.
     pub finished_at: Option<String>,
+    /// How long the run took, in milliseconds; `None` when not known (a baseline, an unfinished
+    /// run).
     pub execution_ms: Option<i64>,
     /// False for a run that failed part-way outside a transaction (dirty), or one in progress.
     pub success: bool,
+    /// Who applied it: the database user on PostgreSQL, [`Options::applied_by`] on SQLite.
+    ///
+    /// [`Options::applied_by`]: crate::runner::Options::applied_by
     pub applied_by: String,
+    /// The error that stopped a failed no-transaction run.
     pub error: Option<String>,
 }
 

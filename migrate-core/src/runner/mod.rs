@@ -54,10 +54,15 @@ use history::Applied;
 /// A migration to run: what the files (or the binary) hold.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Source {
+    /// The version: the number the file name starts with.
     pub version: u64,
+    /// The name: the file name after the version, without `.sql`.
     pub name: String,
+    /// The SQL, without a leading BOM.
     pub content: String,
+    /// The checksum of the content, as the manifest and the history record it.
     pub checksum: String,
+    /// `-- migrate:no-transaction`: the file runs statement by statement, outside a transaction.
     pub no_transaction: bool,
     /// The file's leading comment, the first line of it.
     pub description: String,
@@ -268,6 +273,7 @@ fn secure_missing(m: &Migration, extra_paths: &[PathBuf]) -> Refusal {
 /// How to run.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Options {
+    /// The history table, optionally schema-qualified (`ops.migrate_history`).
     pub history_table: String,
     /// Longest wait for a lock, per statement; `None` or zero disables. Default 5 s.
     pub lock_timeout: Option<Duration>,
@@ -319,6 +325,7 @@ pub enum Event {
         /// Who holds it (PostgreSQL); `None` on SQLite, which cannot tell, or when it was just
         /// released.
         holder: Option<Holder>,
+        /// How long it has waited so far.
         waited_ms: u64,
         /// When the wait ends in failure (`runner_lock_timeout`); `None`: never.
         timeout_ms: Option<u64>,
@@ -327,54 +334,93 @@ pub enum Event {
     },
     /// Nothing to apply.
     UpToDate,
+    /// A migration starts.
     Applying {
+        /// Its version.
         version: u64,
+        /// Its name.
         name: String,
+        /// The first line of its leading comment.
         description: String,
     },
     /// A lock timeout; the statement or migration is tried again after `wait_ms`.
     Retrying {
+        /// Its version.
         version: u64,
+        /// Its name.
         name: String,
+        /// Which retry this is, from 1.
         attempt: u32,
+        /// The backoff before it, in milliseconds.
         wait_ms: u64,
     },
+    /// A migration was applied and recorded.
     Applied {
+        /// Its version.
         version: u64,
+        /// Its name.
         name: String,
+        /// How long it ran, in milliseconds.
         ms: u64,
+        /// The rows its statements affected, as the database counts them.
         rows: u64,
     },
     /// Another runner applied it while this one waited.
-    AlreadyApplied { version: u64, name: String },
+    AlreadyApplied {
+        /// Its version.
+        version: u64,
+        /// Its name.
+        name: String,
+    },
     /// Dry run: this statement cannot run in a transaction, so it was not run. Empty for a secure
     /// migration, whose content is never shown.
     NotRun {
+        /// The migration's version.
         version: u64,
+        /// The migration's name.
         name: String,
+        /// The statement not run.
         statement: String,
     },
     /// Dry run: what applying it did inside the rolled-back transaction.
     WouldApply {
+        /// Its version.
         version: u64,
+        /// Its name.
         name: String,
+        /// How long it ran, in milliseconds.
         ms: u64,
+        /// The rows its statements affected, as the database counts them.
         rows: u64,
     },
     /// Dry run: a no-transaction file (its statements reported as [`Event::NotRun`]) was not
     /// applied, so what depends on it cannot be checked.
-    Skipped { version: u64, name: String },
+    Skipped {
+        /// Its version.
+        version: u64,
+        /// Its name.
+        name: String,
+    },
     /// Dry run: it failed, but it comes after `after`, a file the dry run skipped, and may depend
     /// on it: not a verdict. `error` is what the database said (only its SQLSTATE for a secure
     /// migration).
     Unchecked {
+        /// Its version.
         version: u64,
+        /// Its name.
         name: String,
+        /// The skipped file it may depend on, `VERSION_NAME`.
         after: String,
+        /// What the database said.
         error: String,
     },
     /// Applied in the database, newer than every migration here: a newer release applied it.
-    Ahead { version: u64, name: String },
+    Ahead {
+        /// Its version.
+        version: u64,
+        /// Its name, as the history records it.
+        name: String,
+    },
     /// Applied in the database with the content its file has now, and holding what the runner
     /// refuses today (e.g. a directive misspelled before directives were checked): a warning,
     /// since the file cannot change and is never run again here.
@@ -386,6 +432,7 @@ pub enum Event {
 pub struct Summary {
     /// `(version, name, milliseconds)` of each migration applied (or, in a dry run, tried).
     pub applied: Vec<(u64, String, u64)>,
+    /// It was a dry run: nothing stayed applied.
     pub dry_run: bool,
     /// Dry run: `(version, name)` of each migration it could not check (skipped no-transaction
     /// files, and failures that may depend on them).
@@ -395,11 +442,15 @@ pub struct Summary {
 /// Something the database's history says that the files contradict.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Integrity {
+    /// The migration's version.
     pub version: u64,
+    /// The migration's name.
     pub name: String,
+    /// What is wrong.
     pub kind: IntegrityKind,
 }
 
+/// What the history and the files disagree about.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum IntegrityKind {
     /// Applied, and the file's content changed since.
@@ -409,12 +460,16 @@ pub enum IntegrityKind {
     /// An earlier no-transaction run failed part-way (`error` recorded), or its runner stopped
     /// before it finished (no `error`: killed, or its connection lost).
     Dirty {
+        /// The error the run recorded.
         error: Option<String>,
         /// What the database shows the run left and the exact way back, when it could be read.
         advice: Option<String>,
     },
     /// Not applied, and older than the newest applied migration.
-    OutOfOrder { newest: u64 },
+    OutOfOrder {
+        /// The version of the newest applied migration.
+        newest: u64,
+    },
     /// Applied, with no file here, and newer than every file here: a newer release applied it
     /// (an older one starting during a rolling deploy). A note, not a refusal.
     Ahead,
@@ -504,7 +559,9 @@ impl Integrity {
 /// error, transaction control or `COPY … FROM STDIN` where they cannot work, a missing secure file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Refusal {
+    /// The migration's version.
     pub version: u64,
+    /// The migration's name.
     pub name: String,
     /// The file: the migration's, or the environment's secure file.
     pub file: String,
@@ -512,6 +569,7 @@ pub struct Refusal {
     pub line: Option<usize>,
     /// A stable code, the same `migrate check` reports (e.g. `transaction-control`).
     pub code: &'static str,
+    /// What is wrong.
     pub message: String,
     /// How to fix it.
     pub help: String,
@@ -602,39 +660,66 @@ fn tolerated(sources: &[Source], applied: &[Applied]) -> Vec<Refusal> {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum RunError {
+    /// The history disagrees with the files; nothing ran.
     #[error("{} migration(s) disagree with the database's history; nothing was run", .0.len())]
     Integrity(Vec<Integrity>),
+    /// A migration failed.
     #[error("migration {version}_{name} failed{}: {error}", line.map(|l| format!(" at line {l}")).unwrap_or_default())]
     Failed {
+        /// Its version.
         version: u64,
+        /// Its name.
         name: String,
         /// Line in the file of the failing statement, when known.
         line: Option<usize>,
+        /// What the database said (only its SQLSTATE for a secure migration).
         error: String,
         /// What to do now.
         recovery: String,
     },
+    /// A migration could not get its locks within the lock timeout, on any attempt.
     #[error(
         "migration {version}_{name} could not get its locks within the lock timeout after {attempts} attempts"
     )]
     LockTimeout {
+        /// Its version.
         version: u64,
+        /// Its name.
         name: String,
+        /// How many times it was tried.
         attempts: u32,
     },
+    /// Migrations to run hold what the runner refuses; nothing ran.
     #[error("{} problem(s) in the migrations to run; nothing was run", .0.len())]
     Refused(Vec<Refusal>),
+    /// An extra migration path, or a secure file in it, could not be read, or holds a file the
+    /// manifest does not list.
     #[error("{}: {message}", path.display())]
-    Secure { path: PathBuf, message: String },
+    Secure {
+        /// The file.
+        path: PathBuf,
+        /// Why it could not be read.
+        message: String,
+    },
+    /// `resolve` of a version no migration has.
     #[error("no migration has version {0}")]
     UnknownVersion(u64),
+    /// `resolve` of a migration whose last run did not fail or stop part-way.
     #[error("migration {version}_{name} is not in a failed state")]
-    NotFailed { version: u64, name: String },
+    NotFailed {
+        /// Its version.
+        version: u64,
+        /// Its name.
+        name: String,
+    },
+    /// Another runner held the runner lock for longer than `runner_lock_timeout`.
     #[error("{}", runner_lock_timeout_message(*.waited_ms, .holder.as_ref(), *.sqlite))]
     RunnerLockTimeout {
+        /// How long this runner waited.
         waited_ms: u64,
         /// Who held it when this runner gave up (PostgreSQL).
         holder: Option<Holder>,
+        /// SQLite's write lock, whose holder cannot be known (else PostgreSQL's runner lock).
         sqlite: bool,
     },
     /// `resolve` while another runner holds the runner lock: what it would settle may be running.
@@ -643,7 +728,9 @@ pub enum RunError {
         holder.as_ref().map(|h| format!(" ({h})")).unwrap_or_default()
     )]
     InProgress {
+        /// The version `resolve` was asked to settle.
         version: u64,
+        /// Who holds the runner lock (PostgreSQL).
         holder: Option<Holder>,
     },
     /// The server ended the runner's session (`pg_terminate_backend`, a restart, a lost network)
@@ -653,17 +740,24 @@ pub enum RunError {
         line.map(|l| format!(" at line {l}")).unwrap_or_default()
     )]
     ConnectionLost {
+        /// Its version.
         version: u64,
+        /// Its name.
         name: String,
+        /// Line in the file of the statement that was running, when known.
         line: Option<usize>,
+        /// What the database or the driver said.
         error: String,
+        /// What to do now.
         recovery: String,
         /// The history still shows the run unfinished: [`settle_lost`] records the stop on a new
         /// connection.
         unrecorded: bool,
     },
+    /// The history table's name is not usable (the message says why).
     #[error("{0}")]
     BadHistoryTable(String),
+    /// A database error outside a migration's own statements.
     #[error(transparent)]
     Db(#[from] DbError),
 }
@@ -1210,13 +1304,22 @@ fn report_not_run(s: &Source, dialect: Dialect, report: Report<'_>) -> Result<()
 /// The state of one migration, for `migrate status`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Status {
+    /// Its version.
     pub version: u64,
+    /// Its name.
     pub name: String,
+    /// Where it stands.
     pub state: State,
+    /// The first line of its leading comment (as the history records it, once applied).
     pub description: String,
+    /// When its run finished (or, unfinished, started), as the history records it; `None`: not
+    /// in the history.
     pub applied_at: Option<String>,
+    /// How long its run took, in milliseconds, as the history records it.
     pub execution_ms: Option<i64>,
+    /// Who applied it, as the history records it.
     pub applied_by: Option<String>,
+    /// The error its failed run recorded.
     pub error: Option<String>,
     /// `Running`: the runner applying it now.
     pub holder: Option<Holder>,
@@ -1224,9 +1327,12 @@ pub struct Status {
     pub help: Option<String>,
 }
 
+/// Where one migration stands, for `migrate status`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum State {
+    /// Applied, with the content its file has now.
     Applied,
+    /// Not applied yet.
     Pending,
     /// Applied, and the file changed since.
     Modified,
@@ -1244,6 +1350,7 @@ pub enum State {
 }
 
 impl State {
+    /// The state as `migrate status` prints it: `applied`, `pending`, ...
     pub fn as_str(self) -> &'static str {
         match self {
             State::Applied => "applied",
@@ -1522,8 +1629,10 @@ impl Migrator {
 /// Why [`load_dir`] could not read a migration directory.
 #[derive(Debug, thiserror::Error)]
 pub enum LoadError {
+    /// The directory or the manifest could not be read.
     #[error(transparent)]
     Dir(#[from] crate::migration::MigrationError),
+    /// An environment's secure files could not be used in place of their placeholders.
     #[error(transparent)]
     Sources(#[from] RunError),
 }

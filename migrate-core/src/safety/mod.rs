@@ -6,7 +6,7 @@
 //! the change, says why, and prints the exact TOML that acknowledges it.
 //!
 //! Each rule is a function of its own in `rules/`, one file per change kind with its tests beside
-//! it, and finds its assessment under a stable [`SafetyCode`]; [`assess`] dispatches each change to
+//! it, and finds its assessment under a stable [`SafetyCode`]; `assess` dispatches each change to
 //! its rule. A change no rule speaks for is [`SafetyCode::Compatible`].
 
 use std::fmt;

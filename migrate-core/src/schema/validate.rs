@@ -128,7 +128,7 @@ pub(crate) fn unprintable_name(what: &str, name: &str) -> Option<(String, String
     ))
 }
 
-/// Every name of `schema` that [`unprintable_name`] refuses, each as a message naming the object
+/// Every name of `schema` that `unprintable_name` refuses, each as a message naming the object
 /// (for a schema read from a database, which no `check` has seen).
 pub fn unprintable_names(schema: &Schema) -> Vec<String> {
     let mut out = Vec::new();
