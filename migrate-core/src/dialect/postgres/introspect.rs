@@ -26,7 +26,7 @@ use crate::schema::{
     PrimaryKey, Schema, Table,
 };
 
-/// How many catalog queries [`introspect`] runs, whatever the number of tables.
+/// How many catalog queries `introspect` runs, whatever the number of tables.
 pub const QUERIES: usize = 5;
 
 /// Not a member of an extension.

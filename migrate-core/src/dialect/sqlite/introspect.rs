@@ -27,7 +27,7 @@ use crate::schema::{
 };
 use crate::sql::sqlite::parse_declared;
 
-/// How many queries [`introspect`] runs, whatever the number of tables.
+/// How many queries `introspect` runs, whatever the number of tables.
 pub const QUERIES: usize = 5;
 
 const TABLES_SQL: &str = "SELECT name, sql FROM sqlite_master \
