@@ -456,6 +456,38 @@ pub(crate) enum Handle<'c, DB: sqlx::Database> {
     Pooled(sqlx::pool::PoolConnection<DB>),
 }
 
+/// `From` a connection (borrowed, owned, or from a pool) into a [`Connection`] for a driver
+/// struct whose one field is `conn: Handle<'c, DB>`; `$conn` is `DB`'s connection type, named
+/// (a projection `<DB as Database>::Connection` would make the impls overlap for coherence).
+macro_rules! connection_from {
+    ($driver:ident, $db:ty, $conn:ty) => {
+        impl<'c> From<&'c mut $conn> for $crate::db::Connection<'c> {
+            fn from(c: &'c mut $conn) -> $crate::db::Connection<'c> {
+                $crate::db::Connection::new(Box::new($driver {
+                    conn: $crate::dialect::runtime::Handle::Borrowed(c),
+                }))
+            }
+        }
+
+        impl From<$conn> for $crate::db::Connection<'static> {
+            fn from(c: $conn) -> $crate::db::Connection<'static> {
+                $crate::db::Connection::new(Box::new($driver {
+                    conn: $crate::dialect::runtime::Handle::Owned(c),
+                }))
+            }
+        }
+
+        impl From<sqlx::pool::PoolConnection<$db>> for $crate::db::Connection<'static> {
+            fn from(c: sqlx::pool::PoolConnection<$db>) -> $crate::db::Connection<'static> {
+                $crate::db::Connection::new(Box::new($driver {
+                    conn: $crate::dialect::runtime::Handle::Pooled(c),
+                }))
+            }
+        }
+    };
+}
+pub(crate) use connection_from;
+
 impl<DB: sqlx::Database> fmt::Debug for Handle<'_, DB> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {

@@ -30,29 +30,7 @@ pub(crate) struct PgDriver<'c> {
     conn: Handle<'c, Pg>,
 }
 
-impl<'c> From<&'c mut PgConnection> for Connection<'c> {
-    fn from(c: &'c mut PgConnection) -> Connection<'c> {
-        Connection::new(Box::new(PgDriver {
-            conn: Handle::Borrowed(c),
-        }))
-    }
-}
-
-impl From<PgConnection> for Connection<'static> {
-    fn from(c: PgConnection) -> Connection<'static> {
-        Connection::new(Box::new(PgDriver {
-            conn: Handle::Owned(c),
-        }))
-    }
-}
-
-impl From<sqlx::pool::PoolConnection<Pg>> for Connection<'static> {
-    fn from(c: sqlx::pool::PoolConnection<Pg>) -> Connection<'static> {
-        Connection::new(Box::new(PgDriver {
-            conn: Handle::Pooled(c),
-        }))
-    }
-}
+crate::dialect::runtime::connection_from!(PgDriver, Pg, PgConnection);
 
 /// Connects, with TLS as `sslmode` says ([`super::connect::pg_options`]).
 pub(super) async fn connect(url: &str) -> Result<Connection<'static>, DbError> {

@@ -27,29 +27,7 @@ pub(crate) struct SqliteDriver<'c> {
     conn: Handle<'c, Lite>,
 }
 
-impl<'c> From<&'c mut SqliteConnection> for Connection<'c> {
-    fn from(c: &'c mut SqliteConnection) -> Connection<'c> {
-        Connection::new(Box::new(SqliteDriver {
-            conn: Handle::Borrowed(c),
-        }))
-    }
-}
-
-impl From<SqliteConnection> for Connection<'static> {
-    fn from(c: SqliteConnection) -> Connection<'static> {
-        Connection::new(Box::new(SqliteDriver {
-            conn: Handle::Owned(c),
-        }))
-    }
-}
-
-impl From<sqlx::pool::PoolConnection<Lite>> for Connection<'static> {
-    fn from(c: sqlx::pool::PoolConnection<Lite>) -> Connection<'static> {
-        Connection::new(Box::new(SqliteDriver {
-            conn: Handle::Pooled(c),
-        }))
-    }
-}
+crate::dialect::runtime::connection_from!(SqliteDriver, Lite, SqliteConnection);
 
 /// Connects; the file is created when missing.
 pub(super) async fn connect(url: &str) -> Result<Connection<'static>, DbError> {
