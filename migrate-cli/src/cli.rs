@@ -233,7 +233,7 @@ pub enum BackfillCommand {
 #[derive(Debug, Args)]
 pub struct BackfillArgs {
     /// Only this batch file (by default: all of them)
-    #[arg(value_name = "VERSION")]
+    #[arg(value_name = "VERSION", id = "backfill_version")]
     pub version: Option<u64>,
 }
 

@@ -394,11 +394,15 @@ async fn ensure_tables(db: &mut dyn Driver, opts: &Options) -> Result<(), RunErr
 
 /// The outcome of one batch's transaction.
 enum Step {
-    /// A batch committed.
+    /// A batch committed: its rows, and the progress row's totals with them (every runner's
+    /// batches counted).
     Done {
-        tick_walked: u64,
+        walked: u64,
         changed: u64,
         finished: bool,
+        rows_done: u64,
+        rows_changed: u64,
+        batches: u64,
     },
     /// Another runner finished it already.
     AlreadyFinished,
@@ -446,8 +450,6 @@ pub(crate) async fn apply(
     };
     let estimated = row.rows_estimated;
     let mut done = row.rows_done;
-    let mut changed_total = row.rows_changed;
-    let mut batches = row.batches;
     let mut size = w.fixed.unwrap_or(if row.batch_size > 0 {
         row.batch_size.clamp(MIN_BATCH, MAX_BATCH)
     } else {
@@ -463,6 +465,7 @@ pub(crate) async fn apply(
         .filter(|d| !d.is_zero());
     let start = Instant::now();
     let mut run_rows = 0;
+    let mut run_changed = 0;
     let mut attempt = 0;
     let mut first = true;
     loop {
@@ -490,22 +493,24 @@ pub(crate) async fn apply(
         };
         match step {
             Ok(Step::Done {
-                tick_walked,
+                walked,
                 changed,
                 finished,
+                rows_done,
+                rows_changed,
+                batches,
             }) => {
                 attempt = 0;
                 let took = began.elapsed();
-                done += tick_walked;
-                run_rows += tick_walked;
-                changed_total += changed;
-                batches += u64::from(tick_walked > 0);
+                done = rows_done;
+                run_rows += walked;
+                run_changed += changed;
                 report(Event::Backfill {
                     version: s.version,
                     name: s.name.clone(),
                     tick: Tick {
-                        rows_done: done,
-                        rows_changed: changed_total,
+                        rows_done,
+                        rows_changed,
                         rows_estimated: estimated,
                         batch_size: size,
                         batches,
@@ -515,7 +520,7 @@ pub(crate) async fn apply(
                     },
                 });
                 if finished {
-                    return Ok(Some((elapsed_ms(start), changed_total)));
+                    return Ok(Some((elapsed_ms(start), run_changed)));
                 }
                 size = w.adapt(size, took, opts);
             }
@@ -630,9 +635,12 @@ async fn batch(
     }
     db.execute(&sql).await?;
     Ok(Step::Done {
-        tick_walked: walked,
+        walked,
         changed,
         finished,
+        rows_done: p.rows_done + walked,
+        rows_changed: p.rows_changed + changed,
+        batches: p.batches + u64::from(hi.is_some()),
     })
 }
 
