@@ -250,6 +250,16 @@ async fn two_runners_share_one_backfill_and_never_the_same_batch() {
             "backfill_pause = \"2ms\"\n",
             &[("create_items", &create_items(rows)), ("fill_items", FILL)],
         );
+        let early = run(p.path(), &t.url, &["backfill", "run"]);
+        assert!(early.status.success(), "{}", text(&early));
+        assert!(
+            text(&early).contains(&format!(
+                "no backfill can run yet: {}_fill_items comes after {}_create_items, which is not applied",
+                v[1], v[0]
+            )),
+            "{}",
+            text(&early)
+        );
         let first = run(p.path(), &t.url, &["up", "--to", &v[0]]);
         assert!(first.status.success(), "{}", text(&first));
         let a = spawn(p.path(), &t.url, &["backfill", "run"]);
@@ -271,6 +281,12 @@ async fn two_runners_share_one_backfill_and_never_the_same_batch() {
         assert_eq!(
             finished, 1,
             "{what}: one runner finishes it, the other sees it done"
+        );
+        let late = run(p.path(), &t.url, &["backfill", "run"]);
+        assert!(
+            text(&late).contains("no backfill to run: every batch file is finished"),
+            "{what}: {}",
+            text(&late)
         );
         assert_eq!(
             int(&t.url, "SELECT rows_done FROM migrate_backfills").await,
@@ -347,9 +363,18 @@ async fn composite_keys_are_walked_in_their_order() {
             "",
             &[("create_items", create), ("fill_items", fill)],
         );
-        let up = run(p.path(), &t.url, &["up"]);
+        let up = run(p.path(), &t.url, &["up", "--format", "json"]);
         let what = format!("{}: composite key", t.dialect);
         assert!(up.status.success(), "{what}: {}", text(&up));
+        let last = String::from_utf8_lossy(&up.stdout)
+            .lines()
+            .rfind(|l| l.contains("\"event\":\"backfill\""))
+            .map(str::to_string)
+            .unwrap_or_else(|| panic!("{what}: no progress line in {}", text(&up)));
+        let value: serde_json::Value = serde_json::from_str(&last).expect("JSON");
+        assert_eq!(value["finished"], true, "{what}: {last}");
+        assert_eq!(value["rows_done"], 2000, "{what}: {last}");
+        assert_eq!(value["percent"], 100.0, "{what}: {last}");
         every_row_once(&t.url, 2000, &what).await;
         assert_eq!(
             int(&t.url, "SELECT batches FROM migrate_backfills").await,

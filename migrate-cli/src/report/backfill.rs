@@ -145,6 +145,17 @@ pub fn estimate_text(version: u64, name: &str, e: &Estimate) -> String {
     )
 }
 
+/// What `migrate backfill run` says when it ran nothing.
+pub fn no_backfill_text(next: Option<&(u64, String, String)>) -> String {
+    match next {
+        None => "no backfill to run: every batch file is finished".into(),
+        Some((version, name, after)) => format!(
+            "no backfill can run yet: {version}_{name} comes after {after}, which is not applied; `migrate up` \
+             applies it (and runs the backfill too)"
+        ),
+    }
+}
+
 /// Prints the runner's events, a backfill's batches as progress: on a terminal one line on
 /// stderr updated in place; otherwise (plain lines or JSON lines) at most one every few seconds,
 /// and the last.
@@ -183,8 +194,18 @@ impl<'o> Ticker<'o> {
 
     fn tick(&mut self, e: &Event, version: u64, name: &str, t: &Tick) {
         if self.live {
+            // One line, updated in place: cut to the terminal's width when the shell says it
+            // (a wrapped line could not be rewritten).
+            let mut line = tick_line(version, name, t);
+            if let Some(width) = std::env::var("COLUMNS")
+                .ok()
+                .and_then(|c| c.parse::<usize>().ok())
+                && line.chars().count() >= width
+            {
+                line = line.chars().take(width.saturating_sub(1)).collect();
+            }
             let mut err = std::io::stderr().lock();
-            let _ = write!(err, "\r{}\x1b[K", tick_line(version, name, t));
+            let _ = write!(err, "\r{line}\x1b[K");
             let _ = err.flush();
             self.open = true;
             if t.finished {

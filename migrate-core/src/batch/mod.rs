@@ -32,7 +32,7 @@ pub use progress::{BackfillState, Progress, progress_table};
 use std::time::{Duration, Instant};
 
 use crate::db::Connection;
-use crate::dialect::runtime::{BoxFuture, Driver, HistoryRow, Report};
+use crate::dialect::runtime::{BoxFuture, Driver, Failed, HistoryRow, Report};
 use crate::migration::batch::placeholders;
 use crate::migration::directive::BatchSpec;
 use crate::runner::history::table_ident;
@@ -474,22 +474,22 @@ pub(crate) async fn apply(
         }
         first = false;
         let began = Instant::now();
-        db.begin_batch(lock_timeout, statement_timeout)
-            .await
-            .map_err(|e| db.error(e))?;
-        let step = batch(db, &w, &table, size, &runner, opts, start).await;
-        let step = match step {
-            Ok(step) => {
-                let commit = match step {
-                    Step::Done { .. } => db.execute("COMMIT").await.map(drop),
-                    _ => db.execute("ROLLBACK").await.map(drop),
-                };
-                commit.map(|()| step)
-            }
-            Err(e) => {
-                let _ = db.execute("ROLLBACK").await;
-                Err(e)
-            }
+        let step = match db.begin_batch(lock_timeout, statement_timeout).await {
+            // SQLite: the write lock, busy for longer than the lock timeout.
+            Err(e) => Err(Failed::from(e)),
+            Ok(()) => match batch(db, &w, &table, size, &runner, opts, start).await {
+                Ok(step) => {
+                    let commit = match step {
+                        Step::Done { .. } => db.execute("COMMIT").await.map(drop),
+                        _ => db.execute("ROLLBACK").await.map(drop),
+                    };
+                    commit.map(|()| step).map_err(Failed::from)
+                }
+                Err(e) => {
+                    let _ = db.execute("ROLLBACK").await;
+                    Err(e)
+                }
+            },
         };
         match step {
             Ok(Step::Done {
@@ -531,7 +531,7 @@ pub(crate) async fn apply(
                     name: s.name.clone(),
                 });
             }
-            Err(e) => match db.gives_way(&e) {
+            Err(Failed { error: e, line }) => match db.gives_way(&e) {
                 Some(_) if attempt < opts.lock_retries => {
                     if w.fixed.is_none() {
                         size = (size / 2).max(MIN_BATCH);
@@ -565,7 +565,7 @@ pub(crate) async fn apply(
                     return Err(RunError::Failed {
                         version: s.version,
                         name: s.name.clone(),
-                        line: None,
+                        line,
                         error: crate::runner::error_text(s, &e, db.dialect()),
                         recovery: format!(
                             "the failed batch was rolled back; every batch before it is kept ({done} rows walked). \
@@ -589,13 +589,13 @@ async fn batch(
     runner: &str,
     opts: &Options,
     start: Instant,
-) -> Result<Step, sqlx::Error> {
+) -> Result<Step, Failed> {
     let rt = db.runtime();
     let s = w.source;
     let sql = rt.select_backfills_sql(table, &format!("version = {}", s.version), true);
     let rows = db.fetch_texts(&sql).await?;
     let Some(p) = rows.first().and_then(|r| progress::parse_row(r)) else {
-        return Err(sqlx::Error::RowNotFound);
+        return Err(Failed::from(sqlx::Error::RowNotFound));
     };
     match p.state {
         BackfillState::Finished => return Ok(Step::AlreadyFinished),
@@ -605,7 +605,11 @@ async fn batch(
     let last = p.last_key.as_deref();
     let (hi, walked, finished, changed) = match w.bound(db, last, size).await? {
         Some((hi, walked, finished)) => {
-            let changed = db.execute(&w.statement(last, &hi)).await?;
+            let statement = w.statement(last, &hi);
+            let changed = db.execute(&statement).await.map_err(|error| Failed {
+                line: db.error_line(&error, &statement),
+                error,
+            })?;
             (Some(hi), walked, finished, changed)
         }
         None => (None, 0, true, 0),
@@ -813,6 +817,7 @@ pub fn run<'a, 'c: 'a>(
         }
         let done: std::collections::HashSet<u64> = applied.iter().map(|a| a.version).collect();
         let mut summary = Summary::default();
+        let mut blocked: Option<&Source> = None;
         for s in sources.iter().filter(|s| !done.contains(&s.version)) {
             if let Some(v) = version
                 && s.version != v
@@ -835,6 +840,7 @@ pub fn run<'a, 'c: 'a>(
                 });
             }
             if s.batch.is_none() {
+                blocked = Some(s);
                 break;
             }
             let refused = crate::runner::admit(&[s], db.dialect());
@@ -866,7 +872,21 @@ pub fn run<'a, 'c: 'a>(
             }
         }
         if summary.applied.is_empty() {
-            report(Event::UpToDate);
+            let next = blocked.and_then(|b| {
+                sources
+                    .iter()
+                    .find(|s| {
+                        s.version > b.version && s.batch.is_some() && !done.contains(&s.version)
+                    })
+                    .map(|s| {
+                        (
+                            s.version,
+                            s.name.clone(),
+                            format!("{}_{}", b.version, b.name),
+                        )
+                    })
+            });
+            report(Event::NoBackfill { next });
         }
         Ok(summary)
     })
