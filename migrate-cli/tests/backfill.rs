@@ -534,6 +534,70 @@ async fn a_paused_backfill_stops_up_until_it_is_resumed() {
     }
 }
 
+#[tokio::test(flavor = "current_thread")]
+async fn a_batch_that_waits_too_long_for_a_lock_backs_off_and_goes_on() {
+    use std::io::{BufRead, BufReader};
+    for t in targets().await {
+        let rows = 10_000;
+        let (p, v) = project(
+            t.dialect,
+            "backfill_pause = \"20ms\"\nlock_timeout = \"100ms\"\nlock_retries = 20\n",
+            &[("create_items", &create_items(rows)), ("fill_items", FILL)],
+        );
+        let mut child = spawn(p.path(), &t.url, &["up"]);
+        let stderr = child.stderr.take().expect("stderr");
+        let (tx, lines) = std::sync::mpsc::channel::<String>();
+        let reader = std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines() {
+                let Ok(line) = line else { break };
+                if tx.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        until(
+            &t.url,
+            "SELECT count(*) FROM migrate_backfills WHERE batches >= 1",
+        )
+        .await;
+        // Another session takes what every batch needs, and keeps it until a batch gave way.
+        let mut holder = Connection::connect(&t.url).await.expect("connect");
+        let lock = if t.dialect == "postgres" {
+            "BEGIN; LOCK TABLE items IN EXCLUSIVE MODE"
+        } else {
+            "BEGIN IMMEDIATE"
+        };
+        holder.execute(lock).await.expect(lock);
+        let what = format!("{}: a busy table", t.dialect);
+        let deadline = Instant::now() + Duration::from_secs(120);
+        let mut seen = Vec::new();
+        loop {
+            match lines.try_recv() {
+                Ok(line) if line.contains("gave up waiting for a lock") => break,
+                Ok(line) => seen.push(line),
+                Err(_) => {
+                    assert!(
+                        Instant::now() < deadline,
+                        "{what}: no batch gave way: {seen:?}"
+                    );
+                    tokio::time::sleep(Duration::from_millis(10)).await;
+                }
+            }
+        }
+        holder.execute("COMMIT").await.expect("COMMIT");
+        holder.close().await;
+        let status = child.wait().expect("migrate ends");
+        reader.join().expect("the reader");
+        assert!(status.success(), "{what}: {seen:?}");
+        every_row_once(&t.url, i64::from(rows), &what).await;
+        let recorded = format!(
+            "SELECT count(*) FROM migrate_history WHERE version = {}",
+            v[1]
+        );
+        assert_eq!(int(&t.url, &recorded).await, 1, "{what}");
+    }
+}
+
 #[test]
 fn bad_batch_files_are_refused_before_anything_runs() {
     for (fill, line, needle) in [
