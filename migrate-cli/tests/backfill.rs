@@ -216,6 +216,19 @@ async fn a_killed_run_resumes_after_its_last_batch_and_updates_every_row_once() 
             0,
             "{what}"
         );
+        // Edited part-way, it would go on with another statement: refused until restored.
+        let file = p.path().join(format!("migrations/{}_fill_items.sql", v[1]));
+        fs::write(&file, FILL.replace("id * 2", "id * 3")).expect("edit");
+        assert!(run(p.path(), &t.url, &["hash"]).status.success());
+        let edited = run(p.path(), &t.url, &["up"]);
+        assert_eq!(edited.status.code(), Some(1), "{what}: {}", text(&edited));
+        assert!(
+            text(&edited).contains("was edited after its backfill started"),
+            "{what}: {}",
+            text(&edited)
+        );
+        fs::write(&file, FILL).expect("restore");
+        assert!(run(p.path(), &t.url, &["hash"]).status.success());
         let again = run(p.path(), &t.url, &["up"]);
         assert!(again.status.success(), "{what}: {}", text(&again));
         every_row_once(&t.url, i64::from(rows), &what).await;

@@ -448,6 +448,24 @@ pub(crate) async fn apply(
             "check that the progress table is writable",
         ));
     };
+    // The statement of a walk under way is the one its batches ran: an edited file would go on
+    // with another change after the last key. One that never walked a row may be fixed.
+    if row.checksum.as_deref().is_some_and(|c| c != s.checksum) {
+        if row.batches > 0 {
+            return Err(refuse(
+                s,
+                &format!(
+                    "was edited after its backfill started ({} rows walked with the file as it was)",
+                    row.rows_done
+                ),
+                "restore the file as it was (e.g. from git) so the backfill goes on with the same statement; \
+                 a different change is a new migration (`migrate new NAME`)",
+            ));
+        }
+        db.execute(&progress::checksum_sql(rt, &table, s))
+            .await
+            .map_err(|e| db.error(e))?;
+    }
     let estimated = row.rows_estimated;
     let mut done = row.rows_done;
     let mut size = w.fixed.unwrap_or(if row.batch_size > 0 {
