@@ -518,6 +518,14 @@ async fn a_paused_backfill_stops_up_until_it_is_resumed() {
             v[1],
             "{what}: {value}"
         );
+        let shown = text(&run(p.path(), &t.url, &["status"]));
+        assert!(
+            shown.contains(&format!(
+                "note: {}_fill_items is a backfill under way: ",
+                v[1]
+            )) && shown.contains("walked, paused"),
+            "{what}: {shown}"
+        );
         let again = run(p.path(), &t.url, &["up"]);
         assert_eq!(
             again.status.code(),
