@@ -404,6 +404,36 @@ async fn composite_keys_are_walked_in_their_order() {
 }
 
 #[tokio::test(flavor = "current_thread")]
+async fn hostile_names_and_key_values_walk_exactly() {
+    for t in targets().await {
+        let create = "CREATE TABLE \"pet \"\"table\"\"\" (\"the id\" text NOT NULL PRIMARY KEY, n integer NOT NULL DEFAULT 0);\n\
+                      WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 500) \
+                      INSERT INTO \"pet \"\"table\"\"\" (\"the id\") SELECT 'k' || x || '''\\\"é,' FROM c;\n";
+        let fill = "-- migrate:batch table=\"pet \"\"table\"\"\" key=\"the id\" size=37\n\
+                    UPDATE \"pet \"\"table\"\"\" SET n = n + 1 WHERE :batch;\n";
+        let (p, _) = project(
+            t.dialect,
+            "",
+            &[("create_pets", create), ("fill_pets", fill)],
+        );
+        let up = run(p.path(), &t.url, &["up"]);
+        let what = format!("{}: hostile names", t.dialect);
+        assert!(up.status.success(), "{what}: {}", text(&up));
+        let table = "\"pet \"\"table\"\"\"";
+        assert_eq!(
+            int(&t.url, &format!("SELECT count(*) FROM {table} WHERE n = 1")).await,
+            500,
+            "{what}"
+        );
+        assert_eq!(
+            int(&t.url, "SELECT batches FROM migrate_backfills").await,
+            (500 + 36) / 37,
+            "{what}"
+        );
+    }
+}
+
+#[tokio::test(flavor = "current_thread")]
 async fn a_table_without_a_usable_key_is_refused_with_the_fix() {
     for t in targets().await {
         let create = "CREATE TABLE items (id integer NOT NULL, grp integer, v integer, n integer NOT NULL DEFAULT 0);\n\
