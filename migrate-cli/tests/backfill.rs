@@ -160,6 +160,19 @@ async fn every_row_once(url: &str, rows: i64, what: &str) {
     );
 }
 
+/// `12,345`, as the reports print it.
+fn thousands(n: i64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
 fn wait(child: Child) -> Output {
     child.wait_with_output().expect("migrate ends")
 }
@@ -215,6 +228,22 @@ async fn a_killed_run_resumes_after_its_last_batch_and_updates_every_row_once() 
             int(&t.url, "SELECT count(*) FROM items WHERE n > 1").await,
             0,
             "{what}"
+        );
+        // A dry run of the backfill under way goes on after its last batch, and changes nothing.
+        let dry = run(p.path(), &t.url, &["up", "--dry-run"]);
+        assert!(dry.status.success(), "{what}: {}", text(&dry));
+        assert!(
+            text(&dry).contains(&format!(
+                "{} walked already by an earlier run",
+                thousands(done)
+            )),
+            "{what}: {}",
+            text(&dry)
+        );
+        assert_eq!(
+            int(&t.url, "SELECT count(*) FROM items WHERE n = 1").await,
+            done,
+            "{what}: the dry run changed nothing"
         );
         // Edited part-way, it would go on with another statement: refused until restored.
         let file = p.path().join(format!("migrations/{}_fill_items.sql", v[1]));

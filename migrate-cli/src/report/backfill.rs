@@ -54,6 +54,7 @@ pub struct EstimateShown<'a> {
     name: &'a str,
     rows: u64,
     rows_counted: bool,
+    rows_done: u64,
     sampled_rows: u64,
     sampled_ms: u64,
     sampled_changed: u64,
@@ -68,6 +69,7 @@ impl<'a> EstimateShown<'a> {
             name,
             rows: e.rows,
             rows_counted: e.exact,
+            rows_done: e.rows_done,
             sampled_rows: e.sampled_rows,
             sampled_ms: e.sampled_ms,
             sampled_changed: e.sampled_changed,
@@ -129,6 +131,14 @@ pub fn estimate_text(version: u64, name: &str, e: &Estimate) -> String {
         format!("{} rows", thousands(e.rows))
     } else {
         format!("about {} rows (the catalog's estimate)", thousands(e.rows))
+    };
+    let rows = if e.rows_done > 0 {
+        format!(
+            "{rows}, {} walked already by an earlier run (the estimate is for the rest)",
+            thousands(e.rows_done)
+        )
+    } else {
+        rows
     };
     if e.sampled_rows == 0 {
         return format!(

@@ -104,6 +104,9 @@ pub struct Estimate {
     pub rows: u64,
     /// Counted (else the catalog's estimate).
     pub exact: bool,
+    /// Rows an earlier run walked already (a backfill under way): the sample goes on after
+    /// them, and the estimate is for the rest.
+    pub rows_done: u64,
     /// Rows the sample batches walked.
     pub sampled_rows: u64,
     /// How long they took, in milliseconds.
@@ -686,6 +689,19 @@ pub(crate) async fn sample(
     let (rows, exact) = count_rows(db, &w).await.map_err(|e| failed(db, e))?;
     let mut size = w.fixed.unwrap_or(INITIAL_BATCH);
     let mut last: Option<Vec<String>> = None;
+    let mut rows_done = 0;
+    let filter = format!("version = {}", s.version);
+    let earlier = progress::read(db, &progress_table(&opts.history_table), &filter)
+        .await
+        .map_err(|e| failed(db, e))?;
+    if let Some(p) = earlier.into_iter().next() {
+        last = p.last_key;
+        rows_done = p.rows_done;
+        if w.fixed.is_none() && p.batch_size > 0 {
+            size = p.batch_size.clamp(MIN_BATCH, MAX_BATCH);
+        }
+    }
+    let rows_left = rows.saturating_sub(rows_done);
     let (mut walked, mut changed, mut ms_total) = (0u64, 0u64, 0u64);
     let mut batches = 0u64;
     for _ in 0..SAMPLE_BATCHES {
@@ -716,17 +732,18 @@ pub(crate) async fn sample(
     } else {
         0.0
     };
-    let left_batches = if walked >= rows || batches == 0 {
+    let left_batches = if walked >= rows_left || batches == 0 {
         0
     } else {
-        (rows - walked).div_ceil(size.max(1))
+        (rows_left - walked).div_ceil(size.max(1))
     };
     let pauses =
         crate::duration::as_millis(opts.backfill_pause).saturating_mul(left_batches + batches);
-    let estimated_ms = (per_row * rows as f64) as u64 + pauses;
+    let estimated_ms = (per_row * rows_left as f64) as u64 + pauses;
     Ok(Estimate {
         rows,
         exact,
+        rows_done,
         sampled_rows: walked,
         sampled_ms: ms_total,
         sampled_changed: changed,
