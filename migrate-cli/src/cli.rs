@@ -217,7 +217,7 @@ pub enum DatabaseCommand {
 #[derive(Debug, Subcommand)]
 pub enum BackfillCommand {
     /// Every batch file: table, rows done of the table's rows, percent, state, rate, last update
-    Status,
+    Status(BackfillArgs),
     /// Run the unfinished backfills whose turn it is (every migration before them applied)
     ///
     /// Without the runner lock: runners take turns batch by batch, each batch locking the

@@ -602,11 +602,17 @@ async fn a_paused_backfill_stops_up_until_it_is_resumed() {
             0,
             "{what}"
         );
-        let status = run(p.path(), &t.url, &["backfill", "status"]);
+        let status = run(p.path(), &t.url, &["backfill", "status", &v[1]]);
         let shown = text(&status);
         assert!(
             shown.contains("finished") && shown.contains("100.0%"),
             "{what}: {shown}"
+        );
+        let unknown = run(p.path(), &t.url, &["backfill", "status", &v[0]]);
+        assert_eq!(unknown.status.code(), Some(1), "{what}: {}", text(&unknown));
+        assert!(
+            text(&unknown).contains(&format!("no batch file has version {}", v[0])),
+            "{what}"
         );
         let nothing = run(p.path(), &t.url, &["backfill", "resume"]);
         assert_eq!(nothing.status.code(), Some(1), "{what}: {}", text(&nothing));
