@@ -684,6 +684,53 @@ async fn a_batch_that_waits_too_long_for_a_lock_backs_off_and_goes_on() {
     }
 }
 
+/// What `embed_migrations!` would embed: a table, and a batch file filling it.
+static EMBEDDED: [migrate_core::EmbeddedMigration; 2] = [
+    migrate_core::EmbeddedMigration {
+        version: 20240101000000,
+        name: "create_items",
+        content: "CREATE TABLE items (id integer PRIMARY KEY, grp integer NOT NULL, v integer, n integer NOT NULL DEFAULT 0);\n\
+                  WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 3000) \
+                  INSERT INTO items (id, grp) SELECT x, x % 7 FROM c;\n",
+        checksum: "embedded",
+        no_transaction: false,
+        lock_timeout: None,
+        statement_timeout: None,
+    },
+    migrate_core::EmbeddedMigration {
+        version: 20240101000001,
+        name: "fill_items",
+        content: FILL,
+        checksum: "embedded",
+        no_transaction: false,
+        lock_timeout: None,
+        statement_timeout: None,
+    },
+];
+
+#[tokio::test(flavor = "current_thread")]
+async fn the_embedded_migrator_runs_batch_files_through_the_engine() {
+    let migrator = migrate_core::Migrator::new(&EMBEDDED);
+    let pg = TestDb::new().await;
+    let summary = migrator.run(&pg.pool().await).await.expect("PostgreSQL");
+    assert_eq!(summary.applied.len(), 2);
+    every_row_once(&pg.url, 3000, "postgres: Migrator").await;
+    assert_eq!(
+        int(&pg.url, "SELECT batches FROM migrate_backfills").await,
+        3000 / 50,
+        "postgres: Migrator: in batches of size="
+    );
+    let file = TestFile::new();
+    let summary = migrator.run(&file.pool().await).await.expect("SQLite");
+    assert_eq!(summary.applied.len(), 2);
+    every_row_once(&file.url, 3000, "sqlite: Migrator").await;
+    assert_eq!(
+        int(&file.url, "SELECT batches FROM migrate_backfills").await,
+        3000 / 50,
+        "sqlite: Migrator: in batches of size="
+    );
+}
+
 #[test]
 fn bad_batch_files_are_refused_before_anything_runs() {
     for (fill, line, needle) in [
