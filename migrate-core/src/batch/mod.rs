@@ -35,7 +35,6 @@ use crate::db::Connection;
 use crate::dialect::runtime::{BoxFuture, Driver, Failed, HistoryRow, Report};
 use crate::migration::batch::placeholders;
 use crate::migration::directive::BatchSpec;
-use crate::runner::history::table_ident;
 use crate::runner::{Event, IntegrityKind, Options, RunError, Source, Summary, elapsed_ms};
 use crate::sql::ident;
 
@@ -925,9 +924,4 @@ pub fn run<'a, 'c: 'a>(
         }
         Ok(summary)
     })
-}
-
-/// The progress table's name as SQL (for tests and tools that read it directly).
-pub fn progress_table_sql(history_table: &str) -> String {
-    table_ident(&progress_table(history_table))
 }
