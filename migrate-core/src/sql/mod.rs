@@ -28,6 +28,10 @@ pub enum Stage {
     Before,
     /// In the migration's one transaction.
     Tx,
+    /// After the transaction, a file of its own per statement (`-- migrate:batch`): one `UPDATE`
+    /// whose [`BATCH`] condition the runner replaces with one key range after another, each batch
+    /// committing on its own. The next stage runs once every row is done.
+    Batch,
     /// After the transaction, each statement committing on its own (`CONCURRENTLY`, `VALIDATE`).
     After,
 }
@@ -39,6 +43,17 @@ pub struct Statement {
     pub sql: String,
     /// Whether it runs in the migration's transaction, or before or after it.
     pub stage: Stage,
+    /// For a [`Stage::Batch`] statement: the table it walks, and by which key.
+    pub batch: Option<Batch>,
+}
+
+/// What a batched statement walks (`-- migrate:batch table=… key=…`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Batch {
+    /// The table.
+    pub table: String,
+    /// The unique NOT NULL columns it is walked by; empty for its primary key.
+    pub key: Vec<String>,
 }
 
 impl Statement {
@@ -46,6 +61,7 @@ impl Statement {
         Statement {
             sql: sql.into(),
             stage: Stage::Tx,
+            batch: None,
         }
     }
 
@@ -54,6 +70,7 @@ impl Statement {
         Statement {
             sql: sql.into(),
             stage: Stage::After,
+            batch: None,
         }
     }
 
@@ -62,9 +79,24 @@ impl Statement {
         Statement {
             sql: sql.into(),
             stage: Stage::Before,
+            batch: None,
+        }
+    }
+
+    /// A batched `UPDATE` of `table`, its `WHERE` holding the [`BATCH`] condition: a file of
+    /// its own after the transaction.
+    pub(crate) fn batch(batch: Batch, sql: impl Into<String>) -> Statement {
+        Statement {
+            sql: sql.into(),
+            stage: Stage::Batch,
+            batch: Some(batch),
         }
     }
 }
+
+/// The boolean placeholder in a batched statement's `WHERE` that the runner replaces with one
+/// key range at a time (`-- migrate:batch`).
+pub const BATCH: &str = ":batch";
 
 /// The SQL of a diff.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -76,13 +108,39 @@ pub struct Rendered {
 /// A group of statements that becomes one migration file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Unit {
+    /// The stage its statements run in.
+    pub stage: Stage,
     /// Runs statement by statement, outside a transaction (`-- migrate:no-transaction`).
     pub no_transaction: bool,
+    /// A batched statement's table and key (`-- migrate:batch table=…`): the one statement runs
+    /// in batches, each in a short transaction of its own.
+    pub batch: Option<Batch>,
     /// The statements, each without its terminating `;`.
     pub statements: Vec<String>,
 }
 
 impl Unit {
+    /// The directive lines the file starts with: `-- migrate:no-transaction`, or
+    /// `-- migrate:batch table=…`; empty for a transactional file.
+    pub fn directives(&self) -> String {
+        match &self.batch {
+            Some(b) if b.key.is_empty() => {
+                format!("-- migrate:batch table={}\n", directive_name(&b.table))
+            }
+            Some(b) => format!(
+                "-- migrate:batch table={} key={}\n",
+                directive_name(&b.table),
+                b.key
+                    .iter()
+                    .map(|k| directive_name(k))
+                    .collect::<Vec<_>>()
+                    .join(",")
+            ),
+            None if self.no_transaction => "-- migrate:no-transaction\n".to_string(),
+            None => String::new(),
+        }
+    }
+
     /// The statements as a file body, each ended by `;` and a blank line.
     pub fn body(&self) -> String {
         let mut out = String::new();
@@ -98,19 +156,27 @@ impl Unit {
 
 impl Rendered {
     /// One unit per stage present — before, transaction, after — each keeping the statements'
-    /// order. A stage only builds on what the stages before it leave.
+    /// order, and between the transaction and after it one unit per batched statement. A stage
+    /// only builds on what the stages before it leave.
     pub fn units(&self) -> Vec<Unit> {
         let mut out = Vec::new();
-        for stage in [Stage::Before, Stage::Tx, Stage::After] {
-            let statements: Vec<String> = self
-                .statements
-                .iter()
-                .filter(|s| s.stage == stage)
-                .map(|s| s.sql.clone())
-                .collect();
+        for stage in [Stage::Before, Stage::Tx, Stage::Batch, Stage::After] {
+            let mut statements = self.statements.iter().filter(|s| s.stage == stage);
+            if stage == Stage::Batch {
+                out.extend(statements.map(|s| Unit {
+                    stage,
+                    no_transaction: false,
+                    batch: s.batch.clone(),
+                    statements: vec![s.sql.clone()],
+                }));
+                continue;
+            }
+            let statements: Vec<String> = statements.by_ref().map(|s| s.sql.clone()).collect();
             if !statements.is_empty() {
                 out.push(Unit {
+                    stage,
                     no_transaction: stage != Stage::Tx,
+                    batch: None,
                     statements,
                 });
             }
@@ -137,6 +203,61 @@ pub fn render(dialect: Dialect, diff: &Diff, from: &Schema, to: &Schema) -> Rend
 /// A quoted SQL identifier: `"name"`, with `"` doubled. Used for every identifier, always.
 pub fn ident(name: &str) -> String {
     format!("\"{}\"", name.replace('"', "\"\""))
+}
+
+/// A name as `-- migrate:batch` reads it: bare when it holds only ASCII letters, digits, `_` and
+/// `$`, else in double quotes with `"` doubled (see [`batchable_name`] for the names no
+/// directive line can hold).
+pub(crate) fn directive_name(name: &str) -> String {
+    if !name.is_empty()
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '$')
+    {
+        name.to_string()
+    } else {
+        ident(name)
+    }
+}
+
+/// Whether `-- migrate:batch` can name the table: the name fits on the directive's line.
+pub(crate) fn batchable_name(name: &str) -> bool {
+    !name.chars().any(is_unprintable)
+}
+
+/// The byte ranges of each [`BATCH`] placeholder in `sql`, read with `dialect`'s lexical rules
+/// (never inside a string, a quoted name or a comment).
+pub fn batch_placeholders(sql: &str, dialect: Dialect) -> Vec<std::ops::Range<usize>> {
+    let tokens: Vec<lex::Token> = lex::lex(sql, dialect).collect();
+    let mut out = Vec::new();
+    for (i, t) in tokens.iter().enumerate() {
+        let text = t.text(sql);
+        if t.kind == lex::TokenKind::Param && text.eq_ignore_ascii_case(BATCH) {
+            // SQLite reads `:batch` as one named parameter.
+            out.push(t.span());
+        } else if text == ":"
+            && let Some(word) = tokens.get(i + 1)
+            && word.start == t.end
+            && word.is_word(sql, "batch")
+        {
+            out.push(t.start..word.end);
+        }
+    }
+    out
+}
+
+/// `sql` with each [`BATCH`] placeholder written as `TRUE` padded to its length, so that every
+/// other byte keeps its offset: the statement as one batch over the whole table.
+pub fn batch_as_whole(sql: &str, dialect: Dialect) -> std::borrow::Cow<'_, str> {
+    let at = batch_placeholders(sql, dialect);
+    if at.is_empty() {
+        return std::borrow::Cow::Borrowed(sql);
+    }
+    let mut out = sql.to_string();
+    for r in at {
+        out.replace_range(r.clone(), &format!("{:<1$}", "TRUE", r.len()));
+    }
+    std::borrow::Cow::Owned(out)
 }
 
 /// A comma-separated list of quoted identifiers.
@@ -204,6 +325,26 @@ mod tests {
         assert_eq!(ident("my\"table"), "\"my\"\"table\"");
         assert_eq!(literal("it's"), "'it''s'");
         assert_eq!(literal("a\\b"), "'a\\b'");
+    }
+
+    #[test]
+    fn batch_placeholders_outside_strings_and_comments() {
+        let sql = "UPDATE t SET c = ':batch' /* :batch */ WHERE c IS NULL AND :batch AND x::batch IS NULL";
+        let at = batch_placeholders(sql, Dialect::Postgres);
+        assert_eq!(at.len(), 1);
+        assert_eq!(&sql[at[0].clone()], ":batch");
+        let whole = batch_as_whole(sql, Dialect::Postgres);
+        assert_eq!(whole.len(), sql.len());
+        assert!(whole.contains("AND TRUE   AND"), "{whole}");
+        assert_eq!(
+            batch_placeholders("WHERE :batch", Dialect::Sqlite),
+            vec![6..12]
+        );
+        assert!(batch_placeholders("WHERE :batches", Dialect::Postgres).is_empty());
+        assert_eq!(directive_name("pets"), "pets");
+        assert_eq!(directive_name("Full Name"), "\"Full Name\"");
+        assert_eq!(directive_name("a.b\"c"), "\"a.b\"\"c\"");
+        assert!(!batchable_name("a\nb"));
     }
 
     #[test]
