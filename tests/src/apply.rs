@@ -1,7 +1,7 @@
 //! Applying rendered migration units the way the runner does, without its history table.
 //!
 //! PostgreSQL: a transaction per unit, or statement by statement for a `no-transaction` unit;
-//! a batched unit (`-- migrate:batch`) as one batch over the whole table, `:batch` read as `TRUE`.
+//! a batched unit (`-- migrate:batch`) as one batch over the whole table, `:batch` read as `(true)`.
 //! SQLite: foreign keys off, a transaction per unit with a `foreign_key_check` before it commits.
 
 use migrate_core::config::Dialect;

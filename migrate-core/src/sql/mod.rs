@@ -7,7 +7,9 @@
 //! [lexer](lex) and [splitter](split) of migration files. PostgreSQL statements that must not run inside a transaction (`CREATE INDEX CONCURRENTLY`, and
 //! the `NOT VALID` + `VALIDATE` pairs that only avoid long locks when each commits on its own) are
 //! marked [`Stage::After`]; new enum labels, which PostgreSQL lets no transaction use before it
-//! commits them, are [`Stage::Before`]. [`Rendered::units`] groups each stage into a file of its own.
+//! commits them, are [`Stage::Before`]; an `UPDATE` that fills a column in batches is
+//! [`Stage::Batch`]. [`Rendered::units`] groups each stage into a file of its own, and gives each
+//! batched statement one.
 
 pub mod lex;
 pub mod split;
@@ -96,7 +98,7 @@ impl Statement {
 
 /// The boolean placeholder in a batched statement's `WHERE` that the runner replaces with one
 /// key range at a time (`-- migrate:batch`).
-pub const BATCH: &str = ":batch";
+pub const BATCH: &str = crate::migration::batch::PLACEHOLDER;
 
 /// The SQL of a diff.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -225,37 +227,16 @@ pub(crate) fn batchable_name(name: &str) -> bool {
     !name.chars().any(is_unprintable)
 }
 
-/// The byte ranges of each [`BATCH`] placeholder in `sql`, read with `dialect`'s lexical rules
-/// (never inside a string, a quoted name or a comment).
-pub fn batch_placeholders(sql: &str, dialect: Dialect) -> Vec<std::ops::Range<usize>> {
-    let tokens: Vec<lex::Token> = lex::lex(sql, dialect).collect();
-    let mut out = Vec::new();
-    for (i, t) in tokens.iter().enumerate() {
-        let text = t.text(sql);
-        if t.kind == lex::TokenKind::Param && text.eq_ignore_ascii_case(BATCH) {
-            // SQLite reads `:batch` as one named parameter.
-            out.push(t.span());
-        } else if text == ":"
-            && let Some(word) = tokens.get(i + 1)
-            && word.start == t.end
-            && word.is_word(sql, "batch")
-        {
-            out.push(t.start..word.end);
-        }
-    }
-    out
-}
-
-/// `sql` with each [`BATCH`] placeholder written as `TRUE` padded to its length, so that every
-/// other byte keeps its offset: the statement as one batch over the whole table.
+/// A batched statement as one batch over the whole table: each [`BATCH`] placeholder (outside
+/// strings and comments) read as `(true)`, the same length, so every other byte keeps its offset.
 pub fn batch_as_whole(sql: &str, dialect: Dialect) -> std::borrow::Cow<'_, str> {
-    let at = batch_placeholders(sql, dialect);
+    let at = crate::migration::batch::placeholders(sql, dialect);
     if at.is_empty() {
         return std::borrow::Cow::Borrowed(sql);
     }
     let mut out = sql.to_string();
     for r in at {
-        out.replace_range(r.clone(), &format!("{:<1$}", "TRUE", r.len()));
+        out.replace_range(r, "(true)");
     }
     std::borrow::Cow::Owned(out)
 }
@@ -328,19 +309,21 @@ mod tests {
     }
 
     #[test]
-    fn batch_placeholders_outside_strings_and_comments() {
+    fn batch_statements_run_whole_and_name_their_table() {
         let sql = "UPDATE t SET c = ':batch' /* :batch */ WHERE c IS NULL AND :batch AND x::batch IS NULL";
-        let at = batch_placeholders(sql, Dialect::Postgres);
-        assert_eq!(at.len(), 1);
-        assert_eq!(&sql[at[0].clone()], ":batch");
         let whole = batch_as_whole(sql, Dialect::Postgres);
-        assert_eq!(whole.len(), sql.len());
-        assert!(whole.contains("AND TRUE   AND"), "{whole}");
         assert_eq!(
-            batch_placeholders("WHERE :batch", Dialect::Sqlite),
-            vec![6..12]
+            whole,
+            "UPDATE t SET c = ':batch' /* :batch */ WHERE c IS NULL AND (true) AND x::batch IS NULL"
         );
-        assert!(batch_placeholders("WHERE :batches", Dialect::Postgres).is_empty());
+        assert_eq!(
+            batch_as_whole("WHERE :batch", Dialect::Sqlite),
+            "WHERE (true)"
+        );
+        assert_eq!(
+            batch_as_whole("WHERE :batches", Dialect::Postgres),
+            "WHERE :batches"
+        );
         assert_eq!(directive_name("pets"), "pets");
         assert_eq!(directive_name("Full Name"), "\"Full Name\"");
         assert_eq!(directive_name("a.b\"c"), "\"a.b\"\"c\"");
