@@ -6,8 +6,10 @@
 //!
 //! A diff usually becomes one file. On PostgreSQL, statements that must run outside a transaction
 //! get files of their own: new enum labels before (no transaction may use a label before it is
-//! committed) and `CONCURRENTLY` / `VALIDATE` steps after. Each file starts with a header saying
-//! what it does.
+//! committed) and `CONCURRENTLY` / `VALIDATE` steps after; between them, each column whose
+//! existing rows are filled in batches (a backfill, a volatile default) gets a `-- migrate:batch`
+//! file, which the runner finishes before the steps after it. Each file starts with a header
+//! saying what it does.
 
 use std::path::{Path, PathBuf};
 
