@@ -21,8 +21,8 @@ name = "text"
 nick = { type = "text", nullable = true }
 "#;
 
-/// A NOT NULL column with a backfill, a column made NOT NULL with one, and a NOT NULL column
-/// with a volatile default.
+/// A NOT NULL column with a backfill, a column made NOT NULL with one, a NOT NULL column with a
+/// volatile default, and an identity column.
 const AFTER: &str = r#"
 [tables.pets]
 model = "Pet"
@@ -32,6 +32,7 @@ name       = "text"
 nick       = { type = "text", backfill = "name || '!'" }
 name_upper = { type = "text", backfill = "upper(name)" }
 token      = { type = "uuid", default = "gen_random_uuid()" }
+number     = { type = "bigint", identity = true }
 "#;
 
 const ROWS: i64 = 2_500;
@@ -110,7 +111,7 @@ async fn a_generated_backfill_fills_every_row_before_the_column_becomes_not_null
         .collect();
     assert_eq!(
         kinds,
-        ["tx", "batch", "batch", "batch", "online"],
+        ["tx", "batch", "batch", "batch", "batch", "online"],
         "{files:?}"
     );
     let summary = up(&db.url, &migrations).await;
@@ -119,7 +120,8 @@ async fn a_generated_backfill_fills_every_row_before_the_column_becomes_not_null
     assert_eq!(
         scalar(
             &mut conn,
-            "SELECT count(*) FROM pets WHERE nick IS NULL OR name_upper IS NULL OR token IS NULL"
+            "SELECT count(*) FROM pets WHERE nick IS NULL OR name_upper IS NULL OR token IS NULL \
+             OR number IS NULL"
         )
         .await,
         0
@@ -146,14 +148,37 @@ async fn a_generated_backfill_fills_every_row_before_the_column_becomes_not_null
         scalar(&mut conn, "SELECT count(DISTINCT token) FROM pets").await,
         ROWS
     );
+    // The identity numbered every existing row once, and its own sequence starts past them.
+    assert_eq!(
+        scalar(&mut conn, "SELECT count(DISTINCT number) FROM pets").await,
+        ROWS
+    );
     assert_eq!(
         scalar(
             &mut conn,
             "SELECT count(*) FROM pg_attribute WHERE attrelid = 'pets'::regclass \
-             AND attname IN ('nick', 'name_upper', 'token') AND attnotnull"
+             AND attname = 'number' AND attidentity = 'd' AND NOT atthasdef"
         )
         .await,
-        3
+        1
+    );
+    assert_eq!(
+        scalar(
+            &mut conn,
+            "SELECT count(*) FROM pg_class WHERE relkind = 'S' AND relname LIKE '%fill'"
+        )
+        .await,
+        0,
+        "the temporary sequence is dropped"
+    );
+    assert_eq!(
+        scalar(
+            &mut conn,
+            "SELECT count(*) FROM pg_attribute WHERE attrelid = 'pets'::regclass \
+             AND attname IN ('nick', 'name_upper', 'token', 'number') AND attnotnull"
+        )
+        .await,
+        4
     );
     assert_eq!(
         scalar(
@@ -184,19 +209,77 @@ async fn a_generated_backfill_fills_every_row_before_the_column_becomes_not_null
             ("backfill_pets_nick", "finished", without_nick),
             ("backfill_pets_name_upper", "finished", ROWS),
             ("backfill_pets_token", "finished", ROWS),
+            ("backfill_pets_number", "finished", ROWS),
         ]
     );
     assert!(walks.iter().all(|w| w.3 >= 2), "{walks:?}");
+    // The online file runs again from the top without failing (as after a failure part-way).
+    let online = std::fs::read_to_string(migrations.join(files.last().expect("files")))
+        .expect("read the online file");
+    for st in migrate_core::sql::split::split(&online, Dialect::Postgres).expect("split") {
+        sqlx::raw_sql(&st.sql)
+            .execute(&mut conn)
+            .await
+            .unwrap_or_else(|e| panic!("running again: {}: {e}", st.sql));
+    }
     // New rows take the default; a row without the NOT NULL columns is refused.
     sqlx::raw_sql("INSERT INTO pets (id, name, nick, name_upper) VALUES (0, 'x', 'x', 'X')")
         .execute(&mut conn)
         .await
         .expect("insert with the default");
+    assert_eq!(
+        scalar(
+            &mut conn,
+            "SELECT count(*) FROM pets WHERE number = (SELECT number FROM pets WHERE id = 0)"
+        )
+        .await,
+        1,
+        "a new row's identity is past every number given before"
+    );
     assert!(
         sqlx::raw_sql("INSERT INTO pets (id, name, nick) VALUES (-1, 'y', 'y')")
             .execute(&mut conn)
             .await
             .is_err()
+    );
+    drop(conn);
+    db.close().await.expect("drop test database");
+}
+
+/// Names that quoting must carry through every layer: the directive's table name, string
+/// literals, the dollar-quoted block that makes the identity, `format`-like `%`.
+#[tokio::test(flavor = "current_thread")]
+async fn hostile_names_go_through_the_batch_files() {
+    let case = Path::new(env!("CARGO_MANIFEST_DIR")).join("cases/hostile_names_batched");
+    let read = |f: &str| std::fs::read_to_string(case.join(f)).expect("case file");
+    let db = TestDb::new().await;
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let (schema, migrations) = (
+        tmp.path().join("schema.toml"),
+        tmp.path().join("migrations"),
+    );
+    generate(&schema, &migrations, &read("from.toml"), "20260101000000");
+    up(&db.url, &migrations).await;
+    let mut conn = db.connect().await;
+    let table = r#""it's ""x"" $migrate$ 100%""#;
+    sqlx::raw_sql(&format!(
+        "INSERT INTO {table} (\"the id\", name) SELECT i, 'n' || i FROM generate_series(1, {ROWS}) AS i"
+    ))
+    .execute(&mut conn)
+    .await
+    .expect("rows");
+    let files = generate(&schema, &migrations, &read("to.toml"), "20260102000000");
+    assert_eq!(files.len(), 4, "{files:?}");
+    up(&db.url, &migrations).await;
+    assert_eq!(
+        scalar(
+            &mut conn,
+            &format!(
+                "SELECT count(DISTINCT \"n'o \"\"$\") FROM {table} WHERE \"tag %s\" = 'it''s %s'"
+            )
+        )
+        .await,
+        ROWS
     );
     drop(conn);
     db.close().await.expect("drop test database");

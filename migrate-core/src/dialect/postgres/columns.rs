@@ -2,8 +2,9 @@
 //!
 //! A column becomes NOT NULL through a validated CHECK ([`set_not_null_online`]), so `SET NOT
 //! NULL` does not scan the table under an exclusive lock. The rows of a table with a primary key
-//! are filled in batches ([`fill_in_batches`]): a backfill, and a new column's volatile default
-//! (which `ADD COLUMN` would otherwise compute row by row in a rewrite of the table).
+//! are filled in batches ([`fill_in_batches`]): a backfill, a new column's volatile default and
+//! a new identity column (which `ADD COLUMN` would otherwise compute row by row in a rewrite of
+//! the table).
 
 use super::defs::{column_def, comment_value, not_null_check_name};
 use super::quote::literal;
@@ -85,11 +86,19 @@ pub(super) fn add(cx: &mut Cx<'_>, table: &str, column: &Column) {
                 )),
             }
         }
-        _ if column.identity.is_some() => cx.tx(format!(
-            "{}\nALTER TABLE {t} ADD COLUMN {}",
-            allow_rewrite(IDENTITY_REWRITE),
-            column_def(column)
-        )),
+        _ if column.identity.is_some() => {
+            match batch_key(cx, table, &column.name).filter(|_| {
+                !cx.in_primary_key(table, &column.name)
+                    && !cx.knows_relation(&fill_sequence_name(table, &column.name))
+            }) {
+                Some(batch) => add_identity_in_batches(cx, table, column, batch),
+                None => cx.tx(format!(
+                    "{}\nALTER TABLE {t} ADD COLUMN {}",
+                    allow_rewrite(IDENTITY_REWRITE),
+                    column_def(column)
+                )),
+            }
+        }
         _ => cx.tx(format!("ALTER TABLE {t} ADD COLUMN {}", column_def(column))),
     }
     if column.comment.is_some() {
@@ -239,13 +248,71 @@ pub(super) fn rewrites_rows(default: &str) -> bool {
     })
 }
 
-/// Why a new identity column is added in one rewrite of the table: the identity's own sequence
-/// numbers the rows as it is added. Filled in batches from another sequence first, the column
-/// could only become an identity (`ADD GENERATED`, which needs it NOT NULL and without a
-/// default) in a transaction of its own after the NOT NULL step, with its sequence moved past
-/// the values given: a fourth file this generator does not write.
-const IDENTITY_REWRITE: &str =
-    "an identity numbers the existing rows from its own sequence as the column is added";
+/// Why a new identity column that cannot be filled in batches (no key to walk, or part of the
+/// primary key built before the transaction) is added in one rewrite of the table: the
+/// identity's own sequence numbers the rows as it is added.
+const IDENTITY_REWRITE: &str = "an identity numbers the existing rows from its own sequence as the column is added (filling it in batches first needs a key to walk that the column is not part of)";
+
+/// The temporary sequence that numbers a new identity column's existing rows
+/// ([`add_identity_in_batches`]), within PostgreSQL's 63 bytes.
+fn fill_sequence_name(table: &str, column: &str) -> String {
+    let mut name = not_null_check_name(table, column);
+    name.truncate(name.len() - "_not_null".len());
+    name.push_str("_fill");
+    name
+}
+
+/// A new identity column on a table with rows, without a rewrite: added as a plain column whose
+/// default draws from a temporary sequence (catalog-only steps), the existing rows numbered from
+/// that sequence in batches, made NOT NULL without a long lock; then, in one short statement, the
+/// default dropped and the column made an identity whose sequence starts past every number the
+/// temporary one gave (its `last_value`: no scan for the largest), and the temporary sequence
+/// dropped. That last step runs again harmlessly after a failure part-way.
+fn add_identity_in_batches(cx: &mut Cx<'_>, table: &str, column: &Column, batch: Batch) {
+    let Some(identity) = column.identity else {
+        return;
+    };
+    let (t, c) = (ident(table), ident(&column.name));
+    let seq = ident(&fill_sequence_name(table, &column.name));
+    let bare = Column {
+        nullable: true,
+        default: None,
+        identity: None,
+        ..column.clone()
+    };
+    let next = format!("nextval({})", literal(&seq));
+    cx.tx(format!("ALTER TABLE {t} ADD COLUMN {}", column_def(&bare)));
+    let of_type = match column.ty {
+        ColumnType::SmallInt | ColumnType::Integer | ColumnType::BigInt => {
+            format!(" AS {}", type_sql(&column.ty))
+        }
+        _ => String::new(),
+    };
+    cx.tx(format!("CREATE SEQUENCE {seq}{of_type} OWNED BY {t}.{c}"));
+    cx.tx(format!("ALTER TABLE {t} ALTER COLUMN {c} SET DEFAULT {next}"));
+    fill_in_batches(cx, batch, &column.name, &next);
+    // Run again from the top once the sequence is gone (a later step failed), the NOT NULL steps
+    // must not name it: `to_regclass` is NULL then, and so is `nextval` of it, for no row (the
+    // column is an identity by then).
+    let next_if_any = format!("nextval(to_regclass({}))", literal(&seq));
+    not_null_after_batches(cx, table, &column.name, &next_if_any);
+    let kind = match identity {
+        Identity::Always => "ALWAYS",
+        Identity::ByDefault => "BY DEFAULT",
+    };
+    let add = format!("ALTER TABLE {t} ALTER COLUMN {c} ADD GENERATED {kind} AS IDENTITY (START WITH ");
+    let body = format!(
+        "\nBEGIN\n    IF NOT EXISTS (SELECT FROM pg_attribute WHERE attrelid = {}::regclass AND attname = {} AND attidentity <> '') THEN\n        \
+         ALTER TABLE {t} ALTER COLUMN {c} DROP DEFAULT;\n        \
+         EXECUTE {} || (SELECT last_value + 1 FROM {seq}) || ')';\n    \
+         END IF;\nEND\n",
+        literal(&t),
+        literal(&column.name),
+        literal(&add),
+    );
+    cx.online(format!("DO {}", super::quote::dollar_quoted(&body)));
+    cx.online(format!("DROP SEQUENCE IF EXISTS {seq}"));
+}
 
 /// The `-- migrate:allow` line of an `ADD COLUMN` that rewrites the table because no lock-free
 /// route is sound for it: `migrate lint` reports it with `why`, for the reviewer.
