@@ -339,9 +339,13 @@ fn batch_key(cx: &Cx<'_>, table: &str, column: &str) -> Option<Batch> {
             key: Vec::new(),
         });
     }
+    // NOT NULL before and after, and not retyped (an index over a retyped column may be
+    // dropped before the transaction and built again after the batches).
     let not_null_before = |c: &String| {
         new.column(c).is_some_and(|nc| !nc.nullable)
-            && cx.old_column(table, c).is_some_and(|oc| !oc.nullable)
+            && cx
+                .old_column(table, c)
+                .is_some_and(|oc| !oc.nullable && !cx.retyped(table, &oc.name))
     };
     let key = new.indexes.iter().find(|ix| {
         ix.is_key()
