@@ -284,3 +284,85 @@ async fn hostile_names_go_through_the_batch_files() {
     drop(conn);
     db.close().await.expect("drop test database");
 }
+
+/// The NOT NULL steps wait for the batches: a backfill that fails part-way stops `migrate up`
+/// before them (the column stays nullable, the rows of the batches that committed stay filled),
+/// and once the data is fixed the next `migrate up` finishes the walk, then the NOT NULL steps.
+#[tokio::test(flavor = "current_thread")]
+async fn the_not_null_steps_run_only_after_the_backfill_finished() {
+    let db = TestDb::new().await;
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let (schema, migrations) = (
+        tmp.path().join("schema.toml"),
+        tmp.path().join("migrations"),
+    );
+    let before = "[tables.pets]\nmodel = \"Pet\"\n[tables.pets.columns]\nid = { type = \"bigint\", primary_key = true }\nweight = \"integer\"\n";
+    generate(&schema, &migrations, before, "20260101000000");
+    up(&db.url, &migrations).await;
+    let mut conn = db.connect().await;
+    sqlx::raw_sql(&format!(
+        "INSERT INTO pets SELECT i, CASE WHEN i = {ROWS} - 10 THEN 0 ELSE 2 END FROM generate_series(1, {ROWS}) AS i"
+    ))
+    .execute(&mut conn)
+    .await
+    .expect("rows");
+    let after = format!("{before}ratio = {{ type = \"integer\", backfill = \"100 / weight\" }}\n");
+    let files = generate(&schema, &migrations, &after, "20260102000000");
+    assert_eq!(files.len(), 3, "{files:?}");
+
+    let dir = MigrationDir::open(&migrations).expect("open migrations");
+    let sources = sources_from_dir(&dir, &[]).expect("sources");
+    let mut runner_conn = PgConnection::connect(&db.url).await.expect("connect");
+    let failed = runner::up(
+        &mut runner::Connection::from(&mut runner_conn),
+        &sources,
+        &Options::default(),
+        &mut |_| {},
+    )
+    .await;
+    assert!(failed.is_err(), "{failed:?}");
+    let not_null = "SELECT count(*) FROM pg_attribute WHERE attrelid = 'pets'::regclass \
+                    AND attname = 'ratio' AND attnotnull";
+    assert_eq!(
+        scalar(&mut conn, not_null).await,
+        0,
+        "NOT NULL before the walk ended"
+    );
+    assert!(
+        scalar(&mut conn, "SELECT count(*) FROM pets WHERE ratio = 50").await
+            >= migrate_core::batch::INITIAL_BATCH as i64,
+        "the batches that committed keep their rows"
+    );
+    assert_eq!(
+        scalar(
+            &mut conn,
+            &format!(
+                "SELECT count(*) FROM migrate_history WHERE version = {}",
+                &files[2][..14]
+            )
+        )
+        .await,
+        0,
+        "the NOT NULL file did not run"
+    );
+
+    sqlx::raw_sql(&format!(
+        "UPDATE pets SET weight = 4 WHERE id = {ROWS} - 10"
+    ))
+    .execute(&mut conn)
+    .await
+    .expect("fix the row");
+    up(&db.url, &migrations).await;
+    assert_eq!(scalar(&mut conn, not_null).await, 1);
+    assert_eq!(
+        scalar(
+            &mut conn,
+            "SELECT count(*) FROM pets WHERE ratio IS NULL OR ratio <> 100 / weight"
+        )
+        .await,
+        0
+    );
+    drop(conn);
+    drop(runner_conn);
+    db.close().await.expect("drop test database");
+}
