@@ -8,7 +8,7 @@ ALTER TABLE "pets" ALTER COLUMN "score" SET DEFAULT random();
 
 ALTER TABLE "pets" ADD COLUMN "born_at" timestamptz DEFAULT now() NOT NULL;
 
--- migrate:allow adding-field-with-default: the table has no primary key or unique NOT NULL key to fill it in batches along; the table is rewritten under its exclusive lock
+-- migrate:allow adding-field-with-default: filling it in batches needs a primary key or a unique NOT NULL key that the column is not part of; the table is rewritten under its exclusive lock
 ALTER TABLE "tickets" ADD COLUMN "token" uuid DEFAULT gen_random_uuid() NOT NULL;
 
 ALTER TABLE "tags" ADD COLUMN "label" text;

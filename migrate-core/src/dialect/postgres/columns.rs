@@ -1,10 +1,10 @@
 //! Columns: add, drop, rename, change type, nullability, default, identity, comment.
 //!
 //! A column becomes NOT NULL through a validated CHECK ([`set_not_null_online`]), so `SET NOT
-//! NULL` does not scan the table under an exclusive lock. The rows of a table with a primary key
-//! are filled in batches ([`fill_in_batches`]): a backfill, a new column's volatile default and
-//! a new identity column (which `ADD COLUMN` would otherwise compute row by row in a rewrite of
-//! the table).
+//! NULL` does not scan the table under an exclusive lock. The rows of a table with a key to walk
+//! are filled in batches ([`fill_in_batches`], [`batch_key`]): a backfill, a new column's
+//! volatile default and a new identity column (which `ADD COLUMN` would otherwise compute row by
+//! row in a rewrite of the table).
 
 use super::defs::{column_def, comment_value, not_null_check_name};
 use super::quote::literal;
@@ -14,7 +14,8 @@ use crate::schema::{Column, ColumnType, Identity};
 use crate::sql::{Batch, ident};
 
 /// `Change::AddColumn`. A NOT NULL column with a backfill and no default is added nullable,
-/// filled, then made NOT NULL without a long lock.
+/// filled (in batches where it can be), then made NOT NULL without a long lock; so is a column
+/// with a volatile default, or an identity, on a table with a key to walk.
 pub(super) fn add(cx: &mut Cx<'_>, table: &str, column: &Column) {
     let t = ident(table);
     if super::keys::added_before(cx, table, column) {
@@ -80,7 +81,7 @@ pub(super) fn add(cx: &mut Cx<'_>, table: &str, column: &Column) {
                 None => cx.tx(format!(
                     "{}\nALTER TABLE {t} ADD COLUMN {}",
                     allow_rewrite(
-                        "the table has no primary key or unique NOT NULL key to fill it in batches along"
+                        "filling it in batches needs a primary key or a unique NOT NULL key that the column is not part of"
                     ),
                     column_def(column)
                 )),
@@ -216,7 +217,7 @@ fn add_with_volatile_default(
 /// Anything but literals, casts, operators, the `CURRENT_…` keywords and a call without arguments
 /// of a function known not to be volatile (`now()`) counts as volatile: filling in batches is
 /// right for any default, and only costs steps where it was not needed.
-pub(super) fn rewrites_rows(default: &str) -> bool {
+fn rewrites_rows(default: &str) -> bool {
     use crate::sql::lex::{TokenKind, lex};
     /// Functions without arguments whose value is the same for every row of a statement.
     const STABLE: &[&str] = &[
@@ -397,8 +398,8 @@ fn not_null_after_batches(cx: &mut Cx<'_>, table: &str, column: &str, value: &st
 }
 
 /// NOT NULL without a long lock, after the transaction: backfill (in batches where the table
-/// has a key to walk, see [`batch_key`]), a CHECK added `NOT VALID` and validated, `SET NOT NULL` (which
-/// uses the check), and the check dropped.
+/// has a key to walk, see [`batch_key`]), a CHECK added `NOT VALID` and validated, `SET NOT
+/// NULL` (which uses the check), and the check dropped.
 fn set_not_null_online(cx: &mut Cx<'_>, table: &str, column: &str, backfill: Option<&str>) {
     if let Some(b) = backfill
         && let Some(batch) = batch_key(cx, table, column)
