@@ -38,9 +38,19 @@ number     = { type = "bigint", identity = true }
 const ROWS: i64 = 2_500;
 
 fn generate(schema: &Path, migrations: &Path, text: &str, at: &str) -> Vec<String> {
+    generate_for(Dialect::Postgres, schema, migrations, text, at)
+}
+
+fn generate_for(
+    dialect: Dialect,
+    schema: &Path,
+    migrations: &Path,
+    text: &str,
+    at: &str,
+) -> Vec<String> {
     std::fs::write(schema, text).expect("write schema");
     let now = Version::parse(at).expect("version");
-    match generate_at(Dialect::Postgres, schema, migrations, None, now).expect("generate") {
+    match generate_at(dialect, schema, migrations, None, now).expect("generate") {
         Generated::Written(paths) => paths
             .iter()
             .map(|p| {
@@ -55,18 +65,17 @@ fn generate(schema: &Path, migrations: &Path, text: &str, at: &str) -> Vec<Strin
 }
 
 async fn up(url: &str, migrations: &Path) -> runner::Summary {
+    let mut conn = PgConnection::connect(url).await.expect("connect");
+    up_on(runner::Connection::from(&mut conn), migrations).await
+}
+
+async fn up_on(mut conn: runner::Connection<'_>, migrations: &Path) -> runner::Summary {
     let dir = MigrationDir::open(migrations).expect("open migrations");
     assert!(dir.verify().is_empty(), "{:?}", dir.verify());
     let sources = sources_from_dir(&dir, &[]).expect("sources");
-    let mut conn = PgConnection::connect(url).await.expect("connect");
-    runner::up(
-        &mut runner::Connection::from(&mut conn),
-        &sources,
-        &Options::default(),
-        &mut |_| {},
-    )
-    .await
-    .unwrap_or_else(|e| panic!("migrate up: {e}"))
+    runner::up(&mut conn, &sources, &Options::default(), &mut |_| {})
+        .await
+        .unwrap_or_else(|e| panic!("migrate up: {e}"))
 }
 
 async fn scalar(conn: &mut PgConnection, sql: &str) -> i64 {
@@ -365,4 +374,57 @@ async fn the_not_null_steps_run_only_after_the_backfill_finished() {
     drop(conn);
     drop(runner_conn);
     db.close().await.expect("drop test database");
+}
+
+/// SQLite keeps one file: making a column NOT NULL rebuilds the table, which copies every row
+/// anyway, the backfill and the default part of that copy; `migrate up` fills every row.
+#[tokio::test(flavor = "current_thread")]
+async fn sqlite_fills_the_rows_in_its_rebuild() {
+    let file = migrate_tests::sqlite::TestFile::new();
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let (schema, migrations) = (
+        tmp.path().join("schema.toml"),
+        tmp.path().join("migrations"),
+    );
+    generate_for(
+        Dialect::Sqlite,
+        &schema,
+        &migrations,
+        BEFORE,
+        "20260101000000",
+    );
+    let mut conn = file.connect().await;
+    up_on(runner::Connection::from(&mut conn), &migrations).await;
+    sqlx::raw_sql(&format!(
+        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < {ROWS}) \
+         INSERT INTO pets (id, name, nick) SELECT i, 'pet ' || i, CASE WHEN i % 3 = 0 THEN 'n' || i END FROM n"
+    ))
+    .execute(&mut conn)
+    .await
+    .expect("rows");
+    let after = AFTER.replace("number     = { type = \"bigint\", identity = true }\n", "");
+    let files = generate_for(
+        Dialect::Sqlite,
+        &schema,
+        &migrations,
+        &after,
+        "20260102000000",
+    );
+    assert_eq!(files.len(), 1, "{files:?}");
+    let text = std::fs::read_to_string(migrations.join(&files[0])).expect("read file");
+    assert!(!text.contains("migrate:batch"), "{text}");
+    up_on(runner::Connection::from(&mut conn), &migrations).await;
+    let missing: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM pets WHERE nick IS NULL OR name_upper IS NULL OR token IS NULL \
+         OR name_upper <> upper(name)",
+    )
+    .fetch_one(&mut conn)
+    .await
+    .expect("count");
+    assert_eq!(missing, 0);
+    let tokens: i64 = sqlx::query_scalar("SELECT count(DISTINCT token) FROM pets")
+        .fetch_one(&mut conn)
+        .await
+        .expect("count");
+    assert_eq!(tokens, ROWS);
 }
