@@ -5,7 +5,7 @@
 use std::io::{IsTerminal, Write};
 use std::time::{Duration, Instant};
 
-use migrate_core::batch::{Estimate, Progress, Tick};
+use migrate_core::batch::{Estimate, GiveWay, Progress, Tick};
 use migrate_core::runner::{Event, human_ms};
 use serde::Serialize;
 
@@ -153,6 +153,89 @@ pub fn estimate_text(version: u64, name: &str, e: &Estimate) -> String {
         thousands(e.sampled_changed),
         human_ms(e.estimated_ms),
     )
+}
+
+/// A backfill giving way between two batches, for people.
+pub fn giving_way_text(version: u64, name: &str, reason: &GiveWay, wait_ms: u64) -> String {
+    match reason {
+        GiveWay::Writers { waiting, next_size } => format!(
+            "{version}_{name}: writers waited: giving way ({waiting} session(s) waited for the last batch; \
+             the next has {} rows, after {})",
+            thousands(*next_size),
+            human_ms(wait_ms)
+        ),
+        GiveWay::ReplicaLag { lag_ms, max_lag_ms } => format!(
+            "{version}_{name}: a replica lags {} (more than backfill_max_lag, {}): waiting before the next batch",
+            human_ms(*lag_ms),
+            human_ms(*max_lag_ms)
+        ),
+        GiveWay::LagUnreadable { error } => format!(
+            "{version}_{name}: the replication lag cannot be read ({error}): not checked in this run"
+        ),
+    }
+}
+
+/// A backfill giving way, for programs: `{"event": "backfill_giving_way", "version", "name",
+/// "reason": "writers" | "replica_lag" | "lag_unreadable", "level": "info" | "debug", "wait_ms",
+/// "message"}` and, by reason, `waiting` and `next_size`, `lag_ms` and `max_lag_ms`, or `error`.
+#[derive(Debug, Serialize)]
+pub struct GivingWayShown<'a> {
+    version: u64,
+    name: &'a str,
+    reason: &'static str,
+    level: &'static str,
+    wait_ms: u64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    waiting: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    next_size: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    lag_ms: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    max_lag_ms: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    error: Option<&'a str>,
+    message: String,
+}
+
+impl<'a> GivingWayShown<'a> {
+    pub fn of(
+        version: u64,
+        name: &'a str,
+        reason: &'a GiveWay,
+        wait_ms: u64,
+    ) -> GivingWayShown<'a> {
+        let mut shown = GivingWayShown {
+            version,
+            name,
+            reason: "writers",
+            level: "info",
+            wait_ms,
+            waiting: None,
+            next_size: None,
+            lag_ms: None,
+            max_lag_ms: None,
+            error: None,
+            message: giving_way_text(version, name, reason, wait_ms),
+        };
+        match reason {
+            GiveWay::Writers { waiting, next_size } => {
+                shown.waiting = Some(*waiting);
+                shown.next_size = Some(*next_size);
+            }
+            GiveWay::ReplicaLag { lag_ms, max_lag_ms } => {
+                shown.reason = "replica_lag";
+                shown.lag_ms = Some(*lag_ms);
+                shown.max_lag_ms = Some(*max_lag_ms);
+            }
+            GiveWay::LagUnreadable { error } => {
+                shown.reason = "lag_unreadable";
+                shown.level = "debug";
+                shown.error = Some(error);
+            }
+        }
+        shown
+    }
 }
 
 /// What `migrate backfill run` says when it ran nothing.
