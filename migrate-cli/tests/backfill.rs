@@ -875,10 +875,100 @@ async fn a_batch_writers_wait_for_gives_way_and_the_next_is_smaller() {
     assert_eq!(
         int(
             &t.url,
-            &format!("SELECT batches FROM migrate_backfills WHERE version = {}", v[1])
+            &format!(
+                "SELECT batches FROM migrate_backfills WHERE version = {}",
+                v[1]
+            )
         )
         .await,
         i64::from(rows / 50 + 1),
         "the batch after the one writers waited for is smaller"
+    );
+}
+
+/// `url` connecting as `user` with `password` instead.
+fn as_user(url: &str, user: &str, password: &str) -> String {
+    let scheme = url.find("://").expect("a URL") + 3;
+    let at = url[scheme..].find('@').expect("a user in the URL") + scheme;
+    format!("{}{user}:{password}{}", &url[..scheme], &url[at..])
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn no_replicas_or_an_unreadable_replication_view_holds_no_batch_back() {
+    // No replica: `pg_stat_replication` is empty, and the smallest `backfill_max_lag` never
+    // makes a batch wait.
+    let t = postgres().await;
+    let config = "backfill_max_lag = \"1ms\"\n";
+    let files = [
+        ("create_items", create_items(200)),
+        ("fill_items", FILL.to_string()),
+    ];
+    let files: Vec<(&str, &str)> = files.iter().map(|(n, s)| (*n, s.as_str())).collect();
+    let (p, _) = project(t.dialect, config, &files);
+    let up = run(p.path(), &t.url, &["up", "--format", "json"]);
+    assert!(up.status.success(), "{}", text(&up));
+    assert_eq!(
+        events(&up, "backfill_giving_way"),
+        Vec::<serde_json::Value>::new()
+    );
+    every_row_once(&t.url, 200, "postgres: no replica").await;
+
+    // A role that may not read the view: the lag is noted once as unreadable (a debug line in
+    // JSON, nothing in text), and the batches go on.
+    let t = postgres().await;
+    let role = format!("migrate_no_stats_{}", std::process::id());
+    let mut admin = Connection::connect(&t.url).await.expect("connect");
+    for sql in [
+        format!("CREATE ROLE {role} LOGIN PASSWORD 'secret'"),
+        "REVOKE SELECT ON pg_catalog.pg_stat_replication FROM PUBLIC".to_string(),
+        format!("GRANT CREATE, USAGE ON SCHEMA public TO {role}"),
+    ] {
+        admin
+            .execute(&sql)
+            .await
+            .unwrap_or_else(|e| panic!("{sql}: {e}"));
+    }
+    let url = as_user(&t.url, &role, "secret");
+    let (p, _) = project(t.dialect, config, &files);
+    let up = run(p.path(), &url, &["up", "--format", "json"]);
+    let shown = text(&up);
+    // The same in text, on another batch file: nothing said.
+    let mut more = files.clone();
+    more.push((
+        "touch_items",
+        "-- migrate:batch table=items size=50\nUPDATE items SET grp = grp WHERE :batch;\n",
+    ));
+    let (p2, _) = project(t.dialect, config, &more);
+    let plain = run(p2.path(), &url, &["up"]);
+    every_row_once(&t.url, 200, "postgres: an unreadable view").await;
+    for sql in [format!("DROP OWNED BY {role}"), format!("DROP ROLE {role}")] {
+        admin
+            .execute(&sql)
+            .await
+            .unwrap_or_else(|e| panic!("{sql}: {e}"));
+    }
+    admin.close().await;
+    assert!(up.status.success(), "{shown}");
+    let noted = events(&up, "backfill_giving_way");
+    assert_eq!(noted.len(), 1, "{shown}");
+    assert_eq!(noted[0]["reason"], "lag_unreadable", "{}", noted[0]);
+    assert_eq!(noted[0]["level"], "debug", "{}", noted[0]);
+    assert!(
+        noted[0]["error"]
+            .as_str()
+            .is_some_and(|e| e.contains("permission denied")),
+        "{}",
+        noted[0]
+    );
+    assert!(plain.status.success(), "{}", text(&plain));
+    assert!(
+        text(&plain).contains("applied  20240101000002_touch_items"),
+        "{}",
+        text(&plain)
+    );
+    assert!(
+        !text(&plain).contains("replication lag"),
+        "{}",
+        text(&plain)
     );
 }
