@@ -324,6 +324,13 @@ async fn two_runners_share_one_backfill_and_never_the_same_batch() {
             finished, 1,
             "{what}: one runner finishes it, the other sees it done"
         );
+        for o in [&a, &b] {
+            assert!(
+                !text(o).contains("writers waited"),
+                "{what}: a runner waiting for its turn is no writer to give way to: {}",
+                text(o)
+            );
+        }
         let late = run(p.path(), &t.url, &["backfill", "run"]);
         assert!(
             text(&late).contains("no backfill to run: every batch file is finished"),

@@ -742,8 +742,8 @@ async fn batch(
 ) -> Result<Step, Failed> {
     let rt = db.runtime();
     let s = w.source;
-    let sql = rt.select_backfills_sql(table, &format!("version = {}", s.version), true);
-    let rows = db.fetch_texts(&sql).await?;
+    let lock_row = rt.select_backfills_sql(table, &format!("version = {}", s.version), true);
+    let rows = db.fetch_texts(&lock_row).await?;
     let Some(p) = rows.first().and_then(|r| progress::parse_row(r)) else {
         return Err(Failed::from(sqlx::Error::RowNotFound));
     };
@@ -789,10 +789,12 @@ async fn batch(
     }
     db.execute(&sql).await?;
     // Asked while the batch still holds its locks: who waits for them now waits for this commit.
+    // Another runner of this backfill waiting for the progress row (running `lock_row` too) is
+    // no writer: it takes the next batch.
     let waiting = if finished {
         0
     } else {
-        db.waiting_writers().await?
+        db.waiting_writers(&lock_row).await?
     };
     Ok(Step::Done {
         waiting,

@@ -602,10 +602,16 @@ impl Driver for PgDriver<'_> {
         }
     }
 
-    fn waiting_writers(&mut self) -> BoxFuture<'_, Result<u64, sqlx::Error>> {
+    fn waiting_writers<'a>(
+        &'a mut self,
+        peer: &'a str,
+    ) -> BoxFuture<'a, Result<u64, sqlx::Error>> {
         let c = self.conn.get();
         Box::pin(async move {
-            let n: i64 = sqlx::query_scalar(WAITING_WRITERS_SQL).fetch_one(c).await?;
+            let n: i64 = sqlx::query_scalar(WAITING_WRITERS_SQL)
+                .bind(peer)
+                .fetch_one(c)
+                .await?;
             Ok(u64::try_from(n).unwrap_or(0))
         })
     }
@@ -631,9 +637,10 @@ impl Driver for PgDriver<'_> {
 }
 
 /// The sessions waiting for a lock this session holds (a batch's row locks, in its
-/// transaction): `pg_blocking_pids` lists whom each session waits for.
-const WAITING_WRITERS_SQL: &str =
-    "SELECT count(*) FROM pg_stat_activity WHERE pg_backend_pid() = ANY(pg_blocking_pids(pid))";
+/// transaction): `pg_blocking_pids` lists whom each session waits for. `$1`: the statement of
+/// a peer runner waiting for the progress row, not counted.
+const WAITING_WRITERS_SQL: &str = "SELECT count(*) FROM pg_stat_activity \
+     WHERE pg_backend_pid() = ANY(pg_blocking_pids(pid)) AND query IS DISTINCT FROM $1";
 
 /// The largest lag of the streaming replicas, in milliseconds; NULL without a replica, or when
 /// the role may not see the lag columns (they need `pg_read_all_stats`, e.g. via `pg_monitor`).

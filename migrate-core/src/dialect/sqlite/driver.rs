@@ -454,7 +454,11 @@ impl Driver for SqliteDriver<'_> {
     /// Always 0: another connection's writer waits for the write lock a batch holds in its own
     /// busy timeout, invisible from here. The batch releases the lock at its commit, so such a
     /// writer waits at most one batch (`backfill_batch_time`).
-    fn waiting_writers(&mut self) -> BoxFuture<'_, Result<u64, sqlx::Error>> {
+    fn waiting_writers<'a>(
+        &'a mut self,
+        peer: &'a str,
+    ) -> BoxFuture<'a, Result<u64, sqlx::Error>> {
+        let _ = peer;
         Box::pin(async { Ok(0) })
     }
 
