@@ -258,6 +258,8 @@ pub struct Ticker<'o> {
     open: bool,
     last: Option<Instant>,
     live: bool,
+    /// When people were last told that writers waited (said at most every few seconds).
+    gave_way: Option<Instant>,
 }
 
 impl<'o> Ticker<'o> {
@@ -267,6 +269,7 @@ impl<'o> Ticker<'o> {
             open: false,
             last: None,
             live: !out.json() && std::io::stderr().is_terminal(),
+            gave_way: None,
         }
     }
 
@@ -279,6 +282,30 @@ impl<'o> Ticker<'o> {
         } = e
         {
             self.tick(e, *version, name, tick);
+            return;
+        }
+        if let Event::BackfillGivingWay {
+            reason: GiveWay::Writers { .. },
+            ..
+        } = e
+            && !self.out.json()
+        {
+            // Under a busy table most batches can give way: one line every 10 s is enough.
+            if self
+                .gave_way
+                .is_some_and(|t| t.elapsed() < Duration::from_secs(10))
+            {
+                return;
+            }
+            self.gave_way = Some(Instant::now());
+        }
+        if let Event::BackfillGivingWay {
+            reason: GiveWay::LagUnreadable { .. },
+            ..
+        } = e
+            && !self.out.json()
+        {
+            // A debug note, for the JSON lines only: the progress line stays.
             return;
         }
         self.close();
