@@ -15,6 +15,10 @@ pub use keys::{ConfigKey, EnvironmentKey};
 
 /// The file name looked for in the working directory.
 pub const CONFIG_FILE: &str = "migrate.toml";
+/// `backfill_batch_time` by default: the time one batch of a backfill aims at.
+pub const DEFAULT_BACKFILL_BATCH_TIME: Duration = Duration::from_millis(200);
+/// `backfill_max_lag` by default: the replication lag above which backfill batches wait.
+pub const DEFAULT_BACKFILL_MAX_LAG: Duration = Duration::from_secs(10);
 
 use crate::dialect::Capability;
 pub use crate::dialect::Dialect;
@@ -88,9 +92,9 @@ impl Config {
             statement_timeout: Some(Duration::from_secs(15 * 60)),
             lock_retries: 3,
             runner_lock_timeout: Some(Duration::from_secs(10 * 60)),
-            backfill_batch_time: Duration::from_millis(200),
+            backfill_batch_time: DEFAULT_BACKFILL_BATCH_TIME,
             backfill_pause: Duration::ZERO,
-            backfill_max_lag: Some(crate::batch::DEFAULT_MAX_LAG),
+            backfill_max_lag: Some(DEFAULT_BACKFILL_MAX_LAG),
             environments: BTreeMap::new(),
             lint: crate::lint::LintConfig::default(),
             lint_baseline: None,

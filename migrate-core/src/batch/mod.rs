@@ -50,10 +50,9 @@ pub const INITIAL_BATCH: u64 = 1_000;
 pub const MIN_BATCH: u64 = 10;
 /// The most rows an adaptive batch grows to.
 pub const MAX_BATCH: u64 = 100_000;
-/// `backfill_batch_time` by default.
-pub const DEFAULT_BATCH_TIME: Duration = Duration::from_millis(200);
-/// `backfill_max_lag` by default.
-pub const DEFAULT_MAX_LAG: Duration = Duration::from_secs(10);
+pub use crate::config::{
+    DEFAULT_BACKFILL_BATCH_TIME as DEFAULT_BATCH_TIME, DEFAULT_BACKFILL_MAX_LAG as DEFAULT_MAX_LAG,
+};
 /// The longest pause after a batch writers waited for.
 const MAX_GIVE_WAY: Duration = Duration::from_secs(10);
 /// How often a backfill waiting for its replicas asks again.
