@@ -40,6 +40,7 @@ BEGIN
 END
 $migrate_1$;
 
+-- migrate:allow destructive-statement: the temporary sequence that numbered the rows already there; the identity has a sequence of its own
 DROP SEQUENCE IF EXISTS "it's ""x"" $migrate$ 100%_n'o ""$_fill";
 
 ALTER TABLE "it's ""x"" $migrate$ 100%" DROP CONSTRAINT IF EXISTS "it's ""x"" $migrate$ 100%_tag %s_not_null";

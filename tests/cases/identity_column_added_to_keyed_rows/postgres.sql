@@ -44,6 +44,7 @@ BEGIN
 END
 $migrate$;
 
+-- migrate:allow destructive-statement: the temporary sequence that numbered the rows already there; the identity has a sequence of its own
 DROP SEQUENCE IF EXISTS "tickets_number_fill";
 
 ALTER TABLE "tickets" DROP CONSTRAINT IF EXISTS "tickets_rank_not_null";
@@ -67,4 +68,5 @@ BEGIN
 END
 $migrate$;
 
+-- migrate:allow destructive-statement: the temporary sequence that numbered the rows already there; the identity has a sequence of its own
 DROP SEQUENCE IF EXISTS "tickets_rank_fill";

@@ -312,7 +312,10 @@ fn add_identity_in_batches(cx: &mut Cx<'_>, table: &str, column: &Column, batch:
         literal(&add),
     );
     cx.online(format!("DO {}", super::quote::dollar_quoted(&body)));
-    cx.online(format!("DROP SEQUENCE IF EXISTS {seq}"));
+    cx.online(format!(
+        "-- migrate:allow destructive-statement: the temporary sequence that numbered the rows \
+         already there; the identity has a sequence of its own\nDROP SEQUENCE IF EXISTS {seq}"
+    ));
 }
 
 /// The `-- migrate:allow` line of an `ADD COLUMN` that rewrites the table because no lock-free

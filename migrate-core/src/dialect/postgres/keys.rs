@@ -118,7 +118,28 @@ fn add_primary_key_in_place(cx: &mut Cx<'_>, table: &str, key: &PrimaryKey) {
             ));
         }
     }
-    cx.tx(format!("ALTER TABLE {} ADD {}", ident(table), pk_def(key)));
+    // The table exists before the migration: building the key here locks it while the index
+    // builds. Said in the file, with the reason the lock-free route was not taken.
+    let retyped = key.columns.iter().any(|c| {
+        cx.old_column(table, c)
+            .is_some_and(|o| cx.retyped(table, &o.name))
+    });
+    let why = if retyped {
+        "a key column is retyped in this transaction, which rewrites the table under its \
+         exclusive lock already"
+    } else {
+        "a key column, its type or its identity is created in this transaction, so the key's \
+         index cannot be built before it; the table is locked while the index builds"
+    };
+    let allow = if cx.old_table(table).is_some() {
+        format!(
+            "-- migrate:allow adding-serial-primary-key-field: {why}\n\
+             -- migrate:allow constraint-missing-not-valid: {why}\n"
+        )
+    } else {
+        String::new()
+    };
+    cx.tx(format!("{allow}ALTER TABLE {} ADD {}", ident(table), pk_def(key)));
 }
 
 /// `base` with `suffix` (and a number, if need be), within PostgreSQL's 63 bytes, naming no
