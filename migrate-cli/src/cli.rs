@@ -88,12 +88,17 @@ pub enum Command {
     /// Exits 0 when the schema is valid, 1 when it has problems, 2 when the configuration is
     /// missing or broken.
     Check,
-    /// Write the next migration: the declared schema vs the migration directory's snapshot
+    /// Write the next migration: the declared schema vs what the migration directory produces
     ///
     /// Writes `migrations/<version>_<name>.sql` (and, on PostgreSQL, a separate no-transaction file
     /// for steps that must not hold long locks) and prints the paths. Changes that lose data or
     /// break running code are refused until the schema acknowledges them; the refusal prints the
     /// TOML line to add. No change: says so and writes nothing.
+    ///
+    /// What the migrations produce is the snapshot while it records them as they are; after a
+    /// hand-written (`migrate new`), edited or removed migration, the directory is replayed on a
+    /// scratch database (SQLite: in memory; PostgreSQL: `dev_database_url`, else a throwaway
+    /// local server) and read back, so objects a hand-written migration made are known.
     Generate(GenerateArgs),
     /// Create an empty hand-written migration, listed in the manifest
     ///
@@ -246,6 +251,13 @@ pub struct GenerateArgs {
     /// The file name after the version, in snake_case [default: describes the change]
     #[arg(long, value_name = "NAME")]
     pub name: Option<String>,
+    /// Show the SQL it would write and each change's safety verdict; write nothing
+    #[arg(long, visible_alias = "dry-run")]
+    pub print: bool,
+    /// Never replay the migration directory: trust the snapshot even when it does not record the
+    /// migrations as they are (says so)
+    #[arg(long)]
+    pub offline: bool,
 }
 
 #[derive(Debug, Args)]

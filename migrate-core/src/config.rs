@@ -41,6 +41,9 @@ pub struct Config {
     pub migrations: PathBuf,
     /// `database_url = "..."`: the default database.
     pub database_url: Option<String>,
+    /// `dev_database_url = "..."`: a server `migrate` may create and drop scratch databases on,
+    /// to replay the migration directory (PostgreSQL; SQLite replays in memory).
+    pub dev_database_url: Option<String>,
     /// The table recording applied migrations: `name`, or `schema.name` on PostgreSQL (the schema
     /// is created when missing). Its name also keys the runner lock.
     pub history_table: String,
@@ -73,6 +76,7 @@ impl Config {
             schema: dir.join("schema"),
             migrations: dir.join("migrations"),
             database_url: None,
+            dev_database_url: None,
             history_table: "migrate_history".into(),
             lock_timeout: Some(Duration::from_secs(5)),
             statement_timeout: Some(Duration::from_secs(15 * 60)),
@@ -197,6 +201,9 @@ impl Config {
                 }
                 ConfigKey::DatabaseUrl => {
                     cfg.database_url = string(&mut diags, "database_url", value)
+                }
+                ConfigKey::DevDatabaseUrl => {
+                    cfg.dev_database_url = string(&mut diags, "dev_database_url", value)
                 }
                 ConfigKey::HistoryTable => {
                     if let Some(s) = string(&mut diags, "history_table", value) {

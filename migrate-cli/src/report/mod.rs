@@ -8,6 +8,7 @@
 //! The JSON of a report is one line, its objects' keys in alphabetical order.
 
 pub mod diff;
+pub mod generate;
 pub mod lint;
 pub mod project;
 pub mod run;
