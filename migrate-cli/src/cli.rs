@@ -133,7 +133,13 @@ pub enum Command {
     /// or its connection lost). For those two it says what the run left (which indexes are valid,
     /// INVALID or missing) and the exact commands to recover. Exits 1 when a migration is modified,
     /// missing, failed or interrupted.
-    Status,
+    ///
+    /// Once every migration is applied, it also reports drift: how the database differs from what
+    /// the migration directory produces, replayed on a scratch database (so objects made by
+    /// hand-written migrations are expected), each line naming the migration that last mentions
+    /// the object, or none (a hand edit). Drift alone exits 0; with --exit-code, 1 (as `diff
+    /// --exit-code`).
+    Status(StatusArgs),
     /// Record migrations up to VERSION as applied without running them, to adopt an existing database
     Baseline(BaselineArgs),
     /// Write the next migration: the declared schema vs the live database
@@ -213,6 +219,13 @@ pub struct ConfirmArgs {
     /// Do not ask: for scripts (without a terminal, `drop` and `reset` refuse to run without it)
     #[arg(long, short = 'y')]
     pub yes: bool,
+}
+
+#[derive(Debug, Default, Args)]
+pub struct StatusArgs {
+    /// Exit with 1 when the database drifted from what the migrations produce
+    #[arg(long)]
+    pub exit_code: bool,
 }
 
 #[derive(Debug, Default, Args)]

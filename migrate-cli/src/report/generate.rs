@@ -169,7 +169,9 @@ impl Report for Generation<'_> {
         }
         if let Some(w) = &self.written {
             if w.is_empty() {
-                out.say("no changes: the declared schema matches the last migration; nothing written");
+                out.say(
+                    "no changes: the declared schema matches the last migration; nothing written",
+                );
             }
             for p in w {
                 out.say(p);
