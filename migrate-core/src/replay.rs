@@ -204,6 +204,64 @@ pub fn replay_blocking(
     })
 }
 
+/// Whether new migration files fit the directory ([`fits`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Fit {
+    /// They apply on top of the replayed directory.
+    Applies,
+    /// This one fails there: it suits a database that drifted from the directory, not the
+    /// databases built from it.
+    Breaks {
+        /// The planned file's name.
+        file: String,
+        /// What the scratch database said.
+        error: String,
+    },
+}
+
+/// Replays the directory, then `files` (`(name, SQL)`, as they would be written next) on top:
+/// whether a migration made against one live database (`migrate diff`) fits every database built
+/// from the directory.
+pub async fn fits(
+    req: Request<'_>,
+    dir: &MigrationDir,
+    files: &[(&str, &str)],
+) -> Result<Fit, ReplayError> {
+    let mut all = sources(dir).map_err(|error| ReplayError::Failed {
+        on: "the migration directory".into(),
+        error: Box::new(error),
+    })?;
+    let mut last = dir.last_version();
+    let mut planned = Vec::new();
+    for (name, sql) in files {
+        let version = crate::migration::Version::next(last, crate::migration::Version::now());
+        last = Some(version);
+        let source =
+            Source::new(version.as_u64(), name, sql).map_err(|error| ReplayError::Failed {
+                on: "the planned migration".into(),
+                error: Box::new(error),
+            })?;
+        planned.push(version.as_u64());
+        all.push(source);
+    }
+    match replay(req, &all, None, &mut |_, _| {}).await {
+        Ok(_) => Ok(Fit::Applies),
+        Err(ReplayError::Failed { error, .. }) => match *error {
+            RunError::Failed {
+                version,
+                name,
+                error,
+                ..
+            } if planned.contains(&version) => Ok(Fit::Breaks { file: name, error }),
+            other => Err(ReplayError::Failed {
+                on: "the migration directory".into(),
+                error: Box::new(other),
+            }),
+        },
+        Err(e) => Err(e),
+    }
+}
+
 /// The sources to replay: every migration of the directory as the repository holds it (no
 /// environment's secure files: a placeholder's development content runs).
 pub fn sources(dir: &MigrationDir) -> Result<Vec<Source>, RunError> {

@@ -88,13 +88,21 @@ impl<'a> Generation<'a> {
                         .iter()
                         .filter(|a| a.change == i)
                         .max_by_key(|a| a.risk);
+                    let describe = c.describe();
+                    let mut chars = describe.chars();
+                    let change = chars
+                        .next()
+                        .map(|f| f.to_uppercase().collect::<String>() + chars.as_str())
+                        .unwrap_or_default();
                     Verdict {
-                        change: c.describe(),
+                        change,
                         risk: worst.map_or("safe", |a| a.risk.as_str()),
                         reason: worst
                             .filter(|a| a.risk > migrate_core::safety::Risk::Safe)
                             .map(|a| a.reason.clone()),
-                        acknowledged: worst.is_some_and(|a| a.acknowledged),
+                        acknowledged: worst.is_some_and(|a| {
+                            a.acknowledged && a.risk >= migrate_core::safety::Risk::BreaksCode
+                        }),
                     }
                 })
                 .collect();
