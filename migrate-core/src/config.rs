@@ -392,6 +392,21 @@ mod tests {
     use super::*;
 
     #[test]
+    fn dev_database_url_is_read() {
+        let cfg = Config::parse(
+            Path::new("migrate.toml"),
+            "dev_database_url = \"postgres://u@h/scratch\"\n",
+        )
+        .expect("parses");
+        assert_eq!(
+            cfg.dev_database_url.as_deref(),
+            Some("postgres://u@h/scratch")
+        );
+        let err = Config::parse(Path::new("migrate.toml"), "dev_database_url = 1\n").unwrap_err();
+        assert_eq!(err.0[0].code, "wrong-kind");
+    }
+
+    #[test]
     fn parses_and_reports_unknown_keys() {
         let cfg = Config::parse(
             Path::new("/p/migrate.toml"),
@@ -503,6 +518,8 @@ mod tests {
             ("lint_basline", "lint_baseline"),
             ("histroy_table", "history_table"),
             ("enviroments", "environments"),
+            ("dev_databse_url", "dev_database_url"),
+            ("dev_db_url", "dev_database_url"),
         ] {
             let err =
                 Config::parse(Path::new("migrate.toml"), &format!("{typo} = 1\n")).unwrap_err();
