@@ -205,8 +205,11 @@ pub enum Replay {
     Offline,
 }
 
+/// Hears `(applied, total)` as a replay applies each migration.
+pub type Progress<'a> = &'a (dyn Fn(usize, usize) + Sync);
+
 /// Options of [`generate_with`].
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Clone, Copy, Default)]
 pub struct Options<'a> {
     /// The file name after the version (default: describes the change).
     pub name: Option<&'a str>,
@@ -216,6 +219,19 @@ pub struct Options<'a> {
     pub replay: Replay,
     /// The time the version is taken from (default: now).
     pub now: Option<Version>,
+    /// Progress of a replay, for long directories.
+    pub progress: Option<Progress<'a>>,
+}
+
+impl std::fmt::Debug for Options<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Options")
+            .field("name", &self.name)
+            .field("print", &self.print)
+            .field("replay", &self.replay)
+            .field("now", &self.now)
+            .finish_non_exhaustive()
+    }
 }
 
 /// Where the schema the directory produces came from.
@@ -403,7 +419,12 @@ fn replayed_plan(
             start_server: opts.replay == Replay::Full,
         },
     };
-    match replay::replay_blocking(req, &sources, Some(declared), &mut |_, _| {}) {
+    let mut progress = |done: usize, total: usize| {
+        if let Some(p) = opts.progress {
+            p(done, total);
+        }
+    };
+    match replay::replay_blocking(req, &sources, Some(declared), &mut progress) {
         Ok(r) => {
             let wanted = r
                 .wanted

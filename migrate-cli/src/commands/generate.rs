@@ -23,6 +23,16 @@ pub fn run(global: &Global, args: &GenerateArgs, out: &Output) -> Exit {
     {
         super::wait_for_a_free_second(&dir);
     }
+    // A long replay shows how far it got, on a terminal.
+    let terminal = !out.json() && std::io::IsTerminal::is_terminal(&std::io::stderr());
+    let progress = move |done: usize, total: usize| {
+        if terminal && total >= 50 && (done.is_multiple_of(25) || done == total) {
+            eprint!("\rreplaying the migration directory: {done}/{total}");
+            if done == total {
+                eprint!("\r\x1b[2K");
+            }
+        }
+    };
     let opts = Options {
         name: args.name.as_deref(),
         print: args.print,
@@ -32,6 +42,7 @@ pub fn run(global: &Global, args: &GenerateArgs, out: &Output) -> Exit {
             Replay::Full
         },
         now: None,
+        progress: Some(&progress),
     };
     match generate_with(&config, &opts) {
         Ok(outcome) => {

@@ -266,7 +266,18 @@ async fn replayed(ready: &Ready, out: &Output) -> Option<migrate_core::schema::S
             start_server: true,
         },
     };
-    match replay::replay(req, &ready.sources, None, &mut |_, _| {}).await {
+    // The directory as the repository holds it: an environment's secure files (`--env`) never
+    // run on a scratch database, which is not that environment's.
+    let sources = match replay::sources(&ready.dir) {
+        Ok(s) => s,
+        Err(e) => {
+            out.note(&format!(
+                "note: drift is checked against the snapshot: the migration directory cannot be replayed: {e}"
+            ));
+            return None;
+        }
+    };
+    match replay::replay(req, &sources, None, &mut |_, _| {}).await {
         Ok(r) => Some(r.schema),
         Err(e) => {
             out.note(&format!(
