@@ -321,3 +321,56 @@ async fn postgres_without_dev_database_url_starts_a_throwaway_server_or_names_th
     }
     t.close().await;
 }
+
+/// `dev_database_url` with `?mode=empty` names the scratch database itself (for a server where
+/// migrate may not create databases): whatever it held is dropped, and the replay runs there.
+#[tokio::test(flavor = "current_thread")]
+async fn a_dev_database_url_with_mode_empty_is_emptied_and_replayed_on() {
+    let mut t = Target::new(false).await;
+    let scratch = TestDb::new().await;
+    {
+        use sqlx::Connection;
+        let mut c = sqlx::PgConnection::connect(&scratch.url)
+            .await
+            .expect("connect");
+        sqlx::raw_sql(
+            "CREATE TABLE audit (x int); CREATE SCHEMA other; CREATE TABLE other.t (id int);",
+        )
+        .execute(&mut c)
+        .await
+        .expect("fill");
+    }
+    t.dev = format!("dev_database_url = \"{}?mode=empty\"\n", scratch.url);
+    let p = project(&t, "");
+    hand_written(p.path(), "create_audit", audit_by_hand(false));
+    fs::write(p.path().join("schema.toml"), AUDIT).expect("declare");
+    let out = run(p.path(), &t.url, &["generate", "--format", "json"]);
+    assert!(out.status.success(), "{}", text(&out));
+    let v = json(&out);
+    assert_eq!(v["basis"], "replayed", "{v}");
+    assert!(
+        v["replayed"]["on"]
+            .as_str()
+            .is_some_and(|on| on.contains("emptied database")),
+        "{v}"
+    );
+    assert_eq!(sql_files(p.path()).len(), 1, "nothing written: {v}");
+    // Emptied before the replay (its `audit` would have failed the hand-written migration) and
+    // after it.
+    let tables: i64 = {
+        use sqlx::Connection;
+        let mut c = sqlx::PgConnection::connect(&scratch.url)
+            .await
+            .expect("connect");
+        sqlx::query_scalar(
+            "SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace \
+             WHERE c.relkind = 'r' AND n.nspname NOT IN ('pg_catalog', 'information_schema')",
+        )
+        .fetch_one(&mut c)
+        .await
+        .expect("count")
+    };
+    assert_eq!(tables, 0);
+    scratch.close().await.expect("drop");
+    t.close().await;
+}

@@ -2,7 +2,9 @@
 //!
 //! - `dev_database_url` set: a database of its own on that server, `CREATE DATABASE
 //!   migrate_replay_<pid>_<nonce>`, dropped afterwards. The URL's own database is only used to
-//!   connect; its user must be allowed to create databases.
+//!   connect; its user must be allowed to create databases. With `?mode=empty` (for a server
+//!   where it may not), the database the URL names is the scratch database: every schema in it is
+//!   dropped before the replay and after.
 //! - unset, and the local server binaries found (`pg_config --bindir`, else the highest
 //!   `/usr/lib/postgresql/<version>/bin`, else `PATH`): a throwaway cluster, `initdb` into a
 //!   temporary directory (trust authentication, no fsync), `postgres` on a free port of
@@ -88,8 +90,61 @@ fn no_server(why: &str) -> DbError {
     )
 }
 
+/// The URL without its `mode=empty` query pair, when it has one: the named database is the
+/// scratch database itself, emptied before and after.
+fn reused(dev: &str) -> Option<String> {
+    let (base, query) = dev.split_once('?')?;
+    let pairs: Vec<&str> = query.split('&').collect();
+    if !pairs.contains(&"mode=empty") {
+        return None;
+    }
+    let rest: Vec<&str> = pairs.into_iter().filter(|p| *p != "mode=empty").collect();
+    Some(if rest.is_empty() {
+        base.to_string()
+    } else {
+        format!("{base}?{}", rest.join("&"))
+    })
+}
+
+/// Drops every schema but the system's (with all they hold) and makes `public` again.
+const EMPTY: &str = "DO $$\nDECLARE s name;\nBEGIN\n  FOR s IN SELECT nspname FROM pg_namespace\n    WHERE nspname NOT LIKE 'pg\\_%' AND nspname <> 'information_schema'\n  LOOP\n    EXECUTE format('DROP SCHEMA %I CASCADE', s);\n  END LOOP;\n  CREATE SCHEMA public;\nEND\n$$";
+
+/// The database `dev_database_url` names, with `?mode=empty`: for a server where migrate may not
+/// create databases. Everything in it is dropped, before the replay and after.
+async fn emptied(url: String) -> Result<Scratch, DbError> {
+    let shown = redact_url(&url);
+    let fail = |e: String| {
+        DbError::new(format!(
+            "cannot empty the scratch database dev_database_url names ({shown}): {e}"
+        ))
+        .with_help(
+            "with `?mode=empty`, `dev_database_url` names a database migrate empties (every schema dropped):              its user must own its schemas",
+        )
+    };
+    let mut conn = Connection::connect(&url).await.map_err(|e| fail(e.message))?;
+    if let Err(e) = conn.execute(EMPTY).await {
+        conn.close().await;
+        return Err(fail(crate::redact::scrub(&e.to_string(), &url)));
+    }
+    Ok(Scratch {
+        conn,
+        what: format!("the emptied database dev_database_url names ({shown})"),
+        release: Some(Box::new(move || {
+            Box::pin(async move {
+                if let Ok(mut c) = Connection::connect(&url).await {
+                    let _ = c.execute(EMPTY).await;
+                    c.close().await;
+                }
+            })
+        })),
+    })
+}
+
 /// A uniquely named database on the `dev_database_url` server.
 async fn on_dev_server(dev: &str) -> Result<Scratch, DbError> {
+    if let Some(url) = reused(dev) {
+        return emptied(url).await;
+    }
     let nonce = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| d.subsec_nanos());
@@ -368,5 +423,16 @@ mod tests {
             "postgres://u:p@h:5432/x?sslmode=disable"
         );
         assert_eq!(with_database("postgres://h", "x"), "postgres://h/x");
+    }
+
+    #[test]
+    fn mode_empty_names_the_database_to_reuse() {
+        assert_eq!(reused("postgres://h/d"), None);
+        assert_eq!(reused("postgres://h/d?sslmode=disable"), None);
+        assert_eq!(reused("postgres://h/d?mode=empty").as_deref(), Some("postgres://h/d"));
+        assert_eq!(
+            reused("postgres://h/d?sslmode=disable&mode=empty").as_deref(),
+            Some("postgres://h/d?sslmode=disable")
+        );
     }
 }
