@@ -374,3 +374,39 @@ async fn a_dev_database_url_with_mode_empty_is_emptied_and_replayed_on() {
     scratch.close().await.expect("drop");
     t.close().await;
 }
+
+/// What a hand-written migration made and the schema does not declare stays (as `diff` leaves
+/// what a live database has); acknowledging its drop in the schema generates the drop, which the
+/// snapshot alone could not (it never knew the table).
+#[tokio::test(flavor = "current_thread")]
+async fn a_hand_made_table_stays_until_its_drop_is_acknowledged() {
+    for sqlite in [true, false] {
+        let t = Target::new(sqlite).await;
+        let p = project(&t, "");
+        hand_written(
+            p.path(),
+            "create_audit",
+            "-- An audit table, by hand.\nCREATE TABLE audit (id integer PRIMARY KEY);\n",
+        );
+        let kept = run(p.path(), &t.url, &["generate", "--format", "json"]);
+        assert!(kept.status.success(), "{}", text(&kept));
+        assert_eq!(
+            json(&kept)["written"],
+            serde_json::json!([]),
+            "{}",
+            text(&kept)
+        );
+
+        fs::write(p.path().join("schema.toml"), "drop_tables = [\"audit\"]\n").expect("ack");
+        let dropped = run(p.path(), &t.url, &["generate", "--format", "json"]);
+        assert!(dropped.status.success(), "{}", text(&dropped));
+        let v = json(&dropped);
+        assert_eq!(v["basis"], "replayed", "{v}");
+        let files = sql_files(p.path());
+        assert_eq!(files.len(), 2, "{v}");
+        let sql = fs::read_to_string(&files[1]).expect("read");
+        assert!(sql.contains("DROP TABLE \"audit\""), "{sql}");
+        assert!(run(p.path(), &t.url, &["up"]).status.success());
+        t.close().await;
+    }
+}

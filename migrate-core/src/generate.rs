@@ -379,19 +379,24 @@ fn outcome_of(
     }
 }
 
-/// Whether `declared` acknowledges dropping a table, enum or column the snapshot does not have:
-/// something a hand-written migration made, which only a replay knows.
+/// Whether `declared` newly acknowledges dropping a table, enum or column the snapshot does not
+/// have: something a hand-written migration made, which only a replay knows. (An
+/// acknowledgement the snapshot carries too is an old one, of a drop already generated.)
 fn acknowledges_unknown(snapshot: &Schema, declared: &Schema) -> bool {
     let table = |name: &str| snapshot.tables.iter().find(|t| t.name == name);
-    declared.drop_tables.iter().any(|t| table(t).is_none())
-        || declared
-            .drop_enums
-            .iter()
-            .any(|e| !snapshot.enums.iter().any(|s| &s.name == e))
+    declared
+        .drop_tables
+        .iter()
+        .any(|t| table(t).is_none() && !snapshot.drop_tables.contains(t))
+        || declared.drop_enums.iter().any(|e| {
+            !snapshot.enums.iter().any(|s| &s.name == e) && !snapshot.drop_enums.contains(e)
+        })
         || declared.tables.iter().any(|t| {
-            t.drop_columns
-                .iter()
-                .any(|c| table(&t.name).is_some_and(|s| !s.columns.iter().any(|sc| &sc.name == c)))
+            t.drop_columns.iter().any(|c| {
+                table(&t.name).is_some_and(|s| {
+                    !s.columns.iter().any(|sc| &sc.name == c) && !s.drop_columns.contains(c)
+                })
+            })
         })
 }
 
@@ -718,6 +723,21 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// A drop the snapshot cannot know about (of a table a hand-written migration made) sends
+    /// `generate` to replay; one it already carries (a drop generated before) does not.
+    #[test]
+    fn only_a_new_acknowledgement_of_an_unknown_object_needs_a_replay() {
+        let snapshot = load_str("s.toml", PETS).unwrap();
+        let with = |extra: &str| load_str("d.toml", &format!("{extra}{PETS}")).unwrap();
+        assert!(!acknowledges_unknown(&snapshot, &with("")));
+        assert!(acknowledges_unknown(
+            &snapshot,
+            &with("drop_tables = [\"audit\"]\n")
+        ));
+        let old = with("drop_tables = [\"audit\"]\n");
+        assert!(!acknowledges_unknown(&old, &old));
     }
 
     #[test]
