@@ -88,11 +88,14 @@ impl Explain for ReplayError {
     fn help(&self) -> Option<String> {
         match self {
             ReplayError::Unavailable(e) | ReplayError::Read(e) => e.help.clone(),
-            ReplayError::Failed { error, .. } => Some(error.help().unwrap_or_else(|| {
-                "every migration must apply to an empty database in order: fix the file named above \
-                 (if it was never applied anywhere, edit it and run `migrate hash`)"
-                    .into()
-            })),
+            // The runner's recovery advice is about the scratch database, which is gone.
+            ReplayError::Failed { .. } => Some(
+                "every migration must apply, in order, to an empty database: a database built from the \
+                 directory fails the same way. If the file was never applied anywhere, fix it and run \
+                 `migrate hash`; if it was, the fix is a new migration, or the file relies on something \
+                 made outside the migrations (an extension, a role), which the scratch database lacks"
+                    .into(),
+            ),
         }
     }
 }
