@@ -76,6 +76,20 @@ enum Shown<'a> {
         message: &'static str,
     },
     Warning(RefusalShown),
+    Backfill(super::backfill::TickShown<'a>),
+    BackfillEstimate(super::backfill::EstimateShown<'a>),
+    NoBackfill {
+        next: Option<NextShown<'a>>,
+        message: String,
+    },
+}
+
+/// The next batch file and the migration it waits for.
+#[derive(Debug, Serialize)]
+struct NextShown<'a> {
+    version: u64,
+    name: &'a str,
+    after: &'a str,
 }
 
 /// Something the runner refuses in a file, for programs: `{"code", "version", "file", "line",
@@ -230,6 +244,26 @@ impl Serialize for EventLine<'_> {
                 message: "applied by a newer release: newer than every migration here",
             },
             Event::Tolerated(r) => Shown::Warning(RefusalShown::of(r)),
+            Event::Backfill {
+                version,
+                name,
+                tick,
+            } => Shown::Backfill(super::backfill::TickShown::of(*version, name, tick)),
+            Event::BackfillEstimate {
+                version,
+                name,
+                estimate,
+            } => Shown::BackfillEstimate(super::backfill::EstimateShown::of(
+                *version, name, estimate,
+            )),
+            Event::NoBackfill { next } => Shown::NoBackfill {
+                next: next.as_ref().map(|(version, name, after)| NextShown {
+                    version: *version,
+                    name,
+                    after,
+                }),
+                message: super::backfill::no_backfill_text(next.as_ref()),
+            },
         };
         shown.serialize(serializer)
     }
@@ -315,6 +349,22 @@ impl Report for EventLine<'_> {
                  nothing to do"
             ),
             Event::Tolerated(r) => warn(r),
+            Event::Backfill {
+                version,
+                name,
+                tick,
+            } => println!("{}", super::backfill::tick_line(*version, name, tick)),
+            Event::BackfillEstimate {
+                version,
+                name,
+                estimate,
+            } => println!(
+                "{}",
+                super::backfill::estimate_text(*version, name, estimate)
+            ),
+            Event::NoBackfill { next } => {
+                println!("{}", super::backfill::no_backfill_text(next.as_ref()))
+            }
         }
     }
 }
