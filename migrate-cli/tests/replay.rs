@@ -410,3 +410,41 @@ async fn a_hand_made_table_stays_until_its_drop_is_acknowledged() {
         t.close().await;
     }
 }
+
+/// A batch file (a generated backfill) replays through the runner like any migration: on the
+/// scratch database's empty table its walk is immediate.
+#[tokio::test(flavor = "current_thread")]
+async fn a_directory_with_a_batch_file_replays() {
+    let t = Target::new(false).await;
+    let pets = "[tables.pets]\nmodel = \"Pet\"\n[tables.pets.columns]\nid = { type = \"bigint\", primary_key = true }\nname = \"text\"\n";
+    let p = project(&t, pets);
+    assert!(run(p.path(), &t.url, &["generate"]).status.success());
+    fs::write(
+        p.path().join("schema.toml"),
+        format!("{pets}tag = {{ type = \"uuid\", default = \"gen_random_uuid()\" }}\n"),
+    )
+    .expect("a column filled in batches");
+    assert!(run(p.path(), &t.url, &["generate"]).status.success());
+    let batch = sql_files(p.path())
+        .into_iter()
+        .filter(|f| {
+            fs::read_to_string(f)
+                .expect("read")
+                .contains("-- migrate:batch")
+        })
+        .count();
+    assert_eq!(batch, 1, "a batch file was generated");
+    hand_written(
+        p.path(),
+        "by_hand",
+        "-- A view, by hand.\nCREATE VIEW pet_names AS SELECT name FROM pets;\n",
+    );
+    let before = sql_files(p.path()).len();
+    let out = run(p.path(), &t.url, &["generate", "--format", "json"]);
+    assert!(out.status.success(), "{}", text(&out));
+    let v = json(&out);
+    assert_eq!(v["basis"], "replayed", "{v}");
+    assert_eq!(v["written"], serde_json::json!([]), "{v}");
+    assert_eq!(sql_files(p.path()).len(), before);
+    t.close().await;
+}
