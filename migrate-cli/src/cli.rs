@@ -88,13 +88,18 @@ pub enum Command {
     /// Exits 0 when the schema is valid, 1 when it has problems, 2 when the configuration is
     /// missing or broken.
     Check,
-    /// Write the next migration: the declared schema vs the migration directory's snapshot
+    /// Write the next migration: the declared schema vs what the migration directory produces
     ///
     /// Writes `migrations/<version>_<name>.sql` (and, on PostgreSQL, a separate no-transaction file
     /// for steps that must not hold long locks, and a `-- migrate:batch` file for each column whose
     /// existing rows are filled in batches before it becomes NOT NULL) and prints the paths. Changes that lose data or
     /// break running code are refused until the schema acknowledges them; the refusal prints the
     /// TOML line to add. No change: says so and writes nothing.
+    ///
+    /// What the migrations produce is the snapshot while it records them as they are; after a
+    /// hand-written (`migrate new`), edited or removed migration, the directory is replayed on a
+    /// scratch database (SQLite: in memory; PostgreSQL: `dev_database_url`, else a throwaway
+    /// local server) and read back, so objects a hand-written migration made are known.
     Generate(GenerateArgs),
     /// Create an empty hand-written migration, listed in the manifest
     ///
@@ -129,7 +134,13 @@ pub enum Command {
     /// or its connection lost). For those two it says what the run left (which indexes are valid,
     /// INVALID or missing) and the exact commands to recover. Exits 1 when a migration is modified,
     /// missing, failed or interrupted.
-    Status,
+    ///
+    /// Once every migration is applied, it also reports drift: how the database differs from what
+    /// the migration directory produces, replayed on a scratch database (so objects made by
+    /// hand-written migrations are expected), each line naming the migration that last mentions
+    /// the object, or none (a hand edit). Drift alone exits 0; with --exit-code, 1 (as `diff
+    /// --exit-code`).
+    Status(StatusArgs),
     /// Record migrations up to VERSION as applied without running them, to adopt an existing database
     Baseline(BaselineArgs),
     /// Write the next migration: the declared schema vs the live database
@@ -246,6 +257,13 @@ pub struct ConfirmArgs {
 }
 
 #[derive(Debug, Default, Args)]
+pub struct StatusArgs {
+    /// Exit with 1 when the database drifted from what the migrations produce
+    #[arg(long)]
+    pub exit_code: bool,
+}
+
+#[derive(Debug, Default, Args)]
 pub struct UpArgs {
     /// Run the pending migrations in a transaction that is rolled back, and report what they did
     #[arg(long)]
@@ -281,6 +299,13 @@ pub struct GenerateArgs {
     /// The file name after the version, in snake_case [default: describes the change]
     #[arg(long, value_name = "NAME")]
     pub name: Option<String>,
+    /// Show the SQL it would write and each change's safety verdict; write nothing
+    #[arg(long, visible_alias = "dry-run")]
+    pub print: bool,
+    /// Never replay the migration directory: trust the snapshot even when it does not record the
+    /// migrations as they are (says so)
+    #[arg(long)]
+    pub offline: bool,
 }
 
 #[derive(Debug, Args)]

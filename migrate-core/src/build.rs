@@ -262,6 +262,11 @@ pub fn run_in(config_path: &Path, locked: Option<&'static str>) -> Result<Outcom
                     )
                     .into());
                 }
+                if !dir.snapshot_is_current() {
+                    println!(
+                        "cargo:warning=migrate: the snapshot does not record the migrations as they are (one was written by hand, edited or removed); checked against the snapshot, which may miss what they do: run `migrate generate` to replay them"
+                    );
+                }
                 dir.snapshot().map_err(GenerateError::from)?
             } else {
                 crate::schema::Schema::default()
@@ -280,10 +285,24 @@ pub fn run_in(config_path: &Path, locked: Option<&'static str>) -> Result<Outcom
                 })
             }
         }
-        None => match crate::generate::generate_for(&config, None)? {
-            Generated::NoChange => Ok(Outcome::UpToDate),
-            Generated::Written(paths) => Ok(Outcome::Written(paths)),
-        },
+        None => {
+            // A build replays only where that needs no server of its own (SQLite in memory,
+            // `dev_database_url`): it must stay quick, and never starts one.
+            let opts = crate::generate::Options {
+                replay: crate::generate::Replay::NoServer,
+                ..crate::generate::Options::default()
+            };
+            let outcome = crate::generate::generate_with(&config, &opts)?;
+            if let crate::generate::Basis::Stale { why } = &outcome.basis {
+                println!(
+                    "cargo:warning=migrate: generated from the snapshot, which does not record the migrations as they are ({why}); run `migrate generate` to replay them"
+                );
+            }
+            match outcome.generated {
+                Generated::NoChange => Ok(Outcome::UpToDate),
+                Generated::Written(paths) => Ok(Outcome::Written(paths)),
+            }
+        }
     }
 }
 

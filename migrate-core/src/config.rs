@@ -45,6 +45,9 @@ pub struct Config {
     pub migrations: PathBuf,
     /// `database_url = "..."`: the default database.
     pub database_url: Option<String>,
+    /// `dev_database_url = "..."`: a server `migrate` may create and drop scratch databases on,
+    /// to replay the migration directory (PostgreSQL; SQLite replays in memory).
+    pub dev_database_url: Option<String>,
     /// The table recording applied migrations: `name`, or `schema.name` on PostgreSQL (the schema
     /// is created when missing). Its name also keys the runner lock.
     pub history_table: String,
@@ -87,6 +90,7 @@ impl Config {
             schema: dir.join("schema"),
             migrations: dir.join("migrations"),
             database_url: None,
+            dev_database_url: None,
             history_table: "migrate_history".into(),
             lock_timeout: Some(Duration::from_secs(5)),
             statement_timeout: Some(Duration::from_secs(15 * 60)),
@@ -214,6 +218,9 @@ impl Config {
                 }
                 ConfigKey::DatabaseUrl => {
                     cfg.database_url = string(&mut diags, "database_url", value)
+                }
+                ConfigKey::DevDatabaseUrl => {
+                    cfg.dev_database_url = string(&mut diags, "dev_database_url", value)
                 }
                 ConfigKey::HistoryTable => {
                     if let Some(s) = string(&mut diags, "history_table", value) {
@@ -438,6 +445,21 @@ mod tests {
     use super::*;
 
     #[test]
+    fn dev_database_url_is_read() {
+        let cfg = Config::parse(
+            Path::new("migrate.toml"),
+            "dev_database_url = \"postgres://u@h/scratch\"\n",
+        )
+        .expect("parses");
+        assert_eq!(
+            cfg.dev_database_url.as_deref(),
+            Some("postgres://u@h/scratch")
+        );
+        let err = Config::parse(Path::new("migrate.toml"), "dev_database_url = 1\n").unwrap_err();
+        assert_eq!(err.0[0].code, "wrong-kind");
+    }
+
+    #[test]
     fn parses_and_reports_unknown_keys() {
         let cfg = Config::parse(
             Path::new("/p/migrate.toml"),
@@ -617,6 +639,8 @@ mod tests {
             ("lint_basline", "lint_baseline"),
             ("histroy_table", "history_table"),
             ("enviroments", "environments"),
+            ("dev_databse_url", "dev_database_url"),
+            ("dev_db_url", "dev_database_url"),
         ] {
             let err =
                 Config::parse(Path::new("migrate.toml"), &format!("{typo} = 1\n")).unwrap_err();

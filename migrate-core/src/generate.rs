@@ -63,6 +63,26 @@ pub enum GenerateError {
     /// Changes the schema does not acknowledge.
     #[error("{} change(s) would lose data or break running code", .0.len())]
     Refused(Vec<Assessment>),
+    /// What the migration directory produces could not be learned by replaying it.
+    #[error("{message}")]
+    Replay {
+        /// A stable code (`no-dev-database`, `replay-failed`, ...).
+        code: &'static str,
+        /// What went wrong.
+        message: String,
+        /// How to fix it.
+        help: Option<String>,
+    },
+}
+
+impl GenerateError {
+    fn replay(e: &dyn Explain) -> GenerateError {
+        GenerateError::Replay {
+            code: e.code(),
+            message: e.to_string(),
+            help: e.help(),
+        }
+    }
 }
 
 impl Explain for GenerateError {
@@ -71,12 +91,14 @@ impl Explain for GenerateError {
             GenerateError::Schema(_) => "schema-errors",
             GenerateError::Migrations(e) => e.code(),
             GenerateError::Refused(_) => "refused",
+            GenerateError::Replay { code, .. } => code,
         }
     }
 
     fn help(&self) -> Option<String> {
         match self {
             GenerateError::Migrations(e) => e.help(),
+            GenerateError::Replay { help, .. } => help.clone(),
             GenerateError::Schema(_) | GenerateError::Refused(_) => None,
         }
     }
@@ -124,8 +146,8 @@ pub fn plan_by(
     }
 }
 
-/// Loads the schema, diffs it against the snapshot in `migrations`, and writes the next
-/// migration(s). Refuses, writing nothing, when a change needs an acknowledgement.
+/// Loads the schema, diffs it against what the migration directory produces, and writes the
+/// next migration(s). Refuses, writing nothing, when a change needs an acknowledgement.
 pub fn generate(
     dialect: Dialect,
     schema_path: &Path,
@@ -142,14 +164,11 @@ pub fn generate_for(
     config: &crate::config::Config,
     name: Option<&str>,
 ) -> Result<Generated, GenerateError> {
-    generate_in(
-        config.dialect,
-        &config.schema,
-        &config.migrations,
-        config.lint_baseline,
+    let opts = Options {
         name,
-        Version::now(),
-    )
+        ..Options::default()
+    };
+    generate_with(config, &opts).map(|o| o.generated)
 }
 
 /// [`generate`] as if the current time were `now`.
@@ -160,24 +179,122 @@ pub fn generate_at(
     name: Option<&str>,
     now: Version,
 ) -> Result<Generated, GenerateError> {
-    generate_in(dialect, schema_path, migrations, None, name, now)
+    let mut config = crate::config::Config::defaults(Path::new("."));
+    config.dialect = dialect;
+    config.schema = schema_path.to_path_buf();
+    config.migrations = migrations.to_path_buf();
+    let opts = Options {
+        name,
+        now: Some(now),
+        ..Options::default()
+    };
+    generate_with(&config, &opts).map(|o| o.generated)
 }
 
-fn generate_in(
-    dialect: Dialect,
-    schema_path: &Path,
-    migrations: &Path,
-    baseline: Option<Version>,
-    name: Option<&str>,
-    now: Version,
-) -> Result<Generated, GenerateError> {
-    let declared = schema::load(schema_path).map_err(GenerateError::Schema)?;
+/// How `generate` learns what the migration directory produces when the snapshot does not
+/// record the migrations as they are (one was written by hand, edited, removed, or added by
+/// `migrate diff`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Replay {
+    /// Replay the directory on a scratch database, starting a throwaway local server when need
+    /// be; an error when none can be had (`migrate generate`).
+    #[default]
+    Full,
+    /// Replay only on what needs no server of its own (SQLite in memory, `dev_database_url`);
+    /// else use the snapshot and say so ([`Basis::Stale`]): `build.rs`.
+    NoServer,
+    /// Never replay: the snapshot, saying so when it is stale (`migrate generate --offline`).
+    Offline,
+}
+
+/// Hears `(applied, total)` as a replay applies each migration.
+pub type Progress<'a> = &'a (dyn Fn(usize, usize) + Sync);
+
+/// Options of [`generate_with`].
+#[derive(Clone, Copy, Default)]
+pub struct Options<'a> {
+    /// The file name after the version (default: describes the change).
+    pub name: Option<&'a str>,
+    /// Plan only: write nothing, not even a refreshed snapshot (`generate --print`).
+    pub print: bool,
+    /// When to replay the directory.
+    pub replay: Replay,
+    /// The time the version is taken from (default: now).
+    pub now: Option<Version>,
+    /// Progress of a replay, for long directories.
+    pub progress: Option<Progress<'a>>,
+}
+
+impl std::fmt::Debug for Options<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Options")
+            .field("name", &self.name)
+            .field("print", &self.print)
+            .field("replay", &self.replay)
+            .field("now", &self.now)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Where the schema the directory produces came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Basis {
+    /// The snapshot records the migrations as they are: nothing was replayed.
+    Snapshot,
+    /// The directory was replayed on a scratch database.
+    Replayed {
+        /// How many migrations were applied.
+        migrations: usize,
+        /// What the scratch database was.
+        on: String,
+        /// How long it took, in milliseconds.
+        ms: u64,
+    },
+    /// The snapshot does not record the migrations as they are and the directory could not be
+    /// replayed: the snapshot was used anyway. A hand-written migration's objects are unknown.
+    Stale {
+        /// Why it was not replayed.
+        why: String,
+    },
+}
+
+/// What [`generate_with`] did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Outcome {
+    /// The files written (none with [`Options::print`]).
+    pub generated: Generated,
+    /// The plan: changes, safety verdicts, files.
+    pub plan: Plan,
+    /// Where the current schema came from.
+    pub basis: Basis,
+    /// The snapshot was rewritten to record the migrations as they are (no new file).
+    pub refreshed: bool,
+}
+
+/// Loads the schema, learns what the migration directory produces (the snapshot when it
+/// records the migrations as they are, else a replay, see [`Replay`]), diffs, and writes the
+/// next migration(s) with the new snapshot, unless `opts.print`. Refuses, writing nothing, when
+/// a change needs an acknowledgement.
+pub fn generate_with(
+    config: &crate::config::Config,
+    opts: &Options<'_>,
+) -> Result<Outcome, GenerateError> {
+    let declared = schema::load(&config.schema).map_err(GenerateError::Schema)?;
+    let migrations = config.migrations.as_path();
     let mut dir = if migrations.is_dir() {
         MigrationDir::open(migrations)?
+    } else if opts.print {
+        return Ok(outcome_of(
+            config.dialect,
+            &Schema::default(),
+            &declared,
+            opts,
+            Basis::Snapshot,
+        ));
     } else {
         MigrationDir::create(migrations)?
     }
-    .with_baseline(baseline);
+    .with_baseline(config.lint_baseline);
     let problems = dir.verify();
     if !problems.is_empty() {
         return Err(MigrationError::Unverified {
@@ -186,22 +303,163 @@ fn generate_in(
         }
         .into());
     }
-    let current = dir.snapshot()?;
-    let plan = plan(dialect, &current, &declared, name);
-    if plan.diff.is_empty() {
-        return Ok(Generated::NoChange);
-    }
+    let snapshot = dir.snapshot()?;
+    let fresh = dir.snapshot_is_current() && !acknowledges_unknown(&snapshot, &declared);
+    let (plan, basis) = if fresh {
+        (
+            plan(config.dialect, &snapshot, &declared, opts.name),
+            Basis::Snapshot,
+        )
+    } else if dir.migrations().is_empty() {
+        let basis = Basis::Replayed {
+            migrations: 0,
+            on: "nothing (no migrations)".into(),
+            ms: 0,
+        };
+        (
+            plan(config.dialect, &Schema::default(), &declared, opts.name),
+            basis,
+        )
+    } else {
+        match replayed_plan(config, &dir, &declared, opts)? {
+            Ok(done) => done,
+            Err(why) => (
+                plan(config.dialect, &snapshot, &declared, opts.name),
+                Basis::Stale { why },
+            ),
+        }
+    };
     let refused: Vec<Assessment> = plan.refusals().into_iter().cloned().collect();
     if !refused.is_empty() {
         return Err(GenerateError::Refused(refused));
+    }
+    let stale = matches!(basis, Basis::Stale { .. });
+    if opts.print || plan.diff.is_empty() {
+        // A replay that found nothing to write is recorded, so that the next run replays nothing.
+        let refresh = !opts.print && !fresh && !stale;
+        if refresh {
+            dir.write_snapshot(&declared)?;
+        }
+        return Ok(Outcome {
+            generated: Generated::NoChange,
+            plan,
+            basis,
+            refreshed: refresh,
+        });
     }
     let files: Vec<(&str, &str)> = plan
         .files
         .iter()
         .map(|f| (f.name.as_str(), f.content.as_str()))
         .collect();
-    let paths = dir.add_all_with_snapshot_at(&files, &declared, now)?;
-    Ok(Generated::Written(paths))
+    let now = opts.now.unwrap_or_else(Version::now);
+    let paths = if stale {
+        dir.add_all_with_stale_snapshot_at(&files, &declared, now)?
+    } else {
+        dir.add_all_with_snapshot_at(&files, &declared, now)?
+    };
+    Ok(Outcome {
+        generated: Generated::Written(paths),
+        plan,
+        basis,
+        refreshed: false,
+    })
+}
+
+fn outcome_of(
+    dialect: Dialect,
+    current: &Schema,
+    declared: &Schema,
+    opts: &Options<'_>,
+    basis: Basis,
+) -> Outcome {
+    Outcome {
+        generated: Generated::NoChange,
+        plan: plan(dialect, current, declared, opts.name),
+        basis,
+        refreshed: false,
+    }
+}
+
+/// Whether `declared` newly acknowledges dropping a table, enum or column the snapshot does not
+/// have: something a hand-written migration made, which only a replay knows. (An
+/// acknowledgement the snapshot carries too is an old one, of a drop already generated.)
+fn acknowledges_unknown(snapshot: &Schema, declared: &Schema) -> bool {
+    let table = |name: &str| snapshot.tables.iter().find(|t| t.name == name);
+    declared
+        .drop_tables
+        .iter()
+        .any(|t| table(t).is_none() && !snapshot.drop_tables.contains(t))
+        || declared.drop_enums.iter().any(|e| {
+            !snapshot.enums.iter().any(|s| &s.name == e) && !snapshot.drop_enums.contains(e)
+        })
+        || declared.tables.iter().any(|t| {
+            t.drop_columns.iter().any(|c| {
+                table(&t.name).is_some_and(|s| {
+                    !s.columns.iter().any(|sc| &sc.name == c) && !s.drop_columns.contains(c)
+                })
+            })
+        })
+}
+
+/// The plan against the replayed directory: whatever the migrations made that the schema does
+/// not declare (a hand-written table, say) stays, unless the schema acknowledges dropping it,
+/// as `migrate diff` does against a live database. `Ok(Err(why))`: no scratch database could be
+/// had and `opts.replay` allows the snapshot instead.
+#[cfg(feature = "runtime")]
+fn replayed_plan(
+    config: &crate::config::Config,
+    dir: &MigrationDir,
+    declared: &Schema,
+    opts: &Options<'_>,
+) -> Result<Result<(Plan, Basis), String>, GenerateError> {
+    use crate::replay::{self, ReplayError, Request};
+    if opts.replay == Replay::Offline {
+        return Ok(Err("replaying was turned off (--offline)".into()));
+    }
+    let sources = replay::sources(dir).map_err(|e| GenerateError::replay(&e))?;
+    let req = Request {
+        dialect: config.dialect,
+        history_table: &config.history_table,
+        from: crate::dialect::runtime::ScratchFrom {
+            dev_url: config.dev_database_url.as_deref(),
+            start_server: opts.replay == Replay::Full,
+        },
+    };
+    let mut progress = |done: usize, total: usize| {
+        if let Some(p) = opts.progress {
+            p(done, total);
+        }
+    };
+    match replay::replay_blocking(req, &sources, Some(declared), &mut progress) {
+        Ok(r) => {
+            let wanted = r
+                .wanted
+                .unwrap_or_else(|| crate::introspect::represent(config.dialect, declared));
+            let (target, _) = crate::introspect::keep_undeclared(&r.schema, &wanted);
+            let p = plan(config.dialect, &r.schema, &target, opts.name);
+            let basis = Basis::Replayed {
+                migrations: r.applied,
+                on: r.on,
+                ms: r.ms,
+            };
+            Ok(Ok((p, basis)))
+        }
+        Err(ReplayError::Unavailable(e)) if opts.replay == Replay::NoServer => Ok(Err(e.message)),
+        Err(e) => Err(GenerateError::replay(&e)),
+    }
+}
+
+#[cfg(not(feature = "runtime"))]
+fn replayed_plan(
+    _config: &crate::config::Config,
+    _dir: &MigrationDir,
+    _declared: &Schema,
+    _opts: &Options<'_>,
+) -> Result<Result<(Plan, Basis), String>, GenerateError> {
+    Ok(Err(
+        "this build of migrate-core has no `runtime` feature to replay the directory with".into(),
+    ))
 }
 
 /// Changes that only accompany another one and do not name a file.
@@ -489,6 +747,21 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// A drop the snapshot cannot know about (of a table a hand-written migration made) sends
+    /// `generate` to replay; one it already carries (a drop generated before) does not.
+    #[test]
+    fn only_a_new_acknowledgement_of_an_unknown_object_needs_a_replay() {
+        let snapshot = load_str("s.toml", PETS).unwrap();
+        let with = |extra: &str| load_str("d.toml", &format!("{extra}{PETS}")).unwrap();
+        assert!(!acknowledges_unknown(&snapshot, &with("")));
+        assert!(acknowledges_unknown(
+            &snapshot,
+            &with("drop_tables = [\"audit\"]\n")
+        ));
+        let old = with("drop_tables = [\"audit\"]\n");
+        assert!(!acknowledges_unknown(&old, &old));
     }
 
     /// A backfill on a table with rows: the column added nullable in the transaction, filled in

@@ -40,6 +40,8 @@ pub mod names;
 mod ops;
 pub mod redact;
 #[cfg(feature = "runtime")]
+pub mod replay;
+#[cfg(feature = "runtime")]
 pub mod runner;
 pub mod rust_types;
 pub mod safety;

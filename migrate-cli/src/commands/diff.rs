@@ -154,6 +154,11 @@ pub fn run(global: &Global, args: &DiffArgs, out: &Output) -> Exit {
         out.emit(&shown);
         return exit;
     }
+    // A migration made against this one database must also fit every database built from the
+    // directory: replayed, then this migration on top.
+    if let Err(code) = fits_the_directory(&config, &plan, args.print, out) {
+        return code;
+    }
     // Only people are told about the snapshot.
     let snapshot_note = || !out.json() && snapshot_differs(&config, &declared);
     if args.print {
@@ -184,6 +189,67 @@ pub fn run(global: &Global, args: &DiffArgs, out: &Output) -> Exit {
         Err(e) => {
             out.explain(&e);
             Exit::Usage
+        }
+    }
+}
+
+/// Checks that the planned files apply on top of the replayed migration directory. When they do
+/// not, the live database drifted from the directory and the migration would only fit it: refused
+/// (exit 1), or with `--print` only said. Not checked, with a note, when no scratch database can
+/// be had or the directory does not replay.
+fn fits_the_directory(
+    config: &Config,
+    plan: &migrate_core::generate::Plan,
+    print: bool,
+    out: &Output,
+) -> Result<(), Exit> {
+    use migrate_core::replay::{self, Fit, Request};
+    let Ok(dir) = migrate_core::migration::MigrationDir::open(&config.migrations) else {
+        return Ok(());
+    };
+    let req = Request {
+        dialect: config.dialect,
+        history_table: &config.history_table,
+        from: migrate_core::dialect::runtime::ScratchFrom {
+            dev_url: config.dev_database_url.as_deref(),
+            start_server: true,
+        },
+    };
+    let files: Vec<(&str, &str)> = plan
+        .files
+        .iter()
+        .map(|f| (f.name.as_str(), f.content.as_str()))
+        .collect();
+    match block_on(replay::fits(req, &dir, &files)) {
+        Ok(Fit::Applies) => Ok(()),
+        Ok(Fit::Breaks { file, error }) => {
+            let message = format!(
+                "the migration fits this database only: on a database built from the migration directory, \
+                 the new migration `{file}` fails: {error}"
+            );
+            let help = "the database drifted from the migration directory (`migrate status` lists how): undo the \
+                        hand edits there, or make the change in a hand-written migration (`migrate new`) that works \
+                        on both, or `migrate generate` for what the schema declares";
+            if print {
+                let warning = out.paint_err("warning", crate::output::Tone::Waiting);
+                if !out.json() {
+                    eprintln!(
+                        "{warning}: {}
+  help: {help}",
+                        migrate_core::sql::printable(&message)
+                    );
+                }
+                Ok(())
+            } else {
+                out.error(&message, Some(&format!("{help}; nothing was written")));
+                Err(Exit::Found)
+            }
+        }
+        Err(e) => {
+            out.note(&format!(
+                "note: not checked against the migration directory (whether it applies to a database built from it): {e}"
+            ));
+            Ok(())
         }
     }
 }

@@ -10,7 +10,7 @@ use super::{
     Exit, block_on, connect, connect_existing, database_url, load_config, report_findings,
     report_problems,
 };
-use crate::cli::{BaselineArgs, Global, ResolveArgs, UpArgs};
+use crate::cli::{BaselineArgs, Global, ResolveArgs, StatusArgs, UpArgs};
 use crate::output::Output;
 use crate::report::backfill::Ticker;
 use crate::report::run::{Disagrees, Done, EventLine, Failed, Recorded, Resolved, StatusReport};
@@ -169,7 +169,7 @@ async fn settle_lost(ready: &Ready, e: RunError) -> RunError {
     }
 }
 
-pub fn status(global: &Global, out: &Output) -> Exit {
+pub fn status(global: &Global, args: &StatusArgs, out: &Output) -> Exit {
     // A directory that disagrees with its manifest is reported, and the table still shown: it
     // says what the database has applied, which is what the fix depends on.
     let (ready, problems) = match load(global, out) {
@@ -225,9 +225,21 @@ pub fn status(global: &Global, out: &Output) -> Exit {
             match introspect::introspect(&mut conn, &opts).await {
                 Ok(live) => {
                     let dialect = conn.dialect();
-                    let mut expected = introspect::represent(dialect, &snapshot);
-                    introspect::canonical_literals(&mut conn, &mut expected).await;
-                    Some(introspect::drift(&live, &expected, dialect))
+                    let expected = match replayed(&ready, out).await {
+                        Some(schema) => schema,
+                        None => {
+                            let mut expected = introspect::represent(dialect, &snapshot);
+                            introspect::canonical_literals(&mut conn, &mut expected).await;
+                            expected
+                        }
+                    };
+                    let lines = introspect::drift(&live, &expected, dialect);
+                    Some(
+                        lines
+                            .into_iter()
+                            .map(|l| attribute(&ready.dir, l))
+                            .collect::<Vec<_>>(),
+                    )
                 }
                 Err(e) => {
                     conn.close().await;
@@ -263,12 +275,66 @@ pub fn status(global: &Global, out: &Output) -> Exit {
         let report = StatusReport::new(&rows, drift.as_deref(), &ready.url)
             .with_content_problems(&ready.sources);
         out.emit(&report);
-        if report.problems() > 0 || report.drifted() || !problems.is_empty() {
+        if report.problems() > 0 || (args.exit_code && report.drifted()) || !problems.is_empty() {
             Exit::Found
         } else {
             Exit::Ok
         }
     })
+}
+
+/// What the migration directory produces, replayed on a scratch database (see
+/// `migrate_core::replay`); `None`, with a note saying why, when it cannot be replayed here: the
+/// snapshot stands in, which does not know what hand-written migrations made.
+async fn replayed(ready: &Ready, out: &Output) -> Option<migrate_core::schema::Schema> {
+    use migrate_core::Explain as _;
+    use migrate_core::replay::{self, Request};
+    let req = Request {
+        dialect: ready.config.dialect,
+        history_table: &ready.config.history_table,
+        from: migrate_core::dialect::runtime::ScratchFrom {
+            dev_url: ready.config.dev_database_url.as_deref(),
+            start_server: true,
+        },
+    };
+    // The directory as the repository holds it: an environment's secure files (`--env`) never
+    // run on a scratch database, which is not that environment's.
+    let sources = match replay::sources(&ready.dir) {
+        Ok(s) => s,
+        Err(e) => {
+            out.note(&format!(
+                "note: drift is checked against the snapshot: the migration directory cannot be replayed: {e}"
+            ));
+            return None;
+        }
+    };
+    match replay::replay(req, &sources, None, &mut |_, _| {}).await {
+        Ok(r) => Some(r.schema),
+        Err(e) => {
+            out.note(&format!(
+                "note: drift is checked against the snapshot, which does not know what hand-written migrations made: {e}"
+            ));
+            if let Some(help) = e.help() {
+                out.note(&format!("  help: {help}"));
+            }
+            None
+        }
+    }
+}
+
+/// A drift line with where the object most likely comes from: the newest migration whose text
+/// names it, or none (made by hand).
+fn attribute(dir: &MigrationDir, line: String) -> String {
+    // The first `quoted` name: `table`, `table.column`, an index or an enum.
+    let Some(name) = line.split('`').nth(1) else {
+        return line;
+    };
+    // A column by its own name: its table's migration says nothing about it.
+    let leaf = name.split_once('.').map_or(name, |(_, c)| c);
+    match migrate_core::replay::last_mentioning(dir, leaf) {
+        Some(file) => format!("{line} (`{leaf}` last named by migration {file})"),
+        None => format!("{line} (no migration names `{leaf}`: changed by hand?)"),
+    }
 }
 
 /// The database `status` reads. A SQLite file that does not exist yet is not created (`status`

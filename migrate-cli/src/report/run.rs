@@ -739,7 +739,8 @@ impl Report for StatusReport<'_> {
                     println!("  - {line}");
                 }
                 println!(
-                    "  (changed by hand, or by a hand-written migration the schema does not declare: `migrate diff` writes a migration back to the schema)"
+                    "  (changed by hand since the migrations ran: undo it by hand, or keep it by writing a migration \
+                     (`migrate new`) or declaring it and running `migrate generate`, so that every database gets it)"
                 );
             }
         }

@@ -52,6 +52,8 @@ keys! {
         Migrations = "migrations",
         /// `database_url`.
         DatabaseUrl = "database_url",
+        /// `dev_database_url`: a scratch PostgreSQL server the migration directory is replayed on.
+        DevDatabaseUrl = "dev_database_url",
         /// `history_table`: `name`, or `schema.name` on PostgreSQL.
         HistoryTable = "history_table",
         /// `lock_timeout`: a duration; `"0"` disables it.

@@ -159,6 +159,53 @@ pub trait Runtime: Sync {
     /// Drops the database the URL names, with all its data: `true` when dropped, `false` when
     /// there was none.
     fn drop_database<'a>(&'a self, url: &'a str) -> BoxFuture<'a, Result<bool, DbError>>;
+
+    // ---- scratch databases (replaying the migration directory, `crate::replay`) ----
+
+    /// An empty scratch database to replay the migration directory in: from `dev_database_url`
+    /// when given, else whatever the dialect can make by itself (an in-memory database, a
+    /// throwaway local server when `from.start_server` allows it), else an error naming
+    /// `dev_database_url`.
+    fn scratch<'a>(&'a self, from: ScratchFrom<'a>) -> BoxFuture<'a, Result<Scratch, DbError>> {
+        let _ = from;
+        let title = self.dialect().ops().title();
+        Box::pin(async move {
+            Err(DbError::new(format!(
+                "this build of migrate has no scratch {title} database to replay the migration directory in"
+            ))
+            .with_help("set `dev_database_url` in migrate.toml to a server migrate may create and drop databases on"))
+        })
+    }
+}
+
+/// Where a scratch database may come from ([`Runtime::scratch`]).
+#[derive(Debug, Clone, Copy)]
+pub struct ScratchFrom<'a> {
+    /// `dev_database_url`: a server `migrate` may create and drop databases on.
+    pub dev_url: Option<&'a str>,
+    /// Whether a throwaway local server may be started when there is no `dev_url` (not from
+    /// `build.rs`, which must stay quick and quiet).
+    pub start_server: bool,
+}
+
+/// How a scratch database is removed once its connection is closed.
+pub type Release = Box<dyn FnOnce() -> BoxFuture<'static, ()> + Send>;
+
+/// An empty scratch database: a connection to it, what it is, and how to remove it.
+pub struct Scratch {
+    /// An open connection to it.
+    pub conn: Connection<'static>,
+    /// What it is, for messages: "an in-memory SQLite database", "database `x` on
+    /// dev_database_url (postgres://…)".
+    pub what: String,
+    /// Removes it (drops the database, stops the server) once `conn` is closed.
+    pub release: Option<Release>,
+}
+
+impl fmt::Debug for Scratch {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Scratch").field("what", &self.what).finish()
+    }
 }
 
 /// A row of the history table to write.

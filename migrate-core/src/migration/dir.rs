@@ -41,6 +41,8 @@ pub struct MigrationDir {
     manifest: ManifestState,
     /// The snapshot file's bytes, when it exists.
     snapshot: Option<Vec<u8>>,
+    /// The snapshot about to be written was not checked against the migrations.
+    stale_snapshot: bool,
     /// `lint_baseline`: the newest version applied everywhere. The content problems of the
     /// migrations up to it are warnings (see [`MigrationDir::with_baseline`]).
     baseline: Option<Version>,
@@ -59,6 +61,7 @@ impl MigrationDir {
             scan_problems: Vec::new(),
             manifest: ManifestState::Absent,
             snapshot: None,
+            stale_snapshot: false,
             baseline: None,
         };
         dir.scan(&path)?;
@@ -510,6 +513,21 @@ impl MigrationDir {
         self.write_migrations(files, now, Some(schema))
     }
 
+    /// [`add_all_with_snapshot_at`](MigrationDir::add_all_with_snapshot_at), with a snapshot
+    /// that does not claim to record the migrations (it was not checked against them: see
+    /// [`snapshot_is_current`](MigrationDir::snapshot_is_current)).
+    pub fn add_all_with_stale_snapshot_at(
+        &mut self,
+        files: &[(&str, &str)],
+        schema: &Schema,
+        now: Version,
+    ) -> Result<Vec<PathBuf>, MigrationError> {
+        self.stale_snapshot = true;
+        let written = self.write_migrations(files, now, Some(schema));
+        self.stale_snapshot = false;
+        written
+    }
+
     /// Writes several new migrations, in order, and records them in the manifest in one step,
     /// leaving the snapshot as it is (what `migrate diff` does).
     pub fn add_all(&mut self, files: &[(&str, &str)]) -> Result<Vec<PathBuf>, MigrationError> {
@@ -554,7 +572,13 @@ impl MigrationDir {
             last = Some(version);
         }
 
-        let new_snapshot = schema.map(|s| print::to_toml(s).into_bytes());
+        let new_snapshot = schema.map(|s| {
+            if self.stale_snapshot {
+                snapshot_bytes(&[], s)
+            } else {
+                snapshot_bytes(&migrations, s)
+            }
+        });
         let snapshot = new_snapshot.as_deref().or(self.snapshot.as_deref());
         let manifest = MigrationDir::manifest_of(&migrations, snapshot);
 
@@ -636,6 +660,37 @@ impl MigrationDir {
         Ok(before)
     }
 
+    /// The chained sum of the migration files as they are now (the manifest's line of the last
+    /// migration, `h1:` omitted); empty when there is none. It changes whenever a migration is
+    /// added, edited, removed or reordered, so it keys what the directory produces.
+    pub fn migrations_sum(&self) -> String {
+        migrations_sum(&self.migrations)
+    }
+
+    /// The migrations' chained sum the snapshot was written for (its first line,
+    /// `# migrations: h1:<sum>`), when it records one.
+    pub fn snapshot_sum(&self) -> Option<String> {
+        let bytes = self.snapshot.as_deref()?;
+        let first = bytes.split(|&b| b == b'\n').next()?;
+        let first = std::str::from_utf8(first).ok()?.trim_end_matches('\r');
+        let sum = first
+            .strip_prefix(SNAPSHOT_HEADER)?
+            .split_whitespace()
+            .next()?;
+        Some(sum.to_string())
+    }
+
+    /// Whether the snapshot is the schema of the migrations as they are now: it records their
+    /// chained sum, or there are no migrations and no snapshot. When it is not (a migration was
+    /// written by hand, edited, or removed since), the directory must be replayed to know what
+    /// it produces.
+    pub fn snapshot_is_current(&self) -> bool {
+        if self.migrations.is_empty() && self.snapshot.is_none() {
+            return true;
+        }
+        self.snapshot_sum().as_deref() == Some(self.migrations_sum().as_str())
+    }
+
     /// The schema as of the last migration; an empty schema when there is no snapshot yet.
     pub fn snapshot(&self) -> Result<Schema, MigrationError> {
         let Some(bytes) = &self.snapshot else {
@@ -654,7 +709,7 @@ impl MigrationDir {
     /// Refuses if the directory has problems other than with the snapshot itself.
     pub fn write_snapshot(&mut self, schema: &Schema) -> Result<(), MigrationError> {
         self.require_clean(true)?;
-        let bytes = print::to_toml(schema).into_bytes();
+        let bytes = snapshot_bytes(&self.migrations, schema);
         let manifest = MigrationDir::manifest_of(&self.migrations, Some(&bytes));
         write_atomic(&self.snapshot_path(), &bytes)?;
         if let Err(e) = write_atomic(&self.manifest_path(), manifest.render().as_bytes()) {
@@ -665,6 +720,34 @@ impl MigrationDir {
         self.set_manifest(manifest);
         Ok(())
     }
+}
+
+/// The first line of a snapshot, before the chained sum of the migrations it was written for.
+const SNAPSHOT_HEADER: &str = "# migrations: h1:";
+
+/// The chained sum of these migrations, in order (see [`MigrationDir::migrations_sum`]).
+fn migrations_sum(migrations: &[Migration]) -> String {
+    let names: Vec<String> = migrations.iter().map(Migration::file_name).collect();
+    Manifest::from_files(
+        names
+            .iter()
+            .zip(migrations)
+            .map(|(n, m)| (n.as_str(), m.checksum.as_str())),
+    )
+    .entries
+    .pop()
+    .map(|e| e.chained)
+    .unwrap_or_default()
+}
+
+/// A snapshot file: a header naming the migrations it is the schema of, then the schema.
+fn snapshot_bytes(migrations: &[Migration], schema: &Schema) -> Vec<u8> {
+    format!(
+        "{SNAPSHOT_HEADER}{}\n# The schema the migrations above produce, written by `migrate generate`: do not edit.\n# When the sum differs from the migrations' (one was written by hand, edited or removed),\n# `migrate generate` replays the directory on a scratch database instead of trusting this file.\n{}",
+        migrations_sum(migrations),
+        print::to_toml(schema)
+    )
+    .into_bytes()
 }
 
 /// Why a file that does not end in `.sql` looks like a migration that would never run (a wrong
@@ -1296,12 +1379,49 @@ mod tests {
         assert_eq!(problems(&dir), [("unreadable", name(&dir, 0))]);
     }
 
+    /// The snapshot records the migrations it was written for: adding, editing or removing one
+    /// (and re-recording the manifest) makes it stale, so `generate` replays the directory.
+    #[test]
+    fn the_snapshot_records_the_migrations_it_describes() {
+        let tmp = tempfile::tempdir().expect("tempdir");
+        let mut dir = MigrationDir::create(tmp.path().join("migrations")).expect("create");
+        assert!(dir.snapshot_is_current(), "no migrations, no snapshot");
+        dir.add_with_snapshot_at("pets", "CREATE TABLE pets ();\n", &pets_schema(), v(NOW))
+            .expect("add");
+        assert!(dir.snapshot_is_current());
+        assert_eq!(dir.snapshot_sum(), Some(dir.migrations_sum()));
+        assert!(reopen(&dir).snapshot_is_current());
+
+        // A hand-written migration: the snapshot no longer describes the directory.
+        dir.add_at("by_hand", "CREATE VIEW v AS SELECT 1;\n", v(NOW))
+            .expect("add");
+        assert!(!reopen(&dir).snapshot_is_current());
+
+        // Removed again and re-recorded: the sum is the first one's again.
+        let by_hand = reopen(&dir).migrations()[1].path.clone();
+        assert!(by_hand.ends_with(format!("{}_by_hand.sql", v("20240601120001"))));
+        fs::remove_file(by_hand).expect("rm");
+        reopen(&dir).rehash().expect("rehash");
+        assert!(reopen(&dir).snapshot_is_current());
+
+        // Its own migration removed: stale, and the snapshot still loads.
+        let pets = reopen(&dir).migrations()[0].path.clone();
+        fs::remove_file(pets).expect("rm");
+        reopen(&dir).rehash().expect("rehash");
+        let dir = reopen(&dir);
+        assert!(!dir.snapshot_is_current());
+        assert_eq!(dir.snapshot().expect("load"), pets_schema());
+    }
+
     #[test]
     fn snapshot_round_trip_and_protection() {
         let (_tmp, mut dir) = setup();
         assert_eq!(dir.snapshot().expect("empty"), Schema::default());
         dir.write_snapshot(&Schema::default()).expect("write");
-        assert_eq!(read(&dir.snapshot_path()), "");
+        // The empty schema: the header alone, every line of it a comment.
+        let text = read(&dir.snapshot_path());
+        assert!(text.starts_with(SNAPSHOT_HEADER), "{text}");
+        assert!(text.lines().all(|l| l.starts_with('#')), "{text}");
         assert_eq!(reopen(&dir).snapshot().expect("empty"), Schema::default());
         let schema = pets_schema();
         dir.write_snapshot(&schema).expect("write");

@@ -41,6 +41,8 @@ mod lock;
 #[cfg(feature = "postgres")]
 mod recovery;
 #[cfg(feature = "postgres")]
+mod scratch;
+#[cfg(feature = "postgres")]
 pub mod introspect;
 
 use crate::diff::{Change, Diff};

@@ -80,6 +80,17 @@ impl Runtime for Postgres {
         Box::pin(super::driver::connect(url))
     }
 
+    /// A database of its own on `dev_database_url`, else a throwaway local server
+    /// ([`super::scratch`]).
+    #[cfg(feature = "postgres")]
+    fn scratch<'a>(
+        &'a self,
+        from: crate::dialect::runtime::ScratchFrom<'a>,
+    ) -> crate::dialect::runtime::BoxFuture<'a, Result<crate::dialect::runtime::Scratch, crate::db::DbError>>
+    {
+        Box::pin(super::scratch::open(from))
+    }
+
     fn represent(&self, schema: &Schema) -> Schema {
         represent(schema)
     }
@@ -370,6 +381,23 @@ fn database_parts(url: &str) -> Result<(String, String), DbError> {
         maintenance.push_str(q);
     }
     Ok((name, maintenance))
+}
+
+/// The URL with its database replaced by `name` (the query kept).
+#[cfg(feature = "postgres")]
+pub(super) fn with_database(url: &str, name: &str) -> String {
+    let scheme_end = url.find("://").map(|i| i + 3).unwrap_or(0);
+    let rest = &url[scheme_end..];
+    let (before_query, query) = rest
+        .split_once('?')
+        .map_or((rest, None), |(a, q)| (a, Some(q)));
+    let authority = before_query.split_once('/').map_or(before_query, |(a, _)| a);
+    let mut out = format!("{}{authority}/{name}", &url[..scheme_end]);
+    if let Some(q) = query {
+        out.push('?');
+        out.push_str(q);
+    }
+    out
 }
 
 fn percent_decode(s: &str) -> String {

@@ -44,6 +44,24 @@ impl Runtime for Sqlite {
         Box::pin(super::driver::connect(url))
     }
 
+    /// An in-memory database: nothing to configure, nothing to remove.
+    #[cfg(feature = "sqlite")]
+    fn scratch<'a>(
+        &'a self,
+        from: crate::dialect::runtime::ScratchFrom<'a>,
+    ) -> crate::dialect::runtime::BoxFuture<'a, Result<crate::dialect::runtime::Scratch, crate::db::DbError>>
+    {
+        let _ = from;
+        Box::pin(async {
+            let conn = super::driver::connect("sqlite::memory:").await?;
+            Ok(crate::dialect::runtime::Scratch {
+                conn,
+                what: "an in-memory SQLite database".into(),
+                release: None,
+            })
+        })
+    }
+
     /// `sqlite://dev.db` → `sqlite://<base>/dev.db`; an absolute path and `:memory:` stay.
     fn resolve_url(&self, url: &str, base: &Path) -> String {
         let Some(rest) = url
