@@ -13,6 +13,7 @@ use std::path::{Path, PathBuf};
 
 use crate::config::Dialect;
 use crate::diagnostic::{Diagnostics, Explain};
+use crate::diff::phased::{self, Phased, Step};
 use crate::diff::{Change, Diff, diff};
 use crate::migration::{MigrationDir, MigrationError, Version, snake_case};
 use crate::safety::{Assessment, assess};
@@ -40,6 +41,9 @@ pub struct Plan {
     pub assessments: Vec<Assessment>,
     /// The files it would write (none when a change is refused).
     pub files: Vec<PlannedFile>,
+    /// Why a change that asks for the expand/contract route cannot take it: a message and its
+    /// fix each. Nothing is written while there is one.
+    pub problems: Vec<(String, String)>,
 }
 
 impl Plan {
@@ -110,15 +114,65 @@ pub fn plan_by(
 ) -> Plan {
     let d = diff(current, declared);
     let assessments = assess(dialect, &d, current, declared);
-    let files = if d.is_empty() {
+    let split = phased::split(&d, current, declared);
+    let mut problems = split.problems.clone();
+    if !split.phased.is_empty()
+        && let Some(why) = dialect.ops().why_no_expand_contract()
+    {
+        for p in &split.phased {
+            problems.push((
+                format!(
+                    "{} cannot take the expand-contract route: {why}",
+                    capitalize(&p.describe()).trim_end_matches('.')
+                ),
+                "remove `strategy = \"expand-contract\"` beside its acknowledgement (or write `strategy = \"in-place\"`)".into(),
+            ));
+        }
+    }
+    let files = if d.is_empty() || !problems.is_empty() {
         Vec::new()
-    } else {
+    } else if split.phased.is_empty() {
         files(dialect, &d, &assessments, current, declared, name, origin)
+    } else {
+        // The assessments of the changes made in place, numbered as in their diff.
+        let kept: Vec<Assessment> = assessments
+            .iter()
+            .filter_map(|a| {
+                let at = split.kept.iter().position(|&i| i == a.change)?;
+                Some(Assessment {
+                    change: at,
+                    ..a.clone()
+                })
+            })
+            .collect();
+        let mut out = if split.in_place.is_empty() {
+            Vec::new()
+        } else {
+            files(
+                dialect,
+                &split.in_place,
+                &kept,
+                current,
+                declared,
+                name,
+                origin,
+            )
+        };
+        out.extend(phased_files(
+            dialect,
+            &split.phased,
+            current,
+            declared,
+            name,
+            origin,
+        ));
+        out
     };
     Plan {
         diff: d,
         assessments,
         files,
+        problems,
     }
 }
 
@@ -145,6 +199,7 @@ pub fn generate_for(
         &config.schema,
         &config.migrations,
         config.lint_baseline,
+        config.change_strategy,
         name,
         Version::now(),
     )
@@ -158,7 +213,15 @@ pub fn generate_at(
     name: Option<&str>,
     now: Version,
 ) -> Result<Generated, GenerateError> {
-    generate_in(dialect, schema_path, migrations, None, name, now)
+    generate_in(
+        dialect,
+        schema_path,
+        migrations,
+        None,
+        schema::Strategy::InPlace,
+        name,
+        now,
+    )
 }
 
 fn generate_in(
@@ -166,6 +229,7 @@ fn generate_in(
     schema_path: &Path,
     migrations: &Path,
     baseline: Option<Version>,
+    strategy: schema::Strategy,
     name: Option<&str>,
     now: Version,
 ) -> Result<Generated, GenerateError> {
@@ -185,9 +249,24 @@ fn generate_in(
         .into());
     }
     let current = dir.snapshot()?;
-    let plan = plan(dialect, &current, &declared, name);
+    // The project's strategy stands in for the schema's where it gives none: for planning only,
+    // the snapshot records the schema as written.
+    let mut planned = declared.clone();
+    phased::apply_default_strategy(&mut planned, strategy);
+    let plan = plan(dialect, &current, &planned, name);
     if plan.diff.is_empty() {
         return Ok(Generated::NoChange);
+    }
+    if !plan.problems.is_empty() {
+        let diags = plan
+            .problems
+            .iter()
+            .map(|(message, help)| {
+                crate::diagnostic::Diagnostic::new("expand-contract", message.clone())
+                    .help(help.clone())
+            })
+            .collect();
+        return Err(GenerateError::Schema(Diagnostics(diags)));
     }
     let refused: Vec<Assessment> = plan.refusals().into_iter().cloned().collect();
     if !refused.is_empty() {
@@ -333,6 +412,123 @@ fn files(
         .collect()
 }
 
+/// The files of the changes made in phases: every expand file, then every backfill, then every
+/// validation, then every contract, so that each phase of one change finds the earlier phases
+/// of all of them done.
+fn phased_files(
+    dialect: Dialect,
+    phased: &[Phased],
+    current: &Schema,
+    declared: &Schema,
+    name: Option<&str>,
+    origin: &str,
+) -> Vec<PlannedFile> {
+    let rendered: Vec<(&Phased, phased::PhasedSql)> = phased
+        .iter()
+        .map(|p| (p, dialect.ops().render_phased(p, current, declared)))
+        .collect();
+    let many = phased.len() > 1;
+    let stem = |p: &Phased, phase: &str| match name {
+        Some(n) if !many => format!("{n}_{phase}"),
+        _ => format!("{}_{phase}", shorten(&snake_case(&p.slug()))),
+    };
+    let generated = |out: &mut String| {
+        out.push_str("--\n");
+        out.push_str(&comment_line(&format!(
+            "Generated by {origin}. Applied once per database;"
+        )));
+        out.push_str(&comment_line(
+            "never edit it after it has been applied anywhere: a fix is a new migration.",
+        ));
+    };
+    let mut files = Vec::new();
+    for (p, sql) in &rendered {
+        if sql.expand.is_empty() {
+            continue;
+        }
+        let mut head = comment_line(&format!("Expand: {}", capitalize(&p.describe())));
+        for n in &sql.notes {
+            head.push_str(&comment_line(n));
+        }
+        head.push_str(&comment_line(
+            "Deploy the new code with this migration: the old and the new code both work until the contract migration.",
+        ));
+        generated(&mut head);
+        files.push(PlannedFile {
+            name: stem(p, "expand"),
+            content: format!("{head}\n{}", steps(&sql.expand)),
+        });
+    }
+    for (p, sql) in &rendered {
+        let Some(b) = &sql.backfill else { continue };
+        let mut head = format!("-- migrate:batch table={}\n", b.table);
+        head.push_str(&comment_line(&format!(
+            "Backfill: {}",
+            capitalize(&p.describe())
+        )));
+        head.push_str(&comment_line(&b.why));
+        head.push_str(&comment_line(
+            "Runs in batches of rows, one short transaction each; the migrations after it wait until it has walked the whole table.",
+        ));
+        generated(&mut head);
+        files.push(PlannedFile {
+            name: stem(p, "backfill"),
+            content: format!("{head}\n{};\n", b.sql),
+        });
+    }
+    for (p, sql) in &rendered {
+        if sql.validate.is_empty() {
+            continue;
+        }
+        let mut head = String::from("-- migrate:no-transaction\n");
+        head.push_str(&comment_line(&format!(
+            "Validate: {}",
+            capitalize(&p.describe())
+        )));
+        head.push_str(&comment_line(
+            "After the backfill: checks and builds what the new column needs, statement by statement outside a transaction, so no step holds a long lock.",
+        ));
+        generated(&mut head);
+        files.push(PlannedFile {
+            name: stem(p, "validate"),
+            content: format!("{head}\n{}", steps(&sql.validate)),
+        });
+    }
+    for (p, sql) in &rendered {
+        if sql.contract.is_empty() {
+            continue;
+        }
+        let mut head = String::from("-- migrate:contract\n");
+        head.push_str(&comment_line(&format!(
+            "Contract: {}",
+            capitalize(&p.describe())
+        )));
+        head.push_str(&comment_line(
+            "Removes the old shape: the code that still uses it fails from here. `migrate up` stops before this file; apply it with `migrate up --contract` (or `migrate contract VERSION`) once every running copy of the old code is gone and the backfill before it has finished.",
+        ));
+        generated(&mut head);
+        files.push(PlannedFile {
+            name: stem(p, "contract"),
+            content: format!("{head}\n{}", steps(&sql.contract)),
+        });
+    }
+    files
+}
+
+/// Statements, each under the comment that says what it is for.
+fn steps(steps: &[Step]) -> String {
+    let mut out = String::new();
+    for (i, s) in steps.iter().enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        out.push_str(&comment_line(&s.why));
+        out.push_str(&s.sql);
+        out.push_str(";\n");
+    }
+    out
+}
+
 /// One `-- ` comment line of a file header. Names, defaults and reasons in `text` come from the
 /// schema or the database: [`sql::comment`] keeps every one of them inside the comment.
 fn comment_line(text: &str) -> String {
@@ -472,5 +668,68 @@ mod tests {
         let many = "[tables.a]\nmodel = \"A\"\ncolumns = { id = \"integer\" }\n[tables.b]\nmodel = \"B\"\ncolumns = { id = \"integer\" }\n[tables.c]\nmodel = \"C\"\ncolumns = { id = \"integer\" }\n";
         assert_eq!(names("", many, Dialect::Sqlite), ["create_a_and_2_more"]);
         assert!(shorten(&"x_".repeat(60)).len() <= MAX_SLUG);
+    }
+}
+
+#[cfg(test)]
+mod phased_tests {
+    use super::*;
+    use crate::schema::load_str;
+
+    const FROM: &str = "[tables.pets]\nmodel = \"Pet\"\n[tables.pets.columns]\nid = { type = \"bigint\", primary_key = true }\nnick = \"text\"\nweight = { type = \"integer\", nullable = true }\n";
+
+    fn to(cols: &str) -> Schema {
+        load_str(
+            "s.toml",
+            &format!("[tables.pets]\nmodel = \"Pet\"\n[tables.pets.columns]\nid = {{ type = \"bigint\", primary_key = true }}\n{cols}\n"),
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn a_rename_becomes_expand_backfill_validate_and_contract() {
+        let from = load_str("s.toml", FROM).unwrap();
+        let to = to(
+            "nickname = { type = \"text\", renamed_from = \"nick\", strategy = \"expand-contract\" }\nweight = { type = \"integer\", nullable = true }",
+        );
+        let p = plan(Dialect::Postgres, &from, &to, None);
+        assert!(p.problems.is_empty(), "{:?}", p.problems);
+        let names: Vec<&str> = p.files.iter().map(|f| f.name.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "rename_pets_nickname_expand",
+                "rename_pets_nickname_backfill",
+                "rename_pets_nickname_validate",
+                "rename_pets_nickname_contract"
+            ]
+        );
+        assert!(
+            p.files[1]
+                .content
+                .starts_with("-- migrate:batch table=pets\n")
+        );
+        assert!(p.files[3].content.starts_with("-- migrate:contract\n"));
+        for f in &p.files {
+            println!("==== {}\n{}", f.name, f.content);
+        }
+    }
+
+    #[test]
+    fn expand_contract_is_refused_on_sqlite() {
+        let from = load_str("s.toml", FROM).unwrap();
+        let to = to(
+            "nickname = { type = \"text\", renamed_from = \"nick\", strategy = \"expand-contract\" }\nweight = { type = \"integer\", nullable = true }",
+        );
+        let p = plan(Dialect::Sqlite, &from, &to, None);
+        assert!(p.files.is_empty());
+        assert_eq!(p.problems.len(), 1);
+        assert!(
+            p.problems[0]
+                .0
+                .contains("one application owns a SQLite file"),
+            "{:?}",
+            p.problems
+        );
     }
 }

@@ -908,6 +908,7 @@ mod tests {
                     renamed_from: None,
                     type_changed_from: None,
                     backfill: None,
+                    strategy: None,
                 }],
                 primary_key: Some(PrimaryKey {
                     name: "pets_pkey".into(),
@@ -918,6 +919,7 @@ mod tests {
                 checks: vec![],
                 drop_columns: vec![],
                 renamed_from: None,
+                strategy: None,
             }],
             ..Schema::default()
         }

@@ -1,0 +1,211 @@
+//! Contract steps (`-- migrate:contract`): the runner applies one only when asked, and only
+//! once every migration before it (the expand step, its backfill) has finished.
+//!
+//! A contract step removes what the old code still uses (a column, a view, a trigger), so
+//! `migrate up` stops before it: only the operator knows that every copy of the old code is
+//! gone. `migrate up --contract` applies the contract steps in order with the rest;
+//! `migrate contract VERSION` applies just that one.
+
+use std::collections::{BTreeMap, HashSet};
+
+use super::{Event, Options, Report, RunError, Source, State, Status};
+
+/// Which contract steps a run applies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Contracts {
+    /// Stop before the first pending contract step (`migrate up`).
+    #[default]
+    Hold,
+    /// Apply contract steps in order with the other migrations (`migrate up --contract`).
+    Apply,
+    /// Apply only this contract step (`migrate contract VERSION`), once every migration before
+    /// it is applied.
+    Only(u64),
+}
+
+/// What a held contract step waits for, for people: the migrations before it that have not
+/// finished (a backfill still walking its table), then the operator.
+pub(crate) fn waits_for(s: &Source, unfinished: &[&Source]) -> String {
+    let mut out = String::new();
+    if !unfinished.is_empty() {
+        let names: Vec<String> = unfinished
+            .iter()
+            .map(|u| format!("{}_{}", u.version, u.name))
+            .collect();
+        out.push_str(&format!(
+            "waits for {} to finish (`migrate up`), then ",
+            names.join(", ")
+        ));
+    } else {
+        out.push_str("waits for ");
+    }
+    out.push_str(&format!(
+        "the old code to be gone: apply it with `migrate up --contract` or `migrate contract {}`",
+        s.version
+    ));
+    out
+}
+
+/// The pending migrations this run applies, in order: up to the first contract step
+/// ([`Contracts::Hold`], which reports each held one), all of them ([`Contracts::Apply`]), or
+/// the one asked for ([`Contracts::Only`], refused while a migration before it is pending).
+pub(crate) fn gate<'s>(
+    pending: Vec<&'s Source>,
+    sources: &'s [Source],
+    done: &HashSet<u64>,
+    opts: &Options,
+    report: Report<'_>,
+) -> Result<Vec<&'s Source>, RunError> {
+    match opts.contracts {
+        Contracts::Apply => Ok(pending),
+        Contracts::Hold => {
+            let Some(first) = pending.iter().position(|s| s.contract) else {
+                return Ok(pending);
+            };
+            for (i, s) in pending.iter().enumerate().skip(first) {
+                if s.contract {
+                    report(Event::ContractHeld {
+                        version: s.version,
+                        name: s.name.clone(),
+                        waits_for: waits_for(
+                            s,
+                            &pending[..i]
+                                .iter()
+                                .copied()
+                                .filter(|p| !p.contract)
+                                .collect::<Vec<_>>(),
+                        ),
+                    });
+                }
+            }
+            Ok(pending.into_iter().take(first).collect())
+        }
+        Contracts::Only(v) => {
+            let Some(s) = sources.iter().find(|s| s.version == v) else {
+                return Err(RunError::UnknownVersion(v));
+            };
+            if !s.contract {
+                return Err(RunError::NotContract {
+                    version: v,
+                    name: s.name.clone(),
+                });
+            }
+            if done.contains(&v) {
+                return Ok(Vec::new());
+            }
+            let unfinished: Vec<&Source> = sources
+                .iter()
+                .filter(|o| o.version < v && !done.contains(&o.version))
+                .collect();
+            if !unfinished.is_empty() {
+                return Err(RunError::ContractWaits {
+                    version: v,
+                    name: s.name.clone(),
+                    unfinished: unfinished
+                        .iter()
+                        .map(|u| (u.version, u.name.clone()))
+                        .collect(),
+                });
+            }
+            Ok(vec![s])
+        }
+    }
+}
+
+/// Says, on each pending contract step of `status`, what it waits for.
+pub(crate) fn annotate(status: &mut BTreeMap<u64, Status>, sources: &[Source]) {
+    for s in sources.iter().filter(|s| s.contract) {
+        let unfinished: Vec<&Source> = sources
+            .iter()
+            .filter(|o| {
+                o.version < s.version
+                    && !o.contract
+                    && status
+                        .get(&o.version)
+                        .is_none_or(|st| st.state != State::Applied)
+            })
+            .collect();
+        if let Some(st) = status.get_mut(&s.version)
+            && st.state == State::Pending
+        {
+            st.help = Some(format!("contract step: {}", waits_for(s, &unfinished)));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn src(version: u64, text: &str) -> Source {
+        Source::new(version, &format!("m{version}"), text).unwrap()
+    }
+
+    #[test]
+    fn up_stops_before_a_contract_and_says_what_it_waits_for() {
+        let sources = vec![
+            src(1, "SELECT 1;\n"),
+            src(2, "-- migrate:contract\nSELECT 2;\n"),
+            src(3, "SELECT 3;\n"),
+        ];
+        assert!(sources[1].contract && !sources[0].contract);
+        let pending: Vec<&Source> = sources.iter().collect();
+        let mut events = Vec::new();
+        let opts = Options::default();
+        let run = gate(
+            pending.clone(),
+            &sources,
+            &HashSet::new(),
+            &opts,
+            &mut |e| events.push(e),
+        )
+        .unwrap();
+        assert_eq!(run.iter().map(|s| s.version).collect::<Vec<_>>(), vec![1]);
+        let [
+            Event::ContractHeld {
+                version: 2,
+                waits_for,
+                ..
+            },
+        ] = events.as_slice()
+        else {
+            panic!("{events:?}")
+        };
+        assert!(waits_for.contains("1_m1 to finish"), "{waits_for}");
+        assert!(waits_for.contains("migrate contract 2"), "{waits_for}");
+
+        let opts = Options {
+            contracts: Contracts::Apply,
+            ..Options::default()
+        };
+        let run = gate(pending, &sources, &HashSet::new(), &opts, &mut |_| {}).unwrap();
+        assert_eq!(run.len(), 3);
+    }
+
+    #[test]
+    fn contract_version_waits_for_every_migration_before_it() {
+        let sources = vec![
+            src(1, "SELECT 1;\n"),
+            src(2, "-- migrate:contract\nSELECT 2;\n"),
+        ];
+        let opts = Options {
+            contracts: Contracts::Only(2),
+            ..Options::default()
+        };
+        let pending: Vec<&Source> = sources.iter().collect();
+        let err = gate(pending, &sources, &HashSet::new(), &opts, &mut |_| {}).unwrap_err();
+        assert!(
+            matches!(&err, RunError::ContractWaits { unfinished, .. } if unfinished == &[(1, "m1".to_string())]),
+            "{err:?}"
+        );
+        let done: HashSet<u64> = [1].into();
+        let run = gate(vec![&sources[1]], &sources, &done, &opts, &mut |_| {}).unwrap();
+        assert_eq!(run.len(), 1);
+        let opts = Options {
+            contracts: Contracts::Only(1),
+            ..Options::default()
+        };
+        let err = gate(vec![], &sources, &done, &opts, &mut |_| {}).unwrap_err();
+        assert!(matches!(err, RunError::NotContract { version: 1, .. }));
+    }
+}
