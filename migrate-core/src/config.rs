@@ -542,6 +542,7 @@ mod tests {
             ("lint_basline", "lint_baseline"),
             ("histroy_table", "history_table"),
             ("enviroments", "environments"),
+            ("change_stratgy", "change_strategy"),
         ] {
             let err =
                 Config::parse(Path::new("migrate.toml"), &format!("{typo} = 1\n")).unwrap_err();
@@ -568,5 +569,38 @@ mod tests {
         for k in ConfigKey::ALL {
             assert!(help.contains(&format!("`{k}`")), "{k} missing from {help}");
         }
+    }
+
+    #[test]
+    fn change_strategy_is_read_checked_and_refused_on_sqlite() {
+        let cfg = Config::parse(
+            Path::new("migrate.toml"),
+            "dialect = \"postgres\"\nchange_strategy = \"expand-contract\"\n",
+        )
+        .expect("valid config");
+        assert_eq!(cfg.change_strategy, crate::schema::Strategy::ExpandContract);
+        let err = Config::parse(
+            Path::new("migrate.toml"),
+            "change_strategy = \"expand_contract\"\n",
+        )
+        .unwrap_err();
+        assert_eq!(err.0[0].code, "unknown-strategy");
+        assert_eq!(err.0[0].line_col(), Some((1, 19)));
+        assert_eq!(
+            err.0[0].help.as_deref(),
+            Some("did you mean `change_strategy = \"expand-contract\"`?")
+        );
+        let err = Config::parse(
+            Path::new("migrate.toml"),
+            "dialect = \"sqlite\"\nchange_strategy = \"expand-contract\"\n",
+        )
+        .unwrap_err();
+        assert_eq!(err.0[0].code, "strategy-unsupported");
+        assert_eq!(err.0[0].line_col(), Some((2, 19)));
+        assert!(
+            err.0[0]
+                .message
+                .contains("one application owns a SQLite file")
+        );
     }
 }
