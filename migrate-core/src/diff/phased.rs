@@ -338,9 +338,15 @@ pub fn split(diff: &Diff, from: &Schema, to: &Schema) -> Split {
             Change::RenameIndex { table, to, .. } => {
                 renamed_tables.contains(&table.as_str()) || absorbed(table, &to.name)
             }
-            Change::CreateIndex { table, index, .. } => absorbed(table, &index.name),
-            Change::AddForeignKey { table, fk, .. } => absorbed(table, &fk.name),
-            Change::AddCheck { table, check, .. } => absorbed(table, &check.name),
+            Change::CreateIndex { table, index, .. } | Change::DropIndex { table, index } => {
+                absorbed(table, &index.name)
+            }
+            Change::AddForeignKey { table, fk, .. } | Change::DropForeignKey { table, fk } => {
+                absorbed(table, &fk.name)
+            }
+            Change::AddCheck { table, check, .. } | Change::DropCheck { table, check } => {
+                absorbed(table, &check.name)
+            }
             Change::DropColumn { table, column } => out.phased.iter().any(|p| {
                 matches!(p, Phased::DropColumn { table: t, column: c } if t == table && c.name == column.name)
             }),
@@ -390,8 +396,32 @@ fn unshadowable(from: &Schema, table: &Table, old: &Column) -> Option<(String, S
 /// The shadow of `old` as `new`, with the declared indexes, foreign keys and checks that use
 /// the new column and the names they are built under.
 fn shadow(t: &Table, ot: &Table, old: &Column, new: &Column, diff: &Diff) -> Shadow {
+    let col = &new.name;
+    let mentions = |expr: &str| {
+        crate::schema::expr::column_references(expr)
+            .iter()
+            .any(|(c, _)| c == col)
+    };
+    let indexes: Vec<&Index> = t
+        .indexes
+        .iter()
+        .filter(|i| i.columns.contains(col) || i.predicate.as_deref().is_some_and(mentions))
+        .collect();
+    let foreign_keys: Vec<&ForeignKey> = t
+        .foreign_keys
+        .iter()
+        .filter(|f| f.columns.contains(col))
+        .collect();
+    let checks: Vec<&Check> = t.checks.iter().filter(|c| mentions(&c.expr)).collect();
+    let declared: HashSet<&str> = indexes
+        .iter()
+        .map(|i| i.name.as_str())
+        .chain(foreign_keys.iter().map(|f| f.name.as_str()))
+        .chain(checks.iter().map(|c| c.name.as_str()))
+        .collect();
     // Names the old table keeps during the transition: its indexes and constraints, unless
-    // the diff drops or renames them away in place.
+    // the diff drops them in place. One the new column declares again stays on the old column
+    // (the old code keeps it) until the contract step drops that column with it.
     let dropped: HashSet<&str> = diff
         .changes
         .iter()
@@ -401,6 +431,7 @@ fn shadow(t: &Table, ot: &Table, old: &Column, new: &Column, diff: &Diff) -> Sha
             Change::DropCheck { table, check } if *table == t.name => Some(check.name.as_str()),
             _ => None,
         })
+        .filter(|n| !declared.contains(n))
         .collect();
     let held: HashSet<&str> = ot
         .indexes
@@ -418,32 +449,20 @@ fn shadow(t: &Table, ot: &Table, old: &Column, new: &Column, diff: &Diff) -> Sha
             declared.to_string()
         }
     };
-    let col = &new.name;
-    let mentions = |expr: &str| {
-        crate::schema::expr::column_references(expr)
-            .iter()
-            .any(|(c, _)| c == col)
-    };
     Shadow {
         table: t.name.clone(),
         old: old.clone(),
         new: new.clone(),
-        indexes: t
-            .indexes
-            .iter()
-            .filter(|i| i.columns.contains(col) || i.predicate.as_deref().is_some_and(mentions))
+        indexes: indexes
+            .into_iter()
             .map(|i| (i.clone(), name_for(&i.name)))
             .collect(),
-        foreign_keys: t
-            .foreign_keys
-            .iter()
-            .filter(|f| f.columns.contains(col))
+        foreign_keys: foreign_keys
+            .into_iter()
             .map(|f| (f.clone(), name_for(&f.name)))
             .collect(),
-        checks: t
-            .checks
-            .iter()
-            .filter(|c| mentions(&c.expr))
+        checks: checks
+            .into_iter()
             .map(|c| (c.clone(), name_for(&c.name)))
             .collect(),
     }
