@@ -428,6 +428,40 @@ async fn drop_column() {
     .await;
 }
 
+#[tokio::test(flavor = "current_thread")]
+async fn set_not_null() {
+    run(Scenario {
+        from: "[tables.notes]\nmodel = \"Note\"\n[tables.notes.columns]\nid = { type = \"bigint\", primary_key = true }\nbody = { type = \"text\", nullable = true }\n",
+        to: "[tables.notes]\nmodel = \"Note\"\n[tables.notes.columns]\nid = { type = \"bigint\", primary_key = true }\nbody = { type = \"text\", backfill = \"'fill-' || id\", strategy = \"expand-contract\" }\n",
+        // Every seed row is NULL: the backfill fills it (read back as `seed-<id>`).
+        seed: "INSERT INTO notes (id) SELECT i FROM generate_series(1, 200) i",
+        // The old code writes NULL on every update: the trigger fills it as the backfill would.
+        old: |i| {
+            let id = old_id(i);
+            if i.is_multiple_of(2) {
+                let value = format!("old-{i}");
+                let sql = format!("INSERT INTO notes (id, body) VALUES ({id}, '{value}')");
+                Write { sql, id, value }
+            } else {
+                let sql = format!("UPDATE notes SET body = NULL WHERE id = {id}");
+                Write { sql, id, value: format!("seed-{id}") }
+            }
+        },
+        new: |i| {
+            let (id, value) = (new_id(i), format!("new-{i}"));
+            let sql = if i.is_multiple_of(2) {
+                format!("INSERT INTO notes (id, body) VALUES ({id}, '{value}')")
+            } else {
+                format!("UPDATE notes SET body = '{value}' WHERE id = {id}")
+            };
+            Write { sql, id, value }
+        },
+        read: "SELECT id, CASE WHEN body = 'fill-' || id THEN 'seed-' || id ELSE body END FROM notes",
+        old_fails_after: true,
+    })
+    .await;
+}
+
 #[test]
 fn a_type_change_under_the_same_name_is_refused_with_its_fix() {
     let from = load_str("s.toml", "[tables.t]\nmodel = \"T\"\n[tables.t.columns]\nid = { type = \"bigint\", primary_key = true }\nn = \"integer\"\n").unwrap();

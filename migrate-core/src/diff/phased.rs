@@ -47,6 +47,17 @@ pub enum Phased {
         /// The column, as it was.
         column: Column,
     },
+    /// A nullable column becomes NOT NULL on a table with rows: a trigger fills the NULLs the
+    /// old code still writes with `backfill`, a check holds new rows to it, a batched backfill
+    /// fills the existing NULLs, and the contract step makes the column NOT NULL.
+    SetNotNull {
+        /// The table.
+        table: String,
+        /// The column, as declared.
+        column: Column,
+        /// The SQL expression for a missing value (the column's `backfill`, or its default).
+        backfill: String,
+    },
 }
 
 /// A column taking a new name (and maybe a new type) beside the old one.
@@ -80,7 +91,7 @@ impl Phased {
         match self {
             Phased::Shadow(s) => &s.table,
             Phased::RenameTable { to, .. } => to,
-            Phased::DropColumn { table, .. } => table,
+            Phased::DropColumn { table, .. } | Phased::SetNotNull { table, .. } => table,
         }
     }
 
@@ -99,6 +110,9 @@ impl Phased {
             Phased::DropColumn { table, column } => {
                 format!("drop column `{table}.{}`", column.name)
             }
+            Phased::SetNotNull { table, column, .. } => {
+                format!("make `{table}.{}` NOT NULL", column.name)
+            }
         }
     }
 
@@ -109,6 +123,9 @@ impl Phased {
             Phased::Shadow(s) => format!("rename_{}_{}", s.table, s.new.name),
             Phased::RenameTable { from, to, .. } => format!("rename_{from}_to_{to}"),
             Phased::DropColumn { table, column } => format!("drop_{table}_{}", column.name),
+            Phased::SetNotNull { table, column, .. } => {
+                format!("not_null_{table}_{}", column.name)
+            }
         }
     }
 }
@@ -272,6 +289,39 @@ pub fn split(diff: &Diff, from: &Schema, to: &Schema) -> Split {
                     follow,
                 });
             }
+            Change::SetNotNull {
+                table,
+                column,
+                backfill: Some(backfill),
+            } => {
+                let (Some(t), Some(ot)) = (to.table(table), old_table(table)) else {
+                    continue;
+                };
+                let Some(new) = t.column(column) else {
+                    continue;
+                };
+                // A column that becomes an identity, or joins the primary key, is made NOT NULL
+                // with that change, in place.
+                let old_identity = ot
+                    .column(new.renamed_from.as_deref().unwrap_or(column))
+                    .and_then(|c| c.identity);
+                let keyed = t
+                    .primary_key
+                    .as_ref()
+                    .is_some_and(|pk| pk.columns.contains(column));
+                if column_strategy(t, new) != Strategy::ExpandContract
+                    || new.renamed_from.is_some()
+                    || keyed
+                    || (new.identity.is_some() && old_identity.is_none())
+                {
+                    continue;
+                }
+                out.phased.push(Phased::SetNotNull {
+                    table: table.clone(),
+                    column: new.clone(),
+                    backfill: backfill.clone(),
+                });
+            }
             Change::DropColumn { table, column } => {
                 let Some(t) = to.table(table) else { continue };
                 if t.strategy.unwrap_or_default() != Strategy::ExpandContract {
@@ -322,9 +372,6 @@ pub fn split(diff: &Diff, from: &Schema, to: &Schema) -> Split {
                 table, column: to, ..
             }
             | Change::DropNotNull { table, column: to }
-            | Change::SetNotNull {
-                table, column: to, ..
-            }
             | Change::SetIdentity {
                 table, column: to, ..
             }
@@ -346,6 +393,14 @@ pub fn split(diff: &Diff, from: &Schema, to: &Schema) -> Split {
             }
             Change::AddCheck { table, check, .. } | Change::DropCheck { table, check } => {
                 absorbed(table, &check.name)
+            }
+            Change::SetNotNull {
+                table, column: c, ..
+            } => {
+                shadowed(table, c)
+                    || out.phased.iter().any(|p| {
+                        matches!(p, Phased::SetNotNull { table: t, column, .. } if t == table && column.name == *c)
+                    })
             }
             Change::DropColumn { table, column } => out.phased.iter().any(|p| {
                 matches!(p, Phased::DropColumn { table: t, column: c } if t == table && c.name == column.name)

@@ -48,7 +48,80 @@ pub(super) fn render(p: &Phased, from: &Schema, to: &Schema) -> PhasedSql {
             ));
             out
         }
+        Phased::SetNotNull {
+            table,
+            column,
+            backfill,
+        } => set_not_null(table, &column.name, backfill, &sync_name(&p.slug())),
     }
+}
+
+/// NOT NULL on a column the old code may still write NULL into: a trigger fills those with
+/// `backfill` (evaluated over the row, so it may name its columns), a check holds new rows to
+/// it, the existing NULLs are filled in batches, and the contract step sets NOT NULL.
+fn set_not_null(table: &str, column: &str, backfill: &str, sync: &str) -> PhasedSql {
+    let (t, c, f) = (ident(table), ident(column), ident(sync));
+    let check = ident(&not_null_check_name(table, column));
+    let mut out = PhasedSql::default();
+    let body = format!(
+        "
+BEGIN
+    -- The old code may still write NULL: the value it means is the backfill's.
+    IF NEW.{c} IS NULL THEN
+        NEW.{c} := (SELECT {backfill} FROM (SELECT NEW.*) AS {t});
+    END IF;
+    RETURN NEW;
+END
+"
+    );
+    out.expand.push(Step::new(
+        format!("Fills a NULL written to `{column}` with the backfill, `{backfill}`."),
+        format!(
+            "CREATE OR REPLACE FUNCTION {f}() RETURNS trigger LANGUAGE plpgsql AS {}",
+            super::quote::dollar_quoted(&body)
+        ),
+    ));
+    out.expand.push(Step::new(
+        "Replaced, not stacked, when this file runs again.",
+        format!("DROP TRIGGER IF EXISTS {f} ON {t}"),
+    ));
+    out.expand.push(Step::new(
+        "From here no write leaves a NULL; the rows written before are filled by the backfill migration that follows.",
+        format!("CREATE TRIGGER {f} BEFORE INSERT OR UPDATE OF {c} ON {t} FOR EACH ROW EXECUTE FUNCTION {f}()"),
+    ));
+    out.expand.push(Step::new(
+        "Holds new rows to it now (NOT VALID: the existing rows are checked after the backfill).",
+        format!("ALTER TABLE {t} ADD CONSTRAINT {check} CHECK ({c} IS NOT NULL) NOT VALID"),
+    ));
+    out.backfill = Some(BatchStep {
+        table: table.to_string(),
+        why: format!("Fills the existing NULLs of `{column}` with `{backfill}`, a batch of rows per short transaction."),
+        sql: format!("UPDATE {t} SET {c} = {backfill} WHERE {c} IS NULL AND :batch"),
+    });
+    out.validate.push(Step::new(
+        "Every row now has a value: checks the rows written before the expand step, without blocking writes.",
+        format!("ALTER TABLE {t} VALIDATE CONSTRAINT {check}"),
+    ));
+    out.contract.push(Step::new(
+        "Only once no running code writes NULL: the trigger and its function go.",
+        format!("DROP TRIGGER IF EXISTS {f} ON {t}"),
+    ));
+    out.contract.push(Step::new(
+        "The trigger's function, unused from here.",
+        format!("DROP FUNCTION IF EXISTS {f}()"),
+    ));
+    out.contract.push(Step::new(
+        "NOT NULL: the validated check spares PostgreSQL the scan of the table. A NULL written from here fails.",
+        format!("ALTER TABLE {t} ALTER COLUMN {c} SET NOT NULL"),
+    ));
+    out.contract.push(Step::new(
+        "The check, replaced by NOT NULL.",
+        format!("ALTER TABLE {t} DROP CONSTRAINT IF EXISTS {check}"),
+    ));
+    out.notes.push(format!(
+        "Between expand and contract a NULL the old code writes to `{table}.{column}` becomes `{backfill}`; the new code reads a value in every row once the backfill has run."
+    ));
+    out
 }
 
 /// The trigger's and its function's name: the change's slug and `_sync`, within 63 bytes.
