@@ -462,6 +462,55 @@ async fn set_not_null() {
     .await;
 }
 
+/// A table dropped with `change_strategy = "expand-contract"` in migrate.toml: `migrate up`
+/// leaves it (the old code keeps writing it) and holds the contract step that drops it.
+#[tokio::test(flavor = "current_thread")]
+async fn drop_table_through_the_project_strategy() {
+    let local = tokio::task::LocalSet::new();
+    local
+        .run_until(async {
+            let db = TestDb::new().await;
+            let tmp = tempfile::tempdir().unwrap();
+            let mut config = migrate_core::config::Config::defaults(tmp.path());
+            config.dialect = Dialect::Postgres;
+            config.schema = tmp.path().join("schema.toml");
+            config.change_strategy = migrate_core::schema::Strategy::ExpandContract;
+            let keep = "[tables.users]\nmodel = \"User\"\n[tables.users.columns]\nid = { type = \"bigint\", primary_key = true }\n";
+            std::fs::write(&config.schema, format!("{keep}[tables.visits]\nmodel = \"Visit\"\n[tables.visits.columns]\nid = {{ type = \"bigint\", primary_key = true }}\nuser_id = {{ type = \"bigint\", references = \"users.id\" }}\n")).unwrap();
+            migrate_core::generate::generate_for(&config, None).unwrap();
+            let (r, _) = up(&db.url, &sources(&config.migrations), &opts()).await;
+            r.unwrap();
+            exec(&db.url, "INSERT INTO users SELECT generate_series(1, 10)").await.unwrap();
+
+            std::fs::write(&config.schema, format!("drop_tables = [\"visits\"]\n{keep}")).unwrap();
+            let Generated::Written(paths) = migrate_core::generate::generate_for(&config, None).unwrap() else {
+                panic!("nothing generated")
+            };
+            assert_eq!(paths.len(), 1, "{paths:?}");
+            let all = sources(&config.migrations);
+            let contract = all.last().unwrap();
+            assert!(contract.contract && contract.name.ends_with("drop_visits_contract"), "{}", contract.name);
+
+            let (tx, mut rx) = mpsc::channel(1);
+            let writes = (0..WRITES)
+                .map(|i| format!("INSERT INTO visits (id, user_id) VALUES ({i}, {})", i % 10 + 1))
+                .collect();
+            let old = writer(db.url.clone(), writes, WRITES / 4, tx);
+            rx.recv().await.unwrap();
+            let (r, events) = up(&db.url, &all, &opts()).await;
+            r.unwrap();
+            assert!(events.iter().any(|e| matches!(e, Event::ContractHeld { version, .. } if *version == contract.version)), "{events:?}");
+            let errors = old.await.unwrap();
+            assert!(errors.is_empty(), "{errors:?}");
+
+            let (r, _) = up(&db.url, &all, &Options { contracts: Contracts::Apply, ..opts() }).await;
+            assert_eq!(r.unwrap().applied.len(), 1);
+            let e = exec(&db.url, "INSERT INTO visits (id, user_id) VALUES (-1, 1)").await;
+            assert!(e.is_err_and(|e| e.contains("does not exist")));
+        })
+        .await;
+}
+
 #[test]
 fn a_type_change_under_the_same_name_is_refused_with_its_fix() {
     let from = load_str("s.toml", "[tables.t]\nmodel = \"T\"\n[tables.t.columns]\nid = { type = \"bigint\", primary_key = true }\nn = \"integer\"\n").unwrap();

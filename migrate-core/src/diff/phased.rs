@@ -47,6 +47,12 @@ pub enum Phased {
         /// The column, as it was.
         column: Column,
     },
+    /// A table dropped: the old code may still use it, so the drop is the contract step, and
+    /// nothing is expanded.
+    DropTable {
+        /// The table, as it was.
+        table: String,
+    },
     /// A nullable column becomes NOT NULL on a table with rows: a trigger fills the NULLs the
     /// old code still writes with `backfill`, a check holds new rows to it, a batched backfill
     /// fills the existing NULLs, and the contract step makes the column NOT NULL.
@@ -91,7 +97,9 @@ impl Phased {
         match self {
             Phased::Shadow(s) => &s.table,
             Phased::RenameTable { to, .. } => to,
-            Phased::DropColumn { table, .. } | Phased::SetNotNull { table, .. } => table,
+            Phased::DropColumn { table, .. }
+            | Phased::SetNotNull { table, .. }
+            | Phased::DropTable { table } => table,
         }
     }
 
@@ -113,6 +121,7 @@ impl Phased {
             Phased::SetNotNull { table, column, .. } => {
                 format!("make `{table}.{}` NOT NULL", column.name)
             }
+            Phased::DropTable { table } => format!("drop table `{table}`"),
         }
     }
 
@@ -126,6 +135,7 @@ impl Phased {
             Phased::SetNotNull { table, column, .. } => {
                 format!("not_null_{table}_{}", column.name)
             }
+            Phased::DropTable { table } => format!("drop_{table}"),
         }
     }
 }
@@ -193,6 +203,7 @@ pub struct Split {
 
 /// Fills in `default` as the strategy of every column and table that does not give one.
 pub fn apply_default_strategy(schema: &mut Schema, default: Strategy) {
+    schema.change_strategy.get_or_insert(default);
     for t in &mut schema.tables {
         t.strategy.get_or_insert(default);
         for c in &mut t.columns {
@@ -322,6 +333,11 @@ pub fn split(diff: &Diff, from: &Schema, to: &Schema) -> Split {
                     backfill: backfill.clone(),
                 });
             }
+            Change::DropTable(t) if to.change_strategy == Some(Strategy::ExpandContract) => {
+                out.phased.push(Phased::DropTable {
+                    table: t.name.clone(),
+                });
+            }
             Change::DropColumn { table, column } => {
                 let Some(t) = to.table(table) else { continue };
                 if t.strategy.unwrap_or_default() != Strategy::ExpandContract {
@@ -388,8 +404,14 @@ pub fn split(diff: &Diff, from: &Schema, to: &Schema) -> Split {
             Change::CreateIndex { table, index, .. } | Change::DropIndex { table, index } => {
                 absorbed(table, &index.name)
             }
-            Change::AddForeignKey { table, fk, .. } | Change::DropForeignKey { table, fk } => {
+            Change::AddForeignKey { table, fk, .. } => absorbed(table, &fk.name),
+            // A dropped table's own foreign keys go with it, in the contract step.
+            Change::DropForeignKey { table, fk } => {
                 absorbed(table, &fk.name)
+                    || out
+                        .phased
+                        .iter()
+                        .any(|p| matches!(p, Phased::DropTable { table: t } if t == table))
             }
             Change::AddCheck { table, check, .. } | Change::DropCheck { table, check } => {
                 absorbed(table, &check.name)
@@ -402,6 +424,10 @@ pub fn split(diff: &Diff, from: &Schema, to: &Schema) -> Split {
                         matches!(p, Phased::SetNotNull { table: t, column, .. } if t == table && column.name == *c)
                     })
             }
+            Change::DropTable(t) => out
+                .phased
+                .iter()
+                .any(|p| matches!(p, Phased::DropTable { table } if *table == t.name)),
             Change::DropColumn { table, column } => out.phased.iter().any(|p| {
                 matches!(p, Phased::DropColumn { table: t, column: c } if t == table && c.name == column.name)
             }),

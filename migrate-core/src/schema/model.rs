@@ -17,6 +17,9 @@ pub struct Schema {
     pub drop_tables: Vec<String>,
     /// Enums whose removal the schema acknowledges (`drop_enums = [...]`).
     pub drop_enums: Vec<String>,
+    /// The project's `change_strategy` (`migrate.toml`), for a change the schema has no place
+    /// to say it beside (a dropped table). Never read from, nor written to, a schema file.
+    pub change_strategy: Option<Strategy>,
 }
 
 impl Schema {
@@ -37,6 +40,7 @@ impl Schema {
         let mut s = self.clone();
         s.drop_tables.clear();
         s.drop_enums.clear();
+        s.change_strategy = None;
         for e in &mut s.enums {
             e.drop_values.clear();
         }

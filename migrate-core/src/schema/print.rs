@@ -449,6 +449,7 @@ mod tests {
             tables: vec![pets],
             drop_tables: vec!["old".into()],
             drop_enums: vec![],
+            change_strategy: None,
         };
         let text = round_trip(&s);
         let expected = r#"drop_tables = ["old"]
@@ -533,6 +534,7 @@ expr = "kind <> 'OTHER'"
             tables: vec![t],
             drop_tables: vec!["old \"t\"".into()],
             drop_enums: vec!["e\u{1}".into()],
+            change_strategy: None,
         };
         let text = round_trip(&s);
         assert!(text.contains("[tables.\"my table\"]"), "{text}");

@@ -48,6 +48,18 @@ pub(super) fn render(p: &Phased, from: &Schema, to: &Schema) -> PhasedSql {
             ));
             out
         }
+        Phased::DropTable { table } => PhasedSql {
+            contract: vec![Step::new(
+                format!(
+                    "Only once no running code uses `{table}`: drops it, its rows and its own foreign keys."
+                ),
+                format!("DROP TABLE IF EXISTS {}", ident(table)),
+            )],
+            notes: vec![format!(
+                "Until the contract step, `{table}` stays: the old code may still read and write it."
+            )],
+            ..PhasedSql::default()
+        },
         Phased::SetNotNull {
             table,
             column,
