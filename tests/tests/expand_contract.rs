@@ -197,25 +197,23 @@ async fn run_local(s: Scenario) {
     let old_sql = old_writes.iter().map(|w| w.sql.clone()).collect();
     let old = writer(db.url.clone(), old_sql, WRITES / 4, tx.clone());
     rx.recv().await.unwrap();
-    // `migrate up` applies what comes before the contract step, stops there and says why. (A
-    // backfill file is run below, by hand: up to the expand file only here.)
-    let target = file("backfill").and_then(|_| {
-        all.iter()
-            .find(|m| m.name.ends_with("_expand"))
-            .map(|m| m.version)
-    });
-    let (r, events) = up(&db.url, &all, &Options { target, ..opts() }).await;
-    r.unwrap_or_else(|e| panic!("expand: {e}"));
-    if target.is_none() {
-        let held: Vec<&Event> = events
-            .iter()
-            .filter(|e| matches!(e, Event::ContractHeld { .. }))
-            .collect();
-        assert!(
-            matches!(held.as_slice(), [Event::ContractHeld { version, waits_for, .. }]
-                if *version == contract.version && waits_for.contains("migrate up --contract")),
-            "{events:?}"
-        );
+    // The expand step alone first (`migrate up --to`), so that the new code can start before
+    // the backfill runs: the backfill then walks the table while both write.
+    let expand = all
+        .iter()
+        .find(|m| m.name.ends_with("_expand"))
+        .map(|m| m.version);
+    if expand.is_some() {
+        let (r, _) = up(
+            &db.url,
+            &all,
+            &Options {
+                target: expand,
+                ..opts()
+            },
+        )
+        .await;
+        r.unwrap_or_else(|e| panic!("expand: {e}"));
     }
 
     // The new code starts, beside the old one.
@@ -223,7 +221,7 @@ async fn run_local(s: Scenario) {
     let new = writer(db.url.clone(), new_sql, WRITES / 4, tx);
     rx.recv().await.unwrap();
 
-    if let Some(b) = file("backfill") {
+    if file("backfill").is_some() {
         // The contract step is refused while the backfill has not run.
         let (r, _) = up(&db.url, &all, &only_contract).await;
         assert!(
@@ -231,11 +229,37 @@ async fn run_local(s: Scenario) {
                 if unfinished.iter().any(|(_, n)| n.ends_with("_backfill"))),
             "{r:?}"
         );
-        // The backfill, while both write.
-        exec(&db.url, &body(&b).replace(":batch", "TRUE"))
-            .await
-            .unwrap();
     }
+    // `migrate up` runs the backfill to its end and the validation, while both write; it stops
+    // before the contract step and says what that waits for.
+    let (r, events) = up(&db.url, &all, &opts()).await;
+    r.unwrap_or_else(|e| panic!("up: {e}"));
+    let held: Vec<&Event> = events
+        .iter()
+        .filter(|e| matches!(e, Event::ContractHeld { .. }))
+        .collect();
+    assert!(
+        matches!(held.as_slice(), [Event::ContractHeld { version, waits_for, .. }]
+            if *version == contract.version && waits_for.contains("migrate up --contract")),
+        "{events:?}"
+    );
+    let mut c = PgConnection::connect(&db.url).await.unwrap();
+    let status = runner::status(&mut runner::Connection::from(&mut c), &all, &opts())
+        .await
+        .unwrap();
+    c.close().await.unwrap();
+    let waiting = status
+        .iter()
+        .find(|s| s.version == contract.version)
+        .unwrap();
+    assert_eq!(waiting.state, runner::State::Pending);
+    assert!(
+        waiting
+            .help
+            .as_deref()
+            .is_some_and(|h| h.starts_with("contract step: waits for the old code")),
+        "{waiting:?}"
+    );
     let old_errors = old.await.unwrap();
     let new_errors = new.await.unwrap();
     for (who, errors) in [("old", &old_errors), ("new", &new_errors)] {
@@ -246,22 +270,10 @@ async fn run_local(s: Scenario) {
             &errors[..errors.len().min(3)]
         );
     }
-    if let Some(v) = file("validate") {
-        // Statement by statement, outside a transaction, as the runner runs the file.
-        for st in migrate_core::sql::split::split(&v, Dialect::Postgres).unwrap() {
-            exec(&db.url, &st.sql).await.unwrap();
-        }
-    }
 
-    // Deploy 2, once the old code is gone: the contract step.
-    if file("backfill").is_some() {
-        exec(&db.url, &body(&contract.content))
-            .await
-            .unwrap_or_else(|e| panic!("contract: {e}"));
-    } else {
-        let (r, _) = up(&db.url, &all, &only_contract).await;
-        assert_eq!(r.unwrap().applied.len(), 1);
-    }
+    // Deploy 2, once the old code is gone: `migrate contract VERSION`.
+    let (r, _) = up(&db.url, &all, &only_contract).await;
+    assert_eq!(r.unwrap().applied.len(), 1);
 
     // No write is lost: every row either side wrote holds its last value, in the final shape.
     let mut c = PgConnection::connect(&db.url).await.unwrap();
