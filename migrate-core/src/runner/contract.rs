@@ -8,7 +8,7 @@
 
 use std::collections::{BTreeMap, HashSet};
 
-use super::{Event, Options, Report, RunError, Source, State, Status};
+use super::{Event, Options, RunError, Source, State, Status};
 
 /// Which contract steps a run applies.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -46,39 +46,43 @@ pub(crate) fn waits_for(s: &Source, unfinished: &[&Source]) -> String {
     out
 }
 
-/// The pending migrations this run applies, in order: up to the first contract step
-/// ([`Contracts::Hold`], which reports each held one), all of them ([`Contracts::Apply`]), or
-/// the one asked for ([`Contracts::Only`], refused while a migration before it is pending).
+/// The pending migrations this run applies, in order, and what to report once they are
+/// applied: up to the first contract step ([`Contracts::Hold`], with an
+/// [`Event::ContractHeld`] for each contract step left), all of them ([`Contracts::Apply`]),
+/// or the one asked for ([`Contracts::Only`], refused while a migration before it is pending).
 pub(crate) fn gate<'s>(
     pending: Vec<&'s Source>,
     sources: &'s [Source],
     done: &HashSet<u64>,
     opts: &Options,
-    report: Report<'_>,
-) -> Result<Vec<&'s Source>, RunError> {
+) -> Result<(Vec<&'s Source>, Vec<Event>), RunError> {
     match opts.contracts {
-        Contracts::Apply => Ok(pending),
+        Contracts::Apply => Ok((pending, Vec::new())),
         Contracts::Hold => {
             let Some(first) = pending.iter().position(|s| s.contract) else {
-                return Ok(pending);
+                return Ok((pending, Vec::new()));
             };
-            for (i, s) in pending.iter().enumerate().skip(first) {
-                if s.contract {
-                    report(Event::ContractHeld {
+            // Once this run has applied what comes before the first one, a contract step waits
+            // for the operator, and for the migrations between it and an earlier contract step.
+            let held = pending
+                .iter()
+                .enumerate()
+                .skip(first)
+                .filter(|(_, s)| s.contract)
+                .map(|(i, s)| {
+                    let unfinished: Vec<&Source> = pending[first..i]
+                        .iter()
+                        .copied()
+                        .filter(|p| !p.contract)
+                        .collect();
+                    Event::ContractHeld {
                         version: s.version,
                         name: s.name.clone(),
-                        waits_for: waits_for(
-                            s,
-                            &pending[..i]
-                                .iter()
-                                .copied()
-                                .filter(|p| !p.contract)
-                                .collect::<Vec<_>>(),
-                        ),
-                    });
-                }
-            }
-            Ok(pending.into_iter().take(first).collect())
+                        waits_for: waits_for(s, &unfinished),
+                    }
+                })
+                .collect();
+            Ok((pending.into_iter().take(first).collect(), held))
         }
         Contracts::Only(v) => {
             let Some(s) = sources.iter().find(|s| s.version == v) else {
@@ -91,23 +95,21 @@ pub(crate) fn gate<'s>(
                 });
             }
             if done.contains(&v) {
-                return Ok(Vec::new());
+                return Ok((Vec::new(), Vec::new()));
             }
-            let unfinished: Vec<&Source> = sources
+            let unfinished: Vec<(u64, String)> = sources
                 .iter()
                 .filter(|o| o.version < v && !done.contains(&o.version))
+                .map(|u| (u.version, u.name.clone()))
                 .collect();
             if !unfinished.is_empty() {
                 return Err(RunError::ContractWaits {
                     version: v,
                     name: s.name.clone(),
-                    unfinished: unfinished
-                        .iter()
-                        .map(|u| (u.version, u.name.clone()))
-                        .collect(),
+                    unfinished,
                 });
             }
-            Ok(vec![s])
+            Ok((vec![s], Vec::new()))
         }
     }
 }
@@ -150,16 +152,8 @@ mod tests {
         ];
         assert!(sources[1].contract && !sources[0].contract);
         let pending: Vec<&Source> = sources.iter().collect();
-        let mut events = Vec::new();
         let opts = Options::default();
-        let run = gate(
-            pending.clone(),
-            &sources,
-            &HashSet::new(),
-            &opts,
-            &mut |e| events.push(e),
-        )
-        .unwrap();
+        let (run, events) = gate(pending.clone(), &sources, &HashSet::new(), &opts).unwrap();
         assert_eq!(run.iter().map(|s| s.version).collect::<Vec<_>>(), vec![1]);
         let [
             Event::ContractHeld {
@@ -171,14 +165,17 @@ mod tests {
         else {
             panic!("{events:?}")
         };
-        assert!(waits_for.contains("1_m1 to finish"), "{waits_for}");
+        assert!(
+            waits_for.starts_with("waits for the old code"),
+            "{waits_for}"
+        );
         assert!(waits_for.contains("migrate contract 2"), "{waits_for}");
 
         let opts = Options {
             contracts: Contracts::Apply,
             ..Options::default()
         };
-        let run = gate(pending, &sources, &HashSet::new(), &opts, &mut |_| {}).unwrap();
+        let (run, _) = gate(pending, &sources, &HashSet::new(), &opts).unwrap();
         assert_eq!(run.len(), 3);
     }
 
@@ -193,19 +190,19 @@ mod tests {
             ..Options::default()
         };
         let pending: Vec<&Source> = sources.iter().collect();
-        let err = gate(pending, &sources, &HashSet::new(), &opts, &mut |_| {}).unwrap_err();
+        let err = gate(pending, &sources, &HashSet::new(), &opts).unwrap_err();
         assert!(
             matches!(&err, RunError::ContractWaits { unfinished, .. } if unfinished == &[(1, "m1".to_string())]),
             "{err:?}"
         );
         let done: HashSet<u64> = [1].into();
-        let run = gate(vec![&sources[1]], &sources, &done, &opts, &mut |_| {}).unwrap();
+        let (run, _) = gate(vec![&sources[1]], &sources, &done, &opts).unwrap();
         assert_eq!(run.len(), 1);
         let opts = Options {
             contracts: Contracts::Only(1),
             ..Options::default()
         };
-        let err = gate(vec![], &sources, &done, &opts, &mut |_| {}).unwrap_err();
+        let err = gate(vec![], &sources, &done, &opts).unwrap_err();
         assert!(matches!(err, RunError::NotContract { version: 1, .. }));
     }
 }

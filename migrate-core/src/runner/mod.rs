@@ -1101,8 +1101,7 @@ async fn up_locked(
         .iter()
         .filter(|s| !done.contains(&s.version) && opts.target.is_none_or(|t| s.version <= t))
         .collect();
-    let held = pending.iter().any(|s| s.contract);
-    let pending = contract::gate(pending, sources, &done, opts, report)?;
+    let (pending, held) = contract::gate(pending, sources, &done, opts)?;
     let refused = admit(&pending, db.dialect());
     if !refused.is_empty() {
         return Err(RunError::Refused(refused));
@@ -1112,13 +1111,16 @@ async fn up_locked(
         ..Summary::default()
     };
     if pending.is_empty() {
-        if !held || opts.contracts != Contracts::Hold {
+        if held.is_empty() {
             report(Event::UpToDate);
         }
+        held.into_iter().for_each(&mut *report);
         return Ok(summary);
     }
     if opts.dry_run {
-        return dry_run(db, &pending, opts, report).await;
+        let summary = dry_run(db, &pending, opts, report).await;
+        held.into_iter().for_each(&mut *report);
+        return summary;
     }
     db.before_apply(opts).await?;
     let count = pending.len();
@@ -1157,6 +1159,7 @@ async fn up_locked(
             }),
         }
     }
+    held.into_iter().for_each(&mut *report);
     Ok(summary)
 }
 
