@@ -112,6 +112,18 @@ fn writer(
     })
 }
 
+/// What `migrate status` says of the pending contract step `version`.
+async fn contract_help(url: &str, all: &[Source], version: u64) -> String {
+    let mut c = PgConnection::connect(url).await.unwrap();
+    let status = runner::status(&mut runner::Connection::from(&mut c), all, &opts())
+        .await
+        .unwrap();
+    c.close().await.unwrap();
+    let waiting = status.iter().find(|s| s.version == version).unwrap();
+    assert_eq!(waiting.state, runner::State::Pending);
+    waiting.help.clone().unwrap_or_default()
+}
+
 async fn exec(url: &str, sql: &str) -> Result<(), String> {
     let mut c = PgConnection::connect(url).await.unwrap();
     let r = sqlx::raw_sql(sql)
@@ -229,6 +241,12 @@ async fn run_local(s: Scenario) {
                 if unfinished.iter().any(|(_, n)| n.ends_with("_backfill"))),
             "{r:?}"
         );
+        // `migrate status` says so, with the backfill's progress.
+        let help = contract_help(&db.url, &all, contract.version).await;
+        assert!(
+            help.contains("_backfill (backfill pending") && help.contains("to finish"),
+            "{help}"
+        );
     }
     // `migrate up` runs the backfill to its end and the validation, while both write; it stops
     // before the contract step and says what that waits for.
@@ -243,22 +261,10 @@ async fn run_local(s: Scenario) {
             if *version == contract.version && waits_for.contains("migrate up --contract")),
         "{events:?}"
     );
-    let mut c = PgConnection::connect(&db.url).await.unwrap();
-    let status = runner::status(&mut runner::Connection::from(&mut c), &all, &opts())
-        .await
-        .unwrap();
-    c.close().await.unwrap();
-    let waiting = status
-        .iter()
-        .find(|s| s.version == contract.version)
-        .unwrap();
-    assert_eq!(waiting.state, runner::State::Pending);
+    let help = contract_help(&db.url, &all, contract.version).await;
     assert!(
-        waiting
-            .help
-            .as_deref()
-            .is_some_and(|h| h.starts_with("contract step: waits for the old code")),
-        "{waiting:?}"
+        help.starts_with("contract step: waits for the old code"),
+        "{help}"
     );
     let old_errors = old.await.unwrap();
     let new_errors = new.await.unwrap();

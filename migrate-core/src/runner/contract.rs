@@ -9,6 +9,7 @@
 use std::collections::{BTreeMap, HashSet};
 
 use super::{Event, Options, RunError, Source, State, Status};
+use crate::batch::Progress;
 
 /// Which contract steps a run applies.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -26,11 +27,28 @@ pub enum Contracts {
 /// What a held contract step waits for, for people: the migrations before it that have not
 /// finished (a backfill still walking its table), then the operator.
 pub(crate) fn waits_for(s: &Source, unfinished: &[&Source]) -> String {
+    waits_for_with(s, unfinished, &[])
+}
+
+/// [`waits_for`], with the progress of each unfinished backfill.
+fn waits_for_with(s: &Source, unfinished: &[&Source], backfills: &[Progress]) -> String {
     let mut out = String::new();
     if !unfinished.is_empty() {
         let names: Vec<String> = unfinished
             .iter()
-            .map(|u| format!("{}_{}", u.version, u.name))
+            .map(|u| {
+                let name = format!("{}_{}", u.version, u.name);
+                match backfills.iter().find(|p| p.version == u.version) {
+                    Some(p) => format!(
+                        "{name} (backfill {}{})",
+                        p.state.as_str(),
+                        p.percent()
+                            .map(|pc| format!(", {pc:.1}% of `{}` walked", p.table))
+                            .unwrap_or_default()
+                    ),
+                    None => name,
+                }
+            })
             .collect();
         out.push_str(&format!(
             "waits for {} to finish (`migrate up`), then ",
@@ -115,7 +133,11 @@ pub(crate) fn gate<'s>(
 }
 
 /// Says, on each pending contract step of `status`, what it waits for.
-pub(crate) fn annotate(status: &mut BTreeMap<u64, Status>, sources: &[Source]) {
+pub(crate) fn annotate(
+    status: &mut BTreeMap<u64, Status>,
+    sources: &[Source],
+    backfills: &[Progress],
+) {
     for s in sources.iter().filter(|s| s.contract) {
         let unfinished: Vec<&Source> = sources
             .iter()
@@ -130,7 +152,10 @@ pub(crate) fn annotate(status: &mut BTreeMap<u64, Status>, sources: &[Source]) {
         if let Some(st) = status.get_mut(&s.version)
             && st.state == State::Pending
         {
-            st.help = Some(format!("contract step: {}", waits_for(s, &unfinished)));
+            st.help = Some(format!(
+                "contract step: {}",
+                waits_for_with(s, &unfinished, backfills)
+            ));
         }
     }
 }

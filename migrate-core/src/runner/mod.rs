@@ -1527,8 +1527,16 @@ pub async fn status(
     sources: &[Source],
     opts: &Options,
 ) -> Result<Vec<Status>, RunError> {
+    check_table(db.driver(), opts)?;
+    // What a waiting contract step says of the backfills before it.
+    let backfills = if sources.iter().any(|s| s.contract) {
+        crate::batch::status(db, sources, opts)
+            .await
+            .unwrap_or_default()
+    } else {
+        Vec::new()
+    };
     let db = db.driver();
-    check_table(db, opts)?;
     let applied = db
         .read_history(&opts.history_table)
         .await
@@ -1617,7 +1625,7 @@ pub async fn status(
             },
         );
     }
-    contract::annotate(&mut out, sources);
+    contract::annotate(&mut out, sources, &backfills);
     Ok(out.into_values().collect())
 }
 
