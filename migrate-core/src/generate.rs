@@ -41,9 +41,9 @@ pub struct Plan {
     pub assessments: Vec<Assessment>,
     /// The files it would write (none when a change is refused).
     pub files: Vec<PlannedFile>,
-    /// Why a change that asks for the expand/contract route cannot take it: a message and its
-    /// fix each. Nothing is written while there is one.
-    pub problems: Vec<(String, String)>,
+    /// Why a change that asks for the expand/contract route cannot take it. Nothing is written
+    /// while there is one.
+    pub problems: Vec<phased::Problem>,
 }
 
 impl Plan {
@@ -120,13 +120,15 @@ pub fn plan_by(
         && let Some(why) = dialect.ops().why_no_expand_contract()
     {
         for p in &split.phased {
-            problems.push((
-                format!(
+            problems.push(phased::Problem {
+                table: p.table().to_string(),
+                column: p.column().map(str::to_string),
+                message: format!(
                     "{} cannot take the expand-contract route: {why}",
                     capitalize(&p.describe()).trim_end_matches('.')
                 ),
-                "remove `strategy = \"expand-contract\"` beside its acknowledgement (or write `strategy = \"in-place\"`)".into(),
-            ));
+                help: "remove `strategy = \"expand-contract\"` beside its acknowledgement (or write `strategy = \"in-place\"`)".into(),
+            });
         }
     }
     let files = if d.is_empty() || !problems.is_empty() {
@@ -258,15 +260,10 @@ fn generate_in(
         return Ok(Generated::NoChange);
     }
     if !plan.problems.is_empty() {
-        let diags = plan
-            .problems
-            .iter()
-            .map(|(message, help)| {
-                crate::diagnostic::Diagnostic::new("expand-contract", message.clone())
-                    .help(help.clone())
-            })
-            .collect();
-        return Err(GenerateError::Schema(Diagnostics(diags)));
+        return Err(GenerateError::Schema(problem_diagnostics(
+            schema_path,
+            &plan.problems,
+        )));
     }
     let refused: Vec<Assessment> = plan.refusals().into_iter().cloned().collect();
     if !refused.is_empty() {
@@ -279,6 +276,47 @@ fn generate_in(
         .collect();
     let paths = dir.add_all_with_snapshot_at(&files, &declared, now)?;
     Ok(Generated::Written(paths))
+}
+
+/// The problems of the expand/contract route, each at the `strategy` key that asks for it (or
+/// the column or table it is about, when the project's `change_strategy` does).
+fn problem_diagnostics(schema_path: &Path, problems: &[phased::Problem]) -> Diagnostics {
+    let mut ignored = Diagnostics::default();
+    let raw = schema::load::read_sources(schema_path)
+        .map(|files| schema::load::parse_sources(files, &mut ignored))
+        .ok();
+    let located = |p: &phased::Problem| {
+        let t = raw
+            .as_ref()?
+            .tables
+            .iter()
+            .find(|t| t.name.value == p.table)?;
+        Some(match &p.column {
+            Some(c) => {
+                let c = t.columns.iter().find(|rc| rc.name.value == *c)?;
+                c.strategy
+                    .as_ref()
+                    .map_or_else(|| c.name.loc.clone(), |s| s.loc.clone())
+            }
+            None => t
+                .strategy
+                .as_ref()
+                .map_or_else(|| t.name.loc.clone(), |s| s.loc.clone()),
+        })
+    };
+    Diagnostics(
+        problems
+            .iter()
+            .map(|p| {
+                let d = crate::diagnostic::Diagnostic::new("expand-contract", p.message.clone())
+                    .help(p.help.clone());
+                match located(p) {
+                    Some(loc) => d.at(loc),
+                    None => d,
+                }
+            })
+            .collect(),
+    )
 }
 
 /// Changes that only accompany another one and do not name a file.
@@ -726,10 +764,37 @@ mod phased_tests {
         assert_eq!(p.problems.len(), 1);
         assert!(
             p.problems[0]
-                .0
+                .message
                 .contains("one application owns a SQLite file"),
             "{:?}",
             p.problems
         );
+    }
+
+    #[test]
+    fn on_sqlite_the_refusal_points_at_the_strategy_key() {
+        let dir = tempfile::tempdir().unwrap();
+        let schema = dir.path().join("schema.toml");
+        let migrations = dir.path().join("migrations");
+        std::fs::write(&schema, FROM).unwrap();
+        let t0 = Version::parse("20260101000000").unwrap();
+        generate_at(Dialect::Sqlite, &schema, &migrations, None, t0).unwrap();
+        std::fs::write(
+            &schema,
+            FROM.replace(
+                "nick = \"text\"",
+                "nick2 = { type = \"text\", renamed_from = \"nick\", strategy = \"expand-contract\" }",
+            ),
+        )
+        .unwrap();
+        let t1 = Version::parse("20260102000000").unwrap();
+        let Err(GenerateError::Schema(d)) =
+            generate_at(Dialect::Sqlite, &schema, &migrations, None, t1)
+        else {
+            panic!("not refused")
+        };
+        assert_eq!(d.0.len(), 1);
+        assert_eq!(d.0[0].code, "expand-contract");
+        assert_eq!(d.0[0].line_col(), Some((5, 60)), "{}", d.0[0].render(false));
     }
 }

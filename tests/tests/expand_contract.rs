@@ -536,7 +536,11 @@ fn a_type_change_under_the_same_name_is_refused_with_its_fix() {
     let p = plan(Dialect::Postgres, &from, &to, None);
     assert!(p.files.is_empty());
     assert_eq!(p.problems.len(), 1, "{:?}", p.problems);
-    assert!(p.problems[0].1.contains("renamed_from"), "{:?}", p.problems);
+    assert!(
+        p.problems[0].help.contains("renamed_from"),
+        "{:?}",
+        p.problems
+    );
 }
 
 /// The generated files of each case in `tests/cases_expand/` (`from.toml` → `to.toml`) against

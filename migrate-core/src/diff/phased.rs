@@ -125,6 +125,18 @@ impl Phased {
         }
     }
 
+    /// The column whose `strategy` asks for the route; `None` when the table's does (or the
+    /// project's `change_strategy`).
+    pub fn column(&self) -> Option<&str> {
+        match self {
+            Phased::Shadow(s) => Some(&s.new.name),
+            Phased::SetNotNull { column, .. } => Some(&column.name),
+            Phased::RenameTable { .. } | Phased::DropColumn { .. } | Phased::DropTable { .. } => {
+                None
+            }
+        }
+    }
+
     /// A short snake_case description, naming the generated files and the trigger.
     pub fn slug(&self) -> String {
         match self {
@@ -196,9 +208,21 @@ pub struct Split {
     pub kept: Vec<usize>,
     /// The changes made in phases, in diff order.
     pub phased: Vec<Phased>,
-    /// Why a change that asks for the expand/contract route cannot take it (each a message
-    /// with its fix).
-    pub problems: Vec<(String, String)>,
+    /// Why a change that asks for the expand/contract route cannot take it.
+    pub problems: Vec<Problem>,
+}
+
+/// Why a change that asks for the expand/contract route cannot take it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    /// The table (its declared name).
+    pub table: String,
+    /// The column whose `strategy` asks for it; `None`: the table's.
+    pub column: Option<String>,
+    /// What is wrong.
+    pub message: String,
+    /// How to fix it.
+    pub help: String,
 }
 
 /// Fills in `default` as the strategy of every column and table that does not give one.
@@ -245,8 +269,13 @@ pub fn split(diff: &Diff, from: &Schema, to: &Schema) -> Split {
                 if column_strategy(t, new) != Strategy::ExpandContract {
                     continue;
                 }
-                if let Some(why) = unshadowable(from, ot, old) {
-                    out.problems.push(why);
+                if let Some((message, help)) = unshadowable(from, ot, old) {
+                    out.problems.push(Problem {
+                        table: table.clone(),
+                        column: Some(new_name.clone()),
+                        message,
+                        help,
+                    });
                     continue;
                 }
                 shadows.push(((table.clone(), new_name.clone()), out.phased.len()));
@@ -263,17 +292,19 @@ pub fn split(diff: &Diff, from: &Schema, to: &Schema) -> Split {
                     .as_deref()
                     .is_some_and(|r| r != column && t.column(r).is_none());
                 if column_strategy(t, new) == Strategy::ExpandContract && !renamed {
-                    out.problems.push((
-                        format!(
+                    out.problems.push(Problem {
+                        table: table.clone(),
+                        column: Some(column.clone()),
+                        message: format!(
                             "the type change of `{table}.{column}` cannot take the expand-contract route under the same name: the old code reads `{column}` as {} while the new code reads it as {}",
                             new.type_changed_from.as_ref().map(|t| t.to_string()).unwrap_or_else(|| "before".into()),
                             new.ty
                         ),
-                        format!(
+                        help: format!(
                             "give the retyped column a new name (`{column}_new = {{ type = \"{}\", renamed_from = \"{column}\", type_changed_from = \"...\", strategy = \"expand-contract\" }}`), or make the change in place (`strategy = \"in-place\"`)",
                             new.ty
                         ),
-                    ));
+                    });
                 }
             }
             Change::RenameTable {
@@ -627,7 +658,7 @@ mod tests {
         );
         let s = split(&diff(&from, &to), &from, &to);
         assert_eq!(s.problems.len(), 1, "{:?}", s);
-        assert!(s.problems[0].1.contains("weight_new"));
+        assert!(s.problems[0].help.contains("weight_new"));
     }
 
     #[test]
