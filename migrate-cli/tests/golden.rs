@@ -529,6 +529,8 @@ fn postgres_expand_contract() {
             ),
         );
         s.run(&["generate"]);
+        // The generated files pass the checks, lint included.
+        s.run(&["check"]);
         s.run(&["up"]);
         s.run(&["status"]);
         let first = s.version(0);

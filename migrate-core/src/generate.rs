@@ -470,6 +470,14 @@ fn phased_files(
         Some(n) if !many => format!("{n}_{phase}"),
         _ => format!("{}_{phase}", shorten(&snake_case(&p.slug()))),
     };
+    // The schema acknowledges the change (`renamed_from`, `drop_columns`, ...): the line says so
+    // to `migrate lint`, as the in-place files' do.
+    let acknowledged = |p: &Phased| {
+        comment_line(&format!(
+            "Acknowledged: {} in phases (strategy = \"expand-contract\").",
+            p.describe()
+        ))
+    };
     let generated = |out: &mut String| {
         out.push_str("--\n");
         out.push_str(&comment_line(&format!(
@@ -492,6 +500,7 @@ fn phased_files(
             "Deploy the new code with this migration: the old and the new code both work until the contract migration.",
         ));
         generated(&mut head);
+        head.push_str(&acknowledged(p));
         files.push(PlannedFile {
             name: stem(p, "expand"),
             content: format!("{head}\n{}", steps(&sql.expand)),
@@ -545,6 +554,7 @@ fn phased_files(
             "Removes the old shape: the code that still uses it fails from here. `migrate up` stops before this file; apply it with `migrate up --contract` (or `migrate contract VERSION`) once every running copy of the old code is gone and the backfill before it has finished.",
         ));
         generated(&mut head);
+        head.push_str(&acknowledged(p));
         files.push(PlannedFile {
             name: stem(p, "contract"),
             content: format!("{head}\n{}", steps(&sql.contract)),
