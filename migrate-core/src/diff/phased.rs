@@ -489,6 +489,14 @@ fn unshadowable(from: &Schema, table: &Table, old: &Column) -> Option<(String, S
             "make this change in place (`strategy = \"in-place\"`) at a quiet time".into(),
         ));
     }
+    if old.identity.is_some() {
+        return Some((
+            format!(
+                "`{t}.{c}` is an identity column: the expand-contract route cannot give a second column the same generated values"
+            ),
+            "make this change in place (`strategy = \"in-place\"`) at a quiet time".into(),
+        ));
+    }
     for other in &from.tables {
         for fk in &other.foreign_keys {
             if fk.ref_table == *t && fk.ref_columns.contains(c) {
@@ -671,6 +679,19 @@ mod tests {
         .unwrap();
         let s = split(&diff(&from, &to), &from, &to);
         assert_eq!(s.problems.len(), 1, "{:?}", s);
+    }
+
+    #[test]
+    fn an_identity_column_is_refused() {
+        let from = schema("n = { type = \"bigint\", identity = true }", "");
+        let to = schema(
+            "m = { type = \"bigint\", identity = true, renamed_from = \"n\", strategy = \"expand-contract\" }",
+            "",
+        );
+        let s = split(&diff(&from, &to), &from, &to);
+        assert_eq!(s.problems.len(), 1, "{s:?}");
+        assert!(s.problems[0].message.contains("identity"), "{s:?}");
+        assert_eq!(s.problems[0].column.as_deref(), Some("m"));
     }
 
     #[test]
