@@ -125,7 +125,10 @@ ALTER TABLE "pets" VALIDATE CONSTRAINT "pets_nickname_not_null";
 -- Checks `pets_nick_short` for every row, without blocking writes.
 ALTER TABLE "pets" VALIDATE CONSTRAINT "pets_nick_short_new";
 
--- The index `pets_nickname_key` on the new column, built without blocking writes (if a build fails, drop the INVALID index it leaves and run this file again).
+-- A concurrent build that failed leaves an INVALID index: dropped first, so this file can run again from the top.
+DROP INDEX CONCURRENTLY IF EXISTS "pets_nickname_key";
+
+-- The index `pets_nickname_key` on the new column, built without blocking writes.
 CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS "pets_nickname_key" ON "pets" ("nickname");
 
 -- file: rename_pets_owner_ref_validate

@@ -305,8 +305,12 @@ END
             ..ix.clone()
         };
         out.validate.push(Step::new(
+            "A concurrent build that failed leaves an INVALID index: dropped first, so this file can run again from the top.",
+            format!("DROP INDEX CONCURRENTLY IF EXISTS {}", ident(&ix.name)),
+        ));
+        out.validate.push(Step::new(
             format!(
-                "The index `{}` on the new column, built without blocking writes (if a build fails, drop the INVALID index it leaves and run this file again).",
+                "The index `{}` on the new column, built without blocking writes.",
                 ix.name
             ),
             index_sql(&s.table, &ix, true),
