@@ -5,7 +5,7 @@
 use std::io::{IsTerminal, Write};
 use std::time::{Duration, Instant};
 
-use migrate_core::batch::{Estimate, Progress, Tick};
+use migrate_core::batch::{Estimate, GiveWay, Progress, Tick};
 use migrate_core::runner::{Event, human_ms};
 use serde::Serialize;
 
@@ -54,6 +54,7 @@ pub struct EstimateShown<'a> {
     name: &'a str,
     rows: u64,
     rows_counted: bool,
+    rows_done: u64,
     sampled_rows: u64,
     sampled_ms: u64,
     sampled_changed: u64,
@@ -68,6 +69,7 @@ impl<'a> EstimateShown<'a> {
             name,
             rows: e.rows,
             rows_counted: e.exact,
+            rows_done: e.rows_done,
             sampled_rows: e.sampled_rows,
             sampled_ms: e.sampled_ms,
             sampled_changed: e.sampled_changed,
@@ -130,6 +132,14 @@ pub fn estimate_text(version: u64, name: &str, e: &Estimate) -> String {
     } else {
         format!("about {} rows (the catalog's estimate)", thousands(e.rows))
     };
+    let rows = if e.rows_done > 0 {
+        format!(
+            "{rows}, {} walked already by an earlier run (the estimate is for the rest)",
+            thousands(e.rows_done)
+        )
+    } else {
+        rows
+    };
     if e.sampled_rows == 0 {
         return format!(
             "would backfill {version}_{name}: {rows}, nothing to walk; the database is unchanged"
@@ -145,6 +155,100 @@ pub fn estimate_text(version: u64, name: &str, e: &Estimate) -> String {
     )
 }
 
+/// A backfill giving way between two batches, for people.
+pub fn giving_way_text(version: u64, name: &str, reason: &GiveWay, wait_ms: u64) -> String {
+    match reason {
+        GiveWay::Writers { waiting, next_size } => format!(
+            "{version}_{name}: writers waited: giving way ({waiting} session(s) waited for the last batch; \
+             the next has {} rows, after {})",
+            thousands(*next_size),
+            human_ms(wait_ms)
+        ),
+        GiveWay::ReplicaLag { lag_ms, max_lag_ms } => format!(
+            "{version}_{name}: a replica lags {} (more than backfill_max_lag, {}): waiting before the next batch",
+            human_ms(*lag_ms),
+            human_ms(*max_lag_ms)
+        ),
+        GiveWay::LagUnreadable { error } => format!(
+            "{version}_{name}: the replication lag cannot be read ({error}): not checked in this run"
+        ),
+    }
+}
+
+/// A backfill giving way, for programs: `{"event": "backfill_giving_way", "version", "name",
+/// "reason": "writers" | "replica_lag" | "lag_unreadable", "level": "info" | "debug", "wait_ms",
+/// "message"}` and, by reason, `waiting` and `next_size`, `lag_ms` and `max_lag_ms`, or `error`.
+#[derive(Debug, Serialize)]
+pub struct GivingWayShown<'a> {
+    version: u64,
+    name: &'a str,
+    reason: &'static str,
+    level: &'static str,
+    wait_ms: u64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    waiting: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    next_size: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    lag_ms: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    max_lag_ms: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    error: Option<&'a str>,
+    message: String,
+}
+
+impl<'a> GivingWayShown<'a> {
+    pub fn of(
+        version: u64,
+        name: &'a str,
+        reason: &'a GiveWay,
+        wait_ms: u64,
+    ) -> GivingWayShown<'a> {
+        let mut shown = GivingWayShown {
+            version,
+            name,
+            reason: "writers",
+            level: "info",
+            wait_ms,
+            waiting: None,
+            next_size: None,
+            lag_ms: None,
+            max_lag_ms: None,
+            error: None,
+            message: giving_way_text(version, name, reason, wait_ms),
+        };
+        match reason {
+            GiveWay::Writers { waiting, next_size } => {
+                shown.waiting = Some(*waiting);
+                shown.next_size = Some(*next_size);
+            }
+            GiveWay::ReplicaLag { lag_ms, max_lag_ms } => {
+                shown.reason = "replica_lag";
+                shown.lag_ms = Some(*lag_ms);
+                shown.max_lag_ms = Some(*max_lag_ms);
+            }
+            GiveWay::LagUnreadable { error } => {
+                shown.reason = "lag_unreadable";
+                shown.level = "debug";
+                shown.error = Some(error);
+            }
+        }
+        shown
+    }
+}
+
+/// What `migrate backfill run` says when it ran nothing.
+pub fn no_backfill_text(next: Option<&(u64, String, String)>) -> String {
+    match next {
+        None => "no backfill to run: every batch file is finished".into(),
+        Some((version, name, after)) => format!(
+            "no backfill can run yet: {version}_{name} comes after {after}, which is not applied; `migrate up` \
+             applies it (and runs the backfill too)"
+        ),
+    }
+}
+
 /// Prints the runner's events, a backfill's batches as progress: on a terminal one line on
 /// stderr updated in place; otherwise (plain lines or JSON lines) at most one every few seconds,
 /// and the last.
@@ -154,6 +258,8 @@ pub struct Ticker<'o> {
     open: bool,
     last: Option<Instant>,
     live: bool,
+    /// When people were last told that writers waited (said at most every few seconds).
+    gave_way: Option<Instant>,
 }
 
 impl<'o> Ticker<'o> {
@@ -163,6 +269,7 @@ impl<'o> Ticker<'o> {
             open: false,
             last: None,
             live: !out.json() && std::io::stderr().is_terminal(),
+            gave_way: None,
         }
     }
 
@@ -177,14 +284,48 @@ impl<'o> Ticker<'o> {
             self.tick(e, *version, name, tick);
             return;
         }
+        if let Event::BackfillGivingWay {
+            reason: GiveWay::Writers { .. },
+            ..
+        } = e
+            && !self.out.json()
+        {
+            // Under a busy table most batches can give way: one line every 10 s is enough.
+            if self
+                .gave_way
+                .is_some_and(|t| t.elapsed() < Duration::from_secs(10))
+            {
+                return;
+            }
+            self.gave_way = Some(Instant::now());
+        }
+        if let Event::BackfillGivingWay {
+            reason: GiveWay::LagUnreadable { .. },
+            ..
+        } = e
+            && !self.out.json()
+        {
+            // A debug note, for the JSON lines only: the progress line stays.
+            return;
+        }
         self.close();
         self.out.emit(&EventLine(e));
     }
 
     fn tick(&mut self, e: &Event, version: u64, name: &str, t: &Tick) {
         if self.live {
+            // One line, updated in place: cut to the terminal's width when the shell says it
+            // (a wrapped line could not be rewritten).
+            let mut line = tick_line(version, name, t);
+            if let Some(width) = std::env::var("COLUMNS")
+                .ok()
+                .and_then(|c| c.parse::<usize>().ok())
+                && line.chars().count() >= width
+            {
+                line = line.chars().take(width.saturating_sub(1)).collect();
+            }
             let mut err = std::io::stderr().lock();
-            let _ = write!(err, "\r{}\x1b[K", tick_line(version, name, t));
+            let _ = write!(err, "\r{line}\x1b[K");
             let _ = err.flush();
             self.open = true;
             if t.finished {

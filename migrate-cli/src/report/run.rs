@@ -83,6 +83,19 @@ enum Shown<'a> {
     Warning(RefusalShown),
     Backfill(super::backfill::TickShown<'a>),
     BackfillEstimate(super::backfill::EstimateShown<'a>),
+    BackfillGivingWay(super::backfill::GivingWayShown<'a>),
+    NoBackfill {
+        next: Option<NextShown<'a>>,
+        message: String,
+    },
+}
+
+/// The next batch file and the migration it waits for.
+#[derive(Debug, Serialize)]
+struct NextShown<'a> {
+    version: u64,
+    name: &'a str,
+    after: &'a str,
 }
 
 /// Something the runner refuses in a file, for programs: `{"code", "version", "file", "line",
@@ -258,6 +271,22 @@ impl Serialize for EventLine<'_> {
             } => Shown::BackfillEstimate(super::backfill::EstimateShown::of(
                 *version, name, estimate,
             )),
+            Event::BackfillGivingWay {
+                version,
+                name,
+                reason,
+                wait_ms,
+            } => Shown::BackfillGivingWay(super::backfill::GivingWayShown::of(
+                *version, name, reason, *wait_ms,
+            )),
+            Event::NoBackfill { next } => Shown::NoBackfill {
+                next: next.as_ref().map(|(version, name, after)| NextShown {
+                    version: *version,
+                    name,
+                    after,
+                }),
+                message: super::backfill::no_backfill_text(next.as_ref()),
+            },
         };
         shown.serialize(serializer)
     }
@@ -360,6 +389,23 @@ impl Report for EventLine<'_> {
             } => println!(
                 "{}",
                 super::backfill::estimate_text(*version, name, estimate)
+            ),
+            Event::NoBackfill { next } => {
+                println!("{}", super::backfill::no_backfill_text(next.as_ref()))
+            }
+            // A debug note: only the JSON lines carry it.
+            Event::BackfillGivingWay {
+                reason: migrate_core::batch::GiveWay::LagUnreadable { .. },
+                ..
+            } => {}
+            Event::BackfillGivingWay {
+                version,
+                name,
+                reason,
+                wait_ms,
+            } => eprintln!(
+                "{}",
+                super::backfill::giving_way_text(*version, name, reason, *wait_ms)
             ),
         }
     }

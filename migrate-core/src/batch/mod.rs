@@ -21,6 +21,12 @@
 //! busy SQLite file — is rolled back and retried at half the size after a pause, up to
 //! `lock_retries` times in a row. `backfill_pause` waits between batches.
 //!
+//! **Giving way.** Before its commit, a batch asks whether other sessions wait for its locks
+//! ([`Driver::waiting_writers`]); when some do, it commits, and the next batch is half as big,
+//! after a pause as long as the batch took. Between batches, the walk waits while a replica
+//! lags more than `backfill_max_lag` ([`Driver::replication_lag`]); a lag that cannot be read is
+//! noted once and not asked again in the run.
+//!
 //! **Done.** The batch that reaches the end marks the backfill finished and records the
 //! migration in the history, in its transaction; only then does `migrate up` go on to the next
 //! file. A paused backfill (`migrate backfill pause`) stops a runner between two batches.
@@ -32,10 +38,9 @@ pub use progress::{BackfillState, Progress, progress_table};
 use std::time::{Duration, Instant};
 
 use crate::db::Connection;
-use crate::dialect::runtime::{BoxFuture, Driver, HistoryRow, Report};
+use crate::dialect::runtime::{BoxFuture, Driver, Failed, HistoryRow, Report};
 use crate::migration::batch::placeholders;
 use crate::migration::directive::BatchSpec;
-use crate::runner::history::table_ident;
 use crate::runner::{Event, IntegrityKind, Options, RunError, Source, Summary, elapsed_ms};
 use crate::sql::ident;
 
@@ -47,6 +52,12 @@ pub const MIN_BATCH: u64 = 10;
 pub const MAX_BATCH: u64 = 100_000;
 /// `backfill_batch_time` by default.
 pub const DEFAULT_BATCH_TIME: Duration = Duration::from_millis(200);
+/// `backfill_max_lag` by default.
+pub const DEFAULT_MAX_LAG: Duration = Duration::from_secs(10);
+/// The longest pause after a batch writers waited for.
+const MAX_GIVE_WAY: Duration = Duration::from_secs(10);
+/// How often a backfill waiting for its replicas asks again.
+const LAG_POLL: Duration = Duration::from_secs(1);
 /// A table with more rows than this (by the catalog's estimate) is not counted.
 const COUNT_LIMIT: u64 = 1_000_000;
 /// The batches a dry run times.
@@ -97,6 +108,40 @@ impl Tick {
     }
 }
 
+/// Why a backfill pauses between two batches for other work ([`Event::BackfillGivingWay`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum GiveWay {
+    /// Other sessions waited for locks the batch that just committed held: the next batch is
+    /// half its size.
+    Writers {
+        /// The sessions that waited, when the batch was about to commit.
+        waiting: u64,
+        /// The size of the next batch.
+        next_size: u64,
+    },
+    /// A replica lags more than `backfill_max_lag`.
+    ReplicaLag {
+        /// The largest lag measured, in milliseconds.
+        lag_ms: u64,
+        /// `backfill_max_lag`, in milliseconds.
+        max_lag_ms: u64,
+    },
+    /// The replication lag cannot be read (the database said why): it is not checked again
+    /// in this run, and nothing waits. A debug note.
+    LagUnreadable {
+        /// What the database said.
+        error: String,
+    },
+}
+
+/// Whether a batch waits for replicas: a lag measured above `max` (`None`: never waits).
+fn lags(lag: Option<Duration>, max: Option<Duration>) -> bool {
+    match (lag, max) {
+        (Some(lag), Some(max)) => !max.is_zero() && lag > max,
+        _ => false,
+    }
+}
+
 /// What a dry run found out about a batch file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Estimate {
@@ -104,6 +149,9 @@ pub struct Estimate {
     pub rows: u64,
     /// Counted (else the catalog's estimate).
     pub exact: bool,
+    /// Rows an earlier run walked already (a backfill under way): the sample goes on after
+    /// them, and the estimate is for the rest.
+    pub rows_done: u64,
     /// Rows the sample batches walked.
     pub sampled_rows: u64,
     /// How long they took, in milliseconds.
@@ -304,14 +352,74 @@ impl<'s> Walk<'s> {
         format!("{}{predicate}{}", self.before, self.after)
     }
 
-    /// The next batch's size after one of `size` rows took `took`.
+    /// The next batch's size after one of `size` rows took `took`: `size=` grows back (doubling)
+    /// to its size after a batch that gave way.
     fn adapt(&self, size: u64, took: Duration, opts: &Options) -> u64 {
-        if let Some(n) = self.fixed {
-            return n;
+        adapt(self.fixed, size, took, opts.backfill_batch_time)
+    }
+}
+
+/// The next batch's size after one of `size` rows took `took`, aiming at `target`; with `size=`
+/// (`fixed`), that size, doubling back to it after batches that gave way.
+fn adapt(fixed: Option<u64>, size: u64, took: Duration, target: Duration) -> u64 {
+    if let Some(n) = fixed {
+        return size.saturating_mul(2).min(n);
+    }
+    let target = target.as_secs_f64().max(0.001);
+    let ratio = (target / took.as_secs_f64().max(0.000_1)).min(4.0);
+    ((size as f64 * ratio) as u64).clamp(MIN_BATCH, MAX_BATCH)
+}
+
+/// The next batch's size after writers waited for one of `size` rows: half (at least one row
+/// with `size=`, else at least `MIN_BATCH`).
+fn shrink(fixed: Option<u64>, size: u64) -> u64 {
+    let least = if fixed.is_some() { 1 } else { MIN_BATCH };
+    (size / 2).max(least).min(size)
+}
+
+/// Between two batches, waits while a replica lags more than `backfill_max_lag`, saying so when
+/// it starts to wait and every `wait_report`. A lag that cannot be read is noted once and not
+/// asked again (`*measurable` = false).
+async fn wait_for_replicas(
+    db: &mut dyn Driver,
+    s: &Source,
+    opts: &Options,
+    measurable: &mut bool,
+    report: Report<'_>,
+) {
+    let mut said: Option<Instant> = None;
+    while *measurable && opts.backfill_max_lag.is_some() {
+        let lag = match db.replication_lag().await {
+            Ok(lag) => lag,
+            Err(e) => {
+                *measurable = false;
+                report(Event::BackfillGivingWay {
+                    version: s.version,
+                    name: s.name.clone(),
+                    reason: GiveWay::LagUnreadable {
+                        error: e.to_string(),
+                    },
+                    wait_ms: 0,
+                });
+                return;
+            }
+        };
+        if !lags(lag, opts.backfill_max_lag) {
+            return;
         }
-        let target = opts.backfill_batch_time.as_secs_f64().max(0.001);
-        let ratio = (target / took.as_secs_f64().max(0.000_1)).min(4.0);
-        ((size as f64 * ratio) as u64).clamp(MIN_BATCH, MAX_BATCH)
+        if said.is_none_or(|t| t.elapsed() >= opts.wait_report) {
+            said = Some(Instant::now());
+            report(Event::BackfillGivingWay {
+                version: s.version,
+                name: s.name.clone(),
+                reason: GiveWay::ReplicaLag {
+                    lag_ms: lag.map_or(0, crate::duration::as_millis),
+                    max_lag_ms: opts.backfill_max_lag.map_or(0, crate::duration::as_millis),
+                },
+                wait_ms: crate::duration::as_millis(LAG_POLL),
+            });
+        }
+        tokio::time::sleep(LAG_POLL).await;
     }
 }
 
@@ -403,6 +511,8 @@ enum Step {
         rows_done: u64,
         rows_changed: u64,
         batches: u64,
+        /// Sessions that waited for its locks when it was about to commit.
+        waiting: u64,
     },
     /// Another runner finished it already.
     AlreadyFinished,
@@ -448,6 +558,24 @@ pub(crate) async fn apply(
             "check that the progress table is writable",
         ));
     };
+    // The statement of a walk under way is the one its batches ran: an edited file would go on
+    // with another change after the last key. One that never walked a row may be fixed.
+    if row.checksum.as_deref().is_some_and(|c| c != s.checksum) {
+        if row.batches > 0 {
+            return Err(refuse(
+                s,
+                &format!(
+                    "was edited after its backfill started ({} rows walked with the file as it was)",
+                    row.rows_done
+                ),
+                "restore the file as it was (e.g. from git) so the backfill goes on with the same statement; \
+                 a different change is a new migration (`migrate new NAME`)",
+            ));
+        }
+        db.execute(&progress::checksum_sql(rt, &table, s))
+            .await
+            .map_err(|e| db.error(e))?;
+    }
     let estimated = row.rows_estimated;
     let mut done = row.rows_done;
     let mut size = w.fixed.unwrap_or(if row.batch_size > 0 {
@@ -468,28 +596,32 @@ pub(crate) async fn apply(
     let mut run_changed = 0;
     let mut attempt = 0;
     let mut first = true;
+    let mut lag_measurable = true;
     loop {
-        if !first && !opts.backfill_pause.is_zero() {
-            tokio::time::sleep(opts.backfill_pause).await;
+        if !first {
+            if !opts.backfill_pause.is_zero() {
+                tokio::time::sleep(opts.backfill_pause).await;
+            }
+            wait_for_replicas(db, s, opts, &mut lag_measurable, &mut *report).await;
         }
         first = false;
         let began = Instant::now();
-        db.begin_batch(lock_timeout, statement_timeout)
-            .await
-            .map_err(|e| db.error(e))?;
-        let step = batch(db, &w, &table, size, &runner, opts, start).await;
-        let step = match step {
-            Ok(step) => {
-                let commit = match step {
-                    Step::Done { .. } => db.execute("COMMIT").await.map(drop),
-                    _ => db.execute("ROLLBACK").await.map(drop),
-                };
-                commit.map(|()| step)
-            }
-            Err(e) => {
-                let _ = db.execute("ROLLBACK").await;
-                Err(e)
-            }
+        let step = match db.begin_batch(lock_timeout, statement_timeout).await {
+            // SQLite: the write lock, busy for longer than the lock timeout.
+            Err(e) => Err(Failed::from(e)),
+            Ok(()) => match batch(db, &w, &table, size, &runner, opts, start).await {
+                Ok(step) => {
+                    let commit = match step {
+                        Step::Done { .. } => db.execute("COMMIT").await.map(drop),
+                        _ => db.execute("ROLLBACK").await.map(drop),
+                    };
+                    commit.map(|()| step).map_err(Failed::from)
+                }
+                Err(e) => {
+                    let _ = db.execute("ROLLBACK").await;
+                    Err(e)
+                }
+            },
         };
         match step {
             Ok(Step::Done {
@@ -499,6 +631,7 @@ pub(crate) async fn apply(
                 rows_done,
                 rows_changed,
                 batches,
+                waiting,
             }) => {
                 attempt = 0;
                 let took = began.elapsed();
@@ -522,7 +655,24 @@ pub(crate) async fn apply(
                 if finished {
                     return Ok(Some((elapsed_ms(start), run_changed)));
                 }
-                size = w.adapt(size, took, opts);
+                if waiting > 0 {
+                    // Writers waited for this batch's rows: a smaller next batch, after a pause
+                    // as long as this one held them.
+                    size = shrink(w.fixed, size);
+                    let wait = took.min(MAX_GIVE_WAY);
+                    report(Event::BackfillGivingWay {
+                        version: s.version,
+                        name: s.name.clone(),
+                        reason: GiveWay::Writers {
+                            waiting,
+                            next_size: size,
+                        },
+                        wait_ms: crate::duration::as_millis(wait),
+                    });
+                    tokio::time::sleep(wait).await;
+                } else {
+                    size = w.adapt(size, took, opts);
+                }
             }
             Ok(Step::AlreadyFinished) => return Ok(None),
             Ok(Step::Paused) => {
@@ -531,7 +681,7 @@ pub(crate) async fn apply(
                     name: s.name.clone(),
                 });
             }
-            Err(e) => match db.gives_way(&e) {
+            Err(Failed { error: e, line }) => match db.gives_way(&e) {
                 Some(_) if attempt < opts.lock_retries => {
                     if w.fixed.is_none() {
                         size = (size / 2).max(MIN_BATCH);
@@ -565,7 +715,7 @@ pub(crate) async fn apply(
                     return Err(RunError::Failed {
                         version: s.version,
                         name: s.name.clone(),
-                        line: None,
+                        line,
                         error: crate::runner::error_text(s, &e, db.dialect()),
                         recovery: format!(
                             "the failed batch was rolled back; every batch before it is kept ({done} rows walked). \
@@ -589,13 +739,13 @@ async fn batch(
     runner: &str,
     opts: &Options,
     start: Instant,
-) -> Result<Step, sqlx::Error> {
+) -> Result<Step, Failed> {
     let rt = db.runtime();
     let s = w.source;
-    let sql = rt.select_backfills_sql(table, &format!("version = {}", s.version), true);
-    let rows = db.fetch_texts(&sql).await?;
+    let lock_row = rt.select_backfills_sql(table, &format!("version = {}", s.version), true);
+    let rows = db.fetch_texts(&lock_row).await?;
     let Some(p) = rows.first().and_then(|r| progress::parse_row(r)) else {
-        return Err(sqlx::Error::RowNotFound);
+        return Err(Failed::from(sqlx::Error::RowNotFound));
     };
     match p.state {
         BackfillState::Finished => return Ok(Step::AlreadyFinished),
@@ -605,7 +755,11 @@ async fn batch(
     let last = p.last_key.as_deref();
     let (hi, walked, finished, changed) = match w.bound(db, last, size).await? {
         Some((hi, walked, finished)) => {
-            let changed = db.execute(&w.statement(last, &hi)).await?;
+            let statement = w.statement(last, &hi);
+            let changed = db.execute(&statement).await.map_err(|error| Failed {
+                line: db.error_line(&error, &statement),
+                error,
+            })?;
             (Some(hi), walked, finished, changed)
         }
         None => (None, 0, true, 0),
@@ -634,7 +788,16 @@ async fn batch(
         sql = format!("{sql};\n{record}");
     }
     db.execute(&sql).await?;
+    // Asked while the batch still holds its locks: who waits for them now waits for this commit.
+    // Another runner of this backfill waiting for the progress row (running `lock_row` too) is
+    // no writer: it takes the next batch.
+    let waiting = if finished {
+        0
+    } else {
+        db.waiting_writers(&lock_row).await?
+    };
     Ok(Step::Done {
+        waiting,
         walked,
         changed,
         finished,
@@ -664,6 +827,19 @@ pub(crate) async fn sample(
     let (rows, exact) = count_rows(db, &w).await.map_err(|e| failed(db, e))?;
     let mut size = w.fixed.unwrap_or(INITIAL_BATCH);
     let mut last: Option<Vec<String>> = None;
+    let mut rows_done = 0;
+    let filter = format!("version = {}", s.version);
+    let earlier = progress::read(db, &progress_table(&opts.history_table), &filter)
+        .await
+        .map_err(|e| failed(db, e))?;
+    if let Some(p) = earlier.into_iter().next() {
+        last = p.last_key;
+        rows_done = p.rows_done;
+        if w.fixed.is_none() && p.batch_size > 0 {
+            size = p.batch_size.clamp(MIN_BATCH, MAX_BATCH);
+        }
+    }
+    let rows_left = rows.saturating_sub(rows_done);
     let (mut walked, mut changed, mut ms_total) = (0u64, 0u64, 0u64);
     let mut batches = 0u64;
     for _ in 0..SAMPLE_BATCHES {
@@ -694,17 +870,18 @@ pub(crate) async fn sample(
     } else {
         0.0
     };
-    let left_batches = if walked >= rows || batches == 0 {
+    let left_batches = if walked >= rows_left || batches == 0 {
         0
     } else {
-        (rows - walked).div_ceil(size.max(1))
+        (rows_left - walked).div_ceil(size.max(1))
     };
     let pauses =
         crate::duration::as_millis(opts.backfill_pause).saturating_mul(left_batches + batches);
-    let estimated_ms = (per_row * rows as f64) as u64 + pauses;
+    let estimated_ms = (per_row * rows_left as f64) as u64 + pauses;
     Ok(Estimate {
         rows,
         exact,
+        rows_done,
         sampled_rows: walked,
         sampled_ms: ms_total,
         sampled_changed: changed,
@@ -813,6 +990,7 @@ pub fn run<'a, 'c: 'a>(
         }
         let done: std::collections::HashSet<u64> = applied.iter().map(|a| a.version).collect();
         let mut summary = Summary::default();
+        let mut blocked: Option<&Source> = None;
         for s in sources.iter().filter(|s| !done.contains(&s.version)) {
             if let Some(v) = version
                 && s.version != v
@@ -835,6 +1013,7 @@ pub fn run<'a, 'c: 'a>(
                 });
             }
             if s.batch.is_none() {
+                blocked = Some(s);
                 break;
             }
             let refused = crate::runner::admit(&[s], db.dialect());
@@ -866,13 +1045,59 @@ pub fn run<'a, 'c: 'a>(
             }
         }
         if summary.applied.is_empty() {
-            report(Event::UpToDate);
+            let next = blocked.and_then(|b| {
+                sources
+                    .iter()
+                    .find(|s| {
+                        s.version > b.version && s.batch.is_some() && !done.contains(&s.version)
+                    })
+                    .map(|s| {
+                        (
+                            s.version,
+                            s.name.clone(),
+                            format!("{}_{}", b.version, b.name),
+                        )
+                    })
+            });
+            report(Event::NoBackfill { next });
         }
         Ok(summary)
     })
 }
 
-/// The progress table's name as SQL (for tests and tools that read it directly).
-pub fn progress_table_sql(history_table: &str) -> String {
-    table_ident(&progress_table(history_table))
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_replica_lagging_more_than_the_limit_makes_batches_wait() {
+        let s = Duration::from_secs;
+        // Lagging more than the limit: wait.
+        assert!(lags(Some(s(11)), Some(s(10))));
+        // At or under it, none measured (no replica, or not shown to this role), or turned off.
+        assert!(!lags(Some(s(10)), Some(s(10))));
+        assert!(!lags(Some(s(1)), Some(s(10))));
+        assert!(!lags(None, Some(s(10))));
+        assert!(!lags(Some(s(3600)), None));
+        assert!(!lags(Some(s(3600)), Some(Duration::ZERO)));
+    }
+
+    #[test]
+    fn a_batch_writers_waited_for_is_followed_by_a_half_one() {
+        // Adaptive: half, not under the smallest batch.
+        assert_eq!(shrink(None, 1_000), 500);
+        assert_eq!(shrink(None, 15), MIN_BATCH);
+        assert_eq!(shrink(None, MIN_BATCH), MIN_BATCH);
+        // `size=`: half too, down to one row.
+        assert_eq!(shrink(Some(50), 50), 25);
+        assert_eq!(shrink(Some(50), 1), 1);
+        // A calm batch after it: `size=` doubles back to its size, never above.
+        let ms = Duration::from_millis;
+        assert_eq!(adapt(Some(50), 25, ms(1), ms(200)), 50);
+        assert_eq!(adapt(Some(50), 12, ms(1), ms(200)), 24);
+        assert_eq!(adapt(Some(50), 50, ms(1), ms(200)), 50);
+        // Adaptive: scaled by the target over the duration, growing at most fourfold.
+        assert_eq!(adapt(None, 500, ms(100), ms(200)), 1_000);
+        assert_eq!(adapt(None, 500, ms(1), ms(200)), 2_000);
+    }
 }

@@ -116,7 +116,7 @@ pub trait Runtime: Sync {
     /// The progress rows matching `filter` (an SQL condition), in version order, every column
     /// as text in the order [`crate::batch`] reads them: `version, name, table_name,
     /// key_columns, last_key, rows_done, rows_changed, rows_estimated, batch_size, batches,
-    /// state, started_at, updated_at, finished_at, runner` (times as ISO 8601 UTC). With `lock`,
+    /// state, started_at, updated_at, finished_at, runner, checksum` (times as ISO 8601 UTC). With `lock`,
     /// the rows stay locked against other runners until the transaction ends (PostgreSQL's
     /// `FOR UPDATE`; SQLite's write lock already holds the whole file).
     fn select_backfills_sql(&self, table: &str, filter: &str, lock: bool) -> String;
@@ -439,6 +439,20 @@ pub(crate) trait Driver: Exec + fmt::Debug {
     /// Why a batch gave way to other work, when `e` says it did (a lock or statement timeout, a
     /// deadlock, a busy database file): the engine retries it smaller instead of failing.
     fn gives_way(&self, e: &sqlx::Error) -> Option<&'static str>;
+
+    /// How many other sessions wait for a lock this session's transaction holds, asked inside a
+    /// batch before its commit: writers the batch held up, for whom the engine gives way (a
+    /// smaller next batch after a pause). Sessions running `peer` — other runners of the same
+    /// backfill, waiting for its progress row to take the next batch — are not counted. SQLite:
+    /// always 0 — its writers wait for the file's write lock in their own busy timeout, which no
+    /// other connection can see.
+    fn waiting_writers<'a>(&'a mut self, peer: &'a str) -> BoxFuture<'a, Result<u64, sqlx::Error>>;
+
+    /// The largest lag of the replicas the server streams to, asked between batches: `None`
+    /// when there is none, or none measured (PostgreSQL shows the lag only to roles allowed to
+    /// read it, and none for a replica that caught up and is idle); an error when it cannot be
+    /// read at all. SQLite has no replicas: always `None`.
+    fn replication_lag(&mut self) -> BoxFuture<'_, Result<Option<Duration>, sqlx::Error>>;
 
     // ---- the catalog ----
 
