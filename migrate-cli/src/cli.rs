@@ -126,7 +126,19 @@ pub enum Command {
     /// and gives up after `runner_lock_timeout` (10 min; "0" waits for good). Each migration runs in
     /// its own transaction unless it starts with `-- migrate:no-transaction`. Before any SQL runs, the files are checked against
     /// the manifest and the database's history: an edited, missing or failed migration stops it.
+    ///
+    /// It stops before a contract step (`-- migrate:contract`, the last phase of an expand/contract
+    /// change, which removes what the old code still uses) and says what it waits for; --contract
+    /// applies contract steps too, once every copy of the old code is gone.
     Up(UpArgs),
+    /// Apply one contract step (`-- migrate:contract`) once the old code is gone
+    ///
+    /// The last phase of an expand/contract change: it drops the old column, view or trigger, so
+    /// the code that still uses the old shape fails from then on. Refused while any migration
+    /// before it is pending (its expand step, or a backfill that has not walked its whole table):
+    /// run `migrate up` first. Deploy sequence: `migrate up` with the new code (expand and
+    /// backfill), retire every copy of the old code, then `migrate contract VERSION`.
+    Contract(ContractArgs),
     /// Every migration's state (applied, pending, running, modified, missing, failed, interrupted), when it ran and how long
     ///
     /// `running`: a runner is applying it now (its PID is shown). `failed`: a no-transaction file
@@ -271,6 +283,16 @@ pub struct UpArgs {
     /// Apply up to and including this version
     #[arg(long, value_name = "VERSION")]
     pub to: Option<u64>,
+    /// Also apply contract steps (`-- migrate:contract`): only once every running copy of the old code is gone
+    #[arg(long)]
+    pub contract: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ContractArgs {
+    /// The contract step's version (`migrate status` lists the waiting ones)
+    #[arg(value_name = "VERSION", id = "contract_version")]
+    pub version: u64,
 }
 
 #[derive(Debug, Args)]

@@ -533,6 +533,34 @@ fn postgres_failed_and_resolved() {
     });
 }
 
+/// A rename on the expand/contract route: `up` applies the expand step and the backfill and
+/// stops before the contract step, `status` says what it waits for, `migrate contract` refuses
+/// a file that is not one and applies the one that is.
+#[test]
+fn postgres_expand_contract() {
+    golden_postgres("postgres_expand_contract", |s| {
+        s.setup(&["generate"]);
+        s.setup(&["up"]);
+        s.write(
+            "schema/schema.toml",
+            &PETS.replace(
+                "name = \"text\"",
+                "full_name = { type = \"text\", renamed_from = \"name\", strategy = \"expand-contract\" }",
+            ),
+        );
+        s.run(&["generate"]);
+        // The generated files pass the checks, lint included.
+        s.run(&["check"]);
+        s.run(&["up"]);
+        s.run(&["status"]);
+        let first = s.version(0);
+        s.run(&["contract", &first]);
+        let contract = s.version(s.migrations().len() - 1);
+        s.run(&["contract", &contract]);
+        s.run(&["status"]);
+    });
+}
+
 #[test]
 fn postgres_pull() {
     golden_postgres("postgres_pull", |s| {

@@ -79,6 +79,10 @@ pub struct Config {
     /// only the migrations after it, and the content problems of those up to it (a directive the
     /// strict parser refuses, a statement the runner refuses) are warnings, not errors.
     pub lint_baseline: Option<crate::migration::Version>,
+    /// `change_strategy = "in-place" | "expand-contract"`: how an acknowledged rename, type
+    /// change, NOT NULL or drop is made when the schema gives no `strategy` beside it. Default
+    /// `"in-place"`.
+    pub change_strategy: crate::schema::Strategy,
 }
 
 impl Config {
@@ -102,6 +106,7 @@ impl Config {
             environments: BTreeMap::new(),
             lint: crate::lint::LintConfig::default(),
             lint_baseline: None,
+            change_strategy: crate::schema::Strategy::InPlace,
         }
     }
 
@@ -182,6 +187,7 @@ impl Config {
         };
 
         let mut history_table_span = None;
+        let mut change_strategy_span = None;
         for (key, value) in root.get_ref().iter() {
             let Some(known) = ConfigKey::parse(key.get_ref()) else {
                 unknown(&mut diags, key, &ConfigKey::names().collect::<Vec<_>>());
@@ -310,6 +316,31 @@ impl Config {
                         }
                     }
                 }
+                ConfigKey::ChangeStrategy => {
+                    if let Some(s) = string(&mut diags, "change_strategy", value) {
+                        match crate::schema::Strategy::parse(s.trim()) {
+                            Some(st) => {
+                                cfg.change_strategy = st;
+                                change_strategy_span = Some(value.span());
+                            }
+                            None => {
+                                let names = crate::schema::Strategy::ALL.map(|s| s.as_str());
+                                let help = match did_you_mean(&s, names.iter().copied()) {
+                                    Some(n) => format!("did you mean `change_strategy = \"{n}\"`?"),
+                                    None => "write `change_strategy = \"in-place\"` (one migration per change) or `change_strategy = \"expand-contract\"` (old and new code run together)".into(),
+                                };
+                                diags.push(
+                                    Diagnostic::new(
+                                        "unknown-strategy",
+                                        format!("unknown change strategy `{s}`"),
+                                    )
+                                    .at(loc(value.span()))
+                                    .help(help),
+                                );
+                            }
+                        }
+                    }
+                }
                 ConfigKey::Environments => {
                     let DeValue::Table(envs) = value.get_ref() else {
                         diags.push(
@@ -373,6 +404,21 @@ impl Config {
                 "PostgreSQL: `history_table = \"migrate_history\"` or `\"schema.migrate_history\"` (the schema is \
                  created when missing); SQLite: a plain name",
             ));
+        }
+        if cfg.change_strategy == crate::schema::Strategy::ExpandContract
+            && let Some(why) = cfg.dialect.ops().why_no_expand_contract()
+        {
+            let mut d = Diagnostic::new(
+                "strategy-unsupported",
+                format!(
+                    "`change_strategy = \"expand-contract\"` is not available on {}: {why}",
+                    cfg.dialect.ops().title()
+                ),
+            );
+            if let Some(span) = change_strategy_span {
+                d = d.at(loc(span));
+            }
+            diags.push(d.help("remove `change_strategy` (or write `change_strategy = \"in-place\"`): the change is made in one migration, and the application restarts with it"));
         }
         if diags.is_empty() {
             Ok(cfg)
@@ -641,6 +687,7 @@ mod tests {
             ("enviroments", "environments"),
             ("dev_databse_url", "dev_database_url"),
             ("dev_db_url", "dev_database_url"),
+            ("change_stratgy", "change_strategy"),
         ] {
             let err =
                 Config::parse(Path::new("migrate.toml"), &format!("{typo} = 1\n")).unwrap_err();
@@ -667,5 +714,38 @@ mod tests {
         for k in ConfigKey::ALL {
             assert!(help.contains(&format!("`{k}`")), "{k} missing from {help}");
         }
+    }
+
+    #[test]
+    fn change_strategy_is_read_checked_and_refused_on_sqlite() {
+        let cfg = Config::parse(
+            Path::new("migrate.toml"),
+            "dialect = \"postgres\"\nchange_strategy = \"expand-contract\"\n",
+        )
+        .expect("valid config");
+        assert_eq!(cfg.change_strategy, crate::schema::Strategy::ExpandContract);
+        let err = Config::parse(
+            Path::new("migrate.toml"),
+            "change_strategy = \"expand_contract\"\n",
+        )
+        .unwrap_err();
+        assert_eq!(err.0[0].code, "unknown-strategy");
+        assert_eq!(err.0[0].line_col(), Some((1, 19)));
+        assert_eq!(
+            err.0[0].help.as_deref(),
+            Some("did you mean `change_strategy = \"expand-contract\"`?")
+        );
+        let err = Config::parse(
+            Path::new("migrate.toml"),
+            "dialect = \"sqlite\"\nchange_strategy = \"expand-contract\"\n",
+        )
+        .unwrap_err();
+        assert_eq!(err.0[0].code, "strategy-unsupported");
+        assert_eq!(err.0[0].line_col(), Some((2, 19)));
+        assert!(
+            err.0[0]
+                .message
+                .contains("one application owns a SQLite file")
+        );
     }
 }

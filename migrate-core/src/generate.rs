@@ -15,6 +15,7 @@ use std::path::{Path, PathBuf};
 
 use crate::config::Dialect;
 use crate::diagnostic::{Diagnostics, Explain};
+use crate::diff::phased::{self, Phased, Step};
 use crate::diff::{Change, Diff, diff};
 use crate::migration::{MigrationDir, MigrationError, Version, snake_case};
 use crate::safety::{Assessment, assess};
@@ -42,6 +43,9 @@ pub struct Plan {
     pub assessments: Vec<Assessment>,
     /// The files it would write (none when a change is refused).
     pub files: Vec<PlannedFile>,
+    /// Why a change that asks for the expand/contract route cannot take it. Nothing is written
+    /// while there is one.
+    pub problems: Vec<phased::Problem>,
 }
 
 impl Plan {
@@ -134,15 +138,67 @@ pub fn plan_by(
 ) -> Plan {
     let d = diff(current, declared);
     let assessments = assess(dialect, &d, current, declared);
-    let files = if d.is_empty() {
+    let split = phased::split(&d, current, declared);
+    let mut problems = split.problems.clone();
+    if !split.phased.is_empty()
+        && let Some(why) = dialect.ops().why_no_expand_contract()
+    {
+        for p in &split.phased {
+            problems.push(phased::Problem {
+                table: p.table().to_string(),
+                column: p.column().map(str::to_string),
+                message: format!(
+                    "{} cannot take the expand-contract route: {why}",
+                    capitalize(&p.describe()).trim_end_matches('.')
+                ),
+                help: "remove `strategy = \"expand-contract\"` beside its acknowledgement (or write `strategy = \"in-place\"`)".into(),
+            });
+        }
+    }
+    let files = if d.is_empty() || !problems.is_empty() {
         Vec::new()
-    } else {
+    } else if split.phased.is_empty() {
         files(dialect, &d, &assessments, current, declared, name, origin)
+    } else {
+        // The assessments of the changes made in place, numbered as in their diff.
+        let kept: Vec<Assessment> = assessments
+            .iter()
+            .filter_map(|a| {
+                let at = split.kept.iter().position(|&i| i == a.change)?;
+                Some(Assessment {
+                    change: at,
+                    ..a.clone()
+                })
+            })
+            .collect();
+        let mut out = if split.in_place.is_empty() {
+            Vec::new()
+        } else {
+            files(
+                dialect,
+                &split.in_place,
+                &kept,
+                current,
+                declared,
+                name,
+                origin,
+            )
+        };
+        out.extend(phased_files(
+            dialect,
+            &split.phased,
+            current,
+            declared,
+            name,
+            origin,
+        ));
+        out
     };
     Plan {
         diff: d,
         assessments,
         files,
+        problems,
     }
 }
 
@@ -285,7 +341,7 @@ pub fn generate_with(
         MigrationDir::open(migrations)?
     } else if opts.print {
         return Ok(outcome_of(
-            config.dialect,
+            config,
             &Schema::default(),
             &declared,
             opts,
@@ -307,7 +363,7 @@ pub fn generate_with(
     let fresh = dir.snapshot_is_current() && !acknowledges_unknown(&snapshot, &declared);
     let (plan, basis) = if fresh {
         (
-            plan(config.dialect, &snapshot, &declared, opts.name),
+            plan_for(config, &snapshot, &declared, opts.name),
             Basis::Snapshot,
         )
     } else if dir.migrations().is_empty() {
@@ -317,18 +373,24 @@ pub fn generate_with(
             ms: 0,
         };
         (
-            plan(config.dialect, &Schema::default(), &declared, opts.name),
+            plan_for(config, &Schema::default(), &declared, opts.name),
             basis,
         )
     } else {
         match replayed_plan(config, &dir, &declared, opts)? {
             Ok(done) => done,
             Err(why) => (
-                plan(config.dialect, &snapshot, &declared, opts.name),
+                plan_for(config, &snapshot, &declared, opts.name),
                 Basis::Stale { why },
             ),
         }
     };
+    if !plan.problems.is_empty() {
+        return Err(GenerateError::Schema(problem_diagnostics(
+            &config.schema,
+            &plan.problems,
+        )));
+    }
     let refused: Vec<Assessment> = plan.refusals().into_iter().cloned().collect();
     if !refused.is_empty() {
         return Err(GenerateError::Refused(refused));
@@ -366,8 +428,21 @@ pub fn generate_with(
     })
 }
 
+/// [`plan`] with the project's `change_strategy` standing in for the schema's where it gives
+/// none: for planning only, the snapshot records the schema as written.
+fn plan_for(
+    config: &crate::config::Config,
+    current: &Schema,
+    declared: &Schema,
+    name: Option<&str>,
+) -> Plan {
+    let mut planned = declared.clone();
+    phased::apply_default_strategy(&mut planned, config.change_strategy);
+    plan(config.dialect, current, &planned, name)
+}
+
 fn outcome_of(
-    dialect: Dialect,
+    config: &crate::config::Config,
     current: &Schema,
     declared: &Schema,
     opts: &Options<'_>,
@@ -375,7 +450,7 @@ fn outcome_of(
 ) -> Outcome {
     Outcome {
         generated: Generated::NoChange,
-        plan: plan(dialect, current, declared, opts.name),
+        plan: plan_for(config, current, declared, opts.name),
         basis,
         refreshed: false,
     }
@@ -437,7 +512,7 @@ fn replayed_plan(
                 .wanted
                 .unwrap_or_else(|| crate::introspect::represent(config.dialect, declared));
             let (target, _) = crate::introspect::keep_undeclared(&r.schema, &wanted);
-            let p = plan(config.dialect, &r.schema, &target, opts.name);
+            let p = plan_for(config, &r.schema, &target, opts.name);
             let basis = Basis::Replayed {
                 migrations: r.applied,
                 on: r.on,
@@ -460,6 +535,47 @@ fn replayed_plan(
     Ok(Err(
         "this build of migrate-core has no `runtime` feature to replay the directory with".into(),
     ))
+}
+
+/// The problems of the expand/contract route, each at the `strategy` key that asks for it (or
+/// the column or table it is about, when the project's `change_strategy` does).
+fn problem_diagnostics(schema_path: &Path, problems: &[phased::Problem]) -> Diagnostics {
+    let mut ignored = Diagnostics::default();
+    let raw = schema::load::read_sources(schema_path)
+        .map(|files| schema::load::parse_sources(files, &mut ignored))
+        .ok();
+    let located = |p: &phased::Problem| {
+        let t = raw
+            .as_ref()?
+            .tables
+            .iter()
+            .find(|t| t.name.value == p.table)?;
+        Some(match &p.column {
+            Some(c) => {
+                let c = t.columns.iter().find(|rc| rc.name.value == *c)?;
+                c.strategy
+                    .as_ref()
+                    .map_or_else(|| c.name.loc.clone(), |s| s.loc.clone())
+            }
+            None => t
+                .strategy
+                .as_ref()
+                .map_or_else(|| t.name.loc.clone(), |s| s.loc.clone()),
+        })
+    };
+    Diagnostics(
+        problems
+            .iter()
+            .map(|p| {
+                let d = crate::diagnostic::Diagnostic::new("expand-contract", p.message.clone())
+                    .help(p.help.clone());
+                match located(p) {
+                    Some(loc) => d.at(loc),
+                    None => d,
+                }
+            })
+            .collect(),
+    )
 }
 
 /// Changes that only accompany another one and do not name a file.
@@ -602,6 +718,133 @@ fn files(
             }
         })
         .collect()
+}
+
+/// The files of the changes made in phases: every expand file, then every backfill, then every
+/// validation, then every contract, so that each phase of one change finds the earlier phases
+/// of all of them done.
+fn phased_files(
+    dialect: Dialect,
+    phased: &[Phased],
+    current: &Schema,
+    declared: &Schema,
+    name: Option<&str>,
+    origin: &str,
+) -> Vec<PlannedFile> {
+    let rendered: Vec<(&Phased, phased::PhasedSql)> = phased
+        .iter()
+        .map(|p| (p, dialect.ops().render_phased(p, current, declared)))
+        .collect();
+    let many = phased.len() > 1;
+    let stem = |p: &Phased, phase: &str| match name {
+        Some(n) if !many => format!("{n}_{phase}"),
+        _ => format!("{}_{phase}", shorten(&snake_case(&p.slug()))),
+    };
+    // The schema acknowledges the change (`renamed_from`, `drop_columns`, ...): the line says so
+    // to `migrate lint`, as the in-place files' do.
+    let acknowledged = |p: &Phased| {
+        comment_line(&format!(
+            "Acknowledged: {} in phases (strategy = \"expand-contract\").",
+            p.describe()
+        ))
+    };
+    let generated = |out: &mut String| {
+        out.push_str("--\n");
+        out.push_str(&comment_line(&format!(
+            "Generated by {origin}. Applied once per database;"
+        )));
+        out.push_str(&comment_line(
+            "never edit it after it has been applied anywhere: a fix is a new migration.",
+        ));
+    };
+    let mut files = Vec::new();
+    for (p, sql) in &rendered {
+        if sql.expand.is_empty() {
+            continue;
+        }
+        let mut head = comment_line(&format!("Expand: {}", capitalize(&p.describe())));
+        for n in &sql.notes {
+            head.push_str(&comment_line(n));
+        }
+        head.push_str(&comment_line(
+            "Deploy the new code with this migration: the old and the new code both work until the contract migration.",
+        ));
+        generated(&mut head);
+        head.push_str(&acknowledged(p));
+        files.push(PlannedFile {
+            name: stem(p, "expand"),
+            content: format!("{head}\n{}", steps(&sql.expand)),
+        });
+    }
+    for (p, sql) in &rendered {
+        let Some(b) = &sql.backfill else { continue };
+        let mut head = format!("-- migrate:batch table={}\n", b.table);
+        head.push_str(&comment_line(&format!(
+            "Backfill: {}",
+            capitalize(&p.describe())
+        )));
+        head.push_str(&comment_line(&b.why));
+        head.push_str(&comment_line(
+            "Runs in batches of rows, one short transaction each; the migrations after it wait until it has walked the whole table.",
+        ));
+        generated(&mut head);
+        files.push(PlannedFile {
+            name: stem(p, "backfill"),
+            content: format!("{head}\n{};\n", b.sql),
+        });
+    }
+    for (p, sql) in &rendered {
+        if sql.validate.is_empty() {
+            continue;
+        }
+        let mut head = String::from("-- migrate:no-transaction\n");
+        head.push_str(&comment_line(&format!(
+            "Validate: {}",
+            capitalize(&p.describe())
+        )));
+        head.push_str(&comment_line(
+            "After the backfill: checks and builds what the new column needs, statement by statement outside a transaction, so no step holds a long lock.",
+        ));
+        generated(&mut head);
+        files.push(PlannedFile {
+            name: stem(p, "validate"),
+            content: format!("{head}\n{}", steps(&sql.validate)),
+        });
+    }
+    for (p, sql) in &rendered {
+        if sql.contract.is_empty() {
+            continue;
+        }
+        let mut head = String::from("-- migrate:contract\n");
+        head.push_str(&comment_line(&format!(
+            "Contract: {}",
+            capitalize(&p.describe())
+        )));
+        head.push_str(&comment_line(
+            "Removes the old shape: the code that still uses it fails from here. `migrate up` stops before this file; apply it with `migrate up --contract` (or `migrate contract VERSION`) once every running copy of the old code is gone and the backfill before it has finished.",
+        ));
+        generated(&mut head);
+        head.push_str(&acknowledged(p));
+        files.push(PlannedFile {
+            name: stem(p, "contract"),
+            content: format!("{head}\n{}", steps(&sql.contract)),
+        });
+    }
+    files
+}
+
+/// Statements, each under the comment that says what it is for.
+fn steps(steps: &[Step]) -> String {
+    let mut out = String::new();
+    for (i, s) in steps.iter().enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        out.push_str(&comment_line(&s.why));
+        out.push_str(&s.sql);
+        out.push_str(";\n");
+    }
+    out
 }
 
 /// The name of a batched fill's file: `backfill_pets_chip`.
@@ -880,5 +1123,95 @@ mod tests {
         let many = "[tables.a]\nmodel = \"A\"\ncolumns = { id = \"integer\" }\n[tables.b]\nmodel = \"B\"\ncolumns = { id = \"integer\" }\n[tables.c]\nmodel = \"C\"\ncolumns = { id = \"integer\" }\n";
         assert_eq!(names("", many, Dialect::Sqlite), ["create_a_and_2_more"]);
         assert!(shorten(&"x_".repeat(60)).len() <= MAX_SLUG);
+    }
+}
+
+#[cfg(test)]
+mod phased_tests {
+    use super::*;
+    use crate::schema::load_str;
+
+    const FROM: &str = "[tables.pets]\nmodel = \"Pet\"\n[tables.pets.columns]\nid = { type = \"bigint\", primary_key = true }\nnick = \"text\"\nweight = { type = \"integer\", nullable = true }\n";
+
+    fn to(cols: &str) -> Schema {
+        load_str(
+            "s.toml",
+            &format!("[tables.pets]\nmodel = \"Pet\"\n[tables.pets.columns]\nid = {{ type = \"bigint\", primary_key = true }}\n{cols}\n"),
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn a_rename_becomes_expand_backfill_validate_and_contract() {
+        let from = load_str("s.toml", FROM).unwrap();
+        let to = to(
+            "nickname = { type = \"text\", renamed_from = \"nick\", strategy = \"expand-contract\" }\nweight = { type = \"integer\", nullable = true }",
+        );
+        let p = plan(Dialect::Postgres, &from, &to, None);
+        assert!(p.problems.is_empty(), "{:?}", p.problems);
+        let names: Vec<&str> = p.files.iter().map(|f| f.name.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "rename_pets_nickname_expand",
+                "rename_pets_nickname_backfill",
+                "rename_pets_nickname_validate",
+                "rename_pets_nickname_contract"
+            ]
+        );
+        assert!(
+            p.files[1]
+                .content
+                .starts_with("-- migrate:batch table=pets\n")
+        );
+        assert!(p.files[3].content.starts_with("-- migrate:contract\n"));
+        for f in &p.files {
+            println!("==== {}\n{}", f.name, f.content);
+        }
+    }
+
+    #[test]
+    fn expand_contract_is_refused_on_sqlite() {
+        let from = load_str("s.toml", FROM).unwrap();
+        let to = to(
+            "nickname = { type = \"text\", renamed_from = \"nick\", strategy = \"expand-contract\" }\nweight = { type = \"integer\", nullable = true }",
+        );
+        let p = plan(Dialect::Sqlite, &from, &to, None);
+        assert!(p.files.is_empty());
+        assert_eq!(p.problems.len(), 1);
+        assert!(
+            p.problems[0]
+                .message
+                .contains("one application owns a SQLite file"),
+            "{:?}",
+            p.problems
+        );
+    }
+
+    #[test]
+    fn on_sqlite_the_refusal_points_at_the_strategy_key() {
+        let dir = tempfile::tempdir().unwrap();
+        let schema = dir.path().join("schema.toml");
+        let migrations = dir.path().join("migrations");
+        std::fs::write(&schema, FROM).unwrap();
+        let t0 = Version::parse("20260101000000").unwrap();
+        generate_at(Dialect::Sqlite, &schema, &migrations, None, t0).unwrap();
+        std::fs::write(
+            &schema,
+            FROM.replace(
+                "nick = \"text\"",
+                "nick2 = { type = \"text\", renamed_from = \"nick\", strategy = \"expand-contract\" }",
+            ),
+        )
+        .unwrap();
+        let t1 = Version::parse("20260102000000").unwrap();
+        let Err(GenerateError::Schema(d)) =
+            generate_at(Dialect::Sqlite, &schema, &migrations, None, t1)
+        else {
+            panic!("not refused")
+        };
+        assert_eq!(d.0.len(), 1);
+        assert_eq!(d.0[0].code, "expand-contract");
+        assert_eq!(d.0[0].line_col(), Some((5, 60)), "{}", d.0[0].render(false));
     }
 }

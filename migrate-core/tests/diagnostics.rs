@@ -716,6 +716,25 @@ model = "Cat"
 columns = { pet_id = { type = "uuid", on_delete = »"cascade" } }
 "#}
 
+case! {unknown_strategy, "unknown-strategy", "unknown strategy `expand_contract`", "did you mean `strategy = \"expand-contract\"`?", r#"
+[tables.pets]
+model = "Pet"
+columns = { nickname = { type = "text", renamed_from = "nick", strategy = »"expand_contract" } }
+"#}
+
+case! {strategy_without_change, "strategy-without-change", "`strategy = \"expand-contract\"` on `pets.nickname` has no acknowledged change", "put `strategy` beside the acknowledgement", r#"
+[tables.pets]
+model = "Pet"
+columns = { nickname = { type = "text", strategy = »"expand-contract" } }
+"#}
+
+case! {table_strategy_without_change, "strategy-without-change", "on table `pets` has no acknowledged change", "`renamed_from` or `drop_columns`", r#"
+[tables.pets]
+model = "Pet"
+strategy = »"expand-contract"
+columns = { id = "uuid" }
+"#}
+
 case! {unknown_on_delete_action, "unknown-action", "unknown foreign-key action `cascad`", "did you mean `\"cascade\"`?", r#"
 [tables.pets]
 model = "Pet"

@@ -135,6 +135,12 @@ pub fn run(global: &Global, args: &DiffArgs, out: &Output) -> Exit {
         args.name.as_deref(),
         "`migrate diff` from the declared schema and the live database",
     );
+    if !plan.problems.is_empty() {
+        for p in &plan.problems {
+            out.error(&p.message, Some(&p.help));
+        }
+        return Exit::Found;
+    }
     let kept = undeclared.iter().filter(|u| !u.dropped).count();
     let differs = !plan.diff.is_empty() || kept > 0;
     let exit = if args.exit_code && differs {

@@ -40,6 +40,7 @@ pub fn run(cli: Cli, out: &Output) -> Exit {
         Command::Lint(args) => lint::run(&cli.global, &args, out),
         Command::Hash => hash::run(&cli.global, out),
         Command::Up(args) => up::up(&cli.global, &args, out),
+        Command::Contract(args) => up::contract(&cli.global, &args, out),
         Command::Status(args) => up::status(&cli.global, &args, out),
         Command::Baseline(args) => up::baseline(&cli.global, &args, out),
         Command::Resolve(args) => up::resolve(&cli.global, &args, out),

@@ -10,7 +10,7 @@ use super::{
     Exit, block_on, connect, connect_existing, database_url, load_config, report_findings,
     report_problems,
 };
-use crate::cli::{BaselineArgs, Global, ResolveArgs, StatusArgs, UpArgs};
+use crate::cli::{BaselineArgs, ContractArgs, Global, ResolveArgs, StatusArgs, UpArgs};
 use crate::output::Output;
 use crate::report::backfill::Ticker;
 use crate::report::run::{Disagrees, Done, EventLine, Failed, Recorded, Resolved, StatusReport};
@@ -130,6 +130,23 @@ pub fn up(global: &Global, args: &UpArgs, out: &Output) -> Exit {
     };
     ready.opts.dry_run = args.dry_run;
     ready.opts.target = args.to;
+    if args.contract {
+        ready.opts.contracts = runner::Contracts::Apply;
+    }
+    apply(global, ready, out)
+}
+
+/// `migrate contract VERSION`: that contract step alone, once every migration before it is in.
+pub fn contract(global: &Global, args: &ContractArgs, out: &Output) -> Exit {
+    let mut ready = match prepare(global, out) {
+        Ok(r) => r,
+        Err(code) => return code,
+    };
+    ready.opts.contracts = runner::Contracts::Only(args.version);
+    apply(global, ready, out)
+}
+
+fn apply(global: &Global, ready: Ready, out: &Output) -> Exit {
     block_on(async {
         let mut conn = match connect(&ready.config, global, out).await {
             Ok(c) => c,

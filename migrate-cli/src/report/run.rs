@@ -26,6 +26,11 @@ enum Shown<'a> {
         message: String,
     },
     UpToDate,
+    ContractHeld {
+        version: u64,
+        name: &'a str,
+        waits_for: &'a str,
+    },
     Applying {
         version: u64,
         name: &'a str,
@@ -167,6 +172,15 @@ impl Serialize for EventLine<'_> {
                 message: waiting_text(holder.as_ref(), *waited_ms, *timeout_ms, *sqlite),
             },
             Event::UpToDate => Shown::UpToDate,
+            Event::ContractHeld {
+                version,
+                name,
+                waits_for,
+            } => Shown::ContractHeld {
+                version: *version,
+                name,
+                waits_for,
+            },
             Event::Applying {
                 version,
                 name,
@@ -291,6 +305,11 @@ impl Report for EventLine<'_> {
                 waiting_text(holder.as_ref(), *waited_ms, *timeout_ms, *sqlite)
             ),
             Event::UpToDate => println!("up to date: no pending migrations"),
+            Event::ContractHeld {
+                version,
+                name,
+                waits_for,
+            } => println!("not applied: contract step {version}_{name} {waits_for}"),
             Event::Applying {
                 version,
                 name,

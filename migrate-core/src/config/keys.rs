@@ -77,6 +77,9 @@ keys! {
         Lint = "lint",
         /// `lint_baseline`: a migration version.
         LintBaseline = "lint_baseline",
+        /// `change_strategy = "in-place" | "expand-contract"`: how acknowledged renames, type
+        /// changes and drops are made when the schema does not say.
+        ChangeStrategy = "change_strategy",
     }
 }
 

@@ -19,6 +19,7 @@ use std::fmt;
 #[cfg(feature = "runtime")]
 pub mod runtime;
 
+use crate::diff::phased::{Phased, PhasedSql};
 use crate::diff::{Change, Diff};
 use crate::safety::SafetyCode;
 use crate::schema::{ColumnType, Schema};
@@ -107,6 +108,24 @@ pub trait DialectOps: fmt::Debug + Sync {
     /// How the renderer carries out what `code` names on a table that already has rows: what
     /// the safety rules for keys, indexes and constraints report.
     fn execution(&self, code: SafetyCode) -> Execution;
+
+    // ---- the expand/contract route ----
+
+    /// Why a change cannot take the expand/contract route here (`strategy = "expand-contract"`);
+    /// `None` when it can, and [`render_phased`](Self::render_phased) writes its phases.
+    fn why_no_expand_contract(&self) -> Option<String> {
+        Some(format!(
+            "{} has no generated expand/contract steps; the change is made in place",
+            self.title()
+        ))
+    }
+
+    /// The SQL of each phase of a change made in phases (expand, backfill, validate, contract).
+    /// Asked only when [`why_no_expand_contract`](Self::why_no_expand_contract) is `None`.
+    fn render_phased(&self, change: &Phased, from: &Schema, to: &Schema) -> PhasedSql {
+        let _ = (change, from, to);
+        PhasedSql::default()
+    }
 
     // ---- macros ----
 

@@ -16,6 +16,7 @@ use crate::schema::{Schema, Table};
 
 mod change;
 mod enums;
+pub mod phased;
 mod renames;
 mod table;
 mod tables;

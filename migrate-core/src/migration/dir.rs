@@ -991,6 +991,7 @@ mod tests {
                     renamed_from: None,
                     type_changed_from: None,
                     backfill: None,
+                    strategy: None,
                 }],
                 primary_key: Some(PrimaryKey {
                     name: "pets_pkey".into(),
@@ -1001,6 +1002,7 @@ mod tests {
                 checks: vec![],
                 drop_columns: vec![],
                 renamed_from: None,
+                strategy: None,
             }],
             ..Schema::default()
         }

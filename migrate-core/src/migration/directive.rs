@@ -9,6 +9,7 @@
 //! | `-- migrate:lock-timeout 10s` | top of the file | this file's `lock_timeout` |
 //! | `-- migrate:statement-timeout 2h` | top of the file | this file's `statement_timeout` |
 //! | `-- migrate:secure` | top of the file | a placeholder: environments with `extra_migration_paths` must supply its content |
+//! | `-- migrate:contract` | top of the file | the contract step of an expand/contract change: `migrate up` applies it only with `--contract` (or `migrate contract VERSION`) |
 //! | `-- migrate:allow RULE: reason` | before any statement | suppresses one lint finding for the next statement |
 //! | `-- migrate:batch table=T [key=a,b] [size=N]` | top of the file | a batched backfill: one `UPDATE`/`DELETE` with `:batch`, run in short keyset batches ([`BatchSpec`]) |
 //!
@@ -46,6 +47,9 @@ pub struct Directives {
     pub lock_timeout: Option<Duration>,
     /// `-- migrate:statement-timeout` (zero: none for this file).
     pub statement_timeout: Option<Duration>,
+    /// `-- migrate:contract`: the contract step of an expand/contract change, applied only on
+    /// request once the old code is gone.
+    pub contract: bool,
     /// `-- migrate:batch table=…`: the file is a batched backfill.
     pub batch: Option<BatchSpec>,
     /// Every well-formed directive, in file order.
@@ -86,6 +90,7 @@ const KNOWN: &[(&str, Takes, bool)] = &[
     ("lock-timeout", Takes::Duration, false),
     ("statement-timeout", Takes::Duration, false),
     ("secure", Takes::Nothing, false),
+    ("contract", Takes::Nothing, false),
     ("allow", Takes::Text, true),
     ("batch", Takes::Params, false),
 ];
@@ -269,6 +274,7 @@ pub fn parse(content: &str) -> (Directives, Vec<DirectiveError>) {
         match known {
             "no-transaction" => out.no_transaction = true,
             "secure" => out.secure = true,
+            "contract" => out.contract = true,
             "lock-timeout" => out.lock_timeout = d.duration,
             "statement-timeout" => out.statement_timeout = d.duration,
             "batch" => match batch_spec(d.value.unwrap_or(""), n) {

@@ -31,9 +31,11 @@
 //! ([`crate::dialect::runtime`]) for what differs — the lock, the history table's SQL, how a file
 //! is applied, what a failure left. Each dialect answers in its folder (`dialect/<name>/`).
 
+mod contract;
 pub mod history;
 mod lock;
 
+pub use contract::Contracts;
 pub use lock::Holder;
 pub(crate) use lock::Wait;
 
@@ -64,6 +66,9 @@ pub struct Source {
     pub checksum: String,
     /// `-- migrate:no-transaction`: the file runs statement by statement, outside a transaction.
     pub no_transaction: bool,
+    /// `-- migrate:contract`: the contract step of an expand/contract change, applied only on
+    /// request ([`Options::contracts`]).
+    pub contract: bool,
     /// The file's leading comment, the first line of it.
     pub description: String,
     /// The content comes from an environment's extra migration path: never printed.
@@ -101,6 +106,7 @@ impl Source {
             name: name.to_string(),
             checksum: crate::migration::checksum::file_checksum(content.as_bytes()),
             no_transaction: directives.no_transaction,
+            contract: directives.contract,
             description: description_of(content),
             secure: false,
             lock_timeout: directives.lock_timeout,
@@ -125,6 +131,7 @@ impl Source {
             content: m.content.clone(),
             checksum: m.checksum.clone(),
             no_transaction: m.directives.no_transaction,
+            contract: m.directives.contract,
             description: m.description(),
             secure: false,
             lock_timeout: m.directives.lock_timeout,
@@ -147,6 +154,7 @@ impl Source {
             content: content.to_string(),
             checksum: m.checksum.to_string(),
             no_transaction: m.no_transaction,
+            contract: directives.contract,
             description: description_of(content),
             secure: false,
             lock_timeout: m.lock_timeout,
@@ -300,6 +308,9 @@ pub struct Options {
     pub runner_lock_timeout: Option<Duration>,
     /// While waiting for another runner, how often to say so ([`Event::Waiting`]). Default 15 s.
     pub wait_report: Duration,
+    /// Which contract steps (`-- migrate:contract`) to apply. Default: none; the run stops
+    /// before the first one.
+    pub contracts: Contracts,
     /// A batch file's target batch duration: its batch size adapts to it. Default 200 ms.
     pub backfill_batch_time: Duration,
     /// A batch file's pause between batches (zero: none), leaving room for other writers.
@@ -322,6 +333,7 @@ impl Default for Options {
             applied_by: std::env::var("USER").unwrap_or_default(),
             runner_lock_timeout: Some(Duration::from_millis(DEFAULT_RUNNER_LOCK_TIMEOUT_MS)),
             wait_report: Duration::from_secs(15),
+            contracts: Contracts::Hold,
             backfill_batch_time: crate::batch::DEFAULT_BATCH_TIME,
             backfill_pause: Duration::ZERO,
             backfill_max_lag: Some(crate::batch::DEFAULT_MAX_LAG),
@@ -350,6 +362,15 @@ pub enum Event {
     },
     /// Nothing to apply.
     UpToDate,
+    /// A contract step not applied: the run stopped before it.
+    ContractHeld {
+        /// Its version.
+        version: u64,
+        /// Its name.
+        name: String,
+        /// What it waits for, and the command that applies it.
+        waits_for: String,
+    },
     /// A migration starts.
     Applying {
         /// Its version.
@@ -836,6 +857,29 @@ pub enum RunError {
         /// How to fix it.
         help: String,
     },
+    /// `migrate contract` of a migration that is not a contract step.
+    #[error("migration {version}_{name} is not a contract step (it has no `-- migrate:contract`)")]
+    NotContract {
+        /// Its version.
+        version: u64,
+        /// Its name.
+        name: String,
+    },
+    /// `migrate contract` while a migration before the contract step has not finished (its
+    /// expand step, or a backfill still walking its table).
+    #[error(
+        "contract step {version}_{name} waits for {} before it: {}",
+        if unfinished.len() == 1 { "a migration" } else { "migrations" },
+        unfinished.iter().map(|(v, n)| format!("{v}_{n}")).collect::<Vec<_>>().join(", ")
+    )]
+    ContractWaits {
+        /// Its version.
+        version: u64,
+        /// Its name.
+        name: String,
+        /// `(version, name)` of each migration before it not applied yet.
+        unfinished: Vec<(u64, String)>,
+    },
     /// A database error outside a migration's own statements.
     #[error(transparent)]
     Db(#[from] DbError),
@@ -889,6 +933,8 @@ impl Explain for RunError {
             RunError::InProgress { .. } => "in-progress",
             RunError::ConnectionLost { .. } => "connection-lost",
             RunError::BadHistoryTable(_) => "bad-history-table",
+            RunError::NotContract { .. } => "not-contract",
+            RunError::ContractWaits { .. } => "contract-waits",
             RunError::BackfillPaused { .. } => "backfill-paused",
             RunError::Backfill { .. } => "backfill",
             RunError::Db(e) => e.code(),
@@ -935,6 +981,12 @@ impl Explain for RunError {
             RunError::BadHistoryTable(_) => {
                 Some("change `history_table` in migrate.toml (or the Migrator's history table)".into())
             }
+            RunError::NotContract { .. } => Some(
+                "`migrate up` applies it; `migrate contract` is for the files marked `-- migrate:contract`, which `migrate status` shows as waiting".into(),
+            ),
+            RunError::ContractWaits { .. } => Some(
+                "run `migrate up` first: it applies them (a backfill runs until it has walked its whole table) and stops before the contract step; `migrate backfill status` shows a backfill's progress".into(),
+            ),
             RunError::BackfillPaused { version, .. } => Some(format!(
                 "`migrate backfill resume {version}` lets it go on; then `migrate up` (or `migrate backfill run`) \
                  finishes it from where it stopped and applies what follows"
@@ -1073,6 +1125,7 @@ async fn up_locked(
         .iter()
         .filter(|s| !done.contains(&s.version) && opts.target.is_none_or(|t| s.version <= t))
         .collect();
+    let (pending, held) = contract::gate(pending, sources, &done, opts)?;
     let refused = admit(&pending, db.dialect());
     if !refused.is_empty() {
         return Err(RunError::Refused(refused));
@@ -1082,11 +1135,16 @@ async fn up_locked(
         ..Summary::default()
     };
     if pending.is_empty() {
-        report(Event::UpToDate);
+        if held.is_empty() {
+            report(Event::UpToDate);
+        }
+        held.into_iter().for_each(&mut *report);
         return Ok(summary);
     }
     if opts.dry_run {
-        return dry_run(db, &pending, opts, report).await;
+        let summary = dry_run(db, &pending, opts, report).await;
+        held.into_iter().for_each(&mut *report);
+        return summary;
     }
     db.before_apply(opts).await?;
     let count = pending.len();
@@ -1125,6 +1183,7 @@ async fn up_locked(
             }),
         }
     }
+    held.into_iter().for_each(&mut *report);
     Ok(summary)
 }
 
@@ -1492,8 +1551,16 @@ pub async fn status(
     sources: &[Source],
     opts: &Options,
 ) -> Result<Vec<Status>, RunError> {
+    check_table(db.driver(), opts)?;
+    // What a waiting contract step says of the backfills before it.
+    let backfills = if sources.iter().any(|s| s.contract) {
+        crate::batch::status(db, sources, opts)
+            .await
+            .unwrap_or_default()
+    } else {
+        Vec::new()
+    };
     let db = db.driver();
-    check_table(db, opts)?;
     let applied = db
         .read_history(&opts.history_table)
         .await
@@ -1582,6 +1649,7 @@ pub async fn status(
             },
         );
     }
+    contract::annotate(&mut out, sources, &backfills);
     Ok(out.into_values().collect())
 }
 

@@ -375,7 +375,7 @@ label = { type = "text", primary_key = true }
 
   note: new table `calls` has the same columns: if it is `visits` renamed, add `renamed_from = "visits"` under [tables.calls] instead
 ---
-[refused: false] refused: renaming table `owners` to `people` breaks running code: code running today still uses the old name
+[refused: false] refused: renaming table `owners` to `people` breaks running code: code running today still uses the old name (`strategy = "expand-contract"` keeps it working until a contract step)
   help: if this is intended, acknowledge it in the schema, in [tables.people] (below `[tables.people]`, above `[tables.people.columns]`):
 
       renamed_from = "owners"
@@ -383,7 +383,7 @@ label = { type = "text", primary_key = true }
 ---
 [refused: false] refused: rename people pkey safe: compatible with code running today
 ---
-[refused: false] refused: renaming column `pets.name` to `full_name` breaks running code: code running today still uses the old name
+[refused: false] refused: renaming column `pets.name` to `full_name` breaks running code: code running today still uses the old name (`strategy = "expand-contract"` keeps it working until a contract step)
   help: if this is intended, acknowledge it in the schema, in the column `full_name` in [tables.pets.columns]:
 
       renamed_from = "name"
@@ -416,7 +416,7 @@ label = { type = "text", primary_key = true }
       type_changed_from = "bigint"
 
 ---
-[refused: false] refused: changing the type of `pets.age` from `integer` to `bigint` breaks running code: every value fits, but code running today reads and writes the old type
+[refused: false] refused: changing the type of `pets.age` from `integer` to `bigint` breaks running code: every value fits, but code running today reads and writes the old type (with a new name, `strategy = "expand-contract"` keeps the old column working until a contract step)
   help: if this is intended, acknowledge it in the schema, in the column `age` in [tables.pets.columns]:
 
       type_changed_from = "integer"

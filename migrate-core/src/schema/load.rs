@@ -11,7 +11,7 @@ use std::sync::Arc;
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
-use super::model::{FkAction, Identity, IndexMethod};
+use super::model::{FkAction, Identity, IndexMethod, Strategy};
 use crate::diagnostic::{Diagnostic, Diagnostics, Location, SourceFile, did_you_mean};
 
 /// A value with the place it was written.
@@ -52,6 +52,7 @@ pub(crate) struct RawColumn {
     pub(crate) renamed_from: Option<SpStr>,
     pub(crate) type_changed_from: Option<SpStr>,
     pub(crate) backfill: Option<SpStr>,
+    pub(crate) strategy: Option<Sp<Strategy>>,
 }
 
 #[derive(Debug, Clone)]
@@ -96,6 +97,7 @@ pub(crate) struct RawTable {
     pub(crate) checks: Vec<RawCheck>,
     pub(crate) drop_columns: Vec<SpStr>,
     pub(crate) renamed_from: Option<SpStr>,
+    pub(crate) strategy: Option<Sp<Strategy>>,
     /// See [`RawEnum::broken_keys`].
     pub(crate) broken_keys: Vec<&'static str>,
 }
@@ -172,6 +174,7 @@ const TABLE_KEYS: &[&str] = &[
     "checks",
     "drop_columns",
     "renamed_from",
+    "strategy",
 ];
 const COLUMN_KEYS: &[&str] = &[
     "type",
@@ -188,6 +191,7 @@ const COLUMN_KEYS: &[&str] = &[
     "renamed_from",
     "type_changed_from",
     "backfill",
+    "strategy",
 ];
 const FK_KEYS: &[&str] = &[
     "constraint",
@@ -601,6 +605,28 @@ impl Cx<'_> {
         out
     }
 
+    /// `strategy = "in-place" | "expand-contract"`.
+    fn strategy(&mut self, entry: Entry<'_, '_>) -> Option<Sp<Strategy>> {
+        let s = self.string(entry, "strategy = \"expand-contract\"")?;
+        if let Some(value) = Strategy::parse(&s.value) {
+            return Some(Sp { value, loc: s.loc });
+        }
+        let names = Strategy::ALL.map(Strategy::as_str);
+        let help = match did_you_mean(&s.value, names.iter().copied()) {
+            Some(n) => format!("did you mean `strategy = \"{n}\"`?"),
+            None => "write `strategy = \"expand-contract\"` (old and new code run together: the change is made in an expand and a contract migration) or `strategy = \"in-place\"` (one migration)".to_string(),
+        };
+        self.diags.push(
+            Diagnostic::new(
+                "unknown-strategy",
+                format!("unknown strategy `{}`", s.value),
+            )
+            .at(s.loc)
+            .help(help),
+        );
+        None
+    }
+
     fn action(&mut self, entry: Entry<'_, '_>) -> Option<Sp<FkAction>> {
         let s = self.string(entry, "\"cascade\"")?;
         match FkAction::parse(&s.value) {
@@ -739,6 +765,7 @@ impl Cx<'_> {
             checks: Vec::new(),
             drop_columns: Vec::new(),
             renamed_from: None,
+            strategy: None,
             broken_keys,
         };
         for item in body.iter() {
@@ -751,6 +778,7 @@ impl Cx<'_> {
                 }
                 "comment" => t.comment = self.string(item, "comment = \"What the table holds.\""),
                 "renamed_from" => t.renamed_from = self.string(item, "renamed_from = \"old_name\""),
+                "strategy" => t.strategy = self.strategy(item),
                 "primary_key_name" => {
                     t.primary_key_name = self.string(item, "primary_key_name = \"pets_pkey\"")
                 }
@@ -834,6 +862,7 @@ impl Cx<'_> {
             renamed_from: None,
             type_changed_from: None,
             backfill: None,
+            strategy: None,
         };
         // Shorthand: `name = "text"`.
         if let DeValue::String(s) = entry.1.get_ref() {
@@ -869,6 +898,7 @@ impl Cx<'_> {
                     c.type_changed_from = self.string(item, "type_changed_from = \"bigint\"")
                 }
                 "backfill" => c.backfill = self.default_value(item),
+                "strategy" => c.strategy = self.strategy(item),
                 _ => {}
             }
         }

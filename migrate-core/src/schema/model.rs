@@ -17,6 +17,9 @@ pub struct Schema {
     pub drop_tables: Vec<String>,
     /// Enums whose removal the schema acknowledges (`drop_enums = [...]`).
     pub drop_enums: Vec<String>,
+    /// The project's `change_strategy` (`migrate.toml`), for a change the schema has no place
+    /// to say it beside (a dropped table). Never read from, nor written to, a schema file.
+    pub change_strategy: Option<Strategy>,
 }
 
 impl Schema {
@@ -37,16 +40,19 @@ impl Schema {
         let mut s = self.clone();
         s.drop_tables.clear();
         s.drop_enums.clear();
+        s.change_strategy = None;
         for e in &mut s.enums {
             e.drop_values.clear();
         }
         for t in &mut s.tables {
             t.drop_columns.clear();
             t.renamed_from = None;
+            t.strategy = None;
             for c in &mut t.columns {
                 c.renamed_from = None;
                 c.type_changed_from = None;
                 c.backfill = None;
+                c.strategy = None;
             }
         }
         s
@@ -89,6 +95,9 @@ pub struct Table {
     pub drop_columns: Vec<String>,
     /// The table's previous name, when it is being renamed.
     pub renamed_from: Option<String>,
+    /// `strategy = "expand-contract" | "in-place"`: how the table's rename and its dropped
+    /// columns are made; `None`: the project's `change_strategy`.
+    pub strategy: Option<Strategy>,
 }
 
 impl Table {
@@ -105,6 +114,7 @@ impl Table {
             checks: Vec::new(),
             drop_columns: Vec::new(),
             renamed_from: None,
+            strategy: None,
         }
     }
 
@@ -167,6 +177,9 @@ pub struct Column {
     pub type_changed_from: Option<ColumnType>,
     /// SQL expression that fills existing NULLs when a column becomes NOT NULL (`backfill = "0"`).
     pub backfill: Option<String>,
+    /// `strategy = "expand-contract" | "in-place"`: how the acknowledged change of this column
+    /// (rename, type change, NOT NULL) is made; `None`: the project's `change_strategy`.
+    pub strategy: Option<Strategy>,
 }
 
 impl Column {
@@ -182,7 +195,40 @@ impl Column {
             renamed_from: None,
             type_changed_from: None,
             backfill: None,
+            strategy: None,
         }
+    }
+}
+
+/// How an acknowledged change that breaks running code is made: `strategy = "..."` beside the
+/// acknowledgement, or `change_strategy = "..."` in `migrate.toml` for the whole project.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum Strategy {
+    /// `"in-place"`: one migration changes the object (`RENAME`, `ALTER … TYPE`, `DROP`); the
+    /// code that used the old shape breaks the moment it commits.
+    #[default]
+    InPlace,
+    /// `"expand-contract"`: an expand migration adds the new shape beside the old one and keeps
+    /// both in sync, a batched migration backfills existing rows, and a contract migration, applied
+    /// only on request once the old code is gone, removes the old shape.
+    ExpandContract,
+}
+
+impl Strategy {
+    /// Every strategy, in the order help texts list them.
+    pub const ALL: [Strategy; 2] = [Strategy::InPlace, Strategy::ExpandContract];
+
+    /// The spelling in a schema file and `migrate.toml`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Strategy::InPlace => "in-place",
+            Strategy::ExpandContract => "expand-contract",
+        }
+    }
+
+    /// The strategy spelled `s`, when it is one.
+    pub fn parse(s: &str) -> Option<Strategy> {
+        Strategy::ALL.into_iter().find(|k| k.as_str() == s)
     }
 }
 

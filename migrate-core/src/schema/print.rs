@@ -179,6 +179,9 @@ fn print_table(out: &mut String, t: &Table) {
     if !t.drop_columns.is_empty() {
         let _ = writeln!(out, "drop_columns = {}", string_array(&t.drop_columns));
     }
+    if let Some(st) = t.strategy {
+        let _ = writeln!(out, "strategy = {}", string(st.as_str()));
+    }
 
     if !t.columns.is_empty() {
         let _ = writeln!(out, "\n[tables.{name}.columns]");
@@ -286,6 +289,9 @@ fn column_body(t: &Table, plan: &Plan<'_>, c: &Column) -> String {
     if let Some(b) = &c.backfill {
         parts.push(format!("backfill = {}", string(b)));
     }
+    if let Some(st) = c.strategy {
+        parts.push(format!("strategy = {}", string(st.as_str())));
+    }
     if let Some(cm) = &c.comment {
         parts.push(format!("comment = {}", string(cm)));
     }
@@ -337,7 +343,7 @@ mod tests {
     use std::path::Path;
 
     use super::*;
-    use crate::schema::model::{Check, ColumnType, PrimaryKey};
+    use crate::schema::model::{Check, ColumnType, PrimaryKey, Strategy};
     use crate::schema::{load, load_str};
 
     fn round_trip(s: &Schema) -> String {
@@ -443,6 +449,7 @@ mod tests {
             tables: vec![pets],
             drop_tables: vec!["old".into()],
             drop_enums: vec![],
+            change_strategy: None,
         };
         let text = round_trip(&s);
         let expected = r#"drop_tables = ["old"]
@@ -527,6 +534,7 @@ expr = "kind <> 'OTHER'"
             tables: vec![t],
             drop_tables: vec!["old \"t\"".into()],
             drop_enums: vec!["e\u{1}".into()],
+            change_strategy: None,
         };
         let text = round_trip(&s);
         assert!(text.contains("[tables.\"my table\"]"), "{text}");
@@ -575,6 +583,7 @@ expr = "kind <> 'OTHER'"
                 type_changed_from: Some(types[(i + 1) % types.len()].clone()),
                 backfill: (i % 3 == 0).then(|| "0".to_string()),
                 renamed_from: (i % 4 == 0).then(|| format!("old_{i}")),
+                strategy: (i % 5 == 0).then_some(Strategy::ExpandContract),
                 ..col(&format!("c{i}"), ty.clone())
             })
             .collect();

@@ -15,6 +15,7 @@
 mod columns;
 mod defs;
 mod enums;
+mod expand;
 mod indexes;
 mod keys;
 mod lex;
@@ -45,6 +46,7 @@ mod scratch;
 #[cfg(feature = "postgres")]
 pub mod introspect;
 
+use crate::diff::phased::{Phased, PhasedSql};
 use crate::diff::{Change, Diff};
 use crate::safety::SafetyCode;
 use crate::schema::Schema;
@@ -116,6 +118,14 @@ impl DialectOps for Postgres {
             .iter()
             .map(|s| s.stage)
             .collect()
+    }
+
+    fn why_no_expand_contract(&self) -> Option<String> {
+        None
+    }
+
+    fn render_phased(&self, change: &Phased, from: &Schema, to: &Schema) -> PhasedSql {
+        expand::render(change, from, to)
     }
 
     fn execution(&self, code: SafetyCode) -> Execution {

@@ -102,6 +102,13 @@ impl DialectOps for Sqlite {
         render(diff, from, to)
     }
 
+    fn why_no_expand_contract(&self) -> Option<String> {
+        Some(
+            "one application owns a SQLite file, so no old code runs beside the new one: make the change in place, with the application's restart"
+                .into(),
+        )
+    }
+
     fn execution(&self, code: SafetyCode) -> Execution {
         match code {
             SafetyCode::CreateIndex => Execution::InTransaction,

@@ -25,10 +25,20 @@ pub(in crate::safety) fn assess(
             "your acknowledgement names `{n}`, but the old type is `{from}`: write `type_changed_from = \"{from}\"`"
         )
     });
+    let phased = cx
+        .to
+        .table(table)
+        .and_then(|t| t.column(column).map(|c| c.strategy.or(t.strategy)))
+        .flatten()
+        == Some(crate::schema::Strategy::ExpandContract);
     let (risk, reason) = if widening {
         (
             Risk::BreaksCode,
-            "every value fits, but code running today reads and writes the old type".to_string(),
+            if phased {
+                "every value fits; code running today keeps the old column and type until the contract step".to_string()
+            } else {
+                "every value fits, but code running today reads and writes the old type (with a new name, `strategy = \"expand-contract\"` keeps the old column working until a contract step)".to_string()
+            },
         )
     } else {
         (
@@ -115,9 +125,12 @@ mod tests {
         let wide = only(&b, PETS, SafetyCode::ChangeType);
         assert_eq!(wide.risk, Risk::BreaksCode);
         assert!(wide.refused());
-        assert_eq!(
-            wide.reason,
-            "every value fits, but code running today reads and writes the old type"
+        assert!(
+            wide.reason.starts_with(
+                "every value fits, but code running today reads and writes the old type"
+            ),
+            "{}",
+            wide.reason
         );
     }
 

@@ -24,14 +24,22 @@ pub(in crate::safety) fn assess(cx: &Cx<'_>, table: &str, column: &Column) -> As
             .to
             .table(table)
             .is_some_and(|t| t.drop_columns.contains(&column.name)),
-        hint: renamed_into.map(|n| {
-            format!(
-                "probable rename: new column `{table}.{n}` has the same type `{}`; if `{}` was renamed to `{n}`, add `renamed_from = {}` to column `{n}` instead",
-                column.ty,
-                column.name,
-                string(&column.name)
-            )
-        }),
+        hint: renamed_into
+            .map(|n| {
+                format!(
+                    "probable rename: new column `{table}.{n}` has the same type `{}`; if `{}` was renamed to `{n}`, add `renamed_from = {}` to column `{n}` instead",
+                    column.ty,
+                    column.name,
+                    string(&column.name)
+                )
+            })
+            .or_else(|| {
+                let phased = cx.to.table(table).and_then(|t| t.strategy)
+                    == Some(crate::schema::Strategy::ExpandContract);
+                (!phased).then(|| format!(
+                    "to keep the running code working until it is gone, add `strategy = \"expand-contract\"` under [tables.{table}] too: the column is then dropped by a contract step that `migrate up --contract` applies"
+                ))
+            }),
         ..cx.found(
             SafetyCode::DropColumn,
             Risk::LosesData,

@@ -13,6 +13,16 @@ pub(super) mod rename_column;
 pub(super) mod rename_table;
 pub(super) mod set_not_null;
 
+/// Why a rename breaks the code running today, and how `strategy` changes that: with
+/// `"expand-contract"` the old name keeps working until the contract step.
+pub(in crate::safety) fn running_code(strategy: Option<crate::schema::Strategy>) -> String {
+    if strategy == Some(crate::schema::Strategy::ExpandContract) {
+        "code running today keeps the old name until the contract step (expand-contract)".into()
+    } else {
+        "code running today still uses the old name (`strategy = \"expand-contract\"` keeps it working until a contract step)".into()
+    }
+}
+
 /// What the rules' tests share: two schemas in, their assessments out.
 #[cfg(test)]
 pub(super) mod test {

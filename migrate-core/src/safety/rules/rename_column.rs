@@ -14,7 +14,10 @@ pub(in crate::safety) fn assess(cx: &Cx<'_>, table: &str, from: &str, to: &str) 
             SafetyCode::RenameColumn,
             Risk::BreaksCode,
             format!("renaming column `{table}.{from}` to `{to}`"),
-            "code running today still uses the old name",
+            crate::safety::rules::running_code(cx.to.table(table).and_then(|t| {
+                t.column(to)
+                    .map(|c| c.strategy.or(t.strategy).unwrap_or_default())
+            })),
         )
     }
 }

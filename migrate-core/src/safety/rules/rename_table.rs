@@ -13,7 +13,9 @@ pub(in crate::safety) fn assess(cx: &Cx<'_>, from: &str, to: &str) -> Assessment
             SafetyCode::RenameTable,
             Risk::BreaksCode,
             format!("renaming table `{from}` to `{to}`"),
-            "code running today still uses the old name",
+            crate::safety::rules::running_code(
+                cx.to.table(to).map(|t| t.strategy.unwrap_or_default()),
+            ),
         )
     }
 }

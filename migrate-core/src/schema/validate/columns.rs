@@ -114,6 +114,23 @@ impl Validator<'_> {
             }
         }
 
+        // A strategy says how an acknowledged change is made: alone, it has nothing to apply to.
+        if let Some(st) = &c.strategy
+            && c.renamed_from.is_none()
+            && c.type_changed_from.is_none()
+            && c.backfill.is_none()
+        {
+            self.error(
+                "strategy-without-change",
+                &st.loc,
+                format!(
+                    "`strategy = \"{}\"` on `{tname}.{cname}` has no acknowledged change to apply to",
+                    st.value.as_str()
+                ),
+                "put `strategy` beside the acknowledgement it governs (`renamed_from`, `type_changed_from` or `backfill`), or remove it",
+            );
+        }
+
         Some(Column {
             name: cname.clone(),
             ty: ty?,
@@ -124,6 +141,7 @@ impl Validator<'_> {
             renamed_from: c.renamed_from.as_ref().map(|s| s.value.clone()),
             type_changed_from,
             backfill: c.backfill.as_ref().map(|s| s.value.clone()),
+            strategy: c.strategy.as_ref().map(|s| s.value),
         })
     }
 

@@ -22,8 +22,23 @@ impl Validator<'_> {
             comment: t.comment.as_ref().map(|c| c.value.clone()),
             drop_columns: t.drop_columns.iter().map(|d| d.value.clone()).collect(),
             renamed_from: t.renamed_from.as_ref().map(|r| r.value.clone()),
+            strategy: t.strategy.as_ref().map(|s| s.value),
             ..Table::new(tname.clone())
         };
+        if let Some(st) = &t.strategy
+            && t.renamed_from.is_none()
+            && t.drop_columns.is_empty()
+        {
+            self.error(
+                "strategy-without-change",
+                &st.loc,
+                format!(
+                    "`strategy = \"{}\"` on table `{tname}` has no acknowledged change to apply to",
+                    st.value.as_str()
+                ),
+                "put `strategy` beside the acknowledgement it governs (`renamed_from` or `drop_columns` of [tables.NAME]), or remove it",
+            );
+        }
         if t.columns.is_empty() && !t.broken_keys.contains(&"columns") {
             self.error(
                 "no-columns",
