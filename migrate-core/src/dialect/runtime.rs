@@ -440,6 +440,20 @@ pub(crate) trait Driver: Exec + fmt::Debug {
     /// deadlock, a busy database file): the engine retries it smaller instead of failing.
     fn gives_way(&self, e: &sqlx::Error) -> Option<&'static str>;
 
+    /// The PostgreSQL connection under the driver, for a data migration in Rust
+    /// ([`crate::batch::DataBatch::postgres`]); `None` on another database.
+    #[cfg(feature = "postgres")]
+    fn postgres(&mut self) -> Option<&mut sqlx::PgConnection> {
+        None
+    }
+
+    /// The SQLite connection under the driver, for a data migration in Rust
+    /// ([`crate::batch::DataBatch::sqlite`]); `None` on another database.
+    #[cfg(feature = "sqlite")]
+    fn sqlite(&mut self) -> Option<&mut sqlx::SqliteConnection> {
+        None
+    }
+
     // ---- the catalog ----
 
     /// Reads the database into the model (in no particular order).

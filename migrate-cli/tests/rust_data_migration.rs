@@ -1,0 +1,400 @@
+//! Data migrations in Rust (`-- migrate:rust name=… table=…`), on a real PostgreSQL database and
+//! a SQLite file: the application's Migrator runs the registered function once per batch, records
+//! its description, times and rows changed, resumes after a failure without redoing a committed
+//! batch; a missing registration stops it before anything runs; the `migrate` command stops
+//! before such a migration and says how to run it.
+//!
+//! The function increments a counter column (`n = n + 1`), so a row changed twice, or never,
+//! shows.
+
+use std::fs;
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use migrate_core::batch::{DataBatch, DataError};
+use migrate_core::db::Connection;
+use migrate_core::migration::{MigrationDir, Version};
+use migrate_core::runner::BoxFuture;
+use migrate_core::runner::{Event, RunError};
+use migrate_core::{EmbeddedMigration, Migrator};
+use migrate_tests::pg::TestDb;
+use migrate_tests::sqlite::TestFile;
+use tempfile::TempDir;
+
+const ROWS: i64 = 600;
+
+/// `CREATE TABLE items` with [`ROWS`] rows, a value to fill and a counter.
+fn create_items() -> String {
+    format!(
+        "CREATE TABLE items (id integer PRIMARY KEY, v integer, n integer NOT NULL DEFAULT 0);\n\
+         WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < {ROWS}) \
+         INSERT INTO items (id) SELECT x FROM c;\n"
+    )
+}
+
+const FILL: &str =
+    "-- migrate:rust name=fill_items table=items size=50\n-- Fill v (placeholder).\n";
+const AFTER: &str = "CREATE TABLE after_fill (id integer PRIMARY KEY);\n";
+
+/// A project of `dialect` holding the three migrations; the directory and its versions.
+fn project(dialect: &str) -> (TempDir, Vec<String>) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    fs::write(
+        dir.path().join("migrate.toml"),
+        format!("dialect = \"{dialect}\"\nschema = \"schema.toml\"\nmigrations = \"migrations\"\n"),
+    )
+    .expect("config");
+    fs::write(dir.path().join("schema.toml"), "").expect("schema");
+    let mut md = MigrationDir::create(dir.path().join("migrations")).expect("migration dir");
+    let start = Version::parse("20240101000000").expect("version");
+    let mut versions = Vec::new();
+    for (name, sql) in [
+        ("create_items", create_items()),
+        ("fill_items", FILL.to_string()),
+        ("after_fill", AFTER.to_string()),
+    ] {
+        let path = md.add_at(name, &sql, start).expect("add migration");
+        let file = path
+            .file_name()
+            .expect("a file")
+            .to_string_lossy()
+            .into_owned();
+        versions.push(file[..14].to_string());
+    }
+    (dir, versions)
+}
+
+/// The project's migrations as an embedded Migrator would hold them.
+fn embedded(dir: &Path) -> Migrator {
+    let md = MigrationDir::open(dir.join("migrations")).expect("open");
+    let list: Vec<EmbeddedMigration> = md
+        .migrations()
+        .iter()
+        .map(|m| EmbeddedMigration {
+            version: m.version.as_u64(),
+            name: Box::leak(m.name.clone().into_boxed_str()),
+            content: Box::leak(m.content.clone().into_boxed_str()),
+            checksum: Box::leak(m.checksum.clone().into_boxed_str()),
+            no_transaction: false,
+            lock_timeout: None,
+            statement_timeout: None,
+        })
+        .collect();
+    Migrator::new(Box::leak(list.into_boxed_slice()))
+}
+
+/// The function: counts its batch's rows with the dialect's typed connection, then fills them;
+/// fails on call number `fail_at` (0: never).
+fn fill(
+    calls: Arc<AtomicU64>,
+    fail_at: u64,
+) -> impl for<'b, 'c> Fn(&'b mut DataBatch<'c>) -> BoxFuture<'b, Result<u64, DataError>>
++ Send
++ Sync
++ 'static {
+    move |batch| {
+        let calls = calls.clone();
+        Box::pin(async move {
+            if calls.fetch_add(1, Ordering::SeqCst) + 1 == fail_at {
+                return Err("the function gave up on purpose".into());
+            }
+            let count = format!("SELECT count(*) FROM items WHERE {}", batch.range());
+            let rows: i64 = if let Some(c) = batch.postgres() {
+                sqlx::query_scalar(&count).fetch_one(c).await?
+            } else if let Some(c) = batch.sqlite() {
+                sqlx::query_scalar(&count).fetch_one(c).await?
+            } else {
+                return Err("no connection".into());
+            };
+            assert!(rows > 0 && rows <= 50, "a batch of {rows} rows");
+            let ids = batch
+                .fetch(&format!(
+                    "SELECT CAST(id AS TEXT) FROM items WHERE {}",
+                    batch.range()
+                ))
+                .await?;
+            assert_eq!(ids.len() as i64, rows);
+            let sql = format!(
+                "UPDATE items SET v = id * 2, n = n + 1 WHERE {}",
+                batch.range()
+            );
+            Ok(batch.execute(&sql).await?)
+        })
+    }
+}
+
+async fn int(url: &str, sql: &str) -> i64 {
+    let mut c = Connection::connect(url).await.expect("connect");
+    let n = c
+        .fetch_int(sql)
+        .await
+        .unwrap_or_else(|e| panic!("{sql}: {e}"));
+    c.close().await;
+    n
+}
+
+async fn try_int(url: &str, sql: &str) -> Option<i64> {
+    let mut c = Connection::connect(url).await.ok()?;
+    let n = c.fetch_int(sql).await.ok();
+    c.close().await;
+    n
+}
+
+/// The databases: `(dialect, url, keep-alive)`.
+async fn targets() -> Vec<(&'static str, String, Box<dyn std::any::Any>)> {
+    let pg = TestDb::new().await;
+    let file = TestFile::new();
+    vec![
+        ("postgres", pg.url.clone(), Box::new(pg)),
+        ("sqlite", file.url.clone(), Box::new(file)),
+    ]
+}
+
+async fn run(
+    m: &migrate_core::batch::DataMigrator,
+    url: &str,
+    events: &mut Vec<Event>,
+) -> Result<(), RunError> {
+    let mut c = Connection::connect(url).await.expect("connect");
+    let opts = migrate_core::runner::Options::default();
+    let sources = m.sources()?;
+    let r = migrate_core::runner::up(&mut c, &sources, &opts, &mut |e| events.push(e)).await;
+    c.close().await;
+    r.map(drop)
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn a_rust_data_migration_runs_in_batches_and_records_itself() {
+    for (dialect, url, _keep) in targets().await {
+        let (p, v) = project(dialect);
+        let calls = Arc::new(AtomicU64::new(0));
+        let m = embedded(p.path()).data_migration(
+            "fill_items",
+            "Fill v from the id, in Rust",
+            fill(calls.clone(), 0),
+        );
+        let mut events = Vec::new();
+        run(&m, &url, &mut events).await.expect(dialect);
+        assert_eq!(
+            calls.load(Ordering::SeqCst),
+            (ROWS / 50) as u64,
+            "{dialect}"
+        );
+        assert_eq!(
+            int(
+                &url,
+                "SELECT count(*) FROM items WHERE n <> 1 OR v <> id * 2"
+            )
+            .await,
+            0,
+            "{dialect}: every row once"
+        );
+        assert!(
+            events
+                .iter()
+                .any(|e| matches!(e, Event::Applied { name, rows, .. }
+                if name == "fill_items" && *rows == ROWS as u64)),
+            "{dialect}: {events:?}"
+        );
+        let fv = &v[1];
+        assert_eq!(
+            int(
+                &url,
+                &format!(
+                    "SELECT count(*) FROM migrate_history WHERE version = {fv} AND success \
+                     AND description = 'Fill v from the id, in Rust'"
+                )
+            )
+            .await,
+            1,
+            "{dialect}: the history records the registration's description"
+        );
+        assert_eq!(
+            int(
+                &url,
+                &format!(
+                    "SELECT rows_changed FROM migrate_backfills WHERE version = {fv} AND state = 'finished' \
+                     AND started_at IS NOT NULL AND finished_at IS NOT NULL AND batches = {}",
+                    ROWS / 50
+                )
+            )
+            .await,
+            ROWS,
+            "{dialect}: rows changed, times and batches"
+        );
+        assert_eq!(
+            int(&url, "SELECT count(*) FROM after_fill").await,
+            0,
+            "{dialect}"
+        );
+    }
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn a_failed_run_resumes_after_its_last_committed_batch() {
+    for (dialect, url, _keep) in targets().await {
+        let (p, v) = project(dialect);
+        let calls = Arc::new(AtomicU64::new(0));
+        let failing =
+            embedded(p.path()).data_migration("fill_items", "Fill v", fill(calls.clone(), 4));
+        let e = run(&failing, &url, &mut Vec::new())
+            .await
+            .expect_err("the 4th batch fails");
+        assert!(
+            matches!(&e, RunError::Failed { error, .. } if error.contains("gave up on purpose")),
+            "{dialect}: {e}"
+        );
+        let fv = &v[1];
+        assert_eq!(
+            int(&url, "SELECT count(*) FROM items WHERE n = 1").await,
+            150,
+            "{dialect}: three batches committed, the failed one rolled back"
+        );
+        assert_eq!(
+            int(
+                &url,
+                &format!("SELECT batches FROM migrate_backfills WHERE version = {fv}")
+            )
+            .await,
+            3,
+            "{dialect}"
+        );
+        assert_eq!(
+            try_int(
+                &url,
+                &format!("SELECT count(*) FROM migrate_history WHERE version = {fv}")
+            )
+            .await,
+            Some(0),
+            "{dialect}: not recorded before the walk ends"
+        );
+        let again = Arc::new(AtomicU64::new(0));
+        let fixed =
+            embedded(p.path()).data_migration("fill_items", "Fill v", fill(again.clone(), 0));
+        run(&fixed, &url, &mut Vec::new()).await.expect(dialect);
+        assert_eq!(
+            again.load(Ordering::SeqCst),
+            (ROWS / 50 - 3) as u64,
+            "{dialect}: only the batches left"
+        );
+        assert_eq!(
+            int(
+                &url,
+                "SELECT count(*) FROM items WHERE n <> 1 OR v <> id * 2"
+            )
+            .await,
+            0,
+            "{dialect}: every row exactly once"
+        );
+        assert_eq!(
+            int(&url, "SELECT count(*) FROM after_fill").await,
+            0,
+            "{dialect}"
+        );
+    }
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn a_missing_registration_is_an_error_before_anything_runs() {
+    for (dialect, url, _keep) in targets().await {
+        let (p, v) = project(dialect);
+        let m = embedded(p.path()).data_migration("fill_itemz", "a typo", fill(Arc::default(), 0));
+        let e = run(&m, &url, &mut Vec::new())
+            .await
+            .expect_err("unregistered");
+        let shown = migrate_core::MigrateError::from(e.clone()).to_string();
+        assert!(matches!(e, RunError::Unregistered(_)), "{dialect}: {shown}");
+        for needle in [
+            format!("{}_fill_items", v[1]),
+            "function `fill_items`".to_string(),
+            ".data_migration(\"fill_items\"".to_string(),
+            "nothing was run".to_string(),
+        ] {
+            assert!(shown.contains(&needle), "{dialect}: {needle} in {shown}");
+        }
+        assert_eq!(
+            try_int(&url, "SELECT count(*) FROM items").await,
+            None,
+            "{dialect}: the migration before it did not run either"
+        );
+    }
+}
+
+fn migrate(dir: &Path, url: &str, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_migrate"))
+        .current_dir(dir)
+        .args(args)
+        .args(["--database-url", url])
+        .env_remove("DATABASE_URL")
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::null())
+        .output()
+        .expect("migrate runs")
+}
+
+fn text(o: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn the_cli_stops_before_a_rust_migration_and_the_migrator_goes_on() {
+    for (dialect, url, _keep) in targets().await {
+        let (p, v) = project(dialect);
+        let check = migrate(p.path(), &url, &["check"]);
+        assert_eq!(check.status.code(), Some(0), "{dialect}: {}", text(&check));
+        let dry = migrate(p.path(), &url, &["up", "--dry-run"]);
+        assert_eq!(dry.status.code(), Some(0), "{dialect}: {}", text(&dry));
+        let up = migrate(p.path(), &url, &["up"]);
+        let shown = text(&up);
+        assert_eq!(up.status.code(), Some(3), "{dialect}: {shown}");
+        for needle in [
+            &format!("{}_fill_items", v[1]),
+            "data migration in Rust",
+            "run it through your application's Migrator",
+            ".data_migration(\"fill_items\"",
+        ] {
+            assert!(shown.contains(needle), "{dialect}: {needle} in {shown}");
+        }
+        assert_eq!(
+            int(&url, "SELECT count(*) FROM items WHERE n = 0").await,
+            ROWS,
+            "{dialect}"
+        );
+        assert_eq!(
+            try_int(&url, "SELECT count(*) FROM after_fill").await,
+            None,
+            "{dialect}"
+        );
+        let status = migrate(p.path(), &url, &["status", "--format", "json"]);
+        let shown = text(&status);
+        let pending = shown
+            .lines()
+            .chain(std::iter::once(shown.as_str()))
+            .any(|l| l.contains("fill_items") && l.contains("pending"));
+        assert!(pending, "{dialect}: {shown}");
+        let m = embedded(p.path()).data_migration("fill_items", "Fill v", fill(Arc::default(), 0));
+        run(&m, &url, &mut Vec::new()).await.expect(dialect);
+        assert_eq!(
+            int(
+                &url,
+                "SELECT count(*) FROM items WHERE n <> 1 OR v <> id * 2"
+            )
+            .await,
+            0,
+            "{dialect}"
+        );
+        assert_eq!(
+            int(&url, "SELECT count(*) FROM after_fill").await,
+            0,
+            "{dialect}"
+        );
+        let up = migrate(p.path(), &url, &["up"]);
+        assert_eq!(up.status.code(), Some(0), "{dialect}: {}", text(&up));
+    }
+}
