@@ -215,6 +215,19 @@ async fn a_rust_data_migration_runs_in_batches_and_records_itself() {
             int(
                 &url,
                 &format!(
+                    "SELECT count(*) FROM migrate_history h JOIN migrate_backfills b ON b.version = h.version \
+                     WHERE h.version = {fv} AND h.started_at = b.started_at AND h.finished_at IS NOT NULL \
+                     AND h.execution_ms IS NOT NULL"
+                )
+            )
+            .await,
+            1,
+            "{dialect}: the history's start is the walk's start, with its finish and duration"
+        );
+        assert_eq!(
+            int(
+                &url,
+                &format!(
                     "SELECT rows_changed FROM migrate_backfills WHERE version = {fv} AND state = 'finished' \
                      AND started_at IS NOT NULL AND finished_at IS NOT NULL AND batches = {}",
                     ROWS / 50

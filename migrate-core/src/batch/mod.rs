@@ -710,7 +710,8 @@ async fn batch(
             execution_ms: Some(i64::try_from(elapsed_ms(start)).unwrap_or(i64::MAX)),
             applied_by: &opts.applied_by,
         });
-        sql = format!("{sql};\n{record}");
+        let started = progress::history_start_sql(table, &opts.history_table, s.version);
+        sql = format!("{sql};\n{record};\n{started}");
     }
     db.execute(&sql).await?;
     Ok(Step::Done {
