@@ -302,6 +302,14 @@ pub struct LintArgs {
 pub struct NewArgs {
     /// The migration's name, in snake_case
     pub name: String,
+    /// A data migration in Rust: the file holds `-- migrate:rust name=NAME table=TABLE` and no
+    /// SQL; its body is the function the application registers as NAME
+    /// (`Migrator::data_migration`), run once per batch of TABLE's keys
+    #[arg(long, requires = "table")]
+    pub rust: bool,
+    /// With --rust: the table the data migration walks, by its primary key
+    #[arg(long, value_name = "TABLE", requires = "rust")]
+    pub table: Option<String>,
 }
 
 #[derive(Debug, Args)]

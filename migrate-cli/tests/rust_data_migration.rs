@@ -411,3 +411,40 @@ async fn the_cli_stops_before_a_rust_migration_and_the_migrator_goes_on() {
         assert_eq!(up.status.code(), Some(0), "{dialect}: {}", text(&up));
     }
 }
+
+#[test]
+fn migrate_new_rust_writes_the_placeholder_file() {
+    let (p, _) = project("sqlite");
+    let new = migrate(
+        p.path(),
+        "sqlite::memory:",
+        &["new", "fill_more", "--rust", "--table", "pet table"],
+    );
+    assert_eq!(new.status.code(), Some(0), "{}", text(&new));
+    let dir = MigrationDir::open(p.path().join("migrations")).expect("open");
+    let m = dir.migrations().last().expect("the new file");
+    assert_eq!(m.name, "fill_more");
+    let rust = m.directives.rust.as_ref().expect("a rust file");
+    assert_eq!(
+        (rust.name.as_str(), rust.batch.table.as_str()),
+        ("fill_more", "pet table")
+    );
+    assert!(
+        m.content.contains(".data_migration(\"fill_more\""),
+        "{}",
+        m.content
+    );
+    let check = migrate(p.path(), "sqlite::memory:", &["check"]);
+    assert_eq!(check.status.code(), Some(0), "{}", text(&check));
+    let bad = migrate(
+        p.path(),
+        "sqlite::memory:",
+        &["new", "fill_less", "--table", "pets"],
+    );
+    assert_eq!(
+        bad.status.code(),
+        Some(2),
+        "--table needs --rust: {}",
+        text(&bad)
+    );
+}
