@@ -448,3 +448,87 @@ fn migrate_new_rust_writes_the_placeholder_file() {
         text(&bad)
     );
 }
+
+/// Not a test by itself: the child process the kill test starts (this test binary again, with
+/// `RUST_DATA_CHILD` set to `dir url`): runs the Migrator, each batch slowed down so that the
+/// parent can kill it mid-way.
+#[tokio::test(flavor = "current_thread")]
+async fn child_runner() {
+    let Ok(args) = std::env::var("RUST_DATA_CHILD") else {
+        return;
+    };
+    let (dir, url) = args.split_once(' ').expect("dir url");
+    let calls = Arc::new(AtomicU64::new(0));
+    let slow = fill(calls, 0);
+    let m = embedded(Path::new(dir)).data_migration("fill_items", "Fill v", move |batch| {
+        let work = slow(batch);
+        Box::pin(async move {
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+            work.await
+        })
+    });
+    run(&m, url, &mut Vec::new()).await.expect("child run");
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn a_killed_run_resumes_without_redoing_committed_batches() {
+    for (dialect, url, _keep) in targets().await {
+        let (p, v) = project(dialect);
+        let mut child = Command::new(std::env::current_exe().expect("test binary"))
+            .args([
+                "--exact",
+                "child_runner",
+                "--nocapture",
+                "--test-threads",
+                "1",
+            ])
+            .env("RUST_DATA_CHILD", format!("{} {url}", p.path().display()))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("spawn the child");
+        let fv = &v[1];
+        let progress = format!("SELECT batches FROM migrate_backfills WHERE version = {fv}");
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
+        while try_int(&url, &progress).await.unwrap_or(0) < 3 {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "{dialect}: no batch committed"
+            );
+            assert!(
+                child.try_wait().expect("child").is_none(),
+                "{dialect}: the child ended early"
+            );
+            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+        }
+        child.kill().expect("SIGKILL");
+        child.wait().expect("reaped");
+        let batches = int(&url, &progress).await;
+        assert!(
+            batches < ROWS / 50,
+            "{dialect}: killed mid-way ({batches} batches)"
+        );
+        assert_eq!(
+            int(&url, "SELECT count(*) FROM items WHERE n = 1").await,
+            batches * 50,
+            "{dialect}: exactly the committed batches' rows are changed"
+        );
+        let again = Arc::new(AtomicU64::new(0));
+        let m = embedded(p.path()).data_migration("fill_items", "Fill v", fill(again.clone(), 0));
+        run(&m, &url, &mut Vec::new()).await.expect(dialect);
+        assert_eq!(
+            again.load(Ordering::SeqCst) as i64,
+            ROWS / 50 - batches,
+            "{dialect}: only the batches left ran"
+        );
+        assert_eq!(
+            int(
+                &url,
+                "SELECT count(*) FROM items WHERE n <> 1 OR v <> id * 2"
+            )
+            .await,
+            0,
+            "{dialect}: every row exactly once"
+        );
+    }
+}
