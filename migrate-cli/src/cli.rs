@@ -120,6 +120,8 @@ pub enum Command {
     /// and gives up after `runner_lock_timeout` (10 min; "0" waits for good). Each migration runs in
     /// its own transaction unless it starts with `-- migrate:no-transaction`. Before any SQL runs, the files are checked against
     /// the manifest and the database's history: an edited, missing or failed migration stops it.
+    /// A data migration in Rust (`-- migrate:rust`) stops it before that file (exit 3): the
+    /// application's Migrator runs it.
     Up(UpArgs),
     /// Every migration's state (applied, pending, running, modified, missing, failed, interrupted), when it ran and how long
     ///

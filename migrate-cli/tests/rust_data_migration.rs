@@ -532,3 +532,41 @@ async fn a_killed_run_resumes_without_redoing_committed_batches() {
         );
     }
 }
+
+#[tokio::test(flavor = "current_thread")]
+async fn the_migrators_dry_run_samples_the_function_and_changes_nothing() {
+    for (dialect, url, _keep) in targets().await {
+        let (p, _) = project(dialect);
+        let calls = Arc::new(AtomicU64::new(0));
+        let m = embedded(p.path()).data_migration("fill_items", "Fill v", fill(calls.clone(), 0));
+        let mut c = Connection::connect(&url).await.expect("connect");
+        let opts = migrate_core::runner::Options {
+            dry_run: true,
+            ..Default::default()
+        };
+        let sources = m.sources().expect("sources");
+        let mut events = Vec::new();
+        migrate_core::runner::up(&mut c, &sources, &opts, &mut |e| events.push(e))
+            .await
+            .expect(dialect);
+        c.close().await;
+        let estimate = events.iter().find_map(|e| match e {
+            Event::BackfillEstimate { name, estimate, .. } if name == "fill_items" => {
+                Some(estimate.clone())
+            }
+            _ => None,
+        });
+        let estimate = estimate.unwrap_or_else(|| panic!("{dialect}: {events:?}"));
+        assert_eq!(estimate.rows, ROWS as u64, "{dialect}");
+        assert_eq!(estimate.sampled_changed, estimate.sampled_rows, "{dialect}");
+        assert!(
+            calls.load(Ordering::SeqCst) > 0,
+            "{dialect}: the function was sampled"
+        );
+        assert_eq!(
+            try_int(&url, "SELECT count(*) FROM items").await,
+            None,
+            "{dialect}: rolled back"
+        );
+    }
+}
