@@ -384,6 +384,23 @@ async fn the_cli_stops_before_a_rust_migration_and_the_migrator_goes_on() {
             None,
             "{dialect}"
         );
+        let run_bf = migrate(p.path(), &url, &["backfill", "run"]);
+        let shown = text(&run_bf);
+        assert_eq!(
+            run_bf.status.code(),
+            Some(3),
+            "{dialect}: backfill run: {shown}"
+        );
+        assert!(
+            shown.contains("data migration in Rust"),
+            "{dialect}: {shown}"
+        );
+        let bf_status = migrate(p.path(), &url, &["backfill", "status"]);
+        let shown = text(&bf_status);
+        assert!(
+            shown.contains("fill_items") && shown.contains("pending"),
+            "{dialect}: backfill status lists it: {shown}"
+        );
         let status = migrate(p.path(), &url, &["status", "--format", "json"]);
         let shown = text(&status);
         let pending = shown
@@ -567,6 +584,59 @@ async fn the_migrators_dry_run_samples_the_function_and_changes_nothing() {
             try_int(&url, "SELECT count(*) FROM items").await,
             None,
             "{dialect}: rolled back"
+        );
+    }
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn a_panicking_function_fails_its_batch_which_is_rolled_back() {
+    for (dialect, url, _keep) in targets().await {
+        let (p, v) = project(dialect);
+        let calls = Arc::new(AtomicU64::new(0));
+        let inner = fill(Arc::default(), 0);
+        let counted = calls.clone();
+        let m = embedded(p.path()).data_migration("fill_items", "Fill v", move |batch| {
+            let n = counted.fetch_add(1, Ordering::SeqCst) + 1;
+            let work = inner(batch);
+            Box::pin(async move {
+                let rows = work.await?;
+                if n == 3 {
+                    panic!("batch {n} panics on purpose");
+                }
+                Ok(rows)
+            })
+        });
+        let e = run(&m, &url, &mut Vec::new()).await.expect_err("a panic");
+        assert!(
+            matches!(&e, RunError::Failed { error, .. } if error.contains("panicked: batch 3 panics on purpose")),
+            "{dialect}: {e}"
+        );
+        assert_eq!(
+            int(&url, "SELECT count(*) FROM items WHERE n = 1").await,
+            100,
+            "{dialect}: the panicking batch's update was rolled back"
+        );
+        let fv = &v[1];
+        assert_eq!(
+            int(
+                &url,
+                &format!("SELECT batches FROM migrate_backfills WHERE version = {fv}")
+            )
+            .await,
+            2,
+            "{dialect}"
+        );
+        let again =
+            embedded(p.path()).data_migration("fill_items", "Fill v", fill(Arc::default(), 0));
+        run(&again, &url, &mut Vec::new()).await.expect(dialect);
+        assert_eq!(
+            int(
+                &url,
+                "SELECT count(*) FROM items WHERE n <> 1 OR v <> id * 2"
+            )
+            .await,
+            0,
+            "{dialect}: every row exactly once"
         );
     }
 }

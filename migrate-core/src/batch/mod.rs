@@ -291,14 +291,30 @@ impl<'s> Walk<'s> {
             hi,
             range: self.range(lo, hi),
         };
-        func(&mut batch)
-            .await
-            .map_err(|e| match e.downcast::<sqlx::Error>() {
+        let batch_ref = &mut batch;
+        // A panic in the function fails the batch like an error: its transaction is rolled back
+        // instead of going back to a pool open.
+        let result = match std::panic::catch_unwind(std::panic::AssertUnwindSafe(move || {
+            // Moved in, so the future may keep the borrow.
+            let batch = batch_ref;
+            func(batch)
+        })) {
+            Ok(future) => rust::CatchUnwind(future).await,
+            Err(panic) => Err(panic),
+        };
+        match result {
+            Ok(Ok(rows)) => Ok(rows),
+            Ok(Err(e)) => Err(match e.downcast::<sqlx::Error>() {
                 Ok(error) => Failed::from(*error),
                 Err(other) => Failed::from(sqlx::Error::InvalidArgument(format!(
                     "its function failed: {other}"
                 ))),
-            })
+            }),
+            Err(panic) => Err(Failed::from(sqlx::Error::InvalidArgument(format!(
+                "its function panicked: {}",
+                rust::panic_message(panic.as_ref())
+            )))),
+        }
     }
 
     /// `WHERE (key) > (last)`, or nothing before the first batch.

@@ -279,6 +279,35 @@ impl DataMigrator {
     }
 }
 
+/// A function's future, a panic in it caught (as `std::panic::catch_unwind` catches one in a
+/// closure).
+pub(crate) struct CatchUnwind<'b>(pub(crate) BoxFuture<'b, Result<u64, DataError>>);
+
+impl std::future::Future for CatchUnwind<'_> {
+    type Output = std::thread::Result<Result<u64, DataError>>;
+
+    fn poll(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Self::Output> {
+        let future = self.0.as_mut();
+        match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| future.poll(cx))) {
+            Ok(std::task::Poll::Pending) => std::task::Poll::Pending,
+            Ok(std::task::Poll::Ready(r)) => std::task::Poll::Ready(Ok(r)),
+            Err(panic) => std::task::Poll::Ready(Err(panic)),
+        }
+    }
+}
+
+/// What a panic said, when it said it with a string.
+pub(crate) fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
+    panic
+        .downcast_ref::<&str>()
+        .map(|s| (*s).to_string())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "a panic without a message".into())
+}
+
 /// The pending data migrations in Rust whose function is missing, when the sources come from
 /// a [`Migrator`]: `(version, name, function)`.
 pub(crate) fn unregistered(pending: &[&Source]) -> Vec<(u64, String, String)> {
@@ -305,7 +334,6 @@ pub(crate) fn needs_application(s: &Source) -> Option<RunError> {
 /// The registration call that supplies a missing function, for help texts.
 pub(crate) fn registration_call(function: &str) -> String {
     format!(
-        "`.data_migration(\"{function}\", \"what it does\", |batch| Box::pin(async move {{ … }}))` on the \
-         Migrator (`embed_migrations!()`)"
+        ".data_migration(\"{function}\", \"what it does\", |batch| Box::pin(async move {{ … }}))"
     )
 }

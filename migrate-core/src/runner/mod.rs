@@ -978,16 +978,16 @@ impl Explain for RunError {
             )),
             RunError::Backfill { help, .. } => Some(help.clone()),
             RunError::Unregistered(missing) => Some(format!(
-                "register each with {}, before `.run(…)`",
+                "register each on the Migrator before `.run(…)`: `embed_migrations!()`{}",
                 missing
                     .iter()
                     .map(|(_, _, f)| crate::batch::rust::registration_call(f))
                     .collect::<Vec<_>>()
-                    .join(" and ")
+                    .join("")
             )),
             RunError::RustMigration { function, .. } => Some(format!(
-                "run it through your application's Migrator, which registers its function ({}) and applies \
-                 it and what follows; `migrate status` shows it pending, `migrate backfill status` its progress",
+                "run it through your application's Migrator: `embed_migrations!(){}.run(&pool)` applies it and \
+                 what follows; `migrate status` shows it pending, `migrate backfill status` its progress",
                 crate::batch::rust::registration_call(function)
             )),
             RunError::Db(e) => e.help.clone(),
