@@ -640,3 +640,53 @@ async fn a_panicking_function_fails_its_batch_which_is_rolled_back() {
         );
     }
 }
+
+#[tokio::test(flavor = "current_thread")]
+async fn two_runners_share_a_rust_data_migration_and_never_the_same_batch() {
+    for (dialect, url, _keep) in targets().await {
+        let (p, _) = project(dialect);
+        let up = migrate(p.path(), &url, &["up"]);
+        assert_eq!(up.status.code(), Some(3), "{dialect}: {}", text(&up));
+        let calls = Arc::new(AtomicU64::new(0));
+        let slow = Arc::new(fill(calls.clone(), 0));
+        let m = embedded(p.path()).data_migration("fill_items", "Fill v", move |batch| {
+            let work = slow(batch);
+            Box::pin(async move {
+                // Long enough for the other runner to queue for the next batch.
+                tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+                work.await
+            })
+        });
+        let sources = m.sources().expect("sources");
+        let opts = migrate_core::runner::Options::default();
+        let one = async {
+            let mut c = Connection::connect(&url).await.expect("connect");
+            let r = migrate_core::batch::run(&mut c, &sources, &opts, None, &mut |_| {}).await;
+            c.close().await;
+            r
+        };
+        let two = async {
+            let mut c = Connection::connect(&url).await.expect("connect");
+            let r = migrate_core::batch::run(&mut c, &sources, &opts, None, &mut |_| {}).await;
+            c.close().await;
+            r
+        };
+        let (a, b) = tokio::join!(one, two);
+        a.expect(dialect);
+        b.expect(dialect);
+        assert_eq!(
+            calls.load(Ordering::SeqCst) as i64,
+            ROWS / 50,
+            "{dialect}: each batch once, whichever runner"
+        );
+        assert_eq!(
+            int(
+                &url,
+                "SELECT count(*) FROM items WHERE n <> 1 OR v <> id * 2"
+            )
+            .await,
+            0,
+            "{dialect}: every row exactly once"
+        );
+    }
+}
