@@ -690,3 +690,21 @@ async fn two_runners_share_a_rust_data_migration_and_never_the_same_batch() {
         );
     }
 }
+
+#[test]
+fn a_rust_file_is_no_secure_placeholder() {
+    let (p, _) = project("sqlite");
+    let extra = tempfile::tempdir().expect("extra path");
+    let dir = MigrationDir::open(p.path().join("migrations")).expect("open");
+    let sources = migrate_core::runner::sources_from_dir(&dir, &[extra.path().to_path_buf()])
+        .expect("a file holding only `-- migrate:rust` needs no secure file");
+    let fill = sources
+        .iter()
+        .find(|s| s.name == "fill_items")
+        .expect("listed");
+    let step = fill.rust.as_ref().expect("a data migration in Rust");
+    assert_eq!(
+        (step.name.as_str(), step.registered()),
+        ("fill_items", false)
+    );
+}
