@@ -91,7 +91,8 @@ pub enum Command {
     /// Write the next migration: the declared schema vs the migration directory's snapshot
     ///
     /// Writes `migrations/<version>_<name>.sql` (and, on PostgreSQL, a separate no-transaction file
-    /// for steps that must not hold long locks) and prints the paths. Changes that lose data or
+    /// for steps that must not hold long locks, and a `-- migrate:batch` file for each column whose
+    /// existing rows are filled in batches before it becomes NOT NULL) and prints the paths. Changes that lose data or
     /// break running code are refused until the schema acknowledges them; the refusal prints the
     /// TOML line to add. No change: says so and writes nothing.
     Generate(GenerateArgs),

@@ -324,6 +324,13 @@ async fn two_runners_share_one_backfill_and_never_the_same_batch() {
             finished, 1,
             "{what}: one runner finishes it, the other sees it done"
         );
+        for o in [&a, &b] {
+            assert!(
+                !text(o).contains("writers waited"),
+                "{what}: a runner waiting for its turn is no writer to give way to: {}",
+                text(o)
+            );
+        }
         let late = run(p.path(), &t.url, &["backfill", "run"]);
         assert!(
             text(&late).contains("no backfill to run: every batch file is finished"),
@@ -778,4 +785,197 @@ fn bad_batch_files_are_refused_before_anything_runs() {
             }
         }
     }
+}
+
+/// PostgreSQL: `items`, and a trigger that holds the first batch's transaction open (its row
+/// locks held) until another session waits for it — so that a writer is blocked on a row of
+/// the batch when the engine asks, with no timing involved. Bounded: after 60 s it lets go, and
+/// the test fails on the missing event.
+fn create_items_held(rows: u32) -> String {
+    format!(
+        "{}CREATE TABLE gate (armed boolean NOT NULL);\n\
+         INSERT INTO gate VALUES (true);\n\
+         CREATE FUNCTION hold_until_waited() RETURNS trigger LANGUAGE plpgsql AS $$\n\
+         BEGIN\n\
+           IF (SELECT armed FROM gate) THEN\n\
+             FOR i IN 1..6000 LOOP\n\
+               PERFORM pg_stat_clear_snapshot();\n\
+               EXIT WHEN EXISTS (SELECT 1 FROM pg_stat_activity WHERE pg_backend_pid() = ANY(pg_blocking_pids(pid)));\n\
+               PERFORM pg_sleep(0.01);\n\
+             END LOOP;\n\
+             UPDATE gate SET armed = false;\n\
+           END IF;\n\
+           RETURN NULL;\n\
+         END $$;\n\
+         CREATE TRIGGER hold AFTER UPDATE ON items FOR EACH STATEMENT EXECUTE FUNCTION hold_until_waited();\n",
+        create_items(rows)
+    )
+}
+
+/// The JSON lines of a run's output that are `event`s.
+fn events(o: &Output, event: &str) -> Vec<serde_json::Value> {
+    String::from_utf8_lossy(&o.stdout)
+        .lines()
+        .chain(String::from_utf8_lossy(&o.stderr).lines())
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .filter(|v| v["event"] == event)
+        .collect()
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn a_batch_writers_wait_for_gives_way_and_the_next_is_smaller() {
+    let t = postgres().await;
+    let rows = 400;
+    let (p, v) = project(
+        t.dialect,
+        "",
+        &[
+            ("create_items", &create_items_held(rows)),
+            ("fill_items", FILL),
+        ],
+    );
+    let child = spawn(p.path(), &t.url, &["up", "--format", "json"]);
+    // A writer: once row 1 is locked (the first batch holds it, kept open by the trigger), it
+    // updates it, and waits for the batch.
+    let mut writer = Connection::connect(&t.url).await.expect("connect");
+    let deadline = Instant::now() + Duration::from_secs(120);
+    loop {
+        match writer
+            .execute("SELECT 1 FROM items WHERE id = 1 FOR UPDATE NOWAIT")
+            .await
+        {
+            Err(e) if e.to_string().contains("could not obtain lock") => break,
+            // Not there yet, or not locked yet.
+            _ => {
+                assert!(Instant::now() < deadline, "row 1 was never locked");
+                tokio::time::sleep(Duration::from_millis(5)).await;
+            }
+        }
+    }
+    let n = writer
+        .execute("UPDATE items SET grp = grp + 100 WHERE id = 1")
+        .await
+        .expect("the writer's update, once the batch committed");
+    assert_eq!(n, 1);
+    writer.close().await;
+    let up = wait(child);
+    assert!(up.status.success(), "{}", text(&up));
+    let gave_way = events(&up, "backfill_giving_way");
+    assert_eq!(gave_way.len(), 1, "{}", text(&up));
+    assert_eq!(gave_way[0]["reason"], "writers", "{}", gave_way[0]);
+    assert_eq!(gave_way[0]["waiting"], 1, "{}", gave_way[0]);
+    assert_eq!(gave_way[0]["next_size"], 25, "{}", gave_way[0]);
+    assert!(
+        gave_way[0]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("writers waited: giving way")),
+        "{}",
+        gave_way[0]
+    );
+    every_row_once(&t.url, i64::from(rows), "postgres: writers waited").await;
+    assert_eq!(
+        int(&t.url, "SELECT grp::bigint FROM items WHERE id = 1").await,
+        101,
+        "the writer's update is kept"
+    );
+    // 50 (writers waited), 25, then 50 again: one batch more than 400 / 50.
+    assert_eq!(
+        int(
+            &t.url,
+            &format!(
+                "SELECT batches FROM migrate_backfills WHERE version = {}",
+                v[1]
+            )
+        )
+        .await,
+        i64::from(rows / 50 + 1),
+        "the batch after the one writers waited for is smaller"
+    );
+}
+
+/// `url` connecting as `user` with `password` instead.
+fn as_user(url: &str, user: &str, password: &str) -> String {
+    let scheme = url.find("://").expect("a URL") + 3;
+    let at = url[scheme..].find('@').expect("a user in the URL") + scheme;
+    format!("{}{user}:{password}{}", &url[..scheme], &url[at..])
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn no_replicas_or_an_unreadable_replication_view_holds_no_batch_back() {
+    // No replica: `pg_stat_replication` is empty, and the smallest `backfill_max_lag` never
+    // makes a batch wait.
+    let t = postgres().await;
+    let config = "backfill_max_lag = \"1ms\"\n";
+    let files = [
+        ("create_items", create_items(200)),
+        ("fill_items", FILL.to_string()),
+    ];
+    let files: Vec<(&str, &str)> = files.iter().map(|(n, s)| (*n, s.as_str())).collect();
+    let (p, _) = project(t.dialect, config, &files);
+    let up = run(p.path(), &t.url, &["up", "--format", "json"]);
+    assert!(up.status.success(), "{}", text(&up));
+    assert_eq!(
+        events(&up, "backfill_giving_way"),
+        Vec::<serde_json::Value>::new()
+    );
+    every_row_once(&t.url, 200, "postgres: no replica").await;
+
+    // A role that may not read the view: the lag is noted once as unreadable (a debug line in
+    // JSON, nothing in text), and the batches go on.
+    let t = postgres().await;
+    let role = format!("migrate_no_stats_{}", std::process::id());
+    let mut admin = Connection::connect(&t.url).await.expect("connect");
+    for sql in [
+        format!("CREATE ROLE {role} LOGIN PASSWORD 'secret'"),
+        "REVOKE SELECT ON pg_catalog.pg_stat_replication FROM PUBLIC".to_string(),
+        format!("GRANT CREATE, USAGE ON SCHEMA public TO {role}"),
+    ] {
+        admin
+            .execute(&sql)
+            .await
+            .unwrap_or_else(|e| panic!("{sql}: {e}"));
+    }
+    let url = as_user(&t.url, &role, "secret");
+    let (p, _) = project(t.dialect, config, &files);
+    let up = run(p.path(), &url, &["up", "--format", "json"]);
+    let shown = text(&up);
+    // The same in text, on another batch file: nothing said.
+    let mut more = files.clone();
+    more.push((
+        "touch_items",
+        "-- migrate:batch table=items size=50\nUPDATE items SET grp = grp WHERE :batch;\n",
+    ));
+    let (p2, _) = project(t.dialect, config, &more);
+    let plain = run(p2.path(), &url, &["up"]);
+    every_row_once(&t.url, 200, "postgres: an unreadable view").await;
+    for sql in [format!("DROP OWNED BY {role}"), format!("DROP ROLE {role}")] {
+        admin
+            .execute(&sql)
+            .await
+            .unwrap_or_else(|e| panic!("{sql}: {e}"));
+    }
+    admin.close().await;
+    assert!(up.status.success(), "{shown}");
+    let noted = events(&up, "backfill_giving_way");
+    assert_eq!(noted.len(), 1, "{shown}");
+    assert_eq!(noted[0]["reason"], "lag_unreadable", "{}", noted[0]);
+    assert_eq!(noted[0]["level"], "debug", "{}", noted[0]);
+    assert!(
+        noted[0]["error"]
+            .as_str()
+            .is_some_and(|e| e.contains("permission denied")),
+        "{}",
+        noted[0]
+    );
+    assert!(plain.status.success(), "{}", text(&plain));
+    assert!(
+        text(&plain).contains("applied  20240101000002_touch_items"),
+        "{}",
+        text(&plain)
+    );
+    assert!(
+        !text(&plain).contains("replication lag"),
+        "{}",
+        text(&plain)
+    );
 }

@@ -15,6 +15,10 @@ pub use keys::{ConfigKey, EnvironmentKey};
 
 /// The file name looked for in the working directory.
 pub const CONFIG_FILE: &str = "migrate.toml";
+/// `backfill_batch_time` by default: the time one batch of a backfill aims at.
+pub const DEFAULT_BACKFILL_BATCH_TIME: Duration = Duration::from_millis(200);
+/// `backfill_max_lag` by default: the replication lag above which backfill batches wait.
+pub const DEFAULT_BACKFILL_MAX_LAG: Duration = Duration::from_secs(10);
 
 use crate::dialect::Capability;
 pub use crate::dialect::Dialect;
@@ -60,6 +64,10 @@ pub struct Config {
     /// `backfill_pause`: how long to wait between two batches of a batch file, e.g. `"50ms"`,
     /// leaving room for other writers. Default 0 (none).
     pub backfill_pause: Duration,
+    /// `backfill_max_lag`: between two batches, wait while a replica lags more than this (on
+    /// PostgreSQL, where `pg_stat_replication` shows it); `None` when `"0"` or `"off"` turns it
+    /// off. Default 10 s.
+    pub backfill_max_lag: Option<Duration>,
     /// `[environments.NAME]`, chosen with `--env NAME`.
     pub environments: BTreeMap<String, Environment>,
     /// `[lint]`: rule levels (`rule-id = "error" | "warning" | "off"`).
@@ -84,8 +92,9 @@ impl Config {
             statement_timeout: Some(Duration::from_secs(15 * 60)),
             lock_retries: 3,
             runner_lock_timeout: Some(Duration::from_secs(10 * 60)),
-            backfill_batch_time: Duration::from_millis(200),
+            backfill_batch_time: DEFAULT_BACKFILL_BATCH_TIME,
             backfill_pause: Duration::ZERO,
+            backfill_max_lag: Some(DEFAULT_BACKFILL_MAX_LAG),
             environments: BTreeMap::new(),
             lint: crate::lint::LintConfig::default(),
             lint_baseline: None,
@@ -228,6 +237,21 @@ impl Config {
                             }
                             Ok(d) => cfg.backfill_pause = d,
                             Err(e) => diags.push(bad_duration(key, &s, e).at(loc(value.span()))),
+                        }
+                    }
+                }
+                ConfigKey::BackfillMaxLag => {
+                    let key = ConfigKey::BackfillMaxLag;
+                    if let Some(s) = string(&mut diags, key.as_str(), value) {
+                        if s.trim().eq_ignore_ascii_case("off") {
+                            cfg.backfill_max_lag = None;
+                        } else {
+                            match duration::parse(&s) {
+                                Ok(d) => cfg.backfill_max_lag = duration::nonzero(d),
+                                Err(e) => {
+                                    diags.push(bad_duration(key, &s, e).at(loc(value.span())))
+                                }
+                            }
                         }
                     }
                 }
@@ -399,6 +423,7 @@ fn bad_duration(key: ConfigKey, value: &str, e: DurationError) -> Diagnostic {
         ConfigKey::RunnerLockTimeout => "\"0\" waits for good",
         ConfigKey::BackfillBatchTime => "e.g. \"200ms\" (the default)",
         ConfigKey::BackfillPause => "\"0\": no pause",
+        ConfigKey::BackfillMaxLag => "\"0\" or \"off\": never wait for replicas",
         _ => "\"0\" disables it",
     };
     Diagnostic::new("bad-duration", format!("`{key} = \"{value}\"` is {e}")).help(format!(
@@ -473,6 +498,37 @@ mod tests {
         let cfg = Config::parse(Path::new("migrate.toml"), "").expect("valid config");
         assert_eq!(cfg.backfill_batch_time, Duration::from_millis(200));
         assert_eq!(cfg.backfill_pause, Duration::ZERO);
+        assert_eq!(cfg.backfill_max_lag, Some(Duration::from_secs(10)));
+        for (text, lag) in [
+            ("\"2s\"", Some(Duration::from_secs(2))),
+            ("\"0\"", None),
+            ("\"off\"", None),
+        ] {
+            let cfg = Config::parse(
+                Path::new("migrate.toml"),
+                &format!("backfill_max_lag = {text}\n"),
+            )
+            .expect("valid config");
+            assert_eq!(cfg.backfill_max_lag, lag, "{text}");
+        }
+        let err =
+            Config::parse(Path::new("migrate.toml"), "backfill_max_lag = \"a bit\"\n").unwrap_err();
+        assert_eq!(
+            err.0[0].message,
+            "`backfill_max_lag = \"a bit\"` is not a duration"
+        );
+        assert!(err.0[0].help.as_deref().unwrap_or("").contains("\"off\""));
+        let err =
+            Config::parse(Path::new("migrate.toml"), "backfill_max_lgs = \"1s\"\n").unwrap_err();
+        assert!(
+            err.0[0]
+                .help
+                .as_deref()
+                .unwrap_or("")
+                .contains("`backfill_max_lag`"),
+            "{:?}",
+            err.0[0].help
+        );
         let err = Config::parse(
             Path::new("migrate.toml"),
             "backfill_batch_time = \"0\"\nbackfill_pause = \"soon\"\n",

@@ -77,6 +77,7 @@ fn load(
         runner_lock_timeout: config.runner_lock_timeout,
         backfill_batch_time: config.backfill_batch_time,
         backfill_pause: config.backfill_pause,
+        backfill_max_lag: config.backfill_max_lag,
         ..Options::default()
     };
     let url = database_url(&config, global, out)?;

@@ -5,7 +5,7 @@
 use std::io::{IsTerminal, Write};
 use std::time::{Duration, Instant};
 
-use migrate_core::batch::{Estimate, Progress, Tick};
+use migrate_core::batch::{Estimate, GiveWay, Progress, Tick};
 use migrate_core::runner::{Event, human_ms};
 use serde::Serialize;
 
@@ -155,6 +155,89 @@ pub fn estimate_text(version: u64, name: &str, e: &Estimate) -> String {
     )
 }
 
+/// A backfill giving way between two batches, for people.
+pub fn giving_way_text(version: u64, name: &str, reason: &GiveWay, wait_ms: u64) -> String {
+    match reason {
+        GiveWay::Writers { waiting, next_size } => format!(
+            "{version}_{name}: writers waited: giving way ({waiting} session(s) waited for the last batch; \
+             the next has {} rows, after {})",
+            thousands(*next_size),
+            human_ms(wait_ms)
+        ),
+        GiveWay::ReplicaLag { lag_ms, max_lag_ms } => format!(
+            "{version}_{name}: a replica lags {} (more than backfill_max_lag, {}): waiting before the next batch",
+            human_ms(*lag_ms),
+            human_ms(*max_lag_ms)
+        ),
+        GiveWay::LagUnreadable { error } => format!(
+            "{version}_{name}: the replication lag cannot be read ({error}): not checked in this run"
+        ),
+    }
+}
+
+/// A backfill giving way, for programs: `{"event": "backfill_giving_way", "version", "name",
+/// "reason": "writers" | "replica_lag" | "lag_unreadable", "level": "info" | "debug", "wait_ms",
+/// "message"}` and, by reason, `waiting` and `next_size`, `lag_ms` and `max_lag_ms`, or `error`.
+#[derive(Debug, Serialize)]
+pub struct GivingWayShown<'a> {
+    version: u64,
+    name: &'a str,
+    reason: &'static str,
+    level: &'static str,
+    wait_ms: u64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    waiting: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    next_size: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    lag_ms: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    max_lag_ms: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    error: Option<&'a str>,
+    message: String,
+}
+
+impl<'a> GivingWayShown<'a> {
+    pub fn of(
+        version: u64,
+        name: &'a str,
+        reason: &'a GiveWay,
+        wait_ms: u64,
+    ) -> GivingWayShown<'a> {
+        let mut shown = GivingWayShown {
+            version,
+            name,
+            reason: "writers",
+            level: "info",
+            wait_ms,
+            waiting: None,
+            next_size: None,
+            lag_ms: None,
+            max_lag_ms: None,
+            error: None,
+            message: giving_way_text(version, name, reason, wait_ms),
+        };
+        match reason {
+            GiveWay::Writers { waiting, next_size } => {
+                shown.waiting = Some(*waiting);
+                shown.next_size = Some(*next_size);
+            }
+            GiveWay::ReplicaLag { lag_ms, max_lag_ms } => {
+                shown.reason = "replica_lag";
+                shown.lag_ms = Some(*lag_ms);
+                shown.max_lag_ms = Some(*max_lag_ms);
+            }
+            GiveWay::LagUnreadable { error } => {
+                shown.reason = "lag_unreadable";
+                shown.level = "debug";
+                shown.error = Some(error);
+            }
+        }
+        shown
+    }
+}
+
 /// What `migrate backfill run` says when it ran nothing.
 pub fn no_backfill_text(next: Option<&(u64, String, String)>) -> String {
     match next {
@@ -175,6 +258,8 @@ pub struct Ticker<'o> {
     open: bool,
     last: Option<Instant>,
     live: bool,
+    /// When people were last told that writers waited (said at most every few seconds).
+    gave_way: Option<Instant>,
 }
 
 impl<'o> Ticker<'o> {
@@ -184,6 +269,7 @@ impl<'o> Ticker<'o> {
             open: false,
             last: None,
             live: !out.json() && std::io::stderr().is_terminal(),
+            gave_way: None,
         }
     }
 
@@ -196,6 +282,30 @@ impl<'o> Ticker<'o> {
         } = e
         {
             self.tick(e, *version, name, tick);
+            return;
+        }
+        if let Event::BackfillGivingWay {
+            reason: GiveWay::Writers { .. },
+            ..
+        } = e
+            && !self.out.json()
+        {
+            // Under a busy table most batches can give way: one line every 10 s is enough.
+            if self
+                .gave_way
+                .is_some_and(|t| t.elapsed() < Duration::from_secs(10))
+            {
+                return;
+            }
+            self.gave_way = Some(Instant::now());
+        }
+        if let Event::BackfillGivingWay {
+            reason: GiveWay::LagUnreadable { .. },
+            ..
+        } = e
+            && !self.out.json()
+        {
+            // A debug note, for the JSON lines only: the progress line stays.
             return;
         }
         self.close();

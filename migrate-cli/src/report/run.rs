@@ -78,6 +78,7 @@ enum Shown<'a> {
     Warning(RefusalShown),
     Backfill(super::backfill::TickShown<'a>),
     BackfillEstimate(super::backfill::EstimateShown<'a>),
+    BackfillGivingWay(super::backfill::GivingWayShown<'a>),
     NoBackfill {
         next: Option<NextShown<'a>>,
         message: String,
@@ -256,6 +257,14 @@ impl Serialize for EventLine<'_> {
             } => Shown::BackfillEstimate(super::backfill::EstimateShown::of(
                 *version, name, estimate,
             )),
+            Event::BackfillGivingWay {
+                version,
+                name,
+                reason,
+                wait_ms,
+            } => Shown::BackfillGivingWay(super::backfill::GivingWayShown::of(
+                *version, name, reason, *wait_ms,
+            )),
             Event::NoBackfill { next } => Shown::NoBackfill {
                 next: next.as_ref().map(|(version, name, after)| NextShown {
                     version: *version,
@@ -365,6 +374,20 @@ impl Report for EventLine<'_> {
             Event::NoBackfill { next } => {
                 println!("{}", super::backfill::no_backfill_text(next.as_ref()))
             }
+            // A debug note: only the JSON lines carry it.
+            Event::BackfillGivingWay {
+                reason: migrate_core::batch::GiveWay::LagUnreadable { .. },
+                ..
+            } => {}
+            Event::BackfillGivingWay {
+                version,
+                name,
+                reason,
+                wait_ms,
+            } => eprintln!(
+                "{}",
+                super::backfill::giving_way_text(*version, name, reason, *wait_ms)
+            ),
         }
     }
 }

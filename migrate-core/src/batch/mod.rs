@@ -21,6 +21,12 @@
 //! busy SQLite file — is rolled back and retried at half the size after a pause, up to
 //! `lock_retries` times in a row. `backfill_pause` waits between batches.
 //!
+//! **Giving way.** Before its commit, a batch asks whether other sessions wait for its locks
+//! ([`Driver::waiting_writers`]); when some do, it commits, and the next batch is half as big,
+//! after a pause as long as the batch took. Between batches, the walk waits while a replica
+//! lags more than `backfill_max_lag` ([`Driver::replication_lag`]); a lag that cannot be read is
+//! noted once and not asked again in the run.
+//!
 //! **Done.** The batch that reaches the end marks the backfill finished and records the
 //! migration in the history, in its transaction; only then does `migrate up` go on to the next
 //! file. A paused backfill (`migrate backfill pause`) stops a runner between two batches.
@@ -46,8 +52,13 @@ pub const INITIAL_BATCH: u64 = 1_000;
 pub const MIN_BATCH: u64 = 10;
 /// The most rows an adaptive batch grows to.
 pub const MAX_BATCH: u64 = 100_000;
-/// `backfill_batch_time` by default.
-pub const DEFAULT_BATCH_TIME: Duration = Duration::from_millis(200);
+pub use crate::config::{
+    DEFAULT_BACKFILL_BATCH_TIME as DEFAULT_BATCH_TIME, DEFAULT_BACKFILL_MAX_LAG as DEFAULT_MAX_LAG,
+};
+/// The longest pause after a batch writers waited for.
+const MAX_GIVE_WAY: Duration = Duration::from_secs(10);
+/// How often a backfill waiting for its replicas asks again.
+const LAG_POLL: Duration = Duration::from_secs(1);
 /// A table with more rows than this (by the catalog's estimate) is not counted.
 const COUNT_LIMIT: u64 = 1_000_000;
 /// The batches a dry run times.
@@ -95,6 +106,40 @@ impl Tick {
         let left = self.rows_estimated?.saturating_sub(self.rows_done);
         let rate = self.rate()?;
         Some((left as f64 * 1000.0 / rate) as u64)
+    }
+}
+
+/// Why a backfill pauses between two batches for other work ([`Event::BackfillGivingWay`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum GiveWay {
+    /// Other sessions waited for locks the batch that just committed held: the next batch is
+    /// half its size.
+    Writers {
+        /// The sessions that waited, when the batch was about to commit.
+        waiting: u64,
+        /// The size of the next batch.
+        next_size: u64,
+    },
+    /// A replica lags more than `backfill_max_lag`.
+    ReplicaLag {
+        /// The largest lag measured, in milliseconds.
+        lag_ms: u64,
+        /// `backfill_max_lag`, in milliseconds.
+        max_lag_ms: u64,
+    },
+    /// The replication lag cannot be read (the database said why): it is not checked again
+    /// in this run, and nothing waits. A debug note.
+    LagUnreadable {
+        /// What the database said.
+        error: String,
+    },
+}
+
+/// Whether a batch waits for replicas: a lag measured above `max` (`None`: never waits).
+fn lags(lag: Option<Duration>, max: Option<Duration>) -> bool {
+    match (lag, max) {
+        (Some(lag), Some(max)) => !max.is_zero() && lag > max,
+        _ => false,
     }
 }
 
@@ -381,14 +426,74 @@ impl<'s> Walk<'s> {
         }
     }
 
-    /// The next batch's size after one of `size` rows took `took`.
+    /// The next batch's size after one of `size` rows took `took`: `size=` grows back (doubling)
+    /// to its size after a batch that gave way.
     fn adapt(&self, size: u64, took: Duration, opts: &Options) -> u64 {
-        if let Some(n) = self.fixed {
-            return n;
+        adapt(self.fixed, size, took, opts.backfill_batch_time)
+    }
+}
+
+/// The next batch's size after one of `size` rows took `took`, aiming at `target`; with `size=`
+/// (`fixed`), that size, doubling back to it after batches that gave way.
+fn adapt(fixed: Option<u64>, size: u64, took: Duration, target: Duration) -> u64 {
+    if let Some(n) = fixed {
+        return size.saturating_mul(2).min(n);
+    }
+    let target = target.as_secs_f64().max(0.001);
+    let ratio = (target / took.as_secs_f64().max(0.000_1)).min(4.0);
+    ((size as f64 * ratio) as u64).clamp(MIN_BATCH, MAX_BATCH)
+}
+
+/// The next batch's size after writers waited for one of `size` rows: half (at least one row
+/// with `size=`, else at least `MIN_BATCH`).
+fn shrink(fixed: Option<u64>, size: u64) -> u64 {
+    let least = if fixed.is_some() { 1 } else { MIN_BATCH };
+    (size / 2).max(least).min(size)
+}
+
+/// Between two batches, waits while a replica lags more than `backfill_max_lag`, saying so when
+/// it starts to wait and every `wait_report`. A lag that cannot be read is noted once and not
+/// asked again (`*measurable` = false).
+async fn wait_for_replicas(
+    db: &mut dyn Driver,
+    s: &Source,
+    opts: &Options,
+    measurable: &mut bool,
+    report: Report<'_>,
+) {
+    let mut said: Option<Instant> = None;
+    while *measurable && opts.backfill_max_lag.is_some() {
+        let lag = match db.replication_lag().await {
+            Ok(lag) => lag,
+            Err(e) => {
+                *measurable = false;
+                report(Event::BackfillGivingWay {
+                    version: s.version,
+                    name: s.name.clone(),
+                    reason: GiveWay::LagUnreadable {
+                        error: e.to_string(),
+                    },
+                    wait_ms: 0,
+                });
+                return;
+            }
+        };
+        if !lags(lag, opts.backfill_max_lag) {
+            return;
         }
-        let target = opts.backfill_batch_time.as_secs_f64().max(0.001);
-        let ratio = (target / took.as_secs_f64().max(0.000_1)).min(4.0);
-        ((size as f64 * ratio) as u64).clamp(MIN_BATCH, MAX_BATCH)
+        if said.is_none_or(|t| t.elapsed() >= opts.wait_report) {
+            said = Some(Instant::now());
+            report(Event::BackfillGivingWay {
+                version: s.version,
+                name: s.name.clone(),
+                reason: GiveWay::ReplicaLag {
+                    lag_ms: lag.map_or(0, crate::duration::as_millis),
+                    max_lag_ms: opts.backfill_max_lag.map_or(0, crate::duration::as_millis),
+                },
+                wait_ms: crate::duration::as_millis(LAG_POLL),
+            });
+        }
+        tokio::time::sleep(LAG_POLL).await;
     }
 }
 
@@ -480,6 +585,8 @@ enum Step {
         rows_done: u64,
         rows_changed: u64,
         batches: u64,
+        /// Sessions that waited for its locks when it was about to commit.
+        waiting: u64,
     },
     /// Another runner finished it already.
     AlreadyFinished,
@@ -563,9 +670,13 @@ pub(crate) async fn apply(
     let mut run_changed = 0;
     let mut attempt = 0;
     let mut first = true;
+    let mut lag_measurable = true;
     loop {
-        if !first && !opts.backfill_pause.is_zero() {
-            tokio::time::sleep(opts.backfill_pause).await;
+        if !first {
+            if !opts.backfill_pause.is_zero() {
+                tokio::time::sleep(opts.backfill_pause).await;
+            }
+            wait_for_replicas(db, s, opts, &mut lag_measurable, &mut *report).await;
         }
         first = false;
         let began = Instant::now();
@@ -594,6 +705,7 @@ pub(crate) async fn apply(
                 rows_done,
                 rows_changed,
                 batches,
+                waiting,
             }) => {
                 attempt = 0;
                 let took = began.elapsed();
@@ -617,7 +729,24 @@ pub(crate) async fn apply(
                 if finished {
                     return Ok(Some((elapsed_ms(start), run_changed)));
                 }
-                size = w.adapt(size, took, opts);
+                if waiting > 0 {
+                    // Writers waited for this batch's rows: a smaller next batch, after a pause
+                    // as long as this one held them.
+                    size = shrink(w.fixed, size);
+                    let wait = took.min(MAX_GIVE_WAY);
+                    report(Event::BackfillGivingWay {
+                        version: s.version,
+                        name: s.name.clone(),
+                        reason: GiveWay::Writers {
+                            waiting,
+                            next_size: size,
+                        },
+                        wait_ms: crate::duration::as_millis(wait),
+                    });
+                    tokio::time::sleep(wait).await;
+                } else {
+                    size = w.adapt(size, took, opts);
+                }
             }
             Ok(Step::AlreadyFinished) => return Ok(None),
             Ok(Step::Paused) => {
@@ -687,8 +816,8 @@ async fn batch(
 ) -> Result<Step, Failed> {
     let rt = db.runtime();
     let s = w.source;
-    let sql = rt.select_backfills_sql(table, &format!("version = {}", s.version), true);
-    let rows = db.fetch_texts(&sql).await?;
+    let lock_row = rt.select_backfills_sql(table, &format!("version = {}", s.version), true);
+    let rows = db.fetch_texts(&lock_row).await?;
     let Some(p) = rows.first().and_then(|r| progress::parse_row(r)) else {
         return Err(Failed::from(sqlx::Error::RowNotFound));
     };
@@ -730,7 +859,16 @@ async fn batch(
         sql = format!("{sql};\n{record};\n{started}");
     }
     db.execute(&sql).await?;
+    // Asked while the batch still holds its locks: who waits for them now waits for this commit.
+    // Another runner of this backfill waiting for the progress row (running `lock_row` too) is
+    // no writer: it takes the next batch.
+    let waiting = if finished {
+        0
+    } else {
+        db.waiting_writers(&lock_row).await?
+    };
     Ok(Step::Done {
+        waiting,
         walked,
         changed,
         finished,
@@ -999,4 +1137,41 @@ pub fn run<'a, 'c: 'a>(
         }
         Ok(summary)
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_replica_lagging_more_than_the_limit_makes_batches_wait() {
+        let s = Duration::from_secs;
+        // Lagging more than the limit: wait.
+        assert!(lags(Some(s(11)), Some(s(10))));
+        // At or under it, none measured (no replica, or not shown to this role), or turned off.
+        assert!(!lags(Some(s(10)), Some(s(10))));
+        assert!(!lags(Some(s(1)), Some(s(10))));
+        assert!(!lags(None, Some(s(10))));
+        assert!(!lags(Some(s(3600)), None));
+        assert!(!lags(Some(s(3600)), Some(Duration::ZERO)));
+    }
+
+    #[test]
+    fn a_batch_writers_waited_for_is_followed_by_a_half_one() {
+        // Adaptive: half, not under the smallest batch.
+        assert_eq!(shrink(None, 1_000), 500);
+        assert_eq!(shrink(None, 15), MIN_BATCH);
+        assert_eq!(shrink(None, MIN_BATCH), MIN_BATCH);
+        // `size=`: half too, down to one row.
+        assert_eq!(shrink(Some(50), 50), 25);
+        assert_eq!(shrink(Some(50), 1), 1);
+        // A calm batch after it: `size=` doubles back to its size, never above.
+        let ms = Duration::from_millis;
+        assert_eq!(adapt(Some(50), 25, ms(1), ms(200)), 50);
+        assert_eq!(adapt(Some(50), 12, ms(1), ms(200)), 24);
+        assert_eq!(adapt(Some(50), 50, ms(1), ms(200)), 50);
+        // Adaptive: scaled by the target over the duration, growing at most fourfold.
+        assert_eq!(adapt(None, 500, ms(100), ms(200)), 1_000);
+        assert_eq!(adapt(None, 500, ms(1), ms(200)), 2_000);
+    }
 }

@@ -66,6 +66,9 @@ keys! {
         BackfillBatchTime = "backfill_batch_time",
         /// `backfill_pause`: a pause between a batch file's batches; `"0"`: none.
         BackfillPause = "backfill_pause",
+        /// `backfill_max_lag`: the replication lag above which batches wait; `"0"` or `"off"`:
+        /// never.
+        BackfillMaxLag = "backfill_max_lag",
         /// `[environments.NAME]`.
         Environments = "environments",
         /// `[lint]`: rule levels.

@@ -454,6 +454,20 @@ pub(crate) trait Driver: Exec + fmt::Debug {
         None
     }
 
+    /// How many other sessions wait for a lock this session's transaction holds, asked inside a
+    /// batch before its commit: writers the batch held up, for whom the engine gives way (a
+    /// smaller next batch after a pause). Sessions running `peer` — other runners of the same
+    /// backfill, waiting for its progress row to take the next batch — are not counted. SQLite:
+    /// always 0 — its writers wait for the file's write lock in their own busy timeout, which no
+    /// other connection can see.
+    fn waiting_writers<'a>(&'a mut self, peer: &'a str) -> BoxFuture<'a, Result<u64, sqlx::Error>>;
+
+    /// The largest lag of the replicas the server streams to, asked between batches: `None`
+    /// when there is none, or none measured (PostgreSQL shows the lag only to roles allowed to
+    /// read it, and none for a replica that caught up and is idle); an error when it cannot be
+    /// read at all. SQLite has no replicas: always `None`.
+    fn replication_lag(&mut self) -> BoxFuture<'_, Result<Option<Duration>, sqlx::Error>>;
+
     // ---- the catalog ----
 
     /// Reads the database into the model (in no particular order).

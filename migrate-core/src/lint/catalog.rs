@@ -456,9 +456,9 @@ pub const RULES: &[Rule] = &[
         Migrate,
         ALWAYS,
         "UPDATE or DELETE of every row of a table that exists before this migration, in one statement",
-        "change the rows in batches in a data migration (e.g. `UPDATE t SET ... WHERE id IN (SELECT id FROM t \
-         WHERE <not yet done> LIMIT 10000)`, repeated until no row changes, in a `-- migrate:no-transaction` \
-         migration), so no transaction holds every row lock at once",
+        "make it a batched data migration of its own: first line `-- migrate:batch table=t`, the statement \
+         `UPDATE t SET ... WHERE <not yet done> AND :batch`; the runner walks the table in key order, one \
+         short transaction per batch, resumable (docs/backfills.md), so no transaction holds every row lock",
     ),
     rule(
         "copy-from-stdin",

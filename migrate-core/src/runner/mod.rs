@@ -326,6 +326,9 @@ pub struct Options {
     pub backfill_batch_time: Duration,
     /// A batch file's pause between batches (zero: none), leaving room for other writers.
     pub backfill_pause: Duration,
+    /// Between two batches of a batch file, wait while a replica lags more than this (where the
+    /// database shows it); `None`: never. Default 10 s.
+    pub backfill_max_lag: Option<Duration>,
 }
 
 impl Default for Options {
@@ -343,6 +346,7 @@ impl Default for Options {
             wait_report: Duration::from_secs(15),
             backfill_batch_time: crate::batch::DEFAULT_BATCH_TIME,
             backfill_pause: Duration::ZERO,
+            backfill_max_lag: Some(crate::batch::DEFAULT_MAX_LAG),
         }
     }
 }
@@ -463,6 +467,19 @@ pub enum Event {
         name: String,
         /// Where the walk stands.
         tick: crate::batch::Tick,
+    },
+    /// A batch file gives way to other work between two batches: writers waited for its last
+    /// batch, or a replica lags; it waits `wait_ms` before the next batch. `GiveWay::LagUnreadable`
+    /// is a debug note (nothing waits).
+    BackfillGivingWay {
+        /// Its version.
+        version: u64,
+        /// Its name.
+        name: String,
+        /// Why.
+        reason: crate::batch::GiveWay,
+        /// The pause before the next batch, in milliseconds.
+        wait_ms: u64,
     },
     /// Dry run of a batch file: its rows, a timed sample of batches (rolled back), and the
     /// expected duration of the whole walk.

@@ -606,6 +606,28 @@ impl Driver for PgDriver<'_> {
         }
     }
 
+    fn waiting_writers<'a>(
+        &'a mut self,
+        peer: &'a str,
+    ) -> BoxFuture<'a, Result<u64, sqlx::Error>> {
+        let c = self.conn.get();
+        Box::pin(async move {
+            let n: i64 = sqlx::query_scalar(WAITING_WRITERS_SQL)
+                .bind(peer)
+                .fetch_one(c)
+                .await?;
+            Ok(u64::try_from(n).unwrap_or(0))
+        })
+    }
+
+    fn replication_lag(&mut self) -> BoxFuture<'_, Result<Option<Duration>, sqlx::Error>> {
+        let c = self.conn.get();
+        Box::pin(async move {
+            let ms: Option<i64> = sqlx::query_scalar(REPLICATION_LAG_SQL).fetch_one(c).await?;
+            Ok(ms.map(|ms| Duration::from_millis(u64::try_from(ms).unwrap_or(0))))
+        })
+    }
+
     fn introspect<'a>(
         &'a mut self,
         opts: &'a IntrospectOptions,
@@ -617,6 +639,18 @@ impl Driver for PgDriver<'_> {
         Box::pin(super::introspect::canonical_literals(self.conn.get(), schema))
     }
 }
+
+/// The sessions waiting for a lock this session holds (a batch's row locks, in its
+/// transaction): `pg_blocking_pids` lists whom each session waits for. `$1`: the statement of
+/// a peer runner waiting for the progress row, not counted.
+const WAITING_WRITERS_SQL: &str = "SELECT count(*) FROM pg_stat_activity \
+     WHERE pg_backend_pid() = ANY(pg_blocking_pids(pid)) AND query IS DISTINCT FROM $1";
+
+/// The largest lag of the streaming replicas, in milliseconds; NULL without a replica, or when
+/// the role may not see the lag columns (they need `pg_read_all_stats`, e.g. via `pg_monitor`).
+/// `replay_lag` is at least `write_lag` and `flush_lag`, but each can be NULL on its own.
+const REPLICATION_LAG_SQL: &str = "SELECT (extract(epoch FROM max(greatest(write_lag, flush_lag, replay_lag))) * 1000)::bigint \
+     FROM pg_stat_replication";
 
 impl Target for sqlx::PgPool {
     fn apply<'a>(

@@ -455,6 +455,24 @@ impl Driver for SqliteDriver<'_> {
         is_busy(e).then_some("database is locked")
     }
 
+    /// Always 0: another connection's writer waits for the write lock a batch holds in its own
+    /// busy timeout, invisible from here. The batch releases the lock at its commit, so such a
+    /// writer waits at most one batch (`backfill_batch_time`).
+    fn waiting_writers<'a>(
+        &'a mut self,
+        peer: &'a str,
+    ) -> BoxFuture<'a, Result<u64, sqlx::Error>> {
+        let _ = peer;
+        Box::pin(async { Ok(0) })
+    }
+
+    /// Always `None`: SQLite has no replicas (a file copied by another tool is not measured).
+    fn replication_lag(
+        &mut self,
+    ) -> BoxFuture<'_, Result<Option<std::time::Duration>, sqlx::Error>> {
+        Box::pin(async { Ok(None) })
+    }
+
     fn introspect<'a>(
         &'a mut self,
         opts: &'a IntrospectOptions,
