@@ -130,6 +130,8 @@ pub enum Command {
     /// It stops before a contract step (`-- migrate:contract`, the last phase of an expand/contract
     /// change, which removes what the old code still uses) and says what it waits for; --contract
     /// applies contract steps too, once every copy of the old code is gone.
+    /// A data migration in Rust (`-- migrate:rust`) stops it before that file (exit 3): the
+    /// application's Migrator runs it.
     Up(UpArgs),
     /// Apply one contract step (`-- migrate:contract`) once the old code is gone
     ///
@@ -350,6 +352,14 @@ pub struct LintArgs {
 pub struct NewArgs {
     /// The migration's name, in snake_case
     pub name: String,
+    /// A data migration in Rust: the file holds `-- migrate:rust name=NAME table=TABLE` and no
+    /// SQL; its body is the function the application registers as NAME
+    /// (`Migrator::data_migration`), run once per batch of TABLE's keys
+    #[arg(long, requires = "table")]
+    pub rust: bool,
+    /// With --rust: the table the data migration walks, by its primary key
+    #[arg(long, value_name = "TABLE", requires = "rust")]
+    pub table: Option<String>,
 }
 
 #[derive(Debug, Args)]

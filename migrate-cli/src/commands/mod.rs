@@ -27,7 +27,8 @@ pub enum Exit {
     Ok = 0,
     Found = 1,
     Usage = 2,
-    /// A batched backfill is paused: `up` stopped before it, nothing failed.
+    /// A batched backfill is paused, or a data migration in Rust is next (the application's
+    /// Migrator runs it): `up` stopped before it, nothing failed.
     Paused = 3,
 }
 

@@ -38,14 +38,23 @@ pub fn run(global: &Global, args: &NewArgs, out: &Output) -> Exit {
         Ok(d) => d,
         Err(code) => return code,
     };
+    let content = match (&args.table, args.rust) {
+        (Some(table), true) => match rust_file(&args.name, table) {
+            Ok(c) => c,
+            Err((message, help)) => {
+                out.error(&message, Some(&help));
+                return Exit::Usage;
+            }
+        },
+        _ => format!(
+            "-- {}{PLACEHOLDER}\n--\n\
+             -- Hand-written. Applied once per database; once applied anywhere, never edit it: a fix is a\n\
+             -- new migration. Add `-- migrate:no-transaction` as the first line for statements that\n\
+             -- cannot run in a transaction (e.g. CREATE INDEX CONCURRENTLY).\n\n",
+            args.name.replace('_', " ")
+        ),
+    };
     super::wait_for_a_free_second(&dir);
-    let content = format!(
-        "-- {}{PLACEHOLDER}\n--\n\
-         -- Hand-written. Applied once per database; once applied anywhere, never edit it: a fix is a\n\
-         -- new migration. Add `-- migrate:no-transaction` as the first line for statements that\n\
-         -- cannot run in a transaction (e.g. CREATE INDEX CONCURRENTLY).\n\n",
-        args.name.replace('_', " ")
-    );
     match dir.add(&args.name, &content) {
         Ok(path) => {
             let lint = dir
@@ -68,5 +77,41 @@ pub fn run(global: &Global, args: &NewArgs, out: &Output) -> Exit {
             out.explain(&e);
             Exit::Usage
         }
+    }
+}
+
+/// The file of a data migration in Rust named `name` walking `table`: its directive and how to
+/// supply its body; an error (message, help) for a table name the directive cannot hold.
+fn rust_file(name: &str, table: &str) -> Result<String, (String, String)> {
+    let bare = !table.is_empty()
+        && table
+            .chars()
+            .all(|c| c.is_alphanumeric() || c == '_' || c == '$' || c == '.');
+    let table = if bare {
+        table.to_string()
+    } else {
+        format!("\"{}\"", table.replace('"', "\"\""))
+    };
+    let content = format!(
+        "-- {words}{PLACEHOLDER}\n\
+         -- migrate:rust name={name} table={table}\n\
+         --\n\
+         -- A data migration in Rust: no SQL here. Its body is the function your application registers\n\
+         -- as `{name}` on its Migrator, called once per batch of the table's keys, in the batch's\n\
+         -- transaction, returning the rows it changed:\n\
+         --\n\
+         --   embed_migrations!().data_migration(\"{name}\", \"what it does\", |batch| Box::pin(async move {{\n\
+         --       let sql = format!(\"UPDATE … WHERE {{}}\", batch.range());\n\
+         --       Ok(batch.execute(&sql).await?)\n\
+         --   }}))\n\
+         --\n\
+         -- `migrate up` stops before it: the application's Migrator runs it (and what follows).\n\
+         -- Add `key=a,b` to walk by other unique NOT NULL columns, `size=N` to fix the batch size.\n",
+        words = name.replace('_', " "),
+    );
+    let (_, errors) = migrate_core::migration::directive::parse(&content);
+    match errors.into_iter().next() {
+        Some(e) => Err((format!("--table {table}: {}", e.message), e.help)),
+        None => Ok(content),
     }
 }

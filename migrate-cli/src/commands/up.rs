@@ -108,7 +108,7 @@ pub(super) fn run_error(out: &Output, e: &RunError, url: &str) -> Exit {
             out.note(&e.to_string());
             Exit::Found
         }
-        RunError::BackfillPaused { .. } => {
+        RunError::BackfillPaused { .. } | RunError::RustMigration { .. } => {
             out.emit(&Failed::new(e, url));
             Exit::Paused
         }

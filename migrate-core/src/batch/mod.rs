@@ -32,8 +32,10 @@
 //! file. A paused backfill (`migrate backfill pause`) stops a runner between two batches.
 
 mod progress;
+pub mod rust;
 
 pub use progress::{BackfillState, Progress, progress_table};
+pub use rust::{DataBatch, DataError, DataMigrator, DataStep};
 
 use std::time::{Duration, Instant};
 
@@ -177,6 +179,8 @@ struct Walk<'s> {
     after: &'s str,
     /// The size `size=` fixes.
     fixed: Option<u64>,
+    /// A data migration in Rust: its function, called instead of running a statement.
+    func: Option<rust::DataFn>,
 }
 
 impl<'s> Walk<'s> {
@@ -265,13 +269,30 @@ impl<'s> Walk<'s> {
             }
             spec.key.clone()
         };
-        let ranges = placeholders(&s.content, db.dialect());
-        let Some(at) = ranges.first() else {
-            return Err(refuse(
-                s,
-                "has no `:batch` in its statement",
-                "add `AND :batch` to its WHERE clause",
-            ));
+        // A data migration in Rust runs its function instead of a statement: none without it.
+        let func = match &s.rust {
+            Some(step) => match &step.func {
+                Some(f) => Some(f.clone()),
+                None => {
+                    return Err(
+                        rust::needs_application(s).unwrap_or(RunError::UnknownVersion(s.version))
+                    );
+                }
+            },
+            None => None,
+        };
+        let at = match &func {
+            Some(_) => 0..0,
+            None => match placeholders(&s.content, db.dialect()).into_iter().next() {
+                Some(at) => at,
+                None => {
+                    return Err(refuse(
+                        s,
+                        "has no `:batch` in its statement",
+                        "add `AND :batch` to its WHERE clause",
+                    ));
+                }
+            },
         };
         let cols = key.iter().map(|k| ident(k)).collect::<Vec<_>>().join(", ");
         let lits = key
@@ -288,7 +309,57 @@ impl<'s> Walk<'s> {
             before: &s.content[..at.start],
             after: &s.content[at.end..],
             fixed: spec.size.map(u64::from),
+            func,
         })
+    }
+
+    /// Changes the rows after `lo` up to `hi`: the batch file's statement, or the data
+    /// migration's function. The rows changed.
+    async fn change(
+        &self,
+        db: &mut dyn Driver,
+        lo: Option<&[String]>,
+        hi: &[String],
+    ) -> Result<u64, Failed> {
+        let Some(func) = &self.func else {
+            let statement = self.statement(lo, hi);
+            return db.execute(&statement).await.map_err(|error| Failed {
+                line: db.error_line(&error, &statement),
+                error,
+            });
+        };
+        let mut batch = DataBatch {
+            db,
+            table: &self.table,
+            key: &self.key,
+            lo,
+            hi,
+            range: self.range(lo, hi),
+        };
+        let batch_ref = &mut batch;
+        // A panic in the function fails the batch like an error: its transaction is rolled back
+        // instead of going back to a pool open.
+        let result = match std::panic::catch_unwind(std::panic::AssertUnwindSafe(move || {
+            // Moved in, so the future may keep the borrow.
+            let batch = batch_ref;
+            func(batch)
+        })) {
+            Ok(future) => rust::CatchUnwind(future).await,
+            Err(panic) => Err(panic),
+        };
+        match result {
+            Ok(Ok(rows)) => Ok(rows),
+            Ok(Err(e)) => Err(match e.downcast::<sqlx::Error>() {
+                Ok(error) => Failed::from(*error),
+                Err(other) => Failed::from(sqlx::Error::InvalidArgument(format!(
+                    "its function failed: {other}"
+                ))),
+            }),
+            Err(panic) => Err(Failed::from(sqlx::Error::InvalidArgument(format!(
+                "its function panicked: {}",
+                rust::panic_message(panic.as_ref())
+            )))),
+        }
     }
 
     /// `WHERE (key) > (last)`, or nothing before the first batch.
@@ -343,12 +414,16 @@ impl<'s> Walk<'s> {
 
     /// The statement for the rows after `lo` up to `hi`.
     fn statement(&self, lo: Option<&[String]>, hi: &[String]) -> String {
+        format!("{}{}{}", self.before, self.range(lo, hi), self.after)
+    }
+
+    /// The condition on the key of the rows after `lo` up to `hi`.
+    fn range(&self, lo: Option<&[String]>, hi: &[String]) -> String {
         let upper = format!("({}) <= ({})", self.cols, hi.join(", "));
-        let predicate = match lo {
+        match lo {
             Some(lo) => format!("(({}) > ({}) AND {upper})", self.cols, lo.join(", ")),
             None => format!("({upper})"),
-        };
-        format!("{}{predicate}{}", self.before, self.after)
+        }
     }
 
     /// The next batch's size after one of `size` rows took `took`: `size=` grows back (doubling)
@@ -754,11 +829,7 @@ async fn batch(
     let last = p.last_key.as_deref();
     let (hi, walked, finished, changed) = match w.bound(db, last, size).await? {
         Some((hi, walked, finished)) => {
-            let statement = w.statement(last, &hi);
-            let changed = db.execute(&statement).await.map_err(|error| Failed {
-                line: db.error_line(&error, &statement),
-                error,
-            })?;
+            let changed = w.change(db, last, &hi).await?;
             (Some(hi), walked, finished, changed)
         }
         None => (None, 0, true, 0),
@@ -784,7 +855,8 @@ async fn batch(
             execution_ms: Some(i64::try_from(elapsed_ms(start)).unwrap_or(i64::MAX)),
             applied_by: &opts.applied_by,
         });
-        sql = format!("{sql};\n{record}");
+        let started = progress::history_start_sql(table, &opts.history_table, s.version);
+        sql = format!("{sql};\n{record};\n{started}");
     }
     db.execute(&sql).await?;
     // Asked while the batch still holds its locks: who waits for them now waits for this commit.
@@ -850,10 +922,10 @@ pub(crate) async fn sample(
         else {
             break;
         };
-        changed += db
-            .execute(&w.statement(last.as_deref(), &hi))
+        changed += w
+            .change(db, last.as_deref(), &hi)
             .await
-            .map_err(|e| failed(db, e))?;
+            .map_err(|f| failed(db, f.error))?;
         let took = began.elapsed();
         ms_total += u64::try_from(took.as_millis()).unwrap_or(u64::MAX);
         walked += n;
@@ -1014,6 +1086,9 @@ pub fn run<'a, 'c: 'a>(
             if s.batch.is_none() {
                 blocked = Some(s);
                 break;
+            }
+            if let Some(e) = rust::needs_application(s) {
+                return Err(e);
             }
             let refused = crate::runner::admit(&[s], db.dialect());
             if !refused.is_empty() {

@@ -278,6 +278,16 @@ pub(crate) fn batch_sql(rt: &dyn Runtime, table: &str, version: u64, b: &Batch<'
     )
 }
 
+/// The history row of a finished walk starts when the walk started (its first batch, maybe in an
+/// earlier run), not when its last batch did.
+pub(crate) fn history_start_sql(table: &str, history_table: &str, version: u64) -> String {
+    format!(
+        "UPDATE {} SET started_at = (SELECT started_at FROM {} WHERE version = {version}) WHERE version = {version}",
+        table_ident(history_table),
+        table_ident(table),
+    )
+}
+
 /// Flips the state of the backfills in `from` to `to` (`version`: that one only).
 pub(crate) fn state_sql(
     rt: &dyn Runtime,

@@ -487,6 +487,20 @@ pub(crate) trait Driver: Exec + fmt::Debug {
     /// deadlock, a busy database file): the engine retries it smaller instead of failing.
     fn gives_way(&self, e: &sqlx::Error) -> Option<&'static str>;
 
+    /// The PostgreSQL connection under the driver, for a data migration in Rust
+    /// ([`crate::batch::DataBatch::postgres`]); `None` on another database.
+    #[cfg(feature = "postgres")]
+    fn postgres(&mut self) -> Option<&mut sqlx::PgConnection> {
+        None
+    }
+
+    /// The SQLite connection under the driver, for a data migration in Rust
+    /// ([`crate::batch::DataBatch::sqlite`]); `None` on another database.
+    #[cfg(feature = "sqlite")]
+    fn sqlite(&mut self) -> Option<&mut sqlx::SqliteConnection> {
+        None
+    }
+
     /// How many other sessions wait for a lock this session's transaction holds, asked inside a
     /// batch before its commit: writers the batch held up, for whom the engine gives way (a
     /// smaller next batch after a pause). Sessions running `peer` — other runners of the same

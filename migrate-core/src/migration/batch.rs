@@ -60,6 +60,23 @@ pub(crate) fn check(content: &str, dialect: Dialect) -> Vec<ContentProblem> {
         kind: ContentKind::Batch { message, help },
     };
     let example = "UPDATE \"pets\" SET \"name_norm\" = lower(\"name\") WHERE \"name_norm\" IS NULL AND :batch;";
+    if let Some(rust) = &directives.rust {
+        // A data migration in Rust: its body is the registered function; the file holds no SQL.
+        return match split(content, dialect).ok().and_then(|st| {
+            st.into_iter()
+                .find(|st| lex(&st.sql, dialect).any(|t| !t.is_trivia() && t.text(&st.sql) != ";"))
+        }) {
+            Some(st) => vec![problem(
+                statement_line(&st, dialect),
+                format!(
+                    "a `-- migrate:rust` file holds no SQL: its body is the Rust function registered as `{}`",
+                    rust.name
+                ),
+                "move the SQL into the function (it runs once per batch), or into a migration of its own".into(),
+            )],
+            None => Vec::new(),
+        };
+    }
     let Some(spec) = directives.batch else {
         return match placeholders(content, dialect).first() {
             Some(at) => vec![problem(

@@ -12,6 +12,7 @@
 //! | `-- migrate:contract` | top of the file | the contract step of an expand/contract change: `migrate up` applies it only with `--contract` (or `migrate contract VERSION`) |
 //! | `-- migrate:allow RULE: reason` | before any statement | suppresses one lint finding for the next statement |
 //! | `-- migrate:batch table=T [key=a,b] [size=N]` | top of the file | a batched backfill: one `UPDATE`/`DELETE` with `:batch`, run in short keyset batches ([`BatchSpec`]) |
+//! | `-- migrate:rust name=F table=T [key=a,b] [size=N]` | top of the file | a data migration in Rust: the function the application's `Migrator` registered as `F`, run over `T` in the same keyset batches ([`RustSpec`]); the file holds no SQL |
 //!
 //! The top of the file is every line before the first one that is neither blank nor a `--`
 //! comment. A line that looks like a directive and is not one of these, as written, is an error:
@@ -52,6 +53,8 @@ pub struct Directives {
     pub contract: bool,
     /// `-- migrate:batch table=…`: the file is a batched backfill.
     pub batch: Option<BatchSpec>,
+    /// `-- migrate:rust name=… table=…`: the file stands for a data migration in Rust.
+    pub rust: Option<RustSpec>,
     /// Every well-formed directive, in file order.
     pub all: Vec<Directive>,
 }
@@ -93,6 +96,7 @@ const KNOWN: &[(&str, Takes, bool)] = &[
     ("contract", Takes::Nothing, false),
     ("allow", Takes::Text, true),
     ("batch", Takes::Params, false),
+    ("rust", Takes::Params, false),
 ];
 
 /// The prefix of every directive.
@@ -196,10 +200,15 @@ pub fn read_line(line: &str) -> Option<Result<LineDirective<'_>, (String, String
             }
         },
         (Takes::Params, None) => {
+            let name = if known == "rust" {
+                "name=fill_slugs "
+            } else {
+                ""
+            };
             return Some(Err((
-                format!("`{PREFIX}{known}` needs `table=<table>`"),
+                format!("`{PREFIX}{known}` needs `{name}table=<table>`"),
                 format!(
-                    "write e.g. `{PREFIX}{known} table=pets` (optionally `key=id` and `size=1000`)"
+                    "write e.g. `{PREFIX}{known} {name}table=pets` (optionally `key=id` and `size=1000`)"
                 ),
             )));
         }
@@ -284,6 +293,13 @@ pub fn parse(content: &str) -> (Directives, Vec<DirectiveError>) {
                     continue;
                 }
             },
+            "rust" => match rust_spec(d.value.unwrap_or(""), n) {
+                Ok(spec) => out.rust = Some(spec),
+                Err(e) => {
+                    error(e);
+                    continue;
+                }
+            },
             _ => {}
         }
         out.all.push(Directive {
@@ -302,7 +318,98 @@ pub fn parse(content: &str) -> (Directives, Vec<DirectiveError>) {
             help: format!("remove `{PREFIX}no-transaction`"),
         });
     }
+    if let Some(rust) = &out.rust {
+        for other in ["batch", "no-transaction", "secure"] {
+            if let Some(d) = out.get(other) {
+                errors.push(DirectiveError {
+                    line: d.line.max(rust.batch.line),
+                    message: format!(
+                        "`{PREFIX}rust` and `{PREFIX}{other}` cannot be combined: the file stands for a data \
+                         migration in Rust, which runs one short transaction per batch"
+                    ),
+                    help: format!("remove `{PREFIX}{other}`"),
+                });
+            }
+        }
+    }
     (out, errors)
+}
+
+/// `-- migrate:rust name=<function> table=<table> [key=<col>,…] [size=<rows>]`: a data
+/// migration in Rust. `name` is what the application registers the function under
+/// (`Migrator::data_migration("fill_slugs", …)`); the rest walks the table as
+/// `-- migrate:batch` does ([`BatchSpec`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RustSpec {
+    /// The registered function's name: a Rust-like identifier (letters, digits, `_`).
+    pub name: String,
+    /// The table, key and batch size of the walk.
+    pub batch: BatchSpec,
+}
+
+/// The parameters of `-- migrate:rust` ([`RustSpec`]).
+fn rust_spec(value: &str, line: usize) -> Result<RustSpec, (String, String)> {
+    let example = format!("{PREFIX}rust name=fill_slugs table=pets");
+    // `name=` anywhere among the parameters, outside double quotes; the rest is `batch`'s.
+    let mut name: Option<&str> = None;
+    let mut rest = String::new();
+    let mut quoted = false;
+    let mut at = 0;
+    for (i, c) in value.char_indices() {
+        if c == '"' {
+            quoted = !quoted;
+        }
+        let word_start = i == 0 || value[..i].ends_with(char::is_whitespace);
+        if quoted || i < at || !word_start || !value[i..].starts_with("name=") {
+            continue;
+        }
+        let end = value[i..]
+            .find(char::is_whitespace)
+            .map_or(value.len(), |n| i + n);
+        if name.is_some() {
+            return Err((
+                format!("`name=` is given twice in `{PREFIX}rust`"),
+                "keep one of them".into(),
+            ));
+        }
+        name = Some(&value[i + 5..end]);
+        rest.push_str(&value[at..i]);
+        at = end;
+    }
+    rest.push_str(&value[at..]);
+    let Some(name) = name else {
+        return Err((
+            format!(
+                "`{PREFIX}rust` needs `name=<function>`: the name the application's Migrator registers \
+                 the data migration under"
+            ),
+            format!("write e.g. `{example}`"),
+        ));
+    };
+    let ok = name
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+    if !ok {
+        return Err((
+            format!("`name={name}` in `{PREFIX}rust` is not a name of letters, digits and `_`"),
+            format!("write e.g. `{example}`"),
+        ));
+    }
+    let batch = batch_spec(&rest, line).map_err(|(m, h)| {
+        (
+            m.replace(&format!("{PREFIX}batch"), &format!("{PREFIX}rust")),
+            h.replace(
+                &format!("{PREFIX}batch"),
+                &format!("{PREFIX}rust name={name}"),
+            ),
+        )
+    })?;
+    Ok(RustSpec {
+        name: name.to_string(),
+        batch,
+    })
 }
 
 /// `-- migrate:batch table=<table> [key=<col>,<col>…] [size=<rows>]`: the table the batched
@@ -682,6 +789,51 @@ mod tests {
         assert_eq!(b.table, "Pet Table");
         assert_eq!(b.key, ["tenant_id", "Id\"x"]);
         assert_eq!((b.size, b.line), (Some(500), 2));
+    }
+
+    #[test]
+    fn reads_a_rust_directive() {
+        let (d, e) = parse(
+            "-- Fill the slugs.\n-- migrate:rust table=\"pet table\" name=fill_slugs key=id size=50\n",
+        );
+        assert!(e.is_empty(), "{e:?}");
+        let r = d.rust.expect("a rust file");
+        assert_eq!(r.name, "fill_slugs");
+        assert_eq!(r.batch.table, "pet table");
+        assert_eq!(
+            (r.batch.key.as_slice(), r.batch.size, r.batch.line),
+            (&["id".to_string()][..], Some(50), 2)
+        );
+        assert!(d.batch.is_none());
+        for (sql, needle) in [
+            ("-- migrate:rust\n", "needs `name=fill_slugs table=<table>`"),
+            ("-- migrate:rust table=pets\n", "needs `name=<function>`"),
+            (
+                "-- migrate:rust name=fill-slugs table=pets\n",
+                "letters, digits and `_`",
+            ),
+            ("-- migrate:rust name=a name=b table=pets\n", "given twice"),
+            (
+                "-- migrate:rust name=a\n",
+                "`-- migrate:rust` needs `table=<table>`",
+            ),
+            (
+                "-- migrate:rust name=a tabel=pets\n",
+                "did you mean `table=`?",
+            ),
+            (
+                "-- migrate:rust name=a table=pets\n-- migrate:no-transaction\n",
+                "cannot be combined",
+            ),
+            (
+                "-- migrate:rust name=a table=pets\n-- migrate:batch table=pets\n",
+                "cannot be combined",
+            ),
+        ] {
+            let e = errors(sql);
+            assert_eq!(e.len(), 1, "{sql}: {e:?}");
+            assert!(e[0].1.contains(needle), "{sql}: {e:?}");
+        }
     }
 
     #[test]

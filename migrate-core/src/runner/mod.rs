@@ -82,6 +82,9 @@ pub struct Source {
     /// `-- migrate:batch`: a batched backfill, run by [`crate::batch`] one short transaction per
     /// batch instead of in one transaction.
     pub batch: Option<crate::migration::directive::BatchSpec>,
+    /// `-- migrate:rust name=…`: a data migration in Rust, walked as [`Source::batch`] says, its
+    /// body the function registered under this name ([`crate::batch::rust`]).
+    pub rust: Option<crate::batch::DataStep>,
     /// What its text holds that the runner refuses to run (NUL bytes, directive errors): a
     /// migration the database has not applied is refused for it ([`admit`]); one it applied with
     /// this very content is only warned about ([`Event::Tolerated`]).
@@ -111,7 +114,8 @@ impl Source {
             secure: false,
             lock_timeout: directives.lock_timeout,
             statement_timeout: directives.statement_timeout,
-            batch: directives.batch,
+            batch: batch_of(&directives),
+            rust: rust_of(&directives),
             problems,
             content: content.to_string(),
         })
@@ -136,7 +140,8 @@ impl Source {
             secure: false,
             lock_timeout: m.directives.lock_timeout,
             statement_timeout: m.directives.statement_timeout,
-            batch: m.directives.batch.clone(),
+            batch: batch_of(&m.directives),
+            rust: rust_of(&m.directives),
             problems: m.problems.clone(),
         })
     }
@@ -159,10 +164,26 @@ impl Source {
             secure: false,
             lock_timeout: m.lock_timeout,
             statement_timeout: m.statement_timeout,
-            batch: directives.batch,
+            batch: batch_of(&directives),
+            rust: rust_of(&directives),
             problems,
         })
     }
+}
+
+/// The walk of a batch file, or of a data migration in Rust.
+fn batch_of(
+    d: &crate::migration::directive::Directives,
+) -> Option<crate::migration::directive::BatchSpec> {
+    d.batch
+        .clone()
+        .or_else(|| d.rust.as_ref().map(|r| r.batch.clone()))
+}
+
+fn rust_of(d: &crate::migration::directive::Directives) -> Option<crate::batch::DataStep> {
+    d.rust
+        .as_ref()
+        .map(|r| crate::batch::DataStep::unregistered(&r.name))
 }
 
 fn without_bom(content: &str) -> &str {
@@ -208,6 +229,7 @@ pub fn sources_from_dir(
                 Err(e) => return Err(e),
             }
         } else if !extra_paths.is_empty()
+            && m.directives.rust.is_none()
             && (m.directives.secure || crate::migration::is_comment_only(&m.content))
         {
             refused.push(secure_missing(m, extra_paths));
@@ -880,9 +902,39 @@ pub enum RunError {
         /// `(version, name)` of each migration before it not applied yet.
         unfinished: Vec<(u64, String)>,
     },
+    /// Data migrations in Rust about to run whose function the [`Migrator`] does not register:
+    /// `(version, name, function)`; nothing was run.
+    #[error("{}", unregistered_message(.0))]
+    Unregistered(Vec<(u64, String, String)>),
+    /// `migrate` reached a data migration in Rust, which only the application's [`Migrator`]
+    /// can run: the migrations before it were applied, it and those after it were not.
+    #[error(
+        "migration {version}_{name} is a data migration in Rust (function `{function}`): `migrate` cannot run Rust \
+         code, so it stopped before it; it and the migrations after it were not run"
+    )]
+    RustMigration {
+        /// Its version.
+        version: u64,
+        /// Its name.
+        name: String,
+        /// The function's registered name (`-- migrate:rust name=…`).
+        function: String,
+    },
     /// A database error outside a migration's own statements.
     #[error(transparent)]
     Db(#[from] DbError),
+}
+
+fn unregistered_message(missing: &[(u64, String, String)]) -> String {
+    let list: Vec<String> = missing
+        .iter()
+        .map(|(v, n, f)| format!("{v}_{n} needs function `{f}`"))
+        .collect();
+    format!(
+        "{} data migration(s) in Rust have no registered function ({}); nothing was run",
+        missing.len(),
+        list.join(", ")
+    )
 }
 
 fn runner_lock_timeout_message(waited_ms: u64, holder: Option<&Holder>, sqlite: bool) -> String {
@@ -937,6 +989,8 @@ impl Explain for RunError {
             RunError::ContractWaits { .. } => "contract-waits",
             RunError::BackfillPaused { .. } => "backfill-paused",
             RunError::Backfill { .. } => "backfill",
+            RunError::Unregistered(_) => "unregistered",
+            RunError::RustMigration { .. } => "rust-migration",
             RunError::Db(e) => e.code(),
         }
     }
@@ -992,6 +1046,19 @@ impl Explain for RunError {
                  finishes it from where it stopped and applies what follows"
             )),
             RunError::Backfill { help, .. } => Some(help.clone()),
+            RunError::Unregistered(missing) => Some(format!(
+                "register each on the Migrator before `.run(…)`: `embed_migrations!()`{}",
+                missing
+                    .iter()
+                    .map(|(_, _, f)| crate::batch::rust::registration_call(f))
+                    .collect::<Vec<_>>()
+                    .join("")
+            )),
+            RunError::RustMigration { function, .. } => Some(format!(
+                "run it through your application's Migrator: `embed_migrations!(){}.run(&pool)` applies it and \
+                 what follows; `migrate status` shows it pending, `migrate backfill status` its progress",
+                crate::batch::rust::registration_call(function)
+            )),
             RunError::Db(e) => e.help.clone(),
             _ => None,
         }
@@ -1130,6 +1197,10 @@ async fn up_locked(
     if !refused.is_empty() {
         return Err(RunError::Refused(refused));
     }
+    let missing = crate::batch::rust::unregistered(&pending);
+    if !missing.is_empty() {
+        return Err(RunError::Unregistered(missing));
+    }
     let mut summary = Summary {
         dry_run: opts.dry_run,
         ..Summary::default()
@@ -1149,6 +1220,9 @@ async fn up_locked(
     db.before_apply(opts).await?;
     let count = pending.len();
     for (i, s) in pending.into_iter().enumerate() {
+        if let Some(e) = crate::batch::rust::needs_application(s) {
+            return Err(e);
+        }
         report(Event::Applying {
             version: s.version,
             name: s.name.clone(),
@@ -1366,6 +1440,16 @@ async fn dry_run(
             name: s.name.clone(),
             description: s.description.clone(),
         });
+        if s.rust.as_ref().is_some_and(|r| !r.registered()) {
+            // `migrate` cannot run Rust code: what follows may depend on what it does.
+            report(Event::Skipped {
+                version: s.version,
+                name: s.name.clone(),
+            });
+            summary.unchecked.push((s.version, s.name.clone()));
+            skipped.get_or_insert_with(|| format!("{}_{}", s.version, s.name));
+            continue;
+        }
         if s.batch.is_some() {
             // A sample of batches, timed and undone: what follows may depend on the whole walk,
             // which the dry run did not do.
@@ -1785,7 +1869,17 @@ pub trait Target: Sync {
 impl Migrator {
     /// The embedded migrations as runner sources.
     pub fn sources(&self) -> Result<Vec<Source>, RunError> {
-        self.migrations.iter().map(Source::from_embedded).collect()
+        let mut sources: Vec<Source> = self
+            .migrations
+            .iter()
+            .map(Source::from_embedded)
+            .collect::<Result<_, _>>()?;
+        // A Migrator can register the functions of data migrations in Rust: one it does not
+        // register is an error before anything runs.
+        for step in sources.iter_mut().filter_map(|s| s.rust.as_mut()) {
+            step.registry = true;
+        }
+        Ok(sources)
     }
 
     /// Applies every pending migration, each once, with the default lock and statement timeouts.

@@ -592,6 +592,10 @@ impl Driver for PgDriver<'_> {
         Box::pin(async move { run(c, &sql).await.map(drop) })
     }
 
+    fn postgres(&mut self) -> Option<&mut PgConnection> {
+        Some(self.conn.get())
+    }
+
     fn gives_way(&self, e: &sqlx::Error) -> Option<&'static str> {
         match sqlstate(e).as_deref() {
             Some("55P03") => Some("lock timeout"),
@@ -676,5 +680,14 @@ impl Target for sqlx::PgPool {
                 other => other,
             }
         })
+    }
+}
+
+impl crate::batch::DataBatch<'_> {
+    /// The batch's transaction as a PostgreSQL sqlx connection, for typed queries with bound
+    /// parameters (`sqlx::query(…).bind(…).execute(batch.postgres()?)`); `None` on another
+    /// database.
+    pub fn postgres(&mut self) -> Option<&mut PgConnection> {
+        self.db.postgres()
     }
 }

@@ -447,6 +447,10 @@ impl Driver for SqliteDriver<'_> {
         Box::pin(async move { run(c, &sql).await.map(drop) })
     }
 
+    fn sqlite(&mut self) -> Option<&mut SqliteConnection> {
+        Some(self.conn.get())
+    }
+
     fn gives_way(&self, e: &sqlx::Error) -> Option<&'static str> {
         is_busy(e).then_some("database is locked")
     }
@@ -488,5 +492,14 @@ impl Target for sqlx::SqlitePool {
             let mut conn = Connection::from(self.acquire().await.map_err(db_err)?);
             up(&mut conn, sources, opts, report).await
         })
+    }
+}
+
+impl crate::batch::DataBatch<'_> {
+    /// The batch's transaction as a SQLite sqlx connection, for typed queries with bound
+    /// parameters (`sqlx::query(…).bind(…).execute(batch.sqlite()?)`); `None` on another
+    /// database.
+    pub fn sqlite(&mut self) -> Option<&mut SqliteConnection> {
+        self.db.sqlite()
     }
 }
