@@ -296,6 +296,35 @@ impl ColumnType {
         }
     }
 
+    /// Whether a foreign key column of this type may reference a key column of type `target`:
+    /// the same type, or a pair of types holding the same kind of value that PostgreSQL accepts
+    /// (an equality operator across the two types, or an implicit cast of this type to the
+    /// target's): any two integer types (`bigint` referencing `integer`), an integer referencing a
+    /// `numeric` or a float, a `numeric` referencing a float, `real` and `double`; `numeric`,
+    /// `text`, `varchar` and `char` of any length or precision; any two of `date`, `timestamp`
+    /// and `timestamptz`.
+    pub fn can_reference(&self, target: &ColumnType) -> bool {
+        use ColumnType as T;
+        let number = |t: &T| match t {
+            T::SmallInt | T::Integer | T::BigInt => Some(0),
+            T::Numeric(_) => Some(1),
+            T::Real | T::Double => Some(2),
+            _ => None,
+        };
+        let string = |t: &T| matches!(t, T::Text | T::Varchar(_) | T::Char(_));
+        let moment = |t: &T| matches!(t, T::Date | T::Timestamp | T::Timestamptz);
+        if self == target {
+            return true;
+        }
+        match (number(self), number(target)) {
+            // A float converts implicitly to neither an integer nor a numeric.
+            (Some(own), Some(key)) => return own <= key,
+            (Some(_), None) | (None, Some(_)) => return false,
+            (None, None) => {}
+        }
+        (string(self) && string(target)) || (moment(self) && moment(target))
+    }
+
     /// Whether values of this type are written as quoted strings in SQL.
     pub fn is_textual(&self) -> bool {
         matches!(

@@ -259,7 +259,7 @@ impl Validator<'_> {
                 continue;
             };
             if let Some(own) = table.column(&col.value)
-                && own.ty != target_col.ty
+                && !own.ty.can_reference(&target_col.ty)
             {
                 self.error(
                     "fk-type-mismatch",
@@ -372,5 +372,52 @@ columns = { code = { type = "text", references = "codes.code" } }
         let e = load_str("s.toml", &CODES.replace("WHERE", "code <> ''")).unwrap_err();
         assert_eq!(e.0.len(), 1, "{e}");
         assert_eq!(e.0[0].code, "fk-not-key");
+    }
+
+    fn reference(own: &str, key: &str) -> Result<(), Vec<&'static str>> {
+        let src = format!(
+            r#"
+[tables.owners]
+model = "Owner"
+columns = {{ id = {{ type = "{key}", primary_key = true }} }}
+[tables.pets]
+model = "Pet"
+columns = {{ owner_id = {{ type = "{own}", references = "owners.id" }} }}
+"#
+        );
+        load_str("s.toml", &src)
+            .map(drop)
+            .map_err(|e| e.0.iter().map(|d| d.code).collect())
+    }
+
+    /// What PostgreSQL accepts between two types of the same kind passes; other kinds do not.
+    #[test]
+    fn a_key_of_a_wider_or_equal_kind_of_type_can_be_referenced() {
+        for (own, key) in [
+            ("bigint", "integer"),
+            ("smallint", "bigint"),
+            ("integer", "numeric(10,2)"),
+            ("bigint", "double"),
+            ("numeric", "real"),
+            ("varchar(20)", "text"),
+            ("text", "char(3)"),
+            ("timestamptz", "date"),
+        ] {
+            assert_eq!(reference(own, key), Ok(()), "{own} -> {key}");
+        }
+        for (own, key) in [
+            ("integer", "uuid"),
+            ("text", "integer"),
+            ("double", "bigint"),
+            ("numeric", "integer"),
+            ("date", "text"),
+            ("integer[]", "bigint[]"),
+        ] {
+            assert_eq!(
+                reference(own, key),
+                Err(vec!["fk-type-mismatch"]),
+                "{own} -> {key}"
+            );
+        }
     }
 }
