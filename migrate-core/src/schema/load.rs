@@ -96,6 +96,8 @@ pub(crate) struct RawTable {
     pub(crate) checks: Vec<RawCheck>,
     pub(crate) drop_columns: Vec<SpStr>,
     pub(crate) renamed_from: Option<SpStr>,
+    /// Whether `columns` is written (`columns = {}` declares a table without columns).
+    pub(crate) has_columns_key: bool,
     /// See [`RawEnum::broken_keys`].
     pub(crate) broken_keys: Vec<&'static str>,
 }
@@ -739,6 +741,7 @@ impl Cx<'_> {
             checks: Vec::new(),
             drop_columns: Vec::new(),
             renamed_from: None,
+            has_columns_key: false,
             broken_keys,
         };
         for item in body.iter() {
@@ -761,6 +764,7 @@ impl Cx<'_> {
                     }
                 }
                 "columns" => {
+                    t.has_columns_key = true;
                     let example =
                         format!("[tables.{tname}.columns] with name = {{ type = \"text\" }}");
                     match self.table(item, "", &example) {

@@ -179,6 +179,10 @@ fn print_table(out: &mut String, t: &Table) {
     if !t.drop_columns.is_empty() {
         let _ = writeln!(out, "drop_columns = {}", string_array(&t.drop_columns));
     }
+    if t.columns.is_empty() {
+        // A table without columns says so: a missing `columns` is a mistake.
+        let _ = writeln!(out, "columns = {{}}");
+    }
 
     if !t.columns.is_empty() {
         let _ = writeln!(out, "\n[tables.{name}.columns]");
@@ -783,6 +787,30 @@ expr = "kind <> 'OTHER'"
         };
         let text = round_trip(&s);
         assert!(text.contains("references = \"a.b.cd\""), "{text}");
+    }
+
+    /// PostgreSQL allows a table without columns and an empty enum label; both print and load back.
+    #[test]
+    fn a_table_without_columns_and_an_empty_label_round_trip() {
+        let s = Schema {
+            enums: vec![Enum {
+                name: "answer".into(),
+                values: vec![String::new(), "yes".into()],
+                comment: None,
+                drop_values: Vec::new(),
+            }],
+            tables: vec![table("placeholder", "Placeholder", Vec::new())],
+            ..Schema::default()
+        };
+        let text = round_trip(&s);
+        assert!(text.contains("values = [\"\", \"yes\"]"), "{text}");
+        assert!(
+            text.contains("[tables.placeholder]\nmodel = \"Placeholder\"\ncolumns = {}\n"),
+            "{text}"
+        );
+        // Without `columns` at all, a table is still a mistake.
+        let e = load_str("s.toml", "[tables.t]\nmodel = \"T\"\n").unwrap_err();
+        assert_eq!(e.0[0].code, "no-columns", "{e}");
     }
 
     #[test]

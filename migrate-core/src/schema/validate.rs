@@ -509,14 +509,8 @@ impl Validator<'_> {
         }
         let mut seen: HashMap<&str, &Location> = HashMap::new();
         for v in &e.values {
-            if v.value.is_empty() {
-                self.error(
-                    "empty-name",
-                    &v.loc,
-                    format!("enum `{}` has an empty label", e.name.value),
-                    "remove it or give it a name",
-                );
-            } else if let Some((message, help)) = unprintable_name("enum label", &v.value) {
+            // An empty label is a label: PostgreSQL allows `''`.
+            if let Some((message, help)) = unprintable_name("enum label", &v.value) {
                 self.error("bad-name", &v.loc, message, help);
             } else if v.value.len() > MAX_IDENT_BYTES {
                 self.error(

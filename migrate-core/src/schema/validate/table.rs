@@ -24,12 +24,13 @@ impl Validator<'_> {
             renamed_from: t.renamed_from.as_ref().map(|r| r.value.clone()),
             ..Table::new(tname.clone())
         };
-        if t.columns.is_empty() && !t.broken_keys.contains(&"columns") {
+        // `columns = {}` declares a table without columns, which PostgreSQL allows.
+        if t.columns.is_empty() && !t.has_columns_key && !t.broken_keys.contains(&"columns") {
             self.error(
                 "no-columns",
                 &t.name.loc,
                 format!("table `{tname}` has no columns"),
-                format!("declare its columns under [tables.{tname}.columns], e.g. `id = {{ type = \"uuid\", primary_key = true }}`"),
+                format!("declare its columns under [tables.{tname}.columns], e.g. `id = {{ type = \"uuid\", primary_key = true }}`, or write `columns = {{}}` for a table without any"),
             );
         }
 
