@@ -1,0 +1,263 @@
+//! How a live schema differs from the one expected, one line each.
+
+use std::collections::HashSet;
+
+use super::normalize_for;
+use crate::dialect::Dialect;
+use crate::diff::{Change, diff};
+use crate::schema::{ForeignKey, Identity, Index, IndexMethod, PrimaryKey, Schema};
+
+/// How `live` differs from `expected` (both normalised for `dialect`), one line per difference,
+/// from the database's point of view ("column `pets.name` has the type varchar(20), expected
+/// text"), sorted. Empty when they match. On PostgreSQL, give `expected` the server's spelling of
+/// its literals first ([`canonical_literals`](super::canonical_literals)) for an exact
+/// comparison.
+pub fn drift(live: &Schema, expected: &Schema, dialect: Dialect) -> Vec<String> {
+    let live = normalize_for(dialect, live);
+    let expected = normalize_for(dialect, expected);
+    let changes = diff(&live, &expected).changes;
+    let mut lines = Vec::new();
+    let mut paired: HashSet<usize> = HashSet::new();
+    for (i, c) in changes.iter().enumerate() {
+        if paired.contains(&i) {
+            continue;
+        }
+        // A drop and an add of the same name is one object defined differently.
+        let partner = changes
+            .iter()
+            .enumerate()
+            .skip(i + 1)
+            .find(|(_, o)| match (c, o) {
+                (
+                    Change::DropIndex { table: a, index: x },
+                    Change::CreateIndex {
+                        table: b, index: y, ..
+                    },
+                ) => a == b && x.name == y.name,
+                (
+                    Change::DropForeignKey { table: a, fk: x },
+                    Change::AddForeignKey {
+                        table: b, fk: y, ..
+                    },
+                ) => a == b && x.name == y.name,
+                (
+                    Change::DropCheck { table: a, check: x },
+                    Change::AddCheck {
+                        table: b, check: y, ..
+                    },
+                ) => a == b && x.name == y.name,
+                (
+                    Change::DropPrimaryKey { table: a, .. },
+                    Change::AddPrimaryKey { table: b, .. },
+                ) => a == b,
+                _ => false,
+            });
+        if let Some((j, o)) = partner {
+            paired.insert(j);
+            lines.push(differs(c, o));
+            continue;
+        }
+        if let Some(line) = drift_line(c, &live) {
+            lines.push(line);
+        }
+    }
+    lines.sort();
+    lines
+}
+
+fn index_def(ix: &Index) -> String {
+    let mut s = format!(
+        "{}({})",
+        if ix.unique { "UNIQUE " } else { "" },
+        ix.columns.join(", ")
+    );
+    if ix.method != IndexMethod::Btree {
+        s.push_str(&format!(" USING {}", ix.method.as_str()));
+    }
+    if let Some(p) = &ix.predicate {
+        s.push_str(&format!(" WHERE {p}"));
+    }
+    s
+}
+
+fn fk_def(fk: &ForeignKey) -> String {
+    format!(
+        "({}) REFERENCES {} ({}) ON DELETE {} ON UPDATE {}",
+        fk.columns.join(", "),
+        fk.ref_table,
+        fk.ref_columns.join(", "),
+        fk.on_delete.sql(),
+        fk.on_update.sql()
+    )
+}
+
+fn pk_def(pk: &PrimaryKey) -> String {
+    format!("`{}` ({})", pk.name, pk.columns.join(", "))
+}
+
+fn differs(drop: &Change, add: &Change) -> String {
+    match (drop, add) {
+        (Change::DropIndex { table, index: a }, Change::CreateIndex { index: b, .. }) => format!(
+            "index `{}` on `{table}` is {}, expected {}",
+            a.name,
+            index_def(a),
+            index_def(b)
+        ),
+        (Change::DropForeignKey { table, fk: a }, Change::AddForeignKey { fk: b, .. }) => format!(
+            "foreign key `{}` of `{table}` is {}, expected {}",
+            a.name,
+            fk_def(a),
+            fk_def(b)
+        ),
+        (Change::DropCheck { table, check: a }, Change::AddCheck { check: b, .. }) => format!(
+            "check `{}` of `{table}` is ({}), expected ({})",
+            a.name, a.expr, b.expr
+        ),
+        (Change::DropPrimaryKey { table, key: a }, Change::AddPrimaryKey { key: b, .. }) => {
+            format!(
+                "the primary key of `{table}` is {}, expected {}",
+                pk_def(a),
+                pk_def(b)
+            )
+        }
+        _ => format!("{}; {}", drop.describe(), add.describe()),
+    }
+}
+
+fn shown(v: &Option<String>, none: &str) -> String {
+    v.as_ref()
+        .map_or_else(|| none.to_string(), |s| format!("{s:?}"))
+}
+
+fn drift_line(c: &Change, live: &Schema) -> Option<String> {
+    let col = |t: &str, c: &str| format!("column `{t}.{c}`");
+    let live_col = |t: &str, c: &str| live.table(t).and_then(|t| t.column(c));
+    Some(match c {
+        Change::CreateEnum(e) => format!("enum `{}` is missing", e.name),
+        Change::DropEnum(e) => format!("enum `{}` exists but is not expected", e.name),
+        Change::AddEnumValue {
+            enum_name, value, ..
+        } => format!("enum `{enum_name}` lacks the label `{value}`"),
+        Change::RebuildEnum { from, to, .. } => format!(
+            "enum `{}` has the labels ({}), expected ({})",
+            to.name,
+            from.values.join(", "),
+            to.values.join(", ")
+        ),
+        Change::SetEnumComment { enum_name, comment } => format!(
+            "enum `{enum_name}` has the comment {}, expected {}",
+            shown(
+                &live.enum_type(enum_name).and_then(|e| e.comment.clone()),
+                "none"
+            ),
+            shown(comment, "none")
+        ),
+        Change::DropOldEnum { .. } => return None,
+        Change::CreateTable(t) => format!("table `{}` is missing", t.name),
+        Change::DropTable(t) => format!("table `{}` exists but is not expected", t.name),
+        Change::RenameTable { from, to } => format!("table `{from}` is expected as `{to}`"),
+        Change::SetTableComment { table, comment } => format!(
+            "table `{table}` has the comment {}, expected {}",
+            shown(&live.table(table).and_then(|t| t.comment.clone()), "none"),
+            shown(comment, "none")
+        ),
+        Change::AddColumn { table, column } => {
+            format!("{} ({}) is missing", col(table, &column.name), column.ty)
+        }
+        Change::DropColumn { table, column } => {
+            format!("{} exists but is not expected", col(table, &column.name))
+        }
+        Change::RenameColumn { table, from, to } => {
+            format!("{} is expected as `{to}`", col(table, from))
+        }
+        Change::AlterColumnType {
+            table,
+            column,
+            from,
+            to,
+        } => format!("{} has the type {from}, expected {to}", col(table, column)),
+        Change::DropNotNull { table, column } => {
+            format!("{} is NOT NULL, expected nullable", col(table, column))
+        }
+        Change::SetNotNull { table, column, .. } => {
+            format!("{} is nullable, expected NOT NULL", col(table, column))
+        }
+        Change::SetDefault {
+            table,
+            column,
+            from,
+            to,
+        } => format!(
+            "{} has the default {}, expected {}",
+            col(table, column),
+            from.as_deref().unwrap_or("none"),
+            to.as_deref().unwrap_or("none")
+        ),
+        Change::SetIdentity {
+            table,
+            column,
+            from,
+            to,
+        } => format!(
+            "{} has identity {}, expected {}",
+            col(table, column),
+            from.map_or("none", Identity::as_str),
+            to.map_or("none", Identity::as_str)
+        ),
+        Change::SetColumnComment {
+            table,
+            column,
+            comment,
+        } => format!(
+            "{} has the comment {}, expected {}",
+            col(table, column),
+            shown(
+                &live_col(table, column).and_then(|c| c.comment.clone()),
+                "none"
+            ),
+            shown(comment, "none")
+        ),
+        Change::AddPrimaryKey { table, key } => {
+            format!("table `{table}` lacks the primary key {}", pk_def(key))
+        }
+        Change::DropPrimaryKey { table, key } => format!(
+            "table `{table}` has the primary key {}, expected none",
+            pk_def(key)
+        ),
+        Change::RenameConstraint { table, from, to } => {
+            format!("constraint `{from}` of `{table}` is expected to be named `{to}`")
+        }
+        Change::RenameIndex { from, to, .. } => {
+            format!(
+                "index `{}` is expected to be named `{}`",
+                from.name, to.name
+            )
+        }
+        Change::CreateIndex { table, index, .. } => format!(
+            "index `{}` on `{table}` {} is missing",
+            index.name,
+            index_def(index)
+        ),
+        Change::DropIndex { table, index } => format!(
+            "index `{}` on `{table}` exists but is not expected",
+            index.name
+        ),
+        Change::AddForeignKey { table, fk, .. } => format!(
+            "foreign key `{}` of `{table}` {} is missing",
+            fk.name,
+            fk_def(fk)
+        ),
+        Change::DropForeignKey { table, fk } => format!(
+            "foreign key `{}` of `{table}` exists but is not expected",
+            fk.name
+        ),
+        Change::AddCheck { table, check, .. } => format!(
+            "check `{}` of `{table}` ({}) is missing",
+            check.name, check.expr
+        ),
+        Change::DropCheck { table, check } => format!(
+            "check `{}` of `{table}` exists but is not expected",
+            check.name
+        ),
+    })
+}
