@@ -1651,7 +1651,7 @@ fn default_choices(ty: &ColumnType) -> &'static [&'static str] {
         Json | Jsonb => &["'{}'", "'[]'", "'{\"a\": 1}'"],
         Inet => &["'127.0.0.1'", "'::1'"],
         Array(_) => &["'{}'"],
-        Text | Varchar(_) | Char(_) | Enum(_) => &[],
+        Text | Varchar(_) | Char(_) | Enum(_) | Other(_) => &[],
     }
 }
 
@@ -1730,6 +1730,8 @@ fn backfill_for(ty: &ColumnType, enums: &[Enum]) -> Option<String> {
             Json | Jsonb => "'{}'",
             Inet => "'0.0.0.0'",
             Array(_) => "'{}'",
+            // Not generated.
+            Other(_) => return None,
             Enum(name) => {
                 let e = enums.iter().find(|e| e.name == *name)?;
                 return Some(literal(&e.values[0]));

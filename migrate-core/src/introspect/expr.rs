@@ -239,6 +239,7 @@ pub(crate) fn pg_type_name(ty: &ColumnType) -> String {
         ColumnType::Json => "json".into(),
         ColumnType::Jsonb => "jsonb".into(),
         ColumnType::Inet => "inet".into(),
+        ColumnType::Other(name) => name.clone(),
         ColumnType::Enum(name) => quote_ident(name),
         ColumnType::Array(inner) => format!("{}[]", pg_type_name(inner)),
     }

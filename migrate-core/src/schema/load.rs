@@ -110,11 +110,18 @@ pub(crate) struct RawSchema {
     pub(crate) tables: Vec<RawTable>,
     pub(crate) drop_tables: Vec<SpStr>,
     pub(crate) drop_enums: Vec<SpStr>,
+    pub(crate) external_types: Vec<SpStr>,
     /// A file is not valid TOML: what was recovered from it is incomplete, so it is not validated.
     pub(crate) syntax_errors: bool,
 }
 
-const TOP_KEYS: &[&str] = &["enums", "tables", "drop_tables", "drop_enums"];
+const TOP_KEYS: &[&str] = &[
+    "enums",
+    "tables",
+    "drop_tables",
+    "drop_enums",
+    "external_types",
+];
 
 /// Where each acknowledgement key goes, for one found elsewhere: `(key, what it acknowledges,
 /// where it goes)`. `{table}` stands for the table it was found in.
@@ -672,6 +679,11 @@ impl Cx<'_> {
                 "drop_enums" => {
                     if let Some(list) = self.strings(entry, "drop_enums = [\"old_enum\"]") {
                         raw.drop_enums.extend(list.value);
+                    }
+                }
+                "external_types" => {
+                    if let Some(list) = self.strings(entry, "external_types = [\"citext\"]") {
+                        raw.external_types.extend(list.value);
                     }
                 }
                 _ => {}

@@ -17,6 +17,9 @@ pub struct Schema {
     pub drop_tables: Vec<String>,
     /// Enums whose removal the schema acknowledges (`drop_enums = [...]`).
     pub drop_enums: Vec<String>,
+    /// `external_types = [...]`: types the database defines outside the schema (an extension's
+    /// type such as `citext`, a domain) that columns use verbatim, sorted, each once.
+    pub external_types: Vec<String>,
 }
 
 impl Schema {
@@ -252,6 +255,11 @@ pub enum ColumnType {
     Enum(String),
     /// `T[]`: a one-dimensional array.
     Array(Box<ColumnType>),
+    /// A type the language does not model, as PostgreSQL spells it: one of PostgreSQL's own
+    /// ([`VERBATIM_TYPES`](super::types::VERBATIM_TYPES): `tsvector`, `money`, `point`,
+    /// `tstzrange`, ...) or one the schema lists in `external_types` (an extension's type such
+    /// as `citext`, a domain). The SQL uses it verbatim.
+    Other(String),
 }
 
 /// The built-in type names, as written in a schema file.
@@ -285,6 +293,16 @@ impl ColumnType {
             self,
             ColumnType::SmallInt | ColumnType::Integer | ColumnType::BigInt
         )
+    }
+
+    /// Whether the type, or an array's element type, is one the language does not model
+    /// ([`ColumnType::Other`]).
+    pub fn is_other(&self) -> bool {
+        match self {
+            ColumnType::Other(_) => true,
+            ColumnType::Array(inner) => inner.is_other(),
+            _ => false,
+        }
     }
 
     /// The enum this type names, directly or as an array's element.
@@ -361,6 +379,7 @@ impl fmt::Display for ColumnType {
             ColumnType::Json => f.write_str("json"),
             ColumnType::Jsonb => f.write_str("jsonb"),
             ColumnType::Inet => f.write_str("inet"),
+            ColumnType::Other(name) => f.write_str(name),
             ColumnType::Enum(name) => f.write_str(name),
             ColumnType::Array(inner) => write!(f, "{inner}[]"),
         }

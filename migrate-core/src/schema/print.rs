@@ -7,7 +7,7 @@
 //!
 //! The layout, in order:
 //!
-//! - top-level `drop_tables` / `drop_enums` (TOML puts top-level keys before any `[header]`);
+//! - top-level `drop_tables` / `drop_enums` / `external_types` (TOML puts top-level keys before any `[header]`);
 //! - each enum as `[enums.NAME]`;
 //! - each table as `[tables.NAME]`, then `[tables.NAME.columns]` with one inline table per column
 //!   (the `=` signs aligned), then `[[tables.NAME.foreign_keys]]`, `[[tables.NAME.indexes]]` and
@@ -35,6 +35,13 @@ pub fn to_toml(schema: &Schema) -> String {
     }
     if !schema.drop_enums.is_empty() {
         let _ = writeln!(out, "drop_enums = {}", string_array(&schema.drop_enums));
+    }
+    if !schema.external_types.is_empty() {
+        let _ = writeln!(
+            out,
+            "external_types = {}",
+            string_array(&schema.external_types)
+        );
     }
     for e in &schema.enums {
         section_break(&mut out);
@@ -447,6 +454,7 @@ mod tests {
             tables: vec![pets],
             drop_tables: vec!["old".into()],
             drop_enums: vec![],
+            external_types: vec![],
         };
         let text = round_trip(&s);
         let expected = r#"drop_tables = ["old"]
@@ -531,6 +539,7 @@ expr = "kind <> 'OTHER'"
             tables: vec![t],
             drop_tables: vec!["old \"t\"".into()],
             drop_enums: vec!["e\u{1}".into()],
+            external_types: vec![],
         };
         let text = round_trip(&s);
         assert!(text.contains("[tables.\"my table\"]"), "{text}");
@@ -789,9 +798,10 @@ expr = "kind <> 'OTHER'"
         assert!(text.contains("references = \"a.b.cd\""), "{text}");
     }
 
-    /// PostgreSQL allows a table without columns and an empty enum label; both print and load back.
+    /// A table without columns, an empty enum label and types the language does not model print
+    /// and load back.
     #[test]
-    fn a_table_without_columns_and_an_empty_label_round_trip() {
+    fn what_postgresql_allows_round_trips() {
         let s = Schema {
             enums: vec![Enum {
                 name: "answer".into(),
@@ -799,11 +809,32 @@ expr = "kind <> 'OTHER'"
                 comment: None,
                 drop_values: Vec::new(),
             }],
-            tables: vec![table("placeholder", "Placeholder", Vec::new())],
+            tables: vec![
+                table("placeholder", "Placeholder", Vec::new()),
+                table(
+                    "docs",
+                    "Doc",
+                    vec![
+                        col("search", ColumnType::Other("tsvector".into())),
+                        col("email", ColumnType::Other("citext".into())),
+                        col(
+                            "tags",
+                            ColumnType::Array(Box::new(ColumnType::Other("citext".into()))),
+                        ),
+                        col("flags", ColumnType::Other("bit(8)".into())),
+                    ],
+                ),
+            ],
+            external_types: vec!["citext".into()],
             ..Schema::default()
         };
         let text = round_trip(&s);
         assert!(text.contains("values = [\"\", \"yes\"]"), "{text}");
+        assert!(
+            text.starts_with("external_types = [\"citext\"]\n"),
+            "{text}"
+        );
+        assert!(text.contains("tags   = { type = \"citext[]\" }"), "{text}");
         assert!(
             text.contains("[tables.placeholder]\nmodel = \"Placeholder\"\ncolumns = {}\n"),
             "{text}"

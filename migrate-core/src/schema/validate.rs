@@ -32,6 +32,7 @@ pub(crate) fn validate(raw: &RawSchema, diags: &mut Diagnostics) -> Schema {
         diags,
         untyped: HashSet::new(),
         dropped_enums: raw.drop_enums.iter().map(|d| d.value.clone()).collect(),
+        external_types: raw.external_types.iter().map(|d| d.value.clone()).collect(),
     };
     v.run(raw)
 }
@@ -43,6 +44,8 @@ struct Validator<'d> {
     untyped: HashSet<(String, String)>,
     /// Enums the schema drops (`drop_enums`): a column's previous type may name one.
     dropped_enums: Vec<String>,
+    /// `external_types`: names a column's type may use verbatim.
+    external_types: Vec<String>,
 }
 
 /// The text of a default that is one SQL string literal, optionally cast (`'it''s'::mood`).
@@ -475,6 +478,10 @@ impl Validator<'_> {
         }
         schema.drop_tables = raw.drop_tables.iter().map(|d| d.value.clone()).collect();
         schema.drop_enums = raw.drop_enums.iter().map(|d| d.value.clone()).collect();
+        let mut external: Vec<String> = self.external_types.clone();
+        external.sort();
+        external.dedup();
+        schema.external_types = external;
         schema
     }
 

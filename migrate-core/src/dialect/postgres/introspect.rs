@@ -5,7 +5,8 @@
 //! 2. tables, with their comments;
 //! 3. columns: type (resolved to the element type for arrays), type modifier, NOT NULL,
 //!    identity, default (`pg_get_expr` without the relation: a default names no column, and
-//!    deparsing with it costs three times as much), comment;
+//!    deparsing with it costs three times as much; with it for a generated column's expression,
+//!    which names columns), comment;
 //! 4. constraints: primary keys, unique constraints, foreign keys, checks (`pg_get_expr`);
 //! 5. indexes: columns, method, uniqueness, predicate, and what makes one unrepresentable
 //!    (expressions, `INCLUDE`, `DESC`, a non-default operator class or collation).
@@ -21,6 +22,7 @@ use sqlx::{PgConnection, Row};
 
 use crate::introspect::{Introspected, Options, context_of, expr};
 use crate::db::DbError;
+use crate::schema::types::VERBATIM_TYPES;
 use crate::schema::{
     Check, Column, ColumnType, Enum, FkAction, ForeignKey, Identity, Index, IndexMethod,
     PrimaryKey, Schema, Table,
@@ -88,7 +90,8 @@ SELECT a.attrelid::int8 AS rel, a.attnum::int4 AS num, a.attname::text AS name, 
        (t.typcategory = 'A' AND t.typelem <> 0) AS is_array, \
        b.oid::int8 AS base_oid, b.typname::text AS base_name, b.typtype::text AS base_kind, \
        bn.nspname::text AS base_schema, \
-       pg_catalog.pg_get_expr(ad.adbin, 0, true) AS default_expr, \
+       pg_catalog.pg_get_expr(ad.adbin, CASE WHEN a.attgenerated <> '' THEN a.attrelid ELSE 0 END, true) \
+         AS default_expr, \
        d.description AS comment \
 FROM pg_catalog.pg_attribute a \
 JOIN pg_catalog.pg_type t ON t.oid = a.atttypid \
@@ -211,6 +214,10 @@ async fn read(conn: &mut PgConnection, opts: &Options) -> Result<Introspected, D
         let oid: i64 = get(row, "oid")?;
         let name: String = get(row, "name")?;
         let schema: String = get(row, "schema")?;
+        // A table left out is not read at all: what it holds blocks nothing.
+        if !opts.reads_table(&name) {
+            continue;
+        }
         if let Some(other) = table_schemas.insert(name.clone(), schema.clone()) {
             return Err(same_name("table", &name, &other, &schema));
         }
@@ -228,7 +235,9 @@ async fn read(conn: &mut PgConnection, opts: &Options) -> Result<Introspected, D
         );
     }
 
-    // 3. Columns.
+    // 3. Columns. What cannot be read is collected, to be named all at once.
+    let mut unreadable: Vec<DbError> = Vec::new();
+    let mut external: Vec<String> = Vec::new();
     let rows = sqlx::query(COLUMNS_SQL)
         .bind(&oids)
         .fetch_all(&mut *conn)
@@ -243,14 +252,29 @@ async fn read(conn: &mut PgConnection, opts: &Options) -> Result<Introspected, D
         let tname = info.table.name.clone();
         let generated: String = get(row, "generated")?;
         if !generated.is_empty() {
-            return Err(unsupported(
+            unreadable.push(unsupported(
                 &tname,
                 &name,
                 "a generated column",
                 "the schema language has no generated columns",
             ));
+            continue;
         }
-        let ty = column_type(row, &enum_oids, &enum_schemas, &tname, &name, &mut notes)?;
+        let ty = match column_type(
+            row,
+            &enum_oids,
+            &enum_schemas,
+            &tname,
+            &name,
+            &mut notes,
+            &mut external,
+        ) {
+            Ok(ty) => ty,
+            Err(e) => {
+                unreadable.push(e);
+                continue;
+            }
+        };
         let identity: String = get(row, "identity")?;
         let mut identity = match identity.as_str() {
             "a" => Some(Identity::Always),
@@ -280,6 +304,10 @@ async fn read(conn: &mut PgConnection, opts: &Options) -> Result<Introspected, D
             comment: get(row, "comment")?,
             ..Column::new(name, ty)
         });
+    }
+
+    if !unreadable.is_empty() {
+        return Err(all_unreadable(unreadable));
     }
 
     // 4. Constraints.
@@ -327,7 +355,7 @@ async fn read(conn: &mut PgConnection, opts: &Options) -> Result<Introspected, D
                     get::<Option<Vec<i32>>>(row, "ref_cols")?.unwrap_or_default();
                 let Some(target) = tables.get(&ref_rel) else {
                     notes.push(format!(
-                        "foreign key `{name}` of `{tname}` references a table outside the schemas read ({}): left out",
+                        "foreign key `{name}` of `{tname}` references a table not read (outside the schemas read, {}, or left out): left out",
                         opts.schemas.join(", ")
                     ));
                     continue;
@@ -451,8 +479,10 @@ async fn read(conn: &mut PgConnection, opts: &Options) -> Result<Introspected, D
             });
     }
 
+    external.sort();
     let mut schema = Schema {
         enums,
+        external_types: external,
         ..Default::default()
     };
     let mut infos: Vec<TableInfo> = tables.into_values().collect();
@@ -471,8 +501,31 @@ fn same_name(what: &str, name: &str, a: &str, b: &str) -> DbError {
 
 fn unsupported(table: &str, column: &str, what: &str, why: &str) -> DbError {
     DbError::new(format!("column `{table}.{column}` is {what}")).with_help(format!(
-        "{why}; change the column, or leave its table out of the schemas read"
+        "{why}; change the column, or leave its table out (`--exclude {table}`)"
     ))
+}
+
+/// One error naming every column that cannot be read, with the fix of each kind once.
+fn all_unreadable(errors: Vec<DbError>) -> DbError {
+    if errors.len() == 1 {
+        return errors.into_iter().next().expect("one");
+    }
+    let mut helps: Vec<String> = Vec::new();
+    let mut lines = Vec::new();
+    for e in &errors {
+        lines.push(format!("  {}", e.message));
+        if let Some(h) = &e.help
+            && !helps.contains(h)
+        {
+            helps.push(h.clone());
+        }
+    }
+    DbError::new(format!(
+        "{} columns cannot be read:\n{}",
+        errors.len(),
+        lines.join("\n")
+    ))
+    .with_help(helps.join("; "))
 }
 
 fn action(code: &str) -> FkAction {
@@ -493,6 +546,7 @@ fn column_type(
     table: &str,
     column: &str,
     notes: &mut Vec<String>,
+    external: &mut Vec<String>,
 ) -> Result<ColumnType, DbError> {
     let formatted: String = get(row, "formatted")?;
     let is_array: bool = get(row, "is_array")?;
@@ -501,13 +555,19 @@ fn column_type(
     let base_kind: String = get(row, "base_kind")?;
     let base_schema: String = get(row, "base_schema")?;
     let typmod: i32 = get(row, "typmod")?;
-    let fail = || {
-        unsupported(
-            table,
-            column,
-            &format!("of type `{formatted}`"),
-            "the schema language has no such type",
-        )
+    // A type the language does not model: kept as PostgreSQL spells it (the element type of an
+    // array), and listed in `external_types` unless it is one of PostgreSQL's own it knows.
+    let other = |external: &mut Vec<String>| {
+        let elem = if is_array {
+            formatted.strip_suffix("[]").unwrap_or(&formatted)
+        } else {
+            formatted.as_str()
+        };
+        let base = elem.split('(').next().unwrap_or(elem).trim_end();
+        if !VERBATIM_TYPES.contains(&base) && !external.iter().any(|e| e == base) {
+            external.push(base.to_string());
+        }
+        ColumnType::Other(elem.to_string())
     };
     let base = if base_kind == "e" {
         match enum_oids.get(&base_oid) {
@@ -524,7 +584,7 @@ fn column_type(
             }
         }
     } else if base_schema != "pg_catalog" {
-        return Err(fail());
+        other(external)
     } else {
         // The type modifier of a length or precision (varchar(n): n + 4).
         let len = (typmod >= 4).then(|| (typmod - 4) as u32);
@@ -538,7 +598,10 @@ fn column_type(
             "bool" => ColumnType::Boolean,
             "text" => ColumnType::Text,
             "varchar" => ColumnType::Varchar(len),
-            "bpchar" => ColumnType::Char(len.ok_or_else(fail)?),
+            "bpchar" => match len {
+                Some(n) => ColumnType::Char(n),
+                None => other(external),
+            },
             "bytea" => ColumnType::Bytea,
             "date" => ColumnType::Date,
             "uuid" => ColumnType::Uuid,
@@ -559,7 +622,7 @@ fn column_type(
                     _ => ColumnType::Interval,
                 }
             }
-            _ => return Err(fail()),
+            _ => other(external),
         }
     };
     Ok(if is_array {
