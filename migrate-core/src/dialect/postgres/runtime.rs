@@ -88,6 +88,11 @@ impl Runtime for Postgres {
         format!("SQLSTATE {code} ({})", sqlstate_class(code))
     }
 
+    #[cfg(feature = "postgres")]
+    fn error_details(&self, e: &sqlx::Error) -> Vec<String> {
+        super::driver::error_details(e)
+    }
+
     fn create_history_sql(&self, table: &str) -> String {
         let t = table_ident(table);
         format!(
