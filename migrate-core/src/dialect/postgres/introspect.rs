@@ -23,6 +23,7 @@ use sqlx::{PgConnection, Row};
 use crate::introspect::{Introspected, Options, context_of, expr};
 use crate::db::DbError;
 use crate::schema::types::VERBATIM_TYPES;
+use crate::sql::ident;
 use crate::schema::{
     Check, Column, ColumnType, Enum, FkAction, ForeignKey, Identity, Index, IndexMethod,
     PrimaryKey, Schema, Table,
@@ -638,7 +639,94 @@ fn column_type(
 /// `'00:00:00'`, `''` is `'\x'` for `bytea`, `'2024-01-01'` of a `timestamptz` column is
 /// `'2024-01-01 00:00:00+00'` in the session's time zone). Text cannot tell these apart; the
 /// server can, in one query. If it rejects a literal, everything is left as it was.
+///
+/// Then the checks are spelled by the server itself ([`server_checks`]), so that a check written
+/// `price < 1e6` or `date_part('year', born) > 1900` compares equal to what PostgreSQL stores.
 pub(crate) async fn canonical_literals(conn: &mut PgConnection, schema: &mut Schema) {
+    let spelled = server_checks(conn, schema).await;
+    literals(conn, schema, &spelled).await;
+}
+
+/// Each table's checks as PostgreSQL stores and prints them: the table is created with its
+/// checks as a temporary table, in a transaction rolled back at once, and its checks are read
+/// back and made canonical as the catalog reader does for a live table. A table the server
+/// refuses (a type or function it lacks) keeps its checks as they are. Returns the positions of
+/// the tables whose checks the server spelled.
+async fn server_checks(conn: &mut PgConnection, schema: &mut Schema) -> Vec<usize> {
+    let mut spelled = Vec::new();
+    if schema.tables.iter().all(|t| t.checks.is_empty()) {
+        return spelled;
+    }
+    if sqlx::raw_sql("BEGIN").execute(&mut *conn).await.is_err() {
+        return spelled;
+    }
+    for (i, t) in schema.tables.iter_mut().enumerate() {
+        if t.checks.is_empty() {
+            continue;
+        }
+        let name = format!("migrate_checks_{i}");
+        let mut parts: Vec<String> = t
+            .columns
+            .iter()
+            .map(|c| format!("{} {}", ident(&c.name), super::types::type_sql(&c.ty)))
+            .collect();
+        parts.extend(
+            t.checks
+                .iter()
+                .map(|ck| format!("CONSTRAINT {} CHECK ({})", ident(&ck.name), ck.expr)),
+        );
+        let create = format!("CREATE TEMP TABLE {} ({})", ident(&name), parts.join(", "));
+        if sqlx::raw_sql("SAVEPOINT migrate_checks")
+            .execute(&mut *conn)
+            .await
+            .is_err()
+        {
+            break;
+        }
+        let read = async {
+            sqlx::raw_sql(&create).execute(&mut *conn).await?;
+            sqlx::query(
+                "SELECT conname::text AS name, pg_catalog.pg_get_expr(conbin, conrelid, true) AS expr \
+                 FROM pg_catalog.pg_constraint WHERE conrelid = $1::regclass AND contype = 'c'",
+            )
+            .bind(format!("pg_temp.{}", ident(&name)))
+            .fetch_all(&mut *conn)
+            .await
+        }
+        .await;
+        let rollback = sqlx::raw_sql("ROLLBACK TO SAVEPOINT migrate_checks")
+            .execute(&mut *conn)
+            .await;
+        let Ok(rows) = read else {
+            if rollback.is_err() {
+                break;
+            }
+            continue;
+        };
+        let ctx = context_of(t);
+        for row in &rows {
+            let (Ok(n), Ok(Some(e))) = (
+                row.try_get::<String, _>("name"),
+                row.try_get::<Option<String>, _>("expr"),
+            ) else {
+                continue;
+            };
+            if let Some(ck) = t.checks.iter_mut().find(|c| c.name == n) {
+                ck.expr = expr::canonical(&e, &ctx);
+            }
+        }
+        spelled.push(i);
+        if rollback.is_err() {
+            break;
+        }
+    }
+    let _ = sqlx::raw_sql("ROLLBACK").execute(&mut *conn).await;
+    spelled
+}
+
+/// The string literals of non-text values, spelled by the server (see [`canonical_literals`]);
+/// the checks of the tables at `spelled` are already as the server prints them.
+async fn literals(conn: &mut PgConnection, schema: &mut Schema, spelled_checks: &[usize]) {
     // Every (literal, type) to ask about, once.
     let mut asked: Vec<(String, String)> = Vec::new();
     let mut ask = |value: String, ty: String| {
@@ -646,7 +734,7 @@ pub(crate) async fn canonical_literals(conn: &mut PgConnection, schema: &mut Sch
             asked.push((value, ty));
         }
     };
-    for t in &schema.tables {
+    for (i, t) in schema.tables.iter().enumerate() {
         let ctx = context_of(t);
         for c in &t.columns {
             if !c.ty.is_textual()
@@ -655,7 +743,8 @@ pub(crate) async fn canonical_literals(conn: &mut PgConnection, schema: &mut Sch
                 ask(value, expr::pg_type_name(&c.ty));
             }
         }
-        let exprs = t.checks.iter().map(|c| c.expr.as_str());
+        let own = !spelled_checks.contains(&i);
+        let exprs = t.checks.iter().filter(|_| own).map(|c| c.expr.as_str());
         let predicates = t.indexes.iter().filter_map(|i| i.predicate.as_deref());
         for e in exprs.chain(predicates) {
             for (value, ty) in expr::typed_literals(e, &ctx) {
@@ -692,7 +781,7 @@ pub(crate) async fn canonical_literals(conn: &mut PgConnection, schema: &mut Sch
             ((v, ty), out)
         })
         .collect();
-    for t in &mut schema.tables {
+    for (i, t) in schema.tables.iter_mut().enumerate() {
         let ctx = context_of(t);
         for c in &mut t.columns {
             if c.ty.is_textual() {
@@ -705,7 +794,8 @@ pub(crate) async fn canonical_literals(conn: &mut PgConnection, schema: &mut Sch
                 c.default = Some(expr::server_spelling(v, &expr::pg_type_name(&c.ty)));
             }
         }
-        for ck in &mut t.checks {
+        let own = !spelled_checks.contains(&i);
+        for ck in t.checks.iter_mut().filter(|_| own) {
             ck.expr = expr::canonical_with(&ck.expr, &ctx, &spelled);
         }
         for ix in &mut t.indexes {
