@@ -762,6 +762,18 @@ case! {table_without_columns, "no-columns", "table `pets` has no columns", "[tab
 model = "Pet"
 "#}
 
+case! {generated_with_a_default, "generated-default", "generated column `pets.total` also has `default`", "remove `default`", r#"
+[tables.pets]
+model = "Pet"
+columns = { n = "integer", total = { type = "integer", default = "0", generated = »"n * 2" } }
+"#}
+
+case! {generated_names_a_missing_column, "unknown-column", "the expression of `pets.total` uses `m`", "the columns of `pets` are", r#"
+[tables.pets]
+model = "Pet"
+columns = { n = "integer", total = { type = "integer", generated = "»m * 2" } }
+"#}
+
 case! {column_without_type, "missing-type", "column `pets.name` has no `type`", "name = { type = \"text\" }", r#"
 [tables.pets]
 model = "Pet"

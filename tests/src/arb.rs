@@ -627,6 +627,7 @@ fn build(seed: SchemaSeed, fold: bool, enums: Vec<Enum>) -> Schema {
                         .as_ref()
                         .map(|t| build_type(t, &schema.enums)),
                     backfill: c.backfill.clone(),
+                    generated: None,
                     ty,
                 }
             })

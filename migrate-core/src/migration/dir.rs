@@ -908,6 +908,7 @@ mod tests {
                     renamed_from: None,
                     type_changed_from: None,
                     backfill: None,
+                    generated: None,
                 }],
                 primary_key: Some(PrimaryKey {
                     name: "pets_pkey".into(),

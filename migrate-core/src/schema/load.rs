@@ -52,6 +52,7 @@ pub(crate) struct RawColumn {
     pub(crate) renamed_from: Option<SpStr>,
     pub(crate) type_changed_from: Option<SpStr>,
     pub(crate) backfill: Option<SpStr>,
+    pub(crate) generated: Option<SpStr>,
 }
 
 #[derive(Debug, Clone)]
@@ -197,6 +198,7 @@ const COLUMN_KEYS: &[&str] = &[
     "renamed_from",
     "type_changed_from",
     "backfill",
+    "generated",
 ];
 const FK_KEYS: &[&str] = &[
     "constraint",
@@ -850,6 +852,7 @@ impl Cx<'_> {
             renamed_from: None,
             type_changed_from: None,
             backfill: None,
+            generated: None,
         };
         // Shorthand: `name = "text"`.
         if let DeValue::String(s) = entry.1.get_ref() {
@@ -885,6 +888,9 @@ impl Cx<'_> {
                     c.type_changed_from = self.string(item, "type_changed_from = \"bigint\"")
                 }
                 "backfill" => c.backfill = self.default_value(item),
+                "generated" => {
+                    c.generated = self.string(item, "generated = \"quantity * unit_price\"")
+                }
                 _ => {}
             }
         }

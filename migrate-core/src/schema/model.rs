@@ -170,6 +170,9 @@ pub struct Column {
     pub type_changed_from: Option<ColumnType>,
     /// SQL expression that fills existing NULLs when a column becomes NOT NULL (`backfill = "0"`).
     pub backfill: Option<String>,
+    /// `generated = "..."`: a stored generated column, computed from the row by this SQL
+    /// expression (`GENERATED ALWAYS AS (...) STORED`).
+    pub generated: Option<String>,
 }
 
 impl Column {
@@ -185,6 +188,7 @@ impl Column {
             renamed_from: None,
             type_changed_from: None,
             backfill: None,
+            generated: None,
         }
     }
 }

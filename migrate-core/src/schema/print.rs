@@ -297,6 +297,9 @@ fn column_body(t: &Table, plan: &Plan<'_>, c: &Column) -> String {
     if let Some(b) = &c.backfill {
         parts.push(format!("backfill = {}", string(b)));
     }
+    if let Some(g) = &c.generated {
+        parts.push(format!("generated = {}", string(g)));
+    }
     if let Some(cm) = &c.comment {
         parts.push(format!("comment = {}", string(cm)));
     }
@@ -822,6 +825,11 @@ expr = "kind <> 'OTHER'"
                             ColumnType::Array(Box::new(ColumnType::Other("citext".into()))),
                         ),
                         col("flags", ColumnType::Other("bit(8)".into())),
+                        Column {
+                            generated: Some("length(email)".into()),
+                            nullable: true,
+                            ..col("email_length", ColumnType::Integer)
+                        },
                     ],
                 ),
             ],
@@ -834,7 +842,14 @@ expr = "kind <> 'OTHER'"
             text.starts_with("external_types = [\"citext\"]\n"),
             "{text}"
         );
-        assert!(text.contains("tags   = { type = \"citext[]\" }"), "{text}");
+        assert!(
+            text.contains("tags         = { type = \"citext[]\" }"),
+            "{text}"
+        );
+        assert!(
+            text.contains("{ type = \"integer\", nullable = true, generated = \"length(email)\" }"),
+            "{text}"
+        );
         assert!(
             text.contains("[tables.placeholder]\nmodel = \"Placeholder\"\ncolumns = {}\n"),
             "{text}"

@@ -21,6 +21,9 @@ pub(super) fn column_def(c: &Column) -> String {
         s.push_str(" DEFAULT ");
         s.push_str(d);
     }
+    if let Some(g) = &c.generated {
+        s.push_str(&format!(" GENERATED ALWAYS AS ({g}) STORED"));
+    }
     if !c.nullable {
         s.push_str(" NOT NULL");
     }

@@ -239,6 +239,7 @@ async fn read(conn: &mut PgConnection, opts: &Options) -> Result<Introspected, D
     // 3. Columns. What cannot be read is collected, to be named all at once.
     let mut unreadable: Vec<DbError> = Vec::new();
     let mut external: Vec<String> = Vec::new();
+    let mut generated_exprs: Vec<(i64, String, String)> = Vec::new();
     let rows = sqlx::query(COLUMNS_SQL)
         .bind(&oids)
         .fetch_all(&mut *conn)
@@ -251,16 +252,8 @@ async fn read(conn: &mut PgConnection, opts: &Options) -> Result<Introspected, D
         };
         let name: String = get(row, "name")?;
         let tname = info.table.name.clone();
-        let generated: String = get(row, "generated")?;
-        if !generated.is_empty() {
-            unreadable.push(unsupported(
-                &tname,
-                &name,
-                "a generated column",
-                "the schema language has no generated columns",
-            ));
-            continue;
-        }
+        // `s`: a stored generated column, whose expression is read where a default is.
+        let generated = get::<String>(row, "generated")? == "s";
         let ty = match column_type(
             row,
             &enum_oids,
@@ -283,6 +276,7 @@ async fn read(conn: &mut PgConnection, opts: &Options) -> Result<Introspected, D
             _ => None,
         };
         let mut default: Option<String> = get(row, "default_expr")?;
+        let expression = if generated { default.take() } else { None };
         // A `serial` column: an integer filled from its sequence, which is an identity.
         if identity.is_none()
             && ty.is_integer()
@@ -298,6 +292,9 @@ async fn read(conn: &mut PgConnection, opts: &Options) -> Result<Introspected, D
         }
         let default = default.and_then(|d| expr::canonical_default(&d, &ty));
         info.attnums.insert(get(row, "num")?, name.clone());
+        if let Some(e) = expression {
+            generated_exprs.push((rel, name.clone(), e));
+        }
         info.table.columns.push(Column {
             nullable: !get::<bool>(row, "not_null")?,
             default,
@@ -309,6 +306,16 @@ async fn read(conn: &mut PgConnection, opts: &Options) -> Result<Introspected, D
 
     if !unreadable.is_empty() {
         return Err(all_unreadable(unreadable));
+    }
+    // Generated columns' expressions, made canonical once every column of the table is known.
+    for (rel, name, e) in generated_exprs {
+        let Some(info) = tables.get_mut(&rel) else {
+            continue;
+        };
+        let ctx = context_of(&info.table);
+        if let Some(c) = info.table.columns.iter_mut().find(|c| c.name == name) {
+            c.generated = Some(expr::canonical(&e, &ctx));
+        }
     }
 
     // 4. Constraints.

@@ -210,6 +210,7 @@ fn represent(schema: &Schema) -> Schema {
                 .default
                 .as_deref()
                 .and_then(|d| expr::canonical_default(d, &c.ty));
+            c.generated = c.generated.as_deref().map(|g| expr::canonical(g, &ctx));
         }
         for ck in &mut t.checks {
             ck.expr = expr::canonical(&ck.expr, &ctx);

@@ -91,6 +91,31 @@ impl Validator<'_> {
             }
         }
 
+        if let Some(g) = &c.generated {
+            let other = [
+                ("default", c.default.is_some()),
+                ("identity", c.identity.is_some()),
+            ];
+            if g.value.trim().is_empty() {
+                self.error(
+                    "empty-generated",
+                    &g.loc,
+                    format!("generated column `{tname}.{cname}` has an empty expression"),
+                    "write the SQL expression the column is computed by, e.g. `generated = \"quantity * unit_price\"`",
+                );
+            }
+            for (key, present) in other {
+                if present {
+                    self.error(
+                        "generated-default",
+                        &g.loc,
+                        format!("generated column `{tname}.{cname}` also has `{key}`"),
+                        format!("a generated column is computed from its row: remove `{key}`, or `generated`"),
+                    );
+                }
+            }
+        }
+
         if let (Some(d), Some(ty)) = (&c.default, &ty) {
             self.default_expr(tname, cname, d, ty);
         }
@@ -125,6 +150,7 @@ impl Validator<'_> {
             renamed_from: c.renamed_from.as_ref().map(|s| s.value.clone()),
             type_changed_from,
             backfill: c.backfill.as_ref().map(|s| s.value.clone()),
+            generated: c.generated.as_ref().map(|s| s.value.clone()),
         })
     }
 
