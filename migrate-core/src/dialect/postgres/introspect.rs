@@ -93,7 +93,11 @@ SELECT a.attrelid::int8 AS rel, a.attnum::int4 AS num, a.attname::text AS name, 
        bn.nspname::text AS base_schema, \
        pg_catalog.pg_get_expr(ad.adbin, CASE WHEN a.attgenerated <> '' THEN a.attrelid ELSE 0 END, true) \
          AS default_expr, \
-       d.description AS comment \
+       d.description AS comment, \
+       EXISTS (SELECT 1 FROM pg_catalog.pg_depend dep \
+               WHERE dep.refclassid = 'pg_catalog.pg_class'::regclass AND dep.refobjid = a.attrelid \
+                 AND dep.refobjsubid = a.attnum AND dep.classid = 'pg_catalog.pg_class'::regclass \
+                 AND dep.deptype = 'a') AS owns_sequence \
 FROM pg_catalog.pg_attribute a \
 JOIN pg_catalog.pg_type t ON t.oid = a.atttypid \
 JOIN pg_catalog.pg_type b ON b.oid = CASE WHEN t.typcategory = 'A' AND t.typelem <> 0 THEN t.typelem ELSE t.oid END \
@@ -277,13 +281,18 @@ async fn read(conn: &mut PgConnection, opts: &Options) -> Result<Introspected, D
         };
         let mut default: Option<String> = get(row, "default_expr")?;
         let expression = if generated { default.take() } else { None };
-        // A `serial` column: an integer filled from its sequence, which is an identity.
-        if identity.is_none()
-            && ty.is_integer()
-            && default
-                .as_deref()
-                .is_some_and(|d| d.starts_with("nextval("))
-        {
+        // A `serial` column: a NOT NULL integer filled from the sequence it owns, which is an
+        // identity. A default of another sequence (or of one on a nullable column) stays a
+        // default, and the sequence is not read.
+        let nextval = default
+            .as_deref()
+            .is_some_and(|d| d.starts_with("nextval("));
+        let not_null: bool = get(row, "not_null")?;
+        if nextval && !(ty.is_integer() && not_null && get::<bool>(row, "owns_sequence")?) {
+            notes.push(format!(
+                "column `{tname}.{name}` defaults to the next value of a sequence it does not own: read as that default; the sequence is not in the schema"
+            ));
+        } else if identity.is_none() && ty.is_integer() && nextval {
             identity = Some(Identity::ByDefault);
             default = None;
             notes.push(format!(
