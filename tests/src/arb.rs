@@ -872,6 +872,7 @@ fn add_foreign_key(
         ref_columns,
         on_delete: fk.on_delete,
         on_update: fk.on_update,
+        on_delete_columns: Vec::new(),
     });
 }
 

@@ -64,6 +64,7 @@ pub(crate) struct RawForeignKey {
     pub(crate) ref_columns: Vec<SpStr>,
     pub(crate) on_delete: Option<Sp<FkAction>>,
     pub(crate) on_update: Option<Sp<FkAction>>,
+    pub(crate) on_delete_columns: Option<Sp<Vec<SpStr>>>,
     /// See [`RawEnum::broken_keys`].
     pub(crate) broken_keys: Vec<&'static str>,
 }
@@ -206,6 +207,7 @@ const FK_KEYS: &[&str] = &[
     "references",
     "on_delete",
     "on_update",
+    "on_delete_columns",
 ];
 const FK_REF_KEYS: &[&str] = &["table", "columns"];
 const INDEX_KEYS: &[&str] = &["name", "columns", "unique", "where", "method"];
@@ -1108,6 +1110,7 @@ impl Cx<'_> {
             ref_columns: Vec::new(),
             on_delete: None,
             on_update: None,
+            on_delete_columns: None,
             broken_keys,
         };
         for item in body.iter() {
@@ -1132,6 +1135,9 @@ impl Cx<'_> {
                 },
                 "on_delete" => fk.on_delete = self.action(item),
                 "on_update" => fk.on_update = self.action(item),
+                "on_delete_columns" => {
+                    fk.on_delete_columns = self.strings(item, "on_delete_columns = [\"author_id\"]")
+                }
                 "references" => {
                     let example =
                         "references = { table = \"orders\", columns = [\"id\", \"shop_id\"] }";

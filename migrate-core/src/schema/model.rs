@@ -414,6 +414,9 @@ pub struct ForeignKey {
     pub on_delete: FkAction,
     /// `on_update = "..."`.
     pub on_update: FkAction,
+    /// `on_delete_columns = [...]`: the referencing columns `on_delete = "set null"` or
+    /// `"set default"` sets (`ON DELETE SET NULL (col)`); empty, all of them.
+    pub on_delete_columns: Vec<String>,
 }
 
 /// What a foreign key does when the referenced row is deleted or updated.

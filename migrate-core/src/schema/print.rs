@@ -150,7 +150,7 @@ fn unique_shorthand<'i>(t: &Table, ix: &'i Index) -> Option<&'i str> {
 fn fk_shorthand(fk: &ForeignKey) -> Option<&str> {
     match (fk.columns.as_slice(), fk.ref_columns.as_slice()) {
         // `references` is split at its last dot, so the referenced column cannot hold one.
-        ([col], [rc]) if !rc.contains('.') => Some(col),
+        ([col], [rc]) if !rc.contains('.') && fk.on_delete_columns.is_empty() => Some(col),
         _ => None,
     }
 }
@@ -215,6 +215,13 @@ fn print_table(out: &mut String, t: &Table) {
         );
         if fk.on_delete != FkAction::NoAction {
             let _ = writeln!(out, "on_delete = {}", string(fk.on_delete.as_str()));
+        }
+        if !fk.on_delete_columns.is_empty() {
+            let _ = writeln!(
+                out,
+                "on_delete_columns = {}",
+                string_array(&fk.on_delete_columns)
+            );
         }
         if fk.on_update != FkAction::NoAction {
             let _ = writeln!(out, "on_update = {}", string(fk.on_update.as_str()));
@@ -400,6 +407,7 @@ mod tests {
             ref_columns: rcs.iter().map(|c| c.to_string()).collect(),
             on_delete: FkAction::NoAction,
             on_update: FkAction::NoAction,
+            on_delete_columns: Vec::new(),
         }
     }
 

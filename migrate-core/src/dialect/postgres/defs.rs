@@ -49,6 +49,9 @@ pub(super) fn fk_def(fk: &ForeignKey) -> String {
     if fk.on_delete != Default::default() {
         s.push_str(" ON DELETE ");
         s.push_str(fk.on_delete.sql());
+        if !fk.on_delete_columns.is_empty() {
+            s.push_str(&format!(" ({})", idents(&fk.on_delete_columns)));
+        }
     }
     if fk.on_update != Default::default() {
         s.push_str(" ON UPDATE ");

@@ -113,6 +113,9 @@ SELECT c.conrelid::int8 AS rel, c.conname::text AS name, c.contype::text AS kind
        c.conkey::int4[] AS cols, c.confrelid::int8 AS ref_rel, c.confkey::int4[] AS ref_cols, \
        c.confupdtype::text AS on_update, c.confdeltype::text AS on_delete, \
        c.confmatchtype::text AS match_type, c.condeferrable AS deferrable, \
+       CASE WHEN jsonb_typeof(to_jsonb(c) -> 'confdelsetcols') = 'array' \
+            THEN ARRAY(SELECT x::int4 FROM jsonb_array_elements_text(to_jsonb(c) -> 'confdelsetcols') x) \
+       END AS delete_set_cols, \
        pg_catalog.pg_get_expr(c.conbin, c.conrelid, true) AS expr \
 FROM pg_catalog.pg_constraint c \
 WHERE c.conrelid = ANY($1::int8[]::oid[]) AND c.contype IN ('p', 'u', 'f', 'c', 'x') \
@@ -381,6 +384,10 @@ async fn read(conn: &mut PgConnection, opts: &Options) -> Result<Introspected, D
                     continue;
                 };
                 let ref_table = target.table.name.clone();
+                // `ON DELETE SET NULL (col)` (PostgreSQL 15; read where the catalog has it).
+                let set_nums: Vec<i32> =
+                    get::<Option<Vec<i32>>>(row, "delete_set_cols")?.unwrap_or_default();
+                let on_delete_columns = names_of(info, &set_nums).unwrap_or_default();
                 if get::<bool>(row, "deferrable")? {
                     notes.push(format!(
                         "foreign key `{name}` of `{tname}` is DEFERRABLE: read as not deferrable"
@@ -398,6 +405,7 @@ async fn read(conn: &mut PgConnection, opts: &Options) -> Result<Introspected, D
                     ref_columns,
                     on_delete: action(&get::<String>(row, "on_delete")?),
                     on_update: action(&get::<String>(row, "on_update")?),
+                    on_delete_columns,
                 };
                 tables
                     .get_mut(&rel)
