@@ -113,6 +113,7 @@ pub(crate) struct RawSchema {
     pub(crate) drop_tables: Vec<SpStr>,
     pub(crate) drop_enums: Vec<SpStr>,
     pub(crate) external_types: Vec<SpStr>,
+    pub(crate) extensions: Vec<SpStr>,
     /// A file is not valid TOML: what was recovered from it is incomplete, so it is not validated.
     pub(crate) syntax_errors: bool,
 }
@@ -123,6 +124,7 @@ const TOP_KEYS: &[&str] = &[
     "drop_tables",
     "drop_enums",
     "external_types",
+    "extensions",
 ];
 
 /// Where each acknowledgement key goes, for one found elsewhere: `(key, what it acknowledges,
@@ -683,6 +685,11 @@ impl Cx<'_> {
                 "drop_enums" => {
                     if let Some(list) = self.strings(entry, "drop_enums = [\"old_enum\"]") {
                         raw.drop_enums.extend(list.value);
+                    }
+                }
+                "extensions" => {
+                    if let Some(list) = self.strings(entry, "extensions = [\"citext\"]") {
+                        raw.extensions.extend(list.value);
                     }
                 }
                 "external_types" => {

@@ -17,6 +17,9 @@ pub struct Schema {
     pub drop_tables: Vec<String>,
     /// Enums whose removal the schema acknowledges (`drop_enums = [...]`).
     pub drop_enums: Vec<String>,
+    /// `extensions = [...]`: PostgreSQL extensions the schema needs (`citext`, `pgcrypto`),
+    /// created before anything else when the database lacks them; sorted, each once.
+    pub extensions: Vec<String>,
     /// `external_types = [...]`: types the database defines outside the schema (an extension's
     /// type such as `citext`, a domain) that columns use verbatim, sorted, each once.
     pub external_types: Vec<String>,

@@ -7,7 +7,7 @@
 //!
 //! The layout, in order:
 //!
-//! - top-level `drop_tables` / `drop_enums` / `external_types` (TOML puts top-level keys before any `[header]`);
+//! - top-level `drop_tables` / `drop_enums` / `extensions` / `external_types` (TOML puts top-level keys before any `[header]`);
 //! - each enum as `[enums.NAME]`;
 //! - each table as `[tables.NAME]`, then `[tables.NAME.columns]` with one inline table per column
 //!   (the `=` signs aligned), then `[[tables.NAME.foreign_keys]]`, `[[tables.NAME.indexes]]` and
@@ -35,6 +35,9 @@ pub fn to_toml(schema: &Schema) -> String {
     }
     if !schema.drop_enums.is_empty() {
         let _ = writeln!(out, "drop_enums = {}", string_array(&schema.drop_enums));
+    }
+    if !schema.extensions.is_empty() {
+        let _ = writeln!(out, "extensions = {}", string_array(&schema.extensions));
     }
     if !schema.external_types.is_empty() {
         let _ = writeln!(
@@ -465,6 +468,7 @@ mod tests {
             tables: vec![pets],
             drop_tables: vec!["old".into()],
             drop_enums: vec![],
+            extensions: vec![],
             external_types: vec![],
         };
         let text = round_trip(&s);
@@ -550,6 +554,7 @@ expr = "kind <> 'OTHER'"
             tables: vec![t],
             drop_tables: vec!["old \"t\"".into()],
             drop_enums: vec!["e\u{1}".into()],
+            extensions: vec![],
             external_types: vec![],
         };
         let text = round_trip(&s);
@@ -842,12 +847,13 @@ expr = "kind <> 'OTHER'"
                 ),
             ],
             external_types: vec!["citext".into()],
+            extensions: vec!["citext".into()],
             ..Schema::default()
         };
         let text = round_trip(&s);
         assert!(text.contains("values = [\"\", \"yes\"]"), "{text}");
         assert!(
-            text.starts_with("external_types = [\"citext\"]\n"),
+            text.starts_with("extensions = [\"citext\"]\nexternal_types = [\"citext\"]\n"),
             "{text}"
         );
         assert!(

@@ -482,6 +482,14 @@ impl Validator<'_> {
         external.sort();
         external.dedup();
         schema.external_types = external;
+        let mut extensions: Vec<String> = Vec::new();
+        for e in &raw.extensions {
+            self.ident("extension", e);
+            extensions.push(e.value.clone());
+        }
+        extensions.sort();
+        extensions.dedup();
+        schema.extensions = extensions;
         schema
     }
 

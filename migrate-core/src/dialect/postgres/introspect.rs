@@ -2,7 +2,7 @@
 //! the number of tables.
 //!
 //! 1. enums, with their labels in order and their comments;
-//! 2. tables, with their comments;
+//! 2. tables, with their comments (and the extensions, but plpgsql, on each row);
 //! 3. columns: type (resolved to the element type for arrays), type modifier, NOT NULL,
 //!    identity, default (`pg_get_expr` without the relation: a default names no column, and
 //!    deparsing with it costs three times as much; with it for a generated column's expression,
@@ -70,12 +70,14 @@ fn enums_sql() -> String {
 
 fn tables_sql() -> &'static str {
     "SELECT c.oid::int8 AS oid, n.nspname::text AS schema, c.relname::text AS name, \
-            d.comments ->> c.oid::text AS comment \
+            d.comments ->> c.oid::text AS comment, x.extensions \
      FROM pg_catalog.pg_class c \
      JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace \
      CROSS JOIN (SELECT jsonb_object_agg(objoid::text, description) AS comments \
                  FROM pg_catalog.pg_description \
                  WHERE classoid = 'pg_catalog.pg_class'::regclass AND objsubid = 0) d \
+     CROSS JOIN (SELECT coalesce(array_agg(extname::text ORDER BY extname), '{}') AS extensions \
+                 FROM pg_catalog.pg_extension WHERE extname <> 'plpgsql') x \
      CROSS JOIN (SELECT coalesce(jsonb_object_agg(objid::text, true), '{}') AS members \
                  FROM pg_catalog.pg_depend \
                  WHERE classid = 'pg_catalog.pg_class'::regclass AND deptype = 'e') e \
@@ -218,6 +220,11 @@ async fn read(conn: &mut PgConnection, opts: &Options) -> Result<Introspected, D
     let mut tables: HashMap<i64, TableInfo> = HashMap::new();
     let mut table_schemas: HashMap<String, String> = HashMap::new();
     let mut oids: Vec<i64> = Vec::new();
+    // The extensions (but the default plpgsql), on every row of the tables.
+    let extensions: Vec<String> = match rows.first() {
+        Some(row) => get(row, "extensions")?,
+        None => Vec::new(),
+    };
     for row in &rows {
         let oid: i64 = get(row, "oid")?;
         let name: String = get(row, "name")?;
@@ -508,6 +515,7 @@ async fn read(conn: &mut PgConnection, opts: &Options) -> Result<Introspected, D
     let mut schema = Schema {
         enums,
         external_types: external,
+        extensions,
         ..Default::default()
     };
     let mut infos: Vec<TableInfo> = tables.into_values().collect();

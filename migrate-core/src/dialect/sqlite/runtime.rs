@@ -227,6 +227,8 @@ fn sqlite_enums(schema: &Schema) -> HashSet<String> {
 fn represent(schema: &Schema) -> Schema {
     let kept = sqlite_enums(schema);
     let mut s = schema.clone();
+    // SQLite has no extensions: nothing to create, nothing read back.
+    s.extensions.clear();
     s.enums.retain(|e| kept.contains(&e.name));
     for e in &mut s.enums {
         e.comment = None;
