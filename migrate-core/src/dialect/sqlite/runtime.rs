@@ -254,6 +254,8 @@ fn represent(schema: &Schema) -> Schema {
                 c.type_changed_from = Some(retype(ty));
             }
             c.default = c.default.as_deref().and_then(|d| sqlite_default(d, &c.ty));
+            // Not read back from SQLite: its catalog keeps the clause only in the table's SQL.
+            c.generated = None;
             if rowid {
                 c.ty = ColumnType::Integer;
                 c.identity = Some(Identity::ByDefault);
@@ -263,6 +265,10 @@ fn represent(schema: &Schema) -> Schema {
         }
         for ck in &mut t.checks {
             ck.expr = crate::sql::sqlite::strip_casts(&ck.expr).trim().to_string();
+        }
+        // SQLite's ON DELETE SET NULL sets every referencing column.
+        for fk in &mut t.foreign_keys {
+            fk.on_delete_columns.clear();
         }
         for ix in &mut t.indexes {
             ix.method = IndexMethod::Btree;
