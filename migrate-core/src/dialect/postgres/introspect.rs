@@ -291,22 +291,27 @@ async fn read(conn: &mut PgConnection, opts: &Options) -> Result<Introspected, D
         };
         let mut default: Option<String> = get(row, "default_expr")?;
         let expression = if generated { default.take() } else { None };
-        // A `serial` column: a NOT NULL integer filled from the sequence it owns, which is an
-        // identity. A default of another sequence (or of one on a nullable column) stays a
-        // default, and the sequence is not read.
+        // A `serial` column: a NOT NULL integer filled from a sequence, which is an identity
+        // (said when the column does not own the sequence, as in a dump that lost OWNED BY). A
+        // nullable column's is no identity: it stays a default, its sequence not read.
         let nextval = default
             .as_deref()
             .is_some_and(|d| d.starts_with("nextval("));
         let not_null: bool = get(row, "not_null")?;
-        if nextval && !(ty.is_integer() && not_null && get::<bool>(row, "owns_sequence")?) {
+        if nextval && ty.is_integer() && !not_null {
             notes.push(format!(
-                "column `{tname}.{name}` defaults to the next value of a sequence it does not own: read as that default; the sequence is not in the schema"
+                "nullable column `{tname}.{name}` defaults to the next value of a sequence: read as that default; the sequence is not in the schema"
             ));
         } else if identity.is_none() && ty.is_integer() && nextval {
             identity = Some(Identity::ByDefault);
             default = None;
+            let owned = if get::<bool>(row, "owns_sequence")? {
+                ""
+            } else {
+                " (it does not own its sequence)"
+            };
             notes.push(format!(
-                "column `{tname}.{name}` is a serial column: read as `identity = true`"
+                "column `{tname}.{name}` is a serial column{owned}: read as `identity = true`"
             ));
         }
         let default = default.and_then(|d| expr::canonical_default(&d, &ty));
