@@ -397,3 +397,81 @@ fn pull_names_models_by_words_and_singulars() {
         ]
     );
 }
+
+/// Columns that cannot be read are named all at once, with `--exclude` as the fix; excluded,
+/// their tables block nothing: `pull` reads the rest, `diff` compares the rest (and leaves the
+/// excluded tables alone), and verbatim types (`tsvector`) are read as they are.
+#[tokio::test(flavor = "current_thread")]
+async fn pull_names_every_unreadable_column_and_exclude_reads_the_rest() {
+    let db = TestDb::new().await;
+    let url = db.url.clone();
+    execute(
+        &url,
+        "CREATE TYPE shade AS ENUM ('dark', 'light');\
+         CREATE SCHEMA other;\
+         CREATE TYPE other.mood AS ENUM ('happy');\
+         CREATE TABLE lines (id integer PRIMARY KEY, mood other.mood);\
+         CREATE TABLE feelings (id integer PRIMARY KEY, mood other.mood);\
+         CREATE TABLE docs (id integer PRIMARY KEY, search tsvector, tint shade);",
+    )
+    .await;
+    tokio::task::spawn_blocking(move || {
+        let dir = project("postgres", "");
+        let root = dir.path();
+        let out = migrate(root, &url, &["pull"]);
+        assert_eq!(code(&out), 2, "{}", stderr(&out));
+        let err = stderr(&out);
+        assert!(err.contains("2 columns cannot be read"), "{err}");
+        assert!(
+            err.contains("`lines.mood`") && err.contains("`feelings.mood`"),
+            "{err}"
+        );
+        assert!(err.contains("--exclude"), "{err}");
+
+        let out = migrate(
+            root,
+            &url,
+            &[
+                "pull",
+                "--exclude",
+                "lines",
+                "--exclude",
+                "feel*",
+                "--output",
+                "schema.toml",
+                "--force",
+            ],
+        );
+        ok(&out);
+        let text = fs::read_to_string(root.join("schema.toml")).expect("read");
+        assert!(
+            text.contains("search = { type = \"tsvector\", nullable = true }"),
+            "{text}"
+        );
+        assert!(
+            !text.contains("[tables.lines]") && !text.contains("[tables.feelings]"),
+            "{text}"
+        );
+
+        let out = migrate(
+            root,
+            &url,
+            &[
+                "diff",
+                "--exit-code",
+                "--print",
+                "--exclude",
+                "lines",
+                "--exclude",
+                "feel*",
+            ],
+        );
+        assert_eq!(code(&out), 0, "{}\n{}", stdout(&out), stderr(&out));
+        let out = migrate(root, &url, &["pull", "--include", "docs"]);
+        ok(&out);
+        assert!(stdout(&out).contains("[tables.docs]"), "{}", stdout(&out));
+    })
+    .await
+    .expect("pull");
+    db.close().await.expect("drop");
+}

@@ -781,6 +781,51 @@ case! {table_without_columns, "no-columns", "table `pets` has no columns", "[tab
 model = "Pet"
 "#}
 
+case! {generated_with_a_default, "generated-default", "generated column `pets.total` also has `default`", "remove `default`", r#"
+[tables.pets]
+model = "Pet"
+columns = { n = "integer", total = { type = "integer", default = "0", generated = »"n * 2" } }
+"#}
+
+case! {generated_names_a_missing_column, "unknown-column", "the expression of `pets.total` uses `m`", "the columns of `pets` are", r#"
+[tables.pets]
+model = "Pet"
+columns = { n = "integer", total = { type = "integer", generated = "»m * 2" } }
+"#}
+
+case! {on_delete_columns_without_set_null, "on-delete-columns-action", "without `on_delete = \"set null\"`", "remove `on_delete_columns`", r#"
+[tables.users]
+model = "User"
+primary_key = ["tenant_id", "id"]
+columns = { tenant_id = "integer", id = "integer" }
+
+[tables.posts]
+model = "Post"
+columns = { tenant_id = "integer", author_id = { type = "integer", nullable = true } }
+
+[[tables.posts.foreign_keys]]
+columns = ["tenant_id", "author_id"]
+references = { table = "users", columns = ["tenant_id", "id"] }
+on_delete_columns = »["author_id"]
+"#}
+
+case! {on_delete_columns_outside_the_key, "on-delete-columns-action", "names `id`, which is not one of its columns", "`tenant_id`, `author_id`", r#"
+[tables.users]
+model = "User"
+primary_key = ["tenant_id", "id"]
+columns = { tenant_id = "integer", id = "integer" }
+
+[tables.posts]
+model = "Post"
+columns = { tenant_id = "integer", id = "integer", author_id = { type = "integer", nullable = true } }
+
+[[tables.posts.foreign_keys]]
+columns = ["tenant_id", "author_id"]
+references = { table = "users", columns = ["tenant_id", "id"] }
+on_delete = "set null"
+on_delete_columns = [»"id"]
+"#}
+
 case! {column_without_type, "missing-type", "column `pets.name` has no `type`", "name = { type = \"text\" }", r#"
 [tables.pets]
 model = "Pet"

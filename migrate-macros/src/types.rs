@@ -60,6 +60,8 @@ pub(crate) fn tokens(ty: &ColumnType, enums: &EnumNames) -> TokenStream {
         Uuid => quote!(::sqlx::types::Uuid),
         Json | Jsonb => quote!(::sqlx::types::JsonValue),
         Inet => quote!(::sqlx::types::ipnetwork::IpNetwork),
+        // Read as text (`col::text`): the model has no `FromRow` for its table.
+        Other(_) => quote!(::std::string::String),
         Enum(name) => {
             let id = names::type_ident(&enums.get(name));
             quote!(#id)
@@ -102,6 +104,7 @@ pub(crate) fn display(ty: &ColumnType, enums: &EnumNames) -> String {
         Uuid => "uuid::Uuid".into(),
         Json | Jsonb => "serde_json::Value".into(),
         Inet => "ipnetwork::IpNetwork".into(),
+        Other(_) => "String".into(),
         Enum(name) => enums.get(name),
         Array(inner) => format!("Vec<{}>", display(inner, enums)),
     }
@@ -179,6 +182,7 @@ pub(crate) fn matches(col: &ColumnType, ty: &syn::Type, enums: &EnumNames) -> bo
         Uuid => plain(&["Uuid"]),
         Json | Jsonb => plain(&["Value", "JsonValue"]) || (name == "Json" && args.len() == 1),
         Inet => plain(&["IpNetwork", "IpNet", "IpAddr"]),
+        Other(_) => plain(&["String"]),
         Enum(e) => plain(&[enums.get(e).as_str()]),
         Array(inner) => name == "Vec" && args.len() == 1 && matches(inner, args[0], enums),
     }

@@ -628,6 +628,7 @@ fn build(seed: SchemaSeed, fold: bool, enums: Vec<Enum>) -> Schema {
                         .map(|t| build_type(t, &schema.enums)),
                     backfill: c.backfill.clone(),
                     strategy: None,
+                    generated: None,
                     ty,
                 }
             })
@@ -872,6 +873,7 @@ fn add_foreign_key(
         ref_columns,
         on_delete: fk.on_delete,
         on_update: fk.on_update,
+        on_delete_columns: Vec::new(),
     });
 }
 
@@ -1652,7 +1654,7 @@ fn default_choices(ty: &ColumnType) -> &'static [&'static str] {
         Json | Jsonb => &["'{}'", "'[]'", "'{\"a\": 1}'"],
         Inet => &["'127.0.0.1'", "'::1'"],
         Array(_) => &["'{}'"],
-        Text | Varchar(_) | Char(_) | Enum(_) => &[],
+        Text | Varchar(_) | Char(_) | Enum(_) | Other(_) => &[],
     }
 }
 
@@ -1731,6 +1733,8 @@ fn backfill_for(ty: &ColumnType, enums: &[Enum]) -> Option<String> {
             Json | Jsonb => "'{}'",
             Inet => "'0.0.0.0'",
             Array(_) => "'{}'",
+            // Not generated.
+            Other(_) => return None,
             Enum(name) => {
                 let e = enums.iter().find(|e| e.name == *name)?;
                 return Some(literal(&e.values[0]));

@@ -144,6 +144,8 @@ fn value(dialect: Dialect, ty: &ColumnType, schema: &Schema) -> String {
             }
             (false, _) => "'[]'".into(),
         },
+        // Not generated.
+        ColumnType::Other(_) => "NULL".into(),
     }
 }
 

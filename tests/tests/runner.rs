@@ -690,3 +690,29 @@ async fn sqlite_foreign_key_violations_a_migration_introduces_are_caught() {
         assert!(sqlite_fk_case(&base, change).await.is_none(), "{change}");
     }
 }
+
+/// A failed migration's error keeps what PostgreSQL says besides its message: the DETAIL of a
+/// duplicate key, the HINT of a missing function.
+#[tokio::test(flavor = "current_thread")]
+async fn errors_keep_postgresql_detail_and_hint() {
+    let db = TestDb::new().await;
+    let m = [src(
+        1,
+        "dup",
+        "CREATE TABLE t (id integer PRIMARY KEY);\nINSERT INTO t VALUES (1), (1);",
+    )];
+    let (result, _) = up_pg(&db.url, &m, &opts()).await;
+    let err = result.expect_err("duplicate key").to_string();
+    assert!(
+        err.contains("\n  DETAIL: Key (id)=(1) already exists."),
+        "{err}"
+    );
+    let m = [src(2, "fn", "SELECT no_such_function(1);")];
+    let (result, _) = up_pg(&db.url, &m, &opts()).await;
+    let err = result.expect_err("missing function").to_string();
+    assert!(
+        err.contains("HINT: No function matches the given name and argument types."),
+        "{err}"
+    );
+    db.close().await.expect("drop");
+}

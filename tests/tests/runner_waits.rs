@@ -545,6 +545,7 @@ async fn a_schema_qualified_history_table_lives_in_its_schema() {
         &migrate_core::introspect::Options {
             schemas: vec!["public".into(), "ops".into()],
             history_table: "ops.migrate_history".into(),
+            ..Default::default()
         },
     )
     .await

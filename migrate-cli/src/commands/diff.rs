@@ -27,12 +27,26 @@ pub struct DiffArgs {
     /// A PostgreSQL schema to read (repeat for several) [default: public]
     #[arg(long = "db-schema", value_name = "NAME")]
     pub db_schemas: Vec<String>,
+    /// Leave out the tables whose name matches PATTERN (`*`: any characters, `?`: one; repeat
+    /// for several), e.g. a table whose columns cannot be read
+    #[arg(long, value_name = "PATTERN")]
+    pub exclude: Vec<String>,
+    /// Read only the tables whose name matches PATTERN (repeat for several)
+    #[arg(long, value_name = "PATTERN")]
+    pub include: Vec<String>,
 }
 
-/// Introspection options from the configuration and `--db-schema`.
-pub fn options(config: &Config, db_schemas: &[String]) -> Options {
+/// Introspection options from the configuration, `--db-schema`, `--exclude` and `--include`.
+pub fn options(
+    config: &Config,
+    db_schemas: &[String],
+    exclude: &[String],
+    include: &[String],
+) -> Options {
     let mut opts = Options {
         history_table: config.history_table.clone(),
+        exclude: exclude.to_vec(),
+        include: include.to_vec(),
         ..Options::default()
     };
     if !db_schemas.is_empty() {
@@ -100,11 +114,13 @@ pub fn run(global: &Global, args: &DiffArgs, out: &Output) -> Exit {
         Ok(s) => s,
         Err(diags) => return super::report_schema_errors(out, &config, &diags),
     };
-    let opts = options(&config, &args.db_schemas);
+    let opts = options(&config, &args.db_schemas, &args.exclude, &args.include);
     let read = block_on(async {
         let (mut conn, live) = read_database(&config, global, &opts, out).await?;
         let dialect = conn.dialect();
         let mut wanted = introspect::represent(dialect, &declared);
+        // The tables not read are not compared either.
+        wanted.tables.retain(|t| opts.reads_table(&t.name));
         introspect::canonical_literals(&mut conn, &mut wanted).await;
         conn.close().await;
         Ok((dialect, live, wanted))

@@ -22,6 +22,13 @@ pub struct PullArgs {
     /// A PostgreSQL schema to read (repeat for several) [default: public]
     #[arg(long = "db-schema", value_name = "NAME")]
     pub db_schemas: Vec<String>,
+    /// Leave out the tables whose name matches PATTERN (`*`: any characters, `?`: one; repeat
+    /// for several), e.g. a table whose columns cannot be read
+    #[arg(long, value_name = "PATTERN")]
+    pub exclude: Vec<String>,
+    /// Read only the tables whose name matches PATTERN (repeat for several)
+    #[arg(long, value_name = "PATTERN")]
+    pub include: Vec<String>,
 }
 
 /// The comment at the top of a pulled schema.
@@ -45,7 +52,7 @@ pub fn run(global: &Global, args: &PullArgs, out: &Output) -> Exit {
         );
         return Exit::Usage;
     }
-    let opts = options(&config, &args.db_schemas);
+    let opts = options(&config, &args.db_schemas, &args.exclude, &args.include);
     let read = block_on(async {
         let (conn, live) = read_any_database(&config, global, &opts, out).await?;
         let dialect = conn.dialect();

@@ -136,8 +136,8 @@ pub trait DialectOps: fmt::Debug + Sync {
     /// type `ty` to. A table's `FromRow` impl for the dialect is written only when every
     /// column's is (a schema mapped for every dialect may use types only one of them has).
     fn sqlx_decodes(&self, ty: &ColumnType) -> bool {
-        let _ = ty;
-        true
+        // A type the language does not model maps to a `String` sqlx does not decode it into.
+        !ty.is_other()
     }
 }
 

@@ -77,6 +77,13 @@ pub trait Runtime: Sync {
     /// violation)`).
     fn describe_code(&self, code: &str) -> String;
 
+    /// What a database error says besides its message, one line each (PostgreSQL's `DETAIL`
+    /// and `HINT`: `Key (id)=(1) already exists.`); none by default.
+    fn error_details(&self, e: &sqlx::Error) -> Vec<String> {
+        let _ = e;
+        Vec::new()
+    }
+
     // ---- the history table's SQL ----
 
     /// `CREATE TABLE IF NOT EXISTS` of the history table (and its schema, where there is one).

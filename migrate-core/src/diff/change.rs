@@ -5,6 +5,9 @@ use crate::schema::{Check, Column, ColumnType, Enum, ForeignKey, Index, PrimaryK
 /// One change to a schema.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Change {
+    /// `CREATE EXTENSION IF NOT EXISTS`: an extension the schema declares (`extensions`) and the
+    /// database lacks; first, since types and functions of the schema may be its.
+    CreateExtension(String),
     /// `CREATE TYPE … AS ENUM`.
     CreateEnum(Enum),
     /// `DROP TYPE` of an enum.
@@ -225,7 +228,8 @@ impl Change {
     pub fn table(&self) -> Option<&str> {
         use Change::*;
         match self {
-            CreateEnum(_)
+            CreateExtension(_)
+            | CreateEnum(_)
             | DropEnum(_)
             | AddEnumValue { .. }
             | RebuildEnum { .. }
@@ -261,6 +265,7 @@ impl Change {
         use Change::*;
         let col = |t: &str, c: &str| format!("`{t}.{c}`");
         match self {
+            CreateExtension(name) => format!("create extension `{name}`"),
             CreateEnum(e) => format!("create enum `{}` ({})", e.name, e.values.join(", ")),
             DropEnum(e) => format!("drop enum `{}`", e.name),
             AddEnumValue {
@@ -350,6 +355,7 @@ impl Change {
     pub fn slug(&self) -> String {
         use Change::*;
         match self {
+            CreateExtension(name) => format!("create_extension_{name}"),
             CreateEnum(e) => format!("create_{}", e.name),
             DropEnum(e) => format!("drop_{}", e.name),
             AddEnumValue { enum_name, .. } => format!("add_{enum_name}_value"),

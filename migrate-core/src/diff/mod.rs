@@ -65,6 +65,7 @@ struct Differ {
     /// Before renames and creations, which may take the names of their keys, indexes and types.
     drop_tables: Vec<Change>,
     renames: Vec<Change>,
+    extensions: Vec<Change>,
     enums: Vec<Change>,
     create_tables: Vec<Change>,
     columns: Vec<Change>,
@@ -84,6 +85,7 @@ impl Differ {
             self.drop_constraints,
             self.drop_tables,
             order_renames(self.renames, &self.renamed_keys),
+            self.extensions,
             self.enums,
             self.create_tables,
             self.columns,
@@ -99,6 +101,12 @@ impl Differ {
     }
 
     fn run(&mut self, from: &Schema, to: &Schema) {
+        // Extensions are created, never dropped: what else uses them is not the schema's to know.
+        for name in &to.extensions {
+            if !from.extensions.contains(name) {
+                self.extensions.push(Change::CreateExtension(name.clone()));
+            }
+        }
         self.enums(from, to);
 
         // Pair declared tables with existing ones, by name or by `renamed_from`.
@@ -338,5 +346,19 @@ name = "text"
         for _ in 0..5 {
             assert_eq!(diff(&Schema::default(), &schema(PETS)), a);
         }
+    }
+
+    /// Declared extensions the database lacks are created first; undeclared ones are kept.
+    #[test]
+    fn extensions_are_created_first_and_never_dropped() {
+        let t = "[tables.t]\nmodel = \"T\"\ncolumns = { e = \"citext\" }\n";
+        let with = format!(
+            "extensions = [\"citext\"]\nexternal_types = [\"citext\"]\n[enums.k]\nvalues = [\"a\"]\n{t}"
+        );
+        assert_eq!(
+            slugs("", &with),
+            ["create_extension_citext", "create_k", "create_t"]
+        );
+        assert!(slugs(&with, &with.replace("extensions = [\"citext\"]\n", "")).is_empty());
     }
 }

@@ -133,6 +133,7 @@ fn drift_line(c: &Change, live: &Schema) -> Option<String> {
     let col = |t: &str, c: &str| format!("column `{t}.{c}`");
     let live_col = |t: &str, c: &str| live.table(t).and_then(|t| t.column(c));
     Some(match c {
+        Change::CreateExtension(name) => format!("extension `{name}` is missing"),
         Change::CreateEnum(e) => format!("enum `{}` is missing", e.name),
         Change::DropEnum(e) => format!("enum `{}` exists but is not expected", e.name),
         Change::AddEnumValue {

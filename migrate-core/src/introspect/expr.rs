@@ -239,6 +239,7 @@ pub(crate) fn pg_type_name(ty: &ColumnType) -> String {
         ColumnType::Json => "json".into(),
         ColumnType::Jsonb => "jsonb".into(),
         ColumnType::Inet => "inet".into(),
+        ColumnType::Other(name) => name.clone(),
         ColumnType::Enum(name) => quote_ident(name),
         ColumnType::Array(inner) => format!("{}[]", pg_type_name(inner)),
     }
@@ -896,7 +897,11 @@ impl Parser<'_> {
         }
         self.pos = save + 1;
         if self.is_op("(") {
-            let name = if UPPER_FUNCTIONS.contains(&lower.as_str()) {
+            // `CURRENT_TIMESTAMP(0)`, `LOCALTIME(2)`: keywords with a precision, not functions
+            // (`"current_timestamp"(0)` names none).
+            let name = if UPPER_FUNCTIONS.contains(&lower.as_str())
+                || VALUE_FUNCTIONS.contains(&lower.as_str())
+            {
                 lower.to_ascii_uppercase()
             } else {
                 quote_ident(&lower)
@@ -1605,9 +1610,25 @@ fn typed_literal_slots(e: &mut Expr, ctx: &Context, f: &mut dyn FnMut(&mut Expr,
 pub(crate) fn canonical_default(expr: &str, ty: &ColumnType) -> Option<String> {
     match parse(expr) {
         Ok(e) => {
+            // `('now'::text)::date`: a string made text, then converted when a row is inserted
+            // (PostgreSQL keeps it so), is no constant: kept as it is, not frozen into `'now'`.
+            if let Expr::Cast(inner, to) = &e
+                && to != "text"
+                && matches!(&**inner, Expr::Cast(s, t) if t == "text" && matches!(**s, Expr::Str(_)))
+            {
+                let mut out = String::new();
+                print(&e, &mut out);
+                return Some(out);
+            }
             let e = rewrite(e, &Context::default());
             // A literal cast to the column's own type is what `DEFAULT 'x'` means.
             let e = strip_literal_cast(e, &pg_type_name(ty));
+            // PostgreSQL stores no default for NULL, cast or not (`NULL::timestamp`).
+            if let Expr::Cast(inner, _) = &e
+                && **inner == Expr::Keyword("NULL".into())
+            {
+                return None;
+            }
             if e == Expr::Keyword("NULL".into()) {
                 return None;
             }
@@ -1862,6 +1883,26 @@ mod tests {
         assert_eq!(
             canonical_default("current_timestamp", &ColumnType::Timestamptz).as_deref(),
             Some("CURRENT_TIMESTAMP")
+        );
+        assert_eq!(
+            canonical_default("CURRENT_TIMESTAMP(0)", &ColumnType::Timestamptz).as_deref(),
+            Some("CURRENT_TIMESTAMP(0)")
+        );
+        assert_eq!(
+            canonical_default("localtime(2)", &ColumnType::Time).as_deref(),
+            Some("LOCALTIME(2)")
+        );
+        assert_eq!(
+            canonical_default("NULL::timestamp", &ColumnType::Timestamp),
+            None
+        );
+        assert_eq!(
+            canonical_default("('now'::text)::date", &ColumnType::Date).as_deref(),
+            canonical_default("'now'::text::date", &ColumnType::Date).as_deref(),
+        );
+        assert_ne!(
+            canonical_default("('now'::text)::date", &ColumnType::Date).as_deref(),
+            Some("'now'")
         );
         assert_eq!(canonical_default("NULL", &t), None);
         assert_eq!(

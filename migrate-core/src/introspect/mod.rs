@@ -48,6 +48,65 @@ pub struct Options {
     pub schemas: Vec<String>,
     /// The migration history table, which is not part of the declared schema: never read.
     pub history_table: String,
+    /// Tables not to read (`--exclude`), as name patterns: `*` stands for any run of
+    /// characters, `?` for one. A table that cannot be represented then blocks nothing else.
+    pub exclude: Vec<String>,
+    /// When not empty, only the tables matching one of these patterns are read (`--include`).
+    pub include: Vec<String>,
+}
+
+impl Options {
+    /// Whether the table `name` is read: it matches an `include` pattern (when there are any)
+    /// and no `exclude` pattern.
+    pub fn reads_table(&self, name: &str) -> bool {
+        (self.include.is_empty() || self.include.iter().any(|p| matches_pattern(p, name)))
+            && !self.exclude.iter().any(|p| matches_pattern(p, name))
+    }
+}
+
+/// Whether `name` matches `pattern`, where `*` is any run of characters and `?` one character.
+fn matches_pattern(pattern: &str, name: &str) -> bool {
+    let p: Vec<char> = pattern.chars().collect();
+    let n: Vec<char> = name.chars().collect();
+    // Linear backtracking over the last `*`.
+    let (mut i, mut j) = (0, 0);
+    let mut star: Option<(usize, usize)> = None;
+    while j < n.len() {
+        if i < p.len() && (p[i] == '?' || p[i] == n[j]) {
+            i += 1;
+            j += 1;
+        } else if i < p.len() && p[i] == '*' {
+            star = Some((i, j));
+            i += 1;
+        } else if let Some((si, sj)) = star {
+            i = si + 1;
+            j = sj + 1;
+            star = Some((si, sj + 1));
+        } else {
+            return false;
+        }
+    }
+    p[i..].iter().all(|c| *c == '*')
+}
+
+/// Leaves out the tables `opts` does not read, and the foreign keys that reference them (noted).
+fn keep_read_tables(out: &mut Introspected, opts: &Options) {
+    if opts.exclude.is_empty() && opts.include.is_empty() {
+        return;
+    }
+    out.schema.tables.retain(|t| opts.reads_table(&t.name));
+    for t in &mut out.schema.tables {
+        t.foreign_keys.retain(|fk| {
+            let kept = opts.reads_table(&fk.ref_table);
+            if !kept {
+                out.notes.push(format!(
+                    "foreign key `{}` of `{}` references `{}`, a table not read: left out",
+                    fk.name, t.name, fk.ref_table
+                ));
+            }
+            kept
+        });
+    }
 }
 
 impl Default for Options {
@@ -55,6 +114,8 @@ impl Default for Options {
         Options {
             schemas: vec!["public".to_string()],
             history_table: Migrator::DEFAULT_HISTORY_TABLE.to_string(),
+            exclude: Vec::new(),
+            include: Vec::new(),
         }
     }
 }
@@ -87,6 +148,7 @@ pub async fn introspect_with_notes(
     out.schema
         .tables
         .retain(|t| t.name != progress && t.name != plain);
+    keep_read_tables(&mut out, opts);
     canonical_order(&mut out.schema);
     derive_model_names(&mut out.schema);
     Ok(out)
@@ -103,6 +165,25 @@ mod tests {
 
     fn schema(src: &str) -> Schema {
         load_str("t.toml", src).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    #[test]
+    fn table_patterns() {
+        assert!(matches_pattern("wagtail*", "wagtailcore_page"));
+        assert!(matches_pattern("*_log", "audit_log"));
+        assert!(matches_pattern("a?c", "abc"));
+        assert!(matches_pattern("*a*b*", "xxaxxbxx"));
+        assert!(!matches_pattern("*a*b", "xxaxxbxx"));
+        assert!(!matches_pattern("pets", "pets2"));
+        let opts = Options {
+            include: vec!["app_*".into()],
+            exclude: vec!["*_old".into()],
+            ..Options::default()
+        };
+        assert!(opts.reads_table("app_users"));
+        assert!(!opts.reads_table("app_users_old"));
+        assert!(!opts.reads_table("auth_user"));
+        assert!(Options::default().reads_table("anything"));
     }
 
     #[test]

@@ -992,6 +992,7 @@ mod tests {
                     type_changed_from: None,
                     backfill: None,
                     strategy: None,
+                    generated: None,
                 }],
                 primary_key: Some(PrimaryKey {
                     name: "pets_pkey".into(),

@@ -1320,14 +1320,20 @@ pub(crate) fn failure(
     }
 }
 
-/// What a database error says; for a secure migration only its code (SQLSTATE, SQLite result
+/// What a database error says, with what the server adds to it (PostgreSQL's DETAIL and HINT,
+/// each on a line of its own); for a secure migration only its code (SQLSTATE, SQLite result
 /// code), since the server's message can echo values from the file.
 pub(crate) fn error_text(s: &Source, e: &sqlx::Error, dialect: Dialect) -> String {
     let sqlx::Error::Database(d) = e else {
         return e.to_string();
     };
     if !s.secure {
-        return e.to_string();
+        let mut text = e.to_string();
+        for line in dialect.runtime().error_details(e) {
+            text.push_str("\n  ");
+            text.push_str(&line);
+        }
+        return text;
     }
     let hidden = "the database's message is not shown for a secure migration";
     match d.code() {

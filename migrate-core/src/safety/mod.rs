@@ -236,7 +236,8 @@ fn assess_one(cx: &Cx<'_>, change: &Change) -> Assessment {
             check,
             existing_table,
         } => online::add_check(cx, table, check, *existing_table),
-        Change::CreateEnum(_)
+        Change::CreateExtension(_)
+        | Change::CreateEnum(_)
         | Change::AddEnumValue { .. }
         | Change::SetEnumComment { .. }
         | Change::DropOldEnum { .. }

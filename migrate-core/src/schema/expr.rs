@@ -17,7 +17,6 @@ const KEYWORDS: &[&str] = &[
     "array",
     "as",
     "asc",
-    "at",
     "between",
     "both",
     "case",
@@ -38,6 +37,7 @@ const KEYWORDS: &[&str] = &[
     "exists",
     "false",
     "first",
+    "for",
     "from",
     "ilike",
     "in",
@@ -55,6 +55,7 @@ const KEYWORDS: &[&str] = &[
     "nulls",
     "or",
     "overlaps",
+    "placing",
     "precision",
     "session_user",
     "similar",
@@ -76,44 +77,126 @@ const KEYWORDS: &[&str] = &[
     "double",
 ];
 
+/// Words that continue a type name before a typed literal's string
+/// (`timestamp with time zone '…'`, `double precision '1.5'`, `bit varying '01'`).
+const TYPE_WORDS: &[&str] = &["with", "without", "time", "zone", "precision", "varying"];
+
+/// The Unicode normal forms of `IS [NOT] NFC NORMALIZED` and `normalize(s, NFC)`.
+const NORMAL_FORMS: &[&str] = &["nfc", "nfd", "nfkc", "nfkd"];
+
 /// Identifiers in `expr` that must name columns, with their byte ranges in `expr`.
+///
+/// Besides keywords, calls, casts and typed literals, the words of the forms PostgreSQL prints
+/// back name no column: the field of `EXTRACT(year FROM d)`, the collation of `s COLLATE "C"`
+/// (or `pg_catalog."default"`), the type of `CAST(n AS integer)`, the normal form of
+/// `s IS NFC NORMALIZED` and `normalize(s, NFKC)`, and the `FROM`/`FOR`/`PLACING` of
+/// `substring` and `overlay` (keywords).
 pub fn column_references(expr: &str) -> Vec<(String, Range<usize>)> {
-    let tokens: Vec<Token> = lex(expr, Dialect::EXPRESSIONS).collect();
+    // Only what the server reads: comments and white space name nothing.
+    let tokens: Vec<Token> = lex(expr, Dialect::EXPRESSIONS)
+        .filter(|t| !t.is_trivia())
+        .collect();
+    let text = |i: usize| tokens.get(i).map_or("", |t: &Token| t.text(expr));
+    let word = |i: usize| {
+        tokens
+            .get(i)
+            .filter(|t| is_word_like(t, t.text(expr)))
+            .map(|t| t.text(expr).to_ascii_lowercase())
+    };
     let mut out = Vec::new();
-    let mut after_cast = false;
+    // In a type name: after `::`, after `AS`, a multi-word or qualified type.
+    let mut in_type = false;
+    // In a collation name: after `COLLATE`, and after its schema's `.`.
+    let mut in_collation = false;
+    // The function each open parenthesis belongs to (lower case), or "" for a grouping.
+    let mut calls: Vec<String> = Vec::new();
     for (i, t) in tokens.iter().enumerate() {
-        let text = t.text(expr);
+        let text_i = t.text(expr);
+        let next = text(i + 1);
+        let is_qualifier = next.starts_with('.');
         match t.kind {
-            TokenKind::Whitespace | TokenKind::LineComment | TokenKind::BlockComment { .. } => {}
             TokenKind::QuotedIdent { .. } => {
-                if !after_cast && let Some(name) = quoted_name(text) {
+                let skip = in_type || in_collation;
+                if !skip
+                    && !is_qualifier
+                    && let Some(name) = quoted_name(text_i)
+                {
                     out.push((name, t.span()));
                 }
-                after_cast = false;
+                in_type = in_type && is_qualifier;
+                in_collation = in_collation && is_qualifier;
             }
-            TokenKind::Operator if text == "::" => after_cast = true,
-            // `u&x` is the word `u`, then `&` (`{xufailed}`).
-            TokenKind::Word | TokenKind::Other if is_word_like(t, text) => {
-                let lower = text.to_ascii_lowercase();
+            TokenKind::Operator if text_i == "::" => in_type = true,
+            TokenKind::Punct if text_i == "." => {}
+            TokenKind::Punct if text_i == "(" => {
+                let callee = if i > 0 { word(i - 1) } else { None };
+                calls.push(callee.unwrap_or_default());
+                in_type = false;
+                in_collation = false;
+            }
+            TokenKind::Punct if text_i == ")" => {
+                calls.pop();
+                in_type = false;
+                in_collation = false;
+            }
+            TokenKind::Word | TokenKind::Other if is_word_like(t, text_i) => {
+                let lower = text_i.to_ascii_lowercase();
                 let is_keyword = KEYWORDS.contains(&lower.as_str());
-                // The next token after white space: a call, a typed literal, a qualifier.
-                let next = tokens[i + 1..]
-                    .iter()
-                    .find(|n| n.kind != TokenKind::Whitespace)
-                    .map_or("", |n| n.text(expr));
                 let is_call = next.starts_with('(');
-                let is_typed_literal = next.starts_with('\'');
-                let is_qualifier = next.starts_with('.');
-                if !(after_cast || is_call || is_typed_literal || is_qualifier || is_keyword) {
-                    out.push((lower, t.span()));
+                let callee = calls.last().map_or("", String::as_str);
+                let first_in_call = i > 0 && text(i - 1) == "(";
+                let prev = if i > 0 { word(i - 1) } else { None };
+                let prev = prev.as_deref().unwrap_or("");
+                // `EXTRACT(year FROM d)`: the field.
+                let is_field = callee == "extract" && first_in_call;
+                // `s IS [NOT] NFC NORMALIZED`, `normalize(s, NFC)`.
+                let is_form = NORMAL_FORMS.contains(&lower.as_str())
+                    && (word(i + 1).as_deref() == Some("normalized")
+                        || (callee == "normalize" && text(i - 1) == "," && next == ")"));
+                // `ts AT TIME ZONE 'UTC'`, `ts AT LOCAL`; a column may be named `at`.
+                let is_at_zone =
+                    lower == "at" && matches!(word(i + 1).as_deref(), Some("time" | "local"));
+                let is_normalized = lower == "normalized"
+                    && (matches!(prev, "is" | "not") || NORMAL_FORMS.contains(&prev));
+                let skip = in_type
+                    || in_collation
+                    || is_keyword
+                    || is_call
+                    || is_qualifier
+                    || is_field
+                    || is_form
+                    || is_normalized
+                    || is_at_zone
+                    || is_typed_literal(&tokens, i + 1, expr);
+                if !skip {
+                    out.push((lower.clone(), t.span()));
                 }
-                // A multi-word type after `::` (`double precision`) keeps the cast state.
-                after_cast = after_cast && is_keyword;
+                // A multi-word type (`double precision`, `character varying`) or a qualified
+                // one (`public.mood`) keeps the type state; so does a qualified collation.
+                in_type = (in_type && (is_keyword || is_qualifier)) || lower == "as";
+                in_collation = (in_collation && is_qualifier) || lower == "collate";
             }
-            _ => after_cast = false,
+            _ => {
+                in_type = false;
+                in_collation = false;
+            }
         }
     }
     out
+}
+
+/// Whether the tokens from `from` on are the rest of a typed literal: the words that continue a
+/// type name (`with time zone`), then a string.
+fn is_typed_literal(tokens: &[Token], from: usize, expr: &str) -> bool {
+    for t in &tokens[from.min(tokens.len())..] {
+        match t.kind {
+            TokenKind::String { .. } => return true,
+            TokenKind::Word if TYPE_WORDS.contains(&t.text(expr).to_ascii_lowercase().as_str()) => {
+            }
+            _ => return false,
+        }
+    }
+    false
 }
 
 /// A word token, or the `u` of a `u&` that starts no Unicode string.
@@ -161,6 +244,41 @@ mod tests {
             names("now() > created_at + interval '1 day'"),
             ["created_at"]
         );
+    }
+
+    #[test]
+    fn forms_postgresql_prints_back_name_no_keyword() {
+        assert_eq!(names("EXTRACT(year FROM born) > 1900"), ["born"]);
+        assert_eq!(names("EXTRACT(epoch FROM at) > (0)::numeric"), ["at"]);
+        assert_eq!(names(r#"((code COLLATE "C") >= 'A'::text)"#), ["code"]);
+        assert_eq!(
+            names(r#"name COLLATE pg_catalog."default" <> ''"#),
+            ["name"]
+        );
+        assert_eq!(names("name IS NFC NORMALIZED"), ["name"]);
+        assert_eq!(names("(name IS NOT NFKD NORMALIZED)"), ["name"]);
+        assert_eq!(names("normalize(name, NFKC) = name"), ["name", "name"]);
+        assert_eq!(names("CAST(value AS integer) >= 0"), ["value"]);
+        assert_eq!(names("CAST(v AS character varying(3)) <> w"), ["v", "w"]);
+        assert_eq!(names("CAST(v AS public.mood) <> 'x'"), ["v"]);
+        assert_eq!(names("SUBSTRING(iso FROM 1 FOR 2) <> 'XX'::text"), ["iso"]);
+        assert_eq!(
+            names("overlay(s placing 'x' from 2 for 1) <> t"),
+            ["s", "t"]
+        );
+        assert_eq!(
+            names("published_at > timestamp with time zone '2000-01-01 00:00:00+00'"),
+            ["published_at"]
+        );
+        assert_eq!(names("d > double precision '1.5'"), ["d"]);
+        assert_eq!(names("x::public.mood = y"), ["x", "y"]);
+        // Columns named like the words of these forms still count where they are columns.
+        assert_eq!(
+            names("normalized AND year > 0 AND nfc IS NOT NULL"),
+            ["normalized", "year", "nfc"]
+        );
+        assert_eq!(names("extract(year FROM year) > 0"), ["year"]);
+        assert_eq!(names("at AT TIME ZONE 'UTC' > at"), ["at", "at"]);
     }
 
     #[test]

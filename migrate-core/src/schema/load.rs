@@ -53,6 +53,7 @@ pub(crate) struct RawColumn {
     pub(crate) type_changed_from: Option<SpStr>,
     pub(crate) backfill: Option<SpStr>,
     pub(crate) strategy: Option<Sp<Strategy>>,
+    pub(crate) generated: Option<SpStr>,
 }
 
 #[derive(Debug, Clone)]
@@ -64,6 +65,7 @@ pub(crate) struct RawForeignKey {
     pub(crate) ref_columns: Vec<SpStr>,
     pub(crate) on_delete: Option<Sp<FkAction>>,
     pub(crate) on_update: Option<Sp<FkAction>>,
+    pub(crate) on_delete_columns: Option<Sp<Vec<SpStr>>>,
     /// See [`RawEnum::broken_keys`].
     pub(crate) broken_keys: Vec<&'static str>,
 }
@@ -98,6 +100,8 @@ pub(crate) struct RawTable {
     pub(crate) drop_columns: Vec<SpStr>,
     pub(crate) renamed_from: Option<SpStr>,
     pub(crate) strategy: Option<Sp<Strategy>>,
+    /// Whether `columns` is written (`columns = {}` declares a table without columns).
+    pub(crate) has_columns_key: bool,
     /// See [`RawEnum::broken_keys`].
     pub(crate) broken_keys: Vec<&'static str>,
 }
@@ -110,11 +114,20 @@ pub(crate) struct RawSchema {
     pub(crate) tables: Vec<RawTable>,
     pub(crate) drop_tables: Vec<SpStr>,
     pub(crate) drop_enums: Vec<SpStr>,
+    pub(crate) external_types: Vec<SpStr>,
+    pub(crate) extensions: Vec<SpStr>,
     /// A file is not valid TOML: what was recovered from it is incomplete, so it is not validated.
     pub(crate) syntax_errors: bool,
 }
 
-const TOP_KEYS: &[&str] = &["enums", "tables", "drop_tables", "drop_enums"];
+const TOP_KEYS: &[&str] = &[
+    "enums",
+    "tables",
+    "drop_tables",
+    "drop_enums",
+    "external_types",
+    "extensions",
+];
 
 /// Where each acknowledgement key goes, for one found elsewhere: `(key, what it acknowledges,
 /// where it goes)`. `{table}` stands for the table it was found in.
@@ -192,6 +205,7 @@ const COLUMN_KEYS: &[&str] = &[
     "type_changed_from",
     "backfill",
     "strategy",
+    "generated",
 ];
 const FK_KEYS: &[&str] = &[
     "constraint",
@@ -199,6 +213,7 @@ const FK_KEYS: &[&str] = &[
     "references",
     "on_delete",
     "on_update",
+    "on_delete_columns",
 ];
 const FK_REF_KEYS: &[&str] = &["table", "columns"];
 const INDEX_KEYS: &[&str] = &["name", "columns", "unique", "where", "method"];
@@ -698,6 +713,16 @@ impl Cx<'_> {
                         raw.drop_enums.extend(list.value);
                     }
                 }
+                "extensions" => {
+                    if let Some(list) = self.strings(entry, "extensions = [\"citext\"]") {
+                        raw.extensions.extend(list.value);
+                    }
+                }
+                "external_types" => {
+                    if let Some(list) = self.strings(entry, "external_types = [\"citext\"]") {
+                        raw.external_types.extend(list.value);
+                    }
+                }
                 _ => {}
             }
         }
@@ -766,6 +791,7 @@ impl Cx<'_> {
             drop_columns: Vec::new(),
             renamed_from: None,
             strategy: None,
+            has_columns_key: false,
             broken_keys,
         };
         for item in body.iter() {
@@ -789,6 +815,7 @@ impl Cx<'_> {
                     }
                 }
                 "columns" => {
+                    t.has_columns_key = true;
                     let example =
                         format!("[tables.{tname}.columns] with name = {{ type = \"text\" }}");
                     match self.table(item, "", &example) {
@@ -863,6 +890,7 @@ impl Cx<'_> {
             type_changed_from: None,
             backfill: None,
             strategy: None,
+            generated: None,
         };
         // Shorthand: `name = "text"`.
         if let DeValue::String(s) = entry.1.get_ref() {
@@ -899,6 +927,9 @@ impl Cx<'_> {
                 }
                 "backfill" => c.backfill = self.default_value(item),
                 "strategy" => c.strategy = self.strategy(item),
+                "generated" => {
+                    c.generated = self.string(item, "generated = \"quantity * unit_price\"")
+                }
                 _ => {}
             }
         }
@@ -1116,6 +1147,7 @@ impl Cx<'_> {
             ref_columns: Vec::new(),
             on_delete: None,
             on_update: None,
+            on_delete_columns: None,
             broken_keys,
         };
         for item in body.iter() {
@@ -1140,6 +1172,9 @@ impl Cx<'_> {
                 },
                 "on_delete" => fk.on_delete = self.action(item),
                 "on_update" => fk.on_update = self.action(item),
+                "on_delete_columns" => {
+                    fk.on_delete_columns = self.strings(item, "on_delete_columns = [\"author_id\"]")
+                }
                 "references" => {
                     let example =
                         "references = { table = \"orders\", columns = [\"id\", \"shop_id\"] }";

@@ -20,6 +20,12 @@ pub struct Schema {
     /// The project's `change_strategy` (`migrate.toml`), for a change the schema has no place
     /// to say it beside (a dropped table). Never read from, nor written to, a schema file.
     pub change_strategy: Option<Strategy>,
+    /// `extensions = [...]`: PostgreSQL extensions the schema needs (`citext`, `pgcrypto`),
+    /// created before anything else when the database lacks them; sorted, each once.
+    pub extensions: Vec<String>,
+    /// `external_types = [...]`: types the database defines outside the schema (an extension's
+    /// type such as `citext`, a domain) that columns use verbatim, sorted, each once.
+    pub external_types: Vec<String>,
 }
 
 impl Schema {
@@ -180,6 +186,9 @@ pub struct Column {
     /// `strategy = "expand-contract" | "in-place"`: how the acknowledged change of this column
     /// (rename, type change, NOT NULL) is made; `None`: the project's `change_strategy`.
     pub strategy: Option<Strategy>,
+    /// `generated = "..."`: a stored generated column, computed from the row by this SQL
+    /// expression (`GENERATED ALWAYS AS (...) STORED`).
+    pub generated: Option<String>,
 }
 
 impl Column {
@@ -196,6 +205,7 @@ impl Column {
             type_changed_from: None,
             backfill: None,
             strategy: None,
+            generated: None,
         }
     }
 }
@@ -298,6 +308,11 @@ pub enum ColumnType {
     Enum(String),
     /// `T[]`: a one-dimensional array.
     Array(Box<ColumnType>),
+    /// A type the language does not model, as PostgreSQL spells it: one of PostgreSQL's own
+    /// ([`VERBATIM_TYPES`](super::types::VERBATIM_TYPES): `tsvector`, `money`, `point`,
+    /// `tstzrange`, ...) or one the schema lists in `external_types` (an extension's type such
+    /// as `citext`, a domain). The SQL uses it verbatim.
+    Other(String),
 }
 
 /// The built-in type names, as written in a schema file.
@@ -333,6 +348,16 @@ impl ColumnType {
         )
     }
 
+    /// Whether the type, or an array's element type, is one the language does not model
+    /// ([`ColumnType::Other`]).
+    pub fn is_other(&self) -> bool {
+        match self {
+            ColumnType::Other(_) => true,
+            ColumnType::Array(inner) => inner.is_other(),
+            _ => false,
+        }
+    }
+
     /// The enum this type names, directly or as an array's element.
     pub fn enum_name(&self) -> Option<&str> {
         match self {
@@ -340,6 +365,35 @@ impl ColumnType {
             ColumnType::Array(inner) => inner.enum_name(),
             _ => None,
         }
+    }
+
+    /// Whether a foreign key column of this type may reference a key column of type `target`:
+    /// the same type, or a pair of types holding the same kind of value that PostgreSQL accepts
+    /// (an equality operator across the two types, or an implicit cast of this type to the
+    /// target's): any two integer types (`bigint` referencing `integer`), an integer referencing a
+    /// `numeric` or a float, a `numeric` referencing a float, `real` and `double`; `numeric`,
+    /// `text`, `varchar` and `char` of any length or precision; any two of `date`, `timestamp`
+    /// and `timestamptz`.
+    pub fn can_reference(&self, target: &ColumnType) -> bool {
+        use ColumnType as T;
+        let number = |t: &T| match t {
+            T::SmallInt | T::Integer | T::BigInt => Some(0),
+            T::Numeric(_) => Some(1),
+            T::Real | T::Double => Some(2),
+            _ => None,
+        };
+        let string = |t: &T| matches!(t, T::Text | T::Varchar(_) | T::Char(_));
+        let moment = |t: &T| matches!(t, T::Date | T::Timestamp | T::Timestamptz);
+        if self == target {
+            return true;
+        }
+        match (number(self), number(target)) {
+            // A float converts implicitly to neither an integer nor a numeric.
+            (Some(own), Some(key)) => return own <= key,
+            (Some(_), None) | (None, Some(_)) => return false,
+            (None, None) => {}
+        }
+        (string(self) && string(target)) || (moment(self) && moment(target))
     }
 
     /// Whether values of this type are written as quoted strings in SQL.
@@ -378,6 +432,7 @@ impl fmt::Display for ColumnType {
             ColumnType::Json => f.write_str("json"),
             ColumnType::Jsonb => f.write_str("jsonb"),
             ColumnType::Inet => f.write_str("inet"),
+            ColumnType::Other(name) => f.write_str(name),
             ColumnType::Enum(name) => f.write_str(name),
             ColumnType::Array(inner) => write!(f, "{inner}[]"),
         }
@@ -408,6 +463,9 @@ pub struct ForeignKey {
     pub on_delete: FkAction,
     /// `on_update = "..."`.
     pub on_update: FkAction,
+    /// `on_delete_columns = [...]`: the referencing columns `on_delete = "set null"` or
+    /// `"set default"` sets (`ON DELETE SET NULL (col)`); empty, all of them.
+    pub on_delete_columns: Vec<String>,
 }
 
 /// What a foreign key does when the referenced row is deleted or updated.

@@ -7,7 +7,7 @@
 //!
 //! The layout, in order:
 //!
-//! - top-level `drop_tables` / `drop_enums` (TOML puts top-level keys before any `[header]`);
+//! - top-level `drop_tables` / `drop_enums` / `extensions` / `external_types` (TOML puts top-level keys before any `[header]`);
 //! - each enum as `[enums.NAME]`;
 //! - each table as `[tables.NAME]`, then `[tables.NAME.columns]` with one inline table per column
 //!   (the `=` signs aligned), then `[[tables.NAME.foreign_keys]]`, `[[tables.NAME.indexes]]` and
@@ -35,6 +35,16 @@ pub fn to_toml(schema: &Schema) -> String {
     }
     if !schema.drop_enums.is_empty() {
         let _ = writeln!(out, "drop_enums = {}", string_array(&schema.drop_enums));
+    }
+    if !schema.extensions.is_empty() {
+        let _ = writeln!(out, "extensions = {}", string_array(&schema.extensions));
+    }
+    if !schema.external_types.is_empty() {
+        let _ = writeln!(
+            out,
+            "external_types = {}",
+            string_array(&schema.external_types)
+        );
     }
     for e in &schema.enums {
         section_break(&mut out);
@@ -143,7 +153,7 @@ fn unique_shorthand<'i>(t: &Table, ix: &'i Index) -> Option<&'i str> {
 fn fk_shorthand(fk: &ForeignKey) -> Option<&str> {
     match (fk.columns.as_slice(), fk.ref_columns.as_slice()) {
         // `references` is split at its last dot, so the referenced column cannot hold one.
-        ([col], [rc]) if !rc.contains('.') => Some(col),
+        ([col], [rc]) if !rc.contains('.') && fk.on_delete_columns.is_empty() => Some(col),
         _ => None,
     }
 }
@@ -182,6 +192,10 @@ fn print_table(out: &mut String, t: &Table) {
     if let Some(st) = t.strategy {
         let _ = writeln!(out, "strategy = {}", string(st.as_str()));
     }
+    if t.columns.is_empty() {
+        // A table without columns says so: a missing `columns` is a mistake.
+        let _ = writeln!(out, "columns = {{}}");
+    }
 
     if !t.columns.is_empty() {
         let _ = writeln!(out, "\n[tables.{name}.columns]");
@@ -207,6 +221,13 @@ fn print_table(out: &mut String, t: &Table) {
         );
         if fk.on_delete != FkAction::NoAction {
             let _ = writeln!(out, "on_delete = {}", string(fk.on_delete.as_str()));
+        }
+        if !fk.on_delete_columns.is_empty() {
+            let _ = writeln!(
+                out,
+                "on_delete_columns = {}",
+                string_array(&fk.on_delete_columns)
+            );
         }
         if fk.on_update != FkAction::NoAction {
             let _ = writeln!(out, "on_update = {}", string(fk.on_update.as_str()));
@@ -291,6 +312,9 @@ fn column_body(t: &Table, plan: &Plan<'_>, c: &Column) -> String {
     }
     if let Some(st) = c.strategy {
         parts.push(format!("strategy = {}", string(st.as_str())));
+    }
+    if let Some(g) = &c.generated {
+        parts.push(format!("generated = {}", string(g)));
     }
     if let Some(cm) = &c.comment {
         parts.push(format!("comment = {}", string(cm)));
@@ -392,6 +416,7 @@ mod tests {
             ref_columns: rcs.iter().map(|c| c.to_string()).collect(),
             on_delete: FkAction::NoAction,
             on_update: FkAction::NoAction,
+            on_delete_columns: Vec::new(),
         }
     }
 
@@ -450,6 +475,8 @@ mod tests {
             drop_tables: vec!["old".into()],
             drop_enums: vec![],
             change_strategy: None,
+            extensions: vec![],
+            external_types: vec![],
         };
         let text = round_trip(&s);
         let expected = r#"drop_tables = ["old"]
@@ -535,6 +562,8 @@ expr = "kind <> 'OTHER'"
             drop_tables: vec!["old \"t\"".into()],
             drop_enums: vec!["e\u{1}".into()],
             change_strategy: None,
+            extensions: vec![],
+            external_types: vec![],
         };
         let text = round_trip(&s);
         assert!(text.contains("[tables.\"my table\"]"), "{text}");
@@ -792,6 +821,65 @@ expr = "kind <> 'OTHER'"
         };
         let text = round_trip(&s);
         assert!(text.contains("references = \"a.b.cd\""), "{text}");
+    }
+
+    /// A table without columns, an empty enum label and types the language does not model print
+    /// and load back.
+    #[test]
+    fn what_postgresql_allows_round_trips() {
+        let s = Schema {
+            enums: vec![Enum {
+                name: "answer".into(),
+                values: vec![String::new(), "yes".into()],
+                comment: None,
+                drop_values: Vec::new(),
+            }],
+            tables: vec![
+                table("placeholder", "Placeholder", Vec::new()),
+                table(
+                    "docs",
+                    "Doc",
+                    vec![
+                        col("search", ColumnType::Other("tsvector".into())),
+                        col("email", ColumnType::Other("citext".into())),
+                        col(
+                            "tags",
+                            ColumnType::Array(Box::new(ColumnType::Other("citext".into()))),
+                        ),
+                        col("flags", ColumnType::Other("bit(8)".into())),
+                        Column {
+                            generated: Some("length(email)".into()),
+                            nullable: true,
+                            ..col("email_length", ColumnType::Integer)
+                        },
+                    ],
+                ),
+            ],
+            external_types: vec!["citext".into()],
+            extensions: vec!["citext".into()],
+            ..Schema::default()
+        };
+        let text = round_trip(&s);
+        assert!(text.contains("values = [\"\", \"yes\"]"), "{text}");
+        assert!(
+            text.starts_with("extensions = [\"citext\"]\nexternal_types = [\"citext\"]\n"),
+            "{text}"
+        );
+        assert!(
+            text.contains("tags         = { type = \"citext[]\" }"),
+            "{text}"
+        );
+        assert!(
+            text.contains("{ type = \"integer\", nullable = true, generated = \"length(email)\" }"),
+            "{text}"
+        );
+        assert!(
+            text.contains("[tables.placeholder]\nmodel = \"Placeholder\"\ncolumns = {}\n"),
+            "{text}"
+        );
+        // Without `columns` at all, a table is still a mistake.
+        let e = load_str("s.toml", "[tables.t]\nmodel = \"T\"\n").unwrap_err();
+        assert_eq!(e.0[0].code, "no-columns", "{e}");
     }
 
     #[test]

@@ -62,6 +62,92 @@ const ALIASES: &[(&str, &str)] = &[
     ("time without time zone", "time"),
 ];
 
+/// PostgreSQL's own types the language does not model, which a column may still have: they are
+/// kept as written ([`ColumnType::Other`]) and the SQL uses them verbatim, with their parameters
+/// (`bit(8)`) and as arrays (`tsvector[]`).
+pub const VERBATIM_TYPES: &[&str] = &[
+    "tsvector",
+    "tsquery",
+    "money",
+    "point",
+    "line",
+    "lseg",
+    "box",
+    "path",
+    "polygon",
+    "circle",
+    "cidr",
+    "macaddr",
+    "macaddr8",
+    "bit",
+    "bit varying",
+    "xml",
+    "int4range",
+    "int8range",
+    "numrange",
+    "tsrange",
+    "tstzrange",
+    "daterange",
+    "int4multirange",
+    "int8multirange",
+    "nummultirange",
+    "tsmultirange",
+    "tstzmultirange",
+    "datemultirange",
+    "time with time zone",
+    "pg_lsn",
+    "pg_snapshot",
+    "txid_snapshot",
+    "oid",
+    "regclass",
+    "regtype",
+    "regproc",
+    "name",
+    "\"char\"",
+    "jsonpath",
+];
+
+/// Parses a column's type as a schema declares it: a type [`parse_type`] knows, or else, kept
+/// verbatim as [`ColumnType::Other`], one of PostgreSQL's [`VERBATIM_TYPES`] or a type the
+/// schema lists in `external_types` (a type an extension or a domain defines), with its
+/// parameters and as a one-dimensional array.
+pub fn parse_column_type<'a>(
+    raw: &str,
+    enums: impl IntoIterator<Item = &'a str> + Clone,
+    external: &[String],
+) -> Result<ColumnType, TypeError> {
+    let err = match parse_type(raw, enums) {
+        Ok(ty) => return Ok(ty),
+        Err(e) => e,
+    };
+    let s = raw.trim();
+    let (elem, array) = match s.strip_suffix("[]") {
+        Some(inner) => (inner.trim_end(), true),
+        None => (s, false),
+    };
+    let base = elem.split('(').next().unwrap_or(elem).trim_end();
+    let known = VERBATIM_TYPES.contains(&base) || external.iter().any(|e| e == base);
+    if !known || elem.ends_with("[]") || base.is_empty() {
+        // A name like no known one may be a type the database defines: say how to use it.
+        if !err.help.starts_with("use one of") || base.is_empty() {
+            return Err(err);
+        }
+        return Err(TypeError {
+            help: format!(
+                "{}; a type the database defines (an extension's, a domain) is listed at the top of the schema: `external_types = [\"{base}\"]`",
+                err.help
+            ),
+            ..err
+        });
+    }
+    let other = ColumnType::Other(elem.to_string());
+    Ok(if array {
+        ColumnType::Array(Box::new(other))
+    } else {
+        other
+    })
+}
+
 /// Parses a type name. `enums` are the enum names declared in the schema.
 pub fn parse_type<'a>(
     raw: &str,
@@ -293,6 +379,34 @@ mod tests {
             assert_eq!(p(s).expect(s).to_string(), s);
         }
         assert_eq!(p("char").unwrap_or(ColumnType::Text), ColumnType::Char(1));
+    }
+
+    #[test]
+    fn verbatim_types_pass_through() {
+        let ext = ["citext".to_string(), "year".to_string()];
+        let v = |s: &str| parse_column_type(s, ["pet_type"], &ext);
+        for s in [
+            "tsvector",
+            "money",
+            "tstzrange",
+            "bit(8)",
+            "bit varying(10)",
+            "point[]",
+            "citext",
+            "citext[]",
+            "year",
+        ] {
+            let ty = v(s).expect(s);
+            assert!(ty.is_other(), "{s}");
+            assert_eq!(ty.to_string(), s);
+        }
+        assert_eq!(v("integer"), Ok(ColumnType::Integer));
+        // Typos are still typos; a name like no known type may be the database's own.
+        let e = v("intger").unwrap_err();
+        assert_eq!(e.help, "did you mean `integer`?");
+        let e = v("ltree").unwrap_err();
+        assert!(e.help.contains("external_types = [\"ltree\"]"), "{e}");
+        assert!(v("tsvector[][]").is_err());
     }
 
     #[test]

@@ -32,6 +32,7 @@ pub(crate) fn validate(raw: &RawSchema, diags: &mut Diagnostics) -> Schema {
         diags,
         untyped: HashSet::new(),
         dropped_enums: raw.drop_enums.iter().map(|d| d.value.clone()).collect(),
+        external_types: raw.external_types.iter().map(|d| d.value.clone()).collect(),
     };
     v.run(raw)
 }
@@ -43,6 +44,8 @@ struct Validator<'d> {
     untyped: HashSet<(String, String)>,
     /// Enums the schema drops (`drop_enums`): a column's previous type may name one.
     dropped_enums: Vec<String>,
+    /// `external_types`: names a column's type may use verbatim.
+    external_types: Vec<String>,
 }
 
 /// The text of a default that is one SQL string literal, optionally cast (`'it''s'::mood`).
@@ -475,6 +478,18 @@ impl Validator<'_> {
         }
         schema.drop_tables = raw.drop_tables.iter().map(|d| d.value.clone()).collect();
         schema.drop_enums = raw.drop_enums.iter().map(|d| d.value.clone()).collect();
+        let mut external: Vec<String> = self.external_types.clone();
+        external.sort();
+        external.dedup();
+        schema.external_types = external;
+        let mut extensions: Vec<String> = Vec::new();
+        for e in &raw.extensions {
+            self.ident("extension", e);
+            extensions.push(e.value.clone());
+        }
+        extensions.sort();
+        extensions.dedup();
+        schema.extensions = extensions;
         schema
     }
 
@@ -509,14 +524,8 @@ impl Validator<'_> {
         }
         let mut seen: HashMap<&str, &Location> = HashMap::new();
         for v in &e.values {
-            if v.value.is_empty() {
-                self.error(
-                    "empty-name",
-                    &v.loc,
-                    format!("enum `{}` has an empty label", e.name.value),
-                    "remove it or give it a name",
-                );
-            } else if let Some((message, help)) = unprintable_name("enum label", &v.value) {
+            // An empty label is a label: PostgreSQL allows `''`.
+            if let Some((message, help)) = unprintable_name("enum label", &v.value) {
                 self.error("bad-name", &v.loc, message, help);
             } else if v.value.len() > MAX_IDENT_BYTES {
                 self.error(

@@ -21,6 +21,9 @@ pub(super) fn column_def(c: &Column) -> String {
         s.push_str(" DEFAULT ");
         s.push_str(d);
     }
+    if let Some(g) = &c.generated {
+        s.push_str(&format!(" GENERATED ALWAYS AS ({g}) STORED"));
+    }
     if !c.nullable {
         s.push_str(" NOT NULL");
     }
@@ -46,6 +49,9 @@ pub(super) fn fk_def(fk: &ForeignKey) -> String {
     if fk.on_delete != Default::default() {
         s.push_str(" ON DELETE ");
         s.push_str(fk.on_delete.sql());
+        if !fk.on_delete_columns.is_empty() {
+            s.push_str(&format!(" ({})", idents(&fk.on_delete_columns)));
+        }
     }
     if fk.on_update != Default::default() {
         s.push_str(" ON UPDATE ");

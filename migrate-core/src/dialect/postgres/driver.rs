@@ -82,6 +82,24 @@ pub(super) fn db_err(e: sqlx::Error) -> RunError {
     RunError::Db(DbError::new(e.to_string()))
 }
 
+/// The `DETAIL` and `HINT` of a PostgreSQL error, as psql prints them.
+pub(super) fn error_details(e: &sqlx::Error) -> Vec<String> {
+    let sqlx::Error::Database(d) = e else {
+        return Vec::new();
+    };
+    let Some(pg) = d.try_downcast_ref::<PgDatabaseError>() else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    if let Some(detail) = pg.detail() {
+        out.push(format!("DETAIL: {detail}"));
+    }
+    if let Some(hint) = pg.hint() {
+        out.push(format!("HINT: {hint}"));
+    }
+    out
+}
+
 /// The server ended the session, or the connection broke: nothing more can run on it.
 fn is_connection_lost(e: &sqlx::Error) -> bool {
     match e {

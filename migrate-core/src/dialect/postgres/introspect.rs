@@ -2,10 +2,11 @@
 //! the number of tables.
 //!
 //! 1. enums, with their labels in order and their comments;
-//! 2. tables, with their comments;
+//! 2. tables, with their comments (and the extensions, but plpgsql, on each row);
 //! 3. columns: type (resolved to the element type for arrays), type modifier, NOT NULL,
 //!    identity, default (`pg_get_expr` without the relation: a default names no column, and
-//!    deparsing with it costs three times as much), comment;
+//!    deparsing with it costs three times as much; with it for a generated column's expression,
+//!    which names columns), comment;
 //! 4. constraints: primary keys, unique constraints, foreign keys, checks (`pg_get_expr`);
 //! 5. indexes: columns, method, uniqueness, predicate, and what makes one unrepresentable
 //!    (expressions, `INCLUDE`, `DESC`, a non-default operator class or collation).
@@ -21,6 +22,8 @@ use sqlx::{PgConnection, Row};
 
 use crate::introspect::{Introspected, Options, context_of, expr};
 use crate::db::DbError;
+use crate::schema::types::VERBATIM_TYPES;
+use crate::sql::ident;
 use crate::schema::{
     Check, Column, ColumnType, Enum, FkAction, ForeignKey, Identity, Index, IndexMethod,
     PrimaryKey, Schema, Table,
@@ -67,12 +70,14 @@ fn enums_sql() -> String {
 
 fn tables_sql() -> &'static str {
     "SELECT c.oid::int8 AS oid, n.nspname::text AS schema, c.relname::text AS name, \
-            d.comments ->> c.oid::text AS comment \
+            d.comments ->> c.oid::text AS comment, x.extensions \
      FROM pg_catalog.pg_class c \
      JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace \
      CROSS JOIN (SELECT jsonb_object_agg(objoid::text, description) AS comments \
                  FROM pg_catalog.pg_description \
                  WHERE classoid = 'pg_catalog.pg_class'::regclass AND objsubid = 0) d \
+     CROSS JOIN (SELECT coalesce(array_agg(extname::text ORDER BY extname), '{}') AS extensions \
+                 FROM pg_catalog.pg_extension WHERE extname <> 'plpgsql') x \
      CROSS JOIN (SELECT coalesce(jsonb_object_agg(objid::text, true), '{}') AS members \
                  FROM pg_catalog.pg_depend \
                  WHERE classid = 'pg_catalog.pg_class'::regclass AND deptype = 'e') e \
@@ -88,8 +93,13 @@ SELECT a.attrelid::int8 AS rel, a.attnum::int4 AS num, a.attname::text AS name, 
        (t.typcategory = 'A' AND t.typelem <> 0) AS is_array, \
        b.oid::int8 AS base_oid, b.typname::text AS base_name, b.typtype::text AS base_kind, \
        bn.nspname::text AS base_schema, \
-       pg_catalog.pg_get_expr(ad.adbin, 0, true) AS default_expr, \
-       d.description AS comment \
+       pg_catalog.pg_get_expr(ad.adbin, CASE WHEN a.attgenerated <> '' THEN a.attrelid ELSE 0 END, true) \
+         AS default_expr, \
+       d.description AS comment, \
+       EXISTS (SELECT 1 FROM pg_catalog.pg_depend dep \
+               WHERE dep.refclassid = 'pg_catalog.pg_class'::regclass AND dep.refobjid = a.attrelid \
+                 AND dep.refobjsubid = a.attnum AND dep.classid = 'pg_catalog.pg_class'::regclass \
+                 AND dep.deptype = 'a') AS owns_sequence \
 FROM pg_catalog.pg_attribute a \
 JOIN pg_catalog.pg_type t ON t.oid = a.atttypid \
 JOIN pg_catalog.pg_type b ON b.oid = CASE WHEN t.typcategory = 'A' AND t.typelem <> 0 THEN t.typelem ELSE t.oid END \
@@ -105,6 +115,9 @@ SELECT c.conrelid::int8 AS rel, c.conname::text AS name, c.contype::text AS kind
        c.conkey::int4[] AS cols, c.confrelid::int8 AS ref_rel, c.confkey::int4[] AS ref_cols, \
        c.confupdtype::text AS on_update, c.confdeltype::text AS on_delete, \
        c.confmatchtype::text AS match_type, c.condeferrable AS deferrable, \
+       CASE WHEN jsonb_typeof(to_jsonb(c) -> 'confdelsetcols') = 'array' \
+            THEN ARRAY(SELECT x::int4 FROM jsonb_array_elements_text(to_jsonb(c) -> 'confdelsetcols') x) \
+       END AS delete_set_cols, \
        pg_catalog.pg_get_expr(c.conbin, c.conrelid, true) AS expr \
 FROM pg_catalog.pg_constraint c \
 WHERE c.conrelid = ANY($1::int8[]::oid[]) AND c.contype IN ('p', 'u', 'f', 'c', 'x') \
@@ -207,10 +220,19 @@ async fn read(conn: &mut PgConnection, opts: &Options) -> Result<Introspected, D
     let mut tables: HashMap<i64, TableInfo> = HashMap::new();
     let mut table_schemas: HashMap<String, String> = HashMap::new();
     let mut oids: Vec<i64> = Vec::new();
+    // The extensions (but the default plpgsql), on every row of the tables.
+    let extensions: Vec<String> = match rows.first() {
+        Some(row) => get(row, "extensions")?,
+        None => Vec::new(),
+    };
     for row in &rows {
         let oid: i64 = get(row, "oid")?;
         let name: String = get(row, "name")?;
         let schema: String = get(row, "schema")?;
+        // A table left out is not read at all: what it holds blocks nothing.
+        if !opts.reads_table(&name) {
+            continue;
+        }
         if let Some(other) = table_schemas.insert(name.clone(), schema.clone()) {
             return Err(same_name("table", &name, &other, &schema));
         }
@@ -228,7 +250,10 @@ async fn read(conn: &mut PgConnection, opts: &Options) -> Result<Introspected, D
         );
     }
 
-    // 3. Columns.
+    // 3. Columns. What cannot be read is collected, to be named all at once.
+    let mut unreadable: Vec<DbError> = Vec::new();
+    let mut external: Vec<String> = Vec::new();
+    let mut generated_exprs: Vec<(i64, String, String)> = Vec::new();
     let rows = sqlx::query(COLUMNS_SQL)
         .bind(&oids)
         .fetch_all(&mut *conn)
@@ -241,16 +266,23 @@ async fn read(conn: &mut PgConnection, opts: &Options) -> Result<Introspected, D
         };
         let name: String = get(row, "name")?;
         let tname = info.table.name.clone();
-        let generated: String = get(row, "generated")?;
-        if !generated.is_empty() {
-            return Err(unsupported(
-                &tname,
-                &name,
-                "a generated column",
-                "the schema language has no generated columns",
-            ));
-        }
-        let ty = column_type(row, &enum_oids, &enum_schemas, &tname, &name, &mut notes)?;
+        // `s`: a stored generated column, whose expression is read where a default is.
+        let generated = get::<String>(row, "generated")? == "s";
+        let ty = match column_type(
+            row,
+            &enum_oids,
+            &enum_schemas,
+            &tname,
+            &name,
+            &mut notes,
+            &mut external,
+        ) {
+            Ok(ty) => ty,
+            Err(e) => {
+                unreadable.push(e);
+                continue;
+            }
+        };
         let identity: String = get(row, "identity")?;
         let mut identity = match identity.as_str() {
             "a" => Some(Identity::Always),
@@ -258,21 +290,35 @@ async fn read(conn: &mut PgConnection, opts: &Options) -> Result<Introspected, D
             _ => None,
         };
         let mut default: Option<String> = get(row, "default_expr")?;
-        // A `serial` column: an integer filled from its sequence, which is an identity.
-        if identity.is_none()
-            && ty.is_integer()
-            && default
-                .as_deref()
-                .is_some_and(|d| d.starts_with("nextval("))
-        {
+        let expression = if generated { default.take() } else { None };
+        // A `serial` column: a NOT NULL integer filled from a sequence, which is an identity
+        // (said when the column does not own the sequence, as in a dump that lost OWNED BY). A
+        // nullable column's is no identity: it stays a default, its sequence not read.
+        let nextval = default
+            .as_deref()
+            .is_some_and(|d| d.starts_with("nextval("));
+        let not_null: bool = get(row, "not_null")?;
+        if nextval && ty.is_integer() && !not_null {
+            notes.push(format!(
+                "nullable column `{tname}.{name}` defaults to the next value of a sequence: read as that default; the sequence is not in the schema"
+            ));
+        } else if identity.is_none() && ty.is_integer() && nextval {
             identity = Some(Identity::ByDefault);
             default = None;
+            let owned = if get::<bool>(row, "owns_sequence")? {
+                ""
+            } else {
+                " (it does not own its sequence)"
+            };
             notes.push(format!(
-                "column `{tname}.{name}` is a serial column: read as `identity = true`"
+                "column `{tname}.{name}` is a serial column{owned}: read as `identity = true`"
             ));
         }
         let default = default.and_then(|d| expr::canonical_default(&d, &ty));
         info.attnums.insert(get(row, "num")?, name.clone());
+        if let Some(e) = expression {
+            generated_exprs.push((rel, name.clone(), e));
+        }
         info.table.columns.push(Column {
             nullable: !get::<bool>(row, "not_null")?,
             default,
@@ -280,6 +326,20 @@ async fn read(conn: &mut PgConnection, opts: &Options) -> Result<Introspected, D
             comment: get(row, "comment")?,
             ..Column::new(name, ty)
         });
+    }
+
+    if !unreadable.is_empty() {
+        return Err(all_unreadable(unreadable));
+    }
+    // Generated columns' expressions, made canonical once every column of the table is known.
+    for (rel, name, e) in generated_exprs {
+        let Some(info) = tables.get_mut(&rel) else {
+            continue;
+        };
+        let ctx = context_of(&info.table);
+        if let Some(c) = info.table.columns.iter_mut().find(|c| c.name == name) {
+            c.generated = Some(expr::canonical(&e, &ctx));
+        }
     }
 
     // 4. Constraints.
@@ -327,7 +387,7 @@ async fn read(conn: &mut PgConnection, opts: &Options) -> Result<Introspected, D
                     get::<Option<Vec<i32>>>(row, "ref_cols")?.unwrap_or_default();
                 let Some(target) = tables.get(&ref_rel) else {
                     notes.push(format!(
-                        "foreign key `{name}` of `{tname}` references a table outside the schemas read ({}): left out",
+                        "foreign key `{name}` of `{tname}` references a table not read (outside the schemas read, {}, or left out): left out",
                         opts.schemas.join(", ")
                     ));
                     continue;
@@ -336,6 +396,10 @@ async fn read(conn: &mut PgConnection, opts: &Options) -> Result<Introspected, D
                     continue;
                 };
                 let ref_table = target.table.name.clone();
+                // `ON DELETE SET NULL (col)` (PostgreSQL 15; read where the catalog has it).
+                let set_nums: Vec<i32> =
+                    get::<Option<Vec<i32>>>(row, "delete_set_cols")?.unwrap_or_default();
+                let on_delete_columns = names_of(info, &set_nums).unwrap_or_default();
                 if get::<bool>(row, "deferrable")? {
                     notes.push(format!(
                         "foreign key `{name}` of `{tname}` is DEFERRABLE: read as not deferrable"
@@ -353,6 +417,7 @@ async fn read(conn: &mut PgConnection, opts: &Options) -> Result<Introspected, D
                     ref_columns,
                     on_delete: action(&get::<String>(row, "on_delete")?),
                     on_update: action(&get::<String>(row, "on_update")?),
+                    on_delete_columns,
                 };
                 tables
                     .get_mut(&rel)
@@ -451,8 +516,11 @@ async fn read(conn: &mut PgConnection, opts: &Options) -> Result<Introspected, D
             });
     }
 
+    external.sort();
     let mut schema = Schema {
         enums,
+        external_types: external,
+        extensions,
         ..Default::default()
     };
     let mut infos: Vec<TableInfo> = tables.into_values().collect();
@@ -471,8 +539,31 @@ fn same_name(what: &str, name: &str, a: &str, b: &str) -> DbError {
 
 fn unsupported(table: &str, column: &str, what: &str, why: &str) -> DbError {
     DbError::new(format!("column `{table}.{column}` is {what}")).with_help(format!(
-        "{why}; change the column, or leave its table out of the schemas read"
+        "{why}; change the column, or leave its table out (`--exclude {table}`)"
     ))
+}
+
+/// One error naming every column that cannot be read, with the fix of each kind once.
+fn all_unreadable(errors: Vec<DbError>) -> DbError {
+    if errors.len() == 1 {
+        return errors.into_iter().next().expect("one");
+    }
+    let mut helps: Vec<String> = Vec::new();
+    let mut lines = Vec::new();
+    for e in &errors {
+        lines.push(format!("  {}", e.message));
+        if let Some(h) = &e.help
+            && !helps.contains(h)
+        {
+            helps.push(h.clone());
+        }
+    }
+    DbError::new(format!(
+        "{} columns cannot be read:\n{}",
+        errors.len(),
+        lines.join("\n")
+    ))
+    .with_help(helps.join("; "))
 }
 
 fn action(code: &str) -> FkAction {
@@ -493,6 +584,7 @@ fn column_type(
     table: &str,
     column: &str,
     notes: &mut Vec<String>,
+    external: &mut Vec<String>,
 ) -> Result<ColumnType, DbError> {
     let formatted: String = get(row, "formatted")?;
     let is_array: bool = get(row, "is_array")?;
@@ -501,13 +593,19 @@ fn column_type(
     let base_kind: String = get(row, "base_kind")?;
     let base_schema: String = get(row, "base_schema")?;
     let typmod: i32 = get(row, "typmod")?;
-    let fail = || {
-        unsupported(
-            table,
-            column,
-            &format!("of type `{formatted}`"),
-            "the schema language has no such type",
-        )
+    // A type the language does not model: kept as PostgreSQL spells it (the element type of an
+    // array), and listed in `external_types` unless it is one of PostgreSQL's own it knows.
+    let other = |external: &mut Vec<String>| {
+        let elem = if is_array {
+            formatted.strip_suffix("[]").unwrap_or(&formatted)
+        } else {
+            formatted.as_str()
+        };
+        let base = elem.split('(').next().unwrap_or(elem).trim_end();
+        if !VERBATIM_TYPES.contains(&base) && !external.iter().any(|e| e == base) {
+            external.push(base.to_string());
+        }
+        ColumnType::Other(elem.to_string())
     };
     let base = if base_kind == "e" {
         match enum_oids.get(&base_oid) {
@@ -524,7 +622,7 @@ fn column_type(
             }
         }
     } else if base_schema != "pg_catalog" {
-        return Err(fail());
+        other(external)
     } else {
         // The type modifier of a length or precision (varchar(n): n + 4).
         let len = (typmod >= 4).then(|| (typmod - 4) as u32);
@@ -538,7 +636,10 @@ fn column_type(
             "bool" => ColumnType::Boolean,
             "text" => ColumnType::Text,
             "varchar" => ColumnType::Varchar(len),
-            "bpchar" => ColumnType::Char(len.ok_or_else(fail)?),
+            "bpchar" => match len {
+                Some(n) => ColumnType::Char(n),
+                None => other(external),
+            },
             "bytea" => ColumnType::Bytea,
             "date" => ColumnType::Date,
             "uuid" => ColumnType::Uuid,
@@ -559,7 +660,7 @@ fn column_type(
                     _ => ColumnType::Interval,
                 }
             }
-            _ => return Err(fail()),
+            _ => other(external),
         }
     };
     Ok(if is_array {
@@ -575,7 +676,94 @@ fn column_type(
 /// `'00:00:00'`, `''` is `'\x'` for `bytea`, `'2024-01-01'` of a `timestamptz` column is
 /// `'2024-01-01 00:00:00+00'` in the session's time zone). Text cannot tell these apart; the
 /// server can, in one query. If it rejects a literal, everything is left as it was.
+///
+/// Then the checks are spelled by the server itself ([`server_checks`]), so that a check written
+/// `price < 1e6` or `date_part('year', born) > 1900` compares equal to what PostgreSQL stores.
 pub(crate) async fn canonical_literals(conn: &mut PgConnection, schema: &mut Schema) {
+    let spelled = server_checks(conn, schema).await;
+    literals(conn, schema, &spelled).await;
+}
+
+/// Each table's checks as PostgreSQL stores and prints them: the table is created with its
+/// checks as a temporary table, in a transaction rolled back at once, and its checks are read
+/// back and made canonical as the catalog reader does for a live table. A table the server
+/// refuses (a type or function it lacks) keeps its checks as they are. Returns the positions of
+/// the tables whose checks the server spelled.
+async fn server_checks(conn: &mut PgConnection, schema: &mut Schema) -> Vec<usize> {
+    let mut spelled = Vec::new();
+    if schema.tables.iter().all(|t| t.checks.is_empty()) {
+        return spelled;
+    }
+    if sqlx::raw_sql("BEGIN").execute(&mut *conn).await.is_err() {
+        return spelled;
+    }
+    for (i, t) in schema.tables.iter_mut().enumerate() {
+        if t.checks.is_empty() {
+            continue;
+        }
+        let name = format!("migrate_checks_{i}");
+        let mut parts: Vec<String> = t
+            .columns
+            .iter()
+            .map(|c| format!("{} {}", ident(&c.name), super::types::type_sql(&c.ty)))
+            .collect();
+        parts.extend(
+            t.checks
+                .iter()
+                .map(|ck| format!("CONSTRAINT {} CHECK ({})", ident(&ck.name), ck.expr)),
+        );
+        let create = format!("CREATE TEMP TABLE {} ({})", ident(&name), parts.join(", "));
+        if sqlx::raw_sql("SAVEPOINT migrate_checks")
+            .execute(&mut *conn)
+            .await
+            .is_err()
+        {
+            break;
+        }
+        let read = async {
+            sqlx::raw_sql(&create).execute(&mut *conn).await?;
+            sqlx::query(
+                "SELECT conname::text AS name, pg_catalog.pg_get_expr(conbin, conrelid, true) AS expr \
+                 FROM pg_catalog.pg_constraint WHERE conrelid = $1::regclass AND contype = 'c'",
+            )
+            .bind(format!("pg_temp.{}", ident(&name)))
+            .fetch_all(&mut *conn)
+            .await
+        }
+        .await;
+        let rollback = sqlx::raw_sql("ROLLBACK TO SAVEPOINT migrate_checks")
+            .execute(&mut *conn)
+            .await;
+        let Ok(rows) = read else {
+            if rollback.is_err() {
+                break;
+            }
+            continue;
+        };
+        let ctx = context_of(t);
+        for row in &rows {
+            let (Ok(n), Ok(Some(e))) = (
+                row.try_get::<String, _>("name"),
+                row.try_get::<Option<String>, _>("expr"),
+            ) else {
+                continue;
+            };
+            if let Some(ck) = t.checks.iter_mut().find(|c| c.name == n) {
+                ck.expr = expr::canonical(&e, &ctx);
+            }
+        }
+        spelled.push(i);
+        if rollback.is_err() {
+            break;
+        }
+    }
+    let _ = sqlx::raw_sql("ROLLBACK").execute(&mut *conn).await;
+    spelled
+}
+
+/// The string literals of non-text values, spelled by the server (see [`canonical_literals`]);
+/// the checks of the tables at `spelled` are already as the server prints them.
+async fn literals(conn: &mut PgConnection, schema: &mut Schema, spelled_checks: &[usize]) {
     // Every (literal, type) to ask about, once.
     let mut asked: Vec<(String, String)> = Vec::new();
     let mut ask = |value: String, ty: String| {
@@ -583,7 +771,7 @@ pub(crate) async fn canonical_literals(conn: &mut PgConnection, schema: &mut Sch
             asked.push((value, ty));
         }
     };
-    for t in &schema.tables {
+    for (i, t) in schema.tables.iter().enumerate() {
         let ctx = context_of(t);
         for c in &t.columns {
             if !c.ty.is_textual()
@@ -592,7 +780,8 @@ pub(crate) async fn canonical_literals(conn: &mut PgConnection, schema: &mut Sch
                 ask(value, expr::pg_type_name(&c.ty));
             }
         }
-        let exprs = t.checks.iter().map(|c| c.expr.as_str());
+        let own = !spelled_checks.contains(&i);
+        let exprs = t.checks.iter().filter(|_| own).map(|c| c.expr.as_str());
         let predicates = t.indexes.iter().filter_map(|i| i.predicate.as_deref());
         for e in exprs.chain(predicates) {
             for (value, ty) in expr::typed_literals(e, &ctx) {
@@ -629,7 +818,7 @@ pub(crate) async fn canonical_literals(conn: &mut PgConnection, schema: &mut Sch
             ((v, ty), out)
         })
         .collect();
-    for t in &mut schema.tables {
+    for (i, t) in schema.tables.iter_mut().enumerate() {
         let ctx = context_of(t);
         for c in &mut t.columns {
             if c.ty.is_textual() {
@@ -642,7 +831,8 @@ pub(crate) async fn canonical_literals(conn: &mut PgConnection, schema: &mut Sch
                 c.default = Some(expr::server_spelling(v, &expr::pg_type_name(&c.ty)));
             }
         }
-        for ck in &mut t.checks {
+        let own = !spelled_checks.contains(&i);
+        for ck in t.checks.iter_mut().filter(|_| own) {
             ck.expr = expr::canonical_with(&ck.expr, &ctx, &spelled);
         }
         for ix in &mut t.indexes {

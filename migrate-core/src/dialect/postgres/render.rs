@@ -197,6 +197,9 @@ pub fn change_statements(change: &Change, from: &Schema, to: &Schema) -> Vec<Sta
 fn change_sql(change: &Change, from: &Schema, to: &Schema, out: &mut Vec<Statement>) {
     let cx = &mut Cx { from, to, out };
     match change {
+        Change::CreateExtension(name) => {
+            cx.tx(format!("CREATE EXTENSION IF NOT EXISTS {}", crate::sql::ident(name)));
+        }
         Change::CreateEnum(e) => enums::create(cx, e),
         Change::DropEnum(e) => enums::drop(cx, e),
         Change::AddEnumValue {

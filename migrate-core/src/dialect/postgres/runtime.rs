@@ -99,6 +99,11 @@ impl Runtime for Postgres {
         format!("SQLSTATE {code} ({})", sqlstate_class(code))
     }
 
+    #[cfg(feature = "postgres")]
+    fn error_details(&self, e: &sqlx::Error) -> Vec<String> {
+        super::driver::error_details(e)
+    }
+
     fn create_history_sql(&self, table: &str) -> String {
         let t = table_ident(table);
         format!(
@@ -292,6 +297,7 @@ fn represent(schema: &Schema) -> Schema {
                 .default
                 .as_deref()
                 .and_then(|d| expr::canonical_default(d, &c.ty));
+            c.generated = c.generated.as_deref().map(|g| expr::canonical(g, &ctx));
         }
         for ck in &mut t.checks {
             ck.expr = expr::canonical(&ck.expr, &ctx);

@@ -45,6 +45,9 @@ pub(super) fn column_def(c: &Column, table: &Table, schema: &Schema) -> String {
         s.push_str(" DEFAULT ");
         s.push_str(&value_sql(d, &c.ty));
     }
+    if let Some(g) = &c.generated {
+        s.push_str(&format!(" GENERATED ALWAYS AS ({g}) STORED"));
+    }
     if let Some(check) = enum_check(c, schema) {
         s.push(' ');
         s.push_str(&check);

@@ -363,6 +363,7 @@ async fn read(conn: &mut SqliteConnection, opts: &Options) -> Result<Introspecte
             .unwrap_or_default()
             .unwrap_or_else(|| names::foreign_key(&table, &columns));
         let fk = ForeignKey {
+            on_delete_columns: Vec::new(),
             name,
             columns,
             ref_table,

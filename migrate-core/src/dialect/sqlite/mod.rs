@@ -132,6 +132,6 @@ impl DialectOps for Sqlite {
         !matches!(
             ty,
             ColumnType::Numeric(_) | ColumnType::Interval | ColumnType::Inet | ColumnType::Array(_)
-        )
+        ) && !ty.is_other()
     }
 }

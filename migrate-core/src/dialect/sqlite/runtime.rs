@@ -302,6 +302,8 @@ fn sqlite_enums(schema: &Schema) -> HashSet<String> {
 fn represent(schema: &Schema) -> Schema {
     let kept = sqlite_enums(schema);
     let mut s = schema.clone();
+    // SQLite has no extensions: nothing to create, nothing read back.
+    s.extensions.clear();
     s.enums.retain(|e| kept.contains(&e.name));
     for e in &mut s.enums {
         e.comment = None;
@@ -327,6 +329,8 @@ fn represent(schema: &Schema) -> Schema {
                 c.type_changed_from = Some(retype(ty));
             }
             c.default = c.default.as_deref().and_then(|d| sqlite_default(d, &c.ty));
+            // Not read back from SQLite: its catalog keeps the clause only in the table's SQL.
+            c.generated = None;
             if rowid {
                 c.ty = ColumnType::Integer;
                 c.identity = Some(Identity::ByDefault);
@@ -336,6 +340,10 @@ fn represent(schema: &Schema) -> Schema {
         }
         for ck in &mut t.checks {
             ck.expr = crate::sql::sqlite::strip_casts(&ck.expr).trim().to_string();
+        }
+        // SQLite's ON DELETE SET NULL sets every referencing column.
+        for fk in &mut t.foreign_keys {
+            fk.on_delete_columns.clear();
         }
         for ix in &mut t.indexes {
             ix.method = IndexMethod::Btree;

@@ -55,6 +55,19 @@ impl Differ {
     /// Column changes, ordered so each statement is valid after the previous ones: identity goes
     /// before a type change and comes back after the default is gone and the column is NOT NULL.
     fn column(&mut self, table: &str, old: &Column, new: &Column) {
+        // A generated column's expression cannot be changed in place: the column is dropped and
+        // added again (it holds nothing but what its expression computes).
+        if old.generated != new.generated {
+            self.drops.push(Change::DropColumn {
+                table: table.to_string(),
+                column: old.clone(),
+            });
+            self.columns.push(Change::AddColumn {
+                table: table.to_string(),
+                column: new.clone(),
+            });
+            return;
+        }
         let t = table.to_string();
         let c = new.name.clone();
         let identity = Change::SetIdentity {

@@ -26,6 +26,7 @@ impl Differ {
             })
             .map(|fk| ForeignKey {
                 columns: map_cols(&fk.columns),
+                on_delete_columns: map_cols(&fk.on_delete_columns),
                 ref_table: renamed
                     .get(fk.ref_table.as_str())
                     .map_or_else(|| fk.ref_table.clone(), |n| n.to_string()),

@@ -1,12 +1,18 @@
 //! `add-not-null-column`: a NOT NULL column without a default has no value for the existing rows,
 //! and code running today inserts rows without it. Acknowledged by a `backfill` for the existing
-//! rows; a `default`, an identity or `nullable = true` make it a change no rule speaks for.
+//! rows; a `default`, an identity, `generated` or `nullable = true` make it a change no rule
+//! speaks for.
 
 use crate::safety::{Acknowledgement, Assessment, Cx, Risk, SafetyCode};
 use crate::schema::Column;
 
 pub(in crate::safety) fn assess(cx: &Cx<'_>, table: &str, column: &Column) -> Option<Assessment> {
-    if column.nullable || column.default.is_some() || column.identity.is_some() {
+    // A generated column is computed for every row, existing and new.
+    if column.nullable
+        || column.default.is_some()
+        || column.identity.is_some()
+        || column.generated.is_some()
+    {
         return None;
     }
     Some(Assessment {

@@ -20,10 +20,13 @@ pub(in crate::safety) fn assess(cx: &Cx<'_>, table: &str, column: &Column) -> As
             table: table.to_string(),
             column: column.name.clone(),
         }),
+        // A generated column whose expression changes is dropped and added again: its values are
+        // computed anew and the column stays.
         acknowledged: cx
             .to
             .table(table)
-            .is_some_and(|t| t.drop_columns.contains(&column.name)),
+            .is_some_and(|t| t.drop_columns.contains(&column.name))
+            || (column.generated.is_some() && regenerated(cx, table, &column.name)),
         hint: renamed_into
             .map(|n| {
                 format!(
@@ -47,6 +50,14 @@ pub(in crate::safety) fn assess(cx: &Cx<'_>, table: &str, column: &Column) -> As
             "its values in every row are deleted, and running code that reads or writes it fails",
         )
     }
+}
+
+/// Whether the diff adds back a column of this name, as it does when a generated column's
+/// expression changes.
+fn regenerated(cx: &Cx<'_>, table: &str, column: &str) -> bool {
+    cx.diff.changes.iter().any(|c| {
+        matches!(c, Change::AddColumn { table: t, column: n } if t == table && n.name == column)
+    })
 }
 
 #[cfg(test)]
@@ -84,5 +95,32 @@ mod tests {
         );
         let r = refused(PETS, &b);
         assert!(!r[0].contains("probable rename"), "{}", r[0]);
+    }
+
+    /// A generated column whose expression changes is dropped and added again, unrefused; one
+    /// dropped for good still needs its acknowledgement.
+    #[test]
+    fn a_regenerated_column_needs_no_acknowledgement() {
+        let a = PETS.replace(
+            "weight = { type = \"bigint\", nullable = true }",
+            "weight = { type = \"bigint\", nullable = true, generated = \"length(name)\" }",
+        );
+        let b = a.replace("length(name)", "length(name) * 2");
+        let d = crate::diff::diff(
+            &crate::schema::load_str("a.toml", &a).unwrap_or_else(|e| panic!("{e}")),
+            &crate::schema::load_str("b.toml", &b).unwrap_or_else(|e| panic!("{e}")),
+        );
+        let kinds: Vec<String> = d.changes.iter().map(|c| c.describe()).collect();
+        assert_eq!(kinds.len(), 2, "{kinds:?}");
+        assert!(refused(&a, &b).is_empty(), "{:?}", refused(&a, &b));
+        assert_eq!(
+            refused(
+                &a,
+                PETS.replace("weight = { type = \"bigint\", nullable = true }\n", "")
+                    .as_str()
+            )
+            .len(),
+            1
+        );
     }
 }

@@ -6,7 +6,7 @@ use super::{Validator, quoted_list, sql_string_literal};
 use crate::diagnostic::{Diagnostic, Location, did_you_mean};
 use crate::schema::load::{RawColumn, RawTable, SpStr};
 use crate::schema::model::{Column, ColumnType, Schema, Table};
-use crate::schema::types::parse_type;
+use crate::schema::types::parse_column_type;
 
 impl Validator<'_> {
     pub(super) fn unknown_column(
@@ -40,7 +40,8 @@ impl Validator<'_> {
     pub(super) fn column(&mut self, tname: &str, c: &RawColumn, enums: &[&str]) -> Option<Column> {
         let cname = &c.name.value;
         let ty_raw = c.ty.as_ref()?;
-        let ty = match parse_type(&ty_raw.value, enums.iter().copied()) {
+        let ty = match parse_column_type(&ty_raw.value, enums.iter().copied(), &self.external_types)
+        {
             Ok(ty) => Some(ty),
             Err(e) => {
                 self.error("unknown-type", &ty_raw.loc, e.message, e.help);
@@ -56,7 +57,7 @@ impl Validator<'_> {
             .chain(dropped.iter().map(String::as_str))
             .collect();
         let type_changed_from = c.type_changed_from.as_ref().and_then(|t| {
-            parse_type(&t.value, previous.iter().copied())
+            parse_column_type(&t.value, previous.iter().copied(), &self.external_types)
                 .map_err(|e| self.error("unknown-type", &t.loc, e.message, e.help))
                 .ok()
         });
@@ -87,6 +88,31 @@ impl Validator<'_> {
                     format!("identity column `{tname}.{cname}` is nullable"),
                     "identity columns are never NULL: remove `nullable = true`",
                 );
+            }
+        }
+
+        if let Some(g) = &c.generated {
+            let other = [
+                ("default", c.default.is_some()),
+                ("identity", c.identity.is_some()),
+            ];
+            if g.value.trim().is_empty() {
+                self.error(
+                    "empty-generated",
+                    &g.loc,
+                    format!("generated column `{tname}.{cname}` has an empty expression"),
+                    "write the SQL expression the column is computed by, e.g. `generated = \"quantity * unit_price\"`",
+                );
+            }
+            for (key, present) in other {
+                if present {
+                    self.error(
+                        "generated-default",
+                        &g.loc,
+                        format!("generated column `{tname}.{cname}` also has `{key}`"),
+                        format!("a generated column is computed from its row: remove `{key}`, or `generated`"),
+                    );
+                }
             }
         }
 
@@ -142,6 +168,7 @@ impl Validator<'_> {
             type_changed_from,
             backfill: c.backfill.as_ref().map(|s| s.value.clone()),
             strategy: c.strategy.as_ref().map(|s| s.value),
+            generated: c.generated.as_ref().map(|s| s.value.clone()),
         })
     }
 

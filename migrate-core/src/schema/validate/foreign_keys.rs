@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use super::{Validator, inside, quoted_list};
 use crate::diagnostic::{Location, did_you_mean};
-use crate::schema::load::{RawTable, Sp, SpStr};
+use crate::schema::load::{RawForeignKey, RawTable, Sp, SpStr};
 use crate::schema::model::{FkAction, ForeignKey, Schema, Table};
 use crate::schema::names;
 
@@ -153,10 +153,18 @@ impl Validator<'_> {
                 }
             }
             // Checked whatever the target: every problem is reported at once.
+            let set_columns = self.on_delete_columns(tname, fk);
+            ok &= set_columns.is_some();
+            let set_columns = set_columns.unwrap_or_default();
+            let nulled: &[SpStr] = if set_columns.is_empty() {
+                &fk.columns
+            } else {
+                &set_columns
+            };
             let actions_ok = ok
                 && self.set_null_allowed(
                     table,
-                    &fk.columns,
+                    nulled,
                     fk.on_delete.as_ref(),
                     fk.on_update.as_ref(),
                 );
@@ -182,7 +190,10 @@ impl Validator<'_> {
                     fk.on_delete.as_ref(),
                     fk.on_update.as_ref(),
                 ) {
-                    fks.push(model);
+                    fks.push(ForeignKey {
+                        on_delete_columns: set_columns.iter().map(|c| c.value.clone()).collect(),
+                        ..model
+                    });
                 }
             }
             let loc = fk.constraint.as_ref().map_or(&fk.loc, |n| &n.loc);
@@ -259,7 +270,7 @@ impl Validator<'_> {
                 continue;
             };
             if let Some(own) = table.column(&col.value)
-                && own.ty != target_col.ty
+                && !own.ty.can_reference(&target_col.ty)
             {
                 self.error(
                     "fk-type-mismatch",
@@ -293,6 +304,44 @@ impl Validator<'_> {
             }
         }
         ok
+    }
+
+    /// The columns of `on_delete_columns` (empty when not written); `None` (reported) when it is
+    /// written without `on_delete = "set null"` or `"set default"`, or names a column that is
+    /// not one of the foreign key's.
+    fn on_delete_columns(&mut self, tname: &str, fk: &RawForeignKey) -> Option<Vec<SpStr>> {
+        let Some(cols) = &fk.on_delete_columns else {
+            return Some(Vec::new());
+        };
+        let sets = fk
+            .on_delete
+            .as_ref()
+            .is_some_and(|a| matches!(a.value, FkAction::SetNull | FkAction::SetDefault));
+        if !sets {
+            self.error(
+                "on-delete-columns-action",
+                &cols.loc,
+                format!("a foreign key of `{tname}` has `on_delete_columns` without `on_delete = \"set null\"` or `\"set default\"`"),
+                "add `on_delete = \"set null\"` (or `\"set default\"`), or remove `on_delete_columns`",
+            );
+            return None;
+        }
+        let mut ok = true;
+        for c in &cols.value {
+            if !fk.columns.iter().any(|k| k.value == c.value) {
+                self.error(
+                    "on-delete-columns-action",
+                    &c.loc,
+                    format!("`on_delete_columns` of a foreign key of `{tname}` names `{}`, which is not one of its columns", c.value),
+                    format!(
+                        "list some of the foreign key's columns: {}",
+                        quoted_list(fk.columns.iter().map(|k| k.value.as_str()))
+                    ),
+                );
+                ok = false;
+            }
+        }
+        ok.then(|| cols.value.clone())
     }
 
     /// `set null` only on nullable columns; false (reported) otherwise.
@@ -341,6 +390,7 @@ impl Validator<'_> {
             ref_columns: ref_cols.to_vec(),
             on_delete: on_delete.map_or(FkAction::NoAction, |a| a.value),
             on_update: on_update.map_or(FkAction::NoAction, |a| a.value),
+            on_delete_columns: Vec::new(),
         })
     }
 }
@@ -372,5 +422,52 @@ columns = { code = { type = "text", references = "codes.code" } }
         let e = load_str("s.toml", &CODES.replace("WHERE", "code <> ''")).unwrap_err();
         assert_eq!(e.0.len(), 1, "{e}");
         assert_eq!(e.0[0].code, "fk-not-key");
+    }
+
+    fn reference(own: &str, key: &str) -> Result<(), Vec<&'static str>> {
+        let src = format!(
+            r#"
+[tables.owners]
+model = "Owner"
+columns = {{ id = {{ type = "{key}", primary_key = true }} }}
+[tables.pets]
+model = "Pet"
+columns = {{ owner_id = {{ type = "{own}", references = "owners.id" }} }}
+"#
+        );
+        load_str("s.toml", &src)
+            .map(drop)
+            .map_err(|e| e.0.iter().map(|d| d.code).collect())
+    }
+
+    /// What PostgreSQL accepts between two types of the same kind passes; other kinds do not.
+    #[test]
+    fn a_key_of_a_wider_or_equal_kind_of_type_can_be_referenced() {
+        for (own, key) in [
+            ("bigint", "integer"),
+            ("smallint", "bigint"),
+            ("integer", "numeric(10,2)"),
+            ("bigint", "double"),
+            ("numeric", "real"),
+            ("varchar(20)", "text"),
+            ("text", "char(3)"),
+            ("timestamptz", "date"),
+        ] {
+            assert_eq!(reference(own, key), Ok(()), "{own} -> {key}");
+        }
+        for (own, key) in [
+            ("integer", "uuid"),
+            ("text", "integer"),
+            ("double", "bigint"),
+            ("numeric", "integer"),
+            ("date", "text"),
+            ("integer[]", "bigint[]"),
+        ] {
+            assert_eq!(
+                reference(own, key),
+                Err(vec!["fk-type-mismatch"]),
+                "{own} -> {key}"
+            );
+        }
     }
 }

@@ -39,12 +39,13 @@ impl Validator<'_> {
                 "put `strategy` beside the acknowledgement it governs (`renamed_from` or `drop_columns` of [tables.NAME]), or remove it",
             );
         }
-        if t.columns.is_empty() && !t.broken_keys.contains(&"columns") {
+        // `columns = {}` declares a table without columns, which PostgreSQL allows.
+        if t.columns.is_empty() && !t.has_columns_key && !t.broken_keys.contains(&"columns") {
             self.error(
                 "no-columns",
                 &t.name.loc,
                 format!("table `{tname}` has no columns"),
-                format!("declare its columns under [tables.{tname}.columns], e.g. `id = {{ type = \"uuid\", primary_key = true }}`"),
+                format!("declare its columns under [tables.{tname}.columns], e.g. `id = {{ type = \"uuid\", primary_key = true }}`, or write `columns = {{}}` for a table without any"),
             );
         }
 
@@ -54,6 +55,12 @@ impl Validator<'_> {
         self.unique_columns(t, &mut table, &mut index_locs);
         self.indexes(t, &mut table, &column_names, &mut index_locs);
         self.checks(t, &mut table, &column_names);
+        for c in &t.columns {
+            if let Some(g) = &c.generated {
+                let what = format!("the expression of `{tname}.{}`", c.name.value);
+                self.expression_columns(tname, g, &column_names, &what);
+            }
+        }
         (table, index_locs)
     }
 
