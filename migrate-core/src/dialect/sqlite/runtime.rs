@@ -77,6 +77,10 @@ impl Runtime for Sqlite {
         (!path.is_empty() && path != ":memory:").then(|| PathBuf::from(path))
     }
 
+    fn scratch_url(&self) -> Option<&'static str> {
+        Some("sqlite::memory:")
+    }
+
     fn database_shown(&self, url: &str) -> Result<String, DbError> {
         let path = self.database_file(url).ok_or_else(|| {
             DbError::new(format!(
