@@ -31,9 +31,13 @@ use migrate_core::schema::model::{
     Index as SqlIndex, IndexMethod, PrimaryKey, Schema, Table,
 };
 use migrate_core::schema::names;
-use migrate_core::schema::validate::MAX_IDENT_BYTES;
 use migrate_core::sql::lex::{StringPrefix, TokenKind, lex};
 use migrate_core::sql::{ident, literal};
+
+/// The longest name a schema may use: the shortest identifier limit of the dialects.
+fn max_ident_bytes() -> usize {
+    Dialect::identifier_limit().map_or(usize::MAX, |(max, _)| max)
+}
 
 pub mod sql;
 pub use sql::{arb_sql, arb_sql_bytes};
@@ -473,7 +477,7 @@ fn without_controls(s: &str) -> String {
 }
 
 fn valid_ident(name: &str) -> bool {
-    !name.is_empty() && !name.contains('\0') && name.len() <= MAX_IDENT_BYTES
+    !name.is_empty() && !name.contains('\0') && name.len() <= max_ident_bytes()
 }
 
 /// Cuts a string to at most `max` bytes, at a character boundary.
@@ -581,7 +585,7 @@ fn build(seed: SchemaSeed, fold: bool, enums: Vec<Enum>) -> Schema {
         let values: Vec<String> = e
             .values
             .iter()
-            .map(|v| labels.claim(&without_controls(v), MAX_IDENT_BYTES))
+            .map(|v| labels.claim(&without_controls(v), max_ident_bytes()))
             .collect();
         let drop_values = e
             .drop_values
@@ -667,8 +671,8 @@ fn build(seed: SchemaSeed, fold: bool, enums: Vec<Enum>) -> Schema {
             let derived = names::primary_key(&t.name);
             let name = match &ts.pk_name {
                 None if relations.take(&derived) => derived,
-                None => relations.claim(&format!("{}_pk", t.name), MAX_IDENT_BYTES),
-                Some(n) => relations.claim(n, MAX_IDENT_BYTES),
+                None => relations.claim(&format!("{}_pk", t.name), max_ident_bytes()),
+                Some(n) => relations.claim(n, max_ident_bytes()),
             };
             t.primary_key = Some(PrimaryKey {
                 name,
@@ -690,7 +694,7 @@ fn build(seed: SchemaSeed, fold: bool, enums: Vec<Enum>) -> Schema {
         }
         for (name, expr) in &ts.checks {
             t.checks.push(Check {
-                name: constraints.claim(name, MAX_IDENT_BYTES),
+                name: constraints.claim(name, max_ident_bytes()),
                 expr: build_expr(expr, &t.columns),
             });
         }
@@ -769,9 +773,9 @@ fn build_index(ix: &IndexSeed, t: &Table, relations: &mut Namer) -> SqlIndex {
         None if relations.take(&derived) => derived,
         None => relations.claim(
             &names::index::<&str>(&t.name, &[], ix.unique),
-            MAX_IDENT_BYTES,
+            max_ident_bytes(),
         ),
-        Some(n) => relations.claim(n, MAX_IDENT_BYTES),
+        Some(n) => relations.claim(n, max_ident_bytes()),
     };
     let predicate = ix.predicate.as_ref().map(|p| build_expr(p, &t.columns));
     SqlIndex {
@@ -861,8 +865,8 @@ fn add_foreign_key(
     let derived = names::foreign_key(&t.name, &fk_columns);
     let name = match &fk.name {
         None if constraints.take(&derived) => derived,
-        None => constraints.claim(&names::foreign_key::<&str>(&t.name, &[]), MAX_IDENT_BYTES),
-        Some(n) => constraints.claim(n, MAX_IDENT_BYTES),
+        None => constraints.claim(&names::foreign_key::<&str>(&t.name, &[]), max_ident_bytes()),
+        Some(n) => constraints.claim(n, max_ident_bytes()),
     };
     t.foreign_keys.push(ForeignKey {
         name,
@@ -1275,7 +1279,7 @@ fn mutate(b: &mut Schema, a: &Schema, m: &Mutation) {
                 pk.name = if pk.name == names::primary_key(&old) && relations.take(&derived) {
                     derived
                 } else {
-                    relations.claim(&pk.name, MAX_IDENT_BYTES)
+                    relations.claim(&pk.name, max_ident_bytes())
                 };
             }
             for ix in &mut t.indexes {
@@ -1283,7 +1287,7 @@ fn mutate(b: &mut Schema, a: &Schema, m: &Mutation) {
                 ix.name = if ix.name == derived_index_name(&old, ix) && relations.take(&derived) {
                     derived
                 } else {
-                    relations.claim(&ix.name, MAX_IDENT_BYTES)
+                    relations.claim(&ix.name, max_ident_bytes())
                 };
             }
             t.renamed_from = None;
@@ -1413,7 +1417,7 @@ fn mutate(b: &mut Schema, a: &Schema, m: &Mutation) {
                     if relations.take(&derived) {
                         derived
                     } else {
-                        relations.claim(&format!("{}_pk", t.name), MAX_IDENT_BYTES)
+                        relations.claim(&format!("{}_pk", t.name), max_ident_bytes())
                     }
                 }
             };
@@ -1443,7 +1447,7 @@ fn mutate(b: &mut Schema, a: &Schema, m: &Mutation) {
             let Some(ii) = pick(i, b.tables[ti].indexes.len()) else {
                 return;
             };
-            let new = relation_namer(b).claim(&name.resolve(a), MAX_IDENT_BYTES);
+            let new = relation_namer(b).claim(&name.resolve(a), max_ident_bytes());
             b.tables[ti].indexes[ii].name = new;
         }
         ChangeIndex(t, i, seed) => {
@@ -1459,7 +1463,7 @@ fn mutate(b: &mut Schema, a: &Schema, m: &Mutation) {
             let Some(ti) = pick(t, nt) else { return };
             let t = &mut b.tables[ti];
             let check = Check {
-                name: constraint_namer(t).claim(name, MAX_IDENT_BYTES),
+                name: constraint_namer(t).claim(name, max_ident_bytes()),
                 expr: build_expr(expr, &t.columns),
             };
             t.checks.push(check);
@@ -1509,7 +1513,7 @@ fn mutate(b: &mut Schema, a: &Schema, m: &Mutation) {
             let values = seed
                 .values
                 .iter()
-                .map(|v| labels.claim(&without_controls(v), MAX_IDENT_BYTES))
+                .map(|v| labels.claim(&without_controls(v), max_ident_bytes()))
                 .collect();
             b.enums.push(Enum {
                 name,
@@ -1543,7 +1547,7 @@ fn mutate(b: &mut Schema, a: &Schema, m: &Mutation) {
             for v in &e.values {
                 labels.insert(v);
             }
-            let label = labels.claim(label, MAX_IDENT_BYTES);
+            let label = labels.claim(label, max_ident_bytes());
             let at = at.index(e.values.len() + 1);
             e.values.insert(at, label);
         }

@@ -208,6 +208,16 @@ impl Dialect {
         })
     }
 
+    /// The longest identifier a schema may use, in bytes, and the dialect whose limit that is:
+    /// the shortest [`DialectOps::max_identifier_bytes`] of the registered dialects, since a
+    /// schema is written once for all of them. `None` when none limits identifiers.
+    pub fn identifier_limit() -> Option<(usize, Dialect)> {
+        Dialect::ALL
+            .iter()
+            .filter_map(|d| Some((d.ops().max_identifier_bytes()?, *d)))
+            .min_by_key(|(max, _)| *max)
+    }
+
     /// The name written in `migrate.toml`.
     pub fn as_str(self) -> &'static str {
         self.ops().name()
