@@ -104,6 +104,14 @@ pub trait DialectOps: fmt::Debug + Sync {
         vec![Stage::Tx]
     }
 
+    /// Whether `statements`, a file of [`Stage::Before`], hold only new enum labels, and if so
+    /// the sentence its header gives for running them alone (the file is then named
+    /// `<name>_enum_labels`). `None`, the default, for a dialect that never puts labels there.
+    fn enum_labels_file(&self, statements: &[String]) -> Option<&'static str> {
+        let _ = statements;
+        None
+    }
+
     /// How the renderer carries out what `code` names on a table that already has rows: what
     /// the safety rules for keys, indexes and constraints report.
     fn execution(&self, code: SafetyCode) -> Execution;
