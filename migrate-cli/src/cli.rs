@@ -166,6 +166,17 @@ pub enum Command {
     /// `--yes`. For development: production databases are never dropped by a migration tool.
     #[command(subcommand)]
     Database(DatabaseCommand),
+    /// Batched backfills: their progress, and running, pausing or resuming them
+    ///
+    /// A batch file (first line `-- migrate:batch table=<table> [key=a,b] [size=N]`, one UPDATE or
+    /// DELETE with `:batch` in its WHERE clause) runs in short keyset batches, each its own
+    /// transaction, recording its progress in `migrate_backfills`; `migrate up` runs it to the end
+    /// in order. `status` shows every batch file's progress; `run` runs the unfinished ones whose
+    /// turn it is, without the runner lock (for a background job; several may share the work);
+    /// `pause` makes runners stop after their current batch, and `up` stop there (exit 3);
+    /// `resume` lets them go on from the last committed batch. See docs/backfills.md.
+    #[command(subcommand)]
+    Backfill(BackfillCommand),
     /// Print the JSON Schema of the schema language, for editors and validators
     ///
     /// `migrate init` writes it as migrate-schema.json, and the schema template's first line
@@ -201,6 +212,29 @@ pub enum DatabaseCommand {
     Drop(ConfirmArgs),
     /// Drop the database, create it, and apply every migration
     Reset(ConfirmArgs),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum BackfillCommand {
+    /// Every batch file: table, rows done of the table's rows, percent, state, rate, last update
+    Status,
+    /// Run the unfinished backfills whose turn it is (every migration before them applied)
+    ///
+    /// Without the runner lock: runners take turns batch by batch, each batch locking the
+    /// backfill's progress row, so several jobs never process the same batch. Stops at a
+    /// migration that is not a batch file (`migrate up` applies it) and at a paused backfill.
+    Run(BackfillArgs),
+    /// Pause running backfills: runners stop after their current batch (exit 3 for `up`)
+    Pause(BackfillArgs),
+    /// Resume paused backfills from their last committed batch
+    Resume(BackfillArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct BackfillArgs {
+    /// Only this batch file (by default: all of them)
+    #[arg(value_name = "VERSION", id = "backfill_version")]
+    pub version: Option<u64>,
 }
 
 #[derive(Debug, Args)]

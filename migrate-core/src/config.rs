@@ -54,6 +54,12 @@ pub struct Config {
     /// How long `up` (and `baseline`) waits for another runner before giving up, e.g. `"10min"`;
     /// `None` when `"0"` waits for good. Default 10 min.
     pub runner_lock_timeout: Option<Duration>,
+    /// `backfill_batch_time`: how long one batch of a batch file should take, e.g. `"200ms"`; its
+    /// batch size adapts to it. Default 200 ms.
+    pub backfill_batch_time: Duration,
+    /// `backfill_pause`: how long to wait between two batches of a batch file, e.g. `"50ms"`,
+    /// leaving room for other writers. Default 0 (none).
+    pub backfill_pause: Duration,
     /// `[environments.NAME]`, chosen with `--env NAME`.
     pub environments: BTreeMap<String, Environment>,
     /// `[lint]`: rule levels (`rule-id = "error" | "warning" | "off"`).
@@ -78,6 +84,8 @@ impl Config {
             statement_timeout: Some(Duration::from_secs(15 * 60)),
             lock_retries: 3,
             runner_lock_timeout: Some(Duration::from_secs(10 * 60)),
+            backfill_batch_time: Duration::from_millis(200),
+            backfill_pause: Duration::ZERO,
             environments: BTreeMap::new(),
             lint: crate::lint::LintConfig::default(),
             lint_baseline: None,
@@ -202,6 +210,25 @@ impl Config {
                     if let Some(s) = string(&mut diags, "history_table", value) {
                         history_table_span = Some(value.span());
                         cfg.history_table = s;
+                    }
+                }
+                key @ (ConfigKey::BackfillBatchTime | ConfigKey::BackfillPause) => {
+                    if let Some(s) = string(&mut diags, key.as_str(), value) {
+                        match duration::parse(&s) {
+                            Ok(d) if key == ConfigKey::BackfillBatchTime && d.is_zero() => diags.push(
+                                Diagnostic::new(
+                                    "bad-duration",
+                                    "`backfill_batch_time` cannot be 0: it is the duration batches aim at",
+                                )
+                                .at(loc(value.span()))
+                                .help("write e.g. `backfill_batch_time = \"200ms\"` (the default)"),
+                            ),
+                            Ok(d) if key == ConfigKey::BackfillBatchTime => {
+                                cfg.backfill_batch_time = d;
+                            }
+                            Ok(d) => cfg.backfill_pause = d,
+                            Err(e) => diags.push(bad_duration(key, &s, e).at(loc(value.span()))),
+                        }
                     }
                 }
                 key @ (ConfigKey::LockTimeout
@@ -368,10 +395,11 @@ pub fn history_table_problem(dialect: Dialect, table: &str) -> Option<String> {
 
 /// A duration key whose value is not one, or is too long.
 fn bad_duration(key: ConfigKey, value: &str, e: DurationError) -> Diagnostic {
-    let zero = if key == ConfigKey::RunnerLockTimeout {
-        "\"0\" waits for good"
-    } else {
-        "\"0\" disables it"
+    let zero = match key {
+        ConfigKey::RunnerLockTimeout => "\"0\" waits for good",
+        ConfigKey::BackfillBatchTime => "e.g. \"200ms\" (the default)",
+        ConfigKey::BackfillPause => "\"0\": no pause",
+        _ => "\"0\" disables it",
     };
     Diagnostic::new("bad-duration", format!("`{key} = \"{value}\"` is {e}")).help(format!(
         "write a number with a unit: \"500ms\", \"5s\", \"10min\", \"2h\"; {zero}"

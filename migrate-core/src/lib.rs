@@ -20,6 +20,8 @@
 // introspection call are unused; the default build still reports dead code.
 #![cfg_attr(not(feature = "runtime"), allow(dead_code))]
 
+#[cfg(feature = "runtime")]
+pub mod batch;
 pub mod build;
 pub mod config;
 #[cfg(feature = "runtime")]

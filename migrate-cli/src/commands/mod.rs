@@ -1,5 +1,6 @@
 //! One module per command; each returns the process exit code.
 
+mod backfill;
 mod check;
 mod database;
 pub mod diff;
@@ -26,6 +27,8 @@ pub enum Exit {
     Ok = 0,
     Found = 1,
     Usage = 2,
+    /// A batched backfill is paused: `up` stopped before it, nothing failed.
+    Paused = 3,
 }
 
 pub fn run(cli: Cli, out: &Output) -> Exit {
@@ -43,6 +46,7 @@ pub fn run(cli: Cli, out: &Output) -> Exit {
         Command::Diff(args) => diff::run(&cli.global, &args, out),
         Command::Pull(args) => pull::run(&cli.global, &args, out),
         Command::Database(command) => database::run(&cli.global, &command, out),
+        Command::Backfill(command) => backfill::run(&cli.global, &command, out),
         Command::SchemaJson => init::schema_json(),
         Command::Completions(args) => {
             use clap::CommandFactory;

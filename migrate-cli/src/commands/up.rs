@@ -12,19 +12,20 @@ use super::{
 };
 use crate::cli::{BaselineArgs, Global, ResolveArgs, UpArgs};
 use crate::output::Output;
+use crate::report::backfill::Ticker;
 use crate::report::run::{Disagrees, Done, EventLine, Failed, Recorded, Resolved, StatusReport};
 
 /// Everything a database command needs: configuration, verified sources, runner options.
-struct Ready {
-    config: Config,
+pub(super) struct Ready {
+    pub(super) config: Config,
     /// The migration directory, verified.
     dir: MigrationDir,
-    sources: Vec<Source>,
-    opts: Options,
-    url: String,
+    pub(super) sources: Vec<Source>,
+    pub(super) opts: Options,
+    pub(super) url: String,
 }
 
-fn prepare(global: &Global, out: &Output) -> Result<Ready, Exit> {
+pub(super) fn prepare(global: &Global, out: &Output) -> Result<Ready, Exit> {
     let (ready, problems) = load(global, out)?;
     if !problems.is_empty() {
         report_problems(out, &problems);
@@ -74,6 +75,8 @@ fn load(
         lock_retries: config.lock_retries,
         // "0" waits for good.
         runner_lock_timeout: config.runner_lock_timeout,
+        backfill_batch_time: config.backfill_batch_time,
+        backfill_pause: config.backfill_pause,
         ..Options::default()
     };
     let url = database_url(&config, global, out)?;
@@ -93,7 +96,7 @@ fn event(out: &Output, e: &Event) {
 }
 
 /// Reports a runner error; integrity problems are listed one by one. Returns the exit code.
-fn run_error(out: &Output, e: &RunError, url: &str) -> Exit {
+pub(super) fn run_error(out: &Output, e: &RunError, url: &str) -> Exit {
     match e {
         RunError::Integrity(problems) => {
             out.emit(&Disagrees::new(problems, e, url));
@@ -103,6 +106,10 @@ fn run_error(out: &Output, e: &RunError, url: &str) -> Exit {
             report_findings(out, &[], refusals);
             out.note(&e.to_string());
             Exit::Found
+        }
+        RunError::BackfillPaused { .. } => {
+            out.emit(&Failed::new(e, url));
+            Exit::Paused
         }
         RunError::Db(d) if d.message.starts_with("cannot connect") => {
             out.error(&scrub(&d.message, url), d.help.as_deref());
@@ -127,10 +134,12 @@ pub fn up(global: &Global, args: &UpArgs, out: &Output) -> Exit {
             Ok(c) => c,
             Err(code) => return code,
         };
+        let mut ticker = Ticker::new(out);
         let mut result = runner::up(&mut conn, &ready.sources, &ready.opts, &mut |e| {
-            event(out, &e)
+            ticker.event(&e)
         })
         .await;
+        drop(ticker);
         conn.close().await;
         if let Err(e @ RunError::ConnectionLost { .. }) = result {
             result = Err(settle_lost(&ready, e).await);

@@ -7,6 +7,7 @@
 //!
 //! The JSON of a report is one line, its objects' keys in alphabetical order.
 
+pub mod backfill;
 pub mod diff;
 pub mod lint;
 pub mod project;

@@ -76,6 +76,8 @@ enum Shown<'a> {
         message: &'static str,
     },
     Warning(RefusalShown),
+    Backfill(super::backfill::TickShown<'a>),
+    BackfillEstimate(super::backfill::EstimateShown<'a>),
 }
 
 /// Something the runner refuses in a file, for programs: `{"code", "version", "file", "line",
@@ -226,6 +228,18 @@ impl Serialize for EventLine<'_> {
                 message: "applied by a newer release: newer than every migration here",
             },
             Event::Tolerated(r) => Shown::Warning(RefusalShown::of(r)),
+            Event::Backfill {
+                version,
+                name,
+                tick,
+            } => Shown::Backfill(super::backfill::TickShown::of(*version, name, tick)),
+            Event::BackfillEstimate {
+                version,
+                name,
+                estimate,
+            } => Shown::BackfillEstimate(super::backfill::EstimateShown::of(
+                *version, name, estimate,
+            )),
         };
         shown.serialize(serializer)
     }
@@ -311,6 +325,19 @@ impl Report for EventLine<'_> {
                  nothing to do"
             ),
             Event::Tolerated(r) => warn(r),
+            Event::Backfill {
+                version,
+                name,
+                tick,
+            } => println!("{}", super::backfill::tick_line(*version, name, tick)),
+            Event::BackfillEstimate {
+                version,
+                name,
+                estimate,
+            } => println!(
+                "{}",
+                super::backfill::estimate_text(*version, name, estimate)
+            ),
         }
     }
 }

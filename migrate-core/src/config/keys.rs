@@ -62,6 +62,10 @@ keys! {
         LockRetries = "lock_retries",
         /// `runner_lock_timeout`: a duration; `"0"` waits for good.
         RunnerLockTimeout = "runner_lock_timeout",
+        /// `backfill_batch_time`: a batch file's target batch duration.
+        BackfillBatchTime = "backfill_batch_time",
+        /// `backfill_pause`: a pause between a batch file's batches; `"0"`: none.
+        BackfillPause = "backfill_pause",
         /// `[environments.NAME]`.
         Environments = "environments",
         /// `[lint]`: rule levels.

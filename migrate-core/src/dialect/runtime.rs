@@ -18,6 +18,7 @@ use std::fmt;
 use std::future::Future;
 use std::path::Path;
 use std::pin::Pin;
+use std::time::Duration;
 
 use crate::db::DbError;
 use crate::introspect::{Introspected, Options as IntrospectOptions};
@@ -104,6 +105,38 @@ pub trait Runtime: Sync {
             "DELETE FROM {} WHERE version = {version}",
             table_ident(table)
         )
+    }
+
+    // ---- batched backfills (see [`crate::batch`]) ----
+
+    /// `CREATE TABLE IF NOT EXISTS` of the backfills' progress table (created beside the
+    /// history table, in its schema).
+    fn create_backfills_sql(&self, table: &str) -> String;
+
+    /// The progress rows matching `filter` (an SQL condition), in version order, every column
+    /// as text in the order [`crate::batch`] reads them: `version, name, table_name,
+    /// key_columns, last_key, rows_done, rows_changed, rows_estimated, batch_size, batches,
+    /// state, started_at, updated_at, finished_at, runner` (times as ISO 8601 UTC). With `lock`,
+    /// the rows stay locked against other runners until the transaction ends (PostgreSQL's
+    /// `FOR UPDATE`; SQLite's write lock already holds the whole file).
+    fn select_backfills_sql(&self, table: &str, filter: &str, lock: bool) -> String;
+
+    /// The current time, as the progress table stores it.
+    fn now_sql(&self) -> &'static str;
+
+    /// An expression giving the value of `column` (a quoted name) as an SQL literal, as text:
+    /// how a key is stored in the progress table and compared again in the next batch.
+    fn key_literal_sql(&self, column: &str) -> String;
+
+    /// The columns of a table, one row each, as text: `name`, its position in the primary key
+    /// (`0` when not in it), `1` when it is NOT NULL (else `0`). No rows: there is no such table.
+    fn table_columns_sql(&self, schema: Option<&str>, table: &str) -> String;
+
+    /// One row, one text column: the number of rows of a table as the catalog estimates it,
+    /// without reading the table; `None` when the dialect keeps no estimate.
+    fn estimate_rows_sql(&self, schema: Option<&str>, table: &str) -> Option<String> {
+        let _ = (schema, table);
+        None
     }
 
     // ---- development databases (`migrate database create|drop|reset`) ----
@@ -391,6 +424,28 @@ pub(crate) trait Driver: Exec + fmt::Debug {
         let _ = (source, opts, version, text, recovery);
         Box::pin(async {})
     }
+
+    // ---- batched backfills (see [`crate::batch`]) ----
+
+    /// Every row of a query, each column read as text (`None` for NULL); the query casts what
+    /// is not text.
+    fn fetch_texts<'a>(
+        &'a mut self,
+        sql: &'a str,
+    ) -> BoxFuture<'a, Result<Vec<Vec<Option<String>>>, sqlx::Error>>;
+
+    /// Opens the transaction of one batch, with the migration's timeouts (`None`: none):
+    /// `BEGIN` and `SET LOCAL` on PostgreSQL, `BEGIN IMMEDIATE` waiting at most the lock timeout
+    /// on SQLite, so the write lock is released between batches.
+    fn begin_batch<'a>(
+        &'a mut self,
+        lock_timeout: Option<Duration>,
+        statement_timeout: Option<Duration>,
+    ) -> BoxFuture<'a, Result<(), sqlx::Error>>;
+
+    /// Why a batch gave way to other work, when `e` says it did (a lock or statement timeout, a
+    /// deadlock, a busy database file): the engine retries it smaller instead of failing.
+    fn gives_way(&self, e: &sqlx::Error) -> Option<&'static str>;
 
     // ---- the catalog ----
 

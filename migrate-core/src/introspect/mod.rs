@@ -80,6 +80,13 @@ pub async fn introspect_with_notes(
     opts: &Options,
 ) -> Result<Introspected, DbError> {
     let mut out = conn.driver().introspect(opts).await?;
+    // The backfills' progress table sits beside the history table, and is no more the
+    // application's than it is.
+    let progress = crate::batch::progress_table(&opts.history_table);
+    let plain = progress.rsplit('.').next().unwrap_or(&progress).to_string();
+    out.schema
+        .tables
+        .retain(|t| t.name != progress && t.name != plain);
     canonical_order(&mut out.schema);
     derive_model_names(&mut out.schema);
     Ok(out)

@@ -90,7 +90,10 @@ pub fn lint_source(path: &Path, text: &str, options: &LintOptions) -> FileReport
     } else {
         0
     };
-    let body = &text[bom..];
+    // A batch file's `:batch` is a condition the runner fills in: read as `(true)`, the same
+    // length, so every span stays where it was.
+    let body = crate::migration::batch::filled(&text[bom..], options.dialect);
+    let body = body.as_ref();
     let (mut findings, mut allowed) =
         guarded(|| analyse(body, options)).unwrap_or_else(|| analyse_around_stuck(body, options));
     for f in &mut findings {

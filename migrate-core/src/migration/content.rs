@@ -55,6 +55,8 @@ pub(crate) enum ContentKind {
     CopyToStdout,
     /// A file run statement by statement that cannot be split: something is never closed.
     Unclosed { message: String },
+    /// A batch file's body is not one UPDATE or DELETE with `:batch` ([`super::batch`]).
+    Batch { message: String, help: String },
 }
 
 /// Which rule a transaction-control statement breaks.
@@ -83,6 +85,7 @@ impl Explain for ContentProblem {
             ContentKind::CopyFromStdin => "copy-from-stdin",
             ContentKind::CopyToStdout => "copy-to-stdout",
             ContentKind::Unclosed { .. } => "unclosed",
+            ContentKind::Batch { .. } => "bad-batch",
         }
     }
 
@@ -130,6 +133,7 @@ impl ContentProblem {
             ContentKind::Unclosed { message } => {
                 format!("cannot be split into statements: {message}")
             }
+            ContentKind::Batch { message, .. } => message.clone(),
         }
     }
 
@@ -174,6 +178,7 @@ impl ContentProblem {
                 statement, so it must split exactly"
                     .into()
             }
+            ContentKind::Batch { help, .. } => help.clone(),
         }
     }
 }
@@ -282,6 +287,7 @@ pub(crate) fn check_statements(
             },
         });
     }
+    problems.extend(super::batch::check(content, dialect));
     problems
 }
 

@@ -10,6 +10,7 @@
 //! | `-- migrate:statement-timeout 2h` | top of the file | this file's `statement_timeout` |
 //! | `-- migrate:secure` | top of the file | a placeholder: environments with `extra_migration_paths` must supply its content |
 //! | `-- migrate:allow RULE: reason` | before any statement | suppresses one lint finding for the next statement |
+//! | `-- migrate:batch table=T [key=a,b] [size=N]` | top of the file | a batched backfill: one `UPDATE`/`DELETE` with `:batch`, run in short keyset batches ([`BatchSpec`]) |
 //!
 //! The top of the file is every line before the first one that is neither blank nor a `--`
 //! comment. A line that looks like a directive and is not one of these, as written, is an error:
@@ -45,6 +46,8 @@ pub struct Directives {
     pub lock_timeout: Option<Duration>,
     /// `-- migrate:statement-timeout` (zero: none for this file).
     pub statement_timeout: Option<Duration>,
+    /// `-- migrate:batch table=…`: the file is a batched backfill.
+    pub batch: Option<BatchSpec>,
     /// Every well-formed directive, in file order.
     pub all: Vec<Directive>,
 }
@@ -73,6 +76,8 @@ enum Takes {
     Nothing,
     Duration,
     Text,
+    /// `name=value` pairs ([`batch_spec`]).
+    Params,
 }
 
 /// The directives that exist: key, what follows it, and whether it may stand below the top.
@@ -82,6 +87,7 @@ const KNOWN: &[(&str, Takes, bool)] = &[
     ("statement-timeout", Takes::Duration, false),
     ("secure", Takes::Nothing, false),
     ("allow", Takes::Text, true),
+    ("batch", Takes::Params, false),
 ];
 
 /// The prefix of every directive.
@@ -184,6 +190,14 @@ pub fn read_line(line: &str) -> Option<Result<LineDirective<'_>, (String, String
                 )));
             }
         },
+        (Takes::Params, None) => {
+            return Some(Err((
+                format!("`{PREFIX}{known}` needs `table=<table>`"),
+                format!(
+                    "write e.g. `{PREFIX}{known} table=pets` (optionally `key=id` and `size=1000`)"
+                ),
+            )));
+        }
         (Takes::Text, None) => {
             return Some(Err((
                 format!("`{PREFIX}{known}` needs a rule and a reason"),
@@ -257,6 +271,13 @@ pub fn parse(content: &str) -> (Directives, Vec<DirectiveError>) {
             "secure" => out.secure = true,
             "lock-timeout" => out.lock_timeout = d.duration,
             "statement-timeout" => out.statement_timeout = d.duration,
+            "batch" => match batch_spec(d.value.unwrap_or(""), n) {
+                Ok(spec) => out.batch = Some(spec),
+                Err(e) => {
+                    error(e);
+                    continue;
+                }
+            },
             _ => {}
         }
         out.all.push(Directive {
@@ -265,7 +286,218 @@ pub fn parse(content: &str) -> (Directives, Vec<DirectiveError>) {
             line: n,
         });
     }
+    if let (Some(batch), Some(no_tx)) = (&out.batch, out.get("no-transaction")) {
+        errors.push(DirectiveError {
+            line: no_tx.line.max(batch.line),
+            message: format!(
+                "`{PREFIX}batch` and `{PREFIX}no-transaction` cannot be combined: a batch file already runs \
+                 outside a whole-file transaction, one short transaction per batch"
+            ),
+            help: format!("remove `{PREFIX}no-transaction`"),
+        });
+    }
     (out, errors)
+}
+
+/// `-- migrate:batch table=<table> [key=<col>,<col>…] [size=<rows>]`: the table the batched
+/// statement walks, the unique NOT NULL columns it walks it by (empty: its primary key), and a
+/// fixed batch size (else the size adapts to `backfill_batch_time`).
+///
+/// Names are written bare, exactly as the table or column is named (`pets`, `createdAt`), or in
+/// double quotes when they hold anything but letters, digits, `_` and `$` (`"pet table"`, with
+/// `""` for a quote). A table may be schema-qualified: `table=ops.pets`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BatchSpec {
+    /// The table's schema, when qualified.
+    pub schema: Option<String>,
+    /// The table.
+    pub table: String,
+    /// `key=`: the columns to walk by, in order; empty for the table's primary key.
+    pub key: Vec<String>,
+    /// `size=`: a fixed number of rows per batch.
+    pub size: Option<u32>,
+    /// The 1-based line of the directive.
+    pub line: usize,
+}
+
+/// The largest fixed batch `size=` accepts.
+pub const MAX_BATCH_SIZE: u32 = 1_000_000;
+
+/// The parameters of `-- migrate:batch` ([`BatchSpec`]).
+fn batch_spec(value: &str, line: usize) -> Result<BatchSpec, (String, String)> {
+    const PARAMS: [&str; 3] = ["table", "key", "size"];
+    let example = format!("{PREFIX}batch table=pets key=id size=1000");
+    let mut spec = BatchSpec {
+        schema: None,
+        table: String::new(),
+        key: Vec::new(),
+        size: None,
+        line,
+    };
+    let mut seen: Vec<&str> = Vec::new();
+    let mut rest = value.trim();
+    while !rest.is_empty() {
+        let Some((name, after)) = rest.split_once('=') else {
+            let word = rest.split_whitespace().next().unwrap_or(rest);
+            return Err((
+                format!("`{word}` in `{PREFIX}batch` is not `name=value`"),
+                format!("write the parameters as `name=value` separated by spaces: `{example}`"),
+            ));
+        };
+        let name = name.trim();
+        let Some(&param) = PARAMS.iter().find(|p| **p == name) else {
+            let help = match did_you_mean(name, PARAMS.iter().copied()) {
+                Some(p) => format!("did you mean `{p}=`? (`{example}`)"),
+                None => format!("the parameters are `table=`, `key=` and `size=`: `{example}`"),
+            };
+            return Err((
+                format!("`{name}=` is not a parameter of `{PREFIX}batch`"),
+                help,
+            ));
+        };
+        if seen.contains(&param) {
+            return Err((
+                format!("`{param}=` is given twice in `{PREFIX}batch`"),
+                "keep one of them".into(),
+            ));
+        }
+        seen.push(param);
+        let (names, after) = batch_names(after).map_err(|m| {
+            (
+                format!("`{param}=` in `{PREFIX}batch`: {m}"),
+                format!(
+                    "write a name bare (letters, digits, `_`, `$`) or in double quotes: `{example}`"
+                ),
+            )
+        })?;
+        rest = after.trim_start();
+        match param {
+            "table" => {
+                let one = match names.as_slice() {
+                    [one] => one.as_slice(),
+                    _ => &[][..],
+                };
+                match one {
+                    [table] => spec.table.clone_from(table),
+                    [schema, table] => {
+                        spec.schema = Some(schema.clone());
+                        spec.table.clone_from(table);
+                    }
+                    _ => {
+                        return Err((
+                            format!(
+                                "`table=` in `{PREFIX}batch` names one table, optionally `schema.table`"
+                            ),
+                            format!("write e.g. `{PREFIX}batch table=pets`"),
+                        ));
+                    }
+                }
+            }
+            "key" => {
+                for n in names {
+                    match n.as_slice() {
+                        [col] if !spec.key.contains(col) => spec.key.push(col.clone()),
+                        [col] => {
+                            return Err((
+                                format!("`key=` in `{PREFIX}batch` names `{col}` twice"),
+                                "name each key column once".into(),
+                            ));
+                        }
+                        _ => {
+                            return Err((
+                                format!("`key=` in `{PREFIX}batch` names columns, not `a.b`"),
+                                format!(
+                                    "write the columns of the table, comma-separated: `{PREFIX}batch table=t key=a,b`"
+                                ),
+                            ));
+                        }
+                    }
+                }
+            }
+            _ => {
+                let text: Vec<String> = names.iter().map(|n| n.join(".")).collect();
+                let text = text.join(",");
+                match text.parse::<u32>() {
+                    Ok(n) if (1..=MAX_BATCH_SIZE).contains(&n) => spec.size = Some(n),
+                    _ => {
+                        return Err((
+                            format!("`size={text}` in `{PREFIX}batch` is not a number of rows from 1 to {MAX_BATCH_SIZE}"),
+                            "write e.g. `size=1000`, or leave `size=` out so the batch size adapts to \
+                             `backfill_batch_time`"
+                                .to_string(),
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    if spec.table.is_empty() {
+        return Err((
+            format!("`{PREFIX}batch` needs `table=<table>`: the table its statement walks"),
+            format!("write e.g. `{example}`"),
+        ));
+    }
+    Ok(spec)
+}
+
+/// A comma-separated list of names, each `a` or `a.b`, bare or in double quotes; the rest of the
+/// text after the list (which ends at white space).
+fn batch_names(text: &str) -> Result<(Vec<Vec<String>>, &str), String> {
+    let mut out: Vec<Vec<String>> = vec![Vec::new()];
+    let mut chars = text.char_indices().peekable();
+    loop {
+        let part = match chars.peek().copied() {
+            Some((_, '"')) => {
+                chars.next();
+                let mut name = String::new();
+                loop {
+                    match chars.next() {
+                        Some((_, '"')) if chars.peek().is_some_and(|(_, c)| *c == '"') => {
+                            chars.next();
+                            name.push('"');
+                        }
+                        Some((_, '"')) => break,
+                        Some((_, c)) => name.push(c),
+                        None => return Err(format!("`{text}` has a quote that is never closed")),
+                    }
+                }
+                name
+            }
+            _ => {
+                let mut name = String::new();
+                while let Some(&(_, c)) = chars.peek() {
+                    if c.is_alphanumeric() || c == '_' || c == '$' {
+                        name.push(c);
+                        chars.next();
+                    } else {
+                        break;
+                    }
+                }
+                name
+            }
+        };
+        if part.is_empty() {
+            let at = chars.peek().map_or(text.len(), |(i, _)| *i);
+            return Err(match text[at..].chars().next() {
+                None => "a name is missing".to_string(),
+                Some(c) if c.is_whitespace() => "a name is missing".to_string(),
+                Some(c) => format!("`{c}` cannot stand in a bare name"),
+            });
+        }
+        out.last_mut().expect("one list at least").push(part);
+        match chars.peek().copied() {
+            Some((_, ',')) => {
+                chars.next();
+                out.push(Vec::new());
+            }
+            Some((_, '.')) => {
+                chars.next();
+            }
+            Some((i, c)) if c.is_whitespace() => return Ok((out, &text[i..])),
+            None => return Ok((out, "")),
+            Some((_, c)) => return Err(format!("`{c}` cannot stand in a bare name")),
+        }
+    }
 }
 
 fn unknown_message(key: &str) -> String {
@@ -424,5 +656,61 @@ mod tests {
                 ),
             ]
         );
+    }
+
+    #[test]
+    fn reads_a_batch_directive() {
+        let (d, e) = parse("-- migrate:batch table=pets\nUPDATE pets SET a = 1 WHERE :batch;\n");
+        assert!(e.is_empty(), "{e:?}");
+        let b = d.batch.expect("a batch file");
+        assert_eq!(
+            (b.schema, b.table.as_str(), b.key.len(), b.size, b.line),
+            (None, "pets", 0, None, 1)
+        );
+        let (d, e) = parse(
+            "-- Fill it.\n-- migrate:batch table=ops.\"Pet Table\" key=tenant_id,\"Id\"\"x\" size=500\n",
+        );
+        assert!(e.is_empty(), "{e:?}");
+        let b = d.batch.expect("a batch file");
+        assert_eq!(b.schema.as_deref(), Some("ops"));
+        assert_eq!(b.table, "Pet Table");
+        assert_eq!(b.key, ["tenant_id", "Id\"x"]);
+        assert_eq!((b.size, b.line), (Some(500), 2));
+    }
+
+    #[test]
+    fn bad_batch_directives_say_how_to_fix_them() {
+        for (sql, needle) in [
+            ("-- migrate:batch\n", "needs `table=<table>`"),
+            ("-- migrate:batch key=id\n", "needs `table=<table>`"),
+            ("-- migrate:batch tabel=pets\n", "did you mean `table=`?"),
+            ("-- migrate:batch table=pets table=cats\n", "given twice"),
+            ("-- migrate:batch table=pets size=0\n", "from 1 to 1000000"),
+            (
+                "-- migrate:batch table=pets size=many\n",
+                "not a number of rows",
+            ),
+            ("-- migrate:batch table=a.b.c\n", "names one table"),
+            (
+                "-- migrate:batch table=pets key=id,id\n",
+                "names `id` twice",
+            ),
+            ("-- migrate:batch table=pets key=\n", "a name is missing"),
+            (
+                "-- migrate:batch table=pet-s\n",
+                "`-` cannot stand in a bare name",
+            ),
+            ("-- migrate:batch table=\"pets\n", "never closed"),
+            ("-- migrate:batch pets\n", "is not `name=value`"),
+            (
+                "-- migrate:batch table=pets\n-- migrate:no-transaction\n",
+                "cannot be combined",
+            ),
+            ("SELECT 1;\n-- migrate:batch table=pets\n", "not at the top"),
+        ] {
+            let e = errors(sql);
+            assert_eq!(e.len(), 1, "{sql}: {e:?}");
+            assert!(e[0].1.contains(needle), "{sql}: {e:?}");
+        }
     }
 }

@@ -20,6 +20,7 @@
 //! edit visible (`migrate check`, `cargo build`), and makes two branches that both add migrations
 //! conflict in git rather than merge silently into an order nobody tested.
 
+pub mod batch;
 pub(crate) mod checksum;
 pub(crate) mod content;
 mod dir;

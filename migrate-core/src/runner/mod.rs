@@ -74,6 +74,9 @@ pub struct Source {
     /// `-- migrate:statement-timeout`: this file's statement timeout (zero: none), instead of
     /// [`Options::statement_timeout`].
     pub statement_timeout: Option<Duration>,
+    /// `-- migrate:batch`: a batched backfill, run by [`crate::batch`] one short transaction per
+    /// batch instead of in one transaction.
+    pub batch: Option<crate::migration::directive::BatchSpec>,
     /// What its text holds that the runner refuses to run (NUL bytes, directive errors): a
     /// migration the database has not applied is refused for it ([`admit`]); one it applied with
     /// this very content is only warned about ([`Event::Tolerated`]).
@@ -102,6 +105,7 @@ impl Source {
             secure: false,
             lock_timeout: directives.lock_timeout,
             statement_timeout: directives.statement_timeout,
+            batch: directives.batch,
             problems,
             content: content.to_string(),
         })
@@ -125,6 +129,7 @@ impl Source {
             secure: false,
             lock_timeout: m.directives.lock_timeout,
             statement_timeout: m.directives.statement_timeout,
+            batch: m.directives.batch.clone(),
             problems: m.problems.clone(),
         })
     }
@@ -135,7 +140,7 @@ impl Source {
     /// it: an [`EmbeddedMigration`] may be written by hand, without the macro's checks.
     pub fn from_embedded(m: &EmbeddedMigration) -> Result<Source, RunError> {
         let content = without_bom(m.content);
-        let problems = content::check_text(content).1;
+        let (directives, problems) = content::check_text(content);
         Ok(Source {
             version: m.version,
             name: m.name.to_string(),
@@ -146,6 +151,7 @@ impl Source {
             secure: false,
             lock_timeout: m.lock_timeout,
             statement_timeout: m.statement_timeout,
+            batch: directives.batch,
             problems,
         })
     }
@@ -294,6 +300,10 @@ pub struct Options {
     pub runner_lock_timeout: Option<Duration>,
     /// While waiting for another runner, how often to say so ([`Event::Waiting`]). Default 15 s.
     pub wait_report: Duration,
+    /// A batch file's target batch duration: its batch size adapts to it. Default 200 ms.
+    pub backfill_batch_time: Duration,
+    /// A batch file's pause between batches (zero: none), leaving room for other writers.
+    pub backfill_pause: Duration,
 }
 
 impl Default for Options {
@@ -309,6 +319,8 @@ impl Default for Options {
             applied_by: std::env::var("USER").unwrap_or_default(),
             runner_lock_timeout: Some(Duration::from_millis(DEFAULT_RUNNER_LOCK_TIMEOUT_MS)),
             wait_report: Duration::from_secs(15),
+            backfill_batch_time: crate::batch::DEFAULT_BATCH_TIME,
+            backfill_pause: Duration::ZERO,
         }
     }
 }
@@ -420,6 +432,25 @@ pub enum Event {
         version: u64,
         /// Its name, as the history records it.
         name: String,
+    },
+    /// A batch of a batch file committed: how far its walk is.
+    Backfill {
+        /// Its version.
+        version: u64,
+        /// Its name.
+        name: String,
+        /// Where the walk stands.
+        tick: crate::batch::Tick,
+    },
+    /// Dry run of a batch file: its rows, a timed sample of batches (rolled back), and the
+    /// expected duration of the whole walk.
+    BackfillEstimate {
+        /// Its version.
+        version: u64,
+        /// Its name.
+        name: String,
+        /// What the dry run measured.
+        estimate: crate::batch::Estimate,
     },
     /// Applied in the database with the content its file has now, and holding what the runner
     /// refuses today (e.g. a directive misspelled before directives were checked): a warning,
@@ -757,6 +788,30 @@ pub enum RunError {
     /// The history table's name is not usable (the message says why).
     #[error("{0}")]
     BadHistoryTable(String),
+    /// A batch file's backfill is paused (`migrate backfill pause`): it and the migrations after
+    /// it were not run.
+    #[error(
+        "migration {version}_{name} is a backfill that is paused: it and the migrations after it were not run"
+    )]
+    BackfillPaused {
+        /// Its version.
+        version: u64,
+        /// Its name.
+        name: String,
+    },
+    /// A batch file that cannot be walked (no key, a nullable key column, no such table, ...);
+    /// nothing of it ran.
+    #[error("migration {version}_{name} {message}")]
+    Backfill {
+        /// Its version.
+        version: u64,
+        /// Its name.
+        name: String,
+        /// What is wrong.
+        message: String,
+        /// How to fix it.
+        help: String,
+    },
     /// A database error outside a migration's own statements.
     #[error(transparent)]
     Db(#[from] DbError),
@@ -810,6 +865,8 @@ impl Explain for RunError {
             RunError::InProgress { .. } => "in-progress",
             RunError::ConnectionLost { .. } => "connection-lost",
             RunError::BadHistoryTable(_) => "bad-history-table",
+            RunError::BackfillPaused { .. } => "backfill-paused",
+            RunError::Backfill { .. } => "backfill",
             RunError::Db(e) => e.code(),
         }
     }
@@ -858,6 +915,11 @@ impl Explain for RunError {
             RunError::BadHistoryTable(_) => {
                 Some("change `history_table` in migrate.toml (or the Migrator's history table)".into())
             }
+            RunError::BackfillPaused { version, .. } => Some(format!(
+                "`migrate backfill resume {version}` lets it go on; then `migrate up` (or `migrate backfill run`) \
+                 finishes it from where it stopped and applies what follows"
+            )),
+            RunError::Backfill { help, .. } => Some(help.clone()),
             RunError::Db(e) => e.help.clone(),
             _ => None,
         }
@@ -1014,15 +1076,19 @@ async fn up_locked(
             name: s.name.clone(),
             description: s.description.clone(),
         });
-        let outcome = db
-            .apply(Apply {
-                source: s,
-                opts,
-                last: i + 1 == count,
-                report: &mut *report,
-            })
-            .await
-            .map_err(|e| in_migration(s, e))?;
+        let outcome = match s.batch {
+            Some(_) => crate::batch::apply(db, s, opts, &mut *report).await,
+            None => {
+                db.apply(Apply {
+                    source: s,
+                    opts,
+                    last: i + 1 == count,
+                    report: &mut *report,
+                })
+                .await
+            }
+        }
+        .map_err(|e| in_migration(s, e))?;
         match outcome {
             Some((ms, rows)) => {
                 report(Event::Applied {
@@ -1221,6 +1287,37 @@ async fn dry_run(
             name: s.name.clone(),
             description: s.description.clone(),
         });
+        if s.batch.is_some() {
+            // A sample of batches, timed and undone: what follows may depend on the whole walk,
+            // which the dry run did not do.
+            if let Err(e) = db.dry_run_savepoint(s, opts).await {
+                result = Err(db.error(e));
+                break;
+            }
+            let sampled = crate::batch::sample(db, s, opts).await;
+            if let Err(e) = db.dry_run_undo().await {
+                result = Err(db.error(e));
+                break;
+            }
+            match sampled {
+                Ok(estimate) => {
+                    summary
+                        .applied
+                        .push((s.version, s.name.clone(), estimate.sampled_ms));
+                    report(Event::BackfillEstimate {
+                        version: s.version,
+                        name: s.name.clone(),
+                        estimate,
+                    });
+                    skipped.get_or_insert_with(|| format!("{}_{}", s.version, s.name));
+                    continue;
+                }
+                Err(e) => {
+                    result = Err(e);
+                    break;
+                }
+            }
+        }
         if !db.runs_in_transaction(s) {
             if let Err(e) = report_not_run(s, db.dialect(), report) {
                 result = Err(e);

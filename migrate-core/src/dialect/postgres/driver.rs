@@ -564,6 +564,44 @@ impl Driver for PgDriver<'_> {
         })
     }
 
+    fn fetch_texts<'a>(
+        &'a mut self,
+        sql: &'a str,
+    ) -> BoxFuture<'a, Result<Vec<Vec<Option<String>>>, sqlx::Error>> {
+        let c = self.conn.get();
+        Box::pin(async move {
+            let rows = sqlx::Executor::fetch_all(c, sqlx::raw_sql(sql)).await?;
+            rows.iter()
+                .map(|r| (0..r.len()).map(|i| r.try_get::<Option<String>, _>(i)).collect())
+                .collect()
+        })
+    }
+
+    fn begin_batch<'a>(
+        &'a mut self,
+        lock_timeout: Option<Duration>,
+        statement_timeout: Option<Duration>,
+    ) -> BoxFuture<'a, Result<(), sqlx::Error>> {
+        let ms = |d: Option<Duration>| d.map_or(0, duration::as_millis);
+        let sql = format!(
+            "BEGIN; SET LOCAL lock_timeout = '{}ms'; SET LOCAL statement_timeout = '{}ms'",
+            ms(lock_timeout),
+            ms(statement_timeout)
+        );
+        let c = self.conn.get();
+        Box::pin(async move { run(c, &sql).await.map(drop) })
+    }
+
+    fn gives_way(&self, e: &sqlx::Error) -> Option<&'static str> {
+        match sqlstate(e).as_deref() {
+            Some("55P03") => Some("lock timeout"),
+            Some("57014") => Some("statement timeout"),
+            Some("40P01") => Some("deadlock"),
+            Some("40001") => Some("serialization failure"),
+            _ => None,
+        }
+    }
+
     fn introspect<'a>(
         &'a mut self,
         opts: &'a IntrospectOptions,

@@ -155,6 +155,81 @@ impl Runtime for Postgres {
             table_ident(table)
         )
     }
+
+    fn create_backfills_sql(&self, table: &str) -> String {
+        let t = table_ident(table);
+        format!(
+            "{}CREATE TABLE IF NOT EXISTS {t} (\n    \
+             version bigint PRIMARY KEY,\n    \
+             name text NOT NULL,\n    \
+             table_name text NOT NULL,\n    \
+             key_columns text NOT NULL,\n    \
+             last_key text,\n    \
+             rows_done bigint NOT NULL DEFAULT 0,\n    \
+             rows_changed bigint NOT NULL DEFAULT 0,\n    \
+             rows_estimated bigint,\n    \
+             batch_size integer NOT NULL,\n    \
+             batches bigint NOT NULL DEFAULT 0,\n    \
+             state text NOT NULL DEFAULT 'running' CHECK (state IN ('running', 'paused', 'finished')),\n    \
+             started_at timestamptz NOT NULL DEFAULT clock_timestamp(),\n    \
+             updated_at timestamptz NOT NULL DEFAULT clock_timestamp(),\n    \
+             finished_at timestamptz,\n    \
+             runner text\n)",
+            create_schema_sql(table)
+        )
+    }
+
+    fn select_backfills_sql(&self, table: &str, filter: &str, lock: bool) -> String {
+        let time = |c: &str| {
+            format!("to_char({c} AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')")
+        };
+        format!(
+            "SELECT version::text, name, table_name, key_columns, last_key, rows_done::text, rows_changed::text, \
+             rows_estimated::text, batch_size::text, batches::text, state, {}, {}, {}, runner FROM {} \
+             WHERE {filter} ORDER BY version{}",
+            time("started_at"),
+            time("updated_at"),
+            time("finished_at"),
+            table_ident(table),
+            if lock { " FOR UPDATE" } else { "" }
+        )
+    }
+
+    fn now_sql(&self) -> &'static str {
+        "clock_timestamp()"
+    }
+
+    fn key_literal_sql(&self, column: &str) -> String {
+        format!("quote_literal({column}::text)")
+    }
+
+    fn table_columns_sql(&self, schema: Option<&str>, table: &str) -> String {
+        let name = match schema {
+            Some(s) => format!("{}.{}", ident(s), ident(table)),
+            None => ident(table),
+        };
+        // `indkey` is an `int2vector`, whose subscripts start at 0.
+        format!(
+            "SELECT a.attname::text, COALESCE(array_position(i.indkey::int2[], a.attnum) - array_lower(i.indkey::int2[], 1) + 1, 0)::text, \
+             CASE WHEN a.attnotnull THEN '1' ELSE '0' END \
+             FROM pg_catalog.pg_attribute a \
+             LEFT JOIN pg_catalog.pg_index i ON i.indrelid = a.attrelid AND i.indisprimary \
+             WHERE a.attrelid = to_regclass({}) AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum",
+            postgres::literal(&name)
+        )
+    }
+
+    fn estimate_rows_sql(&self, schema: Option<&str>, table: &str) -> Option<String> {
+        let name = match schema {
+            Some(s) => format!("{}.{}", ident(s), ident(table)),
+            None => ident(table),
+        };
+        // `reltuples` is -1 until the table was first analysed.
+        Some(format!(
+            "SELECT reltuples::bigint::text FROM pg_catalog.pg_class WHERE oid = to_regclass({})",
+            postgres::literal(&name)
+        ))
+    }
 }
 
 /// Creates the schema of a schema-qualified history table when it is missing. The existence

@@ -418,6 +418,39 @@ impl Driver for SqliteDriver<'_> {
         })
     }
 
+    fn fetch_texts<'a>(
+        &'a mut self,
+        sql: &'a str,
+    ) -> BoxFuture<'a, Result<Vec<Vec<Option<String>>>, sqlx::Error>> {
+        let c = self.conn.get();
+        Box::pin(async move {
+            let rows = sqlx::Executor::fetch_all(c, sqlx::raw_sql(sql)).await?;
+            rows.iter()
+                .map(|r| (0..r.len()).map(|i| r.try_get::<Option<String>, _>(i)).collect())
+                .collect()
+        })
+    }
+
+    /// `BEGIN IMMEDIATE`, waiting for the write lock at most the lock timeout; SQLite has no
+    /// statement timeout.
+    fn begin_batch<'a>(
+        &'a mut self,
+        lock_timeout: Option<std::time::Duration>,
+        statement_timeout: Option<std::time::Duration>,
+    ) -> BoxFuture<'a, Result<(), sqlx::Error>> {
+        let _ = statement_timeout;
+        let busy = lock_timeout
+            .map_or(i32::MAX as u64, crate::duration::as_millis)
+            .min(i32::MAX as u64);
+        let sql = format!("PRAGMA busy_timeout = {busy}; BEGIN IMMEDIATE");
+        let c = self.conn.get();
+        Box::pin(async move { run(c, &sql).await.map(drop) })
+    }
+
+    fn gives_way(&self, e: &sqlx::Error) -> Option<&'static str> {
+        is_busy(e).then_some("database is locked")
+    }
+
     fn introspect<'a>(
         &'a mut self,
         opts: &'a IntrospectOptions,

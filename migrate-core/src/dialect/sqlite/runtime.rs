@@ -212,6 +212,62 @@ impl Runtime for Sqlite {
             table_ident(table)
         )
     }
+
+    fn create_backfills_sql(&self, table: &str) -> String {
+        let t = table_ident(table);
+        format!(
+            "CREATE TABLE IF NOT EXISTS {t} (\n    \
+             version integer PRIMARY KEY,\n    \
+             name text NOT NULL,\n    \
+             table_name text NOT NULL,\n    \
+             key_columns text NOT NULL,\n    \
+             last_key text,\n    \
+             rows_done integer NOT NULL DEFAULT 0,\n    \
+             rows_changed integer NOT NULL DEFAULT 0,\n    \
+             rows_estimated integer,\n    \
+             batch_size integer NOT NULL,\n    \
+             batches integer NOT NULL DEFAULT 0,\n    \
+             state text NOT NULL DEFAULT 'running' CHECK (state IN ('running', 'paused', 'finished')),\n    \
+             started_at text NOT NULL DEFAULT ({NOW}),\n    \
+             updated_at text NOT NULL DEFAULT ({NOW}),\n    \
+             finished_at text,\n    \
+             runner text\n)"
+        )
+    }
+
+    /// No `FOR UPDATE`: a batch holds the write lock of the whole file (`BEGIN IMMEDIATE`).
+    fn select_backfills_sql(&self, table: &str, filter: &str, lock: bool) -> String {
+        let _ = lock;
+        format!(
+            "SELECT CAST(version AS TEXT), name, table_name, key_columns, last_key, CAST(rows_done AS TEXT), \
+             CAST(rows_changed AS TEXT), CAST(rows_estimated AS TEXT), CAST(batch_size AS TEXT), \
+             CAST(batches AS TEXT), state, started_at, updated_at, finished_at, runner FROM {} \
+             WHERE {filter} ORDER BY version",
+            table_ident(table)
+        )
+    }
+
+    fn now_sql(&self) -> &'static str {
+        NOW
+    }
+
+    fn key_literal_sql(&self, column: &str) -> String {
+        format!("quote({column})")
+    }
+
+    /// An `INTEGER PRIMARY KEY` (the rowid) is never NULL, though `notnull` does not say so.
+    fn table_columns_sql(&self, schema: Option<&str>, table: &str) -> String {
+        let args = match schema {
+            Some(s) => format!("{}, {}", literal(table), literal(s)),
+            None => literal(table),
+        };
+        format!(
+            "SELECT name, CAST(pk AS TEXT), CASE WHEN \"notnull\" OR (pk = 1 AND upper(type) = 'INTEGER' \
+             AND (SELECT count(*) FROM pragma_table_info({args}) WHERE pk > 0) = 1) THEN '1' ELSE '0' END \
+             FROM pragma_table_info({args}) ORDER BY cid"
+        )
+    }
+
 }
 
 /// The enums SQLite can give back: those a column of some table uses directly (not as an array),

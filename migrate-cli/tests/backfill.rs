@@ -1,0 +1,559 @@
+//! Batched backfills through the `migrate` binary, on a real PostgreSQL database and a SQLite
+//! file: a run killed mid-way resumes and touches every row exactly once, two runners share one
+//! backfill, the dry run changes nothing and estimates, composite keys, tables without a usable
+//! key, pause and resume, and batch files the runner refuses.
+//!
+//! Each batch file's UPDATE increments a counter column (`n = n + 1`), so a row updated twice,
+//! or never, shows.
+
+use std::fs;
+use std::path::Path;
+use std::process::{Child, Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+use migrate_core::db::Connection;
+use migrate_core::migration::{MigrationDir, Version};
+use migrate_tests::pg::TestDb;
+use migrate_tests::sqlite::TestFile;
+use tempfile::TempDir;
+
+/// A database of either dialect, kept alive as long as the test needs it.
+struct Target {
+    dialect: &'static str,
+    url: String,
+    _pg: Option<TestDb>,
+    _file: Option<TestFile>,
+}
+
+async fn postgres() -> Target {
+    let db = TestDb::new().await;
+    Target {
+        dialect: "postgres",
+        url: db.url.clone(),
+        _pg: Some(db),
+        _file: None,
+    }
+}
+
+fn sqlite() -> Target {
+    let f = TestFile::new();
+    Target {
+        dialect: "sqlite",
+        url: f.url.clone(),
+        _pg: None,
+        _file: Some(f),
+    }
+}
+
+async fn targets() -> Vec<Target> {
+    vec![postgres().await, sqlite()]
+}
+
+fn migrate(dir: &Path, url: &str, args: &[&str]) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_migrate"));
+    cmd.current_dir(dir)
+        .args(args)
+        .args(["--database-url", url])
+        .env_remove("DATABASE_URL")
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::null());
+    cmd
+}
+
+fn run(dir: &Path, url: &str, args: &[&str]) -> Output {
+    migrate(dir, url, args).output().expect("migrate runs")
+}
+
+fn spawn(dir: &Path, url: &str, args: &[&str]) -> Child {
+    migrate(dir, url, args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn migrate")
+}
+
+fn text(o: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}
+
+/// A project of `dialect` with `config` appended to its migrate.toml and the given files, one
+/// second apart; their versions.
+fn project(dialect: &str, config: &str, files: &[(&str, &str)]) -> (TempDir, Vec<String>) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    fs::write(
+        dir.path().join("migrate.toml"),
+        format!(
+            "dialect = \"{dialect}\"\nschema = \"schema.toml\"\nmigrations = \"migrations\"\n{config}"
+        ),
+    )
+    .expect("config");
+    fs::write(dir.path().join("schema.toml"), "").expect("schema");
+    let mut md = MigrationDir::create(dir.path().join("migrations")).expect("migration dir");
+    let start = Version::parse("20240101000000").expect("version");
+    let mut versions = Vec::new();
+    for (name, sql) in files {
+        let path = md.add_at(name, sql, start).expect("add migration");
+        let file = path
+            .file_name()
+            .expect("a file")
+            .to_string_lossy()
+            .into_owned();
+        versions.push(file[..14].to_string());
+    }
+    (dir, versions)
+}
+
+/// `CREATE TABLE items` with `rows` rows (ids 1..=rows), a value to fill and a counter.
+fn create_items(rows: u32) -> String {
+    format!(
+        "CREATE TABLE items (id integer PRIMARY KEY, grp integer NOT NULL, v integer, n integer NOT NULL DEFAULT 0);\n\
+         WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < {rows}) \
+         INSERT INTO items (id, grp) SELECT x, x % 7 FROM c;\n"
+    )
+}
+
+const FILL: &str = "-- migrate:batch table=items size=50\n-- Fill v.\n\
+                    UPDATE items SET v = id * 2, n = n + 1 WHERE v IS NULL AND :batch;\n";
+
+async fn int(url: &str, sql: &str) -> i64 {
+    let mut c = Connection::connect(url).await.expect("connect");
+    let n = c
+        .fetch_int(sql)
+        .await
+        .unwrap_or_else(|e| panic!("{sql}: {e}"));
+    c.close().await;
+    n
+}
+
+/// The value of `sql`, or `None` while it fails (the table is not there yet).
+async fn try_int(url: &str, sql: &str) -> Option<i64> {
+    let mut c = Connection::connect(url).await.ok()?;
+    let n = c.fetch_int(sql).await.ok();
+    c.close().await;
+    n
+}
+
+/// Waits until `sql` gives a positive number; bounded, so a hang fails instead of blocking.
+async fn until(url: &str, sql: &str) {
+    let deadline = Instant::now() + Duration::from_secs(120);
+    while try_int(url, sql).await.unwrap_or(0) <= 0 {
+        assert!(Instant::now() < deadline, "never observed: {sql}");
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+}
+
+/// Every row filled, and by exactly one run of the statement.
+async fn every_row_once(url: &str, rows: i64, what: &str) {
+    assert_eq!(int(url, "SELECT count(*) FROM items").await, rows, "{what}");
+    assert_eq!(
+        int(
+            url,
+            "SELECT count(*) FROM items WHERE n <> 1 OR v IS NULL OR v <> id * 2"
+        )
+        .await,
+        0,
+        "{what}: a row was updated twice or never"
+    );
+}
+
+fn wait(child: Child) -> Output {
+    child.wait_with_output().expect("migrate ends")
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn a_killed_run_resumes_after_its_last_batch_and_updates_every_row_once() {
+    for t in targets().await {
+        let rows = 10_000;
+        let (p, v) = project(
+            t.dialect,
+            "backfill_pause = \"20ms\"\n",
+            &[
+                ("create_items", &create_items(rows)),
+                ("fill_items", FILL),
+                ("after", "CREATE TABLE after_fill (id integer);\n"),
+            ],
+        );
+        let child = spawn(p.path(), &t.url, &["up"]);
+        until(
+            &t.url,
+            "SELECT count(*) FROM migrate_backfills WHERE batches >= 1",
+        )
+        .await;
+        let mut child = child;
+        child.kill().expect("SIGKILL");
+        let _ = wait(child);
+        let what = format!("{}: killed", t.dialect);
+        assert_eq!(
+            int(
+                &t.url,
+                "SELECT count(*) FROM migrate_backfills WHERE state = 'running'"
+            )
+            .await,
+            1,
+            "{what}: the run was killed before it finished"
+        );
+        let recorded = format!(
+            "SELECT count(*) FROM migrate_history WHERE version = {}",
+            v[1]
+        );
+        assert_eq!(
+            int(&t.url, &recorded).await,
+            0,
+            "{what}: not recorded as applied"
+        );
+        let done = int(&t.url, "SELECT rows_done FROM migrate_backfills").await;
+        assert_eq!(
+            int(&t.url, "SELECT count(*) FROM items WHERE n = 1").await,
+            done,
+            "{what}: the progress row says exactly what committed"
+        );
+        assert_eq!(
+            int(&t.url, "SELECT count(*) FROM items WHERE n > 1").await,
+            0,
+            "{what}"
+        );
+        let again = run(p.path(), &t.url, &["up"]);
+        assert!(again.status.success(), "{what}: {}", text(&again));
+        every_row_once(&t.url, i64::from(rows), &what).await;
+        assert_eq!(
+            int(&t.url, &recorded).await,
+            1,
+            "{what}: recorded once done"
+        );
+        assert_eq!(
+            int(
+                &t.url,
+                "SELECT rows_done FROM migrate_backfills WHERE state = 'finished'"
+            )
+            .await,
+            i64::from(rows),
+            "{what}"
+        );
+        assert_eq!(
+            int(&t.url, "SELECT count(*) FROM after_fill").await,
+            0,
+            "{what}: the file after it ran once it finished"
+        );
+    }
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn two_runners_share_one_backfill_and_never_the_same_batch() {
+    for t in targets().await {
+        let rows = 6_000;
+        let (p, v) = project(
+            t.dialect,
+            "backfill_pause = \"2ms\"\n",
+            &[("create_items", &create_items(rows)), ("fill_items", FILL)],
+        );
+        let first = run(p.path(), &t.url, &["up", "--to", &v[0]]);
+        assert!(first.status.success(), "{}", text(&first));
+        let a = spawn(p.path(), &t.url, &["backfill", "run"]);
+        let b = spawn(p.path(), &t.url, &["backfill", "run"]);
+        let (a, b) = (wait(a), wait(b));
+        let what = format!("{}: two runners", t.dialect);
+        assert!(a.status.success(), "{what}: {}", text(&a));
+        assert!(b.status.success(), "{what}: {}", text(&b));
+        every_row_once(&t.url, i64::from(rows), &what).await;
+        let recorded = format!(
+            "SELECT count(*) FROM migrate_history WHERE version = {}",
+            v[1]
+        );
+        assert_eq!(int(&t.url, &recorded).await, 1, "{what}");
+        let finished = [&a, &b]
+            .iter()
+            .filter(|o| text(o).contains(&format!("applied  {}_fill_items", v[1])))
+            .count();
+        assert_eq!(
+            finished, 1,
+            "{what}: one runner finishes it, the other sees it done"
+        );
+        assert_eq!(
+            int(&t.url, "SELECT rows_done FROM migrate_backfills").await,
+            i64::from(rows),
+            "{what}: every batch counted once"
+        );
+    }
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn the_dry_run_changes_nothing_and_estimates_the_duration() {
+    for t in targets().await {
+        let rows = 3_000;
+        let (p, v) = project(
+            t.dialect,
+            "",
+            &[("create_items", &create_items(rows)), ("fill_items", FILL)],
+        );
+        let first = run(p.path(), &t.url, &["up", "--to", &v[0]]);
+        assert!(first.status.success(), "{}", text(&first));
+        let dry = run(p.path(), &t.url, &["up", "--dry-run"]);
+        let what = format!("{}: dry run", t.dialect);
+        let shown = text(&dry);
+        assert!(dry.status.success(), "{what}: {shown}");
+        assert!(
+            shown.contains(&format!("would backfill {}_fill_items: 3,000 rows", v[1])),
+            "{what}: {shown}"
+        );
+        assert!(shown.contains("estimated total:"), "{what}: {shown}");
+        assert_eq!(
+            int(
+                &t.url,
+                "SELECT count(*) FROM items WHERE v IS NOT NULL OR n <> 0"
+            )
+            .await,
+            0,
+            "{what}: rows changed"
+        );
+        assert_eq!(
+            try_int(&t.url, "SELECT count(*) FROM migrate_backfills")
+                .await
+                .unwrap_or(0),
+            0,
+            "{what}: progress recorded"
+        );
+        assert_eq!(
+            int(&t.url, "SELECT count(*) FROM migrate_history").await,
+            1,
+            "{what}"
+        );
+        let json = run(p.path(), &t.url, &["up", "--dry-run", "--format", "json"]);
+        let line = String::from_utf8_lossy(&json.stdout)
+            .lines()
+            .find(|l| l.contains("\"backfill_estimate\""))
+            .map(str::to_string)
+            .unwrap_or_else(|| panic!("{what}: no estimate in {}", text(&json)));
+        let value: serde_json::Value = serde_json::from_str(&line).expect("JSON");
+        assert_eq!(value["rows"], 3000, "{what}: {line}");
+        assert_eq!(value["rows_counted"], true, "{what}: {line}");
+        assert!(value["estimated_ms"].is_u64(), "{what}: {line}");
+    }
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn composite_keys_are_walked_in_their_order() {
+    for t in targets().await {
+        let create = "CREATE TABLE items (grp integer NOT NULL, id integer NOT NULL, v integer, \
+                      n integer NOT NULL DEFAULT 0, PRIMARY KEY (grp, id));\n\
+                      WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 2000) \
+                      INSERT INTO items (grp, id) SELECT x % 7, x FROM c;\n";
+        let fill = "-- migrate:batch table=items size=33\nUPDATE items SET v = id * 2, n = n + 1 WHERE :batch;\n";
+        let (p, _) = project(
+            t.dialect,
+            "",
+            &[("create_items", create), ("fill_items", fill)],
+        );
+        let up = run(p.path(), &t.url, &["up"]);
+        let what = format!("{}: composite key", t.dialect);
+        assert!(up.status.success(), "{what}: {}", text(&up));
+        every_row_once(&t.url, 2000, &what).await;
+        assert_eq!(
+            int(&t.url, "SELECT batches FROM migrate_backfills").await,
+            (2000 + 32) / 33,
+            "{what}: batches of exactly size= rows"
+        );
+        let key = int(
+            &t.url,
+            "SELECT count(*) FROM migrate_backfills WHERE key_columns = '[\"grp\",\"id\"]'",
+        )
+        .await;
+        assert_eq!(key, 1, "{what}: walked by both key columns, in order");
+    }
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn a_table_without_a_usable_key_is_refused_with_the_fix() {
+    for t in targets().await {
+        let create = "CREATE TABLE items (id integer NOT NULL, grp integer, v integer, n integer NOT NULL DEFAULT 0);\n\
+                      INSERT INTO items (id) VALUES (1), (2), (3);\n";
+        for (fill, needle) in [
+            (
+                "-- migrate:batch table=items\nUPDATE items SET n = n + 1 WHERE :batch;\n",
+                "has no primary key",
+            ),
+            (
+                "-- migrate:batch table=items key=grp\nUPDATE items SET n = n + 1 WHERE :batch;\n",
+                "`grp`, which may be NULL",
+            ),
+            (
+                "-- migrate:batch table=items key=nope\nUPDATE items SET n = n + 1 WHERE :batch;\n",
+                "`nope`, which table `items` does not have",
+            ),
+            (
+                "-- migrate:batch table=itemz\nUPDATE itemz SET n = n + 1 WHERE :batch;\n",
+                "`itemz`, which does not exist",
+            ),
+        ] {
+            let (p, v) = project(
+                t.dialect,
+                "",
+                &[("create_items", create), ("fill_items", fill)],
+            );
+            let up = run(p.path(), &t.url, &["up"]);
+            let what = format!("{}: {needle}", t.dialect);
+            let shown = text(&up);
+            assert_eq!(up.status.code(), Some(1), "{what}: {shown}");
+            assert!(shown.contains(needle), "{what}: {shown}");
+            assert!(
+                shown.contains("add `key=…`") || shown.contains("check `table=`"),
+                "{what}: the fix: {shown}"
+            );
+            assert_eq!(
+                int(&t.url, "SELECT count(*) FROM items WHERE n > 0").await,
+                0,
+                "{what}"
+            );
+            let recorded = format!(
+                "SELECT count(*) FROM migrate_history WHERE version = {}",
+                v[1]
+            );
+            assert_eq!(int(&t.url, &recorded).await, 0, "{what}");
+            let _ = Connection::connect(&t.url)
+                .await
+                .expect("connect")
+                .execute("DROP TABLE items; DROP TABLE migrate_history")
+                .await;
+        }
+        // Named as its unique NOT NULL key, the same table walks.
+        let fill = "-- migrate:batch table=items key=id\nUPDATE items SET v = id * 2, n = n + 1 WHERE :batch;\n";
+        let (p, _) = project(
+            t.dialect,
+            "",
+            &[("create_items", create), ("fill_items", fill)],
+        );
+        let up = run(p.path(), &t.url, &["up"]);
+        assert!(up.status.success(), "{}: {}", t.dialect, text(&up));
+        every_row_once(&t.url, 3, t.dialect).await;
+    }
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn a_paused_backfill_stops_up_until_it_is_resumed() {
+    for t in targets().await {
+        let rows = 10_000;
+        let (p, v) = project(
+            t.dialect,
+            "backfill_pause = \"20ms\"\n",
+            &[
+                ("create_items", &create_items(rows)),
+                ("fill_items", FILL),
+                ("after", "CREATE TABLE after_fill (id integer);\n"),
+            ],
+        );
+        let child = spawn(p.path(), &t.url, &["up"]);
+        until(
+            &t.url,
+            "SELECT count(*) FROM migrate_backfills WHERE batches >= 1",
+        )
+        .await;
+        let pause = run(p.path(), &t.url, &["backfill", "pause"]);
+        let what = format!("{}: pause", t.dialect);
+        assert!(pause.status.success(), "{what}: {}", text(&pause));
+        let up = wait(child);
+        let shown = text(&up);
+        assert_eq!(up.status.code(), Some(3), "{what}: {shown}");
+        assert!(
+            shown.contains("is a backfill that is paused"),
+            "{what}: {shown}"
+        );
+        assert!(shown.contains("migrate backfill resume"), "{what}: {shown}");
+        assert!(
+            try_int(&t.url, "SELECT count(*) FROM after_fill")
+                .await
+                .is_none(),
+            "{what}: the file after it did not run"
+        );
+        let status = run(
+            p.path(),
+            &t.url,
+            &["backfill", "status", "--format", "json"],
+        );
+        let value: serde_json::Value = serde_json::from_slice(&status.stdout)
+            .unwrap_or_else(|e| panic!("{e}: {}", text(&status)));
+        assert_eq!(value["backfills"][0]["state"], "paused", "{what}: {value}");
+        assert_eq!(
+            value["backfills"][0]["version"].to_string(),
+            v[1],
+            "{what}: {value}"
+        );
+        let again = run(p.path(), &t.url, &["up"]);
+        assert_eq!(
+            again.status.code(),
+            Some(3),
+            "{what}: still paused: {}",
+            text(&again)
+        );
+        let resume = run(p.path(), &t.url, &["backfill", "resume", &v[1]]);
+        assert!(resume.status.success(), "{what}: {}", text(&resume));
+        let up = run(p.path(), &t.url, &["up"]);
+        assert!(up.status.success(), "{what}: {}", text(&up));
+        every_row_once(&t.url, i64::from(rows), &what).await;
+        assert_eq!(
+            int(&t.url, "SELECT count(*) FROM after_fill").await,
+            0,
+            "{what}"
+        );
+        let status = run(p.path(), &t.url, &["backfill", "status"]);
+        let shown = text(&status);
+        assert!(
+            shown.contains("finished") && shown.contains("100.0%"),
+            "{what}: {shown}"
+        );
+        let nothing = run(p.path(), &t.url, &["backfill", "resume"]);
+        assert_eq!(nothing.status.code(), Some(1), "{what}: {}", text(&nothing));
+        assert!(text(&nothing).contains("no paused backfill"), "{what}");
+    }
+}
+
+#[test]
+fn bad_batch_files_are_refused_before_anything_runs() {
+    for (fill, line, needle) in [
+        (
+            "-- migrate:batch table=items\nUPDATE items SET n = 1 WHERE :batch;\nUPDATE items SET n = 2 WHERE :batch;\n",
+            3,
+            "exactly one UPDATE or DELETE",
+        ),
+        (
+            "-- migrate:batch table=items\nUPDATE items SET n = 1;\n",
+            2,
+            "has no `:batch`",
+        ),
+        (
+            "-- migrate:batch tabel=items\nUPDATE items SET n = 1 WHERE :batch;\n",
+            1,
+            "did you mean `table=`?",
+        ),
+        (
+            "-- migrate:batch table=items size=0\nUPDATE items SET n = 1 WHERE :batch;\n",
+            1,
+            "from 1 to 1000000",
+        ),
+    ] {
+        for dialect in ["postgres", "sqlite"] {
+            let (p, v) = project(
+                dialect,
+                "",
+                &[("create_items", &create_items(3)), ("fill_items", fill)],
+            );
+            let file = format!("{}_fill_items.sql:{line}", v[1]);
+            let check = run(p.path(), "sqlite::memory:", &["check"]);
+            let shown = text(&check);
+            assert_eq!(check.status.code(), Some(1), "{dialect} {fill}: {shown}");
+            assert!(shown.contains(needle), "{dialect} {fill}: {shown}");
+            assert!(shown.contains(&file), "{dialect} {fill}: {shown}");
+            if dialect == "sqlite" {
+                let db = p.path().join("t.db");
+                let url = format!("sqlite://{}?mode=rwc", db.display());
+                let up = run(p.path(), &url, &["up"]);
+                let shown = text(&up);
+                assert_eq!(up.status.code(), Some(1), "{fill}: {shown}");
+                assert!(shown.contains(needle), "{fill}: {shown}");
+                assert!(shown.contains("nothing was run"), "{fill}: {shown}");
+            }
+        }
+    }
+}
