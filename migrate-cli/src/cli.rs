@@ -91,7 +91,8 @@ pub enum Command {
     /// Write the next migration: the declared schema vs the migration directory's snapshot
     ///
     /// Writes `migrations/<version>_<name>.sql` (and, on PostgreSQL, a separate no-transaction file
-    /// for steps that must not hold long locks) and prints the paths. Changes that lose data or
+    /// for steps that must not hold long locks, and a `-- migrate:batch` file for each column whose
+    /// existing rows are filled in batches before it becomes NOT NULL) and prints the paths. Changes that lose data or
     /// break running code are refused until the schema acknowledges them; the refusal prints the
     /// TOML line to add. No change: says so and writes nothing.
     Generate(GenerateArgs),
@@ -217,7 +218,7 @@ pub enum DatabaseCommand {
 #[derive(Debug, Subcommand)]
 pub enum BackfillCommand {
     /// Every batch file: table, rows done of the table's rows, percent, state, rate, last update
-    Status,
+    Status(BackfillArgs),
     /// Run the unfinished backfills whose turn it is (every migration before them applied)
     ///
     /// Without the runner lock: runners take turns batch by batch, each batch locking the

@@ -160,6 +160,19 @@ async fn every_row_once(url: &str, rows: i64, what: &str) {
     );
 }
 
+/// `12,345`, as the reports print it.
+fn thousands(n: i64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
 fn wait(child: Child) -> Output {
     child.wait_with_output().expect("migrate ends")
 }
@@ -216,6 +229,35 @@ async fn a_killed_run_resumes_after_its_last_batch_and_updates_every_row_once() 
             0,
             "{what}"
         );
+        // A dry run of the backfill under way goes on after its last batch, and changes nothing.
+        let dry = run(p.path(), &t.url, &["up", "--dry-run"]);
+        assert!(dry.status.success(), "{what}: {}", text(&dry));
+        assert!(
+            text(&dry).contains(&format!(
+                "{} walked already by an earlier run",
+                thousands(done)
+            )),
+            "{what}: {}",
+            text(&dry)
+        );
+        assert_eq!(
+            int(&t.url, "SELECT count(*) FROM items WHERE n = 1").await,
+            done,
+            "{what}: the dry run changed nothing"
+        );
+        // Edited part-way, it would go on with another statement: refused until restored.
+        let file = p.path().join(format!("migrations/{}_fill_items.sql", v[1]));
+        fs::write(&file, FILL.replace("id * 2", "id * 3")).expect("edit");
+        assert!(run(p.path(), &t.url, &["hash"]).status.success());
+        let edited = run(p.path(), &t.url, &["up"]);
+        assert_eq!(edited.status.code(), Some(1), "{what}: {}", text(&edited));
+        assert!(
+            text(&edited).contains("was edited after its backfill started"),
+            "{what}: {}",
+            text(&edited)
+        );
+        fs::write(&file, FILL).expect("restore");
+        assert!(run(p.path(), &t.url, &["hash"]).status.success());
         let again = run(p.path(), &t.url, &["up"]);
         assert!(again.status.success(), "{what}: {}", text(&again));
         every_row_once(&t.url, i64::from(rows), &what).await;
@@ -250,6 +292,16 @@ async fn two_runners_share_one_backfill_and_never_the_same_batch() {
             "backfill_pause = \"2ms\"\n",
             &[("create_items", &create_items(rows)), ("fill_items", FILL)],
         );
+        let early = run(p.path(), &t.url, &["backfill", "run"]);
+        assert!(early.status.success(), "{}", text(&early));
+        assert!(
+            text(&early).contains(&format!(
+                "no backfill can run yet: {}_fill_items comes after {}_create_items, which is not applied",
+                v[1], v[0]
+            )),
+            "{}",
+            text(&early)
+        );
         let first = run(p.path(), &t.url, &["up", "--to", &v[0]]);
         assert!(first.status.success(), "{}", text(&first));
         let a = spawn(p.path(), &t.url, &["backfill", "run"]);
@@ -271,6 +323,12 @@ async fn two_runners_share_one_backfill_and_never_the_same_batch() {
         assert_eq!(
             finished, 1,
             "{what}: one runner finishes it, the other sees it done"
+        );
+        let late = run(p.path(), &t.url, &["backfill", "run"]);
+        assert!(
+            text(&late).contains("no backfill to run: every batch file is finished"),
+            "{what}: {}",
+            text(&late)
         );
         assert_eq!(
             int(&t.url, "SELECT rows_done FROM migrate_backfills").await,
@@ -347,9 +405,18 @@ async fn composite_keys_are_walked_in_their_order() {
             "",
             &[("create_items", create), ("fill_items", fill)],
         );
-        let up = run(p.path(), &t.url, &["up"]);
+        let up = run(p.path(), &t.url, &["up", "--format", "json"]);
         let what = format!("{}: composite key", t.dialect);
         assert!(up.status.success(), "{what}: {}", text(&up));
+        let last = String::from_utf8_lossy(&up.stdout)
+            .lines()
+            .rfind(|l| l.contains("\"event\":\"backfill\""))
+            .map(str::to_string)
+            .unwrap_or_else(|| panic!("{what}: no progress line in {}", text(&up)));
+        let value: serde_json::Value = serde_json::from_str(&last).expect("JSON");
+        assert_eq!(value["finished"], true, "{what}: {last}");
+        assert_eq!(value["rows_done"], 2000, "{what}: {last}");
+        assert_eq!(value["percent"], 100.0, "{what}: {last}");
         every_row_once(&t.url, 2000, &what).await;
         assert_eq!(
             int(&t.url, "SELECT batches FROM migrate_backfills").await,
@@ -362,6 +429,36 @@ async fn composite_keys_are_walked_in_their_order() {
         )
         .await;
         assert_eq!(key, 1, "{what}: walked by both key columns, in order");
+    }
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn hostile_names_and_key_values_walk_exactly() {
+    for t in targets().await {
+        let create = "CREATE TABLE \"pet \"\"table\"\"\" (\"the id\" text NOT NULL PRIMARY KEY, n integer NOT NULL DEFAULT 0);\n\
+                      WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 500) \
+                      INSERT INTO \"pet \"\"table\"\"\" (\"the id\") SELECT 'k' || x || '''\\\"é,' FROM c;\n";
+        let fill = "-- migrate:batch table=\"pet \"\"table\"\"\" key=\"the id\" size=37\n\
+                    UPDATE \"pet \"\"table\"\"\" SET n = n + 1 WHERE :batch;\n";
+        let (p, _) = project(
+            t.dialect,
+            "",
+            &[("create_pets", create), ("fill_pets", fill)],
+        );
+        let up = run(p.path(), &t.url, &["up"]);
+        let what = format!("{}: hostile names", t.dialect);
+        assert!(up.status.success(), "{what}: {}", text(&up));
+        let table = "\"pet \"\"table\"\"\"";
+        assert_eq!(
+            int(&t.url, &format!("SELECT count(*) FROM {table} WHERE n = 1")).await,
+            500,
+            "{what}"
+        );
+        assert_eq!(
+            int(&t.url, "SELECT batches FROM migrate_backfills").await,
+            (500 + 36) / 37,
+            "{what}"
+        );
     }
 }
 
@@ -480,6 +577,14 @@ async fn a_paused_backfill_stops_up_until_it_is_resumed() {
             v[1],
             "{what}: {value}"
         );
+        let shown = text(&run(p.path(), &t.url, &["status"]));
+        assert!(
+            shown.contains(&format!(
+                "note: {}_fill_items is a backfill under way: ",
+                v[1]
+            )) && shown.contains("walked, paused"),
+            "{what}: {shown}"
+        );
         let again = run(p.path(), &t.url, &["up"]);
         assert_eq!(
             again.status.code(),
@@ -497,16 +602,133 @@ async fn a_paused_backfill_stops_up_until_it_is_resumed() {
             0,
             "{what}"
         );
-        let status = run(p.path(), &t.url, &["backfill", "status"]);
+        let status = run(p.path(), &t.url, &["backfill", "status", &v[1]]);
         let shown = text(&status);
         assert!(
             shown.contains("finished") && shown.contains("100.0%"),
             "{what}: {shown}"
         );
+        let unknown = run(p.path(), &t.url, &["backfill", "status", &v[0]]);
+        assert_eq!(unknown.status.code(), Some(1), "{what}: {}", text(&unknown));
+        assert!(
+            text(&unknown).contains(&format!("no batch file has version {}", v[0])),
+            "{what}"
+        );
         let nothing = run(p.path(), &t.url, &["backfill", "resume"]);
         assert_eq!(nothing.status.code(), Some(1), "{what}: {}", text(&nothing));
         assert!(text(&nothing).contains("no paused backfill"), "{what}");
     }
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn a_batch_that_waits_too_long_for_a_lock_backs_off_and_goes_on() {
+    use std::io::{BufRead, BufReader};
+    for t in targets().await {
+        let rows = 10_000;
+        let (p, v) = project(
+            t.dialect,
+            "backfill_pause = \"20ms\"\nlock_timeout = \"100ms\"\nlock_retries = 20\n",
+            &[("create_items", &create_items(rows)), ("fill_items", FILL)],
+        );
+        let mut child = spawn(p.path(), &t.url, &["up"]);
+        let stderr = child.stderr.take().expect("stderr");
+        let (tx, lines) = std::sync::mpsc::channel::<String>();
+        let reader = std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines() {
+                let Ok(line) = line else { break };
+                if tx.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        until(
+            &t.url,
+            "SELECT count(*) FROM migrate_backfills WHERE batches >= 1",
+        )
+        .await;
+        // Another session takes what every batch needs, and keeps it until a batch gave way.
+        let mut holder = Connection::connect(&t.url).await.expect("connect");
+        let lock = if t.dialect == "postgres" {
+            "BEGIN; LOCK TABLE items IN EXCLUSIVE MODE"
+        } else {
+            "BEGIN IMMEDIATE"
+        };
+        holder.execute(lock).await.expect(lock);
+        let what = format!("{}: a busy table", t.dialect);
+        let deadline = Instant::now() + Duration::from_secs(120);
+        let mut seen = Vec::new();
+        loop {
+            match lines.try_recv() {
+                Ok(line) if line.contains("gave up waiting for a lock") => break,
+                Ok(line) => seen.push(line),
+                Err(_) => {
+                    assert!(
+                        Instant::now() < deadline,
+                        "{what}: no batch gave way: {seen:?}"
+                    );
+                    tokio::time::sleep(Duration::from_millis(10)).await;
+                }
+            }
+        }
+        holder.execute("COMMIT").await.expect("COMMIT");
+        holder.close().await;
+        let status = child.wait().expect("migrate ends");
+        reader.join().expect("the reader");
+        assert!(status.success(), "{what}: {seen:?}");
+        every_row_once(&t.url, i64::from(rows), &what).await;
+        let recorded = format!(
+            "SELECT count(*) FROM migrate_history WHERE version = {}",
+            v[1]
+        );
+        assert_eq!(int(&t.url, &recorded).await, 1, "{what}");
+    }
+}
+
+/// What `embed_migrations!` would embed: a table, and a batch file filling it.
+static EMBEDDED: [migrate_core::EmbeddedMigration; 2] = [
+    migrate_core::EmbeddedMigration {
+        version: 20240101000000,
+        name: "create_items",
+        content: "CREATE TABLE items (id integer PRIMARY KEY, grp integer NOT NULL, v integer, n integer NOT NULL DEFAULT 0);\n\
+                  WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 3000) \
+                  INSERT INTO items (id, grp) SELECT x, x % 7 FROM c;\n",
+        checksum: "embedded",
+        no_transaction: false,
+        lock_timeout: None,
+        statement_timeout: None,
+    },
+    migrate_core::EmbeddedMigration {
+        version: 20240101000001,
+        name: "fill_items",
+        content: FILL,
+        checksum: "embedded",
+        no_transaction: false,
+        lock_timeout: None,
+        statement_timeout: None,
+    },
+];
+
+#[tokio::test(flavor = "current_thread")]
+async fn the_embedded_migrator_runs_batch_files_through_the_engine() {
+    let migrator = migrate_core::Migrator::new(&EMBEDDED);
+    let pg = TestDb::new().await;
+    let summary = migrator.run(&pg.pool().await).await.expect("PostgreSQL");
+    assert_eq!(summary.applied.len(), 2);
+    every_row_once(&pg.url, 3000, "postgres: Migrator").await;
+    assert_eq!(
+        int(&pg.url, "SELECT batches FROM migrate_backfills").await,
+        3000 / 50,
+        "postgres: Migrator: in batches of size="
+    );
+    let file = TestFile::new();
+    let summary = migrator.run(&file.pool().await).await.expect("SQLite");
+    assert_eq!(summary.applied.len(), 2);
+    every_row_once(&file.url, 3000, "sqlite: Migrator").await;
+    assert_eq!(
+        int(&file.url, "SELECT batches FROM migrate_backfills").await,
+        3000 / 50,
+        "sqlite: Migrator: in batches of size="
+    );
 }
 
 #[test]

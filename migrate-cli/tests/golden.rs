@@ -161,6 +161,26 @@ fn generate_postgres_online_steps() {
     });
 }
 
+/// A backfill and a volatile default on a table with rows: the transaction, a batch file per
+/// column, then the NOT NULL steps; the directory checks and lints clean.
+#[test]
+fn generate_postgres_batched_backfill() {
+    golden("generate_postgres_batched_backfill", |s| {
+        project(s, POSTGRES_OFFLINE, PETS);
+        s.setup(&["generate"]);
+        s.write(
+            "schema/schema.toml",
+            &PETS.replace(
+                "bio  = { type = \"text\", nullable = true }",
+                "bio  = { type = \"text\", backfill = \"''\" }\ntag  = { type = \"uuid\", default = \"gen_random_uuid()\" }",
+            ),
+        );
+        s.run(&["generate"]);
+        s.run(&["check"]);
+        s.run(&["lint"]);
+    });
+}
+
 #[test]
 fn generate_refused() {
     golden("generate_refused", |s| {

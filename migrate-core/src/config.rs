@@ -462,6 +462,43 @@ mod tests {
     }
 
     #[test]
+    fn backfill_tuning_is_read_and_checked() {
+        let cfg = Config::parse(
+            Path::new("migrate.toml"),
+            "backfill_batch_time = \"50ms\"\nbackfill_pause = \"1s\"\n",
+        )
+        .expect("valid config");
+        assert_eq!(cfg.backfill_batch_time, Duration::from_millis(50));
+        assert_eq!(cfg.backfill_pause, Duration::from_secs(1));
+        let cfg = Config::parse(Path::new("migrate.toml"), "").expect("valid config");
+        assert_eq!(cfg.backfill_batch_time, Duration::from_millis(200));
+        assert_eq!(cfg.backfill_pause, Duration::ZERO);
+        let err = Config::parse(
+            Path::new("migrate.toml"),
+            "backfill_batch_time = \"0\"\nbackfill_pause = \"soon\"\n",
+        )
+        .unwrap_err();
+        let shown: Vec<(Option<(usize, usize)>, &str)> = err
+            .0
+            .iter()
+            .map(|d| (d.line_col(), d.message.as_str()))
+            .collect();
+        assert_eq!(
+            shown,
+            [
+                (
+                    Some((1, 23)),
+                    "`backfill_batch_time` cannot be 0: it is the duration batches aim at"
+                ),
+                (
+                    Some((2, 18)),
+                    "`backfill_pause = \"soon\"` is not a duration"
+                ),
+            ]
+        );
+    }
+
+    #[test]
     fn durations_are_parsed_once_and_a_too_long_one_is_an_error() {
         let cfg = Config::parse(
             Path::new("migrate.toml"),

@@ -6,8 +6,10 @@
 //!
 //! A diff usually becomes one file. On PostgreSQL, statements that must run outside a transaction
 //! get files of their own: new enum labels before (no transaction may use a label before it is
-//! committed) and `CONCURRENTLY` / `VALIDATE` steps after. Each file starts with a header saying
-//! what it does.
+//! committed) and `CONCURRENTLY` / `VALIDATE` steps after; between them, each column whose
+//! existing rows are filled in batches (a backfill, a volatile default) gets a `-- migrate:batch`
+//! file, which the runner finishes before the steps after it. Each file starts with a header
+//! saying what it does.
 
 use std::path::{Path, PathBuf};
 
@@ -272,35 +274,43 @@ fn files(
         .iter()
         .map(|c| dialect.ops().change_stages(c, current, declared))
         .collect();
-    let present: Vec<Stage> = [Stage::Before, Stage::Tx, Stage::After]
-        .into_iter()
-        .filter(|st| stages.iter().any(|s| s.contains(st)))
+    // The change of each batched statement, in order: each is a file of its own.
+    let batched: Vec<usize> = stages
+        .iter()
+        .enumerate()
+        .flat_map(|(i, s)| s.iter().filter(|st| **st == Stage::Batch).map(move |_| i))
         .collect();
     let many = units.len() > 1;
+    let mut batch_files = 0;
     units
         .iter()
-        .zip(present)
-        .map(|(unit, stage)| {
-            let members: Vec<usize> = (0..d.changes.len()).filter(|&i| stages[i].contains(&stage)).collect();
+        .map(|unit| {
+            let stage = unit.stage;
+            let members: Vec<usize> = if stage == Stage::Batch {
+                batch_files += 1;
+                batched.get(batch_files - 1).copied().into_iter().collect()
+            } else {
+                (0..d.changes.len()).filter(|&i| stages[i].contains(&stage)).collect()
+            };
             let changes: Vec<&Change> = members.iter().map(|&i| &d.changes[i]).collect();
             // The file before the transaction holds new enum labels, and may prepare keys and
             // drop indexes without blocking writes.
             let labels_alone = match stage {
                 Stage::Before => dialect.ops().enum_labels_file(&unit.statements),
-                Stage::Tx | Stage::After => None,
+                Stage::Tx | Stage::After | Stage::Batch => None,
             };
             let only_labels = labels_alone.is_some();
             let file_name = match (name, many, stage) {
+                (Some(n), true, Stage::Batch) if batched.len() > 1 => format!("{n}_backfill_{batch_files}"),
+                (Some(n), true, Stage::Batch) => format!("{n}_backfill"),
+                (None, _, Stage::Batch) => backfill_name(&changes),
                 (Some(n), false, _) | (Some(n), true, Stage::Tx) => n.to_string(),
                 (Some(n), true, Stage::Before) if only_labels => format!("{n}_enum_labels"),
                 (Some(n), true, Stage::Before) => format!("{n}_prepare"),
                 (Some(n), true, Stage::After) => format!("{n}_online"),
                 (None, _, _) => describe_name(&changes),
             };
-            let mut header = String::new();
-            if unit.no_transaction {
-                header.push_str("-- migrate:no-transaction\n");
-            }
+            let mut header = unit.directives();
             for c in &changes {
                 header.push_str(&comment_line(&capitalize(&c.describe())));
             }
@@ -314,6 +324,9 @@ fn files(
                 )),
                 (Stage::After, _) => header.push_str(&comment_line(
                     "Runs statement by statement outside a transaction, so no step holds a long lock.",
+                )),
+                (Stage::Batch, _) => header.push_str(&comment_line(
+                    "Runs in batches along the table's primary key, each a short transaction of its own; the migrations after it run once every row is done.",
                 )),
                 (Stage::Tx, _) => {}
             }
@@ -333,6 +346,17 @@ fn files(
             }
         })
         .collect()
+}
+
+/// The name of a batched fill's file: `backfill_pets_chip`.
+fn backfill_name(changes: &[&Change]) -> String {
+    let slug = match changes.first() {
+        Some(Change::AddColumn { table, column }) => format!("{table}_{}", column.name),
+        Some(Change::SetNotNull { table, column, .. }) => format!("{table}_{column}"),
+        Some(other) => other.slug(),
+        None => "rows".to_string(),
+    };
+    shorten(&format!("backfill_{}", snake_case(&slug)))
 }
 
 /// One `-- ` comment line of a file header. Names, defaults and reasons in `text` come from the
@@ -494,6 +518,117 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// A backfill on a table with rows: the column added nullable in the transaction, filled in
+    /// batches in a file of its own, made NOT NULL in the file after it.
+    #[test]
+    fn a_backfill_is_a_batch_file_between_the_add_and_the_not_null() {
+        let a = load_str("a.toml", PETS).unwrap();
+        let b = load_str(
+            "b.toml",
+            &format!("{PETS}chip = {{ type = \"text\", backfill = \"'unknown'\" }}\n"),
+        )
+        .unwrap();
+        let p = plan(Dialect::Postgres, &a, &b, None);
+        let names: Vec<&str> = p.files.iter().map(|f| f.name.as_str()).collect();
+        assert_eq!(
+            names,
+            ["add_pets_chip", "backfill_pets_chip", "add_pets_chip"]
+        );
+        let body = |f: &PlannedFile| f.content.split_once("\n\n").unwrap().1.to_string();
+        assert_eq!(
+            body(&p.files[0]),
+            "ALTER TABLE \"pets\" ADD COLUMN \"chip\" text;\n"
+        );
+        assert!(
+            p.files[1]
+                .content
+                .starts_with("-- migrate:batch table=pets\n-- Add column `pets.chip`"),
+            "{}",
+            p.files[1].content
+        );
+        assert_eq!(
+            body(&p.files[1]),
+            "UPDATE \"pets\" SET \"chip\" = 'unknown' WHERE \"chip\" IS NULL AND :batch;\n"
+        );
+        let after = &p.files[2].content;
+        assert!(after.starts_with("-- migrate:no-transaction\n"), "{after}");
+        let after_body = body(&p.files[2]);
+        let steps: Vec<&str> = after_body.lines().filter(|l| !l.is_empty()).collect();
+        assert_eq!(
+            steps,
+            [
+                "ALTER TABLE \"pets\" DROP CONSTRAINT IF EXISTS \"pets_chip_not_null\";",
+                "ALTER TABLE \"pets\" ADD CONSTRAINT \"pets_chip_not_null\" CHECK (\"chip\" IS NOT NULL) NOT VALID;",
+                "UPDATE \"pets\" SET \"chip\" = 'unknown' WHERE \"chip\" IS NULL;",
+                "ALTER TABLE \"pets\" VALIDATE CONSTRAINT \"pets_chip_not_null\";",
+                "ALTER TABLE \"pets\" ALTER COLUMN \"chip\" SET NOT NULL;",
+                "ALTER TABLE \"pets\" DROP CONSTRAINT IF EXISTS \"pets_chip_not_null\";",
+            ]
+        );
+        let named = plan(Dialect::Postgres, &a, &b, Some("chips"));
+        let names: Vec<&str> = named.files.iter().map(|f| f.name.as_str()).collect();
+        assert_eq!(names, ["chips", "chips_backfill", "chips_online"]);
+        // SQLite makes a column NOT NULL by rebuilding the table, which copies every row anyway:
+        // the backfill is part of that copy, in one file.
+        let lite = plan(Dialect::Sqlite, &a, &b, None);
+        assert_eq!(lite.files.len(), 1);
+        assert!(!lite.files[0].content.contains(":batch"));
+        // A table created in the same migration has no rows: no batches.
+        let fresh = plan(Dialect::Postgres, &Schema::default(), &b, None);
+        assert!(
+            fresh
+                .files
+                .iter()
+                .all(|f| !f.content.contains("migrate:batch"))
+        );
+    }
+
+    /// Two batched fills are two files, in the order of their changes, each naming its table.
+    #[test]
+    fn each_batched_fill_is_a_file() {
+        let owners = "[tables.owners]\nmodel = \"Owner\"\n[tables.owners.columns]\nid = { type = \"uuid\", primary_key = true }\n\"Full Name\" = { type = \"text\", nullable = true }\n";
+        let a = load_str("a.toml", &format!("{PETS}{owners}")).unwrap();
+        let to = format!(
+            "{PETS}tag = {{ type = \"uuid\", default = \"gen_random_uuid()\" }}\n{}",
+            owners.replace("nullable = true", "backfill = \"''\"")
+        );
+        let b = load_str("b.toml", &to).unwrap();
+        let p = plan(Dialect::Postgres, &a, &b, Some("two"));
+        let heads: Vec<(&str, &str)> = p
+            .files
+            .iter()
+            .map(|f| (f.name.as_str(), f.content.lines().next().unwrap()))
+            .collect();
+        assert_eq!(
+            heads,
+            [
+                ("two", "-- Add column `pets.tag` (uuid)."),
+                ("two_backfill_1", "-- migrate:batch table=pets"),
+                ("two_backfill_2", "-- migrate:batch table=owners"),
+                ("two_online", "-- migrate:no-transaction"),
+            ]
+        );
+        assert!(p.files[1].content.contains(
+            "\nUPDATE \"pets\" SET \"tag\" = gen_random_uuid() WHERE \"tag\" IS NULL AND :batch;\n"
+        ));
+        assert!(p.files[2].content.contains(
+            "\nUPDATE \"owners\" SET \"Full Name\" = '' WHERE \"Full Name\" IS NULL AND :batch;\n"
+        ));
+        assert!(
+            p.files[2].content.starts_with(
+                "-- migrate:batch table=owners\n-- Make `owners.Full Name` NOT NULL.\n"
+            )
+        );
+        // The new rows take the default from the transaction on; the file after the batches
+        // fills what was written without one while they ran, then makes the column NOT NULL.
+        assert!(p.files[0].content.ends_with("ALTER TABLE \"pets\" ADD COLUMN \"tag\" uuid;\n\nALTER TABLE \"pets\" ALTER COLUMN \"tag\" SET DEFAULT gen_random_uuid();\n"));
+        assert!(
+            p.files[3]
+                .content
+                .contains("ALTER TABLE \"pets\" ALTER COLUMN \"tag\" SET NOT NULL;")
+        );
     }
 
     #[test]

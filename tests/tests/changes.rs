@@ -70,14 +70,7 @@ fn units(dialect: Dialect, from: &Schema, to: &Schema) -> Vec<Unit> {
 fn script(units: &[Unit]) -> String {
     units
         .iter()
-        .map(|u| {
-            let head = if u.no_transaction {
-                "-- migrate:no-transaction\n"
-            } else {
-                ""
-            };
-            format!("{head}{}", u.body())
-        })
+        .map(|u| format!("{}{}", u.directives(), u.body()))
         .collect::<Vec<_>>()
         .join("\n-- next migration file\n\n")
 }

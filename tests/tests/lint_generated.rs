@@ -29,27 +29,6 @@ fn env_number(name: &str, default: impl FnOnce() -> u64) -> u64 {
     }
 }
 
-/// A finding the generator does not avoid yet, with the reason; docs/lint.md lists it, with the
-/// lock-friendly rendering planned ("Plan for the open generator gaps").
-///
-/// A column added to an existing table with a volatile default (`gen_random_uuid()`,
-/// `clock_timestamp()`, `random()`) rewrites the table under an ACCESS EXCLUSIVE lock. The
-/// lock-friendly route adds it without the default, sets the default (both catalog-only), fills
-/// the rows in batches outside any transaction (`-- migrate:batch`, the batched backfill
-/// engine), then makes it NOT NULL in a contract step; it waits for that engine. So does a new
-/// identity column (`GENERATED ... AS IDENTITY`): each existing row draws from its sequence.
-fn known_gap(rule: &str, statement: &str) -> bool {
-    rule == "adding-field-with-default"
-        && [
-            "gen_random_uuid()",
-            "clock_timestamp()",
-            "random()",
-            " AS IDENTITY",
-        ]
-        .iter()
-        .any(|f| statement.contains(f))
-}
-
 /// The findings in the files generated from `from` to `to`, rendered for a person.
 fn findings(dialect: Dialect, from: &Schema, to: &Schema) -> Vec<String> {
     let options = LintOptions::new(dialect);
@@ -58,15 +37,6 @@ fn findings(dialect: Dialect, from: &Schema, to: &Schema) -> Vec<String> {
         let path = format!("{}.sql", file.name);
         let r = lint_source(Path::new(&path), &file.content, &options);
         for f in &r.findings {
-            let line_start = file.content[..f.span.start]
-                .rfind('\n')
-                .map_or(0, |i| i + 1);
-            let line_end = file.content[f.span.start..]
-                .find(';')
-                .map_or(file.content.len(), |i| f.span.start + i);
-            if known_gap(f.rule, &file.content[line_start..line_end]) {
-                continue;
-            }
             out.push(format!(
                 "{}\n--- {path}:\n{}",
                 report::render(&r, f, false),

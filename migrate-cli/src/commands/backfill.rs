@@ -15,14 +15,14 @@ pub fn run(global: &Global, command: &BackfillCommand, out: &Output) -> Exit {
         Err(code) => return code,
     };
     match command {
-        BackfillCommand::Status => status(global, &ready, out),
+        BackfillCommand::Status(args) => status(global, &ready, args, out),
         BackfillCommand::Run(args) => run_backfills(global, &ready, args, out),
         BackfillCommand::Pause(args) => flip(global, &ready, args, BackfillState::Paused, out),
         BackfillCommand::Resume(args) => flip(global, &ready, args, BackfillState::Running, out),
     }
 }
 
-fn status(global: &Global, ready: &Ready, out: &Output) -> Exit {
+fn status(global: &Global, ready: &Ready, args: &BackfillArgs, out: &Output) -> Exit {
     block_on(async {
         let mut conn = match connect(&ready.config, global, out).await {
             Ok(c) => c,
@@ -31,7 +31,17 @@ fn status(global: &Global, ready: &Ready, out: &Output) -> Exit {
         let result = batch::status(&mut conn, &ready.sources, &ready.opts).await;
         conn.close().await;
         match result {
-            Ok(rows) => {
+            Ok(mut rows) => {
+                if let Some(v) = args.version {
+                    rows.retain(|r| r.version == v);
+                    if rows.is_empty() {
+                        out.error(
+                            &format!("no batch file has version {v}"),
+                            Some("`migrate backfill status` lists every batch file"),
+                        );
+                        return Exit::Found;
+                    }
+                }
                 out.emit(&StatusReport::new(&rows));
                 Exit::Ok
             }

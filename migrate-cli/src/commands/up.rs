@@ -237,7 +237,28 @@ pub fn status(global: &Global, out: &Output) -> Exit {
         } else {
             None
         };
+        // A batch file under way reads as pending until its walk is done: say how far it is.
+        let backfills = migrate_core::batch::status(&mut conn, &ready.sources, &ready.opts)
+            .await
+            .unwrap_or_default();
         conn.close().await;
+        for b in backfills.iter().filter(|b| {
+            matches!(
+                b.state,
+                migrate_core::batch::BackfillState::Running
+                    | migrate_core::batch::BackfillState::Paused
+            )
+        }) {
+            let done = b
+                .percent()
+                .map_or_else(|| format!("{} rows", b.rows_done), |p| format!("{p:.1}%"));
+            out.note(&format!(
+                "note: {}_{} is a backfill under way: {done} walked, {} (`migrate backfill status` shows more)",
+                b.version,
+                b.name,
+                b.state.as_str()
+            ));
+        }
         let report = StatusReport::new(&rows, drift.as_deref(), &ready.url)
             .with_content_problems(&ready.sources);
         out.emit(&report);

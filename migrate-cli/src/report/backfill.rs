@@ -54,6 +54,7 @@ pub struct EstimateShown<'a> {
     name: &'a str,
     rows: u64,
     rows_counted: bool,
+    rows_done: u64,
     sampled_rows: u64,
     sampled_ms: u64,
     sampled_changed: u64,
@@ -68,6 +69,7 @@ impl<'a> EstimateShown<'a> {
             name,
             rows: e.rows,
             rows_counted: e.exact,
+            rows_done: e.rows_done,
             sampled_rows: e.sampled_rows,
             sampled_ms: e.sampled_ms,
             sampled_changed: e.sampled_changed,
@@ -130,6 +132,14 @@ pub fn estimate_text(version: u64, name: &str, e: &Estimate) -> String {
     } else {
         format!("about {} rows (the catalog's estimate)", thousands(e.rows))
     };
+    let rows = if e.rows_done > 0 {
+        format!(
+            "{rows}, {} walked already by an earlier run (the estimate is for the rest)",
+            thousands(e.rows_done)
+        )
+    } else {
+        rows
+    };
     if e.sampled_rows == 0 {
         return format!(
             "would backfill {version}_{name}: {rows}, nothing to walk; the database is unchanged"
@@ -143,6 +153,17 @@ pub fn estimate_text(version: u64, name: &str, e: &Estimate) -> String {
         thousands(e.sampled_changed),
         human_ms(e.estimated_ms),
     )
+}
+
+/// What `migrate backfill run` says when it ran nothing.
+pub fn no_backfill_text(next: Option<&(u64, String, String)>) -> String {
+    match next {
+        None => "no backfill to run: every batch file is finished".into(),
+        Some((version, name, after)) => format!(
+            "no backfill can run yet: {version}_{name} comes after {after}, which is not applied; `migrate up` \
+             applies it (and runs the backfill too)"
+        ),
+    }
 }
 
 /// Prints the runner's events, a backfill's batches as progress: on a terminal one line on
@@ -183,8 +204,18 @@ impl<'o> Ticker<'o> {
 
     fn tick(&mut self, e: &Event, version: u64, name: &str, t: &Tick) {
         if self.live {
+            // One line, updated in place: cut to the terminal's width when the shell says it
+            // (a wrapped line could not be rewritten).
+            let mut line = tick_line(version, name, t);
+            if let Some(width) = std::env::var("COLUMNS")
+                .ok()
+                .and_then(|c| c.parse::<usize>().ok())
+                && line.chars().count() >= width
+            {
+                line = line.chars().take(width.saturating_sub(1)).collect();
+            }
             let mut err = std::io::stderr().lock();
-            let _ = write!(err, "\r{}\x1b[K", tick_line(version, name, t));
+            let _ = write!(err, "\r{line}\x1b[K");
             let _ = err.flush();
             self.open = true;
             if t.finished {

@@ -78,6 +78,18 @@ enum Shown<'a> {
     Warning(RefusalShown),
     Backfill(super::backfill::TickShown<'a>),
     BackfillEstimate(super::backfill::EstimateShown<'a>),
+    NoBackfill {
+        next: Option<NextShown<'a>>,
+        message: String,
+    },
+}
+
+/// The next batch file and the migration it waits for.
+#[derive(Debug, Serialize)]
+struct NextShown<'a> {
+    version: u64,
+    name: &'a str,
+    after: &'a str,
 }
 
 /// Something the runner refuses in a file, for programs: `{"code", "version", "file", "line",
@@ -240,6 +252,14 @@ impl Serialize for EventLine<'_> {
             } => Shown::BackfillEstimate(super::backfill::EstimateShown::of(
                 *version, name, estimate,
             )),
+            Event::NoBackfill { next } => Shown::NoBackfill {
+                next: next.as_ref().map(|(version, name, after)| NextShown {
+                    version: *version,
+                    name,
+                    after,
+                }),
+                message: super::backfill::no_backfill_text(next.as_ref()),
+            },
         };
         shown.serialize(serializer)
     }
@@ -338,6 +358,9 @@ impl Report for EventLine<'_> {
                 "{}",
                 super::backfill::estimate_text(*version, name, estimate)
             ),
+            Event::NoBackfill { next } => {
+                println!("{}", super::backfill::no_backfill_text(next.as_ref()))
+            }
         }
     }
 }

@@ -32,10 +32,9 @@ pub use progress::{BackfillState, Progress, progress_table};
 use std::time::{Duration, Instant};
 
 use crate::db::Connection;
-use crate::dialect::runtime::{BoxFuture, Driver, HistoryRow, Report};
+use crate::dialect::runtime::{BoxFuture, Driver, Failed, HistoryRow, Report};
 use crate::migration::batch::placeholders;
 use crate::migration::directive::BatchSpec;
-use crate::runner::history::table_ident;
 use crate::runner::{Event, IntegrityKind, Options, RunError, Source, Summary, elapsed_ms};
 use crate::sql::ident;
 
@@ -104,6 +103,9 @@ pub struct Estimate {
     pub rows: u64,
     /// Counted (else the catalog's estimate).
     pub exact: bool,
+    /// Rows an earlier run walked already (a backfill under way): the sample goes on after
+    /// them, and the estimate is for the rest.
+    pub rows_done: u64,
     /// Rows the sample batches walked.
     pub sampled_rows: u64,
     /// How long they took, in milliseconds.
@@ -448,6 +450,24 @@ pub(crate) async fn apply(
             "check that the progress table is writable",
         ));
     };
+    // The statement of a walk under way is the one its batches ran: an edited file would go on
+    // with another change after the last key. One that never walked a row may be fixed.
+    if row.checksum.as_deref().is_some_and(|c| c != s.checksum) {
+        if row.batches > 0 {
+            return Err(refuse(
+                s,
+                &format!(
+                    "was edited after its backfill started ({} rows walked with the file as it was)",
+                    row.rows_done
+                ),
+                "restore the file as it was (e.g. from git) so the backfill goes on with the same statement; \
+                 a different change is a new migration (`migrate new NAME`)",
+            ));
+        }
+        db.execute(&progress::checksum_sql(rt, &table, s))
+            .await
+            .map_err(|e| db.error(e))?;
+    }
     let estimated = row.rows_estimated;
     let mut done = row.rows_done;
     let mut size = w.fixed.unwrap_or(if row.batch_size > 0 {
@@ -474,22 +494,22 @@ pub(crate) async fn apply(
         }
         first = false;
         let began = Instant::now();
-        db.begin_batch(lock_timeout, statement_timeout)
-            .await
-            .map_err(|e| db.error(e))?;
-        let step = batch(db, &w, &table, size, &runner, opts, start).await;
-        let step = match step {
-            Ok(step) => {
-                let commit = match step {
-                    Step::Done { .. } => db.execute("COMMIT").await.map(drop),
-                    _ => db.execute("ROLLBACK").await.map(drop),
-                };
-                commit.map(|()| step)
-            }
-            Err(e) => {
-                let _ = db.execute("ROLLBACK").await;
-                Err(e)
-            }
+        let step = match db.begin_batch(lock_timeout, statement_timeout).await {
+            // SQLite: the write lock, busy for longer than the lock timeout.
+            Err(e) => Err(Failed::from(e)),
+            Ok(()) => match batch(db, &w, &table, size, &runner, opts, start).await {
+                Ok(step) => {
+                    let commit = match step {
+                        Step::Done { .. } => db.execute("COMMIT").await.map(drop),
+                        _ => db.execute("ROLLBACK").await.map(drop),
+                    };
+                    commit.map(|()| step).map_err(Failed::from)
+                }
+                Err(e) => {
+                    let _ = db.execute("ROLLBACK").await;
+                    Err(e)
+                }
+            },
         };
         match step {
             Ok(Step::Done {
@@ -531,7 +551,7 @@ pub(crate) async fn apply(
                     name: s.name.clone(),
                 });
             }
-            Err(e) => match db.gives_way(&e) {
+            Err(Failed { error: e, line }) => match db.gives_way(&e) {
                 Some(_) if attempt < opts.lock_retries => {
                     if w.fixed.is_none() {
                         size = (size / 2).max(MIN_BATCH);
@@ -565,7 +585,7 @@ pub(crate) async fn apply(
                     return Err(RunError::Failed {
                         version: s.version,
                         name: s.name.clone(),
-                        line: None,
+                        line,
                         error: crate::runner::error_text(s, &e, db.dialect()),
                         recovery: format!(
                             "the failed batch was rolled back; every batch before it is kept ({done} rows walked). \
@@ -589,13 +609,13 @@ async fn batch(
     runner: &str,
     opts: &Options,
     start: Instant,
-) -> Result<Step, sqlx::Error> {
+) -> Result<Step, Failed> {
     let rt = db.runtime();
     let s = w.source;
     let sql = rt.select_backfills_sql(table, &format!("version = {}", s.version), true);
     let rows = db.fetch_texts(&sql).await?;
     let Some(p) = rows.first().and_then(|r| progress::parse_row(r)) else {
-        return Err(sqlx::Error::RowNotFound);
+        return Err(Failed::from(sqlx::Error::RowNotFound));
     };
     match p.state {
         BackfillState::Finished => return Ok(Step::AlreadyFinished),
@@ -605,7 +625,11 @@ async fn batch(
     let last = p.last_key.as_deref();
     let (hi, walked, finished, changed) = match w.bound(db, last, size).await? {
         Some((hi, walked, finished)) => {
-            let changed = db.execute(&w.statement(last, &hi)).await?;
+            let statement = w.statement(last, &hi);
+            let changed = db.execute(&statement).await.map_err(|error| Failed {
+                line: db.error_line(&error, &statement),
+                error,
+            })?;
             (Some(hi), walked, finished, changed)
         }
         None => (None, 0, true, 0),
@@ -664,6 +688,19 @@ pub(crate) async fn sample(
     let (rows, exact) = count_rows(db, &w).await.map_err(|e| failed(db, e))?;
     let mut size = w.fixed.unwrap_or(INITIAL_BATCH);
     let mut last: Option<Vec<String>> = None;
+    let mut rows_done = 0;
+    let filter = format!("version = {}", s.version);
+    let earlier = progress::read(db, &progress_table(&opts.history_table), &filter)
+        .await
+        .map_err(|e| failed(db, e))?;
+    if let Some(p) = earlier.into_iter().next() {
+        last = p.last_key;
+        rows_done = p.rows_done;
+        if w.fixed.is_none() && p.batch_size > 0 {
+            size = p.batch_size.clamp(MIN_BATCH, MAX_BATCH);
+        }
+    }
+    let rows_left = rows.saturating_sub(rows_done);
     let (mut walked, mut changed, mut ms_total) = (0u64, 0u64, 0u64);
     let mut batches = 0u64;
     for _ in 0..SAMPLE_BATCHES {
@@ -694,17 +731,18 @@ pub(crate) async fn sample(
     } else {
         0.0
     };
-    let left_batches = if walked >= rows || batches == 0 {
+    let left_batches = if walked >= rows_left || batches == 0 {
         0
     } else {
-        (rows - walked).div_ceil(size.max(1))
+        (rows_left - walked).div_ceil(size.max(1))
     };
     let pauses =
         crate::duration::as_millis(opts.backfill_pause).saturating_mul(left_batches + batches);
-    let estimated_ms = (per_row * rows as f64) as u64 + pauses;
+    let estimated_ms = (per_row * rows_left as f64) as u64 + pauses;
     Ok(Estimate {
         rows,
         exact,
+        rows_done,
         sampled_rows: walked,
         sampled_ms: ms_total,
         sampled_changed: changed,
@@ -813,6 +851,7 @@ pub fn run<'a, 'c: 'a>(
         }
         let done: std::collections::HashSet<u64> = applied.iter().map(|a| a.version).collect();
         let mut summary = Summary::default();
+        let mut blocked: Option<&Source> = None;
         for s in sources.iter().filter(|s| !done.contains(&s.version)) {
             if let Some(v) = version
                 && s.version != v
@@ -835,6 +874,7 @@ pub fn run<'a, 'c: 'a>(
                 });
             }
             if s.batch.is_none() {
+                blocked = Some(s);
                 break;
             }
             let refused = crate::runner::admit(&[s], db.dialect());
@@ -866,13 +906,22 @@ pub fn run<'a, 'c: 'a>(
             }
         }
         if summary.applied.is_empty() {
-            report(Event::UpToDate);
+            let next = blocked.and_then(|b| {
+                sources
+                    .iter()
+                    .find(|s| {
+                        s.version > b.version && s.batch.is_some() && !done.contains(&s.version)
+                    })
+                    .map(|s| {
+                        (
+                            s.version,
+                            s.name.clone(),
+                            format!("{}_{}", b.version, b.name),
+                        )
+                    })
+            });
+            report(Event::NoBackfill { next });
         }
         Ok(summary)
     })
-}
-
-/// The progress table's name as SQL (for tests and tools that read it directly).
-pub fn progress_table_sql(history_table: &str) -> String {
-    table_ident(&progress_table(history_table))
 }

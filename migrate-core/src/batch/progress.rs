@@ -94,6 +94,8 @@ pub struct Progress {
     pub finished_at: Option<String>,
     /// Who ran its last batch (`user@host pid N`).
     pub runner: Option<String>,
+    /// The checksum of the file its batches ran.
+    pub checksum: Option<String>,
 }
 
 impl Progress {
@@ -133,6 +135,7 @@ impl Progress {
             updated_at: String::new(),
             finished_at: None,
             runner: None,
+            checksum: None,
         }
     }
 }
@@ -166,6 +169,7 @@ pub(crate) fn parse_row(row: &[Option<String>]) -> Option<Progress> {
         updated_at: text(12).unwrap_or_default(),
         finished_at: text(13),
         runner: text(14),
+        checksum: text(15),
     })
 }
 
@@ -212,7 +216,7 @@ pub(crate) fn start_sql(
     let spec = s.batch.as_ref();
     format!(
         "INSERT INTO {} (version, name, table_name, key_columns, rows_estimated, batch_size, state, started_at, \
-         updated_at, runner) VALUES ({}, {}, {}, {}, {}, {batch_size}, 'running', {now}, {now}, {}) \
+         updated_at, runner, checksum) VALUES ({}, {}, {}, {}, {}, {batch_size}, 'running', {now}, {now}, {}, {}) \
          ON CONFLICT (version) DO NOTHING",
         table_ident(table),
         s.version,
@@ -221,7 +225,18 @@ pub(crate) fn start_sql(
         lit(&serde_json::to_string(key).unwrap_or_default()),
         estimated.map_or_else(|| "NULL".to_string(), |n| n.to_string()),
         lit(runner),
+        lit(&s.checksum),
         now = rt.now_sql(),
+    )
+}
+
+/// Records the checksum of the file a backfill that has not walked any row yet now runs.
+pub(crate) fn checksum_sql(rt: &dyn Runtime, table: &str, s: &Source) -> String {
+    format!(
+        "UPDATE {} SET checksum = {} WHERE version = {} AND batches = 0",
+        table_ident(table),
+        rt.dialect().ops().literal(&s.checksum),
+        s.version
     )
 }
 

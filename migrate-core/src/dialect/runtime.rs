@@ -116,7 +116,7 @@ pub trait Runtime: Sync {
     /// The progress rows matching `filter` (an SQL condition), in version order, every column
     /// as text in the order [`crate::batch`] reads them: `version, name, table_name,
     /// key_columns, last_key, rows_done, rows_changed, rows_estimated, batch_size, batches,
-    /// state, started_at, updated_at, finished_at, runner` (times as ISO 8601 UTC). With `lock`,
+    /// state, started_at, updated_at, finished_at, runner, checksum` (times as ISO 8601 UTC). With `lock`,
     /// the rows stay locked against other runners until the transaction ends (PostgreSQL's
     /// `FOR UPDATE`; SQLite's write lock already holds the whole file).
     fn select_backfills_sql(&self, table: &str, filter: &str, lock: bool) -> String;

@@ -39,6 +39,7 @@ pub(crate) fn placeholders(sql: &str, dialect: Dialect) -> Vec<Range<usize>> {
 
 /// A batch file's text with each `:batch` read as `(true)` (the same length), for tools that
 /// parse it as plain SQL (the linter); any other text as it is.
+#[cfg(feature = "lint")]
 pub(crate) fn filled(sql: &str, dialect: Dialect) -> std::borrow::Cow<'_, str> {
     if directive::parse(sql).0.batch.is_none() {
         return std::borrow::Cow::Borrowed(sql);

@@ -452,6 +452,13 @@ pub enum Event {
         /// What the dry run measured.
         estimate: crate::batch::Estimate,
     },
+    /// `migrate backfill run` ran nothing. `next`: the first batch file still to run, and the
+    /// migration before it that is not applied (`version_name`; `migrate up` applies it); `None`:
+    /// every batch file is finished.
+    NoBackfill {
+        /// `(version, name, blocking migration)`.
+        next: Option<(u64, String, String)>,
+    },
     /// Applied in the database with the content its file has now, and holding what the runner
     /// refuses today (e.g. a directive misspelled before directives were checked): a warning,
     /// since the file cannot change and is never run again here.

@@ -427,7 +427,7 @@ label = { type = "text", primary_key = true }
 
       backfill = "<SQL expression for existing rows>"
 
-  note: the `backfill` value fills the existing rows once; a `default` also serves, for existing and future rows; or add it with `nullable = true`, fill it, and make it NOT NULL in a later migration
+  note: the `backfill` value fills the existing rows before the column becomes NOT NULL (in short batches, a migration file of its own, where the table has a key to walk them by); a `default` also serves, for existing and future rows; or add it with `nullable = true`, fill it, and make it NOT NULL in a later migration
 ---
 [refused: false] refused: add pets note safe: compatible with code running today
 ---

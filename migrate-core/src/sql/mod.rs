@@ -7,7 +7,9 @@
 //! [lexer](lex) and [splitter](split) of migration files. PostgreSQL statements that must not run inside a transaction (`CREATE INDEX CONCURRENTLY`, and
 //! the `NOT VALID` + `VALIDATE` pairs that only avoid long locks when each commits on its own) are
 //! marked [`Stage::After`]; new enum labels, which PostgreSQL lets no transaction use before it
-//! commits them, are [`Stage::Before`]. [`Rendered::units`] groups each stage into a file of its own.
+//! commits them, are [`Stage::Before`]; an `UPDATE` that fills a column in batches is
+//! [`Stage::Batch`]. [`Rendered::units`] groups each stage into a file of its own, and gives each
+//! batched statement one.
 
 pub mod lex;
 pub mod split;
@@ -28,6 +30,10 @@ pub enum Stage {
     Before,
     /// In the migration's one transaction.
     Tx,
+    /// After the transaction, a file of its own per statement (`-- migrate:batch`): one `UPDATE`
+    /// whose [`BATCH`] condition the runner replaces with one key range after another, each batch
+    /// committing on its own. The next stage runs once every row is done.
+    Batch,
     /// After the transaction, each statement committing on its own (`CONCURRENTLY`, `VALIDATE`).
     After,
 }
@@ -39,6 +45,17 @@ pub struct Statement {
     pub sql: String,
     /// Whether it runs in the migration's transaction, or before or after it.
     pub stage: Stage,
+    /// For a [`Stage::Batch`] statement: the table it walks, and by which key.
+    pub batch: Option<Batch>,
+}
+
+/// What a batched statement walks (`-- migrate:batch table=… key=…`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Batch {
+    /// The table.
+    pub table: String,
+    /// The unique NOT NULL columns it is walked by; empty for its primary key.
+    pub key: Vec<String>,
 }
 
 impl Statement {
@@ -46,6 +63,7 @@ impl Statement {
         Statement {
             sql: sql.into(),
             stage: Stage::Tx,
+            batch: None,
         }
     }
 
@@ -54,6 +72,7 @@ impl Statement {
         Statement {
             sql: sql.into(),
             stage: Stage::After,
+            batch: None,
         }
     }
 
@@ -62,9 +81,24 @@ impl Statement {
         Statement {
             sql: sql.into(),
             stage: Stage::Before,
+            batch: None,
+        }
+    }
+
+    /// A batched `UPDATE` of `table`, its `WHERE` holding the [`BATCH`] condition: a file of
+    /// its own after the transaction.
+    pub(crate) fn batch(batch: Batch, sql: impl Into<String>) -> Statement {
+        Statement {
+            sql: sql.into(),
+            stage: Stage::Batch,
+            batch: Some(batch),
         }
     }
 }
+
+/// The boolean placeholder in a batched statement's `WHERE` that the runner replaces with one
+/// key range at a time (`-- migrate:batch`).
+pub const BATCH: &str = crate::migration::batch::PLACEHOLDER;
 
 /// The SQL of a diff.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -76,13 +110,39 @@ pub struct Rendered {
 /// A group of statements that becomes one migration file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Unit {
+    /// The stage its statements run in.
+    pub stage: Stage,
     /// Runs statement by statement, outside a transaction (`-- migrate:no-transaction`).
     pub no_transaction: bool,
+    /// A batched statement's table and key (`-- migrate:batch table=…`): the one statement runs
+    /// in batches, each in a short transaction of its own.
+    pub batch: Option<Batch>,
     /// The statements, each without its terminating `;`.
     pub statements: Vec<String>,
 }
 
 impl Unit {
+    /// The directive lines the file starts with: `-- migrate:no-transaction`, or
+    /// `-- migrate:batch table=…`; empty for a transactional file.
+    pub fn directives(&self) -> String {
+        match &self.batch {
+            Some(b) if b.key.is_empty() => {
+                format!("-- migrate:batch table={}\n", directive_name(&b.table))
+            }
+            Some(b) => format!(
+                "-- migrate:batch table={} key={}\n",
+                directive_name(&b.table),
+                b.key
+                    .iter()
+                    .map(|k| directive_name(k))
+                    .collect::<Vec<_>>()
+                    .join(",")
+            ),
+            None if self.no_transaction => "-- migrate:no-transaction\n".to_string(),
+            None => String::new(),
+        }
+    }
+
     /// The statements as a file body, each ended by `;` and a blank line.
     pub fn body(&self) -> String {
         let mut out = String::new();
@@ -98,19 +158,27 @@ impl Unit {
 
 impl Rendered {
     /// One unit per stage present — before, transaction, after — each keeping the statements'
-    /// order. A stage only builds on what the stages before it leave.
+    /// order, and between the transaction and after it one unit per batched statement. A stage
+    /// only builds on what the stages before it leave.
     pub fn units(&self) -> Vec<Unit> {
         let mut out = Vec::new();
-        for stage in [Stage::Before, Stage::Tx, Stage::After] {
-            let statements: Vec<String> = self
-                .statements
-                .iter()
-                .filter(|s| s.stage == stage)
-                .map(|s| s.sql.clone())
-                .collect();
+        for stage in [Stage::Before, Stage::Tx, Stage::Batch, Stage::After] {
+            let mut statements = self.statements.iter().filter(|s| s.stage == stage);
+            if stage == Stage::Batch {
+                out.extend(statements.map(|s| Unit {
+                    stage,
+                    no_transaction: false,
+                    batch: s.batch.clone(),
+                    statements: vec![s.sql.clone()],
+                }));
+                continue;
+            }
+            let statements: Vec<String> = statements.by_ref().map(|s| s.sql.clone()).collect();
             if !statements.is_empty() {
                 out.push(Unit {
+                    stage,
                     no_transaction: stage != Stage::Tx,
+                    batch: None,
                     statements,
                 });
             }
@@ -137,6 +205,40 @@ pub fn render(dialect: Dialect, diff: &Diff, from: &Schema, to: &Schema) -> Rend
 /// A quoted SQL identifier: `"name"`, with `"` doubled. Used for every identifier, always.
 pub fn ident(name: &str) -> String {
     format!("\"{}\"", name.replace('"', "\"\""))
+}
+
+/// A name as `-- migrate:batch` reads it: bare when it holds only ASCII letters, digits, `_` and
+/// `$`, else in double quotes with `"` doubled (see [`batchable_name`] for the names no
+/// directive line can hold).
+pub(crate) fn directive_name(name: &str) -> String {
+    if !name.is_empty()
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '$')
+    {
+        name.to_string()
+    } else {
+        ident(name)
+    }
+}
+
+/// Whether `-- migrate:batch` can name the table: the name fits on the directive's line.
+pub(crate) fn batchable_name(name: &str) -> bool {
+    !name.chars().any(is_unprintable)
+}
+
+/// A batched statement as one batch over the whole table: each [`BATCH`] placeholder (outside
+/// strings and comments) read as `(true)`, the same length, so every other byte keeps its offset.
+pub fn batch_as_whole(sql: &str, dialect: Dialect) -> std::borrow::Cow<'_, str> {
+    let at = crate::migration::batch::placeholders(sql, dialect);
+    if at.is_empty() {
+        return std::borrow::Cow::Borrowed(sql);
+    }
+    let mut out = sql.to_string();
+    for r in at {
+        out.replace_range(r, "(true)");
+    }
+    std::borrow::Cow::Owned(out)
 }
 
 /// A comma-separated list of quoted identifiers.
@@ -204,6 +306,28 @@ mod tests {
         assert_eq!(ident("my\"table"), "\"my\"\"table\"");
         assert_eq!(literal("it's"), "'it''s'");
         assert_eq!(literal("a\\b"), "'a\\b'");
+    }
+
+    #[test]
+    fn batch_statements_run_whole_and_name_their_table() {
+        let sql = "UPDATE t SET c = ':batch' /* :batch */ WHERE c IS NULL AND :batch AND x::batch IS NULL";
+        let whole = batch_as_whole(sql, Dialect::Postgres);
+        assert_eq!(
+            whole,
+            "UPDATE t SET c = ':batch' /* :batch */ WHERE c IS NULL AND (true) AND x::batch IS NULL"
+        );
+        assert_eq!(
+            batch_as_whole("WHERE :batch", Dialect::Sqlite),
+            "WHERE (true)"
+        );
+        assert_eq!(
+            batch_as_whole("WHERE :batches", Dialect::Postgres),
+            "WHERE :batches"
+        );
+        assert_eq!(directive_name("pets"), "pets");
+        assert_eq!(directive_name("Full Name"), "\"Full Name\"");
+        assert_eq!(directive_name("a.b\"c"), "\"a.b\"\"c\"");
+        assert!(!batchable_name("a\nb"));
     }
 
     #[test]

@@ -6,12 +6,22 @@ ALTER TABLE "posts" ADD COLUMN "labels" varchar[];
 
 -- next migration file
 
--- migrate:no-transaction
-UPDATE "posts" SET "tags" = '{}' WHERE "tags" IS NULL;
+-- migrate:batch table=posts
+UPDATE "posts" SET "tags" = '{}' WHERE "tags" IS NULL AND :batch;
 
+-- next migration file
+
+-- migrate:batch table=posts
+UPDATE "posts" SET "labels" = '{"needs review"}' WHERE "labels" IS NULL AND :batch;
+
+-- next migration file
+
+-- migrate:no-transaction
 ALTER TABLE "posts" DROP CONSTRAINT IF EXISTS "posts_tags_not_null";
 
 ALTER TABLE "posts" ADD CONSTRAINT "posts_tags_not_null" CHECK ("tags" IS NOT NULL) NOT VALID;
+
+UPDATE "posts" SET "tags" = '{}' WHERE "tags" IS NULL;
 
 ALTER TABLE "posts" VALIDATE CONSTRAINT "posts_tags_not_null";
 
@@ -19,11 +29,11 @@ ALTER TABLE "posts" ALTER COLUMN "tags" SET NOT NULL;
 
 ALTER TABLE "posts" DROP CONSTRAINT IF EXISTS "posts_tags_not_null";
 
-UPDATE "posts" SET "labels" = '{"needs review"}' WHERE "labels" IS NULL;
-
 ALTER TABLE "posts" DROP CONSTRAINT IF EXISTS "posts_labels_not_null";
 
 ALTER TABLE "posts" ADD CONSTRAINT "posts_labels_not_null" CHECK ("labels" IS NOT NULL) NOT VALID;
+
+UPDATE "posts" SET "labels" = '{"needs review"}' WHERE "labels" IS NULL;
 
 ALTER TABLE "posts" VALIDATE CONSTRAINT "posts_labels_not_null";
 

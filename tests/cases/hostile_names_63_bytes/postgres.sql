@@ -10,12 +10,17 @@ DROP TYPE "ééééééééééééééééééééééééééééé__old";
 
 -- next migration file
 
--- migrate:no-transaction
-UPDATE "ttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttt" SET "çççççççççççççççççççççççççççççççc" = 0 WHERE "çççççççççççççççççççççççççççççççc" IS NULL;
+-- migrate:batch table=ttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttt
+UPDATE "ttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttt" SET "çççççççççççççççççççççççççççççççc" = 0 WHERE "çççççççççççççççççççççççççççççççc" IS NULL AND :batch;
 
+-- next migration file
+
+-- migrate:no-transaction
 ALTER TABLE "ttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttt" DROP CONSTRAINT IF EXISTS "tttttttttttttttttttttttttttttttttttttttttttttttttttttt_not_null";
 
 ALTER TABLE "ttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttt" ADD CONSTRAINT "tttttttttttttttttttttttttttttttttttttttttttttttttttttt_not_null" CHECK ("çççççççççççççççççççççççççççççççc" IS NOT NULL) NOT VALID;
+
+UPDATE "ttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttt" SET "çççççççççççççççççççççççççççççççc" = 0 WHERE "çççççççççççççççççççççççççççççççc" IS NULL;
 
 ALTER TABLE "ttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttt" VALIDATE CONSTRAINT "tttttttttttttttttttttttttttttttttttttttttttttttttttttt_not_null";
 

@@ -4,12 +4,17 @@ ALTER TABLE "user" ADD COLUMN "group" text;
 
 -- next migration file
 
--- migrate:no-transaction
-UPDATE "user" SET "my col" = 'x' WHERE "my col" IS NULL;
+-- migrate:batch table=user
+UPDATE "user" SET "my col" = 'x' WHERE "my col" IS NULL AND :batch;
 
+-- next migration file
+
+-- migrate:no-transaction
 ALTER TABLE "user" DROP CONSTRAINT IF EXISTS "user_my col_not_null";
 
 ALTER TABLE "user" ADD CONSTRAINT "user_my col_not_null" CHECK ("my col" IS NOT NULL) NOT VALID;
+
+UPDATE "user" SET "my col" = 'x' WHERE "my col" IS NULL;
 
 ALTER TABLE "user" VALIDATE CONSTRAINT "user_my col_not_null";
 

@@ -1,32 +1,59 @@
 //! Columns: add, drop, rename, change type, nullability, default, identity, comment.
 //!
 //! A column becomes NOT NULL through a validated CHECK ([`set_not_null_online`]), so `SET NOT
-//! NULL` does not scan the table under an exclusive lock.
+//! NULL` does not scan the table under an exclusive lock. The rows of a table with a key to walk
+//! are filled in batches ([`fill_in_batches`], [`batch_key`]): a backfill, a new column's
+//! volatile default and a new identity column (which `ADD COLUMN` would otherwise compute row by
+//! row in a rewrite of the table).
 
 use super::defs::{column_def, comment_value, not_null_check_name};
 use super::quote::literal;
 use super::render::Cx;
 use super::types::{has_direct_cast, type_sql};
 use crate::schema::{Column, ColumnType, Identity};
-use crate::sql::ident;
+use crate::sql::{Batch, ident};
 
 /// `Change::AddColumn`. A NOT NULL column with a backfill and no default is added nullable,
-/// filled, then made NOT NULL without a long lock.
+/// filled (in batches where it can be), then made NOT NULL without a long lock; so is a column
+/// with a volatile default, or an identity, on a table with a key to walk.
 pub(super) fn add(cx: &mut Cx<'_>, table: &str, column: &Column) {
     let t = ident(table);
     if super::keys::added_before(cx, table, column) {
         // Added nullable before the transaction, with the primary key built there; filled and
         // made NOT NULL there too.
         let old_table = cx.old_table(table).map_or(table, |t| t.name.as_str());
+        // A volatile default is set once the column is there, so that adding it rewrites
+        // nothing; the key's steps fill the rows with it.
+        let volatile = column
+            .default
+            .as_deref()
+            .filter(|d| column.identity.is_none() && rewrites_rows(d));
         let nullable = Column {
             nullable: true,
+            default: if volatile.is_some() {
+                None
+            } else {
+                column.default.clone()
+            },
             ..column.clone()
         };
+        let allow = if column.identity.is_some() {
+            format!("{}\n", allow_rewrite(IDENTITY_REWRITE))
+        } else {
+            String::new()
+        };
         cx.before(format!(
-            "ALTER TABLE {} ADD COLUMN IF NOT EXISTS {}",
+            "{allow}ALTER TABLE {} ADD COLUMN IF NOT EXISTS {}",
             ident(old_table),
             column_def(&nullable)
         ));
+        if let Some(d) = volatile {
+            cx.before(format!(
+                "ALTER TABLE {} ALTER COLUMN {} SET DEFAULT {d}",
+                ident(old_table),
+                ident(&column.name)
+            ));
+        }
         if column.comment.is_some() {
             cx.tx(format!(
                 "COMMENT ON COLUMN {t}.{} IS {}",
@@ -37,8 +64,8 @@ pub(super) fn add(cx: &mut Cx<'_>, table: &str, column: &Column) {
         return;
     }
     let needs_backfill = !column.nullable && column.default.is_none() && column.identity.is_none();
-    match (&column.backfill, needs_backfill) {
-        (Some(b), true) => {
+    match (&column.backfill, needs_backfill, &column.default) {
+        (Some(b), true, _) => {
             let nullable = Column {
                 nullable: true,
                 ..column.clone()
@@ -46,6 +73,31 @@ pub(super) fn add(cx: &mut Cx<'_>, table: &str, column: &Column) {
             cx.tx(format!("ALTER TABLE {t} ADD COLUMN {}", column_def(&nullable)));
             if !cx.in_primary_key(table, &column.name) {
                 set_not_null_online(cx, table, &column.name, Some(b));
+            }
+        }
+        (_, _, Some(d)) if column.identity.is_none() && rewrites_rows(d) => {
+            match batch_key(cx, table, &column.name) {
+                Some(batch) => add_with_volatile_default(cx, table, column, d, batch),
+                None => cx.tx(format!(
+                    "{}\nALTER TABLE {t} ADD COLUMN {}",
+                    allow_rewrite(
+                        "filling it in batches needs a primary key or a unique NOT NULL key that the column is not part of"
+                    ),
+                    column_def(column)
+                )),
+            }
+        }
+        _ if column.identity.is_some() => {
+            match batch_key(cx, table, &column.name).filter(|_| {
+                !cx.in_primary_key(table, &column.name)
+                    && !cx.knows_relation(&fill_sequence_name(table, &column.name))
+            }) {
+                Some(batch) => add_identity_in_batches(cx, table, column, batch),
+                None => cx.tx(format!(
+                    "{}\nALTER TABLE {t} ADD COLUMN {}",
+                    allow_rewrite(IDENTITY_REWRITE),
+                    column_def(column)
+                )),
             }
         }
         _ => cx.tx(format!("ALTER TABLE {t} ADD COLUMN {}", column_def(column))),
@@ -135,9 +187,227 @@ pub(super) fn set_not_null(cx: &mut Cx<'_>, table: &str, column: &str, backfill:
     }
 }
 
-/// NOT NULL without a long lock, after the transaction: backfill, a CHECK added `NOT VALID` and
-/// validated, `SET NOT NULL` (which uses the check), and the check dropped.
+/// A column added with a default that `ADD COLUMN` would compute for each existing row in a
+/// rewrite of the table under its exclusive lock: added without it, the default set for new
+/// rows (both only change the catalog), the existing rows filled in batches, then made NOT NULL
+/// without a long lock.
+fn add_with_volatile_default(
+    cx: &mut Cx<'_>,
+    table: &str,
+    column: &Column,
+    default: &str,
+    batch: Batch,
+) {
+    let (t, c) = (ident(table), ident(&column.name));
+    let bare = Column {
+        nullable: true,
+        default: None,
+        ..column.clone()
+    };
+    cx.tx(format!("ALTER TABLE {t} ADD COLUMN {}", column_def(&bare)));
+    cx.tx(format!("ALTER TABLE {t} ALTER COLUMN {c} SET DEFAULT {default}"));
+    fill_in_batches(cx, batch, &column.name, default);
+    if !column.nullable {
+        not_null_after_batches(cx, table, &column.name, default);
+    }
+}
+
+/// Whether a column's default is computed row by row when `ADD COLUMN` fills the existing rows,
+/// which rewrites the table: PostgreSQL stores a non-volatile default once and rewrites nothing.
+/// Anything but literals, casts, operators, the `CURRENT_…` keywords and a call without arguments
+/// of a function known not to be volatile (`now()`) counts as volatile: filling in batches is
+/// right for any default, and only costs steps where it was not needed.
+fn rewrites_rows(default: &str) -> bool {
+    use crate::sql::lex::{TokenKind, lex};
+    /// Functions without arguments whose value is the same for every row of a statement.
+    const STABLE: &[&str] = &[
+        "now",
+        "transaction_timestamp",
+        "statement_timestamp",
+        "current_database",
+        "current_schema",
+        "pi",
+        "version",
+    ];
+    let tokens: Vec<_> = lex(default, crate::config::Dialect::EXPRESSIONS)
+        .filter(|t| !t.is_trivia())
+        .collect();
+    tokens.iter().enumerate().any(|(i, t)| {
+        let called = tokens.get(i + 1).is_some_and(|n| n.text(default) == "(");
+        if !called || !matches!(t.kind, TokenKind::Word | TokenKind::QuotedIdent { .. }) {
+            return false;
+        }
+        let name = match t.kind {
+            TokenKind::Word => t.text(default).to_ascii_lowercase(),
+            _ => t.unquoted(default).unwrap_or_default().into_owned(),
+        };
+        let no_arguments = tokens.get(i + 2).is_some_and(|n| n.text(default) == ")");
+        // A type name before a parenthesis (`numeric(10, 2)` after `::`) is no call, nor is
+        // `CAST (… AS …)`: what they hold is read on its own.
+        let type_name = i > 0 && tokens[i - 1].text(default) == "::";
+        !type_name && name != "cast" && !(no_arguments && STABLE.contains(&name.as_str()))
+    })
+}
+
+/// Why a new identity column that cannot be filled in batches (no key to walk, or part of the
+/// primary key built before the transaction) is added in one rewrite of the table: the
+/// identity's own sequence numbers the rows as it is added.
+const IDENTITY_REWRITE: &str = "an identity numbers the existing rows from its own sequence as the column is added (filling it in batches first needs a key to walk that the column is not part of)";
+
+/// The temporary sequence that numbers a new identity column's existing rows
+/// ([`add_identity_in_batches`]), within PostgreSQL's 63 bytes.
+fn fill_sequence_name(table: &str, column: &str) -> String {
+    let mut name = not_null_check_name(table, column);
+    name.truncate(name.len() - "_not_null".len());
+    name.push_str("_fill");
+    name
+}
+
+/// A new identity column on a table with rows, without a rewrite: added as a plain column whose
+/// default draws from a temporary sequence (catalog-only steps), the existing rows numbered from
+/// that sequence in batches, made NOT NULL without a long lock; then, in one short statement, the
+/// default dropped and the column made an identity whose sequence starts past every number the
+/// temporary one gave (its `last_value`: no scan for the largest), and the temporary sequence
+/// dropped. That last step runs again harmlessly after a failure part-way.
+fn add_identity_in_batches(cx: &mut Cx<'_>, table: &str, column: &Column, batch: Batch) {
+    let Some(identity) = column.identity else {
+        return;
+    };
+    let (t, c) = (ident(table), ident(&column.name));
+    let seq = ident(&fill_sequence_name(table, &column.name));
+    let bare = Column {
+        nullable: true,
+        default: None,
+        identity: None,
+        ..column.clone()
+    };
+    let next = format!("nextval({})", literal(&seq));
+    cx.tx(format!("ALTER TABLE {t} ADD COLUMN {}", column_def(&bare)));
+    let of_type = match column.ty {
+        ColumnType::SmallInt | ColumnType::Integer | ColumnType::BigInt => {
+            format!(" AS {}", type_sql(&column.ty))
+        }
+        _ => String::new(),
+    };
+    cx.tx(format!("CREATE SEQUENCE {seq}{of_type} OWNED BY {t}.{c}"));
+    cx.tx(format!("ALTER TABLE {t} ALTER COLUMN {c} SET DEFAULT {next}"));
+    fill_in_batches(cx, batch, &column.name, &next);
+    // Run again from the top once the sequence is gone (a later step failed), the NOT NULL steps
+    // must not name it: `to_regclass` is NULL then, and so is `nextval` of it, for no row (the
+    // column is an identity by then).
+    let next_if_any = format!("nextval(to_regclass({}))", literal(&seq));
+    not_null_after_batches(cx, table, &column.name, &next_if_any);
+    let kind = match identity {
+        Identity::Always => "ALWAYS",
+        Identity::ByDefault => "BY DEFAULT",
+    };
+    let add = format!("ALTER TABLE {t} ALTER COLUMN {c} ADD GENERATED {kind} AS IDENTITY (START WITH ");
+    let body = format!(
+        "\nBEGIN\n    IF NOT EXISTS (SELECT FROM pg_attribute WHERE attrelid = {}::regclass AND attname = {} AND attidentity <> '') THEN\n        \
+         ALTER TABLE {t} ALTER COLUMN {c} DROP DEFAULT;\n        \
+         EXECUTE {} || (SELECT last_value + 1 FROM {seq}) || ')';\n    \
+         END IF;\nEND\n",
+        literal(&t),
+        literal(&column.name),
+        literal(&add),
+    );
+    cx.online(format!("DO {}", super::quote::dollar_quoted(&body)));
+    cx.online(format!("DROP SEQUENCE IF EXISTS {seq}"));
+}
+
+/// The `-- migrate:allow` line of an `ADD COLUMN` that rewrites the table because no lock-free
+/// route is sound for it: `migrate lint` reports it with `why`, for the reviewer.
+fn allow_rewrite(why: &str) -> String {
+    format!(
+        "-- migrate:allow adding-field-with-default: {}; the table is rewritten under its exclusive lock",
+        crate::sql::comment(why)
+    )
+}
+
+/// How the rows of `table` can be filled in batches once the transaction has run: along its
+/// primary key, or else along a unique index over NOT NULL columns that exists before the
+/// migration too; never along a key `column` is part of. `None` when it has neither, or a name
+/// the `-- migrate:batch` line cannot hold.
+fn batch_key(cx: &Cx<'_>, table: &str, column: &str) -> Option<Batch> {
+    let new = cx.to.table(table)?;
+    let old = cx.old_table(table)?;
+    if !crate::sql::batchable_name(table) {
+        return None;
+    }
+    if let Some(pk) = &new.primary_key {
+        return (!pk.columns.iter().any(|c| c == column)).then(|| Batch {
+            table: table.to_string(),
+            key: Vec::new(),
+        });
+    }
+    // NOT NULL before and after, and not retyped (an index over a retyped column may be
+    // dropped before the transaction and built again after the batches).
+    let not_null_before = |c: &String| {
+        new.column(c).is_some_and(|nc| !nc.nullable)
+            && cx
+                .old_column(table, c)
+                .is_some_and(|oc| !oc.nullable && !cx.retyped(table, &oc.name))
+    };
+    let key = new.indexes.iter().find(|ix| {
+        ix.is_key()
+            && !ix.columns.iter().any(|c| c == column)
+            && ix.columns.iter().all(|c| not_null_before(c) && crate::sql::batchable_name(c))
+            && old.indexes.iter().any(|o| {
+                o.is_key()
+                    && o.columns.len() == ix.columns.len()
+                    && o.columns.iter().zip(&ix.columns).all(|(oc, c)| {
+                        cx.old_column(table, c).is_some_and(|before| &before.name == oc)
+                    })
+            })
+    })?;
+    Some(Batch {
+        table: table.to_string(),
+        key: key.columns.clone(),
+    })
+}
+
+/// The batched fill of a column's NULLs with `value`, in a file of its own after the
+/// transaction: each batch a short transaction over one range of the key.
+fn fill_in_batches(cx: &mut Cx<'_>, batch: Batch, column: &str, value: &str) {
+    let (t, c) = (ident(&batch.table), ident(column));
+    cx.batch(
+        batch,
+        format!(
+            "UPDATE {t} SET {c} = {value} WHERE {c} IS NULL AND {}",
+            crate::sql::BATCH
+        ),
+    );
+}
+
+/// NOT NULL after a batched fill, without a long lock: a CHECK added `NOT VALID` (new rows must
+/// hold a value from here on), the rows written without one while the batches ran filled (one
+/// pass that finds few), the check validated, `SET NOT NULL` (which uses it), the check dropped.
+fn not_null_after_batches(cx: &mut Cx<'_>, table: &str, column: &str, value: &str) {
+    let (t, c) = (ident(table), ident(column));
+    let check = ident(&not_null_check_name(table, column));
+    // The online file runs statement by statement: dropping first makes it re-runnable from the
+    // top after a failure part-way.
+    cx.online(format!("ALTER TABLE {t} DROP CONSTRAINT IF EXISTS {check}"));
+    cx.online(format!(
+        "ALTER TABLE {t} ADD CONSTRAINT {check} CHECK ({c} IS NOT NULL) NOT VALID"
+    ));
+    cx.online(format!("UPDATE {t} SET {c} = {value} WHERE {c} IS NULL"));
+    cx.online(format!("ALTER TABLE {t} VALIDATE CONSTRAINT {check}"));
+    cx.online(format!("ALTER TABLE {t} ALTER COLUMN {c} SET NOT NULL"));
+    cx.online(format!("ALTER TABLE {t} DROP CONSTRAINT IF EXISTS {check}"));
+}
+
+/// NOT NULL without a long lock, after the transaction: backfill (in batches where the table
+/// has a key to walk, see [`batch_key`]), a CHECK added `NOT VALID` and validated, `SET NOT
+/// NULL` (which uses the check), and the check dropped.
 fn set_not_null_online(cx: &mut Cx<'_>, table: &str, column: &str, backfill: Option<&str>) {
+    if let Some(b) = backfill
+        && let Some(batch) = batch_key(cx, table, column)
+    {
+        fill_in_batches(cx, batch, column, b);
+        not_null_after_batches(cx, table, column, b);
+        return;
+    }
     let (t, c) = (ident(table), ident(column));
     if let Some(b) = backfill {
         cx.online(format!("UPDATE {t} SET {c} = {b} WHERE {c} IS NULL"));
@@ -251,4 +521,42 @@ pub(super) fn set_comment(cx: &mut Cx<'_>, table: &str, column: &str, comment: &
         ident(column),
         comment_value(comment)
     ));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::rewrites_rows;
+
+    #[test]
+    fn volatile_defaults_rewrite_the_rows() {
+        for d in [
+            "gen_random_uuid()",
+            "random()",
+            "clock_timestamp()",
+            "nextval('pets_seq')",
+            "timeofday()",
+            "(random() * 10)::integer",
+            "md5(random()::text)",
+            "public.gen_random_uuid()",
+            "\"gen_random_uuid\"()",
+        ] {
+            assert!(rewrites_rows(d), "{d}");
+        }
+        for d in [
+            "0",
+            "'unknown'",
+            "now()",
+            "NOW ( )",
+            "CURRENT_TIMESTAMP",
+            "CURRENT_DATE",
+            "'{}'::jsonb",
+            "'1.5'::numeric(10, 2)",
+            "CAST('1' AS integer)",
+            "-1",
+            "true",
+            "'random()'",
+        ] {
+            assert!(!rewrites_rows(d), "{d}");
+        }
+    }
 }

@@ -22,16 +22,18 @@ pub(super) fn add_primary_key(cx: &mut Cx<'_>, table: &str, key: &PrimaryKey) {
 }
 
 /// Whether every column of `key`, the declared key of the existing `table`, exists before the
-/// transaction: an old column, or a new one without identity whose name the old
-/// table does not use, of a type that exists before the migration, which [`columns::add`](super::columns::add) then adds before it
-/// ([`added_before`]).
+/// transaction: an old column the migration does not retype, or a new one without identity
+/// whose name the old table does not use, of a type that exists before the migration, which
+/// [`columns::add`](super::columns::add) then adds before it ([`added_before`]).
 fn key_built_before(cx: &Cx<'_>, table: &str, key: &PrimaryKey) -> bool {
     let Some(old_table) = cx.old_table(table) else {
         return false;
     };
     key.columns.iter().all(|c| {
-        cx.old_column(table, c).is_some()
-            || cx.new_column(table, c).is_some_and(|col| {
+        // A column the migration retypes is rewritten under the table's lock anyway, and its
+        // old type may have no btree operator class (`json`): its key is added in place.
+        cx.old_column(table, c).is_some_and(|o| !cx.retyped(table, &o.name))
+            || cx.old_column(table, c).is_none() && cx.new_column(table, c).is_some_and(|col| {
                 col.identity.is_none()
                     && old_table.column(c).is_none()
                     && cx.type_exists_before(&col.ty)
@@ -56,7 +58,6 @@ pub(super) fn added_before(cx: &Cx<'_>, table: &str, column: &Column) -> bool {
 /// from the top after a failure: each step is dropped first if a failed run left it.
 fn add_primary_key_online(cx: &mut Cx<'_>, table: &str, key: &PrimaryKey, old_table: &str) {
     let mut old_names = Vec::new();
-    let mut fill_after_retype = Vec::new();
     for column in &key.columns {
         let col = cx.new_column(table, column);
         let old = cx.old_column(table, column);
@@ -69,22 +70,7 @@ fn add_primary_key_online(cx: &mut Cx<'_>, table: &str, key: &PrimaryKey, old_ta
             continue;
         }
         let backfill = col.and_then(|c| c.backfill.clone().or_else(|| c.default.clone()));
-        if old.is_some_and(|o| cx.retyped(table, &o.name)) {
-            // The backfill is of the new type: after the type change (which rewrites the table
-            // under its lock anyway), and `USING INDEX` makes the column NOT NULL.
-            if let Some(b) = backfill {
-                let c = ident(column);
-                fill_after_retype.push(format!(
-                    "UPDATE {} SET {c} = {b} WHERE {c} IS NULL",
-                    ident(table)
-                ));
-            }
-        } else {
-            set_not_null_before(cx, table, column, backfill.as_deref());
-        }
-    }
-    for sql in fill_after_retype {
-        cx.tx(sql);
+        set_not_null_before(cx, table, column, backfill.as_deref());
     }
     // Under the key's name, unless a relation has it before the migration (the old key, often):
     // then under a free one, which `USING INDEX` renames to the key's.

@@ -5,7 +5,7 @@
 use super::{columns, enums, indexes, keys, tables};
 use crate::diff::{Change, Diff};
 use crate::schema::{Column, ColumnType, Schema, Table};
-use crate::sql::{Rendered, Statement, ident};
+use crate::sql::{Batch, Rendered, Statement, ident};
 
 /// What each change's renderer reads and writes: the schemas before and after the migration,
 /// and the statements so far.
@@ -24,6 +24,12 @@ impl<'a> Cx<'a> {
     /// A statement after the transaction, committing on its own.
     pub(super) fn online(&mut self, sql: String) {
         self.out.push(Statement::online(sql));
+    }
+
+    /// A batched `UPDATE`: a file of its own between the transaction and the statements after
+    /// it.
+    pub(super) fn batch(&mut self, batch: Batch, sql: String) {
+        self.out.push(Statement::batch(batch, sql));
     }
 
     /// A statement before the transaction, committing on its own.

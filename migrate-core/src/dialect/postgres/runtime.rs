@@ -174,7 +174,8 @@ impl Runtime for Postgres {
              started_at timestamptz NOT NULL DEFAULT clock_timestamp(),\n    \
              updated_at timestamptz NOT NULL DEFAULT clock_timestamp(),\n    \
              finished_at timestamptz,\n    \
-             runner text\n)",
+             runner text,\n    \
+             checksum text\n)",
             create_schema_sql(table)
         )
     }
@@ -185,7 +186,7 @@ impl Runtime for Postgres {
         };
         format!(
             "SELECT version::text, name, table_name, key_columns, last_key, rows_done::text, rows_changed::text, \
-             rows_estimated::text, batch_size::text, batches::text, state, {}, {}, {}, runner FROM {} \
+             rows_estimated::text, batch_size::text, batches::text, state, {}, {}, {}, runner, checksum FROM {} \
              WHERE {filter} ORDER BY version{}",
             time("started_at"),
             time("updated_at"),

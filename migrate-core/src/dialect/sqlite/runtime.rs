@@ -231,7 +231,8 @@ impl Runtime for Sqlite {
              started_at text NOT NULL DEFAULT ({NOW}),\n    \
              updated_at text NOT NULL DEFAULT ({NOW}),\n    \
              finished_at text,\n    \
-             runner text\n)"
+             runner text,\n    \
+             checksum text\n)"
         )
     }
 
@@ -241,7 +242,7 @@ impl Runtime for Sqlite {
         format!(
             "SELECT CAST(version AS TEXT), name, table_name, key_columns, last_key, CAST(rows_done AS TEXT), \
              CAST(rows_changed AS TEXT), CAST(rows_estimated AS TEXT), CAST(batch_size AS TEXT), \
-             CAST(batches AS TEXT), state, started_at, updated_at, finished_at, runner FROM {} \
+             CAST(batches AS TEXT), state, started_at, updated_at, finished_at, runner, checksum FROM {} \
              WHERE {filter} ORDER BY version",
             table_ident(table)
         )

@@ -17,7 +17,7 @@ pub(in crate::safety) fn assess(cx: &Cx<'_>, table: &str, column: &Column) -> Op
         }),
         acknowledged: column.backfill.is_some(),
         hint: Some(
-            "the `backfill` value fills the existing rows once; a `default` also serves, for existing and future rows; or add it with `nullable = true`, fill it, and make it NOT NULL in a later migration"
+            "the `backfill` value fills the existing rows before the column becomes NOT NULL (in short batches, a migration file of its own, where the table has a key to walk them by); a `default` also serves, for existing and future rows; or add it with `nullable = true`, fill it, and make it NOT NULL in a later migration"
                 .into(),
         ),
         ..cx.found(
