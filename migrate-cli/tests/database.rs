@@ -121,12 +121,30 @@ fn postgres_create_and_drop() {
         .code(0);
     let exists = rt.block_on(async { sqlx::PgConnection::connect(&url).await.is_ok() });
     assert!(exists, "the database was not created");
+    // Twice: nothing to do (the server's duplicate_database).
+    let out = migrate(p.path())
+        .args(["database", "create"])
+        .assert()
+        .code(0);
+    assert!(text(&out.get_output().stdout).contains("already exists"));
 
     let out = migrate(p.path())
         .args(["database", "reset", "--yes"])
         .assert()
         .code(0);
     assert!(text(&out.get_output().stdout).contains("1 migration(s) applied"));
+
+    // Another session on it: refused, with the way out (the server's object_in_use).
+    let other = rt
+        .block_on(sqlx::PgConnection::connect(&url))
+        .expect("another session");
+    let out = migrate(p.path())
+        .args(["database", "drop", "--yes"])
+        .assert()
+        .failure();
+    let stderr = text(&out.get_output().stderr);
+    assert!(stderr.contains("other sessions use it"), "{stderr}");
+    rt.block_on(other.close()).expect("end the other session");
 
     migrate(p.path())
         .args(["database", "drop", "--yes"])

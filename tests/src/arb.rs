@@ -31,9 +31,13 @@ use migrate_core::schema::model::{
     Index as SqlIndex, IndexMethod, PrimaryKey, Schema, Table,
 };
 use migrate_core::schema::names;
-use migrate_core::schema::validate::MAX_IDENT_BYTES;
 use migrate_core::sql::lex::{StringPrefix, TokenKind, lex};
 use migrate_core::sql::{ident, literal};
+
+/// The longest name a schema may use: the shortest identifier limit of the dialects.
+fn max_ident_bytes() -> usize {
+    Dialect::identifier_limit().map_or(usize::MAX, |(max, _)| max)
+}
 
 pub mod sql;
 pub use sql::{arb_sql, arb_sql_bytes};
@@ -473,7 +477,7 @@ fn without_controls(s: &str) -> String {
 }
 
 fn valid_ident(name: &str) -> bool {
-    !name.is_empty() && !name.contains('\0') && name.len() <= MAX_IDENT_BYTES
+    !name.is_empty() && !name.contains('\0') && name.len() <= max_ident_bytes()
 }
 
 /// Cuts a string to at most `max` bytes, at a character boundary.
@@ -581,7 +585,7 @@ fn build(seed: SchemaSeed, fold: bool, enums: Vec<Enum>) -> Schema {
         let values: Vec<String> = e
             .values
             .iter()
-            .map(|v| labels.claim(&without_controls(v), MAX_IDENT_BYTES))
+            .map(|v| labels.claim(&without_controls(v), max_ident_bytes()))
             .collect();
         let drop_values = e
             .drop_values
@@ -669,8 +673,8 @@ fn build(seed: SchemaSeed, fold: bool, enums: Vec<Enum>) -> Schema {
             let derived = names::primary_key(&t.name);
             let name = match &ts.pk_name {
                 None if relations.take(&derived) => derived,
-                None => relations.claim(&format!("{}_pk", t.name), MAX_IDENT_BYTES),
-                Some(n) => relations.claim(n, MAX_IDENT_BYTES),
+                None => relations.claim(&format!("{}_pk", t.name), max_ident_bytes()),
+                Some(n) => relations.claim(n, max_ident_bytes()),
             };
             t.primary_key = Some(PrimaryKey {
                 name,
@@ -692,7 +696,7 @@ fn build(seed: SchemaSeed, fold: bool, enums: Vec<Enum>) -> Schema {
         }
         for (name, expr) in &ts.checks {
             t.checks.push(Check {
-                name: constraints.claim(name, MAX_IDENT_BYTES),
+                name: constraints.claim(name, max_ident_bytes()),
                 expr: build_expr(expr, &t.columns),
             });
         }
@@ -771,9 +775,9 @@ fn build_index(ix: &IndexSeed, t: &Table, relations: &mut Namer) -> SqlIndex {
         None if relations.take(&derived) => derived,
         None => relations.claim(
             &names::index::<&str>(&t.name, &[], ix.unique),
-            MAX_IDENT_BYTES,
+            max_ident_bytes(),
         ),
-        Some(n) => relations.claim(n, MAX_IDENT_BYTES),
+        Some(n) => relations.claim(n, max_ident_bytes()),
     };
     let predicate = ix.predicate.as_ref().map(|p| build_expr(p, &t.columns));
     SqlIndex {
@@ -863,8 +867,8 @@ fn add_foreign_key(
     let derived = names::foreign_key(&t.name, &fk_columns);
     let name = match &fk.name {
         None if constraints.take(&derived) => derived,
-        None => constraints.claim(&names::foreign_key::<&str>(&t.name, &[]), MAX_IDENT_BYTES),
-        Some(n) => constraints.claim(n, MAX_IDENT_BYTES),
+        None => constraints.claim(&names::foreign_key::<&str>(&t.name, &[]), max_ident_bytes()),
+        Some(n) => constraints.claim(n, max_ident_bytes()),
     };
     t.foreign_keys.push(ForeignKey {
         name,
@@ -1278,7 +1282,7 @@ fn mutate(b: &mut Schema, a: &Schema, m: &Mutation) {
                 pk.name = if pk.name == names::primary_key(&old) && relations.take(&derived) {
                     derived
                 } else {
-                    relations.claim(&pk.name, MAX_IDENT_BYTES)
+                    relations.claim(&pk.name, max_ident_bytes())
                 };
             }
             for ix in &mut t.indexes {
@@ -1286,7 +1290,7 @@ fn mutate(b: &mut Schema, a: &Schema, m: &Mutation) {
                 ix.name = if ix.name == derived_index_name(&old, ix) && relations.take(&derived) {
                     derived
                 } else {
-                    relations.claim(&ix.name, MAX_IDENT_BYTES)
+                    relations.claim(&ix.name, max_ident_bytes())
                 };
             }
             t.renamed_from = None;
@@ -1416,7 +1420,7 @@ fn mutate(b: &mut Schema, a: &Schema, m: &Mutation) {
                     if relations.take(&derived) {
                         derived
                     } else {
-                        relations.claim(&format!("{}_pk", t.name), MAX_IDENT_BYTES)
+                        relations.claim(&format!("{}_pk", t.name), max_ident_bytes())
                     }
                 }
             };
@@ -1446,7 +1450,7 @@ fn mutate(b: &mut Schema, a: &Schema, m: &Mutation) {
             let Some(ii) = pick(i, b.tables[ti].indexes.len()) else {
                 return;
             };
-            let new = relation_namer(b).claim(&name.resolve(a), MAX_IDENT_BYTES);
+            let new = relation_namer(b).claim(&name.resolve(a), max_ident_bytes());
             b.tables[ti].indexes[ii].name = new;
         }
         ChangeIndex(t, i, seed) => {
@@ -1462,7 +1466,7 @@ fn mutate(b: &mut Schema, a: &Schema, m: &Mutation) {
             let Some(ti) = pick(t, nt) else { return };
             let t = &mut b.tables[ti];
             let check = Check {
-                name: constraint_namer(t).claim(name, MAX_IDENT_BYTES),
+                name: constraint_namer(t).claim(name, max_ident_bytes()),
                 expr: build_expr(expr, &t.columns),
             };
             t.checks.push(check);
@@ -1512,7 +1516,7 @@ fn mutate(b: &mut Schema, a: &Schema, m: &Mutation) {
             let values = seed
                 .values
                 .iter()
-                .map(|v| labels.claim(&without_controls(v), MAX_IDENT_BYTES))
+                .map(|v| labels.claim(&without_controls(v), max_ident_bytes()))
                 .collect();
             b.enums.push(Enum {
                 name,
@@ -1546,7 +1550,7 @@ fn mutate(b: &mut Schema, a: &Schema, m: &Mutation) {
             for v in &e.values {
                 labels.insert(v);
             }
-            let label = labels.claim(label, MAX_IDENT_BYTES);
+            let label = labels.claim(label, max_ident_bytes());
             let at = at.index(e.values.len() + 1);
             e.values.insert(at, label);
         }

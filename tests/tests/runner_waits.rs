@@ -9,7 +9,7 @@
 use migrate_core::Explain;
 use std::time::{Duration, Instant};
 
-use migrate_core::runner::{self, Event, Options, RunError, Source, State};
+use migrate_core::runner::{self, Event, LockKind, Options, RunError, Source, State};
 use migrate_tests::pg::TestDb;
 use migrate_tests::sqlite::TestFile;
 use sqlx::{Connection, PgConnection, SqliteConnection};
@@ -142,7 +142,7 @@ async fn a_waiting_runner_says_whom_it_waits_for_until_the_lock_is_free() {
         holder: Some(h),
         waited_ms: 0,
         timeout_ms,
-        sqlite: false,
+        lock: LockKind::Runner { .. },
     } = next_wait(&mut events).await
     else {
         panic!("the first report names the holder");
@@ -204,7 +204,7 @@ async fn a_waiting_runner_gives_up_after_the_runner_lock_timeout() {
     let err = second.await.expect("join").expect_err("gives up");
     let RunError::RunnerLockTimeout {
         holder: Some(h),
-        sqlite: false,
+        lock: LockKind::Runner { .. },
         ..
     } = &err
     else {
@@ -279,7 +279,7 @@ async fn a_sqlite_runner_says_it_waits_and_applies_once_the_lock_is_free() {
         let Event::Waiting {
             holder,
             waited_ms,
-            sqlite: true,
+            lock: LockKind::Write { .. },
             ..
         } = next_wait(&mut events).await
         else {
@@ -308,7 +308,13 @@ async fn a_sqlite_runner_gives_up_after_the_runner_lock_timeout_and_says_why() {
     let (run, _) = spawn_up_sqlite(&file.url, &m, &o);
     let err = run.await.expect("join").expect_err("gives up");
     assert!(
-        matches!(err, RunError::RunnerLockTimeout { sqlite: true, .. }),
+        matches!(
+            err,
+            RunError::RunnerLockTimeout {
+                lock: LockKind::Write { .. },
+                ..
+            }
+        ),
         "{err:?}"
     );
     let message = err.to_string();

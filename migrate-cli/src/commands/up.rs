@@ -363,14 +363,18 @@ async fn status_connection(
 ) -> Result<migrate_core::db::Connection<'static>, Exit> {
     let url = database_url(config, global, out)?;
     super::check_dialect(config, &url, out)?;
-    match super::database_file(&super::resolve_url(&url, config)) {
-        Some(path) if !path.exists() => {
+    let scratch = config.dialect.runtime().scratch_url();
+    match (
+        super::database_file(&super::resolve_url(&url, config)),
+        scratch,
+    ) {
+        (Some(path), Some(scratch)) if !path.exists() => {
             out.note(&format!(
                 "note: the database {} does not exist yet: `migrate up` creates it (or `migrate database create`)",
                 migrate_core::redact::redact_url(&url)
             ));
             // Only a file database has no file: read an empty one of its kind.
-            migrate_core::db::Connection::connect("sqlite::memory:")
+            migrate_core::db::Connection::connect(scratch)
                 .await
                 .map_err(|e| {
                     out.explain(&e);

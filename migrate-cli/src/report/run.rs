@@ -3,7 +3,7 @@
 
 use migrate_core::Explain;
 use migrate_core::redact::scrub;
-use migrate_core::runner::{self, Event, Holder, Integrity, RunError, State, Summary};
+use migrate_core::runner::{self, Event, Holder, Integrity, LockKind, RunError, State, Summary};
 use serde::Serialize;
 
 use super::Report;
@@ -21,7 +21,7 @@ enum Shown<'a> {
     Waiting {
         waited_ms: u64,
         timeout_ms: Option<u64>,
-        lock: &'static str,
+        lock: String,
         holder: Option<HolderShown<'a>>,
         message: String,
     },
@@ -159,17 +159,13 @@ impl Serialize for EventLine<'_> {
                 holder,
                 waited_ms,
                 timeout_ms,
-                sqlite,
+                lock,
             } => Shown::Waiting {
                 waited_ms: *waited_ms,
                 timeout_ms: *timeout_ms,
-                lock: if *sqlite {
-                    "sqlite write lock"
-                } else {
-                    "runner lock"
-                },
+                lock: lock.id(),
                 holder: holder.as_ref().map(HolderShown::of),
-                message: waiting_text(holder.as_ref(), *waited_ms, *timeout_ms, *sqlite),
+                message: waiting_text(holder.as_ref(), *waited_ms, *timeout_ms, *lock),
             },
             Event::UpToDate => Shown::UpToDate,
             Event::ContractHeld {
@@ -299,10 +295,10 @@ impl Report for EventLine<'_> {
                 holder,
                 waited_ms,
                 timeout_ms,
-                sqlite,
+                lock,
             } => eprintln!(
                 "{}",
-                waiting_text(holder.as_ref(), *waited_ms, *timeout_ms, *sqlite)
+                waiting_text(holder.as_ref(), *waited_ms, *timeout_ms, *lock)
             ),
             Event::UpToDate => println!("up to date: no pending migrations"),
             Event::ContractHeld {
@@ -421,29 +417,33 @@ fn waiting_text(
     holder: Option<&Holder>,
     waited_ms: u64,
     timeout_ms: Option<u64>,
-    sqlite: bool,
+    lock: LockKind,
 ) -> String {
     let limit = timeout_ms.map_or_else(
         || "no limit (runner_lock_timeout = \"0\")".to_string(),
         |t| format!("up to {} (runner_lock_timeout)", runner::human_ms(t)),
     );
     let waited = runner::human_ms(waited_ms);
-    match (sqlite, holder, waited_ms) {
-        (true, _, 0) => format!(
-            "waiting for the SQLite write lock: another connection holds it (another `migrate up`, or the \
-             application writing; SQLite cannot tell which process); waiting {limit}"
+    match (lock, holder, waited_ms) {
+        (LockKind::Write { database }, _, 0) => format!(
+            "waiting for the {database} write lock: another connection holds it (another `migrate up`, or the \
+             application writing; {database} cannot tell which process); waiting {limit}"
         ),
-        (true, _, _) => format!(
-            "still waiting for the SQLite write lock, held by a process SQLite cannot name ({waited} so far, {limit})"
+        (LockKind::Write { database }, _, _) => format!(
+            "still waiting for the {database} write lock, held by a process {database} cannot name ({waited} so far, {limit})"
         ),
-        (false, Some(h), 0) => {
+        (LockKind::Runner { .. }, Some(h), 0) => {
             format!("waiting for another runner: {h} holds the runner lock; waiting {limit}")
         }
-        (false, Some(h), _) => format!("still waiting for {h} ({waited} so far, {limit})"),
-        (false, None, 0) => {
+        (LockKind::Runner { .. }, Some(h), _) => {
+            format!("still waiting for {h} ({waited} so far, {limit})")
+        }
+        (LockKind::Runner { .. }, None, 0) => {
             format!("waiting for another runner to release the runner lock; waiting {limit}")
         }
-        (false, None, _) => format!("still waiting for another runner ({waited} so far, {limit})"),
+        (LockKind::Runner { .. }, None, _) => {
+            format!("still waiting for another runner ({waited} so far, {limit})")
+        }
     }
 }
 
@@ -846,7 +846,9 @@ mod tests {
                     holder: Some(holder),
                     waited_ms: 0,
                     timeout_ms: Some(600_000),
-                    sqlite: false,
+                    lock: LockKind::Runner {
+                        end_session: "SELECT pg_terminate_backend({pid});",
+                    },
                 },
                 r#"{"event":"waiting","holder":{"active":true,"migration":"20240101000000_pets","pid":42,"query":"CREATE INDEX","since":"2026-01-01T00:00:00Z"},"lock":"runner lock","message":"waiting for another runner: PID 42 (applying 20240101000000_pets, running `CREATE INDEX` since 2026-01-01T00:00:00Z) holds the runner lock; waiting up to 10 min (runner_lock_timeout)","timeout_ms":600000,"waited_ms":0}"#,
             ),
@@ -855,7 +857,7 @@ mod tests {
                     holder: None,
                     waited_ms: 15_000,
                     timeout_ms: None,
-                    sqlite: true,
+                    lock: LockKind::Write { database: "SQLite" },
                 },
                 r#"{"event":"waiting","holder":null,"lock":"sqlite write lock","message":"still waiting for the SQLite write lock, held by a process SQLite cannot name (15 s so far, no limit (runner_lock_timeout = \"0\"))","timeout_ms":null,"waited_ms":15000}"#,
             ),

@@ -105,6 +105,14 @@ pub trait DialectOps: fmt::Debug + Sync {
         vec![Stage::Tx]
     }
 
+    /// Whether `statements`, a file of [`Stage::Before`], hold only new enum labels, and if so
+    /// the sentence its header gives for running them alone (the file is then named
+    /// `<name>_enum_labels`). `None`, the default, for a dialect that never puts labels there.
+    fn enum_labels_file(&self, statements: &[String]) -> Option<&'static str> {
+        let _ = statements;
+        None
+    }
+
     /// How the renderer carries out what `code` names on a table that already has rows: what
     /// the safety rules for keys, indexes and constraints report.
     fn execution(&self, code: SafetyCode) -> Execution;
@@ -225,6 +233,16 @@ impl Dialect {
             let ops = d.ops();
             ops.name() == s || ops.aliases().contains(&s)
         })
+    }
+
+    /// The longest identifier a schema may use, in bytes, and the dialect whose limit that is:
+    /// the shortest [`DialectOps::max_identifier_bytes`] of the registered dialects, since a
+    /// schema is written once for all of them. `None` when none limits identifiers.
+    pub fn identifier_limit() -> Option<(usize, Dialect)> {
+        Dialect::ALL
+            .iter()
+            .filter_map(|d| Some((d.ops().max_identifier_bytes()?, *d)))
+            .min_by_key(|(max, _)| *max)
     }
 
     /// The name written in `migrate.toml`.

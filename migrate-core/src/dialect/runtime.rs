@@ -156,6 +156,13 @@ pub trait Runtime: Sync {
         None
     }
 
+    /// A URL of an empty database that lives as long as its connection and needs no server
+    /// (SQLite's in-memory database), when the dialect has one: what a command that only reads
+    /// reads in place of a database file that does not exist yet.
+    fn scratch_url(&self) -> Option<&'static str> {
+        None
+    }
+
     /// The database a (resolved) URL names, as `migrate database` shows it (password hidden),
     /// or why the URL names none that could be created or dropped.
     fn database_shown(&self, url: &str) -> Result<String, DbError>;
@@ -678,6 +685,21 @@ mod tests {
                 .is_some_and(|h| h.contains("--features sqlite")),
             "{e:?}"
         );
+    }
+
+    /// A dialect whose databases are files has an empty database to read in place of one not
+    /// created yet, and it is of that dialect and no file.
+    #[test]
+    fn file_dialects_have_a_scratch_database() {
+        for d in Dialect::ALL {
+            let rt = d.runtime();
+            let Some(scratch) = rt.scratch_url() else {
+                assert!(rt.database_file(d.ops().example_url()).is_none(), "{d}");
+                continue;
+            };
+            assert_eq!(dialect_of(scratch).ok(), Some(*d), "{scratch}");
+            assert_eq!(rt.database_file(scratch), None, "{scratch}");
+        }
     }
 
     /// Only in a build without the SQLite driver (`--no-default-features --features

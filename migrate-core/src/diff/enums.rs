@@ -1,6 +1,7 @@
 //! Enums: created, dropped, given labels, or rebuilt.
 
 use super::{Change, Differ};
+use crate::dialect::Dialect;
 use crate::schema::Schema;
 
 impl Differ {
@@ -91,10 +92,9 @@ impl Differ {
 /// The name a rebuilt enum's previous type goes by until it is dropped.
 pub(crate) fn old_enum_name(name: &str) -> String {
     const SUFFIX: &str = "__old";
-    // Within PostgreSQL's 63 bytes, or it would truncate the name back to the enum's own.
-    let mut cut = name
-        .len()
-        .min(crate::schema::validate::MAX_IDENT_BYTES - SUFFIX.len());
+    // Within the identifier limit, or the database would truncate the name back to the enum's own.
+    let max = Dialect::identifier_limit().map_or(usize::MAX, |(max, _)| max);
+    let mut cut = name.len().min(max - SUFFIX.len());
     while !name.is_char_boundary(cut) {
         cut -= 1;
     }

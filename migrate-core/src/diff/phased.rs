@@ -589,10 +589,11 @@ fn shadow(t: &Table, ot: &Table, old: &Column, new: &Column, diff: &Diff) -> Sha
 }
 
 /// A name for an object built while the old one still holds its declared name: `<name>_new`,
-/// cut to PostgreSQL's 63 bytes. The contract step renames it to the declared name.
+/// cut to the dialects' identifier limit. The contract step renames it to the declared name.
 fn temporary_name(declared: &str) -> String {
+    let limit = crate::dialect::Dialect::identifier_limit().map_or(usize::MAX, |(max, _)| max);
     let mut base = declared.to_string();
-    while base.len() + 4 > crate::schema::validate::MAX_IDENT_BYTES {
+    while base.len() + 4 > limit {
         base.pop();
     }
     format!("{base}_new")

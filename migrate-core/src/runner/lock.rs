@@ -15,6 +15,35 @@ const FIRST_PAUSE: Duration = Duration::from_millis(10);
 /// is free.
 const MAX_PAUSE: Duration = Duration::from_millis(500);
 
+/// The lock a runner waits for, as the dialect's driver takes it: what the waiting reports and the
+/// timeout error say about it, and the `lock` field of a JSON `waiting` event.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LockKind {
+    /// A lock of the runners' own (PostgreSQL's session advisory lock): the database can name
+    /// the session that holds it (a [`Holder`]).
+    Runner {
+        /// The statement that ends the holder's session, `{pid}` standing for its process id.
+        end_session: &'static str,
+    },
+    /// The database's own write lock (SQLite's), held by whichever connection writes; the
+    /// database cannot say which.
+    Write {
+        /// The database as messages name it (`SQLite`).
+        database: &'static str,
+    },
+}
+
+impl LockKind {
+    /// Its stable name, the `lock` field of a JSON `waiting` event: `runner lock`, or
+    /// `<database> write lock` in lower case (`sqlite write lock`).
+    pub fn id(&self) -> String {
+        match self {
+            LockKind::Runner { .. } => "runner lock".to_string(),
+            LockKind::Write { database } => format!("{} write lock", database.to_lowercase()),
+        }
+    }
+}
+
 /// The session holding the runner lock (PostgreSQL), as `pg_stat_activity` shows it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Holder {
@@ -101,7 +130,7 @@ impl Wait {
         self.pause = (self.pause * 2).min(MAX_PAUSE);
     }
 
-    pub(crate) fn event(&mut self, holder: Option<Holder>, sqlite: bool) -> Event {
+    pub(crate) fn event(&mut self, holder: Option<Holder>, lock: LockKind) -> Event {
         self.reports += 1;
         Event::Waiting {
             holder,
@@ -111,7 +140,7 @@ impl Wait {
                 self.waited_ms().max(1)
             },
             timeout_ms: self.limit.map(|l| l.as_millis() as u64),
-            sqlite,
+            lock,
         }
     }
 }

@@ -36,8 +36,8 @@ pub mod history;
 mod lock;
 
 pub use contract::Contracts;
-pub use lock::Holder;
 pub(crate) use lock::Wait;
+pub use lock::{Holder, LockKind};
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -379,8 +379,8 @@ pub enum Event {
         waited_ms: u64,
         /// When the wait ends in failure (`runner_lock_timeout`); `None`: never.
         timeout_ms: Option<u64>,
-        /// SQLite's write lock, whose holder cannot be known (else PostgreSQL's runner lock).
-        sqlite: bool,
+        /// Which lock it waits for, as the driver describes it.
+        lock: LockKind,
     },
     /// Nothing to apply.
     UpToDate,
@@ -811,14 +811,14 @@ pub enum RunError {
         name: String,
     },
     /// Another runner held the runner lock for longer than `runner_lock_timeout`.
-    #[error("{}", runner_lock_timeout_message(*.waited_ms, .holder.as_ref(), *.sqlite))]
+    #[error("{}", runner_lock_timeout_message(*.waited_ms, .holder.as_ref(), **.lock))]
     RunnerLockTimeout {
         /// How long this runner waited.
         waited_ms: u64,
         /// Who held it when this runner gave up (PostgreSQL).
         holder: Option<Holder>,
-        /// SQLite's write lock, whose holder cannot be known (else PostgreSQL's runner lock).
-        sqlite: bool,
+        /// Which lock it waited for, as the driver describes it.
+        lock: &'static LockKind,
     },
     /// `resolve` while another runner holds the runner lock: what it would settle may be running.
     #[error(
@@ -937,18 +937,18 @@ fn unregistered_message(missing: &[(u64, String, String)]) -> String {
     )
 }
 
-fn runner_lock_timeout_message(waited_ms: u64, holder: Option<&Holder>, sqlite: bool) -> String {
+fn runner_lock_timeout_message(waited_ms: u64, holder: Option<&Holder>, lock: LockKind) -> String {
     let waited = human_ms(waited_ms);
-    match (sqlite, holder) {
-        (true, _) => format!(
-            "gave up after waiting {waited} for the SQLite write lock (runner_lock_timeout): another \
+    match (lock, holder) {
+        (LockKind::Write { database }, _) => format!(
+            "gave up after waiting {waited} for the {database} write lock (runner_lock_timeout): another \
              connection held it all that time; nothing was applied by this runner"
         ),
-        (false, Some(h)) => format!(
+        (LockKind::Runner { .. }, Some(h)) => format!(
             "gave up after waiting {waited} for another runner (runner_lock_timeout): {h} still holds the \
              runner lock; nothing was applied by this runner"
         ),
-        (false, None) => format!(
+        (LockKind::Runner { .. }, None) => format!(
             "gave up after waiting {waited} for another runner (runner_lock_timeout); nothing was applied by \
              this runner"
         ),
@@ -1006,20 +1006,24 @@ impl Explain for RunError {
             ),
             RunError::UnknownVersion(_) => Some("`migrate status` lists the versions".into()),
             RunError::Refused(r) if r.len() == 1 => Some(r[0].help.clone()),
-            RunError::RunnerLockTimeout { sqlite: true, .. } => Some(
-                "another `migrate up`, or the application, kept writing to the database file; SQLite cannot \
+            RunError::RunnerLockTimeout {
+                lock: LockKind::Write { database },
+                ..
+            } => Some(format!(
+                "another `migrate up`, or the application, kept writing to the database file; {database} cannot \
                  tell which process holds its lock (`fuser FILE` or `lsof FILE` lists the processes that have \
                  it open). Run `migrate up` again when it is done, or raise `runner_lock_timeout` in \
                  migrate.toml (\"0\" waits for good)"
-                    .into(),
-            ),
+            )),
             RunError::RunnerLockTimeout {
-                holder: Some(h), ..
+                holder: Some(h),
+                lock: LockKind::Runner { end_session },
+                ..
             } => Some(format!(
                 "it may be applying a long migration: `migrate status` shows which. If it is stuck, end it \
-                 with `SELECT pg_terminate_backend({});` and run `migrate up` again; to wait longer, raise \
+                 with `{}` and run `migrate up` again; to wait longer, raise \
                  `runner_lock_timeout` in migrate.toml (\"0\" waits for good)",
-                h.pid
+                end_session.replace("{pid}", &h.pid.to_string())
             )),
             RunError::RunnerLockTimeout { .. } => Some(
                 "run `migrate up` again; to wait longer, raise `runner_lock_timeout` in migrate.toml \

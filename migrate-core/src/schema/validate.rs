@@ -18,8 +18,11 @@ use crate::diagnostic::{Diagnostic, Diagnostics, Location};
 use crate::names;
 use crate::sql::lex::{StringPrefix, TokenKind, lex};
 
-/// PostgreSQL's limit on identifier length, in bytes (NAMEDATALEN - 1).
-pub const MAX_IDENT_BYTES: usize = 63;
+/// The longest name a schema may use, in bytes, and the database that sets it
+/// ([`Dialect::identifier_limit`]).
+fn name_limit() -> Option<(usize, &'static str)> {
+    Dialect::identifier_limit().map(|(max, d)| (max, d.ops().title()))
+}
 
 /// Checks the declarations and builds the model. Every problem found is pushed to `diags`.
 ///
@@ -186,7 +189,7 @@ impl Validator<'_> {
         self.push(Diagnostic::new(code, message).at(loc.clone()).help(help));
     }
 
-    /// Empty names, NUL bytes, control characters and names over PostgreSQL's 63-byte limit.
+    /// Empty names, NUL bytes, control characters and names over the identifier limit.
     fn ident(&mut self, what: &str, name: &SpStr) {
         let n = &name.value;
         if n.is_empty() {
@@ -205,12 +208,15 @@ impl Validator<'_> {
             );
         } else if let Some((message, help)) = unprintable_name(what, n) {
             self.error("bad-name", &name.loc, message, help);
-        } else if n.len() > MAX_IDENT_BYTES {
+        } else if let Some((max, db)) = name_limit().filter(|(max, _)| n.len() > *max) {
             self.error(
                 "name-too-long",
                 &name.loc,
-                format!("{what} name `{n}` is {} bytes long; PostgreSQL allows at most {MAX_IDENT_BYTES}", n.len()),
-                format!("shorten it to {MAX_IDENT_BYTES} bytes or fewer (PostgreSQL would silently truncate it)"),
+                format!(
+                    "{what} name `{n}` is {} bytes long; {db} allows at most {max}",
+                    n.len()
+                ),
+                format!("shorten it to {max} bytes or fewer ({db} would silently truncate it)"),
             );
         }
     }
@@ -307,18 +313,21 @@ impl Validator<'_> {
         loc: &Location,
         key: &str,
     ) -> String {
+        let Some((max, db)) = name_limit() else {
+            return name;
+        };
         let parts_fit = std::iter::once(table)
             .chain(columns.iter().copied())
-            .all(|p| p.len() <= MAX_IDENT_BYTES);
-        if name.len() > MAX_IDENT_BYTES && parts_fit {
+            .all(|p| p.len() <= max);
+        if name.len() > max && parts_fit {
             self.error(
                 "name-too-long",
                 loc,
                 format!(
-                    "the generated {what} name `{name}` is {} bytes long; PostgreSQL allows at most {MAX_IDENT_BYTES}",
+                    "the generated {what} name `{name}` is {} bytes long; {db} allows at most {max}",
                     name.len()
                 ),
-                format!("name it yourself with `{key} = \"...\"` ({MAX_IDENT_BYTES} bytes or fewer)"),
+                format!("name it yourself with `{key} = \"...\"` ({max} bytes or fewer)"),
             );
         }
         name
@@ -527,12 +536,16 @@ impl Validator<'_> {
             // An empty label is a label: PostgreSQL allows `''`.
             if let Some((message, help)) = unprintable_name("enum label", &v.value) {
                 self.error("bad-name", &v.loc, message, help);
-            } else if v.value.len() > MAX_IDENT_BYTES {
+            } else if let Some((max, db)) = name_limit().filter(|(max, _)| v.value.len() > *max) {
                 self.error(
                     "name-too-long",
                     &v.loc,
-                    format!("enum label `{}` is {} bytes long; PostgreSQL allows at most {MAX_IDENT_BYTES}", v.value, v.value.len()),
-                    format!("shorten it to {MAX_IDENT_BYTES} bytes or fewer"),
+                    format!(
+                        "enum label `{}` is {} bytes long; {db} allows at most {max}",
+                        v.value,
+                        v.value.len()
+                    ),
+                    format!("shorten it to {max} bytes or fewer"),
                 );
             }
             if let Some(first) = seen.get(v.value.as_str()) {
@@ -574,5 +587,43 @@ impl Validator<'_> {
             comment: e.comment.as_ref().map(|c| c.value.clone()),
             drop_values: e.drop_values.iter().map(|d| d.value.clone()).collect(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::schema::load_str;
+
+    /// A name over the shortest identifier limit of the dialects is refused, naming the database
+    /// whose limit it is; a name at the limit is accepted.
+    #[test]
+    fn names_over_the_identifier_limit_are_refused_with_the_limit() {
+        let (max, db) = super::name_limit().expect("a dialect limits identifiers");
+        assert_eq!((max, db), (63, "PostgreSQL"), "NAMEDATALEN - 1");
+        let schema = |table: &str, label: &str| {
+            format!(
+                "[enums.kind]\nvalues = [\"{label}\"]\n[tables.{table}]\nmodel = \"T\"\ncolumns = {{ id = \"integer\" }}\n"
+            )
+        };
+        let fits = "t".repeat(max);
+        load_str("s.toml", &schema(&fits, &fits)).unwrap_or_else(|e| panic!("{e}"));
+
+        let long = "t".repeat(max + 1);
+        let e = load_str("s.toml", &schema(&long, &long)).unwrap_err();
+        let messages: Vec<String> = e.0.iter().map(|d| d.message.clone()).collect();
+        assert_eq!(
+            messages,
+            [
+                format!(
+                    "enum label `{long}` is {} bytes long; {db} allows at most {max}",
+                    max + 1
+                ),
+                format!(
+                    "table name `{long}` is {} bytes long; {db} allows at most {max}",
+                    max + 1
+                ),
+            ]
+        );
+        assert!(e.0.iter().all(|d| d.code == "name-too-long"), "{e}");
     }
 }

@@ -13,8 +13,14 @@
 use sqlx::{PgConnection, Row};
 
 use super::driver::db_err;
-use crate::runner::{Holder, Options, RunError, Wait};
 use crate::dialect::runtime::Report;
+use crate::runner::{Holder, LockKind, Options, RunError, Wait};
+
+/// The lock a PostgreSQL runner waits for: the session advisory lock, whose holder
+/// `pg_stat_activity` names and `pg_terminate_backend` ends.
+static LOCK: LockKind = LockKind::Runner {
+    end_session: "SELECT pg_terminate_backend({pid});",
+};
 
 /// A stable advisory-lock key for a history table.
 pub(super) fn lock_key(history_table: &str) -> i64 {
@@ -145,12 +151,12 @@ pub(super) async fn acquire(
             return Err(RunError::RunnerLockTimeout {
                 waited_ms: wait.waited_ms(),
                 holder: holder(c, key).await.map_err(db_err)?,
-                sqlite: false,
+                lock: &LOCK,
             });
         }
         if wait.due() {
             let h = holder(c, key).await.map_err(db_err)?;
-            report(wait.event(h, false));
+            report(wait.event(h, LOCK));
         }
         wait.pause().await;
         if try_pg(c, key).await? {

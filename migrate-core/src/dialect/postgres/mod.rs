@@ -128,6 +128,15 @@ impl DialectOps for Postgres {
         expand::render(change, from, to)
     }
 
+    fn enum_labels_file(&self, statements: &[String]) -> Option<&'static str> {
+        statements
+            .iter()
+            .all(|s| s.starts_with("ALTER TYPE "))
+            .then_some(
+                "Runs outside a transaction: PostgreSQL lets no transaction use a new enum label before it commits.",
+            )
+    }
+
     fn execution(&self, code: SafetyCode) -> Execution {
         match code {
             SafetyCode::CreateIndex => Execution::Concurrently,

@@ -11,6 +11,7 @@ use sqlx::PgConnection;
 
 use crate::runner::Source;
 use crate::dialect::Dialect;
+use crate::sql::lex::{Token, TokenKind, lex};
 use crate::sql::split::split;
 
 /// Where an index of the file stands.
@@ -34,65 +35,35 @@ pub(super) struct Step {
 /// The index a `CREATE [UNIQUE] INDEX CONCURRENTLY [IF NOT EXISTS] name ON ...` statement builds,
 /// as written (quotes and schema kept, so it resolves as the statement did).
 pub(super) fn concurrent_index_name(statement: &str) -> Option<String> {
-    let mut rest = statement.trim_start();
-    let mut word = |expected: &[&str]| -> Option<()> {
-        let end = rest.find(char::is_whitespace).unwrap_or(rest.len());
-        if expected.iter().any(|e| rest[..end].eq_ignore_ascii_case(e)) {
-            rest = rest[end..].trim_start();
-            Some(())
-        } else {
-            None
-        }
+    let mut tokens = lex(statement, Dialect::Postgres).peekable();
+    let mut word = |expected: &str| -> Option<()> {
+        while tokens.next_if(Token::is_trivia).is_some() {}
+        tokens.next_if(|t| t.is_word(statement, expected)).map(drop)
     };
-    word(&["CREATE"])?;
-    let _ = word(&["UNIQUE"]);
-    word(&["INDEX"])?;
-    word(&["CONCURRENTLY"])?;
-    if word(&["IF"]).is_some() {
-        word(&["NOT"])?;
-        word(&["EXISTS"])?;
+    word("CREATE")?;
+    let _ = word("UNIQUE");
+    word("INDEX")?;
+    word("CONCURRENTLY")?;
+    if word("IF").is_some() {
+        word("NOT")?;
+        word("EXISTS")?;
     }
-    let name = name_token(rest)?;
+    while tokens.next_if(Token::is_trivia).is_some() {}
+    // A name, then `.` and a name as long as they follow without a space: `ops."i"`.
+    let is_name = |t: &Token| {
+        matches!(
+            t.kind,
+            TokenKind::Word | TokenKind::QuotedIdent { terminated: true }
+        )
+    };
+    let first = tokens.next().filter(is_name)?;
+    let mut end = first.end;
+    while tokens.next_if(|t| t.start == end && t.text(statement) == ".").is_some() {
+        end = tokens.next().filter(is_name)?.end;
+    }
+    let name = &statement[first.start..end];
     // `CREATE INDEX CONCURRENTLY ON t (a)`: the server picks the name; it cannot be named here.
-    (!name.eq_ignore_ascii_case("ON")).then_some(name)
-}
-
-/// A possibly quoted, possibly schema-qualified name at the start of `s`.
-fn name_token(s: &str) -> Option<String> {
-    let b = s.as_bytes();
-    let mut i = 0;
-    loop {
-        if b.get(i) == Some(&b'"') {
-            i += 1;
-            loop {
-                match b.get(i) {
-                    None => return None,
-                    Some(b'"') if b.get(i + 1) == Some(&b'"') => i += 2,
-                    Some(b'"') => {
-                        i += 1;
-                        break;
-                    }
-                    Some(_) => i += 1,
-                }
-            }
-        } else {
-            let start = i;
-            while b
-                .get(i)
-                .is_some_and(|&c| c.is_ascii_alphanumeric() || c == b'_' || c == b'$' || c >= 0x80)
-            {
-                i += 1;
-            }
-            if i == start {
-                return None;
-            }
-        }
-        if b.get(i) == Some(&b'.') {
-            i += 1;
-        } else {
-            return Some(s[..i].to_string());
-        }
-    }
+    (!name.eq_ignore_ascii_case("ON")).then(|| name.to_string())
 }
 
 /// The file's statements with the state of each index it builds. Empty when the file cannot be
@@ -261,6 +232,14 @@ mod tests {
             Some("\"a\"\"b\".\"c d\"")
         );
         assert_eq!(n("CREATE INDEX CONCURRENTLY ON t (a)"), None);
+        // A generated file's header leads its first statement; comments may sit anywhere.
+        assert_eq!(
+            n("-- migrate:no-transaction\n-- Create index `i`.\n--\nCREATE /* x */ INDEX\n  CONCURRENTLY \"i\" ON t (a)")
+                .as_deref(),
+            Some("\"i\"")
+        );
+        assert_eq!(n("CREATE INDEX CONCURRENTLY \"un closed ON t (a)"), None);
+        assert_eq!(n("CREATE INDEX CONCURRENTLY a. b ON t (a)"), None);
         assert_eq!(n("CREATE INDEX i ON t (a)"), None);
         assert_eq!(n("ALTER TABLE t VALIDATE CONSTRAINT c"), None);
     }

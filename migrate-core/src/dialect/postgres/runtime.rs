@@ -25,8 +25,8 @@ impl Runtime for Postgres {
             let sql = format!("CREATE DATABASE {}", ident(&name));
             match on_server(&maintenance, &sql).await {
                 Ok(()) => Ok(true),
-                Err(e) if e.contains("already exists") => Ok(false),
-                Err(e) => Err(DbError::new(scrub(&e, url))),
+                Err(e) if e.code.as_deref() == Some(DUPLICATE_DATABASE) => Ok(false),
+                Err(e) => Err(DbError::new(scrub(&e.message, url))),
             }
         })
     }
@@ -42,8 +42,8 @@ impl Runtime for Postgres {
             }
             let sql = format!("DROP DATABASE IF EXISTS {}", ident(&name));
             on_server(&maintenance, &sql).await.map_err(|e| {
-                let error = DbError::new(scrub(&e, url));
-                if e.contains("being accessed by other users") {
+                let error = DbError::new(scrub(&e.message, url));
+                if e.code.as_deref() == Some(OBJECT_IN_USE) {
                     error.with_help(
                         "other sessions use it: stop the application (or end them with `pg_terminate_backend`) and try again",
                     )
@@ -425,16 +425,34 @@ fn percent_decode(s: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
-/// Runs one statement on the maintenance database; the error's text on failure.
-async fn on_server(maintenance: &str, sql: &str) -> Result<(), String> {
+/// SQLSTATE `duplicate_database`: `CREATE DATABASE` of a database that exists.
+const DUPLICATE_DATABASE: &str = "42P04";
+/// SQLSTATE `object_in_use`: `DROP DATABASE` of a database other sessions use.
+const OBJECT_IN_USE: &str = "55006";
+
+/// Why a statement on the maintenance database failed.
+struct ServerError {
+    /// The statement's SQLSTATE; `None` when connecting failed.
+    code: Option<String>,
+    /// What the server or the driver said.
+    message: String,
+}
+
+/// Runs one statement on the maintenance database.
+async fn on_server(maintenance: &str, sql: &str) -> Result<(), ServerError> {
     let mut conn = Connection::connect(maintenance)
         .await
-        .map_err(|e| e.message)?;
-    let result = conn
-        .execute(sql)
-        .await
-        .map(|_| ())
-        .map_err(|e| e.to_string());
+        .map_err(|e| ServerError {
+            code: None,
+            message: e.message,
+        })?;
+    let result = conn.execute(sql).await.map(|_| ()).map_err(|e| ServerError {
+        code: match &e {
+            sqlx::Error::Database(d) => d.code().map(|c| c.into_owned()),
+            _ => None,
+        },
+        message: e.to_string(),
+    });
     conn.close().await;
     result
 }

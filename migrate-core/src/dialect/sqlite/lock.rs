@@ -6,7 +6,10 @@ use sqlx::SqliteConnection;
 
 use super::driver::{db_err, is_busy, run};
 use crate::dialect::runtime::Report;
-use crate::runner::{Options, RunError, Wait};
+use crate::runner::{LockKind, Options, RunError, Wait};
+
+/// The lock a SQLite runner waits for: the database's write lock, whose holder SQLite cannot name.
+static LOCK: LockKind = LockKind::Write { database: "SQLite" };
 
 /// `BEGIN IMMEDIATE` on SQLite: takes the write lock, waiting at most `runner_lock_timeout` and
 /// saying so while it waits. Inside the transaction, statements wait for other connections'
@@ -27,11 +30,11 @@ pub(super) async fn begin_immediate(
                     break Err(RunError::RunnerLockTimeout {
                         waited_ms: w.waited_ms(),
                         holder: None,
-                        sqlite: true,
+                        lock: &LOCK,
                     });
                 }
                 if w.due() {
-                    report(w.event(None, true));
+                    report(w.event(None, LOCK));
                 }
                 w.pause().await;
             }

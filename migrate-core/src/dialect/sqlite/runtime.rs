@@ -13,6 +13,7 @@ use crate::redact::redact_url;
 use crate::runner::BoxFuture;
 use crate::runner::history::table_ident;
 use crate::schema::{Column, ColumnType, Identity, IndexMethod, Schema, Table};
+use crate::sql::lex::{TokenKind, lex};
 use crate::sql::literal;
 
 /// SQLite's current time as the history table stores it.
@@ -93,6 +94,10 @@ impl Runtime for Sqlite {
             .or_else(|| url.strip_prefix("sqlite:"))?;
         let path = rest.split_once('?').map_or(rest, |(p, _)| p);
         (!path.is_empty() && path != ":memory:").then(|| PathBuf::from(path))
+    }
+
+    fn scratch_url(&self) -> Option<&'static str> {
+        Some("sqlite::memory:")
     }
 
     fn database_shown(&self, url: &str) -> Result<String, DbError> {
@@ -388,22 +393,16 @@ fn strip_outer_parens(s: &str) -> &str {
     };
     // The first `(` must close at the very end.
     let mut depth = 0usize;
-    let mut quote: Option<char> = None;
-    for (i, ch) in t.char_indices() {
-        match quote {
-            Some(q) if ch == q => quote = None,
-            Some(_) => {}
-            None => match ch {
-                '\'' | '"' => quote = Some(ch),
-                '(' => depth += 1,
-                ')' => {
-                    depth -= 1;
-                    if depth == 0 && i != t.len() - 1 {
-                        return t;
-                    }
+    for tok in lex(t, Dialect::Sqlite).filter(|tok| tok.kind == TokenKind::Punct) {
+        match tok.text(t) {
+            "(" => depth += 1,
+            ")" => {
+                depth -= 1;
+                if depth == 0 && tok.end != t.len() {
+                    return t;
                 }
-                _ => {}
-            },
+            }
+            _ => {}
         }
     }
     inner
@@ -453,6 +452,8 @@ mod tests {
         assert_eq!(strip_outer_parens("(a)"), "a");
         assert_eq!(strip_outer_parens("(a) + (b)"), "(a) + (b)");
         assert_eq!(strip_outer_parens("(')')"), "')'");
+        assert_eq!(strip_outer_parens("([a)b] + 1)"), "[a)b] + 1");
+        assert_eq!(strip_outer_parens("(a /* ) */) || (b)"), "(a /* ) */) || (b)");
     }
 
     #[test]
