@@ -22,9 +22,9 @@
 //! `lock_retries` times in a row. `backfill_pause` waits between batches.
 //!
 //! **Giving way.** Before its commit, a batch asks whether other sessions wait for its locks
-//! ([`Driver::waiting_writers`]); when some do, it commits, and the next batch is half as big,
+//! (`Driver::waiting_writers`); when some do, it commits, and the next batch is half as big,
 //! after a pause as long as the batch took. Between batches, the walk waits while a replica
-//! lags more than `backfill_max_lag` ([`Driver::replication_lag`]); a lag that cannot be read is
+//! lags more than `backfill_max_lag` (`Driver::replication_lag`); a lag that cannot be read is
 //! noted once and not asked again in the run.
 //!
 //! **Done.** The batch that reaches the end marks the backfill finished and records the

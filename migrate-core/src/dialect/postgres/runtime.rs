@@ -81,7 +81,7 @@ impl Runtime for Postgres {
     }
 
     /// A database of its own on `dev_database_url`, else a throwaway local server
-    /// ([`super::scratch`]).
+    /// (`super::scratch`).
     #[cfg(feature = "postgres")]
     fn scratch<'a>(
         &'a self,
