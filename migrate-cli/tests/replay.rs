@@ -448,3 +448,30 @@ async fn a_directory_with_a_batch_file_replays() {
     assert_eq!(sql_files(p.path()).len(), before);
     t.close().await;
 }
+
+#[tokio::test]
+async fn a_directory_with_a_rust_data_migration_replays() {
+    let t = Target::new(false).await;
+    let pets = "[tables.pets]\nmodel = \"Pet\"\n[tables.pets.columns]\nid = { type = \"bigint\", primary_key = true }\nname = \"text\"\n";
+    let p = project(&t, pets);
+    assert!(run(p.path(), &t.url, &["generate"]).status.success());
+    let out = run(
+        p.path(),
+        &t.url,
+        &["new", "fill_names", "--rust", "--table", "pets"],
+    );
+    assert!(out.status.success(), "{}", text(&out));
+    hand_written(
+        p.path(),
+        "by_hand",
+        "-- A view, by hand.\nCREATE VIEW pet_names AS SELECT name FROM pets;\n",
+    );
+    let before = sql_files(p.path()).len();
+    let out = run(p.path(), &t.url, &["generate", "--format", "json"]);
+    assert!(out.status.success(), "{}", text(&out));
+    let v = json(&out);
+    assert_eq!(v["basis"], "replayed", "{v}");
+    assert_eq!(v["written"], serde_json::json!([]), "{v}");
+    assert_eq!(sql_files(p.path()).len(), before);
+    t.close().await;
+}

@@ -122,6 +122,9 @@ pub async fn replay(
         .map_err(ReplayError::Unavailable)?;
     let opts = Options {
         history_table: req.history_table.to_string(),
+        // The directory's whole result: contract steps too (a database that has applied them
+        // is what `status` compares with it).
+        contracts: runner::Contracts::Apply,
         lock_timeout: None,
         statement_timeout: None,
         lock_retries: 0,
@@ -274,6 +277,11 @@ pub fn sources(dir: &MigrationDir) -> Result<Vec<Source>, RunError> {
     for (s, m) in sources.iter_mut().zip(dir.migrations()) {
         if dir.is_released(m) {
             s.problems.clear();
+        }
+        // A data migration in Rust changes rows, never the schema, and a scratch database has
+        // no rows: it replays as the empty file it is (no registered function needed).
+        if s.rust.take().is_some() {
+            s.batch = None;
         }
     }
     Ok(sources)
