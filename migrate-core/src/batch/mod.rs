@@ -860,12 +860,14 @@ async fn batch(
     }
     db.execute(&sql).await?;
     // Asked while the batch still holds its locks: who waits for them now waits for this commit.
-    // Another runner of this backfill waiting for the progress row (running `lock_row` too) is
-    // no writer: it takes the next batch.
+    // Another runner of a backfill waiting for its progress row (any statement naming the
+    // progress table: the row lock, its creation, its update) is no writer: it takes the next
+    // batch.
     let waiting = if finished {
         0
     } else {
-        db.waiting_writers(&lock_row).await?
+        let progress = table.rsplit('.').next().unwrap_or(table);
+        db.waiting_writers(progress).await?
     };
     Ok(Step::Done {
         waiting,

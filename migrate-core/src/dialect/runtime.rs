@@ -517,8 +517,9 @@ pub(crate) trait Driver: Exec + fmt::Debug {
 
     /// How many other sessions wait for a lock this session's transaction holds, asked inside a
     /// batch before its commit: writers the batch held up, for whom the engine gives way (a
-    /// smaller next batch after a pause). Sessions running `peer` — other runners of the same
-    /// backfill, waiting for its progress row to take the next batch — are not counted. SQLite:
+    /// smaller next batch after a pause). Sessions whose statement names `peer`, the progress
+    /// table — other runners of a backfill, waiting for its progress row to take the next
+    /// batch — are not counted. SQLite:
     /// always 0 — its writers wait for the file's write lock in their own busy timeout, which no
     /// other connection can see.
     fn waiting_writers<'a>(&'a mut self, peer: &'a str) -> BoxFuture<'a, Result<u64, sqlx::Error>>;

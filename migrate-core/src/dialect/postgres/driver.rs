@@ -602,7 +602,8 @@ impl Driver for PgDriver<'_> {
     ) -> BoxFuture<'a, Result<(), sqlx::Error>> {
         let ms = |d: Option<Duration>| d.map_or(0, duration::as_millis);
         let sql = format!(
-            "BEGIN; SET LOCAL lock_timeout = '{}ms'; SET LOCAL statement_timeout = '{}ms'",
+            "BEGIN; SET LOCAL lock_timeout = '{}ms'; SET LOCAL statement_timeout = '{}ms'; \
+             SET LOCAL application_name = '{BATCH_APPLICATION_NAME}'",
             ms(lock_timeout),
             ms(statement_timeout)
         );
@@ -630,6 +631,11 @@ impl Driver for PgDriver<'_> {
     ) -> BoxFuture<'a, Result<u64, sqlx::Error>> {
         let c = self.conn.get();
         Box::pin(async move {
+            // The activity view is a snapshot taken once per transaction: an older one would
+            // show another runner's previous statement, not the progress-row lock it waits in.
+            sqlx::query("SELECT pg_stat_clear_snapshot()")
+                .execute(&mut *c)
+                .await?;
             let n: i64 = sqlx::query_scalar(WAITING_WRITERS_SQL)
                 .bind(peer)
                 .fetch_one(c)
@@ -659,10 +665,16 @@ impl Driver for PgDriver<'_> {
 }
 
 /// The sessions waiting for a lock this session holds (a batch's row locks, in its
-/// transaction): `pg_blocking_pids` lists whom each session waits for. `$1`: the statement of
-/// a peer runner waiting for the progress row, not counted.
+/// transaction): `pg_blocking_pids` lists whom each session waits for. `$1`: the progress
+/// table's name; a session whose statement names it, or inside a batch of its own, is another
+/// runner, not counted.
 const WAITING_WRITERS_SQL: &str = "SELECT count(*) FROM pg_stat_activity \
-     WHERE pg_backend_pid() = ANY(pg_blocking_pids(pid)) AND query IS DISTINCT FROM $1";
+     WHERE pg_backend_pid() = ANY(pg_blocking_pids(pid)) AND strpos(coalesce(query, ''), $1) = 0 \
+     AND application_name IS DISTINCT FROM 'migrate backfill'";
+
+/// The `application_name` of a session inside a backfill's batch: another runner taking its
+/// turn, never a writer to give way to (its status may still show the statement before).
+const BATCH_APPLICATION_NAME: &str = "migrate backfill";
 
 /// The largest lag of the streaming replicas, in milliseconds; NULL without a replica, or when
 /// the role may not see the lag columns (they need `pg_read_all_stats`, e.g. via `pg_monitor`).
