@@ -86,21 +86,12 @@ BEGIN
 END
 "
     );
-    out.expand.push(Step::new(
+    add_trigger(
+        &mut out.expand,
+        Trigger { name: &f, table: &t, columns: &c, body: &body },
         format!("Fills a NULL written to `{column}` with the backfill, `{backfill}`."),
-        format!(
-            "CREATE OR REPLACE FUNCTION {f}() RETURNS trigger LANGUAGE plpgsql AS {}",
-            super::quote::dollar_quoted(&body)
-        ),
-    ));
-    out.expand.push(Step::new(
-        "Replaced, not stacked, when this file runs again.",
-        format!("DROP TRIGGER IF EXISTS {f} ON {t}"),
-    ));
-    out.expand.push(Step::new(
         "From here no write leaves a NULL; the rows written before are filled by the backfill migration that follows.",
-        format!("CREATE TRIGGER {f} BEFORE INSERT OR UPDATE OF {c} ON {t} FOR EACH ROW EXECUTE FUNCTION {f}()"),
-    ));
+    );
     out.expand.push(Step::new(
         "Holds new rows to it now (NOT VALID: the existing rows are checked after the backfill).",
         format!("ALTER TABLE {t} ADD CONSTRAINT {check} CHECK ({c} IS NOT NULL) NOT VALID"),
@@ -114,14 +105,12 @@ END
         "Every row now has a value: checks the rows written before the expand step, without blocking writes.",
         format!("ALTER TABLE {t} VALIDATE CONSTRAINT {check}"),
     ));
-    out.contract.push(Step::new(
+    drop_trigger(
+        &mut out.contract,
+        &f,
+        &t,
         "Only once no running code writes NULL: the trigger and its function go.",
-        format!("DROP TRIGGER IF EXISTS {f} ON {t}"),
-    ));
-    out.contract.push(Step::new(
-        "The trigger's function, unused from here.",
-        format!("DROP FUNCTION IF EXISTS {f}()"),
-    ));
+    );
     out.contract.push(Step::new(
         "NOT NULL: the validated check spares PostgreSQL the scan of the table. A NULL written from here fails.",
         format!("ALTER TABLE {t} ALTER COLUMN {c} SET NOT NULL"),
@@ -198,7 +187,9 @@ END
         back = to_old(&format!("NEW.{n}")),
         fwd = to_new(&format!("NEW.{o}")),
     );
-    out.expand.push(Step::new(
+    add_trigger(
+        &mut out.expand,
+        Trigger { name: &f, table: &t, columns: &format!("{o}, {n}"), body: &body },
         format!(
             "Keeps `{old_name}` and `{new_name}` equal in both directions, whichever one a statement writes{}.",
             if s.retyped() {
@@ -207,21 +198,8 @@ END
                 String::new()
             }
         ),
-        format!(
-            "CREATE OR REPLACE FUNCTION {f}() RETURNS trigger LANGUAGE plpgsql AS {}",
-            super::quote::dollar_quoted(&body)
-        ),
-    ));
-    out.expand.push(Step::new(
-        "Replaced, not stacked, when this file runs again.",
-        format!("DROP TRIGGER IF EXISTS {f} ON {t}"),
-    ));
-    out.expand.push(Step::new(
         "From here every write keeps both columns equal; rows written before are copied by the backfill migration that follows.",
-        format!(
-            "CREATE TRIGGER {f} BEFORE INSERT OR UPDATE OF {o}, {n} ON {t} FOR EACH ROW EXECUTE FUNCTION {f}()"
-        ),
-    ));
+    );
     let not_null = (!s.new.nullable).then(|| ident(&not_null_check_name(&s.table, new_name)));
     if let Some(check) = &not_null {
         out.expand.push(Step::new(
@@ -318,14 +296,12 @@ END
     }
 
     // ---- contract ----
-    out.contract.push(Step::new(
+    drop_trigger(
+        &mut out.contract,
+        &f,
+        &t,
         "Only once no running code uses the old name: the two columns stop being kept in sync.",
-        format!("DROP TRIGGER IF EXISTS {f} ON {t}"),
-    ));
-    out.contract.push(Step::new(
-        "The trigger's function, unused from here.",
-        format!("DROP FUNCTION IF EXISTS {f}()"),
-    ));
+    );
     out.contract.push(Step::new(
         format!("The old column, with its indexes and constraints: the old code that used `{old_name}` fails from here."),
         format!("ALTER TABLE {t} DROP COLUMN IF EXISTS {o}"),
@@ -425,6 +401,54 @@ fn rename_table(
         "Between expand and contract the old code uses the view `{old}`, the new code the table `{new}`. A column added to `{new}` meanwhile is not in the view."
     ));
     out
+}
+
+
+/// A row trigger of the expand step: `name` (quoted) is both the trigger and its function, on
+/// the quoted `table`, fired before an insert or an update of `columns`.
+struct Trigger<'a> {
+    name: &'a str,
+    table: &'a str,
+    columns: &'a str,
+    body: &'a str,
+}
+
+/// The trigger's function (`why`), then the trigger itself (`when`), replaced rather than
+/// stacked when the file runs again.
+fn add_trigger(steps: &mut Vec<Step>, tr: Trigger<'_>, why: String, when: &str) {
+    let Trigger {
+        name: f,
+        table: t,
+        columns,
+        body,
+    } = tr;
+    steps.push(Step::new(
+        why,
+        format!(
+            "CREATE OR REPLACE FUNCTION {f}() RETURNS trigger LANGUAGE plpgsql AS {}",
+            super::quote::dollar_quoted(body)
+        ),
+    ));
+    steps.push(Step::new(
+        "Replaced, not stacked, when this file runs again.",
+        format!("DROP TRIGGER IF EXISTS {f} ON {t}"),
+    ));
+    steps.push(Step::new(
+        when,
+        format!(
+            "CREATE TRIGGER {f} BEFORE INSERT OR UPDATE OF {columns} ON {t} FOR EACH ROW EXECUTE FUNCTION {f}()"
+        ),
+    ));
+}
+
+/// The contract step's end of a trigger of [`add_trigger`]: the trigger (`why`), then its
+/// function.
+fn drop_trigger(steps: &mut Vec<Step>, f: &str, t: &str, why: &str) {
+    steps.push(Step::new(why, format!("DROP TRIGGER IF EXISTS {f} ON {t}")));
+    steps.push(Step::new(
+        "The trigger's function, unused from here.",
+        format!("DROP FUNCTION IF EXISTS {f}()"),
+    ));
 }
 
 #[cfg(test)]
