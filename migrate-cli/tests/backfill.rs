@@ -177,25 +177,35 @@ fn wait(child: Child) -> Output {
     child.wait_with_output().expect("migrate ends")
 }
 
+/// The rows of the table [`under_way`] fills.
+const UNDER_WAY_ROWS: u32 = 10_000;
+
+/// A project whose backfill (`fill_items`, between `create_items` and `after`) a spawned
+/// `migrate up` has started: at least one batch is committed. The project, its versions and
+/// the running `up`.
+async fn under_way(t: &Target) -> (TempDir, Vec<String>, Child) {
+    let (p, v) = project(
+        t.dialect,
+        "backfill_pause = \"20ms\"\n",
+        &[
+            ("create_items", &create_items(UNDER_WAY_ROWS)),
+            ("fill_items", FILL),
+            ("after", "CREATE TABLE after_fill (id integer);\n"),
+        ],
+    );
+    let child = spawn(p.path(), &t.url, &["up"]);
+    until(
+        &t.url,
+        "SELECT count(*) FROM migrate_backfills WHERE batches >= 1",
+    )
+    .await;
+    (p, v, child)
+}
+
 #[tokio::test(flavor = "current_thread")]
 async fn a_killed_run_resumes_after_its_last_batch_and_updates_every_row_once() {
     for t in targets().await {
-        let rows = 10_000;
-        let (p, v) = project(
-            t.dialect,
-            "backfill_pause = \"20ms\"\n",
-            &[
-                ("create_items", &create_items(rows)),
-                ("fill_items", FILL),
-                ("after", "CREATE TABLE after_fill (id integer);\n"),
-            ],
-        );
-        let child = spawn(p.path(), &t.url, &["up"]);
-        until(
-            &t.url,
-            "SELECT count(*) FROM migrate_backfills WHERE batches >= 1",
-        )
-        .await;
+        let (p, v, child) = under_way(&t).await;
         let mut child = child;
         child.kill().expect("SIGKILL");
         let _ = wait(child);
@@ -260,7 +270,7 @@ async fn a_killed_run_resumes_after_its_last_batch_and_updates_every_row_once() 
         assert!(run(p.path(), &t.url, &["hash"]).status.success());
         let again = run(p.path(), &t.url, &["up"]);
         assert!(again.status.success(), "{what}: {}", text(&again));
-        every_row_once(&t.url, i64::from(rows), &what).await;
+        every_row_once(&t.url, i64::from(UNDER_WAY_ROWS), &what).await;
         assert_eq!(
             int(&t.url, &recorded).await,
             1,
@@ -272,7 +282,7 @@ async fn a_killed_run_resumes_after_its_last_batch_and_updates_every_row_once() 
                 "SELECT rows_done FROM migrate_backfills WHERE state = 'finished'"
             )
             .await,
-            i64::from(rows),
+            i64::from(UNDER_WAY_ROWS),
             "{what}"
         );
         assert_eq!(
@@ -538,22 +548,7 @@ async fn a_table_without_a_usable_key_is_refused_with_the_fix() {
 #[tokio::test(flavor = "current_thread")]
 async fn a_paused_backfill_stops_up_until_it_is_resumed() {
     for t in targets().await {
-        let rows = 10_000;
-        let (p, v) = project(
-            t.dialect,
-            "backfill_pause = \"20ms\"\n",
-            &[
-                ("create_items", &create_items(rows)),
-                ("fill_items", FILL),
-                ("after", "CREATE TABLE after_fill (id integer);\n"),
-            ],
-        );
-        let child = spawn(p.path(), &t.url, &["up"]);
-        until(
-            &t.url,
-            "SELECT count(*) FROM migrate_backfills WHERE batches >= 1",
-        )
-        .await;
+        let (p, v, child) = under_way(&t).await;
         let pause = run(p.path(), &t.url, &["backfill", "pause"]);
         let what = format!("{}: pause", t.dialect);
         assert!(pause.status.success(), "{what}: {}", text(&pause));
@@ -603,7 +598,7 @@ async fn a_paused_backfill_stops_up_until_it_is_resumed() {
         assert!(resume.status.success(), "{what}: {}", text(&resume));
         let up = run(p.path(), &t.url, &["up"]);
         assert!(up.status.success(), "{what}: {}", text(&up));
-        every_row_once(&t.url, i64::from(rows), &what).await;
+        every_row_once(&t.url, i64::from(UNDER_WAY_ROWS), &what).await;
         assert_eq!(
             int(&t.url, "SELECT count(*) FROM after_fill").await,
             0,
