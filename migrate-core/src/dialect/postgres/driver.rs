@@ -638,6 +638,7 @@ impl Driver for PgDriver<'_> {
                 .await?;
             let n: i64 = sqlx::query_scalar(WAITING_WRITERS_SQL)
                 .bind(peer)
+                .bind(BATCH_APPLICATION_NAME)
                 .fetch_one(c)
                 .await?;
             Ok(u64::try_from(n).unwrap_or(0))
@@ -666,11 +667,11 @@ impl Driver for PgDriver<'_> {
 
 /// The sessions waiting for a lock this session holds (a batch's row locks, in its
 /// transaction): `pg_blocking_pids` lists whom each session waits for. `$1`: the progress
-/// table's name; a session whose statement names it, or inside a batch of its own, is another
-/// runner, not counted.
+/// table's name; a session whose statement names it, or inside a batch of its own (`$2`,
+/// [`BATCH_APPLICATION_NAME`]), is another runner, not counted.
 const WAITING_WRITERS_SQL: &str = "SELECT count(*) FROM pg_stat_activity \
      WHERE pg_backend_pid() = ANY(pg_blocking_pids(pid)) AND strpos(coalesce(query, ''), $1) = 0 \
-     AND application_name IS DISTINCT FROM 'migrate backfill'";
+     AND application_name IS DISTINCT FROM $2";
 
 /// The `application_name` of a session inside a backfill's batch: another runner taking its
 /// turn, never a writer to give way to (its status may still show the statement before).
