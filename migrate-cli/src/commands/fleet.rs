@@ -350,8 +350,11 @@ async fn status_one(parts: &Parts, target: &Target) -> TargetStatus {
     let rows = match rows {
         Ok(rows) => rows,
         Err(e) => {
+            if !matches!(&e, RunError::Db(d) if d.message.starts_with("cannot connect")) {
+                (status.state, status.exit) = ("problems", Exit::Found as u8);
+            }
             status.error = Some(scrub(&e.to_string(), &target.url));
-            status.help = e.help();
+            status.help = e.help().map(|h| scrub(&h, &target.url));
             return status;
         }
     };

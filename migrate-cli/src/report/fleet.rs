@@ -319,6 +319,13 @@ impl<'a> FleetDone<'a> {
 
 impl Report for FleetDone<'_> {
     fn text(&self, out: &Output) {
+        if self.results.is_empty() {
+            println!(
+                "fleet: no database of the {} listed is in this shard: nothing to do",
+                self.scope.listed
+            );
+            return;
+        }
         let width = self
             .results
             .iter()
@@ -501,6 +508,13 @@ impl<'a> FleetStatus<'a> {
 
 impl Report for FleetStatus<'_> {
     fn text(&self, out: &Output) {
+        if self.results.is_empty() {
+            println!(
+                "fleet: no database of the {} listed is in this shard",
+                self.scope.listed
+            );
+            return;
+        }
         let width = self
             .results
             .iter()
