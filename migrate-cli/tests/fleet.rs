@@ -438,3 +438,61 @@ fn a_fleet_is_refused_before_anything_runs_when_its_list_is_wrong() {
     assert_eq!(o.status.code(), Some(2), "{}", text(&o));
     assert!(text(&o).contains("environment `prod` is a fleet of databases (`database_urls`)"));
 }
+
+/// The hard passwords of `secrets.rs` (unencoded `#`, `?`, `/`, `@`, query parameters,
+/// percent-encoded, libpq keywords), listed as one fleet of servers that are not there.
+#[test]
+fn hard_passwords_in_a_targets_file_never_print() {
+    const URLS: &[&str] = &[
+        "postgres://app:ab#SECRET@127.0.0.1:1/db1",
+        "postgres://app:ab?SECRET@127.0.0.1:1/db2",
+        "postgres://app:12/SECRET@127.0.0.1:1/db3",
+        "postgres://app:a@b/SECRET@127.0.0.1:1/db4",
+        "postgres://app:p@SECRET@127.0.0.1:1/db5",
+        "postgres://app:SECRET@127.0.0.1:1/db6?sslmode=disable",
+        "postgres://127.0.0.1:1/db7?user=app&password=SECRET",
+        "postgresql://app:%53ECRET@127.0.0.1:1/db8",
+    ];
+    let p = project("postgres", "");
+    let list: String = URLS.iter().map(|u| format!("{u}\n")).collect();
+    fs::write(p.path().join("targets.txt"), list).expect("targets");
+    for command in ["up", "status"] {
+        for format in ["text", "json"] {
+            let o = migrate(
+                p.path(),
+                &[
+                    command,
+                    "--targets-file",
+                    "targets.txt",
+                    "--jobs",
+                    "8",
+                    "--format",
+                    format,
+                ],
+            );
+            let all = text(&o);
+            for secret in ["SECRET", "%53ECRET"] {
+                assert!(!all.contains(secret), "{command} {format}:\n{all}");
+            }
+            assert_eq!(o.status.code(), Some(2), "{command} {format}:\n{all}");
+            if format == "json" {
+                let lines = json_lines(&o);
+                let last = lines.last().expect("a summary");
+                assert_eq!(last["results"].as_array().map(Vec::len), Some(URLS.len()));
+            }
+        }
+    }
+    // Listed twice, or of another dialect: refused by name, password masked.
+    fs::write(
+        p.path().join("twice.txt"),
+        format!("{}\n{}\nsqlite://x.db?password=SECRET\n", URLS[0], URLS[0]),
+    )
+    .expect("targets");
+    let o = migrate(p.path(), &["up", "--targets-file", "twice.txt"]);
+    assert!(!text(&o).contains("SECRET"), "{}", text(&o));
+    assert!(
+        text(&o).contains("is listed twice in the fleet"),
+        "{}",
+        text(&o)
+    );
+}
