@@ -170,7 +170,7 @@ async fn up_one(parts: &Parts, target: &Target, out: &Output) -> TargetDone {
         Err(e) => {
             let mut done = TargetDone::new(&target.label, UpState::Unreachable, Some(started));
             done.error = Some(scrub(&e.message, &target.url));
-            done.help = e.help.clone();
+            done.help = listed_at(e.help.clone(), target);
             done
         }
         Ok(mut conn) => {
@@ -215,7 +215,7 @@ fn outcome(
     };
     let mut done = TargetDone::new(&target.label, state, Some(started));
     done.error = Some(hide(&e.to_string()));
-    done.help = e.help().map(|h| hide(&h));
+    done.help = listed_at(e.help().map(|h| hide(&h)), target);
     done.details = match &e {
         RunError::Integrity(problems) => problems
             .iter()
@@ -228,6 +228,13 @@ fn outcome(
         _ => Vec::new(),
     };
     done
+}
+
+/// A connection's help names where one database's URL is set: a fleet's target says where it
+/// is listed instead.
+fn listed_at(help: Option<String>, target: &Target) -> Option<String> {
+    const ONE_DATABASE: &str = "migrate.toml `database_url`, DATABASE_URL or --database-url";
+    help.map(|h| h.replace(ONE_DATABASE, &format!("listed at {}", target.origin)))
 }
 
 /// `migrate status` on every target of the fleet: each target's migrations, then drift on those
@@ -338,10 +345,17 @@ async fn status_one(parts: &Parts, target: &Target) -> TargetStatus {
         checkable: false,
     };
     let mut conn = match connect_existing(parts, target).await {
-        Ok(c) => c,
+        Ok((c, missing)) => {
+            if missing {
+                status
+                    .details
+                    .push("the database does not exist yet: `migrate up` creates it".to_string());
+            }
+            c
+        }
         Err((error, help)) => {
             status.error = Some(error);
-            status.help = help;
+            status.help = listed_at(help, target);
             return status;
         }
     };
@@ -354,7 +368,7 @@ async fn status_one(parts: &Parts, target: &Target) -> TargetStatus {
                 (status.state, status.exit) = ("problems", Exit::Found as u8);
             }
             status.error = Some(scrub(&e.to_string(), &target.url));
-            status.help = e.help().map(|h| scrub(&h, &target.url));
+            status.help = listed_at(e.help().map(|h| scrub(&h, &target.url)), target);
             return status;
         }
     };
@@ -366,23 +380,23 @@ async fn status_one(parts: &Parts, target: &Target) -> TargetStatus {
         .filter(|r| matches!(r.state, State::Pending | State::Running))
         .count();
     status.problems = report.problems();
-    status.details = rows
-        .iter()
-        .filter(|r| {
-            !matches!(
-                r.state,
-                State::Applied | State::Pending | State::Running | State::Ahead
-            )
-        })
-        .map(|r| {
-            let error = r
-                .error
-                .as_deref()
-                .map(|e| format!(": {}", scrub(e, &target.url)))
-                .unwrap_or_default();
-            format!("{}_{} is {}{error}", r.version, r.name, r.state.as_str())
-        })
-        .collect();
+    status.details.extend(
+        rows.iter()
+            .filter(|r| {
+                !matches!(
+                    r.state,
+                    State::Applied | State::Pending | State::Running | State::Ahead
+                )
+            })
+            .map(|r| {
+                let error = r
+                    .error
+                    .as_deref()
+                    .map(|e| format!(": {}", scrub(e, &target.url)))
+                    .unwrap_or_default();
+                format!("{}_{} is {}{error}", r.version, r.name, r.state.as_str())
+            }),
+    );
     // Not with migrations newer than these files (ahead), nor with none at all: nothing to
     // compare with.
     status.checkable = status.problems == 0
@@ -404,15 +418,16 @@ async fn status_one(parts: &Parts, target: &Target) -> TargetStatus {
 async fn connect_existing(
     parts: &Parts,
     target: &Target,
-) -> Result<Connection<'static>, (String, Option<String>)> {
+) -> Result<(Connection<'static>, bool), (String, Option<String>)> {
     let url = super::resolve_url(&target.url, &parts.config);
     let scratch = parts.config.dialect.runtime().scratch_url();
-    let url = match (super::database_file(&url), scratch) {
-        (Some(path), Some(scratch)) if !path.exists() => scratch.to_string(),
-        _ => url,
+    let (url, missing) = match (super::database_file(&url), scratch) {
+        (Some(path), Some(scratch)) if !path.exists() => (scratch.to_string(), true),
+        _ => (url, false),
     };
     Connection::connect(&url)
         .await
+        .map(|c| (c, missing))
         .map_err(|e| (scrub(&e.message, &target.url), e.help.clone()))
 }
 
@@ -423,7 +438,7 @@ async fn drift_of(
     replayed: Option<&migrate_core::schema::Schema>,
     snapshot: &migrate_core::schema::Schema,
 ) -> Result<Vec<String>, (String, Option<String>)> {
-    let mut conn = connect_existing(parts, target).await?;
+    let (mut conn, _) = connect_existing(parts, target).await?;
     let opts = introspect::Options {
         history_table: parts.config.history_table.clone(),
         ..introspect::Options::default()
@@ -445,7 +460,10 @@ async fn drift_of(
                 .map(|l| attribute(&parts.dir, l))
                 .collect())
         }
-        Err(e) => Err((scrub(&e.message, &target.url), e.help.clone())),
+        Err(e) => Err((
+            scrub(&e.message, &target.url),
+            listed_at(e.help.clone(), target),
+        )),
     };
     conn.close().await;
     result
