@@ -352,16 +352,19 @@ fn sqlite_files_listed_by_a_command_split_into_shards_cover_the_fleet_once() {
     for i in 0..8 {
         assert!(dir.join(format!("t{i}.db")).exists());
     }
-    // `auto` reads the index an Indexed Job gives; the whole fleet is up to date now.
+    // `auto` reads the index an Indexed Job gives; the whole fleet is up to date now. The
+    // fleet chosen with --env wins over an ambient DATABASE_URL.
     let o = Command::new(env!("CARGO_BIN_EXE_migrate"))
         .current_dir(dir)
         .args(["up", "--env", "shards", "--shard", "auto/3"])
         .env(migrate_core::fleet::JOB_COMPLETION_INDEX, "1")
+        .env("DATABASE_URL", "sqlite://ambient.db")
         .env("NO_COLOR", "1")
         .output()
         .expect("migrate runs");
     let out = text(&o);
     assert_eq!(o.status.code(), Some(0), "{out}");
+    assert!(!dir.join("ambient.db").exists(), "{out}");
     assert!(out.contains("(shard 1/3: "), "{out}");
     assert!(
         out.contains("already up to date: their history records every migration"),
