@@ -319,8 +319,8 @@ async fn an_unreachable_target_is_named_in_text_and_json_without_its_password() 
     assert_eq!(done["results"][0]["state"], "unreachable");
 }
 
-#[test]
-fn sqlite_files_listed_by_a_command_split_into_shards_cover_the_fleet_once() {
+#[tokio::test(flavor = "current_thread")]
+async fn sqlite_files_listed_by_a_command_split_into_shards_cover_the_fleet_once() {
     let p = project(
         "sqlite",
         "[environments.shards]\ntargets_command = \"for i in 0 1 2 3 4 5 6 7; do echo sqlite://t$i.db; done\"\n",
@@ -374,6 +374,54 @@ fn sqlite_files_listed_by_a_command_split_into_shards_cover_the_fleet_once() {
     let out = text(&status);
     assert_eq!(status.status.code(), Some(0), "{out}");
     assert!(out.contains("fleet: 8 database(s): 8 up-to-date"), "{out}");
+
+    // A table made by hand on one database: that one drifted, named with its difference.
+    {
+        use sqlx::Connection;
+        let url = format!("sqlite://{}", dir.join("t5.db").display());
+        let mut c = sqlx::SqliteConnection::connect(&url)
+            .await
+            .expect("connect");
+        sqlx::raw_sql("CREATE TABLE by_hand (id integer PRIMARY KEY)")
+            .execute(&mut c)
+            .await
+            .expect("create");
+        c.close().await.expect("close");
+    }
+    let status = migrate(dir, &["status", "--env", "shards"]);
+    let out = text(&status);
+    assert_eq!(status.status.code(), Some(0), "drift alone exits 0:\n{out}");
+    assert!(
+        table_row(&out, "sqlite://t5.db").contains(" drifted "),
+        "{out}"
+    );
+    assert!(
+        table_row(&out, "sqlite://t5.db").ends_with("1 difference(s)"),
+        "{out}"
+    );
+    assert!(
+        out.contains("fleet: 8 database(s): 7 up-to-date, 1 drifted"),
+        "{out}"
+    );
+    assert!(
+        out.contains("  - drift: ") && out.contains("`by_hand`"),
+        "{out}"
+    );
+    let status = migrate(
+        dir,
+        &[
+            "status",
+            "--env",
+            "shards",
+            "--exit-code",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(status.status.code(), Some(1), "{}", text(&status));
+    let lines = json_lines(&status);
+    let summary = event(&lines, "fleet_status");
+    assert_eq!(summary["counts"]["drifted"], 1, "{summary}");
 
     // --fail-fast: after a failure nothing more starts.
     fs::write(dir.join("broken.db"), "not a database").expect("write");
