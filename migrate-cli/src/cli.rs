@@ -292,8 +292,11 @@ pub struct StatusArgs {
 
 /// A fleet: the same migrations on many databases (`database_urls`, `targets_file` or
 /// `targets_command` in an environment; see docs/fleets.md).
+/// The help section of the fleet's options.
+const FLEET_HEADING: &str = "Fleet (the same migrations on many databases)";
+
 #[derive(Debug, Default, Args)]
-#[command(next_help_heading = "Fleet (the same migrations on many databases)")]
+#[command(next_help_heading = FLEET_HEADING)]
 pub struct FleetArgs {
     /// How many databases of a fleet to work on at once [default: 4]
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=256))]
@@ -319,7 +322,7 @@ pub struct UpArgs {
     #[arg(long)]
     pub contract: bool,
     /// On a fleet, start no further database once one has failed (those running finish)
-    #[arg(long)]
+    #[arg(long, help_heading = FLEET_HEADING)]
     pub fail_fast: bool,
     #[command(flatten)]
     pub fleet: FleetArgs,
