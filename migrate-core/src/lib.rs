@@ -30,6 +30,8 @@ pub mod diagnostic;
 pub mod dialect;
 pub mod diff;
 pub mod duration;
+#[cfg(feature = "runtime")]
+pub mod fleet;
 pub mod generate;
 #[cfg(feature = "runtime")]
 pub mod introspect;

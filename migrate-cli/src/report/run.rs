@@ -290,126 +290,148 @@ impl Serialize for EventLine<'_> {
 
 impl Report for EventLine<'_> {
     fn text(&self, _: &Output) {
+        for (stream, line) in self.lines() {
+            match stream {
+                Stream::Out => println!("{line}"),
+                Stream::Err => eprintln!("{line}"),
+            }
+        }
+    }
+}
+
+/// Where a line of text goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stream {
+    /// Results and progress: stdout.
+    Out,
+    /// Waits, warnings and notes: stderr.
+    Err,
+}
+
+impl EventLine<'_> {
+    /// The event as people read it: its lines, each with the stream it goes to (none for a
+    /// debug note only the JSON lines carry).
+    pub fn lines(&self) -> Vec<(Stream, String)> {
+        let out = |line: String| vec![(Stream::Out, line)];
+        let err = |line: String| vec![(Stream::Err, line)];
         match self.0 {
             Event::Waiting {
                 holder,
                 waited_ms,
                 timeout_ms,
                 lock,
-            } => eprintln!(
-                "{}",
-                waiting_text(holder.as_ref(), *waited_ms, *timeout_ms, *lock)
-            ),
-            Event::UpToDate => println!("up to date: no pending migrations"),
+            } => err(waiting_text(
+                holder.as_ref(),
+                *waited_ms,
+                *timeout_ms,
+                *lock,
+            )),
+            Event::UpToDate => out("up to date: no pending migrations".into()),
             Event::ContractHeld {
                 version,
                 name,
                 waits_for,
-            } => println!("not applied: contract step {version}_{name} {waits_for}"),
+            } => out(format!(
+                "not applied: contract step {version}_{name} {waits_for}"
+            )),
             Event::Applying {
                 version,
                 name,
                 description,
             } => {
-                if description.is_empty() {
-                    println!("applying {version}_{name}");
+                let mut lines = if description.is_empty() {
+                    out(format!("applying {version}_{name}"))
                 } else {
-                    println!("applying {version}_{name} — {description}");
-                }
+                    out(format!("applying {version}_{name} — {description}"))
+                };
                 if crate::commands::new::is_placeholder(description) {
-                    eprintln!(
-                        "{}",
-                        crate::commands::new::placeholder_warning(&format!("{version}_{name}.sql"))
-                    );
+                    lines.push((
+                        Stream::Err,
+                        crate::commands::new::placeholder_warning(&format!(
+                            "{version}_{name}.sql"
+                        )),
+                    ));
                 }
+                lines
             }
             Event::Retrying {
                 version,
                 name,
                 attempt,
                 wait_ms,
-            } => eprintln!(
+            } => err(format!(
                 "{version}_{name}: gave up waiting for a lock (lock timeout); retry {attempt} in {wait_ms} ms"
-            ),
+            )),
             Event::Applied {
                 version, name, ms, ..
-            } => println!("applied  {version}_{name} in {ms} ms"),
-            Event::AlreadyApplied { version, name } => {
-                println!("skipped  {version}_{name}: another runner applied it")
-            }
-            Event::NotRun { statement, .. } if statement.is_empty() => {
-                println!(
-                    "  not run in a dry run (outside a transaction): <secure migration, content hidden>"
-                )
-            }
-            Event::NotRun { statement, .. } => {
-                println!("  not run in a dry run (it cannot run in a transaction): {statement}")
-            }
+            } => out(format!("applied  {version}_{name} in {ms} ms")),
+            Event::AlreadyApplied { version, name } => out(format!(
+                "skipped  {version}_{name}: another runner applied it"
+            )),
+            Event::NotRun { statement, .. } if statement.is_empty() => out(
+                "  not run in a dry run (outside a transaction): <secure migration, content hidden>"
+                    .into(),
+            ),
+            Event::NotRun { statement, .. } => out(format!(
+                "  not run in a dry run (it cannot run in a transaction): {statement}"
+            )),
             Event::WouldApply {
                 version,
                 name,
                 ms,
                 rows,
-            } => {
-                println!(
-                    "would apply {version}_{name}: {ms} ms, {rows} row(s) affected (rolled back)"
-                )
-            }
-            Event::Skipped { version, name } => println!(
+            } => out(format!(
+                "would apply {version}_{name}: {ms} ms, {rows} row(s) affected (rolled back)"
+            )),
+            Event::Skipped { version, name } => out(format!(
                 "skipped  {version}_{name}: it runs outside a transaction, so a dry run cannot apply it; what \
                  depends on it cannot be checked"
-            ),
+            )),
             Event::Unchecked {
                 version,
                 name,
                 after,
                 error,
-            } => println!(
+            } => out(format!(
                 "could not check {version}_{name}: it failed in the dry run, but it may depend on {after}, \
                  which the dry run did not apply ({error})"
-            ),
-            Event::Ahead { version, name } => eprintln!(
+            )),
+            Event::Ahead { version, name } => err(format!(
                 "note: {version}_{name} is ahead: a newer release applied it, and no migration here is newer; \
                  nothing to do"
-            ),
-            Event::Tolerated(r) => warn(r),
+            )),
+            Event::Tolerated(r) => err(warning_text(r)),
             Event::Backfill {
                 version,
                 name,
                 tick,
-            } => println!("{}", super::backfill::tick_line(*version, name, tick)),
+            } => out(super::backfill::tick_line(*version, name, tick)),
             Event::BackfillEstimate {
                 version,
                 name,
                 estimate,
-            } => println!(
-                "{}",
-                super::backfill::estimate_text(*version, name, estimate)
-            ),
-            Event::NoBackfill { next } => {
-                println!("{}", super::backfill::no_backfill_text(next.as_ref()))
-            }
+            } => out(super::backfill::estimate_text(*version, name, estimate)),
+            Event::NoBackfill { next } => out(super::backfill::no_backfill_text(next.as_ref())),
             // A debug note: only the JSON lines carry it.
             Event::BackfillGivingWay {
                 reason: migrate_core::batch::GiveWay::LagUnreadable { .. },
                 ..
-            } => {}
+            } => Vec::new(),
             Event::BackfillGivingWay {
                 version,
                 name,
                 reason,
                 wait_ms,
-            } => eprintln!(
-                "{}",
-                super::backfill::giving_way_text(*version, name, reason, *wait_ms)
-            ),
+            } => err(super::backfill::giving_way_text(
+                *version, name, reason, *wait_ms,
+            )),
         }
     }
 }
 
-/// `warning: [code] `file:line` message` and why it is only a warning (stderr).
-fn warn(r: &runner::Refusal) {
-    eprintln!("warning: [{}] {r}\n  = note: {TOLERATED}", r.code);
+/// `warning: [code] `file:line` message` and why it is only a warning.
+fn warning_text(r: &runner::Refusal) -> String {
+    format!("warning: [{}] {r}\n  = note: {TOLERATED}", r.code)
 }
 
 /// What a waiting runner says: when it starts to wait, then every few seconds.
