@@ -12,6 +12,7 @@ pub mod expr;
 pub mod load;
 pub mod model;
 pub mod names;
+pub mod objects;
 pub mod print;
 pub mod types;
 pub mod validate;
@@ -20,6 +21,9 @@ use std::path::Path;
 use std::sync::Arc;
 
 pub use model::*;
+pub use objects::{
+    ForEach, Function, Objects, RoutineKind, Trigger, TriggerEvent, TriggerTiming, View,
+};
 
 use crate::diagnostic::{Diagnostics, SourceFile};
 

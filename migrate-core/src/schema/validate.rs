@@ -6,6 +6,7 @@ mod foreign_keys;
 mod indexes;
 mod keys;
 mod namespaces;
+mod objects;
 mod table;
 
 use std::collections::{HashMap, HashSet};
@@ -499,6 +500,7 @@ impl Validator<'_> {
         extensions.sort();
         extensions.dedup();
         schema.extensions = extensions;
+        self.objects(raw, &mut schema);
         schema
     }
 

@@ -19,6 +19,7 @@ mod expand;
 mod indexes;
 mod keys;
 mod lex;
+mod objects;
 mod quote;
 mod render;
 mod split;

@@ -13,6 +13,7 @@
 
 mod defs;
 mod lex;
+mod objects;
 mod rebuild;
 mod render;
 mod split;
