@@ -71,6 +71,9 @@ struct Differ {
     renames: Vec<Change>,
     extensions: Vec<Change>,
     enums: Vec<Change>,
+    /// Functions that read no table (or whose bodies PostgreSQL does not check): before the
+    /// tables, whose defaults and checks may call them.
+    functions: Vec<Change>,
     create_tables: Vec<Change>,
     columns: Vec<Change>,
     add_constraints: Vec<Change>,
@@ -95,6 +98,7 @@ impl Differ {
             order_renames(self.renames, &self.renamed_keys),
             self.extensions,
             self.enums,
+            self.functions,
             self.create_tables,
             self.columns,
             self.add_constraints,

@@ -153,8 +153,21 @@ impl Differ {
             V(&'a View),
         }
         let mut objs: Vec<(String, String, Obj<'_>)> = Vec::new();
+        let relations: HashSet<String> = to
+            .tables
+            .iter()
+            .map(|t| t.name.to_lowercase())
+            .chain(new.views.iter().map(|v| v.name.to_lowercase()))
+            .collect();
         for f in fn_created {
-            objs.push((bare_name(f).unwrap_or_default(), f.sql.clone(), Obj::F(f)));
+            // `LANGUAGE plpgsql` bodies are checked when called, not when created.
+            let early = squash(&f.sql).contains("languageplpgsql")
+                || !mentions(&f.sql).iter().any(|m| relations.contains(m));
+            if early {
+                self.functions.push(Change::CreateFunction(f.clone()));
+            } else {
+                objs.push((bare_name(f).unwrap_or_default(), f.sql.clone(), Obj::F(f)));
+            }
         }
         for v in created_views {
             objs.push((v.name.clone(), v.sql.clone(), Obj::V(v)));

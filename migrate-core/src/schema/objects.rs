@@ -439,7 +439,24 @@ pub fn trim_sql(sql: &str) -> String {
 /// depend on (tables, views, functions), read without parsing.
 pub fn mentions(sql: &str) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
+    mentions_into(sql, &mut out);
+    out
+}
+
+/// [`mentions`], into `out`; a dollar-quoted string (a function's body) is read too.
+fn mentions_into(sql: &str, out: &mut Vec<String>) {
     for t in lex(sql, crate::config::Dialect::EXPRESSIONS) {
+        if let TokenKind::DollarString { .. } = t.kind {
+            let text = &sql[t.start..t.end];
+            // `$tag$ body $tag$`: the body between the two tags.
+            if let Some(open) = text[1..].find('$') {
+                let tag = &text[..open + 2];
+                if text.len() >= 2 * tag.len() {
+                    mentions_into(&text[tag.len()..text.len() - tag.len()], out);
+                }
+            }
+            continue;
+        }
         let name = match t.kind {
             TokenKind::Word => sql[t.start..t.end].to_lowercase(),
             TokenKind::QuotedIdent { .. } => match t.unquoted(sql) {
@@ -452,7 +469,6 @@ pub fn mentions(sql: &str) -> Vec<String> {
             out.push(name);
         }
     }
-    out
 }
 
 #[cfg(test)]
@@ -557,6 +573,12 @@ events = ["upsert"]
         ] {
             assert!(e.contains(want), "{want}: {e}");
         }
+    }
+
+    #[test]
+    fn mentions_reach_into_function_bodies() {
+        let m = mentions("CREATE FUNCTION f() RETURNS int AS $fn$ SELECT n FROM counts $fn$");
+        assert!(m.contains(&"counts".to_string()), "{m:?}");
     }
 
     #[test]
