@@ -35,6 +35,24 @@ pub fn load(path: &Path) -> Result<Schema, Diagnostics> {
     load_sources(files)
 }
 
+/// [`load`], then what `dialect` cannot hold of it (a function on SQLite, say), each problem
+/// at its place: what `migrate check`, `generate`, `diff` and `build.rs` load.
+pub fn load_for(path: &Path, dialect: crate::config::Dialect) -> Result<Schema, Diagnostics> {
+    let files = load::read_sources(path)?;
+    let mut diags = Diagnostics::default();
+    let raw = load::parse_sources(files, &mut diags);
+    let schema = validate::validate(&raw, &mut diags);
+    if diags.is_empty() {
+        validate::for_dialect(&raw, dialect, &mut diags);
+    }
+    if diags.is_empty() {
+        Ok(schema)
+    } else {
+        diags.sort();
+        Err(diags)
+    }
+}
+
 /// Loads one schema from text; `path` is only used in diagnostics.
 pub fn load_str(path: impl AsRef<Path>, text: &str) -> Result<Schema, Diagnostics> {
     load_sources(vec![SourceFile::new(path.as_ref(), text)])

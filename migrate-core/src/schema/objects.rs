@@ -576,6 +576,26 @@ events = ["upsert"]
     }
 
     #[test]
+    fn sqlite_refuses_what_it_cannot_hold() {
+        let tmp = tempfile::tempdir().unwrap();
+        let path = tmp.path().join("schema.toml");
+        std::fs::write(&path, OBJECTS).unwrap();
+        let e = crate::schema::load_for(&path, crate::config::Dialect::Sqlite)
+            .unwrap_err()
+            .to_string();
+        for want in [
+            "function `touch` cannot be created: SQLite has no functions",
+            "view `totals` cannot be materialized: SQLite has no materialized views",
+            "trigger `documents_touch` calls a function, which SQLite triggers cannot",
+            "trigger `documents_touch` fires on 2 events",
+            "schema.toml:15:16",
+        ] {
+            assert!(e.contains(want), "{want}: {e}");
+        }
+        assert!(crate::schema::load_for(&path, crate::config::Dialect::Postgres).is_ok());
+    }
+
+    #[test]
     fn mentions_reach_into_function_bodies() {
         let m = mentions("CREATE FUNCTION f() RETURNS int AS $fn$ SELECT n FROM counts $fn$");
         assert!(m.contains(&"counts".to_string()), "{m:?}");

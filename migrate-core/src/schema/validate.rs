@@ -41,6 +41,11 @@ pub(crate) fn validate(raw: &RawSchema, diags: &mut Diagnostics) -> Schema {
     v.run(raw)
 }
 
+/// What `dialect` cannot hold of a valid schema: [`objects::for_dialect`].
+pub(crate) fn for_dialect(raw: &RawSchema, dialect: Dialect, diags: &mut Diagnostics) {
+    objects::for_dialect(raw, dialect, diags);
+}
+
 struct Validator<'d> {
     diags: &'d mut Diagnostics,
     /// `(table, column)` of declared columns whose type was already reported as unusable; what

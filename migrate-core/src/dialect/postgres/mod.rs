@@ -89,7 +89,8 @@ impl DialectOps for Postgres {
             Capability::PostgresSql
             | Capability::Schemas
             | Capability::NoTransactionFiles
-            | Capability::CopyStdio => true,
+            | Capability::CopyStdio
+            | Capability::Routines => true,
             Capability::LimitedAlterTable | Capability::RestrictedDropColumn => false,
         }
     }

@@ -364,3 +364,107 @@ impl Validator<'_> {
         })
     }
 }
+
+/// Views, functions and triggers `dialect` cannot hold: on a dialect without
+/// [`Capability::Routines`] (SQLite) functions, procedures, materialized views and triggers
+/// calling a function, and triggers with more than one event; on one with it (PostgreSQL),
+/// triggers with a body of statements instead of a function.
+pub(crate) fn for_dialect(
+    raw: &RawSchema,
+    dialect: crate::config::Dialect,
+    diags: &mut crate::diagnostic::Diagnostics,
+) {
+    use crate::dialect::Capability;
+    let ops = dialect.ops();
+    let title = ops.title();
+    let mut err = |loc: &Location, message: String, help: String| {
+        diags.push(
+            Diagnostic::new("unsupported-object", message)
+                .at(loc.clone())
+                .help(help),
+        );
+    };
+    if ops.has(Capability::Routines) {
+        for t in &raw.triggers {
+            if let Some(s) = &t.sql {
+                err(
+                    &s.loc,
+                    format!(
+                        "trigger `{}` has a body (`sql`), which {title} triggers do not have",
+                        t.name.value
+                    ),
+                    format!(
+                        "a {title} trigger calls a function: declare it under [functions.NAME] and write `function = \"name()\"` instead of `sql`"
+                    ),
+                );
+            }
+        }
+        return;
+    }
+    for f in &raw.functions {
+        err(
+            &f.name.loc,
+            format!(
+                "function `{}` cannot be created: {title} has no functions, procedures or aggregates",
+                f.name.value
+            ),
+            format!(
+                "remove [functions.{}] from the schema of this {title} project (the `dialect` of migrate.toml)",
+                f.name.value
+            ),
+        );
+    }
+    for v in &raw.views {
+        if let Some(m) = v.materialized.as_ref().filter(|m| m.value) {
+            err(
+                &m.loc,
+                format!(
+                    "view `{}` cannot be materialized: {title} has no materialized views",
+                    v.name.value
+                ),
+                "remove `materialized = true` (a plain view), or keep the results in a table"
+                    .to_string(),
+            );
+        }
+    }
+    for t in &raw.triggers {
+        if let Some(f) = &t.function {
+            err(
+                &f.loc,
+                format!(
+                    "trigger `{}` calls a function, which {title} triggers cannot",
+                    t.name.value
+                ),
+                format!(
+                    "write its statements instead: `sql = \"BEGIN ...; END\"` under [triggers.{}]",
+                    t.name.value
+                ),
+            );
+        }
+        if let Some(events) = t.events.as_ref().filter(|e| e.value.len() > 1) {
+            err(
+                &events.loc,
+                format!(
+                    "trigger `{}` fires on {} events; a {title} trigger fires on one",
+                    t.name.value,
+                    events.value.len()
+                ),
+                "declare one trigger per event".to_string(),
+            );
+        }
+        if let Some(s) = t
+            .for_each
+            .as_ref()
+            .filter(|s| s.value.eq_ignore_ascii_case("statement"))
+        {
+            err(
+                &s.loc,
+                format!(
+                    "trigger `{}` is a statement trigger, which {title} does not have",
+                    t.name.value
+                ),
+                "remove `for_each`: a {title} trigger fires for each row".replace("{title}", title),
+            );
+        }
+    }
+}
