@@ -45,6 +45,7 @@ indexes = ["CREATE UNIQUE INDEX daily_totals_day ON public.daily_totals USING bt
 sql = "create function double_it(n numeric) returns numeric language sql immutable as $$ select n * 2 $$"
 
 [functions.touch]
+comment = "Sets updated_at."
 sql = """
 CREATE FUNCTION touch() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
@@ -63,6 +64,14 @@ events = ["update"]
 columns = ["note"]
 when = "OLD.note IS DISTINCT FROM NEW.note"
 function = "touch"
+
+[triggers.orders_log]
+table = "orders"
+timing = "after"
+events = ["insert"]
+for_each = "statement"
+new_table = "inserted"
+function = "touch()"
 "#;
 
 fn schema(text: &str) -> Schema {
@@ -165,7 +174,7 @@ async fn postgres_objects_round_trip() {
     let live = read(&db.url).await;
     assert_eq!(live.objects.views.len(), 3);
     assert_eq!(live.objects.functions.len(), 3);
-    assert_eq!(live.objects.triggers.len(), 1);
+    assert_eq!(live.objects.triggers.len(), 2);
     let text = to_toml(&live);
     let pulled = load_str("pulled.toml", &text).unwrap_or_else(|e| panic!("{e}\n{text}"));
     assert_eq!(pulled, live, "{text}");

@@ -36,7 +36,8 @@ impl Differ {
         for o in &old.functions {
             match new.function(&o.name) {
                 None => fn_dropped.push(o),
-                Some(n) if n.sql == o.sql => {}
+                Some(n) if n.sql == o.sql && n.comment == o.comment => {}
+                Some(n) if n.sql == o.sql => fn_replaced.push((o, n)),
                 Some(n) if replaceable(o, n) => fn_replaced.push((o, n)),
                 Some(n) => {
                     fn_dropped.push(o);

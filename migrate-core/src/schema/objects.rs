@@ -83,6 +83,8 @@ pub struct Function {
     pub name: String,
     /// `sql = "CREATE FUNCTION ..."`: the whole statement, without a final `;`.
     pub sql: String,
+    /// `comment = "..."`.
+    pub comment: Option<String>,
 }
 
 /// What a [`Function`]'s statement creates.
@@ -257,6 +259,10 @@ pub struct Trigger {
     pub function: Option<String>,
     /// `sql = "BEGIN ... END"`: the body of a SQLite trigger.
     pub body: Option<String>,
+    /// `old_table = "..."`: `REFERENCING OLD TABLE AS` this name (PostgreSQL, `after`).
+    pub old_table: Option<String>,
+    /// `new_table = "..."`: `REFERENCING NEW TABLE AS` this name.
+    pub new_table: Option<String>,
 }
 
 /// When a trigger fires.
@@ -401,6 +407,9 @@ pub(crate) fn print(out: &mut String, o: &Objects) {
     for f in &o.functions {
         section_break(out);
         let _ = writeln!(out, "[functions.{}]", key(&f.name));
+        if let Some(c) = &f.comment {
+            let _ = writeln!(out, "comment = {}", string(c));
+        }
         let _ = writeln!(out, "sql = {}", sql_string(&f.sql));
     }
     for t in &o.triggers {
@@ -415,6 +424,12 @@ pub(crate) fn print(out: &mut String, o: &Objects) {
         }
         if t.for_each != ForEach::Row {
             let _ = writeln!(out, "for_each = {}", string(t.for_each.as_str()));
+        }
+        if let Some(o) = &t.old_table {
+            let _ = writeln!(out, "old_table = {}", string(o));
+        }
+        if let Some(n) = &t.new_table {
+            let _ = writeln!(out, "new_table = {}", string(n));
         }
         if let Some(w) = &t.when {
             let _ = writeln!(out, "when = {}", sql_string(w));
@@ -513,6 +528,15 @@ indexes = ["CREATE UNIQUE INDEX totals_n ON public.totals USING btree (n)"]
 
 [functions.touch]
 sql = "CREATE FUNCTION touch() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$"
+comment = "Sets updated_at."
+
+[triggers.documents_log]
+table = "documents"
+timing = "after"
+events = ["insert"]
+for_each = "statement"
+new_table = "inserted"
+function = "touch()"
 
 [triggers.documents_touch]
 table = "documents"
@@ -531,7 +555,9 @@ function = "touch"
         assert_eq!(o.drop_views, ["old"]);
         assert_eq!(o.views[1].sql, "SELECT count(*) AS n FROM documents");
         assert!(o.views[1].materialized);
-        let t = &o.triggers[0];
+        assert_eq!(o.functions[0].comment.as_deref(), Some("Sets updated_at."));
+        assert_eq!(o.triggers[0].new_table.as_deref(), Some("inserted"));
+        let t = &o.triggers[1];
         assert_eq!(t.events, [TriggerEvent::Insert, TriggerEvent::Update]);
         assert_eq!(t.function.as_deref(), Some("touch()"));
         assert_eq!(t.for_each, ForEach::Statement);

@@ -44,6 +44,7 @@ fn functions_sql() -> String {
     format!(
         "SELECT p.proname::text AS name, p.prokind::text AS kind, n.nspname::text AS schema, \
                 CASE WHEN p.prokind IN ('f', 'p') THEN pg_catalog.pg_get_functiondef(p.oid) END AS def, \
+                pg_catalog.obj_description(p.oid, 'pg_proc') AS comment, \
                 pg_catalog.pg_get_function_identity_arguments(p.oid) AS args, \
                 a.aggkind::text AS agg_kind, a.aggtransfn::regproc::text AS sfunc, \
                 pg_catalog.format_type(a.aggtranstype, NULL) AS stype, \
@@ -65,8 +66,8 @@ fn triggers_sql() -> String {
     format!(
         "SELECT t.tgname::text AS name, c.relname::text AS tbl, t.tgtype::int4 AS type, \
                 pg_catalog.pg_get_triggerdef(t.oid, true) AS def, \
-                (t.tgconstraint <> 0 OR t.tgoldtable IS NOT NULL OR t.tgnewtable IS NOT NULL \
-                 OR t.tgenabled <> 'O') AS unusual, \
+                (t.tgconstraint <> 0 OR t.tgenabled <> 'O') AS unusual, \
+                t.tgoldtable::text AS old_table, t.tgnewtable::text AS new_table, \
                 ARRAY(SELECT a.attname::text FROM unnest(t.tgattr::int2[]) WITH ORDINALITY k(num, ord) \
                       JOIN pg_catalog.pg_attribute a ON a.attrelid = t.tgrelid AND a.attnum = k.num \
                       ORDER BY k.ord) AS columns \
@@ -118,7 +119,7 @@ pub(super) async fn read(
         .fetch_all(&mut *conn)
         .await
         .map_err(|e| query_error("functions", &e))?;
-    let mut found: Vec<(String, String, String)> = Vec::new();
+    let mut found: Vec<(String, String, String, Option<String>)> = Vec::new();
     for row in &rows {
         let name: String = get(row, "name")?;
         let args: String = get(row, "args")?;
@@ -129,7 +130,12 @@ pub(super) async fn read(
             _ => None,
         };
         match sql {
-            Some(sql) => found.push((name, args, sql)),
+            Some(sql) => found.push((
+                name,
+                args,
+                sql,
+                get::<Option<String>>(row, "comment")?.filter(|c| !c.is_empty()),
+            )),
             None => notes.push(format!(
                 "{} `{name}({args})` is not read: the schema language has no spelling for it",
                 match kind.as_str() {
@@ -140,8 +146,8 @@ pub(super) async fn read(
             )),
         }
     }
-    for (name, args, sql) in &found {
-        let overloaded = found.iter().filter(|(n, _, _)| n == name).count() > 1;
+    for (name, args, sql, comment) in &found {
+        let overloaded = found.iter().filter(|(n, _, _, _)| n == name).count() > 1;
         let key = if overloaded {
             format!("{name}({args})")
         } else {
@@ -150,6 +156,7 @@ pub(super) async fn read(
         out.functions.push(Function {
             name: key,
             sql: sql.clone(),
+            comment: comment.clone(),
         });
     }
 
@@ -164,7 +171,7 @@ pub(super) async fn read(
         let def: String = get(row, "def")?;
         if get::<bool>(row, "unusual")? {
             notes.push(format!(
-                "trigger `{name}` on `{table}` is not read: a constraint trigger, one with transition tables or a disabled one has no spelling in the schema language"
+                "trigger `{name}` on `{table}` is not read: a constraint trigger or a disabled one has no spelling in the schema language"
             ));
             continue;
         }
@@ -175,7 +182,11 @@ pub(super) async fn read(
             continue;
         }
         match trigger(&name, &table, get(row, "type")?, get(row, "columns")?, &def) {
-            Some(t) => out.triggers.push(t),
+            Some(t) => out.triggers.push(Trigger {
+                old_table: get(row, "old_table")?,
+                new_table: get(row, "new_table")?,
+                ..t
+            }),
             None => notes.push(format!(
                 "trigger `{name}` on `{table}` is not read: `{def}` has no spelling in the schema language"
             )),
@@ -264,6 +275,8 @@ fn trigger(name: &str, table: &str, ty: i32, columns: Vec<String>, def: &str) ->
         when,
         function: Some(function),
         body: None,
+        old_table: None,
+        new_table: None,
     })
 }
 

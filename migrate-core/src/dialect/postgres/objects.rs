@@ -38,11 +38,32 @@ pub(super) fn set_view_comment(cx: &mut Cx<'_>, v: &View) {
 
 pub(super) fn create_function(cx: &mut Cx<'_>, f: &Function) {
     cx.tx(f.sql.clone());
+    if f.comment.is_some() {
+        comment_function(cx, f);
+    }
 }
 
-/// `CREATE OR REPLACE ...`: the statement as declared, `OR REPLACE` added when it lacks it.
-pub(super) fn replace_function(cx: &mut Cx<'_>, f: &Function) {
-    cx.tx(or_replace(&f.sql));
+/// `CREATE OR REPLACE ...`: the statement as declared, `OR REPLACE` added when it lacks it;
+/// and its comment, when that changes.
+pub(super) fn replace_function(cx: &mut Cx<'_>, from: &Function, f: &Function) {
+    if from.sql != f.sql {
+        cx.tx(or_replace(&f.sql));
+    }
+    if from.comment != f.comment {
+        comment_function(cx, f);
+    }
+}
+
+fn comment_function(cx: &mut Cx<'_>, f: &Function) {
+    if let Some(sig) = signature(&f.sql) {
+        cx.tx(format!(
+            "COMMENT ON {} {}({}) IS {}",
+            sig.kind.keyword(),
+            sig.name,
+            sig.drop_args(),
+            comment_value(&f.comment)
+        ));
+    }
 }
 
 /// `sql`, a `CREATE FUNCTION|PROCEDURE|AGGREGATE` statement, as `CREATE OR REPLACE`.
@@ -90,13 +111,25 @@ pub(crate) fn trigger_sql(t: &Trigger) -> String {
         })
         .collect();
     let mut sql = format!(
-        "CREATE TRIGGER {} {} {} ON {} FOR EACH {}",
+        "CREATE TRIGGER {} {} {} ON {}",
         ident(&t.name),
         t.timing.sql(),
         events.join(" OR "),
         ident(&t.table),
-        t.for_each.as_str().to_ascii_uppercase()
     );
+    if t.old_table.is_some() || t.new_table.is_some() {
+        sql.push_str(" REFERENCING");
+        if let Some(o) = &t.old_table {
+            sql.push_str(&format!(" OLD TABLE AS {}", ident(o)));
+        }
+        if let Some(n) = &t.new_table {
+            sql.push_str(&format!(" NEW TABLE AS {}", ident(n)));
+        }
+    }
+    sql.push_str(&format!(
+        " FOR EACH {}",
+        t.for_each.as_str().to_ascii_uppercase()
+    ));
     if let Some(w) = &t.when {
         sql.push_str(&format!(" WHEN ({w})"));
     }

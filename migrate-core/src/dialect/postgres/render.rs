@@ -286,7 +286,7 @@ fn change_sql(change: &Change, from: &Schema, to: &Schema, out: &mut Vec<Stateme
         Change::DropView(v) => objects::drop_view(cx, v),
         Change::SetViewComment { view } => objects::set_view_comment(cx, view),
         Change::CreateFunction(f) => objects::create_function(cx, f),
-        Change::ReplaceFunction { to, .. } => objects::replace_function(cx, to),
+        Change::ReplaceFunction { from, to } => objects::replace_function(cx, from, to),
         Change::DropFunction(f) => objects::drop_function(cx, f),
         Change::CreateTrigger(t) => objects::create_trigger(cx, t),
         Change::DropTrigger(t) => objects::drop_trigger(cx, t),

@@ -213,5 +213,7 @@ pub(crate) fn parse_trigger(name: &str, table: &str, sql: &str) -> Option<Trigge
         when,
         function: None,
         body: Some(crate::schema::objects::trim_sql(&sql[toks[i].0..])),
+        old_table: None,
+        new_table: None,
     })
 }

@@ -3,9 +3,18 @@
 use super::{Cx, Entry, RawSchema, Sp, SpStr};
 
 pub(crate) const VIEW_KEYS: &[&str] = &["sql", "materialized", "comment", "indexes"];
-pub(crate) const FUNCTION_KEYS: &[&str] = &["sql"];
+pub(crate) const FUNCTION_KEYS: &[&str] = &["sql", "comment"];
 pub(crate) const TRIGGER_KEYS: &[&str] = &[
-    "table", "timing", "events", "columns", "for_each", "when", "function", "sql",
+    "table",
+    "timing",
+    "events",
+    "columns",
+    "for_each",
+    "when",
+    "function",
+    "sql",
+    "old_table",
+    "new_table",
 ];
 
 #[derive(Debug, Clone)]
@@ -22,6 +31,7 @@ pub(crate) struct RawView {
 pub(crate) struct RawFunction {
     pub(crate) name: SpStr,
     pub(crate) sql: Option<SpStr>,
+    pub(crate) comment: Option<SpStr>,
     pub(crate) broken_keys: Vec<&'static str>,
 }
 
@@ -36,6 +46,8 @@ pub(crate) struct RawTrigger {
     pub(crate) when: Option<SpStr>,
     pub(crate) function: Option<SpStr>,
     pub(crate) sql: Option<SpStr>,
+    pub(crate) old_table: Option<SpStr>,
+    pub(crate) new_table: Option<SpStr>,
     pub(crate) broken_keys: Vec<&'static str>,
 }
 
@@ -149,9 +161,13 @@ impl Cx<'_> {
         let mut f = RawFunction {
             name,
             sql: None,
+            comment: None,
             broken_keys,
         };
         for item in body.iter() {
+            if item.0.get_ref().as_ref() == "comment" {
+                f.comment = self.string(item, "comment = \"What it does.\"");
+            }
             if item.0.get_ref().as_ref() == "sql" {
                 f.sql = self.string(
                     item,
@@ -183,6 +199,8 @@ impl Cx<'_> {
             when: None,
             function: None,
             sql: None,
+            old_table: None,
+            new_table: None,
             broken_keys,
         };
         for item in body.iter() {
@@ -194,6 +212,8 @@ impl Cx<'_> {
                 "when" => (&mut t.when, "when = \"OLD.body IS DISTINCT FROM NEW.body\""),
                 "function" => (&mut t.function, "function = \"touch()\""),
                 "sql" => (&mut t.sql, "sql = \"BEGIN UPDATE ...; END\""),
+                "old_table" => (&mut t.old_table, "old_table = \"old_rows\""),
+                "new_table" => (&mut t.new_table, "new_table = \"new_rows\""),
                 "events" => {
                     t.events = self.strings(item, "events = [\"insert\", \"update\"]");
                     if t.events.is_none() {

@@ -84,9 +84,17 @@ impl Validator<'_> {
             else {
                 continue;
             };
+            if let Some(c) = &f.comment {
+                self.text("function comment", c);
+            }
             let function = Function {
                 name: f.name.value.clone(),
                 sql,
+                comment: f
+                    .comment
+                    .as_ref()
+                    .map(|c| c.value.clone())
+                    .filter(|c| !c.is_empty()),
             };
             if function.signature().is_none() {
                 let loc = f.sql.as_ref().map_or(&f.name.loc, |s| &s.loc).clone();
@@ -361,6 +369,8 @@ impl Validator<'_> {
             when: t.when.as_ref().map(|w| w.value.trim().to_string()),
             function,
             body: t.sql.as_ref().map(|s| trim_sql(&s.value)),
+            old_table: t.old_table.as_ref().map(|s| s.value.clone()),
+            new_table: t.new_table.as_ref().map(|s| s.value.clone()),
         })
     }
 }
