@@ -462,7 +462,7 @@ async fn read(conn: &mut SqliteConnection, opts: &Options) -> Result<Introspecte
         let table: String = row.try_get("tbl_name").map_err(|e| query_error("views", &e))?;
         let sql: String = row.try_get("sql").map_err(|e| query_error("views", &e))?;
         if kind == "view" {
-            match super::objects::view_body(&sql) {
+            match super::read_objects::view_body(&sql) {
                 Some(body) => objects.views.push(crate::schema::View {
                     name,
                     sql: body,
@@ -473,7 +473,7 @@ async fn read(conn: &mut SqliteConnection, opts: &Options) -> Result<Introspecte
                 None => notes.push(format!("view `{name}` is not read: `{sql}` has no `AS`")),
             }
         } else {
-            match super::objects::parse_trigger(&name, &table, &sql) {
+            match super::read_objects::parse_trigger(&name, &table, &sql) {
                 Some(t) => objects.triggers.push(t),
                 None => notes.push(format!(
                     "trigger `{name}` on `{table}` is not read: `{sql}` has no spelling in the schema language"

@@ -36,6 +36,8 @@ mod fk_scope;
 mod lock;
 #[cfg(feature = "sqlite")]
 pub mod introspect;
+#[cfg(feature = "sqlite")]
+mod read_objects;
 
 use crate::diff::Diff;
 use crate::safety::SafetyCode;
