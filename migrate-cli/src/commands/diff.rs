@@ -121,6 +121,7 @@ pub fn run(global: &Global, args: &DiffArgs, out: &Output) -> Exit {
         let mut wanted = introspect::represent(dialect, &declared);
         // The tables not read are not compared either.
         wanted.tables.retain(|t| opts.reads_table(&t.name));
+        introspect::retain_read_objects(&mut wanted, &opts);
         introspect::canonical_literals(&mut conn, &mut wanted).await;
         conn.close().await;
         Ok((dialect, live, wanted))
