@@ -251,12 +251,28 @@ async fn postgres_undeclared_objects_are_kept() {
         .await
         .expect("hand-written");
     }
+    // The schema declares no views or functions: they are not its concern, kept silently.
     let live = read(&db.url).await;
     let wanted = spelled(&db.url, Dialect::Postgres, &declared).await;
     let (target, found) = keep_undeclared(&live, &wanted);
     assert!(diff(&live, &target).is_empty());
+    assert!(found.is_empty(), "{found:?}");
+    // Once it declares some, the others are listed (and kept), as undeclared tables are.
+    let some = schema(
+        "[tables.orders]\nmodel = \"Order\"\ncolumns = { id = \"integer\", total = \"numeric\" }\n\
+         [views.totals]\nsql = \"SELECT sum(total) FROM orders\"\n\
+         [functions.g]\nsql = \"CREATE FUNCTION g() RETURNS int LANGUAGE sql AS $$ SELECT 2 $$\"\n",
+    );
+    let wanted = spelled(&db.url, Dialect::Postgres, &some).await;
+    let (target, found) = keep_undeclared(&live, &wanted);
     let objects: Vec<&str> = found.iter().map(|u| u.object.as_str()).collect();
     assert_eq!(objects, ["view `hand_made`", "function `f`"]);
+    let changes: Vec<String> = diff(&live, &target)
+        .changes
+        .iter()
+        .map(|c| c.describe())
+        .collect();
+    assert_eq!(changes, ["create function `g`", "create view `totals`"]);
     db.close().await.expect("drop");
 }
 

@@ -131,7 +131,10 @@ pub fn keep_undeclared(live: &Schema, declared: &Schema) -> (Schema, Vec<Undecla
 
 /// Views, functions and triggers the database has and the schema does not declare: kept unless
 /// `drop_views`, `drop_functions` or `drop_triggers` names them (a trigger of a table that is
-/// not kept goes with it).
+/// not kept goes with it). A kind the schema does not declare at all (no `[views]`, no
+/// `drop_views`) is not the schema's concern: its objects are kept without a word, as before
+/// the language had them (a hand-written migration's views are no difference for `diff
+/// --exit-code`); once the schema declares one, the others are listed as undeclared tables are.
 fn keep_objects(
     live: &Schema,
     declared: &Schema,
@@ -139,8 +142,15 @@ fn keep_objects(
     found: &mut Vec<Undeclared>,
 ) {
     let d = &declared.objects;
+    let views = !d.views.is_empty() || !d.drop_views.is_empty();
+    let functions = !d.functions.is_empty() || !d.drop_functions.is_empty();
+    let triggers = !d.triggers.is_empty() || !d.drop_triggers.is_empty();
     for v in &live.objects.views {
         if d.view(&v.name).is_some() || target.table(&v.name).is_some() {
+            continue;
+        }
+        if !views {
+            target.objects.views.push(v.clone());
             continue;
         }
         let dropped = d.drop_views.contains(&v.name);
@@ -161,6 +171,10 @@ fn keep_objects(
         if d.function(&f.name).is_some() {
             continue;
         }
+        if !functions {
+            target.objects.functions.push(f.clone());
+            continue;
+        }
         let dropped = d.drop_functions.contains(&f.name);
         found.push(Undeclared {
             object: format!("function `{}`", f.name),
@@ -176,6 +190,12 @@ fn keep_objects(
             continue;
         }
         let on_kept = target.table(&t.table).is_some() || target.objects.view(&t.table).is_some();
+        if !triggers {
+            if on_kept {
+                target.objects.triggers.push(t.clone());
+            }
+            continue;
+        }
         let dropped = d.drop_triggers.contains(&t.name) || !on_kept;
         found.push(Undeclared {
             object: format!("trigger `{}` on `{}`", t.name, t.table),
