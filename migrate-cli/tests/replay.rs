@@ -470,3 +470,71 @@ fn replays_a_hand_written_view_and_writes_nothing(dir: &Path, url: &str) {
     assert_eq!(v["written"], serde_json::json!([]), "{v}");
     assert_eq!(sql_files(dir).len(), before);
 }
+
+/// The view, function and trigger of [`audit_by_hand`], declared as people write them.
+fn audit_objects(sqlite: bool) -> &'static str {
+    if sqlite {
+        "[views.audit_whats]\nsql = \"SELECT what FROM audit\"\n\
+         [triggers.audit_upper]\ntable = \"audit\"\ntiming = \"after\"\nevents = [\"insert\"]\n\
+         sql = \"BEGIN UPDATE audit SET what = upper(what) WHERE id = NEW.id; END\"\n"
+    } else {
+        "[views.audit_whats]\nsql = \"select what from audit\"\n\
+         [functions.audit_upper]\nsql = \"\"\"\nCREATE FUNCTION audit_upper() RETURNS trigger LANGUAGE plpgsql AS $$\n\
+         BEGIN\n  NEW.what := upper(NEW.what);\n  RETURN NEW;\nEND\n$$\"\"\"\n\
+         [triggers.audit_upper]\ntable = \"audit\"\ntiming = \"before\"\nevents = [\"insert\"]\n\
+         function = \"audit_upper\"\n"
+    }
+}
+
+/// A view, function and trigger a hand-written migration made, declared later (in another
+/// spelling than the server's): `generate` writes nothing (the replay's server spells both the
+/// same), `up`, `status` and `diff` are clean; a new view body is one migration that rebuilds
+/// it, after which everything is clean again.
+#[tokio::test(flavor = "current_thread")]
+async fn objects_made_by_hand_and_declared_later_are_not_made_twice() {
+    for sqlite in [true, false] {
+        let t = Target::new(sqlite).await;
+        let p = project(&t, "");
+        hand_written(p.path(), "create_audit", audit_by_hand(sqlite));
+        let schema = format!("{AUDIT}{}", audit_objects(sqlite));
+        fs::write(p.path().join("schema.toml"), &schema).expect("declare");
+
+        let first = run(p.path(), &t.url, &["generate", "--format", "json"]);
+        assert!(first.status.success(), "{}", text(&first));
+        let v = json(&first);
+        assert_eq!(v["written"], serde_json::json!([]), "{v}");
+        assert_eq!(v["basis"], "replayed", "{v}");
+
+        assert!(run(p.path(), &t.url, &["up"]).status.success());
+        let status = run(p.path(), &t.url, &["status", "--exit-code"]);
+        assert_eq!(status.status.code(), Some(0), "{}", text(&status));
+        let diff = run(p.path(), &t.url, &["diff", "--exit-code", "--print"]);
+        assert_eq!(diff.status.code(), Some(0), "{}", text(&diff));
+
+        // A new body: one migration, applied, and nothing left to do.
+        let changed = schema
+            .replace("FROM audit\"", "FROM audit WHERE id > 0\"")
+            .replace("from audit\"", "from audit where id > 0\"");
+        assert_ne!(changed, schema);
+        fs::write(p.path().join("schema.toml"), &changed).expect("change the view");
+        let second = run(p.path(), &t.url, &["generate", "--format", "json"]);
+        assert!(second.status.success(), "{}", text(&second));
+        assert_eq!(sql_files(p.path()).len(), 2, "{}", text(&second));
+        let written = fs::read_to_string(&sql_files(p.path())[1]).expect("read");
+        assert!(written.contains("DROP VIEW \"audit_whats\""), "{written}");
+        let up = run(p.path(), &t.url, &["up"]);
+        assert!(up.status.success(), "{}", text(&up));
+        let diff = run(p.path(), &t.url, &["diff", "--exit-code", "--print"]);
+        assert_eq!(diff.status.code(), Some(0), "{}", text(&diff));
+        let again = run(p.path(), &t.url, &["generate", "--format", "json"]);
+        assert_eq!(
+            json(&again)["written"],
+            serde_json::json!([]),
+            "{}",
+            text(&again)
+        );
+        // The trigger still works.
+        t.sql("INSERT INTO audit (id, what) VALUES (1, 'x')").await;
+        t.close().await;
+    }
+}

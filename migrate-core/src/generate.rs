@@ -335,7 +335,8 @@ pub fn generate_with(
     config: &crate::config::Config,
     opts: &Options<'_>,
 ) -> Result<Outcome, GenerateError> {
-    let declared = schema::load(&config.schema).map_err(GenerateError::Schema)?;
+    let declared =
+        schema::load_for(&config.schema, config.dialect).map_err(GenerateError::Schema)?;
     let migrations = config.migrations.as_path();
     let mut dir = if migrations.is_dir() {
         MigrationDir::open(migrations)?
@@ -456,9 +457,10 @@ fn outcome_of(
     }
 }
 
-/// Whether `declared` newly acknowledges dropping a table, enum or column the snapshot does not
-/// have: something a hand-written migration made, which only a replay knows. (An
-/// acknowledgement the snapshot carries too is an old one, of a drop already generated.)
+/// Whether `declared` newly acknowledges dropping a table, enum, column, view, function or
+/// trigger the snapshot does not have: something a hand-written migration made, which only a
+/// replay knows. (An acknowledgement the snapshot carries too is an old one, of a drop already
+/// generated.)
 fn acknowledges_unknown(snapshot: &Schema, declared: &Schema) -> bool {
     let table = |name: &str| snapshot.tables.iter().find(|t| t.name == name);
     declared
@@ -475,6 +477,18 @@ fn acknowledges_unknown(snapshot: &Schema, declared: &Schema) -> bool {
                 })
             })
         })
+        || {
+            let (d, s) = (&declared.objects, &snapshot.objects);
+            d.drop_views
+                .iter()
+                .any(|v| s.view(v).is_none() && !s.drop_views.contains(v))
+                || d.drop_functions
+                    .iter()
+                    .any(|f| s.function(f).is_none() && !s.drop_functions.contains(f))
+                || d.drop_triggers
+                    .iter()
+                    .any(|t| s.trigger(t).is_none() && !s.drop_triggers.contains(t))
+        }
 }
 
 /// The plan against the replayed directory: whatever the migrations made that the schema does
@@ -1034,6 +1048,10 @@ mod tests {
         ));
         let old = with("drop_tables = [\"audit\"]\n");
         assert!(!acknowledges_unknown(&old, &old));
+        assert!(acknowledges_unknown(
+            &snapshot,
+            &with("drop_views = [\"hand_made\"]\n")
+        ));
     }
 
     /// A backfill on a table with rows: the column added nullable in the transaction, filled in

@@ -110,7 +110,7 @@ pub fn run(global: &Global, args: &DiffArgs, out: &Output) -> Exit {
         out.explain(&e);
         return Exit::Usage;
     }
-    let declared = match schema::load(&config.schema) {
+    let declared = match schema::load_for(&config.schema, config.dialect) {
         Ok(s) => s,
         Err(diags) => return super::report_schema_errors(out, &config, &diags),
     };
@@ -121,6 +121,7 @@ pub fn run(global: &Global, args: &DiffArgs, out: &Output) -> Exit {
         let mut wanted = introspect::represent(dialect, &declared);
         // The tables not read are not compared either.
         wanted.tables.retain(|t| opts.reads_table(&t.name));
+        introspect::retain_read_objects(&mut wanted, &opts);
         introspect::canonical_literals(&mut conn, &mut wanted).await;
         conn.close().await;
         Ok((dialect, live, wanted))

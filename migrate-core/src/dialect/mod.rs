@@ -168,6 +168,9 @@ pub enum Capability {
     /// `DROP COLUMN` fails when the column is a key, UNIQUE, indexed, referenced, or used by a
     /// view, trigger, CHECK or generated column.
     RestrictedDropColumn,
+    /// Functions, procedures, aggregates and materialized views exist, and a trigger calls a
+    /// function; without it a trigger has a body of statements and none of those exist.
+    Routines,
 }
 
 /// How a dialect carries out a key, index or constraint added to a table with rows (the safety

@@ -11,6 +11,10 @@ use std::sync::Arc;
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
+mod objects;
+
+pub(crate) use objects::{RawFunction, RawTrigger, RawView};
+
 use super::model::{FkAction, Identity, IndexMethod, Strategy};
 use crate::diagnostic::{Diagnostic, Diagnostics, Location, SourceFile, did_you_mean};
 
@@ -116,6 +120,12 @@ pub(crate) struct RawSchema {
     pub(crate) drop_enums: Vec<SpStr>,
     pub(crate) external_types: Vec<SpStr>,
     pub(crate) extensions: Vec<SpStr>,
+    pub(crate) views: Vec<RawView>,
+    pub(crate) functions: Vec<RawFunction>,
+    pub(crate) triggers: Vec<RawTrigger>,
+    pub(crate) drop_views: Vec<SpStr>,
+    pub(crate) drop_functions: Vec<SpStr>,
+    pub(crate) drop_triggers: Vec<SpStr>,
     /// A file is not valid TOML: what was recovered from it is incomplete, so it is not validated.
     pub(crate) syntax_errors: bool,
 }
@@ -127,6 +137,12 @@ const TOP_KEYS: &[&str] = &[
     "drop_enums",
     "external_types",
     "extensions",
+    "views",
+    "functions",
+    "triggers",
+    "drop_views",
+    "drop_functions",
+    "drop_triggers",
 ];
 
 /// Where each acknowledgement key goes, for one found elsewhere: `(key, what it acknowledges,
@@ -723,7 +739,9 @@ impl Cx<'_> {
                         raw.external_types.extend(list.value);
                     }
                 }
-                _ => {}
+                _ => {
+                    self.objects_entry(entry, raw);
+                }
             }
         }
     }

@@ -26,6 +26,8 @@ pub struct Schema {
     /// `external_types = [...]`: types the database defines outside the schema (an extension's
     /// type such as `citext`, a domain) that columns use verbatim, sorted, each once.
     pub external_types: Vec<String>,
+    /// `[views.NAME]`, `[functions.NAME]`, `[triggers.NAME]` and their acknowledgements.
+    pub objects: super::objects::Objects,
 }
 
 impl Schema {
@@ -47,6 +49,7 @@ impl Schema {
         s.drop_tables.clear();
         s.drop_enums.clear();
         s.change_strategy = None;
+        s.objects = s.objects.without_acknowledgements();
         for e in &mut s.enums {
             e.drop_values.clear();
         }

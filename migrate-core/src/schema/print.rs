@@ -36,6 +36,7 @@ pub fn to_toml(schema: &Schema) -> String {
     if !schema.drop_enums.is_empty() {
         let _ = writeln!(out, "drop_enums = {}", string_array(&schema.drop_enums));
     }
+    super::objects::print_acknowledgements(&mut out, &schema.objects);
     if !schema.extensions.is_empty() {
         let _ = writeln!(out, "extensions = {}", string_array(&schema.extensions));
     }
@@ -54,11 +55,12 @@ pub fn to_toml(schema: &Schema) -> String {
         section_break(&mut out);
         print_table(&mut out, t);
     }
+    super::objects::print(&mut out, &schema.objects);
     out
 }
 
 /// A blank line between sections (none before the first).
-fn section_break(out: &mut String) {
+pub(crate) fn section_break(out: &mut String) {
     if !out.is_empty() {
         out.push('\n');
     }
@@ -356,6 +358,21 @@ pub fn string(s: &str) -> String {
     out
 }
 
+/// A string of SQL: a multi-line literal string (`'''`, read as written) when it spans lines
+/// and can be one, else a basic string.
+pub(crate) fn sql_string(s: &str) -> String {
+    let literal = s.contains('\n')
+        && !s.contains("'''")
+        && !s.ends_with('\'')
+        && !s.starts_with('\n')
+        && !s.chars().any(|c| c.is_control() && c != '\n' && c != '\t');
+    if literal {
+        format!("'''\n{s}'''")
+    } else {
+        string(s)
+    }
+}
+
 /// A TOML array of basic strings: `["a", "b"]`.
 pub(crate) fn string_array(items: &[String]) -> String {
     let parts: Vec<String> = items.iter().map(|s| string(s)).collect();
@@ -477,6 +494,7 @@ mod tests {
             change_strategy: None,
             extensions: vec![],
             external_types: vec![],
+            objects: Default::default(),
         };
         let text = round_trip(&s);
         let expected = r#"drop_tables = ["old"]
@@ -564,6 +582,7 @@ expr = "kind <> 'OTHER'"
             change_strategy: None,
             extensions: vec![],
             external_types: vec![],
+            objects: Default::default(),
         };
         let text = round_trip(&s);
         assert!(text.contains("[tables.\"my table\"]"), "{text}");

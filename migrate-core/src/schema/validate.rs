@@ -6,6 +6,7 @@ mod foreign_keys;
 mod indexes;
 mod keys;
 mod namespaces;
+mod objects;
 mod table;
 
 use std::collections::{HashMap, HashSet};
@@ -38,6 +39,11 @@ pub(crate) fn validate(raw: &RawSchema, diags: &mut Diagnostics) -> Schema {
         external_types: raw.external_types.iter().map(|d| d.value.clone()).collect(),
     };
     v.run(raw)
+}
+
+/// What `dialect` cannot hold of a valid schema: [`objects::for_dialect`].
+pub(crate) fn for_dialect(raw: &RawSchema, dialect: Dialect, diags: &mut Diagnostics) {
+    objects::for_dialect(raw, dialect, diags);
 }
 
 struct Validator<'d> {
@@ -499,6 +505,7 @@ impl Validator<'_> {
         extensions.sort();
         extensions.dedup();
         schema.extensions = extensions;
+        self.objects(raw, &mut schema);
         schema
     }
 

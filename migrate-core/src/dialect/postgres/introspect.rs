@@ -30,7 +30,7 @@ use crate::schema::{
 };
 
 /// How many catalog queries `introspect` runs, whatever the number of tables.
-pub const QUERIES: usize = 5;
+pub const QUERIES: usize = 5 + super::introspect_objects::QUERIES;
 
 /// Not a member of an extension.
 const NOT_EXTENSION: &str = "NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend d \
@@ -517,10 +517,12 @@ async fn read(conn: &mut PgConnection, opts: &Options) -> Result<Introspected, D
     }
 
     external.sort();
+    let objects = super::introspect_objects::read(conn, schemas, &mut notes).await?;
     let mut schema = Schema {
         enums,
         external_types: external,
         extensions,
+        objects,
         ..Default::default()
     };
     let mut infos: Vec<TableInfo> = tables.into_values().collect();
@@ -680,6 +682,7 @@ fn column_type(
 /// Then the checks are spelled by the server itself ([`server_checks`]), so that a check written
 /// `price < 1e6` or `date_part('year', born) > 1900` compares equal to what PostgreSQL stores.
 pub(crate) async fn canonical_literals(conn: &mut PgConnection, schema: &mut Schema) {
+    super::introspect_objects::spell(conn, schema).await;
     let spelled = server_checks(conn, schema).await;
     literals(conn, schema, &spelled).await;
 }

@@ -28,7 +28,7 @@ use crate::schema::{
 use crate::sql::sqlite::parse_declared;
 
 /// How many queries `introspect` runs, whatever the number of tables.
-pub const QUERIES: usize = 5;
+pub const QUERIES: usize = 6;
 
 const TABLES_SQL: &str = "SELECT name, sql FROM sqlite_master \
      WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND name <> ?1 \
@@ -51,6 +51,9 @@ const INDEXES_SQL: &str = "SELECT m.name AS tbl, i.name, i.\"unique\", i.origin,
      FROM sqlite_master m JOIN pragma_index_list(m.name) i \
      WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND m.name <> ?1 \
      ORDER BY m.name, i.name";
+
+const OBJECTS_SQL: &str = "SELECT type, name, tbl_name, sql FROM sqlite_master \
+     WHERE type IN ('view', 'trigger') AND sql IS NOT NULL ORDER BY type DESC, name";
 
 const INDEX_COLUMNS_SQL: &str = "SELECT m.name AS idx, x.seqno, x.cid, x.name, x.\"desc\", \
      x.coll, x.\"key\" \
@@ -448,10 +451,42 @@ async fn read(conn: &mut SqliteConnection, opts: &Options) -> Result<Introspecte
         });
     }
 
+    let object_rows = sqlx::query(OBJECTS_SQL)
+        .fetch_all(&mut *conn)
+        .await
+        .map_err(|e| query_error("views and triggers", &e))?;
+    let mut objects = crate::schema::Objects::default();
+    for row in &object_rows {
+        let kind: String = row.try_get("type").map_err(|e| query_error("views", &e))?;
+        let name: String = row.try_get("name").map_err(|e| query_error("views", &e))?;
+        let table: String = row.try_get("tbl_name").map_err(|e| query_error("views", &e))?;
+        let sql: String = row.try_get("sql").map_err(|e| query_error("views", &e))?;
+        if kind == "view" {
+            match super::read_objects::view_body(&sql) {
+                Some(body) => objects.views.push(crate::schema::View {
+                    name,
+                    sql: body,
+                    materialized: false,
+                    comment: None,
+                    indexes: Vec::new(),
+                }),
+                None => notes.push(format!("view `{name}` is not read: `{sql}` has no `AS`")),
+            }
+        } else {
+            match super::read_objects::parse_trigger(&name, &table, &sql) {
+                Some(t) => objects.triggers.push(t),
+                None => notes.push(format!(
+                    "trigger `{name}` on `{table}` is not read: `{sql}` has no spelling in the schema language"
+                )),
+            }
+        }
+    }
+
     notes.sort();
     let mut schema = Schema {
         enums,
         tables,
+        objects,
         ..Schema::default()
     };
     unify_integer_references(&mut schema);

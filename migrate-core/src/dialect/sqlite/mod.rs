@@ -13,6 +13,7 @@
 
 mod defs;
 mod lex;
+mod objects;
 mod rebuild;
 mod render;
 mod split;
@@ -35,6 +36,8 @@ mod fk_scope;
 mod lock;
 #[cfg(feature = "sqlite")]
 pub mod introspect;
+#[cfg(feature = "sqlite")]
+mod read_objects;
 
 use crate::diff::Diff;
 use crate::safety::SafetyCode;
@@ -72,7 +75,8 @@ impl DialectOps for Sqlite {
             Capability::PostgresSql
             | Capability::Schemas
             | Capability::NoTransactionFiles
-            | Capability::CopyStdio => false,
+            | Capability::CopyStdio
+            | Capability::Routines => false,
         }
     }
 

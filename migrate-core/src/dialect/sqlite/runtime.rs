@@ -313,6 +313,10 @@ fn represent(schema: &Schema) -> Schema {
     for e in &mut s.enums {
         e.comment = None;
     }
+    // No comments on views either.
+    for v in &mut s.objects.views {
+        v.comment = None;
+    }
     let retype = |ty: &ColumnType| -> ColumnType {
         match ty {
             ColumnType::Array(inner) => match inner.as_ref() {
