@@ -275,6 +275,10 @@ pub struct StatusArgs {
     /// Exit with 1 when the database drifted from what the migrations produce
     #[arg(long)]
     pub exit_code: bool,
+    /// Say what drift was measured against: the snapshot (when it records the migrations as they
+    /// are) or a replay of the migration directory, and how long the replay took
+    #[arg(long, short)]
+    pub verbose: bool,
 }
 
 #[derive(Debug, Default, Args)]

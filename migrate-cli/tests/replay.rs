@@ -470,3 +470,82 @@ fn replays_a_hand_written_view_and_writes_nothing(dir: &Path, url: &str) {
     assert_eq!(v["written"], serde_json::json!([]), "{v}");
     assert_eq!(sql_files(dir).len(), before);
 }
+
+/// migrate.toml of `t`'s project, with `dev` in place of its `dev_database_url` line.
+fn configure(dir: &Path, t: &Target, dev: &str, extra: &str) {
+    fs::write(
+        dir.join("migrate.toml"),
+        format!(
+            "dialect = \"{}\"\nschema = \"schema.toml\"\nmigrations = \"migrations\"\n{dev}{extra}",
+            t.dialect()
+        ),
+    )
+    .expect("config");
+}
+
+/// A snapshot that records the migrations as they are is the replay's cache for `status` too:
+/// drift is measured against it and no scratch database is opened, so a PostgreSQL project whose
+/// `dev_database_url` cannot be reached still gets a clean `status`. A hand-written migration
+/// makes the snapshot stale: `status` replays (and `--verbose` says so). Once `generate` has
+/// recorded it again, an index that hand-written migration made (which the snapshot, the
+/// declared schema, does not hold) differs from the snapshot: a replay tells it from drift.
+#[tokio::test(flavor = "current_thread")]
+async fn status_measures_drift_against_a_current_snapshot_without_a_scratch_database() {
+    const UNREACHABLE: &str = "dev_database_url = \"postgres://postgres@127.0.0.1:1/nowhere\"\n";
+    for sqlite in [true, false] {
+        let t = Target::new(sqlite).await;
+        let p = project(&t, AUDIT);
+        if !sqlite {
+            configure(p.path(), &t, UNREACHABLE, "");
+        }
+        assert!(run(p.path(), &t.url, &["generate"]).status.success());
+        assert!(run(p.path(), &t.url, &["up"]).status.success());
+        let status = run(p.path(), &t.url, &["status", "--exit-code", "--verbose"]);
+        let out = text(&status);
+        assert_eq!(status.status.code(), Some(0), "{out}");
+        assert!(out.contains("drift: none"), "{out}");
+        assert!(out.contains("nothing replayed"), "{out}");
+        assert!(!out.contains("replay the migration directory"), "{out}");
+
+        // A hand-written index: the snapshot no longer records the migrations.
+        hand_written(
+            p.path(),
+            "index_by_hand",
+            "-- An index, by hand.\nCREATE INDEX audit_what_by_hand ON audit (what);\n",
+        );
+        assert!(run(p.path(), &t.url, &["up"]).status.success());
+        let status = run(p.path(), &t.url, &["status", "--exit-code", "--verbose"]);
+        let out = text(&status);
+        assert!(
+            out.contains("the snapshot does not record the migrations as they are"),
+            "{out}"
+        );
+        if sqlite {
+            assert_eq!(status.status.code(), Some(0), "{out}");
+            assert!(out.contains("replayed 2 migration(s)"), "{out}");
+        } else {
+            // No scratch database: the snapshot stands in, and says what it cannot know.
+            assert!(
+                out.contains("drift is checked against the snapshot"),
+                "{out}"
+            );
+            assert!(out.contains("audit_what_by_hand"), "{out}");
+            configure(p.path(), &t, &t.dev, "");
+        }
+        // `generate` replays, writes nothing and records the directory again.
+        let generated = run(p.path(), &t.url, &["generate", "--format", "json"]);
+        assert!(generated.status.success(), "{}", text(&generated));
+        assert_eq!(json(&generated)["written"], serde_json::json!([]));
+        assert_eq!(json(&generated)["snapshot_refreshed"], true);
+        let status = run(p.path(), &t.url, &["status", "--exit-code", "--verbose"]);
+        let out = text(&status);
+        assert_eq!(status.status.code(), Some(0), "{out}");
+        assert!(out.contains("drift: none"), "{out}");
+        assert!(
+            out.contains("the database differs from the snapshot"),
+            "{out}"
+        );
+        assert!(out.contains("replayed 2 migration(s)"), "{out}");
+        t.close().await;
+    }
+}
