@@ -170,6 +170,11 @@ pub enum Command {
     /// database, and this migration is computed from one database's state instead, so it says
     /// nothing about the directory. Use `migrate generate` for the usual flow; use `diff` to bring
     /// one database (drifted, or adopted with `migrate pull`) in line with the schema.
+    ///
+    /// The migration is replayed on top of the migration directory on a scratch database: one that
+    /// fails there (the database drifted) is refused, or with `--env ENV` written as that
+    /// environment's fix-up: its SQL into the environment's `extra_migration_paths`, a
+    /// placeholder that does nothing into the directory, so it runs there alone, in order.
     Diff(crate::commands::diff::DiffArgs),
     /// Write the live database's schema as schema TOML, to adopt a database that exists
     ///

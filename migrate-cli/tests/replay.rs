@@ -549,3 +549,105 @@ async fn status_measures_drift_against_a_current_snapshot_without_a_scratch_data
         t.close().await;
     }
 }
+
+const AUDIT_NOTED: &str = "[tables.audit]\nmodel = \"Audit\"\n[tables.audit.columns]\nid = { type = \"integer\", primary_key = true }\nwhat = \"text\"\nnote = { type = \"text\", nullable = true }\n";
+
+/// `diff` against a database that drifted (a column the directory makes was dropped there by
+/// hand) plans an `ADD COLUMN` that fails on every database built from the directory. Without
+/// `--env` it is refused and the message points at `--env`; an environment with no secure path
+/// is refused naming the setting; `--env staging` writes it into staging's
+/// `extra_migration_paths`, with a placeholder in the directory that keeps its place in the
+/// order. `up --env staging` applies it there; a database built from the directory alone runs
+/// the placeholder, which does nothing, and the directory still replays with nothing to write.
+#[tokio::test(flavor = "current_thread")]
+async fn diff_env_writes_a_fixup_that_runs_in_that_environment_alone() {
+    for sqlite in [true, false] {
+        let t = Target::new(sqlite).await;
+        let p = project(&t, AUDIT_NOTED);
+        let envs = format!(
+            "[environments.staging]\nextra_migration_paths = [\"secure/staging\"]\n\
+             [environments.prod]\ndatabase_url = \"{}\"\n",
+            t.url
+        );
+        configure(p.path(), &t, &t.dev, &envs);
+        assert!(run(p.path(), &t.url, &["generate"]).status.success());
+        assert!(run(p.path(), &t.url, &["up"]).status.success());
+        t.sql("ALTER TABLE audit DROP COLUMN note").await;
+
+        let refused = run(p.path(), &t.url, &["diff", "--name", "fix"]);
+        let out = text(&refused);
+        assert_eq!(refused.status.code(), Some(1), "{out}");
+        assert!(
+            out.contains("the migration fits this database only"),
+            "{out}"
+        );
+        assert!(out.contains("migrate diff --env ENV"), "{out}");
+        let no_path = run(
+            p.path(),
+            &t.url,
+            &["--env", "prod", "diff", "--name", "fix"],
+        );
+        let out = text(&no_path);
+        assert_eq!(no_path.status.code(), Some(2), "{out}");
+        assert!(out.contains("extra_migration_paths"), "{out}");
+        assert!(out.contains("[environments.prod]"), "{out}");
+        assert_eq!(sql_files(p.path()).len(), 1, "nothing written");
+
+        let written = run(
+            p.path(),
+            &t.url,
+            &["diff", "--env", "staging", "--name", "fix"],
+        );
+        let out = text(&written);
+        assert!(written.status.success(), "{out}");
+        let files = sql_files(p.path());
+        let placeholders = &files[1..];
+        assert!(!placeholders.is_empty(), "{out}");
+        for placeholder in placeholders {
+            let text = fs::read_to_string(placeholder).expect("placeholder");
+            assert!(text.contains("SELECT 1;"), "{text}");
+            assert!(!text.contains("ADD COLUMN"), "{text}");
+            let name = placeholder.file_name().expect("a name").to_string_lossy();
+            let secure = p.path().join("secure/staging").join(&*name);
+            let fix = fs::read_to_string(&secure).expect("the fix-up is in staging's path");
+            assert!(out.contains(&format!("secure/staging/{name}")), "{out}");
+            if placeholder == placeholders.last().expect("one") {
+                assert!(fix.contains("ADD COLUMN \"note\""), "{fix}");
+            }
+        }
+        assert!(
+            MigrationDir::open(p.path().join("migrations"))
+                .expect("open")
+                .verify()
+                .is_empty(),
+            "the placeholders are listed in the manifest"
+        );
+
+        // In staging, the fix-up runs in place of its placeholder: the column is back.
+        let up = run(p.path(), &t.url, &["--env", "staging", "up"]);
+        assert!(up.status.success(), "{}", text(&up));
+        let diff = run(p.path(), &t.url, &["diff", "--print", "--exit-code"]);
+        assert_eq!(diff.status.code(), Some(0), "{}", text(&diff));
+        let status = run(
+            p.path(),
+            &t.url,
+            &["--env", "staging", "status", "--exit-code"],
+        );
+        assert_eq!(status.status.code(), Some(0), "{}", text(&status));
+
+        // A database built from the directory alone: untouched by it, and clean.
+        let fresh = Target::new(sqlite).await;
+        let up = run(p.path(), &fresh.url, &["up"]);
+        assert!(up.status.success(), "{}", text(&up));
+        let status = run(p.path(), &fresh.url, &["status", "--exit-code"]);
+        assert_eq!(status.status.code(), Some(0), "{}", text(&status));
+        // The directory, placeholder included, replays: nothing to write.
+        let generated = run(p.path(), &fresh.url, &["generate", "--format", "json"]);
+        assert!(generated.status.success(), "{}", text(&generated));
+        let v = json(&generated);
+        assert_eq!(v["basis"], "replayed", "{v}");
+        assert_eq!(v["written"], serde_json::json!([]), "{v}");
+        fresh.close().await;
+        t.close().await;
+    }
+}
