@@ -181,6 +181,11 @@ pub enum Command {
     /// database, and this migration is computed from one database's state instead, so it says
     /// nothing about the directory. Use `migrate generate` for the usual flow; use `diff` to bring
     /// one database (drifted, or adopted with `migrate pull`) in line with the schema.
+    ///
+    /// The migration is replayed on top of the migration directory on a scratch database: one that
+    /// fails there (the database drifted) is refused, or with `--env ENV` written as that
+    /// environment's fix-up: its SQL into the environment's `extra_migration_paths`, a
+    /// placeholder that does nothing into the directory, so it runs there alone, in order.
     Diff(crate::commands::diff::DiffArgs),
     /// Write the live database's schema as schema TOML, to adopt a database that exists
     ///
@@ -286,15 +291,19 @@ pub struct StatusArgs {
     /// Exit with 1 when the database drifted from what the migrations produce
     #[arg(long)]
     pub exit_code: bool,
+    /// Say what drift was measured against: the snapshot (when it records the migrations as they
+    /// are) or a replay of the migration directory, and how long the replay took
+    #[arg(long, short)]
+    pub verbose: bool,
     #[command(flatten)]
     pub fleet: FleetArgs,
 }
 
-/// A fleet: the same migrations on many databases (`database_urls`, `targets_file` or
-/// `targets_command` in an environment; see docs/fleets.md).
 /// The help section of the fleet's options.
 const FLEET_HEADING: &str = "Fleet (the same migrations on many databases)";
 
+/// A fleet: the same migrations on many databases (`database_urls`, `targets_file` or
+/// `targets_command` in an environment; see docs/fleets.md).
 #[derive(Debug, Default, Args)]
 #[command(next_help_heading = FLEET_HEADING)]
 pub struct FleetArgs {

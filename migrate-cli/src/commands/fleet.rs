@@ -276,7 +276,7 @@ pub(super) fn status(global: &Global, fleet: Fleet, args: &StatusArgs, out: &Out
         // Then drift, on a database whose every migration is applied, against the directory
         // replayed once for the whole fleet.
         if results.iter().any(|r| r.checkable) {
-            let expected = replayed(&parts.config, &parts.dir, out).await;
+            let expected = replayed(&parts.config, &parts.dir, false, out).await;
             let checked = fleet::bounded(
                 &targets,
                 scope.jobs,

@@ -316,15 +316,44 @@ pub fn status(global: &Global, args: &StatusArgs, out: &Output) -> Exit {
             match introspect::introspect(&mut conn, &opts).await {
                 Ok(live) => {
                     let dialect = conn.dialect();
-                    let expected = match replayed(&ready.config, &ready.dir, out).await {
-                        Some(schema) => schema,
-                        None => {
-                            let mut expected = introspect::represent(dialect, &snapshot);
-                            introspect::canonical_literals(&mut conn, &mut expected).await;
-                            expected
+                    let mut from_snapshot = introspect::represent(dialect, &snapshot);
+                    introspect::canonical_literals(&mut conn, &mut from_snapshot).await;
+                    let lines = if ready.dir.snapshot_is_current() {
+                        // The snapshot records the migrations as they are: it is the replay's
+                        // cache (`migrate generate` keeps it), and a clean database needs no
+                        // scratch one. It holds the declared schema, not what a hand-written
+                        // migration made beside it, so drift found there is confirmed by a
+                        // replay before it is reported.
+                        let lines = introspect::drift(&live, &from_snapshot, dialect);
+                        if lines.is_empty() {
+                            if args.verbose {
+                                out.note(
+                                    "note: drift checked against the snapshot, which records the migrations as they are: nothing replayed",
+                                );
+                            }
+                            lines
+                        } else {
+                            if args.verbose {
+                                out.note(
+                                    "note: the database differs from the snapshot: replaying the migration directory to tell what its migrations made from drift",
+                                );
+                            }
+                            match replayed(&ready.config, &ready.dir, args.verbose, out).await {
+                                Some(schema) => introspect::drift(&live, &schema, dialect),
+                                None => lines,
+                            }
+                        }
+                    } else {
+                        if args.verbose {
+                            out.note(
+                                "note: the snapshot does not record the migrations as they are (one was written by hand, edited or removed): replaying the migration directory; `migrate generate` refreshes it",
+                            );
+                        }
+                        match replayed(&ready.config, &ready.dir, args.verbose, out).await {
+                            Some(schema) => introspect::drift(&live, &schema, dialect),
+                            None => introspect::drift(&live, &from_snapshot, dialect),
                         }
                     };
-                    let lines = introspect::drift(&live, &expected, dialect);
                     Some(
                         lines
                             .into_iter()
@@ -380,6 +409,7 @@ pub fn status(global: &Global, args: &StatusArgs, out: &Output) -> Exit {
 pub(super) async fn replayed(
     config: &Config,
     dir: &MigrationDir,
+    verbose: bool,
     out: &Output,
 ) -> Option<migrate_core::schema::Schema> {
     use migrate_core::Explain as _;
@@ -404,7 +434,15 @@ pub(super) async fn replayed(
         }
     };
     match replay::replay(req, &sources, None, &mut |_, _| {}).await {
-        Ok(r) => Some(r.schema),
+        Ok(r) => {
+            if verbose {
+                out.note(&format!(
+                    "note: replayed {} migration(s) on {} in {} ms",
+                    r.applied, r.on, r.ms
+                ));
+            }
+            Some(r.schema)
+        }
         Err(e) => {
             out.note(&format!(
                 "note: drift is checked against the snapshot, which does not know what hand-written migrations made: {e}"
