@@ -131,6 +131,17 @@ pub trait Runtime: Sync {
     /// The current time, as the progress table stores it.
     fn now_sql(&self) -> &'static str;
 
+    /// `INSERT INTO table (columns) VALUES (values)` that inserts nothing when a row with the
+    /// same `key` (a column with a unique constraint) is there already: how a runner starts a
+    /// backfill another runner may have started first. `table` is quoted, `columns` and `values`
+    /// comma-separated SQL.
+    fn insert_if_absent_sql(&self, table: &str, columns: &str, values: &str, key: &str) -> String;
+
+    /// The row of `query` (a `SELECT … ORDER BY …`) after skipping `skip` rows, or its first
+    /// row without `skip`: how the keyset walk finds a batch's upper bound (and the last key
+    /// when fewer rows remain).
+    fn row_at_sql(&self, query: &str, skip: Option<u64>) -> String;
+
     /// An expression giving the value of `column` (a quoted name) as an SQL literal, as text:
     /// how a key is stored in the progress table and compared again in the next batch.
     fn key_literal_sql(&self, column: &str) -> String;

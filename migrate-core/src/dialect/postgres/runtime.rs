@@ -216,6 +216,17 @@ impl Runtime for Postgres {
         "clock_timestamp()"
     }
 
+    fn insert_if_absent_sql(&self, table: &str, columns: &str, values: &str, key: &str) -> String {
+        format!("INSERT INTO {table} ({columns}) VALUES ({values}) ON CONFLICT ({key}) DO NOTHING")
+    }
+
+    fn row_at_sql(&self, query: &str, skip: Option<u64>) -> String {
+        match skip {
+            Some(n) => format!("{query} LIMIT 1 OFFSET {n}"),
+            None => format!("{query} LIMIT 1"),
+        }
+    }
+
     fn key_literal_sql(&self, column: &str) -> String {
         format!("quote_literal({column}::text)")
     }
