@@ -208,14 +208,10 @@ pub fn ident(name: &str) -> String {
 }
 
 /// A name as `-- migrate:batch` reads it: bare when it holds only ASCII letters, digits, `_` and
-/// `$`, else in double quotes with `"` doubled (see [`batchable_name`] for the names no
-/// directive line can hold).
+/// `$` and the SQL lexer reads it as one word or number, else in double quotes with `"` doubled
+/// (see [`batchable_name`] for the names no directive line can hold).
 pub(crate) fn directive_name(name: &str) -> String {
-    if !name.is_empty()
-        && name
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '$')
-    {
+    if crate::migration::directive::reads_bare(name) {
         name.to_string()
     } else {
         ident(name)
