@@ -377,13 +377,7 @@ pub fn generate_with(
             basis,
         )
     } else {
-        match replayed_plan(config, &dir, &declared, opts)? {
-            Ok(done) => done,
-            Err(why) => (
-                plan_for(config, &snapshot, &declared, opts.name),
-                Basis::Stale { why },
-            ),
-        }
+        replayed_plan(config, &dir, &declared, &snapshot, opts)?
     };
     if !plan.problems.is_empty() {
         return Err(GenerateError::Schema(problem_diagnostics(
@@ -479,18 +473,25 @@ fn acknowledges_unknown(snapshot: &Schema, declared: &Schema) -> bool {
 
 /// The plan against the replayed directory: whatever the migrations made that the schema does
 /// not declare (a hand-written table, say) stays, unless the schema acknowledges dropping it,
-/// as `migrate diff` does against a live database. `Ok(Err(why))`: no scratch database could be
-/// had and `opts.replay` allows the snapshot instead.
+/// as `migrate diff` does against a live database. When no scratch database could be had and
+/// `opts.replay` allows it, the plan against the `snapshot` instead ([`Basis::Stale`]).
 #[cfg(feature = "runtime")]
 fn replayed_plan(
     config: &crate::config::Config,
     dir: &MigrationDir,
     declared: &Schema,
+    snapshot: &Schema,
     opts: &Options<'_>,
-) -> Result<Result<(Plan, Basis), String>, GenerateError> {
+) -> Result<(Plan, Basis), GenerateError> {
     use crate::replay::{self, ReplayError, Request};
+    let stale = |why: String| {
+        (
+            plan_for(config, snapshot, declared, opts.name),
+            Basis::Stale { why },
+        )
+    };
     if opts.replay == Replay::Offline {
-        return Ok(Err("replaying was turned off (--offline)".into()));
+        return Ok(stale("replaying was turned off (--offline)".into()));
     }
     let sources = replay::sources(dir).map_err(|e| GenerateError::replay(&e))?;
     let req = Request {
@@ -518,22 +519,25 @@ fn replayed_plan(
                 on: r.on,
                 ms: r.ms,
             };
-            Ok(Ok((p, basis)))
+            Ok((p, basis))
         }
-        Err(ReplayError::Unavailable(e)) if opts.replay == Replay::NoServer => Ok(Err(e.message)),
+        Err(ReplayError::Unavailable(e)) if opts.replay == Replay::NoServer => Ok(stale(e.message)),
         Err(e) => Err(GenerateError::replay(&e)),
     }
 }
 
 #[cfg(not(feature = "runtime"))]
 fn replayed_plan(
-    _config: &crate::config::Config,
+    config: &crate::config::Config,
     _dir: &MigrationDir,
-    _declared: &Schema,
-    _opts: &Options<'_>,
-) -> Result<Result<(Plan, Basis), String>, GenerateError> {
-    Ok(Err(
-        "this build of migrate-core has no `runtime` feature to replay the directory with".into(),
+    declared: &Schema,
+    snapshot: &Schema,
+    opts: &Options<'_>,
+) -> Result<(Plan, Basis), GenerateError> {
+    let why = "this build of migrate-core has no `runtime` feature to replay the directory with";
+    Ok((
+        plan_for(config, snapshot, declared, opts.name),
+        Basis::Stale { why: why.into() },
     ))
 }
 
