@@ -102,7 +102,7 @@ impl<'t> Plan<'t> {
         let mut shorthand_indexes = 0;
         let mut last = None;
         for ix in &t.indexes {
-            let Some(pos) = unique_shorthand(t, ix).and_then(position) else {
+            let Some(pos) = ix.unique_shorthand_of(&t.name).and_then(position) else {
                 break;
             };
             if last.is_some_and(|l| pos <= l) {
@@ -134,20 +134,6 @@ impl<'t> Plan<'t> {
     }
 }
 
-/// The column of an index that `unique = true` on that column would produce exactly.
-fn unique_shorthand<'i>(t: &Table, ix: &'i Index) -> Option<&'i str> {
-    match ix.columns.as_slice() {
-        [col]
-            if ix.unique
-                && ix.predicate.is_none()
-                && ix.method == IndexMethod::Btree
-                && ix.name == names::index(&t.name, &[col], true) =>
-        {
-            Some(col)
-        }
-        _ => None,
-    }
-}
 
 /// The column of a foreign key that `references = "table.column"` can express.
 fn fk_shorthand(fk: &ForeignKey) -> Option<&str> {
