@@ -784,7 +784,10 @@ fn phased_files(
     }
     for (p, sql) in &rendered {
         let Some(b) = &sql.backfill else { continue };
-        let mut head = format!("-- migrate:batch table={}\n", b.table);
+        let mut head = format!(
+            "-- migrate:batch table={}\n",
+            crate::sql::directive_name(&b.table)
+        );
         head.push_str(&comment_line(&format!(
             "Backfill: {}",
             capitalize(&p.describe())
@@ -1201,6 +1204,27 @@ mod phased_tests {
         for f in &p.files {
             println!("==== {}\n{}", f.name, f.content);
         }
+    }
+
+    /// The backfill of the expand/contract route names its table as the directive reads it.
+    #[test]
+    fn an_expand_contract_backfill_names_an_odd_table_readably() {
+        let odd = |s: &str| s.replace("[tables.pets", "[tables.\"Pet Table\"");
+        let from = load_str("s.toml", &odd(FROM)).unwrap();
+        let to = load_str(
+            "s.toml",
+            &odd(&format!("[tables.pets]\nmodel = \"Pet\"\n[tables.pets.columns]\nid = {{ type = \"bigint\", primary_key = true }}\nnickname = {{ type = \"text\", renamed_from = \"nick\", strategy = \"expand-contract\" }}\nweight = {{ type = \"integer\", nullable = true }}\n")),
+        )
+        .unwrap();
+        let p = plan(Dialect::Postgres, &from, &to, None);
+        let backfill = &p.files[1].content;
+        assert!(
+            backfill.starts_with("-- migrate:batch table=\"Pet Table\"\n"),
+            "{backfill}"
+        );
+        let (d, errors) = crate::migration::directive::parse(backfill);
+        assert!(errors.is_empty(), "{errors:?}");
+        assert_eq!(d.batch.expect("a batch file").table, "Pet Table");
     }
 
     #[test]
