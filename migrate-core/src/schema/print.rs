@@ -134,7 +134,6 @@ impl<'t> Plan<'t> {
     }
 }
 
-
 /// The column of a foreign key that `references = "table.column"` can express.
 fn fk_shorthand(fk: &ForeignKey) -> Option<&str> {
     match (fk.columns.as_slice(), fk.ref_columns.as_slice()) {

@@ -14,11 +14,6 @@
 pub mod lex;
 pub mod split;
 
-/// The PostgreSQL renderer's public helpers, under their former path.
-pub use crate::dialect::postgres;
-/// The SQLite renderer's public helpers, under their former path.
-pub use crate::dialect::sqlite;
-
 use crate::config::Dialect;
 use crate::diff::Diff;
 use crate::schema::Schema;
@@ -247,7 +242,7 @@ pub(crate) fn idents(names: &[String]) -> String {
 }
 
 /// A standard SQL string literal: `'text'`, with `'` doubled. For SQLite, where a backslash is
-/// an ordinary character; PostgreSQL SQL uses [`postgres::literal`], which stays correct when
+/// an ordinary character; PostgreSQL SQL uses `dialect::postgres::literal`, which stays correct when
 /// `standard_conforming_strings` is off.
 pub fn literal(text: &str) -> String {
     format!("'{}'", text.replace('\'', "''"))

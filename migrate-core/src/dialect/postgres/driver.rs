@@ -170,7 +170,7 @@ fn timeouts_sql(source: &Source, opts: &Options, local: bool) -> String {
 
 /// The `application_name` of a runner applying `s`, as a literal.
 fn application_name(s: &Source) -> String {
-    crate::sql::postgres::literal(&lock::application_name(s.version, &s.name, s.secure))
+    crate::dialect::postgres::literal(&lock::application_name(s.version, &s.name, s.secure))
 }
 
 // ---- applying ----

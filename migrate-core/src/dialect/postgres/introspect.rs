@@ -635,7 +635,7 @@ impl<'o> Catalog<'o> {
         };
         // A NOT NULL check a migration adds and drops again, left by a failed run.
         if let [col] = c.columns.as_slice()
-            && c.name == crate::sql::postgres::not_null_check_name(&c.table, col)
+            && c.name == crate::dialect::postgres::not_null_check_name(&c.table, col)
         {
             return Ok(());
         }
@@ -913,7 +913,7 @@ async fn literals(conn: &mut PgConnection, schema: &mut Schema, spelled_checks: 
     // (a cast to text would add an `inet`'s netmask).
     let casts: Vec<String> = asked
         .iter()
-        .map(|(v, ty)| format!("format('%s', {}::{ty})", crate::sql::postgres::literal(v)))
+        .map(|(v, ty)| format!("format('%s', {}::{ty})", crate::dialect::postgres::literal(v)))
         .collect();
     let sql = format!("SELECT ARRAY[{}]::text[]", casts.join(", "));
     let Ok(row) = sqlx::query(&sql).fetch_one(&mut *conn).await else {

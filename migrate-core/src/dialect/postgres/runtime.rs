@@ -11,7 +11,8 @@ use crate::runner::BoxFuture;
 use crate::introspect::{context_of, expr};
 use crate::runner::history::table_ident;
 use crate::schema::Schema;
-use crate::sql::{ident, postgres};
+use crate::dialect::postgres;
+use crate::sql::ident;
 
 impl Runtime for Postgres {
     fn database_shown(&self, url: &str) -> Result<String, DbError> {

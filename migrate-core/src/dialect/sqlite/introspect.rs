@@ -3,7 +3,7 @@
 //! of tables, plus each table's `CREATE TABLE` text for what only it holds: the names of the
 //! primary key and of the foreign keys, and the checks.
 //!
-//! Column types are the declared ones ([`crate::sql::sqlite::parse_declared`] undoes the ` text`
+//! Column types are the declared ones ([`crate::dialect::sqlite::parse_declared`] undoes the ` text`
 //! suffix a migration adds for TEXT affinity). An enum is a column whose declared type is not a
 //! built-in one and that has a `CHECK ("col" IN (...labels...))`; its labels come from that check.
 //! An `integer` single-column primary key is the table's rowid: an identity. SQLite keeps no
@@ -25,7 +25,7 @@ use crate::schema::{
     Check, Column, ColumnType, Enum, FkAction, ForeignKey, Identity, Index, IndexMethod,
     PrimaryKey, Schema, Table,
 };
-use crate::sql::sqlite::parse_declared;
+use crate::dialect::sqlite::parse_declared;
 
 /// How many queries `introspect` runs, whatever the number of tables.
 pub const QUERIES: usize = 5;
@@ -374,7 +374,7 @@ impl<'d> Reading<'d> {
             // database.
             return ColumnType::Array(Box::new(ColumnType::Text));
         }
-        let ty = match crate::sql::sqlite::affinity(&d) {
+        let ty = match crate::dialect::sqlite::affinity(&d) {
             "INTEGER" => ColumnType::BigInt,
             "TEXT" => ColumnType::Text,
             "BLOB" => ColumnType::Bytea,

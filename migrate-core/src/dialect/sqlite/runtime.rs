@@ -355,7 +355,7 @@ fn represent(schema: &Schema) -> Schema {
             }
         }
         for ck in &mut t.checks {
-            ck.expr = crate::sql::sqlite::strip_casts(&ck.expr).trim().to_string();
+            ck.expr = crate::dialect::sqlite::strip_casts(&ck.expr).trim().to_string();
         }
         // SQLite's ON DELETE SET NULL sets every referencing column.
         for fk in &mut t.foreign_keys {
@@ -366,7 +366,7 @@ fn represent(schema: &Schema) -> Schema {
             // SQLite is not given a predicate that is always true.
             ix.predicate = ix
                 .partial_predicate()
-                .map(|p| crate::sql::sqlite::strip_casts(p).trim().to_string());
+                .map(|p| crate::dialect::sqlite::strip_casts(p).trim().to_string());
         }
     }
     unify_integer_references(&mut s);
@@ -391,7 +391,7 @@ pub(crate) fn is_sqlite_rowid(t: &Table, c: &Column) -> bool {
 /// migration wrote (an array as JSON), without the parentheses around an expression. `None` for
 /// `NULL`.
 pub(crate) fn sqlite_default(d: &str, ty: &ColumnType) -> Option<String> {
-    let sql = crate::sql::sqlite::value_sql(d, ty);
+    let sql = crate::dialect::sqlite::value_sql(d, ty);
     let sql = strip_outer_parens(&sql).trim().to_string();
     (!sql.eq_ignore_ascii_case("null")).then_some(sql)
 }
