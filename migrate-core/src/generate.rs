@@ -1213,7 +1213,7 @@ mod phased_tests {
         let from = load_str("s.toml", &odd(FROM)).unwrap();
         let to = load_str(
             "s.toml",
-            &odd(&format!("[tables.pets]\nmodel = \"Pet\"\n[tables.pets.columns]\nid = {{ type = \"bigint\", primary_key = true }}\nnickname = {{ type = \"text\", renamed_from = \"nick\", strategy = \"expand-contract\" }}\nweight = {{ type = \"integer\", nullable = true }}\n")),
+            &odd("[tables.pets]\nmodel = \"Pet\"\n[tables.pets.columns]\nid = { type = \"bigint\", primary_key = true }\nnickname = { type = \"text\", renamed_from = \"nick\", strategy = \"expand-contract\" }\nweight = { type = \"integer\", nullable = true }\n"),
         )
         .unwrap();
         let p = plan(Dialect::Postgres, &from, &to, None);
