@@ -512,19 +512,10 @@ pub(crate) trait Driver: Exec + fmt::Debug {
     /// deadlock, a busy database file): the engine retries it smaller instead of failing.
     fn gives_way(&self, e: &sqlx::Error) -> Option<&'static str>;
 
-    /// The PostgreSQL connection under the driver, for a data migration in Rust
-    /// ([`crate::batch::DataBatch::postgres`]); `None` on another database.
-    #[cfg(feature = "postgres")]
-    fn postgres(&mut self) -> Option<&mut sqlx::PgConnection> {
-        None
-    }
-
-    /// The SQLite connection under the driver, for a data migration in Rust
-    /// ([`crate::batch::DataBatch::sqlite`]); `None` on another database.
-    #[cfg(feature = "sqlite")]
-    fn sqlite(&mut self) -> Option<&mut sqlx::SqliteConnection> {
-        None
-    }
+    /// The sqlx connection under the driver (its `sqlx::<Db>Connection`), for a data migration
+    /// in Rust: each dialect's folder gives `DataBatch` a typed accessor that downcasts it
+    /// (`DataBatch::postgres`, `DataBatch::sqlite`), so this trait names no database.
+    fn sqlx_connection(&mut self) -> &mut dyn std::any::Any;
 
     /// How many other sessions wait for a lock this session's transaction holds, asked inside a
     /// batch before its commit: writers the batch held up, for whom the engine gives way (a

@@ -611,8 +611,8 @@ impl Driver for PgDriver<'_> {
         Box::pin(async move { run(c, &sql).await.map(drop) })
     }
 
-    fn postgres(&mut self) -> Option<&mut PgConnection> {
-        Some(self.conn.get())
+    fn sqlx_connection(&mut self) -> &mut dyn std::any::Any {
+        self.conn.get()
     }
 
     fn gives_way(&self, e: &sqlx::Error) -> Option<&'static str> {
@@ -719,6 +719,6 @@ impl crate::batch::DataBatch<'_> {
     /// parameters (`sqlx::query(…).bind(…).execute(batch.postgres()?)`); `None` on another
     /// database.
     pub fn postgres(&mut self) -> Option<&mut PgConnection> {
-        self.db.postgres()
+        self.db.sqlx_connection().downcast_mut::<PgConnection>()
     }
 }
