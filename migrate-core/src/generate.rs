@@ -378,13 +378,7 @@ pub fn generate_with(
             basis,
         )
     } else {
-        match replayed_plan(config, &dir, &declared, opts)? {
-            Ok(done) => done,
-            Err(why) => (
-                plan_for(config, &snapshot, &declared, opts.name),
-                Basis::Stale { why },
-            ),
-        }
+        replayed_plan(config, &dir, &declared, &snapshot, opts)?
     };
     if !plan.problems.is_empty() {
         return Err(GenerateError::Schema(problem_diagnostics(
@@ -493,18 +487,25 @@ fn acknowledges_unknown(snapshot: &Schema, declared: &Schema) -> bool {
 
 /// The plan against the replayed directory: whatever the migrations made that the schema does
 /// not declare (a hand-written table, say) stays, unless the schema acknowledges dropping it,
-/// as `migrate diff` does against a live database. `Ok(Err(why))`: no scratch database could be
-/// had and `opts.replay` allows the snapshot instead.
+/// as `migrate diff` does against a live database. When no scratch database could be had and
+/// `opts.replay` allows it, the plan against the `snapshot` instead ([`Basis::Stale`]).
 #[cfg(feature = "runtime")]
 fn replayed_plan(
     config: &crate::config::Config,
     dir: &MigrationDir,
     declared: &Schema,
+    snapshot: &Schema,
     opts: &Options<'_>,
-) -> Result<Result<(Plan, Basis), String>, GenerateError> {
+) -> Result<(Plan, Basis), GenerateError> {
     use crate::replay::{self, ReplayError, Request};
+    let stale = |why: String| {
+        (
+            plan_for(config, snapshot, declared, opts.name),
+            Basis::Stale { why },
+        )
+    };
     if opts.replay == Replay::Offline {
-        return Ok(Err("replaying was turned off (--offline)".into()));
+        return Ok(stale("replaying was turned off (--offline)".into()));
     }
     let sources = replay::sources(dir).map_err(|e| GenerateError::replay(&e))?;
     let req = Request {
@@ -532,22 +533,25 @@ fn replayed_plan(
                 on: r.on,
                 ms: r.ms,
             };
-            Ok(Ok((p, basis)))
+            Ok((p, basis))
         }
-        Err(ReplayError::Unavailable(e)) if opts.replay == Replay::NoServer => Ok(Err(e.message)),
+        Err(ReplayError::Unavailable(e)) if opts.replay == Replay::NoServer => Ok(stale(e.message)),
         Err(e) => Err(GenerateError::replay(&e)),
     }
 }
 
 #[cfg(not(feature = "runtime"))]
 fn replayed_plan(
-    _config: &crate::config::Config,
+    config: &crate::config::Config,
     _dir: &MigrationDir,
-    _declared: &Schema,
-    _opts: &Options<'_>,
-) -> Result<Result<(Plan, Basis), String>, GenerateError> {
-    Ok(Err(
-        "this build of migrate-core has no `runtime` feature to replay the directory with".into(),
+    declared: &Schema,
+    snapshot: &Schema,
+    opts: &Options<'_>,
+) -> Result<(Plan, Basis), GenerateError> {
+    let why = "this build of migrate-core has no `runtime` feature to replay the directory with";
+    Ok((
+        plan_for(config, snapshot, declared, opts.name),
+        Basis::Stale { why: why.into() },
     ))
 }
 
@@ -794,7 +798,10 @@ fn phased_files(
     }
     for (p, sql) in &rendered {
         let Some(b) = &sql.backfill else { continue };
-        let mut head = format!("-- migrate:batch table={}\n", b.table);
+        let mut head = format!(
+            "-- migrate:batch table={}\n",
+            crate::sql::directive_name(&b.table)
+        );
         head.push_str(&comment_line(&format!(
             "Backfill: {}",
             capitalize(&p.describe())
@@ -1215,6 +1222,27 @@ mod phased_tests {
         for f in &p.files {
             println!("==== {}\n{}", f.name, f.content);
         }
+    }
+
+    /// The backfill of the expand/contract route names its table as the directive reads it.
+    #[test]
+    fn an_expand_contract_backfill_names_an_odd_table_readably() {
+        let odd = |s: &str| s.replace("[tables.pets", "[tables.\"Pet Table\"");
+        let from = load_str("s.toml", &odd(FROM)).unwrap();
+        let to = load_str(
+            "s.toml",
+            &odd("[tables.pets]\nmodel = \"Pet\"\n[tables.pets.columns]\nid = { type = \"bigint\", primary_key = true }\nnickname = { type = \"text\", renamed_from = \"nick\", strategy = \"expand-contract\" }\nweight = { type = \"integer\", nullable = true }\n"),
+        )
+        .unwrap();
+        let p = plan(Dialect::Postgres, &from, &to, None);
+        let backfill = &p.files[1].content;
+        assert!(
+            backfill.starts_with("-- migrate:batch table=\"Pet Table\"\n"),
+            "{backfill}"
+        );
+        let (d, errors) = crate::migration::directive::parse(backfill);
+        assert!(errors.is_empty(), "{errors:?}");
+        assert_eq!(d.batch.expect("a batch file").table, "Pet Table");
     }
 
     #[test]

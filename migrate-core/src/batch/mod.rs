@@ -4,7 +4,8 @@
 //!
 //! **The walk.** The table is walked in key order (its primary key, or `key=`: a unique NOT NULL
 //! column set), keyset-paginated: each batch picks its upper bound with `SELECT key … WHERE key >
-//! last ORDER BY key LIMIT 1 OFFSET size-1` (the largest key when fewer remain) and runs the
+//! last ORDER BY key`, its row number `size` (`Runtime::row_at_sql`: `LIMIT 1 OFFSET size-1` in
+//! PostgreSQL and SQLite; the largest key when fewer remain) and runs the
 //! statement with `:batch` replaced by `(key) > (last) AND (key) <= (bound)` — a row-value
 //! comparison, so composite keys walk in their index order.
 //!
@@ -388,22 +389,20 @@ impl<'s> Walk<'s> {
         size: u64,
     ) -> Result<Option<(Vec<String>, u64, bool)>, sqlx::Error> {
         let after = self.after_last(last);
-        let sql = format!(
-            "SELECT {} FROM {}{after} ORDER BY {} LIMIT 1 OFFSET {}",
-            self.lits,
-            self.table,
-            self.order(false),
-            size.saturating_sub(1)
-        );
+        let rt = db.runtime();
+        let ordered = |desc: bool| {
+            format!(
+                "SELECT {} FROM {}{after} ORDER BY {}",
+                self.lits,
+                self.table,
+                self.order(desc)
+            )
+        };
+        let sql = rt.row_at_sql(&ordered(false), Some(size.saturating_sub(1)));
         if let Some(hi) = first_row(db.fetch_texts(&sql).await?) {
             return Ok(Some((hi, size, false)));
         }
-        let sql = format!(
-            "SELECT {} FROM {}{after} ORDER BY {} LIMIT 1",
-            self.lits,
-            self.table,
-            self.order(true)
-        );
+        let sql = rt.row_at_sql(&ordered(true), None);
         let Some(hi) = first_row(db.fetch_texts(&sql).await?) else {
             return Ok(None);
         };

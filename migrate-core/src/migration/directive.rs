@@ -23,7 +23,9 @@
 use std::time::Duration;
 
 use crate::diagnostic::did_you_mean;
+use crate::dialect::Dialect;
 use crate::duration::{self, DurationError};
+use crate::sql::lex::{Token, TokenKind, lex};
 
 /// A well-formed directive as written.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -75,6 +77,23 @@ pub struct DirectiveError {
     pub message: String,
     /// How to fix it.
     pub help: String,
+}
+
+/// What is wrong with one directive line and how to fix it: a [`DirectiveError`] without its
+/// line ([`read_line`]).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{message}")]
+pub struct LineError {
+    /// What is wrong.
+    pub message: String,
+    /// How to fix it.
+    pub help: String,
+}
+
+impl LineError {
+    fn new(message: String, help: String) -> LineError {
+        LineError { message, help }
+    }
 }
 
 /// What a directive takes after its key.
@@ -148,7 +167,7 @@ pub struct LineDirective<'a> {
 ///
 /// The one reading of a directive line: [`parse`] (the directory check, the runner,
 /// `embed_migrations!`) and `migrate lint`'s `-- migrate:allow` use it alike.
-pub fn read_line(line: &str) -> Option<Result<LineDirective<'_>, (String, String)>> {
+pub fn read_line(line: &str) -> Option<Result<LineDirective<'_>, LineError>> {
     let (rest, exact) = directive_like(line)?;
     let rest = rest.trim();
     let (key, value) = match rest.split_once(char::is_whitespace) {
@@ -162,23 +181,26 @@ pub fn read_line(line: &str) -> Option<Result<LineDirective<'_>, (String, String
         None => format!("{PREFIX}{key}"),
     };
     if !exact {
-        return Some(Err((
+        return Some(Err(LineError::new(
             format!("`{}` is not a directive as written", line.trim()),
             format!("write it as `{written}`: `--`, a space, then `migrate:` in lower case"),
         )));
     }
     let Some(&(known, takes, anywhere)) = KNOWN.iter().find(|(k, _, _)| *k == key) else {
-        return Some(Err((unknown_message(key), unknown_help(key, value))));
+        return Some(Err(LineError::new(
+            unknown_message(key),
+            unknown_help(key, value),
+        )));
     };
     let duration = match (takes, value) {
         (Takes::Nothing, Some(v)) => {
-            return Some(Err((
+            return Some(Err(LineError::new(
                 format!("`{PREFIX}{known}` takes no value, found `{v}`"),
                 format!("write `{PREFIX}{known}` alone on its line"),
             )));
         }
         (Takes::Duration, None) => {
-            return Some(Err((
+            return Some(Err(LineError::new(
                 format!("`{PREFIX}{known}` needs a duration"),
                 format!("write e.g. `{PREFIX}{known} 5s` (units: ms, s, min, h; 0 disables)"),
             )));
@@ -190,7 +212,7 @@ pub fn read_line(line: &str) -> Option<Result<LineDirective<'_>, (String, String
                     DurationError::Malformed => "5s",
                     DurationError::TooLong => "1h",
                 };
-                return Some(Err((
+                return Some(Err(LineError::new(
                     format!("`{v}` in `{PREFIX}{known}` is {e}"),
                     format!(
                         "write e.g. `{PREFIX}{known} {example}` (units: {}; 0 disables)",
@@ -205,7 +227,7 @@ pub fn read_line(line: &str) -> Option<Result<LineDirective<'_>, (String, String
             } else {
                 ""
             };
-            return Some(Err((
+            return Some(Err(LineError::new(
                 format!("`{PREFIX}{known}` needs `{name}table=<table>`"),
                 format!(
                     "write e.g. `{PREFIX}{known} {name}table=pets` (optionally `key=id` and `size=1000`)"
@@ -213,7 +235,7 @@ pub fn read_line(line: &str) -> Option<Result<LineDirective<'_>, (String, String
             )));
         }
         (Takes::Text, None) => {
-            return Some(Err((
+            return Some(Err(LineError::new(
                 format!("`{PREFIX}{known}` needs a rule and a reason"),
                 format!("write `{PREFIX}{known} RULE: why this statement is safe`"),
             )));
@@ -239,11 +261,11 @@ pub fn parse(content: &str) -> (Directives, Vec<DirectiveError>) {
     for (i, line) in content.lines().enumerate() {
         let n = i + 1;
         in_header = in_header && is_header_line(line);
-        let mut error = |(message, help): (String, String)| {
+        let mut error = |e: LineError| {
             errors.push(DirectiveError {
                 line: n,
-                message,
-                help,
+                message: e.message,
+                help: e.help,
             })
         };
         let d = match read_line(line) {
@@ -260,7 +282,7 @@ pub fn parse(content: &str) -> (Directives, Vec<DirectiveError>) {
             None => format!("{PREFIX}{known}"),
         };
         if !in_header && !d.anywhere {
-            error((
+            error(LineError::new(
                 format!(
                     "`{written}` is not at the top of the file (it follows SQL or a `/*` comment), where \
                      it has no effect"
@@ -274,7 +296,7 @@ pub fn parse(content: &str) -> (Directives, Vec<DirectiveError>) {
             && let Some(first) = out.get(known)
         {
             let first = first.line;
-            error((
+            error(LineError::new(
                 format!("`{PREFIX}{known}` is given twice (first on line {first})"),
                 "keep one of them".into(),
             ));
@@ -348,7 +370,7 @@ pub struct RustSpec {
 }
 
 /// The parameters of `-- migrate:rust` ([`RustSpec`]).
-fn rust_spec(value: &str, line: usize) -> Result<RustSpec, (String, String)> {
+fn rust_spec(value: &str, line: usize) -> Result<RustSpec, LineError> {
     let example = format!("{PREFIX}rust name=fill_slugs table=pets");
     // `name=` anywhere among the parameters, outside double quotes; the rest is `batch`'s.
     let mut name: Option<&str> = None;
@@ -367,7 +389,7 @@ fn rust_spec(value: &str, line: usize) -> Result<RustSpec, (String, String)> {
             .find(char::is_whitespace)
             .map_or(value.len(), |n| i + n);
         if name.is_some() {
-            return Err((
+            return Err(LineError::new(
                 format!("`name=` is given twice in `{PREFIX}rust`"),
                 "keep one of them".into(),
             ));
@@ -378,7 +400,7 @@ fn rust_spec(value: &str, line: usize) -> Result<RustSpec, (String, String)> {
     }
     rest.push_str(&value[at..]);
     let Some(name) = name else {
-        return Err((
+        return Err(LineError::new(
             format!(
                 "`{PREFIX}rust` needs `name=<function>`: the name the application's Migrator registers \
                  the data migration under"
@@ -392,15 +414,16 @@ fn rust_spec(value: &str, line: usize) -> Result<RustSpec, (String, String)> {
         .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
         && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
     if !ok {
-        return Err((
+        return Err(LineError::new(
             format!("`name={name}` in `{PREFIX}rust` is not a name of letters, digits and `_`"),
             format!("write e.g. `{example}`"),
         ));
     }
-    let batch = batch_spec(&rest, line).map_err(|(m, h)| {
-        (
-            m.replace(&format!("{PREFIX}batch"), &format!("{PREFIX}rust")),
-            h.replace(
+    let batch = batch_spec(&rest, line).map_err(|e| {
+        LineError::new(
+            e.message
+                .replace(&format!("{PREFIX}batch"), &format!("{PREFIX}rust")),
+            e.help.replace(
                 &format!("{PREFIX}batch"),
                 &format!("{PREFIX}rust name={name}"),
             ),
@@ -437,7 +460,7 @@ pub struct BatchSpec {
 pub const MAX_BATCH_SIZE: u32 = 1_000_000;
 
 /// The parameters of `-- migrate:batch` ([`BatchSpec`]).
-fn batch_spec(value: &str, line: usize) -> Result<BatchSpec, (String, String)> {
+fn batch_spec(value: &str, line: usize) -> Result<BatchSpec, LineError> {
     const PARAMS: [&str; 3] = ["table", "key", "size"];
     let example = format!("{PREFIX}batch table=pets key=id size=1000");
     let mut spec = BatchSpec {
@@ -452,7 +475,7 @@ fn batch_spec(value: &str, line: usize) -> Result<BatchSpec, (String, String)> {
     while !rest.is_empty() {
         let Some((name, after)) = rest.split_once('=') else {
             let word = rest.split_whitespace().next().unwrap_or(rest);
-            return Err((
+            return Err(LineError::new(
                 format!("`{word}` in `{PREFIX}batch` is not `name=value`"),
                 format!("write the parameters as `name=value` separated by spaces: `{example}`"),
             ));
@@ -463,20 +486,20 @@ fn batch_spec(value: &str, line: usize) -> Result<BatchSpec, (String, String)> {
                 Some(p) => format!("did you mean `{p}=`? (`{example}`)"),
                 None => format!("the parameters are `table=`, `key=` and `size=`: `{example}`"),
             };
-            return Err((
+            return Err(LineError::new(
                 format!("`{name}=` is not a parameter of `{PREFIX}batch`"),
                 help,
             ));
         };
         if seen.contains(&param) {
-            return Err((
+            return Err(LineError::new(
                 format!("`{param}=` is given twice in `{PREFIX}batch`"),
                 "keep one of them".into(),
             ));
         }
         seen.push(param);
         let (names, after) = batch_names(after).map_err(|m| {
-            (
+            LineError::new(
                 format!("`{param}=` in `{PREFIX}batch`: {m}"),
                 format!(
                     "write a name bare (letters, digits, `_`, `$`) or in double quotes: `{example}`"
@@ -497,7 +520,7 @@ fn batch_spec(value: &str, line: usize) -> Result<BatchSpec, (String, String)> {
                         spec.table.clone_from(table);
                     }
                     _ => {
-                        return Err((
+                        return Err(LineError::new(
                             format!(
                                 "`table=` in `{PREFIX}batch` names one table, optionally `schema.table`"
                             ),
@@ -511,13 +534,13 @@ fn batch_spec(value: &str, line: usize) -> Result<BatchSpec, (String, String)> {
                     match n.as_slice() {
                         [col] if !spec.key.contains(col) => spec.key.push(col.clone()),
                         [col] => {
-                            return Err((
+                            return Err(LineError::new(
                                 format!("`key=` in `{PREFIX}batch` names `{col}` twice"),
                                 "name each key column once".into(),
                             ));
                         }
                         _ => {
-                            return Err((
+                            return Err(LineError::new(
                                 format!("`key=` in `{PREFIX}batch` names columns, not `a.b`"),
                                 format!(
                                     "write the columns of the table, comma-separated: `{PREFIX}batch table=t key=a,b`"
@@ -533,7 +556,7 @@ fn batch_spec(value: &str, line: usize) -> Result<BatchSpec, (String, String)> {
                 match text.parse::<u32>() {
                     Ok(n) if (1..=MAX_BATCH_SIZE).contains(&n) => spec.size = Some(n),
                     _ => {
-                        return Err((
+                        return Err(LineError::new(
                             format!("`size={text}` in `{PREFIX}batch` is not a number of rows from 1 to {MAX_BATCH_SIZE}"),
                             "write e.g. `size=1000`, or leave `size=` out so the batch size adapts to \
                              `backfill_batch_time`"
@@ -545,7 +568,7 @@ fn batch_spec(value: &str, line: usize) -> Result<BatchSpec, (String, String)> {
         }
     }
     if spec.table.is_empty() {
-        return Err((
+        return Err(LineError::new(
             format!("`{PREFIX}batch` needs `table=<table>`: the table its statement walks"),
             format!("write e.g. `{example}`"),
         ));
@@ -553,64 +576,75 @@ fn batch_spec(value: &str, line: usize) -> Result<BatchSpec, (String, String)> {
     Ok(spec)
 }
 
+/// Why a list of names in `-- migrate:batch` (or `-- migrate:rust`) cannot be read.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+enum NameError {
+    /// A double quote that is never closed; the text of the whole list.
+    #[error("`{0}` has a quote that is never closed")]
+    Unclosed(String),
+    /// Nothing where a name goes (the end, white space, `""`).
+    #[error("a name is missing")]
+    Missing,
+    /// A character that is no part of a bare name, where a name or a separator goes.
+    #[error("`{0}` cannot stand in a bare name")]
+    NotInName(char),
+}
+
 /// A comma-separated list of names, each `a` or `a.b`, bare or in double quotes; the rest of the
 /// text after the list (which ends at white space).
-fn batch_names(text: &str) -> Result<(Vec<Vec<String>>, &str), String> {
+///
+/// Read with the SQL lexer ([`crate::sql::lex`]) by the rules a schema's expressions are
+/// written in ([`Dialect::EXPRESSIONS`]): a bare name is one word or number token (`pets`,
+/// `createdAt`, `a$b`, `1000`), a quoted one a quoted identifier (`"pet table"`, `""` for a
+/// quote), and `,` and `.` are punctuation. [`reads_bare`] says which names the generator may
+/// write bare.
+fn batch_names(text: &str) -> Result<(Vec<Vec<String>>, &str), NameError> {
+    let first_char = |t: &Token| NameError::NotInName(t.text(text).chars().next().unwrap_or(' '));
     let mut out: Vec<Vec<String>> = vec![Vec::new()];
-    let mut chars = text.char_indices().peekable();
+    let mut tokens = lex(text, Dialect::EXPRESSIONS).peekable();
     loop {
-        let part = match chars.peek().copied() {
-            Some((_, '"')) => {
-                chars.next();
-                let mut name = String::new();
-                loop {
-                    match chars.next() {
-                        Some((_, '"')) if chars.peek().is_some_and(|(_, c)| *c == '"') => {
-                            chars.next();
-                            name.push('"');
-                        }
-                        Some((_, '"')) => break,
-                        Some((_, c)) => name.push(c),
-                        None => return Err(format!("`{text}` has a quote that is never closed")),
-                    }
+        let part = match tokens.next() {
+            None => return Err(NameError::Missing),
+            Some(t) => match t.kind {
+                TokenKind::Word | TokenKind::Number => t.text(text).to_string(),
+                TokenKind::QuotedIdent { terminated: false } => {
+                    return Err(NameError::Unclosed(text.to_string()));
                 }
-                name
-            }
-            _ => {
-                let mut name = String::new();
-                while let Some(&(_, c)) = chars.peek() {
-                    if c.is_alphanumeric() || c == '_' || c == '$' {
-                        name.push(c);
-                        chars.next();
-                    } else {
-                        break;
+                TokenKind::QuotedIdent { terminated: true } if t.text(text).starts_with('"') => {
+                    let name = t.unquoted(text).ok_or_else(|| first_char(&t))?;
+                    if name.is_empty() {
+                        return Err(match tokens.peek() {
+                            None => NameError::Missing,
+                            Some(next) if next.kind == TokenKind::Whitespace => NameError::Missing,
+                            Some(next) => first_char(next),
+                        });
                     }
+                    name.into_owned()
                 }
-                name
-            }
+                TokenKind::Whitespace => return Err(NameError::Missing),
+                _ => return Err(first_char(&t)),
+            },
         };
-        if part.is_empty() {
-            let at = chars.peek().map_or(text.len(), |(i, _)| *i);
-            return Err(match text[at..].chars().next() {
-                None => "a name is missing".to_string(),
-                Some(c) if c.is_whitespace() => "a name is missing".to_string(),
-                Some(c) => format!("`{c}` cannot stand in a bare name"),
-            });
-        }
         out.last_mut().expect("one list at least").push(part);
-        match chars.peek().copied() {
-            Some((_, ',')) => {
-                chars.next();
-                out.push(Vec::new());
-            }
-            Some((_, '.')) => {
-                chars.next();
-            }
-            Some((i, c)) if c.is_whitespace() => return Ok((out, &text[i..])),
+        match tokens.next() {
+            Some(t) if t.kind == TokenKind::Punct && t.text(text) == "," => out.push(Vec::new()),
+            Some(t) if t.kind == TokenKind::Punct && t.text(text) == "." => {}
+            Some(t) if t.kind == TokenKind::Whitespace => return Ok((out, &text[t.start..])),
             None => return Ok((out, "")),
-            Some((_, c)) => return Err(format!("`{c}` cannot stand in a bare name")),
+            Some(t) => return Err(first_char(&t)),
         }
     }
+}
+
+/// Whether `name` can be written bare in `-- migrate:batch` and read back as itself: ASCII
+/// letters, digits, `_` and `$`, which [`batch_names`] reads as one word or number.
+pub(crate) fn reads_bare(name: &str) -> bool {
+    name.chars()
+        .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '$')
+        && matches!(
+            lex(name, Dialect::EXPRESSIONS).collect::<Vec<_>>().as_slice(),
+            [t] if matches!(t.kind, TokenKind::Word | TokenKind::Number)
+        )
 }
 
 fn unknown_message(key: &str) -> String {
@@ -833,6 +867,53 @@ mod tests {
             let e = errors(sql);
             assert_eq!(e.len(), 1, "{sql}: {e:?}");
             assert!(e[0].1.contains(needle), "{sql}: {e:?}");
+        }
+    }
+
+    #[test]
+    fn batch_names_are_read_with_the_sql_lexer() {
+        let read = |text| batch_names(text).map(|(names, rest)| (names, rest.to_string()));
+        let names = |lists: &[&[&str]]| -> Vec<Vec<String>> {
+            lists
+                .iter()
+                .map(|l| l.iter().map(|n| n.to_string()).collect())
+                .collect()
+        };
+        assert_eq!(
+            read("ops.\"Pet \"\"x\"\"\",a$b,1000 key=id"),
+            Ok((
+                names(&[&["ops", "Pet \"x\""], &["a$b"], &["1000"]]),
+                " key=id".to_string()
+            ))
+        );
+        assert_eq!(read("ünicode"), Ok((names(&[&["ünicode"]]), String::new())));
+        assert_eq!(read(""), Err(NameError::Missing));
+        assert_eq!(read("a, b"), Err(NameError::Missing));
+        assert_eq!(read("\"\""), Err(NameError::Missing));
+        assert_eq!(read("\"\",a"), Err(NameError::NotInName(',')));
+        assert_eq!(read("a..b"), Err(NameError::NotInName('.')));
+        assert_eq!(read("a--b"), Err(NameError::NotInName('-')));
+        assert_eq!(read("'a'"), Err(NameError::NotInName('\'')));
+        assert_eq!(read("\"a b"), Err(NameError::Unclosed("\"a b".to_string())));
+        assert_eq!(
+            NameError::NotInName('-').to_string(),
+            "`-` cannot stand in a bare name"
+        );
+    }
+
+    #[test]
+    fn names_written_bare_read_back_as_themselves() {
+        for name in ["pets", "createdAt", "a$b", "_x", "2fa", "1000"] {
+            assert!(reads_bare(name), "{name}");
+            assert_eq!(
+                batch_names(name),
+                Ok((vec![vec![name.to_string()]], "")),
+                "{name}"
+            );
+        }
+        // `$x` lexes as `$` and a word, `1.5` as a number with a dot: quoted.
+        for name in ["", "$x", "1.5", "pet table", "a-b", "ünicode", "x\"y"] {
+            assert!(!reads_bare(name), "{name}");
         }
     }
 

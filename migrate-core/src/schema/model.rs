@@ -555,6 +555,23 @@ impl Index {
     pub fn is_key(&self) -> bool {
         self.unique && self.partial_predicate().is_none()
     }
+
+    /// The column of table `table` whose `unique = true` writes exactly this index: a unique
+    /// B-tree index of that one column, without a predicate, named as the shorthand names it.
+    /// What `migrate pull` prints back as the shorthand, and where introspection orders it.
+    pub fn unique_shorthand_of(&self, table: &str) -> Option<&str> {
+        match self.columns.as_slice() {
+            [col]
+                if self.unique
+                    && self.predicate.is_none()
+                    && self.method == IndexMethod::Btree
+                    && self.name == super::names::index(table, &[col], true) =>
+            {
+                Some(col)
+            }
+            _ => None,
+        }
+    }
 }
 
 /// The index access method.

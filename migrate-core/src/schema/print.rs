@@ -104,7 +104,7 @@ impl<'t> Plan<'t> {
         let mut shorthand_indexes = 0;
         let mut last = None;
         for ix in &t.indexes {
-            let Some(pos) = unique_shorthand(t, ix).and_then(position) else {
+            let Some(pos) = ix.unique_shorthand_of(&t.name).and_then(position) else {
                 break;
             };
             if last.is_some_and(|l| pos <= l) {
@@ -133,21 +133,6 @@ impl<'t> Plan<'t> {
             shorthand_indexes,
             shorthand_fks,
         }
-    }
-}
-
-/// The column of an index that `unique = true` on that column would produce exactly.
-fn unique_shorthand<'i>(t: &Table, ix: &'i Index) -> Option<&'i str> {
-    match ix.columns.as_slice() {
-        [col]
-            if ix.unique
-                && ix.predicate.is_none()
-                && ix.method == IndexMethod::Btree
-                && ix.name == names::index(&t.name, &[col], true) =>
-        {
-            Some(col)
-        }
-        _ => None,
     }
 }
 

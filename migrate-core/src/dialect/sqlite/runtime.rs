@@ -270,6 +270,17 @@ impl Runtime for Sqlite {
         NOW
     }
 
+    fn insert_if_absent_sql(&self, table: &str, columns: &str, values: &str, key: &str) -> String {
+        format!("INSERT INTO {table} ({columns}) VALUES ({values}) ON CONFLICT ({key}) DO NOTHING")
+    }
+
+    fn row_at_sql(&self, query: &str, skip: Option<u64>) -> String {
+        match skip {
+            Some(n) => format!("{query} LIMIT 1 OFFSET {n}"),
+            None => format!("{query} LIMIT 1"),
+        }
+    }
+
     fn key_literal_sql(&self, column: &str) -> String {
         format!("quote({column})")
     }
@@ -348,7 +359,7 @@ fn represent(schema: &Schema) -> Schema {
             }
         }
         for ck in &mut t.checks {
-            ck.expr = crate::sql::sqlite::strip_casts(&ck.expr).trim().to_string();
+            ck.expr = crate::dialect::sqlite::strip_casts(&ck.expr).trim().to_string();
         }
         // SQLite's ON DELETE SET NULL sets every referencing column.
         for fk in &mut t.foreign_keys {
@@ -359,7 +370,7 @@ fn represent(schema: &Schema) -> Schema {
             // SQLite is not given a predicate that is always true.
             ix.predicate = ix
                 .partial_predicate()
-                .map(|p| crate::sql::sqlite::strip_casts(p).trim().to_string());
+                .map(|p| crate::dialect::sqlite::strip_casts(p).trim().to_string());
         }
     }
     unify_integer_references(&mut s);
@@ -384,7 +395,7 @@ pub(crate) fn is_sqlite_rowid(t: &Table, c: &Column) -> bool {
 /// migration wrote (an array as JSON), without the parentheses around an expression. `None` for
 /// `NULL`.
 pub(crate) fn sqlite_default(d: &str, ty: &ColumnType) -> Option<String> {
-    let sql = crate::sql::sqlite::value_sql(d, ty);
+    let sql = crate::dialect::sqlite::value_sql(d, ty);
     let sql = strip_outer_parens(&sql).trim().to_string();
     (!sql.eq_ignore_ascii_case("null")).then_some(sql)
 }
