@@ -35,7 +35,7 @@ pub fn load(path: &Path) -> Result<Schema, Diagnostics> {
     load_sources(files)
 }
 
-/// [`load`], then what `dialect` cannot hold of it (a function on SQLite, say), each problem
+/// [`load()`], then what `dialect` cannot hold of it (a function on SQLite, say), each problem
 /// at its place: what `migrate check`, `generate`, `diff` and `build.rs` load.
 pub fn load_for(path: &Path, dialect: crate::config::Dialect) -> Result<Schema, Diagnostics> {
     let files = load::read_sources(path)?;
