@@ -81,6 +81,19 @@ enum Shown<'a> {
         message: &'static str,
     },
     Warning(RefusalShown),
+    FamilyMember {
+        version: u64,
+        name: &'a str,
+        member: &'a str,
+        done: u64,
+        total: u64,
+    },
+    FamilyDone {
+        version: u64,
+        name: &'a str,
+        changed: u64,
+        skipped: u64,
+    },
     Backfill(super::backfill::TickShown<'a>),
     BackfillEstimate(super::backfill::EstimateShown<'a>),
     BackfillGivingWay(super::backfill::GivingWayShown<'a>),
@@ -255,6 +268,30 @@ impl Serialize for EventLine<'_> {
                 message: "applied by a newer release: newer than every migration here",
             },
             Event::Tolerated(r) => Shown::Warning(RefusalShown::of(r)),
+            Event::FamilyMember {
+                version,
+                name,
+                member,
+                done,
+                total,
+            } => Shown::FamilyMember {
+                version: *version,
+                name,
+                member,
+                done: *done,
+                total: *total,
+            },
+            Event::FamilyDone {
+                version,
+                name,
+                changed,
+                skipped,
+            } => Shown::FamilyDone {
+                version: *version,
+                name,
+                changed: *changed,
+                skipped: *skipped,
+            },
             Event::Backfill {
                 version,
                 name,
@@ -373,6 +410,29 @@ impl Report for EventLine<'_> {
                  nothing to do"
             ),
             Event::Tolerated(r) => warn(r),
+            Event::FamilyMember {
+                version,
+                name,
+                member,
+                done,
+                total,
+            } => println!(
+                "  {version}_{name}: member {} changed ({done}/{total})",
+                migrate_core::sql::printable(member)
+            ),
+            Event::FamilyDone {
+                version,
+                name,
+                changed,
+                skipped,
+            } => {
+                let skipped = if *skipped > 0 {
+                    format!(" ({skipped} changed by an earlier run, skipped)")
+                } else {
+                    String::new()
+                };
+                println!("  {version}_{name}: {changed} member tables changed{skipped}")
+            }
             Event::Backfill {
                 version,
                 name,
