@@ -241,7 +241,8 @@ fn family_files(
                     column: None,
                     message: format!("family `{}`: {what} is refused: {why}", f.name),
                     help: if how.is_empty() {
-                        "acknowledge it under [families.NAME] as a table's change is acknowledged".into()
+                        "acknowledge it under [families.NAME] as a table's change is acknowledged"
+                            .into()
                     } else {
                         format!("acknowledge it: {how}")
                     },
@@ -435,10 +436,12 @@ pub fn generate_with(
             on: "nothing (no migrations)".into(),
             ms: 0,
         };
-        (
-            plan_for(config, &Schema::default(), &declared, opts.name),
-            basis,
-        )
+        // No migration made anything; the families are the snapshot's (no database holds them).
+        let none = Schema {
+            families: snapshot.families.clone(),
+            ..Schema::default()
+        };
+        (plan_for(config, &none, &declared, opts.name), basis)
     } else {
         match replayed_plan(config, &dir, &declared, opts)? {
             Ok(done) => done,
@@ -460,8 +463,11 @@ pub fn generate_with(
     }
     let stale = matches!(basis, Basis::Stale { .. });
     if opts.print || plan.is_empty() {
-        // A replay that found nothing to write is recorded, so that the next run replays nothing.
-        let refresh = !opts.print && !fresh && !stale;
+        // A replay that found nothing to write is recorded, so that the next run replays nothing;
+        // a family added or removed is recorded too (its members are the application's to
+        // create, so it needs no migration, but its next template change needs the snapshot).
+        let families_changed = snapshot.families != declared.families;
+        let refresh = !opts.print && ((!fresh && !stale) || families_changed);
         if refresh {
             dir.write_snapshot(&declared)?;
         }

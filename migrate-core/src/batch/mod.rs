@@ -46,7 +46,9 @@ use crate::migration::directive::BatchSpec;
 use crate::runner::{Event, IntegrityKind, Options, RunError, Source, Summary, elapsed_ms};
 use crate::sql::ident;
 
-pub(crate) use progress::{history_start_sql as history_start_sql_for, parse_row as parse_progress, start_sql_for};
+pub(crate) use progress::{
+    history_start_sql as history_start_sql_for, parse_row as parse_progress, start_sql_for,
+};
 
 /// The progress row's update after a batch of a walk that changes what it walks (a family's
 /// members): `walked` items, each changed.

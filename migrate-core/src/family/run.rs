@@ -11,7 +11,7 @@
 //! its transaction. A killed run resumes after the last batch that committed; the batch that
 //! finds no member left records the migration in the history. Members are discovered again by
 //! every batch, so one created while the walk is under way (after the last member changed) is
-//! changed too.
+//! changed too. `backfill_pause` waits between two batches.
 //!
 //! Each member's statements are the file's with [`MEMBER`](super::MEMBER) bound to its name
 //! ([`super::bind`]); the generated ones use `IF NOT EXISTS` forms where the dialect has them,
@@ -26,7 +26,10 @@ use crate::migration::directive::{FamilySpec, LockBudget};
 use crate::runner::{Event, Options, RunError, Source, elapsed_ms};
 
 /// The members of `spec` in the database now, sorted by name (bytes).
-pub(crate) async fn members(db: &mut dyn Driver, spec: &FamilySpec) -> Result<Vec<String>, sqlx::Error> {
+pub(crate) async fn members(
+    db: &mut dyn Driver,
+    spec: &FamilySpec,
+) -> Result<Vec<String>, sqlx::Error> {
     let sql = db
         .runtime()
         .family_members_sql(spec.schema.as_deref(), &spec.pattern.like());
@@ -144,7 +147,10 @@ pub(crate) async fn apply(
 }
 
 fn timeouts(s: &Source, opts: &Options) -> (Option<Duration>, Option<Duration>) {
-    let lock = s.lock_timeout.or(opts.lock_timeout).filter(|d| !d.is_zero());
+    let lock = s
+        .lock_timeout
+        .or(opts.lock_timeout)
+        .filter(|d| !d.is_zero());
     let statement = s
         .statement_timeout
         .or(opts.statement_timeout)
@@ -153,7 +159,13 @@ fn timeouts(s: &Source, opts: &Options) -> (Option<Duration>, Option<Duration>) 
 }
 
 /// A failure on `member`: the transaction was rolled back.
-fn failed(s: &Source, db: &dyn Driver, member: &str, e: &sqlx::Error, recovery: String) -> RunError {
+fn failed(
+    s: &Source,
+    db: &dyn Driver,
+    member: &str,
+    e: &sqlx::Error,
+    recovery: String,
+) -> RunError {
     RunError::Failed {
         version: s.version,
         name: s.name.clone(),
@@ -275,11 +287,20 @@ async fn batches(
     let (lock, statement) = timeouts(s, opts);
     let mut changed = 0u64;
     let mut skipped: Option<u64> = None;
+    let mut first = true;
     loop {
+        if !first && !opts.backfill_pause.is_zero() {
+            // Room for the application's own work between two batches, as a backfill leaves.
+            tokio::time::sleep(opts.backfill_pause).await;
+        }
+        first = false;
         db.begin_batch(lock, statement)
             .await
             .map_err(|e| db.error(e))?;
-        let step = batch(db, s, spec, budget, &table, &filter, &body, &runner, opts, start).await;
+        let step = batch(
+            db, s, spec, budget, &table, &filter, &body, &runner, opts, start,
+        )
+        .await;
         let (p, done, finished) = match step {
             Ok(Some(x)) => x,
             Ok(None) => {

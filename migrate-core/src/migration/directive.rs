@@ -206,7 +206,9 @@ pub fn read_line(line: &str) -> Option<Result<LineDirective<'_>, (String, String
         (Takes::Params, None) if known == "family" => {
             return Some(Err((
                 format!("`{PREFIX}family` needs `name=<family> pattern=<pattern>`"),
-                format!("write e.g. `{FAMILY_EXAMPLE}` (optionally `schema=audience` and `lock_budget=100`)"),
+                format!(
+                    "write e.g. `{FAMILY_EXAMPLE}` (optionally `schema=audience` and `lock_budget=100`)"
+                ),
             )));
         }
         (Takes::Params, None) => {
@@ -434,7 +436,11 @@ fn params(value: &str) -> Result<Vec<(String, String)>, String> {
                     }
                     Some('"') => break,
                     Some(c) => val.push(c),
-                    None => return Err(format!("the value of `{name}=` has a quote that is never closed")),
+                    None => {
+                        return Err(format!(
+                            "the value of `{name}=` has a quote that is never closed"
+                        ));
+                    }
                 }
             }
         } else {
@@ -470,7 +476,10 @@ fn family_spec(value: &str, line: usize) -> Result<FamilySpec, (String, String)>
                     "the parameters are `name=`, `pattern=`, `schema=` and `lock_budget=`: `{example}`"
                 ),
             };
-            return Err((format!("`{k}=` is not a parameter of `{PREFIX}family`"), help));
+            return Err((
+                format!("`{k}=` is not a parameter of `{PREFIX}family`"),
+                help,
+            ));
         };
         if seen.contains(&param) {
             return Err((
@@ -515,8 +524,9 @@ fn family_spec(value: &str, line: usize) -> Result<FamilySpec, (String, String)>
     })
 }
 
-/// `lock_budget=100`, `lock_budget=5s` or `lock_budget=100,5s`.
-fn lock_budget(v: &str) -> Result<LockBudget, (String, String)> {
+/// `lock_budget=100`, `lock_budget=5s` or `lock_budget=100,5s`: (message, help) when it is
+/// none of them.
+pub(crate) fn lock_budget(v: &str) -> Result<LockBudget, (String, String)> {
     let bad = || {
         (
             format!("`lock_budget={v}` in `{PREFIX}family` is not a number of tables, a duration, or both"),

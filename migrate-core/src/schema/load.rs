@@ -112,6 +112,7 @@ pub(crate) struct RawFamily {
     pub(crate) template: RawTable,
     pub(crate) pattern: Option<SpStr>,
     pub(crate) schema: Option<SpStr>,
+    pub(crate) lock_budget: Option<SpStr>,
 }
 
 /// Everything declared across the schema's files, in declaration order, with locations.
@@ -204,6 +205,7 @@ const TABLE_KEYS: &[&str] = &[
 const FAMILY_KEYS: &[&str] = &[
     "pattern",
     "schema",
+    "lock_budget",
     "model",
     "comment",
     "columns",
@@ -817,11 +819,14 @@ impl Cx<'_> {
             template,
             pattern: None,
             schema: None,
+            lock_budget: None,
         };
         for item in body.iter() {
             match item.0.get_ref().as_ref() {
                 "pattern" => f.pattern = self.string(item, "pattern = \"audience_data_{app}\""),
                 "schema" => f.schema = self.string(item, "schema = \"audience\""),
+                // A number of tables may be written bare.
+                "lock_budget" => f.lock_budget = self.default_value(item),
                 _ => {}
             }
         }
@@ -841,7 +846,11 @@ impl Cx<'_> {
     ) -> Option<RawTable> {
         let name = self.name(entry.0);
         let tname = name.value.clone();
-        let what = if section == "families" { "family" } else { "table" };
+        let what = if section == "families" {
+            "family"
+        } else {
+            "table"
+        };
         let body = self.table(
             entry,
             what,

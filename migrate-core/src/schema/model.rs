@@ -42,6 +42,10 @@ pub struct Family {
     pub pattern: String,
     /// `schema = "..."`: the PostgreSQL schema the members live in; `None`: the search path's.
     pub schema: Option<String>,
+    /// `lock_budget = 100 | "5s" | "100,5s"`: how much one transaction of the family's
+    /// migrations may take (written into each generated migration's directive); `None`: every
+    /// member in one transaction.
+    pub lock_budget: Option<String>,
     /// The members' shape: columns, keys, indexes, checks and comments, declared as a table's.
     /// Its `name` is the family's; each member's is the pattern's.
     pub template: Table,

@@ -57,11 +57,14 @@ pub fn to_toml(schema: &Schema) -> String {
     for f in &schema.families {
         section_break(&mut out);
         let head = format!(
-            "pattern = {}\n{}",
+            "pattern = {}\n{}{}",
             string(&f.pattern),
             f.schema
                 .as_ref()
-                .map_or_else(String::new, |s| format!("schema = {}\n", string(s)))
+                .map_or_else(String::new, |s| format!("schema = {}\n", string(s))),
+            f.lock_budget
+                .as_ref()
+                .map_or_else(String::new, |b| format!("lock_budget = {}\n", string(b)))
         );
         print_section(&mut out, &f.template, "families", &head);
     }
@@ -449,6 +452,7 @@ id = { type = "bigint", primary_key = true }
 model = "AudienceData"
 pattern = "audience_data_{app}"
 schema = "audience"
+lock_budget = 100
 comment = "One table per app."
 [families.audience_data.columns]
 id = { type = "bigint", primary_key = true }
@@ -460,7 +464,7 @@ columns = ["name"]
         let s = load_str("s.toml", text).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(s.families.len(), 1);
         let printed = to_toml(&s);
-        assert!(printed.contains("[families.audience_data]\npattern = \"audience_data_{app}\"\nschema = \"audience\"\nmodel"), "{printed}");
+        assert!(printed.contains("[families.audience_data]\npattern = \"audience_data_{app}\"\nschema = \"audience\"\nlock_budget = \"100\"\nmodel"), "{printed}");
         let again = load_str("p.toml", &printed).unwrap_or_else(|e| panic!("{e}\n{printed}"));
         assert_eq!(again, s);
     }

@@ -235,7 +235,11 @@ impl Validator<'_> {
                 self.text("enum comment", c);
             }
         }
-        for t in raw.tables.iter().chain(raw.families.iter().map(|f| &f.template)) {
+        for t in raw
+            .tables
+            .iter()
+            .chain(raw.families.iter().map(|f| &f.template))
+        {
             if let Some(c) = &t.comment {
                 self.text("table comment", c);
             }

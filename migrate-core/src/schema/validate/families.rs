@@ -38,6 +38,11 @@ impl Validator<'_> {
             if let Some(s) = &f.schema {
                 self.ident("schema", s);
             }
+            if let Some(b) = &f.lock_budget
+                && let Err((message, help)) = crate::migration::directive::lock_budget(&b.value)
+            {
+                self.error("bad-lock-budget", &b.loc, message, help);
+            }
             for ix in &t.indexes {
                 if let Some(n) = &ix.name {
                     self.shared_name(f, "index", n);
@@ -54,6 +59,7 @@ impl Validator<'_> {
                     name: t.name.value.clone(),
                     pattern: pattern.to_string(),
                     schema: f.schema.as_ref().map(|s| s.value.clone()),
+                    lock_budget: f.lock_budget.as_ref().map(|b| b.value.clone()),
                     template,
                 });
             }
@@ -116,10 +122,7 @@ impl Validator<'_> {
                 self.error(
                     "bad-pattern",
                     &p.loc,
-                    format!(
-                        "pattern `{}` of family `{}` {why}",
-                        p.value, t.name.value
-                    ),
+                    format!("pattern `{}` of family `{}` {why}", p.value, t.name.value),
                     format!(
                         "write one placeholder in braces, e.g. `pattern = \"{}_{{app}}\"`",
                         t.name.value
@@ -133,7 +136,11 @@ impl Validator<'_> {
             loc: p.loc.clone(),
         };
         self.ident("pattern", &fixed);
-        if let Some(member) = schema.tables.iter().find(|x| pattern.key_of(&x.name).is_some()) {
+        if let Some(member) = schema
+            .tables
+            .iter()
+            .find(|x| pattern.key_of(&x.name).is_some())
+        {
             self.error(
                 "family-member-declared",
                 &p.loc,
@@ -169,7 +176,11 @@ mod tests {
     fn codes(text: &str) -> Vec<String> {
         match load_str("s.toml", text) {
             Ok(_) => Vec::new(),
-            Err(d) => d.0.iter().map(|d| format!("{}: {}", d.code, d.message)).collect(),
+            Err(d) => {
+                d.0.iter()
+                    .map(|d| format!("{}: {}", d.code, d.message))
+                    .collect()
+            }
         }
     }
 
@@ -179,8 +190,13 @@ mod tests {
     fn a_family_needs_a_pattern_with_one_placeholder_and_a_model() {
         let e = codes(&format!("[families.f]\nmodel = \"F\"\n{COLUMNS}"));
         assert!(e[0].starts_with("missing-pattern"), "{e:?}");
-        let e = codes(&format!("[families.f]\nmodel = \"F\"\npattern = \"f_\"\n{COLUMNS}"));
-        assert!(e[0].starts_with("bad-pattern") && e[0].contains("no `{key}`"), "{e:?}");
+        let e = codes(&format!(
+            "[families.f]\nmodel = \"F\"\npattern = \"f_\"\n{COLUMNS}"
+        ));
+        assert!(
+            e[0].starts_with("bad-pattern") && e[0].contains("no `{key}`"),
+            "{e:?}"
+        );
         let e = codes(&format!("[families.f]\npattern = \"f_{{k}}\"\n{COLUMNS}"));
         assert!(e[0].starts_with("missing-model"), "{e:?}");
         let e = codes(&format!(
