@@ -209,9 +209,13 @@ async fn whole(
                 db,
                 member,
                 &e,
-                "the migration's one transaction was rolled back: no member table was changed. Fix the cause \
-                 and run `migrate up` again"
-                    .into(),
+                format!(
+                    "the migration's one transaction was rolled back: no member table was changed. Fix the cause \
+                     and run `migrate up` again ({total} members in one transaction: if the database ran out of \
+                     locks, raise `max_locks_per_transaction`, or give the family a `lock_budget` under \
+                     [families.{}] so that each transaction changes fewer)",
+                    spec.name
+                ),
             ));
         }
         report(Event::FamilyMember {
