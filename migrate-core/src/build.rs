@@ -291,7 +291,7 @@ pub fn run_in(config_path: &Path, locked: Option<&'static str>) -> Result<Outcom
             if !refused.is_empty() {
                 return Err(GenerateError::Refused(refused).into());
             }
-            if p.diff.is_empty() {
+            if p.is_empty() {
                 Ok(Outcome::UpToDate)
             } else {
                 Err(BuildError::MissingMigration {

@@ -49,6 +49,11 @@ pub struct Plan {
 }
 
 impl Plan {
+    /// Nothing to write: no change to the tables and enums, nor to a family's template.
+    pub fn is_empty(&self) -> bool {
+        self.diff.is_empty() && self.files.is_empty()
+    }
+
     /// The changes that are refused until the schema acknowledges them.
     pub fn refusals(&self) -> Vec<&Assessment> {
         self.assessments.iter().filter(|a| a.refused()).collect()
@@ -155,6 +160,7 @@ pub fn plan_by(
             });
         }
     }
+    let family_files = family_files(dialect, current, declared, name, origin, &mut problems);
     let files = if d.is_empty() || !problems.is_empty() {
         Vec::new()
     } else if split.phased.is_empty() {
@@ -194,12 +200,70 @@ pub fn plan_by(
         ));
         out
     };
+    let mut files = files;
+    if problems.is_empty() {
+        files.extend(family_files);
+    } else {
+        files.clear();
+    }
     Plan {
         diff: d,
         assessments,
         files,
         problems,
     }
+}
+
+/// One family migration per family whose template changed since `current`; a change the
+/// template does not acknowledge is a problem (nothing is written).
+fn family_files(
+    dialect: Dialect,
+    current: &Schema,
+    declared: &Schema,
+    name: Option<&str>,
+    origin: &str,
+    problems: &mut Vec<phased::Problem>,
+) -> Vec<PlannedFile> {
+    let mut out = Vec::new();
+    for f in &declared.families {
+        let Some(old) = current.family(&f.name) else {
+            continue; // a new family: its members are created by the application
+        };
+        let Some(change) =
+            crate::family::template_change(dialect, &declared.enums, f, &old.template, &f.template)
+        else {
+            continue;
+        };
+        if !change.refused.is_empty() {
+            for (what, why, how) in &change.refused {
+                problems.push(phased::Problem {
+                    table: f.name.clone(),
+                    column: None,
+                    message: format!("family `{}`: {what} is refused: {why}", f.name),
+                    help: if how.is_empty() {
+                        "acknowledge it under [families.NAME] as a table's change is acknowledged"
+                            .into()
+                    } else {
+                        format!("acknowledge it: {how}")
+                    },
+                });
+            }
+            continue;
+        }
+        let stem = match name {
+            Some(n) => format!("{n}_{}", snake_case(&f.name)),
+            None => shorten(&format!(
+                "{}_{}",
+                snake_case(&f.name),
+                snake_case(change.describe.first().map_or("change", String::as_str))
+            )),
+        };
+        out.push(PlannedFile {
+            name: stem,
+            content: crate::family::migration_file(f, &change, origin),
+        });
+    }
+    out
 }
 
 /// Loads the schema, diffs it against what the migration directory produces, and writes the
@@ -373,10 +437,12 @@ pub fn generate_with(
             on: "nothing (no migrations)".into(),
             ms: 0,
         };
-        (
-            plan_for(config, &Schema::default(), &declared, opts.name),
-            basis,
-        )
+        // No migration made anything; the families are the snapshot's (no database holds them).
+        let none = Schema {
+            families: snapshot.families.clone(),
+            ..Schema::default()
+        };
+        (plan_for(config, &none, &declared, opts.name), basis)
     } else {
         replayed_plan(config, &dir, &declared, &snapshot, opts)?
     };
@@ -391,9 +457,12 @@ pub fn generate_with(
         return Err(GenerateError::Refused(refused));
     }
     let stale = matches!(basis, Basis::Stale { .. });
-    if opts.print || plan.diff.is_empty() {
-        // A replay that found nothing to write is recorded, so that the next run replays nothing.
-        let refresh = !opts.print && !fresh && !stale;
+    if opts.print || plan.is_empty() {
+        // A replay that found nothing to write is recorded, so that the next run replays nothing;
+        // a family added or removed is recorded too (its members are the application's to
+        // create, so it needs no migration, but its next template change needs the snapshot).
+        let families_changed = snapshot.families != declared.families;
+        let refresh = !opts.print && ((!fresh && !stale) || families_changed);
         if refresh {
             dir.write_snapshot(&declared)?;
         }
@@ -526,8 +595,12 @@ fn replayed_plan(
             let wanted = r
                 .wanted
                 .unwrap_or_else(|| crate::introspect::represent(config.dialect, declared));
-            let (target, _) = crate::introspect::keep_undeclared(&r.schema, &wanted);
-            let p = plan_for(config, &r.schema, &target, opts.name);
+            let (mut target, _) = crate::introspect::keep_undeclared(&r.schema, &wanted);
+            // A database holds no template: what the families were is the snapshot's.
+            let mut replayed = r.schema;
+            replayed.families = dir.snapshot().map(|s| s.families).unwrap_or_default();
+            target.families = declared.families.clone();
+            let p = plan_for(config, &replayed, &target, opts.name);
             let basis = Basis::Replayed {
                 migrations: r.applied,
                 on: r.on,

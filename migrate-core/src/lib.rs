@@ -30,6 +30,7 @@ pub mod diagnostic;
 pub mod dialect;
 pub mod diff;
 pub mod duration;
+pub mod family;
 #[cfg(feature = "runtime")]
 pub mod fleet;
 pub mod generate;

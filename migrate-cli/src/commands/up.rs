@@ -314,7 +314,14 @@ pub fn status(global: &Global, args: &StatusArgs, out: &Output) -> Exit {
                 ..introspect::Options::default()
             };
             match introspect::introspect(&mut conn, &opts).await {
-                Ok(live) => {
+                Ok(mut live) => {
+                    // A family's members are the application's: no drift.
+                    live.tables.retain(|t| {
+                        !snapshot
+                            .families
+                            .iter()
+                            .any(|f| f.parsed_pattern().key_of(&t.name).is_some())
+                    });
                     let dialect = conn.dialect();
                     let mut from_snapshot = introspect::represent(dialect, &snapshot);
                     introspect::canonical_literals(&mut conn, &mut from_snapshot).await;
@@ -374,6 +381,20 @@ pub fn status(global: &Global, args: &StatusArgs, out: &Output) -> Exit {
         let backfills = migrate_core::batch::status(&mut conn, &ready.sources, &ready.opts)
             .await
             .unwrap_or_default();
+        let mut families = Vec::new();
+        for f in &snapshot.families {
+            match migrate_core::family::run::status(&mut conn, f).await {
+                Ok(members) => families.push(crate::report::run::FamilyShown {
+                    name: f.name.clone(),
+                    pattern: f.pattern.clone(),
+                    members,
+                }),
+                Err(e) => {
+                    conn.close().await;
+                    return run_error(out, &e, &ready.url);
+                }
+            }
+        }
         conn.close().await;
         for b in backfills.iter().filter(|b| {
             matches!(
@@ -393,7 +414,8 @@ pub fn status(global: &Global, args: &StatusArgs, out: &Output) -> Exit {
             ));
         }
         let report = StatusReport::new(&rows, drift.as_deref(), &ready.url)
-            .with_content_problems(&ready.sources);
+            .with_content_problems(&ready.sources)
+            .with_families(families);
         out.emit(&report);
         if report.problems() > 0 || (args.exit_code && report.drifted()) || !problems.is_empty() {
             Exit::Found

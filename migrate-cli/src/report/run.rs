@@ -81,6 +81,19 @@ enum Shown<'a> {
         message: &'static str,
     },
     Warning(RefusalShown),
+    FamilyMember {
+        version: u64,
+        name: &'a str,
+        member: &'a str,
+        done: u64,
+        total: u64,
+    },
+    FamilyDone {
+        version: u64,
+        name: &'a str,
+        changed: u64,
+        skipped: u64,
+    },
     Backfill(super::backfill::TickShown<'a>),
     BackfillEstimate(super::backfill::EstimateShown<'a>),
     BackfillGivingWay(super::backfill::GivingWayShown<'a>),
@@ -255,6 +268,30 @@ impl Serialize for EventLine<'_> {
                 message: "applied by a newer release: newer than every migration here",
             },
             Event::Tolerated(r) => Shown::Warning(RefusalShown::of(r)),
+            Event::FamilyMember {
+                version,
+                name,
+                member,
+                done,
+                total,
+            } => Shown::FamilyMember {
+                version: *version,
+                name,
+                member,
+                done: *done,
+                total: *total,
+            },
+            Event::FamilyDone {
+                version,
+                name,
+                changed,
+                skipped,
+            } => Shown::FamilyDone {
+                version: *version,
+                name,
+                changed: *changed,
+                skipped: *skipped,
+            },
             Event::Backfill {
                 version,
                 name,
@@ -401,6 +438,31 @@ impl EventLine<'_> {
                  nothing to do"
             )),
             Event::Tolerated(r) => err(warning_text(r)),
+            Event::FamilyMember {
+                version,
+                name,
+                member,
+                done,
+                total,
+            } => out(format!(
+                "  {version}_{name}: member {} changed ({done}/{total})",
+                migrate_core::sql::printable(member)
+            )),
+            Event::FamilyDone {
+                version,
+                name,
+                changed,
+                skipped,
+            } => {
+                let skipped = if *skipped > 0 {
+                    format!(" ({skipped} changed by an earlier run, skipped)")
+                } else {
+                    String::new()
+                };
+                out(format!(
+                    "  {version}_{name}: {changed} member tables changed{skipped}"
+                ))
+            }
             Event::Backfill {
                 version,
                 name,
@@ -597,8 +659,22 @@ pub struct StatusReport<'a> {
     warnings: Vec<RefusalShown>,
     /// What it refuses in the files still to run: `migrate up` stops there.
     refused: Vec<RefusalShown>,
+    /// Each table family of the snapshot: its members, and which lack the template's shape.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    families: Vec<FamilyShown>,
     #[serde(skip)]
     url: &'a str,
+}
+
+/// One family of [`StatusReport`].
+#[derive(Debug, Serialize)]
+pub struct FamilyShown {
+    /// The family.
+    pub name: String,
+    /// The member pattern.
+    pub pattern: String,
+    /// Every member, with the template's columns it lacks and the columns it has beyond them.
+    pub members: Vec<migrate_core::family::run::Member>,
 }
 
 /// One migration of [`StatusReport`].
@@ -647,10 +723,17 @@ impl<'a> StatusReport<'a> {
             drift,
             warnings: Vec::new(),
             refused: Vec::new(),
+            families: Vec::new(),
             url,
         };
         report.ok = report.problems() == 0 && !report.drifted();
         report
+    }
+
+    /// With the table families and their members.
+    pub fn with_families(mut self, families: Vec<FamilyShown>) -> StatusReport<'a> {
+        self.families = families;
+        self
     }
 
     /// With what the runner refuses in the files (see `MigrationDir::with_baseline`): a warning
@@ -782,6 +865,49 @@ impl Report for StatusReport<'_> {
                 println!(
                     "  (changed by hand since the migrations ran: undo it by hand, or keep it by writing a migration \
                      (`migrate new`) or declaring it and running `migrate generate`, so that every database gets it)"
+                );
+            }
+        }
+        for f in &self.families {
+            let lacking: Vec<&migrate_core::family::run::Member> =
+                f.members.iter().filter(|m| !m.current()).collect();
+            let n = f.members.len();
+            if lacking.is_empty() {
+                println!(
+                    "family {}: {n} members, all at the template's shape",
+                    migrate_core::sql::printable(&f.name)
+                );
+                continue;
+            }
+            let names: Vec<String> = lacking
+                .iter()
+                .take(10)
+                .map(|m| migrate_core::sql::printable(&m.table).into_owned())
+                .collect();
+            let more = if lacking.len() > 10 {
+                format!(" and {} more", lacking.len() - 10)
+            } else {
+                String::new()
+            };
+            println!(
+                "family {}: {n} members, {} {} the template's shape: {}{more}",
+                migrate_core::sql::printable(&f.name),
+                lacking.len(),
+                if lacking.len() == 1 { "lacks" } else { "lack" },
+                names.join(", ")
+            );
+            for m in lacking.iter().take(10) {
+                let mut what = Vec::new();
+                if !m.missing.is_empty() {
+                    what.push(format!("lacks {}", m.missing.join(", ")));
+                }
+                if !m.extra.is_empty() {
+                    what.push(format!("has undeclared {}", m.extra.join(", ")));
+                }
+                println!(
+                    "  - {}: {}",
+                    migrate_core::sql::printable(&m.table),
+                    what.join("; ")
                 );
             }
         }

@@ -212,13 +212,28 @@ pub(crate) fn start_sql(
     batch_size: u64,
     runner: &str,
 ) -> String {
+    let shown = s.batch.as_ref().map(shown_table).unwrap_or_default();
+    start_sql_for(rt, table, s, &shown, key, estimated, batch_size, runner)
+}
+
+/// [`start_sql`] for a walk over `walked` (a table, or a family's members).
+#[allow(clippy::too_many_arguments)] // the columns of one row
+pub(crate) fn start_sql_for(
+    rt: &dyn Runtime,
+    table: &str,
+    s: &Source,
+    walked: &str,
+    key: &[String],
+    estimated: Option<u64>,
+    batch_size: u64,
+    runner: &str,
+) -> String {
     let lit = |t: &str| rt.dialect().ops().literal(t);
-    let spec = s.batch.as_ref();
     let values = format!(
         "{}, {}, {}, {}, {}, {batch_size}, 'running', {now}, {now}, {}, {}",
         s.version,
         lit(&s.name),
-        lit(&spec.map(shown_table).unwrap_or_default()),
+        lit(walked),
         lit(&serde_json::to_string(key).unwrap_or_default()),
         estimated.map_or_else(|| "NULL".to_string(), |n| n.to_string()),
         lit(runner),

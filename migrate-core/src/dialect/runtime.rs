@@ -150,6 +150,15 @@ pub trait Runtime: Sync {
     /// (`0` when not in it), `1` when it is NOT NULL (else `0`). No rows: there is no such table.
     fn table_columns_sql(&self, schema: Option<&str>, table: &str) -> String;
 
+    /// The tables of `schema` (`None`: the default one) whose name is `LIKE` `like` (escaped
+    /// with `\`), one row each, one text column: the name. What a family migration discovers
+    /// its members with ([`crate::family::run`]).
+    fn family_members_sql(&self, schema: Option<&str>, like: &str) -> String;
+
+    /// The columns of the tables [`Runtime::family_members_sql`] finds, one row each: table
+    /// name, column name (what `status` compares a family's members with its template by).
+    fn family_columns_sql(&self, schema: Option<&str>, like: &str) -> String;
+
     /// One row, one text column: the number of rows of a table as the catalog estimates it,
     /// without reading the table; `None` when the dialect keeps no estimate.
     fn estimate_rows_sql(&self, schema: Option<&str>, table: &str) -> Option<String> {

@@ -12,6 +12,7 @@
 //! | `-- migrate:contract` | top of the file | the contract step of an expand/contract change: `migrate up` applies it only with `--contract` (or `migrate contract VERSION`) |
 //! | `-- migrate:allow RULE: reason` | before any statement | suppresses one lint finding for the next statement |
 //! | `-- migrate:batch table=T [key=a,b] [size=N]` | top of the file | a batched backfill: one `UPDATE`/`DELETE` with `:batch`, run in short keyset batches ([`BatchSpec`]) |
+//! | `-- migrate:family name=F pattern=P [schema=S] [lock_budget=N\|T\|N,T]` | top of the file | a change to a table family's template, applied to every member the database holds when it runs ([`FamilySpec`]): the statements name the member `"{member}"` |
 //! | `-- migrate:rust name=F table=T [key=a,b] [size=N]` | top of the file | a data migration in Rust: the function the application's `Migrator` registered as `F`, run over `T` in the same keyset batches ([`RustSpec`]); the file holds no SQL |
 //!
 //! The top of the file is every line before the first one that is neither blank nor a `--`
@@ -57,6 +58,8 @@ pub struct Directives {
     pub batch: Option<BatchSpec>,
     /// `-- migrate:rust name=… table=…`: the file stands for a data migration in Rust.
     pub rust: Option<RustSpec>,
+    /// `-- migrate:family name=… pattern=…`: the file changes every member of a table family.
+    pub family: Option<FamilySpec>,
     /// Every well-formed directive, in file order.
     pub all: Vec<Directive>,
 }
@@ -116,6 +119,7 @@ const KNOWN: &[(&str, Takes, bool)] = &[
     ("allow", Takes::Text, true),
     ("batch", Takes::Params, false),
     ("rust", Takes::Params, false),
+    ("family", Takes::Params, false),
 ];
 
 /// The prefix of every directive.
@@ -221,6 +225,14 @@ pub fn read_line(line: &str) -> Option<Result<LineDirective<'_>, LineError>> {
                 )));
             }
         },
+        (Takes::Params, None) if known == "family" => {
+            return Some(Err((
+                format!("`{PREFIX}family` needs `name=<family> pattern=<pattern>`"),
+                format!(
+                    "write e.g. `{FAMILY_EXAMPLE}` (optionally `schema=audience` and `lock_budget=100`)"
+                ),
+            )));
+        }
         (Takes::Params, None) => {
             let name = if known == "rust" {
                 "name=fill_slugs "
@@ -315,6 +327,13 @@ pub fn parse(content: &str) -> (Directives, Vec<DirectiveError>) {
                     continue;
                 }
             },
+            "family" => match family_spec(d.value.unwrap_or(""), n) {
+                Ok(spec) => out.family = Some(spec),
+                Err(e) => {
+                    error(e);
+                    continue;
+                }
+            },
             "rust" => match rust_spec(d.value.unwrap_or(""), n) {
                 Ok(spec) => out.rust = Some(spec),
                 Err(e) => {
@@ -354,7 +373,206 @@ pub fn parse(content: &str) -> (Directives, Vec<DirectiveError>) {
             }
         }
     }
+    if let Some(family) = &out.family {
+        for other in ["batch", "rust", "no-transaction", "secure", "contract"] {
+            if let Some(d) = out.get(other) {
+                errors.push(DirectiveError {
+                    line: d.line.max(family.line),
+                    message: format!(
+                        "`{PREFIX}family` and `{PREFIX}{other}` cannot be combined: a family migration runs \
+                         its statements on every member, in one transaction or in batches of members"
+                    ),
+                    help: format!("remove `{PREFIX}{other}`"),
+                });
+            }
+        }
+    }
     (out, errors)
+}
+
+const FAMILY_EXAMPLE: &str = "-- migrate:family name=audience_data pattern=audience_data_{app}";
+
+/// How much one transaction of a family migration may take: at most `tables` members, or members
+/// until `time` has passed (at least one member each). With neither, all members go in one
+/// transaction.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct LockBudget {
+    /// At most this many member tables per transaction.
+    pub tables: Option<u32>,
+    /// No new member once a transaction has run this long.
+    pub time: Option<Duration>,
+}
+
+/// `-- migrate:family name=<family> pattern=<prefix{key}suffix> [schema=<schema>]
+/// [lock_budget=<tables>|<duration>|<tables>,<duration>]`: the file's statements change one
+/// member, named `"{member}"` in them ([`crate::family::MEMBER`]); the runner finds the members
+/// when it runs (tables of `schema` whose name matches `pattern`) and applies the statements to
+/// each: all in one transaction, or, with `lock_budget`, in resumable batches of members tracked
+/// in the progress table, as a backfill is.
+///
+/// Values are written bare or in double quotes (`""` for a quote).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FamilySpec {
+    /// The family's name (`[families.NAME]`).
+    pub name: String,
+    /// The member pattern.
+    pub pattern: crate::family::Pattern,
+    /// The schema the members live in.
+    pub schema: Option<String>,
+    /// How much one transaction may take; `None`: every member in one transaction.
+    pub lock_budget: Option<LockBudget>,
+    /// The 1-based line of the directive.
+    pub line: usize,
+}
+
+/// `name=value` words, values bare or double-quoted.
+fn params(value: &str) -> Result<Vec<(String, String)>, String> {
+    let mut out = Vec::new();
+    let mut chars = value.trim().chars().peekable();
+    loop {
+        while chars.peek().is_some_and(|c| c.is_whitespace()) {
+            chars.next();
+        }
+        if chars.peek().is_none() {
+            return Ok(out);
+        }
+        let mut name = String::new();
+        while let Some(&c) = chars.peek() {
+            if c == '=' || c.is_whitespace() {
+                break;
+            }
+            name.push(c);
+            chars.next();
+        }
+        if chars.next() != Some('=') {
+            return Err(format!("`{name}` is not `name=value`"));
+        }
+        let mut val = String::new();
+        if chars.peek() == Some(&'"') {
+            chars.next();
+            loop {
+                match chars.next() {
+                    Some('"') if chars.peek() == Some(&'"') => {
+                        chars.next();
+                        val.push('"');
+                    }
+                    Some('"') => break,
+                    Some(c) => val.push(c),
+                    None => {
+                        return Err(format!(
+                            "the value of `{name}=` has a quote that is never closed"
+                        ));
+                    }
+                }
+            }
+        } else {
+            while let Some(&c) = chars.peek() {
+                if c.is_whitespace() {
+                    break;
+                }
+                val.push(c);
+                chars.next();
+            }
+        }
+        out.push((name, val));
+    }
+}
+
+/// The parameters of `-- migrate:family` ([`FamilySpec`]).
+fn family_spec(value: &str, line: usize) -> Result<FamilySpec, (String, String)> {
+    const PARAMS: [&str; 4] = ["name", "pattern", "schema", "lock_budget"];
+    let example = FAMILY_EXAMPLE;
+    let pairs = params(value).map_err(|m| {
+        (
+            format!("`{PREFIX}family`: {m}"),
+            format!("write the parameters as `name=value` separated by spaces: `{example}`"),
+        )
+    })?;
+    let (mut name, mut pattern, mut schema, mut budget) = (None, None, None, None);
+    let mut seen: Vec<&str> = Vec::new();
+    for (k, v) in pairs {
+        let Some(&param) = PARAMS.iter().find(|p| **p == k) else {
+            let help = match did_you_mean(&k, PARAMS.iter().copied()) {
+                Some(p) => format!("did you mean `{p}=`? (`{example}`)"),
+                None => format!(
+                    "the parameters are `name=`, `pattern=`, `schema=` and `lock_budget=`: `{example}`"
+                ),
+            };
+            return Err((
+                format!("`{k}=` is not a parameter of `{PREFIX}family`"),
+                help,
+            ));
+        };
+        if seen.contains(&param) {
+            return Err((
+                format!("`{param}=` is given twice in `{PREFIX}family`"),
+                "keep one of them".into(),
+            ));
+        }
+        seen.push(param);
+        if v.is_empty() || v.contains('\0') {
+            return Err((
+                format!("`{param}=` in `{PREFIX}family` has no value"),
+                format!("write e.g. `{example}`"),
+            ));
+        }
+        match param {
+            "name" => name = Some(v),
+            "pattern" => match crate::family::Pattern::parse(&v) {
+                Ok(p) => pattern = Some(p),
+                Err(e) => {
+                    return Err((
+                        format!("`pattern={v}` in `{PREFIX}family` {e}"),
+                        format!("write one placeholder in braces: `{example}`"),
+                    ));
+                }
+            },
+            "schema" => schema = Some(v),
+            _ => budget = Some(lock_budget(&v)?),
+        }
+    }
+    let (Some(name), Some(pattern)) = (name, pattern) else {
+        return Err((
+            format!("`{PREFIX}family` needs `name=<family>` and `pattern=<pattern>`"),
+            format!("write e.g. `{example}`"),
+        ));
+    };
+    Ok(FamilySpec {
+        name,
+        pattern,
+        schema,
+        lock_budget: budget,
+        line,
+    })
+}
+
+/// `lock_budget=100`, `lock_budget=5s` or `lock_budget=100,5s`: (message, help) when it is
+/// none of them.
+pub(crate) fn lock_budget(v: &str) -> Result<LockBudget, (String, String)> {
+    let bad = || {
+        (
+            format!("`lock_budget={v}` in `{PREFIX}family` is not a number of tables, a duration, or both"),
+            "write e.g. `lock_budget=100` (at most 100 member tables per transaction), `lock_budget=5s`, or `lock_budget=100,5s`".to_string(),
+        )
+    };
+    let mut b = LockBudget::default();
+    for part in v.split(',') {
+        let part = part.trim();
+        if let Ok(n) = part.parse::<u32>() {
+            if n == 0 || b.tables.is_some() {
+                return Err(bad());
+            }
+            b.tables = Some(n);
+        } else if let Ok(d) = duration::parse(part) {
+            if d.is_zero() || b.time.is_some() {
+                return Err(bad());
+            }
+            b.time = Some(d);
+        } else {
+            return Err(bad());
+        }
+    }
+    Ok(b)
 }
 
 /// `-- migrate:rust name=<function> table=<table> [key=<col>,…] [size=<rows>]`: a data
@@ -714,6 +932,35 @@ mod tests {
         );
         assert_eq!(parse(""), (Directives::default(), Vec::new()));
         assert!(parse("-- migrate:secure\n").0.secure);
+    }
+
+    #[test]
+    fn a_family_directive_reads_its_pattern_schema_and_lock_budget() {
+        let (d, errs) = parse(
+            "-- migrate:family name=audience_data pattern=\"audience data_{app}\" schema=audience lock_budget=100,5s\nSELECT 1;\n",
+        );
+        assert!(errs.is_empty(), "{errs:?}");
+        let f = d.family.unwrap();
+        assert_eq!(f.name, "audience_data");
+        assert_eq!(f.pattern.member("7"), "audience data_7");
+        assert_eq!(f.schema.as_deref(), Some("audience"));
+        assert_eq!(
+            f.lock_budget,
+            Some(LockBudget {
+                tables: Some(100),
+                time: Some(Duration::from_secs(5))
+            })
+        );
+        let e = errors("-- migrate:family name=a pattern=a_{k} lock_budget=0\n");
+        assert!(e[0].1.contains("lock_budget=0"), "{e:?}");
+        let e = errors("-- migrate:family name=a pattern=nokey\n");
+        assert!(e[0].1.contains("placeholder"), "{e:?}");
+        let e = errors("-- migrate:family name=a\n");
+        assert!(e[0].1.contains("pattern=<pattern>"), "{e:?}");
+        let e = errors("-- migrate:family name=a pattern=a_{k} patern=x\n");
+        assert!(e[0].1.contains("did you mean `pattern=`"), "{e:?}");
+        let e = errors("-- migrate:family name=a pattern=a_{k}\n-- migrate:no-transaction\n");
+        assert!(e[0].1.contains("cannot be combined"), "{e:?}");
     }
 
     #[test]

@@ -56,6 +56,20 @@ pub fn to_toml(schema: &Schema) -> String {
         print_table(&mut out, t);
     }
     super::objects::print(&mut out, &schema.objects);
+    for f in &schema.families {
+        section_break(&mut out);
+        let head = format!(
+            "pattern = {}\n{}{}",
+            string(&f.pattern),
+            f.schema
+                .as_ref()
+                .map_or_else(String::new, |s| format!("schema = {}\n", string(s))),
+            f.lock_budget
+                .as_ref()
+                .map_or_else(String::new, |b| format!("lock_budget = {}\n", string(b)))
+        );
+        print_section(&mut out, &f.template, "families", &head);
+    }
     out
 }
 
@@ -154,10 +168,16 @@ fn derived_fk_name(t: &Table, columns: &[String]) -> String {
 }
 
 fn print_table(out: &mut String, t: &Table) {
-    let plan = Plan::new(t);
-    let name = key(&t.name);
+    print_section(out, t, "tables", "");
+}
 
-    let _ = writeln!(out, "[tables.{name}]");
+/// A table's declaration under `[section.NAME]`, `head` (lines) first.
+fn print_section(out: &mut String, t: &Table, section: &str, head: &str) {
+    let plan = Plan::new(t);
+    let name = format!("{section}.{}", key(&t.name));
+
+    let _ = writeln!(out, "[{name}]");
+    out.push_str(head);
     let _ = writeln!(out, "model = {}", string(&t.model));
     if let Some(c) = &t.comment {
         let _ = writeln!(out, "comment = {}", string(c));
@@ -185,7 +205,7 @@ fn print_table(out: &mut String, t: &Table) {
     }
 
     if !t.columns.is_empty() {
-        let _ = writeln!(out, "\n[tables.{name}.columns]");
+        let _ = writeln!(out, "\n[{name}.columns]");
         let keys: Vec<String> = t.columns.iter().map(|c| key(&c.name)).collect();
         let width = keys.iter().map(|k| k.chars().count()).max().unwrap_or(0);
         for (c, k) in t.columns.iter().zip(&keys) {
@@ -195,7 +215,7 @@ fn print_table(out: &mut String, t: &Table) {
     }
 
     for fk in &t.foreign_keys[plan.shorthand_fks..] {
-        let _ = writeln!(out, "\n[[tables.{name}.foreign_keys]]");
+        let _ = writeln!(out, "\n[[{name}.foreign_keys]]");
         if fk.name != derived_fk_name(t, &fk.columns) {
             let _ = writeln!(out, "constraint = {}", string(&fk.name));
         }
@@ -222,7 +242,7 @@ fn print_table(out: &mut String, t: &Table) {
     }
 
     for ix in &t.indexes[plan.shorthand_indexes..] {
-        let _ = writeln!(out, "\n[[tables.{name}.indexes]]");
+        let _ = writeln!(out, "\n[[{name}.indexes]]");
         if ix.name != derived_index_name(t, ix) {
             let _ = writeln!(out, "name = {}", string(&ix.name));
         }
@@ -239,7 +259,7 @@ fn print_table(out: &mut String, t: &Table) {
     }
 
     for ck in &t.checks {
-        let _ = writeln!(out, "\n[[tables.{name}.checks]]");
+        let _ = writeln!(out, "\n[[{name}.checks]]");
         let _ = writeln!(out, "name = {}", string(&ck.name));
         let _ = writeln!(out, "expr = {}", string(&ck.expr));
     }
@@ -423,6 +443,35 @@ mod tests {
     }
 
     #[test]
+    fn families_round_trip() {
+        let text = r#"
+[tables.apps]
+model = "App"
+[tables.apps.columns]
+id = { type = "bigint", primary_key = true }
+
+[families.audience_data]
+model = "AudienceData"
+pattern = "audience_data_{app}"
+schema = "audience"
+lock_budget = 100
+comment = "One table per app."
+[families.audience_data.columns]
+id = { type = "bigint", primary_key = true }
+app_id = { type = "bigint", references = "apps.id" }
+name = { type = "text", nullable = true }
+[[families.audience_data.indexes]]
+columns = ["name"]
+"#;
+        let s = load_str("s.toml", text).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(s.families.len(), 1);
+        let printed = to_toml(&s);
+        assert!(printed.contains("[families.audience_data]\npattern = \"audience_data_{app}\"\nschema = \"audience\"\nlock_budget = \"100\"\nmodel"), "{printed}");
+        let again = load_str("p.toml", &printed).unwrap_or_else(|e| panic!("{e}\n{printed}"));
+        assert_eq!(again, s);
+    }
+
+    #[test]
     fn pets_example_round_trips() {
         let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/pets/schema");
         let s = load(&dir).unwrap_or_else(|e| panic!("{e}"));
@@ -480,6 +529,7 @@ mod tests {
             extensions: vec![],
             external_types: vec![],
             objects: Default::default(),
+            families: vec![],
         };
         let text = round_trip(&s);
         let expected = r#"drop_tables = ["old"]
@@ -568,6 +618,7 @@ expr = "kind <> 'OTHER'"
             extensions: vec![],
             external_types: vec![],
             objects: Default::default(),
+            families: vec![],
         };
         let text = round_trip(&s);
         assert!(text.contains("[tables.\"my table\"]"), "{text}");

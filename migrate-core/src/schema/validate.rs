@@ -2,6 +2,7 @@
 
 mod checks;
 mod columns;
+mod families;
 mod foreign_keys;
 mod indexes;
 mod keys;
@@ -240,7 +241,11 @@ impl Validator<'_> {
                 self.text("enum comment", c);
             }
         }
-        for t in &raw.tables {
+        for t in raw
+            .tables
+            .iter()
+            .chain(raw.families.iter().map(|f| &f.template))
+        {
             if let Some(c) = &t.comment {
                 self.text("table comment", c);
             }
@@ -506,6 +511,20 @@ impl Validator<'_> {
         extensions.dedup();
         schema.extensions = extensions;
         self.objects(raw, &mut schema);
+        schema.families = self.families(raw, &schema);
+        for f in &raw.families {
+            if let Some(t) = table_seen.get(f.template.name.value.as_str()) {
+                self.push(
+                    Diagnostic::new(
+                        "name-clash",
+                        format!("family `{}` has the same name as a table", f.template.name.value),
+                    )
+                    .at(f.template.name.loc.clone())
+                    .related(t.name.loc.clone(), "table declared here")
+                    .help("give the family a name of its own (its members are named by its `pattern`)"),
+                );
+            }
+        }
         schema
     }
 

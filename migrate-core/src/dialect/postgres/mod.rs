@@ -64,6 +64,17 @@ use super::{Capability, Dialect, DialectOps, EnumStorage, Execution, SqlxEnum};
 pub struct Postgres;
 
 impl DialectOps for Postgres {
+    fn family_statement(&self, sql: &str) -> String {
+        crate::family::guard(
+            sql,
+            Dialect::Postgres,
+            crate::family::Guards {
+                columns: true,
+                in_transaction: true,
+            },
+        )
+    }
+
     fn dialect(&self) -> Dialect {
         Dialect::Postgres
     }

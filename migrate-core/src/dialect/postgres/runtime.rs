@@ -232,6 +232,25 @@ impl Runtime for Postgres {
         format!("quote_literal({column}::text)")
     }
 
+    fn family_members_sql(&self, schema: Option<&str>, like: &str) -> String {
+        format!(
+            "SELECT c.relname FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace \
+             WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition AND n.nspname = {} AND c.relname LIKE {} ESCAPE E'\\\\'",
+            schema.map_or_else(|| "current_schema()".to_string(), postgres::literal),
+            postgres::literal(like),
+        )
+    }
+
+    fn family_columns_sql(&self, schema: Option<&str>, like: &str) -> String {
+        format!(
+            "SELECT c.relname, a.attname FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace \
+             JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped \
+             WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition AND n.nspname = {} AND c.relname LIKE {} ESCAPE E'\\\\'",
+            schema.map_or_else(|| "current_schema()".to_string(), postgres::literal),
+            postgres::literal(like),
+        )
+    }
+
     fn table_columns_sql(&self, schema: Option<&str>, table: &str) -> String {
         let name = match schema {
             Some(s) => format!("{}.{}", ident(s), ident(table)),

@@ -53,6 +53,18 @@ use super::{Capability, Dialect, DialectOps, EnumStorage, Execution, SqlxEnum};
 pub struct Sqlite;
 
 impl DialectOps for Sqlite {
+    fn family_statement(&self, sql: &str) -> String {
+        // SQLite's ALTER TABLE has no IF [NOT] EXISTS; its indexes do.
+        crate::family::guard(
+            sql,
+            Dialect::Sqlite,
+            crate::family::Guards {
+                columns: false,
+                in_transaction: true,
+            },
+        )
+    }
+
     fn dialect(&self) -> Dialect {
         Dialect::Sqlite
     }

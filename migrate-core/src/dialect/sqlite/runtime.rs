@@ -14,7 +14,7 @@ use crate::runner::BoxFuture;
 use crate::runner::history::table_ident;
 use crate::schema::{Column, ColumnType, Identity, IndexMethod, Schema, Table};
 use crate::sql::lex::{TokenKind, lex};
-use crate::sql::literal;
+use crate::sql::{ident, literal};
 
 /// SQLite's current time as the history table stores it.
 const NOW: &str = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')";
@@ -283,6 +283,29 @@ impl Runtime for Sqlite {
 
     fn key_literal_sql(&self, column: &str) -> String {
         format!("quote({column})")
+    }
+
+    fn family_members_sql(&self, schema: Option<&str>, like: &str) -> String {
+        let master = match schema {
+            Some(s) => format!("{}.sqlite_master", ident(s)),
+            None => "sqlite_master".to_string(),
+        };
+        format!(
+            "SELECT name FROM {master} WHERE type = 'table' AND name LIKE {} ESCAPE '\\'",
+            literal(like)
+        )
+    }
+
+    fn family_columns_sql(&self, schema: Option<&str>, like: &str) -> String {
+        let (master, args) = match schema {
+            Some(s) => (format!("{}.sqlite_master", ident(s)), format!("m.name, {}", literal(s))),
+            None => ("sqlite_master".to_string(), "m.name".to_string()),
+        };
+        format!(
+            "SELECT m.name, p.name FROM {master} m, pragma_table_info({args}) p \
+             WHERE m.type = 'table' AND m.name LIKE {} ESCAPE '\\'",
+            literal(like)
+        )
     }
 
     /// An `INTEGER PRIMARY KEY` (the rowid) is never NULL, though `notnull` does not say so.
