@@ -226,7 +226,7 @@ pub fn read_line(line: &str) -> Option<Result<LineDirective<'_>, LineError>> {
             }
         },
         (Takes::Params, None) if known == "family" => {
-            return Some(Err((
+            return Some(Err(LineError::new(
                 format!("`{PREFIX}family` needs `name=<family> pattern=<pattern>`"),
                 format!(
                     "write e.g. `{FAMILY_EXAMPLE}` (optionally `schema=audience` and `lock_budget=100`)"
@@ -425,8 +425,18 @@ pub struct FamilySpec {
     pub line: usize,
 }
 
+/// Why `name=value` words could not be read: the message, whose help the directive gives.
+#[derive(Debug)]
+struct ParamsError(String);
+
+impl std::fmt::Display for ParamsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
 /// `name=value` words, values bare or double-quoted.
-fn params(value: &str) -> Result<Vec<(String, String)>, String> {
+fn params(value: &str) -> Result<Vec<(String, String)>, ParamsError> {
     let mut out = Vec::new();
     let mut chars = value.trim().chars().peekable();
     loop {
@@ -445,7 +455,7 @@ fn params(value: &str) -> Result<Vec<(String, String)>, String> {
             chars.next();
         }
         if chars.next() != Some('=') {
-            return Err(format!("`{name}` is not `name=value`"));
+            return Err(ParamsError(format!("`{name}` is not `name=value`")));
         }
         let mut val = String::new();
         if chars.peek() == Some(&'"') {
@@ -459,9 +469,9 @@ fn params(value: &str) -> Result<Vec<(String, String)>, String> {
                     Some('"') => break,
                     Some(c) => val.push(c),
                     None => {
-                        return Err(format!(
+                        return Err(ParamsError(format!(
                             "the value of `{name}=` has a quote that is never closed"
-                        ));
+                        )));
                     }
                 }
             }
@@ -479,11 +489,11 @@ fn params(value: &str) -> Result<Vec<(String, String)>, String> {
 }
 
 /// The parameters of `-- migrate:family` ([`FamilySpec`]).
-fn family_spec(value: &str, line: usize) -> Result<FamilySpec, (String, String)> {
+fn family_spec(value: &str, line: usize) -> Result<FamilySpec, LineError> {
     const PARAMS: [&str; 4] = ["name", "pattern", "schema", "lock_budget"];
     let example = FAMILY_EXAMPLE;
     let pairs = params(value).map_err(|m| {
-        (
+        LineError::new(
             format!("`{PREFIX}family`: {m}"),
             format!("write the parameters as `name=value` separated by spaces: `{example}`"),
         )
@@ -498,20 +508,20 @@ fn family_spec(value: &str, line: usize) -> Result<FamilySpec, (String, String)>
                     "the parameters are `name=`, `pattern=`, `schema=` and `lock_budget=`: `{example}`"
                 ),
             };
-            return Err((
+            return Err(LineError::new(
                 format!("`{k}=` is not a parameter of `{PREFIX}family`"),
                 help,
             ));
         };
         if seen.contains(&param) {
-            return Err((
+            return Err(LineError::new(
                 format!("`{param}=` is given twice in `{PREFIX}family`"),
                 "keep one of them".into(),
             ));
         }
         seen.push(param);
         if v.is_empty() || v.contains('\0') {
-            return Err((
+            return Err(LineError::new(
                 format!("`{param}=` in `{PREFIX}family` has no value"),
                 format!("write e.g. `{example}`"),
             ));
@@ -521,7 +531,7 @@ fn family_spec(value: &str, line: usize) -> Result<FamilySpec, (String, String)>
             "pattern" => match crate::family::Pattern::parse(&v) {
                 Ok(p) => pattern = Some(p),
                 Err(e) => {
-                    return Err((
+                    return Err(LineError::new(
                         format!("`pattern={v}` in `{PREFIX}family` {e}"),
                         format!("write one placeholder in braces: `{example}`"),
                     ));
@@ -532,7 +542,7 @@ fn family_spec(value: &str, line: usize) -> Result<FamilySpec, (String, String)>
         }
     }
     let (Some(name), Some(pattern)) = (name, pattern) else {
-        return Err((
+        return Err(LineError::new(
             format!("`{PREFIX}family` needs `name=<family>` and `pattern=<pattern>`"),
             format!("write e.g. `{example}`"),
         ));
@@ -546,11 +556,11 @@ fn family_spec(value: &str, line: usize) -> Result<FamilySpec, (String, String)>
     })
 }
 
-/// `lock_budget=100`, `lock_budget=5s` or `lock_budget=100,5s`: (message, help) when it is
-/// none of them.
-pub(crate) fn lock_budget(v: &str) -> Result<LockBudget, (String, String)> {
+/// `lock_budget=100`, `lock_budget=5s` or `lock_budget=100,5s`; an error when it is none of
+/// them.
+pub(crate) fn lock_budget(v: &str) -> Result<LockBudget, LineError> {
     let bad = || {
-        (
+        LineError::new(
             format!("`lock_budget={v}` in `{PREFIX}family` is not a number of tables, a duration, or both"),
             "write e.g. `lock_budget=100` (at most 100 member tables per transaction), `lock_budget=5s`, or `lock_budget=100,5s`".to_string(),
         )

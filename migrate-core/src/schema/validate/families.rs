@@ -39,9 +39,9 @@ impl Validator<'_> {
                 self.ident("schema", s);
             }
             if let Some(b) = &f.lock_budget
-                && let Err((message, help)) = crate::migration::directive::lock_budget(&b.value)
+                && let Err(e) = crate::migration::directive::lock_budget(&b.value)
             {
-                self.error("bad-lock-budget", &b.loc, message, help);
+                self.error("bad-lock-budget", &b.loc, e.message, e.help);
             }
             for ix in &t.indexes {
                 if let Some(n) = &ix.name {
