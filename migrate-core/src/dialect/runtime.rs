@@ -418,6 +418,12 @@ pub(crate) trait Driver: Exec + fmt::Debug {
         Box::pin(async { Ok(()) })
     }
 
+    /// What the last [`Driver::apply`] committed besides its own migration, reported after it
+    /// ([`Event::Committed`], SQLite).
+    fn committed(&mut self) -> Option<Event> {
+        None
+    }
+
     /// Applies one migration with its history row. `None`: another runner applied it meanwhile.
     fn apply<'a>(
         &'a mut self,

@@ -121,6 +121,9 @@ async fn up_locked(
                 name: s.name.clone(),
             }),
         }
+        if let Some(e) = db.committed() {
+            report(e);
+        }
     }
     held.into_iter().for_each(&mut *report);
     Ok(summary)

@@ -27,13 +27,19 @@ pub(crate) struct SqliteDriver<'c> {
     conn: Handle<'c, Lite>,
     /// The migrations of this run applied in the open transaction and not yet committed.
     group: Option<Group>,
+    /// What the last apply committed, reported after its own event.
+    committed: Option<Event>,
 }
 
 crate::dialect::runtime::connection_from!(SqliteDriver, Lite, SqliteConnection);
 
 impl<'c> From<Handle<'c, Lite>> for SqliteDriver<'c> {
     fn from(conn: Handle<'c, Lite>) -> SqliteDriver<'c> {
-        SqliteDriver { conn, group: None }
+        SqliteDriver {
+            conn,
+            group: None,
+            committed: None,
+        }
     }
 }
 
@@ -202,7 +208,7 @@ impl SqliteDriver<'_> {
                     });
                 }
                 if ends {
-                    commit(c, group, false, report).await?;
+                    self.committed = commit(c, group).await?;
                 } else {
                     self.group = Some(group.unwrap_or(Group {
                         first: s.version,
@@ -220,7 +226,12 @@ impl SqliteDriver<'_> {
                     // error, an interrupt): the migrations before it went with it.
                     return Err(lose_group(c, group, e).await);
                 }
-                commit(c, group, true, report).await?;
+                if let Some(g) = group.filter(|g| g.count > 0) {
+                    commit(c, Some(g)).await?;
+                    report(g.event());
+                } else {
+                    commit(c, None).await?;
+                }
                 Err(e)
             }
         }
@@ -238,14 +249,19 @@ impl SqliteDriver<'_> {
     }
 }
 
-/// Commits the open transaction and turns foreign keys back on; says what it committed when that
-/// is more than the migration just reported, or when a failure ended the group (`after_failure`).
-async fn commit(
-    c: &mut SqliteConnection,
-    group: Option<Group>,
-    after_failure: bool,
-    report: Report<'_>,
-) -> Result<(), RunError> {
+impl Group {
+    fn event(self) -> Event {
+        Event::Committed {
+            first: self.first,
+            last: self.last,
+            count: self.count,
+        }
+    }
+}
+
+/// Commits the open transaction and turns foreign keys back on; the event that says so when it
+/// committed more than the migration just applied.
+async fn commit(c: &mut SqliteConnection, group: Option<Group>) -> Result<Option<Event>, RunError> {
     let done = run(c, "COMMIT").await;
     let _ = run(c, "PRAGMA foreign_keys = ON").await;
     if let Err(e) = done {
@@ -253,17 +269,7 @@ async fn commit(
         let _ = run(c, "PRAGMA foreign_keys = ON").await;
         return Err(lost_commit(group, db_err(e)));
     }
-    if let Some(g) = group
-        && g.count > 0
-        && (g.count > 1 || after_failure)
-    {
-        report(Event::Committed {
-            first: g.first,
-            last: g.last,
-            count: g.count,
-        });
-    }
-    Ok(())
+    Ok(group.filter(|g| g.count > 1).map(Group::event))
 }
 
 /// The open transaction is gone (or its end failed): rolls back what is left of it and says which
@@ -563,6 +569,10 @@ impl Driver for SqliteDriver<'_> {
         ctx: Apply<'a>,
     ) -> BoxFuture<'a, Result<Option<(u64, u64)>, RunError>> {
         Box::pin(self.apply_in_group(ctx))
+    }
+
+    fn committed(&mut self) -> Option<Event> {
+        self.committed.take()
     }
 
     fn begin_dry_run<'a>(
