@@ -179,20 +179,37 @@ impl SqliteDriver<'_> {
             }
         }
         let mut group = self.group.take();
-        let result = match run(c, &format!("SAVEPOINT {SAVEPOINT}")).await {
+        // One round trip each for the savepoint with the history table, the re-check, the file, its
+        // foreign keys, and the history row with the release: on a loaded machine each is a wait
+        // for sqlx's SQLite thread.
+        let open = format!(
+            "SAVEPOINT {SAVEPOINT}; {}",
+            super::Sqlite.create_history_sql(&opts.history_table)
+        );
+        let result = match run(c, &open).await {
             Ok(_) => migration(c, s, opts).await,
             Err(e) => Err(db_err(e)),
         };
-        match result {
+        let result = match result {
             Ok(outcome) => {
-                let kept = if outcome.is_some() {
-                    format!("RELEASE {SAVEPOINT}")
+                let kept = if let Some((ms, _)) = outcome {
+                    let record = super::Sqlite.insert_history_sql(&HistoryRow {
+                        table: &opts.history_table,
+                        source: s,
+                        success: true,
+                        execution_ms: Some(ms as i64),
+                        applied_by: &opts.applied_by,
+                    });
+                    format!("{record}; RELEASE {SAVEPOINT}")
                 } else {
                     format!("ROLLBACK TO {SAVEPOINT}; RELEASE {SAVEPOINT}")
                 };
-                if let Err(e) = run(c, &kept).await {
-                    return Err(lose_group(c, group, db_err(e)).await);
-                }
+                run(c, &kept).await.map(|_| outcome).map_err(db_err)
+            }
+            Err(e) => Err(e),
+        };
+        match result {
+            Ok(outcome) => {
                 if outcome.is_some() {
                     group = Some(match group {
                         None => Group {
@@ -311,8 +328,9 @@ fn lost_commit(group: Option<Group>, e: RunError) -> RunError {
     }
 }
 
-/// One migration in its savepoint: the history table, a re-check, the file, its foreign keys, its
-/// history row. `None`: already applied.
+/// One migration in its savepoint (opened with the history table): a re-check, the file, its
+/// foreign keys; the caller writes its history row as it releases the savepoint. `None`: already
+/// applied.
 async fn migration(
     c: &mut SqliteConnection,
     s: &Source,
@@ -343,16 +361,7 @@ async fn migration(
             recovery: TX_RECOVERY.into(),
         });
     }
-    let ms = elapsed_ms(start);
-    let record = super::Sqlite.insert_history_sql(&HistoryRow {
-        table: &opts.history_table,
-        source: s,
-        success: true,
-        execution_ms: Some(ms as i64),
-        applied_by: &opts.applied_by,
-    });
-    run(c, &record).await.map_err(db_err)?;
-    Ok(Some((ms, rows)))
+    Ok(Some((elapsed_ms(start), rows)))
 }
 /// The rows that violate a foreign key after `s` ran, in its transaction: those of the tables it
 /// touched and of the tables that reference them, or of the whole database when its statements do
@@ -417,13 +426,12 @@ async fn fk_violations(c: &mut SqliteConnection, s: &Source) -> Result<usize, sq
 }
 
 
-/// Inside the write lock: the history table, a re-check, the file. `None`: already applied.
+/// Inside the write lock, the history table there: a re-check, the file. `None`: already applied.
 async fn tx_body(
     c: &mut SqliteConnection,
     s: &Source,
     opts: &Options,
 ) -> Result<Option<u64>, Failed> {
-    run(c, &super::Sqlite.create_history_sql(&opts.history_table)).await?;
     let count = format!(
         "SELECT COUNT(*) FROM {} WHERE version = {}",
         crate::sql::ident(&opts.history_table),
