@@ -246,7 +246,7 @@ pub fn run_in(config_path: &Path, locked: Option<&'static str>) -> Result<Outcom
     println!("cargo:rerun-if-changed={}", config.migrations.display());
     match locked {
         Some(why) => {
-            let declared = crate::schema::load(&config.schema)
+            let declared = crate::schema::load_for(&config.schema, config.dialect)
                 .map_err(|d| BuildError::Generate(GenerateError::Schema(d)))?;
             let current = if config.migrations.is_dir() {
                 let dir = MigrationDir::open(&config.migrations)

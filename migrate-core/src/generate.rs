@@ -335,7 +335,8 @@ pub fn generate_with(
     config: &crate::config::Config,
     opts: &Options<'_>,
 ) -> Result<Outcome, GenerateError> {
-    let declared = schema::load(&config.schema).map_err(GenerateError::Schema)?;
+    let declared =
+        schema::load_for(&config.schema, config.dialect).map_err(GenerateError::Schema)?;
     let migrations = config.migrations.as_path();
     let mut dir = if migrations.is_dir() {
         MigrationDir::open(migrations)?

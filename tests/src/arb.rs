@@ -633,6 +633,8 @@ fn build(seed: SchemaSeed, fold: bool, enums: Vec<Enum>) -> Schema {
                     backfill: c.backfill.clone(),
                     strategy: None,
                     generated: None,
+                    collation: None,
+                    identity_options: Default::default(),
                     ty,
                 }
             })
@@ -786,6 +788,7 @@ fn build_index(ix: &IndexSeed, t: &Table, relations: &mut Namer) -> SqlIndex {
         unique: ix.unique,
         predicate,
         method,
+        ..SqlIndex::default()
     }
 }
 

@@ -110,7 +110,7 @@ pub fn run(global: &Global, args: &DiffArgs, out: &Output) -> Exit {
         out.explain(&e);
         return Exit::Usage;
     }
-    let declared = match schema::load(&config.schema) {
+    let declared = match schema::load_for(&config.schema, config.dialect) {
         Ok(s) => s,
         Err(diags) => return super::report_schema_errors(out, &config, &diags),
     };

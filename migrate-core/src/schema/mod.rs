@@ -31,6 +31,26 @@ pub fn load(path: &Path) -> Result<Schema, Diagnostics> {
     load_sources(files)
 }
 
+/// [`load`], then what the schema declares that `dialect` cannot hold (an operator class or
+/// `INCLUDE` on SQLite), reported as errors too.
+pub fn load_for(path: &Path, dialect: crate::config::Dialect) -> Result<Schema, Diagnostics> {
+    let schema = load(path)?;
+    check_for(schema, dialect)
+}
+
+/// The schema, or what it declares that `dialect` cannot hold.
+pub fn check_for(schema: Schema, dialect: crate::config::Dialect) -> Result<Schema, Diagnostics> {
+    let refused = dialect.ops().refuse(&schema);
+    if refused.is_empty() {
+        return Ok(schema);
+    }
+    let mut diags = Diagnostics::default();
+    for d in refused {
+        diags.push(d);
+    }
+    Err(diags)
+}
+
 /// Loads one schema from text; `path` is only used in diagnostics.
 pub fn load_str(path: impl AsRef<Path>, text: &str) -> Result<Schema, Diagnostics> {
     load_sources(vec![SourceFile::new(path.as_ref(), text)])

@@ -21,6 +21,11 @@ pub fn foreign_key<S: AsRef<str>>(table: &str, columns: &[S]) -> String {
     derived(table, columns, "fkey")
 }
 
+/// `<table>_<column>_seq`: the name PostgreSQL gives an identity column's sequence.
+pub fn identity_sequence(table: &str, column: &str) -> String {
+    format!("{table}_{column}_seq")
+}
+
 /// The table, the columns and the suffix, joined by `_`.
 fn derived<S: AsRef<str>>(table: &str, columns: &[S], suffix: &str) -> String {
     let mut name = table.to_string();
