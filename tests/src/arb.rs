@@ -1661,7 +1661,7 @@ fn default_choices(ty: &ColumnType) -> &'static [&'static str] {
         Json | Jsonb => &["'{}'", "'[]'", "'{\"a\": 1}'"],
         Inet => &["'127.0.0.1'", "'::1'"],
         Array(_) => &["'{}'"],
-        Text | Varchar(_) | Char(_) | Enum(_) | Other(_) => &[],
+        Text | Varchar(_) | Char(_) | Enum(_) | Other(_) | Precise(..) => &[],
     }
 }
 
@@ -1741,7 +1741,7 @@ fn backfill_for(ty: &ColumnType, enums: &[Enum]) -> Option<String> {
             Inet => "'0.0.0.0'",
             Array(_) => "'{}'",
             // Not generated.
-            Other(_) => return None,
+            Other(_) | Precise(..) => return None,
             Enum(name) => {
                 let e = enums.iter().find(|e| e.name == *name)?;
                 return Some(literal(&e.values[0]));

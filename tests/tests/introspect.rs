@@ -309,6 +309,15 @@ async fn what_the_language_cannot_express_is_left_out_with_a_note_on_postgres() 
         "serial is an identity"
     );
     assert_eq!(parent.column("id").and_then(|c| c.default.clone()), None);
+    assert_eq!(
+        read.schema
+            .table("child")
+            .and_then(|t| t.column("at"))
+            .map(|c| c.ty.to_string())
+            .as_deref(),
+        Some("timestamp(3)"),
+        "a precision is read exactly"
+    );
     // Expression, DESC, INCLUDE, operator-class and collated indexes are read (see
     // `introspect_indexes.rs`); one calling a function of the database's own is not.
     let indexes: Vec<&str> = parent.indexes.iter().map(|i| i.name.as_str()).collect();
@@ -327,7 +336,6 @@ async fn what_the_language_cannot_express_is_left_out_with_a_note_on_postgres() 
     for expected in [
         "index `parent_own_function` on `parent` calls public.own_upper, a function the schema language does not hold: left out",
         "foreign key `child_parent_id_fkey` of `child` is DEFERRABLE: read as not deferrable",
-        "column `child.at` is `timestamp(3) without time zone`: read without its precision or fields",
         "column `parent.id` is a serial column: read as `identity = true`",
     ] {
         assert!(

@@ -1,4 +1,5 @@
-//! Indexes, UNIQUE constraints, column collations and identity options on real databases:
+//! Indexes, UNIQUE constraints, column collations, identity options and `timestamp(p)`
+//! precisions on real databases:
 //! declared, generated, applied to an empty database, read back — and the read schema equals
 //! the declared one, prints as TOML that loads back as itself, and `diff` finds nothing.
 //!
@@ -105,6 +106,9 @@ rank    = "integer"
 room    = { type = "integer", nullable = true }
 day     = { type = "date", nullable = true }
 seen_at = { type = "timestamptz", nullable = true }
+made_at = "timestamptz(6)"
+local   = { type = "timestamp(0)", nullable = true }
+opens   = { type = "time(3)", nullable = true }
 
 [[tables.accounts.indexes]]
 name    = "accounts_email_lower"
@@ -197,10 +201,10 @@ async fn indexes_constraints_collations_and_identities_round_trip_on_postgres() 
     );
     // `ON CONFLICT ON CONSTRAINT` finds it by name.
     sqlx::raw_sql(
-        "INSERT INTO accounts (email, handle, slug, list_id, rank, room, day) \
-         VALUES ('a@x', 'a', 's', 1, 1, 1, '2026-01-01'); \
-         INSERT INTO accounts (email, handle, slug, list_id, rank, room, day) \
-         VALUES ('a@x', 'b', 't', 1, 2, 2, '2026-01-02') \
+        "INSERT INTO accounts (email, handle, slug, list_id, rank, room, day, made_at) \
+         VALUES ('a@x', 'a', 's', 1, 1, 1, '2026-01-01', now()); \
+         INSERT INTO accounts (email, handle, slug, list_id, rank, room, day, made_at) \
+         VALUES ('a@x', 'b', 't', 1, 2, 2, '2026-01-02', now()) \
          ON CONFLICT ON CONSTRAINT accounts_email_key DO NOTHING",
     )
     .execute(&mut conn)
@@ -290,6 +294,7 @@ email   = "text"
 handle  = { type = "text", collation = "NOCASE" }
 list_id = "integer"
 rank    = "integer"
+made_at = { type = "timestamp(3)", nullable = true }
 
 [[tables.accounts.indexes]]
 name    = "accounts_email_lower"

@@ -373,6 +373,10 @@ pub enum ColumnType {
     Enum(String),
     /// `T[]`: a one-dimensional array.
     Array(Box<ColumnType>),
+    /// `time(p)`, `timestamp(p)` or `timestamptz(p)`: the type (one of those three, without a
+    /// precision) with `p` fractional-second digits, 0 to 6, written out (`timestamp(6)` is
+    /// what Prisma writes; plain `timestamp` leaves the precision to the database).
+    Precise(Box<ColumnType>, u32),
     /// A type the language does not model, as PostgreSQL spells it: one of PostgreSQL's own
     /// ([`VERBATIM_TYPES`](super::types::VERBATIM_TYPES): `tsvector`, `money`, `point`,
     /// `tstzrange`, ...) or one the schema lists in `external_types` (an extension's type such
@@ -448,7 +452,12 @@ impl ColumnType {
             _ => None,
         };
         let string = |t: &T| matches!(t, T::Text | T::Varchar(_) | T::Char(_));
-        let moment = |t: &T| matches!(t, T::Date | T::Timestamp | T::Timestamptz);
+        let moment = |t: &T| {
+            matches!(
+                t.without_precision(),
+                T::Date | T::Timestamp | T::Timestamptz
+            )
+        };
         if self == target {
             return true;
         }
@@ -459,6 +468,14 @@ impl ColumnType {
             (None, None) => {}
         }
         (string(self) && string(target)) || (moment(self) && moment(target))
+    }
+
+    /// The type without its fractional-second precision (`timestamp(3)` is `timestamp`).
+    pub fn without_precision(&self) -> &ColumnType {
+        match self {
+            ColumnType::Precise(base, _) => base,
+            other => other,
+        }
     }
 
     /// Whether values of this type are written as quoted strings in SQL.
@@ -500,6 +517,7 @@ impl fmt::Display for ColumnType {
             ColumnType::Other(name) => f.write_str(name),
             ColumnType::Enum(name) => f.write_str(name),
             ColumnType::Array(inner) => write!(f, "{inner}[]"),
+            ColumnType::Precise(base, p) => write!(f, "{base}({p})"),
         }
     }
 }

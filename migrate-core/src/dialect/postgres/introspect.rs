@@ -776,19 +776,26 @@ fn column_type(
             "json" => ColumnType::Json,
             "jsonb" => ColumnType::Jsonb,
             "inet" => ColumnType::Inet,
-            "time" | "timestamp" | "timestamptz" | "interval" => {
-                // A precision other than the default 6 has no spelling in the schema language.
-                if typmod >= 0 && !(base_name != "interval" && typmod == 6) {
+            "time" | "timestamp" | "timestamptz" => {
+                let ty = match base_name.as_str() {
+                    "time" => ColumnType::Time,
+                    "timestamp" => ColumnType::Timestamp,
+                    _ => ColumnType::Timestamptz,
+                };
+                // `timestamp(p)`: the precision is the type modifier.
+                match u32::try_from(typmod) {
+                    Ok(p) if p <= 6 => ColumnType::Precise(Box::new(ty), p),
+                    _ => ty,
+                }
+            }
+            "interval" => {
+                // An interval's fields or precision have no spelling in the schema language.
+                if typmod >= 0 {
                     notes.push(format!(
                         "column `{table}.{column}` is `{formatted}`: read without its precision or fields"
                     ));
                 }
-                match base_name.as_str() {
-                    "time" => ColumnType::Time,
-                    "timestamp" => ColumnType::Timestamp,
-                    "timestamptz" => ColumnType::Timestamptz,
-                    _ => ColumnType::Interval,
-                }
+                ColumnType::Interval
             }
             _ => other(external),
         }

@@ -248,3 +248,108 @@ impl Validator<'_> {
         ok
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::schema::{Deferrable, IndexKey, load_str};
+
+    const TABLE: &str = "[tables.t]\nmodel = \"T\"\ncolumns = { id = \"bigint\", a = \"text\", b = { type = \"text\", nullable = true } }\n";
+
+    fn codes(indexes: &str) -> Vec<String> {
+        match load_str("s.toml", &format!("{TABLE}{indexes}")) {
+            Ok(_) => Vec::new(),
+            Err(e) => e.iter().map(|d| d.code.to_string()).collect(),
+        }
+    }
+
+    #[test]
+    fn keys_and_constraint_options_are_read() {
+        let s = load_str(
+            "s.toml",
+            &format!(
+                "{TABLE}[[tables.t.indexes]]\nname = \"t_x\"\ncolumns = [{{ expr = \"lower(a)\" }}, {{ column = \"b\", desc = true, nulls = \"last\", opclass = \"text_pattern_ops\", collation = \"C\" }}, \"id\"]\ninclude = [\"b\"]\n\
+                 [[tables.t.indexes]]\ncolumns = [\"a\"]\nconstraint = true\ndeferrable = \"initially deferred\"\nnulls_not_distinct = true\n\
+                 [[tables.t.indexes]]\ncolumns = [{{ column = \"id\", nulls = \"last\" }}]\n"
+            ),
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        let t = &s.tables[0];
+        let x = &t.indexes[0];
+        assert_eq!(x.columns, ["lower(a)", "b", "id"]);
+        assert!(x.key(0).expression);
+        assert_eq!(
+            x.key(1),
+            IndexKey {
+                expression: false,
+                desc: true,
+                nulls_first: false,
+                opclass: Some("text_pattern_ops".into()),
+                collation: Some("C".into()),
+            }
+        );
+        assert!(x.key(2).is_plain());
+        assert_eq!(x.include, ["b"]);
+        assert!(!x.is_key(), "an expression index is no foreign-key target");
+        let c = &t.indexes[1];
+        assert_eq!(c.name, "t_a_key");
+        assert!(c.unique && c.constraint && c.nulls_not_distinct);
+        assert_eq!(c.deferrable, Deferrable::InitiallyDeferred);
+        // `nulls = "last"` ascending is the default: the key is plain, and `keys` empty.
+        assert!(t.indexes[2].keys.is_empty());
+        // What is read prints back as itself.
+        let printed = crate::schema::print::to_toml(&s);
+        assert_eq!(load_str("p.toml", &printed).ok(), Some(s), "{printed}");
+    }
+
+    #[test]
+    fn options_that_do_not_go_together_are_refused() {
+        for (indexes, code) in [
+            (
+                "[[tables.t.indexes]]\ncolumns = [{ expr = \"lower(a)\" }]\n",
+                "unnamed-expression-index",
+            ),
+            (
+                "[[tables.t.indexes]]\ncolumns = [\"a\"]\nnulls_not_distinct = true\n",
+                "nulls-not-distinct-not-unique",
+            ),
+            (
+                "[[tables.t.indexes]]\ncolumns = [\"a\"]\nunique = true\ndeferrable = \"initially deferred\"\n",
+                "deferrable-index",
+            ),
+            (
+                "[[tables.t.indexes]]\ncolumns = [\"a\"]\nconstraint = true\nunique = false\n",
+                "constraint-not-unique",
+            ),
+            (
+                "[[tables.t.indexes]]\ncolumns = [{ column = \"a\", desc = true }]\nconstraint = true\n",
+                "constraint-index-options",
+            ),
+            (
+                "[[tables.t.indexes]]\nname = \"t_x\"\ncolumns = [{ expr = \"lower(nope)\" }]\n",
+                "unknown-column",
+            ),
+            (
+                "[[tables.t.indexes]]\ncolumns = [\"a\"]\ninclude = [\"nope\"]\n",
+                "unknown-column",
+            ),
+            (
+                "[[tables.t.indexes]]\ncolumns = [{ column = \"a\", nulls = \"middle\" }]\n",
+                "bad-nulls",
+            ),
+            (
+                "[[tables.t.indexes]]\ncolumns = [\"a\"]\nconstraint = true\ndeferrable = \"later\"\n",
+                "bad-deferrable",
+            ),
+            (
+                "[[tables.t.indexes]]\ncolumns = [{ column = \"a\", expr = \"lower(a)\" }]\n",
+                "index-key-twice",
+            ),
+        ] {
+            let got = codes(indexes);
+            assert!(
+                got.iter().any(|c| c == code),
+                "{indexes}: expected {code}, got {got:?}"
+            );
+        }
+    }
+}
