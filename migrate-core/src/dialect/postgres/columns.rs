@@ -128,6 +128,20 @@ pub(super) fn rename(cx: &mut Cx<'_>, table: &str, old: &str, new: &str) {
         ident(old),
         ident(new)
     ));
+    // An identity's sequence keeps its name in PostgreSQL: renamed after the column too.
+    let declared = cx
+        .to
+        .tables
+        .iter()
+        .find(|t| t.name == table || t.renamed_from.as_deref() == Some(table))
+        .and_then(|t| t.column(new));
+    if declared.is_some_and(|c| c.identity.is_some() && c.identity_options.sequence.is_none()) {
+        cx.tx(format!(
+            "ALTER SEQUENCE IF EXISTS {} RENAME TO {}",
+            ident(&crate::schema::names::identity_sequence(table, old)),
+            ident(&crate::schema::names::identity_sequence(table, new))
+        ));
+    }
 }
 
 /// `Change::AlterColumnType`: a direct cast where PostgreSQL has one, through text otherwise;
