@@ -16,7 +16,7 @@ use migrate_core::db::Connection;
 use migrate_core::diff::diff;
 use migrate_core::introspect::{self, Options, canonical_literals, canonical_order, normalize_for};
 use migrate_core::schema::print::to_toml;
-use migrate_core::schema::{Deferrable, Schema, check_for, load_str};
+use migrate_core::schema::{Deferrable, Schema, load_str, load_str_for};
 use migrate_core::sql::{Unit, render};
 use migrate_tests::{apply, pg::TestDb, sqlite::TestFile};
 
@@ -335,7 +335,8 @@ async fn build_sqlite(schema: &Schema) -> TestFile {
 
 #[tokio::test(flavor = "current_thread")]
 async fn index_keys_collations_and_unique_constraints_round_trip_on_sqlite() {
-    let declared = check_for(schema(SQLITE), Dialect::Sqlite).unwrap_or_else(|e| panic!("{e}"));
+    let declared =
+        load_str_for("schema.toml", SQLITE, Dialect::Sqlite).unwrap_or_else(|e| panic!("{e}"));
     let file = build_sqlite(&declared).await;
     let live = read(&file.url).await;
     assert_same(&live, &normalize_for(Dialect::Sqlite, &declared));
@@ -349,16 +350,14 @@ async fn index_keys_collations_and_unique_constraints_round_trip_on_sqlite() {
 
 #[test]
 fn what_sqlite_lacks_is_refused_naming_the_dialect() {
-    let declared = schema(
-        "[tables.t]\nmodel = \"T\"\n[tables.t.columns]\n\
+    let text = "[tables.t]\nmodel = \"T\"\n[tables.t.columns]\n\
          id = { type = \"bigint\", primary_key = true, identity = { start = 10 } }\n\
          a = \"text\"\nb = { type = \"text\", nullable = true }\n\
          [[tables.t.indexes]]\nname = \"t_a\"\ncolumns = [{ column = \"a\", opclass = \"text_pattern_ops\" }]\ninclude = [\"b\"]\n\
          [[tables.t.indexes]]\ncolumns = [\"b\"]\nconstraint = true\ndeferrable = \"initially deferred\"\nnulls_not_distinct = true\n\
-         [[tables.t.indexes]]\nname = \"t_nulls\"\ncolumns = [{ column = \"a\", nulls = \"first\" }]\n",
-    );
-    assert!(check_for(declared.clone(), Dialect::Postgres).is_ok());
-    let err = check_for(declared, Dialect::Sqlite)
+         [[tables.t.indexes]]\nname = \"t_nulls\"\ncolumns = [{ column = \"a\", nulls = \"first\" }]\n";
+    assert!(load_str_for("schema.toml", text, Dialect::Postgres).is_ok());
+    let err = load_str_for("schema.toml", text, Dialect::Sqlite)
         .expect_err("refused")
         .to_string();
     for needle in [

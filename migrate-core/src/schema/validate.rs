@@ -2,10 +2,12 @@
 
 mod checks;
 mod columns;
+mod families;
 mod foreign_keys;
 mod indexes;
 mod keys;
 mod namespaces;
+mod objects;
 mod table;
 
 use std::collections::{HashMap, HashSet};
@@ -38,6 +40,21 @@ pub(crate) fn validate(raw: &RawSchema, diags: &mut Diagnostics) -> Schema {
         external_types: raw.external_types.iter().map(|d| d.value.clone()).collect(),
     };
     v.run(raw)
+}
+
+/// What `dialect` cannot hold of a valid schema: its views, functions and triggers
+/// ([`objects::for_dialect`], each at its place), then what the dialect itself refuses of the
+/// tables ([`crate::dialect::DialectOps::refuse`]: an operator class on SQLite, say).
+pub(crate) fn for_dialect(
+    raw: &RawSchema,
+    schema: &Schema,
+    dialect: Dialect,
+    diags: &mut Diagnostics,
+) {
+    objects::for_dialect(raw, dialect, diags);
+    for d in dialect.ops().refuse(schema) {
+        diags.push(d);
+    }
 }
 
 struct Validator<'d> {
@@ -234,7 +251,11 @@ impl Validator<'_> {
                 self.text("enum comment", c);
             }
         }
-        for t in &raw.tables {
+        for t in raw
+            .tables
+            .iter()
+            .chain(raw.families.iter().map(|f| &f.template))
+        {
             if let Some(c) = &t.comment {
                 self.text("table comment", c);
             }
@@ -499,6 +520,21 @@ impl Validator<'_> {
         extensions.sort();
         extensions.dedup();
         schema.extensions = extensions;
+        self.objects(raw, &mut schema);
+        schema.families = self.families(raw, &schema);
+        for f in &raw.families {
+            if let Some(t) = table_seen.get(f.template.name.value.as_str()) {
+                self.push(
+                    Diagnostic::new(
+                        "name-clash",
+                        format!("family `{}` has the same name as a table", f.template.name.value),
+                    )
+                    .at(f.template.name.loc.clone())
+                    .related(t.name.loc.clone(), "table declared here")
+                    .help("give the family a name of its own (its members are named by its `pattern`)"),
+                );
+            }
+        }
         schema
     }
 

@@ -19,6 +19,7 @@ mod expand;
 mod indexes;
 mod keys;
 mod lex;
+mod objects;
 mod quote;
 mod render;
 mod split;
@@ -45,6 +46,8 @@ mod recovery;
 mod scratch;
 #[cfg(feature = "postgres")]
 pub mod introspect;
+#[cfg(feature = "postgres")]
+mod introspect_objects;
 
 use crate::diff::phased::{Phased, PhasedSql};
 use crate::diff::{Change, Diff};
@@ -61,6 +64,17 @@ use super::{Capability, Dialect, DialectOps, EnumStorage, Execution, SqlxEnum};
 pub struct Postgres;
 
 impl DialectOps for Postgres {
+    fn family_statement(&self, sql: &str) -> String {
+        crate::family::guard(
+            sql,
+            Dialect::Postgres,
+            crate::family::Guards {
+                columns: true,
+                in_transaction: true,
+            },
+        )
+    }
+
     fn dialect(&self) -> Dialect {
         Dialect::Postgres
     }
@@ -86,7 +100,8 @@ impl DialectOps for Postgres {
             Capability::PostgresSql
             | Capability::Schemas
             | Capability::NoTransactionFiles
-            | Capability::CopyStdio => true,
+            | Capability::CopyStdio
+            | Capability::Routines => true,
             Capability::LimitedAlterTable | Capability::RestrictedDropColumn => false,
         }
     }

@@ -13,6 +13,7 @@
 
 mod defs;
 mod lex;
+mod objects;
 mod rebuild;
 mod refuse;
 mod render;
@@ -36,6 +37,8 @@ mod fk_scope;
 mod lock;
 #[cfg(feature = "sqlite")]
 pub mod introspect;
+#[cfg(feature = "sqlite")]
+mod read_objects;
 
 use crate::diff::Diff;
 use crate::safety::SafetyCode;
@@ -51,6 +54,18 @@ use super::{Capability, Dialect, DialectOps, EnumStorage, Execution, SqlxEnum};
 pub struct Sqlite;
 
 impl DialectOps for Sqlite {
+    fn family_statement(&self, sql: &str) -> String {
+        // SQLite's ALTER TABLE has no IF [NOT] EXISTS; its indexes do.
+        crate::family::guard(
+            sql,
+            Dialect::Sqlite,
+            crate::family::Guards {
+                columns: false,
+                in_transaction: true,
+            },
+        )
+    }
+
     fn dialect(&self) -> Dialect {
         Dialect::Sqlite
     }
@@ -73,7 +88,8 @@ impl DialectOps for Sqlite {
             Capability::PostgresSql
             | Capability::Schemas
             | Capability::NoTransactionFiles
-            | Capability::CopyStdio => false,
+            | Capability::CopyStdio
+            | Capability::Routines => false,
         }
     }
 

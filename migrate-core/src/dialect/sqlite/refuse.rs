@@ -7,7 +7,8 @@ use crate::schema::{Deferrable, Index, Schema};
 /// Every declaration of `schema` SQLite has no equivalent for.
 pub(super) fn refuse(schema: &Schema) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    for t in &schema.tables {
+    let family_templates = schema.families.iter().map(|f| &f.template);
+    for t in schema.tables.iter().chain(family_templates) {
         for ix in &t.indexes {
             for (what, fix) in index_problems(ix) {
                 out.push(
