@@ -67,3 +67,31 @@ fn index_problems(ix: &Index) -> Vec<(&'static str, &'static str)> {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::config::Dialect;
+    use crate::schema::load_str_for;
+
+    #[test]
+    fn a_family_template_is_refused_as_a_table_is() {
+        let text = r#"
+[families.events]
+model = "Event"
+pattern = "events_{app}"
+[families.events.columns]
+id = { type = "bigint", primary_key = true }
+name = "text"
+[[families.events.indexes]]
+columns = [{ column = "name", opclass = "text_pattern_ops" }]
+"#;
+        assert!(load_str_for("s.toml", text, Dialect::Postgres).is_ok());
+        let e = load_str_for("s.toml", text, Dialect::Sqlite)
+            .expect_err("refused")
+            .to_string();
+        assert!(
+            e.contains("index `events_name_idx` of `events` has an operator class (`opclass`)"),
+            "{e}"
+        );
+    }
+}
