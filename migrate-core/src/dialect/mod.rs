@@ -94,6 +94,14 @@ pub trait DialectOps: fmt::Debug + Sync {
 
     // ---- rendering a diff ----
 
+    /// What `schema` declares that this database cannot hold (an operator class on SQLite),
+    /// each a diagnostic naming the object, the dialect and the fix. Empty, the default, when
+    /// the dialect holds every declaration.
+    fn refuse(&self, schema: &Schema) -> Vec<crate::diagnostic::Diagnostic> {
+        let _ = schema;
+        Vec::new()
+    }
+
     /// The SQL of every change of `diff`, in order, each statement in its [`Stage`].
     fn render(&self, diff: &Diff, from: &Schema, to: &Schema) -> Rendered;
 

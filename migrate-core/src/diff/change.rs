@@ -134,6 +134,30 @@ pub enum Change {
         /// After the change.
         to: Option<crate::schema::Identity>,
     },
+    /// A column's collation changes (`collation = "C"`).
+    SetCollation {
+        /// The table.
+        table: String,
+        /// The column.
+        column: String,
+        /// The column's type (PostgreSQL changes a collation with `TYPE … COLLATE`).
+        ty: crate::schema::ColumnType,
+        /// Before the change; `None`, the type's.
+        from: Option<String>,
+        /// After the change.
+        to: Option<String>,
+    },
+    /// The options of an identity column's sequence change (`identity = { start = 1000 }`).
+    SetIdentityOptions {
+        /// The table.
+        table: String,
+        /// The column.
+        column: String,
+        /// Before the change.
+        from: crate::schema::IdentityOptions,
+        /// After the change.
+        to: crate::schema::IdentityOptions,
+    },
     /// `COMMENT ON COLUMN`.
     SetColumnComment {
         /// The table.
@@ -281,6 +305,8 @@ impl Change {
             | SetNotNull { table, .. }
             | SetDefault { table, .. }
             | SetIdentity { table, .. }
+            | SetCollation { table, .. }
+            | SetIdentityOptions { table, .. }
             | SetColumnComment { table, .. }
             | AddPrimaryKey { table, .. }
             | DropPrimaryKey { table, .. }
@@ -355,6 +381,18 @@ impl Change {
                 Some(i) => format!("make {} an identity ({})", col(table, column), i.as_str()),
                 None => format!("drop the identity of {}", col(table, column)),
             },
+            SetCollation {
+                table, column, to, ..
+            } => match to {
+                Some(c) => format!("set the collation of {} to `{c}`", col(table, column)),
+                None => format!(
+                    "reset the collation of {} to its type's",
+                    col(table, column)
+                ),
+            },
+            SetIdentityOptions { table, column, .. } => {
+                format!("change the identity options of {}", col(table, column))
+            }
             SetColumnComment { table, column, .. } => {
                 format!("set the comment of {}", col(table, column))
             }
@@ -416,7 +454,9 @@ impl Change {
             | DropNotNull { table, column }
             | SetNotNull { table, column, .. }
             | SetDefault { table, column, .. }
-            | SetIdentity { table, column, .. } => format!("alter_{table}_{column}"),
+            | SetIdentity { table, column, .. }
+            | SetCollation { table, column, .. }
+            | SetIdentityOptions { table, column, .. } => format!("alter_{table}_{column}"),
             SetColumnComment { table, column, .. } => format!("comment_{table}_{column}"),
             AddPrimaryKey { table, .. } | DropPrimaryKey { table, .. } => {
                 format!("alter_{table}_primary_key")

@@ -220,6 +220,27 @@ fn drift_line(c: &Change, live: &Schema) -> Option<String> {
             from.map_or("none", Identity::as_str),
             to.map_or("none", Identity::as_str)
         ),
+        Change::SetCollation {
+            table,
+            column,
+            from,
+            to,
+            ..
+        } => format!(
+            "{} has the collation {}, expected {}",
+            col(table, column),
+            from.as_deref().unwrap_or("of its type"),
+            to.as_deref().unwrap_or("of its type")
+        ),
+        Change::SetIdentityOptions {
+            table,
+            column,
+            from,
+            to,
+        } => format!(
+            "{} has the identity options {from:?}, expected {to:?}",
+            col(table, column)
+        ),
         Change::SetColumnComment {
             table,
             column,

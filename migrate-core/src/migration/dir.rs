@@ -993,6 +993,8 @@ mod tests {
                     backfill: None,
                     strategy: None,
                     generated: None,
+                    collation: None,
+                    identity_options: Default::default(),
                 }],
                 primary_key: Some(PrimaryKey {
                     name: "pets_pkey".into(),

@@ -253,6 +253,8 @@ fn assess_one(cx: &Cx<'_>, change: &Change) -> Assessment {
         | Change::SetTableComment { .. }
         | Change::DropNotNull { .. }
         | Change::SetDefault { .. }
+        | Change::SetCollation { .. }
+        | Change::SetIdentityOptions { .. }
         | Change::SetColumnComment { .. }
         | Change::DropPrimaryKey { .. }
         | Change::RenameConstraint { .. }

@@ -11,11 +11,14 @@ use std::sync::Arc;
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
+mod identity;
+mod indexes;
 mod objects;
 
+pub(crate) use indexes::RawIndexKey;
 pub(crate) use objects::{RawFunction, RawTrigger, RawView};
 
-use super::model::{FkAction, Identity, IndexMethod, Strategy};
+use super::model::{Deferrable, FkAction, Identity, IndexMethod, Strategy};
 use crate::diagnostic::{Diagnostic, Diagnostics, Location, SourceFile, did_you_mean};
 
 /// A value with the place it was written.
@@ -58,6 +61,9 @@ pub(crate) struct RawColumn {
     pub(crate) backfill: Option<SpStr>,
     pub(crate) strategy: Option<Sp<Strategy>>,
     pub(crate) generated: Option<SpStr>,
+    pub(crate) collation: Option<SpStr>,
+    /// The options of `identity = { ... }`.
+    pub(crate) identity_options: Option<Sp<crate::schema::model::IdentityOptions>>,
 }
 
 #[derive(Debug, Clone)]
@@ -82,6 +88,12 @@ pub(crate) struct RawIndex {
     pub(crate) unique: Option<Sp<bool>>,
     pub(crate) predicate: Option<SpStr>,
     pub(crate) method: Option<Sp<IndexMethod>>,
+    /// Each key's options, one per entry of `columns`.
+    pub(crate) keys: Vec<RawIndexKey>,
+    pub(crate) include: Option<Sp<Vec<SpStr>>>,
+    pub(crate) nulls_not_distinct: Option<Sp<bool>>,
+    pub(crate) constraint: Option<Sp<bool>>,
+    pub(crate) deferrable: Option<Sp<Deferrable>>,
 }
 
 #[derive(Debug, Clone)]
@@ -249,6 +261,7 @@ const COLUMN_KEYS: &[&str] = &[
     "backfill",
     "strategy",
     "generated",
+    "collation",
 ];
 const FK_KEYS: &[&str] = &[
     "constraint",
@@ -259,7 +272,17 @@ const FK_KEYS: &[&str] = &[
     "on_delete_columns",
 ];
 const FK_REF_KEYS: &[&str] = &["table", "columns"];
-const INDEX_KEYS: &[&str] = &["name", "columns", "unique", "where", "method"];
+const INDEX_KEYS: &[&str] = &[
+    "name",
+    "columns",
+    "unique",
+    "where",
+    "method",
+    "include",
+    "nulls_not_distinct",
+    "constraint",
+    "deferrable",
+];
 const CHECK_KEYS: &[&str] = &["name", "expr"];
 
 /// Lists the `.toml` files a schema path names: the file itself, or a directory's files sorted by name.
@@ -988,6 +1011,8 @@ impl Cx<'_> {
             backfill: None,
             strategy: None,
             generated: None,
+            collation: None,
+            identity_options: None,
         };
         // Shorthand: `name = "text"`.
         if let DeValue::String(s) = entry.1.get_ref() {
@@ -1010,7 +1035,15 @@ impl Cx<'_> {
                 "primary_key" => c.primary_key = self.boolean(item),
                 "unique" => c.unique = self.boolean(item),
                 "default" => c.default = self.default_value(item),
-                "identity" => c.identity = self.identity(item),
+                "identity" => match item.1.get_ref() {
+                    DeValue::Table(body) => {
+                        if let Some((id, options)) = self.identity_table(item, body) {
+                            c.identity = Some(id);
+                            c.identity_options = Some(options);
+                        }
+                    }
+                    _ => c.identity = self.identity(item),
+                },
                 "references" => c.references = self.string(item, "references = \"table.column\""),
                 "constraint" => {
                     c.constraint = self.string(item, "constraint = \"cats_pet_id_fkey\"")
@@ -1027,6 +1060,7 @@ impl Cx<'_> {
                 "generated" => {
                     c.generated = self.string(item, "generated = \"quantity * unit_price\"")
                 }
+                "collation" => c.collation = self.string(item, "collation = \"C\""),
                 _ => {}
             }
         }
@@ -1134,12 +1168,21 @@ impl Cx<'_> {
             unique: None,
             predicate: None,
             method: None,
+            keys: Vec::new(),
+            include: None,
+            nulls_not_distinct: None,
+            constraint: None,
+            deferrable: None,
         };
         for item in body.iter() {
             match item.0.get_ref().as_ref() {
                 "name" => ix.name = self.string(item, "name = \"pets_name_idx\""),
+                "include" => ix.include = self.strings(item, "include = [\"title\"]"),
+                "nulls_not_distinct" => ix.nulls_not_distinct = self.boolean(item),
+                "constraint" => ix.constraint = self.boolean(item),
+                "deferrable" => ix.deferrable = self.deferrable(item),
                 "columns" => {
-                    if let Some(v) = self.strings(item, "columns = [\"name\"]") {
+                    if let Some(v) = self.index_keys(table, item) {
                         if v.value.is_empty() {
                             self.diags.push(
                                 Diagnostic::new(
@@ -1150,7 +1193,7 @@ impl Cx<'_> {
                                 .help("list the indexed columns, e.g. `columns = [\"name\"]`"),
                             );
                         }
-                        ix.columns = v.value;
+                        (ix.columns, ix.keys) = v.value.into_iter().unzip();
                     }
                 }
                 "unique" => ix.unique = self.boolean(item),

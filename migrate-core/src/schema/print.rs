@@ -23,7 +23,7 @@
 use std::fmt::Write as _;
 
 use super::model::{
-    Column, Enum, FkAction, ForeignKey, Identity, Index, IndexMethod, Schema, Table,
+    Column, Deferrable, Enum, FkAction, ForeignKey, Identity, Index, IndexMethod, Schema, Table,
 };
 use super::names;
 
@@ -243,12 +243,23 @@ fn print_section(out: &mut String, t: &Table, section: &str, head: &str) {
 
     for ix in &t.indexes[plan.shorthand_indexes..] {
         let _ = writeln!(out, "\n[[{name}.indexes]]");
-        if ix.name != derived_index_name(t, ix) {
+        if ix.name != derived_index_name(t, ix) || ix.has_expressions() {
             let _ = writeln!(out, "name = {}", string(&ix.name));
         }
-        let _ = writeln!(out, "columns = {}", string_array(&ix.columns));
-        if ix.unique {
+        let _ = writeln!(out, "columns = {}", index_columns(ix));
+        if ix.constraint {
+            out.push_str("constraint = true\n");
+        } else if ix.unique {
             out.push_str("unique = true\n");
+        }
+        if !ix.include.is_empty() {
+            let _ = writeln!(out, "include = {}", string_array(&ix.include));
+        }
+        if ix.nulls_not_distinct {
+            out.push_str("nulls_not_distinct = true\n");
+        }
+        if ix.deferrable != Deferrable::No {
+            let _ = writeln!(out, "deferrable = {}", string(ix.deferrable.as_str()));
         }
         if let Some(p) = &ix.predicate {
             let _ = writeln!(out, "where = {}", string(p));
@@ -265,6 +276,71 @@ fn print_section(out: &mut String, t: &Table, section: &str, head: &str) {
     }
 }
 
+/// An index's `columns`: names, and an inline table for each key with an expression or options
+/// (`{ column = "created_at", desc = true }`, `{ expr = "lower(email)" }`).
+fn index_columns(ix: &Index) -> String {
+    if ix.keys.is_empty() {
+        return string_array(&ix.columns);
+    }
+    let items: Vec<String> = ix
+        .columns
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            let k = ix.key(i);
+            if k.is_plain() {
+                return string(c);
+            }
+            let mut parts = vec![format!(
+                "{} = {}",
+                if k.expression { "expr" } else { "column" },
+                string(c)
+            )];
+            if k.desc {
+                parts.push("desc = true".into());
+            }
+            if k.nulls_differ() {
+                let nulls = if k.nulls_first { "first" } else { "last" };
+                parts.push(format!("nulls = {}", string(nulls)));
+            }
+            if let Some(o) = &k.opclass {
+                parts.push(format!("opclass = {}", string(o)));
+            }
+            if let Some(c) = &k.collation {
+                parts.push(format!("collation = {}", string(c)));
+            }
+            format!("{{ {} }}", parts.join(", "))
+        })
+        .collect();
+    format!("[{}]", items.join(", "))
+}
+
+/// `{ generated = "always", start = 1000, increment = 10 }`.
+fn identity_table(id: Identity, o: &crate::schema::IdentityOptions) -> String {
+    let mut parts = Vec::new();
+    if id == Identity::Always {
+        parts.push(format!("generated = {}", string(id.as_str())));
+    }
+    for (k, v) in [
+        ("start", o.start),
+        ("increment", o.increment),
+        ("min", o.min),
+        ("max", o.max),
+        ("cache", o.cache),
+    ] {
+        if let Some(v) = v {
+            parts.push(format!("{k} = {v}"));
+        }
+    }
+    if o.cycle {
+        parts.push("cycle = true".into());
+    }
+    if let Some(seq) = &o.sequence {
+        parts.push(format!("sequence = {}", string(seq)));
+    }
+    format!("{{ {} }}", parts.join(", "))
+}
+
 /// A column's inline table: `{ type = "uuid", primary_key = true }`.
 fn column_body(t: &Table, plan: &Plan<'_>, c: &Column) -> String {
     let mut parts: Vec<String> = vec![format!("type = {}", string(&c.ty.to_string()))];
@@ -272,6 +348,10 @@ fn column_body(t: &Table, plan: &Plan<'_>, c: &Column) -> String {
         parts.push("primary_key = true".into());
     }
     match c.identity {
+        Some(id) if !c.identity_options.is_default() => parts.push(format!(
+            "identity = {}",
+            identity_table(id, &c.identity_options)
+        )),
         Some(Identity::ByDefault) => parts.push("identity = true".into()),
         Some(Identity::Always) => {
             parts.push(format!("identity = {}", string(Identity::Always.as_str())))
@@ -283,6 +363,9 @@ fn column_body(t: &Table, plan: &Plan<'_>, c: &Column) -> String {
     }
     if let Some(d) = &c.default {
         parts.push(format!("default = {}", string(d)));
+    }
+    if let Some(coll) = &c.collation {
+        parts.push(format!("collation = {}", string(coll)));
     }
     if t.indexes[..plan.shorthand_indexes]
         .iter()
@@ -427,6 +510,7 @@ mod tests {
             unique,
             predicate: None,
             method: IndexMethod::Btree,
+            ..Index::default()
         }
     }
 

@@ -42,9 +42,19 @@ pub(crate) fn validate(raw: &RawSchema, diags: &mut Diagnostics) -> Schema {
     v.run(raw)
 }
 
-/// What `dialect` cannot hold of a valid schema: [`objects::for_dialect`].
-pub(crate) fn for_dialect(raw: &RawSchema, dialect: Dialect, diags: &mut Diagnostics) {
+/// What `dialect` cannot hold of a valid schema: its views, functions and triggers
+/// ([`objects::for_dialect`], each at its place), then what the dialect itself refuses of the
+/// tables ([`crate::dialect::DialectOps::refuse`]: an operator class on SQLite, say).
+pub(crate) fn for_dialect(
+    raw: &RawSchema,
+    schema: &Schema,
+    dialect: Dialect,
+    diags: &mut Diagnostics,
+) {
     objects::for_dialect(raw, dialect, diags);
+    for d in dialect.ops().refuse(schema) {
+        diags.push(d);
+    }
 }
 
 struct Validator<'d> {

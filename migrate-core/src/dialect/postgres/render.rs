@@ -243,6 +243,19 @@ fn change_sql(change: &Change, from: &Schema, to: &Schema, out: &mut Vec<Stateme
             to: new,
             ..
         } => columns::set_default(cx, table, column, new.as_deref()),
+        Change::SetCollation {
+            table,
+            column,
+            ty,
+            to,
+            ..
+        } => columns::set_collation(cx, table, column, ty, to.as_deref()),
+        Change::SetIdentityOptions {
+            table,
+            column,
+            from,
+            to,
+        } => columns::set_identity_options(cx, table, column, from, to),
         Change::SetIdentity {
             table,
             column,

@@ -15,6 +15,7 @@ impl Differ {
             .iter()
             .map(|ix| Index {
                 columns: map_cols(&ix.columns),
+                include: map_cols(&ix.include),
                 ..ix.clone()
             })
             .collect();

@@ -389,7 +389,7 @@ pub(crate) fn for_dialect(
     let title = ops.title();
     let mut err = |loc: &Location, message: String, help: String| {
         diags.push(
-            Diagnostic::new("unsupported-object", message)
+            Diagnostic::new("unsupported-by-dialect", message)
                 .at(loc.clone())
                 .help(help),
         );
