@@ -168,6 +168,8 @@ pub enum Capability {
     /// `DROP COLUMN` fails when the column is a key, UNIQUE, indexed, referenced, or used by a
     /// view, trigger, CHECK or generated column.
     RestrictedDropColumn,
+    /// Declarative partitioning: `PARTITION BY`, partitions attached and detached.
+    Partitioning,
 }
 
 /// How a dialect carries out a key, index or constraint added to a table with rows (the safety

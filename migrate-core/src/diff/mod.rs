@@ -113,7 +113,12 @@ impl Differ {
         let mut pairs: Vec<TablePair<'_>> = Vec::new();
         let mut created: Vec<&Table> = Vec::new();
         let mut matched_old: HashSet<&str> = HashSet::new();
+        // A partition detached and declared as a table of its own exists already.
+        let kept = table::detached_and_kept(from, to);
         for new in &to.tables {
+            if kept.contains(&new.name.as_str()) {
+                continue;
+            }
             let old = from.table(&new.name).or_else(|| {
                 new.renamed_from
                     .as_deref()
@@ -164,7 +169,7 @@ impl Differ {
                     to: p.new.name.clone(),
                 });
             }
-            self.table(p, &renamed, &dropped_keys);
+            self.table(p, &renamed, &dropped_keys, to);
         }
 
         self.create_tables(&created, &kept_keys);

@@ -12,6 +12,8 @@ pub mod expr;
 pub mod load;
 pub mod model;
 pub mod names;
+pub mod partition;
+mod partition_print;
 pub mod print;
 pub mod types;
 pub mod validate;

@@ -192,6 +192,9 @@ fn print_table(out: &mut String, t: &Table) {
     if let Some(st) = t.strategy {
         let _ = writeln!(out, "strategy = {}", string(st.as_str()));
     }
+    if let Some(p) = &t.partitioning {
+        super::partition_print::header(out, p);
+    }
     if t.columns.is_empty() {
         // A table without columns says so: a missing `columns` is a mistake.
         let _ = writeln!(out, "columns = {{}}");
@@ -255,6 +258,10 @@ fn print_table(out: &mut String, t: &Table) {
         let _ = writeln!(out, "\n[[tables.{name}.checks]]");
         let _ = writeln!(out, "name = {}", string(&ck.name));
         let _ = writeln!(out, "expr = {}", string(&ck.expr));
+    }
+
+    if let Some(p) = &t.partitioning {
+        super::partition_print::partitions(out, &t.name, p);
     }
 }
 

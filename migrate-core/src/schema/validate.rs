@@ -6,6 +6,7 @@ mod foreign_keys;
 mod indexes;
 mod keys;
 mod namespaces;
+mod partitions;
 mod table;
 
 use std::collections::{HashMap, HashSet};
@@ -439,6 +440,7 @@ impl Validator<'_> {
             table.foreign_keys = fks;
         }
         self.relation_names(&unique_tables, &schema, &index_locs);
+        self.partition_names(&unique_tables);
 
         // A table renamed from a table that is still declared: the rename cannot happen.
         for t in &unique_tables {

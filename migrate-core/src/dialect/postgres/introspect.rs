@@ -9,7 +9,8 @@
 //!    which names columns), comment;
 //! 4. constraints: primary keys, unique constraints, foreign keys, checks (`pg_get_expr`);
 //! 5. indexes: columns, method, uniqueness, predicate, and what makes one unrepresentable
-//!    (expressions, `INCLUDE`, `DESC`, a non-default operator class or collation).
+//!    (expressions, `INCLUDE`, `DESC`, a non-default operator class or collation);
+//! 6. partitioned tables: the partition key and each partition's bound (`partitions_read.rs`).
 //!
 //! Objects that belong to an extension, the history table, and the temporary NOT NULL checks a
 //! migration creates and drops again are left out. Expressions come back in PostgreSQL's
@@ -30,7 +31,7 @@ use crate::schema::{
 };
 
 /// How many catalog queries `introspect` runs, whatever the number of tables.
-pub const QUERIES: usize = 5;
+pub const QUERIES: usize = 6;
 
 /// Not a member of an extension.
 const NOT_EXTENSION: &str = "NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend d \
@@ -515,6 +516,11 @@ async fn read(conn: &mut PgConnection, opts: &Options) -> Result<Introspected, D
                 method,
             });
     }
+
+    // 6. Partitioned tables and their partitions.
+    let mut by_oid: HashMap<i64, &mut Table> =
+        tables.iter_mut().map(|(oid, i)| (*oid, &mut i.table)).collect();
+    super::partitions_read::read(conn, &oids, &mut by_oid, &mut notes).await?;
 
     external.sort();
     let mut schema = Schema {

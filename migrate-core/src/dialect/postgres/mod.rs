@@ -19,6 +19,7 @@ mod expand;
 mod indexes;
 mod keys;
 mod lex;
+mod partitions;
 mod quote;
 mod render;
 mod split;
@@ -45,6 +46,8 @@ mod recovery;
 mod scratch;
 #[cfg(feature = "postgres")]
 pub mod introspect;
+#[cfg(feature = "postgres")]
+mod partitions_read;
 
 use crate::diff::phased::{Phased, PhasedSql};
 use crate::diff::{Change, Diff};
@@ -86,7 +89,8 @@ impl DialectOps for Postgres {
             Capability::PostgresSql
             | Capability::Schemas
             | Capability::NoTransactionFiles
-            | Capability::CopyStdio => true,
+            | Capability::CopyStdio
+            | Capability::Partitioning => true,
             Capability::LimitedAlterTable | Capability::RestrictedDropColumn => false,
         }
     }

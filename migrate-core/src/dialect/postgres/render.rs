@@ -2,7 +2,7 @@
 //! for its kind (in `enums.rs`, `tables.rs`, `columns.rs`, `keys.rs`, `indexes.rs`), each writing
 //! through a [`Cx`].
 
-use super::{columns, enums, indexes, keys, tables};
+use super::{columns, enums, indexes, keys, partitions, tables};
 use crate::diff::{Change, Diff};
 use crate::schema::{Column, ColumnType, Schema, Table};
 use crate::sql::{Batch, Rendered, Statement, ident};
@@ -282,6 +282,12 @@ fn change_sql(change: &Change, from: &Schema, to: &Schema, out: &mut Vec<Stateme
             existing_table,
         } => indexes::create(cx, table, index, *existing_table),
         Change::DropIndex { table, index } => indexes::drop(cx, table, index),
+        Change::AttachPartition { table, partition } => partitions::attach(cx, table, partition),
+        Change::DetachPartition {
+            table,
+            partition,
+            has_default,
+        } => partitions::detach(cx, table, partition, *has_default),
     }
 }
 

@@ -72,7 +72,8 @@ impl DialectOps for Sqlite {
             Capability::PostgresSql
             | Capability::Schemas
             | Capability::NoTransactionFiles
-            | Capability::CopyStdio => false,
+            | Capability::CopyStdio
+            | Capability::Partitioning => false,
         }
     }
 

@@ -6,11 +6,14 @@ mod columns;
 mod foreign_keys;
 mod indexes;
 mod key;
+mod partitions;
+
+pub(super) use partitions::detached_and_kept;
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 
 use super::{Change, Differ, TablePair};
-use crate::schema::Table;
+use crate::schema::{Schema, Table};
 use crate::schema::expr::column_references;
 
 /// What the parts of a table's diff share: the table before and after, and what happened to its
@@ -55,6 +58,7 @@ impl Differ {
         p: &TablePair<'_>,
         renamed: &HashMap<&str, &str>,
         dropped_keys: &HashSet<(&str, BTreeSet<&str>)>,
+        to: &Schema,
     ) {
         let (old, new) = (p.old, p.new);
         let column_renames = self.columns(old, new);
@@ -70,6 +74,7 @@ impl Differ {
         self.checks(&cx);
         self.foreign_keys(&cx, renamed, dropped_keys);
         self.table_comment(&cx);
+        self.partitions(&cx, to);
     }
 
     /// Columns whose type changes, directly or by a rebuilt enum. PostgreSQL parses the checks
