@@ -243,6 +243,8 @@ pub enum Change {
         partition: Partition,
         /// Whether the parent has a default partition (no `CONCURRENTLY` then).
         has_default: bool,
+        /// Whether the schema keeps the detached table, declared as a table of its own.
+        keep: bool,
     },
 }
 

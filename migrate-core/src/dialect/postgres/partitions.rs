@@ -80,19 +80,35 @@ pub(super) fn attach(cx: &mut Cx<'_>, table: &str, p: &Partition) {
 /// `Change::DetachPartition`: `DETACH PARTITION … CONCURRENTLY` before the transaction (it
 /// cannot run in one), which waits for the queries using the partition instead of locking the
 /// parent; a plain `DETACH` in the transaction when the table has a default partition, which
-/// `CONCURRENTLY` refuses.
-pub(super) fn detach(cx: &mut Cx<'_>, table: &str, p: &Partition, has_default: bool) {
+/// `CONCURRENTLY` refuses. A concurrent detach leaves a CHECK of the partition's bound on the
+/// detached table (PostgreSQL names it `<partition>_<key columns>_check`): a table the schema
+/// keeps loses it in the transaction, as the schema does not declare it.
+pub(super) fn detach(cx: &mut Cx<'_>, table: &str, p: &Partition, has_default: bool, keep: bool) {
     if has_default {
         cx.tx(format!(
             "ALTER TABLE {} DETACH PARTITION {}",
             ident(table),
             ident(&p.name)
         ));
-    } else {
-        cx.before(format!(
-            "ALTER TABLE {} DETACH PARTITION {} CONCURRENTLY",
-            ident(table),
-            ident(&p.name)
+        return;
+    }
+    cx.before(format!(
+        "ALTER TABLE {} DETACH PARTITION {} CONCURRENTLY",
+        ident(table),
+        ident(&p.name)
+    ));
+    let columns: Vec<String> = cx
+        .from
+        .table(table)
+        .and_then(|t| t.partitioning.as_ref())
+        .map(|k| k.key_columns().map(str::to_string).collect())
+        .unwrap_or_default();
+    let check = format!("{}_{}_check", p.name, columns.join("_"));
+    if keep && !columns.is_empty() && check.len() <= MAX_IDENT_BYTES {
+        cx.tx(format!(
+            "ALTER TABLE {} DROP CONSTRAINT IF EXISTS {}",
+            ident(&p.name),
+            ident(&check)
         ));
     }
 }

@@ -287,7 +287,8 @@ fn change_sql(change: &Change, from: &Schema, to: &Schema, out: &mut Vec<Stateme
             table,
             partition,
             has_default,
-        } => partitions::detach(cx, table, partition, *has_default),
+            keep,
+        } => partitions::detach(cx, table, partition, *has_default, *keep),
     }
 }
 

@@ -18,13 +18,15 @@ impl Differ {
             if new.partition(&p.name).is_some_and(|n| n.bound == p.bound) {
                 continue;
             }
+            // Kept as a table of its own when the schema declares one of its name.
+            let keep = to.table(&p.name).is_some();
             self.drop_constraints.push(Change::DetachPartition {
                 table: tname.clone(),
                 partition: p.clone(),
                 has_default,
+                keep,
             });
-            // Kept as a table of its own when the schema declares one of its name.
-            if to.table(&p.name).is_none() {
+            if !keep {
                 self.drop_tables
                     .push(Change::DropTable(partition_table(cx.old, &p.name)));
             }
