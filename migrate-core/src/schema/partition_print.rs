@@ -3,10 +3,15 @@
 
 use std::fmt::Write as _;
 
-use super::model::{Date, PartitionBound, PartitionKey, Partitioning};
+use super::model::{PartitionBound, PartitionKey, Partitioning};
 use super::print::{key, string, string_array};
 
-/// `partition_by = {...}` and `partition_ahead = {...}`, under `[tables.NAME]`.
+/// `partition_by = {...}`, under `[tables.NAME]`.
+///
+/// `partition_ahead` is not written back: the model holds the partitions its rule gave on the
+/// day the schema was read, and those are printed one by one. The snapshot of a migration
+/// directory is printed this way, so that a later day's reading of the rule finds the
+/// partitions that came due since missing from it, and `migrate generate` adds them.
 pub(super) fn header(out: &mut String, p: &Partitioning) {
     let exprs = p
         .keys
@@ -20,29 +25,12 @@ pub(super) fn header(out: &mut String, p: &Partitioning) {
         if exprs { "expressions" } else { "columns" },
         string_array(&keys)
     );
-    if let Some(a) = &p.ahead {
-        let _ = writeln!(
-            out,
-            "partition_ahead = {{ every = {}, ahead = {}, start = {} }}",
-            string(a.every.as_str()),
-            a.ahead,
-            string(&a.start.to_string())
-        );
-    }
 }
 
-/// One `[tables.NAME.partitions.PART]` section per partition the rule does not give.
+/// One `[tables.NAME.partitions.PART]` section per partition.
 pub(super) fn partitions(out: &mut String, table: &str, p: &Partitioning) {
-    let from_rule = p
-        .ahead
-        .as_ref()
-        .map(|a| a.partitions(table, Date::today()))
-        .unwrap_or_default();
     let name = key(table);
     for part in &p.partitions {
-        if from_rule.contains(part) {
-            continue;
-        }
         let _ = writeln!(out, "\n[tables.{name}.partitions.{}]", key(&part.name));
         match &part.bound {
             PartitionBound::Range { from, to } => {

@@ -505,10 +505,18 @@ partitions.hashed_1 = { modulus = 2, remainder = 1 }
         assert!(p.partition("events_p2026_01").is_some());
         // The two declared, then one a month from January to two past the current month.
         assert!(p.partitions.len() >= 2 + 3, "{:?}", p.partitions);
-        // Printed as the rule, not as the partitions it gives.
+        // Printed as the partitions it gave (a snapshot read next month still lacks next
+        // month's), not as the rule.
         let printed = print::to_toml(&s);
-        assert!(printed.contains("partition_ahead = { every = \"month\", ahead = 2, start = \"2026-01-01\" }"), "{printed}");
-        assert!(!printed.contains("events_p2026_01"), "{printed}");
+        assert!(!printed.contains("partition_ahead"), "{printed}");
+        assert!(printed.contains("[tables.events.partitions.events_p2026_01]"), "{printed}");
+        let mut back = load_str("p.toml", &printed).unwrap_or_else(|e| panic!("{e}"));
+        for t in &mut back.tables {
+            if let (Some(b), Some(o)) = (&mut t.partitioning, s.table(&t.name).and_then(|x| x.partitioning.as_ref())) {
+                b.ahead = o.ahead.clone();
+            }
+        }
+        assert_eq!(back, s);
         let e = errors(&src.replace(r#"every = "month""#, r#"every = "fortnight""#));
         assert!(e.contains("unknown step `fortnight`"), "{e}");
         let e = errors(&src.replace(r#"kind = "list", columns = ["code"] }"#, r#"kind = "list", columns = ["code"] }
