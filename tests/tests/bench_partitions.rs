@@ -21,8 +21,8 @@ use std::time::Instant;
 use migrate_core::config::Dialect;
 use migrate_core::diff::diff;
 use migrate_core::schema::{
-    Column, ColumnType, Date, Partition, PartitionBound, PartitionKey, PartitionKind,
-    Partitioning, Schema, Table,
+    Column, ColumnType, Date, Partition, PartitionBound, PartitionKey, PartitionKind, Partitioning,
+    Schema, Table,
 };
 use migrate_core::sql::render;
 use migrate_tests::apply::postgres as apply;
@@ -77,7 +77,12 @@ async fn add_a_column_to_a_table_with_many_partitions() {
     };
     // Set-up: the generated CREATE statements, in transactions of 500 (one transaction for all
     // would need the lock table this benchmark is about).
-    let created = render(Dialect::Postgres, &diff(&Schema::default(), &from), &Schema::default(), &from);
+    let created = render(
+        Dialect::Postgres,
+        &diff(&Schema::default(), &from),
+        &Schema::default(),
+        &from,
+    );
     let statements: Vec<&str> = created.statements.iter().map(|s| s.sql.as_str()).collect();
     for chunk in statements.chunks(500) {
         let mut tx = conn.begin().await.unwrap();

@@ -196,7 +196,11 @@ async fn a_partition_is_attached_and_another_detached_concurrently_then_dropped(
     );
     let to = schema(&to_src);
     let d = diff(&from, &to);
-    assert!(d.changes.iter().any(|c| matches!(c, Change::DropTable(t) if t.name == "events_2025")));
+    assert!(
+        d.changes
+            .iter()
+            .any(|c| matches!(c, Change::DropTable(t) if t.name == "events_2025"))
+    );
     let units = units(&from, &to);
     // The detach runs alone, before the transaction: CONCURRENTLY cannot run in one.
     assert!(units[0].no_transaction, "{units:#?}");
@@ -206,7 +210,11 @@ async fn a_partition_is_attached_and_another_detached_concurrently_then_dropped(
     );
     let tx = &units[1];
     assert!(!tx.no_transaction);
-    assert!(tx.statements.contains(&"DROP TABLE \"events_2025\"".to_string()), "{tx:#?}");
+    assert!(
+        tx.statements
+            .contains(&"DROP TABLE \"events_2025\"".to_string()),
+        "{tx:#?}"
+    );
     assert!(tx.statements.contains(
         &"ALTER TABLE \"events\" ATTACH PARTITION \"events_2027\" FOR VALUES FROM ('2027-01-01') TO ('2028-01-01')".to_string()
     ), "{tx:#?}");
@@ -216,7 +224,11 @@ async fn a_partition_is_attached_and_another_detached_concurrently_then_dropped(
     let left: i64 = scalar(&mut conn, "SELECT count(*) FROM events").await;
     let in_2026: i64 = scalar(&mut conn, "SELECT count(*) FROM events_2026").await;
     assert_eq!(left, in_2026);
-    exec(&mut conn, "INSERT INTO events VALUES (9999, '2027-03-01', 'k')").await;
+    exec(
+        &mut conn,
+        "INSERT INTO events VALUES (9999, '2027-03-01', 'k')",
+    )
+    .await;
     let err = sqlx::raw_sql("INSERT INTO events VALUES (10000, '2027-03-01', '')")
         .execute(&mut conn)
         .await
@@ -227,7 +239,11 @@ async fn a_partition_is_attached_and_another_detached_concurrently_then_dropped(
     // Without the acknowledgement, the drop of the detached partition is refused.
     let unacked = schema(&to_src.replace("drop_tables = [\"events_2025\"]\n", ""));
     let p = plan(Dialect::Postgres, &from, &unacked, None);
-    let refused: Vec<String> = p.refusals().iter().map(|a| p.diff.changes[a.change].describe()).collect();
+    let refused: Vec<String> = p
+        .refusals()
+        .iter()
+        .map(|a| p.diff.changes[a.change].describe())
+        .collect();
     assert_eq!(refused, ["drop table `events_2025`"]);
 }
 
@@ -245,7 +261,9 @@ async fn a_detached_partition_declared_as_a_table_keeps_its_rows() {
     ));
     let d = diff(&from, &to);
     assert!(
-        d.changes.iter().all(|c| !matches!(c, Change::DropTable(_) | Change::CreateTable(_))),
+        d.changes
+            .iter()
+            .all(|c| !matches!(c, Change::DropTable(_) | Change::CreateTable(_))),
         "{:#?}",
         d.changes
     );
@@ -321,7 +339,11 @@ async fn a_column_added_to_the_parent_reaches_every_partition() {
     )
     .await;
     assert_eq!(with_column, 3);
-    let nulls: i64 = scalar(&mut conn, "SELECT count(*) FROM events WHERE updated_at IS NULL").await;
+    let nulls: i64 = scalar(
+        &mut conn,
+        "SELECT count(*) FROM events WHERE updated_at IS NULL",
+    )
+    .await;
     assert_eq!(nulls, 0);
     assert_round_trips(&db.url, &to).await;
 }
@@ -334,6 +356,8 @@ fn sqlite_refuses_a_partitioned_table_with_the_reason() {
     let messages: Vec<&str> = p.problems.iter().map(|x| x.message.as_str()).collect();
     assert_eq!(
         messages,
-        ["table `events` is partitioned (`partition_by`), and SQLite has no declarative partitioning"]
+        [
+            "table `events` is partitioned (`partition_by`), and SQLite has no declarative partitioning"
+        ]
     );
 }

@@ -14,8 +14,8 @@ use toml::de::{DeTable, DeValue};
 use super::model::{FkAction, Identity, IndexMethod, Strategy};
 
 mod partitions;
-pub(crate) use partitions::{RawPartition, RawPartitionAhead, RawPartitionBy};
 use crate::diagnostic::{Diagnostic, Diagnostics, Location, SourceFile, did_you_mean};
+pub(crate) use partitions::{RawPartition, RawPartitionAhead, RawPartitionBy};
 
 /// A value with the place it was written.
 #[derive(Debug, Clone)]

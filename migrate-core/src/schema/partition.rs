@@ -70,7 +70,11 @@ pub enum PartitionKind {
 
 impl PartitionKind {
     /// Every kind.
-    pub const ALL: [PartitionKind; 3] = [PartitionKind::Range, PartitionKind::List, PartitionKind::Hash];
+    pub const ALL: [PartitionKind; 3] = [
+        PartitionKind::Range,
+        PartitionKind::List,
+        PartitionKind::Hash,
+    ];
 
     /// The spelling in a schema file (`kind = "range"`).
     pub fn as_str(self) -> &'static str {

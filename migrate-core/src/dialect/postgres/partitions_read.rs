@@ -144,9 +144,10 @@ fn values(list: &str) -> Option<Vec<String>> {
             if let Some(q) = v.strip_prefix('\'') {
                 let body = q.strip_suffix('\'')?;
                 Some(body.replace("''", "'"))
-            } else if v.eq_ignore_ascii_case("MINVALUE") || v.eq_ignore_ascii_case("MAXVALUE") {
-                Some(v.to_ascii_lowercase())
-            } else if v.eq_ignore_ascii_case("true") || v.eq_ignore_ascii_case("false") {
+            } else if ["minvalue", "maxvalue", "true", "false"]
+                .iter()
+                .any(|w| v.eq_ignore_ascii_case(w))
+            {
                 Some(v.to_ascii_lowercase())
             } else if !v.is_empty()
                 && v.trim_start_matches('-')

@@ -13,8 +13,8 @@ pub(super) use partitions::detached_and_kept;
 use std::collections::{BTreeSet, HashMap, HashSet};
 
 use super::{Change, Differ, TablePair};
-use crate::schema::{Schema, Table};
 use crate::schema::expr::column_references;
+use crate::schema::{Schema, Table};
 
 /// What the parts of a table's diff share: the table before and after, and what happened to its
 /// columns.

@@ -58,7 +58,9 @@ fn partition_table(parent: &Table, name: &str) -> Table {
 pub(in crate::diff) fn detached_and_kept<'a>(from: &'a Schema, to: &Schema) -> Vec<&'a str> {
     let mut out = Vec::new();
     for old in &from.tables {
-        let Some(op) = &old.partitioning else { continue };
+        let Some(op) = &old.partitioning else {
+            continue;
+        };
         let new_parts = to.table(&old.name).and_then(|t| t.partitioning.as_ref());
         for p in &op.partitions {
             let still = new_parts.is_some_and(|n| n.partition(&p.name).is_some());

@@ -40,10 +40,18 @@ const PARTITION_AHEAD_KEYS: &[&str] = &["every", "ahead", "start"];
 const PARTITION_KEYS: &[&str] = &["from", "to", "values", "modulus", "remainder", "default"];
 
 impl Cx<'_> {
-    pub(super) fn partition_by(&mut self, table: &str, entry: Entry<'_, '_>) -> Option<RawPartitionBy> {
+    pub(super) fn partition_by(
+        &mut self,
+        table: &str,
+        entry: Entry<'_, '_>,
+    ) -> Option<RawPartitionBy> {
         let example = "partition_by = { kind = \"range\", columns = [\"created_on\"] }";
         let body = self.table(entry, "", example)?;
-        self.check_keys(body, PARTITION_BY_KEYS, &format!("`partition_by` of `{table}`"));
+        self.check_keys(
+            body,
+            PARTITION_BY_KEYS,
+            &format!("`partition_by` of `{table}`"),
+        );
         let mut p = RawPartitionBy {
             loc: self.loc(entry.1.span()),
             kind: None,
@@ -70,7 +78,11 @@ impl Cx<'_> {
     ) -> Option<RawPartitionAhead> {
         let example = "partition_ahead = { every = \"month\", ahead = 3, start = \"2026-01-01\" }";
         let body = self.table(entry, "", example)?;
-        self.check_keys(body, PARTITION_AHEAD_KEYS, &format!("`partition_ahead` of `{table}`"));
+        self.check_keys(
+            body,
+            PARTITION_AHEAD_KEYS,
+            &format!("`partition_ahead` of `{table}`"),
+        );
         let mut p = RawPartitionAhead {
             loc: self.loc(entry.1.span()),
             every: None,
@@ -150,7 +162,11 @@ impl Cx<'_> {
                 self.err(
                     "wrong-kind",
                     val.span(),
-                    format!("`{}` must be an integer, found {}", key.get_ref(), kind(other)),
+                    format!(
+                        "`{}` must be an integer, found {}",
+                        key.get_ref(),
+                        kind(other)
+                    ),
                     format!("write it as {example}"),
                 );
                 None

@@ -8,8 +8,8 @@ use super::Validator;
 use crate::diagnostic::{Diagnostic, Location};
 use crate::schema::load::{RawPartition, RawTable};
 use crate::schema::model::{
-    Date, Partition, PartitionAhead, PartitionBound, PartitionEvery, PartitionKey,
-    PartitionKind, Partitioning, Table,
+    Date, Partition, PartitionAhead, PartitionBound, PartitionEvery, PartitionKey, PartitionKind,
+    Partitioning, Table,
 };
 
 impl Validator<'_> {
@@ -97,7 +97,10 @@ impl Validator<'_> {
             self.error(
                 "list-partition-key",
                 &by.loc,
-                format!("list partitioning of `{tname}` has {} key columns; PostgreSQL allows one", keys.len()),
+                format!(
+                    "list partitioning of `{tname}` has {} key columns; PostgreSQL allows one",
+                    keys.len()
+                ),
                 "partition by one column, or use `kind = \"range\"`",
             );
         }
@@ -109,10 +112,13 @@ impl Validator<'_> {
                 if bound == PartitionBound::Default {
                     if let Some(first) = defaults {
                         self.push(
-                            Diagnostic::new("two-default-partitions", format!("table `{tname}` has two default partitions"))
-                                .at(p.name.loc.clone())
-                                .related(first.clone(), "the first is here")
-                                .help("keep one partition with `default = true`"),
+                            Diagnostic::new(
+                                "two-default-partitions",
+                                format!("table `{tname}` has two default partitions"),
+                            )
+                            .at(p.name.loc.clone())
+                            .related(first.clone(), "the first is here")
+                            .help("keep one partition with `default = true`"),
                         );
                     }
                     defaults = Some(&p.name.loc);
@@ -213,7 +219,9 @@ impl Validator<'_> {
         let pname = &p.name.value;
         let is_default = p.default.as_ref().is_some_and(|d| d.value);
         let fix = match kind {
-            PartitionKind::Range => "write `from = \"...\"` and `to = \"...\"` (or `default = true`)",
+            PartitionKind::Range => {
+                "write `from = \"...\"` and `to = \"...\"` (or `default = true`)"
+            }
             PartitionKind::List => "write `values = [\"...\"]` (or `default = true`)",
             PartitionKind::Hash => "write `modulus = N` and `remainder = R`, with R < N",
         };
@@ -221,7 +229,10 @@ impl Validator<'_> {
             v.error(
                 "bad-partition-bound",
                 loc,
-                format!("partition `{pname}` of `{tname}` ({} partitioning) {what}", kind.as_str()),
+                format!(
+                    "partition `{pname}` of `{tname}` ({} partitioning) {what}",
+                    kind.as_str()
+                ),
                 fix,
             );
             None
@@ -263,7 +274,11 @@ impl Validator<'_> {
         }
         if is_default {
             if kind == PartitionKind::Hash {
-                return bad(self, &p.name.loc, "is a default partition, which hash partitioning has none of".into());
+                return bad(
+                    self,
+                    &p.name.loc,
+                    "is a default partition, which hash partitioning has none of".into(),
+                );
             }
             return Some(PartitionBound::Default);
         }
@@ -274,7 +289,14 @@ impl Validator<'_> {
                 };
                 for (b, what) in [(from, "from"), (to, "to")] {
                     if b.value.len() != key_len {
-                        return bad(self, &b.loc, format!("has {} value(s) in `{what}` for a key of {key_len}", b.value.len()));
+                        return bad(
+                            self,
+                            &b.loc,
+                            format!(
+                                "has {} value(s) in `{what}` for a key of {key_len}",
+                                b.value.len()
+                            ),
+                        );
                     }
                 }
                 Some(PartitionBound::Range {
@@ -289,14 +311,28 @@ impl Validator<'_> {
                 if values.value.is_empty() {
                     return bad(self, &values.loc, "has no values".into());
                 }
-                Some(PartitionBound::List(values.value.iter().map(|v| v.value.clone()).collect()))
+                Some(PartitionBound::List(
+                    values.value.iter().map(|v| v.value.clone()).collect(),
+                ))
             }
             PartitionKind::Hash => {
                 let (Some(m), Some(r)) = (&p.modulus, &p.remainder) else {
-                    return bad(self, &p.name.loc, "needs both `modulus` and `remainder`".into());
+                    return bad(
+                        self,
+                        &p.name.loc,
+                        "needs both `modulus` and `remainder`".into(),
+                    );
                 };
-                if m.value < 1 || m.value > i64::from(i32::MAX) || r.value < 0 || r.value >= m.value {
-                    return bad(self, &r.loc, format!("has `modulus = {}, remainder = {}`: the remainder must be at least 0 and less than the modulus", m.value, r.value));
+                if m.value < 1 || m.value > i64::from(i32::MAX) || r.value < 0 || r.value >= m.value
+                {
+                    return bad(
+                        self,
+                        &r.loc,
+                        format!(
+                            "has `modulus = {}, remainder = {}`: the remainder must be at least 0 and less than the modulus",
+                            m.value, r.value
+                        ),
+                    );
                 }
                 Some(PartitionBound::Hash {
                     modulus: m.value as u32,
@@ -338,7 +374,12 @@ impl Validator<'_> {
                         .find(|c| ix.columns == [c.name.value.clone()])
                         .map(|c| c.name.loc.clone())
                 })
-                .or_else(|| t.indexes.iter().find(|r| r.columns.iter().map(|c| &c.value).eq(ix.columns.iter())).map(|r| r.loc.clone()))
+                .or_else(|| {
+                    t.indexes
+                        .iter()
+                        .find(|r| r.columns.iter().map(|c| &c.value).eq(ix.columns.iter()))
+                        .map(|r| r.loc.clone())
+                })
                 .unwrap_or_else(|| t.name.loc.clone());
             uniques.push((format!("unique index `{}`", ix.name), &ix.columns, loc));
         }
@@ -453,15 +494,27 @@ partitions.hashed_1 = { modulus = 2, remainder = 1 }
     #[test]
     fn every_kind_loads_and_prints_back() {
         let s = load_str("s.toml", EVENTS).unwrap_or_else(|e| panic!("{e}"));
-        let p = s.table("events").and_then(|t| t.partitioning.as_ref()).expect("partitioned");
+        let p = s
+            .table("events")
+            .and_then(|t| t.partitioning.as_ref())
+            .expect("partitioned");
         assert_eq!(p.kind, PartitionKind::Range);
         assert_eq!(p.keys, [PartitionKey::Column("created_on".into())]);
         assert_eq!(p.partitions.len(), 2);
-        assert_eq!(p.partition("events_rest").map(|x| &x.bound), Some(&PartitionBound::Default));
-        let hashed = s.table("hashed").and_then(|t| t.partitioning.as_ref()).expect("hash");
+        assert_eq!(
+            p.partition("events_rest").map(|x| &x.bound),
+            Some(&PartitionBound::Default)
+        );
+        let hashed = s
+            .table("hashed")
+            .and_then(|t| t.partitioning.as_ref())
+            .expect("hash");
         assert_eq!(
             hashed.partition("hashed_1").map(|x| &x.bound),
-            Some(&PartitionBound::Hash { modulus: 2, remainder: 1 })
+            Some(&PartitionBound::Hash {
+                modulus: 2,
+                remainder: 1
+            })
         );
         let printed = print::to_toml(&s);
         let again = load_str("p.toml", &printed).unwrap_or_else(|e| panic!("{e}\n{printed}"));
@@ -470,28 +523,61 @@ partitions.hashed_1 = { modulus = 2, remainder = 1 }
 
     #[test]
     fn a_key_without_the_partition_column_is_refused_with_the_fix() {
-        let src = EVENTS.replace(r#"primary_key = ["id", "created_on"]"#, r#"primary_key = ["id"]"#);
+        let src = EVENTS.replace(
+            r#"primary_key = ["id", "created_on"]"#,
+            r#"primary_key = ["id"]"#,
+        );
         let e = errors(&src);
-        assert!(e.contains("lacks the partition key column `created_on`"), "{e}");
+        assert!(
+            e.contains("lacks the partition key column `created_on`"),
+            "{e}"
+        );
         assert!(e.contains(r#"make it ["id", "created_on"]"#), "{e}");
-        let unique = EVENTS.replace(r#"id = "bigint""#, r#"id = { type = "bigint", unique = true }"#);
-        assert!(errors(&unique).contains("unique index `events_id_key`"), "{}", errors(&unique));
+        let unique = EVENTS.replace(
+            r#"id = "bigint""#,
+            r#"id = { type = "bigint", unique = true }"#,
+        );
+        assert!(
+            errors(&unique).contains("unique index `events_id_key`"),
+            "{}",
+            errors(&unique)
+        );
     }
 
     #[test]
     fn bounds_must_fit_the_kind() {
-        let e = errors(&EVENTS.replace(r#"partitions.regions_eu = { values = ["fr", "de"] }"#, r#"partitions.regions_eu = { from = "a", to = "b" }"#));
-        assert!(e.contains("partition `regions_eu` of `regions` (list partitioning) has `from`"), "{e}");
+        let e = errors(&EVENTS.replace(
+            r#"partitions.regions_eu = { values = ["fr", "de"] }"#,
+            r#"partitions.regions_eu = { from = "a", to = "b" }"#,
+        ));
+        assert!(
+            e.contains("partition `regions_eu` of `regions` (list partitioning) has `from`"),
+            "{e}"
+        );
         let e = errors(&EVENTS.replace("remainder = 1", "remainder = 2"));
-        assert!(e.contains("the remainder must be at least 0 and less than the modulus"), "{e}");
+        assert!(
+            e.contains("the remainder must be at least 0 and less than the modulus"),
+            "{e}"
+        );
         let e = errors(&EVENTS.replace(r#"kind = "hash""#, r#"kind = "hsah""#));
         assert!(e.contains("unknown partitioning kind `hsah`"), "{e}");
         let e = errors(&EVENTS.replace(r#"columns = ["code"]"#, r#"columns = ["kode"]"#));
-        assert!(e.contains("names `kode`, which is not a column of it"), "{e}");
-        let e = errors(&format!("{EVENTS}\n[tables.events.partitions.events_other]\ndefault = true\n"));
+        assert!(
+            e.contains("names `kode`, which is not a column of it"),
+            "{e}"
+        );
+        let e = errors(&format!(
+            "{EVENTS}\n[tables.events.partitions.events_other]\ndefault = true\n"
+        ));
         assert!(e.contains("two default partitions"), "{e}");
-        let e = errors(&EVENTS.replace("[tables.events.partitions.events_rest]", "[tables.events.partitions.regions]"));
-        assert!(e.contains("partition `regions` of `events` has the name of a table"), "{e}");
+        let e = errors(&EVENTS.replace(
+            "[tables.events.partitions.events_rest]",
+            "[tables.events.partitions.regions]",
+        ));
+        assert!(
+            e.contains("partition `regions` of `events` has the name of a table"),
+            "{e}"
+        );
     }
 
     #[test]
@@ -501,7 +587,10 @@ partitions.hashed_1 = { modulus = 2, remainder = 1 }
             "partition_by = { kind = \"range\", columns = [\"created_on\"] }\npartition_ahead = { every = \"month\", ahead = 2, start = \"2026-01-01\" }",
         );
         let s = load_str("s.toml", &src).unwrap_or_else(|e| panic!("{e}"));
-        let p = s.table("events").and_then(|t| t.partitioning.as_ref()).expect("partitioned");
+        let p = s
+            .table("events")
+            .and_then(|t| t.partitioning.as_ref())
+            .expect("partitioned");
         assert!(p.partition("events_p2026_01").is_some());
         // The two declared, then one a month from January to two past the current month.
         assert!(p.partitions.len() >= 2 + 3, "{:?}", p.partitions);
@@ -509,18 +598,30 @@ partitions.hashed_1 = { modulus = 2, remainder = 1 }
         // month's), not as the rule.
         let printed = print::to_toml(&s);
         assert!(!printed.contains("partition_ahead"), "{printed}");
-        assert!(printed.contains("[tables.events.partitions.events_p2026_01]"), "{printed}");
+        assert!(
+            printed.contains("[tables.events.partitions.events_p2026_01]"),
+            "{printed}"
+        );
         let mut back = load_str("p.toml", &printed).unwrap_or_else(|e| panic!("{e}"));
         for t in &mut back.tables {
-            if let (Some(b), Some(o)) = (&mut t.partitioning, s.table(&t.name).and_then(|x| x.partitioning.as_ref())) {
+            if let (Some(b), Some(o)) = (
+                &mut t.partitioning,
+                s.table(&t.name).and_then(|x| x.partitioning.as_ref()),
+            ) {
                 b.ahead = o.ahead.clone();
             }
         }
         assert_eq!(back, s);
         let e = errors(&src.replace(r#"every = "month""#, r#"every = "fortnight""#));
         assert!(e.contains("unknown step `fortnight`"), "{e}");
-        let e = errors(&src.replace(r#"kind = "list", columns = ["code"] }"#, r#"kind = "list", columns = ["code"] }
-partition_ahead = { every = "day", start = "2026-01-01" }"#));
-        assert!(e.contains("needs range partitioning over one date column"), "{e}");
+        let e = errors(&src.replace(
+            r#"kind = "list", columns = ["code"] }"#,
+            r#"kind = "list", columns = ["code"] }
+partition_ahead = { every = "day", start = "2026-01-01" }"#,
+        ));
+        assert!(
+            e.contains("needs range partitioning over one date column"),
+            "{e}"
+        );
     }
 }
