@@ -348,6 +348,44 @@ async fn a_column_added_to_the_parent_reaches_every_partition() {
     assert_round_trips(&db.url, &to).await;
 }
 
+#[tokio::test(flavor = "current_thread")]
+async fn a_key_a_foreign_key_and_a_check_reach_a_parent_with_rows() {
+    let db = TestDb::new().await;
+    let mut conn = db.connect().await;
+    let owners = "[tables.owners]\nmodel = \"Owner\"\ncolumns = { id = { type = \"bigint\", primary_key = true } }\n";
+    let keyless = EVENTS.replace("primary_key = [\"id\", \"created_on\"]\n", "");
+    let from = schema(&format!("{keyless}\n{owners}"));
+    apply(&mut conn, &units(&Schema::default(), &from))
+        .await
+        .unwrap();
+    exec(
+        &mut conn,
+        "INSERT INTO owners VALUES (1); \
+         INSERT INTO events SELECT g, DATE '2025-01-01' + g % 700, 'k' FROM generate_series(1, 500) g",
+    )
+    .await;
+    let to = schema(&format!(
+        "{}\n{owners}",
+        EVENTS
+            .replace(
+                "kind = \"text\"\n",
+                "kind = \"text\"\nowner_id = { type = \"bigint\", nullable = true, references = \"owners.id\" }\n",
+            )
+            .replace(
+                "[tables.events.partitions.events_2025]",
+                "[[tables.events.checks]]\nname = \"events_id_check\"\nexpr = \"id > 0\"\n\n[tables.events.partitions.events_2025]",
+            )
+    ));
+    apply(&mut conn, &units(&from, &to)).await.unwrap();
+    assert_round_trips(&db.url, &to).await;
+    let err = sqlx::raw_sql("INSERT INTO events VALUES (1, '2025-02-01', 'k', 2)")
+        .execute(&mut conn)
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("events_owner_id_fkey"), "{err}");
+}
+
 #[test]
 fn sqlite_refuses_a_partitioned_table_with_the_reason() {
     let declared = schema(EVENTS);

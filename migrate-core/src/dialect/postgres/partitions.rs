@@ -10,6 +10,14 @@ use crate::schema::{
 };
 use crate::sql::{Statement, ident, idents};
 
+/// Whether the declared `table` is partitioned: PostgreSQL builds none of its keys or indexes
+/// `CONCURRENTLY`, nor adds a foreign key to it `NOT VALID` (PostgreSQL 15).
+pub(super) fn is_partitioned(cx: &Cx<'_>, table: &str) -> bool {
+    cx.to
+        .table(table)
+        .is_some_and(|t| t.partitioning.is_some())
+}
+
 /// ` PARTITION BY RANGE ("created_on")`, after a new table's column list.
 pub(super) fn partition_by(p: &Partitioning) -> String {
     let keys: Vec<String> = p
