@@ -275,6 +275,55 @@ async fn a_detached_partition_declared_as_a_table_keeps_its_rows() {
 }
 
 #[tokio::test(flavor = "current_thread")]
+async fn a_table_with_rows_is_attached_after_a_check_of_its_bound_so_attach_skips_the_scan() {
+    let db = TestDb::new().await;
+    let mut conn = db.connect().await;
+    let without_2025 = EVENTS.replace(
+        "[tables.events.partitions.events_2025]\nfrom = \"2025-01-01\"\nto = \"2026-01-01\"\n",
+        "",
+    );
+    // `events_2025` starts as a plain table of the same shape, with rows.
+    let from = schema(&format!(
+        "{without_2025}\n[tables.events_2025]\nmodel = \"Event2025\"\nprimary_key = [\"id\", \"created_on\"]\ncolumns = {{ id = \"bigint\", created_on = \"date\", kind = \"text\" }}\n[[tables.events_2025.checks]]\nname = \"events_kind_check\"\nexpr = \"kind <> ''\"\n"
+    ));
+    apply(&mut conn, &units(&Schema::default(), &from))
+        .await
+        .unwrap();
+    exec(
+        &mut conn,
+        "INSERT INTO events_2025 SELECT g, DATE '2025-01-01' + g % 365, 'k' FROM generate_series(1, 1000) g",
+    )
+    .await;
+    let to = schema(EVENTS);
+    let d = diff(&from, &to);
+    assert!(
+        d.changes
+            .iter()
+            .all(|c| !matches!(c, Change::DropTable(_) | Change::CreateTable(_))),
+        "{:#?}",
+        d.changes
+    );
+    let units = units(&from, &to);
+    let all: Vec<&str> = units
+        .iter()
+        .flat_map(|u| u.statements.iter().map(String::as_str))
+        .collect();
+    assert_eq!(
+        all,
+        [
+            "ALTER TABLE \"events_2025\" ADD CONSTRAINT \"events_2025_partition_bound\" CHECK (\"created_on\" IS NOT NULL AND \"created_on\" >= '2025-01-01' AND \"created_on\" < '2026-01-01') NOT VALID",
+            "ALTER TABLE \"events_2025\" VALIDATE CONSTRAINT \"events_2025_partition_bound\"",
+            "ALTER TABLE \"events\" ATTACH PARTITION \"events_2025\" FOR VALUES FROM ('2025-01-01') TO ('2026-01-01')",
+            "ALTER TABLE \"events_2025\" DROP CONSTRAINT IF EXISTS \"events_2025_partition_bound\"",
+        ]
+    );
+    apply(&mut conn, &units).await.unwrap();
+    assert_round_trips(&db.url, &to).await;
+    let through_parent: i64 = scalar(&mut conn, "SELECT count(*) FROM events").await;
+    assert_eq!(through_parent, 1000);
+}
+
+#[tokio::test(flavor = "current_thread")]
 async fn an_index_reaches_a_parent_with_rows_on_only_then_each_partition_concurrently() {
     let db = TestDb::new().await;
     let (mut conn, from) = events_with_rows(&db).await;

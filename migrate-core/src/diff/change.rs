@@ -231,6 +231,9 @@ pub enum Change {
         table: String,
         /// The new partition.
         partition: Partition,
+        /// The partition is a table that exists (with rows), declared as a plain table before:
+        /// it is attached, not created.
+        existing: bool,
     },
     /// A partition taken out of a partitioned table that stays: `DETACH PARTITION`,
     /// `CONCURRENTLY` when the table has no default partition. The detached table is dropped
@@ -375,9 +378,9 @@ impl Change {
             DropForeignKey { table, fk } => format!("drop foreign key `{}` of `{table}`", fk.name),
             AddCheck { table, check, .. } => format!("add check `{}` to `{table}`", check.name),
             DropCheck { table, check } => format!("drop check `{}` of `{table}`", check.name),
-            AttachPartition { table, partition } => {
-                format!("attach partition `{}` to `{table}`", partition.name)
-            }
+            AttachPartition {
+                table, partition, ..
+            } => format!("attach partition `{}` to `{table}`", partition.name),
             DetachPartition {
                 table, partition, ..
             } => format!("detach partition `{}` from `{table}`", partition.name),

@@ -133,6 +133,8 @@ impl Differ {
                 None => created.push(new),
             }
         }
+        // A plain table that becomes a partition is attached, not dropped.
+        matched_old.extend(table::attached_tables(from, to));
         let dropped: Vec<&Table> = from
             .tables
             .iter()
@@ -169,7 +171,7 @@ impl Differ {
                     to: p.new.name.clone(),
                 });
             }
-            self.table(p, &renamed, &dropped_keys, to);
+            self.table(p, &renamed, &dropped_keys, (from, to));
         }
 
         self.create_tables(&created, &kept_keys);

@@ -260,7 +260,9 @@ fn drift_line(c: &Change, live: &Schema) -> Option<String> {
             "check `{}` of `{table}` exists but is not expected",
             check.name
         ),
-        Change::AttachPartition { table, partition } => {
+        Change::AttachPartition {
+            table, partition, ..
+        } => {
             format!("partition `{}` of `{table}` is missing", partition.name)
         }
         Change::DetachPartition {

@@ -71,17 +71,77 @@ pub(super) fn create_partitions(table: &str, p: &Partitioning, out: &mut Vec<Sta
 /// writes go on), where `CREATE TABLE … PARTITION OF` takes ACCESS EXCLUSIVE; the new table is
 /// empty, so checking its rows against the bound costs nothing. A default partition, if any, is
 /// scanned for rows the new partition would hold, under its own ACCESS EXCLUSIVE lock.
-pub(super) fn attach(cx: &mut Cx<'_>, table: &str, p: &Partition) {
+pub(super) fn attach(cx: &mut Cx<'_>, table: &str, p: &Partition, existing: bool) {
+    let attach = format!(
+        "ALTER TABLE {} ATTACH PARTITION {} {}",
+        ident(table),
+        ident(&p.name),
+        bound_sql(&p.bound)
+    );
+    if existing {
+        return attach_existing(cx, table, p, attach);
+    }
     cx.tx(format!(
         "CREATE TABLE {} (LIKE {} INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING GENERATED)",
         ident(&p.name),
         ident(table)
     ));
+    cx.tx(attach);
+}
+
+/// A table with rows attached as a partition: `ATTACH` scans it for rows outside the bound
+/// under an ACCESS EXCLUSIVE lock on it, unless a valid CHECK implies the bound. So a CHECK
+/// of the bound is added `NOT VALID` in the transaction and validated after it (SHARE UPDATE
+/// EXCLUSIVE: reads and writes go on), then the table is attached (no scan) and the CHECK
+/// dropped. A bound no CHECK is written for here (a hash, a default, several key columns, an
+/// expression key) is attached with its scan.
+fn attach_existing(cx: &mut Cx<'_>, table: &str, p: &Partition, attach: String) {
+    let column = cx
+        .to
+        .table(table)
+        .and_then(|t| t.partitioning.as_ref())
+        .and_then(|k| match k.keys.as_slice() {
+            [PartitionKey::Column(c)] => Some(ident(c)),
+            _ => None,
+        });
+    let value = |v: &String| literal(v);
+    let check = column.and_then(|c| match &p.bound {
+        PartitionBound::Range { from, to } if from.len() == 1 && to.len() == 1 => {
+            let mut parts = vec![format!("{c} IS NOT NULL")];
+            if !PartitionBound::is_unbounded(&from[0]) {
+                parts.push(format!("{c} >= {}", value(&from[0])));
+            }
+            if !PartitionBound::is_unbounded(&to[0]) {
+                parts.push(format!("{c} < {}", value(&to[0])));
+            }
+            Some(parts.join(" AND "))
+        }
+        PartitionBound::List(vs) => Some(format!(
+            "{c} IS NOT NULL AND {c} IN ({})",
+            vs.iter().map(value).collect::<Vec<_>>().join(", ")
+        )),
+        _ => None,
+    });
+    let Some(check) = check else {
+        cx.online(attach);
+        return;
+    };
+    let name = partition_index_name(&p.name, "partition_bound");
     cx.tx(format!(
-        "ALTER TABLE {} ATTACH PARTITION {} {}",
-        ident(table),
+        "ALTER TABLE {} ADD CONSTRAINT {} CHECK ({check}) NOT VALID",
         ident(&p.name),
-        bound_sql(&p.bound)
+        ident(&name)
+    ));
+    cx.online(format!(
+        "ALTER TABLE {} VALIDATE CONSTRAINT {}",
+        ident(&p.name),
+        ident(&name)
+    ));
+    cx.online(attach);
+    cx.online(format!(
+        "ALTER TABLE {} DROP CONSTRAINT IF EXISTS {}",
+        ident(&p.name),
+        ident(&name)
     ));
 }
 

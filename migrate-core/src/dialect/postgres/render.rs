@@ -282,7 +282,11 @@ fn change_sql(change: &Change, from: &Schema, to: &Schema, out: &mut Vec<Stateme
             existing_table,
         } => indexes::create(cx, table, index, *existing_table),
         Change::DropIndex { table, index } => indexes::drop(cx, table, index),
-        Change::AttachPartition { table, partition } => partitions::attach(cx, table, partition),
+        Change::AttachPartition {
+            table,
+            partition,
+            existing,
+        } => partitions::attach(cx, table, partition, *existing),
         Change::DetachPartition {
             table,
             partition,

@@ -8,7 +8,7 @@ mod indexes;
 mod key;
 mod partitions;
 
-pub(super) use partitions::detached_and_kept;
+pub(super) use partitions::{attached_tables, detached_and_kept};
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 
@@ -58,7 +58,7 @@ impl Differ {
         p: &TablePair<'_>,
         renamed: &HashMap<&str, &str>,
         dropped_keys: &HashSet<(&str, BTreeSet<&str>)>,
-        to: &Schema,
+        (from, to): (&Schema, &Schema),
     ) {
         let (old, new) = (p.old, p.new);
         let column_renames = self.columns(old, new);
@@ -74,7 +74,7 @@ impl Differ {
         self.checks(&cx);
         self.foreign_keys(&cx, renamed, dropped_keys);
         self.table_comment(&cx);
-        self.partitions(&cx, to);
+        self.partitions(&cx, from, to);
     }
 
     /// Columns whose type changes, directly or by a rebuilt enum. PostgreSQL parses the checks

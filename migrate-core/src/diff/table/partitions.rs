@@ -5,7 +5,7 @@ use super::{Change, Differ, TableCx};
 use crate::schema::{PartitionBound, Schema, Table};
 
 impl Differ {
-    pub(super) fn partitions(&mut self, cx: &TableCx<'_>, to: &Schema) {
+    pub(super) fn partitions(&mut self, cx: &TableCx<'_>, from: &Schema, to: &Schema) {
         let (Some(old), Some(new)) = (&cx.old.partitioning, &cx.new.partitioning) else {
             return;
         };
@@ -38,6 +38,7 @@ impl Differ {
             self.columns.push(Change::AttachPartition {
                 table: tname.clone(),
                 partition: p.clone(),
+                existing: from.table(&p.name).is_some() && to.table(&p.name).is_none(),
             });
         }
     }
@@ -66,6 +67,32 @@ pub(in crate::diff) fn detached_and_kept<'a>(from: &'a Schema, to: &Schema) -> V
             let still = new_parts.is_some_and(|n| n.partition(&p.name).is_some());
             if !still && to.table(&p.name).is_some() && to.table(&old.name).is_some() {
                 out.push(p.name.as_str());
+            }
+        }
+    }
+    out
+}
+
+/// The plain tables of `from` that `to` declares as new partitions of a partitioned table that
+/// exists in both: they are attached, not created, nor dropped.
+pub(in crate::diff) fn attached_tables<'a>(from: &'a Schema, to: &Schema) -> Vec<&'a str> {
+    let mut out = Vec::new();
+    for new in &to.tables {
+        let Some(np) = &new.partitioning else {
+            continue;
+        };
+        let Some(old) = from.table(&new.name) else {
+            continue;
+        };
+        let Some(op) = &old.partitioning else {
+            continue;
+        };
+        for p in &np.partitions {
+            if op.partition(&p.name).is_none()
+                && to.table(&p.name).is_none()
+                && let Some(t) = from.table(&p.name)
+            {
+                out.push(t.name.as_str());
             }
         }
     }
