@@ -448,3 +448,19 @@ fn sqlite_refuses_a_partitioned_table_with_the_reason() {
         ]
     );
 }
+
+#[test]
+fn a_moved_bound_drops_the_partition_and_is_refused_until_acknowledged() {
+    let from = schema(EVENTS);
+    let to = schema(&EVENTS.replace("to = \"2027-01-01\"", "to = \"2028-01-01\""));
+    let p = plan(Dialect::Postgres, &from, &to, None);
+    let refused: Vec<String> = p
+        .refusals()
+        .iter()
+        .map(|a| p.diff.changes[a.change].describe())
+        .collect();
+    assert_eq!(refused, ["drop table `events_2026`"]);
+    assert!(p.diff.changes.iter().any(
+        |c| matches!(c, Change::AttachPartition { partition, existing: false, .. } if partition.name == "events_2026")
+    ));
+}
