@@ -97,6 +97,14 @@ pub trait DialectOps: fmt::Debug + Sync {
     /// The SQL of every change of `diff`, in order, each statement in its [`Stage`].
     fn render(&self, diff: &Diff, from: &Schema, to: &Schema) -> Rendered;
 
+    /// A statement of a family migration ([`crate::family`]), rewritten to leave a member that
+    /// already has its change as it is (`ADD COLUMN IF NOT EXISTS`, `CREATE INDEX IF NOT
+    /// EXISTS`, …) and to run inside the migration's transaction (no `CONCURRENTLY`). The
+    /// default leaves it as it is.
+    fn family_statement(&self, sql: &str) -> String {
+        sql.to_string()
+    }
+
     /// The stages that `change` has statements in, for naming and grouping generated files.
     /// A dialect that renders a diff as a whole (not change by change) puts every change in
     /// [`Stage::Tx`], the default.
@@ -170,6 +178,9 @@ pub enum Capability {
     RestrictedDropColumn,
     /// Declarative partitioning: `PARTITION BY`, partitions attached and detached.
     Partitioning,
+    /// Functions, procedures, aggregates and materialized views exist, and a trigger calls a
+    /// function; without it a trigger has a body of statements and none of those exist.
+    Routines,
 }
 
 /// How a dialect carries out a key, index or constraint added to a table with rows (the safety

@@ -1,7 +1,8 @@
 //! [`Change`]: one change to a schema, and how it is described and named.
 
 use crate::schema::{
-    Check, Column, ColumnType, Enum, ForeignKey, Index, Partition, PrimaryKey, Table,
+    Check, Column, ColumnType, Enum, ForeignKey, Function, Index, Partition, PrimaryKey, Table,
+    Trigger, View,
 };
 
 /// One change to a schema.
@@ -249,6 +250,32 @@ pub enum Change {
         /// Whether the schema keeps the detached table, declared as a table of its own.
         keep: bool,
     },
+    /// `CREATE [MATERIALIZED] VIEW`, with its comment and indexes.
+    CreateView(View),
+    /// `DROP [MATERIALIZED] VIEW`: dropped for good, or to be created again
+    /// ([`Change::CreateView`] of the same name follows) when its body or something it reads
+    /// changes.
+    DropView(View),
+    /// `COMMENT ON [MATERIALIZED] VIEW`.
+    SetViewComment {
+        /// The view as declared.
+        view: View,
+    },
+    /// `CREATE FUNCTION` (or procedure, aggregate).
+    CreateFunction(Function),
+    /// `CREATE OR REPLACE`: the same signature and result, a new body.
+    ReplaceFunction {
+        /// Before the change.
+        from: Function,
+        /// After the change.
+        to: Function,
+    },
+    /// `DROP FUNCTION` (or procedure, aggregate).
+    DropFunction(Function),
+    /// `CREATE TRIGGER`.
+    CreateTrigger(Trigger),
+    /// `DROP TRIGGER`.
+    DropTrigger(Trigger),
 }
 
 impl Change {
@@ -262,7 +289,14 @@ impl Change {
             | AddEnumValue { .. }
             | RebuildEnum { .. }
             | SetEnumComment { .. }
-            | DropOldEnum { .. } => None,
+            | DropOldEnum { .. }
+            | CreateView(_)
+            | DropView(_)
+            | SetViewComment { .. }
+            | CreateFunction(_)
+            | ReplaceFunction { .. }
+            | DropFunction(_) => None,
+            CreateTrigger(t) | DropTrigger(t) => Some(&t.table),
             CreateTable(t) | DropTable(t) => Some(&t.name),
             RenameTable { to, .. } => Some(to),
             SetTableComment { table, .. }
@@ -384,6 +418,14 @@ impl Change {
             DetachPartition {
                 table, partition, ..
             } => format!("detach partition `{}` from `{table}`", partition.name),
+            CreateView(v) => format!("create {}view `{}`", materialized(v), v.name),
+            DropView(v) => format!("drop {}view `{}`", materialized(v), v.name),
+            SetViewComment { view } => format!("set the comment of view `{}`", view.name),
+            CreateFunction(f) => format!("create {} `{}`", routine(f), f.name),
+            ReplaceFunction { to, .. } => format!("replace {} `{}`", routine(to), to.name),
+            DropFunction(f) => format!("drop {} `{}`", routine(f), f.name),
+            CreateTrigger(t) => format!("create trigger `{}` on `{}`", t.name, t.table),
+            DropTrigger(t) => format!("drop trigger `{}` on `{}`", t.name, t.table),
         }
     }
 
@@ -424,6 +466,30 @@ impl Change {
             DropCheck { check, .. } => format!("drop_{}", check.name),
             AttachPartition { partition, .. } => format!("attach_{}", partition.name),
             DetachPartition { partition, .. } => format!("detach_{}", partition.name),
+            CreateView(v) => format!("create_{}", v.name),
+            DropView(v) => format!("drop_{}", v.name),
+            SetViewComment { view } => format!("comment_{}", view.name),
+            CreateFunction(f) => format!("create_{}", slug_name(&f.name)),
+            ReplaceFunction { to, .. } => format!("replace_{}", slug_name(&to.name)),
+            DropFunction(f) => format!("drop_{}", slug_name(&f.name)),
+            CreateTrigger(t) => format!("create_{}", t.name),
+            DropTrigger(t) => format!("drop_{}", t.name),
         }
     }
+}
+
+fn materialized(v: &View) -> &'static str {
+    if v.materialized { "materialized " } else { "" }
+}
+
+/// "function", "procedure" or "aggregate".
+fn routine(f: &Function) -> String {
+    f.signature()
+        .map_or("function", |s| s.kind.keyword())
+        .to_ascii_lowercase()
+}
+
+/// A function's key without its argument list (`f(integer)` → `f`).
+fn slug_name(name: &str) -> &str {
+    name.split('(').next().unwrap_or(name)
 }

@@ -19,6 +19,7 @@ mod expand;
 mod indexes;
 mod keys;
 mod lex;
+mod objects;
 mod partitions;
 mod quote;
 mod render;
@@ -48,6 +49,8 @@ mod scratch;
 pub mod introspect;
 #[cfg(feature = "postgres")]
 mod partitions_read;
+#[cfg(feature = "postgres")]
+mod introspect_objects;
 
 use crate::diff::phased::{Phased, PhasedSql};
 use crate::diff::{Change, Diff};
@@ -64,6 +67,17 @@ use super::{Capability, Dialect, DialectOps, EnumStorage, Execution, SqlxEnum};
 pub struct Postgres;
 
 impl DialectOps for Postgres {
+    fn family_statement(&self, sql: &str) -> String {
+        crate::family::guard(
+            sql,
+            Dialect::Postgres,
+            crate::family::Guards {
+                columns: true,
+                in_transaction: true,
+            },
+        )
+    }
+
     fn dialect(&self) -> Dialect {
         Dialect::Postgres
     }
@@ -91,6 +105,7 @@ impl DialectOps for Postgres {
             | Capability::NoTransactionFiles
             | Capability::CopyStdio
             | Capability::Partitioning => true,
+            | Capability::Routines => true,
             Capability::LimitedAlterTable | Capability::RestrictedDropColumn => false,
         }
     }

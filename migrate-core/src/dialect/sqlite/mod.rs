@@ -13,6 +13,7 @@
 
 mod defs;
 mod lex;
+mod objects;
 mod rebuild;
 mod render;
 mod split;
@@ -35,6 +36,8 @@ mod fk_scope;
 mod lock;
 #[cfg(feature = "sqlite")]
 pub mod introspect;
+#[cfg(feature = "sqlite")]
+mod read_objects;
 
 use crate::diff::Diff;
 use crate::safety::SafetyCode;
@@ -50,6 +53,18 @@ use super::{Capability, Dialect, DialectOps, EnumStorage, Execution, SqlxEnum};
 pub struct Sqlite;
 
 impl DialectOps for Sqlite {
+    fn family_statement(&self, sql: &str) -> String {
+        // SQLite's ALTER TABLE has no IF [NOT] EXISTS; its indexes do.
+        crate::family::guard(
+            sql,
+            Dialect::Sqlite,
+            crate::family::Guards {
+                columns: false,
+                in_transaction: true,
+            },
+        )
+    }
+
     fn dialect(&self) -> Dialect {
         Dialect::Sqlite
     }
@@ -74,6 +89,7 @@ impl DialectOps for Sqlite {
             | Capability::NoTransactionFiles
             | Capability::CopyStdio
             | Capability::Partitioning => false,
+            | Capability::Routines => false,
         }
     }
 
