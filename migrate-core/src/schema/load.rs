@@ -243,6 +243,10 @@ const FAMILY_KEYS: &[&str] = &[
     "indexes",
     "checks",
     "drop_columns",
+    // Read so that the validator refuses them with a reason (a member is a plain table).
+    "partition_by",
+    "partition_ahead",
+    "partitions",
 ];
 const COLUMN_KEYS: &[&str] = &[
     "type",
