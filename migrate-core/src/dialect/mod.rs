@@ -184,6 +184,8 @@ pub enum Capability {
     /// `DROP COLUMN` fails when the column is a key, UNIQUE, indexed, referenced, or used by a
     /// view, trigger, CHECK or generated column.
     RestrictedDropColumn,
+    /// Declarative partitioning: `PARTITION BY`, partitions attached and detached.
+    Partitioning,
     /// Functions, procedures, aggregates and materialized views exist, and a trigger calls a
     /// function; without it a trigger has a body of statements and none of those exist.
     Routines,

@@ -1,7 +1,8 @@
 //! [`Change`]: one change to a schema, and how it is described and named.
 
 use crate::schema::{
-    Check, Column, ColumnType, Enum, ForeignKey, Function, Index, PrimaryKey, Table, Trigger, View,
+    Check, Column, ColumnType, Enum, ForeignKey, Function, Index, Partition, PrimaryKey, Table,
+    Trigger, View,
 };
 
 /// One change to a schema.
@@ -247,6 +248,32 @@ pub enum Change {
         /// The check.
         check: Check,
     },
+    /// A partition added to a partitioned table that exists: created as a table of the
+    /// parent's shape, then attached (`ATTACH PARTITION` takes a SHARE UPDATE EXCLUSIVE lock on
+    /// the parent, which lets reads and writes go on).
+    AttachPartition {
+        /// The partitioned table.
+        table: String,
+        /// The new partition.
+        partition: Partition,
+        /// The partition is a table that exists (with rows), declared as a plain table before:
+        /// it is attached, not created.
+        existing: bool,
+    },
+    /// A partition taken out of a partitioned table that stays: `DETACH PARTITION`,
+    /// `CONCURRENTLY` when the table has no default partition. The detached table is dropped
+    /// next ([`Change::DropTable`], refused until acknowledged) unless the schema declares it as
+    /// a table of its own.
+    DetachPartition {
+        /// The partitioned table.
+        table: String,
+        /// The partition.
+        partition: Partition,
+        /// Whether the parent has a default partition (no `CONCURRENTLY` then).
+        has_default: bool,
+        /// Whether the schema keeps the detached table, declared as a table of its own.
+        keep: bool,
+    },
     /// `CREATE [MATERIALIZED] VIEW`, with its comment and indexes.
     CreateView(View),
     /// `DROP [MATERIALIZED] VIEW`: dropped for good, or to be created again
@@ -317,7 +344,9 @@ impl Change {
             | AddForeignKey { table, .. }
             | DropForeignKey { table, .. }
             | AddCheck { table, .. }
-            | DropCheck { table, .. } => Some(table),
+            | DropCheck { table, .. }
+            | AttachPartition { table, .. }
+            | DetachPartition { table, .. } => Some(table),
         }
     }
 
@@ -421,6 +450,12 @@ impl Change {
             DropForeignKey { table, fk } => format!("drop foreign key `{}` of `{table}`", fk.name),
             AddCheck { table, check, .. } => format!("add check `{}` to `{table}`", check.name),
             DropCheck { table, check } => format!("drop check `{}` of `{table}`", check.name),
+            AttachPartition {
+                table, partition, ..
+            } => format!("attach partition `{}` to `{table}`", partition.name),
+            DetachPartition {
+                table, partition, ..
+            } => format!("detach partition `{}` from `{table}`", partition.name),
             CreateView(v) => format!("create {}view `{}`", materialized(v), v.name),
             DropView(v) => format!("drop {}view `{}`", materialized(v), v.name),
             SetViewComment { view } => format!("set the comment of view `{}`", view.name),
@@ -469,6 +504,8 @@ impl Change {
             DropForeignKey { fk, .. } => format!("drop_{}", fk.name),
             AddCheck { check, .. } => format!("add_{}", check.name),
             DropCheck { check, .. } => format!("drop_{}", check.name),
+            AttachPartition { partition, .. } => format!("attach_{}", partition.name),
+            DetachPartition { partition, .. } => format!("detach_{}", partition.name),
             CreateView(v) => format!("create_{}", v.name),
             DropView(v) => format!("drop_{}", v.name),
             SetViewComment { view } => format!("comment_{}", view.name),

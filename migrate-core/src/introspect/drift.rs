@@ -296,6 +296,17 @@ fn drift_line(c: &Change, live: &Schema) -> Option<String> {
             "check `{}` of `{table}` exists but is not expected",
             check.name
         ),
+        Change::AttachPartition {
+            table, partition, ..
+        } => {
+            format!("partition `{}` of `{table}` is missing", partition.name)
+        }
+        Change::DetachPartition {
+            table, partition, ..
+        } => format!(
+            "partition `{}` of `{table}` exists but is not expected",
+            partition.name
+        ),
         Change::CreateView(v) => format!("view `{}` is missing", v.name),
         Change::DropView(v) => format!("view `{}` exists but is not expected", v.name),
         Change::SetViewComment { view } => format!(

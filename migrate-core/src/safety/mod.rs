@@ -261,7 +261,9 @@ fn assess_one(cx: &Cx<'_>, change: &Change) -> Assessment {
         | Change::RenameIndex { .. }
         | Change::DropIndex { .. }
         | Change::DropForeignKey { .. }
-        | Change::DropCheck { .. } => None,
+        | Change::DropCheck { .. }
+        | Change::AttachPartition { .. }
+        | Change::DetachPartition { .. } => None,
     };
     found.unwrap_or_else(|| compatible(cx, change))
 }

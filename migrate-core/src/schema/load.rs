@@ -19,7 +19,10 @@ pub(crate) use indexes::RawIndexKey;
 pub(crate) use objects::{RawFunction, RawTrigger, RawView};
 
 use super::model::{Deferrable, FkAction, Identity, IndexMethod, Strategy};
+
+mod partitions;
 use crate::diagnostic::{Diagnostic, Diagnostics, Location, SourceFile, did_you_mean};
+pub(crate) use partitions::{RawPartition, RawPartitionAhead, RawPartitionBy};
 
 /// A value with the place it was written.
 #[derive(Debug, Clone)]
@@ -116,6 +119,12 @@ pub(crate) struct RawTable {
     pub(crate) drop_columns: Vec<SpStr>,
     pub(crate) renamed_from: Option<SpStr>,
     pub(crate) strategy: Option<Sp<Strategy>>,
+    /// `partition_by = {...}`.
+    pub(crate) partition_by: Option<RawPartitionBy>,
+    /// `partition_ahead = {...}`.
+    pub(crate) partition_ahead: Option<RawPartitionAhead>,
+    /// `[tables.NAME.partitions.*]`.
+    pub(crate) partitions: Vec<RawPartition>,
     /// Whether `columns` is written (`columns = {}` declares a table without columns).
     pub(crate) has_columns_key: bool,
     /// See [`RawEnum::broken_keys`].
@@ -227,6 +236,9 @@ const TABLE_KEYS: &[&str] = &[
     "drop_columns",
     "renamed_from",
     "strategy",
+    "partition_by",
+    "partition_ahead",
+    "partitions",
 ];
 /// A family's keys: a table's, but for a rename and a strategy (a family is not renamed, and
 /// its changes are made in place on every member), and its pattern and schema.
@@ -243,6 +255,10 @@ const FAMILY_KEYS: &[&str] = &[
     "indexes",
     "checks",
     "drop_columns",
+    // Read so that the validator refuses them with a reason (a member is a plain table).
+    "partition_by",
+    "partition_ahead",
+    "partitions",
 ];
 const COLUMN_KEYS: &[&str] = &[
     "type",
@@ -911,6 +927,9 @@ impl Cx<'_> {
             drop_columns: Vec::new(),
             renamed_from: None,
             strategy: None,
+            partition_by: None,
+            partition_ahead: None,
+            partitions: Vec::new(),
             has_columns_key: false,
             broken_keys,
         };
@@ -925,6 +944,9 @@ impl Cx<'_> {
                 "comment" => t.comment = self.string(item, "comment = \"What the table holds.\""),
                 "renamed_from" => t.renamed_from = self.string(item, "renamed_from = \"old_name\""),
                 "strategy" => t.strategy = self.strategy(item),
+                "partition_by" => t.partition_by = self.partition_by(&tname, item),
+                "partition_ahead" => t.partition_ahead = self.partition_ahead(&tname, item),
+                "partitions" => t.partitions = self.partitions(&tname, item),
                 "primary_key_name" => {
                     t.primary_key_name = self.string(item, "primary_key_name = \"pets_pkey\"")
                 }

@@ -13,6 +13,8 @@ pub mod load;
 pub mod model;
 pub mod names;
 pub mod objects;
+pub mod partition;
+mod partition_print;
 pub mod print;
 pub mod types;
 pub mod validate;

@@ -136,6 +136,9 @@ pub struct Table {
     /// `strategy = "expand-contract" | "in-place"`: how the table's rename and its dropped
     /// columns are made; `None`: the project's `change_strategy`.
     pub strategy: Option<Strategy>,
+    /// `partition_by = {...}` and `[tables.NAME.partitions.*]`: a partitioned table (PostgreSQL's
+    /// declarative partitioning); `None`: a plain table.
+    pub partitioning: Option<Partitioning>,
 }
 
 impl Table {
@@ -153,6 +156,7 @@ impl Table {
             drop_columns: Vec::new(),
             renamed_from: None,
             strategy: None,
+            partitioning: None,
         }
     }
 
@@ -186,6 +190,11 @@ impl Table {
             .is_some_and(|pk| same_columns(&pk.columns, columns))
     }
 }
+
+pub use super::partition::{
+    Date, Partition, PartitionAhead, PartitionBound, PartitionEvery, PartitionKey, PartitionKind,
+    Partitioning,
+};
 
 /// Whether two lists name the same columns, in any order.
 fn same_columns<S: AsRef<str>>(a: &[String], b: &[S]) -> bool {

@@ -199,6 +199,9 @@ fn print_section(out: &mut String, t: &Table, section: &str, head: &str) {
     if let Some(st) = t.strategy {
         let _ = writeln!(out, "strategy = {}", string(st.as_str()));
     }
+    if let Some(p) = &t.partitioning {
+        super::partition_print::header(out, p);
+    }
     if t.columns.is_empty() {
         // A table without columns says so: a missing `columns` is a mistake.
         let _ = writeln!(out, "columns = {{}}");
@@ -273,6 +276,10 @@ fn print_section(out: &mut String, t: &Table, section: &str, head: &str) {
         let _ = writeln!(out, "\n[[{name}.checks]]");
         let _ = writeln!(out, "name = {}", string(&ck.name));
         let _ = writeln!(out, "expr = {}", string(&ck.expr));
+    }
+
+    if let Some(p) = &t.partitioning {
+        super::partition_print::partitions(out, &t.name, p);
     }
 }
 

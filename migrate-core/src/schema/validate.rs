@@ -8,6 +8,7 @@ mod indexes;
 mod keys;
 mod namespaces;
 mod objects;
+mod partitions;
 mod table;
 
 use std::collections::{HashMap, HashSet};
@@ -460,6 +461,7 @@ impl Validator<'_> {
             table.foreign_keys = fks;
         }
         self.relation_names(&unique_tables, &schema, &index_locs);
+        self.partition_names(&unique_tables);
 
         // A table renamed from a table that is still declared: the rename cannot happen.
         for t in &unique_tables {

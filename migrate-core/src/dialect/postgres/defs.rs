@@ -206,8 +206,13 @@ pub fn create_table(t: &Table, out: &mut Vec<Statement>) {
     }
     lines.extend(t.foreign_keys.iter().map(fk_def));
     lines.extend(t.checks.iter().map(check_def));
+    let partition_by = t
+        .partitioning
+        .as_ref()
+        .map(super::partitions::partition_by)
+        .unwrap_or_default();
     out.push(Statement::tx(format!(
-        "CREATE TABLE {} (\n    {}\n)",
+        "CREATE TABLE {} (\n    {}\n){partition_by}",
         ident(&t.name),
         lines.join(",\n    ")
     )));
@@ -227,6 +232,9 @@ pub fn create_table(t: &Table, out: &mut Vec<Statement>) {
                 comment_value(&c.comment)
             )));
         }
+    }
+    if let Some(p) = &t.partitioning {
+        super::partitions::create_partitions(&t.name, p, out);
     }
 }
 

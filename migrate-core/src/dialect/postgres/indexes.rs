@@ -18,7 +18,10 @@ pub(super) fn create(cx: &mut Cx<'_>, table: &str, index: &Index, existing_table
         ));
         return;
     }
-    if existing_table {
+    let partitioned = cx.to.table(table).and_then(|t| t.partitioning.as_ref());
+    if let (true, Some(p)) = (existing_table, partitioned) {
+        super::partitions::create_index(cx, table, index, &p.partitions);
+    } else if existing_table {
         // A concurrent build that fails leaves an invalid index behind: drop it first, so the
         // online file can be run again from the top (the drop of the old index of this name,
         // just before in the same file, does when there is one).

@@ -10,7 +10,9 @@
 //! 4. constraints: primary keys, unique constraints, foreign keys, checks (`pg_get_expr`);
 //! 5. indexes: keys (columns or expressions, `pg_get_indexdef` of each), order and NULLs, a
 //!    non-default operator class or collation, `INCLUDE`, method, uniqueness, `NULLS NOT
-//!    DISTINCT`, predicate. A unique constraint is read with the constraints, as one.
+//!    DISTINCT`, predicate. A unique constraint is read with the constraints, as one;
+//! 6. partitioned tables: the partition key and each partition's bound (`partitions_read.rs`);
+//! 7. then views, functions and triggers (`introspect_objects.rs`).
 //!
 //! Objects that belong to an extension, the history table, and the temporary NOT NULL checks a
 //! migration creates and drops again are left out. Expressions come back in PostgreSQL's
@@ -31,7 +33,7 @@ use crate::schema::{
 };
 
 /// How many catalog queries `introspect` runs, whatever the number of tables.
-pub const QUERIES: usize = 5 + super::introspect_objects::QUERIES;
+pub const QUERIES: usize = 6 + super::introspect_objects::QUERIES;
 
 /// Not a member of an extension.
 const NOT_EXTENSION: &str = "NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend d \
@@ -264,6 +266,7 @@ async fn read(conn: &mut PgConnection, opts: &Options) -> Result<Introspected, D
     catalog.read_columns(conn).await?;
     catalog.read_constraints(conn).await?;
     catalog.read_indexes(conn).await?;
+    catalog.read_partitions(conn).await?;
     catalog.objects =
         super::introspect_objects::read(conn, &opts.schemas, &mut catalog.notes).await?;
     Ok(catalog.finish())
@@ -828,6 +831,19 @@ impl<'o> Catalog<'o> {
         index.set_keys(keys);
         self.table_mut(rel).indexes.push(index);
         Ok(())
+    }
+
+    // ---- 6. partitioned tables and their partitions ----
+
+    /// The partition key and the partitions of each partitioned table read
+    /// (`partitions_read.rs`).
+    async fn read_partitions(&mut self, conn: &mut PgConnection) -> Result<(), DbError> {
+        let mut by_oid: HashMap<i64, &mut Table> = self
+            .tables
+            .iter_mut()
+            .map(|(oid, i)| (*oid, &mut i.table))
+            .collect();
+        super::partitions_read::read(conn, &self.oids, &mut by_oid, &mut self.notes).await
     }
 
     // ---- the schema read ----

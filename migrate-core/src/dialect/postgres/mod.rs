@@ -20,6 +20,7 @@ mod indexes;
 mod keys;
 mod lex;
 mod objects;
+mod partitions;
 mod quote;
 mod render;
 mod split;
@@ -46,6 +47,8 @@ mod recovery;
 mod scratch;
 #[cfg(feature = "postgres")]
 pub mod introspect;
+#[cfg(feature = "postgres")]
+mod partitions_read;
 #[cfg(feature = "postgres")]
 mod introspect_objects;
 
@@ -101,6 +104,7 @@ impl DialectOps for Postgres {
             | Capability::Schemas
             | Capability::NoTransactionFiles
             | Capability::CopyStdio
+            | Capability::Partitioning => true,
             | Capability::Routines => true,
             Capability::LimitedAlterTable | Capability::RestrictedDropColumn => false,
         }

@@ -2,7 +2,7 @@
 //! for its kind (in `enums.rs`, `tables.rs`, `columns.rs`, `keys.rs`, `indexes.rs`), each writing
 //! through a [`Cx`].
 
-use super::{columns, enums, indexes, keys, objects, tables};
+use super::{columns, enums, indexes, keys, objects, partitions, tables};
 use crate::diff::{Change, Diff};
 use crate::schema::{Column, ColumnType, Schema, Table};
 use crate::sql::{Batch, Rendered, Statement, ident};
@@ -295,6 +295,17 @@ fn change_sql(change: &Change, from: &Schema, to: &Schema, out: &mut Vec<Stateme
             existing_table,
         } => indexes::create(cx, table, index, *existing_table),
         Change::DropIndex { table, index } => indexes::drop(cx, table, index),
+        Change::AttachPartition {
+            table,
+            partition,
+            existing,
+        } => partitions::attach(cx, table, partition, *existing),
+        Change::DetachPartition {
+            table,
+            partition,
+            has_default,
+            keep,
+        } => partitions::detach(cx, table, partition, *has_default, *keep),
         Change::CreateView(v) => objects::create_view(cx, v),
         Change::DropView(v) => objects::drop_view(cx, v),
         Change::SetViewComment { view } => objects::set_view_comment(cx, view),

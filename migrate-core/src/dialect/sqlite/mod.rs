@@ -89,6 +89,7 @@ impl DialectOps for Sqlite {
             | Capability::Schemas
             | Capability::NoTransactionFiles
             | Capability::CopyStdio
+            | Capability::Partitioning => false,
             | Capability::Routines => false,
         }
     }
