@@ -307,7 +307,9 @@ pub(crate) struct Apply<'a> {
     /// before it without waiting; the last flushes them all).
     pub(crate) last: bool,
     /// The migration the run applies after this one, if any (SQLite commits the migrations of a
-    /// run together until one that cannot join them: see `sqlite::driver`).
+    /// run together until one that cannot join them: see `sqlite::driver`). Only a dialect that
+    /// groups migrations reads it.
+    #[cfg_attr(not(feature = "sqlite"), allow(dead_code))]
     pub(crate) next: Option<&'a Source>,
     pub(crate) report: Report<'a>,
 }
