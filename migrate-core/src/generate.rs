@@ -140,11 +140,25 @@ pub fn plan_by(
     let assessments = assess(dialect, &d, current, declared);
     let split = phased::split(&d, current, declared);
     let mut problems = split.problems.clone();
+    problems.extend(
+        dialect
+            .ops()
+            .unsupported(declared)
+            .into_iter()
+            .map(|u| phased::Problem {
+                code: "unsupported-by-dialect",
+                table: u.table,
+                column: None,
+                message: u.message,
+                help: u.help,
+            }),
+    );
     if !split.phased.is_empty()
         && let Some(why) = dialect.ops().why_no_expand_contract()
     {
         for p in &split.phased {
             problems.push(phased::Problem {
+                code: "expand-contract",
                 table: p.table().to_string(),
                 column: p.column().map(str::to_string),
                 message: format!(
@@ -567,7 +581,7 @@ fn problem_diagnostics(schema_path: &Path, problems: &[phased::Problem]) -> Diag
         problems
             .iter()
             .map(|p| {
-                let d = crate::diagnostic::Diagnostic::new("expand-contract", p.message.clone())
+                let d = crate::diagnostic::Diagnostic::new(p.code, p.message.clone())
                     .help(p.help.clone());
                 match located(p) {
                     Some(loc) => d.at(loc),

@@ -117,6 +117,13 @@ pub trait DialectOps: fmt::Debug + Sync {
     /// the safety rules for keys, indexes and constraints report.
     fn execution(&self, code: SafetyCode) -> Execution;
 
+    /// What of `schema` this dialect cannot build (an UNLOGGED table on SQLite), one problem
+    /// each; `generate` refuses the schema with them.
+    fn unsupported(&self, schema: &Schema) -> Vec<Unsupported> {
+        let _ = schema;
+        Vec::new()
+    }
+
     // ---- the expand/contract route ----
 
     /// Why a change cannot take the expand/contract route here (`strategy = "expand-contract"`);
@@ -168,6 +175,17 @@ pub enum Capability {
     /// `DROP COLUMN` fails when the column is a key, UNIQUE, indexed, referenced, or used by a
     /// view, trigger, CHECK or generated column.
     RestrictedDropColumn,
+}
+
+/// Something a schema declares that a dialect cannot build ([`DialectOps::unsupported`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unsupported {
+    /// The table it is about (its declared name), or the declared object's name.
+    pub table: String,
+    /// What cannot be built.
+    pub message: String,
+    /// How to fix it.
+    pub help: String,
 }
 
 /// How a dialect carries out a key, index or constraint added to a table with rows (the safety

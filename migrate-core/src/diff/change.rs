@@ -60,6 +60,21 @@ pub enum Change {
         /// The new comment; `None` removes it.
         comment: Option<String>,
     },
+    /// `ALTER TABLE … SET UNLOGGED` / `SET LOGGED`.
+    SetUnlogged {
+        /// The table.
+        table: String,
+        /// Whether the table becomes UNLOGGED (else LOGGED).
+        unlogged: bool,
+    },
+    /// `VALIDATE CONSTRAINT`: a `NOT VALID` foreign key or check becomes validated (the other
+    /// way needs no change: a validated constraint is also one that checks new rows).
+    ValidateConstraint {
+        /// The table.
+        table: String,
+        /// The constraint.
+        name: String,
+    },
     /// `ADD COLUMN`.
     AddColumn {
         /// The table.
@@ -238,6 +253,8 @@ impl Change {
             CreateTable(t) | DropTable(t) => Some(&t.name),
             RenameTable { to, .. } => Some(to),
             SetTableComment { table, .. }
+            | SetUnlogged { table, .. }
+            | ValidateConstraint { table, .. }
             | AddColumn { table, .. }
             | DropColumn { table, .. }
             | RenameColumn { table, .. }
@@ -285,6 +302,13 @@ impl Change {
             DropTable(t) => format!("drop table `{}`", t.name),
             RenameTable { from, to } => format!("rename table `{from}` to `{to}`"),
             SetTableComment { table, .. } => format!("set the comment of table `{table}`"),
+            ValidateConstraint { table, name } => {
+                format!("validate constraint `{name}` of `{table}`")
+            }
+            SetUnlogged { table, unlogged } => format!(
+                "make table `{table}` {}",
+                if *unlogged { "UNLOGGED" } else { "LOGGED" }
+            ),
             AddColumn { table, column } => format!(
                 "add column {} ({}{})",
                 col(table, &column.name),
@@ -366,6 +390,10 @@ impl Change {
             DropTable(t) => format!("drop_{}", t.name),
             RenameTable { from, to } => format!("rename_{from}_to_{to}"),
             SetTableComment { table, .. } => format!("comment_{table}"),
+            SetUnlogged { table, unlogged } => {
+                format!("{}_{table}", if *unlogged { "unlog" } else { "log" })
+            }
+            ValidateConstraint { name, .. } => format!("validate_{name}"),
             AddColumn { table, column } => format!("add_{table}_{}", column.name),
             DropColumn { table, column } => format!("drop_{table}_{}", column.name),
             RenameColumn { table, to, .. } => format!("rename_{table}_{to}"),

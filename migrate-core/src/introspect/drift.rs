@@ -162,6 +162,14 @@ fn drift_line(c: &Change, live: &Schema) -> Option<String> {
             shown(&live.table(table).and_then(|t| t.comment.clone()), "none"),
             shown(comment, "none")
         ),
+        Change::ValidateConstraint { table, name } => {
+            format!("constraint `{name}` of `{table}` is NOT VALID, expected validated")
+        }
+        Change::SetUnlogged { table, unlogged } => format!(
+            "table `{table}` is {}, expected {}",
+            if *unlogged { "LOGGED" } else { "UNLOGGED" },
+            if *unlogged { "UNLOGGED" } else { "LOGGED" }
+        ),
         Change::AddColumn { table, column } => {
             format!("{} ({}) is missing", col(table, &column.name), column.ty)
         }

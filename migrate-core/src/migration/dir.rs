@@ -1004,6 +1004,7 @@ mod tests {
                 drop_columns: vec![],
                 renamed_from: None,
                 strategy: None,
+                unlogged: false,
             }],
             ..Schema::default()
         }

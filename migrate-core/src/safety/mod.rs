@@ -243,6 +243,8 @@ fn assess_one(cx: &Cx<'_>, change: &Change) -> Assessment {
         | Change::DropOldEnum { .. }
         | Change::CreateTable(_)
         | Change::SetTableComment { .. }
+        | Change::SetUnlogged { .. }
+        | Change::ValidateConstraint { .. }
         | Change::DropNotNull { .. }
         | Change::SetDefault { .. }
         | Change::SetColumnComment { .. }

@@ -66,6 +66,7 @@ pub(crate) struct RawForeignKey {
     pub(crate) on_delete: Option<Sp<FkAction>>,
     pub(crate) on_update: Option<Sp<FkAction>>,
     pub(crate) on_delete_columns: Option<Sp<Vec<SpStr>>>,
+    pub(crate) validated: Option<Sp<bool>>,
     /// See [`RawEnum::broken_keys`].
     pub(crate) broken_keys: Vec<&'static str>,
 }
@@ -84,6 +85,7 @@ pub(crate) struct RawIndex {
 pub(crate) struct RawCheck {
     pub(crate) name: Option<SpStr>,
     pub(crate) expr: Option<SpStr>,
+    pub(crate) validated: Option<Sp<bool>>,
 }
 
 #[derive(Debug, Clone)]
@@ -100,6 +102,7 @@ pub(crate) struct RawTable {
     pub(crate) drop_columns: Vec<SpStr>,
     pub(crate) renamed_from: Option<SpStr>,
     pub(crate) strategy: Option<Sp<Strategy>>,
+    pub(crate) unlogged: Option<Sp<bool>>,
     /// Whether `columns` is written (`columns = {}` declares a table without columns).
     pub(crate) has_columns_key: bool,
     /// See [`RawEnum::broken_keys`].
@@ -188,6 +191,7 @@ const TABLE_KEYS: &[&str] = &[
     "drop_columns",
     "renamed_from",
     "strategy",
+    "unlogged",
 ];
 const COLUMN_KEYS: &[&str] = &[
     "type",
@@ -214,10 +218,11 @@ const FK_KEYS: &[&str] = &[
     "on_delete",
     "on_update",
     "on_delete_columns",
+    "validated",
 ];
 const FK_REF_KEYS: &[&str] = &["table", "columns"];
 const INDEX_KEYS: &[&str] = &["name", "columns", "unique", "where", "method"];
-const CHECK_KEYS: &[&str] = &["name", "expr"];
+const CHECK_KEYS: &[&str] = &["name", "expr", "validated"];
 
 /// Lists the `.toml` files a schema path names: the file itself, or a directory's files sorted by name.
 #[allow(clippy::result_large_err)] // one diagnostic, on a path that is not hot
@@ -791,6 +796,7 @@ impl Cx<'_> {
             drop_columns: Vec::new(),
             renamed_from: None,
             strategy: None,
+            unlogged: None,
             has_columns_key: false,
             broken_keys,
         };
@@ -805,6 +811,7 @@ impl Cx<'_> {
                 "comment" => t.comment = self.string(item, "comment = \"What the table holds.\""),
                 "renamed_from" => t.renamed_from = self.string(item, "renamed_from = \"old_name\""),
                 "strategy" => t.strategy = self.strategy(item),
+                "unlogged" => t.unlogged = self.boolean(item),
                 "primary_key_name" => {
                     t.primary_key_name = self.string(item, "primary_key_name = \"pets_pkey\"")
                 }
@@ -1105,11 +1112,13 @@ impl Cx<'_> {
         let mut ck = RawCheck {
             name: None,
             expr: None,
+            validated: None,
         };
         for item in body.iter() {
             match item.0.get_ref().as_ref() {
                 "name" => ck.name = self.string(item, "name = \"pets_weight_positive\""),
                 "expr" => ck.expr = self.string(item, "expr = \"weight > 0\""),
+                "validated" => ck.validated = self.boolean(item),
                 _ => {}
             }
         }
@@ -1148,6 +1157,7 @@ impl Cx<'_> {
             on_delete: None,
             on_update: None,
             on_delete_columns: None,
+            validated: None,
             broken_keys,
         };
         for item in body.iter() {
@@ -1175,6 +1185,7 @@ impl Cx<'_> {
                 "on_delete_columns" => {
                     fk.on_delete_columns = self.strings(item, "on_delete_columns = [\"author_id\"]")
                 }
+                "validated" => fk.validated = self.boolean(item),
                 "references" => {
                     let example =
                         "references = { table = \"orders\", columns = [\"id\", \"shop_id\"] }";

@@ -104,6 +104,9 @@ pub struct Table {
     /// `strategy = "expand-contract" | "in-place"`: how the table's rename and its dropped
     /// columns are made; `None`: the project's `change_strategy`.
     pub strategy: Option<Strategy>,
+    /// `unlogged = true`: a PostgreSQL UNLOGGED table, not written to the write-ahead log
+    /// (faster, emptied after a crash, not replicated).
+    pub unlogged: bool,
 }
 
 impl Table {
@@ -121,6 +124,7 @@ impl Table {
             drop_columns: Vec::new(),
             renamed_from: None,
             strategy: None,
+            unlogged: false,
         }
     }
 
@@ -466,6 +470,9 @@ pub struct ForeignKey {
     /// `on_delete_columns = [...]`: the referencing columns `on_delete = "set null"` or
     /// `"set default"` sets (`ON DELETE SET NULL (col)`); empty, all of them.
     pub on_delete_columns: Vec<String>,
+    /// `validated = false`: PostgreSQL's `NOT VALID`: new rows are checked, the rows already
+    /// there are not.
+    pub not_valid: bool,
 }
 
 /// What a foreign key does when the referenced row is deleted or updated.
@@ -608,6 +615,9 @@ pub struct Check {
     pub name: String,
     /// The SQL expression every row must satisfy.
     pub expr: String,
+    /// `validated = false`: PostgreSQL's `NOT VALID`: new rows are checked, the rows already
+    /// there are not.
+    pub not_valid: bool,
 }
 
 #[cfg(test)]

@@ -153,7 +153,9 @@ fn unique_shorthand<'i>(t: &Table, ix: &'i Index) -> Option<&'i str> {
 fn fk_shorthand(fk: &ForeignKey) -> Option<&str> {
     match (fk.columns.as_slice(), fk.ref_columns.as_slice()) {
         // `references` is split at its last dot, so the referenced column cannot hold one.
-        ([col], [rc]) if !rc.contains('.') && fk.on_delete_columns.is_empty() => Some(col),
+        ([col], [rc]) if !rc.contains('.') && fk.on_delete_columns.is_empty() && !fk.not_valid => {
+            Some(col)
+        }
         _ => None,
     }
 }
@@ -174,6 +176,9 @@ fn print_table(out: &mut String, t: &Table) {
     let _ = writeln!(out, "model = {}", string(&t.model));
     if let Some(c) = &t.comment {
         let _ = writeln!(out, "comment = {}", string(c));
+    }
+    if t.unlogged {
+        let _ = writeln!(out, "unlogged = true");
     }
     if let Some(pk) = &t.primary_key {
         if plan.pk_column.is_none() {
@@ -232,6 +237,9 @@ fn print_table(out: &mut String, t: &Table) {
         if fk.on_update != FkAction::NoAction {
             let _ = writeln!(out, "on_update = {}", string(fk.on_update.as_str()));
         }
+        if fk.not_valid {
+            out.push_str("validated = false\n");
+        }
     }
 
     for ix in &t.indexes[plan.shorthand_indexes..] {
@@ -255,6 +263,9 @@ fn print_table(out: &mut String, t: &Table) {
         let _ = writeln!(out, "\n[[tables.{name}.checks]]");
         let _ = writeln!(out, "name = {}", string(&ck.name));
         let _ = writeln!(out, "expr = {}", string(&ck.expr));
+        if ck.not_valid {
+            out.push_str("validated = false\n");
+        }
     }
 }
 
@@ -417,6 +428,7 @@ mod tests {
             on_delete: FkAction::NoAction,
             on_update: FkAction::NoAction,
             on_delete_columns: Vec::new(),
+            not_valid: false,
         }
     }
 
@@ -463,6 +475,7 @@ mod tests {
         pets.checks.push(Check {
             name: "pets_kind_known".into(),
             expr: "kind <> 'OTHER'".into(),
+            not_valid: false,
         });
         let s = Schema {
             enums: vec![Enum {
@@ -538,6 +551,7 @@ expr = "kind <> 'OTHER'"
         t.checks.push(Check {
             name: "weird \"check\"".into(),
             expr: r#""my""col" <> 'it''s' AND "new line" IS NOT NULL"#.into(),
+            not_valid: false,
         });
         t.indexes.push(Index {
             predicate: Some(r#""back\slash" IS NOT NULL"#.into()),

@@ -2,14 +2,16 @@
 //! the number of tables.
 //!
 //! 1. enums, with their labels in order and their comments;
-//! 2. tables, with their comments (and the extensions, but plpgsql, on each row);
+//! 2. tables, with their comments;
 //! 3. columns: type (resolved to the element type for arrays), type modifier, NOT NULL,
 //!    identity, default (`pg_get_expr` without the relation: a default names no column, and
 //!    deparsing with it costs three times as much; with it for a generated column's expression,
 //!    which names columns), comment;
 //! 4. constraints: primary keys, unique constraints, foreign keys, checks (`pg_get_expr`);
 //! 5. indexes: columns, method, uniqueness, predicate, and what makes one unrepresentable
-//!    (expressions, `INCLUDE`, `DESC`, a non-default operator class or collation).
+//!    (expressions, `INCLUDE`, `DESC`, a non-default operator class or collation);
+//! 6. the extensions, and every object the language does not represent, one note per kind
+//!    ([`super::objects`]).
 //!
 //! Objects that belong to an extension, the history table, and the temporary NOT NULL checks a
 //! migration creates and drops again are left out. Expressions come back in PostgreSQL's
@@ -30,7 +32,7 @@ use crate::schema::{
 };
 
 /// How many catalog queries `introspect` runs, whatever the number of tables.
-pub const QUERIES: usize = 5;
+pub const QUERIES: usize = 6;
 
 /// Not a member of an extension.
 const NOT_EXTENSION: &str = "NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend d \
@@ -70,14 +72,12 @@ fn enums_sql() -> String {
 
 fn tables_sql() -> &'static str {
     "SELECT c.oid::int8 AS oid, n.nspname::text AS schema, c.relname::text AS name, \
-            d.comments ->> c.oid::text AS comment, x.extensions \
+            d.comments ->> c.oid::text AS comment, c.relpersistence = 'u' AS unlogged \
      FROM pg_catalog.pg_class c \
      JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace \
      CROSS JOIN (SELECT jsonb_object_agg(objoid::text, description) AS comments \
                  FROM pg_catalog.pg_description \
                  WHERE classoid = 'pg_catalog.pg_class'::regclass AND objsubid = 0) d \
-     CROSS JOIN (SELECT coalesce(array_agg(extname::text ORDER BY extname), '{}') AS extensions \
-                 FROM pg_catalog.pg_extension WHERE extname <> 'plpgsql') x \
      CROSS JOIN (SELECT coalesce(jsonb_object_agg(objid::text, true), '{}') AS members \
                  FROM pg_catalog.pg_depend \
                  WHERE classid = 'pg_catalog.pg_class'::regclass AND deptype = 'e') e \
@@ -115,6 +115,7 @@ SELECT c.conrelid::int8 AS rel, c.conname::text AS name, c.contype::text AS kind
        c.conkey::int4[] AS cols, c.confrelid::int8 AS ref_rel, c.confkey::int4[] AS ref_cols, \
        c.confupdtype::text AS on_update, c.confdeltype::text AS on_delete, \
        c.confmatchtype::text AS match_type, c.condeferrable AS deferrable, \
+       NOT c.convalidated AS not_valid, \
        CASE WHEN jsonb_typeof(to_jsonb(c) -> 'confdelsetcols') = 'array' \
             THEN ARRAY(SELECT x::int4 FROM jsonb_array_elements_text(to_jsonb(c) -> 'confdelsetcols') x) \
        END AS delete_set_cols, \
@@ -220,11 +221,6 @@ async fn read(conn: &mut PgConnection, opts: &Options) -> Result<Introspected, D
     let mut tables: HashMap<i64, TableInfo> = HashMap::new();
     let mut table_schemas: HashMap<String, String> = HashMap::new();
     let mut oids: Vec<i64> = Vec::new();
-    // The extensions (but the default plpgsql), on every row of the tables.
-    let extensions: Vec<String> = match rows.first() {
-        Some(row) => get(row, "extensions")?,
-        None => Vec::new(),
-    };
     for row in &rows {
         let oid: i64 = get(row, "oid")?;
         let name: String = get(row, "name")?;
@@ -243,6 +239,7 @@ async fn read(conn: &mut PgConnection, opts: &Options) -> Result<Introspected, D
                 schema,
                 table: Table {
                     comment: get(row, "comment")?,
+                    unlogged: get(row, "unlogged")?,
                     ..Table::new(name)
                 },
                 attnums: HashMap::new(),
@@ -418,6 +415,7 @@ async fn read(conn: &mut PgConnection, opts: &Options) -> Result<Introspected, D
                     on_delete: action(&get::<String>(row, "on_delete")?),
                     on_update: action(&get::<String>(row, "on_update")?),
                     on_delete_columns,
+                    not_valid: get(row, "not_valid")?,
                 };
                 tables
                     .get_mut(&rel)
@@ -443,7 +441,11 @@ async fn read(conn: &mut PgConnection, opts: &Options) -> Result<Introspected, D
                     .expect("present")
                     .table
                     .checks
-                    .push(Check { name, expr });
+                    .push(Check {
+                        name,
+                        expr,
+                        not_valid: get(row, "not_valid")?,
+                    });
             }
             _ => notes.push(format!(
                 "exclusion constraint `{name}` of `{tname}` cannot be written in the schema language: left out"
@@ -515,6 +517,11 @@ async fn read(conn: &mut PgConnection, opts: &Options) -> Result<Introspected, D
                 method,
             });
     }
+
+    // 6. Extensions (whether or not there are tables), and what the language does not represent.
+    let objects = super::objects::read(conn, schemas, &[]).await?;
+    notes.extend(objects.notes);
+    let extensions = objects.extensions;
 
     external.sort();
     let mut schema = Schema {

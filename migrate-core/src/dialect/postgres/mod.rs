@@ -45,6 +45,8 @@ mod recovery;
 mod scratch;
 #[cfg(feature = "postgres")]
 pub mod introspect;
+#[cfg(feature = "postgres")]
+mod objects;
 
 use crate::diff::phased::{Phased, PhasedSql};
 use crate::diff::{Change, Diff};

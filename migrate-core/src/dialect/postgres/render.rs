@@ -218,6 +218,8 @@ fn change_sql(change: &Change, from: &Schema, to: &Schema, out: &mut Vec<Stateme
         Change::DropTable(t) => tables::drop(cx, t),
         Change::RenameTable { from: old, to: new } => tables::rename(cx, old, new),
         Change::SetTableComment { table, comment } => tables::set_comment(cx, table, comment),
+        Change::SetUnlogged { table, unlogged } => tables::set_unlogged(cx, table, *unlogged),
+        Change::ValidateConstraint { table, name } => keys::validate(cx, table, name),
         Change::AddColumn { table, column } => columns::add(cx, table, column),
         Change::DropColumn { table, column } => columns::drop(cx, table, column),
         Change::RenameColumn {

@@ -273,6 +273,7 @@ async fn read(conn: &mut SqliteConnection, opts: &Options) -> Result<Introspecte
             checks.push(Check {
                 name: check_name,
                 expr: ck.text.trim().to_string(),
+                not_valid: false,
             });
         }
 
@@ -364,6 +365,7 @@ async fn read(conn: &mut SqliteConnection, opts: &Options) -> Result<Introspecte
             .unwrap_or_else(|| names::foreign_key(&table, &columns));
         let fk = ForeignKey {
             on_delete_columns: Vec::new(),
+            not_valid: false,
             name,
             columns,
             ref_table,

@@ -43,7 +43,7 @@ use crate::sql::Rendered;
 use crate::sql::lex::TokenKind;
 use crate::sql::split::StatementEnds;
 
-use super::{Capability, Dialect, DialectOps, EnumStorage, Execution, SqlxEnum};
+use super::{Capability, Dialect, DialectOps, EnumStorage, Execution, SqlxEnum, Unsupported};
 
 /// SQLite's answers to [`DialectOps`].
 #[derive(Debug, Clone, Copy, Default)]
@@ -100,6 +100,32 @@ impl DialectOps for Sqlite {
     /// migration's one transaction.
     fn render(&self, diff: &Diff, from: &Schema, to: &Schema) -> Rendered {
         render(diff, from, to)
+    }
+
+    fn unsupported(&self, schema: &Schema) -> Vec<Unsupported> {
+        let mut out = Vec::new();
+        for t in schema.tables.iter().filter(|t| t.unlogged) {
+            out.push(Unsupported {
+                table: t.name.clone(),
+                message: format!("table `{}` is `unlogged = true`: SQLite has no UNLOGGED tables", t.name),
+                help: "remove `unlogged = true` (SQLite writes no write-ahead log per table; `PRAGMA journal_mode` applies to the whole file)".into(),
+            });
+        }
+        for t in &schema.tables {
+            let fks = t.foreign_keys.iter().filter(|f| f.not_valid).map(|f| &f.name);
+            let checks = t.checks.iter().filter(|c| c.not_valid).map(|c| &c.name);
+            for name in fks.chain(checks) {
+                out.push(Unsupported {
+                    table: t.name.clone(),
+                    message: format!(
+                        "constraint `{name}` of `{}` is `validated = false`: SQLite has no NOT VALID constraints",
+                        t.name
+                    ),
+                    help: "remove `validated = false` (SQLite checks every row when it rebuilds the table)".into(),
+                });
+            }
+        }
+        out
     }
 
     fn why_no_expand_contract(&self) -> Option<String> {

@@ -1,0 +1,224 @@
+//! What a PostgreSQL database holds besides its tables and enums: its extensions (read whether or
+//! not it has tables), and every object the schema language does not represent (policies,
+//! grants, rules, event triggers, foreign tables, aggregates, operators, inheritance, ...),
+//! listed in one note per kind with a count, so that nothing `pull` or `diff` reads is lost
+//! without a word. One catalog query.
+
+use std::collections::BTreeMap;
+
+use sqlx::{PgConnection, Row};
+
+use crate::db::DbError;
+
+/// Not a member of an extension: `{oid}` of catalog `{class}`.
+fn own(oid: &str, class: &str) -> String {
+    format!(
+        "NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend e WHERE e.classid = 'pg_catalog.{class}'::regclass \
+         AND e.objid = {oid} AND e.deptype = 'e')"
+    )
+}
+
+/// `(kind, name)` of every object the schema language does not represent, in the schemas `$1`;
+/// and one row `('extension', name)` per extension but plpgsql.
+fn objects_sql() -> String {
+    let rel = |kinds: &str, kind: &str| {
+        format!(
+            "SELECT '{kind}', c.relname::text FROM pg_catalog.pg_class c \
+             JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace \
+             WHERE c.relkind IN ({kinds}) AND n.nspname = ANY($1) AND {}",
+            own("c.oid", "pg_class")
+        )
+    };
+    let proc = |kinds: &str, kind: &str| {
+        format!(
+            "SELECT '{kind}', format('%s(%s)', p.proname, pg_catalog.pg_get_function_identity_arguments(p.oid)) \
+             FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace \
+             WHERE p.prokind IN ({kinds}) AND n.nspname = ANY($1) AND {}",
+            own("p.oid", "pg_proc")
+        )
+    };
+    let ty = |kinds: &str, kind: &str| {
+        format!(
+            "SELECT '{kind}', t.typname::text FROM pg_catalog.pg_type t \
+             JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace \
+             LEFT JOIN pg_catalog.pg_class r ON r.oid = t.typrelid \
+             WHERE t.typtype IN ({kinds}) AND (t.typrelid = 0 OR r.relkind = 'c') \
+               AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_type e WHERE e.typarray = t.oid) \
+               AND n.nspname = ANY($1) AND {}",
+            own("t.oid", "pg_type")
+        )
+    };
+    // A table's own objects: a policy, a rule, a trigger, a grant.
+    let on_table = "JOIN pg_catalog.pg_class c ON c.oid = {rel} \
+                    JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace";
+    let on = |rel: &str| on_table.replace("{rel}", rel);
+    let parts = [
+        "SELECT 'extension', extname::text FROM pg_catalog.pg_extension WHERE extname <> 'plpgsql'"
+            .to_string(),
+        format!(
+            "SELECT 'policy', format('%s on %s', p.polname, c.relname) FROM pg_catalog.pg_policy p {} \
+             WHERE n.nspname = ANY($1)",
+            on("p.polrelid")
+        ),
+        format!(
+            "SELECT 'row-level security', c.relname::text FROM pg_catalog.pg_class c \
+             JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace \
+             WHERE c.relrowsecurity AND n.nspname = ANY($1) AND {}",
+            own("c.oid", "pg_class")
+        ),
+        format!(
+            "SELECT 'grant', format('on %s', c.relname) FROM pg_catalog.pg_class c \
+             JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace \
+             WHERE c.relacl IS NOT NULL AND c.relkind IN ('r', 'p', 'v', 'm', 'S', 'f') \
+               AND n.nspname = ANY($1) AND {}",
+            own("c.oid", "pg_class")
+        ),
+        format!(
+            "SELECT 'rule', format('%s on %s', r.rulename, c.relname) FROM pg_catalog.pg_rewrite r {} \
+             WHERE r.rulename <> '_RETURN' AND n.nspname = ANY($1)",
+            on("r.ev_class")
+        ),
+        format!(
+            "SELECT 'trigger', format('%s on %s', t.tgname, c.relname) FROM pg_catalog.pg_trigger t {} \
+             WHERE NOT t.tgisinternal AND n.nspname = ANY($1) AND {}",
+            on("t.tgrelid"),
+            own("c.oid", "pg_class")
+        ),
+        "SELECT 'event trigger', evtname::text FROM pg_catalog.pg_event_trigger e0 \
+         WHERE NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend e WHERE e.classid = 'pg_catalog.pg_event_trigger'::regclass \
+         AND e.objid = e0.oid AND e.deptype = 'e')"
+            .to_string(),
+        format!(
+            "SELECT 'inheritance', format('%s inherits from %s', c.relname, p.relname) \
+             FROM pg_catalog.pg_inherits i {} JOIN pg_catalog.pg_class p ON p.oid = i.inhparent \
+             WHERE NOT c.relispartition AND c.relkind IN ('r', 'p', 'f') AND n.nspname = ANY($1)",
+            on("i.inhrelid")
+        ),
+        rel("'f'", "foreign table"),
+        rel("'v'", "view"),
+        rel("'m'", "materialized view"),
+        // A sequence no column owns (a serial's and an identity's are read with the column).
+        format!(
+            "{} AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend d WHERE d.classid = 'pg_catalog.pg_class'::regclass \
+             AND d.objid = c.oid AND d.refclassid = 'pg_catalog.pg_class'::regclass AND d.deptype IN ('a', 'i'))",
+            rel("'S'", "sequence")
+        ),
+        proc("'f'", "function"),
+        proc("'p'", "procedure"),
+        proc("'a'", "aggregate"),
+        proc("'w'", "window function"),
+        format!(
+            "SELECT 'operator', format('%s(%s, %s)', o.oprname, o.oprleft::regtype, o.oprright::regtype) \
+             FROM pg_catalog.pg_operator o JOIN pg_catalog.pg_namespace n ON n.oid = o.oprnamespace \
+             WHERE n.nspname = ANY($1) AND {}",
+            own("o.oid", "pg_operator")
+        ),
+        ty("'d'", "domain"),
+        ty("'c'", "composite type"),
+        ty("'r'", "range type"),
+        ty("'b'", "base type"),
+        format!(
+            "SELECT 'collation', co.collname::text FROM pg_catalog.pg_collation co \
+             JOIN pg_catalog.pg_namespace n ON n.oid = co.collnamespace \
+             WHERE n.nspname = ANY($1) AND {}",
+            own("co.oid", "pg_collation")
+        ),
+        format!(
+            "SELECT 'text search configuration', cf.cfgname::text FROM pg_catalog.pg_ts_config cf \
+             JOIN pg_catalog.pg_namespace n ON n.oid = cf.cfgnamespace \
+             WHERE n.nspname = ANY($1) AND {}",
+            own("cf.oid", "pg_ts_config")
+        ),
+        "SELECT 'statistics object', s.stxname::text FROM pg_catalog.pg_statistic_ext s \
+         JOIN pg_catalog.pg_namespace n ON n.oid = s.stxnamespace WHERE n.nspname = ANY($1)"
+            .to_string(),
+        "SELECT 'publication', pubname::text FROM pg_catalog.pg_publication".to_string(),
+    ];
+    format!(
+        "SELECT kind::text AS kind, name::text AS name FROM ({}) o(kind, name) ORDER BY 1, 2",
+        parts.join(" UNION ALL ")
+    )
+}
+
+/// What [`read`] finds.
+pub(crate) struct Objects {
+    /// The extensions, but plpgsql, sorted.
+    pub extensions: Vec<String>,
+    /// One note per kind of object the schema language does not represent.
+    pub notes: Vec<String>,
+}
+
+/// The kinds the reader of tables represents itself, or notes one by one: not noted again.
+pub(crate) type Represented<'a> = &'a [&'a str];
+
+/// Reads the extensions and the objects of `schemas` the schema language does not represent,
+/// leaving out the kinds in `represented`.
+pub(crate) async fn read(
+    conn: &mut PgConnection,
+    schemas: &[String],
+    represented: Represented<'_>,
+) -> Result<Objects, DbError> {
+    let rows = sqlx::query(&objects_sql())
+        .bind(schemas)
+        .fetch_all(&mut *conn)
+        .await
+        .map_err(|e| DbError::new(format!("cannot read the objects of the database: {e}")))?;
+    let mut extensions = Vec::new();
+    let mut kinds: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for row in &rows {
+        let kind: String = row
+            .try_get("kind")
+            .map_err(|e| DbError::new(format!("unexpected catalog data in `kind`: {e}")))?;
+        let name: String = row
+            .try_get("name")
+            .map_err(|e| DbError::new(format!("unexpected catalog data in `name`: {e}")))?;
+        if kind == "extension" {
+            extensions.push(name);
+        } else if !represented.contains(&kind.as_str()) {
+            kinds.entry(kind).or_default().push(name);
+        }
+    }
+    extensions.sort();
+    let notes = kinds
+        .into_iter()
+        .map(|(kind, names)| note(&kind, &names))
+        .collect();
+    Ok(Objects { extensions, notes })
+}
+
+/// `2 policies are not in the schema language, not read: `a on t`, `b on t``.
+fn note(kind: &str, names: &[String]) -> String {
+    let plural = match (names.len(), kind) {
+        (1, _) => kind.to_string(),
+        (_, "row-level security") => kind.to_string(),
+        (_, "policy") => "policies".to_string(),
+        (_, "inheritance") => "inheritances".to_string(),
+        (_, k) => format!("{k}s"),
+    };
+    let listed: Vec<String> = names.iter().map(|n| format!("`{n}`")).collect();
+    let what = match kind {
+        "inheritance" => "table inheritance is not in the schema language: each child is read as a table of its own, holding its parent's columns",
+        "row-level security" => "row-level security is not in the schema language, not read",
+        "grant" => "grants are not in the schema language, not read",
+        _ => "not in the schema language, not read",
+    };
+    format!("{} {plural} ({what}): {}", names.len(), listed.join(", "))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_note_per_kind_with_its_count() {
+        assert_eq!(
+            note("policy", &["a on t".into(), "b on t".into()]),
+            "2 policies (not in the schema language, not read): `a on t`, `b on t`"
+        );
+        assert_eq!(
+            note("grant", &["on t".into()]),
+            "1 grant (grants are not in the schema language, not read): `on t`"
+        );
+        assert!(note("inheritance", &["a inherits from b".into()]).contains("table of its own"));
+    }
+}
