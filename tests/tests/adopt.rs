@@ -8,6 +8,8 @@
 //! - extensions read from a database without tables;
 //! - policies, grants, rules, inheritance, aggregates, operators, ... one note per kind with its
 //!   count;
+//! - domains (`[domains.NAME]`) and sequences of their own (`[sequences.NAME]`), read, printed,
+//!   rebuilt and changed;
 //! - SQLite refuses what it cannot build (`unsupported-by-dialect`).
 
 use migrate_core::config::Dialect;
@@ -218,6 +220,117 @@ async fn objects_the_language_lacks_are_noted_by_kind_with_counts() {
         .collect();
     assert!(kinds.is_empty(), "{kinds:?}");
     db.close().await.expect("drop");
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn domains_and_sequences_round_trip_and_change() {
+    let source = TestDb::new().await;
+    run(
+        &source,
+        "CREATE DOMAIN year AS integer CONSTRAINT year_check CHECK (VALUE >= 1901 AND VALUE <= 2155);
+         CREATE DOMAIN code AS text COLLATE \"C\" NOT NULL DEFAULT 'x';
+         COMMENT ON DOMAIN code IS 'A short code.';
+         CREATE SEQUENCE order_numbers START WITH 100 INCREMENT BY 5;
+         CREATE SEQUENCE countdown AS integer INCREMENT BY -1 MAXVALUE 10 CYCLE CACHE 3;
+         CREATE TABLE films (id integer PRIMARY KEY, release_year year, code code,
+                             number bigint DEFAULT nextval('order_numbers'));
+         CREATE SEQUENCE films_seq OWNED BY films.number;",
+    )
+    .await;
+    let read = pull(&source.url).await;
+    assert_eq!(
+        read.notes,
+        [
+            "nullable column `films.number` defaults to the next value of a sequence: read as that default, the sequence as one of its own"
+        ]
+    );
+    assert!(read.schema.external_types.is_empty());
+    let text = to_toml(&read.schema);
+    for expected in [
+        "[domains.year]\ntype = \"integer\"\n\n[[domains.year.checks]]\nname = \"year_check\"\nexpr = \"VALUE >= 1901 AND VALUE <= 2155\"\n",
+        "[domains.code]\ntype = \"text\"\nnot_null = true\ndefault = \"'x'::text\"\ncollation = \"C\"\ncomment = \"A short code.\"\n",
+        "[sequences.order_numbers]\nstart = 100\nincrement = 5\n",
+        "[sequences.countdown]\ntype = \"integer\"\nincrement = -1\nmax = 10\ncycle = true\ncache = 3\n",
+        "[sequences.films_seq]\nowned_by = \"films.number\"\n",
+        "release_year = { type = \"year\", nullable = true }",
+    ] {
+        assert!(text.contains(expected), "no `{expected}` in:\n{text}");
+    }
+    let pulled = schema(&text);
+    same(&read.schema, &pulled);
+
+    // Rebuilt from what was pulled: the same, and the domain's check holds.
+    let copy = TestDb::new().await;
+    migrate(&copy, &Schema::default(), &pulled).await;
+    same(&pull(&copy.url).await.schema, &pulled);
+    let mut conn = Connection::connect(&copy.url).await.expect("connect");
+    let refused = conn
+        .execute("INSERT INTO films (id, release_year) VALUES (1, 1800)")
+        .await;
+    assert!(refused.is_err(), "the domain's check lets 1800 in");
+    conn.execute("INSERT INTO films (id, release_year) VALUES (1, 1999)")
+        .await
+        .expect("insert");
+    assert_eq!(
+        conn.fetch_int("SELECT number FROM films")
+            .await
+            .expect("number"),
+        100
+    );
+    conn.close().await;
+
+    // Changed: a domain's check and default, a sequence's increment and owner.
+    let changed = schema(
+        &text
+            .replace("VALUE >= 1901 AND VALUE <= 2155", "VALUE >= 1800")
+            .replace("default = \"'x'::text\"", "default = \"'y'::text\"")
+            .replace(
+                "start = 100\nincrement = 5\n",
+                "start = 100\nincrement = 10\n",
+            )
+            .replace("owned_by = \"films.number\"\n", ""),
+    );
+    let d = diff(&pulled, &changed);
+    let described: Vec<String> = d.changes.iter().map(Change::describe).collect();
+    assert_eq!(
+        described,
+        [
+            "change domain `code`",
+            "change domain `year`",
+            "change sequence `order_numbers`",
+            "change sequence `films_seq`"
+        ]
+    );
+    migrate(&copy, &pulled, &changed).await;
+    same(&pull(&copy.url).await.schema, &changed);
+    // Not declared any more: left in the database, never dropped.
+    let fewer = schema(&text.replace("[sequences.countdown]", "[sequences.countdown_gone]"));
+    assert!(
+        diff(&pulled, &fewer)
+            .changes
+            .iter()
+            .all(|c| !c.describe().contains("`countdown`"))
+    );
+    source.close().await.expect("drop");
+    copy.close().await.expect("drop");
+}
+
+#[test]
+fn sequence_options_are_checked() {
+    for (bad, what) in [
+        ("increment = 0", "`increment = 0`"),
+        ("min = 10\nmax = 5", "min 10, max 5"),
+        ("type = \"smallint\"\nstart = 100000", "start 100000"),
+        ("type = \"text\"", "a smallint, integer or bigint"),
+        ("owned_by = \"nowhere.id\"", "not a declared column"),
+    ] {
+        let e = load_str("s.toml", &format!("[sequences.s]\n{bad}\n"))
+            .err()
+            .unwrap_or_else(|| panic!("`{bad}` accepted"));
+        assert!(e.to_string().contains(what), "{bad}: {e}");
+    }
+    let e = load_str("s.toml", "[domains.d]\nnot_null = true\n").expect_err("no type");
+    assert!(e.to_string().contains("domain `d` has no `type`"), "{e}");
 }
 
 #[test]

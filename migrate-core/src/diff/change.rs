@@ -1,6 +1,8 @@
 //! [`Change`]: one change to a schema, and how it is described and named.
 
-use crate::schema::{Check, Column, ColumnType, Enum, ForeignKey, Index, PrimaryKey, Table};
+use crate::schema::{
+    Check, Column, ColumnType, Domain, Enum, ForeignKey, Index, PrimaryKey, Sequence, Table,
+};
 
 /// One change to a schema.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -10,6 +12,25 @@ pub enum Change {
     CreateExtension(String),
     /// `CREATE TYPE … AS ENUM`.
     CreateEnum(Enum),
+    /// `CREATE DOMAIN`.
+    CreateDomain(Domain),
+    /// A domain's default, NOT NULL, checks or comment change (its type or collation: it is
+    /// dropped and created again, which PostgreSQL refuses while a column uses it).
+    AlterDomain {
+        /// Before the change.
+        from: Domain,
+        /// After the change.
+        to: Domain,
+    },
+    /// `CREATE SEQUENCE` (its owner is set by an [`Change::AlterSequence`] once its table exists).
+    CreateSequence(Sequence),
+    /// `ALTER SEQUENCE`: its options or its owner.
+    AlterSequence {
+        /// Before the change.
+        from: Sequence,
+        /// After the change.
+        to: Sequence,
+    },
     /// `DROP TYPE` of an enum.
     DropEnum(Enum),
     /// `ALTER TYPE … ADD VALUE`; `before` is the label it goes before (none: at the end).
@@ -245,6 +266,10 @@ impl Change {
         match self {
             CreateExtension(_)
             | CreateEnum(_)
+            | CreateDomain(_)
+            | AlterDomain { .. }
+            | CreateSequence(_)
+            | AlterSequence { .. }
             | DropEnum(_)
             | AddEnumValue { .. }
             | RebuildEnum { .. }
@@ -284,6 +309,10 @@ impl Change {
         match self {
             CreateExtension(name) => format!("create extension `{name}`"),
             CreateEnum(e) => format!("create enum `{}` ({})", e.name, e.values.join(", ")),
+            CreateDomain(d) => format!("create domain `{}` ({})", d.name, d.ty),
+            AlterDomain { to, .. } => format!("change domain `{}`", to.name),
+            CreateSequence(s) => format!("create sequence `{}`", s.name),
+            AlterSequence { to, .. } => format!("change sequence `{}`", to.name),
             DropEnum(e) => format!("drop enum `{}`", e.name),
             AddEnumValue {
                 enum_name,
@@ -381,6 +410,10 @@ impl Change {
         match self {
             CreateExtension(name) => format!("create_extension_{name}"),
             CreateEnum(e) => format!("create_{}", e.name),
+            CreateDomain(d) => format!("create_{}", d.name),
+            AlterDomain { to, .. } => format!("change_{}", to.name),
+            CreateSequence(s) => format!("create_{}", s.name),
+            AlterSequence { to, .. } => format!("change_{}", to.name),
             DropEnum(e) => format!("drop_{}", e.name),
             AddEnumValue { enum_name, .. } => format!("add_{enum_name}_value"),
             RebuildEnum { to, .. } => format!("change_{}", to.name),

@@ -16,6 +16,7 @@ use crate::schema::{Schema, Table};
 
 mod change;
 mod enums;
+mod objects;
 pub mod phased;
 mod renames;
 mod table;
@@ -108,6 +109,7 @@ impl Differ {
             }
         }
         self.enums(from, to);
+        self.domains_and_sequences(from, to);
 
         // Pair declared tables with existing ones, by name or by `renamed_from`.
         let mut pairs: Vec<TablePair<'_>> = Vec::new();

@@ -135,6 +135,10 @@ fn drift_line(c: &Change, live: &Schema) -> Option<String> {
     Some(match c {
         Change::CreateExtension(name) => format!("extension `{name}` is missing"),
         Change::CreateEnum(e) => format!("enum `{}` is missing", e.name),
+        Change::CreateDomain(d) => format!("domain `{}` is missing", d.name),
+        Change::AlterDomain { to, .. } => format!("domain `{}` differs", to.name),
+        Change::CreateSequence(s) => format!("sequence `{}` is missing", s.name),
+        Change::AlterSequence { to, .. } => format!("sequence `{}` differs", to.name),
         Change::DropEnum(e) => format!("enum `{}` exists but is not expected", e.name),
         Change::AddEnumValue {
             enum_name, value, ..

@@ -238,6 +238,10 @@ fn assess_one(cx: &Cx<'_>, change: &Change) -> Assessment {
         } => online::add_check(cx, table, check, *existing_table),
         Change::CreateExtension(_)
         | Change::CreateEnum(_)
+        | Change::CreateDomain(_)
+        | Change::AlterDomain { .. }
+        | Change::CreateSequence(_)
+        | Change::AlterSequence { .. }
         | Change::AddEnumValue { .. }
         | Change::SetEnumComment { .. }
         | Change::DropOldEnum { .. }

@@ -35,6 +35,32 @@ pub(crate) struct RawEnum {
     pub(crate) broken_keys: Vec<&'static str>,
 }
 
+/// `[domains.NAME]`.
+#[derive(Debug, Clone)]
+pub(crate) struct RawDomain {
+    pub(crate) name: SpStr,
+    pub(crate) ty: Option<SpStr>,
+    pub(crate) not_null: Option<Sp<bool>>,
+    pub(crate) default: Option<SpStr>,
+    pub(crate) collation: Option<SpStr>,
+    pub(crate) comment: Option<SpStr>,
+    pub(crate) checks: Vec<RawCheck>,
+}
+
+/// `[sequences.NAME]`.
+#[derive(Debug, Clone)]
+pub(crate) struct RawSequence {
+    pub(crate) name: SpStr,
+    pub(crate) ty: Option<SpStr>,
+    pub(crate) start: Option<Sp<i64>>,
+    pub(crate) increment: Option<Sp<i64>>,
+    pub(crate) min: Option<Sp<i64>>,
+    pub(crate) max: Option<Sp<i64>>,
+    pub(crate) cycle: Option<Sp<bool>>,
+    pub(crate) cache: Option<Sp<i64>>,
+    pub(crate) owned_by: Option<SpStr>,
+}
+
 #[derive(Debug, Clone)]
 pub(crate) struct RawColumn {
     pub(crate) name: SpStr,
@@ -119,6 +145,8 @@ pub(crate) struct RawSchema {
     pub(crate) drop_enums: Vec<SpStr>,
     pub(crate) external_types: Vec<SpStr>,
     pub(crate) extensions: Vec<SpStr>,
+    pub(crate) domains: Vec<RawDomain>,
+    pub(crate) sequences: Vec<RawSequence>,
     /// A file is not valid TOML: what was recovered from it is incomplete, so it is not validated.
     pub(crate) syntax_errors: bool,
 }
@@ -130,6 +158,8 @@ const TOP_KEYS: &[&str] = &[
     "drop_enums",
     "external_types",
     "extensions",
+    "domains",
+    "sequences",
 ];
 
 /// Where each acknowledgement key goes, for one found elsewhere: `(key, what it acknowledges,
@@ -179,6 +209,24 @@ fn misplaced_acknowledgement(key: &str, table: Option<&str>) -> Option<String> {
     Some(format!("`{key}` acknowledges {what}, and goes {place}"))
 }
 const ENUM_KEYS: &[&str] = &["values", "comment", "drop_values"];
+const DOMAIN_KEYS: &[&str] = &[
+    "type",
+    "not_null",
+    "default",
+    "collation",
+    "comment",
+    "checks",
+];
+const SEQUENCE_KEYS: &[&str] = &[
+    "type",
+    "start",
+    "increment",
+    "min",
+    "max",
+    "cycle",
+    "cache",
+    "owned_by",
+];
 const TABLE_KEYS: &[&str] = &[
     "model",
     "comment",
@@ -697,6 +745,26 @@ impl Cx<'_> {
                         }
                     }
                 }
+                "domains" => {
+                    let example = "[domains.NAME] with type = \"integer\"";
+                    if let Some(domains) = self.table(entry, "", example) {
+                        for d in domains.iter() {
+                            if let Some(d) = self.domain_decl(d) {
+                                raw.domains.push(d);
+                            }
+                        }
+                    }
+                }
+                "sequences" => {
+                    let example = "[sequences.NAME] with start = 1";
+                    if let Some(sequences) = self.table(entry, "", example) {
+                        for s in sequences.iter() {
+                            if let Some(s) = self.sequence_decl(s) {
+                                raw.sequences.push(s);
+                            }
+                        }
+                    }
+                }
                 "tables" => {
                     if let Some(tables) =
                         self.table(entry, "", "[tables.NAME] with model and columns")
@@ -737,6 +805,100 @@ impl Cx<'_> {
         Sp {
             value: key.get_ref().to_string(),
             loc: self.loc(key.span()),
+        }
+    }
+
+    fn domain_decl(&mut self, entry: Entry<'_, '_>) -> Option<RawDomain> {
+        let name = self.name(entry.0);
+        let dname = name.value.clone();
+        let example = format!("[domains.{dname}] with type = \"integer\"");
+        let body = self.table(entry, "domain", &example)?;
+        self.check_keys(body, DOMAIN_KEYS, &format!("domain `{dname}`"));
+        let mut d = RawDomain {
+            name,
+            ty: None,
+            not_null: None,
+            default: None,
+            collation: None,
+            comment: None,
+            checks: Vec::new(),
+        };
+        for item in body.iter() {
+            match item.0.get_ref().as_ref() {
+                "type" => d.ty = self.string(item, "type = \"integer\""),
+                "not_null" => d.not_null = self.boolean(item),
+                "default" => d.default = self.default_value(item),
+                "collation" => d.collation = self.string(item, "collation = \"C\""),
+                "comment" => d.comment = self.string(item, "comment = \"What it holds.\""),
+                "checks" => {
+                    let example = format!("[[domains.{dname}.checks]] with name and expr");
+                    for (ck, span) in self.tables(item, &example) {
+                        d.checks.push(self.check(&dname, ck, span));
+                    }
+                }
+                _ => {}
+            }
+        }
+        Some(d)
+    }
+
+    fn sequence_decl(&mut self, entry: Entry<'_, '_>) -> Option<RawSequence> {
+        let name = self.name(entry.0);
+        let example = format!("[sequences.{}] with start = 1", name.value);
+        let body = self.table(entry, "sequence", &example)?;
+        self.check_keys(body, SEQUENCE_KEYS, &format!("sequence `{}`", name.value));
+        let mut s = RawSequence {
+            name,
+            ty: None,
+            start: None,
+            increment: None,
+            min: None,
+            max: None,
+            cycle: None,
+            cache: None,
+            owned_by: None,
+        };
+        for item in body.iter() {
+            match item.0.get_ref().as_ref() {
+                "type" => s.ty = self.string(item, "type = \"bigint\""),
+                "start" => s.start = self.integer(item),
+                "increment" => s.increment = self.integer(item),
+                "min" => s.min = self.integer(item),
+                "max" => s.max = self.integer(item),
+                "cycle" => s.cycle = self.boolean(item),
+                "cache" => s.cache = self.integer(item),
+                "owned_by" => s.owned_by = self.string(item, "owned_by = \"orders.number\""),
+                _ => {}
+            }
+        }
+        Some(s)
+    }
+
+    fn integer(&mut self, (key, val): Entry<'_, '_>) -> Option<Sp<i64>> {
+        let parsed = match val.get_ref() {
+            DeValue::Integer(i) => {
+                i64::from_str_radix(&i.as_str().replace('_', ""), i.radix()).ok()
+            }
+            _ => None,
+        };
+        match parsed {
+            Some(value) => Some(Sp {
+                value,
+                loc: self.loc(val.span()),
+            }),
+            None => {
+                let k = key.get_ref();
+                self.err(
+                    "wrong-kind",
+                    val.span(),
+                    format!(
+                        "`{k}` must be a 64-bit integer, found {}",
+                        kind(val.get_ref())
+                    ),
+                    format!("write `{k} = 1`"),
+                );
+                None
+            }
         }
     }
 

@@ -23,7 +23,8 @@
 use std::fmt::Write as _;
 
 use super::model::{
-    Column, Enum, FkAction, ForeignKey, Identity, Index, IndexMethod, Schema, Table,
+    Column, ColumnType, Domain, Enum, FkAction, ForeignKey, Identity, Index, IndexMethod, Schema,
+    Sequence, Table,
 };
 use super::names;
 
@@ -50,11 +51,73 @@ pub fn to_toml(schema: &Schema) -> String {
         section_break(&mut out);
         print_enum(&mut out, e);
     }
+    for d in &schema.domains {
+        section_break(&mut out);
+        print_domain(&mut out, d);
+    }
+    for s in &schema.sequences {
+        section_break(&mut out);
+        print_sequence(&mut out, s);
+    }
     for t in &schema.tables {
         section_break(&mut out);
         print_table(&mut out, t);
     }
     out
+}
+
+fn print_domain(out: &mut String, d: &Domain) {
+    let name = key(&d.name);
+    let _ = writeln!(out, "[domains.{name}]");
+    let _ = writeln!(out, "type = {}", string(&d.ty.to_string()));
+    if d.not_null {
+        out.push_str("not_null = true\n");
+    }
+    if let Some(v) = &d.default {
+        let _ = writeln!(out, "default = {}", string(v));
+    }
+    if let Some(c) = &d.collation {
+        let _ = writeln!(out, "collation = {}", string(c));
+    }
+    if let Some(c) = &d.comment {
+        let _ = writeln!(out, "comment = {}", string(c));
+    }
+    for ck in &d.checks {
+        let _ = writeln!(out, "\n[[domains.{name}.checks]]");
+        let _ = writeln!(out, "name = {}", string(&ck.name));
+        let _ = writeln!(out, "expr = {}", string(&ck.expr));
+        if ck.not_valid {
+            out.push_str("validated = false\n");
+        }
+    }
+}
+
+fn print_sequence(out: &mut String, s: &Sequence) {
+    let _ = writeln!(out, "[sequences.{}]", key(&s.name));
+    if s.ty != ColumnType::BigInt {
+        let _ = writeln!(out, "type = {}", string(&s.ty.to_string()));
+    }
+    if let Some(v) = s.start {
+        let _ = writeln!(out, "start = {v}");
+    }
+    if s.increment != 1 {
+        let _ = writeln!(out, "increment = {}", s.increment);
+    }
+    if let Some(v) = s.min {
+        let _ = writeln!(out, "min = {v}");
+    }
+    if let Some(v) = s.max {
+        let _ = writeln!(out, "max = {v}");
+    }
+    if s.cycle {
+        out.push_str("cycle = true\n");
+    }
+    if s.cache != 1 {
+        let _ = writeln!(out, "cache = {}", s.cache);
+    }
+    if let Some(o) = &s.owned_by {
+        let _ = writeln!(out, "owned_by = {}", string(o));
+    }
 }
 
 /// A blank line between sections (none before the first).
@@ -490,6 +553,8 @@ mod tests {
             change_strategy: None,
             extensions: vec![],
             external_types: vec![],
+            domains: vec![],
+            sequences: vec![],
         };
         let text = round_trip(&s);
         let expected = r#"drop_tables = ["old"]
@@ -578,6 +643,8 @@ expr = "kind <> 'OTHER'"
             change_strategy: None,
             extensions: vec![],
             external_types: vec![],
+            domains: vec![],
+            sequences: vec![],
         };
         let text = round_trip(&s);
         assert!(text.contains("[tables.\"my table\"]"), "{text}");

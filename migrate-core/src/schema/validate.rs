@@ -6,6 +6,7 @@ mod foreign_keys;
 mod indexes;
 mod keys;
 mod namespaces;
+mod objects;
 mod table;
 
 use std::collections::{HashMap, HashSet};
@@ -35,7 +36,13 @@ pub(crate) fn validate(raw: &RawSchema, diags: &mut Diagnostics) -> Schema {
         diags,
         untyped: HashSet::new(),
         dropped_enums: raw.drop_enums.iter().map(|d| d.value.clone()).collect(),
-        external_types: raw.external_types.iter().map(|d| d.value.clone()).collect(),
+        // A declared domain is a type columns may name, like an external one.
+        external_types: raw
+            .external_types
+            .iter()
+            .chain(raw.domains.iter().map(|d| &d.name))
+            .map(|d| d.value.clone())
+            .collect(),
     };
     v.run(raw)
 }
@@ -357,6 +364,7 @@ impl Validator<'_> {
             schema.enums.push(self.enum_decl(e));
         }
         let enum_names: Vec<&str> = schema.enums.iter().map(|e| e.name.as_str()).collect();
+        schema.domains = self.domains(raw, &enum_names);
 
         // Tables: duplicates, model names, name clashes with enums.
         let mut table_seen: HashMap<&str, &RawTable> = HashMap::new();
@@ -487,7 +495,9 @@ impl Validator<'_> {
         }
         schema.drop_tables = raw.drop_tables.iter().map(|d| d.value.clone()).collect();
         schema.drop_enums = raw.drop_enums.iter().map(|d| d.value.clone()).collect();
-        let mut external: Vec<String> = self.external_types.clone();
+        schema.sequences = self.sequences(raw, &schema);
+        let mut external: Vec<String> =
+            raw.external_types.iter().map(|e| e.value.clone()).collect();
         external.sort();
         external.dedup();
         schema.external_types = external;

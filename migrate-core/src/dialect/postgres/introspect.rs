@@ -11,7 +11,9 @@
 //! 5. indexes: columns, method, uniqueness, predicate, and what makes one unrepresentable
 //!    (expressions, `INCLUDE`, `DESC`, a non-default operator class or collation);
 //! 6. the extensions, and every object the language does not represent, one note per kind
-//!    ([`super::objects`]).
+//!    ([`super::objects`]);
+//! 7. domains, with their checks;
+//! 8. sequences of their own (not an identity's or a serial column's).
 //!
 //! Objects that belong to an extension, the history table, and the temporary NOT NULL checks a
 //! migration creates and drops again are left out. Expressions come back in PostgreSQL's
@@ -32,7 +34,7 @@ use crate::schema::{
 };
 
 /// How many catalog queries `introspect` runs, whatever the number of tables.
-pub const QUERIES: usize = 6;
+pub const QUERIES: usize = 8;
 
 /// Not a member of an extension.
 const NOT_EXTENSION: &str = "NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend d \
@@ -297,7 +299,7 @@ async fn read(conn: &mut PgConnection, opts: &Options) -> Result<Introspected, D
         let not_null: bool = get(row, "not_null")?;
         if nextval && ty.is_integer() && !not_null {
             notes.push(format!(
-                "nullable column `{tname}.{name}` defaults to the next value of a sequence: read as that default; the sequence is not in the schema"
+                "nullable column `{tname}.{name}` defaults to the next value of a sequence: read as that default, the sequence as one of its own"
             ));
         } else if identity.is_none() && ty.is_integer() && nextval {
             identity = Some(Identity::ByDefault);
@@ -519,15 +521,27 @@ async fn read(conn: &mut PgConnection, opts: &Options) -> Result<Introspected, D
     }
 
     // 6. Extensions (whether or not there are tables), and what the language does not represent.
-    let objects = super::objects::read(conn, schemas, &[]).await?;
+    let objects = super::objects::read(conn, schemas, &["domain", "sequence"]).await?;
     notes.extend(objects.notes);
     let extensions = objects.extensions;
+    // 7, 8. Domains and sequences of their own.
+    let domains = super::objects::read_domains(conn, schemas, |base| {
+        let spelled = super::objects::schema_spelling(base);
+        crate::schema::types::parse_column_type(&spelled, enums.iter().map(|e| e.name.as_str()), &[])
+            .unwrap_or_else(|_| ColumnType::Other(base.to_string()))
+    })
+    .await?;
+    let sequences = super::objects::read_sequences(conn, schemas).await?;
+    // A column of a declared domain names it, as a type of the schema's own.
+    external.retain(|e| !domains.iter().any(|d| d.name == *e));
 
     external.sort();
     let mut schema = Schema {
         enums,
         external_types: external,
         extensions,
+        domains,
+        sequences,
         ..Default::default()
     };
     let mut infos: Vec<TableInfo> = tables.into_values().collect();

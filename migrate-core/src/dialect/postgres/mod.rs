@@ -14,6 +14,7 @@
 
 mod columns;
 mod defs;
+mod domains;
 mod enums;
 mod expand;
 mod indexes;

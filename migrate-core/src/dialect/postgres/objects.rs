@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 use sqlx::{PgConnection, Row};
 
 use crate::db::DbError;
+use crate::schema::{Check, ColumnType, Domain, Sequence};
 
 /// Not a member of an extension: `{oid}` of catalog `{class}`.
 fn own(oid: &str, class: &str) -> String {
@@ -140,6 +141,187 @@ fn objects_sql() -> String {
     )
 }
 
+/// The domains of `$1`, with their checks (name, definition, validated: three items each).
+fn domains_sql() -> String {
+    format!(
+        "SELECT t.typname::text AS name, pg_catalog.format_type(t.typbasetype, t.typtypmod) AS base, \
+                b.typname::text AS base_name, bn.nspname::text AS base_schema, \
+                t.typnotnull AS not_null, t.typdefault AS default_expr, \
+                CASE WHEN t.typcollation <> b.typcollation THEN co.collname::text END AS collation, \
+                d.description AS comment, \
+                coalesce((SELECT array_agg(u.v ORDER BY c.conname, u.o) \
+                          FROM pg_catalog.pg_constraint c, \
+                               unnest(ARRAY[c.conname::text, pg_catalog.pg_get_constraintdef(c.oid, true), \
+                                            c.convalidated::text]) WITH ORDINALITY u(v, o) \
+                          WHERE c.contypid = t.oid AND c.contype = 'c'), '{{}}') AS checks \
+         FROM pg_catalog.pg_type t \
+         JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace \
+         JOIN pg_catalog.pg_type b ON b.oid = t.typbasetype \
+         JOIN pg_catalog.pg_namespace bn ON bn.oid = b.typnamespace \
+         LEFT JOIN pg_catalog.pg_collation co ON co.oid = t.typcollation \
+         LEFT JOIN pg_catalog.pg_description d \
+           ON d.objoid = t.oid AND d.classoid = 'pg_catalog.pg_type'::regclass AND d.objsubid = 0 \
+         WHERE t.typtype = 'd' AND n.nspname = ANY($1) AND {} \
+         ORDER BY t.typname",
+        own("t.oid", "pg_type")
+    )
+}
+
+/// The sequences of `$1` but an identity's, with the column that owns each (`OWNED BY`), and
+/// whether that column is a `serial` (a NOT NULL integer defaulting to it: read as an identity).
+fn sequences_sql() -> String {
+    format!(
+        "SELECT c.relname::text AS name, pg_catalog.format_type(s.seqtypid, NULL) AS type, \
+                s.seqstart AS start, s.seqincrement AS increment, s.seqmin AS min, s.seqmax AS max, \
+                s.seqcache AS cache, s.seqcycle AS cycle, \
+                oc.relname::text AS owner_table, a.attname::text AS owner_column, \
+                coalesce(a.attnotnull AND a.atttypid IN (21, 23, 20) \
+                         AND pg_catalog.pg_get_expr(ad.adbin, ad.adrelid) LIKE 'nextval(%', false) AS serial \
+         FROM pg_catalog.pg_class c \
+         JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace \
+         JOIN pg_catalog.pg_sequence s ON s.seqrelid = c.oid \
+         LEFT JOIN pg_catalog.pg_depend dep ON dep.classid = 'pg_catalog.pg_class'::regclass AND dep.objid = c.oid \
+              AND dep.refclassid = 'pg_catalog.pg_class'::regclass AND dep.deptype = 'a' \
+         LEFT JOIN pg_catalog.pg_class oc ON oc.oid = dep.refobjid \
+         LEFT JOIN pg_catalog.pg_attribute a ON a.attrelid = dep.refobjid AND a.attnum = dep.refobjsubid \
+         LEFT JOIN pg_catalog.pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum \
+         WHERE c.relkind = 'S' AND n.nspname = ANY($1) AND {} \
+           AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend i WHERE i.classid = 'pg_catalog.pg_class'::regclass \
+                           AND i.objid = c.oid AND i.deptype = 'i') \
+         ORDER BY c.relname",
+        own("c.oid", "pg_class")
+    )
+}
+
+fn text(row: &sqlx::postgres::PgRow, col: &str) -> Result<String, DbError> {
+    row.try_get(col)
+        .map_err(|e| DbError::new(format!("unexpected catalog data in `{col}`: {e}")))
+}
+
+fn value<'r, T: sqlx::Decode<'r, sqlx::Postgres> + sqlx::Type<sqlx::Postgres>>(
+    row: &'r sqlx::postgres::PgRow,
+    col: &str,
+) -> Result<T, DbError> {
+    row.try_get(col)
+        .map_err(|e| DbError::new(format!("unexpected catalog data in `{col}`: {e}")))
+}
+
+/// The model type of a domain's base type: `parse` maps PostgreSQL's spelling of a built-in one,
+/// anything else is kept verbatim.
+pub(crate) async fn read_domains(
+    conn: &mut PgConnection,
+    schemas: &[String],
+    parse: impl Fn(&str) -> ColumnType,
+) -> Result<Vec<Domain>, DbError> {
+    let rows = sqlx::query(&domains_sql())
+        .bind(schemas)
+        .fetch_all(&mut *conn)
+        .await
+        .map_err(|e| DbError::new(format!("cannot read the domains of the database: {e}")))?;
+    let mut out = Vec::new();
+    for row in &rows {
+        let mut checks = Vec::new();
+        for triple in value::<Vec<String>>(row, "checks")?.chunks(3) {
+            let [name, def, validated] = triple else {
+                return Err(DbError::new("unexpected catalog data in `checks`"));
+            };
+            let def = def.trim_end_matches(" NOT VALID");
+            let expr = def
+                .strip_prefix("CHECK (")
+                .and_then(|d| d.strip_suffix(')'))
+                .unwrap_or(def)
+                .to_string();
+            checks.push(Check {
+                name: name.clone(),
+                expr,
+                not_valid: validated != "true",
+            });
+        }
+        out.push(Domain {
+            name: text(row, "name")?,
+            ty: parse(&text(row, "base")?),
+            not_null: value(row, "not_null")?,
+            default: value(row, "default_expr")?,
+            collation: value(row, "collation")?,
+            checks,
+            comment: value(row, "comment")?,
+        });
+    }
+    Ok(out)
+}
+
+/// The sequences of their own: not an identity's, nor a serial column's (read as an identity).
+pub(crate) async fn read_sequences(
+    conn: &mut PgConnection,
+    schemas: &[String],
+) -> Result<Vec<Sequence>, DbError> {
+    let rows = sqlx::query(&sequences_sql())
+        .bind(schemas)
+        .fetch_all(&mut *conn)
+        .await
+        .map_err(|e| DbError::new(format!("cannot read the sequences of the database: {e}")))?;
+    let mut out = Vec::new();
+    for row in &rows {
+        if value::<bool>(row, "serial")? {
+            continue;
+        }
+        let ty = match text(row, "type")?.as_str() {
+            "smallint" => ColumnType::SmallInt,
+            "integer" => ColumnType::Integer,
+            _ => ColumnType::BigInt,
+        };
+        let owner_table: Option<String> = value(row, "owner_table")?;
+        let owner_column: Option<String> = value(row, "owner_column")?;
+        let s = Sequence {
+            name: text(row, "name")?,
+            ty,
+            start: Some(value(row, "start")?),
+            increment: value(row, "increment")?,
+            min: Some(value(row, "min")?),
+            max: Some(value(row, "max")?),
+            cycle: value(row, "cycle")?,
+            cache: value(row, "cache")?,
+            owned_by: owner_table.zip(owner_column).map(|(t, c)| format!("{t}.{c}")),
+        };
+        out.push(s.canonical());
+    }
+    Ok(out)
+}
+
+/// A type as `format_type` spells it, as the schema language does (`character varying(20)` is
+/// `varchar(20)`, `timestamp without time zone` is `timestamp`; a precision of the time types
+/// has no spelling in the language and is left out).
+pub(crate) fn schema_spelling(formatted: &str) -> String {
+    let (elem, array) = match formatted.strip_suffix("[]") {
+        Some(e) => (e, "[]"),
+        None => (formatted, ""),
+    };
+    let time = |name: &str, zone: bool| {
+        let rest = elem.strip_prefix(name)?;
+        let rest = match rest.strip_prefix('(') {
+            Some(r) => r.split_once(')')?.1,
+            None => rest,
+        };
+        match (rest, zone) {
+            (" without time zone", _) => Some(name.to_string()),
+            (" with time zone", true) => Some(format!("{name}tz")),
+            _ => None,
+        }
+    };
+    let spelled = if let Some(t) = time("timestamp", true).or_else(|| time("time", false)) {
+        t
+    } else if let Some(n) = elem.strip_prefix("character varying") {
+        format!("varchar{n}")
+    } else if let Some(n) = elem.strip_prefix("character") {
+        format!("char{n}")
+    } else if elem == "double precision" {
+        "double".to_string()
+    } else {
+        elem.to_string()
+    };
+    format!("{spelled}{array}")
+}
+
 /// What [`read`] finds.
 pub(crate) struct Objects {
     /// The extensions, but plpgsql, sorted.
@@ -208,6 +390,23 @@ fn note(kind: &str, names: &[String]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn types_are_spelled_as_the_schema_language_does() {
+        for (pg, schema) in [
+            ("timestamp without time zone", "timestamp"),
+            ("timestamp(3) with time zone", "timestamptz"),
+            ("time without time zone", "time"),
+            ("character varying(20)", "varchar(20)"),
+            ("character varying", "varchar"),
+            ("character(2)", "char(2)"),
+            ("double precision", "double"),
+            ("integer[]", "integer[]"),
+            ("numeric(10,2)", "numeric(10,2)"),
+        ] {
+            assert_eq!(schema_spelling(pg), schema, "{pg}");
+        }
+    }
 
     #[test]
     fn one_note_per_kind_with_its_count() {

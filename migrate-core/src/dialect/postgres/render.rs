@@ -2,7 +2,7 @@
 //! for its kind (in `enums.rs`, `tables.rs`, `columns.rs`, `keys.rs`, `indexes.rs`), each writing
 //! through a [`Cx`].
 
-use super::{columns, enums, indexes, keys, tables};
+use super::{columns, domains, enums, indexes, keys, tables};
 use crate::diff::{Change, Diff};
 use crate::schema::{Column, ColumnType, Schema, Table};
 use crate::sql::{Batch, Rendered, Statement, ident};
@@ -201,6 +201,10 @@ fn change_sql(change: &Change, from: &Schema, to: &Schema, out: &mut Vec<Stateme
             cx.tx(format!("CREATE EXTENSION IF NOT EXISTS {}", crate::sql::ident(name)));
         }
         Change::CreateEnum(e) => enums::create(cx, e),
+        Change::CreateDomain(d) => domains::create_domain(cx, d),
+        Change::AlterDomain { from: old, to: new } => domains::alter_domain(cx, old, new),
+        Change::CreateSequence(s) => domains::create_sequence(cx, s),
+        Change::AlterSequence { from: old, to: new } => domains::alter_sequence(cx, old, new),
         Change::DropEnum(e) => enums::drop(cx, e),
         Change::AddEnumValue {
             enum_name,

@@ -104,6 +104,20 @@ impl DialectOps for Sqlite {
 
     fn unsupported(&self, schema: &Schema) -> Vec<Unsupported> {
         let mut out = Vec::new();
+        for d in &schema.domains {
+            out.push(Unsupported {
+                table: d.name.clone(),
+                message: format!("domain `{}`: SQLite has no domains", d.name),
+                help: "declare the columns with the domain's type and a check of their own (`[[tables.NAME.checks]]`) instead".into(),
+            });
+        }
+        for s in &schema.sequences {
+            out.push(Unsupported {
+                table: s.name.clone(),
+                message: format!("sequence `{}`: SQLite has no sequences", s.name),
+                help: "use an `integer` primary key with `identity = true` (SQLite's rowid) instead".into(),
+            });
+        }
         for t in schema.tables.iter().filter(|t| t.unlogged) {
             out.push(Unsupported {
                 table: t.name.clone(),
