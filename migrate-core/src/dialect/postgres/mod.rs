@@ -19,6 +19,7 @@ mod enums;
 mod expand;
 mod indexes;
 mod keys;
+mod locks;
 mod lex;
 mod quote;
 mod render;

@@ -180,8 +180,11 @@ impl<'a> Cx<'a> {
 /// Renders every change in order.
 pub fn render(diff: &Diff, from: &Schema, to: &Schema) -> Rendered {
     let mut out: Vec<Statement> = Vec::new();
+    let mut parts = super::locks::Parts::default();
     for change in &diff.changes {
+        let first = out.len();
         change_sql(change, from, to, &mut out);
+        parts.assign(&mut out[first..]);
     }
     Rendered { statements: out }
 }
