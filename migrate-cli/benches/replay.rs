@@ -9,6 +9,11 @@
 //! reported; MIGRATE_BIN another build of `migrate` to measure). PostgreSQL replays on the test
 //! harness's server (`dev_database_url` = a database of MIGRATE_TEST_DATABASE_URL's server, or
 //! of a throwaway cluster).
+//!
+//! Then `migrate status` of a database with every migration applied: cold (the snapshot does not
+//! record the migrations: replayed), warm (it does: drift measured against it, no scratch
+//! database), and with `MIGRATE_STATUS_BASE_BIN`, that build's `status` (before the snapshot was
+//! its cache, it replayed on every run).
 
 use std::path::Path;
 use std::process::Command;
@@ -153,9 +158,47 @@ async fn main() {
         }
     };
 
+    // The database `status` reads, every migration applied.
+    let live_file = project.path().join("live.db");
+    let live_pg = if sqlite {
+        None
+    } else {
+        Some(TestDb::new().await)
+    };
+    let live_url = live_pg.as_ref().map_or_else(
+        || format!("sqlite://{}", live_file.display()),
+        |db| db.url.clone(),
+    );
+    let status_base = std::env::var("MIGRATE_STATUS_BASE_BIN").ok();
+    // `--verbose` says whether it replayed; an older build may not know it.
+    let status = |bin: &str, verbose: bool| {
+        let mut cmd = Command::new(bin);
+        cmd.current_dir(project.path())
+            .args(["status", "--database-url", &live_url])
+            .args(verbose.then_some("--verbose"))
+            .env_remove("DATABASE_URL");
+        cmd
+    };
+    let mut up = Command::new(&bin);
+    up.current_dir(project.path())
+        .args(["up", "--database-url", &live_url])
+        .env_remove("DATABASE_URL");
+    time(up);
+
     let (mut cold, mut warm, mut offline, mut old) =
         (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    let (mut status_cold, mut status_warm, mut status_old) = (Vec::new(), Vec::new(), Vec::new());
     for _ in 0..runs {
+        restore();
+        let (t, text) = time(status(&bin, true));
+        assert!(text.contains("drift: none"), "{text}");
+        assert!(text.contains("replayed"), "not replayed: {text}");
+        status_cold.push(t);
+        if let Some(base) = &status_base {
+            let (t, text) = time(status(base, false));
+            assert!(text.contains("drift: none"), "{text}");
+            status_old.push(t);
+        }
         restore();
         let (t, text) = time(generate(&bin, project.path(), &[]));
         assert!(text.contains("replayed"), "not replayed: {text}");
@@ -164,6 +207,10 @@ async fn main() {
         assert!(!text.contains("replayed"), "replayed again: {text}");
         warm.push(t);
         offline.push(time(generate(&bin, project.path(), &["--offline"])).0);
+        let (t, text) = time(status(&bin, true));
+        assert!(text.contains("drift: none"), "{text}");
+        assert!(text.contains("nothing replayed"), "replayed: {text}");
+        status_warm.push(t);
         if let Some(base) = &base {
             old.push(time(generate(base, project.path(), &["--config", "base.toml"])).0);
         }
@@ -186,6 +233,23 @@ async fn main() {
             "MIGRATE_BASE_BIN generate:      {:.3} s (median)",
             median(old.clone())
         );
+    }
+    println!(
+        "status, cold (replay):          {:.3} s (median)",
+        median(status_cold)
+    );
+    println!(
+        "status, warm (snapshot):        {:.3} s (median)",
+        median(status_warm)
+    );
+    if !status_old.is_empty() {
+        println!(
+            "MIGRATE_STATUS_BASE_BIN status: {:.3} s (median)",
+            median(status_old)
+        );
+    }
+    if let Some(db) = live_pg {
+        db.close().await.expect("drop");
     }
     if let Some(server) = server {
         let all_sql: String = files

@@ -132,6 +132,14 @@ pub enum Command {
     /// applies contract steps too, once every copy of the old code is gone.
     /// A data migration in Rust (`-- migrate:rust`) stops it before that file (exit 3): the
     /// application's Migrator runs it.
+    ///
+    /// On a fleet (an environment with `database_urls`, `targets_file` or `targets_command`, or
+    /// --targets-file) it migrates every database, --jobs at a time, each line prefixed by the
+    /// database's URL without its password, and ends with a table of each database's state. One
+    /// database's failure stops no other (each has its own runner lock, transactions and
+    /// history); a rerun skips the databases already up to date. Exits 1 when any database
+    /// failed, else 2 when any could not be reached, else 3 when any stopped before a paused
+    /// backfill or a Rust data migration, else 0.
     Up(UpArgs),
     /// Apply one contract step (`-- migrate:contract`) once the old code is gone
     ///
@@ -154,6 +162,9 @@ pub enum Command {
     /// hand-written migrations are expected), each line naming the migration that last mentions
     /// the object, or none (a hand edit). Drift alone exits 0; with --exit-code, 1 (as `diff
     /// --exit-code`).
+    ///
+    /// On a fleet: each database's state (up-to-date, pending, drifted, problems, unreachable),
+    /// how many migrations it has applied and pending, its drift, and a count of each state.
     Status(StatusArgs),
     /// Record migrations up to VERSION as applied without running them, to adopt an existing database
     Baseline(BaselineArgs),
@@ -170,6 +181,11 @@ pub enum Command {
     /// database, and this migration is computed from one database's state instead, so it says
     /// nothing about the directory. Use `migrate generate` for the usual flow; use `diff` to bring
     /// one database (drifted, or adopted with `migrate pull`) in line with the schema.
+    ///
+    /// The migration is replayed on top of the migration directory on a scratch database: one that
+    /// fails there (the database drifted) is refused, or with `--env ENV` written as that
+    /// environment's fix-up: its SQL into the environment's `extra_migration_paths`, a
+    /// placeholder that does nothing into the directory, so it runs there alone, in order.
     Diff(crate::commands::diff::DiffArgs),
     /// Write the live database's schema as schema TOML, to adopt a database that exists
     ///
@@ -275,6 +291,32 @@ pub struct StatusArgs {
     /// Exit with 1 when the database drifted from what the migrations produce
     #[arg(long)]
     pub exit_code: bool,
+    /// Say what drift was measured against: the snapshot (when it records the migrations as they
+    /// are) or a replay of the migration directory, and how long the replay took
+    #[arg(long, short)]
+    pub verbose: bool,
+    #[command(flatten)]
+    pub fleet: FleetArgs,
+}
+
+/// The help section of the fleet's options.
+const FLEET_HEADING: &str = "Fleet (the same migrations on many databases)";
+
+/// A fleet: the same migrations on many databases (`database_urls`, `targets_file` or
+/// `targets_command` in an environment; see docs/fleets.md).
+#[derive(Debug, Default, Args)]
+#[command(next_help_heading = FLEET_HEADING)]
+pub struct FleetArgs {
+    /// How many databases of a fleet to work on at once [default: 4]
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=256))]
+    pub jobs: Option<u16>,
+    /// The fleet's databases, one URL per line (`#` comments); instead of the environment's
+    #[arg(long, value_name = "PATH", conflicts_with = "database_url")]
+    pub targets_file: Option<PathBuf>,
+    /// Only this part of the fleet: INDEX/COUNT (from 0), or auto/COUNT to read INDEX from
+    /// JOB_COMPLETION_INDEX (set by a Kubernetes Indexed Job)
+    #[arg(long, value_name = "INDEX/COUNT")]
+    pub shard: Option<String>,
 }
 
 #[derive(Debug, Default, Args)]
@@ -288,6 +330,11 @@ pub struct UpArgs {
     /// Also apply contract steps (`-- migrate:contract`): only once every running copy of the old code is gone
     #[arg(long)]
     pub contract: bool,
+    /// On a fleet, start no further database once one has failed (those running finish)
+    #[arg(long, help_heading = FLEET_HEADING)]
+    pub fail_fast: bool,
+    #[command(flatten)]
+    pub fleet: FleetArgs,
 }
 
 #[derive(Debug, Args)]

@@ -290,6 +290,25 @@ fn up_and_status() {
 }
 
 #[test]
+fn fleet_up_and_status() {
+    golden("fleet_up_and_status", |s| {
+        project(
+            s,
+            &format!(
+                "{SQLITE}\n[environments.tenants]\ndatabase_urls = [\"sqlite://t1.db\", \"sqlite://no-such-dir/t2.db\", \"sqlite://t3.db\"]\n"
+            ),
+            PETS,
+        );
+        s.setup(&["generate"]);
+        // One at a time, so that the lines come in the same order every run.
+        s.run(&["status", "--env", "tenants", "--jobs", "1"]);
+        s.run(&["up", "--env", "tenants", "--jobs", "1"]);
+        s.run(&["up", "--env", "tenants", "--jobs", "1"]);
+        s.run(&["status", "--env", "tenants", "--jobs", "1"]);
+    });
+}
+
+#[test]
 fn status_drift() {
     golden("status_drift", |s| {
         project(s, SQLITE, PETS);

@@ -470,3 +470,252 @@ fn replays_a_hand_written_view_and_writes_nothing(dir: &Path, url: &str) {
     assert_eq!(v["written"], serde_json::json!([]), "{v}");
     assert_eq!(sql_files(dir).len(), before);
 }
+
+/// The view, function and trigger of [`audit_by_hand`], declared as people write them.
+fn audit_objects(sqlite: bool) -> &'static str {
+    if sqlite {
+        "[views.audit_whats]\nsql = \"SELECT what FROM audit\"\n\
+         [triggers.audit_upper]\ntable = \"audit\"\ntiming = \"after\"\nevents = [\"insert\"]\n\
+         sql = \"BEGIN UPDATE audit SET what = upper(what) WHERE id = NEW.id; END\"\n"
+    } else {
+        "[views.audit_whats]\nsql = \"select what from audit\"\n\
+         [functions.audit_upper]\nsql = \"\"\"\nCREATE FUNCTION audit_upper() RETURNS trigger LANGUAGE plpgsql AS $$\n\
+         BEGIN\n  NEW.what := upper(NEW.what);\n  RETURN NEW;\nEND\n$$\"\"\"\n\
+         [triggers.audit_upper]\ntable = \"audit\"\ntiming = \"before\"\nevents = [\"insert\"]\n\
+         function = \"audit_upper\"\n"
+    }
+}
+
+/// A view, function and trigger a hand-written migration made, declared later (in another
+/// spelling than the server's): `generate` writes nothing (the replay's server spells both the
+/// same), `up`, `status` and `diff` are clean; a new view body is one migration that rebuilds
+/// it, after which everything is clean again.
+#[tokio::test(flavor = "current_thread")]
+async fn objects_made_by_hand_and_declared_later_are_not_made_twice() {
+    for sqlite in [true, false] {
+        let t = Target::new(sqlite).await;
+        let p = project(&t, "");
+        hand_written(p.path(), "create_audit", audit_by_hand(sqlite));
+        let schema = format!("{AUDIT}{}", audit_objects(sqlite));
+        fs::write(p.path().join("schema.toml"), &schema).expect("declare");
+
+        let first = run(p.path(), &t.url, &["generate", "--format", "json"]);
+        assert!(first.status.success(), "{}", text(&first));
+        let v = json(&first);
+        assert_eq!(v["written"], serde_json::json!([]), "{v}");
+        assert_eq!(v["basis"], "replayed", "{v}");
+
+        assert!(run(p.path(), &t.url, &["up"]).status.success());
+        let status = run(p.path(), &t.url, &["status", "--exit-code"]);
+        assert_eq!(status.status.code(), Some(0), "{}", text(&status));
+        let diff = run(p.path(), &t.url, &["diff", "--exit-code", "--print"]);
+        assert_eq!(diff.status.code(), Some(0), "{}", text(&diff));
+
+        // A new body: one migration, applied, and nothing left to do.
+        let changed = schema
+            .replace("FROM audit\"", "FROM audit WHERE id > 0\"")
+            .replace("from audit\"", "from audit where id > 0\"");
+        assert_ne!(changed, schema);
+        fs::write(p.path().join("schema.toml"), &changed).expect("change the view");
+        let second = run(p.path(), &t.url, &["generate", "--format", "json"]);
+        assert!(second.status.success(), "{}", text(&second));
+        assert_eq!(sql_files(p.path()).len(), 2, "{}", text(&second));
+        let written = fs::read_to_string(&sql_files(p.path())[1]).expect("read");
+        assert!(written.contains("DROP VIEW \"audit_whats\""), "{written}");
+        let up = run(p.path(), &t.url, &["up"]);
+        assert!(up.status.success(), "{}", text(&up));
+        let diff = run(p.path(), &t.url, &["diff", "--exit-code", "--print"]);
+        assert_eq!(diff.status.code(), Some(0), "{}", text(&diff));
+        let again = run(p.path(), &t.url, &["generate", "--format", "json"]);
+        assert_eq!(
+            json(&again)["written"],
+            serde_json::json!([]),
+            "{}",
+            text(&again)
+        );
+        // The trigger still works.
+        t.sql("INSERT INTO audit (id, what) VALUES (1, 'x')").await;
+        t.close().await;
+    }
+}
+
+/// migrate.toml of `t`'s project, with `dev` in place of its `dev_database_url` line.
+fn configure(dir: &Path, t: &Target, dev: &str, extra: &str) {
+    fs::write(
+        dir.join("migrate.toml"),
+        format!(
+            "dialect = \"{}\"\nschema = \"schema.toml\"\nmigrations = \"migrations\"\n{dev}{extra}",
+            t.dialect()
+        ),
+    )
+    .expect("config");
+}
+
+/// A snapshot that records the migrations as they are is the replay's cache for `status` too:
+/// drift is measured against it and no scratch database is opened, so a PostgreSQL project whose
+/// `dev_database_url` cannot be reached still gets a clean `status`. A hand-written migration
+/// makes the snapshot stale: `status` replays (and `--verbose` says so). Once `generate` has
+/// recorded it again, an index that hand-written migration made (which the snapshot, the
+/// declared schema, does not hold) differs from the snapshot: a replay tells it from drift.
+#[tokio::test(flavor = "current_thread")]
+async fn status_measures_drift_against_a_current_snapshot_without_a_scratch_database() {
+    const UNREACHABLE: &str = "dev_database_url = \"postgres://postgres@127.0.0.1:1/nowhere\"\n";
+    for sqlite in [true, false] {
+        let t = Target::new(sqlite).await;
+        let p = project(&t, AUDIT);
+        if !sqlite {
+            configure(p.path(), &t, UNREACHABLE, "");
+        }
+        assert!(run(p.path(), &t.url, &["generate"]).status.success());
+        assert!(run(p.path(), &t.url, &["up"]).status.success());
+        let status = run(p.path(), &t.url, &["status", "--exit-code", "--verbose"]);
+        let out = text(&status);
+        assert_eq!(status.status.code(), Some(0), "{out}");
+        assert!(out.contains("drift: none"), "{out}");
+        assert!(out.contains("nothing replayed"), "{out}");
+        assert!(!out.contains("replay the migration directory"), "{out}");
+
+        // A hand-written index: the snapshot no longer records the migrations.
+        hand_written(
+            p.path(),
+            "index_by_hand",
+            "-- An index, by hand.\nCREATE INDEX audit_what_by_hand ON audit (what);\n",
+        );
+        assert!(run(p.path(), &t.url, &["up"]).status.success());
+        let status = run(p.path(), &t.url, &["status", "--exit-code", "--verbose"]);
+        let out = text(&status);
+        assert!(
+            out.contains("the snapshot does not record the migrations as they are"),
+            "{out}"
+        );
+        if sqlite {
+            assert_eq!(status.status.code(), Some(0), "{out}");
+            assert!(out.contains("replayed 2 migration(s)"), "{out}");
+        } else {
+            // No scratch database: the snapshot stands in, and says what it cannot know.
+            assert!(
+                out.contains("drift is checked against the snapshot"),
+                "{out}"
+            );
+            assert!(out.contains("audit_what_by_hand"), "{out}");
+            configure(p.path(), &t, &t.dev, "");
+        }
+        // `generate` replays, writes nothing and records the directory again.
+        let generated = run(p.path(), &t.url, &["generate", "--format", "json"]);
+        assert!(generated.status.success(), "{}", text(&generated));
+        assert_eq!(json(&generated)["written"], serde_json::json!([]));
+        assert_eq!(json(&generated)["snapshot_refreshed"], true);
+        let status = run(p.path(), &t.url, &["status", "--exit-code", "--verbose"]);
+        let out = text(&status);
+        assert_eq!(status.status.code(), Some(0), "{out}");
+        assert!(out.contains("drift: none"), "{out}");
+        assert!(
+            out.contains("the database differs from the snapshot"),
+            "{out}"
+        );
+        assert!(out.contains("replayed 2 migration(s)"), "{out}");
+        t.close().await;
+    }
+}
+
+const AUDIT_NOTED: &str = "[tables.audit]\nmodel = \"Audit\"\n[tables.audit.columns]\nid = { type = \"integer\", primary_key = true }\nwhat = \"text\"\nnote = { type = \"text\", nullable = true }\n";
+
+/// `diff` against a database that drifted (a column the directory makes was dropped there by
+/// hand) plans an `ADD COLUMN` that fails on every database built from the directory. Without
+/// `--env` it is refused and the message points at `--env`; an environment with no secure path
+/// is refused naming the setting; `--env staging` writes it into staging's
+/// `extra_migration_paths`, with a placeholder in the directory that keeps its place in the
+/// order. `up --env staging` applies it there; a database built from the directory alone runs
+/// the placeholder, which does nothing, and the directory still replays with nothing to write.
+#[tokio::test(flavor = "current_thread")]
+async fn diff_env_writes_a_fixup_that_runs_in_that_environment_alone() {
+    for sqlite in [true, false] {
+        let t = Target::new(sqlite).await;
+        let p = project(&t, AUDIT_NOTED);
+        let envs = format!(
+            "[environments.staging]\nextra_migration_paths = [\"secure/staging\"]\n\
+             [environments.prod]\ndatabase_url = \"{}\"\n",
+            t.url
+        );
+        configure(p.path(), &t, &t.dev, &envs);
+        assert!(run(p.path(), &t.url, &["generate"]).status.success());
+        assert!(run(p.path(), &t.url, &["up"]).status.success());
+        t.sql("ALTER TABLE audit DROP COLUMN note").await;
+
+        let refused = run(p.path(), &t.url, &["diff", "--name", "fix"]);
+        let out = text(&refused);
+        assert_eq!(refused.status.code(), Some(1), "{out}");
+        assert!(
+            out.contains("the migration fits this database only"),
+            "{out}"
+        );
+        assert!(out.contains("migrate diff --env ENV"), "{out}");
+        let no_path = run(
+            p.path(),
+            &t.url,
+            &["--env", "prod", "diff", "--name", "fix"],
+        );
+        let out = text(&no_path);
+        assert_eq!(no_path.status.code(), Some(2), "{out}");
+        assert!(out.contains("extra_migration_paths"), "{out}");
+        assert!(out.contains("[environments.prod]"), "{out}");
+        assert_eq!(sql_files(p.path()).len(), 1, "nothing written");
+
+        let written = run(
+            p.path(),
+            &t.url,
+            &["diff", "--env", "staging", "--name", "fix"],
+        );
+        let out = text(&written);
+        assert!(written.status.success(), "{out}");
+        let files = sql_files(p.path());
+        let placeholders = &files[1..];
+        assert!(!placeholders.is_empty(), "{out}");
+        for placeholder in placeholders {
+            let text = fs::read_to_string(placeholder).expect("placeholder");
+            assert!(text.contains("SELECT 1;"), "{text}");
+            assert!(!text.contains("ADD COLUMN"), "{text}");
+            let name = placeholder.file_name().expect("a name").to_string_lossy();
+            let secure = p.path().join("secure/staging").join(&*name);
+            let fix = fs::read_to_string(&secure).expect("the fix-up is in staging's path");
+            assert!(out.contains(&format!("secure/staging/{name}")), "{out}");
+            if placeholder == placeholders.last().expect("one") {
+                assert!(fix.contains("ADD COLUMN \"note\""), "{fix}");
+            }
+        }
+        assert!(
+            MigrationDir::open(p.path().join("migrations"))
+                .expect("open")
+                .verify()
+                .is_empty(),
+            "the placeholders are listed in the manifest"
+        );
+
+        // In staging, the fix-up runs in place of its placeholder: the column is back.
+        let up = run(p.path(), &t.url, &["--env", "staging", "up"]);
+        assert!(up.status.success(), "{}", text(&up));
+        let diff = run(p.path(), &t.url, &["diff", "--print", "--exit-code"]);
+        assert_eq!(diff.status.code(), Some(0), "{}", text(&diff));
+        let status = run(
+            p.path(),
+            &t.url,
+            &["--env", "staging", "status", "--exit-code"],
+        );
+        assert_eq!(status.status.code(), Some(0), "{}", text(&status));
+
+        // A database built from the directory alone: untouched by it, and clean.
+        let fresh = Target::new(sqlite).await;
+        let up = run(p.path(), &fresh.url, &["up"]);
+        assert!(up.status.success(), "{}", text(&up));
+        let status = run(p.path(), &fresh.url, &["status", "--exit-code"]);
+        assert_eq!(status.status.code(), Some(0), "{}", text(&status));
+        // The directory, placeholder included, replays: nothing to write.
+        let generated = run(p.path(), &fresh.url, &["generate", "--format", "json"]);
+        assert!(generated.status.success(), "{}", text(&generated));
+        let v = json(&generated);
+        assert_eq!(v["basis"], "replayed", "{v}");
+        assert_eq!(v["written"], serde_json::json!([]), "{v}");
+        fresh.close().await;
+        t.close().await;
+    }
+}

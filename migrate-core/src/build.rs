@@ -238,6 +238,20 @@ pub fn lint_warnings(config_path: &Path) -> Vec<String> {
         .collect()
 }
 
+/// What a build says when the migration directory's snapshot does not record the migrations as
+/// they are (its first line's chained sum differs from the directory's: a migration was written
+/// by hand, edited or removed since `migrate generate` wrote it), and `used` says what was done
+/// with the snapshot anyway. One wording for `build.rs` and the macros (`schema!`,
+/// `embed_migrations!`), which never replay: they have no database.
+pub fn stale_snapshot_warning(used: &str) -> String {
+    format!(
+        "migrate: the snapshot does not record the migrations as they are (one was written by hand, \
+         edited or removed); {used}, which may miss what they do: run `migrate generate` to replay \
+         them and refresh it (a build.rs calling `migrate_core::build::run()` does so too, where it \
+         can replay without a server of its own)"
+    )
+}
+
 /// Runs for one configuration file; `locked` says why writing is not allowed, if it is not.
 pub fn run_in(config_path: &Path, locked: Option<&'static str>) -> Result<Outcome, BuildError> {
     println!("cargo:rerun-if-changed={}", config_path.display());
@@ -246,7 +260,7 @@ pub fn run_in(config_path: &Path, locked: Option<&'static str>) -> Result<Outcom
     println!("cargo:rerun-if-changed={}", config.migrations.display());
     match locked {
         Some(why) => {
-            let declared = crate::schema::load(&config.schema)
+            let declared = crate::schema::load_for(&config.schema, config.dialect)
                 .map_err(|d| BuildError::Generate(GenerateError::Schema(d)))?;
             let current = if config.migrations.is_dir() {
                 let dir = MigrationDir::open(&config.migrations)
@@ -264,7 +278,8 @@ pub fn run_in(config_path: &Path, locked: Option<&'static str>) -> Result<Outcom
                 }
                 if !dir.snapshot_is_current() {
                     println!(
-                        "cargo:warning=migrate: the snapshot does not record the migrations as they are (one was written by hand, edited or removed); checked against the snapshot, which may miss what they do: run `migrate generate` to replay them"
+                        "cargo:warning={}",
+                        stale_snapshot_warning("checked against the snapshot")
                     );
                 }
                 dir.snapshot().map_err(GenerateError::from)?
@@ -276,7 +291,7 @@ pub fn run_in(config_path: &Path, locked: Option<&'static str>) -> Result<Outcom
             if !refused.is_empty() {
                 return Err(GenerateError::Refused(refused).into());
             }
-            if p.diff.is_empty() {
+            if p.is_empty() {
                 Ok(Outcome::UpToDate)
             } else {
                 Err(BuildError::MissingMigration {

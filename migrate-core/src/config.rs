@@ -28,8 +28,35 @@ pub use crate::dialect::Dialect;
 pub struct Environment {
     /// The environment's database (`database_url = "..."`).
     pub database_url: Option<String>,
+    /// The environment's fleet of databases, when it has one (`database_urls`, `targets_file`
+    /// or `targets_command`; at most one of them, and not with `database_url`).
+    pub fleet: Option<Fleet>,
     /// Extra directories holding the content of manifest-listed migrations (e.g. sensitive data).
     pub extra_migration_paths: Vec<PathBuf>,
+}
+
+/// Where a fleet's databases are listed: the same migration directory is applied to each (a
+/// database per tenant or shard). `crate::fleet` reads the list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Fleet {
+    /// `database_urls = ["...", ...]`.
+    Urls(Vec<String>),
+    /// `targets_file = "..."` (relative to migrate.toml): one URL per line, `#` comments.
+    File(PathBuf),
+    /// `targets_command = "..."`: run by `sh -c` in migrate.toml's directory; one URL per line
+    /// of its standard output, `#` comments.
+    Command(String),
+}
+
+impl Fleet {
+    /// The key that declares it, for messages.
+    pub fn key(&self) -> EnvironmentKey {
+        match self {
+            Fleet::Urls(_) => EnvironmentKey::DatabaseUrls,
+            Fleet::File(_) => EnvironmentKey::TargetsFile,
+            Fleet::Command(_) => EnvironmentKey::TargetsCommand,
+        }
+    }
 }
 
 /// A loaded `migrate.toml`, with paths resolved against the file's directory.
@@ -363,6 +390,8 @@ impl Config {
                             continue;
                         };
                         let mut env = Environment::default();
+                        // The keys that name this environment's databases, for "choose one".
+                        let mut targets: Vec<(EnvironmentKey, std::ops::Range<usize>)> = Vec::new();
                         for (k, v) in body.iter() {
                             let Some(known) = EnvironmentKey::parse(k.get_ref()) else {
                                 unknown(
@@ -372,8 +401,54 @@ impl Config {
                                 );
                                 continue;
                             };
+                            if matches!(
+                                known,
+                                EnvironmentKey::DatabaseUrl
+                                    | EnvironmentKey::DatabaseUrls
+                                    | EnvironmentKey::TargetsFile
+                                    | EnvironmentKey::TargetsCommand
+                            ) {
+                                targets.push((known, k.span()));
+                            }
                             match known {
                                 EnvironmentKey::DatabaseUrl => env.database_url = string(&mut diags, "database_url", v),
+                                EnvironmentKey::DatabaseUrls => match v.get_ref() {
+                                    DeValue::Array(items) if !items.is_empty() => {
+                                        let urls: Vec<String> = items
+                                            .iter()
+                                            .filter_map(|item| string(&mut diags, "database_urls", item))
+                                            .collect();
+                                        env.fleet = Some(Fleet::Urls(urls));
+                                    }
+                                    DeValue::Array(_) => diags.push(
+                                        Diagnostic::new("empty-fleet", "`database_urls` is empty: a fleet needs at least one database")
+                                            .at(loc(v.span()))
+                                            .help("list the databases, e.g. `database_urls = [\"postgres://app@db1/tenant_a\", \"postgres://app@db1/tenant_b\"]`, or remove the key"),
+                                    ),
+                                    _ => diags.push(
+                                        Diagnostic::new("wrong-kind", "`database_urls` must be an array of URLs")
+                                            .at(loc(v.span()))
+                                            .help("write `database_urls = [\"postgres://app@db1/tenant_a\", \"postgres://app@db1/tenant_b\"]`"),
+                                    ),
+                                },
+                                EnvironmentKey::TargetsFile => {
+                                    if let Some(s) = string(&mut diags, "targets_file", v) {
+                                        env.fleet = Some(Fleet::File(dir.join(s)));
+                                    }
+                                }
+                                EnvironmentKey::TargetsCommand => {
+                                    if let Some(s) = string(&mut diags, "targets_command", v) {
+                                        if s.trim().is_empty() {
+                                            diags.push(
+                                                Diagnostic::new("wrong-kind", "`targets_command` is empty")
+                                                    .at(loc(v.span()))
+                                                    .help("write a command that prints one database URL per line, e.g. `targets_command = \"./list-tenants.sh\"`"),
+                                            );
+                                        } else {
+                                            env.fleet = Some(Fleet::Command(s));
+                                        }
+                                    }
+                                }
                                 EnvironmentKey::ExtraMigrationPaths => match v.get_ref() {
                                     DeValue::Array(items) => {
                                         for item in items {
@@ -389,6 +464,21 @@ impl Config {
                                     ),
                                 },
                             }
+                        }
+                        if let [(first, _), rest @ ..] = targets.as_slice()
+                            && let Some((second, span)) = rest.first()
+                        {
+                            diags.push(
+                                Diagnostic::new(
+                                    "conflicting-targets",
+                                    format!(
+                                        "environment `{}` names its databases twice: `{first}` and `{second}`",
+                                        name.get_ref()
+                                    ),
+                                )
+                                .at(loc(span.clone()))
+                                .help("keep one: `database_url` for one database; `database_urls`, `targets_file` or `targets_command` for a fleet"),
+                            );
                         }
                         cfg.environments.insert(name.get_ref().to_string(), env);
                     }
@@ -699,20 +789,86 @@ mod tests {
                 "{typo}"
             );
         }
-        let err = Config::parse(
-            Path::new("migrate.toml"),
-            "[environments.prod]\nextra_migration_path = []\n",
-        )
-        .unwrap_err();
-        assert_eq!(
-            err.0[0].help.as_deref(),
-            Some("did you mean `extra_migration_paths`?")
-        );
+        for (typo, key) in [
+            ("extra_migration_path", "extra_migration_paths"),
+            ("database_ulrs", "database_urls"),
+            ("databse_urls", "database_urls"),
+            ("target_file", "targets_file"),
+            ("targets_comand", "targets_command"),
+        ] {
+            let err = Config::parse(
+                Path::new("migrate.toml"),
+                &format!("[environments.prod]\n{typo} = []\n"),
+            )
+            .unwrap_err();
+            assert_eq!(
+                err.0[0].help.as_deref(),
+                Some(format!("did you mean `{key}`?").as_str()),
+                "{typo}"
+            );
+        }
         // With nothing close, the help lists every key.
         let err = Config::parse(Path::new("migrate.toml"), "zzz = 1\n").unwrap_err();
         let help = err.0[0].help.as_deref().unwrap_or("");
         for k in ConfigKey::ALL {
             assert!(help.contains(&format!("`{k}`")), "{k} missing from {help}");
+        }
+    }
+
+    #[test]
+    fn fleets_are_read_from_one_key_each() {
+        let cfg = Config::parse(
+            Path::new("/p/migrate.toml"),
+            "[environments.a]\ndatabase_urls = [\"postgres://u@h/t1\", \"postgres://u@h/t2\"]\n\
+             [environments.b]\ntargets_file = \"tenants.txt\"\n\
+             [environments.c]\ntargets_command = \"./list-tenants\"\n\
+             [environments.d]\ndatabase_url = \"postgres://u@h/one\"\n",
+        )
+        .expect("valid config");
+        assert_eq!(
+            cfg.environments["a"].fleet,
+            Some(Fleet::Urls(vec![
+                "postgres://u@h/t1".into(),
+                "postgres://u@h/t2".into()
+            ]))
+        );
+        assert_eq!(
+            cfg.environments["b"].fleet,
+            Some(Fleet::File(PathBuf::from("/p/tenants.txt")))
+        );
+        assert_eq!(
+            cfg.environments["c"].fleet,
+            Some(Fleet::Command("./list-tenants".into()))
+        );
+        assert_eq!(cfg.environments["d"].fleet, None);
+
+        // Two ways of naming the databases: refused on the second.
+        let err = Config::parse(
+            Path::new("migrate.toml"),
+            "[environments.prod]\ndatabase_url = \"postgres://u@h/x\"\ntargets_file = \"t.txt\"\n",
+        )
+        .unwrap_err();
+        assert_eq!(err.0[0].code, "conflicting-targets");
+        assert_eq!(err.0[0].line_col(), Some((3, 1)));
+        assert!(
+            err.0[0]
+                .message
+                .contains("`database_url` and `targets_file`")
+        );
+        for (text, code) in [
+            ("database_urls = []", "empty-fleet"),
+            ("database_urls = \"postgres://u@h/x\"", "wrong-kind"),
+            ("database_urls = [1]", "wrong-kind"),
+            ("targets_command = \" \"", "wrong-kind"),
+            ("targets_file = 3", "wrong-kind"),
+        ] {
+            let err = Config::parse(
+                Path::new("migrate.toml"),
+                &format!("[environments.prod]\n{text}\n"),
+            )
+            .unwrap_err();
+            assert_eq!(err.0[0].code, code, "{text}");
+            assert_eq!(err.0[0].line_col().map(|(l, _)| l), Some(2), "{text}");
         }
     }
 

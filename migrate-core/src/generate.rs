@@ -49,6 +49,11 @@ pub struct Plan {
 }
 
 impl Plan {
+    /// Nothing to write: no change to the tables and enums, nor to a family's template.
+    pub fn is_empty(&self) -> bool {
+        self.diff.is_empty() && self.files.is_empty()
+    }
+
     /// The changes that are refused until the schema acknowledges them.
     pub fn refusals(&self) -> Vec<&Assessment> {
         self.assessments.iter().filter(|a| a.refused()).collect()
@@ -140,19 +145,6 @@ pub fn plan_by(
     let assessments = assess(dialect, &d, current, declared);
     let split = phased::split(&d, current, declared);
     let mut problems = split.problems.clone();
-    problems.extend(
-        dialect
-            .ops()
-            .unsupported(declared)
-            .into_iter()
-            .map(|u| phased::Problem {
-                code: "unsupported-by-dialect",
-                table: u.table,
-                column: None,
-                message: u.message,
-                help: u.help,
-            }),
-    );
     if !split.phased.is_empty()
         && let Some(why) = dialect.ops().why_no_expand_contract()
     {
@@ -169,6 +161,7 @@ pub fn plan_by(
             });
         }
     }
+    let family_files = family_files(dialect, current, declared, name, origin, &mut problems);
     let files = if d.is_empty() || !problems.is_empty() {
         Vec::new()
     } else if split.phased.is_empty() {
@@ -208,12 +201,71 @@ pub fn plan_by(
         ));
         out
     };
+    let mut files = files;
+    if problems.is_empty() {
+        files.extend(family_files);
+    } else {
+        files.clear();
+    }
     Plan {
         diff: d,
         assessments,
         files,
         problems,
     }
+}
+
+/// One family migration per family whose template changed since `current`; a change the
+/// template does not acknowledge is a problem (nothing is written).
+fn family_files(
+    dialect: Dialect,
+    current: &Schema,
+    declared: &Schema,
+    name: Option<&str>,
+    origin: &str,
+    problems: &mut Vec<phased::Problem>,
+) -> Vec<PlannedFile> {
+    let mut out = Vec::new();
+    for f in &declared.families {
+        let Some(old) = current.family(&f.name) else {
+            continue; // a new family: its members are created by the application
+        };
+        let Some(change) =
+            crate::family::template_change(dialect, &declared.enums, f, &old.template, &f.template)
+        else {
+            continue;
+        };
+        if !change.refused.is_empty() {
+            for (what, why, how) in &change.refused {
+                problems.push(phased::Problem {
+                    code: "expand-contract",
+                    table: f.name.clone(),
+                    column: None,
+                    message: format!("family `{}`: {what} is refused: {why}", f.name),
+                    help: if how.is_empty() {
+                        "acknowledge it under [families.NAME] as a table's change is acknowledged"
+                            .into()
+                    } else {
+                        format!("acknowledge it: {how}")
+                    },
+                });
+            }
+            continue;
+        }
+        let stem = match name {
+            Some(n) => format!("{n}_{}", snake_case(&f.name)),
+            None => shorten(&format!(
+                "{}_{}",
+                snake_case(&f.name),
+                snake_case(change.describe.first().map_or("change", String::as_str))
+            )),
+        };
+        out.push(PlannedFile {
+            name: stem,
+            content: crate::family::migration_file(f, &change, origin),
+        });
+    }
+    out
 }
 
 /// Loads the schema, diffs it against what the migration directory produces, and writes the
@@ -349,7 +401,8 @@ pub fn generate_with(
     config: &crate::config::Config,
     opts: &Options<'_>,
 ) -> Result<Outcome, GenerateError> {
-    let declared = schema::load(&config.schema).map_err(GenerateError::Schema)?;
+    let declared =
+        schema::load_for(&config.schema, config.dialect).map_err(GenerateError::Schema)?;
     let migrations = config.migrations.as_path();
     let mut dir = if migrations.is_dir() {
         MigrationDir::open(migrations)?
@@ -386,18 +439,14 @@ pub fn generate_with(
             on: "nothing (no migrations)".into(),
             ms: 0,
         };
-        (
-            plan_for(config, &Schema::default(), &declared, opts.name),
-            basis,
-        )
+        // No migration made anything; the families are the snapshot's (no database holds them).
+        let none = Schema {
+            families: snapshot.families.clone(),
+            ..Schema::default()
+        };
+        (plan_for(config, &none, &declared, opts.name), basis)
     } else {
-        match replayed_plan(config, &dir, &declared, opts)? {
-            Ok(done) => done,
-            Err(why) => (
-                plan_for(config, &snapshot, &declared, opts.name),
-                Basis::Stale { why },
-            ),
-        }
+        replayed_plan(config, &dir, &declared, &snapshot, opts)?
     };
     if !plan.problems.is_empty() {
         return Err(GenerateError::Schema(problem_diagnostics(
@@ -410,9 +459,12 @@ pub fn generate_with(
         return Err(GenerateError::Refused(refused));
     }
     let stale = matches!(basis, Basis::Stale { .. });
-    if opts.print || plan.diff.is_empty() {
-        // A replay that found nothing to write is recorded, so that the next run replays nothing.
-        let refresh = !opts.print && !fresh && !stale;
+    if opts.print || plan.is_empty() {
+        // A replay that found nothing to write is recorded, so that the next run replays nothing;
+        // a family added or removed is recorded too (its members are the application's to
+        // create, so it needs no migration, but its next template change needs the snapshot).
+        let families_changed = snapshot.families != declared.families;
+        let refresh = !opts.print && ((!fresh && !stale) || families_changed);
         if refresh {
             dir.write_snapshot(&declared)?;
         }
@@ -470,9 +522,10 @@ fn outcome_of(
     }
 }
 
-/// Whether `declared` newly acknowledges dropping a table, enum or column the snapshot does not
-/// have: something a hand-written migration made, which only a replay knows. (An
-/// acknowledgement the snapshot carries too is an old one, of a drop already generated.)
+/// Whether `declared` newly acknowledges dropping a table, enum, column, view, function or
+/// trigger the snapshot does not have: something a hand-written migration made, which only a
+/// replay knows. (An acknowledgement the snapshot carries too is an old one, of a drop already
+/// generated.)
 fn acknowledges_unknown(snapshot: &Schema, declared: &Schema) -> bool {
     let table = |name: &str| snapshot.tables.iter().find(|t| t.name == name);
     declared
@@ -489,22 +542,41 @@ fn acknowledges_unknown(snapshot: &Schema, declared: &Schema) -> bool {
                 })
             })
         })
+        || {
+            let (d, s) = (&declared.objects, &snapshot.objects);
+            d.drop_views
+                .iter()
+                .any(|v| s.view(v).is_none() && !s.drop_views.contains(v))
+                || d.drop_functions
+                    .iter()
+                    .any(|f| s.function(f).is_none() && !s.drop_functions.contains(f))
+                || d.drop_triggers
+                    .iter()
+                    .any(|t| s.trigger(t).is_none() && !s.drop_triggers.contains(t))
+        }
 }
 
 /// The plan against the replayed directory: whatever the migrations made that the schema does
 /// not declare (a hand-written table, say) stays, unless the schema acknowledges dropping it,
-/// as `migrate diff` does against a live database. `Ok(Err(why))`: no scratch database could be
-/// had and `opts.replay` allows the snapshot instead.
+/// as `migrate diff` does against a live database. When no scratch database could be had and
+/// `opts.replay` allows it, the plan against the `snapshot` instead ([`Basis::Stale`]).
 #[cfg(feature = "runtime")]
 fn replayed_plan(
     config: &crate::config::Config,
     dir: &MigrationDir,
     declared: &Schema,
+    snapshot: &Schema,
     opts: &Options<'_>,
-) -> Result<Result<(Plan, Basis), String>, GenerateError> {
+) -> Result<(Plan, Basis), GenerateError> {
     use crate::replay::{self, ReplayError, Request};
+    let stale = |why: String| {
+        (
+            plan_for(config, snapshot, declared, opts.name),
+            Basis::Stale { why },
+        )
+    };
     if opts.replay == Replay::Offline {
-        return Ok(Err("replaying was turned off (--offline)".into()));
+        return Ok(stale("replaying was turned off (--offline)".into()));
     }
     let sources = replay::sources(dir).map_err(|e| GenerateError::replay(&e))?;
     let req = Request {
@@ -525,29 +597,36 @@ fn replayed_plan(
             let wanted = r
                 .wanted
                 .unwrap_or_else(|| crate::introspect::represent(config.dialect, declared));
-            let (target, _) = crate::introspect::keep_undeclared(&r.schema, &wanted);
-            let p = plan_for(config, &r.schema, &target, opts.name);
+            let (mut target, _) = crate::introspect::keep_undeclared(&r.schema, &wanted);
+            // A database holds no template: what the families were is the snapshot's.
+            let mut replayed = r.schema;
+            replayed.families = dir.snapshot().map(|s| s.families).unwrap_or_default();
+            target.families = declared.families.clone();
+            let p = plan_for(config, &replayed, &target, opts.name);
             let basis = Basis::Replayed {
                 migrations: r.applied,
                 on: r.on,
                 ms: r.ms,
             };
-            Ok(Ok((p, basis)))
+            Ok((p, basis))
         }
-        Err(ReplayError::Unavailable(e)) if opts.replay == Replay::NoServer => Ok(Err(e.message)),
+        Err(ReplayError::Unavailable(e)) if opts.replay == Replay::NoServer => Ok(stale(e.message)),
         Err(e) => Err(GenerateError::replay(&e)),
     }
 }
 
 #[cfg(not(feature = "runtime"))]
 fn replayed_plan(
-    _config: &crate::config::Config,
+    config: &crate::config::Config,
     _dir: &MigrationDir,
-    _declared: &Schema,
-    _opts: &Options<'_>,
-) -> Result<Result<(Plan, Basis), String>, GenerateError> {
-    Ok(Err(
-        "this build of migrate-core has no `runtime` feature to replay the directory with".into(),
+    declared: &Schema,
+    snapshot: &Schema,
+    opts: &Options<'_>,
+) -> Result<(Plan, Basis), GenerateError> {
+    let why = "this build of migrate-core has no `runtime` feature to replay the directory with";
+    Ok((
+        plan_for(config, snapshot, declared, opts.name),
+        Basis::Stale { why: why.into() },
     ))
 }
 
@@ -830,7 +909,10 @@ fn phased_files(
     }
     for (p, sql) in &rendered {
         let Some(b) = &sql.backfill else { continue };
-        let mut head = format!("-- migrate:batch table={}\n", b.table);
+        let mut head = format!(
+            "-- migrate:batch table={}\n",
+            crate::sql::directive_name(&b.table)
+        );
         head.push_str(&comment_line(&format!(
             "Backfill: {}",
             capitalize(&p.describe())
@@ -1084,6 +1166,10 @@ mod tests {
         ));
         let old = with("drop_tables = [\"audit\"]\n");
         assert!(!acknowledges_unknown(&old, &old));
+        assert!(acknowledges_unknown(
+            &snapshot,
+            &with("drop_views = [\"hand_made\"]\n")
+        ));
     }
 
     /// A backfill on a table with rows: the column added nullable in the transaction, filled in
@@ -1286,6 +1372,27 @@ mod phased_tests {
         for f in &p.files {
             println!("==== {}\n{}", f.name, f.content);
         }
+    }
+
+    /// The backfill of the expand/contract route names its table as the directive reads it.
+    #[test]
+    fn an_expand_contract_backfill_names_an_odd_table_readably() {
+        let odd = |s: &str| s.replace("[tables.pets", "[tables.\"Pet Table\"");
+        let from = load_str("s.toml", &odd(FROM)).unwrap();
+        let to = load_str(
+            "s.toml",
+            &odd("[tables.pets]\nmodel = \"Pet\"\n[tables.pets.columns]\nid = { type = \"bigint\", primary_key = true }\nnickname = { type = \"text\", renamed_from = \"nick\", strategy = \"expand-contract\" }\nweight = { type = \"integer\", nullable = true }\n"),
+        )
+        .unwrap();
+        let p = plan(Dialect::Postgres, &from, &to, None);
+        let backfill = &p.files[1].content;
+        assert!(
+            backfill.starts_with("-- migrate:batch table=\"Pet Table\"\n"),
+            "{backfill}"
+        );
+        let (d, errors) = crate::migration::directive::parse(backfill);
+        assert!(errors.is_empty(), "{errors:?}");
+        assert_eq!(d.batch.expect("a batch file").table, "Pet Table");
     }
 
     #[test]

@@ -30,6 +30,9 @@ pub mod diagnostic;
 pub mod dialect;
 pub mod diff;
 pub mod duration;
+pub mod family;
+#[cfg(feature = "runtime")]
+pub mod fleet;
 pub mod generate;
 #[cfg(feature = "runtime")]
 pub mod introspect;

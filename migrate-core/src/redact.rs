@@ -197,9 +197,14 @@ fn keyword_spans(text: &str, base: usize, spans: &mut Vec<Range<usize>>) {
             }
             (i + 1).min(bytes.len())
         } else {
-            // Unquoted: up to white space, or the end of a TOML string or of a URL parameter.
+            // Unquoted: up to white space or the end of a TOML string; a URL's query parameter
+            // (after `?` or `&`) also ends at `&` or `#`. In a libpq keyword string `&` and `#`
+            // belong to the password (`password=x#y`).
+            let in_query = at > 0 && matches!(bytes[at - 1], b'?' | b'&');
             text[start..]
-                .find(|c: char| c.is_whitespace() || matches!(c, '"' | '&' | '#'))
+                .find(|c: char| {
+                    c.is_whitespace() || c == '"' || (in_query && matches!(c, '&' | '#'))
+                })
                 .map_or(text.len(), |e| start + e)
         };
         if end > start {
@@ -412,6 +417,8 @@ mod tests {
                 "host=h password = 'se cr\\'et' user=u",
                 "host=h password = *** user=u",
             ),
+            // `#` and `&` are part of an unquoted libpq password, not its end.
+            ("host=h password=x#y&z user=u", "host=h password=*** user=u"),
         ] {
             assert_eq!(redact_url(url), want, "{url}");
         }

@@ -44,7 +44,7 @@ pub struct Request<'a> {
 pub struct Replayed {
     /// The scratch database read back, in the canonical model.
     pub schema: Schema,
-    /// What the schema language could not represent (functions and views are not read at all).
+    /// What the schema language could not represent.
     pub notes: Vec<String>,
     /// The declared schema given to [`replay`] as the scratch server holds it
     /// ([`introspect::represent`] and [`introspect::canonical_literals`]), to diff against.

@@ -104,17 +104,21 @@ fn registered(root: &Path) -> Vec<(String, String)> {
 /// What a line names that it may not, if anything.
 fn violation(line: &str, dialects: &[(String, String)]) -> Option<String> {
     for (variant, folder) in dialects {
+        // Each a whole path segment: `dialect::postgres::…`, and a re-export of the folder
+        // (`pub use crate::dialect::postgres;`) as well.
         for needle in [
             format!("Dialect::{variant}"),
-            format!("dialect::{folder}::"),
-            format!("sql::{folder}::"),
+            format!("dialect::{folder}"),
+            format!("sql::{folder}"),
         ] {
-            if let Some(at) = line.find(&needle) {
+            let whole = line.match_indices(&needle).any(|(at, _)| {
                 let after = line[at + needle.len()..].chars().next();
-                if !after.is_some_and(|c| c.is_alphanumeric() || c == '_') || needle.ends_with("::")
-                {
-                    return Some(needle);
-                }
+                let before = line[..at].chars().next_back();
+                !after.is_some_and(|c| c.is_alphanumeric() || c == '_')
+                    && !before.is_some_and(|c| c.is_alphanumeric() || c == '_')
+            });
+            if whole {
+                return Some(needle);
             }
         }
     }
@@ -249,6 +253,7 @@ fn the_guard_sees_what_it_guards_against() {
         "if d == Dialect::Sqlite {",
         "let x = crate::sql::sqlite::value_sql(a, b);",
         "use crate::dialect::postgres::literal;",
+        "pub use crate::dialect::postgres;",
         "Conn::Pg(c) => c,",
         "match db { Db::Lite(_) => {} }",
     ] {

@@ -59,7 +59,107 @@ pub(crate) fn schema_items(schema: &Schema, dialects: &[Dialect], cx: &Ctxt) -> 
         }
         out.extend(table_item(t, &enums, dialects, cx));
     }
+    for f in &schema.families {
+        let model = &f.template.model;
+        if let Some(other) = taken.insert(model.clone(), format!("family `{}`", f.name)) {
+            cx.explain(
+                Span::call_site(),
+                &MacroError::ModelTaken {
+                    table: f.name.clone(),
+                    model: model.clone(),
+                    other,
+                },
+            );
+            continue;
+        }
+        out.extend(family_item(schema, f, &enums, dialects, cx));
+    }
     out
+}
+
+/// The struct of a family's member rows (its `FromRow` impls, no `Table` impl: the table is
+/// named at run time), the member pattern, and for each dialect the SQL that creates a member
+/// and a function that runs it on the caller's sqlx connection.
+fn family_item(
+    schema: &Schema,
+    f: &migrate_core::schema::Family,
+    enums: &EnumNames,
+    dialects: &[Dialect],
+    cx: &Ctxt,
+) -> TokenStream {
+    let (row, from_row, _) = row_item(&f.template, enums, dialects, cx, "a member table of family");
+    let name = names::type_ident(&f.template.model);
+    let family = &f.name;
+    let pattern = &f.pattern;
+    let p = f.parsed_pattern();
+    let (prefix, suffix) = (&p.prefix, &p.suffix);
+    let columns = f.template.columns.iter().map(|c| &c.name);
+    let one = dialects.len() == 1;
+    let creators = dialects.iter().filter_map(|d| {
+        let sql = match schema.create_member_sql(&f.name, *d, migrate_core::family::MEMBER) {
+            Ok(sql) => sql,
+            Err(e) => {
+                cx.explain(Span::call_site(), &e);
+                return None;
+            }
+        };
+        let SqlxEnum { database, .. } = d.ops().sqlx_enum();
+        let database = proc_macro2::Ident::new(database, Span::call_site());
+        let suffix = if one {
+            String::new()
+        } else {
+            format!("_{}", d.ops().name())
+        };
+        let sql_fn = proc_macro2::Ident::new(&format!("create_member_sql{suffix}"), Span::call_site());
+        let run_fn = proc_macro2::Ident::new(&format!("create_member{suffix}"), Span::call_site());
+        let title = d.ops().title();
+        let sql_doc = format!(
+            " The {title} SQL that creates the member table of `key` with the template's shape as declared \
+             now (names quoted)."
+        );
+        let run_doc = format!(
+            " Creates the member table of `key` on a {title} connection (`&mut *transaction` and a pooled `&mut *conn` are ones), with the SQL \
+             of [`Self::{sql_fn}`]."
+        );
+        Some(quote! {
+            #[doc = #sql_doc]
+            pub fn #sql_fn(key: &str) -> ::std::string::String {
+                ::migrate_core::family::bind(#sql, key)
+            }
+
+            #[doc = #run_doc]
+            pub async fn #run_fn(
+                conn: &mut <::sqlx::#database as ::sqlx::Database>::Connection,
+                key: &str,
+            ) -> ::core::result::Result<(), ::sqlx::Error> {
+                let sql = Self::#sql_fn(key);
+                ::sqlx::raw_sql(&sql).execute(&mut *conn).await.map(|_| ())
+            }
+        })
+    });
+    let about_pattern = format!(" The member tables' names: `{pattern}`.");
+    quote! {
+        #row
+
+        #from_row
+
+        #[allow(dead_code)]
+        impl #name {
+            /// The family's name (`[families.NAME]`).
+            pub const FAMILY: &'static str = #family;
+            #[doc = #about_pattern]
+            pub const PATTERN: &'static str = #pattern;
+            /// The template's columns, in order.
+            pub const COLUMNS: &'static [&'static str] = &[#(#columns),*];
+
+            /// The name of the member table of `key` (unquoted: quote it to use it in SQL).
+            pub fn member_table(key: &str) -> ::std::string::String {
+                ::std::format!("{}{}{}", #prefix, key, #suffix)
+            }
+
+            #(#creators)*
+        }
+    }
 }
 
 /// The struct of a table, with its `Table` impl and a `sqlx::FromRow` impl for each dialect.
@@ -69,14 +169,53 @@ pub(crate) fn table_item(
     dialects: &[Dialect],
     cx: &Ctxt,
 ) -> TokenStream {
-    let name = names::type_ident(&t.model);
+    let (row, from_row, name) = row_item(t, enums, dialects, cx, "table");
     let table_name = &t.name;
+    let columns = t.columns.iter().map(|c| &c.name);
+    let pk_cols: Vec<&Column> = t
+        .primary_key
+        .iter()
+        .flat_map(|pk| &pk.columns)
+        .filter_map(|c| t.column(c))
+        .collect();
+    let pk_names = pk_cols.iter().map(|c| &c.name);
+    let pk_type = pk_type(
+        pk_cols
+            .iter()
+            .map(|c| types::tokens(&c.ty, enums))
+            .collect(),
+    );
+    quote! {
+        #row
+
+        #[automatically_derived]
+        impl ::migrate_core::Table for #name {
+            const TABLE_NAME: &'static str = #table_name;
+            const COLUMNS: &'static [&'static str] = &[#(#columns),*];
+            const PRIMARY_KEY: &'static [&'static str] = &[#(#pk_names),*];
+            type PrimaryKey = #pk_type;
+        }
+
+        #from_row
+    }
+}
+
+/// The struct of a table's rows, its `sqlx::FromRow` impl for each dialect, and its name; `what`
+/// names the table in the struct's doc comment (`table`, `a member table of family`).
+fn row_item(
+    t: &Table,
+    enums: &EnumNames,
+    dialects: &[Dialect],
+    cx: &Ctxt,
+    what: &str,
+) -> (TokenStream, TokenStream, proc_macro2::Ident) {
+    let name = names::type_ident(&t.model);
     let mut docs = t.comment.as_deref().map(doc).unwrap_or_default();
     if t.comment.is_some() {
         docs.extend(quote!(#[doc = ""]));
     }
     let about = format!(
-        " A row of table `{}`, generated by `schema!` from the schema.",
+        " A row of {what} `{}`, generated by `schema!` from the schema.",
         t.name
     );
     docs.extend(quote!(#[doc = #about]));
@@ -122,38 +261,15 @@ pub(crate) fn table_item(
         }
     });
 
-    let columns = t.columns.iter().map(|c| &c.name);
-    let pk_cols: Vec<&Column> = t
-        .primary_key
-        .iter()
-        .flat_map(|pk| &pk.columns)
-        .filter_map(|c| t.column(c))
-        .collect();
-    let pk_names = pk_cols.iter().map(|c| &c.name);
-    let pk_type = pk_type(
-        pk_cols
-            .iter()
-            .map(|c| types::tokens(&c.ty, enums))
-            .collect(),
-    );
-    quote! {
+    let row = quote! {
         #docs
         #[derive(::core::fmt::Debug, ::core::clone::Clone, ::core::cmp::PartialEq)]
         #[allow(dead_code)]
         pub struct #name {
             #(#fields)*
         }
-
-        #[automatically_derived]
-        impl ::migrate_core::Table for #name {
-            const TABLE_NAME: &'static str = #table_name;
-            const COLUMNS: &'static [&'static str] = &[#(#columns),*];
-            const PRIMARY_KEY: &'static [&'static str] = &[#(#pk_names),*];
-            type PrimaryKey = #pk_type;
-        }
-
-        #(#from_row)*
-    }
+    };
+    (row, quote!(#(#from_row)*), name)
 }
 
 /// The primary key's Rust type: the column's, a tuple for several, `()` for none.

@@ -9,7 +9,7 @@ use migrate_core::lint::{self, Level, LintOptions};
 use migrate_core::migration::manifest::MANIFEST_FILE;
 use migrate_core::migration::{MigrationDir, ProblemKind, SNAPSHOT_FILE};
 use proc_macro2::{Span, TokenStream};
-use quote::{format_ident, quote, quote_spanned};
+use quote::quote;
 
 use crate::ctxt::Ctxt;
 use crate::error::MacroError;
@@ -114,7 +114,7 @@ pub(crate) fn expand_path(lit: Option<&syn::LitStr>, env: &Env, cx: &Ctxt) -> Op
             "migrate: {p} (a warning: at or before `lint_baseline`, applied as it is; the runner refuses to \
              run it where it is not applied)\n  help: {help}"
         ));
-        warnings.extend(deprecated_warning(
+        warnings.extend(crate::warning::deprecated(
             n,
             &text,
             span,
@@ -123,6 +123,19 @@ pub(crate) fn expand_path(lit: Option<&syn::LitStr>, env: &Env, cx: &Ctxt) -> Op
     }
     if cx.has_errors() {
         return None;
+    }
+    // The snapshot is not what is embedded, but `schema!` and the build check against it: a stale
+    // one is said here too, where a project without `schema!` looks.
+    if dir.join(SNAPSHOT_FILE).is_file() && !mdir.snapshot_is_current() {
+        let text = migrate_core::build::stale_snapshot_warning(
+            "`schema!` and the build check the schema against the snapshot",
+        );
+        warnings.extend(crate::warning::deprecated(
+            0,
+            &text,
+            span,
+            "migrate_stale_snapshot",
+        ));
     }
     for f in [MANIFEST_FILE, SNAPSHOT_FILE] {
         let p = dir.join(f);
@@ -206,22 +219,16 @@ fn lint_findings(
             match f.level {
                 Level::Error => cx.error(span, text),
                 Level::Warning | Level::Off => {
-                    warnings.extend(deprecated_warning(n, &text, span, "migrate_lint_warning"));
+                    warnings.extend(crate::warning::deprecated(
+                        n,
+                        &text,
+                        span,
+                        "migrate_lint_warning",
+                    ));
                     n += 1;
                 }
             }
         }
     }
     warnings
-}
-
-/// `{ #[deprecated(note = "...")] const W: () = (); let _ = W; }`: a warning at `span`.
-fn deprecated_warning(n: usize, note: &str, span: Span, prefix: &str) -> TokenStream {
-    let name = format_ident!("{}_{}", prefix, n, span = span);
-    quote_spanned!(span=> {
-        #[deprecated(note = #note)]
-        #[allow(non_upper_case_globals)]
-        const #name: () = ();
-        let _ = #name;
-    })
 }

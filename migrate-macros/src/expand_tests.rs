@@ -385,3 +385,37 @@ fn embed_warns_about_released_migrations() {
     assert!(text.contains("compile_error"), "{text}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// A snapshot that does not record the migrations as they are (a hand-written migration was
+/// added after it): `schema!` and `embed_migrations!` use it and say so, in the words of
+/// `build.rs`, with how to refresh it; a current snapshot says nothing.
+#[test]
+fn a_stale_snapshot_is_a_compiler_warning() {
+    let warning = "migrate_stale_snapshot_0";
+    let stale = crate::schema_macro::expand(quote!("tests/fixtures/stale_snapshot"), &env());
+    let text = stale.to_string();
+    assert!(!text.contains("compile_error"), "{text}");
+    assert!(text.contains("deprecated"), "{text}");
+    assert!(text.contains(warning), "{text}");
+    assert!(
+        text.contains("the snapshot does not record the migrations as they are"),
+        "{text}"
+    );
+    assert!(text.contains("run `migrate generate`"), "{text}");
+    assert!(text.contains("migrate_core::build::run()"), "{text}");
+    // The items are still there: the snapshot stands in.
+    assert!(text.contains("struct Pet"), "{text}");
+
+    let current =
+        crate::schema_macro::expand(quote!("tests/fixtures/dropped_column/acknowledged"), &env())
+            .to_string();
+    assert!(!current.contains(warning), "{current}");
+
+    let stale =
+        crate::embed::expand(quote!("tests/fixtures/lint_findings/allowed"), &env()).to_string();
+    assert!(stale.contains(warning), "{stale}");
+    assert!(stale.contains("`schema!` and the build check"), "{stale}");
+    let current =
+        crate::embed::expand(quote!("tests/fixtures/derive/migrations"), &env()).to_string();
+    assert!(!current.contains(warning), "{current}");
+}

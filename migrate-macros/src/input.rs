@@ -206,10 +206,13 @@ pub(crate) fn load_schema(path: &Path) -> Loaded {
 }
 
 /// The migration directory's snapshot: the schema as of the last migration (empty when there is
-/// no directory or no snapshot yet), and the files read.
-pub(crate) fn load_snapshot(dir: &Path) -> (Result<Schema, MigrationError>, Vec<PathBuf>) {
+/// no directory or no snapshot yet), the files read, and whether it is stale: it does not record
+/// the migrations as they are (`MigrationDir::snapshot_is_current`), so it may miss what a
+/// hand-written migration did. A macro cannot replay the directory (no database): it uses the
+/// snapshot and says so.
+pub(crate) fn load_snapshot(dir: &Path) -> (Result<Schema, MigrationError>, Vec<PathBuf>, bool) {
     if !dir.is_dir() {
-        return (Ok(Schema::default()), Vec::new());
+        return (Ok(Schema::default()), Vec::new(), false);
     }
     let mut files = Vec::new();
     for f in [SNAPSHOT_FILE, MANIFEST_FILE] {
@@ -218,8 +221,10 @@ pub(crate) fn load_snapshot(dir: &Path) -> (Result<Schema, MigrationError>, Vec<
             files.push(p);
         }
     }
-    let snapshot = MigrationDir::open(dir).and_then(|d| d.snapshot());
-    (snapshot, files)
+    match MigrationDir::open(dir) {
+        Ok(d) => (d.snapshot(), files, !d.snapshot_is_current()),
+        Err(e) => (Err(e), files, false),
+    }
 }
 
 /// The dialects a configuration or an explicit argument selects; both when neither says.

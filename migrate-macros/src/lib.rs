@@ -64,6 +64,14 @@
 //! data or breaks running code until the schema acknowledges it — with the same message and the
 //! same acknowledging TOML line. Schema errors are compile errors naming `file:line:col`.
 //!
+//! The snapshot stands for what the migrations produce while its first line records their chained
+//! sum. When it does not (a migration was written by hand, edited or removed since `migrate
+//! generate` wrote it), `migrate generate` replays the directory on a scratch database; a macro has
+//! no database, so `schema!` checks against the snapshot anyway and says so with a compiler
+//! warning (a `deprecated` one at the macro call: stable Rust has no other) naming the fix:
+//! `migrate generate`, or a `build.rs` calling `migrate_core::build::run()`. `embed_migrations!`
+//! gives the same warning when the directory has a stale snapshot.
+//!
 //! # `#[derive(Model)]`
 //!
 //! ```ignore
@@ -110,6 +118,7 @@ mod model;
 mod names;
 mod schema_macro;
 mod types;
+mod warning;
 
 use proc_macro::TokenStream;
 

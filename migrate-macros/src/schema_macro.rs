@@ -119,10 +119,19 @@ pub(crate) fn expand_source(
     tracked.extend(loaded.files.iter().cloned());
 
     // The snapshot: what the migrations have made of the database so far.
+    let mut warning = TokenStream::new();
     let snapshot: Option<Result<Schema, MigrationError>> = match source {
         Source::Config(config) => {
-            let (snapshot, files) = input::load_snapshot(&config.migrations);
+            let (snapshot, files, stale) = input::load_snapshot(&config.migrations);
             tracked.extend(files);
+            // No database here to replay the directory on: the snapshot stands in, and the
+            // compiler says so, as `build.rs` does.
+            if stale {
+                let text = migrate_core::build::stale_snapshot_warning(
+                    "`schema!` checked the schema against the snapshot",
+                );
+                warning = crate::warning::deprecated_item(0, &text, span, "migrate_stale_snapshot");
+            }
             Some(snapshot)
         }
         Source::Schema(_) => None,
@@ -161,5 +170,5 @@ pub(crate) fn expand_source(
         }
     };
     let track = input::track(&tracked);
-    quote!(#track #items)
+    quote!(#track #warning #items)
 }

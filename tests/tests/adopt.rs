@@ -10,7 +10,8 @@
 //!   count;
 //! - domains (`[domains.NAME]`) and sequences of their own (`[sequences.NAME]`), read, printed,
 //!   rebuilt and changed;
-//! - SQLite refuses what it cannot build (`unsupported-by-dialect`).
+//! - SQLite refuses what it cannot build (`unsupported-by-dialect`, when the schema is loaded
+//!   for it).
 
 use migrate_core::config::Dialect;
 use migrate_core::db::Connection;
@@ -335,12 +336,14 @@ fn sequence_options_are_checked() {
 
 #[test]
 fn sqlite_refuses_what_it_cannot_build() {
-    let s = schema(&format!(
+    let text = format!(
         "{SESSIONS}\n[[tables.sessions.checks]]\nname = \"sessions_id_check\"\nexpr = \"id <> ''\"\nvalidated = false\n"
-    ));
-    let p = plan(Dialect::Sqlite, &Schema::default(), &s, None);
-    assert!(p.files.is_empty());
-    let messages: Vec<&str> = p.problems.iter().map(|p| p.message.as_str()).collect();
+    );
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("schema.toml");
+    std::fs::write(&path, &text).expect("write schema");
+    let e = migrate_core::schema::load_for(&path, Dialect::Sqlite).expect_err("refused");
+    let messages: Vec<&str> = e.0.iter().map(|d| d.message.as_str()).collect();
     assert_eq!(
         messages,
         [
@@ -349,11 +352,11 @@ fn sqlite_refuses_what_it_cannot_build() {
         ]
     );
     assert!(
-        p.problems
-            .iter()
-            .all(|p| p.code == "unsupported-by-dialect")
+        e.0.iter().all(|d| d.code == "unsupported-by-dialect"),
+        "{e}"
     );
     // PostgreSQL builds it.
+    let s = migrate_core::schema::load_for(&path, Dialect::Postgres).expect("accepted");
     assert!(
         plan(Dialect::Postgres, &Schema::default(), &s, None)
             .problems

@@ -140,7 +140,10 @@ fn value(dialect: Dialect, ty: &ColumnType, schema: &Schema) -> String {
         ColumnType::Array(inner) => match (pg, inner.as_ref()) {
             (true, ColumnType::Enum(_)) | (true, _) => {
                 let v = value(dialect, inner, schema);
-                format!("ARRAY[{v}]::{}", migrate_core::sql::postgres::type_sql(ty))
+                format!(
+                    "ARRAY[{v}]::{}",
+                    migrate_core::dialect::postgres::type_sql(ty)
+                )
             }
             (false, _) => "'[]'".into(),
         },

@@ -59,7 +59,7 @@ pub fn run(global: &Global, out: &Output) -> Exit {
     } else {
         (Vec::new(), Vec::new())
     };
-    let schema = migrate_core::schema::load(&config.schema);
+    let schema = migrate_core::schema::load_for(&config.schema, config.dialect);
     // The unreleased migrations, linted (`migrate lint` without files).
     let options = migrate_core::lint::LintOptions::from_config(&config);
     let mut lint = match super::lint::directory_reports(&config, false, &options, out) {

@@ -110,7 +110,7 @@ pub fn run(global: &Global, args: &DiffArgs, out: &Output) -> Exit {
         out.explain(&e);
         return Exit::Usage;
     }
-    let declared = match schema::load(&config.schema) {
+    let declared = match schema::load_for(&config.schema, config.dialect) {
         Ok(s) => s,
         Err(diags) => return super::report_schema_errors(out, &config, &diags),
     };
@@ -121,6 +121,7 @@ pub fn run(global: &Global, args: &DiffArgs, out: &Output) -> Exit {
         let mut wanted = introspect::represent(dialect, &declared);
         // The tables not read are not compared either.
         wanted.tables.retain(|t| opts.reads_table(&t.name));
+        introspect::retain_read_objects(&mut wanted, &opts);
         introspect::canonical_literals(&mut conn, &mut wanted).await;
         conn.close().await;
         Ok((dialect, live, wanted))
@@ -177,10 +178,13 @@ pub fn run(global: &Global, args: &DiffArgs, out: &Output) -> Exit {
         return exit;
     }
     // A migration made against this one database must also fit every database built from the
-    // directory: replayed, then this migration on top.
-    if let Err(code) = fits_the_directory(&config, &plan, args.print, out) {
-        return code;
-    }
+    // directory: replayed, then this migration on top. When it does not, `--env` writes it as
+    // that environment's fix-up instead.
+    let fixup_for = match fits_the_directory(&config, &plan, args.print, global.env.as_deref(), out)
+    {
+        Ok(fixup_for) => fixup_for,
+        Err(code) => return code,
+    };
     // Only people are told about the snapshot.
     let snapshot_note = || !out.json() && snapshot_differs(&config, &declared);
     if args.print {
@@ -203,6 +207,19 @@ pub fn run(global: &Global, args: &DiffArgs, out: &Output) -> Exit {
         .iter()
         .map(|f| (f.name.as_str(), f.content.as_str()))
         .collect();
+    if let Some(env) = fixup_for {
+        return match write_fixup(&config, env, &mut dir, &files, out) {
+            Ok(paths) => {
+                out.emit(&shown.written(&paths, snapshot_note()));
+                out.note(&format!(
+                    "note: an environment-specific fix-up: it runs on `--env {env}` alone, in order \
+                     (`migrate up --env {env}`); every other database runs its placeholder, which does nothing"
+                ));
+                exit
+            }
+            Err(code) => code,
+        };
+    }
     match dir.add_all(&files) {
         Ok(paths) => {
             out.emit(&shown.written(&paths, snapshot_note()));
@@ -216,18 +233,20 @@ pub fn run(global: &Global, args: &DiffArgs, out: &Output) -> Exit {
 }
 
 /// Checks that the planned files apply on top of the replayed migration directory. When they do
-/// not, the live database drifted from the directory and the migration would only fit it: refused
+/// not, the live database drifted from the directory and the migration would only fit it: with
+/// `--env ENV` it is to be written as that environment's fix-up (`Ok(Some(ENV))`), else refused
 /// (exit 1), or with `--print` only said. Not checked, with a note, when no scratch database can
 /// be had or the directory does not replay.
-fn fits_the_directory(
+fn fits_the_directory<'e>(
     config: &Config,
     plan: &migrate_core::generate::Plan,
     print: bool,
+    env: Option<&'e str>,
     out: &Output,
-) -> Result<(), Exit> {
+) -> Result<Option<&'e str>, Exit> {
     use migrate_core::replay::{self, Fit, Request};
     let Ok(dir) = migrate_core::migration::MigrationDir::open(&config.migrations) else {
-        return Ok(());
+        return Ok(None);
     };
     let req = Request {
         dialect: config.dialect,
@@ -243,7 +262,7 @@ fn fits_the_directory(
         .map(|f| (f.name.as_str(), f.content.as_str()))
         .collect();
     match block_on(replay::fits(req, &dir, &files)) {
-        Ok(Fit::Applies) => Ok(()),
+        Ok(Fit::Applies) => Ok(None),
         Ok(Fit::Breaks { file, error }) => {
             let message = format!(
                 "the migration fits this database only: on a database built from the migration directory, \
@@ -251,7 +270,9 @@ fn fits_the_directory(
             );
             let help = "the database drifted from the migration directory (`migrate status` lists how): undo the \
                         hand edits there, or make the change in a hand-written migration (`migrate new`) that works \
-                        on both, or `migrate generate` for what the schema declares";
+                        on both, or `migrate generate` for what the schema declares; or, to fix this environment \
+                        alone, `migrate diff --env ENV` writes it as that environment's fix-up (in its \
+                        `extra_migration_paths`, run there only)";
             if print {
                 let warning = out.paint_err("warning", crate::output::Tone::Waiting);
                 if !out.json() {
@@ -261,7 +282,13 @@ fn fits_the_directory(
                         migrate_core::sql::printable(&message)
                     );
                 }
-                Ok(())
+                Ok(None)
+            } else if let Some(env) = env {
+                out.note(&format!(
+                    "note: {}: written as a fix-up for `{env}` alone",
+                    migrate_core::sql::printable(&message)
+                ));
+                Ok(Some(env))
             } else {
                 out.error(&message, Some(&format!("{help}; nothing was written")));
                 Err(Exit::Found)
@@ -271,9 +298,94 @@ fn fits_the_directory(
             out.note(&format!(
                 "note: not checked against the migration directory (whether it applies to a database built from it): {e}"
             ));
-            Ok(())
+            Ok(None)
         }
     }
+}
+
+/// What stands in the repository for an environment's fix-up: it keeps the fix-up's place in the
+/// order (listed in the manifest) and does nothing where it runs as it is. A statement, not only
+/// comments: a placeholder with no SQL must have its file in every environment that has
+/// `extra_migration_paths`, and this one concerns a single environment.
+fn fixup_placeholder(env: &str) -> String {
+    format!(
+        "-- An environment-specific fix-up for `{env}` alone, written by `migrate diff --env {env}`:\n\
+         -- that database drifted from this directory, so the migration that brings it to the schema\n\
+         -- would fail on the databases built from the directory. Its SQL is the file of this name in\n\
+         -- the `extra_migration_paths` of `[environments.{env}]`, which runs there in place of this\n\
+         -- file. Everywhere else this file runs as it is, and does nothing.\n\
+         SELECT 1;\n"
+    )
+}
+
+/// Writes `files` as the fix-up of environment `env`: each file's SQL into the environment's
+/// first `extra_migration_paths` directory, and a placeholder of the same name into the
+/// migration directory (listed in the manifest, so it runs in order). Refused, nothing written,
+/// when the environment has no such path. Returns the paths written, SQL files first.
+fn write_fixup(
+    config: &Config,
+    env: &str,
+    dir: &mut migrate_core::migration::MigrationDir,
+    files: &[(&str, &str)],
+    out: &Output,
+) -> Result<Vec<std::path::PathBuf>, Exit> {
+    let Some(secure) = config
+        .environments
+        .get(env)
+        .and_then(|e| e.extra_migration_paths.first())
+    else {
+        out.error(
+            &format!(
+                "the migration fits this database only, and `[environments.{env}]` has no secure migration path to write it to as that environment's fix-up"
+            ),
+            Some(&format!(
+                "add `extra_migration_paths = [\"secure/{env}\"]` under `[environments.{env}]` in migrate.toml \
+                 (a directory only `{env}`'s deployments read, e.g. outside the repository), then run this again; \
+                 nothing was written"
+            )),
+        );
+        return Err(Exit::Usage);
+    };
+    if let Err(e) = std::fs::create_dir_all(secure) {
+        out.error(
+            &format!("cannot create `{}`: {e}", secure.display()),
+            Some("check the environment's `extra_migration_paths`; nothing was written"),
+        );
+        return Err(Exit::Usage);
+    }
+    // The placeholders first: the versions they get name the fix-up files.
+    let placeholder = fixup_placeholder(env);
+    let planned: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(name, _)| (*name, placeholder.as_str()))
+        .collect();
+    let written = match dir.add_all(&planned) {
+        Ok(paths) => paths,
+        Err(e) => {
+            out.explain(&e);
+            return Err(Exit::Usage);
+        }
+    };
+    let mut paths = Vec::new();
+    for (path, (_, sql)) in written.iter().zip(files) {
+        let Some(file) = path.file_name() else {
+            continue;
+        };
+        let target = secure.join(file);
+        if let Err(e) = std::fs::write(&target, sql) {
+            out.error(
+                &format!("cannot write `{}`: {e}", target.display()),
+                Some(&format!(
+                    "the placeholder `{}` is written: write the fix-up there by hand, or delete the placeholder and run `migrate hash`",
+                    path.display()
+                )),
+            );
+            return Err(Exit::Usage);
+        }
+        paths.push(target);
+    }
+    paths.extend(written);
+    Ok(paths)
 }
 
 /// Whether `migrate generate` would also write a migration: `diff` never updates the snapshot.

@@ -2,6 +2,8 @@
 
 use std::path::Path;
 
+use migrate_core::schema::print::string as toml_string;
+
 use super::Exit;
 use crate::cli::InitArgs;
 use crate::output::Output;
@@ -47,13 +49,15 @@ const SCHEMA_EXAMPLE: &str = r#"#
 
 pub fn run(args: &InitArgs, out: &Output) -> Exit {
     let dir = args.dir.as_deref().unwrap_or(Path::new("."));
-    let (dialect, url) = (args.dialect.as_str(), args.dialect.ops().example_url());
+    // TOML strings through the schema printer, the one writer of TOML quoting.
+    let dialect = toml_string(args.dialect.as_str());
+    let url = toml_string(args.dialect.ops().example_url());
     let config = format!(
         "# migrate configuration. DATABASE_URL or --database-url override database_url.\n\
-         dialect = \"{dialect}\"\n\
+         dialect = {dialect}\n\
          schema = \"schema\"\n\
          migrations = \"migrations\"\n\
-         database_url = \"{url}\"\n\
+         database_url = {url}\n\
          \n\
          # [environments.prod]\n\
          # database_url = \"postgres://app@db.internal/app\"\n\

@@ -4,6 +4,7 @@ mod backfill;
 mod check;
 mod database;
 pub mod diff;
+mod fleet;
 mod generate;
 mod hash;
 mod init;
@@ -183,6 +184,22 @@ pub fn extra_paths(config: &Config, global: &Global) -> Vec<PathBuf> {
 /// configuration's. A missing one is a configuration error that says where to set it.
 pub fn database_url(config: &Config, global: &Global, out: &Output) -> Result<String, Exit> {
     configured_database_url(config, global).ok_or_else(|| {
+        if let Some((name, fleet)) = global.env.as_deref().and_then(|e| {
+            config
+                .environments
+                .get(e)
+                .and_then(|env| env.fleet.as_ref())
+                .map(|f| (e, f))
+        }) {
+            out.error(
+                &format!(
+                    "environment `{name}` is a fleet of databases (`{}`): this command works on one database",
+                    fleet.key()
+                ),
+                Some("`migrate up` and `migrate status` work on every database of a fleet; pass --database-url to work on one of them"),
+            );
+            return Exit::Usage;
+        }
         out.error(
             "no database URL",
             Some("set `database_url` in migrate.toml (or under [environments.NAME]), DATABASE_URL (in the environment or a .env file), or pass --database-url"),
@@ -194,24 +211,29 @@ pub fn database_url(config: &Config, global: &Global, out: &Output) -> Result<St
 /// The database URL when one is configured ([`database_url`] without the error):
 /// `--database-url`, else `DATABASE_URL` from the environment or, when it sets none, from a
 /// `.env` file (the working directory's, else the one beside migrate.toml), else the selected
-/// environment's, else the configuration's.
+/// environment's, else the configuration's (unless the environment is a fleet).
 pub fn configured_database_url(config: &Config, global: &Global) -> Option<String> {
     let config_dir = config.path.as_deref().and_then(Path::parent);
     let from_env = std::env::var("DATABASE_URL")
         .ok()
         .filter(|u| !u.is_empty())
         .or_else(|| crate::dotenv::database_url([Path::new(".")].into_iter().chain(config_dir)));
-    let from_environment = global
+    let environment = global
         .env
         .as_deref()
-        .and_then(|e| config.environments.get(e))
-        .and_then(|e| e.database_url.clone());
+        .and_then(|e| config.environments.get(e));
+    let from_environment = environment.and_then(|e| e.database_url.clone());
+    // A fleet's environment names no one database: not the configuration's default either.
+    let from_config = config
+        .database_url
+        .clone()
+        .filter(|_| environment.is_none_or(|e| e.fleet.is_none()));
     global
         .database_url
         .clone()
         .or(from_env)
         .or(from_environment)
-        .or_else(|| config.database_url.clone())
+        .or(from_config)
 }
 
 /// Waits, at most about two seconds, until the clock has passed the directory's last version, so

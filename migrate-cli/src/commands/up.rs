@@ -19,30 +19,74 @@ use crate::report::run::{Disagrees, Done, EventLine, Failed, Recorded, Resolved,
 pub(super) struct Ready {
     pub(super) config: Config,
     /// The migration directory, verified.
-    dir: MigrationDir,
+    pub(super) dir: MigrationDir,
     pub(super) sources: Vec<Source>,
     pub(super) opts: Options,
     pub(super) url: String,
 }
 
+/// [`Ready`] but for the database: what a fleet shares between its targets.
+pub(super) struct Parts {
+    pub(super) config: Config,
+    pub(super) dir: MigrationDir,
+    pub(super) sources: Vec<Source>,
+    pub(super) opts: Options,
+}
+
 pub(super) fn prepare(global: &Global, out: &Output) -> Result<Ready, Exit> {
-    let (ready, problems) = load(global, out)?;
+    let config = load_config(global, out)?;
+    prepare_with(config, global, out)
+}
+
+fn prepare_with(config: Config, global: &Global, out: &Output) -> Result<Ready, Exit> {
+    let parts = prepare_parts(config, global, out)?;
+    with_url(parts, global, out)
+}
+
+/// The verified sources and options, without choosing a database (a fleet has many).
+pub(super) fn prepare_parts(config: Config, global: &Global, out: &Output) -> Result<Parts, Exit> {
+    let (parts, problems) = parts(config, global, out)?;
     if !problems.is_empty() {
         report_problems(out, &problems);
         out.note("nothing was run: fix the migration directory first");
         return Err(Exit::Found);
     }
-    ready.ok_or(Exit::Found)
+    parts.ok_or(Exit::Found)
+}
+
+fn with_url(parts: Parts, global: &Global, out: &Output) -> Result<Ready, Exit> {
+    let url = database_url(&parts.config, global, out)?;
+    Ok(Ready {
+        config: parts.config,
+        dir: parts.dir,
+        sources: parts.sources,
+        opts: parts.opts,
+        url,
+    })
 }
 
 /// The configuration, sources and options, and what is wrong with the directory. With problems,
 /// the sources are read as the files are now when that is possible (`status` shows them as
 /// `modified`), else there is no [`Ready`].
 fn load(
+    config: Config,
     global: &Global,
     out: &Output,
 ) -> Result<(Option<Ready>, Vec<migrate_core::migration::Problem>), Exit> {
-    let config = load_config(global, out)?;
+    let (parts, problems) = parts(config, global, out)?;
+    let ready = match parts {
+        Some(parts) => Some(with_url(parts, global, out)?),
+        None => None,
+    };
+    Ok((ready, problems))
+}
+
+/// [`load`] without choosing a database.
+pub(super) fn parts(
+    config: Config,
+    global: &Global,
+    out: &Output,
+) -> Result<(Option<Parts>, Vec<migrate_core::migration::Problem>), Exit> {
     let dir = MigrationDir::open(&config.migrations)
         .map_err(|e| {
             out.explain(&e);
@@ -80,15 +124,13 @@ fn load(
         backfill_max_lag: config.backfill_max_lag,
         ..Options::default()
     };
-    let url = database_url(&config, global, out)?;
-    let ready = Ready {
+    let parts = Parts {
         config,
         dir,
         sources,
         opts,
-        url,
     };
-    Ok((Some(ready), problems))
+    Ok((Some(parts), problems))
 }
 
 /// Prints one runner event: a line for people, or a JSON line for logs.
@@ -124,7 +166,18 @@ pub(super) fn run_error(out: &Output, e: &RunError, url: &str) -> Exit {
 }
 
 pub fn up(global: &Global, args: &UpArgs, out: &Output) -> Exit {
-    let mut ready = match prepare(global, out) {
+    let config = match load_config(global, out) {
+        Ok(c) => c,
+        Err(code) => return code,
+    };
+    let config = match super::fleet::select(config, global, &args.fleet, out) {
+        Ok(super::fleet::Selected::Fleet(fleet)) => {
+            return super::fleet::up(global, fleet, args, out);
+        }
+        Ok(super::fleet::Selected::One(config)) => config,
+        Err(code) => return code,
+    };
+    let mut ready = match prepare_with(config, global, out) {
         Ok(r) => r,
         Err(code) => return code,
     };
@@ -176,9 +229,19 @@ fn apply(global: &Global, ready: Ready, out: &Output) -> Exit {
 /// record the stop in the history and read what the migration left. Without one, the error as is.
 async fn settle_lost(ready: &Ready, e: RunError) -> RunError {
     let url = super::resolve_url(&ready.url, &ready.config);
-    match migrate_core::db::Connection::connect(&url).await {
+    settle_lost_at(&url, &ready.sources, &ready.opts, e).await
+}
+
+/// [`settle_lost`] on the database at `url` (resolved).
+pub(super) async fn settle_lost_at(
+    url: &str,
+    sources: &[Source],
+    opts: &Options,
+    e: RunError,
+) -> RunError {
+    match migrate_core::db::Connection::connect(url).await {
         Ok(mut conn) => {
-            let settled = runner::settle_lost(&mut conn, &ready.sources, &ready.opts, e).await;
+            let settled = runner::settle_lost(&mut conn, sources, opts, e).await;
             conn.close().await;
             settled
         }
@@ -189,7 +252,18 @@ async fn settle_lost(ready: &Ready, e: RunError) -> RunError {
 pub fn status(global: &Global, args: &StatusArgs, out: &Output) -> Exit {
     // A directory that disagrees with its manifest is reported, and the table still shown: it
     // says what the database has applied, which is what the fix depends on.
-    let (ready, problems) = match load(global, out) {
+    let config = match load_config(global, out) {
+        Ok(c) => c,
+        Err(code) => return code,
+    };
+    let config = match super::fleet::select(config, global, &args.fleet, out) {
+        Ok(super::fleet::Selected::Fleet(fleet)) => {
+            return super::fleet::status(global, fleet, args, out);
+        }
+        Ok(super::fleet::Selected::One(config)) => config,
+        Err(code) => return code,
+    };
+    let (ready, problems) = match load(config, global, out) {
         Ok(r) => r,
         Err(code) => return code,
     };
@@ -240,17 +314,53 @@ pub fn status(global: &Global, args: &StatusArgs, out: &Output) -> Exit {
                 ..introspect::Options::default()
             };
             match introspect::introspect(&mut conn, &opts).await {
-                Ok(live) => {
+                Ok(mut live) => {
+                    // A family's members are the application's: no drift.
+                    live.tables.retain(|t| {
+                        !snapshot
+                            .families
+                            .iter()
+                            .any(|f| f.parsed_pattern().key_of(&t.name).is_some())
+                    });
                     let dialect = conn.dialect();
-                    let expected = match replayed(&ready, out).await {
-                        Some(schema) => schema,
-                        None => {
-                            let mut expected = introspect::represent(dialect, &snapshot);
-                            introspect::canonical_literals(&mut conn, &mut expected).await;
-                            expected
+                    let mut from_snapshot = introspect::represent(dialect, &snapshot);
+                    introspect::canonical_literals(&mut conn, &mut from_snapshot).await;
+                    let lines = if ready.dir.snapshot_is_current() {
+                        // The snapshot records the migrations as they are: it is the replay's
+                        // cache (`migrate generate` keeps it), and a clean database needs no
+                        // scratch one. It holds the declared schema, not what a hand-written
+                        // migration made beside it, so drift found there is confirmed by a
+                        // replay before it is reported.
+                        let lines = introspect::drift(&live, &from_snapshot, dialect);
+                        if lines.is_empty() {
+                            if args.verbose {
+                                out.note(
+                                    "note: drift checked against the snapshot, which records the migrations as they are: nothing replayed",
+                                );
+                            }
+                            lines
+                        } else {
+                            if args.verbose {
+                                out.note(
+                                    "note: the database differs from the snapshot: replaying the migration directory to tell what its migrations made from drift",
+                                );
+                            }
+                            match replayed(&ready.config, &ready.dir, args.verbose, out).await {
+                                Some(schema) => introspect::drift(&live, &schema, dialect),
+                                None => lines,
+                            }
+                        }
+                    } else {
+                        if args.verbose {
+                            out.note(
+                                "note: the snapshot does not record the migrations as they are (one was written by hand, edited or removed): replaying the migration directory; `migrate generate` refreshes it",
+                            );
+                        }
+                        match replayed(&ready.config, &ready.dir, args.verbose, out).await {
+                            Some(schema) => introspect::drift(&live, &schema, dialect),
+                            None => introspect::drift(&live, &from_snapshot, dialect),
                         }
                     };
-                    let lines = introspect::drift(&live, &expected, dialect);
                     Some(
                         lines
                             .into_iter()
@@ -271,6 +381,20 @@ pub fn status(global: &Global, args: &StatusArgs, out: &Output) -> Exit {
         let backfills = migrate_core::batch::status(&mut conn, &ready.sources, &ready.opts)
             .await
             .unwrap_or_default();
+        let mut families = Vec::new();
+        for f in &snapshot.families {
+            match migrate_core::family::run::status(&mut conn, f).await {
+                Ok(members) => families.push(crate::report::run::FamilyShown {
+                    name: f.name.clone(),
+                    pattern: f.pattern.clone(),
+                    members,
+                }),
+                Err(e) => {
+                    conn.close().await;
+                    return run_error(out, &e, &ready.url);
+                }
+            }
+        }
         conn.close().await;
         for b in backfills.iter().filter(|b| {
             matches!(
@@ -290,7 +414,8 @@ pub fn status(global: &Global, args: &StatusArgs, out: &Output) -> Exit {
             ));
         }
         let report = StatusReport::new(&rows, drift.as_deref(), &ready.url)
-            .with_content_problems(&ready.sources);
+            .with_content_problems(&ready.sources)
+            .with_families(families);
         out.emit(&report);
         if report.problems() > 0 || (args.exit_code && report.drifted()) || !problems.is_empty() {
             Exit::Found
@@ -303,20 +428,25 @@ pub fn status(global: &Global, args: &StatusArgs, out: &Output) -> Exit {
 /// What the migration directory produces, replayed on a scratch database (see
 /// `migrate_core::replay`); `None`, with a note saying why, when it cannot be replayed here: the
 /// snapshot stands in, which does not know what hand-written migrations made.
-async fn replayed(ready: &Ready, out: &Output) -> Option<migrate_core::schema::Schema> {
+pub(super) async fn replayed(
+    config: &Config,
+    dir: &MigrationDir,
+    verbose: bool,
+    out: &Output,
+) -> Option<migrate_core::schema::Schema> {
     use migrate_core::Explain as _;
     use migrate_core::replay::{self, Request};
     let req = Request {
-        dialect: ready.config.dialect,
-        history_table: &ready.config.history_table,
+        dialect: config.dialect,
+        history_table: &config.history_table,
         from: migrate_core::dialect::runtime::ScratchFrom {
-            dev_url: ready.config.dev_database_url.as_deref(),
+            dev_url: config.dev_database_url.as_deref(),
             start_server: true,
         },
     };
     // The directory as the repository holds it: an environment's secure files (`--env`) never
     // run on a scratch database, which is not that environment's.
-    let sources = match replay::sources(&ready.dir) {
+    let sources = match replay::sources(dir) {
         Ok(s) => s,
         Err(e) => {
             out.note(&format!(
@@ -326,7 +456,15 @@ async fn replayed(ready: &Ready, out: &Output) -> Option<migrate_core::schema::S
         }
     };
     match replay::replay(req, &sources, None, &mut |_, _| {}).await {
-        Ok(r) => Some(r.schema),
+        Ok(r) => {
+            if verbose {
+                out.note(&format!(
+                    "note: replayed {} migration(s) on {} in {} ms",
+                    r.applied, r.on, r.ms
+                ));
+            }
+            Some(r.schema)
+        }
         Err(e) => {
             out.note(&format!(
                 "note: drift is checked against the snapshot, which does not know what hand-written migrations made: {e}"
@@ -341,7 +479,7 @@ async fn replayed(ready: &Ready, out: &Output) -> Option<migrate_core::schema::S
 
 /// A drift line with where the object most likely comes from: the newest migration whose text
 /// names it, or none (made by hand).
-fn attribute(dir: &MigrationDir, line: String) -> String {
+pub(super) fn attribute(dir: &MigrationDir, line: String) -> String {
     // The first `quoted` name: `table`, `table.column`, an index or an enum.
     let Some(name) = line.split('`').nth(1) else {
         return line;

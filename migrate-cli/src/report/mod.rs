@@ -9,6 +9,7 @@
 
 pub mod backfill;
 pub mod diff;
+pub mod fleet;
 pub mod generate;
 pub mod lint;
 pub mod project;

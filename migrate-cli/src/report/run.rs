@@ -81,6 +81,19 @@ enum Shown<'a> {
         message: &'static str,
     },
     Warning(RefusalShown),
+    FamilyMember {
+        version: u64,
+        name: &'a str,
+        member: &'a str,
+        done: u64,
+        total: u64,
+    },
+    FamilyDone {
+        version: u64,
+        name: &'a str,
+        changed: u64,
+        skipped: u64,
+    },
     Backfill(super::backfill::TickShown<'a>),
     BackfillEstimate(super::backfill::EstimateShown<'a>),
     BackfillGivingWay(super::backfill::GivingWayShown<'a>),
@@ -255,6 +268,30 @@ impl Serialize for EventLine<'_> {
                 message: "applied by a newer release: newer than every migration here",
             },
             Event::Tolerated(r) => Shown::Warning(RefusalShown::of(r)),
+            Event::FamilyMember {
+                version,
+                name,
+                member,
+                done,
+                total,
+            } => Shown::FamilyMember {
+                version: *version,
+                name,
+                member,
+                done: *done,
+                total: *total,
+            },
+            Event::FamilyDone {
+                version,
+                name,
+                changed,
+                skipped,
+            } => Shown::FamilyDone {
+                version: *version,
+                name,
+                changed: *changed,
+                skipped: *skipped,
+            },
             Event::Backfill {
                 version,
                 name,
@@ -290,126 +327,173 @@ impl Serialize for EventLine<'_> {
 
 impl Report for EventLine<'_> {
     fn text(&self, _: &Output) {
+        for (stream, line) in self.lines() {
+            match stream {
+                Stream::Out => println!("{line}"),
+                Stream::Err => eprintln!("{line}"),
+            }
+        }
+    }
+}
+
+/// Where a line of text goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stream {
+    /// Results and progress: stdout.
+    Out,
+    /// Waits, warnings and notes: stderr.
+    Err,
+}
+
+impl EventLine<'_> {
+    /// The event as people read it: its lines, each with the stream it goes to (none for a
+    /// debug note only the JSON lines carry).
+    pub fn lines(&self) -> Vec<(Stream, String)> {
+        let out = |line: String| vec![(Stream::Out, line)];
+        let err = |line: String| vec![(Stream::Err, line)];
         match self.0 {
             Event::Waiting {
                 holder,
                 waited_ms,
                 timeout_ms,
                 lock,
-            } => eprintln!(
-                "{}",
-                waiting_text(holder.as_ref(), *waited_ms, *timeout_ms, *lock)
-            ),
-            Event::UpToDate => println!("up to date: no pending migrations"),
+            } => err(waiting_text(
+                holder.as_ref(),
+                *waited_ms,
+                *timeout_ms,
+                *lock,
+            )),
+            Event::UpToDate => out("up to date: no pending migrations".into()),
             Event::ContractHeld {
                 version,
                 name,
                 waits_for,
-            } => println!("not applied: contract step {version}_{name} {waits_for}"),
+            } => out(format!(
+                "not applied: contract step {version}_{name} {waits_for}"
+            )),
             Event::Applying {
                 version,
                 name,
                 description,
             } => {
-                if description.is_empty() {
-                    println!("applying {version}_{name}");
+                let mut lines = if description.is_empty() {
+                    out(format!("applying {version}_{name}"))
                 } else {
-                    println!("applying {version}_{name} — {description}");
-                }
+                    out(format!("applying {version}_{name} — {description}"))
+                };
                 if crate::commands::new::is_placeholder(description) {
-                    eprintln!(
-                        "{}",
-                        crate::commands::new::placeholder_warning(&format!("{version}_{name}.sql"))
-                    );
+                    lines.push((
+                        Stream::Err,
+                        crate::commands::new::placeholder_warning(&format!(
+                            "{version}_{name}.sql"
+                        )),
+                    ));
                 }
+                lines
             }
             Event::Retrying {
                 version,
                 name,
                 attempt,
                 wait_ms,
-            } => eprintln!(
+            } => err(format!(
                 "{version}_{name}: gave up waiting for a lock (lock timeout); retry {attempt} in {wait_ms} ms"
-            ),
+            )),
             Event::Applied {
                 version, name, ms, ..
-            } => println!("applied  {version}_{name} in {ms} ms"),
-            Event::AlreadyApplied { version, name } => {
-                println!("skipped  {version}_{name}: another runner applied it")
-            }
-            Event::NotRun { statement, .. } if statement.is_empty() => {
-                println!(
-                    "  not run in a dry run (outside a transaction): <secure migration, content hidden>"
-                )
-            }
-            Event::NotRun { statement, .. } => {
-                println!("  not run in a dry run (it cannot run in a transaction): {statement}")
-            }
+            } => out(format!("applied  {version}_{name} in {ms} ms")),
+            Event::AlreadyApplied { version, name } => out(format!(
+                "skipped  {version}_{name}: another runner applied it"
+            )),
+            Event::NotRun { statement, .. } if statement.is_empty() => out(
+                "  not run in a dry run (outside a transaction): <secure migration, content hidden>"
+                    .into(),
+            ),
+            Event::NotRun { statement, .. } => out(format!(
+                "  not run in a dry run (it cannot run in a transaction): {statement}"
+            )),
             Event::WouldApply {
                 version,
                 name,
                 ms,
                 rows,
-            } => {
-                println!(
-                    "would apply {version}_{name}: {ms} ms, {rows} row(s) affected (rolled back)"
-                )
-            }
-            Event::Skipped { version, name } => println!(
+            } => out(format!(
+                "would apply {version}_{name}: {ms} ms, {rows} row(s) affected (rolled back)"
+            )),
+            Event::Skipped { version, name } => out(format!(
                 "skipped  {version}_{name}: it runs outside a transaction, so a dry run cannot apply it; what \
                  depends on it cannot be checked"
-            ),
+            )),
             Event::Unchecked {
                 version,
                 name,
                 after,
                 error,
-            } => println!(
+            } => out(format!(
                 "could not check {version}_{name}: it failed in the dry run, but it may depend on {after}, \
                  which the dry run did not apply ({error})"
-            ),
-            Event::Ahead { version, name } => eprintln!(
+            )),
+            Event::Ahead { version, name } => err(format!(
                 "note: {version}_{name} is ahead: a newer release applied it, and no migration here is newer; \
                  nothing to do"
-            ),
-            Event::Tolerated(r) => warn(r),
+            )),
+            Event::Tolerated(r) => err(warning_text(r)),
+            Event::FamilyMember {
+                version,
+                name,
+                member,
+                done,
+                total,
+            } => out(format!(
+                "  {version}_{name}: member {} changed ({done}/{total})",
+                migrate_core::sql::printable(member)
+            )),
+            Event::FamilyDone {
+                version,
+                name,
+                changed,
+                skipped,
+            } => {
+                let skipped = if *skipped > 0 {
+                    format!(" ({skipped} changed by an earlier run, skipped)")
+                } else {
+                    String::new()
+                };
+                out(format!(
+                    "  {version}_{name}: {changed} member tables changed{skipped}"
+                ))
+            }
             Event::Backfill {
                 version,
                 name,
                 tick,
-            } => println!("{}", super::backfill::tick_line(*version, name, tick)),
+            } => out(super::backfill::tick_line(*version, name, tick)),
             Event::BackfillEstimate {
                 version,
                 name,
                 estimate,
-            } => println!(
-                "{}",
-                super::backfill::estimate_text(*version, name, estimate)
-            ),
-            Event::NoBackfill { next } => {
-                println!("{}", super::backfill::no_backfill_text(next.as_ref()))
-            }
+            } => out(super::backfill::estimate_text(*version, name, estimate)),
+            Event::NoBackfill { next } => out(super::backfill::no_backfill_text(next.as_ref())),
             // A debug note: only the JSON lines carry it.
             Event::BackfillGivingWay {
                 reason: migrate_core::batch::GiveWay::LagUnreadable { .. },
                 ..
-            } => {}
+            } => Vec::new(),
             Event::BackfillGivingWay {
                 version,
                 name,
                 reason,
                 wait_ms,
-            } => eprintln!(
-                "{}",
-                super::backfill::giving_way_text(*version, name, reason, *wait_ms)
-            ),
+            } => err(super::backfill::giving_way_text(
+                *version, name, reason, *wait_ms,
+            )),
         }
     }
 }
 
-/// `warning: [code] `file:line` message` and why it is only a warning (stderr).
-fn warn(r: &runner::Refusal) {
-    eprintln!("warning: [{}] {r}\n  = note: {TOLERATED}", r.code);
+/// `warning: [code] `file:line` message` and why it is only a warning.
+fn warning_text(r: &runner::Refusal) -> String {
+    format!("warning: [{}] {r}\n  = note: {TOLERATED}", r.code)
 }
 
 /// What a waiting runner says: when it starts to wait, then every few seconds.
@@ -575,8 +659,22 @@ pub struct StatusReport<'a> {
     warnings: Vec<RefusalShown>,
     /// What it refuses in the files still to run: `migrate up` stops there.
     refused: Vec<RefusalShown>,
+    /// Each table family of the snapshot: its members, and which lack the template's shape.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    families: Vec<FamilyShown>,
     #[serde(skip)]
     url: &'a str,
+}
+
+/// One family of [`StatusReport`].
+#[derive(Debug, Serialize)]
+pub struct FamilyShown {
+    /// The family.
+    pub name: String,
+    /// The member pattern.
+    pub pattern: String,
+    /// Every member, with the template's columns it lacks and the columns it has beyond them.
+    pub members: Vec<migrate_core::family::run::Member>,
 }
 
 /// One migration of [`StatusReport`].
@@ -625,10 +723,17 @@ impl<'a> StatusReport<'a> {
             drift,
             warnings: Vec::new(),
             refused: Vec::new(),
+            families: Vec::new(),
             url,
         };
         report.ok = report.problems() == 0 && !report.drifted();
         report
+    }
+
+    /// With the table families and their members.
+    pub fn with_families(mut self, families: Vec<FamilyShown>) -> StatusReport<'a> {
+        self.families = families;
+        self
     }
 
     /// With what the runner refuses in the files (see `MigrationDir::with_baseline`): a warning
@@ -760,6 +865,49 @@ impl Report for StatusReport<'_> {
                 println!(
                     "  (changed by hand since the migrations ran: undo it by hand, or keep it by writing a migration \
                      (`migrate new`) or declaring it and running `migrate generate`, so that every database gets it)"
+                );
+            }
+        }
+        for f in &self.families {
+            let lacking: Vec<&migrate_core::family::run::Member> =
+                f.members.iter().filter(|m| !m.current()).collect();
+            let n = f.members.len();
+            if lacking.is_empty() {
+                println!(
+                    "family {}: {n} members, all at the template's shape",
+                    migrate_core::sql::printable(&f.name)
+                );
+                continue;
+            }
+            let names: Vec<String> = lacking
+                .iter()
+                .take(10)
+                .map(|m| migrate_core::sql::printable(&m.table).into_owned())
+                .collect();
+            let more = if lacking.len() > 10 {
+                format!(" and {} more", lacking.len() - 10)
+            } else {
+                String::new()
+            };
+            println!(
+                "family {}: {n} members, {} {} the template's shape: {}{more}",
+                migrate_core::sql::printable(&f.name),
+                lacking.len(),
+                if lacking.len() == 1 { "lacks" } else { "lack" },
+                names.join(", ")
+            );
+            for m in lacking.iter().take(10) {
+                let mut what = Vec::new();
+                if !m.missing.is_empty() {
+                    what.push(format!("lacks {}", m.missing.join(", ")));
+                }
+                if !m.extra.is_empty() {
+                    what.push(format!("has undeclared {}", m.extra.join(", ")));
+                }
+                println!(
+                    "  - {}: {}",
+                    migrate_core::sql::printable(&m.table),
+                    what.join("; ")
                 );
             }
         }

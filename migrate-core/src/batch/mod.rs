@@ -4,7 +4,8 @@
 //!
 //! **The walk.** The table is walked in key order (its primary key, or `key=`: a unique NOT NULL
 //! column set), keyset-paginated: each batch picks its upper bound with `SELECT key … WHERE key >
-//! last ORDER BY key LIMIT 1 OFFSET size-1` (the largest key when fewer remain) and runs the
+//! last ORDER BY key`, its row number `size` (`Runtime::row_at_sql`: `LIMIT 1 OFFSET size-1` in
+//! PostgreSQL and SQLite; the largest key when fewer remain) and runs the
 //! statement with `:batch` replaced by `(key) > (last) AND (key) <= (bound)` — a row-value
 //! comparison, so composite keys walk in their index order.
 //!
@@ -45,6 +46,38 @@ use crate::migration::batch::placeholders;
 use crate::migration::directive::BatchSpec;
 use crate::runner::{Event, IntegrityKind, Options, RunError, Source, Summary, elapsed_ms};
 use crate::sql::ident;
+
+pub(crate) use progress::{
+    history_start_sql as history_start_sql_for, parse_row as parse_progress, start_sql_for,
+};
+
+/// The progress row's update after a batch of a walk that changes what it walks (a family's
+/// members): `walked` items, each changed.
+#[allow(clippy::too_many_arguments)] // the columns of one row
+pub(crate) fn batch_sql_for(
+    rt: &dyn crate::dialect::runtime::Runtime,
+    table: &str,
+    version: u64,
+    last_key: Option<&[String]>,
+    walked: u64,
+    size: u64,
+    finished: bool,
+    runner: &str,
+) -> String {
+    progress::batch_sql(
+        rt,
+        table,
+        version,
+        &progress::Batch {
+            last_key,
+            walked,
+            changed: walked,
+            size,
+            finished,
+            runner,
+        },
+    )
+}
 
 /// The first batch's rows, when `size=` does not fix them.
 pub const INITIAL_BATCH: u64 = 1_000;
@@ -388,22 +421,20 @@ impl<'s> Walk<'s> {
         size: u64,
     ) -> Result<Option<(Vec<String>, u64, bool)>, sqlx::Error> {
         let after = self.after_last(last);
-        let sql = format!(
-            "SELECT {} FROM {}{after} ORDER BY {} LIMIT 1 OFFSET {}",
-            self.lits,
-            self.table,
-            self.order(false),
-            size.saturating_sub(1)
-        );
+        let rt = db.runtime();
+        let ordered = |desc: bool| {
+            format!(
+                "SELECT {} FROM {}{after} ORDER BY {}",
+                self.lits,
+                self.table,
+                self.order(desc)
+            )
+        };
+        let sql = rt.row_at_sql(&ordered(false), Some(size.saturating_sub(1)));
         if let Some(hi) = first_row(db.fetch_texts(&sql).await?) {
             return Ok(Some((hi, size, false)));
         }
-        let sql = format!(
-            "SELECT {} FROM {}{after} ORDER BY {} LIMIT 1",
-            self.lits,
-            self.table,
-            self.order(true)
-        );
+        let sql = rt.row_at_sql(&ordered(true), None);
         let Some(hi) = first_row(db.fetch_texts(&sql).await?) else {
             return Ok(None);
         };
@@ -521,7 +552,7 @@ fn refuse(s: &Source, message: &str, help: &str) -> RunError {
 }
 
 /// Who runs the batches, as the progress table records it.
-fn runner_name(opts: &Options) -> String {
+pub(crate) fn runner_name(opts: &Options) -> String {
     let host = std::env::var("HOSTNAME")
         .ok()
         .or_else(|| std::fs::read_to_string("/etc/hostname").ok())
@@ -561,7 +592,7 @@ async fn count_rows(db: &mut dyn Driver, w: &Walk<'_>) -> Result<(u64, bool), sq
 
 /// Creates the history and progress tables when missing; a runner creating them at the same
 /// time is no failure (PostgreSQL can report a duplicate type then).
-async fn ensure_tables(db: &mut dyn Driver, opts: &Options) -> Result<(), RunError> {
+pub(crate) async fn ensure_tables(db: &mut dyn Driver, opts: &Options) -> Result<(), RunError> {
     let rt = db.runtime();
     let sql = format!(
         "{};\n{}",

@@ -212,21 +212,40 @@ pub(crate) fn start_sql(
     batch_size: u64,
     runner: &str,
 ) -> String {
+    let shown = s.batch.as_ref().map(shown_table).unwrap_or_default();
+    start_sql_for(rt, table, s, &shown, key, estimated, batch_size, runner)
+}
+
+/// [`start_sql`] for a walk over `walked` (a table, or a family's members).
+#[allow(clippy::too_many_arguments)] // the columns of one row
+pub(crate) fn start_sql_for(
+    rt: &dyn Runtime,
+    table: &str,
+    s: &Source,
+    walked: &str,
+    key: &[String],
+    estimated: Option<u64>,
+    batch_size: u64,
+    runner: &str,
+) -> String {
     let lit = |t: &str| rt.dialect().ops().literal(t);
-    let spec = s.batch.as_ref();
-    format!(
-        "INSERT INTO {} (version, name, table_name, key_columns, rows_estimated, batch_size, state, started_at, \
-         updated_at, runner, checksum) VALUES ({}, {}, {}, {}, {}, {batch_size}, 'running', {now}, {now}, {}, {}) \
-         ON CONFLICT (version) DO NOTHING",
-        table_ident(table),
+    let values = format!(
+        "{}, {}, {}, {}, {}, {batch_size}, 'running', {now}, {now}, {}, {}",
         s.version,
         lit(&s.name),
-        lit(&spec.map(shown_table).unwrap_or_default()),
+        lit(walked),
         lit(&serde_json::to_string(key).unwrap_or_default()),
         estimated.map_or_else(|| "NULL".to_string(), |n| n.to_string()),
         lit(runner),
         lit(&s.checksum),
         now = rt.now_sql(),
+    );
+    rt.insert_if_absent_sql(
+        &table_ident(table),
+        "version, name, table_name, key_columns, rows_estimated, batch_size, state, started_at, \
+         updated_at, runner, checksum",
+        &values,
+        "version",
     )
 }
 
@@ -330,6 +349,52 @@ pub(crate) fn unix_ms(t: &str) -> Option<i64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_backfill_starts_once_in_each_dialects_words() {
+        let s = Source::new(
+            7,
+            "fill",
+            "-- migrate:batch table=pets\nUPDATE pets SET a = 1 WHERE :batch;\n",
+        )
+        .expect("a batch file");
+        let key = ["id".to_string()];
+        let pg = start_sql(
+            crate::dialect::Dialect::Postgres.runtime(),
+            "migrate_backfills",
+            &s,
+            &key,
+            None,
+            1000,
+            "me",
+        );
+        assert_eq!(
+            pg,
+            format!(
+                "INSERT INTO \"migrate_backfills\" (version, name, table_name, key_columns, \
+                 rows_estimated, batch_size, state, started_at, updated_at, runner, checksum) \
+                 VALUES (7, 'fill', 'pets', '[\"id\"]', NULL, 1000, 'running', clock_timestamp(), \
+                 clock_timestamp(), 'me', '{}') ON CONFLICT (version) DO NOTHING",
+                s.checksum
+            )
+        );
+        for dialect in crate::dialect::Dialect::ALL {
+            let rt = dialect.runtime();
+            let sql = start_sql(rt, "migrate_backfills", &s, &key, Some(5), 10, "me");
+            assert!(
+                sql.starts_with("INSERT INTO \"migrate_backfills\" (version, "),
+                "{sql}"
+            );
+            assert!(
+                sql.contains(&format!(", 10, 'running', {}", rt.now_sql())),
+                "{sql}"
+            );
+            // The keyset walk's bound: the row `size` on, or the first.
+            let q = "SELECT a FROM t ORDER BY a";
+            assert_eq!(rt.row_at_sql(q, Some(9)), format!("{q} LIMIT 1 OFFSET 9"));
+            assert_eq!(rt.row_at_sql(q, None), format!("{q} LIMIT 1"));
+        }
+    }
 
     #[test]
     fn the_progress_table_sits_beside_the_history() {

@@ -90,6 +90,12 @@ keys! {
         DatabaseUrl = "database_url",
         /// `extra_migration_paths = ["..."]`.
         ExtraMigrationPaths = "extra_migration_paths",
+        /// `database_urls = ["...", ...]`: a fleet, the same migrations applied to each.
+        DatabaseUrls = "database_urls",
+        /// `targets_file = "..."`: a fleet listed in a file, one URL per line.
+        TargetsFile = "targets_file",
+        /// `targets_command = "..."`: a fleet listed by a command, one URL per line of its output.
+        TargetsCommand = "targets_command",
     }
 }
 

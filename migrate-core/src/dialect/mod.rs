@@ -97,6 +97,14 @@ pub trait DialectOps: fmt::Debug + Sync {
     /// The SQL of every change of `diff`, in order, each statement in its [`Stage`].
     fn render(&self, diff: &Diff, from: &Schema, to: &Schema) -> Rendered;
 
+    /// A statement of a family migration ([`crate::family`]), rewritten to leave a member that
+    /// already has its change as it is (`ADD COLUMN IF NOT EXISTS`, `CREATE INDEX IF NOT
+    /// EXISTS`, …) and to run inside the migration's transaction (no `CONCURRENTLY`). The
+    /// default leaves it as it is.
+    fn family_statement(&self, sql: &str) -> String {
+        sql.to_string()
+    }
+
     /// The stages that `change` has statements in, for naming and grouping generated files.
     /// A dialect that renders a diff as a whole (not change by change) puts every change in
     /// [`Stage::Tx`], the default.
@@ -116,13 +124,6 @@ pub trait DialectOps: fmt::Debug + Sync {
     /// How the renderer carries out what `code` names on a table that already has rows: what
     /// the safety rules for keys, indexes and constraints report.
     fn execution(&self, code: SafetyCode) -> Execution;
-
-    /// What of `schema` this dialect cannot build (an UNLOGGED table on SQLite), one problem
-    /// each; `generate` refuses the schema with them.
-    fn unsupported(&self, schema: &Schema) -> Vec<Unsupported> {
-        let _ = schema;
-        Vec::new()
-    }
 
     // ---- the expand/contract route ----
 
@@ -175,17 +176,11 @@ pub enum Capability {
     /// `DROP COLUMN` fails when the column is a key, UNIQUE, indexed, referenced, or used by a
     /// view, trigger, CHECK or generated column.
     RestrictedDropColumn,
-}
-
-/// Something a schema declares that a dialect cannot build ([`DialectOps::unsupported`]).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Unsupported {
-    /// The table it is about (its declared name), or the declared object's name.
-    pub table: String,
-    /// What cannot be built.
-    pub message: String,
-    /// How to fix it.
-    pub help: String,
+    /// Functions, procedures, aggregates and materialized views exist, and a trigger calls a
+    /// function; without it a trigger has a body of statements and none of those exist.
+    Routines,
+    /// Domains, sequences of their own, UNLOGGED tables and NOT VALID constraints exist.
+    StorageOptions,
 }
 
 /// How a dialect carries out a key, index or constraint added to a table with rows (the safety

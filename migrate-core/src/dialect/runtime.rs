@@ -131,6 +131,17 @@ pub trait Runtime: Sync {
     /// The current time, as the progress table stores it.
     fn now_sql(&self) -> &'static str;
 
+    /// `INSERT INTO table (columns) VALUES (values)` that inserts nothing when a row with the
+    /// same `key` (a column with a unique constraint) is there already: how a runner starts a
+    /// backfill another runner may have started first. `table` is quoted, `columns` and `values`
+    /// comma-separated SQL.
+    fn insert_if_absent_sql(&self, table: &str, columns: &str, values: &str, key: &str) -> String;
+
+    /// The row of `query` (a `SELECT … ORDER BY …`) after skipping `skip` rows, or its first
+    /// row without `skip`: how the keyset walk finds a batch's upper bound (and the last key
+    /// when fewer rows remain).
+    fn row_at_sql(&self, query: &str, skip: Option<u64>) -> String;
+
     /// An expression giving the value of `column` (a quoted name) as an SQL literal, as text:
     /// how a key is stored in the progress table and compared again in the next batch.
     fn key_literal_sql(&self, column: &str) -> String;
@@ -138,6 +149,15 @@ pub trait Runtime: Sync {
     /// The columns of a table, one row each, as text: `name`, its position in the primary key
     /// (`0` when not in it), `1` when it is NOT NULL (else `0`). No rows: there is no such table.
     fn table_columns_sql(&self, schema: Option<&str>, table: &str) -> String;
+
+    /// The tables of `schema` (`None`: the default one) whose name is `LIKE` `like` (escaped
+    /// with `\`), one row each, one text column: the name. What a family migration discovers
+    /// its members with ([`crate::family::run`]).
+    fn family_members_sql(&self, schema: Option<&str>, like: &str) -> String;
+
+    /// The columns of the tables [`Runtime::family_members_sql`] finds, one row each: table
+    /// name, column name (what `status` compares a family's members with its template by).
+    fn family_columns_sql(&self, schema: Option<&str>, like: &str) -> String;
 
     /// One row, one text column: the number of rows of a table as the catalog estimates it,
     /// without reading the table; `None` when the dialect keeps no estimate.
@@ -501,19 +521,10 @@ pub(crate) trait Driver: Exec + fmt::Debug {
     /// deadlock, a busy database file): the engine retries it smaller instead of failing.
     fn gives_way(&self, e: &sqlx::Error) -> Option<&'static str>;
 
-    /// The PostgreSQL connection under the driver, for a data migration in Rust
-    /// ([`crate::batch::DataBatch::postgres`]); `None` on another database.
-    #[cfg(feature = "postgres")]
-    fn postgres(&mut self) -> Option<&mut sqlx::PgConnection> {
-        None
-    }
-
-    /// The SQLite connection under the driver, for a data migration in Rust
-    /// ([`crate::batch::DataBatch::sqlite`]); `None` on another database.
-    #[cfg(feature = "sqlite")]
-    fn sqlite(&mut self) -> Option<&mut sqlx::SqliteConnection> {
-        None
-    }
+    /// The sqlx connection under the driver (its `sqlx::<Db>Connection`), for a data migration
+    /// in Rust: each dialect's folder gives `DataBatch` a typed accessor that downcasts it
+    /// (`DataBatch::postgres`, `DataBatch::sqlite`), so this trait names no database.
+    fn sqlx_connection(&mut self) -> &mut dyn std::any::Any;
 
     /// How many other sessions wait for a lock this session's transaction holds, asked inside a
     /// batch before its commit: writers the batch held up, for whom the engine gives way (a

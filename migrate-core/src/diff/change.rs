@@ -1,7 +1,8 @@
 //! [`Change`]: one change to a schema, and how it is described and named.
 
 use crate::schema::{
-    Check, Column, ColumnType, Domain, Enum, ForeignKey, Index, PrimaryKey, Sequence, Table,
+    Check, Column, ColumnType, Domain, Enum, ForeignKey, Function, Index, PrimaryKey, Sequence,
+    Table, Trigger, View,
 };
 
 /// One change to a schema.
@@ -257,6 +258,32 @@ pub enum Change {
         /// The check.
         check: Check,
     },
+    /// `CREATE [MATERIALIZED] VIEW`, with its comment and indexes.
+    CreateView(View),
+    /// `DROP [MATERIALIZED] VIEW`: dropped for good, or to be created again
+    /// ([`Change::CreateView`] of the same name follows) when its body or something it reads
+    /// changes.
+    DropView(View),
+    /// `COMMENT ON [MATERIALIZED] VIEW`.
+    SetViewComment {
+        /// The view as declared.
+        view: View,
+    },
+    /// `CREATE FUNCTION` (or procedure, aggregate).
+    CreateFunction(Function),
+    /// `CREATE OR REPLACE`: the same signature and result, a new body.
+    ReplaceFunction {
+        /// Before the change.
+        from: Function,
+        /// After the change.
+        to: Function,
+    },
+    /// `DROP FUNCTION` (or procedure, aggregate).
+    DropFunction(Function),
+    /// `CREATE TRIGGER`.
+    CreateTrigger(Trigger),
+    /// `DROP TRIGGER`.
+    DropTrigger(Trigger),
 }
 
 impl Change {
@@ -274,7 +301,14 @@ impl Change {
             | AddEnumValue { .. }
             | RebuildEnum { .. }
             | SetEnumComment { .. }
-            | DropOldEnum { .. } => None,
+            | DropOldEnum { .. }
+            | CreateView(_)
+            | DropView(_)
+            | SetViewComment { .. }
+            | CreateFunction(_)
+            | ReplaceFunction { .. }
+            | DropFunction(_) => None,
+            CreateTrigger(t) | DropTrigger(t) => Some(&t.table),
             CreateTable(t) | DropTable(t) => Some(&t.name),
             RenameTable { to, .. } => Some(to),
             SetTableComment { table, .. }
@@ -401,6 +435,14 @@ impl Change {
             DropForeignKey { table, fk } => format!("drop foreign key `{}` of `{table}`", fk.name),
             AddCheck { table, check, .. } => format!("add check `{}` to `{table}`", check.name),
             DropCheck { table, check } => format!("drop check `{}` of `{table}`", check.name),
+            CreateView(v) => format!("create {}view `{}`", materialized(v), v.name),
+            DropView(v) => format!("drop {}view `{}`", materialized(v), v.name),
+            SetViewComment { view } => format!("set the comment of view `{}`", view.name),
+            CreateFunction(f) => format!("create {} `{}`", routine(f), f.name),
+            ReplaceFunction { to, .. } => format!("replace {} `{}`", routine(to), to.name),
+            DropFunction(f) => format!("drop {} `{}`", routine(f), f.name),
+            CreateTrigger(t) => format!("create trigger `{}` on `{}`", t.name, t.table),
+            DropTrigger(t) => format!("drop trigger `{}` on `{}`", t.name, t.table),
         }
     }
 
@@ -447,6 +489,30 @@ impl Change {
             DropForeignKey { fk, .. } => format!("drop_{}", fk.name),
             AddCheck { check, .. } => format!("add_{}", check.name),
             DropCheck { check, .. } => format!("drop_{}", check.name),
+            CreateView(v) => format!("create_{}", v.name),
+            DropView(v) => format!("drop_{}", v.name),
+            SetViewComment { view } => format!("comment_{}", view.name),
+            CreateFunction(f) => format!("create_{}", slug_name(&f.name)),
+            ReplaceFunction { to, .. } => format!("replace_{}", slug_name(&to.name)),
+            DropFunction(f) => format!("drop_{}", slug_name(&f.name)),
+            CreateTrigger(t) => format!("create_{}", t.name),
+            DropTrigger(t) => format!("drop_{}", t.name),
         }
     }
+}
+
+fn materialized(v: &View) -> &'static str {
+    if v.materialized { "materialized " } else { "" }
+}
+
+/// "function", "procedure" or "aggregate".
+fn routine(f: &Function) -> String {
+    f.signature()
+        .map_or("function", |s| s.kind.keyword())
+        .to_ascii_lowercase()
+}
+
+/// A function's key without its argument list (`f(integer)` → `f`).
+fn slug_name(name: &str) -> &str {
+    name.split('(').next().unwrap_or(name)
 }

@@ -15,6 +15,7 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 use crate::schema::{Schema, Table};
 
 mod change;
+mod domains;
 mod enums;
 mod objects;
 pub mod phased;
@@ -61,6 +62,9 @@ pub fn diff(from: &Schema, to: &Schema) -> Diff {
 /// Changes sorted into phases; each phase keeps insertion order, so output is deterministic.
 #[derive(Default)]
 struct Differ {
+    /// Triggers, views and functions dropped or dropped to be created again: first, before
+    /// what they use changes.
+    drop_objects: Vec<Change>,
     drop_fks: Vec<Change>,
     drop_constraints: Vec<Change>,
     /// Before renames and creations, which may take the names of their keys, indexes and types.
@@ -68,6 +72,9 @@ struct Differ {
     renames: Vec<Change>,
     extensions: Vec<Change>,
     enums: Vec<Change>,
+    /// Functions that read no table (or whose bodies PostgreSQL does not check): before the
+    /// tables, whose defaults and checks may call them.
+    functions: Vec<Change>,
     create_tables: Vec<Change>,
     columns: Vec<Change>,
     add_constraints: Vec<Change>,
@@ -75,6 +82,9 @@ struct Differ {
     drops: Vec<Change>,
     drop_enums: Vec<Change>,
     comments: Vec<Change>,
+    /// Functions, views and triggers created, in dependency order: once the tables and columns
+    /// they use exist.
+    create_objects: Vec<Change>,
     /// `(table, name)` of primary keys renamed, both names: relations, unlike other constraints.
     renamed_keys: HashSet<(String, String)>,
 }
@@ -82,12 +92,14 @@ struct Differ {
 impl Differ {
     fn finish(self) -> Vec<Change> {
         [
+            self.drop_objects,
             self.drop_fks,
             self.drop_constraints,
             self.drop_tables,
             order_renames(self.renames, &self.renamed_keys),
             self.extensions,
             self.enums,
+            self.functions,
             self.create_tables,
             self.columns,
             self.add_constraints,
@@ -95,6 +107,7 @@ impl Differ {
             self.drops,
             self.drop_enums,
             self.comments,
+            self.create_objects,
         ]
         .into_iter()
         .flatten()
@@ -183,6 +196,7 @@ impl Differ {
             }
             self.drop_tables.push(Change::DropTable(t.clone()));
         }
+        self.objects(from, to);
     }
 }
 

@@ -216,7 +216,7 @@ pub struct Split {
 /// `code`) why the dialect cannot build what the schema declares.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Problem {
-    /// The diagnostic's code: `expand-contract`, or `unsupported-by-dialect`.
+    /// The diagnostic's code: `expand-contract`.
     pub code: &'static str,
     /// The table (its declared name).
     pub table: String,

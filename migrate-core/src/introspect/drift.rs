@@ -50,6 +50,9 @@ pub fn drift(live: &Schema, expected: &Schema, dialect: Dialect) -> Vec<String> 
                     Change::DropPrimaryKey { table: a, .. },
                     Change::AddPrimaryKey { table: b, .. },
                 ) => a == b,
+                (Change::DropView(a), Change::CreateView(b)) => a.name == b.name,
+                (Change::DropFunction(a), Change::CreateFunction(b)) => a.name == b.name,
+                (Change::DropTrigger(a), Change::CreateTrigger(b)) => a.name == b.name,
                 _ => false,
             });
         if let Some((j, o)) = partner {
@@ -118,6 +121,18 @@ fn differs(drop: &Change, add: &Change) -> String {
                 "the primary key of `{table}` is {}, expected {}",
                 pk_def(a),
                 pk_def(b)
+            )
+        }
+        (Change::DropView(a), Change::CreateView(_)) => {
+            format!("view `{}` has another definition", a.name)
+        }
+        (Change::DropFunction(a), Change::CreateFunction(_)) => {
+            format!("function `{}` has another definition", a.name)
+        }
+        (Change::DropTrigger(a), Change::CreateTrigger(_)) => {
+            format!(
+                "trigger `{}` on `{}` has another definition",
+                a.name, a.table
             )
         }
         _ => format!("{}; {}", drop.describe(), add.describe()),
@@ -271,6 +286,30 @@ fn drift_line(c: &Change, live: &Schema) -> Option<String> {
         Change::DropCheck { table, check } => format!(
             "check `{}` of `{table}` exists but is not expected",
             check.name
+        ),
+        Change::CreateView(v) => format!("view `{}` is missing", v.name),
+        Change::DropView(v) => format!("view `{}` exists but is not expected", v.name),
+        Change::SetViewComment { view } => format!(
+            "view `{}` has the comment {}, expected {}",
+            view.name,
+            shown(
+                &live
+                    .objects
+                    .view(&view.name)
+                    .and_then(|v| v.comment.clone()),
+                "none"
+            ),
+            shown(&view.comment, "none")
+        ),
+        Change::CreateFunction(f) => format!("function `{}` is missing", f.name),
+        Change::ReplaceFunction { to, .. } => {
+            format!("function `{}` has another definition", to.name)
+        }
+        Change::DropFunction(f) => format!("function `{}` exists but is not expected", f.name),
+        Change::CreateTrigger(t) => format!("trigger `{}` on `{}` is missing", t.name, t.table),
+        Change::DropTrigger(t) => format!(
+            "trigger `{}` on `{}` exists but is not expected",
+            t.name, t.table
         ),
     })
 }

@@ -95,6 +95,7 @@ fn keep_read_tables(out: &mut Introspected, opts: &Options) {
         return;
     }
     out.schema.tables.retain(|t| opts.reads_table(&t.name));
+    retain_read_objects(&mut out.schema, opts);
     for t in &mut out.schema.tables {
         t.foreign_keys.retain(|fk| {
             let kept = opts.reads_table(&fk.ref_table);
@@ -107,6 +108,16 @@ fn keep_read_tables(out: &mut Introspected, opts: &Options) {
             kept
         });
     }
+}
+
+/// Leaves out the views, functions and triggers `opts` does not read: the patterns match a
+/// view's or function's name, and a trigger's table.
+pub fn retain_read_objects(schema: &mut Schema, opts: &Options) {
+    let o = &mut schema.objects;
+    o.views.retain(|v| opts.reads_table(&v.name));
+    o.functions
+        .retain(|f| opts.reads_table(f.name.split('(').next().unwrap_or(&f.name)));
+    o.triggers.retain(|t| opts.reads_table(&t.table));
 }
 
 impl Default for Options {
@@ -184,6 +195,16 @@ mod tests {
         assert!(!opts.reads_table("app_users_old"));
         assert!(!opts.reads_table("auth_user"));
         assert!(Options::default().reads_table("anything"));
+
+        let mut s = schema(
+            "[tables.app_users]\nmodel = \"U\"\ncolumns = { id = \"integer\" }\n\
+             [views.app_names]\nsql = \"SELECT 1\"\n[views.auth_names]\nsql = \"SELECT 1\"\n\
+             [functions.auth_check]\nsql = \"CREATE FUNCTION auth_check() RETURNS int LANGUAGE sql AS $$ SELECT 1 $$\"\n",
+        );
+        retain_read_objects(&mut s, &opts);
+        let views: Vec<&str> = s.objects.views.iter().map(|v| v.name.as_str()).collect();
+        assert_eq!(views, ["app_names"]);
+        assert!(s.objects.functions.is_empty());
     }
 
     #[test]

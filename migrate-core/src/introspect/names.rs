@@ -2,7 +2,7 @@
 
 use std::collections::HashSet;
 
-use crate::schema::{ForeignKey, Index, IndexMethod, Schema};
+use crate::schema::{ForeignKey, Index, Schema};
 
 /// The order introspection gives, a function of the content alone: enums and tables by name;
 /// columns in table order; first the indexes and foreign keys a column's `unique = true` or
@@ -13,10 +13,7 @@ pub fn canonical_order(schema: &mut Schema) {
     for t in &mut schema.tables {
         let position = |name: &str| t.columns.iter().position(|c| c.name == name);
         let ix_key = |ix: &Index| -> (usize, usize, String) {
-            let shorthand = matches!(ix.columns.as_slice(), [c] if ix.unique
-                && ix.predicate.is_none()
-                && ix.method == IndexMethod::Btree
-                && ix.name == crate::schema::names::index(&t.name, &[c], true));
+            let shorthand = ix.unique_shorthand_of(&t.name).is_some();
             match (shorthand, ix.columns.first().and_then(|c| position(c))) {
                 (true, Some(p)) => (0, p, ix.name.clone()),
                 _ => (1, 0, ix.name.clone()),

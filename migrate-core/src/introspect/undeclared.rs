@@ -125,7 +125,87 @@ pub fn keep_undeclared(live: &Schema, declared: &Schema) -> (Schema, Vec<Undecla
         };
         keep_in_table(lt, t, &kept_tables, &mut found);
     }
+    keep_objects(live, declared, &mut target, &mut found);
     (target, found)
+}
+
+/// Views, functions and triggers the database has and the schema does not declare: kept unless
+/// `drop_views`, `drop_functions` or `drop_triggers` names them (a trigger of a table that is
+/// not kept goes with it). A kind the schema does not declare at all (no `[views]`, no
+/// `drop_views`) is not the schema's concern: its objects are kept without a word, as before
+/// the language had them (a hand-written migration's views are no difference for `diff
+/// --exit-code`); once the schema declares one, the others are listed as undeclared tables are.
+fn keep_objects(
+    live: &Schema,
+    declared: &Schema,
+    target: &mut Schema,
+    found: &mut Vec<Undeclared>,
+) {
+    let d = &declared.objects;
+    let views = !d.views.is_empty() || !d.drop_views.is_empty();
+    let functions = !d.functions.is_empty() || !d.drop_functions.is_empty();
+    let triggers = !d.triggers.is_empty() || !d.drop_triggers.is_empty();
+    for v in &live.objects.views {
+        if d.view(&v.name).is_some() || target.table(&v.name).is_some() {
+            continue;
+        }
+        if !views {
+            target.objects.views.push(v.clone());
+            continue;
+        }
+        let dropped = d.drop_views.contains(&v.name);
+        found.push(Undeclared {
+            object: format!(
+                "{}view `{}`",
+                if v.materialized { "materialized " } else { "" },
+                v.name
+            ),
+            acknowledge: Some(format!("drop_views = [{}]", toml::string(&v.name))),
+            dropped,
+        });
+        if !dropped {
+            target.objects.views.push(v.clone());
+        }
+    }
+    for f in &live.objects.functions {
+        if d.function(&f.name).is_some() {
+            continue;
+        }
+        if !functions {
+            target.objects.functions.push(f.clone());
+            continue;
+        }
+        let dropped = d.drop_functions.contains(&f.name);
+        found.push(Undeclared {
+            object: format!("function `{}`", f.name),
+            acknowledge: Some(format!("drop_functions = [{}]", toml::string(&f.name))),
+            dropped,
+        });
+        if !dropped {
+            target.objects.functions.push(f.clone());
+        }
+    }
+    for t in &live.objects.triggers {
+        if d.trigger(&t.name).is_some() {
+            continue;
+        }
+        let on_kept = target.table(&t.table).is_some() || target.objects.view(&t.table).is_some();
+        if !triggers {
+            if on_kept {
+                target.objects.triggers.push(t.clone());
+            }
+            continue;
+        }
+        let dropped = d.drop_triggers.contains(&t.name) || !on_kept;
+        found.push(Undeclared {
+            object: format!("trigger `{}` on `{}`", t.name, t.table),
+            acknowledge: on_kept.then(|| format!("drop_triggers = [{}]", toml::string(&t.name))),
+            dropped,
+        });
+        if !dropped {
+            target.objects.triggers.push(t.clone());
+        }
+    }
 }
 
 /// `tables`: the names of the tables the result has.

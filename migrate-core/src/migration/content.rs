@@ -201,6 +201,25 @@ pub(crate) fn check_text(content: &str) -> (Directives, Vec<ContentProblem>) {
             help: e.help,
         },
     }));
+    if directives.family.is_some() && !content.contains('\0') {
+        // Outside a quoted identifier a member's name would be spliced into the SQL as written.
+        let member = crate::family::MEMBER;
+        problems.extend(
+            crate::family::unquoted_members(content)
+                .into_iter()
+                .map(|at| ContentProblem {
+                    line: Some(line_of(content, at)),
+                    kind: ContentKind::Directive {
+                        message: format!(
+                            "`{member}` stands outside a double-quoted identifier in a family migration"
+                        ),
+                        help: format!(
+                            "write the member table as `\"{member}\"` (or `\"schema\".\"{member}\"`): its name is put there quoted"
+                        ),
+                    },
+                }),
+        );
+    }
     (directives, problems)
 }
 

@@ -12,6 +12,7 @@
 //! | `-- migrate:contract` | top of the file | the contract step of an expand/contract change: `migrate up` applies it only with `--contract` (or `migrate contract VERSION`) |
 //! | `-- migrate:allow RULE: reason` | before any statement | suppresses one lint finding for the next statement |
 //! | `-- migrate:batch table=T [key=a,b] [size=N]` | top of the file | a batched backfill: one `UPDATE`/`DELETE` with `:batch`, run in short keyset batches ([`BatchSpec`]) |
+//! | `-- migrate:family name=F pattern=P [schema=S] [lock_budget=N\|T\|N,T]` | top of the file | a change to a table family's template, applied to every member the database holds when it runs ([`FamilySpec`]): the statements name the member `"{member}"` |
 //! | `-- migrate:rust name=F table=T [key=a,b] [size=N]` | top of the file | a data migration in Rust: the function the application's `Migrator` registered as `F`, run over `T` in the same keyset batches ([`RustSpec`]); the file holds no SQL |
 //!
 //! The top of the file is every line before the first one that is neither blank nor a `--`
@@ -23,7 +24,9 @@
 use std::time::Duration;
 
 use crate::diagnostic::did_you_mean;
+use crate::dialect::Dialect;
 use crate::duration::{self, DurationError};
+use crate::sql::lex::{Token, TokenKind, lex};
 
 /// A well-formed directive as written.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -55,6 +58,8 @@ pub struct Directives {
     pub batch: Option<BatchSpec>,
     /// `-- migrate:rust name=… table=…`: the file stands for a data migration in Rust.
     pub rust: Option<RustSpec>,
+    /// `-- migrate:family name=… pattern=…`: the file changes every member of a table family.
+    pub family: Option<FamilySpec>,
     /// Every well-formed directive, in file order.
     pub all: Vec<Directive>,
 }
@@ -77,6 +82,23 @@ pub struct DirectiveError {
     pub help: String,
 }
 
+/// What is wrong with one directive line and how to fix it: a [`DirectiveError`] without its
+/// line ([`read_line`]).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{message}")]
+pub struct LineError {
+    /// What is wrong.
+    pub message: String,
+    /// How to fix it.
+    pub help: String,
+}
+
+impl LineError {
+    fn new(message: String, help: String) -> LineError {
+        LineError { message, help }
+    }
+}
+
 /// What a directive takes after its key.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Takes {
@@ -97,6 +119,7 @@ const KNOWN: &[(&str, Takes, bool)] = &[
     ("allow", Takes::Text, true),
     ("batch", Takes::Params, false),
     ("rust", Takes::Params, false),
+    ("family", Takes::Params, false),
 ];
 
 /// The prefix of every directive.
@@ -148,7 +171,7 @@ pub struct LineDirective<'a> {
 ///
 /// The one reading of a directive line: [`parse`] (the directory check, the runner,
 /// `embed_migrations!`) and `migrate lint`'s `-- migrate:allow` use it alike.
-pub fn read_line(line: &str) -> Option<Result<LineDirective<'_>, (String, String)>> {
+pub fn read_line(line: &str) -> Option<Result<LineDirective<'_>, LineError>> {
     let (rest, exact) = directive_like(line)?;
     let rest = rest.trim();
     let (key, value) = match rest.split_once(char::is_whitespace) {
@@ -162,23 +185,26 @@ pub fn read_line(line: &str) -> Option<Result<LineDirective<'_>, (String, String
         None => format!("{PREFIX}{key}"),
     };
     if !exact {
-        return Some(Err((
+        return Some(Err(LineError::new(
             format!("`{}` is not a directive as written", line.trim()),
             format!("write it as `{written}`: `--`, a space, then `migrate:` in lower case"),
         )));
     }
     let Some(&(known, takes, anywhere)) = KNOWN.iter().find(|(k, _, _)| *k == key) else {
-        return Some(Err((unknown_message(key), unknown_help(key, value))));
+        return Some(Err(LineError::new(
+            unknown_message(key),
+            unknown_help(key, value),
+        )));
     };
     let duration = match (takes, value) {
         (Takes::Nothing, Some(v)) => {
-            return Some(Err((
+            return Some(Err(LineError::new(
                 format!("`{PREFIX}{known}` takes no value, found `{v}`"),
                 format!("write `{PREFIX}{known}` alone on its line"),
             )));
         }
         (Takes::Duration, None) => {
-            return Some(Err((
+            return Some(Err(LineError::new(
                 format!("`{PREFIX}{known}` needs a duration"),
                 format!("write e.g. `{PREFIX}{known} 5s` (units: ms, s, min, h; 0 disables)"),
             )));
@@ -190,7 +216,7 @@ pub fn read_line(line: &str) -> Option<Result<LineDirective<'_>, (String, String
                     DurationError::Malformed => "5s",
                     DurationError::TooLong => "1h",
                 };
-                return Some(Err((
+                return Some(Err(LineError::new(
                     format!("`{v}` in `{PREFIX}{known}` is {e}"),
                     format!(
                         "write e.g. `{PREFIX}{known} {example}` (units: {}; 0 disables)",
@@ -199,13 +225,21 @@ pub fn read_line(line: &str) -> Option<Result<LineDirective<'_>, (String, String
                 )));
             }
         },
+        (Takes::Params, None) if known == "family" => {
+            return Some(Err(LineError::new(
+                format!("`{PREFIX}family` needs `name=<family> pattern=<pattern>`"),
+                format!(
+                    "write e.g. `{FAMILY_EXAMPLE}` (optionally `schema=audience` and `lock_budget=100`)"
+                ),
+            )));
+        }
         (Takes::Params, None) => {
             let name = if known == "rust" {
                 "name=fill_slugs "
             } else {
                 ""
             };
-            return Some(Err((
+            return Some(Err(LineError::new(
                 format!("`{PREFIX}{known}` needs `{name}table=<table>`"),
                 format!(
                     "write e.g. `{PREFIX}{known} {name}table=pets` (optionally `key=id` and `size=1000`)"
@@ -213,7 +247,7 @@ pub fn read_line(line: &str) -> Option<Result<LineDirective<'_>, (String, String
             )));
         }
         (Takes::Text, None) => {
-            return Some(Err((
+            return Some(Err(LineError::new(
                 format!("`{PREFIX}{known}` needs a rule and a reason"),
                 format!("write `{PREFIX}{known} RULE: why this statement is safe`"),
             )));
@@ -239,11 +273,11 @@ pub fn parse(content: &str) -> (Directives, Vec<DirectiveError>) {
     for (i, line) in content.lines().enumerate() {
         let n = i + 1;
         in_header = in_header && is_header_line(line);
-        let mut error = |(message, help): (String, String)| {
+        let mut error = |e: LineError| {
             errors.push(DirectiveError {
                 line: n,
-                message,
-                help,
+                message: e.message,
+                help: e.help,
             })
         };
         let d = match read_line(line) {
@@ -260,7 +294,7 @@ pub fn parse(content: &str) -> (Directives, Vec<DirectiveError>) {
             None => format!("{PREFIX}{known}"),
         };
         if !in_header && !d.anywhere {
-            error((
+            error(LineError::new(
                 format!(
                     "`{written}` is not at the top of the file (it follows SQL or a `/*` comment), where \
                      it has no effect"
@@ -274,7 +308,7 @@ pub fn parse(content: &str) -> (Directives, Vec<DirectiveError>) {
             && let Some(first) = out.get(known)
         {
             let first = first.line;
-            error((
+            error(LineError::new(
                 format!("`{PREFIX}{known}` is given twice (first on line {first})"),
                 "keep one of them".into(),
             ));
@@ -288,6 +322,13 @@ pub fn parse(content: &str) -> (Directives, Vec<DirectiveError>) {
             "statement-timeout" => out.statement_timeout = d.duration,
             "batch" => match batch_spec(d.value.unwrap_or(""), n) {
                 Ok(spec) => out.batch = Some(spec),
+                Err(e) => {
+                    error(e);
+                    continue;
+                }
+            },
+            "family" => match family_spec(d.value.unwrap_or(""), n) {
+                Ok(spec) => out.family = Some(spec),
                 Err(e) => {
                     error(e);
                     continue;
@@ -332,7 +373,216 @@ pub fn parse(content: &str) -> (Directives, Vec<DirectiveError>) {
             }
         }
     }
+    if let Some(family) = &out.family {
+        for other in ["batch", "rust", "no-transaction", "secure", "contract"] {
+            if let Some(d) = out.get(other) {
+                errors.push(DirectiveError {
+                    line: d.line.max(family.line),
+                    message: format!(
+                        "`{PREFIX}family` and `{PREFIX}{other}` cannot be combined: a family migration runs \
+                         its statements on every member, in one transaction or in batches of members"
+                    ),
+                    help: format!("remove `{PREFIX}{other}`"),
+                });
+            }
+        }
+    }
     (out, errors)
+}
+
+const FAMILY_EXAMPLE: &str = "-- migrate:family name=audience_data pattern=audience_data_{app}";
+
+/// How much one transaction of a family migration may take: at most `tables` members, or members
+/// until `time` has passed (at least one member each). With neither, all members go in one
+/// transaction.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct LockBudget {
+    /// At most this many member tables per transaction.
+    pub tables: Option<u32>,
+    /// No new member once a transaction has run this long.
+    pub time: Option<Duration>,
+}
+
+/// `-- migrate:family name=<family> pattern=<prefix{key}suffix> [schema=<schema>]
+/// [lock_budget=<tables>|<duration>|<tables>,<duration>]`: the file's statements change one
+/// member, named `"{member}"` in them ([`crate::family::MEMBER`]); the runner finds the members
+/// when it runs (tables of `schema` whose name matches `pattern`) and applies the statements to
+/// each: all in one transaction, or, with `lock_budget`, in resumable batches of members tracked
+/// in the progress table, as a backfill is.
+///
+/// Values are written bare or in double quotes (`""` for a quote).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FamilySpec {
+    /// The family's name (`[families.NAME]`).
+    pub name: String,
+    /// The member pattern.
+    pub pattern: crate::family::Pattern,
+    /// The schema the members live in.
+    pub schema: Option<String>,
+    /// How much one transaction may take; `None`: every member in one transaction.
+    pub lock_budget: Option<LockBudget>,
+    /// The 1-based line of the directive.
+    pub line: usize,
+}
+
+/// Why `name=value` words could not be read: the message, whose help the directive gives.
+#[derive(Debug)]
+struct ParamsError(String);
+
+impl std::fmt::Display for ParamsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// `name=value` words, values bare or double-quoted.
+fn params(value: &str) -> Result<Vec<(String, String)>, ParamsError> {
+    let mut out = Vec::new();
+    let mut chars = value.trim().chars().peekable();
+    loop {
+        while chars.peek().is_some_and(|c| c.is_whitespace()) {
+            chars.next();
+        }
+        if chars.peek().is_none() {
+            return Ok(out);
+        }
+        let mut name = String::new();
+        while let Some(&c) = chars.peek() {
+            if c == '=' || c.is_whitespace() {
+                break;
+            }
+            name.push(c);
+            chars.next();
+        }
+        if chars.next() != Some('=') {
+            return Err(ParamsError(format!("`{name}` is not `name=value`")));
+        }
+        let mut val = String::new();
+        if chars.peek() == Some(&'"') {
+            chars.next();
+            loop {
+                match chars.next() {
+                    Some('"') if chars.peek() == Some(&'"') => {
+                        chars.next();
+                        val.push('"');
+                    }
+                    Some('"') => break,
+                    Some(c) => val.push(c),
+                    None => {
+                        return Err(ParamsError(format!(
+                            "the value of `{name}=` has a quote that is never closed"
+                        )));
+                    }
+                }
+            }
+        } else {
+            while let Some(&c) = chars.peek() {
+                if c.is_whitespace() {
+                    break;
+                }
+                val.push(c);
+                chars.next();
+            }
+        }
+        out.push((name, val));
+    }
+}
+
+/// The parameters of `-- migrate:family` ([`FamilySpec`]).
+fn family_spec(value: &str, line: usize) -> Result<FamilySpec, LineError> {
+    const PARAMS: [&str; 4] = ["name", "pattern", "schema", "lock_budget"];
+    let example = FAMILY_EXAMPLE;
+    let pairs = params(value).map_err(|m| {
+        LineError::new(
+            format!("`{PREFIX}family`: {m}"),
+            format!("write the parameters as `name=value` separated by spaces: `{example}`"),
+        )
+    })?;
+    let (mut name, mut pattern, mut schema, mut budget) = (None, None, None, None);
+    let mut seen: Vec<&str> = Vec::new();
+    for (k, v) in pairs {
+        let Some(&param) = PARAMS.iter().find(|p| **p == k) else {
+            let help = match did_you_mean(&k, PARAMS.iter().copied()) {
+                Some(p) => format!("did you mean `{p}=`? (`{example}`)"),
+                None => format!(
+                    "the parameters are `name=`, `pattern=`, `schema=` and `lock_budget=`: `{example}`"
+                ),
+            };
+            return Err(LineError::new(
+                format!("`{k}=` is not a parameter of `{PREFIX}family`"),
+                help,
+            ));
+        };
+        if seen.contains(&param) {
+            return Err(LineError::new(
+                format!("`{param}=` is given twice in `{PREFIX}family`"),
+                "keep one of them".into(),
+            ));
+        }
+        seen.push(param);
+        if v.is_empty() || v.contains('\0') {
+            return Err(LineError::new(
+                format!("`{param}=` in `{PREFIX}family` has no value"),
+                format!("write e.g. `{example}`"),
+            ));
+        }
+        match param {
+            "name" => name = Some(v),
+            "pattern" => match crate::family::Pattern::parse(&v) {
+                Ok(p) => pattern = Some(p),
+                Err(e) => {
+                    return Err(LineError::new(
+                        format!("`pattern={v}` in `{PREFIX}family` {e}"),
+                        format!("write one placeholder in braces: `{example}`"),
+                    ));
+                }
+            },
+            "schema" => schema = Some(v),
+            _ => budget = Some(lock_budget(&v)?),
+        }
+    }
+    let (Some(name), Some(pattern)) = (name, pattern) else {
+        return Err(LineError::new(
+            format!("`{PREFIX}family` needs `name=<family>` and `pattern=<pattern>`"),
+            format!("write e.g. `{example}`"),
+        ));
+    };
+    Ok(FamilySpec {
+        name,
+        pattern,
+        schema,
+        lock_budget: budget,
+        line,
+    })
+}
+
+/// `lock_budget=100`, `lock_budget=5s` or `lock_budget=100,5s`; an error when it is none of
+/// them.
+pub(crate) fn lock_budget(v: &str) -> Result<LockBudget, LineError> {
+    let bad = || {
+        LineError::new(
+            format!("`lock_budget={v}` in `{PREFIX}family` is not a number of tables, a duration, or both"),
+            "write e.g. `lock_budget=100` (at most 100 member tables per transaction), `lock_budget=5s`, or `lock_budget=100,5s`".to_string(),
+        )
+    };
+    let mut b = LockBudget::default();
+    for part in v.split(',') {
+        let part = part.trim();
+        if let Ok(n) = part.parse::<u32>() {
+            if n == 0 || b.tables.is_some() {
+                return Err(bad());
+            }
+            b.tables = Some(n);
+        } else if let Ok(d) = duration::parse(part) {
+            if d.is_zero() || b.time.is_some() {
+                return Err(bad());
+            }
+            b.time = Some(d);
+        } else {
+            return Err(bad());
+        }
+    }
+    Ok(b)
 }
 
 /// `-- migrate:rust name=<function> table=<table> [key=<col>,…] [size=<rows>]`: a data
@@ -348,7 +598,7 @@ pub struct RustSpec {
 }
 
 /// The parameters of `-- migrate:rust` ([`RustSpec`]).
-fn rust_spec(value: &str, line: usize) -> Result<RustSpec, (String, String)> {
+fn rust_spec(value: &str, line: usize) -> Result<RustSpec, LineError> {
     let example = format!("{PREFIX}rust name=fill_slugs table=pets");
     // `name=` anywhere among the parameters, outside double quotes; the rest is `batch`'s.
     let mut name: Option<&str> = None;
@@ -367,7 +617,7 @@ fn rust_spec(value: &str, line: usize) -> Result<RustSpec, (String, String)> {
             .find(char::is_whitespace)
             .map_or(value.len(), |n| i + n);
         if name.is_some() {
-            return Err((
+            return Err(LineError::new(
                 format!("`name=` is given twice in `{PREFIX}rust`"),
                 "keep one of them".into(),
             ));
@@ -378,7 +628,7 @@ fn rust_spec(value: &str, line: usize) -> Result<RustSpec, (String, String)> {
     }
     rest.push_str(&value[at..]);
     let Some(name) = name else {
-        return Err((
+        return Err(LineError::new(
             format!(
                 "`{PREFIX}rust` needs `name=<function>`: the name the application's Migrator registers \
                  the data migration under"
@@ -392,15 +642,16 @@ fn rust_spec(value: &str, line: usize) -> Result<RustSpec, (String, String)> {
         .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
         && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
     if !ok {
-        return Err((
+        return Err(LineError::new(
             format!("`name={name}` in `{PREFIX}rust` is not a name of letters, digits and `_`"),
             format!("write e.g. `{example}`"),
         ));
     }
-    let batch = batch_spec(&rest, line).map_err(|(m, h)| {
-        (
-            m.replace(&format!("{PREFIX}batch"), &format!("{PREFIX}rust")),
-            h.replace(
+    let batch = batch_spec(&rest, line).map_err(|e| {
+        LineError::new(
+            e.message
+                .replace(&format!("{PREFIX}batch"), &format!("{PREFIX}rust")),
+            e.help.replace(
                 &format!("{PREFIX}batch"),
                 &format!("{PREFIX}rust name={name}"),
             ),
@@ -437,7 +688,7 @@ pub struct BatchSpec {
 pub const MAX_BATCH_SIZE: u32 = 1_000_000;
 
 /// The parameters of `-- migrate:batch` ([`BatchSpec`]).
-fn batch_spec(value: &str, line: usize) -> Result<BatchSpec, (String, String)> {
+fn batch_spec(value: &str, line: usize) -> Result<BatchSpec, LineError> {
     const PARAMS: [&str; 3] = ["table", "key", "size"];
     let example = format!("{PREFIX}batch table=pets key=id size=1000");
     let mut spec = BatchSpec {
@@ -452,7 +703,7 @@ fn batch_spec(value: &str, line: usize) -> Result<BatchSpec, (String, String)> {
     while !rest.is_empty() {
         let Some((name, after)) = rest.split_once('=') else {
             let word = rest.split_whitespace().next().unwrap_or(rest);
-            return Err((
+            return Err(LineError::new(
                 format!("`{word}` in `{PREFIX}batch` is not `name=value`"),
                 format!("write the parameters as `name=value` separated by spaces: `{example}`"),
             ));
@@ -463,20 +714,20 @@ fn batch_spec(value: &str, line: usize) -> Result<BatchSpec, (String, String)> {
                 Some(p) => format!("did you mean `{p}=`? (`{example}`)"),
                 None => format!("the parameters are `table=`, `key=` and `size=`: `{example}`"),
             };
-            return Err((
+            return Err(LineError::new(
                 format!("`{name}=` is not a parameter of `{PREFIX}batch`"),
                 help,
             ));
         };
         if seen.contains(&param) {
-            return Err((
+            return Err(LineError::new(
                 format!("`{param}=` is given twice in `{PREFIX}batch`"),
                 "keep one of them".into(),
             ));
         }
         seen.push(param);
         let (names, after) = batch_names(after).map_err(|m| {
-            (
+            LineError::new(
                 format!("`{param}=` in `{PREFIX}batch`: {m}"),
                 format!(
                     "write a name bare (letters, digits, `_`, `$`) or in double quotes: `{example}`"
@@ -497,7 +748,7 @@ fn batch_spec(value: &str, line: usize) -> Result<BatchSpec, (String, String)> {
                         spec.table.clone_from(table);
                     }
                     _ => {
-                        return Err((
+                        return Err(LineError::new(
                             format!(
                                 "`table=` in `{PREFIX}batch` names one table, optionally `schema.table`"
                             ),
@@ -511,13 +762,13 @@ fn batch_spec(value: &str, line: usize) -> Result<BatchSpec, (String, String)> {
                     match n.as_slice() {
                         [col] if !spec.key.contains(col) => spec.key.push(col.clone()),
                         [col] => {
-                            return Err((
+                            return Err(LineError::new(
                                 format!("`key=` in `{PREFIX}batch` names `{col}` twice"),
                                 "name each key column once".into(),
                             ));
                         }
                         _ => {
-                            return Err((
+                            return Err(LineError::new(
                                 format!("`key=` in `{PREFIX}batch` names columns, not `a.b`"),
                                 format!(
                                     "write the columns of the table, comma-separated: `{PREFIX}batch table=t key=a,b`"
@@ -533,7 +784,7 @@ fn batch_spec(value: &str, line: usize) -> Result<BatchSpec, (String, String)> {
                 match text.parse::<u32>() {
                     Ok(n) if (1..=MAX_BATCH_SIZE).contains(&n) => spec.size = Some(n),
                     _ => {
-                        return Err((
+                        return Err(LineError::new(
                             format!("`size={text}` in `{PREFIX}batch` is not a number of rows from 1 to {MAX_BATCH_SIZE}"),
                             "write e.g. `size=1000`, or leave `size=` out so the batch size adapts to \
                              `backfill_batch_time`"
@@ -545,7 +796,7 @@ fn batch_spec(value: &str, line: usize) -> Result<BatchSpec, (String, String)> {
         }
     }
     if spec.table.is_empty() {
-        return Err((
+        return Err(LineError::new(
             format!("`{PREFIX}batch` needs `table=<table>`: the table its statement walks"),
             format!("write e.g. `{example}`"),
         ));
@@ -553,64 +804,75 @@ fn batch_spec(value: &str, line: usize) -> Result<BatchSpec, (String, String)> {
     Ok(spec)
 }
 
+/// Why a list of names in `-- migrate:batch` (or `-- migrate:rust`) cannot be read.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+enum NameError {
+    /// A double quote that is never closed; the text of the whole list.
+    #[error("`{0}` has a quote that is never closed")]
+    Unclosed(String),
+    /// Nothing where a name goes (the end, white space, `""`).
+    #[error("a name is missing")]
+    Missing,
+    /// A character that is no part of a bare name, where a name or a separator goes.
+    #[error("`{0}` cannot stand in a bare name")]
+    NotInName(char),
+}
+
 /// A comma-separated list of names, each `a` or `a.b`, bare or in double quotes; the rest of the
 /// text after the list (which ends at white space).
-fn batch_names(text: &str) -> Result<(Vec<Vec<String>>, &str), String> {
+///
+/// Read with the SQL lexer ([`crate::sql::lex`]) by the rules a schema's expressions are
+/// written in ([`Dialect::EXPRESSIONS`]): a bare name is one word or number token (`pets`,
+/// `createdAt`, `a$b`, `1000`), a quoted one a quoted identifier (`"pet table"`, `""` for a
+/// quote), and `,` and `.` are punctuation. [`reads_bare`] says which names the generator may
+/// write bare.
+fn batch_names(text: &str) -> Result<(Vec<Vec<String>>, &str), NameError> {
+    let first_char = |t: &Token| NameError::NotInName(t.text(text).chars().next().unwrap_or(' '));
     let mut out: Vec<Vec<String>> = vec![Vec::new()];
-    let mut chars = text.char_indices().peekable();
+    let mut tokens = lex(text, Dialect::EXPRESSIONS).peekable();
     loop {
-        let part = match chars.peek().copied() {
-            Some((_, '"')) => {
-                chars.next();
-                let mut name = String::new();
-                loop {
-                    match chars.next() {
-                        Some((_, '"')) if chars.peek().is_some_and(|(_, c)| *c == '"') => {
-                            chars.next();
-                            name.push('"');
-                        }
-                        Some((_, '"')) => break,
-                        Some((_, c)) => name.push(c),
-                        None => return Err(format!("`{text}` has a quote that is never closed")),
-                    }
+        let part = match tokens.next() {
+            None => return Err(NameError::Missing),
+            Some(t) => match t.kind {
+                TokenKind::Word | TokenKind::Number => t.text(text).to_string(),
+                TokenKind::QuotedIdent { terminated: false } => {
+                    return Err(NameError::Unclosed(text.to_string()));
                 }
-                name
-            }
-            _ => {
-                let mut name = String::new();
-                while let Some(&(_, c)) = chars.peek() {
-                    if c.is_alphanumeric() || c == '_' || c == '$' {
-                        name.push(c);
-                        chars.next();
-                    } else {
-                        break;
+                TokenKind::QuotedIdent { terminated: true } if t.text(text).starts_with('"') => {
+                    let name = t.unquoted(text).ok_or_else(|| first_char(&t))?;
+                    if name.is_empty() {
+                        return Err(match tokens.peek() {
+                            None => NameError::Missing,
+                            Some(next) if next.kind == TokenKind::Whitespace => NameError::Missing,
+                            Some(next) => first_char(next),
+                        });
                     }
+                    name.into_owned()
                 }
-                name
-            }
+                TokenKind::Whitespace => return Err(NameError::Missing),
+                _ => return Err(first_char(&t)),
+            },
         };
-        if part.is_empty() {
-            let at = chars.peek().map_or(text.len(), |(i, _)| *i);
-            return Err(match text[at..].chars().next() {
-                None => "a name is missing".to_string(),
-                Some(c) if c.is_whitespace() => "a name is missing".to_string(),
-                Some(c) => format!("`{c}` cannot stand in a bare name"),
-            });
-        }
         out.last_mut().expect("one list at least").push(part);
-        match chars.peek().copied() {
-            Some((_, ',')) => {
-                chars.next();
-                out.push(Vec::new());
-            }
-            Some((_, '.')) => {
-                chars.next();
-            }
-            Some((i, c)) if c.is_whitespace() => return Ok((out, &text[i..])),
+        match tokens.next() {
+            Some(t) if t.kind == TokenKind::Punct && t.text(text) == "," => out.push(Vec::new()),
+            Some(t) if t.kind == TokenKind::Punct && t.text(text) == "." => {}
+            Some(t) if t.kind == TokenKind::Whitespace => return Ok((out, &text[t.start..])),
             None => return Ok((out, "")),
-            Some((_, c)) => return Err(format!("`{c}` cannot stand in a bare name")),
+            Some(t) => return Err(first_char(&t)),
         }
     }
+}
+
+/// Whether `name` can be written bare in `-- migrate:batch` and read back as itself: ASCII
+/// letters, digits, `_` and `$`, which [`batch_names`] reads as one word or number.
+pub(crate) fn reads_bare(name: &str) -> bool {
+    name.chars()
+        .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '$')
+        && matches!(
+            lex(name, Dialect::EXPRESSIONS).collect::<Vec<_>>().as_slice(),
+            [t] if matches!(t.kind, TokenKind::Word | TokenKind::Number)
+        )
 }
 
 fn unknown_message(key: &str) -> String {
@@ -680,6 +942,35 @@ mod tests {
         );
         assert_eq!(parse(""), (Directives::default(), Vec::new()));
         assert!(parse("-- migrate:secure\n").0.secure);
+    }
+
+    #[test]
+    fn a_family_directive_reads_its_pattern_schema_and_lock_budget() {
+        let (d, errs) = parse(
+            "-- migrate:family name=audience_data pattern=\"audience data_{app}\" schema=audience lock_budget=100,5s\nSELECT 1;\n",
+        );
+        assert!(errs.is_empty(), "{errs:?}");
+        let f = d.family.unwrap();
+        assert_eq!(f.name, "audience_data");
+        assert_eq!(f.pattern.member("7"), "audience data_7");
+        assert_eq!(f.schema.as_deref(), Some("audience"));
+        assert_eq!(
+            f.lock_budget,
+            Some(LockBudget {
+                tables: Some(100),
+                time: Some(Duration::from_secs(5))
+            })
+        );
+        let e = errors("-- migrate:family name=a pattern=a_{k} lock_budget=0\n");
+        assert!(e[0].1.contains("lock_budget=0"), "{e:?}");
+        let e = errors("-- migrate:family name=a pattern=nokey\n");
+        assert!(e[0].1.contains("placeholder"), "{e:?}");
+        let e = errors("-- migrate:family name=a\n");
+        assert!(e[0].1.contains("pattern=<pattern>"), "{e:?}");
+        let e = errors("-- migrate:family name=a pattern=a_{k} patern=x\n");
+        assert!(e[0].1.contains("did you mean `pattern=`"), "{e:?}");
+        let e = errors("-- migrate:family name=a pattern=a_{k}\n-- migrate:no-transaction\n");
+        assert!(e[0].1.contains("cannot be combined"), "{e:?}");
     }
 
     #[test]
@@ -833,6 +1124,53 @@ mod tests {
             let e = errors(sql);
             assert_eq!(e.len(), 1, "{sql}: {e:?}");
             assert!(e[0].1.contains(needle), "{sql}: {e:?}");
+        }
+    }
+
+    #[test]
+    fn batch_names_are_read_with_the_sql_lexer() {
+        let read = |text| batch_names(text).map(|(names, rest)| (names, rest.to_string()));
+        let names = |lists: &[&[&str]]| -> Vec<Vec<String>> {
+            lists
+                .iter()
+                .map(|l| l.iter().map(|n| n.to_string()).collect())
+                .collect()
+        };
+        assert_eq!(
+            read("ops.\"Pet \"\"x\"\"\",a$b,1000 key=id"),
+            Ok((
+                names(&[&["ops", "Pet \"x\""], &["a$b"], &["1000"]]),
+                " key=id".to_string()
+            ))
+        );
+        assert_eq!(read("ünicode"), Ok((names(&[&["ünicode"]]), String::new())));
+        assert_eq!(read(""), Err(NameError::Missing));
+        assert_eq!(read("a, b"), Err(NameError::Missing));
+        assert_eq!(read("\"\""), Err(NameError::Missing));
+        assert_eq!(read("\"\",a"), Err(NameError::NotInName(',')));
+        assert_eq!(read("a..b"), Err(NameError::NotInName('.')));
+        assert_eq!(read("a--b"), Err(NameError::NotInName('-')));
+        assert_eq!(read("'a'"), Err(NameError::NotInName('\'')));
+        assert_eq!(read("\"a b"), Err(NameError::Unclosed("\"a b".to_string())));
+        assert_eq!(
+            NameError::NotInName('-').to_string(),
+            "`-` cannot stand in a bare name"
+        );
+    }
+
+    #[test]
+    fn names_written_bare_read_back_as_themselves() {
+        for name in ["pets", "createdAt", "a$b", "_x", "2fa", "1000"] {
+            assert!(reads_bare(name), "{name}");
+            assert_eq!(
+                batch_names(name),
+                Ok((vec![vec![name.to_string()]], "")),
+                "{name}"
+            );
+        }
+        // `$x` lexes as `$` and a word, `1.5` as a number with a dot: quoted.
+        for name in ["", "$x", "1.5", "pet table", "a-b", "ünicode", "x\"y"] {
+            assert!(!reads_bare(name), "{name}");
         }
     }
 

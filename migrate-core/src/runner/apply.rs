@@ -92,9 +92,10 @@ async fn up_locked(
             name: s.name.clone(),
             description: s.description.clone(),
         });
-        let outcome = match s.batch {
-            Some(_) => crate::batch::apply(db, s, opts, &mut *report).await,
-            None => {
+        let outcome = match (&s.batch, &s.family) {
+            (Some(_), _) => crate::batch::apply(db, s, opts, &mut *report).await,
+            (None, Some(_)) => crate::family::run::apply(db, s, opts, &mut *report).await,
+            (None, None) => {
                 db.apply(Apply {
                     source: s,
                     opts,

@@ -27,8 +27,9 @@ pub(super) async fn dry_run(
             name: s.name.clone(),
             description: s.description.clone(),
         });
-        if s.rust.as_ref().is_some_and(|r| !r.registered()) {
-            // `migrate` cannot run Rust code: what follows may depend on what it does.
+        if s.family.is_some() || s.rust.as_ref().is_some_and(|r| !r.registered()) {
+            // A family migration's members are found when it runs; `migrate` cannot run Rust
+            // code: what follows may depend on what either does.
             report(Event::Skipped {
                 version: s.version,
                 name: s.name.clone(),

@@ -125,6 +125,32 @@ pub enum Event {
         /// Where the walk stands.
         tick: crate::batch::Tick,
     },
+    /// A family migration changed one member table (or found it changed already, when a
+    /// resumed run skips it).
+    FamilyMember {
+        /// Its version.
+        version: u64,
+        /// Its name.
+        name: String,
+        /// The member table.
+        member: String,
+        /// Members changed so far in this run, this one included.
+        done: u64,
+        /// Members to change in this run.
+        total: u64,
+    },
+    /// A family migration is done: how many members it changed, and how many an earlier,
+    /// interrupted run had changed already.
+    FamilyDone {
+        /// Its version.
+        version: u64,
+        /// Its name.
+        name: String,
+        /// Members this run changed.
+        changed: u64,
+        /// Members an earlier run changed (skipped now).
+        skipped: u64,
+    },
     /// A batch file gives way to other work between two batches: writers waited for its last
     /// batch, or a replica lags; it waits `wait_ms` before the next batch. `GiveWay::LagUnreadable`
     /// is a debug note (nothing waits).

@@ -35,6 +35,9 @@ pub struct Source {
     /// `-- migrate:rust name=…`: a data migration in Rust, walked as [`Source::batch`] says, its
     /// body the function registered under this name ([`crate::batch::rust`]).
     pub rust: Option<crate::batch::DataStep>,
+    /// `-- migrate:family name=… pattern=…`: a change to every member of a table family, run by
+    /// [`crate::family::run`].
+    pub family: Option<crate::migration::directive::FamilySpec>,
     /// What its text holds that the runner refuses to run (NUL bytes, directive errors): a
     /// migration the database has not applied is refused for it ([`admit`]); one it applied with
     /// this very content is only warned about ([`Event::Tolerated`]).
@@ -66,6 +69,7 @@ impl Source {
             statement_timeout: directives.statement_timeout,
             batch: batch_of(&directives),
             rust: rust_of(&directives),
+            family: directives.family.clone(),
             problems,
             content: content.to_string(),
         })
@@ -92,6 +96,7 @@ impl Source {
             statement_timeout: m.directives.statement_timeout,
             batch: batch_of(&m.directives),
             rust: rust_of(&m.directives),
+            family: m.directives.family.clone(),
             problems: m.problems.clone(),
         })
     }
@@ -116,6 +121,7 @@ impl Source {
             statement_timeout: m.statement_timeout,
             batch: batch_of(&directives),
             rust: rust_of(&directives),
+            family: directives.family.clone(),
             problems,
         })
     }

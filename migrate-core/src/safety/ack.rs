@@ -15,6 +15,14 @@ pub enum Acknowledgement {
         /// The table.
         table: String,
     },
+    /// `drop_views = ["NAME"]`, `drop_functions = [...]` or `drop_triggers = [...]`, at the top
+    /// level.
+    DropObject {
+        /// The list: `drop_views`, `drop_functions` or `drop_triggers`.
+        key: &'static str,
+        /// The view's, function's or trigger's name.
+        name: String,
+    },
     /// `drop_columns = ["COLUMN"]`, in `[tables.TABLE]`.
     DropColumn {
         /// The table.
@@ -79,9 +87,9 @@ impl Acknowledgement {
     /// `the column `bio` in [tables.pets.columns]`.
     pub fn section(&self) -> String {
         match self {
-            Acknowledgement::DropTable { .. } | Acknowledgement::DropEnum { .. } => {
-                TOP_LEVEL.into()
-            }
+            Acknowledgement::DropTable { .. }
+            | Acknowledgement::DropEnum { .. }
+            | Acknowledgement::DropObject { .. } => TOP_LEVEL.into(),
             Acknowledgement::DropColumn { table, .. }
             | Acknowledgement::RenamedTable { table, .. } => {
                 format!("[tables.{}]", print::key(table))
@@ -104,7 +112,9 @@ impl Acknowledgement {
     /// `[header]` belongs to that header's table. Empty when [`section`](Self::section) says it.
     pub fn placement(&self) -> String {
         match self {
-            Acknowledgement::DropTable { .. } | Acknowledgement::DropEnum { .. } => {
+            Acknowledgement::DropTable { .. }
+            | Acknowledgement::DropEnum { .. }
+            | Acknowledgement::DropObject { .. } => {
                 " (above the first `[header]` of a file)".into()
             }
             Acknowledgement::DropColumn { table, .. }
@@ -130,6 +140,10 @@ impl Acknowledgement {
                     print::string_array(std::slice::from_ref(column))
                 )
             }
+            Acknowledgement::DropObject { key, name } => format!(
+                "{key} = {}",
+                print::string_array(std::slice::from_ref(name))
+            ),
             Acknowledgement::DropEnum { name } => format!(
                 "drop_enums = {}",
                 print::string_array(std::slice::from_ref(name))
@@ -165,6 +179,15 @@ impl Acknowledgement {
         match self {
             Acknowledgement::DropTable { table } => push_new(&mut schema.drop_tables, table),
             Acknowledgement::DropEnum { name } => push_new(&mut schema.drop_enums, name),
+            Acknowledgement::DropObject { key, name } => {
+                let o = &mut schema.objects;
+                let list = match *key {
+                    "drop_views" => &mut o.drop_views,
+                    "drop_functions" => &mut o.drop_functions,
+                    _ => &mut o.drop_triggers,
+                };
+                push_new(list, name)
+            }
             Acknowledgement::DropColumn { table, column } => schema
                 .tables
                 .iter_mut()
@@ -361,6 +384,7 @@ mod tests {
             .iter()
             .map(|a| match a {
                 Acknowledgement::DropTable { .. } => "drop_tables",
+                Acknowledgement::DropObject { key, .. } => key,
                 Acknowledgement::DropColumn { .. } => "drop_columns",
                 Acknowledgement::DropEnum { .. } => "drop_enums",
                 Acknowledgement::DropValues { .. } => "drop_values",
@@ -382,6 +406,7 @@ mod tests {
             let (path, key, want): (Vec<&str>, &str, Vec<String>) = match ack {
                 Acknowledgement::DropTable { table } => (vec![], "drop_tables", strs(&[table])),
                 Acknowledgement::DropEnum { name } => (vec![], "drop_enums", strs(&[name])),
+                Acknowledgement::DropObject { key, name } => (vec![], *key, strs(&[name])),
                 Acknowledgement::DropColumn { table, column } => {
                     (vec!["tables", table], "drop_columns", strs(&[column]))
                 }

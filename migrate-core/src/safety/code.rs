@@ -36,6 +36,12 @@ pub enum SafetyCode {
     AddForeignKey,
     /// `add-check`: a check on an existing table.
     AddCheck,
+    /// `drop-view`: a view (or materialized view) is dropped for good.
+    DropView,
+    /// `drop-function`: a function or procedure is dropped for good.
+    DropFunction,
+    /// `drop-trigger`: a trigger is dropped for good.
+    DropTrigger,
     /// `compatible`: no rule applies; old and new code both keep working.
     Compatible,
 }
@@ -58,6 +64,9 @@ impl SafetyCode {
         SafetyCode::CreateIndex,
         SafetyCode::AddForeignKey,
         SafetyCode::AddCheck,
+        SafetyCode::DropView,
+        SafetyCode::DropFunction,
+        SafetyCode::DropTrigger,
         SafetyCode::Compatible,
     ];
 
@@ -79,6 +88,9 @@ impl SafetyCode {
             SafetyCode::CreateIndex => "create-index",
             SafetyCode::AddForeignKey => "add-foreign-key",
             SafetyCode::AddCheck => "add-check",
+            SafetyCode::DropView => "drop-view",
+            SafetyCode::DropFunction => "drop-function",
+            SafetyCode::DropTrigger => "drop-trigger",
             SafetyCode::Compatible => "compatible",
         }
     }

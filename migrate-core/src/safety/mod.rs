@@ -236,7 +236,15 @@ fn assess_one(cx: &Cx<'_>, change: &Change) -> Assessment {
             check,
             existing_table,
         } => online::add_check(cx, table, check, *existing_table),
-        Change::CreateExtension(_)
+        Change::DropView(v) => drop_object::view(cx, v),
+        Change::DropFunction(f) => drop_object::function(cx, f),
+        Change::DropTrigger(t) => drop_object::trigger(cx, t),
+        Change::CreateView(_)
+        | Change::SetViewComment { .. }
+        | Change::CreateFunction(_)
+        | Change::ReplaceFunction { .. }
+        | Change::CreateTrigger(_)
+        | Change::CreateExtension(_)
         | Change::CreateEnum(_)
         | Change::CreateDomain(_)
         | Change::AlterDomain { .. }
@@ -314,6 +322,18 @@ size = "size"
 model = "Tag"
 [tables.tags.columns]
 label = "text"
+
+[views.old_view]
+sql = "SELECT id FROM pets"
+
+[functions.old_fn]
+sql = "CREATE FUNCTION old_fn() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$"
+
+[triggers.pets_touch]
+table = "pets"
+timing = "before"
+events = ["update"]
+function = "old_fn()"
 "#;
 
     const AFTER: &str = r#"
@@ -375,7 +395,25 @@ label = { type = "text", primary_key = true }
         assert_eq!(shown, EVERY_ASSESSMENT);
     }
 
-    const EVERY_ASSESSMENT: &str = r#"[refused: true] refused: dropping table `visits` loses data: every row in it is deleted
+    const EVERY_ASSESSMENT: &str = r#"[refused: true] refused: dropping trigger `pets_touch` on `pets` breaks running code: what it does on every write stops
+  help: if this is intended, acknowledge it in the schema, in the top level of the schema (above the first `[header]` of a file):
+
+      drop_triggers = ["pets_touch"]
+
+---
+[refused: true] refused: dropping view `old_view` breaks running code: queries that read it fail
+  help: if this is intended, acknowledge it in the schema, in the top level of the schema (above the first `[header]` of a file):
+
+      drop_views = ["old_view"]
+
+---
+[refused: true] refused: dropping function `old_fn` breaks running code: code that calls it fails
+  help: if this is intended, acknowledge it in the schema, in the top level of the schema (above the first `[header]` of a file):
+
+      drop_functions = ["old_fn"]
+
+---
+[refused: true] refused: dropping table `visits` loses data: every row in it is deleted
   help: if this is intended, acknowledge it in the schema, in the top level of the schema (above the first `[header]` of a file):
 
       drop_tables = ["visits"]
@@ -491,7 +529,7 @@ label = { type = "text", primary_key = true }
         );
         let d = diff(&a, &b);
         let refused = refusals(&d, &a, &b);
-        assert_eq!(refused.len(), 7);
+        assert_eq!(refused.len(), 10);
         for dialect in [Dialect::Postgres, Dialect::Sqlite] {
             let on: Vec<Assessment> = assess(dialect, &d, &a, &b)
                 .into_iter()

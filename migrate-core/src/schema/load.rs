@@ -11,6 +11,10 @@ use std::sync::Arc;
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
+mod objects;
+
+pub(crate) use objects::{RawFunction, RawTrigger, RawView};
+
 use super::model::{FkAction, Identity, IndexMethod, Strategy};
 use crate::diagnostic::{Diagnostic, Diagnostics, Location, SourceFile, did_you_mean};
 
@@ -135,18 +139,34 @@ pub(crate) struct RawTable {
     pub(crate) broken_keys: Vec<&'static str>,
 }
 
+/// `[families.NAME]`: a template table (read as a `[tables.NAME]` is) with its member pattern.
+#[derive(Debug, Clone)]
+pub(crate) struct RawFamily {
+    pub(crate) template: RawTable,
+    pub(crate) pattern: Option<SpStr>,
+    pub(crate) schema: Option<SpStr>,
+    pub(crate) lock_budget: Option<SpStr>,
+}
+
 /// Everything declared across the schema's files, in declaration order, with locations.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct RawSchema {
     pub(crate) files: Vec<Arc<SourceFile>>,
     pub(crate) enums: Vec<RawEnum>,
     pub(crate) tables: Vec<RawTable>,
+    pub(crate) families: Vec<RawFamily>,
     pub(crate) drop_tables: Vec<SpStr>,
     pub(crate) drop_enums: Vec<SpStr>,
     pub(crate) external_types: Vec<SpStr>,
     pub(crate) extensions: Vec<SpStr>,
     pub(crate) domains: Vec<RawDomain>,
     pub(crate) sequences: Vec<RawSequence>,
+    pub(crate) views: Vec<RawView>,
+    pub(crate) functions: Vec<RawFunction>,
+    pub(crate) triggers: Vec<RawTrigger>,
+    pub(crate) drop_views: Vec<SpStr>,
+    pub(crate) drop_functions: Vec<SpStr>,
+    pub(crate) drop_triggers: Vec<SpStr>,
     /// A file is not valid TOML: what was recovered from it is incomplete, so it is not validated.
     pub(crate) syntax_errors: bool,
 }
@@ -154,12 +174,19 @@ pub(crate) struct RawSchema {
 const TOP_KEYS: &[&str] = &[
     "enums",
     "tables",
+    "families",
     "drop_tables",
     "drop_enums",
     "external_types",
     "extensions",
     "domains",
     "sequences",
+    "views",
+    "functions",
+    "triggers",
+    "drop_views",
+    "drop_functions",
+    "drop_triggers",
 ];
 
 /// Where each acknowledgement key goes, for one found elsewhere: `(key, what it acknowledges,
@@ -240,6 +267,22 @@ const TABLE_KEYS: &[&str] = &[
     "renamed_from",
     "strategy",
     "unlogged",
+];
+/// A family's keys: a table's, but for a rename and a strategy (a family is not renamed, and
+/// its changes are made in place on every member), and its pattern and schema.
+const FAMILY_KEYS: &[&str] = &[
+    "pattern",
+    "schema",
+    "lock_budget",
+    "model",
+    "comment",
+    "columns",
+    "primary_key",
+    "primary_key_name",
+    "foreign_keys",
+    "indexes",
+    "checks",
+    "drop_columns",
 ];
 const COLUMN_KEYS: &[&str] = &[
     "type",
@@ -776,6 +819,19 @@ impl Cx<'_> {
                         }
                     }
                 }
+                "families" => {
+                    if let Some(families) = self.table(
+                        entry,
+                        "",
+                        "[families.NAME] with pattern = \"name_{key}\", model and columns",
+                    ) {
+                        for f in families.iter() {
+                            if let Some(fam) = self.family_decl(f) {
+                                raw.families.push(fam);
+                            }
+                        }
+                    }
+                }
                 "drop_tables" => {
                     if let Some(list) = self.strings(entry, "drop_tables = [\"old_table\"]") {
                         raw.drop_tables.extend(list.value);
@@ -796,7 +852,9 @@ impl Cx<'_> {
                         raw.external_types.extend(list.value);
                     }
                 }
-                _ => {}
+                _ => {
+                    self.objects_entry(entry, raw);
+                }
             }
         }
     }
@@ -936,15 +994,54 @@ impl Cx<'_> {
         Some(e)
     }
 
+    /// `[families.NAME]`: the template is read as a table is, beside `pattern` and `schema`.
+    fn family_decl(&mut self, entry: Entry<'_, '_>) -> Option<RawFamily> {
+        let template = self.table_body(entry, "families", FAMILY_KEYS)?;
+        let DeValue::Table(body) = entry.1.get_ref() else {
+            return None;
+        };
+        let mut f = RawFamily {
+            template,
+            pattern: None,
+            schema: None,
+            lock_budget: None,
+        };
+        for item in body.iter() {
+            match item.0.get_ref().as_ref() {
+                "pattern" => f.pattern = self.string(item, "pattern = \"audience_data_{app}\""),
+                "schema" => f.schema = self.string(item, "schema = \"audience\""),
+                // A number of tables may be written bare.
+                "lock_budget" => f.lock_budget = self.default_value(item),
+                _ => {}
+            }
+        }
+        Some(f)
+    }
+
     fn table_decl(&mut self, entry: Entry<'_, '_>) -> Option<RawTable> {
+        self.table_body(entry, "tables", TABLE_KEYS)
+    }
+
+    /// A table's declaration under `[section.NAME]`, with the keys `allowed` there.
+    fn table_body(
+        &mut self,
+        entry: Entry<'_, '_>,
+        section: &str,
+        allowed: &[&'static str],
+    ) -> Option<RawTable> {
         let name = self.name(entry.0);
         let tname = name.value.clone();
+        let what = if section == "families" {
+            "family"
+        } else {
+            "table"
+        };
         let body = self.table(
             entry,
-            "table",
-            &format!("[tables.{tname}] with model and columns"),
+            what,
+            &format!("[{section}.{tname}] with model and columns"),
         )?;
-        let broken_keys = self.check_keys(body, TABLE_KEYS, &format!("table `{tname}`"));
+        let broken_keys = self.check_keys(body, allowed, &format!("{what} `{tname}`"));
         let mut t = RawTable {
             name,
             model: None,
@@ -986,7 +1083,7 @@ impl Cx<'_> {
                 "columns" => {
                     t.has_columns_key = true;
                     let example =
-                        format!("[tables.{tname}.columns] with name = {{ type = \"text\" }}");
+                        format!("[{section}.{tname}.columns] with name = {{ type = \"text\" }}");
                     match self.table(item, "", &example) {
                         Some(cols) => {
                             for c in cols.iter() {
@@ -1013,20 +1110,20 @@ impl Cx<'_> {
                     }
                 }
                 "indexes" => {
-                    let example = format!("[[tables.{tname}.indexes]] with columns = [\"a\"]");
+                    let example = format!("[[{section}.{tname}.indexes]] with columns = [\"a\"]");
                     for (ix, span) in self.tables(item, &example) {
                         t.indexes.push(self.index(&tname, ix, span));
                     }
                 }
                 "checks" => {
-                    let example = format!("[[tables.{tname}.checks]] with name and expr");
+                    let example = format!("[[{section}.{tname}.checks]] with name and expr");
                     for (ck, span) in self.tables(item, &example) {
                         t.checks.push(self.check(&tname, ck, span));
                     }
                 }
                 "foreign_keys" => {
                     let example = format!(
-                        "[[tables.{tname}.foreign_keys]] with columns and references = {{ table, columns }}"
+                        "[[{section}.{tname}.foreign_keys]] with columns and references = {{ table, columns }}"
                     );
                     for (fk, span) in self.tables(item, &example) {
                         t.foreign_keys.push(self.foreign_key(&tname, fk, span));

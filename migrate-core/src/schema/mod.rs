@@ -12,6 +12,7 @@ pub mod expr;
 pub mod load;
 pub mod model;
 pub mod names;
+pub mod objects;
 pub mod print;
 pub mod types;
 pub mod validate;
@@ -20,6 +21,9 @@ use std::path::Path;
 use std::sync::Arc;
 
 pub use model::*;
+pub use objects::{
+    ForEach, Function, Objects, RoutineKind, Trigger, TriggerEvent, TriggerTiming, View,
+};
 
 use crate::diagnostic::{Diagnostics, SourceFile};
 
@@ -29,6 +33,24 @@ use crate::diagnostic::{Diagnostics, SourceFile};
 pub fn load(path: &Path) -> Result<Schema, Diagnostics> {
     let files = load::read_sources(path)?;
     load_sources(files)
+}
+
+/// [`load()`], then what `dialect` cannot hold of it (a function on SQLite, say), each problem
+/// at its place: what `migrate check`, `generate`, `diff` and `build.rs` load.
+pub fn load_for(path: &Path, dialect: crate::config::Dialect) -> Result<Schema, Diagnostics> {
+    let files = load::read_sources(path)?;
+    let mut diags = Diagnostics::default();
+    let raw = load::parse_sources(files, &mut diags);
+    let schema = validate::validate(&raw, &mut diags);
+    if diags.is_empty() {
+        validate::for_dialect(&raw, dialect, &mut diags);
+    }
+    if diags.is_empty() {
+        Ok(schema)
+    } else {
+        diags.sort();
+        Err(diags)
+    }
 }
 
 /// Loads one schema from text; `path` is only used in diagnostics.

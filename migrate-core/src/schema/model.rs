@@ -31,6 +31,11 @@ pub struct Schema {
     /// `[sequences.NAME]`, in declaration order: sequences of their own (an identity's is the
     /// column's).
     pub sequences: Vec<Sequence>,
+    /// `[views.NAME]`, `[functions.NAME]`, `[triggers.NAME]` and their acknowledgements.
+    pub objects: super::objects::Objects,
+    /// `[families.NAME]`: templates of tables the application creates at run time, in
+    /// declaration order.
+    pub families: Vec<Family>,
 }
 
 /// `[domains.NAME]`: a PostgreSQL domain, a type with constraints that columns use by name
@@ -155,7 +160,32 @@ impl Sequence {
     }
 }
 
+/// `[families.NAME]`: a table family. The application creates its members at run time, one per
+/// key (`audience_data_{app}` → `audience_data_app42`), each with the template's shape; a change
+/// to the template is a migration applied to every member the database holds when it runs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Family {
+    /// The family's name (the key under `[families]`).
+    pub name: String,
+    /// `pattern = "prefix_{key}"`: member table names, `{key}` standing for the member's key.
+    pub pattern: String,
+    /// `schema = "..."`: the PostgreSQL schema the members live in; `None`: the search path's.
+    pub schema: Option<String>,
+    /// `lock_budget = 100 | "5s" | "100,5s"`: how much one transaction of the family's
+    /// migrations may take (written into each generated migration's directive); `None`: every
+    /// member in one transaction.
+    pub lock_budget: Option<String>,
+    /// The members' shape: columns, keys, indexes, checks and comments, declared as a table's.
+    /// Its `name` is the family's; each member's is the pattern's.
+    pub template: Table,
+}
+
 impl Schema {
+    /// The family named `name`.
+    pub fn family(&self, name: &str) -> Option<&Family> {
+        self.families.iter().find(|f| f.name == name)
+    }
+
     /// The table named `name`.
     pub fn table(&self, name: &str) -> Option<&Table> {
         self.tables.iter().find(|t| t.name == name)
@@ -174,10 +204,12 @@ impl Schema {
         s.drop_tables.clear();
         s.drop_enums.clear();
         s.change_strategy = None;
+        s.objects = s.objects.without_acknowledgements();
         for e in &mut s.enums {
             e.drop_values.clear();
         }
-        for t in &mut s.tables {
+        let templates = s.families.iter_mut().map(|f| &mut f.template);
+        for t in s.tables.iter_mut().chain(templates) {
             t.drop_columns.clear();
             t.renamed_from = None;
             t.strategy = None;
@@ -685,6 +717,23 @@ impl Index {
     /// Whether the index is a key a foreign key may reference: unique, over every row.
     pub fn is_key(&self) -> bool {
         self.unique && self.partial_predicate().is_none()
+    }
+
+    /// The column of table `table` whose `unique = true` writes exactly this index: a unique
+    /// B-tree index of that one column, without a predicate, named as the shorthand names it.
+    /// What `migrate pull` prints back as the shorthand, and where introspection orders it.
+    pub fn unique_shorthand_of(&self, table: &str) -> Option<&str> {
+        match self.columns.as_slice() {
+            [col]
+                if self.unique
+                    && self.predicate.is_none()
+                    && self.method == IndexMethod::Btree
+                    && self.name == super::names::index(table, &[col], true) =>
+            {
+                Some(col)
+            }
+            _ => None,
+        }
     }
 }
 

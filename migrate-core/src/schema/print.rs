@@ -37,6 +37,7 @@ pub fn to_toml(schema: &Schema) -> String {
     if !schema.drop_enums.is_empty() {
         let _ = writeln!(out, "drop_enums = {}", string_array(&schema.drop_enums));
     }
+    super::objects::print_acknowledgements(&mut out, &schema.objects);
     if !schema.extensions.is_empty() {
         let _ = writeln!(out, "extensions = {}", string_array(&schema.extensions));
     }
@@ -62,6 +63,21 @@ pub fn to_toml(schema: &Schema) -> String {
     for t in &schema.tables {
         section_break(&mut out);
         print_table(&mut out, t);
+    }
+    super::objects::print(&mut out, &schema.objects);
+    for f in &schema.families {
+        section_break(&mut out);
+        let head = format!(
+            "pattern = {}\n{}{}",
+            string(&f.pattern),
+            f.schema
+                .as_ref()
+                .map_or_else(String::new, |s| format!("schema = {}\n", string(s))),
+            f.lock_budget
+                .as_ref()
+                .map_or_else(String::new, |b| format!("lock_budget = {}\n", string(b)))
+        );
+        print_section(&mut out, &f.template, "families", &head);
     }
     out
 }
@@ -121,7 +137,7 @@ fn print_sequence(out: &mut String, s: &Sequence) {
 }
 
 /// A blank line between sections (none before the first).
-fn section_break(out: &mut String) {
+pub(crate) fn section_break(out: &mut String) {
     if !out.is_empty() {
         out.push('\n');
     }
@@ -165,7 +181,7 @@ impl<'t> Plan<'t> {
         let mut shorthand_indexes = 0;
         let mut last = None;
         for ix in &t.indexes {
-            let Some(pos) = unique_shorthand(t, ix).and_then(position) else {
+            let Some(pos) = ix.unique_shorthand_of(&t.name).and_then(position) else {
                 break;
             };
             if last.is_some_and(|l| pos <= l) {
@@ -197,21 +213,6 @@ impl<'t> Plan<'t> {
     }
 }
 
-/// The column of an index that `unique = true` on that column would produce exactly.
-fn unique_shorthand<'i>(t: &Table, ix: &'i Index) -> Option<&'i str> {
-    match ix.columns.as_slice() {
-        [col]
-            if ix.unique
-                && ix.predicate.is_none()
-                && ix.method == IndexMethod::Btree
-                && ix.name == names::index(&t.name, &[col], true) =>
-        {
-            Some(col)
-        }
-        _ => None,
-    }
-}
-
 /// The column of a foreign key that `references = "table.column"` can express.
 fn fk_shorthand(fk: &ForeignKey) -> Option<&str> {
     match (fk.columns.as_slice(), fk.ref_columns.as_slice()) {
@@ -232,10 +233,16 @@ fn derived_fk_name(t: &Table, columns: &[String]) -> String {
 }
 
 fn print_table(out: &mut String, t: &Table) {
-    let plan = Plan::new(t);
-    let name = key(&t.name);
+    print_section(out, t, "tables", "");
+}
 
-    let _ = writeln!(out, "[tables.{name}]");
+/// A table's declaration under `[section.NAME]`, `head` (lines) first.
+fn print_section(out: &mut String, t: &Table, section: &str, head: &str) {
+    let plan = Plan::new(t);
+    let name = format!("{section}.{}", key(&t.name));
+
+    let _ = writeln!(out, "[{name}]");
+    out.push_str(head);
     let _ = writeln!(out, "model = {}", string(&t.model));
     if let Some(c) = &t.comment {
         let _ = writeln!(out, "comment = {}", string(c));
@@ -266,7 +273,7 @@ fn print_table(out: &mut String, t: &Table) {
     }
 
     if !t.columns.is_empty() {
-        let _ = writeln!(out, "\n[tables.{name}.columns]");
+        let _ = writeln!(out, "\n[{name}.columns]");
         let keys: Vec<String> = t.columns.iter().map(|c| key(&c.name)).collect();
         let width = keys.iter().map(|k| k.chars().count()).max().unwrap_or(0);
         for (c, k) in t.columns.iter().zip(&keys) {
@@ -276,7 +283,7 @@ fn print_table(out: &mut String, t: &Table) {
     }
 
     for fk in &t.foreign_keys[plan.shorthand_fks..] {
-        let _ = writeln!(out, "\n[[tables.{name}.foreign_keys]]");
+        let _ = writeln!(out, "\n[[{name}.foreign_keys]]");
         if fk.name != derived_fk_name(t, &fk.columns) {
             let _ = writeln!(out, "constraint = {}", string(&fk.name));
         }
@@ -306,7 +313,7 @@ fn print_table(out: &mut String, t: &Table) {
     }
 
     for ix in &t.indexes[plan.shorthand_indexes..] {
-        let _ = writeln!(out, "\n[[tables.{name}.indexes]]");
+        let _ = writeln!(out, "\n[[{name}.indexes]]");
         if ix.name != derived_index_name(t, ix) {
             let _ = writeln!(out, "name = {}", string(&ix.name));
         }
@@ -323,7 +330,7 @@ fn print_table(out: &mut String, t: &Table) {
     }
 
     for ck in &t.checks {
-        let _ = writeln!(out, "\n[[tables.{name}.checks]]");
+        let _ = writeln!(out, "\n[[{name}.checks]]");
         let _ = writeln!(out, "name = {}", string(&ck.name));
         let _ = writeln!(out, "expr = {}", string(&ck.expr));
         if ck.not_valid {
@@ -430,6 +437,21 @@ pub fn string(s: &str) -> String {
     out
 }
 
+/// A string of SQL: a multi-line literal string (`'''`, read as written) when it spans lines
+/// and can be one, else a basic string.
+pub(crate) fn sql_string(s: &str) -> String {
+    let literal = s.contains('\n')
+        && !s.contains("'''")
+        && !s.ends_with('\'')
+        && !s.starts_with('\n')
+        && !s.chars().any(|c| c.is_control() && c != '\n' && c != '\t');
+    if literal {
+        format!("'''\n{s}'''")
+    } else {
+        string(s)
+    }
+}
+
 /// A TOML array of basic strings: `["a", "b"]`.
 pub(crate) fn string_array(items: &[String]) -> String {
     let parts: Vec<String> = items.iter().map(|s| string(s)).collect();
@@ -496,6 +518,35 @@ mod tests {
     }
 
     #[test]
+    fn families_round_trip() {
+        let text = r#"
+[tables.apps]
+model = "App"
+[tables.apps.columns]
+id = { type = "bigint", primary_key = true }
+
+[families.audience_data]
+model = "AudienceData"
+pattern = "audience_data_{app}"
+schema = "audience"
+lock_budget = 100
+comment = "One table per app."
+[families.audience_data.columns]
+id = { type = "bigint", primary_key = true }
+app_id = { type = "bigint", references = "apps.id" }
+name = { type = "text", nullable = true }
+[[families.audience_data.indexes]]
+columns = ["name"]
+"#;
+        let s = load_str("s.toml", text).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(s.families.len(), 1);
+        let printed = to_toml(&s);
+        assert!(printed.contains("[families.audience_data]\npattern = \"audience_data_{app}\"\nschema = \"audience\"\nlock_budget = \"100\"\nmodel"), "{printed}");
+        let again = load_str("p.toml", &printed).unwrap_or_else(|e| panic!("{e}\n{printed}"));
+        assert_eq!(again, s);
+    }
+
+    #[test]
     fn pets_example_round_trips() {
         let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/pets/schema");
         let s = load(&dir).unwrap_or_else(|e| panic!("{e}"));
@@ -555,6 +606,8 @@ mod tests {
             external_types: vec![],
             domains: vec![],
             sequences: vec![],
+            objects: Default::default(),
+            families: vec![],
         };
         let text = round_trip(&s);
         let expected = r#"drop_tables = ["old"]
@@ -645,6 +698,8 @@ expr = "kind <> 'OTHER'"
             external_types: vec![],
             domains: vec![],
             sequences: vec![],
+            objects: Default::default(),
+            families: vec![],
         };
         let text = round_trip(&s);
         assert!(text.contains("[tables.\"my table\"]"), "{text}");

@@ -2,6 +2,8 @@
 
 mod checks;
 mod columns;
+mod domains;
+mod families;
 mod foreign_keys;
 mod indexes;
 mod keys;
@@ -45,6 +47,13 @@ pub(crate) fn validate(raw: &RawSchema, diags: &mut Diagnostics) -> Schema {
             .collect(),
     };
     v.run(raw)
+}
+
+/// What `dialect` cannot hold of a valid schema: [`objects::for_dialect`] (routines, views and
+/// triggers), [`domains::for_dialect`] (domains, sequences, UNLOGGED, NOT VALID).
+pub(crate) fn for_dialect(raw: &RawSchema, dialect: Dialect, diags: &mut Diagnostics) {
+    objects::for_dialect(raw, dialect, diags);
+    domains::for_dialect(raw, dialect, diags);
 }
 
 struct Validator<'d> {
@@ -241,7 +250,11 @@ impl Validator<'_> {
                 self.text("enum comment", c);
             }
         }
-        for t in &raw.tables {
+        for t in raw
+            .tables
+            .iter()
+            .chain(raw.families.iter().map(|f| &f.template))
+        {
             if let Some(c) = &t.comment {
                 self.text("table comment", c);
             }
@@ -509,6 +522,21 @@ impl Validator<'_> {
         extensions.sort();
         extensions.dedup();
         schema.extensions = extensions;
+        self.objects(raw, &mut schema);
+        schema.families = self.families(raw, &schema);
+        for f in &raw.families {
+            if let Some(t) = table_seen.get(f.template.name.value.as_str()) {
+                self.push(
+                    Diagnostic::new(
+                        "name-clash",
+                        format!("family `{}` has the same name as a table", f.template.name.value),
+                    )
+                    .at(f.template.name.loc.clone())
+                    .related(t.name.loc.clone(), "table declared here")
+                    .help("give the family a name of its own (its members are named by its `pattern`)"),
+                );
+            }
+        }
         schema
     }
 

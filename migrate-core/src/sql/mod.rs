@@ -14,11 +14,6 @@
 pub mod lex;
 pub mod split;
 
-/// The PostgreSQL renderer's public helpers, under their former path.
-pub use crate::dialect::postgres;
-/// The SQLite renderer's public helpers, under their former path.
-pub use crate::dialect::sqlite;
-
 use crate::config::Dialect;
 use crate::diff::Diff;
 use crate::schema::Schema;
@@ -224,14 +219,10 @@ pub fn ident(name: &str) -> String {
 }
 
 /// A name as `-- migrate:batch` reads it: bare when it holds only ASCII letters, digits, `_` and
-/// `$`, else in double quotes with `"` doubled (see [`batchable_name`] for the names no
-/// directive line can hold).
+/// `$` and the SQL lexer reads it as one word or number, else in double quotes with `"` doubled
+/// (see [`batchable_name`] for the names no directive line can hold).
 pub(crate) fn directive_name(name: &str) -> String {
-    if !name.is_empty()
-        && name
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '$')
-    {
+    if crate::migration::directive::reads_bare(name) {
         name.to_string()
     } else {
         ident(name)
@@ -267,7 +258,7 @@ pub(crate) fn idents(names: &[String]) -> String {
 }
 
 /// A standard SQL string literal: `'text'`, with `'` doubled. For SQLite, where a backslash is
-/// an ordinary character; PostgreSQL SQL uses [`postgres::literal`], which stays correct when
+/// an ordinary character; PostgreSQL SQL uses `dialect::postgres::literal`, which stays correct when
 /// `standard_conforming_strings` is off.
 pub fn literal(text: &str) -> String {
     format!("'{}'", text.replace('\'', "''"))

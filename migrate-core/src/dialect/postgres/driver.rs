@@ -170,7 +170,7 @@ fn timeouts_sql(source: &Source, opts: &Options, local: bool) -> String {
 
 /// The `application_name` of a runner applying `s`, as a literal.
 fn application_name(s: &Source) -> String {
-    crate::sql::postgres::literal(&lock::application_name(s.version, &s.name, s.secure))
+    crate::dialect::postgres::literal(&lock::application_name(s.version, &s.name, s.secure))
 }
 
 // ---- applying ----
@@ -611,8 +611,8 @@ impl Driver for PgDriver<'_> {
         Box::pin(async move { run(c, &sql).await.map(drop) })
     }
 
-    fn postgres(&mut self) -> Option<&mut PgConnection> {
-        Some(self.conn.get())
+    fn sqlx_connection(&mut self) -> &mut dyn std::any::Any {
+        self.conn.get()
     }
 
     fn gives_way(&self, e: &sqlx::Error) -> Option<&'static str> {
@@ -719,6 +719,6 @@ impl crate::batch::DataBatch<'_> {
     /// parameters (`sqlx::query(…).bind(…).execute(batch.postgres()?)`); `None` on another
     /// database.
     pub fn postgres(&mut self) -> Option<&mut PgConnection> {
-        self.db.postgres()
+        self.db.sqlx_connection().downcast_mut::<PgConnection>()
     }
 }

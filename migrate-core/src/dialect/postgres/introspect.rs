@@ -10,10 +10,12 @@
 //! 4. constraints: primary keys, unique constraints, foreign keys, checks (`pg_get_expr`);
 //! 5. indexes: columns, method, uniqueness, predicate, and what makes one unrepresentable
 //!    (expressions, `INCLUDE`, `DESC`, a non-default operator class or collation);
-//! 6. the extensions, and every object the language does not represent, one note per kind
-//!    ([`super::objects`]);
-//! 7. domains, with their checks;
-//! 8. sequences of their own (not an identity's or a serial column's).
+//! 6. views and materialized views, functions, procedures and aggregates, triggers
+//!    ([`super::introspect_objects`], three queries);
+//! 7. the extensions, and every object the language does not represent, one note per kind
+//!    ([`super::extras`]: the kinds of [`REPRESENTED`] are read above, or noted one by one);
+//! 8. domains, with their checks;
+//! 9. sequences of their own (not an identity's or a serial column's).
 //!
 //! Objects that belong to an extension, the history table, and the temporary NOT NULL checks a
 //! migration creates and drops again are left out. Expressions come back in PostgreSQL's
@@ -29,12 +31,27 @@ use crate::db::DbError;
 use crate::schema::types::VERBATIM_TYPES;
 use crate::sql::ident;
 use crate::schema::{
-    Check, Column, ColumnType, Enum, FkAction, ForeignKey, Identity, Index, IndexMethod,
-    PrimaryKey, Schema, Table,
+    Check, Column, ColumnType, Domain, Enum, FkAction, ForeignKey, Identity, Index, IndexMethod,
+    Objects, PrimaryKey, Schema, Sequence, Table,
 };
 
 /// How many catalog queries `introspect` runs, whatever the number of tables.
-pub const QUERIES: usize = 8;
+pub const QUERIES: usize = 5 + super::introspect_objects::QUERIES + super::extras::QUERIES;
+
+/// The kinds of object the catalog reader reads (domains, sequences of their own, and what
+/// [`super::introspect_objects`] reads), or notes one by one when it cannot (a window function,
+/// a constraint trigger): not noted again among the objects the language does not represent.
+pub(crate) const REPRESENTED: &[&str] = &[
+    "domain",
+    "sequence",
+    "view",
+    "materialized view",
+    "function",
+    "procedure",
+    "aggregate",
+    "window function",
+    "trigger",
+];
 
 /// Not a member of an extension.
 const NOT_EXTENSION: &str = "NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend d \
@@ -172,6 +189,7 @@ pub(crate) async fn introspect(conn: &mut PgConnection, opts: &Options) -> Resul
     Ok(out)
 }
 
+/// A table read, with what the later queries need to know of it.
 struct TableInfo {
     schema: String,
     table: Table,
@@ -179,63 +197,147 @@ struct TableInfo {
     attnums: HashMap<i32, String>,
 }
 
-async fn read(conn: &mut PgConnection, opts: &Options) -> Result<Introspected, DbError> {
-    let mut notes = Vec::new();
-    let schemas = &opts.schemas;
+impl TableInfo {
+    /// The names of the columns numbered `nums`; `None` when one of them is not read.
+    fn names_of(&self, nums: &[i32]) -> Option<Vec<String>> {
+        nums.iter().map(|n| self.attnums.get(n).cloned()).collect()
+    }
+}
 
-    // 1. Enums.
-    let rows = sqlx::query(&enums_sql())
-        .bind(schemas)
-        .fetch_all(&mut *conn)
-        .await
-        .map_err(|e| query_error("enums", &e))?;
-    let mut enums: Vec<Enum> = Vec::new();
-    let mut enum_oids: HashMap<i64, String> = HashMap::new();
-    let mut enum_schemas: HashMap<String, String> = HashMap::new();
-    for row in &rows {
+/// What the catalog says so far: filled query by query ([`read`]), then made the schema read
+/// ([`Catalog::finish`]).
+struct Catalog<'o> {
+    opts: &'o Options,
+    /// What was read otherwise than the catalog holds it, or left out.
+    notes: Vec<String>,
+    enums: Vec<Enum>,
+    /// An enum's oid → its name.
+    enum_oids: HashMap<i64, String>,
+    /// An enum's name → its schema.
+    enum_schemas: HashMap<String, String>,
+    /// The extensions, but the default plpgsql.
+    extensions: Vec<String>,
+    /// Domains, with their checks.
+    domains: Vec<Domain>,
+    /// Sequences of their own.
+    sequences: Vec<Sequence>,
+    /// The tables read, by oid.
+    tables: HashMap<i64, TableInfo>,
+    /// A table's name → its schema.
+    table_schemas: HashMap<String, String>,
+    /// The oids of the tables read: what the later queries ask about.
+    oids: Vec<i64>,
+    /// The types the language does not model (`external_types`).
+    external: Vec<String>,
+    /// Views, functions and triggers.
+    objects: Objects,
+}
+
+/// A constraint of a table read, its columns known.
+struct Constraint {
+    rel: i64,
+    table: String,
+    name: String,
+    columns: Vec<String>,
+}
+
+async fn read(conn: &mut PgConnection, opts: &Options) -> Result<Introspected, DbError> {
+    let mut catalog = Catalog::new(opts);
+    catalog.read_enums(conn).await?;
+    catalog.read_tables(conn).await?;
+    catalog.read_columns(conn).await?;
+    catalog.read_constraints(conn).await?;
+    catalog.read_indexes(conn).await?;
+    catalog.objects =
+        super::introspect_objects::read(conn, &opts.schemas, &mut catalog.notes).await?;
+    catalog.read_extras(conn).await?;
+    Ok(catalog.finish())
+}
+
+impl<'o> Catalog<'o> {
+    fn new(opts: &'o Options) -> Catalog<'o> {
+        Catalog {
+            opts,
+            notes: Vec::new(),
+            enums: Vec::new(),
+            enum_oids: HashMap::new(),
+            enum_schemas: HashMap::new(),
+            extensions: Vec::new(),
+            domains: Vec::new(),
+            sequences: Vec::new(),
+            tables: HashMap::new(),
+            table_schemas: HashMap::new(),
+            oids: Vec::new(),
+            external: Vec::new(),
+            objects: Objects::default(),
+        }
+    }
+
+    // ---- 1. enums ----
+
+    async fn read_enums(&mut self, conn: &mut PgConnection) -> Result<(), DbError> {
+        let rows = sqlx::query(&enums_sql())
+            .bind(&self.opts.schemas)
+            .fetch_all(&mut *conn)
+            .await
+            .map_err(|e| query_error("enums", &e))?;
+        for row in &rows {
+            self.enum_row(row)?;
+        }
+        Ok(())
+    }
+
+    fn enum_row(&mut self, row: &PgRow) -> Result<(), DbError> {
         let name: String = get(row, "name")?;
         let schema: String = get(row, "schema")?;
-        if let Some(other) = enum_schemas.insert(name.clone(), schema.clone()) {
+        if let Some(other) = self.enum_schemas.insert(name.clone(), schema.clone()) {
             return Err(same_name("enum", &name, &other, &schema));
         }
-        enum_oids.insert(get(row, "oid")?, name.clone());
-        enums.push(Enum {
+        self.enum_oids.insert(get(row, "oid")?, name.clone());
+        self.enums.push(Enum {
             name,
             values: get(row, "labels")?,
             comment: get(row, "comment")?,
             drop_values: Vec::new(),
         });
+        Ok(())
     }
 
-    // 2. Tables.
-    let (history_schema, history_name) = match opts.history_table.split_once('.') {
-        Some((schema, name)) => (Some(schema), name),
-        None => (None, opts.history_table.as_str()),
-    };
-    let rows = sqlx::query(tables_sql())
-        .bind(schemas)
-        // `schema.table` is that table only; a plain name is skipped in every schema read.
-        .bind(history_name)
-        .bind(history_schema)
-        .fetch_all(&mut *conn)
-        .await
-        .map_err(|e| query_error("tables", &e))?;
-    let mut tables: HashMap<i64, TableInfo> = HashMap::new();
-    let mut table_schemas: HashMap<String, String> = HashMap::new();
-    let mut oids: Vec<i64> = Vec::new();
-    for row in &rows {
+    // ---- 2. tables ----
+
+    async fn read_tables(&mut self, conn: &mut PgConnection) -> Result<(), DbError> {
+        let history = self.opts.history_table.as_str();
+        let (history_schema, history_name) = match history.split_once('.') {
+            Some((schema, name)) => (Some(schema), name),
+            None => (None, history),
+        };
+        let rows = sqlx::query(tables_sql())
+            .bind(&self.opts.schemas)
+            // `schema.table` is that table only; a plain name is skipped in every schema read.
+            .bind(history_name)
+            .bind(history_schema)
+            .fetch_all(&mut *conn)
+            .await
+            .map_err(|e| query_error("tables", &e))?;
+        for row in &rows {
+            self.table_row(row)?;
+        }
+        Ok(())
+    }
+
+    fn table_row(&mut self, row: &PgRow) -> Result<(), DbError> {
         let oid: i64 = get(row, "oid")?;
         let name: String = get(row, "name")?;
         let schema: String = get(row, "schema")?;
         // A table left out is not read at all: what it holds blocks nothing.
-        if !opts.reads_table(&name) {
-            continue;
+        if !self.opts.reads_table(&name) {
+            return Ok(());
         }
-        if let Some(other) = table_schemas.insert(name.clone(), schema.clone()) {
+        if let Some(other) = self.table_schemas.insert(name.clone(), schema.clone()) {
             return Err(same_name("table", &name, &other, &schema));
         }
-        oids.push(oid);
-        tables.insert(
+        self.oids.push(oid);
+        self.tables.insert(
             oid,
             TableInfo {
                 schema,
@@ -247,41 +349,60 @@ async fn read(conn: &mut PgConnection, opts: &Options) -> Result<Introspected, D
                 attnums: HashMap::new(),
             },
         );
+        Ok(())
     }
 
-    // 3. Columns. What cannot be read is collected, to be named all at once.
-    let mut unreadable: Vec<DbError> = Vec::new();
-    let mut external: Vec<String> = Vec::new();
-    let mut generated_exprs: Vec<(i64, String, String)> = Vec::new();
-    let rows = sqlx::query(COLUMNS_SQL)
-        .bind(&oids)
-        .fetch_all(&mut *conn)
-        .await
-        .map_err(|e| query_error("columns", &e))?;
-    for row in &rows {
-        let rel: i64 = get(row, "rel")?;
-        let Some(info) = tables.get_mut(&rel) else {
-            continue;
-        };
-        let name: String = get(row, "name")?;
-        let tname = info.table.name.clone();
+    // ---- 3. columns ----
+
+    /// The columns of the tables read. What cannot be read is collected, to be named all at
+    /// once.
+    async fn read_columns(&mut self, conn: &mut PgConnection) -> Result<(), DbError> {
+        let rows = sqlx::query(COLUMNS_SQL)
+            .bind(&self.oids)
+            .fetch_all(&mut *conn)
+            .await
+            .map_err(|e| query_error("columns", &e))?;
+        let mut unreadable: Vec<DbError> = Vec::new();
+        let mut generated: Vec<(i64, String, String)> = Vec::new();
+        for row in &rows {
+            let rel: i64 = get(row, "rel")?;
+            let Some(table) = self.tables.get(&rel).map(|i| i.table.name.clone()) else {
+                continue;
+            };
+            let name: String = get(row, "name")?;
+            let ty = match self.column_type(row, &table, &name) {
+                Ok(ty) => ty,
+                Err(e) => {
+                    unreadable.push(e);
+                    continue;
+                }
+            };
+            let (column, expression) = self.column(row, &table, name, ty)?;
+            let info = self.tables.get_mut(&rel).expect("present");
+            info.attnums.insert(get(row, "num")?, column.name.clone());
+            if let Some(e) = expression {
+                generated.push((rel, column.name.clone(), e));
+            }
+            info.table.columns.push(column);
+        }
+        if !unreadable.is_empty() {
+            return Err(all_unreadable(unreadable));
+        }
+        self.generated_columns(generated);
+        Ok(())
+    }
+
+    /// A column of type `ty` with its NOT NULL, identity, default and comment, and the
+    /// expression of a stored generated column (which the catalog keeps where a default is).
+    fn column(
+        &mut self,
+        row: &PgRow,
+        table: &str,
+        name: String,
+        ty: ColumnType,
+    ) -> Result<(Column, Option<String>), DbError> {
         // `s`: a stored generated column, whose expression is read where a default is.
         let generated = get::<String>(row, "generated")? == "s";
-        let ty = match column_type(
-            row,
-            &enum_oids,
-            &enum_schemas,
-            &tname,
-            &name,
-            &mut notes,
-            &mut external,
-        ) {
-            Ok(ty) => ty,
-            Err(e) => {
-                unreadable.push(e);
-                continue;
-            }
-        };
         let identity: String = get(row, "identity")?;
         let mut identity = match identity.as_str() {
             "a" => Some(Identity::Always),
@@ -298,8 +419,8 @@ async fn read(conn: &mut PgConnection, opts: &Options) -> Result<Introspected, D
             .is_some_and(|d| d.starts_with("nextval("));
         let not_null: bool = get(row, "not_null")?;
         if nextval && ty.is_integer() && !not_null {
-            notes.push(format!(
-                "nullable column `{tname}.{name}` defaults to the next value of a sequence: read as that default, the sequence as one of its own"
+            self.notes.push(format!(
+                "nullable column `{table}.{name}` defaults to the next value of a sequence: read as that default, the sequence as one of its own"
             ));
         } else if identity.is_none() && ty.is_integer() && nextval {
             identity = Some(Identity::ByDefault);
@@ -309,162 +430,273 @@ async fn read(conn: &mut PgConnection, opts: &Options) -> Result<Introspected, D
             } else {
                 " (it does not own its sequence)"
             };
-            notes.push(format!(
-                "column `{tname}.{name}` is a serial column{owned}: read as `identity = true`"
+            self.notes.push(format!(
+                "column `{table}.{name}` is a serial column{owned}: read as `identity = true`"
             ));
         }
         let default = default.and_then(|d| expr::canonical_default(&d, &ty));
-        info.attnums.insert(get(row, "num")?, name.clone());
-        if let Some(e) = expression {
-            generated_exprs.push((rel, name.clone(), e));
-        }
-        info.table.columns.push(Column {
-            nullable: !get::<bool>(row, "not_null")?,
+        let column = Column {
+            nullable: !not_null,
             default,
             identity,
             comment: get(row, "comment")?,
             ..Column::new(name, ty)
-        });
+        };
+        Ok((column, expression))
     }
 
-    if !unreadable.is_empty() {
-        return Err(all_unreadable(unreadable));
-    }
-    // Generated columns' expressions, made canonical once every column of the table is known.
-    for (rel, name, e) in generated_exprs {
-        let Some(info) = tables.get_mut(&rel) else {
-            continue;
-        };
-        let ctx = context_of(&info.table);
-        if let Some(c) = info.table.columns.iter_mut().find(|c| c.name == name) {
-            c.generated = Some(expr::canonical(&e, &ctx));
+    /// Generated columns' expressions `(table oid, column, expression)`, made canonical once
+    /// every column of the table is known.
+    fn generated_columns(&mut self, generated: Vec<(i64, String, String)>) {
+        for (rel, name, e) in generated {
+            let Some(info) = self.tables.get_mut(&rel) else {
+                continue;
+            };
+            let ctx = context_of(&info.table);
+            if let Some(c) = info.table.columns.iter_mut().find(|c| c.name == name) {
+                c.generated = Some(expr::canonical(&e, &ctx));
+            }
         }
     }
 
-    // 4. Constraints.
-    let rows = sqlx::query(CONSTRAINTS_SQL)
-        .bind(&oids)
-        .fetch_all(&mut *conn)
-        .await
-        .map_err(|e| query_error("constraints", &e))?;
-    let names_of = |info: &TableInfo, nums: &[i32]| -> Option<Vec<String>> {
-        nums.iter().map(|n| info.attnums.get(n).cloned()).collect()
-    };
-    for row in &rows {
-        let rel: i64 = get(row, "rel")?;
-        let Some(info) = tables.get(&rel) else {
-            continue;
+    /// The model type of a column, from its (element) type and modifier.
+    fn column_type(
+        &mut self,
+        row: &PgRow,
+        table: &str,
+        column: &str,
+    ) -> Result<ColumnType, DbError> {
+        let formatted: String = get(row, "formatted")?;
+        let is_array: bool = get(row, "is_array")?;
+        let base_oid: i64 = get(row, "base_oid")?;
+        let base_name: String = get(row, "base_name")?;
+        let base_kind: String = get(row, "base_kind")?;
+        let base_schema: String = get(row, "base_schema")?;
+        let typmod: i32 = get(row, "typmod")?;
+        // A type the language does not model: kept as PostgreSQL spells it (the element type of
+        // an array), and listed in `external_types` unless it is one of PostgreSQL's own it
+        // knows.
+        let other = |external: &mut Vec<String>| {
+            let elem = if is_array {
+                formatted.strip_suffix("[]").unwrap_or(&formatted)
+            } else {
+                formatted.as_str()
+            };
+            let base = elem.split('(').next().unwrap_or(elem).trim_end();
+            if !VERBATIM_TYPES.contains(&base) && !external.iter().any(|e| e == base) {
+                external.push(base.to_string());
+            }
+            ColumnType::Other(elem.to_string())
         };
-        let tname = info.table.name.clone();
+        let base = if base_kind == "e" {
+            match self.enum_oids.get(&base_oid) {
+                Some(name) if self.enum_schemas.get(name) == Some(&base_schema) => {
+                    ColumnType::Enum(name.clone())
+                }
+                _ => {
+                    return Err(unsupported(
+                        table,
+                        column,
+                        &format!("of the enum `{formatted}`, outside the schemas read"),
+                        "read the enum's schema too",
+                    ));
+                }
+            }
+        } else if base_schema != "pg_catalog" {
+            other(&mut self.external)
+        } else {
+            // The type modifier of a length or precision (varchar(n): n + 4).
+            let len = (typmod >= 4).then(|| (typmod - 4) as u32);
+            match base_name.as_str() {
+                "int2" => ColumnType::SmallInt,
+                "int4" => ColumnType::Integer,
+                "int8" => ColumnType::BigInt,
+                "float4" => ColumnType::Real,
+                "float8" => ColumnType::Double,
+                "numeric" => ColumnType::Numeric(len.map(|m| (m >> 16, m & 0xffff))),
+                "bool" => ColumnType::Boolean,
+                "text" => ColumnType::Text,
+                "varchar" => ColumnType::Varchar(len),
+                "bpchar" => match len {
+                    Some(n) => ColumnType::Char(n),
+                    None => other(&mut self.external),
+                },
+                "bytea" => ColumnType::Bytea,
+                "date" => ColumnType::Date,
+                "uuid" => ColumnType::Uuid,
+                "json" => ColumnType::Json,
+                "jsonb" => ColumnType::Jsonb,
+                "inet" => ColumnType::Inet,
+                "time" | "timestamp" | "timestamptz" | "interval" => {
+                    // A precision other than the default 6 has no spelling in the schema
+                    // language.
+                    if typmod >= 0 && !(base_name != "interval" && typmod == 6) {
+                        self.notes.push(format!(
+                            "column `{table}.{column}` is `{formatted}`: read without its precision or fields"
+                        ));
+                    }
+                    match base_name.as_str() {
+                        "time" => ColumnType::Time,
+                        "timestamp" => ColumnType::Timestamp,
+                        "timestamptz" => ColumnType::Timestamptz,
+                        _ => ColumnType::Interval,
+                    }
+                }
+                _ => other(&mut self.external),
+            }
+        };
+        Ok(if is_array {
+            ColumnType::Array(Box::new(base))
+        } else {
+            base
+        })
+    }
+
+    // ---- 4. constraints: primary keys, unique constraints, foreign keys, checks ----
+
+    async fn read_constraints(&mut self, conn: &mut PgConnection) -> Result<(), DbError> {
+        let rows = sqlx::query(CONSTRAINTS_SQL)
+            .bind(&self.oids)
+            .fetch_all(&mut *conn)
+            .await
+            .map_err(|e| query_error("constraints", &e))?;
+        for row in &rows {
+            self.constraint(row)?;
+        }
+        Ok(())
+    }
+
+    fn constraint(&mut self, row: &PgRow) -> Result<(), DbError> {
+        let rel: i64 = get(row, "rel")?;
+        let Some(info) = self.tables.get(&rel) else {
+            return Ok(());
+        };
+        let table = info.table.name.clone();
         let name: String = get(row, "name")?;
         let kind: String = get(row, "kind")?;
         let cols: Vec<i32> = get::<Option<Vec<i32>>>(row, "cols")?.unwrap_or_default();
-        let Some(columns) = names_of(info, &cols) else {
-            notes.push(format!(
-                "constraint `{name}` of `{tname}` uses a column that is not read: left out"
+        let Some(columns) = info.names_of(&cols) else {
+            self.notes.push(format!(
+                "constraint `{name}` of `{table}` uses a column that is not read: left out"
             ));
-            continue;
+            return Ok(());
+        };
+        let c = Constraint {
+            rel,
+            table,
+            name,
+            columns,
         };
         match kind.as_str() {
             "p" => {
-                let info = tables.get_mut(&rel).expect("present");
-                info.table.primary_key = Some(PrimaryKey { name, columns });
-            }
-            "u" => {
-                let info = tables.get_mut(&rel).expect("present");
-                info.table.indexes.push(Index {
-                    name,
-                    columns,
-                    unique: true,
-                    predicate: None,
-                    method: IndexMethod::Btree,
+                self.table_mut(c.rel).primary_key = Some(PrimaryKey {
+                    name: c.name,
+                    columns: c.columns,
                 });
             }
-            "f" => {
-                let ref_rel: i64 = get(row, "ref_rel")?;
-                let ref_nums: Vec<i32> =
-                    get::<Option<Vec<i32>>>(row, "ref_cols")?.unwrap_or_default();
-                let Some(target) = tables.get(&ref_rel) else {
-                    notes.push(format!(
-                        "foreign key `{name}` of `{tname}` references a table not read (outside the schemas read, {}, or left out): left out",
-                        opts.schemas.join(", ")
-                    ));
-                    continue;
-                };
-                let Some(ref_columns) = names_of(target, &ref_nums) else {
-                    continue;
-                };
-                let ref_table = target.table.name.clone();
-                // `ON DELETE SET NULL (col)` (PostgreSQL 15; read where the catalog has it).
-                let set_nums: Vec<i32> =
-                    get::<Option<Vec<i32>>>(row, "delete_set_cols")?.unwrap_or_default();
-                let on_delete_columns = names_of(info, &set_nums).unwrap_or_default();
-                if get::<bool>(row, "deferrable")? {
-                    notes.push(format!(
-                        "foreign key `{name}` of `{tname}` is DEFERRABLE: read as not deferrable"
-                    ));
-                }
-                if get::<String>(row, "match_type")? == "f" {
-                    notes.push(format!(
-                        "foreign key `{name}` of `{tname}` is MATCH FULL: read as MATCH SIMPLE"
-                    ));
-                }
-                let fk = ForeignKey {
-                    name,
-                    columns,
-                    ref_table,
-                    ref_columns,
-                    on_delete: action(&get::<String>(row, "on_delete")?),
-                    on_update: action(&get::<String>(row, "on_update")?),
-                    on_delete_columns,
-                    not_valid: get(row, "not_valid")?,
-                };
-                tables
-                    .get_mut(&rel)
-                    .expect("present")
-                    .table
-                    .foreign_keys
-                    .push(fk);
-            }
-            "c" => {
-                let Some(e) = get::<Option<String>>(row, "expr")? else {
-                    continue;
-                };
-                // A NOT NULL check a migration adds and drops again, left by a failed run.
-                if let [col] = columns.as_slice()
-                    && name == crate::sql::postgres::not_null_check_name(&tname, col)
-                {
-                    continue;
-                }
-                let ctx = context_of(&tables[&rel].table);
-                let expr = expr::canonical(&e, &ctx);
-                tables
-                    .get_mut(&rel)
-                    .expect("present")
-                    .table
-                    .checks
-                    .push(Check {
-                        name,
-                        expr,
-                        not_valid: get(row, "not_valid")?,
-                    });
-            }
-            _ => notes.push(format!(
-                "exclusion constraint `{name}` of `{tname}` cannot be written in the schema language: left out"
+            "u" => self.table_mut(c.rel).indexes.push(Index {
+                name: c.name,
+                columns: c.columns,
+                unique: true,
+                predicate: None,
+                method: IndexMethod::Btree,
+            }),
+            "f" => self.foreign_key(row, c)?,
+            "c" => self.check(row, c)?,
+            _ => self.notes.push(format!(
+                "exclusion constraint `{}` of `{}` cannot be written in the schema language: left out",
+                c.name, c.table
             )),
         }
+        Ok(())
     }
 
-    // 5. Indexes.
-    let rows = sqlx::query(INDEXES_SQL)
-        .bind(&oids)
-        .fetch_all(&mut *conn)
-        .await
-        .map_err(|e| query_error("indexes", &e))?;
-    for row in &rows {
+    fn foreign_key(&mut self, row: &PgRow, c: Constraint) -> Result<(), DbError> {
+        let Constraint {
+            rel,
+            table,
+            name,
+            columns,
+        } = c;
+        let ref_rel: i64 = get(row, "ref_rel")?;
+        let ref_nums: Vec<i32> = get::<Option<Vec<i32>>>(row, "ref_cols")?.unwrap_or_default();
+        let Some(target) = self.tables.get(&ref_rel) else {
+            self.notes.push(format!(
+                "foreign key `{name}` of `{table}` references a table not read (outside the schemas read, {}, or left out): left out",
+                self.opts.schemas.join(", ")
+            ));
+            return Ok(());
+        };
+        let Some(ref_columns) = target.names_of(&ref_nums) else {
+            return Ok(());
+        };
+        let ref_table = target.table.name.clone();
+        // `ON DELETE SET NULL (col)` (PostgreSQL 15; read where the catalog has it).
+        let set_nums: Vec<i32> =
+            get::<Option<Vec<i32>>>(row, "delete_set_cols")?.unwrap_or_default();
+        let on_delete_columns = self.tables[&rel].names_of(&set_nums).unwrap_or_default();
+        if get::<bool>(row, "deferrable")? {
+            self.notes.push(format!(
+                "foreign key `{name}` of `{table}` is DEFERRABLE: read as not deferrable"
+            ));
+        }
+        if get::<String>(row, "match_type")? == "f" {
+            self.notes.push(format!(
+                "foreign key `{name}` of `{table}` is MATCH FULL: read as MATCH SIMPLE"
+            ));
+        }
+        let fk = ForeignKey {
+            name,
+            columns,
+            ref_table,
+            ref_columns,
+            on_delete: action(&get::<String>(row, "on_delete")?),
+            on_update: action(&get::<String>(row, "on_update")?),
+            on_delete_columns,
+            not_valid: get(row, "not_valid")?,
+        };
+        self.table_mut(rel).foreign_keys.push(fk);
+        Ok(())
+    }
+
+    fn check(&mut self, row: &PgRow, c: Constraint) -> Result<(), DbError> {
+        let Some(e) = get::<Option<String>>(row, "expr")? else {
+            return Ok(());
+        };
+        // A NOT NULL check a migration adds and drops again, left by a failed run.
+        if let [col] = c.columns.as_slice()
+            && c.name == crate::dialect::postgres::not_null_check_name(&c.table, col)
+        {
+            return Ok(());
+        }
+        let table = self.table_mut(c.rel);
+        let expr = expr::canonical(&e, &context_of(table));
+        table.checks.push(Check {
+            name: c.name,
+            expr,
+            not_valid: get(row, "not_valid")?,
+        });
+        Ok(())
+    }
+
+    // ---- 5. indexes ----
+
+    async fn read_indexes(&mut self, conn: &mut PgConnection) -> Result<(), DbError> {
+        let rows = sqlx::query(INDEXES_SQL)
+            .bind(&self.oids)
+            .fetch_all(&mut *conn)
+            .await
+            .map_err(|e| query_error("indexes", &e))?;
+        for row in &rows {
+            self.index(row)?;
+        }
+        Ok(())
+    }
+
+    fn index(&mut self, row: &PgRow) -> Result<(), DbError> {
         let rel: i64 = get(row, "rel")?;
-        let Some(info) = tables.get(&rel) else {
-            continue;
+        let Some(info) = self.tables.get(&rel) else {
+            return Ok(());
         };
         let tname = info.table.name.clone();
         let name: String = get(row, "name")?;
@@ -494,61 +726,79 @@ async fn read(conn: &mut PgConnection, opts: &Options) -> Result<Introspected, D
             None
         };
         if let Some(reason) = reason {
-            notes.push(skip(reason));
-            continue;
+            self.notes.push(skip(reason));
+            return Ok(());
         }
         let Some(method) = IndexMethod::parse(&method) else {
-            notes.push(skip(&format!("uses the access method `{method}`")));
-            continue;
+            self.notes
+                .push(skip(&format!("uses the access method `{method}`")));
+            return Ok(());
         };
-        let Some(columns) = names_of(info, &nums) else {
-            continue;
+        let Some(columns) = info.names_of(&nums) else {
+            return Ok(());
         };
         let ctx = context_of(&info.table);
-        let predicate = get::<Option<String>>(row, "predicate")?.map(|p| expr::canonical(&p, &ctx));
-        tables
-            .get_mut(&rel)
-            .expect("present")
-            .table
-            .indexes
-            .push(Index {
-                name,
-                columns,
-                unique: get(row, "is_unique")?,
-                predicate,
-                method,
-            });
+        let predicate =
+            get::<Option<String>>(row, "predicate")?.map(|p| expr::canonical(&p, &ctx));
+        self.table_mut(rel).indexes.push(Index {
+            name,
+            columns,
+            unique: get(row, "is_unique")?,
+            predicate,
+            method,
+        });
+        Ok(())
     }
 
-    // 6. Extensions (whether or not there are tables), and what the language does not represent.
-    let objects = super::objects::read(conn, schemas, &["domain", "sequence"]).await?;
-    notes.extend(objects.notes);
-    let extensions = objects.extensions;
-    // 7, 8. Domains and sequences of their own.
-    let domains = super::objects::read_domains(conn, schemas, |base| {
-        let spelled = super::objects::schema_spelling(base);
-        crate::schema::types::parse_column_type(&spelled, enums.iter().map(|e| e.name.as_str()), &[])
-            .unwrap_or_else(|_| ColumnType::Other(base.to_string()))
-    })
-    .await?;
-    let sequences = super::objects::read_sequences(conn, schemas).await?;
-    // A column of a declared domain names it, as a type of the schema's own.
-    external.retain(|e| !domains.iter().any(|d| d.name == *e));
+    // ---- 7-9. extensions, what the language does not represent, domains, sequences ----
 
-    external.sort();
-    let mut schema = Schema {
-        enums,
-        external_types: external,
-        extensions,
-        domains,
-        sequences,
-        ..Default::default()
-    };
-    let mut infos: Vec<TableInfo> = tables.into_values().collect();
-    infos.sort_by(|a, b| (&a.schema, &a.table.name).cmp(&(&b.schema, &b.table.name)));
-    schema.tables = infos.into_iter().map(|i| i.table).collect();
-    notes.sort();
-    Ok(Introspected { schema, notes })
+    async fn read_extras(&mut self, conn: &mut PgConnection) -> Result<(), DbError> {
+        let schemas = &self.opts.schemas;
+        // The extensions (whether or not there are tables), and one note per kind of object the
+        // language does not represent.
+        let objects = super::extras::read(conn, schemas, REPRESENTED).await?;
+        self.notes.extend(objects.notes);
+        self.extensions = objects.extensions;
+        let enums = &self.enums;
+        self.domains = super::extras::read_domains(conn, schemas, |base| {
+            let spelled = super::extras::schema_spelling(base);
+            crate::schema::types::parse_column_type(&spelled, enums.iter().map(|e| e.name.as_str()), &[])
+                .unwrap_or_else(|_| ColumnType::Other(base.to_string()))
+        })
+        .await?;
+        self.sequences = super::extras::read_sequences(conn, schemas).await?;
+        // A column of a declared domain names it, as a type of the schema's own.
+        let domains = &self.domains;
+        self.external.retain(|e| !domains.iter().any(|d| d.name == *e));
+        Ok(())
+    }
+
+    // ---- the schema read ----
+
+    fn table_mut(&mut self, rel: i64) -> &mut Table {
+        &mut self.tables.get_mut(&rel).expect("a table read").table
+    }
+
+    /// The schema read: tables in (schema, name) order, notes sorted.
+    fn finish(self) -> Introspected {
+        let mut external = self.external;
+        external.sort();
+        let mut schema = Schema {
+            enums: self.enums,
+            external_types: external,
+            extensions: self.extensions,
+            domains: self.domains,
+            sequences: self.sequences,
+            objects: self.objects,
+            ..Default::default()
+        };
+        let mut infos: Vec<TableInfo> = self.tables.into_values().collect();
+        infos.sort_by(|a, b| (&a.schema, &a.table.name).cmp(&(&b.schema, &b.table.name)));
+        schema.tables = infos.into_iter().map(|i| i.table).collect();
+        let mut notes = self.notes;
+        notes.sort();
+        Introspected { schema, notes }
+    }
 }
 
 fn same_name(what: &str, name: &str, a: &str, b: &str) -> DbError {
@@ -597,100 +847,6 @@ fn action(code: &str) -> FkAction {
     }
 }
 
-/// The model type of a column, from its (element) type and modifier.
-fn column_type(
-    row: &PgRow,
-    enum_oids: &HashMap<i64, String>,
-    enum_schemas: &HashMap<String, String>,
-    table: &str,
-    column: &str,
-    notes: &mut Vec<String>,
-    external: &mut Vec<String>,
-) -> Result<ColumnType, DbError> {
-    let formatted: String = get(row, "formatted")?;
-    let is_array: bool = get(row, "is_array")?;
-    let base_oid: i64 = get(row, "base_oid")?;
-    let base_name: String = get(row, "base_name")?;
-    let base_kind: String = get(row, "base_kind")?;
-    let base_schema: String = get(row, "base_schema")?;
-    let typmod: i32 = get(row, "typmod")?;
-    // A type the language does not model: kept as PostgreSQL spells it (the element type of an
-    // array), and listed in `external_types` unless it is one of PostgreSQL's own it knows.
-    let other = |external: &mut Vec<String>| {
-        let elem = if is_array {
-            formatted.strip_suffix("[]").unwrap_or(&formatted)
-        } else {
-            formatted.as_str()
-        };
-        let base = elem.split('(').next().unwrap_or(elem).trim_end();
-        if !VERBATIM_TYPES.contains(&base) && !external.iter().any(|e| e == base) {
-            external.push(base.to_string());
-        }
-        ColumnType::Other(elem.to_string())
-    };
-    let base = if base_kind == "e" {
-        match enum_oids.get(&base_oid) {
-            Some(name) if enum_schemas.get(name) == Some(&base_schema) => {
-                ColumnType::Enum(name.clone())
-            }
-            _ => {
-                return Err(unsupported(
-                    table,
-                    column,
-                    &format!("of the enum `{formatted}`, outside the schemas read"),
-                    "read the enum's schema too",
-                ));
-            }
-        }
-    } else if base_schema != "pg_catalog" {
-        other(external)
-    } else {
-        // The type modifier of a length or precision (varchar(n): n + 4).
-        let len = (typmod >= 4).then(|| (typmod - 4) as u32);
-        match base_name.as_str() {
-            "int2" => ColumnType::SmallInt,
-            "int4" => ColumnType::Integer,
-            "int8" => ColumnType::BigInt,
-            "float4" => ColumnType::Real,
-            "float8" => ColumnType::Double,
-            "numeric" => ColumnType::Numeric(len.map(|m| (m >> 16, m & 0xffff))),
-            "bool" => ColumnType::Boolean,
-            "text" => ColumnType::Text,
-            "varchar" => ColumnType::Varchar(len),
-            "bpchar" => match len {
-                Some(n) => ColumnType::Char(n),
-                None => other(external),
-            },
-            "bytea" => ColumnType::Bytea,
-            "date" => ColumnType::Date,
-            "uuid" => ColumnType::Uuid,
-            "json" => ColumnType::Json,
-            "jsonb" => ColumnType::Jsonb,
-            "inet" => ColumnType::Inet,
-            "time" | "timestamp" | "timestamptz" | "interval" => {
-                // A precision other than the default 6 has no spelling in the schema language.
-                if typmod >= 0 && !(base_name != "interval" && typmod == 6) {
-                    notes.push(format!(
-                        "column `{table}.{column}` is `{formatted}`: read without its precision or fields"
-                    ));
-                }
-                match base_name.as_str() {
-                    "time" => ColumnType::Time,
-                    "timestamp" => ColumnType::Timestamp,
-                    "timestamptz" => ColumnType::Timestamptz,
-                    _ => ColumnType::Interval,
-                }
-            }
-            _ => other(external),
-        }
-    };
-    Ok(if is_array {
-        ColumnType::Array(Box::new(base))
-    } else {
-        base
-    })
-}
-
 /// Spells the string literals of non-text values the way the server stores them: the defaults of
 /// columns whose type is not text (an interval, a timestamp, `bytea`, JSON, ...) and the literals
 /// that checks and partial-index predicates compare with such columns (`'0 seconds'` is
@@ -701,6 +857,7 @@ fn column_type(
 /// Then the checks are spelled by the server itself ([`server_checks`]), so that a check written
 /// `price < 1e6` or `date_part('year', born) > 1900` compares equal to what PostgreSQL stores.
 pub(crate) async fn canonical_literals(conn: &mut PgConnection, schema: &mut Schema) {
+    super::introspect_objects::spell(conn, schema).await;
     let spelled = server_checks(conn, schema).await;
     literals(conn, schema, &spelled).await;
 }
@@ -817,7 +974,7 @@ async fn literals(conn: &mut PgConnection, schema: &mut Schema, spelled_checks: 
     // (a cast to text would add an `inet`'s netmask).
     let casts: Vec<String> = asked
         .iter()
-        .map(|(v, ty)| format!("format('%s', {}::{ty})", crate::sql::postgres::literal(v)))
+        .map(|(v, ty)| format!("format('%s', {}::{ty})", crate::dialect::postgres::literal(v)))
         .collect();
     let sql = format!("SELECT ARRAY[{}]::text[]", casts.join(", "));
     let Ok(row) = sqlx::query(&sql).fetch_one(&mut *conn).await else {

@@ -21,6 +21,7 @@ mod indexes;
 mod keys;
 mod locks;
 mod lex;
+mod objects;
 mod quote;
 mod render;
 mod split;
@@ -48,7 +49,9 @@ mod scratch;
 #[cfg(feature = "postgres")]
 pub mod introspect;
 #[cfg(feature = "postgres")]
-mod objects;
+mod extras;
+#[cfg(feature = "postgres")]
+mod introspect_objects;
 
 use crate::diff::phased::{Phased, PhasedSql};
 use crate::diff::{Change, Diff};
@@ -65,6 +68,17 @@ use super::{Capability, Dialect, DialectOps, EnumStorage, Execution, SqlxEnum};
 pub struct Postgres;
 
 impl DialectOps for Postgres {
+    fn family_statement(&self, sql: &str) -> String {
+        crate::family::guard(
+            sql,
+            Dialect::Postgres,
+            crate::family::Guards {
+                columns: true,
+                in_transaction: true,
+            },
+        )
+    }
+
     fn dialect(&self) -> Dialect {
         Dialect::Postgres
     }
@@ -90,7 +104,9 @@ impl DialectOps for Postgres {
             Capability::PostgresSql
             | Capability::Schemas
             | Capability::NoTransactionFiles
-            | Capability::CopyStdio => true,
+            | Capability::CopyStdio
+            | Capability::Routines
+            | Capability::StorageOptions => true,
             Capability::LimitedAlterTable | Capability::RestrictedDropColumn => false,
         }
     }

@@ -2,7 +2,7 @@
 //! for its kind (in `enums.rs`, `tables.rs`, `columns.rs`, `keys.rs`, `indexes.rs`), each writing
 //! through a [`Cx`].
 
-use super::{columns, domains, enums, indexes, keys, tables};
+use super::{columns, domains, enums, indexes, keys, objects, tables};
 use crate::diff::{Change, Diff};
 use crate::schema::{Column, ColumnType, Schema, Table};
 use crate::sql::{Batch, Rendered, Statement, ident};
@@ -291,6 +291,14 @@ fn change_sql(change: &Change, from: &Schema, to: &Schema, out: &mut Vec<Stateme
             existing_table,
         } => indexes::create(cx, table, index, *existing_table),
         Change::DropIndex { table, index } => indexes::drop(cx, table, index),
+        Change::CreateView(v) => objects::create_view(cx, v),
+        Change::DropView(v) => objects::drop_view(cx, v),
+        Change::SetViewComment { view } => objects::set_view_comment(cx, view),
+        Change::CreateFunction(f) => objects::create_function(cx, f),
+        Change::ReplaceFunction { from, to } => objects::replace_function(cx, from, to),
+        Change::DropFunction(f) => objects::drop_function(cx, f),
+        Change::CreateTrigger(t) => objects::create_trigger(cx, t),
+        Change::DropTrigger(t) => objects::drop_trigger(cx, t),
     }
 }
 

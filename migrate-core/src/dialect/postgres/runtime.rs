@@ -11,7 +11,8 @@ use crate::runner::BoxFuture;
 use crate::introspect::{context_of, expr};
 use crate::runner::history::table_ident;
 use crate::schema::Schema;
-use crate::sql::{ident, postgres};
+use crate::dialect::postgres;
+use crate::sql::ident;
 
 impl Runtime for Postgres {
     fn database_shown(&self, url: &str) -> Result<String, DbError> {
@@ -216,8 +217,38 @@ impl Runtime for Postgres {
         "clock_timestamp()"
     }
 
+    fn insert_if_absent_sql(&self, table: &str, columns: &str, values: &str, key: &str) -> String {
+        format!("INSERT INTO {table} ({columns}) VALUES ({values}) ON CONFLICT ({key}) DO NOTHING")
+    }
+
+    fn row_at_sql(&self, query: &str, skip: Option<u64>) -> String {
+        match skip {
+            Some(n) => format!("{query} LIMIT 1 OFFSET {n}"),
+            None => format!("{query} LIMIT 1"),
+        }
+    }
+
     fn key_literal_sql(&self, column: &str) -> String {
         format!("quote_literal({column}::text)")
+    }
+
+    fn family_members_sql(&self, schema: Option<&str>, like: &str) -> String {
+        format!(
+            "SELECT c.relname FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace \
+             WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition AND n.nspname = {} AND c.relname LIKE {} ESCAPE E'\\\\'",
+            schema.map_or_else(|| "current_schema()".to_string(), postgres::literal),
+            postgres::literal(like),
+        )
+    }
+
+    fn family_columns_sql(&self, schema: Option<&str>, like: &str) -> String {
+        format!(
+            "SELECT c.relname, a.attname FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace \
+             JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped \
+             WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition AND n.nspname = {} AND c.relname LIKE {} ESCAPE E'\\\\'",
+            schema.map_or_else(|| "current_schema()".to_string(), postgres::literal),
+            postgres::literal(like),
+        )
     }
 
     fn table_columns_sql(&self, schema: Option<&str>, table: &str) -> String {
@@ -363,66 +394,37 @@ fn sqlstate_class(code: &str) -> &'static str {
 }
 
 
+/// A PostgreSQL URL, parsed.
+pub(super) fn parse_url(url: &str) -> Result<url::Url, DbError> {
+    url::Url::parse(url).map_err(|e| {
+        DbError::new(format!("the URL {} cannot be read: {e}", redact_url(url)))
+            .with_help("write it as postgres://user@host:5432/app_dev")
+    })
+}
+
 /// The database name of a PostgreSQL URL (percent-decoded) and the URL of the same server's
 /// `postgres` maintenance database, with the same credentials.
 fn database_parts(url: &str) -> Result<(String, String), DbError> {
-    let scheme_end = url.find("://").map(|i| i + 3).unwrap_or(0);
-    let rest = &url[scheme_end..];
-    let (before_query, query) = rest
-        .split_once('?')
-        .map_or((rest, None), |(a, q)| (a, Some(q)));
-    let (authority, path) = before_query
-        .split_once('/')
-        .map_or((before_query, ""), |(a, p)| (a, p));
-    let name = percent_decode(path);
+    let mut parsed = parse_url(url)?;
+    let name = percent_encoding::percent_decode_str(parsed.path().trim_start_matches('/'))
+        .decode_utf8_lossy()
+        .into_owned();
     if name.is_empty() {
         return Err(
             DbError::new(format!("the URL {} names no database", redact_url(url)))
                 .with_help("write the database's name in the URL: postgres://user@host:5432/app_dev"),
         );
     }
-    let mut maintenance = format!("{}{authority}/postgres", &url[..scheme_end]);
-    if let Some(q) = query {
-        maintenance.push('?');
-        maintenance.push_str(q);
-    }
-    Ok((name, maintenance))
+    parsed.set_path("/postgres");
+    Ok((name, parsed.into()))
 }
 
 /// The URL with its database replaced by `name` (the query kept).
 #[cfg(feature = "postgres")]
-pub(super) fn with_database(url: &str, name: &str) -> String {
-    let scheme_end = url.find("://").map(|i| i + 3).unwrap_or(0);
-    let rest = &url[scheme_end..];
-    let (before_query, query) = rest
-        .split_once('?')
-        .map_or((rest, None), |(a, q)| (a, Some(q)));
-    let authority = before_query.split_once('/').map_or(before_query, |(a, _)| a);
-    let mut out = format!("{}{authority}/{name}", &url[..scheme_end]);
-    if let Some(q) = query {
-        out.push('?');
-        out.push_str(q);
-    }
-    out
-}
-
-fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%'
-            && let Some(hex) = s.get(i + 1..i + 3)
-            && let Ok(b) = u8::from_str_radix(hex, 16)
-        {
-            out.push(b);
-            i += 3;
-            continue;
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
+pub(super) fn with_database(url: &str, name: &str) -> Result<String, DbError> {
+    let mut parsed = parse_url(url)?;
+    parsed.set_path(&format!("/{name}"));
+    Ok(parsed.into())
 }
 
 /// SQLSTATE `duplicate_database`: `CREATE DATABASE` of a database that exists.
@@ -472,6 +474,21 @@ mod database_tests {
         );
         assert!(database_parts("postgres://h:5432").is_err());
         assert!(database_parts("postgres://h:5432/").is_err());
+        // A Unix socket directory in the query, an IPv6 host.
+        assert_eq!(
+            database_parts("postgres:///app?host=/var/run/postgresql").unwrap(),
+            (
+                "app".to_string(),
+                "postgres:///postgres?host=/var/run/postgresql".to_string()
+            )
+        );
+        assert_eq!(
+            database_parts("postgresql://u@[::1]:5433/a_b").unwrap().1,
+            "postgresql://u@[::1]:5433/postgres"
+        );
+        let bad = database_parts("postgres://u:secret@h:port/db").unwrap_err();
+        assert!(bad.message.contains("cannot be read"), "{}", bad.message);
+        assert!(!bad.message.contains("secret"), "{}", bad.message);
     }
 }
 

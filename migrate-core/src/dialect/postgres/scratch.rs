@@ -18,7 +18,7 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use super::Postgres;
-use super::runtime::with_database;
+use super::runtime::{parse_url, with_database};
 use crate::db::{Connection, DbError};
 use crate::dialect::runtime::{Runtime, Scratch, ScratchFrom};
 use crate::redact::redact_url;
@@ -91,19 +91,16 @@ fn no_server(why: &str) -> DbError {
 }
 
 /// The URL without its `mode=empty` query pair, when it has one: the named database is the
-/// scratch database itself, emptied before and after.
+/// scratch database itself, emptied before and after. The other pairs are kept as written.
 fn reused(dev: &str) -> Option<String> {
-    let (base, query) = dev.split_once('?')?;
-    let pairs: Vec<&str> = query.split('&').collect();
-    if !pairs.contains(&"mode=empty") {
+    let mut url = parse_url(dev).ok()?;
+    let pairs: Vec<String> = url.query()?.split('&').map(str::to_string).collect();
+    if !pairs.iter().any(|p| p == "mode=empty") {
         return None;
     }
-    let rest: Vec<&str> = pairs.into_iter().filter(|p| *p != "mode=empty").collect();
-    Some(if rest.is_empty() {
-        base.to_string()
-    } else {
-        format!("{base}?{}", rest.join("&"))
-    })
+    let rest: Vec<String> = pairs.into_iter().filter(|p| p != "mode=empty").collect();
+    url.set_query((!rest.is_empty()).then(|| rest.join("&")).as_deref());
+    Some(url.into())
 }
 
 /// Drops every schema but the system's (with all they hold) and makes `public` again.
@@ -149,7 +146,6 @@ async fn on_dev_server(dev: &str) -> Result<Scratch, DbError> {
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| d.subsec_nanos());
     let name = format!("migrate_replay_{}_{nonce}", std::process::id());
-    let url = with_database(dev, &name);
     let shown = redact_url(dev);
     let help = |e: DbError| {
         DbError::new(format!(
@@ -161,6 +157,7 @@ async fn on_dev_server(dev: &str) -> Result<Scratch, DbError> {
              migrate creates a database of its own there and drops it afterwards",
         )
     };
+    let url = with_database(dev, &name).map_err(&help)?;
     Postgres.create_database(&url).await.map_err(help)?;
     let conn = match Connection::connect(&url).await {
         Ok(c) => c,
@@ -419,10 +416,11 @@ mod tests {
     #[test]
     fn the_scratch_database_replaces_the_urls_database() {
         assert_eq!(
-            with_database("postgres://u:p@h:5432/app?sslmode=disable", "x"),
+            with_database("postgres://u:p@h:5432/app?sslmode=disable", "x").unwrap(),
             "postgres://u:p@h:5432/x?sslmode=disable"
         );
-        assert_eq!(with_database("postgres://h", "x"), "postgres://h/x");
+        assert_eq!(with_database("postgres://h", "x").unwrap(), "postgres://h/x");
+        assert!(with_database("postgres://h:port/d", "x").is_err());
     }
 
     #[test]

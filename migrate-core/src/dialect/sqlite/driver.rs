@@ -447,8 +447,8 @@ impl Driver for SqliteDriver<'_> {
         Box::pin(async move { run(c, &sql).await.map(drop) })
     }
 
-    fn sqlite(&mut self) -> Option<&mut SqliteConnection> {
-        Some(self.conn.get())
+    fn sqlx_connection(&mut self) -> &mut dyn std::any::Any {
+        self.conn.get()
     }
 
     fn gives_way(&self, e: &sqlx::Error) -> Option<&'static str> {
@@ -500,6 +500,6 @@ impl crate::batch::DataBatch<'_> {
     /// parameters (`sqlx::query(…).bind(…).execute(batch.sqlite()?)`); `None` on another
     /// database.
     pub fn sqlite(&mut self) -> Option<&mut SqliteConnection> {
-        self.db.sqlite()
+        self.db.sqlx_connection().downcast_mut::<SqliteConnection>()
     }
 }

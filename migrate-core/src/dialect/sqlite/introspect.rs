@@ -3,7 +3,7 @@
 //! of tables, plus each table's `CREATE TABLE` text for what only it holds: the names of the
 //! primary key and of the foreign keys, and the checks.
 //!
-//! Column types are the declared ones ([`crate::sql::sqlite::parse_declared`] undoes the ` text`
+//! Column types are the declared ones ([`crate::dialect::sqlite::parse_declared`] undoes the ` text`
 //! suffix a migration adds for TEXT affinity). An enum is a column whose declared type is not a
 //! built-in one and that has a `CHECK ("col" IN (...labels...))`; its labels come from that check.
 //! An `integer` single-column primary key is the table's rowid: an identity. SQLite keeps no
@@ -25,10 +25,10 @@ use crate::schema::{
     Check, Column, ColumnType, Enum, FkAction, ForeignKey, Identity, Index, IndexMethod,
     PrimaryKey, Schema, Table,
 };
-use crate::sql::sqlite::parse_declared;
+use crate::dialect::sqlite::parse_declared;
 
 /// How many queries `introspect` runs, whatever the number of tables.
-pub const QUERIES: usize = 5;
+pub const QUERIES: usize = 6;
 
 const TABLES_SQL: &str = "SELECT name, sql FROM sqlite_master \
      WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND name <> ?1 \
@@ -51,6 +51,9 @@ const INDEXES_SQL: &str = "SELECT m.name AS tbl, i.name, i.\"unique\", i.origin,
      FROM sqlite_master m JOIN pragma_index_list(m.name) i \
      WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND m.name <> ?1 \
      ORDER BY m.name, i.name";
+
+const OBJECTS_SQL: &str = "SELECT type, name, tbl_name, sql FROM sqlite_master \
+     WHERE type IN ('view', 'trigger') AND sql IS NOT NULL ORDER BY type DESC, name";
 
 const INDEX_COLUMNS_SQL: &str = "SELECT m.name AS idx, x.seqno, x.cid, x.name, x.\"desc\", \
      x.coll, x.\"key\" \
@@ -107,10 +110,35 @@ struct RawColumn {
     pk: i64,
 }
 
+/// Every table's `CREATE TABLE` text, read for what only it holds.
+struct Definitions {
+    /// The tables' names, in name order.
+    names: Vec<String>,
+    /// A table's name → what its text says.
+    parsed: HashMap<String, Parsed>,
+    /// A table's name in lower case → as it is named: SQLite names are case-insensitive, and
+    /// references may spell them differently.
+    canonical: HashMap<String, String>,
+}
+
+/// What the database says so far: filled query by query ([`read`]), then made the schema read
+/// ([`Reading::finish`]).
+struct Reading<'d> {
+    defs: &'d Definitions,
+    /// What was read otherwise than the database holds it, or left out.
+    notes: Vec<String>,
+    enums: Vec<Enum>,
+    tables: Vec<Table>,
+    /// A table's name → its position in `tables`.
+    table_index: HashMap<String, usize>,
+    /// A table's name → the foreign keys of its text already matched to a foreign key read.
+    fk_names_taken: HashMap<String, HashSet<usize>>,
+    /// Views and triggers.
+    objects: crate::schema::Objects,
+}
+
 async fn read(conn: &mut SqliteConnection, opts: &Options) -> Result<Introspected, DbError> {
     let history = opts.history_table.as_str();
-    let mut notes = Vec::new();
-
     let table_rows = fetch(conn, TABLES_SQL, "tables", history).await?;
     let column_rows = fetch(conn, COLUMNS_SQL, "columns", history).await?;
     let fk_rows = fetch(conn, FKS_SQL, "foreign keys", history).await?;
@@ -119,10 +147,27 @@ async fn read(conn: &mut SqliteConnection, opts: &Options) -> Result<Introspecte
         .fetch_all(&mut *conn)
         .await
         .map_err(|e| query_error("index columns", &e))?;
+    let object_rows = sqlx::query(OBJECTS_SQL)
+        .fetch_all(&mut *conn)
+        .await
+        .map_err(|e| query_error("views and triggers", &e))?;
 
+    let defs = definitions(&table_rows)?;
+    let raw = raw_columns(&column_rows)?;
+    let mut reading = Reading::new(&defs);
+    reading.read_enums(&raw);
+    reading.read_tables(raw);
+    reading.read_foreign_keys(&fk_rows)?;
+    reading.read_indexes(&index_rows, &index_column_rows)?;
+    reading.read_objects(&object_rows)?;
+    Ok(reading.finish())
+}
+
+/// The tables' `CREATE TABLE` texts, read.
+fn definitions(rows: &[SqliteRow]) -> Result<Definitions, DbError> {
     let mut names: Vec<String> = Vec::new();
     let mut parsed: HashMap<String, Parsed> = HashMap::new();
-    for row in &table_rows {
+    for row in rows {
         let name: String = get(row, "name")?;
         let sql: Option<String> = get(row, "sql")?;
         let p = sql
@@ -136,14 +181,21 @@ async fn read(conn: &mut SqliteConnection, opts: &Options) -> Result<Introspecte
         parsed.insert(name.clone(), p);
         names.push(name);
     }
-    // SQLite names are case-insensitive: references may spell them differently.
-    let canonical_table: HashMap<String, String> = names
+    let canonical = names
         .iter()
         .map(|n| (n.to_lowercase(), n.clone()))
         .collect();
+    Ok(Definitions {
+        names,
+        parsed,
+        canonical,
+    })
+}
 
+/// Each table's columns as `pragma_table_xinfo` gives them.
+fn raw_columns(rows: &[SqliteRow]) -> Result<HashMap<String, Vec<RawColumn>>, DbError> {
     let mut raw: HashMap<String, Vec<RawColumn>> = HashMap::new();
-    for row in &column_rows {
+    for row in rows {
         let table: String = get(row, "tbl")?;
         let name: String = get(row, "name")?;
         let hidden: i64 = get(row, "hidden")?;
@@ -161,84 +213,100 @@ async fn read(conn: &mut SqliteConnection, opts: &Options) -> Result<Introspecte
             pk: get(row, "pk")?,
         });
     }
+    Ok(raw)
+}
 
-    // Enums: a non-built-in declared type whose column has `CHECK (col IN (...))`.
-    let mut enums: Vec<Enum> = Vec::new();
-    for name in &names {
-        let p = &parsed[name];
-        for c in raw.get(name).map(Vec::as_slice).unwrap_or_default() {
-            let ty = parse_declared(&c.declared);
-            if ty.ends_with("[]") || parse_type(&ty.to_ascii_lowercase(), []).is_ok() {
-                continue;
-            }
-            let Some(labels) = p.checks.iter().find_map(|ck| {
-                ck.column
-                    .as_deref()
-                    .filter(|col| col.eq_ignore_ascii_case(&c.name))
-                    .and_then(|_| crate::introspect::expr::in_labels(&ck.text, &c.name))
-            }) else {
-                continue;
-            };
-            match enums.iter().find(|e| e.name == ty) {
-                Some(e) if e.values != labels => notes.push(format!(
-                    "column `{name}.{}` allows other labels of `{ty}` than an earlier column: the earlier ones are read",
-                    c.name
-                )),
-                Some(_) => {}
-                None => enums.push(Enum {
-                    name: ty,
-                    values: labels,
-                    comment: None,
-                    drop_values: Vec::new(),
-                }),
+impl<'d> Reading<'d> {
+    fn new(defs: &'d Definitions) -> Reading<'d> {
+        Reading {
+            defs,
+            notes: Vec::new(),
+            enums: Vec::new(),
+            tables: Vec::new(),
+            table_index: HashMap::new(),
+            fk_names_taken: HashMap::new(),
+            objects: crate::schema::Objects::default(),
+        }
+    }
+
+    // ---- enums ----
+
+    /// Enums: a non-built-in declared type whose column has `CHECK (col IN (...))`.
+    fn read_enums(&mut self, raw: &HashMap<String, Vec<RawColumn>>) {
+        let defs = self.defs;
+        for name in &defs.names {
+            let p = &defs.parsed[name];
+            for c in raw.get(name).map(Vec::as_slice).unwrap_or_default() {
+                self.enum_of(name, p, c);
             }
         }
     }
-    let enum_names: HashSet<String> = enums.iter().map(|e| e.name.clone()).collect();
 
-    let mut tables: Vec<Table> = Vec::new();
-    for name in &names {
-        let p = &parsed[name];
-        let cols = raw.remove(name).unwrap_or_default();
+    /// The enum column `c` of table `name` is of, if it is one.
+    fn enum_of(&mut self, name: &str, p: &Parsed, c: &RawColumn) {
+        let ty = parse_declared(&c.declared);
+        if ty.ends_with("[]") || parse_type(&ty.to_ascii_lowercase(), []).is_ok() {
+            return;
+        }
+        let Some(labels) = p.checks.iter().find_map(|ck| {
+            ck.column
+                .as_deref()
+                .filter(|col| col.eq_ignore_ascii_case(&c.name))
+                .and_then(|_| crate::introspect::expr::in_labels(&ck.text, &c.name))
+        }) else {
+            return;
+        };
+        match self.enums.iter().find(|e| e.name == ty) {
+            Some(e) if e.values != labels => self.notes.push(format!(
+                "column `{name}.{}` allows other labels of `{ty}` than an earlier column: the earlier ones are read",
+                c.name
+            )),
+            Some(_) => {}
+            None => self.enums.push(Enum {
+                name: ty,
+                values: labels,
+                comment: None,
+                drop_values: Vec::new(),
+            }),
+        }
+    }
+
+    // ---- tables: columns, primary key, checks ----
+
+    fn read_tables(&mut self, mut raw: HashMap<String, Vec<RawColumn>>) {
+        let enum_names: HashSet<String> = self.enums.iter().map(|e| e.name.clone()).collect();
+        let defs = self.defs;
+        for name in &defs.names {
+            let cols = raw.remove(name).unwrap_or_default();
+            let table = self.table(name, &defs.parsed[name], &cols, &enum_names);
+            self.tables.push(table);
+        }
+        self.table_index = self
+            .tables
+            .iter()
+            .enumerate()
+            .map(|(i, t)| (t.name.clone(), i))
+            .collect();
+    }
+
+    fn table(
+        &mut self,
+        name: &str,
+        p: &Parsed,
+        cols: &[RawColumn],
+        enum_names: &HashSet<String>,
+    ) -> Table {
         let mut pk_cols: Vec<(i64, String)> = cols
             .iter()
             .filter(|c| c.pk > 0)
             .map(|c| (c.pk, c.name.clone()))
             .collect();
         pk_cols.sort();
-        let rowid = match (pk_cols.as_slice(), p.without_rowid) {
-            ([(_, col)], false) => cols
-                .iter()
-                .find(|c| &c.name == col)
-                .filter(|c| c.declared.eq_ignore_ascii_case("integer"))
-                .map(|c| c.name.clone()),
-            _ => None,
-        };
-        let mut columns = Vec::new();
-        for c in &cols {
-            let ty = column_type(&c.declared, &enum_names, name, &c.name, &mut notes);
-            let is_pk = c.pk > 0;
-            let is_rowid = rowid.as_deref() == Some(c.name.as_str());
-            let default = c.default.as_deref().and_then(|d| sqlite_default(d, &ty));
-            if is_pk && !c.not_null && !is_rowid {
-                notes.push(format!(
-                    "primary key column `{name}.{}` is not declared NOT NULL: read as NOT NULL",
-                    c.name
-                ));
-            }
-            let identity = (is_rowid && default.is_none()).then_some(Identity::ByDefault);
-            let ty = if identity.is_some() {
-                ColumnType::Integer
-            } else {
-                ty
-            };
-            columns.push(Column {
-                nullable: !(c.not_null || is_pk),
-                default,
-                identity,
-                ..Column::new(c.name.clone(), ty)
-            });
-        }
+        let rowid = rowid(cols, &pk_cols, p.without_rowid);
+        let columns = cols
+            .iter()
+            .map(|c| self.column(name, c, rowid, enum_names))
+            .collect::<Vec<_>>();
         let primary_key = (!pk_cols.is_empty()).then(|| PrimaryKey {
             name: p
                 .pk_name
@@ -246,106 +314,153 @@ async fn read(conn: &mut SqliteConnection, opts: &Options) -> Result<Introspecte
                 .unwrap_or_else(|| names::primary_key(name)),
             columns: pk_cols.into_iter().map(|(_, c)| c).collect(),
         });
-
-        // Checks: every one but the enum checks.
-        let mut checks = Vec::new();
-        let mut unnamed = 0;
-        for ck in &p.checks {
-            if let Some(col) = &ck.column
-                && let Some(c) = columns.iter().find(|c| c.name.eq_ignore_ascii_case(col))
-                && matches!(c.ty, ColumnType::Enum(_))
-                && crate::introspect::expr::in_labels(&ck.text, &c.name).is_some()
-            {
-                continue;
-            }
-            let check_name = match (&ck.name, &ck.column) {
-                (Some(n), _) => n.clone(),
-                (None, Some(col)) => format!("{name}_{col}_check"),
-                (None, None) => {
-                    unnamed += 1;
-                    if unnamed == 1 {
-                        format!("{name}_check")
-                    } else {
-                        format!("{name}_check{}", unnamed - 1)
-                    }
-                }
-            };
-            checks.push(Check {
-                name: check_name,
-                expr: ck.text.trim().to_string(),
-                not_valid: false,
-            });
-        }
-
-        tables.push(Table {
+        let checks = checks(name, p, &columns);
+        Table {
             columns,
             primary_key,
             checks,
-            ..Table::new(name.clone())
-        });
-    }
-    let table_index: HashMap<String, usize> = tables
-        .iter()
-        .enumerate()
-        .map(|(i, t)| (t.name.clone(), i))
-        .collect();
-
-    // Foreign keys, grouped by id; names from the CREATE TABLE text.
-    let mut groups: Vec<(String, i64, Vec<&SqliteRow>)> = Vec::new();
-    for row in &fk_rows {
-        let table: String = get(row, "tbl")?;
-        let id: i64 = get(row, "id")?;
-        match groups.last_mut() {
-            Some((t, i, rows)) if *t == table && *i == id => rows.push(row),
-            _ => groups.push((table, id, vec![row])),
+            ..Table::new(name.to_string())
         }
     }
-    let mut used_fk_names: HashMap<String, HashSet<usize>> = HashMap::new();
-    for (table, _, rows) in groups {
-        let Some(&ti) = table_index.get(&table) else {
-            continue;
+
+    /// Column `c` of table `name`; `rowid`: the table's rowid column, if it has one.
+    fn column(
+        &mut self,
+        name: &str,
+        c: &RawColumn,
+        rowid: Option<&str>,
+        enum_names: &HashSet<String>,
+    ) -> Column {
+        let ty = self.column_type(&c.declared, enum_names, name, &c.name);
+        let is_pk = c.pk > 0;
+        let is_rowid = rowid == Some(c.name.as_str());
+        let default = c.default.as_deref().and_then(|d| sqlite_default(d, &ty));
+        if is_pk && !c.not_null && !is_rowid {
+            self.notes.push(format!(
+                "primary key column `{name}.{}` is not declared NOT NULL: read as NOT NULL",
+                c.name
+            ));
+        }
+        let identity = (is_rowid && default.is_none()).then_some(Identity::ByDefault);
+        let ty = if identity.is_some() {
+            ColumnType::Integer
+        } else {
+            ty
+        };
+        Column {
+            nullable: !(c.not_null || is_pk),
+            default,
+            identity,
+            ..Column::new(c.name.clone(), ty)
+        }
+    }
+
+    /// The model type of a declared SQLite type.
+    fn column_type(
+        &mut self,
+        declared: &str,
+        enums: &HashSet<String>,
+        table: &str,
+        column: &str,
+    ) -> ColumnType {
+        let d = parse_declared(declared);
+        let enum_names = || enums.iter().map(String::as_str);
+        if let Ok(ty) = parse_type(&d, enum_names()) {
+            return ty;
+        }
+        let lower = d.to_ascii_lowercase();
+        if let Ok(ty) = parse_type(&lower, enum_names()) {
+            return ty;
+        }
+        if let Some((_, to)) = ALIASES.iter().find(|(from, _)| *from == lower) {
+            return parse_type(to, []).unwrap_or(ColumnType::Text);
+        }
+        if let Some(params) = lower.strip_prefix("decimal")
+            && let Ok(ty) = parse_type(&format!("numeric{params}"), [])
+        {
+            return ty;
+        }
+        if d.ends_with("[]") {
+            // An array of an enum no column uses directly: its labels are nowhere in the
+            // database.
+            return ColumnType::Array(Box::new(ColumnType::Text));
+        }
+        let ty = match crate::dialect::sqlite::affinity(&d) {
+            "INTEGER" => ColumnType::BigInt,
+            "TEXT" => ColumnType::Text,
+            "BLOB" => ColumnType::Bytea,
+            "REAL" => ColumnType::Double,
+            _ => ColumnType::Numeric(None),
+        };
+        self.notes.push(format!(
+            "column `{table}.{column}` is declared `{declared}`: read as `{ty}`"
+        ));
+        ty
+    }
+
+    // ---- foreign keys ----
+
+    /// Foreign keys, grouped by id; names from the CREATE TABLE text.
+    fn read_foreign_keys(&mut self, rows: &[SqliteRow]) -> Result<(), DbError> {
+        let mut groups: Vec<(String, i64, Vec<&SqliteRow>)> = Vec::new();
+        for row in rows {
+            let table: String = get(row, "tbl")?;
+            let id: i64 = get(row, "id")?;
+            match groups.last_mut() {
+                Some((t, i, rows)) if *t == table && *i == id => rows.push(row),
+                _ => groups.push((table, id, vec![row])),
+            }
+        }
+        for (table, _, rows) in groups {
+            self.foreign_key(&table, &rows)?;
+        }
+        Ok(())
+    }
+
+    /// The foreign key of `table` whose columns are `rows` (one per column, in order).
+    fn foreign_key(&mut self, table: &str, rows: &[&SqliteRow]) -> Result<(), DbError> {
+        let Some(&ti) = self.table_index.get(table) else {
+            return Ok(());
         };
         let first = rows[0];
         let ref_written: String = get(first, "ref_table")?;
-        let Some(ref_table) = canonical_table.get(&ref_written.to_lowercase()).cloned() else {
-            notes.push(format!(
+        let Some(ref_table) = self.defs.canonical.get(&ref_written.to_lowercase()).cloned() else {
+            self.notes.push(format!(
                 "a foreign key of `{table}` references `{ref_written}`, which does not exist: left out"
             ));
-            continue;
+            return Ok(());
         };
+        let ref_ti = self.table_index[&ref_table];
         let mut columns = Vec::new();
         let mut ref_columns = Vec::new();
-        for r in &rows {
+        for r in rows {
             columns.push(get::<String>(r, "from")?);
             if let Some(to) = get::<Option<String>>(r, "to")? {
                 ref_columns.push(to);
             }
         }
         if ref_columns.is_empty() {
-            ref_columns = tables[table_index[&ref_table]]
+            ref_columns = self.tables[ref_ti]
                 .primary_key
                 .as_ref()
                 .map(|pk| pk.columns.clone())
                 .unwrap_or_default();
         }
         // Spellings as declared in the tables themselves.
-        let spell = |t: &Table, c: &str| {
-            t.columns
-                .iter()
-                .find(|col| col.name.eq_ignore_ascii_case(c))
-                .map_or_else(|| c.to_string(), |col| col.name.clone())
-        };
-        let columns: Vec<String> = columns.iter().map(|c| spell(&tables[ti], c)).collect();
+        let columns: Vec<String> = columns
+            .iter()
+            .map(|c| spelled(&self.tables[ti], c))
+            .collect();
         let ref_columns: Vec<String> = ref_columns
             .iter()
-            .map(|c| spell(&tables[table_index[&ref_table]], c))
+            .map(|c| spelled(&self.tables[ref_ti], c))
             .collect();
-        let lower = |v: &[String]| v.iter().map(|s| s.to_lowercase()).collect::<Vec<_>>();
         let on_delete = action(&get::<String>(first, "on_delete")?);
         let on_update = action(&get::<String>(first, "on_update")?);
         // Its name: the first definition in the text that matches and is not taken yet.
-        let taken = used_fk_names.entry(table.clone()).or_default();
-        let name = parsed[&table]
+        let lower = |v: &[String]| v.iter().map(|s| s.to_lowercase()).collect::<Vec<_>>();
+        let taken = self.fk_names_taken.entry(table.to_string()).or_default();
+        let name = self.defs.parsed[table]
             .fks
             .iter()
             .enumerate()
@@ -362,7 +477,7 @@ async fn read(conn: &mut SqliteConnection, opts: &Options) -> Result<Introspecte
                 f.name.clone()
             })
             .unwrap_or_default()
-            .unwrap_or_else(|| names::foreign_key(&table, &columns));
+            .unwrap_or_else(|| names::foreign_key(table, &columns));
         let fk = ForeignKey {
             on_delete_columns: Vec::new(),
             not_valid: false,
@@ -373,23 +488,41 @@ async fn read(conn: &mut SqliteConnection, opts: &Options) -> Result<Introspecte
             on_delete,
             on_update,
         };
-        tables[ti].foreign_keys.push(fk);
+        self.tables[ti].foreign_keys.push(fk);
+        Ok(())
     }
 
-    // Indexes.
-    let mut index_columns: HashMap<String, Vec<&SqliteRow>> = HashMap::new();
-    for row in &index_column_rows {
-        index_columns.entry(get(row, "idx")?).or_default().push(row);
+    // ---- indexes ----
+
+    fn read_indexes(
+        &mut self,
+        rows: &[SqliteRow],
+        column_rows: &[SqliteRow],
+    ) -> Result<(), DbError> {
+        let mut index_columns: HashMap<String, Vec<&SqliteRow>> = HashMap::new();
+        for row in column_rows {
+            index_columns.entry(get(row, "idx")?).or_default().push(row);
+        }
+        for row in rows {
+            self.index(row, &index_columns)?;
+        }
+        Ok(())
     }
-    for row in &index_rows {
+
+    /// The index of `row`; `index_columns`: every index's columns, by index name.
+    fn index(
+        &mut self,
+        row: &SqliteRow,
+        index_columns: &HashMap<String, Vec<&SqliteRow>>,
+    ) -> Result<(), DbError> {
         let table: String = get(row, "tbl")?;
-        let Some(&ti) = table_index.get(&table) else {
-            continue;
+        let Some(&ti) = self.table_index.get(&table) else {
+            return Ok(());
         };
         let name: String = get(row, "name")?;
         let origin: String = get(row, "origin")?;
         if origin == "pk" {
-            continue;
+            return Ok(());
         }
         let mut columns = Vec::new();
         let mut reason = None;
@@ -415,8 +548,9 @@ async fn read(conn: &mut SqliteConnection, opts: &Options) -> Result<Introspecte
             }
         }
         if let Some(reason) = reason {
-            notes.push(format!("index `{name}` on `{table}` {reason}: left out"));
-            continue;
+            self.notes
+                .push(format!("index `{name}` on `{table}` {reason}: left out"));
+            return Ok(());
         }
         let unique = get::<i64>(row, "unique")? != 0;
         let (name, predicate) = if origin == "u" {
@@ -431,16 +565,8 @@ async fn read(conn: &mut SqliteConnection, opts: &Options) -> Result<Introspecte
             };
             (name, predicate)
         };
-        let t = &mut tables[ti];
-        let columns = columns
-            .iter()
-            .map(|c| {
-                t.columns
-                    .iter()
-                    .find(|col| col.name.eq_ignore_ascii_case(c))
-                    .map_or_else(|| c.clone(), |col| col.name.clone())
-            })
-            .collect();
+        let t = &mut self.tables[ti];
+        let columns = columns.iter().map(|c| spelled(t, c)).collect();
         t.indexes.push(Index {
             name,
             columns,
@@ -448,16 +574,115 @@ async fn read(conn: &mut SqliteConnection, opts: &Options) -> Result<Introspecte
             predicate,
             method: IndexMethod::Btree,
         });
+        Ok(())
     }
 
-    notes.sort();
-    let mut schema = Schema {
-        enums,
-        tables,
-        ..Schema::default()
-    };
-    unify_integer_references(&mut schema);
-    Ok(Introspected { schema, notes })
+    // ---- views and triggers ----
+
+    fn read_objects(&mut self, rows: &[SqliteRow]) -> Result<(), DbError> {
+        for row in rows {
+            let kind: String = row.try_get("type").map_err(|e| query_error("views", &e))?;
+            let name: String = row.try_get("name").map_err(|e| query_error("views", &e))?;
+            let table: String = row.try_get("tbl_name").map_err(|e| query_error("views", &e))?;
+            let sql: String = row.try_get("sql").map_err(|e| query_error("views", &e))?;
+            if kind == "view" {
+                match super::read_objects::view_body(&sql) {
+                    Some(body) => self.objects.views.push(crate::schema::View {
+                        name,
+                        sql: body,
+                        materialized: false,
+                        comment: None,
+                        indexes: Vec::new(),
+                    }),
+                    None => self
+                        .notes
+                        .push(format!("view `{name}` is not read: `{sql}` has no `AS`")),
+                }
+            } else {
+                match super::read_objects::parse_trigger(&name, &table, &sql) {
+                    Some(t) => self.objects.triggers.push(t),
+                    None => self.notes.push(format!(
+                        "trigger `{name}` on `{table}` is not read: `{sql}` has no spelling in the schema language"
+                    )),
+                }
+            }
+        }
+        Ok(())
+    }
+
+    // ---- the schema read ----
+
+    /// The schema read, notes sorted.
+    fn finish(self) -> Introspected {
+        let mut notes = self.notes;
+        notes.sort();
+        let mut schema = Schema {
+            enums: self.enums,
+            tables: self.tables,
+            objects: self.objects,
+            ..Schema::default()
+        };
+        unify_integer_references(&mut schema);
+        Introspected { schema, notes }
+    }
+}
+
+/// The rowid column of a table: its one primary key column when declared `integer` (`pk_cols`:
+/// the primary key's columns in order), unless the table is `WITHOUT ROWID`.
+fn rowid<'c>(
+    cols: &'c [RawColumn],
+    pk_cols: &[(i64, String)],
+    without_rowid: bool,
+) -> Option<&'c str> {
+    match (pk_cols, without_rowid) {
+        ([(_, col)], false) => cols
+            .iter()
+            .find(|c| &c.name == col)
+            .filter(|c| c.declared.eq_ignore_ascii_case("integer"))
+            .map(|c| c.name.as_str()),
+        _ => None,
+    }
+}
+
+/// The checks of table `name`: every one of its text but the enum checks of `columns`.
+fn checks(name: &str, p: &Parsed, columns: &[Column]) -> Vec<Check> {
+    let mut checks = Vec::new();
+    let mut unnamed = 0;
+    for ck in &p.checks {
+        if let Some(col) = &ck.column
+            && let Some(c) = columns.iter().find(|c| c.name.eq_ignore_ascii_case(col))
+            && matches!(c.ty, ColumnType::Enum(_))
+            && crate::introspect::expr::in_labels(&ck.text, &c.name).is_some()
+        {
+            continue;
+        }
+        let check_name = match (&ck.name, &ck.column) {
+            (Some(n), _) => n.clone(),
+            (None, Some(col)) => format!("{name}_{col}_check"),
+            (None, None) => {
+                unnamed += 1;
+                if unnamed == 1 {
+                    format!("{name}_check")
+                } else {
+                    format!("{name}_check{}", unnamed - 1)
+                }
+            }
+        };
+        checks.push(Check {
+            name: check_name,
+            expr: ck.text.trim().to_string(),
+            not_valid: false,
+        });
+    }
+    checks
+}
+
+/// Column `c` spelled as table `t` declares it (SQLite names are case-insensitive).
+fn spelled(t: &Table, c: &str) -> String {
+    t.columns
+        .iter()
+        .find(|col| col.name.eq_ignore_ascii_case(c))
+        .map_or_else(|| c.to_string(), |col| col.name.clone())
 }
 
 fn action(s: &str) -> FkAction {
@@ -483,48 +708,6 @@ const ALIASES: &[(&str, &str)] = &[
     ("string", "text"),
     ("blob", "bytea"),
 ];
-
-/// The model type of a declared SQLite type.
-fn column_type(
-    declared: &str,
-    enums: &HashSet<String>,
-    table: &str,
-    column: &str,
-    notes: &mut Vec<String>,
-) -> ColumnType {
-    let d = parse_declared(declared);
-    let enum_names = || enums.iter().map(String::as_str);
-    if let Ok(ty) = parse_type(&d, enum_names()) {
-        return ty;
-    }
-    let lower = d.to_ascii_lowercase();
-    if let Ok(ty) = parse_type(&lower, enum_names()) {
-        return ty;
-    }
-    if let Some((_, to)) = ALIASES.iter().find(|(from, _)| *from == lower) {
-        return parse_type(to, []).unwrap_or(ColumnType::Text);
-    }
-    if let Some(params) = lower.strip_prefix("decimal")
-        && let Ok(ty) = parse_type(&format!("numeric{params}"), [])
-    {
-        return ty;
-    }
-    if d.ends_with("[]") {
-        // An array of an enum no column uses directly: its labels are nowhere in the database.
-        return ColumnType::Array(Box::new(ColumnType::Text));
-    }
-    let ty = match crate::sql::sqlite::affinity(&d) {
-        "INTEGER" => ColumnType::BigInt,
-        "TEXT" => ColumnType::Text,
-        "BLOB" => ColumnType::Bytea,
-        "REAL" => ColumnType::Double,
-        _ => ColumnType::Numeric(None),
-    };
-    notes.push(format!(
-        "column `{table}.{column}` is declared `{declared}`: read as `{ty}`"
-    ));
-    ty
-}
 
 // ---------------------------------------------------------------------------------------------
 // CREATE TABLE text

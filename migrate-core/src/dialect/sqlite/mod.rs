@@ -13,6 +13,7 @@
 
 mod defs;
 mod lex;
+mod objects;
 mod rebuild;
 mod render;
 mod split;
@@ -35,6 +36,8 @@ mod fk_scope;
 mod lock;
 #[cfg(feature = "sqlite")]
 pub mod introspect;
+#[cfg(feature = "sqlite")]
+mod read_objects;
 
 use crate::diff::Diff;
 use crate::safety::SafetyCode;
@@ -43,13 +46,25 @@ use crate::sql::Rendered;
 use crate::sql::lex::TokenKind;
 use crate::sql::split::StatementEnds;
 
-use super::{Capability, Dialect, DialectOps, EnumStorage, Execution, SqlxEnum, Unsupported};
+use super::{Capability, Dialect, DialectOps, EnumStorage, Execution, SqlxEnum};
 
 /// SQLite's answers to [`DialectOps`].
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Sqlite;
 
 impl DialectOps for Sqlite {
+    fn family_statement(&self, sql: &str) -> String {
+        // SQLite's ALTER TABLE has no IF [NOT] EXISTS; its indexes do.
+        crate::family::guard(
+            sql,
+            Dialect::Sqlite,
+            crate::family::Guards {
+                columns: false,
+                in_transaction: true,
+            },
+        )
+    }
+
     fn dialect(&self) -> Dialect {
         Dialect::Sqlite
     }
@@ -72,7 +87,9 @@ impl DialectOps for Sqlite {
             Capability::PostgresSql
             | Capability::Schemas
             | Capability::NoTransactionFiles
-            | Capability::CopyStdio => false,
+            | Capability::CopyStdio
+            | Capability::Routines
+            | Capability::StorageOptions => false,
         }
     }
 
@@ -100,46 +117,6 @@ impl DialectOps for Sqlite {
     /// migration's one transaction.
     fn render(&self, diff: &Diff, from: &Schema, to: &Schema) -> Rendered {
         render(diff, from, to)
-    }
-
-    fn unsupported(&self, schema: &Schema) -> Vec<Unsupported> {
-        let mut out = Vec::new();
-        for d in &schema.domains {
-            out.push(Unsupported {
-                table: d.name.clone(),
-                message: format!("domain `{}`: SQLite has no domains", d.name),
-                help: "declare the columns with the domain's type and a check of their own (`[[tables.NAME.checks]]`) instead".into(),
-            });
-        }
-        for s in &schema.sequences {
-            out.push(Unsupported {
-                table: s.name.clone(),
-                message: format!("sequence `{}`: SQLite has no sequences", s.name),
-                help: "use an `integer` primary key with `identity = true` (SQLite's rowid) instead".into(),
-            });
-        }
-        for t in schema.tables.iter().filter(|t| t.unlogged) {
-            out.push(Unsupported {
-                table: t.name.clone(),
-                message: format!("table `{}` is `unlogged = true`: SQLite has no UNLOGGED tables", t.name),
-                help: "remove `unlogged = true` (SQLite writes no write-ahead log per table; `PRAGMA journal_mode` applies to the whole file)".into(),
-            });
-        }
-        for t in &schema.tables {
-            let fks = t.foreign_keys.iter().filter(|f| f.not_valid).map(|f| &f.name);
-            let checks = t.checks.iter().filter(|c| c.not_valid).map(|c| &c.name);
-            for name in fks.chain(checks) {
-                out.push(Unsupported {
-                    table: t.name.clone(),
-                    message: format!(
-                        "constraint `{name}` of `{}` is `validated = false`: SQLite has no NOT VALID constraints",
-                        t.name
-                    ),
-                    help: "remove `validated = false` (SQLite checks every row when it rebuilds the table)".into(),
-                });
-            }
-        }
-        out
     }
 
     fn why_no_expand_contract(&self) -> Option<String> {

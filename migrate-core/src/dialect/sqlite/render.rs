@@ -10,19 +10,20 @@
 use std::collections::{BTreeSet, HashSet};
 
 use super::defs::{column_def, index_sql, native_add, table_body};
+use super::objects::{around_rebuilds, create_trigger, create_view, drop_trigger, drop_view};
 use super::rebuild::rebuild_table;
 use crate::diff::{Change, Diff};
 use crate::schema::{Schema, Table};
 use crate::sql::{Rendered, Statement, ident};
 
 /// What the whole diff decides before any statement is written.
-struct Plan<'d> {
+pub(super) struct Plan<'d> {
     /// Tables the diff creates.
     created: HashSet<&'d str>,
     /// Tables the diff drops.
     dropped: HashSet<&'d str>,
     /// Existing tables rebuilt, by their declared name.
-    rebuild: BTreeSet<String>,
+    pub(super) rebuild: BTreeSet<String>,
 }
 
 impl<'d> Plan<'d> {
@@ -170,12 +171,15 @@ fn indexes_in_the_way(diff: &Diff, from: &Schema, to: &Schema, plan: &Plan<'_>) 
 /// The statements of the changes `ALTER TABLE` (or `CREATE`/`DROP`) makes directly, in the
 /// groups they run in.
 #[derive(Default)]
-struct Groups {
+pub(super) struct Groups {
     drop_indexes: Vec<Statement>,
     drops: Vec<Statement>,
     early: Vec<Statement>,
     creates: Vec<Statement>,
     late: Vec<Statement>,
+    /// Views and triggers dropped, first; and created, last.
+    pub(super) drop_objects: Vec<Statement>,
+    pub(super) create_objects: Vec<Statement>,
 }
 
 /// Sorts each change that is not part of a rebuild into its group.
@@ -245,6 +249,10 @@ fn direct_changes(diff: &Diff, to: &Schema, plan: &Plan<'_>, g: &mut Groups) {
             Change::DropTable(t) => g
                 .drops
                 .push(Statement::tx(format!("DROP TABLE {}", ident(&t.name)))),
+            Change::DropView(v) => g.drop_objects.push(Statement::tx(drop_view(v))),
+            Change::DropTrigger(t) => g.drop_objects.push(Statement::tx(drop_trigger(t))),
+            Change::CreateView(v) => g.create_objects.push(Statement::tx(create_view(v))),
+            Change::CreateTrigger(t) => g.create_objects.push(Statement::tx(create_trigger(t))),
             _ => {}
         }
     }
@@ -266,8 +274,19 @@ pub fn render(diff: &Diff, from: &Schema, to: &Schema) -> Rendered {
         }
     }
 
+    around_rebuilds(diff, from, to, &plan, &mut g);
+
     // Dropped tables go before renames and creations too, for the same reason.
-    let statements = [g.drop_indexes, g.drops, g.early, g.creates, rebuilds, g.late]
+    let statements = [
+        g.drop_objects,
+        g.drop_indexes,
+        g.drops,
+        g.early,
+        g.creates,
+        rebuilds,
+        g.late,
+        g.create_objects,
+    ]
         .into_iter()
         .flatten()
         .collect();

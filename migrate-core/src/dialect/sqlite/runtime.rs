@@ -14,7 +14,7 @@ use crate::runner::BoxFuture;
 use crate::runner::history::table_ident;
 use crate::schema::{Column, ColumnType, Identity, IndexMethod, Schema, Table};
 use crate::sql::lex::{TokenKind, lex};
-use crate::sql::literal;
+use crate::sql::{ident, literal};
 
 /// SQLite's current time as the history table stores it.
 const NOW: &str = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')";
@@ -270,8 +270,42 @@ impl Runtime for Sqlite {
         NOW
     }
 
+    fn insert_if_absent_sql(&self, table: &str, columns: &str, values: &str, key: &str) -> String {
+        format!("INSERT INTO {table} ({columns}) VALUES ({values}) ON CONFLICT ({key}) DO NOTHING")
+    }
+
+    fn row_at_sql(&self, query: &str, skip: Option<u64>) -> String {
+        match skip {
+            Some(n) => format!("{query} LIMIT 1 OFFSET {n}"),
+            None => format!("{query} LIMIT 1"),
+        }
+    }
+
     fn key_literal_sql(&self, column: &str) -> String {
         format!("quote({column})")
+    }
+
+    fn family_members_sql(&self, schema: Option<&str>, like: &str) -> String {
+        let master = match schema {
+            Some(s) => format!("{}.sqlite_master", ident(s)),
+            None => "sqlite_master".to_string(),
+        };
+        format!(
+            "SELECT name FROM {master} WHERE type = 'table' AND name LIKE {} ESCAPE '\\'",
+            literal(like)
+        )
+    }
+
+    fn family_columns_sql(&self, schema: Option<&str>, like: &str) -> String {
+        let (master, args) = match schema {
+            Some(s) => (format!("{}.sqlite_master", ident(s)), format!("m.name, {}", literal(s))),
+            None => ("sqlite_master".to_string(), "m.name".to_string()),
+        };
+        format!(
+            "SELECT m.name, p.name FROM {master} m, pragma_table_info({args}) p \
+             WHERE m.type = 'table' AND m.name LIKE {} ESCAPE '\\'",
+            literal(like)
+        )
     }
 
     /// An `INTEGER PRIMARY KEY` (the rowid) is never NULL, though `notnull` does not say so.
@@ -313,6 +347,10 @@ fn represent(schema: &Schema) -> Schema {
     for e in &mut s.enums {
         e.comment = None;
     }
+    // No comments on views either.
+    for v in &mut s.objects.views {
+        v.comment = None;
+    }
     let retype = |ty: &ColumnType| -> ColumnType {
         match ty {
             ColumnType::Array(inner) => match inner.as_ref() {
@@ -345,7 +383,7 @@ fn represent(schema: &Schema) -> Schema {
             }
         }
         for ck in &mut t.checks {
-            ck.expr = crate::sql::sqlite::strip_casts(&ck.expr).trim().to_string();
+            ck.expr = crate::dialect::sqlite::strip_casts(&ck.expr).trim().to_string();
         }
         // SQLite's ON DELETE SET NULL sets every referencing column.
         for fk in &mut t.foreign_keys {
@@ -356,7 +394,7 @@ fn represent(schema: &Schema) -> Schema {
             // SQLite is not given a predicate that is always true.
             ix.predicate = ix
                 .partial_predicate()
-                .map(|p| crate::sql::sqlite::strip_casts(p).trim().to_string());
+                .map(|p| crate::dialect::sqlite::strip_casts(p).trim().to_string());
         }
     }
     unify_integer_references(&mut s);
@@ -381,7 +419,7 @@ pub(crate) fn is_sqlite_rowid(t: &Table, c: &Column) -> bool {
 /// migration wrote (an array as JSON), without the parentheses around an expression. `None` for
 /// `NULL`.
 pub(crate) fn sqlite_default(d: &str, ty: &ColumnType) -> Option<String> {
-    let sql = crate::sql::sqlite::value_sql(d, ty);
+    let sql = crate::dialect::sqlite::value_sql(d, ty);
     let sql = strip_outer_parens(&sql).trim().to_string();
     (!sql.eq_ignore_ascii_case("null")).then_some(sql)
 }

@@ -6,6 +6,7 @@ pub(super) mod change_type;
 pub(super) mod drop_column;
 pub(super) mod drop_enum;
 pub(super) mod drop_identity;
+pub(super) mod drop_object;
 pub(super) mod drop_table;
 pub(super) mod enum_labels;
 pub(super) mod online;
