@@ -219,7 +219,10 @@ async fn objects_the_language_lacks_are_noted_by_kind_with_counts() {
         .map(|f| f.name.as_str())
         .collect();
     assert_eq!(functions, ["same_text", "total"], "{notes}");
-    assert!(!notes.contains("aggregate") && !notes.contains("function"), "{notes}");
+    assert!(
+        !notes.contains("aggregate") && !notes.contains("function"),
+        "{notes}"
+    );
     // One note per kind: the tables' own types (and their arrays) are no objects of their own.
     let kinds: Vec<&str> = read
         .notes
