@@ -569,3 +569,154 @@ async fn status_reports_drift_from_what_the_migrations_produce() {
         }
     }
 }
+
+async fn sqlite_scalar(url: &str, sql: &str) -> i64 {
+    use sqlx::Connection;
+    let mut c = sqlx::SqliteConnection::connect(url).await.expect("connect");
+    sqlx::query_scalar::<_, i64>(sql)
+        .fetch_one(&mut c)
+        .await
+        .expect(sql)
+}
+
+/// `n` migrations that each create `tNNN` with a foreign key to the table before it and a row
+/// pointing at that table's row.
+fn chain(n: usize) -> Vec<(String, String)> {
+    (0..n)
+        .map(|i| {
+            let parent = if i == 0 {
+                String::new()
+            } else {
+                format!(", parent integer REFERENCES t{:03} (id)", i - 1)
+            };
+            let value = if i == 0 { "1" } else { "1, 1" };
+            (
+                format!("create_t{i:03}"),
+                format!(
+                    "CREATE TABLE t{i:03} (id integer PRIMARY KEY{parent});\nINSERT INTO t{i:03} VALUES ({value});\n"
+                ),
+            )
+        })
+        .collect()
+}
+
+/// The `tNNN` tables that exist, and the history rows: equal when no migration is half there.
+async fn tables_and_history(url: &str) -> (i64, i64) {
+    let tables = sqlite_scalar(
+        url,
+        "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name GLOB 't[0-9][0-9][0-9]'",
+    )
+    .await;
+    let recorded = sqlite_scalar(
+        url,
+        "SELECT count(*) FROM sqlite_master WHERE name = 'migrate_history'",
+    )
+    .await;
+    let history = if recorded == 0 {
+        0
+    } else {
+        sqlite_scalar(url, "SELECT count(*) FROM migrate_history WHERE success").await
+    };
+    (tables, history)
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn a_failing_sqlite_migration_leaves_the_ones_before_it_applied_and_recorded() {
+    // The 6th of 8 fails, once in its SQL and once in its foreign-key check: 1 to 5 stay
+    // applied and recorded, the 6th leaves nothing, the 7th and 8th are not run.
+    let failing = [
+        "CREATE TABLE t005 (id integer PRIMARY KEY);\nINSERT INTO no_such_table VALUES (1);\n",
+        "CREATE TABLE t005 (id integer PRIMARY KEY, parent integer REFERENCES t004 (id));\nINSERT INTO t005 VALUES (1, 99);\n",
+    ];
+    for bad in failing {
+        let file = TestFile::new();
+        let mut files = chain(8);
+        files[5].1 = bad.to_string();
+        let refs: Vec<(&str, &str)> = files
+            .iter()
+            .map(|(n, s)| (n.as_str(), s.as_str()))
+            .collect();
+        let p = project("sqlite", &refs);
+        let out = run(p.path(), &file.url, &["up"]);
+        let shown = text(&out);
+        assert!(!out.status.success(), "the 6th migration fails:\n{shown}");
+        assert!(
+            shown.contains("committed 5 migrations"),
+            "says what it committed:\n{shown}"
+        );
+        assert_eq!(
+            tables_and_history(&file.url).await,
+            (5, 5),
+            "1 to 5 applied and recorded, nothing of the 6th:\n{shown}"
+        );
+        assert_eq!(
+            sqlite_scalar(&file.url, "SELECT count(*) FROM pragma_foreign_key_check").await,
+            0
+        );
+        // Fixed (never applied anywhere): the rerun applies the rest.
+        let sixth = &sql_files(p.path())[5];
+        fs::write(sixth, &chain(8)[5].1).expect("fix the 6th");
+        let hashed = run(p.path(), &file.url, &["hash"]);
+        assert!(hashed.status.success(), "{}", text(&hashed));
+        let again = run(p.path(), &file.url, &["up"]);
+        assert!(again.status.success(), "{}", text(&again));
+        assert_eq!(tables_and_history(&file.url).await, (8, 8));
+    }
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn a_killed_sqlite_run_leaves_whole_migrations_and_the_next_run_completes() {
+    use std::io::BufRead;
+    let file = TestFile::new();
+    let mut files = chain(60);
+    // The 41st runs long enough to be killed in.
+    files[40].1.push_str(
+        "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 3000000) \
+         SELECT count(*) FROM c;\n",
+    );
+    let refs: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(n, s)| (n.as_str(), s.as_str()))
+        .collect();
+    let p = project("sqlite", &refs);
+    let mut child = migrate(p.path(), &file.url, &["up"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawn");
+    let stdout = child.stdout.take().expect("stdout");
+    let mut lines = std::io::BufReader::new(stdout).lines();
+    let mut seen = 0;
+    for line in lines.by_ref() {
+        let line = line.expect("a line");
+        seen += usize::from(line.starts_with("applied  "));
+        if line.starts_with("applying") && line.contains("create_t040") {
+            break;
+        }
+    }
+    assert_eq!(seen, 40, "40 migrations reported applied before the 41st");
+    child.kill().expect("SIGKILL");
+    let status = child.wait().expect("reaped");
+    assert!(!status.success(), "the run was killed before it finished");
+    let (tables, history) = tables_and_history(&file.url).await;
+    assert_eq!(
+        tables, history,
+        "every migration is applied with its history row, or neither"
+    );
+    assert!(history < 60, "the killed run did not finish");
+    assert_eq!(
+        sqlite_scalar(
+            &file.url,
+            "SELECT count(*) FROM pragma_integrity_check WHERE integrity_check <> 'ok'"
+        )
+        .await,
+        0
+    );
+    let again = run(p.path(), &file.url, &["up"]);
+    assert!(again.status.success(), "{}", text(&again));
+    assert_eq!(tables_and_history(&file.url).await, (60, 60));
+    assert_eq!(
+        sqlite_scalar(&file.url, "SELECT count(*) FROM pragma_foreign_key_check").await,
+        0
+    );
+}

@@ -122,6 +122,32 @@ pub enum Generated {
     Written(Vec<PathBuf>),
 }
 
+/// A partitioned table declared for a dialect without declarative partitioning: a problem each.
+fn unpartitionable(dialect: Dialect, declared: &Schema) -> Vec<phased::Problem> {
+    if dialect.ops().has(crate::dialect::Capability::Partitioning) {
+        return Vec::new();
+    }
+    declared
+        .tables
+        .iter()
+        .filter(|t| t.partitioning.is_some())
+        .map(|t| phased::Problem {
+            code: "unsupported-by-dialect",
+            table: t.name.clone(),
+            column: None,
+            message: format!(
+                "table `{}` is partitioned (`partition_by`), and {} has no declarative partitioning",
+                t.name,
+                dialect.ops().title()
+            ),
+            help: format!(
+                "remove `partition_by`, `partition_ahead` and the [tables.{}.partitions.*] sections, or use PostgreSQL",
+                t.name
+            ),
+        })
+        .collect()
+}
+
 /// Plans the migration(s) from `current` to `declared`. `name` overrides the generated file name.
 pub fn plan(dialect: Dialect, current: &Schema, declared: &Schema, name: Option<&str>) -> Plan {
     plan_by(
@@ -145,6 +171,7 @@ pub fn plan_by(
     let assessments = assess(dialect, &d, current, declared);
     let split = phased::split(&d, current, declared);
     let mut problems = split.problems.clone();
+    problems.extend(unpartitionable(dialect, declared));
     if !split.phased.is_empty()
         && let Some(why) = dialect.ops().why_no_expand_contract()
     {

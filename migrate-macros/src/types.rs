@@ -70,6 +70,7 @@ pub(crate) fn tokens(ty: &ColumnType, enums: &EnumNames) -> TokenStream {
             let inner = tokens(inner, enums);
             quote!(::std::vec::Vec<#inner>)
         }
+        Precise(base, _) => tokens(base, enums),
     }
 }
 
@@ -107,6 +108,7 @@ pub(crate) fn display(ty: &ColumnType, enums: &EnumNames) -> String {
         Other(_) => "String".into(),
         Enum(name) => enums.get(name),
         Array(inner) => format!("Vec<{}>", display(inner, enums)),
+        Precise(base, _) => display(base, enums),
     }
 }
 
@@ -185,6 +187,7 @@ pub(crate) fn matches(col: &ColumnType, ty: &syn::Type, enums: &EnumNames) -> bo
         Other(_) => plain(&["String"]),
         Enum(e) => plain(&[enums.get(e).as_str()]),
         Array(inner) => name == "Vec" && args.len() == 1 && matches(inner, args[0], enums),
+        Precise(base, _) => matches(base, ty, enums),
     }
 }
 

@@ -633,6 +633,8 @@ fn build(seed: SchemaSeed, fold: bool, enums: Vec<Enum>) -> Schema {
                     backfill: c.backfill.clone(),
                     strategy: None,
                     generated: None,
+                    collation: None,
+                    identity_options: Default::default(),
                     ty,
                 }
             })
@@ -787,6 +789,7 @@ fn build_index(ix: &IndexSeed, t: &Table, relations: &mut Namer) -> SqlIndex {
         unique: ix.unique,
         predicate,
         method,
+        ..SqlIndex::default()
     }
 }
 
@@ -1661,7 +1664,7 @@ fn default_choices(ty: &ColumnType) -> &'static [&'static str] {
         Json | Jsonb => &["'{}'", "'[]'", "'{\"a\": 1}'"],
         Inet => &["'127.0.0.1'", "'::1'"],
         Array(_) => &["'{}'"],
-        Text | Varchar(_) | Char(_) | Enum(_) | Other(_) => &[],
+        Text | Varchar(_) | Char(_) | Enum(_) | Other(_) | Precise(..) => &[],
     }
 }
 
@@ -1741,7 +1744,7 @@ fn backfill_for(ty: &ColumnType, enums: &[Enum]) -> Option<String> {
             Inet => "'0.0.0.0'",
             Array(_) => "'{}'",
             // Not generated.
-            Other(_) => return None,
+            Other(_) | Precise(..) => return None,
             Enum(name) => {
                 let e = enums.iter().find(|e| e.name == *name)?;
                 return Some(literal(&e.values[0]));

@@ -147,6 +147,7 @@ fn value(dialect: Dialect, ty: &ColumnType, schema: &Schema) -> String {
             }
             (false, _) => "'[]'".into(),
         },
+        ColumnType::Precise(base, _) => value(dialect, base, schema),
         // Not generated.
         ColumnType::Other(_) => "NULL".into(),
     }

@@ -92,6 +92,7 @@ fn value(dialect: Dialect, ty: &ColumnType, schema: &Schema) -> String {
             .enum_type(e)
             .map_or_else(|| "NULL".into(), |e| literal(&e.values[0])),
         ColumnType::Array(_) => if pg { "'{}'" } else { "'[]'" }.into(),
+        ColumnType::Precise(base, _) => value(dialect, base, schema),
         // Not generated.
         ColumnType::Other(_) => "NULL".into(),
     }

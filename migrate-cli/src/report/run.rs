@@ -49,6 +49,11 @@ enum Shown<'a> {
         ms: u64,
         rows: u64,
     },
+    Committed {
+        first: u64,
+        last: u64,
+        count: usize,
+    },
     AlreadyApplied {
         version: u64,
         name: &'a str,
@@ -221,6 +226,11 @@ impl Serialize for EventLine<'_> {
                 name,
                 ms: *ms,
                 rows: *rows,
+            },
+            Event::Committed { first, last, count } => Shown::Committed {
+                first: *first,
+                last: *last,
+                count: *count,
             },
             Event::AlreadyApplied { version, name } => Shown::AlreadyApplied {
                 version: *version,
@@ -402,6 +412,11 @@ impl EventLine<'_> {
             Event::Applied {
                 version, name, ms, ..
             } => out(format!("applied  {version}_{name} in {ms} ms")),
+            Event::Committed { first, last, count } => out(if *count == 1 {
+                format!("committed {first}")
+            } else {
+                format!("committed {count} migrations, {first} to {last}, in one transaction")
+            }),
             Event::AlreadyApplied { version, name } => out(format!(
                 "skipped  {version}_{name}: another runner applied it"
             )),

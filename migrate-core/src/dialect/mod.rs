@@ -94,6 +94,14 @@ pub trait DialectOps: fmt::Debug + Sync {
 
     // ---- rendering a diff ----
 
+    /// What `schema` declares that this database cannot hold (an operator class on SQLite),
+    /// each a diagnostic naming the object, the dialect and the fix. Empty, the default, when
+    /// the dialect holds every declaration.
+    fn refuse(&self, schema: &Schema) -> Vec<crate::diagnostic::Diagnostic> {
+        let _ = schema;
+        Vec::new()
+    }
+
     /// The SQL of every change of `diff`, in order, each statement in its [`Stage`].
     fn render(&self, diff: &Diff, from: &Schema, to: &Schema) -> Rendered;
 
@@ -176,6 +184,8 @@ pub enum Capability {
     /// `DROP COLUMN` fails when the column is a key, UNIQUE, indexed, referenced, or used by a
     /// view, trigger, CHECK or generated column.
     RestrictedDropColumn,
+    /// Declarative partitioning: `PARTITION BY`, partitions attached and detached.
+    Partitioning,
     /// Functions, procedures, aggregates and materialized views exist, and a trigger calls a
     /// function; without it a trigger has a body of statements and none of those exist.
     Routines,

@@ -306,6 +306,9 @@ pub(crate) struct Apply<'a> {
     /// The run's last migration: its commit waits for the disk (PostgreSQL commits the ones
     /// before it without waiting; the last flushes them all).
     pub(crate) last: bool,
+    /// The migration the run applies after this one, if any (SQLite commits the migrations of a
+    /// run together until one that cannot join them: see `sqlite::driver`).
+    pub(crate) next: Option<&'a Source>,
     pub(crate) report: Report<'a>,
 }
 
@@ -433,6 +436,12 @@ pub(crate) trait Driver: Exec + fmt::Debug {
     fn before_apply<'a>(&'a mut self, opts: &'a Options) -> BoxFuture<'a, Result<(), RunError>> {
         let _ = opts;
         Box::pin(async { Ok(()) })
+    }
+
+    /// What the last [`Driver::apply`] committed besides its own migration, reported after it
+    /// ([`Event::Committed`], SQLite).
+    fn committed(&mut self) -> Option<Event> {
+        None
     }
 
     /// Applies one migration with its history row. `None`: another runner applied it meanwhile.
@@ -619,25 +628,25 @@ macro_rules! connection_from {
     ($driver:ident, $db:ty, $conn:ty) => {
         impl<'c> From<&'c mut $conn> for $crate::db::Connection<'c> {
             fn from(c: &'c mut $conn) -> $crate::db::Connection<'c> {
-                $crate::db::Connection::new(Box::new($driver {
-                    conn: $crate::dialect::runtime::Handle::Borrowed(c),
-                }))
+                $crate::db::Connection::new(Box::new($driver::from(
+                    $crate::dialect::runtime::Handle::Borrowed(c),
+                )))
             }
         }
 
         impl From<$conn> for $crate::db::Connection<'static> {
             fn from(c: $conn) -> $crate::db::Connection<'static> {
-                $crate::db::Connection::new(Box::new($driver {
-                    conn: $crate::dialect::runtime::Handle::Owned(c),
-                }))
+                $crate::db::Connection::new(Box::new($driver::from(
+                    $crate::dialect::runtime::Handle::Owned(c),
+                )))
             }
         }
 
         impl From<sqlx::pool::PoolConnection<$db>> for $crate::db::Connection<'static> {
             fn from(c: sqlx::pool::PoolConnection<$db>) -> $crate::db::Connection<'static> {
-                $crate::db::Connection::new(Box::new($driver {
-                    conn: $crate::dialect::runtime::Handle::Pooled(c),
-                }))
+                $crate::db::Connection::new(Box::new($driver::from(
+                    $crate::dialect::runtime::Handle::Pooled(c),
+                )))
             }
         }
     };

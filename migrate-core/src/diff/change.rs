@@ -1,8 +1,8 @@
 //! [`Change`]: one change to a schema, and how it is described and named.
 
 use crate::schema::{
-    Check, Column, ColumnType, Domain, Enum, ForeignKey, Function, Index, PrimaryKey, Sequence,
-    Table, Trigger, View,
+    Check, Column, ColumnType, Domain, Enum, ForeignKey, Function, Index, Partition, PrimaryKey,
+    Sequence, Table, Trigger, View,
 };
 
 /// One change to a schema.
@@ -169,6 +169,30 @@ pub enum Change {
         /// After the change.
         to: Option<crate::schema::Identity>,
     },
+    /// A column's collation changes (`collation = "C"`).
+    SetCollation {
+        /// The table.
+        table: String,
+        /// The column.
+        column: String,
+        /// The column's type (PostgreSQL changes a collation with `TYPE … COLLATE`).
+        ty: crate::schema::ColumnType,
+        /// Before the change; `None`, the type's.
+        from: Option<String>,
+        /// After the change.
+        to: Option<String>,
+    },
+    /// The options of an identity column's sequence change (`identity = { start = 1000 }`).
+    SetIdentityOptions {
+        /// The table.
+        table: String,
+        /// The column.
+        column: String,
+        /// Before the change.
+        from: crate::schema::IdentityOptions,
+        /// After the change.
+        to: crate::schema::IdentityOptions,
+    },
     /// `COMMENT ON COLUMN`.
     SetColumnComment {
         /// The table.
@@ -258,6 +282,32 @@ pub enum Change {
         /// The check.
         check: Check,
     },
+    /// A partition added to a partitioned table that exists: created as a table of the
+    /// parent's shape, then attached (`ATTACH PARTITION` takes a SHARE UPDATE EXCLUSIVE lock on
+    /// the parent, which lets reads and writes go on).
+    AttachPartition {
+        /// The partitioned table.
+        table: String,
+        /// The new partition.
+        partition: Partition,
+        /// The partition is a table that exists (with rows), declared as a plain table before:
+        /// it is attached, not created.
+        existing: bool,
+    },
+    /// A partition taken out of a partitioned table that stays: `DETACH PARTITION`,
+    /// `CONCURRENTLY` when the table has no default partition. The detached table is dropped
+    /// next ([`Change::DropTable`], refused until acknowledged) unless the schema declares it as
+    /// a table of its own.
+    DetachPartition {
+        /// The partitioned table.
+        table: String,
+        /// The partition.
+        partition: Partition,
+        /// Whether the parent has a default partition (no `CONCURRENTLY` then).
+        has_default: bool,
+        /// Whether the schema keeps the detached table, declared as a table of its own.
+        keep: bool,
+    },
     /// `CREATE [MATERIALIZED] VIEW`, with its comment and indexes.
     CreateView(View),
     /// `DROP [MATERIALIZED] VIEW`: dropped for good, or to be created again
@@ -322,6 +372,8 @@ impl Change {
             | SetNotNull { table, .. }
             | SetDefault { table, .. }
             | SetIdentity { table, .. }
+            | SetCollation { table, .. }
+            | SetIdentityOptions { table, .. }
             | SetColumnComment { table, .. }
             | AddPrimaryKey { table, .. }
             | DropPrimaryKey { table, .. }
@@ -332,7 +384,9 @@ impl Change {
             | AddForeignKey { table, .. }
             | DropForeignKey { table, .. }
             | AddCheck { table, .. }
-            | DropCheck { table, .. } => Some(table),
+            | DropCheck { table, .. }
+            | AttachPartition { table, .. }
+            | DetachPartition { table, .. } => Some(table),
         }
     }
 
@@ -407,6 +461,18 @@ impl Change {
                 Some(i) => format!("make {} an identity ({})", col(table, column), i.as_str()),
                 None => format!("drop the identity of {}", col(table, column)),
             },
+            SetCollation {
+                table, column, to, ..
+            } => match to {
+                Some(c) => format!("set the collation of {} to `{c}`", col(table, column)),
+                None => format!(
+                    "reset the collation of {} to its type's",
+                    col(table, column)
+                ),
+            },
+            SetIdentityOptions { table, column, .. } => {
+                format!("change the identity options of {}", col(table, column))
+            }
             SetColumnComment { table, column, .. } => {
                 format!("set the comment of {}", col(table, column))
             }
@@ -435,6 +501,12 @@ impl Change {
             DropForeignKey { table, fk } => format!("drop foreign key `{}` of `{table}`", fk.name),
             AddCheck { table, check, .. } => format!("add check `{}` to `{table}`", check.name),
             DropCheck { table, check } => format!("drop check `{}` of `{table}`", check.name),
+            AttachPartition {
+                table, partition, ..
+            } => format!("attach partition `{}` to `{table}`", partition.name),
+            DetachPartition {
+                table, partition, ..
+            } => format!("detach partition `{}` from `{table}`", partition.name),
             CreateView(v) => format!("create {}view `{}`", materialized(v), v.name),
             DropView(v) => format!("drop {}view `{}`", materialized(v), v.name),
             SetViewComment { view } => format!("set the comment of view `{}`", view.name),
@@ -476,7 +548,9 @@ impl Change {
             | DropNotNull { table, column }
             | SetNotNull { table, column, .. }
             | SetDefault { table, column, .. }
-            | SetIdentity { table, column, .. } => format!("alter_{table}_{column}"),
+            | SetIdentity { table, column, .. }
+            | SetCollation { table, column, .. }
+            | SetIdentityOptions { table, column, .. } => format!("alter_{table}_{column}"),
             SetColumnComment { table, column, .. } => format!("comment_{table}_{column}"),
             AddPrimaryKey { table, .. } | DropPrimaryKey { table, .. } => {
                 format!("alter_{table}_primary_key")
@@ -489,6 +563,8 @@ impl Change {
             DropForeignKey { fk, .. } => format!("drop_{}", fk.name),
             AddCheck { check, .. } => format!("add_{}", check.name),
             DropCheck { check, .. } => format!("drop_{}", check.name),
+            AttachPartition { partition, .. } => format!("attach_{}", partition.name),
+            DetachPartition { partition, .. } => format!("detach_{}", partition.name),
             CreateView(v) => format!("create_{}", v.name),
             DropView(v) => format!("drop_{}", v.name),
             SetViewComment { view } => format!("comment_{}", view.name),

@@ -128,7 +128,12 @@ impl Differ {
         let mut pairs: Vec<TablePair<'_>> = Vec::new();
         let mut created: Vec<&Table> = Vec::new();
         let mut matched_old: HashSet<&str> = HashSet::new();
+        // A partition detached and declared as a table of its own exists already.
+        let kept = table::detached_and_kept(from, to);
         for new in &to.tables {
+            if kept.contains(&new.name.as_str()) {
+                continue;
+            }
             let old = from.table(&new.name).or_else(|| {
                 new.renamed_from
                     .as_deref()
@@ -143,6 +148,8 @@ impl Differ {
                 None => created.push(new),
             }
         }
+        // A plain table that becomes a partition is attached, not dropped.
+        matched_old.extend(table::attached_tables(from, to));
         let dropped: Vec<&Table> = from
             .tables
             .iter()
@@ -179,7 +186,7 @@ impl Differ {
                     to: p.new.name.clone(),
                 });
             }
-            self.table(p, &renamed, &dropped_keys);
+            self.table(p, &renamed, &dropped_keys, (from, to));
         }
 
         self.create_tables(&created, &kept_keys);

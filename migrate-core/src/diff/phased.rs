@@ -427,6 +427,12 @@ pub fn split(diff: &Diff, from: &Schema, to: &Schema) -> Split {
             | Change::SetIdentity {
                 table, column: to, ..
             }
+            | Change::SetCollation {
+                table, column: to, ..
+            }
+            | Change::SetIdentityOptions {
+                table, column: to, ..
+            }
             | Change::SetColumnComment {
                 table, column: to, ..
             } => shadowed(table, to),

@@ -232,6 +232,27 @@ fn drift_line(c: &Change, live: &Schema) -> Option<String> {
             from.map_or("none", Identity::as_str),
             to.map_or("none", Identity::as_str)
         ),
+        Change::SetCollation {
+            table,
+            column,
+            from,
+            to,
+            ..
+        } => format!(
+            "{} has the collation {}, expected {}",
+            col(table, column),
+            from.as_deref().unwrap_or("of its type"),
+            to.as_deref().unwrap_or("of its type")
+        ),
+        Change::SetIdentityOptions {
+            table,
+            column,
+            from,
+            to,
+        } => format!(
+            "{} has the identity options {from:?}, expected {to:?}",
+            col(table, column)
+        ),
         Change::SetColumnComment {
             table,
             column,
@@ -286,6 +307,17 @@ fn drift_line(c: &Change, live: &Schema) -> Option<String> {
         Change::DropCheck { table, check } => format!(
             "check `{}` of `{table}` exists but is not expected",
             check.name
+        ),
+        Change::AttachPartition {
+            table, partition, ..
+        } => {
+            format!("partition `{}` of `{table}` is missing", partition.name)
+        }
+        Change::DetachPartition {
+            table, partition, ..
+        } => format!(
+            "partition `{}` of `{table}` exists but is not expected",
+            partition.name
         ),
         Change::CreateView(v) => format!("view `{}` is missing", v.name),
         Change::DropView(v) => format!("view `{}` exists but is not expected", v.name),

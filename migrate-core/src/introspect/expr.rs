@@ -242,6 +242,13 @@ pub(crate) fn pg_type_name(ty: &ColumnType) -> String {
         ColumnType::Other(name) => name.clone(),
         ColumnType::Enum(name) => quote_ident(name),
         ColumnType::Array(inner) => format!("{}[]", pg_type_name(inner)),
+        ColumnType::Precise(base, p) => {
+            let name = pg_type_name(base);
+            match name.split_once(' ') {
+                Some((head, zone)) => format!("{head}({p}) {zone}"),
+                None => format!("{name}({p})"),
+            }
+        }
     }
 }
 

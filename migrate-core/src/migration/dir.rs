@@ -993,6 +993,8 @@ mod tests {
                     backfill: None,
                     strategy: None,
                     generated: None,
+                    collation: None,
+                    identity_options: Default::default(),
                 }],
                 primary_key: Some(PrimaryKey {
                     name: "pets_pkey".into(),
@@ -1005,6 +1007,7 @@ mod tests {
                 renamed_from: None,
                 strategy: None,
                 unlogged: false,
+                partitioning: None,
             }],
             ..Schema::default()
         }

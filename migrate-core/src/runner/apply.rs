@@ -83,7 +83,7 @@ async fn up_locked(
     }
     db.before_apply(opts).await?;
     let count = pending.len();
-    for (i, s) in pending.into_iter().enumerate() {
+    for (i, &s) in pending.iter().enumerate() {
         if let Some(e) = crate::batch::rust::needs_application(s) {
             return Err(e);
         }
@@ -100,6 +100,7 @@ async fn up_locked(
                     source: s,
                     opts,
                     last: i + 1 == count,
+                    next: pending.get(i + 1).copied(),
                     report: &mut *report,
                 })
                 .await
@@ -120,6 +121,9 @@ async fn up_locked(
                 version: s.version,
                 name: s.name.clone(),
             }),
+        }
+        if let Some(e) = db.committed() {
+            report(e);
         }
     }
     held.into_iter().for_each(&mut *report);

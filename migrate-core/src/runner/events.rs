@@ -60,6 +60,20 @@ pub enum Event {
         /// The rows its statements affected, as the database counts them.
         rows: u64,
     },
+    /// The migrations reported [`Event::Applied`] from `first` to `last` were committed together,
+    /// in one transaction. SQLite applies the consecutive transactional migrations of a run in one
+    /// transaction, each in a savepoint of its own, and commits them when the run ends or reaches
+    /// a migration that cannot join them (a batch file, a Rust data migration, a no-transaction
+    /// file) or one that fails; until then, a killed process loses them all, and only them.
+    /// Reported when more than one migration committed at once, or when a failure ended the group.
+    Committed {
+        /// The first migration committed.
+        first: u64,
+        /// The last migration committed.
+        last: u64,
+        /// How many were committed.
+        count: usize,
+    },
     /// Another runner applied it while this one waited.
     AlreadyApplied {
         /// Its version.

@@ -259,13 +259,17 @@ fn assess_one(cx: &Cx<'_>, change: &Change) -> Assessment {
         | Change::ValidateConstraint { .. }
         | Change::DropNotNull { .. }
         | Change::SetDefault { .. }
+        | Change::SetCollation { .. }
+        | Change::SetIdentityOptions { .. }
         | Change::SetColumnComment { .. }
         | Change::DropPrimaryKey { .. }
         | Change::RenameConstraint { .. }
         | Change::RenameIndex { .. }
         | Change::DropIndex { .. }
         | Change::DropForeignKey { .. }
-        | Change::DropCheck { .. } => None,
+        | Change::DropCheck { .. }
+        | Change::AttachPartition { .. }
+        | Change::DetachPartition { .. } => None,
     };
     found.unwrap_or_else(|| compatible(cx, change))
 }

@@ -11,12 +11,18 @@ use std::sync::Arc;
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
+mod identity;
+mod indexes;
 mod objects;
 
+pub(crate) use indexes::RawIndexKey;
 pub(crate) use objects::{RawFunction, RawTrigger, RawView};
 
-use super::model::{FkAction, Identity, IndexMethod, Strategy};
+use super::model::{Deferrable, FkAction, Identity, IndexMethod, Strategy};
+
+mod partitions;
 use crate::diagnostic::{Diagnostic, Diagnostics, Location, SourceFile, did_you_mean};
+pub(crate) use partitions::{RawPartition, RawPartitionAhead, RawPartitionBy};
 
 /// A value with the place it was written.
 #[derive(Debug, Clone)]
@@ -84,6 +90,9 @@ pub(crate) struct RawColumn {
     pub(crate) backfill: Option<SpStr>,
     pub(crate) strategy: Option<Sp<Strategy>>,
     pub(crate) generated: Option<SpStr>,
+    pub(crate) collation: Option<SpStr>,
+    /// The options of `identity = { ... }`.
+    pub(crate) identity_options: Option<Sp<crate::schema::model::IdentityOptions>>,
 }
 
 #[derive(Debug, Clone)]
@@ -109,6 +118,12 @@ pub(crate) struct RawIndex {
     pub(crate) unique: Option<Sp<bool>>,
     pub(crate) predicate: Option<SpStr>,
     pub(crate) method: Option<Sp<IndexMethod>>,
+    /// Each key's options, one per entry of `columns`.
+    pub(crate) keys: Vec<RawIndexKey>,
+    pub(crate) include: Option<Sp<Vec<SpStr>>>,
+    pub(crate) nulls_not_distinct: Option<Sp<bool>>,
+    pub(crate) constraint: Option<Sp<bool>>,
+    pub(crate) deferrable: Option<Sp<Deferrable>>,
 }
 
 #[derive(Debug, Clone)]
@@ -133,6 +148,12 @@ pub(crate) struct RawTable {
     pub(crate) renamed_from: Option<SpStr>,
     pub(crate) strategy: Option<Sp<Strategy>>,
     pub(crate) unlogged: Option<Sp<bool>>,
+    /// `partition_by = {...}`.
+    pub(crate) partition_by: Option<RawPartitionBy>,
+    /// `partition_ahead = {...}`.
+    pub(crate) partition_ahead: Option<RawPartitionAhead>,
+    /// `[tables.NAME.partitions.*]`.
+    pub(crate) partitions: Vec<RawPartition>,
     /// Whether `columns` is written (`columns = {}` declares a table without columns).
     pub(crate) has_columns_key: bool,
     /// See [`RawEnum::broken_keys`].
@@ -267,6 +288,9 @@ const TABLE_KEYS: &[&str] = &[
     "renamed_from",
     "strategy",
     "unlogged",
+    "partition_by",
+    "partition_ahead",
+    "partitions",
 ];
 /// A family's keys: a table's, but for a rename and a strategy (a family is not renamed, and
 /// its changes are made in place on every member), and its pattern and schema.
@@ -283,6 +307,10 @@ const FAMILY_KEYS: &[&str] = &[
     "indexes",
     "checks",
     "drop_columns",
+    // Read so that the validator refuses them with a reason (a member is a plain table).
+    "partition_by",
+    "partition_ahead",
+    "partitions",
 ];
 const COLUMN_KEYS: &[&str] = &[
     "type",
@@ -301,6 +329,7 @@ const COLUMN_KEYS: &[&str] = &[
     "backfill",
     "strategy",
     "generated",
+    "collation",
 ];
 const FK_KEYS: &[&str] = &[
     "constraint",
@@ -312,7 +341,17 @@ const FK_KEYS: &[&str] = &[
     "validated",
 ];
 const FK_REF_KEYS: &[&str] = &["table", "columns"];
-const INDEX_KEYS: &[&str] = &["name", "columns", "unique", "where", "method"];
+const INDEX_KEYS: &[&str] = &[
+    "name",
+    "columns",
+    "unique",
+    "where",
+    "method",
+    "include",
+    "nulls_not_distinct",
+    "constraint",
+    "deferrable",
+];
 const CHECK_KEYS: &[&str] = &["name", "expr", "validated"];
 
 /// Lists the `.toml` files a schema path names: the file itself, or a directory's files sorted by name.
@@ -1056,6 +1095,9 @@ impl Cx<'_> {
             renamed_from: None,
             strategy: None,
             unlogged: None,
+            partition_by: None,
+            partition_ahead: None,
+            partitions: Vec::new(),
             has_columns_key: false,
             broken_keys,
         };
@@ -1071,6 +1113,9 @@ impl Cx<'_> {
                 "renamed_from" => t.renamed_from = self.string(item, "renamed_from = \"old_name\""),
                 "strategy" => t.strategy = self.strategy(item),
                 "unlogged" => t.unlogged = self.boolean(item),
+                "partition_by" => t.partition_by = self.partition_by(&tname, item),
+                "partition_ahead" => t.partition_ahead = self.partition_ahead(&tname, item),
+                "partitions" => t.partitions = self.partitions(&tname, item),
                 "primary_key_name" => {
                     t.primary_key_name = self.string(item, "primary_key_name = \"pets_pkey\"")
                 }
@@ -1157,6 +1202,8 @@ impl Cx<'_> {
             backfill: None,
             strategy: None,
             generated: None,
+            collation: None,
+            identity_options: None,
         };
         // Shorthand: `name = "text"`.
         if let DeValue::String(s) = entry.1.get_ref() {
@@ -1179,7 +1226,15 @@ impl Cx<'_> {
                 "primary_key" => c.primary_key = self.boolean(item),
                 "unique" => c.unique = self.boolean(item),
                 "default" => c.default = self.default_value(item),
-                "identity" => c.identity = self.identity(item),
+                "identity" => match item.1.get_ref() {
+                    DeValue::Table(body) => {
+                        if let Some((id, options)) = self.identity_table(item, body) {
+                            c.identity = Some(id);
+                            c.identity_options = Some(options);
+                        }
+                    }
+                    _ => c.identity = self.identity(item),
+                },
                 "references" => c.references = self.string(item, "references = \"table.column\""),
                 "constraint" => {
                     c.constraint = self.string(item, "constraint = \"cats_pet_id_fkey\"")
@@ -1196,6 +1251,7 @@ impl Cx<'_> {
                 "generated" => {
                     c.generated = self.string(item, "generated = \"quantity * unit_price\"")
                 }
+                "collation" => c.collation = self.string(item, "collation = \"C\""),
                 _ => {}
             }
         }
@@ -1303,12 +1359,21 @@ impl Cx<'_> {
             unique: None,
             predicate: None,
             method: None,
+            keys: Vec::new(),
+            include: None,
+            nulls_not_distinct: None,
+            constraint: None,
+            deferrable: None,
         };
         for item in body.iter() {
             match item.0.get_ref().as_ref() {
                 "name" => ix.name = self.string(item, "name = \"pets_name_idx\""),
+                "include" => ix.include = self.strings(item, "include = [\"title\"]"),
+                "nulls_not_distinct" => ix.nulls_not_distinct = self.boolean(item),
+                "constraint" => ix.constraint = self.boolean(item),
+                "deferrable" => ix.deferrable = self.deferrable(item),
                 "columns" => {
-                    if let Some(v) = self.strings(item, "columns = [\"name\"]") {
+                    if let Some(v) = self.index_keys(table, item) {
                         if v.value.is_empty() {
                             self.diags.push(
                                 Diagnostic::new(
@@ -1319,7 +1384,7 @@ impl Cx<'_> {
                                 .help("list the indexed columns, e.g. `columns = [\"name\"]`"),
                             );
                         }
-                        ix.columns = v.value;
+                        (ix.columns, ix.keys) = v.value.into_iter().unzip();
                     }
                 }
                 "unique" => ix.unique = self.boolean(item),

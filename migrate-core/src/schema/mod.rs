@@ -13,6 +13,8 @@ pub mod load;
 pub mod model;
 pub mod names;
 pub mod objects;
+pub mod partition;
+mod partition_print;
 pub mod print;
 pub mod types;
 pub mod validate;
@@ -35,22 +37,21 @@ pub fn load(path: &Path) -> Result<Schema, Diagnostics> {
     load_sources(files)
 }
 
-/// [`load()`], then what `dialect` cannot hold of it (a function on SQLite, say), each problem
-/// at its place: what `migrate check`, `generate`, `diff` and `build.rs` load.
+/// [`load()`], then what `dialect` cannot hold of it (a function, an operator class or
+/// `INCLUDE` on SQLite, say), each problem an `unsupported-by-dialect` error naming the fix:
+/// what `migrate check`, `generate`, `diff` and `build.rs` load.
 pub fn load_for(path: &Path, dialect: crate::config::Dialect) -> Result<Schema, Diagnostics> {
     let files = load::read_sources(path)?;
-    let mut diags = Diagnostics::default();
-    let raw = load::parse_sources(files, &mut diags);
-    let schema = validate::validate(&raw, &mut diags);
-    if diags.is_empty() {
-        validate::for_dialect(&raw, dialect, &mut diags);
-    }
-    if diags.is_empty() {
-        Ok(schema)
-    } else {
-        diags.sort();
-        Err(diags)
-    }
+    load_sources_for(files, Some(dialect))
+}
+
+/// [`load_str`], then what `dialect` cannot hold of it, as [`load_for`] reports it.
+pub fn load_str_for(
+    path: impl AsRef<Path>,
+    text: &str,
+    dialect: crate::config::Dialect,
+) -> Result<Schema, Diagnostics> {
+    load_sources_for(vec![SourceFile::new(path.as_ref(), text)], Some(dialect))
 }
 
 /// Loads one schema from text; `path` is only used in diagnostics.
@@ -60,9 +61,21 @@ pub fn load_str(path: impl AsRef<Path>, text: &str) -> Result<Schema, Diagnostic
 
 /// Loads a schema from files already read.
 pub fn load_sources(files: Vec<Arc<SourceFile>>) -> Result<Schema, Diagnostics> {
+    load_sources_for(files, None)
+}
+
+/// Loads a schema from files already read; with a dialect, a valid schema is then checked for
+/// what that dialect cannot hold.
+fn load_sources_for(
+    files: Vec<Arc<SourceFile>>,
+    dialect: Option<crate::config::Dialect>,
+) -> Result<Schema, Diagnostics> {
     let mut diags = Diagnostics::default();
     let raw = load::parse_sources(files, &mut diags);
     let schema = validate::validate(&raw, &mut diags);
+    if let Some(dialect) = dialect.filter(|_| diags.is_empty()) {
+        validate::for_dialect(&raw, &schema, dialect, &mut diags);
+    }
     if diags.is_empty() {
         Ok(schema)
     } else {

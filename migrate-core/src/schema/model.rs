@@ -266,6 +266,9 @@ pub struct Table {
     /// `unlogged = true`: a PostgreSQL UNLOGGED table, not written to the write-ahead log
     /// (faster, emptied after a crash, not replicated).
     pub unlogged: bool,
+    /// `partition_by = {...}` and `[tables.NAME.partitions.*]`: a partitioned table (PostgreSQL's
+    /// declarative partitioning); `None`: a plain table.
+    pub partitioning: Option<Partitioning>,
 }
 
 impl Table {
@@ -284,6 +287,7 @@ impl Table {
             renamed_from: None,
             strategy: None,
             unlogged: false,
+            partitioning: None,
         }
     }
 
@@ -317,6 +321,11 @@ impl Table {
             .is_some_and(|pk| same_columns(&pk.columns, columns))
     }
 }
+
+pub use super::partition::{
+    Date, Partition, PartitionAhead, PartitionBound, PartitionEvery, PartitionKey, PartitionKind,
+    Partitioning,
+};
 
 /// Whether two lists name the same columns, in any order.
 fn same_columns<S: AsRef<str>>(a: &[String], b: &[S]) -> bool {
@@ -352,6 +361,69 @@ pub struct Column {
     /// `generated = "..."`: a stored generated column, computed from the row by this SQL
     /// expression (`GENERATED ALWAYS AS (...) STORED`).
     pub generated: Option<String>,
+    /// `collation = "..."`: the column's collation (`COLLATE "C"`), when not its type's.
+    pub collation: Option<String>,
+    /// `identity = { start = 1000, ... }`: the identity's sequence options that differ from
+    /// PostgreSQL's defaults ([`IdentityOptions::canonical`]).
+    pub identity_options: IdentityOptions,
+}
+
+/// The options of an identity column's sequence; `None` (and `cycle = false`) is PostgreSQL's
+/// default for the column's type.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+pub struct IdentityOptions {
+    /// `start`: `START WITH`.
+    pub start: Option<i64>,
+    /// `increment`: `INCREMENT BY`.
+    pub increment: Option<i64>,
+    /// `min`: `MINVALUE`.
+    pub min: Option<i64>,
+    /// `max`: `MAXVALUE`.
+    pub max: Option<i64>,
+    /// `cycle = true`: `CYCLE`.
+    pub cycle: bool,
+    /// `cache`: `CACHE`.
+    pub cache: Option<i64>,
+    /// `sequence`: the sequence's name, when not `<table>_<column>_seq` (a table renamed after
+    /// its identity was made keeps the old name).
+    pub sequence: Option<String>,
+}
+
+impl IdentityOptions {
+    /// Whether every option is the default.
+    pub fn is_default(&self) -> bool {
+        *self == IdentityOptions::default()
+    }
+
+    /// The options with each value that equals PostgreSQL's default for an identity of type
+    /// `ty` of `table.column` left out, so that written and read options compare equal.
+    pub fn canonical(&self, ty: &ColumnType, table: &str, column: &str) -> IdentityOptions {
+        let (type_min, type_max) = match ty {
+            ColumnType::SmallInt => (i16::MIN as i64, i16::MAX as i64),
+            ColumnType::Integer => (i32::MIN as i64, i32::MAX as i64),
+            _ => (i64::MIN, i64::MAX),
+        };
+        let increment = self.increment.unwrap_or(1);
+        let ascending = increment > 0;
+        let (default_min, default_max) = if ascending {
+            (1, type_max)
+        } else {
+            (type_min, -1)
+        };
+        let min = self.min.unwrap_or(default_min);
+        let max = self.max.unwrap_or(default_max);
+        let default_start = if ascending { min } else { max };
+        let default_sequence = super::names::identity_sequence(table, column);
+        IdentityOptions {
+            start: self.start.filter(|s| *s != default_start),
+            increment: self.increment.filter(|i| *i != 1),
+            min: self.min.filter(|m| *m != default_min),
+            max: self.max.filter(|m| *m != default_max),
+            cycle: self.cycle,
+            cache: self.cache.filter(|c| *c != 1),
+            sequence: self.sequence.clone().filter(|s| *s != default_sequence),
+        }
+    }
 }
 
 impl Column {
@@ -369,6 +441,8 @@ impl Column {
             backfill: None,
             strategy: None,
             generated: None,
+            collation: None,
+            identity_options: IdentityOptions::default(),
         }
     }
 }
@@ -471,6 +545,10 @@ pub enum ColumnType {
     Enum(String),
     /// `T[]`: a one-dimensional array.
     Array(Box<ColumnType>),
+    /// `time(p)`, `timestamp(p)` or `timestamptz(p)`: the type (one of those three, without a
+    /// precision) with `p` fractional-second digits, 0 to 6, written out (`timestamp(6)` is
+    /// what Prisma writes; plain `timestamp` leaves the precision to the database).
+    Precise(Box<ColumnType>, u32),
     /// A type the language does not model, as PostgreSQL spells it: one of PostgreSQL's own
     /// ([`VERBATIM_TYPES`](super::types::VERBATIM_TYPES): `tsvector`, `money`, `point`,
     /// `tstzrange`, ...) or one the schema lists in `external_types` (an extension's type such
@@ -546,7 +624,12 @@ impl ColumnType {
             _ => None,
         };
         let string = |t: &T| matches!(t, T::Text | T::Varchar(_) | T::Char(_));
-        let moment = |t: &T| matches!(t, T::Date | T::Timestamp | T::Timestamptz);
+        let moment = |t: &T| {
+            matches!(
+                t.without_precision(),
+                T::Date | T::Timestamp | T::Timestamptz
+            )
+        };
         if self == target {
             return true;
         }
@@ -557,6 +640,14 @@ impl ColumnType {
             (None, None) => {}
         }
         (string(self) && string(target)) || (moment(self) && moment(target))
+    }
+
+    /// The type without its fractional-second precision (`timestamp(3)` is `timestamp`).
+    pub fn without_precision(&self) -> &ColumnType {
+        match self {
+            ColumnType::Precise(base, _) => base,
+            other => other,
+        }
     }
 
     /// Whether values of this type are written as quoted strings in SQL.
@@ -598,6 +689,7 @@ impl fmt::Display for ColumnType {
             ColumnType::Other(name) => f.write_str(name),
             ColumnType::Enum(name) => f.write_str(name),
             ColumnType::Array(inner) => write!(f, "{inner}[]"),
+            ColumnType::Precise(base, p) => write!(f, "{base}({p})"),
         }
     }
 }
@@ -689,12 +781,13 @@ impl FkAction {
     }
 }
 
-/// An index, unique or not; always named.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// An index, unique or not, or a UNIQUE constraint (`constraint = true`); always named.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Index {
     /// Index name; `<table>_<columns>_idx` (`_key` when unique) unless declared.
     pub name: String,
-    /// The indexed columns, in index order.
+    /// The index's keys, in index order: a column's name, or for an expression key
+    /// ([`IndexKey::expression`]) the SQL expression.
     pub columns: Vec<String>,
     /// `unique = true`.
     pub unique: bool,
@@ -702,6 +795,95 @@ pub struct Index {
     pub predicate: Option<String>,
     /// `method = "..."`.
     pub method: IndexMethod,
+    /// Each key's expression flag, order, operator class and collation, one per entry of
+    /// `columns`; empty when every key is a column in ascending order with its defaults
+    /// ([`Index::set_keys`] keeps it so).
+    pub keys: Vec<IndexKey>,
+    /// `include = [...]`: columns stored in the index without being keys (`INCLUDE`).
+    pub include: Vec<String>,
+    /// `nulls_not_distinct = true`: a unique index or constraint that holds one NULL at most
+    /// (`NULLS NOT DISTINCT`, PostgreSQL 15).
+    pub nulls_not_distinct: bool,
+    /// `constraint = true`: a UNIQUE constraint (`ALTER TABLE … ADD CONSTRAINT … UNIQUE`), which
+    /// `ON CONFLICT ON CONSTRAINT` can name, rather than a unique index.
+    pub constraint: bool,
+    /// `deferrable = "..."`: when a UNIQUE constraint is checked.
+    pub deferrable: Deferrable,
+}
+
+/// One key of an index, beside its entry in [`Index::columns`].
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct IndexKey {
+    /// The key is an expression (`{ expr = "lower(email)" }`), not a column.
+    pub expression: bool,
+    /// `desc = true`: descending order.
+    pub desc: bool,
+    /// Whether NULLs sort first: `nulls = "first" | "last"`; the default is first for a
+    /// descending key, last for an ascending one.
+    pub nulls_first: bool,
+    /// `opclass = "..."`: an operator class other than the type's default
+    /// (`varchar_pattern_ops`).
+    pub opclass: Option<String>,
+    /// `collation = "..."`: a collation other than the column's.
+    pub collation: Option<String>,
+}
+
+impl IndexKey {
+    /// Whether the key is a column in ascending order, NULLs last, with its defaults.
+    pub fn is_plain(&self) -> bool {
+        *self == IndexKey::default()
+    }
+
+    /// Whether NULLs sort other than by default (`NULLS FIRST` ascending, `NULLS LAST`
+    /// descending).
+    pub fn nulls_differ(&self) -> bool {
+        self.nulls_first != self.desc
+    }
+}
+
+/// When a UNIQUE constraint is checked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum Deferrable {
+    /// Not deferrable (the default): checked by each statement.
+    #[default]
+    No,
+    /// `"initially immediate"`: `DEFERRABLE INITIALLY IMMEDIATE`; a transaction may defer it.
+    InitiallyImmediate,
+    /// `"initially deferred"`: `DEFERRABLE INITIALLY DEFERRED`, checked at commit.
+    InitiallyDeferred,
+}
+
+impl Deferrable {
+    /// The spellings in a schema file.
+    pub const ALL: [Deferrable; 3] = [
+        Deferrable::No,
+        Deferrable::InitiallyImmediate,
+        Deferrable::InitiallyDeferred,
+    ];
+
+    /// The spelling in a schema file (`deferrable = "initially deferred"`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Deferrable::No => "no",
+            Deferrable::InitiallyImmediate => "initially immediate",
+            Deferrable::InitiallyDeferred => "initially deferred",
+        }
+    }
+
+    /// The deferral a schema file spells `s`.
+    pub fn parse(s: &str) -> Option<Deferrable> {
+        let norm = s.trim().to_ascii_lowercase().replace(['_', '-'], " ");
+        Deferrable::ALL.into_iter().find(|d| d.as_str() == norm)
+    }
+
+    /// The SQL clause after a constraint's definition (` DEFERRABLE INITIALLY DEFERRED`).
+    pub fn sql(self) -> &'static str {
+        match self {
+            Deferrable::No => "",
+            Deferrable::InitiallyImmediate => " DEFERRABLE",
+            Deferrable::InitiallyDeferred => " DEFERRABLE INITIALLY DEFERRED",
+        }
+    }
 }
 
 impl Index {
@@ -714,21 +896,58 @@ impl Index {
             .filter(|p| !p.trim().eq_ignore_ascii_case("true"))
     }
 
-    /// Whether the index is a key a foreign key may reference: unique, over every row.
+    /// Whether the index is a key a foreign key may reference: unique, over every row, of
+    /// columns only, checked by each statement.
     pub fn is_key(&self) -> bool {
-        self.unique && self.partial_predicate().is_none()
+        self.unique
+            && self.partial_predicate().is_none()
+            && !self.has_expressions()
+            && self.deferrable == Deferrable::No
+    }
+
+    /// Whether a key is an expression.
+    pub fn has_expressions(&self) -> bool {
+        self.keys.iter().any(|k| k.expression)
+    }
+
+    /// The key of position `i` (plain when `keys` is empty).
+    pub fn key(&self, i: usize) -> IndexKey {
+        self.keys.get(i).cloned().unwrap_or_default()
+    }
+
+    /// The columns the index names as keys or in `include`, not its expressions.
+    pub fn key_columns(&self) -> impl Iterator<Item = &String> {
+        self.columns
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| !self.keys.get(*i).is_some_and(|k| k.expression))
+            .map(|(_, c)| c)
+            .chain(&self.include)
+    }
+
+    /// Sets each key's options, kept empty when every key is plain (the canonical form).
+    pub fn set_keys(&mut self, keys: Vec<IndexKey>) {
+        self.keys = if keys.iter().all(IndexKey::is_plain) {
+            Vec::new()
+        } else {
+            keys
+        };
     }
 
     /// The column of table `table` whose `unique = true` writes exactly this index: a unique
-    /// B-tree index of that one column, without a predicate, named as the shorthand names it.
+    /// B-tree index of that one plain column, without a predicate, `include` or other option,
+    /// named as the shorthand names it.
     /// What `migrate pull` prints back as the shorthand, and where introspection orders it.
     pub fn unique_shorthand_of(&self, table: &str) -> Option<&str> {
         match self.columns.as_slice() {
             [col]
-                if self.unique
-                    && self.predicate.is_none()
-                    && self.method == IndexMethod::Btree
-                    && self.name == super::names::index(table, &[col], true) =>
+                if *self
+                    == (Index {
+                        name: super::names::index(table, &[col], true),
+                        columns: vec![col.clone()],
+                        unique: true,
+                        ..Index::default()
+                    }) =>
             {
                 Some(col)
             }
@@ -807,7 +1026,7 @@ mod tests {
             columns: columns.iter().map(|c| c.to_string()).collect(),
             unique,
             predicate: predicate.map(str::to_string),
-            method: IndexMethod::Btree,
+            ..Index::default()
         }
     }
 

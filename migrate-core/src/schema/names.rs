@@ -21,6 +21,28 @@ pub fn foreign_key<S: AsRef<str>>(table: &str, columns: &[S]) -> String {
     derived(table, columns, "fkey")
 }
 
+/// `<table>_<column>_seq`: the name PostgreSQL gives an identity column's sequence, with the
+/// longer of the two names cut first to fit 63 bytes, as PostgreSQL's `makeObjectName` does.
+pub fn identity_sequence(table: &str, column: &str) -> String {
+    const MAX: usize = 63;
+    let avail = MAX.saturating_sub("_seq".len() + 1);
+    let (mut a, mut b) = (table.len(), column.len());
+    while a + b > avail {
+        if a > b {
+            a -= 1;
+        } else {
+            b -= 1;
+        }
+    }
+    let clip = |s: &str, mut n: usize| {
+        while !s.is_char_boundary(n) {
+            n -= 1;
+        }
+        s[..n].to_string()
+    };
+    format!("{}_{}_seq", clip(table, a), clip(column, b))
+}
+
 /// The table, the columns and the suffix, joined by `_`.
 fn derived<S: AsRef<str>>(table: &str, columns: &[S], suffix: &str) -> String {
     let mut name = table.to_string();
@@ -50,6 +72,11 @@ mod tests {
             foreign_key("lines", &["order", "shop"]),
             "lines_order_shop_fkey"
         );
+        assert_eq!(identity_sequence("orders", "id"), "orders_id_seq");
+        // Cut as PostgreSQL cuts it: the longer name first, to 63 bytes.
+        let long = identity_sequence(&"t".repeat(70), "id");
+        assert_eq!(long, format!("{}_id_seq", "t".repeat(56)));
+        assert_eq!(long.len(), 63);
         // With no columns: the base a generator numbers when the derived name is taken.
         assert_eq!(index::<&str>("pets", &[], false), "pets_idx");
     }

@@ -23,8 +23,8 @@
 use std::fmt::Write as _;
 
 use super::model::{
-    Column, ColumnType, Domain, Enum, FkAction, ForeignKey, Identity, Index, IndexMethod, Schema,
-    Sequence, Table,
+    Column, ColumnType, Deferrable, Domain, Enum, FkAction, ForeignKey, Identity, Index,
+    IndexMethod, Schema, Sequence, Table,
 };
 use super::names;
 
@@ -267,6 +267,9 @@ fn print_section(out: &mut String, t: &Table, section: &str, head: &str) {
     if let Some(st) = t.strategy {
         let _ = writeln!(out, "strategy = {}", string(st.as_str()));
     }
+    if let Some(p) = &t.partitioning {
+        super::partition_print::header(out, p);
+    }
     if t.columns.is_empty() {
         // A table without columns says so: a missing `columns` is a mistake.
         let _ = writeln!(out, "columns = {{}}");
@@ -314,12 +317,23 @@ fn print_section(out: &mut String, t: &Table, section: &str, head: &str) {
 
     for ix in &t.indexes[plan.shorthand_indexes..] {
         let _ = writeln!(out, "\n[[{name}.indexes]]");
-        if ix.name != derived_index_name(t, ix) {
+        if ix.name != derived_index_name(t, ix) || ix.has_expressions() {
             let _ = writeln!(out, "name = {}", string(&ix.name));
         }
-        let _ = writeln!(out, "columns = {}", string_array(&ix.columns));
-        if ix.unique {
+        let _ = writeln!(out, "columns = {}", index_columns(ix));
+        if ix.constraint {
+            out.push_str("constraint = true\n");
+        } else if ix.unique {
             out.push_str("unique = true\n");
+        }
+        if !ix.include.is_empty() {
+            let _ = writeln!(out, "include = {}", string_array(&ix.include));
+        }
+        if ix.nulls_not_distinct {
+            out.push_str("nulls_not_distinct = true\n");
+        }
+        if ix.deferrable != Deferrable::No {
+            let _ = writeln!(out, "deferrable = {}", string(ix.deferrable.as_str()));
         }
         if let Some(p) = &ix.predicate {
             let _ = writeln!(out, "where = {}", string(p));
@@ -337,6 +351,75 @@ fn print_section(out: &mut String, t: &Table, section: &str, head: &str) {
             out.push_str("validated = false\n");
         }
     }
+
+    if let Some(p) = &t.partitioning {
+        super::partition_print::partitions(out, &t.name, p);
+    }
+}
+
+/// An index's `columns`: names, and an inline table for each key with an expression or options
+/// (`{ column = "created_at", desc = true }`, `{ expr = "lower(email)" }`).
+fn index_columns(ix: &Index) -> String {
+    if ix.keys.is_empty() {
+        return string_array(&ix.columns);
+    }
+    let items: Vec<String> = ix
+        .columns
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            let k = ix.key(i);
+            if k.is_plain() {
+                return string(c);
+            }
+            let mut parts = vec![format!(
+                "{} = {}",
+                if k.expression { "expr" } else { "column" },
+                string(c)
+            )];
+            if k.desc {
+                parts.push("desc = true".into());
+            }
+            if k.nulls_differ() {
+                let nulls = if k.nulls_first { "first" } else { "last" };
+                parts.push(format!("nulls = {}", string(nulls)));
+            }
+            if let Some(o) = &k.opclass {
+                parts.push(format!("opclass = {}", string(o)));
+            }
+            if let Some(c) = &k.collation {
+                parts.push(format!("collation = {}", string(c)));
+            }
+            format!("{{ {} }}", parts.join(", "))
+        })
+        .collect();
+    format!("[{}]", items.join(", "))
+}
+
+/// `{ generated = "always", start = 1000, increment = 10 }`.
+fn identity_table(id: Identity, o: &crate::schema::IdentityOptions) -> String {
+    let mut parts = Vec::new();
+    if id == Identity::Always {
+        parts.push(format!("generated = {}", string(id.as_str())));
+    }
+    for (k, v) in [
+        ("start", o.start),
+        ("increment", o.increment),
+        ("min", o.min),
+        ("max", o.max),
+        ("cache", o.cache),
+    ] {
+        if let Some(v) = v {
+            parts.push(format!("{k} = {v}"));
+        }
+    }
+    if o.cycle {
+        parts.push("cycle = true".into());
+    }
+    if let Some(seq) = &o.sequence {
+        parts.push(format!("sequence = {}", string(seq)));
+    }
+    format!("{{ {} }}", parts.join(", "))
 }
 
 /// A column's inline table: `{ type = "uuid", primary_key = true }`.
@@ -346,6 +429,10 @@ fn column_body(t: &Table, plan: &Plan<'_>, c: &Column) -> String {
         parts.push("primary_key = true".into());
     }
     match c.identity {
+        Some(id) if !c.identity_options.is_default() => parts.push(format!(
+            "identity = {}",
+            identity_table(id, &c.identity_options)
+        )),
         Some(Identity::ByDefault) => parts.push("identity = true".into()),
         Some(Identity::Always) => {
             parts.push(format!("identity = {}", string(Identity::Always.as_str())))
@@ -357,6 +444,9 @@ fn column_body(t: &Table, plan: &Plan<'_>, c: &Column) -> String {
     }
     if let Some(d) = &c.default {
         parts.push(format!("default = {}", string(d)));
+    }
+    if let Some(coll) = &c.collation {
+        parts.push(format!("collation = {}", string(coll)));
     }
     if t.indexes[..plan.shorthand_indexes]
         .iter()
@@ -501,6 +591,7 @@ mod tests {
             unique,
             predicate: None,
             method: IndexMethod::Btree,
+            ..Index::default()
         }
     }
 

@@ -209,9 +209,23 @@ pub fn parse_type<'a>(
         "text" => no_params(ColumnType::Text),
         "bytea" => no_params(ColumnType::Bytea),
         "date" => no_params(ColumnType::Date),
-        "time" => no_params(ColumnType::Time),
-        "timestamp" => no_params(ColumnType::Timestamp),
-        "timestamptz" => no_params(ColumnType::Timestamptz),
+        "time" | "timestamp" | "timestamptz" => {
+            let ty = match base {
+                "time" => ColumnType::Time,
+                "timestamp" => ColumnType::Timestamp,
+                _ => ColumnType::Timestamptz,
+            };
+            match params.as_deref() {
+                None => Ok(ty),
+                Some([p]) if *p <= 6 => Ok(ColumnType::Precise(Box::new(ty), *p)),
+                Some(_) => Err(TypeError {
+                    message: format!("type `{s}` takes one precision, from 0 to 6"),
+                    help: format!(
+                        "write `{base}(p)` with p the fractional-second digits, e.g. `{base}(3)`, or `{base}`"
+                    ),
+                }),
+            }
+        }
         "interval" => no_params(ColumnType::Interval),
         "uuid" => no_params(ColumnType::Uuid),
         "json" => no_params(ColumnType::Json),
@@ -344,6 +358,27 @@ mod tests {
 
     fn p(s: &str) -> Result<ColumnType, TypeError> {
         parse_type(s, ["pet_type"])
+    }
+
+    #[test]
+    fn time_types_take_a_precision() {
+        for (written, base, precision) in [
+            ("timestamp(6)", ColumnType::Timestamp, 6),
+            ("timestamptz(0)", ColumnType::Timestamptz, 0),
+            ("time(3)", ColumnType::Time, 3),
+        ] {
+            let ty = p(written).expect(written);
+            assert_eq!(ty, ColumnType::Precise(Box::new(base.clone()), precision));
+            assert_eq!(ty.to_string(), written, "prints as written");
+            assert_eq!(ty.without_precision(), &base);
+        }
+        assert_eq!(p("timestamp"), Ok(ColumnType::Timestamp));
+        assert!(p("timestamp(7)").is_err());
+        assert!(p("timestamp(1,2)").is_err());
+        assert!(
+            ColumnType::Precise(Box::new(ColumnType::Timestamptz), 3)
+                .can_reference(&ColumnType::Timestamp)
+        );
     }
 
     #[test]

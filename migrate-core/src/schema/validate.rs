@@ -9,6 +9,7 @@ mod indexes;
 mod keys;
 mod namespaces;
 mod objects;
+mod partitions;
 mod table;
 
 use std::collections::{HashMap, HashSet};
@@ -49,11 +50,22 @@ pub(crate) fn validate(raw: &RawSchema, diags: &mut Diagnostics) -> Schema {
     v.run(raw)
 }
 
-/// What `dialect` cannot hold of a valid schema: [`objects::for_dialect`] (routines, views and
-/// triggers), [`domains::for_dialect`] (domains, sequences, UNLOGGED, NOT VALID).
-pub(crate) fn for_dialect(raw: &RawSchema, dialect: Dialect, diags: &mut Diagnostics) {
+/// What `dialect` cannot hold of a valid schema: its views, functions and triggers
+/// ([`objects::for_dialect`]) and its domains, sequences, UNLOGGED tables and NOT VALID
+/// constraints ([`domains::for_dialect`]), each at the key that declares it, then what the
+/// dialect itself refuses of the tables ([`crate::dialect::DialectOps::refuse`]: an operator
+/// class on SQLite, say).
+pub(crate) fn for_dialect(
+    raw: &RawSchema,
+    schema: &Schema,
+    dialect: Dialect,
+    diags: &mut Diagnostics,
+) {
     objects::for_dialect(raw, dialect, diags);
     domains::for_dialect(raw, dialect, diags);
+    for d in dialect.ops().refuse(schema) {
+        diags.push(d);
+    }
 }
 
 struct Validator<'d> {
@@ -460,6 +472,7 @@ impl Validator<'_> {
             table.foreign_keys = fks;
         }
         self.relation_names(&unique_tables, &schema, &index_locs);
+        self.partition_names(&unique_tables);
 
         // A table renamed from a table that is still declared: the rename cannot happen.
         for t in &unique_tables {

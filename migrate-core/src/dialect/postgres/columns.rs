@@ -128,6 +128,20 @@ pub(super) fn rename(cx: &mut Cx<'_>, table: &str, old: &str, new: &str) {
         ident(old),
         ident(new)
     ));
+    // An identity's sequence keeps its name in PostgreSQL: renamed after the column too.
+    let declared = cx
+        .to
+        .tables
+        .iter()
+        .find(|t| t.name == table || t.renamed_from.as_deref() == Some(table))
+        .and_then(|t| t.column(new));
+    if declared.is_some_and(|c| c.identity.is_some() && c.identity_options.sequence.is_none()) {
+        cx.tx(format!(
+            "ALTER SEQUENCE IF EXISTS {} RENAME TO {}",
+            ident(&crate::schema::names::identity_sequence(table, old)),
+            ident(&crate::schema::names::identity_sequence(table, new))
+        ));
+    }
 }
 
 /// `Change::AlterColumnType`: a direct cast where PostgreSQL has one, through text otherwise;
@@ -497,8 +511,17 @@ pub(super) fn set_identity(
                     set_not_null_before(cx, table, column, backfill.as_deref());
                 }
             }
+            let options = cx
+                .new_column(table, column)
+                .map(|c| super::defs::identity_options(&c.identity_options))
+                .unwrap_or_default();
+            let options = if options.is_empty() {
+                String::new()
+            } else {
+                format!(" ({})", options.join(" "))
+            };
             format!(
-                "ALTER TABLE {t} ALTER COLUMN {c} ADD GENERATED {} AS IDENTITY",
+                "ALTER TABLE {t} ALTER COLUMN {c} ADD GENERATED {} AS IDENTITY{options}",
                 kind(n)
             )
         }
@@ -512,6 +535,80 @@ pub(super) fn set_identity(
              MAX({c}) IS NOT NULL) FROM {t}",
             literal(&t),
             literal(column)
+        ));
+    }
+}
+
+/// `Change::SetCollation`: `ALTER COLUMN … TYPE <same type> COLLATE …`, which rebuilds the
+/// column's indexes.
+pub(super) fn set_collation(
+    cx: &mut Cx<'_>,
+    table: &str,
+    column: &str,
+    ty: &crate::schema::ColumnType,
+    to: Option<&str>,
+) {
+    cx.tx(format!(
+        "ALTER TABLE {} ALTER COLUMN {} TYPE {} COLLATE {}",
+        ident(table),
+        ident(column),
+        super::types::type_sql(ty),
+        ident(to.unwrap_or("default"))
+    ));
+}
+
+/// `Change::SetIdentityOptions`: `ALTER COLUMN … SET START WITH …` for what changes, and the
+/// sequence renamed when its name does.
+pub(super) fn set_identity_options(
+    cx: &mut Cx<'_>,
+    table: &str,
+    column: &str,
+    from: &crate::schema::IdentityOptions,
+    to: &crate::schema::IdentityOptions,
+) {
+    let mut sets = Vec::new();
+    if from.start != to.start {
+        sets.push(match to.start {
+            Some(v) => format!("SET START WITH {v}"),
+            // The default start is the minimum (or the maximum, descending).
+            None => match to.increment.unwrap_or(1) > 0 {
+                true => format!("SET START WITH {}", to.min.unwrap_or(1)),
+                false => match to.max {
+                    Some(m) => format!("SET START WITH {m}"),
+                    None => "SET START WITH -1".to_string(),
+                },
+            },
+        });
+    }
+    if from.increment != to.increment {
+        sets.push(format!("SET INCREMENT BY {}", to.increment.unwrap_or(1)));
+    }
+    if from.min != to.min {
+        sets.push(to.min.map_or_else(|| "SET NO MINVALUE".into(), |v| format!("SET MINVALUE {v}")));
+    }
+    if from.max != to.max {
+        sets.push(to.max.map_or_else(|| "SET NO MAXVALUE".into(), |v| format!("SET MAXVALUE {v}")));
+    }
+    if from.cycle != to.cycle {
+        sets.push(if to.cycle { "SET CYCLE" } else { "SET NO CYCLE" }.into());
+    }
+    if from.cache != to.cache {
+        sets.push(format!("SET CACHE {}", to.cache.unwrap_or(1)));
+    }
+    if !sets.is_empty() {
+        cx.tx(format!(
+            "ALTER TABLE {} ALTER COLUMN {} {}",
+            ident(table),
+            ident(column),
+            sets.join(" ")
+        ));
+    }
+    if from.sequence != to.sequence {
+        let default = crate::schema::names::identity_sequence(table, column);
+        cx.tx(format!(
+            "ALTER SEQUENCE {} RENAME TO {}",
+            ident(from.sequence.as_deref().unwrap_or(&default)),
+            ident(to.sequence.as_deref().unwrap_or(&default))
         ));
     }
 }

@@ -32,6 +32,12 @@ pub(crate) struct PgDriver<'c> {
 
 crate::dialect::runtime::connection_from!(PgDriver, Pg, PgConnection);
 
+impl<'c> From<Handle<'c, Pg>> for PgDriver<'c> {
+    fn from(conn: Handle<'c, Pg>) -> PgDriver<'c> {
+        PgDriver { conn }
+    }
+}
+
 /// Connects, with TLS as `sslmode` says ([`super::connect::pg_options`]).
 pub(super) async fn connect(url: &str) -> Result<Connection<'static>, DbError> {
     let opts = super::connect::pg_options(url)?;
@@ -210,6 +216,7 @@ async fn apply_tx(
         opts,
         last,
         report,
+        ..
     } = ctx;
     let mut attempt = 0;
     let mut begin = format!(

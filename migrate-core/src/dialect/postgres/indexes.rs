@@ -1,15 +1,27 @@
 //! Indexes. On a table with rows an index is built `CONCURRENTLY`, after the transaction, so
 //! writes are not blocked while it builds.
 
-use super::defs::index_sql;
+use super::defs::{index_sql, unique_def};
 use super::render::Cx;
 use crate::schema::Index;
 use crate::schema::expr::column_references;
 use crate::sql::ident;
 
-/// `Change::CreateIndex`.
+/// `Change::CreateIndex`. A UNIQUE constraint is added by `ALTER TABLE`; on a table with rows,
+/// over its index built concurrently first (`UNIQUE USING INDEX`).
 pub(super) fn create(cx: &mut Cx<'_>, table: &str, index: &Index, existing_table: bool) {
-    if existing_table {
+    if index.constraint && !existing_table {
+        cx.tx(format!(
+            "ALTER TABLE {} ADD {}",
+            ident(table),
+            unique_def(index, false)
+        ));
+        return;
+    }
+    let partitioned = cx.to.table(table).and_then(|t| t.partitioning.as_ref());
+    if let (true, Some(p)) = (existing_table, partitioned) {
+        super::partitions::create_index(cx, table, index, &p.partitions);
+    } else if existing_table {
         // A concurrent build that fails leaves an invalid index behind: drop it first, so the
         // online file can be run again from the top (the drop of the old index of this name,
         // just before in the same file, does when there is one).
@@ -20,6 +32,13 @@ pub(super) fn create(cx: &mut Cx<'_>, table: &str, index: &Index, existing_table
             ));
         }
         cx.online(index_sql(table, index, true));
+        if index.constraint {
+            cx.online(format!(
+                "ALTER TABLE {} ADD {}",
+                ident(table),
+                unique_def(index, true)
+            ));
+        }
     } else {
         cx.tx(index_sql(table, index, false));
     }
@@ -32,6 +51,20 @@ pub(super) fn create(cx: &mut Cx<'_>, table: &str, index: &Index, existing_table
 /// ([`in_the_way`]). An index re-created under its name is dropped here first, then built again
 /// by [`create`] in the same file.
 pub(super) fn drop(cx: &mut Cx<'_>, table: &str, index: &Index) {
+    if index.constraint {
+        // A constraint's index goes with it, in the transaction (or before it, when in the way).
+        let sql = format!(
+            "ALTER TABLE {} DROP CONSTRAINT IF EXISTS {}",
+            ident(table),
+            ident(&index.name)
+        );
+        if in_the_way(cx, table, index) {
+            cx.before(sql);
+        } else {
+            cx.tx(sql);
+        }
+        return;
+    }
     let sql = format!("DROP INDEX CONCURRENTLY IF EXISTS {}", ident(&index.name));
     if in_the_way(cx, table, index) {
         cx.before(sql);
@@ -92,9 +125,16 @@ fn in_the_way(cx: &Cx<'_>, table: &str, old: &Index) -> bool {
                 .iter()
                 .any(|i| i.name == old.name && (t.name != table || maybe_renamed(i)))
     });
-    let mut covered: Vec<String> = old.columns.clone();
-    if let Some(p) = &old.predicate {
-        covered.extend(column_references(p).into_iter().map(|(c, _)| c));
+    let mut covered: Vec<String> = old.key_columns().cloned().collect();
+    let exprs = old.predicate.iter().chain(
+        old.columns
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| old.key(*i).expression)
+            .map(|(_, e)| e),
+    );
+    for e in exprs {
+        covered.extend(column_references(e).into_iter().map(|(c, _)| c));
     }
     taken || covered.iter().any(|c| cx.retyped(table, c))
 }

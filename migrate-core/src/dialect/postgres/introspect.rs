@@ -8,14 +8,16 @@
 //!    deparsing with it costs three times as much; with it for a generated column's expression,
 //!    which names columns), comment;
 //! 4. constraints: primary keys, unique constraints, foreign keys, checks (`pg_get_expr`);
-//! 5. indexes: columns, method, uniqueness, predicate, and what makes one unrepresentable
-//!    (expressions, `INCLUDE`, `DESC`, a non-default operator class or collation);
-//! 6. views and materialized views, functions, procedures and aggregates, triggers
-//!    ([`super::introspect_objects`], three queries);
-//! 7. the extensions, and every object the language does not represent, one note per kind
+//! 5. indexes: keys (columns or expressions, `pg_get_indexdef` of each), order and NULLs, a
+//!    non-default operator class or collation, `INCLUDE`, method, uniqueness, `NULLS NOT
+//!    DISTINCT`, predicate. A unique constraint is read with the constraints, as one;
+//! 6. partitioned tables: the partition key and each partition's bound (`partitions_read.rs`);
+//! 7. views and materialized views, functions, procedures and aggregates, triggers
+//!    ([`super::introspect_objects`]);
+//! 8. the extensions, and every object the language does not represent, one note per kind
 //!    ([`super::extras`]: the kinds of [`REPRESENTED`] are read above, or noted one by one);
-//! 8. domains, with their checks;
-//! 9. sequences of their own (not an identity's or a serial column's).
+//! 9. domains, with their checks;
+//! 10. sequences of their own (not an identity's or a serial column's).
 //!
 //! Objects that belong to an extension, the history table, and the temporary NOT NULL checks a
 //! migration creates and drops again are left out. Expressions come back in PostgreSQL's
@@ -31,16 +33,18 @@ use crate::db::DbError;
 use crate::schema::types::VERBATIM_TYPES;
 use crate::sql::ident;
 use crate::schema::{
-    Check, Column, ColumnType, Domain, Enum, FkAction, ForeignKey, Identity, Index, IndexMethod,
-    Objects, PrimaryKey, Schema, Sequence, Table,
+    Check, Column, ColumnType, Deferrable, Domain, Enum, FkAction, ForeignKey, Identity,
+    IdentityOptions, Index, IndexKey, IndexMethod, Objects, PrimaryKey, Schema, Sequence, Table,
 };
 
 /// How many catalog queries `introspect` runs, whatever the number of tables.
-pub const QUERIES: usize = 5 + super::introspect_objects::QUERIES + super::extras::QUERIES;
+pub const QUERIES: usize = 6 + super::introspect_objects::QUERIES + super::extras::QUERIES;
 
 /// The kinds of object the catalog reader reads (domains, sequences of their own, and what
 /// [`super::introspect_objects`] reads), or notes one by one when it cannot (a window function,
 /// a constraint trigger): not noted again among the objects the language does not represent.
+/// Partitioned tables and their partitions are read with the tables (a partition is no
+/// `inheritance` note either).
 pub(crate) const REPRESENTED: &[&str] = &[
     "domain",
     "sequence",
@@ -115,6 +119,12 @@ SELECT a.attrelid::int8 AS rel, a.attnum::int4 AS num, a.attname::text AS name, 
        pg_catalog.pg_get_expr(ad.adbin, CASE WHEN a.attgenerated <> '' THEN a.attrelid ELSE 0 END, true) \
          AS default_expr, \
        d.description AS comment, \
+       CASE WHEN a.attcollation <> t.typcollation AND a.attcollation <> 0 \
+            THEN (SELECT co.collname::text FROM pg_catalog.pg_collation co WHERE co.oid = a.attcollation) \
+       END AS collation, \
+       sq.seqstart AS seq_start, sq.seqincrement AS seq_increment, sq.seqmin AS seq_min, \
+       sq.seqmax AS seq_max, sq.seqcycle AS seq_cycle, sq.seqcache AS seq_cache, \
+       sc.relname::text AS seq_name, \
        EXISTS (SELECT 1 FROM pg_catalog.pg_depend dep \
                WHERE dep.refclassid = 'pg_catalog.pg_class'::regclass AND dep.refobjid = a.attrelid \
                  AND dep.refobjsubid = a.attnum AND dep.classid = 'pg_catalog.pg_class'::regclass \
@@ -124,6 +134,12 @@ JOIN pg_catalog.pg_type t ON t.oid = a.atttypid \
 JOIN pg_catalog.pg_type b ON b.oid = CASE WHEN t.typcategory = 'A' AND t.typelem <> 0 THEN t.typelem ELSE t.oid END \
 JOIN pg_catalog.pg_namespace bn ON bn.oid = b.typnamespace \
 LEFT JOIN pg_catalog.pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum \
+LEFT JOIN (pg_catalog.pg_depend sd \
+           JOIN pg_catalog.pg_sequence sq ON sq.seqrelid = sd.objid \
+           JOIN pg_catalog.pg_class sc ON sc.oid = sd.objid) \
+  ON a.attidentity <> '' AND sd.classid = 'pg_catalog.pg_class'::regclass \
+     AND sd.refclassid = 'pg_catalog.pg_class'::regclass AND sd.refobjid = a.attrelid \
+     AND sd.refobjsubid = a.attnum AND sd.deptype = 'i' \
 LEFT JOIN pg_catalog.pg_description d \
   ON d.objoid = a.attrelid AND d.classoid = 'pg_catalog.pg_class'::regclass AND d.objsubid = a.attnum \
 WHERE a.attrelid = ANY($1::int8[]::oid[]) AND a.attnum > 0 AND NOT a.attisdropped \
@@ -138,24 +154,51 @@ SELECT c.conrelid::int8 AS rel, c.conname::text AS name, c.contype::text AS kind
        CASE WHEN jsonb_typeof(to_jsonb(c) -> 'confdelsetcols') = 'array' \
             THEN ARRAY(SELECT x::int4 FROM jsonb_array_elements_text(to_jsonb(c) -> 'confdelsetcols') x) \
        END AS delete_set_cols, \
-       pg_catalog.pg_get_expr(c.conbin, c.conrelid, true) AS expr \
+       pg_catalog.pg_get_expr(c.conbin, c.conrelid, true) AS expr, \
+       c.condeferred AS deferred, \
+       coalesce((to_jsonb(ix) ->> 'indnullsnotdistinct')::bool, false) AS nulls_not_distinct, \
+       ARRAY(SELECT ix.indkey[k.n - 1]::int4 \
+             FROM generate_series(ix.indnkeyatts + 1, array_length(ix.indkey::int2[], 1)) k(n) \
+             ORDER BY k.n) AS include_cols \
 FROM pg_catalog.pg_constraint c \
+LEFT JOIN pg_catalog.pg_index ix ON ix.indexrelid = c.conindid AND c.contype = 'u' \
 WHERE c.conrelid = ANY($1::int8[]::oid[]) AND c.contype IN ('p', 'u', 'f', 'c', 'x') \
 ORDER BY c.conrelid, c.conname";
 
 const INDEXES_SQL: &str = "\
-WITH custom AS (SELECT coalesce(array_agg(oid), '{}') AS classes \
-                FROM pg_catalog.pg_opclass WHERE NOT opcdefault) \
 SELECT i.indrelid::int8 AS rel, ic.relname::text AS name, i.indisunique AS is_unique, \
        i.indkey::text AS cols, i.indnkeyatts::int4 AS key_count, \
        i.indexprs IS NOT NULL AS has_exprs, i.indoption::text AS options, \
        am.amname::text AS method, \
        CASE WHEN i.indpred IS NOT NULL \
             THEN pg_catalog.pg_get_expr(i.indpred, i.indrelid, true) END AS predicate, \
-       NOT (i.indclass::oid[] && custom.classes) AS default_classes, \
-       i.indcollation::oid[] <@ ARRAY[0, 100]::oid[] AS default_collations \
+       coalesce((to_jsonb(i) ->> 'indnullsnotdistinct')::bool, false) AS nulls_not_distinct, \
+       ARRAY(SELECT coalesce(pg_catalog.pg_get_indexdef(i.indexrelid, k.n, true), '') \
+             FROM generate_series(1, i.indnkeyatts::int) k(n) ORDER BY k.n) AS key_defs, \
+       ARRAY(SELECT CASE WHEN oc.opcdefault THEN '' \
+                         WHEN ocn.nspname = 'pg_catalog' THEN oc.opcname::text \
+                         ELSE ocn.nspname::text || '.' || oc.opcname::text END \
+             FROM generate_series(1, i.indnkeyatts::int) k(n) \
+             JOIN pg_catalog.pg_opclass oc ON oc.oid = i.indclass[k.n - 1] \
+             JOIN pg_catalog.pg_namespace ocn ON ocn.oid = oc.opcnamespace \
+             ORDER BY k.n) AS opclasses, \
+       ARRAY(SELECT CASE WHEN i.indcollation[k.n - 1] IN (0, coalesce(a.attcollation, 100)) THEN '' \
+                         ELSE coalesce(co.collname::text, '') END \
+             FROM generate_series(1, i.indnkeyatts::int) k(n) \
+             LEFT JOIN pg_catalog.pg_attribute a \
+               ON a.attrelid = i.indrelid AND a.attnum = i.indkey[k.n - 1] AND i.indkey[k.n - 1] <> 0 \
+             LEFT JOIN pg_catalog.pg_collation co ON co.oid = i.indcollation[k.n - 1] \
+             ORDER BY k.n) AS collations, \
+       (SELECT string_agg(DISTINCT pn.nspname || '.' || p.proname, ', ') \
+        FROM pg_catalog.pg_depend d \
+        JOIN pg_catalog.pg_proc p ON p.oid = d.refobjid \
+        JOIN pg_catalog.pg_namespace pn ON pn.oid = p.pronamespace \
+        WHERE d.classid = 'pg_catalog.pg_class'::regclass AND d.objid = i.indexrelid \
+          AND d.refclassid = 'pg_catalog.pg_proc'::regclass AND pn.nspname <> 'pg_catalog' \
+          AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend e \
+                          WHERE e.classid = 'pg_catalog.pg_proc'::regclass AND e.objid = p.oid \
+                            AND e.deptype = 'e')) AS own_functions \
 FROM pg_catalog.pg_index i \
-CROSS JOIN custom \
 JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid \
 JOIN pg_catalog.pg_am am ON am.oid = ic.relam \
 WHERE i.indrelid = ANY($1::int8[]::oid[]) \
@@ -248,6 +291,7 @@ async fn read(conn: &mut PgConnection, opts: &Options) -> Result<Introspected, D
     catalog.read_columns(conn).await?;
     catalog.read_constraints(conn).await?;
     catalog.read_indexes(conn).await?;
+    catalog.read_partitions(conn).await?;
     catalog.objects =
         super::introspect_objects::read(conn, &opts.schemas, &mut catalog.notes).await?;
     catalog.read_extras(conn).await?;
@@ -435,11 +479,27 @@ impl<'o> Catalog<'o> {
             ));
         }
         let default = default.and_then(|d| expr::canonical_default(&d, &ty));
+        let identity_options = if get::<Option<String>>(row, "seq_name")?.is_some() {
+            IdentityOptions {
+                start: get(row, "seq_start")?,
+                increment: get(row, "seq_increment")?,
+                min: get(row, "seq_min")?,
+                max: get(row, "seq_max")?,
+                cycle: get::<Option<bool>>(row, "seq_cycle")?.unwrap_or(false),
+                cache: get(row, "seq_cache")?,
+                sequence: get(row, "seq_name")?,
+            }
+            .canonical(&ty, table, &name)
+        } else {
+            IdentityOptions::default()
+        };
         let column = Column {
             nullable: !not_null,
             default,
             identity,
             comment: get(row, "comment")?,
+            collation: get(row, "collation")?,
+            identity_options,
             ..Column::new(name, ty)
         };
         Ok((column, expression))
@@ -527,20 +587,26 @@ impl<'o> Catalog<'o> {
                 "json" => ColumnType::Json,
                 "jsonb" => ColumnType::Jsonb,
                 "inet" => ColumnType::Inet,
-                "time" | "timestamp" | "timestamptz" | "interval" => {
-                    // A precision other than the default 6 has no spelling in the schema
-                    // language.
-                    if typmod >= 0 && !(base_name != "interval" && typmod == 6) {
+                "time" | "timestamp" | "timestamptz" => {
+                    let ty = match base_name.as_str() {
+                        "time" => ColumnType::Time,
+                        "timestamp" => ColumnType::Timestamp,
+                        _ => ColumnType::Timestamptz,
+                    };
+                    // `timestamp(p)`: the precision is the type modifier.
+                    match u32::try_from(typmod) {
+                        Ok(p) if p <= 6 => ColumnType::Precise(Box::new(ty), p),
+                        _ => ty,
+                    }
+                }
+                "interval" => {
+                    // An interval's fields or precision have no spelling in the schema language.
+                    if typmod >= 0 {
                         self.notes.push(format!(
                             "column `{table}.{column}` is `{formatted}`: read without its precision or fields"
                         ));
                     }
-                    match base_name.as_str() {
-                        "time" => ColumnType::Time,
-                        "timestamp" => ColumnType::Timestamp,
-                        "timestamptz" => ColumnType::Timestamptz,
-                        _ => ColumnType::Interval,
-                    }
+                    ColumnType::Interval
                 }
                 _ => other(&mut self.external),
             }
@@ -594,13 +660,7 @@ impl<'o> Catalog<'o> {
                     columns: c.columns,
                 });
             }
-            "u" => self.table_mut(c.rel).indexes.push(Index {
-                name: c.name,
-                columns: c.columns,
-                unique: true,
-                predicate: None,
-                method: IndexMethod::Btree,
-            }),
+            "u" => self.unique_constraint(row, c)?,
             "f" => self.foreign_key(row, c)?,
             "c" => self.check(row, c)?,
             _ => self.notes.push(format!(
@@ -608,6 +668,33 @@ impl<'o> Catalog<'o> {
                 c.name, c.table
             )),
         }
+        Ok(())
+    }
+
+    /// A UNIQUE constraint, read as the index it is with `constraint = true`: its `INCLUDE`
+    /// columns, `NULLS NOT DISTINCT` and deferral.
+    fn unique_constraint(&mut self, row: &PgRow, c: Constraint) -> Result<(), DbError> {
+        let include_nums: Vec<i32> =
+            get::<Option<Vec<i32>>>(row, "include_cols")?.unwrap_or_default();
+        let Some(include) = self.tables[&c.rel].names_of(&include_nums) else {
+            return Ok(());
+        };
+        let deferrable = match (get::<bool>(row, "deferrable")?, get::<bool>(row, "deferred")?) {
+            (false, _) => Deferrable::No,
+            (true, false) => Deferrable::InitiallyImmediate,
+            (true, true) => Deferrable::InitiallyDeferred,
+        };
+        let index = Index {
+            name: c.name,
+            columns: c.columns,
+            unique: true,
+            include,
+            nulls_not_distinct: get(row, "nulls_not_distinct")?,
+            constraint: true,
+            deferrable,
+            ..Index::default()
+        };
+        self.table_mut(c.rel).indexes.push(index);
         Ok(())
     }
 
@@ -712,45 +799,71 @@ impl<'o> Catalog<'o> {
         let key_count: i32 = get(row, "key_count")?;
         let options = numbers("options")?;
         let method: String = get(row, "method")?;
-        let reason = if get::<bool>(row, "has_exprs")? || nums.contains(&0) {
-            Some("has an expression")
-        } else if (key_count as usize) < nums.len() {
-            Some("has INCLUDE columns")
-        } else if options.iter().any(|o| *o != 0) {
-            Some("has a DESC or NULLS FIRST column")
-        } else if !get::<bool>(row, "default_classes")? {
-            Some("uses a non-default operator class")
-        } else if !get::<bool>(row, "default_collations")? {
-            Some("uses a non-default collation")
-        } else {
-            None
-        };
-        if let Some(reason) = reason {
-            self.notes.push(skip(reason));
-            return Ok(());
-        }
         let Some(method) = IndexMethod::parse(&method) else {
             self.notes
                 .push(skip(&format!("uses the access method `{method}`")));
             return Ok(());
         };
-        let Some(columns) = info.names_of(&nums) else {
+        // A function of the database's own (not an extension's) that the schema cannot create.
+        if let Some(functions) = get::<Option<String>>(row, "own_functions")? {
+            self.notes.push(skip(&format!(
+                "calls {functions}, a function the schema language does not hold"
+            )));
+            return Ok(());
+        }
+        let key_count = (key_count.max(0) as usize).min(nums.len());
+        let (key_nums, include_nums) = nums.split_at(key_count);
+        let Some(include) = info.names_of(include_nums) else {
             return Ok(());
         };
         let ctx = context_of(&info.table);
+        let key_defs: Vec<String> = get(row, "key_defs")?;
+        let opclasses: Vec<String> = get(row, "opclasses")?;
+        let collations: Vec<String> = get(row, "collations")?;
+        let mut columns = Vec::new();
+        let mut keys = Vec::new();
+        for (k, num) in key_nums.iter().enumerate() {
+            let option = options.get(k).copied().unwrap_or(0);
+            let nonempty = |v: Option<&String>| v.filter(|s| !s.is_empty()).cloned();
+            let key = IndexKey {
+                expression: *num == 0,
+                desc: option & 1 != 0,
+                nulls_first: option & 2 != 0,
+                opclass: nonempty(opclasses.get(k)),
+                collation: nonempty(collations.get(k)),
+            };
+            if *num == 0 {
+                let text = key_defs.get(k).cloned().unwrap_or_default();
+                columns.push(expr::canonical(index_expression(&text), &ctx));
+            } else {
+                let Some(name) = info.attnums.get(num) else {
+                    break;
+                };
+                columns.push(name.clone());
+            }
+            keys.push(key);
+        }
+        if columns.len() != key_nums.len() {
+            return Ok(());
+        }
         let predicate =
             get::<Option<String>>(row, "predicate")?.map(|p| expr::canonical(&p, &ctx));
-        self.table_mut(rel).indexes.push(Index {
+        let mut index = Index {
             name,
             columns,
             unique: get(row, "is_unique")?,
             predicate,
             method,
-        });
+            include,
+            nulls_not_distinct: get(row, "nulls_not_distinct")?,
+            ..Index::default()
+        };
+        index.set_keys(keys);
+        self.table_mut(rel).indexes.push(index);
         Ok(())
     }
 
-    // ---- 7-9. extensions, what the language does not represent, domains, sequences ----
+    // ---- 8-10. extensions, what the language does not represent, domains, sequences ----
 
     async fn read_extras(&mut self, conn: &mut PgConnection) -> Result<(), DbError> {
         let schemas = &self.opts.schemas;
@@ -771,6 +884,19 @@ impl<'o> Catalog<'o> {
         let domains = &self.domains;
         self.external.retain(|e| !domains.iter().any(|d| d.name == *e));
         Ok(())
+    }
+
+    // ---- 6. partitioned tables and their partitions ----
+
+    /// The partition key and the partitions of each partitioned table read
+    /// (`partitions_read.rs`).
+    async fn read_partitions(&mut self, conn: &mut PgConnection) -> Result<(), DbError> {
+        let mut by_oid: HashMap<i64, &mut Table> = self
+            .tables
+            .iter_mut()
+            .map(|(oid, i)| (*oid, &mut i.table))
+            .collect();
+        super::partitions_read::read(conn, &self.oids, &mut by_oid, &mut self.notes).await
     }
 
     // ---- the schema read ----
@@ -799,6 +925,40 @@ impl<'o> Catalog<'o> {
         notes.sort();
         Introspected { schema, notes }
     }
+}
+
+/// An index expression as `pg_get_indexdef` prints one key: without the parentheses it puts
+/// around what is not a function call.
+fn index_expression(text: &str) -> &str {
+    let t = text.trim();
+    match t.strip_prefix('(').and_then(|r| r.strip_suffix(')')) {
+        // Only when the two are a pair: `(a) + (b)` keeps them.
+        Some(inner) if balanced(inner) => inner,
+        _ => t,
+    }
+}
+
+/// Whether every parenthesis of `s` closes one opened before it, outside string literals and
+/// quoted names.
+fn balanced(s: &str) -> bool {
+    let mut depth = 0i32;
+    let mut quote: Option<char> = None;
+    for ch in s.chars() {
+        match (quote, ch) {
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), _) => {}
+            (None, '\'' | '"') => quote = Some(ch),
+            (None, '(') => depth += 1,
+            (None, ')') => {
+                depth -= 1;
+                if depth < 0 {
+                    return false;
+                }
+            }
+            _ => {}
+        }
+    }
+    depth == 0
 }
 
 fn same_name(what: &str, name: &str, a: &str, b: &str) -> DbError {
@@ -858,6 +1018,7 @@ fn action(code: &str) -> FkAction {
 /// `price < 1e6` or `date_part('year', born) > 1900` compares equal to what PostgreSQL stores.
 pub(crate) async fn canonical_literals(conn: &mut PgConnection, schema: &mut Schema) {
     super::introspect_objects::spell(conn, schema).await;
+    server_index_expressions(conn, schema).await;
     let spelled = server_checks(conn, schema).await;
     literals(conn, schema, &spelled).await;
 }
@@ -937,6 +1098,100 @@ async fn server_checks(conn: &mut PgConnection, schema: &mut Schema) -> Vec<usiz
     }
     let _ = sqlx::raw_sql("ROLLBACK").execute(&mut *conn).await;
     spelled
+}
+
+/// The expression keys of each table's indexes as PostgreSQL stores and prints them, the way
+/// [`server_checks`] spells checks: the table is created as a temporary table with those
+/// indexes, in a transaction rolled back at once, and each key is read back with
+/// `pg_get_indexdef` and made canonical as the catalog reader does. A table the server refuses
+/// keeps its expressions as they are.
+async fn server_index_expressions(conn: &mut PgConnection, schema: &mut Schema) {
+    let has_exprs = |t: &Table| t.indexes.iter().any(Index::has_expressions);
+    if !schema.tables.iter().any(has_exprs) {
+        return;
+    }
+    if sqlx::raw_sql("BEGIN").execute(&mut *conn).await.is_err() {
+        return;
+    }
+    for (i, t) in schema.tables.iter_mut().enumerate() {
+        if !has_exprs(t) {
+            continue;
+        }
+        let name = format!("migrate_index_exprs_{i}");
+        let columns: Vec<String> = t
+            .columns
+            .iter()
+            .map(|c| {
+                let mut s = format!("{} {}", ident(&c.name), super::types::type_sql(&c.ty));
+                if let Some(coll) = &c.collation {
+                    s.push_str(&format!(" COLLATE {}", ident(coll)));
+                }
+                s
+            })
+            .collect();
+        let mut sql = vec![format!(
+            "CREATE TEMP TABLE {} ({})",
+            ident(&name),
+            columns.join(", ")
+        )];
+        let with_exprs: Vec<usize> = (0..t.indexes.len())
+            .filter(|j| t.indexes[*j].has_expressions())
+            .collect();
+        for j in &with_exprs {
+            sql.push(format!(
+                "CREATE INDEX {} ON pg_temp.{} USING {} ({})",
+                ident(&format!("{name}_{j}")),
+                ident(&name),
+                t.indexes[*j].method.as_str(),
+                super::defs::index_keys(&t.indexes[*j])
+            ));
+        }
+        if sqlx::raw_sql("SAVEPOINT migrate_index_exprs")
+            .execute(&mut *conn)
+            .await
+            .is_err()
+        {
+            break;
+        }
+        let script = sql.join(";\n");
+        let read = async {
+            sqlx::raw_sql(&script).execute(&mut *conn).await?;
+            let mut keys: Vec<(usize, Vec<String>)> = Vec::new();
+            for j in &with_exprs {
+                let row = sqlx::query(
+                    "SELECT ARRAY(SELECT coalesce(pg_catalog.pg_get_indexdef(i.indexrelid, k.n, true), '') \
+                     FROM generate_series(1, i.indnkeyatts::int) k(n) ORDER BY k.n) AS keys \
+                     FROM pg_catalog.pg_index i WHERE i.indexrelid = $1::regclass",
+                )
+                .bind(format!("pg_temp.{}", ident(&format!("{name}_{j}"))))
+                .fetch_one(&mut *conn)
+                .await?;
+                keys.push((*j, row.try_get("keys")?));
+            }
+            Ok::<_, sqlx::Error>(keys)
+        }
+        .await;
+        let rollback = sqlx::raw_sql("ROLLBACK TO SAVEPOINT migrate_index_exprs")
+            .execute(&mut *conn)
+            .await;
+        if let Ok(keys) = read {
+            let ctx = context_of(t);
+            for (j, texts) in keys {
+                let ix = &mut t.indexes[j];
+                for (k, text) in texts.iter().enumerate() {
+                    if ix.keys.get(k).is_some_and(|key| key.expression)
+                        && let Some(c) = ix.columns.get_mut(k)
+                    {
+                        *c = expr::canonical(index_expression(text), &ctx);
+                    }
+                }
+            }
+        }
+        if rollback.is_err() {
+            break;
+        }
+    }
+    let _ = sqlx::raw_sql("ROLLBACK").execute(&mut *conn).await;
 }
 
 /// The string literals of non-text values, spelled by the server (see [`canonical_literals`]);

@@ -29,6 +29,10 @@ fn key_built_before(cx: &Cx<'_>, table: &str, key: &PrimaryKey) -> bool {
     let Some(old_table) = cx.old_table(table) else {
         return false;
     };
+    // A partitioned table's key is added in place: no index on one is built `CONCURRENTLY`.
+    if super::partitions::is_partitioned(cx, table) {
+        return false;
+    }
     key.columns.iter().all(|c| {
         // A column the migration retypes is rewritten under the table's lock anyway, and its
         // old type may have no btree operator class (`json`): its key is added in place.
@@ -179,6 +183,9 @@ pub(super) fn rename_constraint(cx: &mut Cx<'_>, table: &str, old: &str, new: &s
 
 /// `Change::AddForeignKey`.
 pub(super) fn add_foreign_key(cx: &mut Cx<'_>, table: &str, fk: &ForeignKey, existing: bool) {
+    // PostgreSQL 15 adds no foreign key `NOT VALID` to a partitioned table: it is validated in
+    // the transaction.
+    let existing = existing && !super::partitions::is_partitioned(cx, table);
     add_constraint(cx, table, &fk.name, &fk_def(fk), existing, fk.not_valid);
 }
 

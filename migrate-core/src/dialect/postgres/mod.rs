@@ -22,6 +22,7 @@ mod keys;
 mod locks;
 mod lex;
 mod objects;
+mod partitions;
 mod quote;
 mod render;
 mod split;
@@ -50,6 +51,8 @@ mod scratch;
 pub mod introspect;
 #[cfg(feature = "postgres")]
 mod extras;
+#[cfg(feature = "postgres")]
+mod partitions_read;
 #[cfg(feature = "postgres")]
 mod introspect_objects;
 
@@ -106,6 +109,7 @@ impl DialectOps for Postgres {
             | Capability::NoTransactionFiles
             | Capability::CopyStdio
             | Capability::Routines
+            | Capability::Partitioning
             | Capability::StorageOptions => true,
             Capability::LimitedAlterTable | Capability::RestrictedDropColumn => false,
         }

@@ -2,7 +2,7 @@
 //! for its kind (in `enums.rs`, `tables.rs`, `columns.rs`, `keys.rs`, `indexes.rs`), each writing
 //! through a [`Cx`].
 
-use super::{columns, domains, enums, indexes, keys, objects, tables};
+use super::{columns, domains, enums, indexes, keys, objects, partitions, tables};
 use crate::diff::{Change, Diff};
 use crate::schema::{Column, ColumnType, Schema, Table};
 use crate::sql::{Batch, Rendered, Statement, ident};
@@ -252,6 +252,19 @@ fn change_sql(change: &Change, from: &Schema, to: &Schema, out: &mut Vec<Stateme
             to: new,
             ..
         } => columns::set_default(cx, table, column, new.as_deref()),
+        Change::SetCollation {
+            table,
+            column,
+            ty,
+            to,
+            ..
+        } => columns::set_collation(cx, table, column, ty, to.as_deref()),
+        Change::SetIdentityOptions {
+            table,
+            column,
+            from,
+            to,
+        } => columns::set_identity_options(cx, table, column, from, to),
         Change::SetIdentity {
             table,
             column,
@@ -291,6 +304,17 @@ fn change_sql(change: &Change, from: &Schema, to: &Schema, out: &mut Vec<Stateme
             existing_table,
         } => indexes::create(cx, table, index, *existing_table),
         Change::DropIndex { table, index } => indexes::drop(cx, table, index),
+        Change::AttachPartition {
+            table,
+            partition,
+            existing,
+        } => partitions::attach(cx, table, partition, *existing),
+        Change::DetachPartition {
+            table,
+            partition,
+            has_default,
+            keep,
+        } => partitions::detach(cx, table, partition, *has_default, *keep),
         Change::CreateView(v) => objects::create_view(cx, v),
         Change::DropView(v) => objects::drop_view(cx, v),
         Change::SetViewComment { view } => objects::set_view_comment(cx, view),

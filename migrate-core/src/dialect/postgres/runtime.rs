@@ -334,6 +334,11 @@ fn represent(schema: &Schema) -> Schema {
             ck.expr = expr::canonical(&ck.expr, &ctx);
         }
         for ix in &mut t.indexes {
+            for (i, c) in ix.columns.iter_mut().enumerate() {
+                if ix.keys.get(i).is_some_and(|k| k.expression) {
+                    *c = expr::canonical(c, &ctx);
+                }
+            }
             // PostgreSQL simplifies an index's predicate: `WHERE true` indexes every row.
             ix.predicate = ix
                 .predicate

@@ -20,6 +20,19 @@ pub(super) fn drop(cx: &mut Cx<'_>, t: &Table) {
 pub(super) fn rename(cx: &mut Cx<'_>, old: &str, new: &str) {
     cx.move_enum_aside(new);
     cx.tx(format!("ALTER TABLE {} RENAME TO {}", ident(old), ident(new)));
+    // PostgreSQL keeps an identity's sequence name: renamed too, so that the sequence is named
+    // after the table as declared (`sequence` unset).
+    if let Some(t) = cx.from.table(old) {
+        for c in &t.columns {
+            if c.identity.is_some() && c.identity_options.sequence.is_none() {
+                cx.tx(format!(
+                    "ALTER SEQUENCE IF EXISTS {} RENAME TO {}",
+                    ident(&crate::schema::names::identity_sequence(old, &c.name)),
+                    ident(&crate::schema::names::identity_sequence(new, &c.name))
+                ));
+            }
+        }
+    }
 }
 
 /// `Change::SetUnlogged`: the table is rewritten when it becomes LOGGED.

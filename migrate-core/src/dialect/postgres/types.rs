@@ -19,7 +19,8 @@ pub(super) fn has_direct_cast(from: &ColumnType, to: &ColumnType) -> bool {
     let numeric =
         |t: &ColumnType| matches!(t, SmallInt | Integer | BigInt | Real | Double | Numeric(_));
     let textual = |t: &ColumnType| matches!(t, Text | Varchar(_) | Char(_));
-    let temporal = |t: &ColumnType| matches!(t, Date | Timestamp | Timestamptz);
+    let temporal =
+        |t: &ColumnType| matches!(t.without_precision(), Date | Timestamp | Timestamptz);
     (numeric(from) && numeric(to))
         || textual(from)
         || textual(to)

@@ -48,6 +48,9 @@ pub(super) fn column_def(c: &Column, table: &Table, schema: &Schema) -> String {
     if let Some(g) = &c.generated {
         s.push_str(&format!(" GENERATED ALWAYS AS ({g}) STORED"));
     }
+    if let Some(coll) = &c.collation {
+        s.push_str(&format!(" COLLATE {}", ident(coll)));
+    }
     if let Some(check) = enum_check(c, schema) {
         s.push(' ');
         s.push_str(&check);
@@ -99,7 +102,7 @@ pub(super) fn index_sql(table: &str, ix: &crate::schema::Index) -> String {
         if ix.unique { "UNIQUE " } else { "" },
         ident(&ix.name),
         ident(table),
-        idents(&ix.columns)
+        index_keys(ix)
     );
     // A predicate that is always true limits nothing; written out, it would make the index
     // partial, and SQLite lets no foreign key use a partial index.
@@ -108,6 +111,32 @@ pub(super) fn index_sql(table: &str, ix: &crate::schema::Index) -> String {
         s.push_str(&strip_casts(p));
     }
     s
+}
+
+/// An index's keys: `"a", (lower("b")), "c" COLLATE "NOCASE" DESC`. What SQLite lacks (operator
+/// classes, NULLS FIRST/LAST) is refused before rendering (`Sqlite::refuse`).
+fn index_keys(ix: &crate::schema::Index) -> String {
+    let keys: Vec<String> = ix
+        .columns
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            let k = ix.key(i);
+            let mut s = if k.expression {
+                format!("({})", strip_casts(c))
+            } else {
+                ident(c)
+            };
+            if let Some(coll) = &k.collation {
+                s.push_str(&format!(" COLLATE {}", ident(coll)));
+            }
+            if k.desc {
+                s.push_str(" DESC");
+            }
+            s
+        })
+        .collect();
+    keys.join(", ")
 }
 
 /// `CREATE TABLE` and its indexes.

@@ -22,8 +22,8 @@ use crate::db::DbError;
 use crate::schema::names;
 use crate::schema::types::parse_type;
 use crate::schema::{
-    Check, Column, ColumnType, Enum, FkAction, ForeignKey, Identity, Index, IndexMethod,
-    PrimaryKey, Schema, Table,
+    Check, Column, ColumnType, Enum, FkAction, ForeignKey, Identity, Index, IndexKey,
+    IndexMethod, PrimaryKey, Schema, Table,
 };
 use crate::dialect::sqlite::parse_declared;
 
@@ -305,7 +305,10 @@ impl<'d> Reading<'d> {
         let rowid = rowid(cols, &pk_cols, p.without_rowid);
         let columns = cols
             .iter()
-            .map(|c| self.column(name, c, rowid, enum_names))
+            .map(|c| Column {
+                collation: p.collations.get(&c.name.to_ascii_lowercase()).cloned(),
+                ..self.column(name, c, rowid, enum_names)
+            })
             .collect::<Vec<_>>();
         let primary_key = (!pk_cols.is_empty()).then(|| PrimaryKey {
             name: p
@@ -525,27 +528,48 @@ impl<'d> Reading<'d> {
             return Ok(());
         }
         let mut columns = Vec::new();
+        let mut keys = Vec::new();
         let mut reason = None;
-        for c in index_columns
+        let index_sql: Option<String> = get(row, "sql")?;
+        let key_texts = index_sql.as_deref().and_then(index_key_texts);
+        let no_collations = HashMap::new();
+        let defs = self.defs;
+        let column_collations = defs
+            .parsed
+            .get(&table)
+            .map_or(&no_collations, |p| &p.collations);
+        for (k, c) in index_columns
             .get(&name)
             .map(Vec::as_slice)
             .unwrap_or_default()
+            .iter()
+            .filter(|c| get::<i64>(c, "key").is_ok_and(|k| k != 0))
+            .enumerate()
         {
-            if get::<i64>(c, "key")? == 0 {
-                continue;
-            }
             let coll: Option<String> = get(c, "coll")?;
-            match get::<Option<String>>(c, "name")? {
-                _ if get::<i64>(c, "desc")? != 0 => reason = Some("has a DESC column"),
-                _ if !coll
-                    .as_deref()
-                    .is_none_or(|c| c.eq_ignore_ascii_case("binary")) =>
-                {
-                    reason = Some("uses a collation")
-                }
-                None => reason = Some("has an expression"),
+            let desc = get::<i64>(c, "desc")? != 0;
+            let column: Option<String> = get(c, "name")?;
+            // The column's own collation (or BINARY) is no key option.
+            let own = column
+                .as_deref()
+                .and_then(|n| column_collations.get(&n.to_ascii_lowercase()))
+                .map_or("binary", String::as_str);
+            let collation = coll.filter(|c| !c.eq_ignore_ascii_case(own) && !c.eq_ignore_ascii_case("binary"));
+            let key = IndexKey {
+                expression: column.is_none(),
+                desc,
+                nulls_first: desc,
+                opclass: None,
+                collation,
+            };
+            match column {
                 Some(col) => columns.push(col),
+                None => match key_texts.as_ref().and_then(|t| t.get(k)) {
+                    Some(text) => columns.push(text.clone()),
+                    None => reason = Some("has an expression that cannot be read"),
+                },
             }
+            keys.push(key);
         }
         if let Some(reason) = reason {
             self.notes
@@ -567,13 +591,16 @@ impl<'d> Reading<'d> {
         };
         let t = &mut self.tables[ti];
         let columns = columns.iter().map(|c| spelled(t, c)).collect();
-        t.indexes.push(Index {
+        let mut index = Index {
             name,
             columns,
             unique,
             predicate,
             method: IndexMethod::Btree,
-        });
+            ..Index::default()
+        };
+        index.set_keys(keys);
+        t.indexes.push(index);
         Ok(())
     }
 
@@ -715,6 +742,8 @@ const ALIASES: &[(&str, &str)] = &[
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 struct Parsed {
     pk_name: Option<String>,
+    /// `COLLATE name` of columns, by column name in lower case.
+    collations: HashMap<String, String>,
     fks: Vec<ParsedFk>,
     checks: Vec<ParsedCheck>,
     without_rowid: bool,
@@ -866,6 +895,11 @@ fn parse_create_table(sql: &str) -> Result<Parsed, SyntaxError> {
             } else if is_op(t, "(") {
                 i = close_of(item, i)? + 1;
             } else {
+                if is_word(t, "collate")
+                    && let (Some(col), Some(coll)) = (&column, item.get(i + 1).and_then(name_of))
+                {
+                    p.collations.insert(col.to_ascii_lowercase(), coll);
+                }
                 if is_word(t, "unique")
                     || is_word(t, "not")
                     || is_word(t, "default")
@@ -938,6 +972,48 @@ fn references(
         },
         next,
     ))
+}
+
+/// Each key of `CREATE INDEX name ON table (keys) ...` as written, without its `COLLATE`,
+/// `ASC` or `DESC`, and an expression without the parentheses around it.
+fn index_key_texts(sql: &str) -> Option<Vec<String>> {
+    let toks = tokenize(sql, Dialect::Sqlite).ok()?;
+    let on = toks.iter().position(|t| is_word(t, "on"))?;
+    let open = on + toks[on..].iter().position(|t| is_op(t, "("))?;
+    let close = close_of(&toks, open).ok()?;
+    let mut items: Vec<(usize, usize)> = Vec::new();
+    let mut depth = 0;
+    let mut start = open + 1;
+    for (i, t) in toks.iter().enumerate().take(close).skip(open + 1) {
+        if is_op(t, "(") {
+            depth += 1;
+        } else if is_op(t, ")") {
+            depth -= 1;
+        } else if depth == 0 && is_op(t, ",") {
+            items.push((start, i));
+            start = i + 1;
+        }
+    }
+    items.push((start, close));
+    let mut out = Vec::new();
+    for (from, mut to) in items {
+        // Trailing `ASC` / `DESC`, then `COLLATE name`.
+        if to > from && (is_word(&toks[to - 1], "asc") || is_word(&toks[to - 1], "desc")) {
+            to -= 1;
+        }
+        if to >= from + 2 && is_word(&toks[to - 2], "collate") {
+            to -= 2;
+        }
+        if to <= from {
+            return None;
+        }
+        let mut text = sql[toks[from].start..toks[to - 1].end].trim();
+        if is_op(&toks[from], "(") && close_of(&toks, from).ok()? == to - 1 {
+            text = sql[toks[from].end..toks[to - 1].start].trim();
+        }
+        out.push(text.to_string());
+    }
+    Some(out)
 }
 
 /// The condition of `CREATE INDEX ... WHERE <condition>`, as written.

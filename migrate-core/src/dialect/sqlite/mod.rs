@@ -15,6 +15,7 @@ mod defs;
 mod lex;
 mod objects;
 mod rebuild;
+mod refuse;
 mod render;
 mod split;
 mod types;
@@ -89,6 +90,7 @@ impl DialectOps for Sqlite {
             | Capability::NoTransactionFiles
             | Capability::CopyStdio
             | Capability::Routines
+            | Capability::Partitioning
             | Capability::StorageOptions => false,
         }
     }
@@ -117,6 +119,10 @@ impl DialectOps for Sqlite {
     /// migration's one transaction.
     fn render(&self, diff: &Diff, from: &Schema, to: &Schema) -> Rendered {
         render(diff, from, to)
+    }
+
+    fn refuse(&self, schema: &Schema) -> Vec<crate::diagnostic::Diagnostic> {
+        refuse::refuse(schema)
     }
 
     fn why_no_expand_contract(&self) -> Option<String> {

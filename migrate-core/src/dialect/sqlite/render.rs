@@ -100,6 +100,8 @@ fn tables_to_rebuild(
             | Change::SetNotNull { table, .. }
             | Change::SetDefault { table, .. }
             | Change::SetIdentity { table, .. }
+            | Change::SetCollation { table, .. }
+            | Change::SetIdentityOptions { table, .. }
             | Change::AddPrimaryKey { table, .. }
             | Change::DropPrimaryKey { table, .. }
             | Change::RenameConstraint { table, .. }

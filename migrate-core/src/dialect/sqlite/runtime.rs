@@ -391,6 +391,13 @@ fn represent(schema: &Schema) -> Schema {
         }
         for ix in &mut t.indexes {
             ix.method = IndexMethod::Btree;
+            // A UNIQUE constraint is a unique index to SQLite, which names it as the schema does.
+            ix.constraint = false;
+            for (i, c) in ix.columns.iter_mut().enumerate() {
+                if ix.keys.get(i).is_some_and(|k| k.expression) {
+                    *c = crate::dialect::sqlite::strip_casts(c).trim().to_string();
+                }
+            }
             // SQLite is not given a predicate that is always true.
             ix.predicate = ix
                 .partial_predicate()

@@ -11,7 +11,7 @@ use crate::sql::ident;
 /// Whether SQLite stores values of this type as text (ISO dates, UUIDs, JSON, labels).
 pub(super) fn stored_as_text(ty: &ColumnType) -> bool {
     matches!(
-        ty,
+        ty.without_precision(),
         ColumnType::Uuid
             | ColumnType::Json
             | ColumnType::Jsonb
@@ -37,7 +37,8 @@ pub fn type_sql(ty: &ColumnType) -> String {
     let plain = s.chars().all(|c| {
         c.is_ascii_alphanumeric() || c == '_' || c == '(' || c == ')' || c == ',' || c == ' '
     }) && s.starts_with(|c: char| c.is_ascii_alphabetic())
-        && !matches!(ty, ColumnType::Enum(_));
+        // SQLite's grammar ends a type name at its `(n)`: `timestamp(3) text` is quoted.
+        && !matches!(ty, ColumnType::Enum(_) | ColumnType::Precise(..));
     if plain { s } else { ident(&s) }
 }
 

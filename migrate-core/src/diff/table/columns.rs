@@ -111,6 +111,27 @@ impl Differ {
         if identity_changed && new.identity.is_some() {
             self.columns.push(identity);
         }
+        if old.collation != new.collation && old.ty == new.ty {
+            self.columns.push(Change::SetCollation {
+                table: t.clone(),
+                column: c.clone(),
+                ty: new.ty.clone(),
+                from: old.collation.clone(),
+                to: new.collation.clone(),
+            });
+        }
+        // A new identity is made with its options; a dropped one takes them along.
+        if old.identity.is_some()
+            && new.identity.is_some()
+            && old.identity_options != new.identity_options
+        {
+            self.columns.push(Change::SetIdentityOptions {
+                table: t.clone(),
+                column: c.clone(),
+                from: old.identity_options.clone(),
+                to: new.identity_options.clone(),
+            });
+        }
         if old.comment != new.comment {
             self.comments.push(Change::SetColumnComment {
                 table: t,

@@ -15,6 +15,7 @@ impl Differ {
             .iter()
             .map(|ix| Index {
                 columns: map_cols(&ix.columns),
+                include: map_cols(&ix.include),
                 ..ix.clone()
             })
             .collect();
@@ -36,6 +37,8 @@ impl Differ {
                 });
             }
         }
+        let mut pairs: Vec<(&Index, &Index)> = Vec::new();
+        let mut creates: Vec<&Index> = Vec::new();
         for ix in added {
             let same = |o: &&Index| {
                 Index {
@@ -44,20 +47,33 @@ impl Differ {
                 } == *ix
                     && !ix.predicate.as_deref().is_some_and(over_retyped)
             };
-            if let Some(pos) = gone.iter().position(same) {
-                let o = gone.remove(pos);
-                self.renames.push(Change::RenameIndex {
-                    table: tname.clone(),
-                    from: o.clone(),
-                    to: ix.clone(),
-                });
-            } else {
-                self.add_constraints.push(Change::CreateIndex {
-                    table: tname.clone(),
-                    index: ix.clone(),
-                    existing_table: true,
-                });
+            match gone.iter().position(same) {
+                Some(pos) => pairs.push((gone.remove(pos), ix)),
+                None => creates.push(ix),
             }
+        }
+        // A rename into the name of an old index that is dropped (it was redefined) would take a
+        // name still in use, since renames run before drops: drop both and create the new one.
+        let (pairs, unpaired): (Vec<_>, Vec<_>) = pairs
+            .into_iter()
+            .partition(|(_, ix)| !gone.iter().any(|g| g.name == ix.name));
+        for (o, ix) in unpaired {
+            gone.push(o);
+            creates.push(ix);
+        }
+        for (o, ix) in pairs {
+            self.renames.push(Change::RenameIndex {
+                table: tname.clone(),
+                from: o.clone(),
+                to: ix.clone(),
+            });
+        }
+        for ix in creates {
+            self.add_constraints.push(Change::CreateIndex {
+                table: tname.clone(),
+                index: ix.clone(),
+                existing_table: true,
+            });
         }
         for o in gone {
             let original = old.indexes.iter().find(|i| i.name == o.name).unwrap_or(o);

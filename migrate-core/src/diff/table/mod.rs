@@ -6,12 +6,15 @@ mod columns;
 mod foreign_keys;
 mod indexes;
 mod key;
+mod partitions;
+
+pub(super) use partitions::{attached_tables, detached_and_kept};
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 
 use super::{Change, Differ, TablePair};
-use crate::schema::Table;
 use crate::schema::expr::column_references;
+use crate::schema::{Schema, Table};
 
 /// What the parts of a table's diff share: the table before and after, and what happened to its
 /// columns.
@@ -55,6 +58,7 @@ impl Differ {
         p: &TablePair<'_>,
         renamed: &HashMap<&str, &str>,
         dropped_keys: &HashSet<(&str, BTreeSet<&str>)>,
+        (from, to): (&Schema, &Schema),
     ) {
         let (old, new) = (p.old, p.new);
         let column_renames = self.columns(old, new);
@@ -71,6 +75,7 @@ impl Differ {
         self.foreign_keys(&cx, renamed, dropped_keys);
         self.table_comment(&cx);
         self.persistence(&cx);
+        self.partitions(&cx, from, to);
     }
 
     /// Columns whose type changes, directly or by a rebuilt enum. PostgreSQL parses the checks

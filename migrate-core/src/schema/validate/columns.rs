@@ -157,9 +157,15 @@ impl Validator<'_> {
             );
         }
 
+        let ty = ty?;
+        let identity_options = c
+            .identity_options
+            .as_ref()
+            .map(|o| o.value.canonical(&ty, tname, cname))
+            .unwrap_or_default();
         Some(Column {
             name: cname.clone(),
-            ty: ty?,
+            ty,
             nullable,
             default: c.default.as_ref().map(|d| d.value.clone()),
             identity: c.identity.as_ref().map(|i| i.value),
@@ -169,6 +175,8 @@ impl Validator<'_> {
             backfill: c.backfill.as_ref().map(|s| s.value.clone()),
             strategy: c.strategy.as_ref().map(|s| s.value),
             generated: c.generated.as_ref().map(|s| s.value.clone()),
+            collation: c.collation.as_ref().map(|s| s.value.clone()),
+            identity_options,
         })
     }
 

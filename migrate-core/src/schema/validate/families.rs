@@ -7,7 +7,7 @@ use super::Validator;
 use crate::diagnostic::{Diagnostic, Location};
 use crate::family::Pattern;
 use crate::names;
-use crate::schema::load::{RawFamily, RawSchema, SpStr};
+use crate::schema::load::{RawFamily, RawSchema, RawTable, SpStr};
 use crate::schema::model::{Family, Schema};
 
 impl Validator<'_> {
@@ -51,6 +51,18 @@ impl Validator<'_> {
             if let Some(n) = &t.primary_key_name {
                 self.shared_name(f, "primary key", n);
             }
+            let unpartitioned;
+            let t = if self.partitioned_template(f) {
+                unpartitioned = RawTable {
+                    partition_by: None,
+                    partition_ahead: None,
+                    partitions: Vec::new(),
+                    ..t.clone()
+                };
+                &unpartitioned
+            } else {
+                t
+            };
             let (template, _) = self.table(t, &enum_names);
             let mut template = template;
             template.foreign_keys = self.cross_table(t, &template, schema);
@@ -154,6 +166,35 @@ impl Validator<'_> {
         Some(pattern)
     }
 
+    /// A family's template may not be partitioned: its members are created by the application
+    /// (`create_member_sql`) and changed by family migrations as plain tables, and partitions
+    /// declared once could not be named per member. Refused; `true` when it was.
+    fn partitioned_template(&mut self, f: &RawFamily) -> bool {
+        let t = &f.template;
+        let loc = t
+            .partition_by
+            .as_ref()
+            .map(|b| &b.loc)
+            .or(t.partition_ahead.as_ref().map(|a| &a.loc))
+            .or(t.partitions.first().map(|p| &p.name.loc));
+        let Some(loc) = loc else {
+            return false;
+        };
+        self.error(
+            "family-partitioned",
+            loc,
+            format!(
+                "family `{}` declares partitioning, but a family's members are plain tables",
+                t.name.value
+            ),
+            format!(
+                "remove `partition_by`, `partition_ahead` and `partitions` from [families.{}]: members are created by the application and changed by family migrations one table each; partition a table declared under [tables] instead",
+                t.name.value
+            ),
+        );
+        true
+    }
+
     /// An explicit index or primary key name would be the same on every member, and PostgreSQL
     /// names indexes per schema: the derived name is the member's.
     fn shared_name(&mut self, f: &RawFamily, what: &str, n: &SpStr) {
@@ -185,6 +226,23 @@ mod tests {
     }
 
     const COLUMNS: &str = "[families.f.columns]\nid = { type = \"bigint\", primary_key = true }\n";
+
+    #[test]
+    fn a_partitioned_family_template_is_refused_with_the_reason() {
+        let e = codes(&format!(
+            "[families.f]\nmodel = \"F\"\npattern = \"f_{{k}}\"\npartition_by = {{ kind = \"range\", columns = [\"id\"] }}\n{COLUMNS}"
+        ));
+        assert_eq!(e.len(), 1, "{e:?}");
+        assert!(
+            e[0].starts_with("family-partitioned") && e[0].contains("plain tables"),
+            "{e:?}"
+        );
+        let e = codes(&format!(
+            "[families.f]\nmodel = \"F\"\npattern = \"f_{{k}}\"\n{COLUMNS}[families.f.partitions.f_1]\nfrom = \"1\"\nto = \"2\"\n"
+        ));
+        assert_eq!(e.len(), 1, "{e:?}");
+        assert!(e[0].starts_with("family-partitioned"), "{e:?}");
+    }
 
     #[test]
     fn a_family_needs_a_pattern_with_one_placeholder_and_a_model() {

@@ -56,6 +56,7 @@ impl Validator<'_> {
         self.unique_columns(t, &mut table, &mut index_locs);
         self.indexes(t, &mut table, &column_names, &mut index_locs);
         self.checks(t, &mut table, &column_names);
+        self.partitioning(t, &mut table, &column_names);
         for c in &t.columns {
             if let Some(g) = &c.generated {
                 let what = format!("the expression of `{tname}.{}`", c.name.value);

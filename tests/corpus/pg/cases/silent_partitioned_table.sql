@@ -1,4 +1,4 @@
--- Silently wrong: a partitioned table is read as a plain table; its partitions, their keys and indexes are lost.
+-- Was silently wrong (a partitioned table read as a plain table, its partitions lost): now round-trips.
 CREATE TABLE measurements (
     id bigint NOT NULL,
     taken_on date NOT NULL,
