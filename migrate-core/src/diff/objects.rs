@@ -163,11 +163,17 @@ impl Differ {
         // `LANGUAGE plpgsql` bodies are checked when called, not when created: such a function,
         // and one that reads no relation, is created early, unless it names a function created
         // late (an aggregate whose SFUNC reads a table).
+        // A relation named outside the body (`RETURNS SETOF customer`, a parameter of a row
+        // type) is checked when the function is created, whatever its language.
         let mut early: Vec<bool> = fn_created
             .iter()
             .map(|f| {
-                squash(&f.sql).contains("languageplpgsql")
-                    || !mentions(&f.sql).iter().any(|m| relations.contains(m))
+                let read = if squash(&f.sql).contains("languageplpgsql") {
+                    mentions_outside_body(&f.sql)
+                } else {
+                    mentions(&f.sql)
+                };
+                !read.iter().any(|m| relations.contains(m))
             })
             .collect();
         loop {
@@ -360,6 +366,25 @@ fn returns(sql: &str, from: usize) -> String {
     out
 }
 
+/// The names `sql` mentions outside its dollar-quoted strings (a function's body).
+fn mentions_outside_body(sql: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for t in lex(sql, crate::config::Dialect::EXPRESSIONS) {
+        let name = match t.kind {
+            TokenKind::Word => sql[t.start..t.end].to_lowercase(),
+            TokenKind::QuotedIdent { .. } => match t.unquoted(sql) {
+                Some(u) => u.into_owned(),
+                None => continue,
+            },
+            _ => continue,
+        };
+        if !out.contains(&name) {
+            out.push(name);
+        }
+    }
+    out
+}
+
 /// `items` ordered so that each comes after the others whose name its SQL mentions; in the
 /// given order otherwise (and for a cycle).
 fn dependency_order<'a, T>(
@@ -520,6 +545,25 @@ sql = "CREATE FUNCTION public._group_concat(text, text) RETURNS text LANGUAGE sq
                 .unwrap_or_else(|| panic!("{n}: {s:?}"))
         };
         assert!(at("`_group_concat`") < at("`group_concat`"), "{s:?}");
+    }
+
+    #[test]
+    fn a_plpgsql_function_returning_a_table_type_is_created_after_the_table() {
+        let to = r#"
+[functions.pick]
+sql = "CREATE FUNCTION public.pick(n integer) RETURNS SETOF public.items LANGUAGE plpgsql AS $$ BEGIN RETURN QUERY SELECT * FROM orders LIMIT n; END $$"
+[tables.items]
+model = "Item"
+[tables.items.columns]
+id = { type = "integer", primary_key = true }
+"#;
+        let s = slugs("", to);
+        let at = |n: &str| {
+            s.iter()
+                .position(|x| x.contains(n))
+                .unwrap_or_else(|| panic!("{n}: {s:?}"))
+        };
+        assert!(at("`items`") < at("`pick`"), "{s:?}");
     }
 
     #[test]
