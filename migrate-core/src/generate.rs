@@ -132,6 +132,7 @@ fn unpartitionable(dialect: Dialect, declared: &Schema) -> Vec<phased::Problem> 
         .iter()
         .filter(|t| t.partitioning.is_some())
         .map(|t| phased::Problem {
+            code: "unsupported-by-dialect",
             table: t.name.clone(),
             column: None,
             message: format!(
@@ -176,6 +177,7 @@ pub fn plan_by(
     {
         for p in &split.phased {
             problems.push(phased::Problem {
+                code: "expand-contract",
                 table: p.table().to_string(),
                 column: p.column().map(str::to_string),
                 message: format!(
@@ -263,6 +265,7 @@ fn family_files(
         if !change.refused.is_empty() {
             for (what, why, how) in &change.refused {
                 problems.push(phased::Problem {
+                    code: "expand-contract",
                     table: f.name.clone(),
                     column: None,
                     message: format!("family `{}`: {what} is refused: {why}", f.name),
@@ -684,7 +687,7 @@ fn problem_diagnostics(schema_path: &Path, problems: &[phased::Problem]) -> Diag
         problems
             .iter()
             .map(|p| {
-                let d = crate::diagnostic::Diagnostic::new("expand-contract", p.message.clone())
+                let d = crate::diagnostic::Diagnostic::new(p.code, p.message.clone())
                     .help(p.help.clone());
                 match located(p) {
                     Some(loc) => d.at(loc),
@@ -772,7 +775,28 @@ fn files(
         .flat_map(|(i, s)| s.iter().filter(|st| **st == Stage::Batch).map(move |_| i))
         .collect();
     let many = units.len() > 1;
+    // A transaction the dialect split in parts (too large for the server's lock table): each
+    // part a file, holding the changes whose first statement it holds.
+    let tx_parts = units.iter().filter(|u| u.stage == Stage::Tx).count();
+    let part_of: Vec<Option<String>> = if tx_parts > 1 {
+        d.changes
+            .iter()
+            .map(|c| {
+                let alone = Diff {
+                    changes: vec![c.clone()],
+                };
+                render(dialect, &alone, current, declared)
+                    .statements
+                    .into_iter()
+                    .find(|s| s.stage == Stage::Tx)
+                    .map(|s| s.sql)
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
     let mut batch_files = 0;
+    let mut tx_part = 0;
     units
         .iter()
         .map(|unit| {
@@ -780,6 +804,13 @@ fn files(
             let members: Vec<usize> = if stage == Stage::Batch {
                 batch_files += 1;
                 batched.get(batch_files - 1).copied().into_iter().collect()
+            } else if stage == Stage::Tx && tx_parts > 1 {
+                tx_part += 1;
+                let held: std::collections::HashSet<&str> =
+                    unit.statements.iter().map(String::as_str).collect();
+                (0..d.changes.len())
+                    .filter(|&i| part_of[i].as_deref().is_some_and(|s| held.contains(s)))
+                    .collect()
             } else {
                 (0..d.changes.len()).filter(|&i| stages[i].contains(&stage)).collect()
             };
@@ -801,6 +832,11 @@ fn files(
                 (Some(n), true, Stage::After) => format!("{n}_online"),
                 (None, _, _) => describe_name(&changes),
             };
+            let file_name = if stage == Stage::Tx && tx_part > 1 {
+                format!("{file_name}_part_{tx_part}")
+            } else {
+                file_name
+            };
             let mut header = unit.directives();
             for c in &changes {
                 header.push_str(&comment_line(&capitalize(&c.describe())));
@@ -819,6 +855,9 @@ fn files(
                 (Stage::Batch, _) => header.push_str(&comment_line(
                     "Runs in batches along the table's primary key, each a short transaction of its own; the migrations after it run once every row is done.",
                 )),
+                (Stage::Tx, _) if tx_parts > 1 => header.push_str(&comment_line(&format!(
+                    "Part {tx_part} of {tx_parts}: the changes are split in transactions that each fit in the server's lock table (max_locks_per_transaction)."
+                ))),
                 (Stage::Tx, _) => {}
             }
             for &i in &members {
@@ -1268,6 +1307,45 @@ mod tests {
             p.files[3]
                 .content
                 .contains("ALTER TABLE \"pets\" ALTER COLUMN \"tag\" SET NOT NULL;")
+        );
+    }
+
+    /// A first migration too large for the server's lock table is split in transactions, one
+    /// file each, every change in one of them.
+    #[test]
+    fn a_migration_too_large_for_the_lock_table_is_split() {
+        let mut src = String::new();
+        for i in 0..600 {
+            src.push_str(&format!(
+                "[tables.t{i}]\nmodel = \"T{i}\"\n[tables.t{i}.columns]\nid = {{ type = \"integer\", primary_key = true, identity = true }}\nname = {{ type = \"text\", unique = true }}\n"
+            ));
+        }
+        let to = load_str("s.toml", &src).unwrap();
+        let p = plan(Dialect::Postgres, &Schema::default(), &to, Some("adopt"));
+        let names: Vec<&str> = p.files.iter().map(|f| f.name.as_str()).collect();
+        assert_eq!(names, ["adopt", "adopt_part_2", "adopt_part_3"]);
+        assert!(p.files[1].content.contains("-- Part 2 of 3:"));
+        let creates: usize = p
+            .files
+            .iter()
+            .map(|f| f.content.matches("CREATE TABLE").count())
+            .sum();
+        assert_eq!(creates, 600);
+        for f in &p.files {
+            let described = f.content.matches("-- Create table").count();
+            assert_eq!(
+                described,
+                f.content.matches("CREATE TABLE").count(),
+                "{}",
+                f.name
+            );
+        }
+        // SQLite has no lock table: one file.
+        assert_eq!(
+            plan(Dialect::Sqlite, &Schema::default(), &to, Some("adopt"))
+                .files
+                .len(),
+            1
         );
     }
 

@@ -700,6 +700,7 @@ fn build(seed: SchemaSeed, fold: bool, enums: Vec<Enum>) -> Schema {
             t.checks.push(Check {
                 name: constraints.claim(name, max_ident_bytes()),
                 expr: build_expr(expr, &t.columns),
+                not_valid: false,
             });
         }
         constraint_namers.push(constraints);
@@ -881,6 +882,7 @@ fn add_foreign_key(
         on_delete: fk.on_delete,
         on_update: fk.on_update,
         on_delete_columns: Vec::new(),
+        not_valid: false,
     });
 }
 
@@ -1471,6 +1473,7 @@ fn mutate(b: &mut Schema, a: &Schema, m: &Mutation) {
             let check = Check {
                 name: constraint_namer(t).claim(name, max_ident_bytes()),
                 expr: build_expr(expr, &t.columns),
+                not_valid: false,
             };
             t.checks.push(check);
         }

@@ -189,6 +189,8 @@ pub enum Capability {
     /// Functions, procedures, aggregates and materialized views exist, and a trigger calls a
     /// function; without it a trigger has a body of statements and none of those exist.
     Routines,
+    /// Domains, sequences of their own, UNLOGGED tables and NOT VALID constraints exist.
+    StorageOptions,
 }
 
 /// How a dialect carries out a key, index or constraint added to a table with rows (the safety

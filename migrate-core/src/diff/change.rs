@@ -1,8 +1,8 @@
 //! [`Change`]: one change to a schema, and how it is described and named.
 
 use crate::schema::{
-    Check, Column, ColumnType, Enum, ForeignKey, Function, Index, Partition, PrimaryKey, Table,
-    Trigger, View,
+    Check, Column, ColumnType, Domain, Enum, ForeignKey, Function, Index, Partition, PrimaryKey,
+    Sequence, Table, Trigger, View,
 };
 
 /// One change to a schema.
@@ -13,6 +13,25 @@ pub enum Change {
     CreateExtension(String),
     /// `CREATE TYPE … AS ENUM`.
     CreateEnum(Enum),
+    /// `CREATE DOMAIN`.
+    CreateDomain(Domain),
+    /// A domain's default, NOT NULL, checks or comment change (its type or collation: it is
+    /// dropped and created again, which PostgreSQL refuses while a column uses it).
+    AlterDomain {
+        /// Before the change.
+        from: Domain,
+        /// After the change.
+        to: Domain,
+    },
+    /// `CREATE SEQUENCE` (its owner is set by an [`Change::AlterSequence`] once its table exists).
+    CreateSequence(Sequence),
+    /// `ALTER SEQUENCE`: its options or its owner.
+    AlterSequence {
+        /// Before the change.
+        from: Sequence,
+        /// After the change.
+        to: Sequence,
+    },
     /// `DROP TYPE` of an enum.
     DropEnum(Enum),
     /// `ALTER TYPE … ADD VALUE`; `before` is the label it goes before (none: at the end).
@@ -62,6 +81,21 @@ pub enum Change {
         table: String,
         /// The new comment; `None` removes it.
         comment: Option<String>,
+    },
+    /// `ALTER TABLE … SET UNLOGGED` / `SET LOGGED`.
+    SetUnlogged {
+        /// The table.
+        table: String,
+        /// Whether the table becomes UNLOGGED (else LOGGED).
+        unlogged: bool,
+    },
+    /// `VALIDATE CONSTRAINT`: a `NOT VALID` foreign key or check becomes validated (the other
+    /// way needs no change: a validated constraint is also one that checks new rows).
+    ValidateConstraint {
+        /// The table.
+        table: String,
+        /// The constraint.
+        name: String,
     },
     /// `ADD COLUMN`.
     AddColumn {
@@ -309,6 +343,10 @@ impl Change {
         match self {
             CreateExtension(_)
             | CreateEnum(_)
+            | CreateDomain(_)
+            | AlterDomain { .. }
+            | CreateSequence(_)
+            | AlterSequence { .. }
             | DropEnum(_)
             | AddEnumValue { .. }
             | RebuildEnum { .. }
@@ -324,6 +362,8 @@ impl Change {
             CreateTable(t) | DropTable(t) => Some(&t.name),
             RenameTable { to, .. } => Some(to),
             SetTableComment { table, .. }
+            | SetUnlogged { table, .. }
+            | ValidateConstraint { table, .. }
             | AddColumn { table, .. }
             | DropColumn { table, .. }
             | RenameColumn { table, .. }
@@ -357,6 +397,10 @@ impl Change {
         match self {
             CreateExtension(name) => format!("create extension `{name}`"),
             CreateEnum(e) => format!("create enum `{}` ({})", e.name, e.values.join(", ")),
+            CreateDomain(d) => format!("create domain `{}` ({})", d.name, d.ty),
+            AlterDomain { to, .. } => format!("change domain `{}`", to.name),
+            CreateSequence(s) => format!("create sequence `{}`", s.name),
+            AlterSequence { to, .. } => format!("change sequence `{}`", to.name),
             DropEnum(e) => format!("drop enum `{}`", e.name),
             AddEnumValue {
                 enum_name,
@@ -375,6 +419,13 @@ impl Change {
             DropTable(t) => format!("drop table `{}`", t.name),
             RenameTable { from, to } => format!("rename table `{from}` to `{to}`"),
             SetTableComment { table, .. } => format!("set the comment of table `{table}`"),
+            ValidateConstraint { table, name } => {
+                format!("validate constraint `{name}` of `{table}`")
+            }
+            SetUnlogged { table, unlogged } => format!(
+                "make table `{table}` {}",
+                if *unlogged { "UNLOGGED" } else { "LOGGED" }
+            ),
             AddColumn { table, column } => format!(
                 "add column {} ({}{})",
                 col(table, &column.name),
@@ -473,6 +524,10 @@ impl Change {
         match self {
             CreateExtension(name) => format!("create_extension_{name}"),
             CreateEnum(e) => format!("create_{}", e.name),
+            CreateDomain(d) => format!("create_{}", d.name),
+            AlterDomain { to, .. } => format!("change_{}", to.name),
+            CreateSequence(s) => format!("create_{}", s.name),
+            AlterSequence { to, .. } => format!("change_{}", to.name),
             DropEnum(e) => format!("drop_{}", e.name),
             AddEnumValue { enum_name, .. } => format!("add_{enum_name}_value"),
             RebuildEnum { to, .. } => format!("change_{}", to.name),
@@ -482,6 +537,10 @@ impl Change {
             DropTable(t) => format!("drop_{}", t.name),
             RenameTable { from, to } => format!("rename_{from}_to_{to}"),
             SetTableComment { table, .. } => format!("comment_{table}"),
+            SetUnlogged { table, unlogged } => {
+                format!("{}_{table}", if *unlogged { "unlog" } else { "log" })
+            }
+            ValidateConstraint { name, .. } => format!("validate_{name}"),
             AddColumn { table, column } => format!("add_{table}_{}", column.name),
             DropColumn { table, column } => format!("drop_{table}_{}", column.name),
             RenameColumn { table, to, .. } => format!("rename_{table}_{to}"),

@@ -15,6 +15,7 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 use crate::schema::{Schema, Table};
 
 mod change;
+mod domains;
 mod enums;
 mod objects;
 pub mod phased;
@@ -121,6 +122,7 @@ impl Differ {
             }
         }
         self.enums(from, to);
+        self.domains_and_sequences(from, to);
 
         // Pair declared tables with existing ones, by name or by `renamed_from`.
         let mut pairs: Vec<TablePair<'_>> = Vec::new();

@@ -160,15 +160,57 @@ impl Differ {
             .map(|t| t.name.to_lowercase())
             .chain(new.views.iter().map(|v| v.name.to_lowercase()))
             .collect();
-        for f in fn_created {
-            // `LANGUAGE plpgsql` bodies are checked when called, not when created.
-            let early = squash(&f.sql).contains("languageplpgsql")
-                || !mentions(&f.sql).iter().any(|m| relations.contains(m));
-            if early {
-                self.functions.push(Change::CreateFunction(f.clone()));
-            } else {
-                objs.push((bare_name(f).unwrap_or_default(), f.sql.clone(), Obj::F(f)));
+        // `LANGUAGE plpgsql` bodies are checked when called, not when created: such a function,
+        // and one that reads no relation, is created early, unless it names a function created
+        // late (an aggregate whose SFUNC reads a table).
+        // A relation named outside the body (`RETURNS SETOF customer`, a parameter of a row
+        // type) is checked when the function is created, whatever its language.
+        let mut early: Vec<bool> = fn_created
+            .iter()
+            .map(|f| {
+                let read = if squash(&f.sql).contains("languageplpgsql") {
+                    mentions_outside_body(&f.sql)
+                } else {
+                    mentions(&f.sql)
+                };
+                !read.iter().any(|m| relations.contains(m))
+            })
+            .collect();
+        loop {
+            let late: HashSet<String> = fn_created
+                .iter()
+                .zip(&early)
+                .filter(|(_, e)| !**e)
+                .filter_map(|(f, _)| bare_name(f))
+                .collect();
+            let mut changed = false;
+            for (f, e) in fn_created.iter().zip(early.iter_mut()) {
+                if *e
+                    && !squash(&f.sql).contains("languageplpgsql")
+                    && mentions(&f.sql).iter().any(|m| late.contains(m))
+                {
+                    *e = false;
+                    changed = true;
+                }
             }
+            if !changed {
+                break;
+            }
+        }
+        // Early ones each after the functions it names (an aggregate after its SFUNC and
+        // FINALFUNC).
+        let early_fns: Vec<(String, String, &Function)> = fn_created
+            .iter()
+            .zip(&early)
+            .filter(|(_, e)| **e)
+            .map(|(f, _)| (bare_name(f).unwrap_or_default(), f.sql.clone(), *f))
+            .collect();
+        let early_refs: Vec<&(String, String, &Function)> = early_fns.iter().collect();
+        for (_, _, f) in dependency_order(&early_refs, |o| &o.0, |o| &o.1) {
+            self.functions.push(Change::CreateFunction((*f).clone()));
+        }
+        for (f, _) in fn_created.iter().zip(&early).filter(|(_, e)| !**e) {
+            objs.push((bare_name(f).unwrap_or_default(), f.sql.clone(), Obj::F(f)));
         }
         for v in created_views {
             objs.push((v.name.clone(), v.sql.clone(), Obj::V(v)));
@@ -324,6 +366,25 @@ fn returns(sql: &str, from: usize) -> String {
     out
 }
 
+/// The names `sql` mentions outside its dollar-quoted strings (a function's body).
+fn mentions_outside_body(sql: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for t in lex(sql, crate::config::Dialect::EXPRESSIONS) {
+        let name = match t.kind {
+            TokenKind::Word => sql[t.start..t.end].to_lowercase(),
+            TokenKind::QuotedIdent { .. } => match t.unquoted(sql) {
+                Some(u) => u.into_owned(),
+                None => continue,
+            },
+            _ => continue,
+        };
+        if !out.contains(&name) {
+            out.push(name);
+        }
+    }
+    out
+}
+
 /// `items` ordered so that each comes after the others whose name its SQL mentions; in the
 /// given order otherwise (and for a cycle).
 fn dependency_order<'a, T>(
@@ -467,6 +528,42 @@ sql = "SELECT id FROM big"
             slugs(from, &from.replace("RETURNS int", "RETURNS bigint")),
             ["drop function `f`", "create function `f`"]
         );
+    }
+
+    #[test]
+    fn an_aggregate_is_created_after_its_state_function() {
+        let to = r#"
+[functions.group_concat]
+sql = "CREATE AGGREGATE public.group_concat(text) (SFUNC = public._group_concat, STYPE = text)"
+[functions._group_concat]
+sql = "CREATE FUNCTION public._group_concat(text, text) RETURNS text LANGUAGE sql IMMUTABLE AS $$ SELECT $1 || $2 $$"
+"#;
+        let s = slugs("", to);
+        let at = |n: &str| {
+            s.iter()
+                .position(|x| x.contains(n))
+                .unwrap_or_else(|| panic!("{n}: {s:?}"))
+        };
+        assert!(at("`_group_concat`") < at("`group_concat`"), "{s:?}");
+    }
+
+    #[test]
+    fn a_plpgsql_function_returning_a_table_type_is_created_after_the_table() {
+        let to = r#"
+[functions.pick]
+sql = "CREATE FUNCTION public.pick(n integer) RETURNS SETOF public.items LANGUAGE plpgsql AS $$ BEGIN RETURN QUERY SELECT * FROM orders LIMIT n; END $$"
+[tables.items]
+model = "Item"
+[tables.items.columns]
+id = { type = "integer", primary_key = true }
+"#;
+        let s = slugs("", to);
+        let at = |n: &str| {
+            s.iter()
+                .position(|x| x.contains(n))
+                .unwrap_or_else(|| panic!("{n}: {s:?}"))
+        };
+        assert!(at("`items`") < at("`pick`"), "{s:?}");
     }
 
     #[test]

@@ -212,9 +212,12 @@ pub struct Split {
     pub problems: Vec<Problem>,
 }
 
-/// Why a change that asks for the expand/contract route cannot take it.
+/// Why a change that asks for the expand/contract route cannot take it, or (with another
+/// `code`) why the dialect cannot build what the schema declares.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Problem {
+    /// The diagnostic's code: `expand-contract`.
+    pub code: &'static str,
     /// The table (its declared name).
     pub table: String,
     /// The column whose `strategy` asks for it; `None`: the table's.
@@ -271,6 +274,7 @@ pub fn split(diff: &Diff, from: &Schema, to: &Schema) -> Split {
                 }
                 if let Some((message, help)) = unshadowable(from, ot, old) {
                     out.problems.push(Problem {
+                        code: "expand-contract",
                         table: table.clone(),
                         column: Some(new_name.clone()),
                         message,
@@ -293,6 +297,7 @@ pub fn split(diff: &Diff, from: &Schema, to: &Schema) -> Split {
                     .is_some_and(|r| r != column && t.column(r).is_none());
                 if column_strategy(t, new) == Strategy::ExpandContract && !renamed {
                     out.problems.push(Problem {
+                        code: "expand-contract",
                         table: table.clone(),
                         column: Some(column.clone()),
                         message: format!(

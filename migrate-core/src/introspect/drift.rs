@@ -150,6 +150,10 @@ fn drift_line(c: &Change, live: &Schema) -> Option<String> {
     Some(match c {
         Change::CreateExtension(name) => format!("extension `{name}` is missing"),
         Change::CreateEnum(e) => format!("enum `{}` is missing", e.name),
+        Change::CreateDomain(d) => format!("domain `{}` is missing", d.name),
+        Change::AlterDomain { to, .. } => format!("domain `{}` differs", to.name),
+        Change::CreateSequence(s) => format!("sequence `{}` is missing", s.name),
+        Change::AlterSequence { to, .. } => format!("sequence `{}` differs", to.name),
         Change::DropEnum(e) => format!("enum `{}` exists but is not expected", e.name),
         Change::AddEnumValue {
             enum_name, value, ..
@@ -176,6 +180,14 @@ fn drift_line(c: &Change, live: &Schema) -> Option<String> {
             "table `{table}` has the comment {}, expected {}",
             shown(&live.table(table).and_then(|t| t.comment.clone()), "none"),
             shown(comment, "none")
+        ),
+        Change::ValidateConstraint { table, name } => {
+            format!("constraint `{name}` of `{table}` is NOT VALID, expected validated")
+        }
+        Change::SetUnlogged { table, unlogged } => format!(
+            "table `{table}` is {}, expected {}",
+            if *unlogged { "LOGGED" } else { "UNLOGGED" },
+            if *unlogged { "UNLOGGED" } else { "LOGGED" }
         ),
         Change::AddColumn { table, column } => {
             format!("{} ({}) is missing", col(table, &column.name), column.ty)

@@ -1006,6 +1006,7 @@ mod tests {
                 drop_columns: vec![],
                 renamed_from: None,
                 strategy: None,
+                unlogged: false,
                 partitioning: None,
             }],
             ..Schema::default()

@@ -246,11 +246,17 @@ fn assess_one(cx: &Cx<'_>, change: &Change) -> Assessment {
         | Change::CreateTrigger(_)
         | Change::CreateExtension(_)
         | Change::CreateEnum(_)
+        | Change::CreateDomain(_)
+        | Change::AlterDomain { .. }
+        | Change::CreateSequence(_)
+        | Change::AlterSequence { .. }
         | Change::AddEnumValue { .. }
         | Change::SetEnumComment { .. }
         | Change::DropOldEnum { .. }
         | Change::CreateTable(_)
         | Change::SetTableComment { .. }
+        | Change::SetUnlogged { .. }
+        | Change::ValidateConstraint { .. }
         | Change::DropNotNull { .. }
         | Change::SetDefault { .. }
         | Change::SetCollation { .. }

@@ -45,6 +45,32 @@ pub(crate) struct RawEnum {
     pub(crate) broken_keys: Vec<&'static str>,
 }
 
+/// `[domains.NAME]`.
+#[derive(Debug, Clone)]
+pub(crate) struct RawDomain {
+    pub(crate) name: SpStr,
+    pub(crate) ty: Option<SpStr>,
+    pub(crate) not_null: Option<Sp<bool>>,
+    pub(crate) default: Option<SpStr>,
+    pub(crate) collation: Option<SpStr>,
+    pub(crate) comment: Option<SpStr>,
+    pub(crate) checks: Vec<RawCheck>,
+}
+
+/// `[sequences.NAME]`.
+#[derive(Debug, Clone)]
+pub(crate) struct RawSequence {
+    pub(crate) name: SpStr,
+    pub(crate) ty: Option<SpStr>,
+    pub(crate) start: Option<Sp<i64>>,
+    pub(crate) increment: Option<Sp<i64>>,
+    pub(crate) min: Option<Sp<i64>>,
+    pub(crate) max: Option<Sp<i64>>,
+    pub(crate) cycle: Option<Sp<bool>>,
+    pub(crate) cache: Option<Sp<i64>>,
+    pub(crate) owned_by: Option<SpStr>,
+}
+
 #[derive(Debug, Clone)]
 pub(crate) struct RawColumn {
     pub(crate) name: SpStr,
@@ -79,6 +105,7 @@ pub(crate) struct RawForeignKey {
     pub(crate) on_delete: Option<Sp<FkAction>>,
     pub(crate) on_update: Option<Sp<FkAction>>,
     pub(crate) on_delete_columns: Option<Sp<Vec<SpStr>>>,
+    pub(crate) validated: Option<Sp<bool>>,
     /// See [`RawEnum::broken_keys`].
     pub(crate) broken_keys: Vec<&'static str>,
 }
@@ -103,6 +130,7 @@ pub(crate) struct RawIndex {
 pub(crate) struct RawCheck {
     pub(crate) name: Option<SpStr>,
     pub(crate) expr: Option<SpStr>,
+    pub(crate) validated: Option<Sp<bool>>,
 }
 
 #[derive(Debug, Clone)]
@@ -119,6 +147,7 @@ pub(crate) struct RawTable {
     pub(crate) drop_columns: Vec<SpStr>,
     pub(crate) renamed_from: Option<SpStr>,
     pub(crate) strategy: Option<Sp<Strategy>>,
+    pub(crate) unlogged: Option<Sp<bool>>,
     /// `partition_by = {...}`.
     pub(crate) partition_by: Option<RawPartitionBy>,
     /// `partition_ahead = {...}`.
@@ -151,6 +180,8 @@ pub(crate) struct RawSchema {
     pub(crate) drop_enums: Vec<SpStr>,
     pub(crate) external_types: Vec<SpStr>,
     pub(crate) extensions: Vec<SpStr>,
+    pub(crate) domains: Vec<RawDomain>,
+    pub(crate) sequences: Vec<RawSequence>,
     pub(crate) views: Vec<RawView>,
     pub(crate) functions: Vec<RawFunction>,
     pub(crate) triggers: Vec<RawTrigger>,
@@ -169,6 +200,8 @@ const TOP_KEYS: &[&str] = &[
     "drop_enums",
     "external_types",
     "extensions",
+    "domains",
+    "sequences",
     "views",
     "functions",
     "triggers",
@@ -224,6 +257,24 @@ fn misplaced_acknowledgement(key: &str, table: Option<&str>) -> Option<String> {
     Some(format!("`{key}` acknowledges {what}, and goes {place}"))
 }
 const ENUM_KEYS: &[&str] = &["values", "comment", "drop_values"];
+const DOMAIN_KEYS: &[&str] = &[
+    "type",
+    "not_null",
+    "default",
+    "collation",
+    "comment",
+    "checks",
+];
+const SEQUENCE_KEYS: &[&str] = &[
+    "type",
+    "start",
+    "increment",
+    "min",
+    "max",
+    "cycle",
+    "cache",
+    "owned_by",
+];
 const TABLE_KEYS: &[&str] = &[
     "model",
     "comment",
@@ -236,6 +287,7 @@ const TABLE_KEYS: &[&str] = &[
     "drop_columns",
     "renamed_from",
     "strategy",
+    "unlogged",
     "partition_by",
     "partition_ahead",
     "partitions",
@@ -286,6 +338,7 @@ const FK_KEYS: &[&str] = &[
     "on_delete",
     "on_update",
     "on_delete_columns",
+    "validated",
 ];
 const FK_REF_KEYS: &[&str] = &["table", "columns"];
 const INDEX_KEYS: &[&str] = &[
@@ -299,7 +352,7 @@ const INDEX_KEYS: &[&str] = &[
     "constraint",
     "deferrable",
 ];
-const CHECK_KEYS: &[&str] = &["name", "expr"];
+const CHECK_KEYS: &[&str] = &["name", "expr", "validated"];
 
 /// Lists the `.toml` files a schema path names: the file itself, or a directory's files sorted by name.
 #[allow(clippy::result_large_err)] // one diagnostic, on a path that is not hot
@@ -774,6 +827,26 @@ impl Cx<'_> {
                         }
                     }
                 }
+                "domains" => {
+                    let example = "[domains.NAME] with type = \"integer\"";
+                    if let Some(domains) = self.table(entry, "", example) {
+                        for d in domains.iter() {
+                            if let Some(d) = self.domain_decl(d) {
+                                raw.domains.push(d);
+                            }
+                        }
+                    }
+                }
+                "sequences" => {
+                    let example = "[sequences.NAME] with start = 1";
+                    if let Some(sequences) = self.table(entry, "", example) {
+                        for s in sequences.iter() {
+                            if let Some(s) = self.sequence_decl(s) {
+                                raw.sequences.push(s);
+                            }
+                        }
+                    }
+                }
                 "tables" => {
                     if let Some(tables) =
                         self.table(entry, "", "[tables.NAME] with model and columns")
@@ -829,6 +902,100 @@ impl Cx<'_> {
         Sp {
             value: key.get_ref().to_string(),
             loc: self.loc(key.span()),
+        }
+    }
+
+    fn domain_decl(&mut self, entry: Entry<'_, '_>) -> Option<RawDomain> {
+        let name = self.name(entry.0);
+        let dname = name.value.clone();
+        let example = format!("[domains.{dname}] with type = \"integer\"");
+        let body = self.table(entry, "domain", &example)?;
+        self.check_keys(body, DOMAIN_KEYS, &format!("domain `{dname}`"));
+        let mut d = RawDomain {
+            name,
+            ty: None,
+            not_null: None,
+            default: None,
+            collation: None,
+            comment: None,
+            checks: Vec::new(),
+        };
+        for item in body.iter() {
+            match item.0.get_ref().as_ref() {
+                "type" => d.ty = self.string(item, "type = \"integer\""),
+                "not_null" => d.not_null = self.boolean(item),
+                "default" => d.default = self.default_value(item),
+                "collation" => d.collation = self.string(item, "collation = \"C\""),
+                "comment" => d.comment = self.string(item, "comment = \"What it holds.\""),
+                "checks" => {
+                    let example = format!("[[domains.{dname}.checks]] with name and expr");
+                    for (ck, span) in self.tables(item, &example) {
+                        d.checks.push(self.check(&dname, ck, span));
+                    }
+                }
+                _ => {}
+            }
+        }
+        Some(d)
+    }
+
+    fn sequence_decl(&mut self, entry: Entry<'_, '_>) -> Option<RawSequence> {
+        let name = self.name(entry.0);
+        let example = format!("[sequences.{}] with start = 1", name.value);
+        let body = self.table(entry, "sequence", &example)?;
+        self.check_keys(body, SEQUENCE_KEYS, &format!("sequence `{}`", name.value));
+        let mut s = RawSequence {
+            name,
+            ty: None,
+            start: None,
+            increment: None,
+            min: None,
+            max: None,
+            cycle: None,
+            cache: None,
+            owned_by: None,
+        };
+        for item in body.iter() {
+            match item.0.get_ref().as_ref() {
+                "type" => s.ty = self.string(item, "type = \"bigint\""),
+                "start" => s.start = self.integer(item),
+                "increment" => s.increment = self.integer(item),
+                "min" => s.min = self.integer(item),
+                "max" => s.max = self.integer(item),
+                "cycle" => s.cycle = self.boolean(item),
+                "cache" => s.cache = self.integer(item),
+                "owned_by" => s.owned_by = self.string(item, "owned_by = \"orders.number\""),
+                _ => {}
+            }
+        }
+        Some(s)
+    }
+
+    fn integer(&mut self, (key, val): Entry<'_, '_>) -> Option<Sp<i64>> {
+        let parsed = match val.get_ref() {
+            DeValue::Integer(i) => {
+                i64::from_str_radix(&i.as_str().replace('_', ""), i.radix()).ok()
+            }
+            _ => None,
+        };
+        match parsed {
+            Some(value) => Some(Sp {
+                value,
+                loc: self.loc(val.span()),
+            }),
+            None => {
+                let k = key.get_ref();
+                self.err(
+                    "wrong-kind",
+                    val.span(),
+                    format!(
+                        "`{k}` must be a 64-bit integer, found {}",
+                        kind(val.get_ref())
+                    ),
+                    format!("write `{k} = 1`"),
+                );
+                None
+            }
         }
     }
 
@@ -927,6 +1094,7 @@ impl Cx<'_> {
             drop_columns: Vec::new(),
             renamed_from: None,
             strategy: None,
+            unlogged: None,
             partition_by: None,
             partition_ahead: None,
             partitions: Vec::new(),
@@ -944,6 +1112,7 @@ impl Cx<'_> {
                 "comment" => t.comment = self.string(item, "comment = \"What the table holds.\""),
                 "renamed_from" => t.renamed_from = self.string(item, "renamed_from = \"old_name\""),
                 "strategy" => t.strategy = self.strategy(item),
+                "unlogged" => t.unlogged = self.boolean(item),
                 "partition_by" => t.partition_by = self.partition_by(&tname, item),
                 "partition_ahead" => t.partition_ahead = self.partition_ahead(&tname, item),
                 "partitions" => t.partitions = self.partitions(&tname, item),
@@ -1267,11 +1436,13 @@ impl Cx<'_> {
         let mut ck = RawCheck {
             name: None,
             expr: None,
+            validated: None,
         };
         for item in body.iter() {
             match item.0.get_ref().as_ref() {
                 "name" => ck.name = self.string(item, "name = \"pets_weight_positive\""),
                 "expr" => ck.expr = self.string(item, "expr = \"weight > 0\""),
+                "validated" => ck.validated = self.boolean(item),
                 _ => {}
             }
         }
@@ -1310,6 +1481,7 @@ impl Cx<'_> {
             on_delete: None,
             on_update: None,
             on_delete_columns: None,
+            validated: None,
             broken_keys,
         };
         for item in body.iter() {
@@ -1337,6 +1509,7 @@ impl Cx<'_> {
                 "on_delete_columns" => {
                     fk.on_delete_columns = self.strings(item, "on_delete_columns = [\"author_id\"]")
                 }
+                "validated" => fk.validated = self.boolean(item),
                 "references" => {
                     let example =
                         "references = { table = \"orders\", columns = [\"id\", \"shop_id\"] }";

@@ -26,11 +26,138 @@ pub struct Schema {
     /// `external_types = [...]`: types the database defines outside the schema (an extension's
     /// type such as `citext`, a domain) that columns use verbatim, sorted, each once.
     pub external_types: Vec<String>,
+    /// `[domains.NAME]`, in declaration order: types with constraints, which columns name.
+    pub domains: Vec<Domain>,
+    /// `[sequences.NAME]`, in declaration order: sequences of their own (an identity's is the
+    /// column's).
+    pub sequences: Vec<Sequence>,
     /// `[views.NAME]`, `[functions.NAME]`, `[triggers.NAME]` and their acknowledgements.
     pub objects: super::objects::Objects,
     /// `[families.NAME]`: templates of tables the application creates at run time, in
     /// declaration order.
     pub families: Vec<Family>,
+}
+
+/// `[domains.NAME]`: a PostgreSQL domain, a type with constraints that columns use by name
+/// (`type = "year"`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Domain {
+    /// The type name (the key under `[domains]`).
+    pub name: String,
+    /// `type = "..."`: the underlying type.
+    pub ty: ColumnType,
+    /// `not_null = true`: the domain refuses NULL.
+    pub not_null: bool,
+    /// `default = "..."`: the default of columns of the domain that have none of their own.
+    pub default: Option<String>,
+    /// `collation = "..."`: the domain's collation, when not its type's default.
+    pub collation: Option<String>,
+    /// `[[domains.NAME.checks]]`: conditions on `VALUE`.
+    pub checks: Vec<Check>,
+    /// `comment = "..."`.
+    pub comment: Option<String>,
+}
+
+/// `[sequences.NAME]`: a sequence of its own. The options left out are PostgreSQL's defaults
+/// for the sequence's type and direction ([`Sequence::min_value`], ...).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Sequence {
+    /// The sequence name (the key under `[sequences]`).
+    pub name: String,
+    /// `type = "smallint" | "integer" | "bigint"` (default `bigint`).
+    pub ty: ColumnType,
+    /// `start = N`; `None`: the minimum (the maximum when descending).
+    pub start: Option<i64>,
+    /// `increment = N` (default 1; negative: descending).
+    pub increment: i64,
+    /// `min = N`; `None`: 1 ascending, the type's least value descending.
+    pub min: Option<i64>,
+    /// `max = N`; `None`: the type's greatest value ascending, -1 descending.
+    pub max: Option<i64>,
+    /// `cycle = true`: wraps around at the end instead of failing.
+    pub cycle: bool,
+    /// `cache = N` (default 1): values allocated at a time per session.
+    pub cache: i64,
+    /// `owned_by = "table.column"`: dropped with that column.
+    pub owned_by: Option<String>,
+}
+
+impl Sequence {
+    /// A `bigint` sequence with PostgreSQL's defaults.
+    pub fn new(name: impl Into<String>) -> Sequence {
+        Sequence {
+            name: name.into(),
+            ty: ColumnType::BigInt,
+            start: None,
+            increment: 1,
+            min: None,
+            max: None,
+            cycle: false,
+            cache: 1,
+            owned_by: None,
+        }
+    }
+
+    /// The type's range.
+    fn range(&self) -> (i64, i64) {
+        match self.ty {
+            ColumnType::SmallInt => (i16::MIN.into(), i16::MAX.into()),
+            ColumnType::Integer => (i32::MIN.into(), i32::MAX.into()),
+            _ => (i64::MIN, i64::MAX),
+        }
+    }
+
+    /// The least value: `min`, or PostgreSQL's default.
+    pub fn min_value(&self) -> i64 {
+        self.min.unwrap_or(if self.increment > 0 {
+            1
+        } else {
+            self.range().0
+        })
+    }
+
+    /// The greatest value: `max`, or PostgreSQL's default.
+    pub fn max_value(&self) -> i64 {
+        self.max.unwrap_or(if self.increment > 0 {
+            self.range().1
+        } else {
+            -1
+        })
+    }
+
+    /// The first value: `start`, or PostgreSQL's default.
+    pub fn start_value(&self) -> i64 {
+        self.start.unwrap_or(if self.increment > 0 {
+            self.min_value()
+        } else {
+            self.max_value()
+        })
+    }
+
+    /// The same sequence with every option that equals its default left out, as read back.
+    pub fn canonical(&self) -> Sequence {
+        let mut s = self.clone();
+        let defaults = Sequence {
+            min: None,
+            max: None,
+            start: None,
+            ..self.clone()
+        };
+        if s.min == Some(defaults.min_value()) {
+            s.min = None;
+        }
+        if s.max == Some(defaults.max_value()) {
+            s.max = None;
+        }
+        let with_range = Sequence {
+            start: None,
+            ..s.clone()
+        };
+        if s.start == Some(with_range.start_value()) {
+            s.start = None;
+        }
+        s
+    }
 }
 
 /// `[families.NAME]`: a table family. The application creates its members at run time, one per
@@ -136,6 +263,9 @@ pub struct Table {
     /// `strategy = "expand-contract" | "in-place"`: how the table's rename and its dropped
     /// columns are made; `None`: the project's `change_strategy`.
     pub strategy: Option<Strategy>,
+    /// `unlogged = true`: a PostgreSQL UNLOGGED table, not written to the write-ahead log
+    /// (faster, emptied after a crash, not replicated).
+    pub unlogged: bool,
     /// `partition_by = {...}` and `[tables.NAME.partitions.*]`: a partitioned table (PostgreSQL's
     /// declarative partitioning); `None`: a plain table.
     pub partitioning: Option<Partitioning>,
@@ -156,6 +286,7 @@ impl Table {
             drop_columns: Vec::new(),
             renamed_from: None,
             strategy: None,
+            unlogged: false,
             partitioning: None,
         }
     }
@@ -590,6 +721,9 @@ pub struct ForeignKey {
     /// `on_delete_columns = [...]`: the referencing columns `on_delete = "set null"` or
     /// `"set default"` sets (`ON DELETE SET NULL (col)`); empty, all of them.
     pub on_delete_columns: Vec<String>,
+    /// `validated = false`: PostgreSQL's `NOT VALID`: new rows are checked, the rows already
+    /// there are not.
+    pub not_valid: bool,
 }
 
 /// What a foreign key does when the referenced row is deleted or updated.
@@ -876,6 +1010,9 @@ pub struct Check {
     pub name: String,
     /// The SQL expression every row must satisfy.
     pub expr: String,
+    /// `validated = false`: PostgreSQL's `NOT VALID`: new rows are checked, the rows already
+    /// there are not.
+    pub not_valid: bool,
 }
 
 #[cfg(test)]

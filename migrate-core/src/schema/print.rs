@@ -23,7 +23,8 @@
 use std::fmt::Write as _;
 
 use super::model::{
-    Column, Deferrable, Enum, FkAction, ForeignKey, Identity, Index, IndexMethod, Schema, Table,
+    Column, ColumnType, Deferrable, Domain, Enum, FkAction, ForeignKey, Identity, Index,
+    IndexMethod, Schema, Sequence, Table,
 };
 use super::names;
 
@@ -51,6 +52,14 @@ pub fn to_toml(schema: &Schema) -> String {
         section_break(&mut out);
         print_enum(&mut out, e);
     }
+    for d in &schema.domains {
+        section_break(&mut out);
+        print_domain(&mut out, d);
+    }
+    for s in &schema.sequences {
+        section_break(&mut out);
+        print_sequence(&mut out, s);
+    }
     for t in &schema.tables {
         section_break(&mut out);
         print_table(&mut out, t);
@@ -71,6 +80,60 @@ pub fn to_toml(schema: &Schema) -> String {
         print_section(&mut out, &f.template, "families", &head);
     }
     out
+}
+
+fn print_domain(out: &mut String, d: &Domain) {
+    let name = key(&d.name);
+    let _ = writeln!(out, "[domains.{name}]");
+    let _ = writeln!(out, "type = {}", string(&d.ty.to_string()));
+    if d.not_null {
+        out.push_str("not_null = true\n");
+    }
+    if let Some(v) = &d.default {
+        let _ = writeln!(out, "default = {}", string(v));
+    }
+    if let Some(c) = &d.collation {
+        let _ = writeln!(out, "collation = {}", string(c));
+    }
+    if let Some(c) = &d.comment {
+        let _ = writeln!(out, "comment = {}", string(c));
+    }
+    for ck in &d.checks {
+        let _ = writeln!(out, "\n[[domains.{name}.checks]]");
+        let _ = writeln!(out, "name = {}", string(&ck.name));
+        let _ = writeln!(out, "expr = {}", string(&ck.expr));
+        if ck.not_valid {
+            out.push_str("validated = false\n");
+        }
+    }
+}
+
+fn print_sequence(out: &mut String, s: &Sequence) {
+    let _ = writeln!(out, "[sequences.{}]", key(&s.name));
+    if s.ty != ColumnType::BigInt {
+        let _ = writeln!(out, "type = {}", string(&s.ty.to_string()));
+    }
+    if let Some(v) = s.start {
+        let _ = writeln!(out, "start = {v}");
+    }
+    if s.increment != 1 {
+        let _ = writeln!(out, "increment = {}", s.increment);
+    }
+    if let Some(v) = s.min {
+        let _ = writeln!(out, "min = {v}");
+    }
+    if let Some(v) = s.max {
+        let _ = writeln!(out, "max = {v}");
+    }
+    if s.cycle {
+        out.push_str("cycle = true\n");
+    }
+    if s.cache != 1 {
+        let _ = writeln!(out, "cache = {}", s.cache);
+    }
+    if let Some(o) = &s.owned_by {
+        let _ = writeln!(out, "owned_by = {}", string(o));
+    }
 }
 
 /// A blank line between sections (none before the first).
@@ -154,7 +217,9 @@ impl<'t> Plan<'t> {
 fn fk_shorthand(fk: &ForeignKey) -> Option<&str> {
     match (fk.columns.as_slice(), fk.ref_columns.as_slice()) {
         // `references` is split at its last dot, so the referenced column cannot hold one.
-        ([col], [rc]) if !rc.contains('.') && fk.on_delete_columns.is_empty() => Some(col),
+        ([col], [rc]) if !rc.contains('.') && fk.on_delete_columns.is_empty() && !fk.not_valid => {
+            Some(col)
+        }
         _ => None,
     }
 }
@@ -181,6 +246,9 @@ fn print_section(out: &mut String, t: &Table, section: &str, head: &str) {
     let _ = writeln!(out, "model = {}", string(&t.model));
     if let Some(c) = &t.comment {
         let _ = writeln!(out, "comment = {}", string(c));
+    }
+    if t.unlogged {
+        let _ = writeln!(out, "unlogged = true");
     }
     if let Some(pk) = &t.primary_key {
         if plan.pk_column.is_none() {
@@ -242,6 +310,9 @@ fn print_section(out: &mut String, t: &Table, section: &str, head: &str) {
         if fk.on_update != FkAction::NoAction {
             let _ = writeln!(out, "on_update = {}", string(fk.on_update.as_str()));
         }
+        if fk.not_valid {
+            out.push_str("validated = false\n");
+        }
     }
 
     for ix in &t.indexes[plan.shorthand_indexes..] {
@@ -276,6 +347,9 @@ fn print_section(out: &mut String, t: &Table, section: &str, head: &str) {
         let _ = writeln!(out, "\n[[{name}.checks]]");
         let _ = writeln!(out, "name = {}", string(&ck.name));
         let _ = writeln!(out, "expr = {}", string(&ck.expr));
+        if ck.not_valid {
+            out.push_str("validated = false\n");
+        }
     }
 
     if let Some(p) = &t.partitioning {
@@ -530,6 +604,7 @@ mod tests {
             on_delete: FkAction::NoAction,
             on_update: FkAction::NoAction,
             on_delete_columns: Vec::new(),
+            not_valid: false,
         }
     }
 
@@ -605,6 +680,7 @@ columns = ["name"]
         pets.checks.push(Check {
             name: "pets_kind_known".into(),
             expr: "kind <> 'OTHER'".into(),
+            not_valid: false,
         });
         let s = Schema {
             enums: vec![Enum {
@@ -619,6 +695,8 @@ columns = ["name"]
             change_strategy: None,
             extensions: vec![],
             external_types: vec![],
+            domains: vec![],
+            sequences: vec![],
             objects: Default::default(),
             families: vec![],
         };
@@ -682,6 +760,7 @@ expr = "kind <> 'OTHER'"
         t.checks.push(Check {
             name: "weird \"check\"".into(),
             expr: r#""my""col" <> 'it''s' AND "new line" IS NOT NULL"#.into(),
+            not_valid: false,
         });
         t.indexes.push(Index {
             predicate: Some(r#""back\slash" IS NOT NULL"#.into()),
@@ -708,6 +787,8 @@ expr = "kind <> 'OTHER'"
             change_strategy: None,
             extensions: vec![],
             external_types: vec![],
+            domains: vec![],
+            sequences: vec![],
             objects: Default::default(),
             families: vec![],
         };

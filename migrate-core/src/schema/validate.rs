@@ -2,6 +2,7 @@
 
 mod checks;
 mod columns;
+mod domains;
 mod families;
 mod foreign_keys;
 mod indexes;
@@ -38,14 +39,22 @@ pub(crate) fn validate(raw: &RawSchema, diags: &mut Diagnostics) -> Schema {
         diags,
         untyped: HashSet::new(),
         dropped_enums: raw.drop_enums.iter().map(|d| d.value.clone()).collect(),
-        external_types: raw.external_types.iter().map(|d| d.value.clone()).collect(),
+        // A declared domain is a type columns may name, like an external one.
+        external_types: raw
+            .external_types
+            .iter()
+            .chain(raw.domains.iter().map(|d| &d.name))
+            .map(|d| d.value.clone())
+            .collect(),
     };
     v.run(raw)
 }
 
 /// What `dialect` cannot hold of a valid schema: its views, functions and triggers
-/// ([`objects::for_dialect`], each at its place), then what the dialect itself refuses of the
-/// tables ([`crate::dialect::DialectOps::refuse`]: an operator class on SQLite, say).
+/// ([`objects::for_dialect`]) and its domains, sequences, UNLOGGED tables and NOT VALID
+/// constraints ([`domains::for_dialect`]), each at the key that declares it, then what the
+/// dialect itself refuses of the tables ([`crate::dialect::DialectOps::refuse`]: an operator
+/// class on SQLite, say).
 pub(crate) fn for_dialect(
     raw: &RawSchema,
     schema: &Schema,
@@ -53,6 +62,7 @@ pub(crate) fn for_dialect(
     diags: &mut Diagnostics,
 ) {
     objects::for_dialect(raw, dialect, diags);
+    domains::for_dialect(raw, dialect, diags);
     for d in dialect.ops().refuse(schema) {
         diags.push(d);
     }
@@ -379,6 +389,7 @@ impl Validator<'_> {
             schema.enums.push(self.enum_decl(e));
         }
         let enum_names: Vec<&str> = schema.enums.iter().map(|e| e.name.as_str()).collect();
+        schema.domains = self.domains(raw, &enum_names);
 
         // Tables: duplicates, model names, name clashes with enums.
         let mut table_seen: HashMap<&str, &RawTable> = HashMap::new();
@@ -510,7 +521,9 @@ impl Validator<'_> {
         }
         schema.drop_tables = raw.drop_tables.iter().map(|d| d.value.clone()).collect();
         schema.drop_enums = raw.drop_enums.iter().map(|d| d.value.clone()).collect();
-        let mut external: Vec<String> = self.external_types.clone();
+        schema.sequences = self.sequences(raw, &schema);
+        let mut external: Vec<String> =
+            raw.external_types.iter().map(|e| e.value.clone()).collect();
         external.sort();
         external.dedup();
         schema.external_types = external;

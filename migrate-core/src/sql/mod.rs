@@ -42,6 +42,9 @@ pub struct Statement {
     pub stage: Stage,
     /// For a [`Stage::Batch`] statement: the table it walks, and by which key.
     pub batch: Option<Batch>,
+    /// For a [`Stage::Tx`] statement: which of the migration's transactions it runs in, when the
+    /// dialect splits one too large for the server's lock table (0: the first, and usually only).
+    pub part: usize,
 }
 
 /// What a batched statement walks (`-- migrate:batch table=… key=…`).
@@ -59,6 +62,7 @@ impl Statement {
             sql: sql.into(),
             stage: Stage::Tx,
             batch: None,
+            part: 0,
         }
     }
 
@@ -68,6 +72,7 @@ impl Statement {
             sql: sql.into(),
             stage: Stage::After,
             batch: None,
+            part: 0,
         }
     }
 
@@ -77,6 +82,7 @@ impl Statement {
             sql: sql.into(),
             stage: Stage::Before,
             batch: None,
+            part: 0,
         }
     }
 
@@ -87,6 +93,7 @@ impl Statement {
             sql: sql.into(),
             stage: Stage::Batch,
             batch: Some(batch),
+            part: 0,
         }
     }
 }
@@ -168,14 +175,23 @@ impl Rendered {
                 }));
                 continue;
             }
-            let statements: Vec<String> = statements.by_ref().map(|s| s.sql.clone()).collect();
-            if !statements.is_empty() {
-                out.push(Unit {
-                    stage,
-                    no_transaction: stage != Stage::Tx,
-                    batch: None,
-                    statements,
-                });
+            let statements: Vec<&Statement> = statements.by_ref().collect();
+            // A transaction split in parts: one unit each, in order.
+            let parts = statements.iter().map(|s| s.part).max().unwrap_or(0);
+            for part in 0..=parts {
+                let statements: Vec<String> = statements
+                    .iter()
+                    .filter(|s| s.part == part)
+                    .map(|s| s.sql.clone())
+                    .collect();
+                if !statements.is_empty() {
+                    out.push(Unit {
+                        stage,
+                        no_transaction: stage != Stage::Tx,
+                        batch: None,
+                        statements,
+                    });
+                }
             }
         }
         out

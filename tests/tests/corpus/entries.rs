@@ -12,6 +12,8 @@ pub struct Entry {
     pub file: PathBuf,
     /// From a `-- corpus: expect-message TEXT` line.
     pub expect_message: Option<String>,
+    /// From a `-- corpus: expect-note TEXT` line: a note of `pull` must hold TEXT.
+    pub expect_note: Option<String>,
 }
 
 pub fn entries() -> Vec<Entry> {
@@ -57,15 +59,18 @@ pub fn entries() -> Vec<Entry> {
 
 fn entry(name: String, file: PathBuf) -> Entry {
     let text = std::fs::read_to_string(&file).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
-    let expect_message = text.lines().find_map(|l| {
-        l.strip_prefix("-- corpus: expect-message ")
-            .or_else(|| l.strip_prefix("# corpus: expect-message "))
-            .map(|m| m.trim().to_string())
-    });
+    let directive = |what: &str| {
+        text.lines().find_map(|l| {
+            l.strip_prefix(&format!("-- corpus: {what} "))
+                .or_else(|| l.strip_prefix(&format!("# corpus: {what} ")))
+                .map(|m| m.trim().to_string())
+        })
+    };
     Entry {
         name,
         file,
-        expect_message,
+        expect_message: directive("expect-message"),
+        expect_note: directive("expect-note"),
     }
 }
 

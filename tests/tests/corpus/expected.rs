@@ -58,6 +58,8 @@ pub struct Expected {
     pub reaches: Stage,
     /// For an entry with an expected message: whether its error contains it.
     pub message: Option<bool>,
+    /// For an entry with an expected note: whether a note of `pull` holds it.
+    pub note: Option<bool>,
     /// Run only with `MIGRATE_CORPUS_ALL=1`.
     pub slow: bool,
 }
@@ -100,6 +102,7 @@ pub fn read_expected() -> BTreeMap<String, Expected> {
             let expected = Expected {
                 reaches,
                 message: flag("message"),
+                note: flag("note"),
                 slow: flag("slow").unwrap_or(false),
             };
             (name, expected)
@@ -115,6 +118,7 @@ pub fn write_expected(expected: &BTreeMap<String, Expected>) {
          # when it reaches a later one: then record it with\n\
          #   MIGRATE_CORPUS_BLESS=1 cargo test -p migrate-tests --test corpus\n\
          # `message`: whether the entry's error holds the text its `-- corpus: expect-message` names.\n\
+         # `note`: whether a note of `pull` holds the text its `-- corpus: expect-note` names.\n\
          # `slow = true`: run only with MIGRATE_CORPUS_ALL=1.\n",
     );
     let mut names: Vec<&String> = expected.keys().collect();
@@ -137,6 +141,9 @@ pub fn write_expected(expected: &BTreeMap<String, Expected>) {
         if let Some(m) = e.message {
             let _ = writeln!(out, "message = {m}");
         }
+        if let Some(n) = e.note {
+            let _ = writeln!(out, "note = {n}");
+        }
         if e.slow {
             out.push_str("slow = true\n");
         }
@@ -158,6 +165,11 @@ pub fn compare(outcome: &Outcome, expected: &Expected) -> std::cmp::Ordering {
             (Some(now), Some(then)) => now.cmp(&then),
             _ => std::cmp::Ordering::Equal,
         })
+        .then_with(|| match (outcome.note, expected.note) {
+            (Some(now), Some(then)) => now.cmp(&then),
+            (Some(true), None) => std::cmp::Ordering::Greater,
+            _ => std::cmp::Ordering::Equal,
+        })
 }
 
 #[cfg(test)]
@@ -173,10 +185,12 @@ mod tests {
             notes: 0,
             diff_after: None,
             message,
+            note: None,
         };
         let expect = |reaches, message| Expected {
             reaches,
             message,
+            note: None,
             slow: false,
         };
         use std::cmp::Ordering::*;

@@ -32,7 +32,9 @@
 //!
 //! A case may hold a line `-- corpus: expect-message TEXT` (`# corpus: …` in TOML): while the
 //! entry fails, its error must contain TEXT (a hint PostgreSQL gives, every object named at once);
-//! the ratchet records whether it does.
+//! the ratchet records whether it does. A line `-- corpus: expect-note TEXT`: a note of `pull`
+//! must contain TEXT (what the language cannot represent is said, never lost silently); the
+//! ratchet records whether one does (`note = true`).
 
 mod catalog;
 mod entries;
@@ -75,6 +77,8 @@ struct Outcome {
     diff_after: Option<String>,
     /// With an expected message: whether the error holds it.
     message: Option<bool>,
+    /// With an expected note: whether a note of `pull` holds it.
+    note: Option<bool>,
 }
 
 /// Everything the stages of one entry share.
@@ -111,6 +115,9 @@ async fn adopt(trip: &Trip<'_>, outcome: &mut Outcome) -> Result<(), (Stage, Str
     trip.enter(Stage::Pull);
     let pulled = pull(&source.url).await.map_err(at(Stage::Pull))?;
     outcome.notes = pulled.notes.len();
+    if let Some(want) = &trip.entry.expect_note {
+        outcome.note = Some(pulled.notes.iter().any(|n| n.contains(want.as_str())));
+    }
     for n in &pulled.notes {
         trip.say(&format!("note: {n}"));
     }
@@ -208,6 +215,7 @@ fn run_entry(rt: &tokio::runtime::Runtime, entry: &Entry, verbose: bool) -> Outc
         notes: 0,
         diff_after: None,
         message: None,
+        note: None,
     };
     let result = std::panic::catch_unwind(AssertUnwindSafe(|| {
         if entry.is_declared() {
@@ -259,6 +267,9 @@ fn table(results: &[(Entry, Outcome)]) -> String {
         let mut error = cell(&o.error);
         if let (Some(false), Some(m)) = (o.message, &e.expect_message) {
             let _ = write!(error, " **(lacks `{m}`)**");
+        }
+        if let (Some(false), Some(m)) = (o.note, &e.expect_note) {
+            let _ = write!(error, " **(no note holds `{m}`)**");
         }
         let _ = writeln!(
             out,
@@ -373,6 +384,7 @@ fn corpus_round_trips_no_worse_than_expected() {
                 Expected {
                     reaches: o.reached,
                     message: o.message,
+                    note: o.note,
                     slow,
                 },
             );
@@ -395,28 +407,36 @@ fn corpus_round_trips_no_worse_than_expected() {
             ));
             continue;
         };
-        let message = |m: Option<bool>| match m {
-            Some(true) => " (with the expected message)",
-            Some(false) => " (without the expected message)",
-            None => "",
+        let message = |m: Option<bool>, n: Option<bool>| {
+            let m = match m {
+                Some(true) => " (with the expected message)",
+                Some(false) => " (without the expected message)",
+                None => "",
+            };
+            let n = match n {
+                Some(true) => " (with the expected note)",
+                Some(false) => " (without the expected note)",
+                None => "",
+            };
+            format!("{m}{n}")
         };
         match compare(o, x) {
             std::cmp::Ordering::Less => problems.push(format!(
                 "{}: WORSE: reaches {}{} but {}{} was expected: {}",
                 e.name,
                 o.reached.name(),
-                message(o.message),
+                message(o.message, o.note),
                 x.reaches.name(),
-                message(x.message),
+                message(x.message, x.note),
                 o.error
             )),
             std::cmp::Ordering::Greater => problems.push(format!(
                 "{}: better: reaches {}{} where {}{} was expected: record it",
                 e.name,
                 o.reached.name(),
-                message(o.message),
+                message(o.message, o.note),
                 x.reaches.name(),
-                message(x.message)
+                message(x.message, x.note)
             )),
             std::cmp::Ordering::Equal => {}
         }

@@ -204,18 +204,27 @@ pub fn create_table(t: &Table, out: &mut Vec<Statement>) {
     if let Some(pk) = &t.primary_key {
         lines.push(pk_def(pk));
     }
-    lines.extend(t.foreign_keys.iter().map(fk_def));
-    lines.extend(t.checks.iter().map(check_def));
+    // `NOT VALID` has no effect in `CREATE TABLE`: such constraints are added after it.
+    lines.extend(t.foreign_keys.iter().filter(|f| !f.not_valid).map(fk_def));
+    lines.extend(t.checks.iter().filter(|c| !c.not_valid).map(check_def));
     let partition_by = t
         .partitioning
         .as_ref()
         .map(super::partitions::partition_by)
         .unwrap_or_default();
     out.push(Statement::tx(format!(
-        "CREATE TABLE {} (\n    {}\n){partition_by}",
+        "CREATE {}TABLE {} (\n    {}\n){partition_by}",
+        if t.unlogged { "UNLOGGED " } else { "" },
         ident(&t.name),
         lines.join(",\n    ")
     )));
+    let not_valid = t.foreign_keys.iter().filter(|f| f.not_valid).map(fk_def);
+    for def in not_valid.chain(t.checks.iter().filter(|c| c.not_valid).map(check_def)) {
+        out.push(Statement::tx(format!(
+            "ALTER TABLE {} ADD {def} NOT VALID",
+            ident(&t.name)
+        )));
+    }
     if t.comment.is_some() {
         out.push(Statement::tx(format!(
             "COMMENT ON TABLE {} IS {}",

@@ -2,7 +2,7 @@
 //! the number of tables.
 //!
 //! 1. enums, with their labels in order and their comments;
-//! 2. tables, with their comments (and the extensions, but plpgsql, on each row);
+//! 2. tables, with their comments;
 //! 3. columns: type (resolved to the element type for arrays), type modifier, NOT NULL,
 //!    identity, default (`pg_get_expr` without the relation: a default names no column, and
 //!    deparsing with it costs three times as much; with it for a generated column's expression,
@@ -12,7 +12,12 @@
 //!    non-default operator class or collation, `INCLUDE`, method, uniqueness, `NULLS NOT
 //!    DISTINCT`, predicate. A unique constraint is read with the constraints, as one;
 //! 6. partitioned tables: the partition key and each partition's bound (`partitions_read.rs`);
-//! 7. then views, functions and triggers (`introspect_objects.rs`).
+//! 7. views and materialized views, functions, procedures and aggregates, triggers
+//!    ([`super::introspect_objects`]);
+//! 8. the extensions, and every object the language does not represent, one note per kind
+//!    ([`super::extras`]: the kinds of [`REPRESENTED`] are read above, or noted one by one);
+//! 9. domains, with their checks;
+//! 10. sequences of their own (not an identity's or a serial column's).
 //!
 //! Objects that belong to an extension, the history table, and the temporary NOT NULL checks a
 //! migration creates and drops again are left out. Expressions come back in PostgreSQL's
@@ -28,12 +33,29 @@ use crate::db::DbError;
 use crate::schema::types::VERBATIM_TYPES;
 use crate::sql::ident;
 use crate::schema::{
-    Check, Column, ColumnType, Deferrable, Enum, FkAction, ForeignKey, Identity, IdentityOptions,
-    Index, IndexKey, IndexMethod, Objects, PrimaryKey, Schema, Table,
+    Check, Column, ColumnType, Deferrable, Domain, Enum, FkAction, ForeignKey, Identity,
+    IdentityOptions, Index, IndexKey, IndexMethod, Objects, PrimaryKey, Schema, Sequence, Table,
 };
 
 /// How many catalog queries `introspect` runs, whatever the number of tables.
-pub const QUERIES: usize = 6 + super::introspect_objects::QUERIES;
+pub const QUERIES: usize = 6 + super::introspect_objects::QUERIES + super::extras::QUERIES;
+
+/// The kinds of object the catalog reader reads (domains, sequences of their own, and what
+/// [`super::introspect_objects`] reads), or notes one by one when it cannot (a window function,
+/// a constraint trigger): not noted again among the objects the language does not represent.
+/// Partitioned tables and their partitions are read with the tables (a partition is no
+/// `inheritance` note either).
+pub(crate) const REPRESENTED: &[&str] = &[
+    "domain",
+    "sequence",
+    "view",
+    "materialized view",
+    "function",
+    "procedure",
+    "aggregate",
+    "window function",
+    "trigger",
+];
 
 /// Not a member of an extension.
 const NOT_EXTENSION: &str = "NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend d \
@@ -73,14 +95,12 @@ fn enums_sql() -> String {
 
 fn tables_sql() -> &'static str {
     "SELECT c.oid::int8 AS oid, n.nspname::text AS schema, c.relname::text AS name, \
-            d.comments ->> c.oid::text AS comment, x.extensions \
+            d.comments ->> c.oid::text AS comment, c.relpersistence = 'u' AS unlogged \
      FROM pg_catalog.pg_class c \
      JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace \
      CROSS JOIN (SELECT jsonb_object_agg(objoid::text, description) AS comments \
                  FROM pg_catalog.pg_description \
                  WHERE classoid = 'pg_catalog.pg_class'::regclass AND objsubid = 0) d \
-     CROSS JOIN (SELECT coalesce(array_agg(extname::text ORDER BY extname), '{}') AS extensions \
-                 FROM pg_catalog.pg_extension WHERE extname <> 'plpgsql') x \
      CROSS JOIN (SELECT coalesce(jsonb_object_agg(objid::text, true), '{}') AS members \
                  FROM pg_catalog.pg_depend \
                  WHERE classid = 'pg_catalog.pg_class'::regclass AND deptype = 'e') e \
@@ -130,6 +150,7 @@ SELECT c.conrelid::int8 AS rel, c.conname::text AS name, c.contype::text AS kind
        c.conkey::int4[] AS cols, c.confrelid::int8 AS ref_rel, c.confkey::int4[] AS ref_cols, \
        c.confupdtype::text AS on_update, c.confdeltype::text AS on_delete, \
        c.confmatchtype::text AS match_type, c.condeferrable AS deferrable, \
+       NOT c.convalidated AS not_valid, \
        CASE WHEN jsonb_typeof(to_jsonb(c) -> 'confdelsetcols') = 'array' \
             THEN ARRAY(SELECT x::int4 FROM jsonb_array_elements_text(to_jsonb(c) -> 'confdelsetcols') x) \
        END AS delete_set_cols, \
@@ -239,6 +260,10 @@ struct Catalog<'o> {
     enum_schemas: HashMap<String, String>,
     /// The extensions, but the default plpgsql.
     extensions: Vec<String>,
+    /// Domains, with their checks.
+    domains: Vec<Domain>,
+    /// Sequences of their own.
+    sequences: Vec<Sequence>,
     /// The tables read, by oid.
     tables: HashMap<i64, TableInfo>,
     /// A table's name → its schema.
@@ -269,6 +294,7 @@ async fn read(conn: &mut PgConnection, opts: &Options) -> Result<Introspected, D
     catalog.read_partitions(conn).await?;
     catalog.objects =
         super::introspect_objects::read(conn, &opts.schemas, &mut catalog.notes).await?;
+    catalog.read_extras(conn).await?;
     Ok(catalog.finish())
 }
 
@@ -281,6 +307,8 @@ impl<'o> Catalog<'o> {
             enum_oids: HashMap::new(),
             enum_schemas: HashMap::new(),
             extensions: Vec::new(),
+            domains: Vec::new(),
+            sequences: Vec::new(),
             tables: HashMap::new(),
             table_schemas: HashMap::new(),
             oids: Vec::new(),
@@ -319,7 +347,7 @@ impl<'o> Catalog<'o> {
         Ok(())
     }
 
-    // ---- 2. tables (and the extensions) ----
+    // ---- 2. tables ----
 
     async fn read_tables(&mut self, conn: &mut PgConnection) -> Result<(), DbError> {
         let history = self.opts.history_table.as_str();
@@ -335,10 +363,6 @@ impl<'o> Catalog<'o> {
             .fetch_all(&mut *conn)
             .await
             .map_err(|e| query_error("tables", &e))?;
-        // The extensions (but the default plpgsql), on every row of the tables.
-        if let Some(row) = rows.first() {
-            self.extensions = get(row, "extensions")?;
-        }
         for row in &rows {
             self.table_row(row)?;
         }
@@ -363,6 +387,7 @@ impl<'o> Catalog<'o> {
                 schema,
                 table: Table {
                     comment: get(row, "comment")?,
+                    unlogged: get(row, "unlogged")?,
                     ..Table::new(name)
                 },
                 attnums: HashMap::new(),
@@ -439,7 +464,7 @@ impl<'o> Catalog<'o> {
         let not_null: bool = get(row, "not_null")?;
         if nextval && ty.is_integer() && !not_null {
             self.notes.push(format!(
-                "nullable column `{table}.{name}` defaults to the next value of a sequence: read as that default; the sequence is not in the schema"
+                "nullable column `{table}.{name}` defaults to the next value of a sequence: read as that default, the sequence as one of its own"
             ));
         } else if identity.is_none() && ty.is_integer() && nextval {
             identity = Some(Identity::ByDefault);
@@ -715,6 +740,7 @@ impl<'o> Catalog<'o> {
             on_delete: action(&get::<String>(row, "on_delete")?),
             on_update: action(&get::<String>(row, "on_update")?),
             on_delete_columns,
+            not_valid: get(row, "not_valid")?,
         };
         self.table_mut(rel).foreign_keys.push(fk);
         Ok(())
@@ -732,7 +758,11 @@ impl<'o> Catalog<'o> {
         }
         let table = self.table_mut(c.rel);
         let expr = expr::canonical(&e, &context_of(table));
-        table.checks.push(Check { name: c.name, expr });
+        table.checks.push(Check {
+            name: c.name,
+            expr,
+            not_valid: get(row, "not_valid")?,
+        });
         Ok(())
     }
 
@@ -833,6 +863,29 @@ impl<'o> Catalog<'o> {
         Ok(())
     }
 
+    // ---- 8-10. extensions, what the language does not represent, domains, sequences ----
+
+    async fn read_extras(&mut self, conn: &mut PgConnection) -> Result<(), DbError> {
+        let schemas = &self.opts.schemas;
+        // The extensions (whether or not there are tables), and one note per kind of object the
+        // language does not represent.
+        let objects = super::extras::read(conn, schemas, REPRESENTED).await?;
+        self.notes.extend(objects.notes);
+        self.extensions = objects.extensions;
+        let enums = &self.enums;
+        self.domains = super::extras::read_domains(conn, schemas, |base| {
+            let spelled = super::extras::schema_spelling(base);
+            crate::schema::types::parse_column_type(&spelled, enums.iter().map(|e| e.name.as_str()), &[])
+                .unwrap_or_else(|_| ColumnType::Other(base.to_string()))
+        })
+        .await?;
+        self.sequences = super::extras::read_sequences(conn, schemas).await?;
+        // A column of a declared domain names it, as a type of the schema's own.
+        let domains = &self.domains;
+        self.external.retain(|e| !domains.iter().any(|d| d.name == *e));
+        Ok(())
+    }
+
     // ---- 6. partitioned tables and their partitions ----
 
     /// The partition key and the partitions of each partitioned table read
@@ -860,6 +913,8 @@ impl<'o> Catalog<'o> {
             enums: self.enums,
             external_types: external,
             extensions: self.extensions,
+            domains: self.domains,
+            sequences: self.sequences,
             objects: self.objects,
             ..Default::default()
         };

@@ -186,7 +186,7 @@ pub(super) fn add_foreign_key(cx: &mut Cx<'_>, table: &str, fk: &ForeignKey, exi
     // PostgreSQL 15 adds no foreign key `NOT VALID` to a partitioned table: it is validated in
     // the transaction.
     let existing = existing && !super::partitions::is_partitioned(cx, table);
-    add_constraint(cx, table, &fk.name, &fk_def(fk), existing);
+    add_constraint(cx, table, &fk.name, &fk_def(fk), existing, fk.not_valid);
 }
 
 /// `Change::DropForeignKey`.
@@ -222,7 +222,17 @@ fn filled_before(cx: &Cx<'_>, table: &str, fk: &ForeignKey) -> bool {
 
 /// `Change::AddCheck`.
 pub(super) fn add_check(cx: &mut Cx<'_>, table: &str, check: &Check, existing: bool) {
-    add_constraint(cx, table, &check.name, &check_def(check), existing);
+    add_constraint(cx, table, &check.name, &check_def(check), existing, check.not_valid);
+}
+
+/// `Change::ValidateConstraint`: the rows already there are checked, under a lock that lets
+/// reads and writes go on.
+pub(super) fn validate(cx: &mut Cx<'_>, table: &str, name: &str) {
+    cx.online(format!(
+        "ALTER TABLE {} VALIDATE CONSTRAINT {}",
+        ident(table),
+        ident(name)
+    ));
 }
 
 /// `Change::DropCheck`.
@@ -231,8 +241,16 @@ pub(super) fn drop_check(cx: &mut Cx<'_>, table: &str, check: &Check) {
 }
 
 /// `ADD <def>`: in the transaction on a new table; on an existing one, dropped if a failed run
-/// left it, added `NOT VALID` and validated, each committing on its own.
-fn add_constraint(cx: &mut Cx<'_>, table: &str, name: &str, def: &str, existing: bool) {
+/// left it, added `NOT VALID` and validated, each committing on its own. A constraint declared
+/// `validated = false` is added `NOT VALID` and left so.
+fn add_constraint(
+    cx: &mut Cx<'_>,
+    table: &str,
+    name: &str,
+    def: &str,
+    existing: bool,
+    not_valid: bool,
+) {
     let t = ident(table);
     if existing {
         cx.online(format!(
@@ -240,10 +258,14 @@ fn add_constraint(cx: &mut Cx<'_>, table: &str, name: &str, def: &str, existing:
             ident(name)
         ));
         cx.online(format!("ALTER TABLE {t} ADD {def} NOT VALID"));
-        cx.online(format!(
-            "ALTER TABLE {t} VALIDATE CONSTRAINT {}",
-            ident(name)
-        ));
+        if !not_valid {
+            cx.online(format!(
+                "ALTER TABLE {t} VALIDATE CONSTRAINT {}",
+                ident(name)
+            ));
+        }
+    } else if not_valid {
+        cx.tx(format!("ALTER TABLE {t} ADD {def} NOT VALID"));
     } else {
         cx.tx(format!("ALTER TABLE {t} ADD {def}"));
     }

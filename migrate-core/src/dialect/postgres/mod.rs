@@ -14,10 +14,12 @@
 
 mod columns;
 mod defs;
+mod domains;
 mod enums;
 mod expand;
 mod indexes;
 mod keys;
+mod locks;
 mod lex;
 mod objects;
 mod partitions;
@@ -47,6 +49,8 @@ mod recovery;
 mod scratch;
 #[cfg(feature = "postgres")]
 pub mod introspect;
+#[cfg(feature = "postgres")]
+mod extras;
 #[cfg(feature = "postgres")]
 mod partitions_read;
 #[cfg(feature = "postgres")]
@@ -104,8 +108,9 @@ impl DialectOps for Postgres {
             | Capability::Schemas
             | Capability::NoTransactionFiles
             | Capability::CopyStdio
-            | Capability::Partitioning => true,
-            | Capability::Routines => true,
+            | Capability::Routines
+            | Capability::Partitioning
+            | Capability::StorageOptions => true,
             Capability::LimitedAlterTable | Capability::RestrictedDropColumn => false,
         }
     }

@@ -2,7 +2,7 @@
 //! for its kind (in `enums.rs`, `tables.rs`, `columns.rs`, `keys.rs`, `indexes.rs`), each writing
 //! through a [`Cx`].
 
-use super::{columns, enums, indexes, keys, objects, partitions, tables};
+use super::{columns, domains, enums, indexes, keys, objects, partitions, tables};
 use crate::diff::{Change, Diff};
 use crate::schema::{Column, ColumnType, Schema, Table};
 use crate::sql::{Batch, Rendered, Statement, ident};
@@ -180,8 +180,11 @@ impl<'a> Cx<'a> {
 /// Renders every change in order.
 pub fn render(diff: &Diff, from: &Schema, to: &Schema) -> Rendered {
     let mut out: Vec<Statement> = Vec::new();
+    let mut parts = super::locks::Parts::default();
     for change in &diff.changes {
+        let first = out.len();
         change_sql(change, from, to, &mut out);
+        parts.assign(&mut out[first..]);
     }
     Rendered { statements: out }
 }
@@ -201,6 +204,10 @@ fn change_sql(change: &Change, from: &Schema, to: &Schema, out: &mut Vec<Stateme
             cx.tx(format!("CREATE EXTENSION IF NOT EXISTS {}", crate::sql::ident(name)));
         }
         Change::CreateEnum(e) => enums::create(cx, e),
+        Change::CreateDomain(d) => domains::create_domain(cx, d),
+        Change::AlterDomain { from: old, to: new } => domains::alter_domain(cx, old, new),
+        Change::CreateSequence(s) => domains::create_sequence(cx, s),
+        Change::AlterSequence { from: old, to: new } => domains::alter_sequence(cx, old, new),
         Change::DropEnum(e) => enums::drop(cx, e),
         Change::AddEnumValue {
             enum_name,
@@ -218,6 +225,8 @@ fn change_sql(change: &Change, from: &Schema, to: &Schema, out: &mut Vec<Stateme
         Change::DropTable(t) => tables::drop(cx, t),
         Change::RenameTable { from: old, to: new } => tables::rename(cx, old, new),
         Change::SetTableComment { table, comment } => tables::set_comment(cx, table, comment),
+        Change::SetUnlogged { table, unlogged } => tables::set_unlogged(cx, table, *unlogged),
+        Change::ValidateConstraint { table, name } => keys::validate(cx, table, name),
         Change::AddColumn { table, column } => columns::add(cx, table, column),
         Change::DropColumn { table, column } => columns::drop(cx, table, column),
         Change::RenameColumn {

@@ -35,6 +35,15 @@ pub(super) fn rename(cx: &mut Cx<'_>, old: &str, new: &str) {
     }
 }
 
+/// `Change::SetUnlogged`: the table is rewritten when it becomes LOGGED.
+pub(super) fn set_unlogged(cx: &mut Cx<'_>, table: &str, unlogged: bool) {
+    cx.tx(format!(
+        "ALTER TABLE {} SET {}",
+        ident(table),
+        if unlogged { "UNLOGGED" } else { "LOGGED" }
+    ));
+}
+
 /// `Change::SetTableComment`.
 pub(super) fn set_comment(cx: &mut Cx<'_>, table: &str, comment: &Option<String>) {
     cx.tx(format!(

@@ -483,6 +483,7 @@ impl<'d> Reading<'d> {
             .unwrap_or_else(|| names::foreign_key(table, &columns));
         let fk = ForeignKey {
             on_delete_columns: Vec::new(),
+            not_valid: false,
             name,
             columns,
             ref_table,
@@ -697,6 +698,7 @@ fn checks(name: &str, p: &Parsed, columns: &[Column]) -> Vec<Check> {
         checks.push(Check {
             name: check_name,
             expr: ck.text.trim().to_string(),
+            not_valid: false,
         });
     }
     checks

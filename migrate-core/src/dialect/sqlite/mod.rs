@@ -89,8 +89,9 @@ impl DialectOps for Sqlite {
             | Capability::Schemas
             | Capability::NoTransactionFiles
             | Capability::CopyStdio
-            | Capability::Partitioning => false,
-            | Capability::Routines => false,
+            | Capability::Routines
+            | Capability::Partitioning
+            | Capability::StorageOptions => false,
         }
     }
 

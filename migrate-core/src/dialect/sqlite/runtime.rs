@@ -364,6 +364,7 @@ fn represent(schema: &Schema) -> Schema {
     };
     for t in &mut s.tables {
         t.comment = None;
+        t.unlogged = false;
         let rowids: Vec<bool> = t.columns.iter().map(|c| is_sqlite_rowid(t, c)).collect();
         for (c, rowid) in t.columns.iter_mut().zip(rowids) {
             c.comment = None;

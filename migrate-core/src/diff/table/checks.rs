@@ -8,7 +8,24 @@ impl Differ {
     pub(super) fn checks(&mut self, cx: &TableCx<'_>) {
         let (old, new, tname) = (cx.old, cx.new, cx.name());
         let over_retyped = |expr: &str| cx.over_retyped(expr);
-        let (gone, added) = unmatched(&old.checks, &new.checks, |c| &c.name);
+        // Only `NOT VALID` differs: validated when the declared one is, else left as it is.
+        let mut old_checks = old.checks.clone();
+        for o in &mut old_checks {
+            if let Some(n) = new.checks.iter().find(|n| n.name == o.name)
+                && n.not_valid != o.not_valid
+                && n.expr == o.expr
+                && !over_retyped(&n.expr)
+            {
+                if o.not_valid {
+                    self.add_constraints.push(Change::ValidateConstraint {
+                        table: tname.clone(),
+                        name: o.name.clone(),
+                    });
+                }
+                o.not_valid = n.not_valid;
+            }
+        }
+        let (gone, added) = unmatched(&old_checks, &new.checks, |c| &c.name);
         let mut gone: Vec<&Check> = gone;
         for ck in &new.checks {
             if over_retyped(&ck.expr) && !added.contains(&ck) {
@@ -24,7 +41,9 @@ impl Differ {
             }
         }
         for ck in added {
-            let same = |o: &&Check| o.expr == ck.expr && !over_retyped(&ck.expr);
+            let same = |o: &&Check| {
+                o.expr == ck.expr && o.not_valid == ck.not_valid && !over_retyped(&ck.expr)
+            };
             if let Some(pos) = gone.iter().position(same) {
                 let o = gone.remove(pos);
                 self.renames.push(Change::RenameConstraint {

@@ -16,7 +16,7 @@ impl Differ {
         let (old, new, tname) = (cx.old, cx.new, cx.name());
         let map_cols = |cs: &[String]| cx.map_cols(cs);
         let retyped = &cx.retyped;
-        let old_fks: Vec<ForeignKey> = old
+        let mut old_fks: Vec<ForeignKey> = old
             .foreign_keys
             .iter()
             // A foreign key that uses a dropped key goes, and comes back once the new key exists.
@@ -35,6 +35,25 @@ impl Differ {
             // A foreign key on a retyped column is dropped and added again around the change.
             .filter(|fk| !fk.columns.iter().any(|c| retyped.contains(c.as_str())))
             .collect();
+        // Only `NOT VALID` differs: validated when the declared one is, else left as it is.
+        for o in &mut old_fks {
+            if let Some(n) = new.foreign_keys.iter().find(|n| n.name == o.name)
+                && n.not_valid != o.not_valid
+                && *n
+                    == (ForeignKey {
+                        not_valid: n.not_valid,
+                        ..o.clone()
+                    })
+            {
+                if o.not_valid {
+                    self.add_fks.push(Change::ValidateConstraint {
+                        table: tname.clone(),
+                        name: o.name.clone(),
+                    });
+                }
+                o.not_valid = n.not_valid;
+            }
+        }
         let (gone, added) = unmatched(&old_fks, &new.foreign_keys, |f| &f.name);
         let mut gone: Vec<&ForeignKey> = gone;
         for fk in added {

@@ -74,6 +74,7 @@ impl Differ {
         self.checks(&cx);
         self.foreign_keys(&cx, renamed, dropped_keys);
         self.table_comment(&cx);
+        self.persistence(&cx);
         self.partitions(&cx, from, to);
     }
 
@@ -101,6 +102,17 @@ impl Differ {
             })
             .map(|c| c.name.as_str())
             .collect()
+    }
+
+    /// UNLOGGED or LOGGED.
+    fn persistence(&mut self, cx: &TableCx<'_>) {
+        let (old, new, tname) = (cx.old, cx.new, cx.name());
+        if old.unlogged != new.unlogged {
+            self.columns.push(Change::SetUnlogged {
+                table: tname.clone(),
+                unlogged: new.unlogged,
+            });
+        }
     }
 
     fn table_comment(&mut self, cx: &TableCx<'_>) {

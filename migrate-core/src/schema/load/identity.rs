@@ -47,7 +47,7 @@ impl Cx<'_> {
                     None => ok = false,
                 },
                 "start" | "increment" | "min" | "max" | "cache" => {
-                    let Some(n) = self.integer(entry) else {
+                    let Some(n) = self.identity_integer(entry) else {
                         ok = false;
                         continue;
                     };
@@ -74,7 +74,7 @@ impl Cx<'_> {
     }
 
     /// An integer that fits a `bigint`.
-    fn integer(&mut self, (key, val): Entry<'_, '_>) -> Option<i64> {
+    fn identity_integer(&mut self, (key, val): Entry<'_, '_>) -> Option<i64> {
         if let DeValue::Integer(i) = val.get_ref()
             && let Ok(n) = i64::from_str_radix(&i.as_str().replace('_', ""), i.radix())
         {

@@ -31,6 +31,7 @@ impl Validator<'_> {
         Some(Check {
             name: ck.name.as_ref()?.value.clone(),
             expr: ck.expr.as_ref()?.value.clone(),
+            not_valid: ck.validated.as_ref().is_some_and(|v| !v.value),
         })
     }
 

@@ -192,6 +192,7 @@ impl Validator<'_> {
                 ) {
                     fks.push(ForeignKey {
                         on_delete_columns: set_columns.iter().map(|c| c.value.clone()).collect(),
+                        not_valid: fk.validated.as_ref().is_some_and(|v| !v.value),
                         ..model
                     });
                 }
@@ -391,6 +392,7 @@ impl Validator<'_> {
             on_delete: on_delete.map_or(FkAction::NoAction, |a| a.value),
             on_update: on_update.map_or(FkAction::NoAction, |a| a.value),
             on_delete_columns: Vec::new(),
+            not_valid: false,
         })
     }
 }

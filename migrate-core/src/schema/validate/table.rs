@@ -23,6 +23,7 @@ impl Validator<'_> {
             drop_columns: t.drop_columns.iter().map(|d| d.value.clone()).collect(),
             renamed_from: t.renamed_from.as_ref().map(|r| r.value.clone()),
             strategy: t.strategy.as_ref().map(|s| s.value),
+            unlogged: t.unlogged.as_ref().is_some_and(|u| u.value),
             ..Table::new(tname.clone())
         };
         if let Some(st) = &t.strategy
