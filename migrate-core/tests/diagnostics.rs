@@ -269,7 +269,7 @@ model = "Pet"
 columns = »["id", "name"]
 "#}
 
-case! {wrong_kind_index_column, "wrong-kind", "`columns` must hold only strings, found an integer", "columns = [", r#"
+case! {wrong_kind_index_column, "wrong-kind", "each entry of `columns` must be a column name or a key table, found an integer", "columns = [", r#"
 [tables.pets]
 model = "Pet"
 columns = { name = "text" }
