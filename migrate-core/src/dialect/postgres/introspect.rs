@@ -13,9 +13,9 @@
 //!    DISTINCT`, predicate. A unique constraint is read with the constraints, as one;
 //! 6. partitioned tables: the partition key and each partition's bound (`partitions_read.rs`);
 //! 7. views and materialized views, functions, procedures and aggregates, triggers
-//!    ([`super::introspect_objects`]);
+//!    (`introspect_objects.rs`);
 //! 8. the extensions, and every object the language does not represent, one note per kind
-//!    ([`super::extras`]: the kinds of [`REPRESENTED`] are read above, or noted one by one);
+//!    (`extras.rs`: the kinds of `REPRESENTED` are read above, or noted one by one);
 //! 9. domains, with their checks;
 //! 10. sequences of their own (not an identity's or a serial column's).
 //!
