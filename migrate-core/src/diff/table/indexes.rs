@@ -52,11 +52,13 @@ impl Differ {
                 None => creates.push(ix),
             }
         }
-        // A rename into the name of an old index that is dropped (it was redefined) would take a
-        // name still in use, since renames run before drops: drop both and create the new one.
-        let (pairs, unpaired): (Vec<_>, Vec<_>) = pairs
-            .into_iter()
-            .partition(|(_, ix)| !gone.iter().any(|g| g.name == ix.name));
+        // A rename into the name of an old index that is dropped (it was redefined), from an
+        // index whose own name is declared again, reads to a dialect as two re-creations: the
+        // drop would come after the rename has taken the name. Drop both and create the new one.
+        let (pairs, unpaired): (Vec<_>, Vec<_>) = pairs.into_iter().partition(|(o, ix)| {
+            !(gone.iter().any(|g| g.name == ix.name)
+                && new.indexes.iter().any(|n| n.name == o.name))
+        });
         for (o, ix) in unpaired {
             gone.push(o);
             creates.push(ix);
