@@ -217,6 +217,46 @@ impl Validator<'_> {
         self.push(Diagnostic::new(code, message).at(loc.clone()).help(help));
     }
 
+    /// The `model` of a table or a family's template (`noun`, under `[section.NAME]`): required
+    /// and a Rust type name. The valid one, for the caller's checks of clashes.
+    fn model<'r>(
+        &mut self,
+        t: &'r RawTable,
+        noun: &str,
+        section: &str,
+        struct_of: &str,
+    ) -> Option<&'r SpStr> {
+        match &t.model {
+            None if t.broken_keys.contains(&"model") => None,
+            None => {
+                self.error(
+                    "missing-model",
+                    &t.name.loc,
+                    format!("{noun} `{}` has no `model`", t.name.value),
+                    format!(
+                        "add `model = \"{}\"` ({struct_of}) under [{section}.{}]; it is never guessed",
+                        names::model_name(&t.name.value),
+                        t.name.value
+                    ),
+                );
+                None
+            }
+            Some(m) if !names::is_rust_type_name(&m.value) => {
+                self.error(
+                    "bad-model",
+                    &m.loc,
+                    format!("model `{}` is not a Rust type name", m.value),
+                    format!(
+                        "use an UpperCamelCase name such as `{}`",
+                        names::type_name(&m.value)
+                    ),
+                );
+                None
+            }
+            Some(m) => Some(m),
+        }
+    }
+
     /// Empty names, NUL bytes, control characters and names over the identifier limit.
     fn ident(&mut self, what: &str, name: &SpStr) {
         let n = &name.value;
@@ -418,38 +458,19 @@ impl Validator<'_> {
                     .help("PostgreSQL gives every table a type of the same name: rename the table or the enum"),
                 );
             }
-            match &t.model {
-                None if t.broken_keys.contains(&"model") => {}
-                None => self.error(
-                    "missing-model",
-                    &t.name.loc,
-                    format!("table `{}` has no `model`", t.name.value),
-                    format!(
-                        "add `model = \"{}\"` (the Rust struct name) under [tables.{}]; it is never guessed",
-                        names::model_name(&t.name.value),
-                        t.name.value
-                    ),
-                ),
-                Some(m) if !names::is_rust_type_name(&m.value) => self.error(
-                    "bad-model",
-                    &m.loc,
-                    format!("model `{}` is not a Rust type name", m.value),
-                    format!("use an UpperCamelCase name such as `{}`", names::type_name(&m.value)),
-                ),
-                Some(m) => {
-                    if let Some(first) = model_seen.get(m.value.as_str()) {
-                        self.push(
-                            Diagnostic::new(
-                                "duplicate-model",
-                                format!("model `{}` is used by two tables", m.value),
-                            )
-                            .at(m.loc.clone())
-                            .related(first.loc.clone(), "first used here")
-                            .help("give each table its own model name"),
-                        );
-                    } else {
-                        model_seen.insert(&m.value, m);
-                    }
+            if let Some(m) = self.model(t, "table", "tables", "the Rust struct name") {
+                if let Some(first) = model_seen.get(m.value.as_str()) {
+                    self.push(
+                        Diagnostic::new(
+                            "duplicate-model",
+                            format!("model `{}` is used by two tables", m.value),
+                        )
+                        .at(m.loc.clone())
+                        .related(first.loc.clone(), "first used here")
+                        .help("give each table its own model name"),
+                    );
+                } else {
+                    model_seen.insert(&m.value, m);
                 }
             }
             unique_tables.push(t);

@@ -6,7 +6,6 @@ use std::collections::HashMap;
 use super::Validator;
 use crate::diagnostic::{Diagnostic, Location};
 use crate::family::Pattern;
-use crate::names;
 use crate::schema::load::{RawFamily, RawSchema, RawTable, SpStr};
 use crate::schema::model::{Family, Schema};
 
@@ -81,35 +80,21 @@ impl Validator<'_> {
 
     /// `model`: required, a Rust type name, not one a table uses.
     fn family_model(&mut self, f: &RawFamily, schema: &Schema) {
-        let t = &f.template;
-        match &t.model {
-            None if t.broken_keys.contains(&"model") => {}
-            None => self.error(
-                "missing-model",
-                &t.name.loc,
-                format!("family `{}` has no `model`", t.name.value),
-                format!(
-                    "add `model = \"{}\"` (the Rust struct of a member's rows) under [families.{}]; it is never guessed",
-                    names::model_name(&t.name.value),
-                    t.name.value
-                ),
-            ),
-            Some(m) if !names::is_rust_type_name(&m.value) => self.error(
-                "bad-model",
-                &m.loc,
-                format!("model `{}` is not a Rust type name", m.value),
-                format!(
-                    "use an UpperCamelCase name such as `{}`",
-                    names::type_name(&m.value)
-                ),
-            ),
-            Some(m) if schema.tables.iter().any(|x| x.model == m.value) => self.error(
+        let model = self.model(
+            &f.template,
+            "family",
+            "families",
+            "the Rust struct of a member's rows",
+        );
+        if let Some(m) = model
+            && schema.tables.iter().any(|x| x.model == m.value)
+        {
+            self.error(
                 "duplicate-model",
                 &m.loc,
                 format!("model `{}` is used by a table and a family", m.value),
                 "give the family its own model name",
-            ),
-            Some(_) => {}
+            );
         }
     }
 
