@@ -454,6 +454,14 @@ total = "numeric"
         diff(&a, &b).changes.iter().map(|c| c.describe()).collect()
     }
 
+    /// Where the change that mentions `n` stands among `changes`.
+    fn position(changes: &[String], n: &str) -> usize {
+        changes
+            .iter()
+            .position(|x| x.contains(n))
+            .unwrap_or_else(|| panic!("{n}: {changes:?}"))
+    }
+
     #[test]
     fn views_are_created_after_what_they_read() {
         let to = r#"
@@ -539,11 +547,7 @@ sql = "CREATE AGGREGATE public.group_concat(text) (SFUNC = public._group_concat,
 sql = "CREATE FUNCTION public._group_concat(text, text) RETURNS text LANGUAGE sql IMMUTABLE AS $$ SELECT $1 || $2 $$"
 "#;
         let s = slugs("", to);
-        let at = |n: &str| {
-            s.iter()
-                .position(|x| x.contains(n))
-                .unwrap_or_else(|| panic!("{n}: {s:?}"))
-        };
+        let at = |n: &str| position(&s, n);
         assert!(at("`_group_concat`") < at("`group_concat`"), "{s:?}");
     }
 
@@ -558,11 +562,7 @@ model = "Item"
 id = { type = "integer", primary_key = true }
 "#;
         let s = slugs("", to);
-        let at = |n: &str| {
-            s.iter()
-                .position(|x| x.contains(n))
-                .unwrap_or_else(|| panic!("{n}: {s:?}"))
-        };
+        let at = |n: &str| position(&s, n);
         assert!(at("`items`") < at("`pick`"), "{s:?}");
     }
 
